@@ -1,0 +1,72 @@
+/**
+ * The `framesmith` command line: finds the subcommand, shows help, and is the one place where an
+ * error becomes a printed message and an exit code. Commands throw; nothing below calls
+ * `process.exit`.
+ */
+import { stripVTControlCharacters } from 'node:util';
+import { defineCommand, renderUsage, runCommand, type CommandDef } from 'citty';
+import { commands } from './commands/index.js';
+import { FramesmithError, formatProblem, isFramesmithError } from './core/errors.js';
+import { PACKAGE_VERSION } from './core/paths.js';
+
+function rootCommand(): CommandDef {
+  const subCommands = Object.fromEntries(Object.entries(commands).map(([name, c]) => [name, c.load]));
+  return defineCommand({
+    meta: { name: 'framesmith', version: PACKAGE_VERSION, description: 'Author HTML video compositions and render them locally or with HeyGen HyperFrames' },
+    subCommands,
+  });
+}
+
+function printError(error: unknown, json: boolean): number {
+  if (isFramesmithError(error)) {
+    if (json) process.stdout.write(`${JSON.stringify({ ok: false, error: error.toJSON() }, null, 2)}\n`);
+    const lines = [`error ${formatProblem(error)} [${error.code}]`];
+    for (const d of error.details) lines.push(`  ${d.severity} ${formatProblem(d)} [${d.code}]`);
+    if (error.hint) lines.push(`  hint: ${error.hint}`);
+    process.stderr.write(`${lines.join('\n')}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  if (json) process.stdout.write(`${JSON.stringify({ ok: false, error: { code: 'internal', message: String(error) } }, null, 2)}\n`);
+  process.stderr.write(`framesmith crashed; this is a bug, please report it with the output below.\n${message}\n`);
+  return 70;
+}
+
+/** Help text, without colour codes when stdout is not a terminal. */
+function writeUsage(text: string): void {
+  process.stdout.write(`${process.stdout.isTTY && !process.env.NO_COLOR ? text : stripVTControlCharacters(text)}\n`);
+}
+
+/** Runs the CLI with the given arguments (without `node` and the script). Sets `process.exitCode`. */
+export async function main(argv: string[]): Promise<void> {
+  const json = argv.includes('--json');
+  try {
+    if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+      writeUsage(await renderUsage(rootCommand()));
+      return;
+    }
+    if (argv[0] === '--version' || argv[0] === '-v') {
+      process.stdout.write(`${PACKAGE_VERSION}\n`);
+      return;
+    }
+    const name = argv[0];
+    const entry = commands[name];
+    if (!entry) {
+      const known = Object.keys(commands).join(', ');
+      throw new FramesmithError('unknown_command', `Unknown command "${name}".`, { hint: `Commands: ${known}. Run \`framesmith --help\`.`, exitCode: 2 });
+    }
+    const cmd = await entry.load();
+    const rest = argv.slice(1);
+    if (rest.includes('--help') || rest.includes('-h')) {
+      writeUsage(await renderUsage(cmd, rootCommand()));
+      return;
+    }
+    await runCommand(cmd, { rawArgs: rest });
+  } catch (error) {
+    const converted =
+      error instanceof Error && error.name === 'CLIError'
+        ? new FramesmithError('invalid_arguments', error.message, { hint: `Run \`framesmith ${argv[0]} --help\`.`, exitCode: 2 })
+        : error;
+    process.exitCode = printError(converted, json);
+  }
+}

@@ -1,0 +1,11 @@
+/**
+ * The command table. Each command lives in its own file and is loaded only when used, so
+ * `framesmith --help` and `framesmith dev` start fast.
+ */
+import type { CommandDef } from 'citty';
+
+type Loader = () => Promise<CommandDef<any>>;
+
+export const commands: Record<string, { description: string; load: Loader }> = {
+  snapshot: { description: 'Write PNG stills of a composition at given times', load: async () => (await import('./snapshot.js')).default },
+};

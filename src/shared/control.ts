@@ -1,0 +1,98 @@
+/**
+ * The control API the framesmith runtime exposes as `window.__framesmith` inside a composition
+ * page, for our own tools (snapshot, render, build check, the dev preview). Also the shape of the
+ * boot options the server writes into the page before the runtime runs.
+ * Pure types: no DOM, no Node imports.
+ */
+import type { ProblemData, SourceLocation } from './diagnostics.js';
+import type { VariableValues } from './variables.js';
+
+/** Global name of the control API. */
+export const CONTROL_GLOBAL = '__framesmith';
+/** Global the server sets (before the runtime script) to configure it. */
+export const BOOT_GLOBAL = '__framesmithBoot';
+
+/** How a seek waits for the frame to be on screen. */
+export type PaintMode =
+  /** Wait for a real paint (two native animation frames). For screenshots and the preview. */
+  | 'raf'
+  /** Do not wait for a paint: the host drives frames itself (BeginFrame capture). */
+  | 'none';
+
+/** Written by the server into the page as `window.__framesmithBoot` before the runtime loads. */
+export interface BootOptions {
+  /** Variable overrides; become `window.__hfVariables`. */
+  variables?: VariableValues;
+  /** Frames per second the page is sampled at (render fps). Default: data-fps, else 30. */
+  fps?: number;
+  /** Seed for the deterministic `Math.random`. Default: a constant. */
+  seed?: number;
+  paint?: PaintMode;
+  /** How long (real ms) to wait after load for the root timeline to be registered. Default 2000. */
+  timelineTimeoutMs?: number;
+}
+
+/** An error raised inside the page, with where it came from. */
+export interface RuntimeProblem extends ProblemData {
+  /** `page-error` (uncaught exception/rejection), `asset` (a load failed), `timeline` (never registered), `contract` (composition breaks a rule), `console` (console.error). */
+  kind: 'page-error' | 'asset' | 'timeline' | 'contract' | 'console';
+  /** Composition time in seconds when it happened, when it happened during a seek. */
+  time?: number;
+  /** Project-relative location when known (script file:line:col, or the element that failed). */
+  loc?: SourceLocation;
+  /** The URL that failed, for `asset`. */
+  url?: string;
+}
+
+/** What `ready` resolves to: the composition's facts as the page sees them. */
+export interface ReadyInfo {
+  compositionId: string;
+  width: number;
+  height: number;
+  duration: number;
+  fps: number;
+  frameCount: number;
+  /** Whether a GSAP timeline was registered for the root. */
+  hasTimeline: boolean;
+  errors: RuntimeProblem[];
+}
+
+/** What a seek resolves to. */
+export interface SeekResult {
+  frame: number;
+  time: number;
+  /**
+   * True when the page cannot show this frame without starting over: a backward seek after a
+   * script's timer, interval or animation-frame callback ran (its effects cannot be undone).
+   * The host reloads the page (same boot options) and seeks again; nothing was changed.
+   */
+  reloadRequired: boolean;
+}
+
+/** `window.__framesmith`. */
+export interface FramesmithControl {
+  readonly version: string;
+  /** Resolves once the document loaded, sub-compositions are mounted, fonts are ready and the timeline check ran. */
+  readonly ready: Promise<ReadyInfo>;
+  readonly fps: number;
+  readonly duration: number;
+  readonly frameCount: number;
+  /** Seeks to frame N (time N/fps) and resolves when it is ready to capture. */
+  seek(frame: number): Promise<SeekResult>;
+  /** Seeks to a time in seconds (snapshots use this; renders use `seek`). */
+  seekTime(seconds: number): Promise<SeekResult>;
+  /** Current composition time in seconds. */
+  readonly time: number;
+  /**
+   * False only when frames `from` and `to` (to > from) provably look the same: no tween,
+   * animation, clip boundary, media, timer or animation-frame callback is active between them.
+   * Renders use it to copy a frame instead of capturing it again.
+   */
+  changesBetween(from: number, to: number): boolean;
+  /** Problems collected so far (page errors, failed assets, missing timeline). */
+  errors(): RuntimeProblem[];
+  /** Called with each new problem as it is collected. Returns an unsubscribe function. */
+  onError(listener: (problem: RuntimeProblem) => void): () => void;
+  /** The merged variables (declared defaults + overrides) of the root composition. */
+  getVariables(): VariableValues;
+}
