@@ -8,4 +8,5 @@ type Loader = () => Promise<CommandDef<any>>;
 
 export const commands: Record<string, { description: string; load: Loader }> = {
   snapshot: { description: 'Write PNG stills of a composition at given times', load: async () => (await import('./snapshot.js')).default },
+  new: { description: 'Create a composition project from a template', load: async () => (await import('./new.js')).default },
 };
