@@ -207,11 +207,3 @@ export function mergeVariables(declarations: VariableDeclaration[], ...layers: (
   for (const layer of layers) if (layer) Object.assign(out, layer);
   return out;
 }
-
-/** Turns a scalar variable into the text of its `--<id>` CSS custom property. */
-export function cssValueOf(value: unknown): string | null {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  if (typeof value === 'boolean') return value ? '1' : '0';
-  return null;
-}

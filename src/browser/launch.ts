@@ -1,0 +1,78 @@
+/**
+ * Starts the headless Chromium that snapshot, render and the build check drive through
+ * playwright-core. Flags keep it offline-quiet (no background networking, which this kind of
+ * machine refuses) and its pixels reproducible (fixed colour profile, no LCD text, no GPU).
+ */
+import { chromium, type Browser } from 'playwright-core';
+import { FramesmithError } from '../core/errors.js';
+import { findBrowser, type FoundBrowser } from './find-browser.js';
+
+/** Flags for every launch; determinism first, then quiet offline behaviour. */
+export const CHROMIUM_FLAGS = [
+  '--no-first-run',
+  '--no-default-browser-check',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--disable-default-apps',
+  '--disable-extensions',
+  '--disable-breakpad',
+  '--disable-crash-reporter',
+  '--metrics-recording-only',
+  '--disable-domain-reliability',
+  '--mute-audio',
+  '--hide-scrollbars',
+  '--disable-gpu',
+  '--force-color-profile=srgb',
+  '--disable-lcd-text',
+  '--font-render-hinting=none',
+  '--disable-features=Translate,MediaRouter,OptimizationHints,CalculateNativeWinOcclusion,BackForwardCache,AutofillServerCommunication',
+  '--autoplay-policy=no-user-gesture-required',
+  '--disable-background-timer-throttling',
+  '--disable-renderer-backgrounding',
+  '--disable-backgrounding-occluded-windows',
+];
+
+export interface LaunchOptions {
+  /** A browser found earlier; default: findBrowser(). */
+  browser?: FoundBrowser;
+  /** Extra Chromium flags (e.g. BeginFrame control for capture). */
+  extraArgs?: string[];
+}
+
+export interface LaunchedBrowser {
+  browser: Browser;
+  found: FoundBrowser;
+  close(): Promise<void>;
+}
+
+/** Launches Chromium headless with framesmith's flags. */
+export async function launchBrowser(options: LaunchOptions = {}): Promise<LaunchedBrowser> {
+  const found = options.browser ?? findBrowser();
+  const args = [...CHROMIUM_FLAGS, ...(options.extraArgs ?? [])];
+  // Root cannot use Chromium's sandbox; a normal user keeps it.
+  const noSandbox = typeof process.getuid === 'function' && process.getuid() === 0;
+  let browser: Browser;
+  try {
+    browser = await chromium.launch({
+      executablePath: found.path,
+      headless: true,
+      args,
+      chromiumSandbox: !noSandbox,
+      timeout: 30_000,
+    });
+  } catch (error) {
+    throw new FramesmithError('browser_launch_failed', `Could not start ${found.path}: ${(error as Error).message.split('\n')[0]}`, {
+      hint: 'Check that the browser runs (`' + found.path + ' --version`), or point FRAMESMITH_BROWSER to another Chromium.',
+      cause: error,
+    });
+  }
+  return {
+    browser,
+    found,
+    close: async () => {
+      await browser.close().catch(() => {});
+    },
+  };
+}

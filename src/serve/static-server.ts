@@ -1,0 +1,181 @@
+/**
+ * A small static file server on 127.0.0.1 for headless work (snapshot, render, build check): it
+ * serves one project folder with the runtime injected into HTML pages. It refuses anything
+ * outside the folder (`..`, symlinks that leave it) and dotfiles, supports byte ranges (media
+ * seeking needs them), and keeps injected pages in memory for repeated loads.
+ * The dev server does not use this: it is Vite's server with the same injection.
+ */
+import { createReadStream, promises as fs } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join } from 'node:path';
+import type { BootOptions } from '../shared/control.js';
+import { RUNTIME_DIST } from '../core/paths.js';
+import { injectRuntime, RUNTIME_URL_PATH } from './inject.js';
+import { resolveProjectPath } from './safe-path.js';
+import { FramesmithError } from '../core/errors.js';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.htm': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.avif': 'image/avif',
+  '.ico': 'image/x-icon',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.ttf': 'font/ttf',
+  '.otf': 'font/otf',
+  '.mp4': 'video/mp4',
+  '.webm': 'video/webm',
+  '.mov': 'video/quicktime',
+  '.mp3': 'audio/mpeg',
+  '.m4a': 'audio/mp4',
+  '.wav': 'audio/wav',
+  '.ogg': 'audio/ogg',
+  '.txt': 'text/plain; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+};
+
+export interface StaticServerOptions {
+  /** Project folder to serve. */
+  root: string;
+  /** Boot options for pages loaded without a `?fsboot=` key. */
+  boot?: BootOptions;
+  /** Inject the runtime into HTML pages (default true). */
+  inject?: boolean;
+  host?: string;
+  port?: number;
+}
+
+export interface StaticServer {
+  /** `http://127.0.0.1:PORT` */
+  readonly origin: string;
+  /** URL of a project file, optionally with the boot options registered under `bootKey`. */
+  url(file: string, bootKey?: string): string;
+  /** Registers boot options for pages loaded with `?fsboot=<key>` (e.g. one per batch row). */
+  setBoot(key: string, boot: BootOptions): void;
+  /** Files requested that do not exist (for the build check's report). */
+  readonly missing: string[];
+  close(): Promise<void>;
+}
+
+/** Starts the server; resolves once it listens. */
+export async function startStaticServer(options: StaticServerOptions): Promise<StaticServer> {
+  const root = await fs.realpath(options.root);
+  const boots = new Map<string, BootOptions>([['', options.boot ?? {}]]);
+  const pageCache = new Map<string, { mtimeMs: number; text: string }>();
+  const missing: string[] = [];
+  const inject = options.inject ?? true;
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://local');
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed');
+    if (url.pathname === RUNTIME_URL_PATH || url.pathname === `${RUNTIME_URL_PATH}.map`) {
+      return sendFile(req, res, join(RUNTIME_DIST, url.pathname.endsWith('.map') ? 'runtime.js.map' : 'runtime.js'));
+    }
+    const resolved = await resolveProjectPath(root, url.pathname);
+    if (!resolved.ok) {
+      if (resolved.status === 404) missing.push(url.pathname);
+      return send(res, resolved.status, resolved.reason);
+    }
+    const ext = extname(resolved.path).toLowerCase();
+    if (inject && (ext === '.html' || ext === '.htm') && isDocumentRequest(req)) {
+      const stat = await fs.stat(resolved.path);
+      const key = `${resolved.path}?${url.searchParams.get('fsboot') ?? ''}`;
+      let cached = pageCache.get(key);
+      if (!cached || cached.mtimeMs !== stat.mtimeMs) {
+        const boot = boots.get(url.searchParams.get('fsboot') ?? '') ?? boots.get('')!;
+        cached = { mtimeMs: stat.mtimeMs, text: injectRuntime(await fs.readFile(resolved.path, 'utf8'), boot) };
+        pageCache.set(key, cached);
+      }
+      res.writeHead(200, { 'content-type': TYPES[ext], 'cache-control': 'no-store' });
+      return void res.end(req.method === 'HEAD' ? undefined : cached.text);
+    }
+    return sendFile(req, res, resolved.path);
+  }
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((error) => send(res, 500, String(error)));
+  });
+  // Keep-alive sockets would hold close() open; the browser reconnects as needed.
+  server.keepAliveTimeout = 1000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (e) =>
+      reject(new FramesmithError('server_failed', `Could not start the local file server: ${(e as Error).message}`)),
+    );
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  const origin = `http://${options.host ?? '127.0.0.1'}:${port}`;
+
+  return {
+    origin,
+    missing,
+    url(file, bootKey) {
+      const path = file.split('/').map(encodeURIComponent).join('/');
+      return `${origin}/${path}${bootKey ? `?fsboot=${encodeURIComponent(bootKey)}` : ''}`;
+    },
+    setBoot(key, boot) {
+      boots.set(key, boot);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Pages loaded as documents get the runtime; fetches of a sub-composition file get it as written. */
+export function isDocumentRequest(req: IncomingMessage): boolean {
+  const dest = req.headers['sec-fetch-dest'];
+  return dest === undefined || dest === 'document' || dest === 'iframe' || dest === 'frame';
+}
+
+function send(res: ServerResponse, status: number, text: string): void {
+  if (res.headersSent) return void res.end();
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
+  res.end(text);
+}
+
+async function sendFile(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+  let size: number;
+  try {
+    size = (await fs.stat(path)).size;
+  } catch {
+    return send(res, 404, 'Not found');
+  }
+  const type = TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream';
+  const range = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? '');
+  if (range && (range[1] || range[2])) {
+    let start = range[1] ? Number(range[1]) : size - Number(range[2]);
+    let end = range[1] && range[2] ? Number(range[2]) : size - 1;
+    start = Math.max(0, start);
+    end = Math.min(size - 1, end);
+    if (start > end) {
+      res.writeHead(416, { 'content-range': `bytes */${size}` });
+      return void res.end();
+    }
+    res.writeHead(206, {
+      'content-type': type,
+      'content-length': end - start + 1,
+      'content-range': `bytes ${start}-${end}/${size}`,
+      'accept-ranges': 'bytes',
+    });
+    if (req.method === 'HEAD') return void res.end();
+    createReadStream(path, { start, end }).pipe(res);
+    return;
+  }
+  res.writeHead(200, { 'content-type': type, 'content-length': size, 'accept-ranges': 'bytes' });
+  if (req.method === 'HEAD') return void res.end();
+  createReadStream(path).pipe(res);
+}
