@@ -69,7 +69,7 @@ describe('framesmith new <dir>', () => {
     const r = cli(['new', dir, '--template', 'social-promo', '--aspect', '16:9', '--resolution', '4k', '--json']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, template: 'social-promo', width: 3840, height: 2160, aspect: '16:9', resolution: '4k' });
-    for (const file of ['index.html', 'compositions/hook.html', 'compositions/feature.html', 'compositions/cta.html']) {
+    for (const file of ['index.html', 'compositions/hook.html', 'compositions/feature.html', 'compositions/proof.html', 'compositions/cta.html']) {
       const original = read(REPO, 'templates', 'social-promo', file);
       const expected = original.replace(/data-width="1080"(\s+)data-height="1920"/g, 'data-width="3840"$1data-height="2160"');
       expect(expected).not.toBe(original);
