@@ -1,0 +1,91 @@
+/**
+ * The flags of `framesmith render --cloud` as citty definitions, and their translation into
+ * `RunCloudRenderOptions`. The render command (owned elsewhere) spreads `cloudRenderArgs` into its
+ * own args and calls `cloudRenderOptionsFromArgs`, so the cloud flags are defined only here.
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { ArgsDef } from 'citty';
+import { parseNumberFlag, variablesArgs } from '../commands/define.js';
+import { FramesmithError } from '../core/errors.js';
+import { resolveApiKey } from './api-key.js';
+import { CLOUD_EXIT } from './exit-codes.js';
+import { parseParamFlag, RENDER_PARAMS, renderParamArgs, type RenderParams } from './params.js';
+import type { RunCloudRenderOptions } from './run-cloud-render.js';
+
+/** `--api-key`, shared by every cloud command. */
+export const apiKeyArg = {
+  'api-key': { type: 'string', valueHint: 'key', description: 'HeyGen API key (default: HEYGEN_API_KEY, then HEYGEN_API_KEY in the project .env)' },
+} as const satisfies ArgsDef;
+
+/** Every flag of a cloud render. */
+export const cloudRenderArgs = {
+  ...renderParamArgs(),
+  ...variablesArgs,
+  'strict-variables': { type: 'boolean', description: 'Treat variable values that do not match the declarations as errors' },
+  'asset-id': { type: 'string', valueHint: 'id', description: 'Render an already uploaded zip instead of the folder' },
+  url: { type: 'string', valueHint: 'https-url', description: 'Render a zip at a public https URL instead of the folder' },
+  wait: { type: 'boolean', default: true, description: 'Follow the render and download it', negativeDescription: 'Submit, print the render id and exit' },
+  out: { type: 'string', alias: 'o', valueHint: 'file', description: 'Where to write the video (default renders/<render_id>.<format>)' },
+  'poll-interval': { type: 'string', valueHint: 'seconds', description: 'Seconds between status checks (default 10)' },
+  timeout: { type: 'string', valueHint: 'minutes', description: 'Stop waiting after this many minutes (default 60; the render goes on)' },
+  'idempotency-key': { type: 'string', valueHint: 'key', description: 'Reuse a key to make a retried submit return the first render instead of a second one' },
+  'dry-run': { type: 'boolean', description: 'Check everything and build the zip, but upload and submit nothing' },
+  batch: { type: 'string', valueHint: 'rows.json|rows.csv', description: 'One render per row of variable values, from one upload' },
+  'name-pattern': { type: 'string', valueHint: 'pattern', description: 'Batch output names, e.g. "renders/{headline}.mp4" ({index}, {render_id}, {format} too)' },
+  ...apiKeyArg,
+} as const satisfies ArgsDef;
+
+/** Reads `--variables` / `--variables-file` into an object, with errors naming the flag. */
+export async function readVariablesFlags(args: { variables?: string; 'variables-file'?: string }, cwd: string): Promise<Record<string, unknown> | undefined> {
+  const parseJson = (text: string, where: string) => {
+    let v: unknown;
+    try {
+      v = JSON.parse(text);
+    } catch (error) {
+      throw new FramesmithError('invalid_variables', `${where} is not valid JSON: ${(error as Error).message}`, { hint: 'Write an object, e.g. \'{"headline":"Hi"}\'.', exitCode: CLOUD_EXIT.usage });
+    }
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+      throw new FramesmithError('invalid_variables', `${where} must be a JSON object of variable values.`, { hint: 'e.g. {"headline":"Hi"}', exitCode: CLOUD_EXIT.usage });
+    }
+    return v as Record<string, unknown>;
+  };
+  let out: Record<string, unknown> | undefined;
+  if (args['variables-file']) {
+    const file = resolve(cwd, args['variables-file']);
+    const text = await readFile(file, 'utf8').catch(() => {
+      throw new FramesmithError('invalid_variables', `Cannot read --variables-file ${file}.`, { exitCode: CLOUD_EXIT.usage });
+    });
+    out = parseJson(text, `--variables-file ${args['variables-file']}`);
+  }
+  if (args.variables) out = { ...out, ...parseJson(args.variables, '--variables') };
+  return out;
+}
+
+/** Turns parsed flags (citty's object) into options for runCloudRender. The project source is left to the caller. */
+export async function cloudRenderOptionsFromArgs(args: Record<string, unknown>, cwd = process.cwd()): Promise<RunCloudRenderOptions> {
+  const params: RenderParams = {};
+  for (const def of RENDER_PARAMS) {
+    const raw = args[def.flag];
+    if (typeof raw === 'string') (params as Record<string, unknown>)[def.name] = parseParamFlag(def, raw);
+  }
+  params.variables = await readVariablesFlags(args as { variables?: string }, cwd);
+  const str = (k: string) => (typeof args[k] === 'string' ? (args[k] as string) : undefined);
+  const pollSeconds = parseNumberFlag(str('poll-interval'), 'poll-interval', { min: 1 });
+  const timeoutMinutes = parseNumberFlag(str('timeout'), 'timeout', { min: 0.01 });
+  return {
+    params,
+    cwd,
+    strictVariables: Boolean(args['strict-variables']),
+    assetId: str('asset-id'),
+    url: str('url'),
+    wait: args.wait !== false,
+    outPath: str('out'),
+    pollInterval: pollSeconds === undefined ? undefined : pollSeconds * 1000,
+    timeout: timeoutMinutes === undefined ? undefined : timeoutMinutes * 60_000,
+    idempotencyKey: str('idempotency-key'),
+    dryRun: Boolean(args['dry-run']),
+    batch: str('batch') ? { file: str('batch'), namePattern: str('name-pattern') } : undefined,
+    apiKey: str('api-key') !== undefined ? resolveApiKey({ flag: str('api-key') }) : undefined,
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * The line shown while renders are followed: `rendering · 01:12` for one render,
+ * `3 renders: 1 queued, 2 rendering · 00:40` for a batch. On a terminal it redraws in place; in
+ * logs and CI it prints a line when a status changes and otherwise at most every 30 s.
+ */
+import type { Logger } from '../core/logger.js';
+import { formatElapsed } from './poll.js';
+import type { RenderStatus } from './types.js';
+
+export interface StatusLine {
+  update(renderId: string, status: RenderStatus, elapsedMs: number): void;
+  /** Clears the in-place line (before other output or at the end). */
+  end(): void;
+}
+
+const ORDER: RenderStatus[] = ['queued', 'rendering', 'completed', 'failed'];
+
+/** Creates the status display for `renderIds`. Prints nothing when the logger is quiet or JSON. */
+export function createStatusLine(logger: Logger, renderIds: string[], stream: NodeJS.WriteStream = process.stderr): StatusLine {
+  const statuses = new Map<string, RenderStatus>(renderIds.map((id) => [id, 'queued']));
+  const quiet = logger.json || logger.level === 'silent' || logger.level === 'error' || logger.level === 'warn';
+  let lastText = '';
+  let lastPrinted = 0;
+  let drawn = false;
+  const text = (elapsedMs: number) => {
+    if (renderIds.length === 1) return `${renderIds[0]} ${statuses.get(renderIds[0])} · ${formatElapsed(elapsedMs)}`;
+    const counts = ORDER.map((s) => [s, [...statuses.values()].filter((v) => v === s).length] as const).filter(([, n]) => n > 0);
+    return `${renderIds.length} renders: ${counts.map(([s, n]) => `${n} ${s}`).join(', ')} · ${formatElapsed(elapsedMs)}`;
+  };
+  return {
+    update(renderId, status, elapsedMs) {
+      if (quiet) return;
+      statuses.set(renderId, status);
+      const line = text(elapsedMs);
+      if (logger.interactive) {
+        stream.write(`\r\u001b[K${line}`);
+        drawn = true;
+        return;
+      }
+      const statusPart = line.replace(/ · [\d:]+$/, '');
+      if (statusPart !== lastText || Date.now() - lastPrinted >= 30_000) {
+        logger.info(line);
+        lastText = statusPart;
+        lastPrinted = Date.now();
+      }
+    },
+    end() {
+      if (drawn) stream.write('\r\u001b[K');
+      drawn = false;
+    },
+  };
+}
+
+/**
+ * An AbortSignal that fires on the first Ctrl+C (SIGINT), so a wait can stop cleanly and say how
+ * to resume. A second Ctrl+C is left to Node's default (immediate exit). Call `dispose()` after.
+ */
+export function abortOnInterrupt(): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onSigint = () => {
+    process.removeListener('SIGINT', onSigint);
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  return { signal: controller.signal, dispose: () => process.removeListener('SIGINT', onSigint) };
+}

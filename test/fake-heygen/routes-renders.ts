@@ -1,0 +1,114 @@
+/**
+ * `/v3/hyperframes/renders`: create (with Idempotency-Key replay), get (auto-advancing the clock),
+ * list (newest first, opaque tokens) and delete.
+ */
+import { createHash } from 'node:crypto';
+import { renderDetail, tick, type Route } from './app.js';
+import { HttpError, invalid, readJson } from './http-util.js';
+import { newId } from './state.js';
+import type { FakeRender } from './types.js';
+import { validateRenderBody } from './validate-render.js';
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_:.-]{1,255}$/;
+
+function liveRender(routeCtx: Parameters<Route['handle']>[0]): FakeRender {
+  const id = decodeURIComponent(routeCtx.params[0]);
+  const r = routeCtx.app.state.renders.get(id);
+  if (!r || r.deleted) throw new HttpError(404, 'hyperframes_render_not_found', `Render ${id} not found`);
+  return r;
+}
+
+const encodeToken = (seq: number) => Buffer.from(JSON.stringify({ before: seq })).toString('base64url');
+function decodeToken(token: string): number {
+  try {
+    const v = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { before?: unknown };
+    if (typeof v.before === 'number') return v.before;
+  } catch {
+    // fall through
+  }
+  throw invalid('token', 'token is not a valid pagination token');
+}
+
+export const renderRoutes: Route[] = [
+  {
+    method: 'POST',
+    pattern: /^\/v3\/hyperframes\/renders$/,
+    name: 'renders.create',
+    auth: true,
+    async handle(ctx) {
+      const { state } = ctx.app;
+      const key = ctx.req.headers['idempotency-key'];
+      if (key !== undefined && (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key))) throw invalid('Idempotency-Key', 'Idempotency-Key must be 1-255 characters of [A-Za-z0-9_:.-]');
+      const body = await readJson(ctx.req);
+      const fingerprint = createHash('sha256').update(JSON.stringify(body)).digest('hex');
+      const record = key ? state.idempotency.get(key) : undefined;
+      if (record) {
+        if (record.fingerprint !== fingerprint) throw invalid('Idempotency-Key', 'Idempotency-Key was already used with a different request body');
+        if (record.pending) throw new HttpError(409, 'request_in_progress', 'A request with this Idempotency-Key is still in progress');
+        return { status: record.status, body: record.body, headers: { 'idempotent-replayed': 'true' } };
+      }
+      if (key) state.idempotency.set(key, { fingerprint, pending: true, status: 0, body: null });
+      try {
+        await validateRenderBody(body, state.assets, state.options.testMode);
+      } catch (error) {
+        if (key) state.idempotency.delete(key); // a rejected request may be retried with the same key
+        throw error;
+      }
+      const render: FakeRender = {
+        seq: ++state.seq,
+        render_id: newId('hfr'),
+        body,
+        status: 'queued',
+        createdAt: state.clock,
+        completedAt: null,
+        outcome: state.nextOutcomes.shift() ?? { status: 'completed' },
+        deleted: false,
+      };
+      state.renders.set(render.render_id, render);
+      state.rendersCreated++;
+      const answer = { data: { render_id: render.render_id, status: 'queued' } };
+      if (key) state.idempotency.set(key, { fingerprint, pending: false, status: 202, body: answer });
+      return { status: 202, body: answer };
+    },
+  },
+  {
+    method: 'GET',
+    pattern: /^\/v3\/hyperframes\/renders\/([^/]+)$/,
+    name: 'renders.get',
+    auth: true,
+    async handle(ctx) {
+      const r = liveRender(ctx);
+      const step = ctx.app.state.options.autoAdvance;
+      if (step !== false && step > 0) tick(ctx.app, step);
+      return { status: 200, body: { data: renderDetail(ctx.app, r) } };
+    },
+  },
+  {
+    method: 'GET',
+    pattern: /^\/v3\/hyperframes\/renders$/,
+    name: 'renders.list',
+    auth: true,
+    async handle(ctx) {
+      const rawLimit = ctx.url.searchParams.get('limit');
+      const limit = rawLimit === null ? 10 : Number(rawLimit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw invalid('limit', 'limit must be an integer between 1 and 100');
+      const token = ctx.url.searchParams.get('token');
+      const before = token ? decodeToken(token) : Infinity;
+      const all = [...ctx.app.state.renders.values()].filter((r) => !r.deleted && r.seq < before).sort((a, b) => b.seq - a.seq);
+      const page = all.slice(0, limit);
+      const hasMore = all.length > limit;
+      return { status: 200, body: { data: page.map((r) => renderDetail(ctx.app, r)), has_more: hasMore, next_token: hasMore ? encodeToken(page[page.length - 1].seq) : null } };
+    },
+  },
+  {
+    method: 'DELETE',
+    pattern: /^\/v3\/hyperframes\/renders\/([^/]+)$/,
+    name: 'renders.delete',
+    auth: true,
+    async handle(ctx) {
+      const r = liveRender(ctx);
+      r.deleted = true;
+      return { status: 200, body: { data: { render_id: r.render_id } } };
+    },
+  },
+];

@@ -1,0 +1,104 @@
+/**
+ * `/v3/webhooks/endpoints` (create, list, update, delete, rotate-secret) and
+ * `/v3/webhooks/event-types`. Secrets are shown only by create and rotate-secret.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Route, RouteCtx } from './app.js';
+import { HttpError, invalid, isAllowedCallbackUrl, readJson } from './http-util.js';
+import { newId } from './state.js';
+import type { FakeEndpoint } from './types.js';
+
+export const EVENT_TYPES = [
+  { event_type: 'hyperframes_video.success', description: 'A HyperFrames render completed' },
+  { event_type: 'hyperframes_video.fail', description: 'A HyperFrames render failed' },
+];
+
+const newSecret = () => `whsec_${randomBytes(24).toString('base64url')}`;
+const view = ({ secret: _secret, ...rest }: FakeEndpoint) => rest;
+
+function checkEvents(events: unknown): string[] {
+  if (events === undefined) return [];
+  const known = EVENT_TYPES.map((e) => e.event_type);
+  if (!Array.isArray(events) || !events.every((e) => typeof e === 'string' && known.includes(e))) throw invalid('events', `events must be a list of ${known.join(', ')}`);
+  return events as string[];
+}
+
+function endpointOf(ctx: RouteCtx): FakeEndpoint {
+  const id = decodeURIComponent(ctx.params[0]);
+  const ep = ctx.app.state.endpoints.get(id);
+  if (!ep) throw new HttpError(404, 'webhook_endpoint_not_found', `Webhook endpoint ${id} not found`);
+  return ep;
+}
+
+export const webhookRoutes: Route[] = [
+  {
+    method: 'POST',
+    pattern: /^\/v3\/webhooks\/endpoints$/,
+    name: 'webhooks.create',
+    auth: true,
+    async handle(ctx) {
+      const b = await readJson(ctx.req);
+      if (!isAllowedCallbackUrl(b.url, ctx.app.state.options.testMode)) throw invalid('url', 'url must be an https URL');
+      if (b.entity_id !== undefined && typeof b.entity_id !== 'string') throw invalid('entity_id', 'entity_id must be a string');
+      const ep: FakeEndpoint = { endpoint_id: newId('ep'), url: b.url as string, events: checkEvents(b.events), status: 'enabled', created_at: ctx.app.state.clock, secret: newSecret() };
+      ctx.app.state.endpoints.set(ep.endpoint_id, ep);
+      return { status: 200, body: { data: { ...ep } } };
+    },
+  },
+  {
+    method: 'GET',
+    pattern: /^\/v3\/webhooks\/endpoints$/,
+    name: 'webhooks.list',
+    auth: true,
+    async handle(ctx) {
+      return { status: 200, body: { data: [...ctx.app.state.endpoints.values()].map(view) } };
+    },
+  },
+  {
+    method: 'PATCH',
+    pattern: /^\/v3\/webhooks\/endpoints\/([^/]+)$/,
+    name: 'webhooks.update',
+    auth: true,
+    async handle(ctx) {
+      const ep = endpointOf(ctx);
+      const b = await readJson(ctx.req);
+      if (b.url !== undefined) {
+        if (!isAllowedCallbackUrl(b.url, ctx.app.state.options.testMode)) throw invalid('url', 'url must be an https URL');
+        ep.url = b.url as string;
+      }
+      if (b.events !== undefined) ep.events = checkEvents(b.events);
+      return { status: 200, body: { data: view(ep) } };
+    },
+  },
+  {
+    method: 'DELETE',
+    pattern: /^\/v3\/webhooks\/endpoints\/([^/]+)$/,
+    name: 'webhooks.delete',
+    auth: true,
+    async handle(ctx) {
+      const ep = endpointOf(ctx);
+      ctx.app.state.endpoints.delete(ep.endpoint_id);
+      return { status: 200, body: { data: { endpoint_id: ep.endpoint_id } } };
+    },
+  },
+  {
+    method: 'POST',
+    pattern: /^\/v3\/webhooks\/endpoints\/([^/]+)\/rotate-secret$/,
+    name: 'webhooks.rotate',
+    auth: true,
+    async handle(ctx) {
+      const ep = endpointOf(ctx);
+      ep.secret = newSecret();
+      return { status: 200, body: { data: { ...ep } } };
+    },
+  },
+  {
+    method: 'GET',
+    pattern: /^\/v3\/webhooks\/event-types$/,
+    name: 'webhooks.eventTypes',
+    auth: true,
+    async handle() {
+      return { status: 200, body: { data: EVENT_TYPES } };
+    },
+  },
+];
