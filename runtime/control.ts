@@ -17,6 +17,7 @@ import { collectTimed, findRoot, readScene, type MountedChild, type Scene } from
 import { mountSubCompositions, type MountedInstance } from './subcompositions';
 import { activeIntervals, hasTimeline, registry, seekTimelines, takeOverGsap } from './timelines';
 import { applyPageSetup } from './page-setup';
+import { applyBindings } from './variables';
 import { applyVisibility, boundaryBetween } from './visibility';
 
 export const RUNTIME_VERSION = '1';
@@ -68,6 +69,10 @@ export function createControl(deps: RuntimeDeps): FramesmithControl & { instance
     applyPageSetup(root, scene.width, scene.height);
     deps.applyRootBindings(root);
     instances = await mountSubCompositions(root, problems, deps.rootValues());
+    // The engine binds variables after the composition scripts ran, so bindings win over what a
+    // script wrote into the same element; bind again now for the same result.
+    deps.applyRootBindings(root);
+    for (const inst of instances) applyBindings(inst.root, inst.values);
     prepareMedia(document);
     if (document.readyState !== 'complete') await new Promise((r) => window.addEventListener('load', r, { once: true }));
     await document.fonts.ready;
@@ -83,7 +88,9 @@ export function createControl(deps: RuntimeDeps): FramesmithControl & { instance
     if (s.noTimeline) return;
     const limit = boot.timelineTimeoutMs ?? 2000;
     const started = native.now();
-    while (!hasTimeline(s.compositionId) && native.now() - started < limit) await sleep(25);
+    // A script that already failed will not register it later: stop waiting soon after.
+    const failed = () => problems.list.some((p) => p.kind === 'page-error' || p.kind === 'asset');
+    while (!hasTimeline(s.compositionId) && native.now() - started < (failed() ? Math.min(limit, 250) : limit)) await sleep(25);
     if (!hasTimeline(s.compositionId)) {
       const keys = Object.keys(registry());
       problems.add({

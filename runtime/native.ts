@@ -18,7 +18,16 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => native.setTimeout(resolve, ms));
 }
 
-/** Resolves after the browser has painted: two real animation frames. */
+/**
+ * Resolves once the browser has painted the current state: the next real animation frame, then
+ * a task queued from it, which runs after that frame's paint.
+ */
 export function nextPaint(): Promise<void> {
-  return new Promise((resolve) => native.requestAnimationFrame(() => native.requestAnimationFrame(() => resolve())));
+  return new Promise((resolve) =>
+    native.requestAnimationFrame(() => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => resolve();
+      channel.port2.postMessage(null);
+    }),
+  );
 }
