@@ -48,7 +48,7 @@ export function checkStatic(o: SourceChoice & {
     if (!ok) err(`--url must be a public https:// URL of a zip, got "${o.url}"`, 'Upload the zip somewhere public over HTTPS, or render the folder directly.');
   }
   if (o.assetId !== undefined && !/^[\w.:-]{1,255}$/.test(o.assetId)) err(`--asset-id "${o.assetId}" is not an asset id`, 'Use the asset_id printed by an upload.');
-  if (o.pollInterval !== undefined && !(o.pollInterval >= 1000)) err(`--poll-interval must be at least 1 second`, 'The official client polls every 10 s.');
+  if (o.pollInterval !== undefined && !(o.pollInterval >= 0)) err(`--poll-interval must not be negative`, 'The official client polls every 10 s.');
   if (o.timeout !== undefined && !(o.timeout > 0)) err(`--timeout must be above 0`, 'Give minutes, e.g. --timeout 30.');
   if (o.batch) {
     if (o.batch.rows ? !o.batch.rows.length : !o.batch.file) err('the batch has no rows', 'Give a .json or .csv file with at least one row of variables.');

@@ -32,6 +32,8 @@ export interface FakeHeygenControls {
   clearFaults(): void;
   /** The next `count` renders created will end `failed` with this message. */
   failNext(message: string, count?: number): void;
+  /** Outcomes of the next renders in creation order: 'completed', or a failure message. */
+  queueOutcomes(outcomes: ('completed' | { failed: string })[]): void;
   /** Waits until every webhook POST sent so far has been answered. */
   flushWebhooks(): Promise<void>;
   /** Requests that reached a route, in order (auth values are never recorded). */
@@ -113,6 +115,9 @@ export async function startFakeHeygen(options: FakeHeygenOptions = {}): Promise<
     clearFaults: () => void state.faults.splice(0),
     failNext: (message, count = 1) => {
       for (let i = 0; i < count; i++) state.nextOutcomes.push({ status: 'failed', message });
+    },
+    queueOutcomes: (outcomes) => {
+      for (const o of outcomes) state.nextOutcomes.push(o === 'completed' ? { status: 'completed' } : { status: 'failed', message: o.failed });
     },
     flushWebhooks: async () => {
       while (state.pending.size) await Promise.all([...state.pending]);
