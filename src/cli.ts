@@ -32,6 +32,19 @@ function printError(error: unknown, json: boolean): number {
   return 70;
 }
 
+/** For `framesmith renders get --help`: follows leading words that name subcommands (`renders` → `get`). */
+async function resolveNested(cmd: CommandDef, rest: string[]): Promise<CommandDef> {
+  let current = cmd;
+  for (const word of rest) {
+    if (word.startsWith('-')) break;
+    const subs = typeof current.subCommands === 'function' ? await current.subCommands() : await current.subCommands;
+    const next = subs?.[word];
+    if (!next) break;
+    current = (typeof next === 'function' ? await next() : await next) as CommandDef;
+  }
+  return current;
+}
+
 /** Help text, without colour codes when stdout is not a terminal. */
 function writeUsage(text: string): void {
   process.stdout.write(`${process.stdout.isTTY && !process.env.NO_COLOR ? text : stripVTControlCharacters(text)}\n`);
@@ -58,7 +71,7 @@ export async function main(argv: string[]): Promise<void> {
     const cmd = await entry.load();
     const rest = argv.slice(1);
     if (rest.includes('--help') || rest.includes('-h')) {
-      writeUsage(await renderUsage(cmd, rootCommand()));
+      writeUsage(await renderUsage(await resolveNested(cmd, rest), rootCommand()));
       return;
     }
     await runCommand(cmd, { rawArgs: rest });

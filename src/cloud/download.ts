@@ -113,7 +113,7 @@ function thumbnailPathFor(videoPath: string, url: string): string {
 export async function downloadRenderOutputs(detail: RenderDetail, options: DownloadOptions = {}): Promise<DownloadResult> {
   if (detail.status !== 'completed' || !detail.video_url) {
     throw new FramesmithError('cloud_render_not_ready', `Render ${detail.render_id} is ${detail.status}; there is no video to download yet.`, {
-      hint: detail.status === 'failed' ? `It failed: ${detail.failure_message ?? 'no reason given'}.` : `Wait for it: framesmith renders get ${detail.render_id} --download --wait`,
+      hint: detail.status === 'failed' ? `It failed: ${detail.failure_message ?? 'no reason given'}.` : `Wait for it and download: framesmith renders get ${detail.render_id} --download`,
       exitCode: detail.status === 'failed' ? CLOUD_EXIT.renderFailed : CLOUD_EXIT.other,
     });
   }

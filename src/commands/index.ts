@@ -8,5 +8,7 @@ type Loader = () => Promise<CommandDef<any>>;
 
 export const commands: Record<string, { description: string; load: Loader }> = {
   snapshot: { description: 'Write PNG stills of a composition at given times', load: async () => (await import('./snapshot.js')).default },
+  renders: { description: 'List, inspect, download and delete HeyGen cloud renders', load: async () => (await import('./renders.js')).default },
+  webhooks: { description: 'Manage HeyGen webhook endpoints and verify signatures', load: async () => (await import('./webhooks.js')).default },
   new: { description: 'Create a composition project from a template', load: async () => (await import('./new.js')).default },
 };
