@@ -91,7 +91,7 @@ async function fetchToFile(url: string, target: string, opts: DownloadOptions, p
     await rm(temp, { force: true });
     if (error instanceof FramesmithError) throw error;
     if (opts.signal?.aborted) throw error;
-    throw new FramesmithError('cloud_download_failed', `Downloading ${basename(target)} failed: ${(error as Error).message}.`, {
+    throw new FramesmithError('cloud_download_stream', `Downloading ${basename(target)} failed: ${(error as Error).message}.`, {
       hint: 'Run `framesmith renders get <id> --download` again.',
       exitCode: CLOUD_EXIT.unavailable,
     });
@@ -120,9 +120,21 @@ export async function downloadRenderOutputs(detail: RenderDetail, options: Downl
   const logger = options.logger ?? options.client?.http.logger ?? silentLogger;
   const videoPath = resolve(options.cwd ?? process.cwd(), options.outPath ?? defaultOutputPath(detail, options.cwd));
   let current = detail;
+  // A body cut off mid-way is fetched again from the start (twice at most); statuses are retried below.
+  const fetchWhole = async (url: string, target: string, progress: boolean) => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fetchToFile(url, target, options, progress);
+      } catch (error) {
+        const cut = error instanceof FramesmithError && (error.code === 'cloud_download_truncated' || error.code === 'cloud_download_stream');
+        if (!cut || attempt >= 2 || options.signal?.aborted) throw error;
+        logger.debug(`${basename(target)}: download interrupted, starting again`);
+      }
+    }
+  };
   const withRefresh = async (pick: (d: RenderDetail) => string | null, target: string, progress: boolean) => {
     try {
-      return await fetchToFile(pick(current)!, target, options, progress);
+      return await fetchWhole(pick(current)!, target, progress);
     } catch (error) {
       if (!(error instanceof LinkExpired)) throw error;
       if (!options.client) {
@@ -136,7 +148,7 @@ export async function downloadRenderOutputs(detail: RenderDetail, options: Downl
       const url = pick(current);
       if (!url) throw new FramesmithError('cloud_download_failed', `Render ${detail.render_id} no longer has a download link.`, { exitCode: CLOUD_EXIT.other });
       try {
-        return await fetchToFile(url, target, options, progress);
+        return await fetchWhole(url, target, progress);
       } catch (again) {
         if (again instanceof LinkExpired) throw new FramesmithError('cloud_link_expired', `The storage refused the fresh download link of render ${detail.render_id} (${again.message}).`, { hint: 'Try again in a minute.', exitCode: CLOUD_EXIT.other });
         throw again;

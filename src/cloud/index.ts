@@ -15,5 +15,7 @@ export { RENDER_PARAMS, renderParamsToRequest, checkParam, type RenderParams, ty
 export { aspectRatioOf, resolveAspectRatio, inspectProjectZip, projectInfoFromHtml, type ProjectInfo } from './project-info.js';
 export { loadBatchRows, checkRenderVariables, expandNamePattern, uniqueNames } from './batch.js';
 export { abortOnInterrupt, createStatusLine } from './status-line.js';
+export { submitRender, type SubmitRenderOptions } from './submit.js';
+export { clientFromArgs, followRender } from './command-support.js';
 export { runCloudRender, type RunCloudRenderOptions, type RunCloudRenderResult, type CloudRenderOutcome } from './run-cloud-render.js';
 export { cloudRenderArgs, cloudRenderOptionsFromArgs, apiKeyArg, readVariablesFlags } from './args.js';

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { uploadProjectZip, uploadAssetFile, type UploadProgress } from '../../../src/cloud/upload.js';
 import { downloadRenderOutputs } from '../../../src/cloud/download.js';
 import { waitForRender } from '../../../src/cloud/poll.js';
+import { submitRender } from '../../../src/cloud/submit.js';
 import { FramesmithError } from '../../../src/core/errors.js';
 import { startFakeHeygen, type FakeHeygen } from '../../fake-heygen/index.js';
 import { zipFolder } from '../../fake-heygen/make-zip.js';
@@ -71,6 +72,17 @@ describe('uploadProjectZip', () => {
     expect(fake.state.requests.length).toBe(n);
   });
 
+  it('submitRender validates before sending and passes the idempotency key', async () => {
+    const client = clientFor(fake);
+    const up = await uploadProjectZip(client, smallZip);
+    const n = fake.state.requests.length;
+    await expect(submitRender(client, { project: up.project, params: { fps: 500 } })).rejects.toThrow(/--fps/);
+    expect(fake.state.requests.length).toBe(n);
+    const a = await submitRender(client, { project: up.project, params: { fps: 24 }, idempotencyKey: 'unit-submit-1' });
+    const b = await submitRender(client, { project: up.project, params: { fps: 24 }, idempotencyKey: 'unit-submit-1' });
+    expect(b.render_id).toBe(a.render_id);
+  });
+
   it('names a missing zip', async () => {
     await expect(uploadProjectZip(clientFor(fake), '/nope/p.zip')).rejects.toThrow(/\/nope\/p.zip does not exist/);
   });
@@ -102,6 +114,15 @@ describe('downloadRenderOutputs', () => {
     expect(e.message).toMatch(/video\.mp4/);
     expect(existsSync(join(cwd, 'out', 'video.mp4'))).toBe(false);
     expect(await readdir(join(cwd, 'out'))).toEqual([]);
+  });
+
+  it('starts a cut-off download again and succeeds', async () => {
+    const { client, detail } = await completedRender();
+    const cwd = await mkdtemp(join(tmpdir(), 'fs-dl-'));
+    fake.controls.inject({ route: 'storage.get', kind: 'truncate', times: 1 });
+    const got = await downloadRenderOutputs(detail, { cwd, client });
+    expect((await readFile(got.videoPath)).subarray(4, 8).toString('latin1')).toBe('ftyp');
+    expect(await readdir(join(cwd, 'renders'))).toHaveLength(2);
   });
 
   it('fetches fresh links when the presigned ones expired', async () => {
