@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCloudRender, type RunCloudRenderOptions } from '../../../src/cloud/run-cloud-render.js';
 import { expandNamePattern, loadBatchRows } from '../../../src/cloud/batch.js';
 import { CancelledError, FramesmithError } from '../../../src/core/errors.js';
@@ -90,6 +90,25 @@ describe('the flow', () => {
     expect(r.detail!.aspect_ratio).toBe('16:9');
     expect(out.text).toMatch(/queued · 00:0\d/);
     expect(out.text).toMatch(/rendering · /);
+  });
+
+  it('with no key anywhere, fails (exit 3) before building', async () => {
+    vi.stubEnv('HEYGEN_API_KEY', '');
+    let built = false;
+    try {
+      const e = await fail(runCloudRender({ zip: async () => ((built = true), zip), cwd, baseUrl: fake.url }));
+      expect([e.code, e.exitCode]).toEqual(['missing_api_key', 3]);
+      expect(built).toBe(false);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it('uses the direct upload above the inline threshold', async () => {
+    const result = await run({ inlineMaxBytes: 0 });
+    expect(result.upload).toMatchObject({ method: 'direct' });
+    expect(result.requests[0].project).toEqual({ type: 'asset_id', asset_id: result.upload!.assetId });
+    expect(result.renders[0].status).toBe('completed');
   });
 
   it('builds first when given a builder, and honours -o', async () => {

@@ -66,7 +66,7 @@ describe('uploadProjectZip', () => {
     await writeFile(big, '');
     await truncate(big, 209_715_201);
     const n = fake.state.requests.length;
-    const e = await uploadProjectZip(clientFor(fake), big).catch((x) => x as FramesmithError);
+    const e = (await uploadProjectZip(clientFor(fake), big).catch((x) => x)) as FramesmithError;
     expect(e).toBeInstanceOf(FramesmithError);
     expect([e.code, e.exitCode]).toEqual(['cloud_too_large', 2]);
     expect(fake.state.requests.length).toBe(n);
@@ -109,7 +109,7 @@ describe('downloadRenderOutputs', () => {
     const { client, detail } = await completedRender();
     const cwd = await mkdtemp(join(tmpdir(), 'fs-dl-'));
     fake.controls.inject({ route: 'storage.get', kind: 'truncate', times: 10 });
-    const e = await downloadRenderOutputs(detail, { cwd, client, outPath: 'out/video.mp4' }).catch((x) => x as FramesmithError);
+    const e = (await downloadRenderOutputs(detail, { cwd, client, outPath: 'out/video.mp4' }).catch((x) => x)) as FramesmithError;
     expect(e).toBeInstanceOf(FramesmithError);
     expect(e.message).toMatch(/video\.mp4/);
     expect(existsSync(join(cwd, 'out', 'video.mp4'))).toBe(false);
