@@ -29,6 +29,11 @@ export interface CaptureOptions {
   format: 'png' | 'jpeg';
   /** JPEG quality 0–100. */
   quality?: number;
+  /**
+   * Keep transparency (PNG only): where the page paints nothing, the image is transparent
+   * instead of white, as in the engine's stills and alpha video formats.
+   */
+  omitBackground?: boolean;
 }
 
 export interface CompositionPage {
@@ -77,6 +82,7 @@ export async function openComposition(browser: Browser, options: OpenComposition
   page.on('pageerror', (e) => earlyErrors.push(e.message));
 
   let cdp: CDPSession | null = null;
+  let transparentBackground = false;
   let reloads = 0;
   const timeout = options.readyTimeoutMs ?? 20_000;
 
@@ -85,7 +91,7 @@ export async function openComposition(browser: Browser, options: OpenComposition
       // The page's own timers and animation frames are virtual; wait from Node, not inside it.
       if (kind === 'goto') await page.goto(options.url, { waitUntil: 'domcontentloaded', timeout });
       else await page.reload({ waitUntil: 'domcontentloaded', timeout });
-      const hasRuntime = await page.evaluate(() => Boolean((window as unknown as { __framesmith?: unknown }).__framesmith));
+      const hasRuntime = await page.evaluate(() => Boolean((globalThis as unknown as { __framesmith?: unknown }).__framesmith));
       if (!hasRuntime) throw new Error('the framesmith runtime did not load in the page');
       let timer: NodeJS.Timeout | undefined;
       const expired = new Promise<never>((_, reject) => {
@@ -93,7 +99,7 @@ export async function openComposition(browser: Browser, options: OpenComposition
       });
       try {
         return await Promise.race([
-          page.evaluate(() => (window as unknown as { __framesmith: { ready: Promise<ReadyInfo> } }).__framesmith.ready),
+          page.evaluate(() => (globalThis as unknown as { __framesmith: { ready: Promise<ReadyInfo> } }).__framesmith.ready),
           expired,
         ]);
       } finally {
@@ -119,7 +125,7 @@ export async function openComposition(browser: Browser, options: OpenComposition
   const seek = async (method: 'seek' | 'seekTime', value: number): Promise<void> => {
     const run = () =>
       page.evaluate(
-        ([m, v]) => (window as unknown as { __framesmith: Record<string, (x: number) => Promise<SeekResult>> }).__framesmith[m](v),
+        ([m, v]) => (globalThis as unknown as { __framesmith: Record<string, (x: number) => Promise<SeekResult>> }).__framesmith[m](v),
         [method, value] as const,
       );
     let result = await run();
@@ -139,16 +145,21 @@ export async function openComposition(browser: Browser, options: OpenComposition
     get reloads() {
       return reloads;
     },
-    problems: () => page.evaluate(() => (window as unknown as { __framesmith: { errors(): RuntimeProblem[] } }).__framesmith.errors()),
+    problems: () => page.evaluate(() => (globalThis as unknown as { __framesmith: { errors(): RuntimeProblem[] } }).__framesmith.errors()),
     seekFrame: (frame) => seek('seek', frame),
     seekTime: (seconds) => seek('seekTime', seconds),
     changesBetween: (from, to) =>
       page.evaluate(
-        ([a, b]) => (window as unknown as { __framesmith: { changesBetween(a: number, b: number): boolean } }).__framesmith.changesBetween(a, b),
+        ([a, b]) => (globalThis as unknown as { __framesmith: { changesBetween(a: number, b: number): boolean } }).__framesmith.changesBetween(a, b),
         [from, to] as const,
       ),
     async capture(capture = { format: 'png' }) {
       cdp ??= await context.newCDPSession(page);
+      const transparent = capture.format === 'png' && Boolean(capture.omitBackground);
+      if (transparent !== transparentBackground) {
+        await cdp.send('Emulation.setDefaultBackgroundColorOverride', transparent ? { color: { r: 0, g: 0, b: 0, a: 0 } } : {});
+        transparentBackground = transparent;
+      }
       const { data } = (await cdp.send('Page.captureScreenshot', {
         format: capture.format,
         quality: capture.format === 'jpeg' ? (capture.quality ?? 80) : undefined,

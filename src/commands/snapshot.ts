@@ -1,18 +1,55 @@
+/** `framesmith snapshot`: PNG stills at given times. */
+import { relative } from 'node:path';
 import { FramesmithError } from '../core/errors.js';
-import { compositionArg, defineFramesmithCommand, variablesArgs } from './define.js';
+import { readVariablesInput } from '../core/variables-input.js';
+import { takeSnapshots } from '../snapshot/snapshot.js';
+import { compositionArg, defineFramesmithCommand, parseNumberFlag, variablesArgs } from './define.js';
+
+/** Parses `--at 0,1.5,3` into seconds, naming the bad entry when there is one. */
+export function parseTimes(value: string): number[] {
+  return value.split(',').map((part) => {
+    const s = part.trim().replace(/s$/, '');
+    const n = Number(s);
+    if (s === '' || !Number.isFinite(n) || n < 0) {
+      throw new FramesmithError('invalid_option', `--at: "${part.trim()}" is not a time in seconds.`, {
+        hint: 'Give comma-separated seconds, e.g. --at 0,1.5,3',
+        exitCode: 2,
+      });
+    }
+    return n;
+  });
+}
 
 export default defineFramesmithCommand({
   name: 'snapshot',
-  description: 'Write PNG stills of a composition at given times, with a real Chromium',
+  description: 'Write PNG stills of a composition at given times, rendered by a real Chromium',
+  examples: ['framesmith snapshot . --at 0,1.5,3', 'framesmith snapshot my-video --frames 8 --out stills', `framesmith snapshot . --at 2 --variables '{"headline":"Hi"}'`],
   args: {
     dir: { type: 'positional', required: false, default: '.', description: 'Project folder' },
     at: { type: 'string', valueHint: 'times', description: 'Comma-separated times in seconds, e.g. 0,1.5,3' },
-    frames: { type: 'string', valueHint: 'n', description: 'Instead of --at: N stills spread evenly over the duration' },
-    out: { type: 'string', valueHint: 'dir', description: 'Folder for the PNGs (default snapshots/)' },
+    frames: { type: 'string', valueHint: 'n', description: 'Instead of --at: N stills spread from the first to the last frame (default 5)' },
+    out: { type: 'string', valueHint: 'dir', description: 'Folder for the PNGs (default <project>/snapshots)' },
     ...variablesArgs,
+    'strict-variables': { type: 'boolean', description: 'Fail on variable values that are undeclared or invalid (default: warn)' },
     ...compositionArg,
   },
-  run() {
-    throw new FramesmithError('not_implemented', 'snapshot is being built');
+  async run({ args, logger }) {
+    if (args.at && args.frames) {
+      throw new FramesmithError('invalid_option', 'Use either --at or --frames, not both.', { hint: '--at lists times; --frames spreads N stills evenly.', exitCode: 2 });
+    }
+    const result = await takeSnapshots({
+      dir: args.dir,
+      composition: args.composition,
+      times: args.at ? parseTimes(args.at) : undefined,
+      frames: parseNumberFlag(args.frames, 'frames', { min: 1, max: 1000, integer: true }),
+      outDir: args.out,
+      variables: await readVariablesInput({ json: args.variables, file: args['variables-file'] }),
+      strictVariables: args['strict-variables'],
+      logger,
+    });
+    for (const url of new Set(result.blocked)) logger.warn(`blocked a request to ${url}: the cloud render cannot rely on the network; vendor it into the project`);
+    if (logger.json) return logger.result({ ok: true, ...result });
+    for (const still of result.stills) logger.result(relative(process.cwd(), still.file) || still.file);
+    logger.success(`${result.stills.length} still${result.stills.length === 1 ? '' : 's'} (${result.width}x${result.height})`);
   },
 });

@@ -96,7 +96,7 @@ export async function takeSnapshots(options: SnapshotOptions): Promise<SnapshotR
       for (const t of [...times].sort((a, b) => a - b)) {
         await page.seekTime(t);
         await failOnProblems(page, model.entry, t);
-        const png = await page.capture({ format: 'png' });
+        const png = await page.capture({ format: 'png', omitBackground: true });
         const file = join(outDir, stillName(t));
         const tmp = `${file}.${process.pid}.tmp`;
         await writeFile(tmp, png);
