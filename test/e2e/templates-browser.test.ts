@@ -76,8 +76,8 @@ function psnr(a: PNG, b: PNG): number {
   return mse === 0 ? Infinity : 10 * Math.log10((255 * 255) / mse);
 }
 
-function create(name: string, aspect: string): string {
-  const dir = join(base, `${name}-${aspect.replace(':', 'x')}`);
+function create(name: string, aspect: string, tag = 'stills'): string {
+  const dir = join(base, `${name}-${aspect.replace(':', 'x')}-${tag}`);
   const r = spawnSync(process.execPath, [BIN, 'new', dir, '--template', name, '--aspect', aspect, '--quiet'], { encoding: 'utf8' });
   expect(r.status, r.stderr).toBe(0);
   return dir;
@@ -96,7 +96,7 @@ describe.runIf(snapshotReady).each(templates)('template %s in Chromium', (name) 
   });
 
   it('changes pixels when a variable changes', async () => {
-    const dir = create(name, m.aspect);
+    const dir = create(name, m.aspect, 'variables');
     const t = [times[2]];
     const plain = await takeSnapshots({ dir, times: t, outDir: join(dir, 'plain'), browser });
     const changed = await takeSnapshots({ dir, times: t, outDir: join(dir, 'changed'), variables: OVERRIDES[name], browser });
@@ -104,7 +104,7 @@ describe.runIf(snapshotReady).each(templates)('template %s in Chromium', (name) 
   });
 
   it.runIf(officialReady)(`agrees with the official engine (PSNR >= ${MIN_PSNR} dB)`, async () => {
-    const dir = create(name, m.aspect);
+    const dir = create(name, m.aspect, 'official');
     const ours = await takeSnapshots({ dir, times, outDir: join(dir, 'ours'), browser });
     const theirsDir = join(dir, '.official');
     const r = spawnSync(OFFICIAL, ['snapshot', dir, '--at', times.join(','), '--no-end', '-o', theirsDir], { encoding: 'utf8' });
