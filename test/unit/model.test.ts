@@ -87,7 +87,7 @@ describe('a valid project', () => {
     expect([...html.keys()]).toEqual(['index.html', 'compositions/card.html']);
     const pic = model.assets.find((a) => a.url === 'assets/pic.png');
     expect(pic).toMatchObject({ path: 'assets/pic.png', exists: true, loc: { file: 'compositions/card.html', line: 4 } });
-    expect(model.assets.find((a) => a.url === 'assets/bg.png')).toMatchObject({ exists: false, via: 'style-tag', loc: { file: 'compositions/card.html', line: 8 } });
+    expect(model.assets.find((a) => a.url === 'assets/bg.png')).toMatchObject({ exists: false, via: 'style-tag', loc: { file: 'compositions/card.html', line: 7 } });
   });
 
   test('assets: CSS files followed, external and case mismatch flagged, paths above the root caught', async () => {
