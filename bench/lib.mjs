@@ -1,6 +1,6 @@
 // Shared helpers for the benchmark files.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -34,4 +34,18 @@ export function timeCommand(cmd, args, options = {}) {
   const t0 = performance.now();
   const r = spawnSync(cmd, args, { encoding: 'utf8', ...options });
   return { ms: performance.now() - t0, status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** PSNR (dB, RGB average) between two images or video frames, via ffmpeg's psnr filter. */
+export function psnr(a, b) {
+  const r = spawnSync('ffmpeg', ['-hide_banner', '-i', a, '-i', b, '-lavfi', '[0]format=rgb24[x];[1]format=rgb24[y];[x][y]psnr', '-f', 'null', '-'], { encoding: 'utf8' });
+  const m = /average:(inf|[\d.]+)/.exec(r.stderr);
+  if (!m) throw new Error(`psnr failed: ${r.stderr.slice(-400)}`);
+  return m[1] === 'inf' ? Infinity : Number(m[1]);
+}
+
+/** Path of the official HyperFrames CLI wrapper, when this machine has it. */
+export function officialTool(root) {
+  const tool = join(root, '..', 'shared', 'tools', 'hyperframes-official');
+  return existsSync(tool) ? tool : null;
 }

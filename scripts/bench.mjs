@@ -13,7 +13,7 @@ if (!existsSync(join(root, 'dist', 'node', 'cli.js'))) {
 const only = process.argv.slice(2);
 const files = readdirSync(join(root, 'bench'))
   .filter((f) => f.endsWith('.bench.mjs'))
-  .filter((f) => only.length === 0 || only.some((o) => f.startsWith(o)))
+  .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
   .sort();
 
 const rows = [];
