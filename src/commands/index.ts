@@ -10,5 +10,7 @@ export const commands: Record<string, { description: string; load: Loader }> = {
   snapshot: { description: 'Write PNG stills of a composition at given times', load: async () => (await import('./snapshot.js')).default },
   renders: { description: 'List, inspect, download and delete HeyGen cloud renders', load: async () => (await import('./renders.js')).default },
   webhooks: { description: 'Manage HeyGen webhook endpoints and verify signatures', load: async () => (await import('./webhooks.js')).default },
+  lint: { description: 'Check a composition project against the render contract', load: async () => (await import('./lint.js')).default },
+  build: { description: 'Lint, bundle, check in Chromium and zip a project for the cloud', load: async () => (await import('./build.js')).default },
   new: { description: 'Create a composition project from a template', load: async () => (await import('./new.js')).default },
 };

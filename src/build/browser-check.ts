@@ -1,0 +1,147 @@
+/**
+ * The build's check in a real Chromium: the built output is served from 127.0.0.1 with the
+ * runtime injected (as the cloud injects its own), loaded, and sought to its first, middle and
+ * last frame. A page error, a console error, a file of the bundle that fails to load, a missing
+ * timeline, or frames that are one flat colour at every sampled time fail the build with the
+ * message and location. Requests to other hosts are blocked and returned as warnings: the cloud
+ * render would depend on the network for them.
+ */
+import type { BrowserContext, CDPSession } from 'playwright-core';
+import { PNG } from 'pngjs';
+import { openComposition, type CompositionPage } from '../browser/composition-page.js';
+import { launchBrowser, type LaunchedBrowser } from '../browser/launch.js';
+import { FramesmithError } from '../core/errors.js';
+import { startStaticServer } from '../serve/static-server.js';
+import type { RuntimeProblem } from '../shared/control.js';
+import type { Diagnostic } from '../shared/diagnostics.js';
+import { problemsToError } from '../snapshot/page-problems.js';
+
+export interface BrowserCheckOptions {
+  /** Folder holding the built output (what goes into the zip). */
+  dir: string;
+  /** Entry HTML, relative to `dir`. */
+  entry: string;
+  width: number;
+  height: number;
+  fps: number;
+  /** A browser to reuse (tests, benchmarks); closed by the caller. */
+  browser?: LaunchedBrowser;
+  /** Real-time limit for the page to report ready. Default 10 s. */
+  readyTimeoutMs?: number;
+}
+
+export interface SampledFrame {
+  frame: number;
+  time: number;
+  /** True when the frame is a single flat colour. */
+  blank: boolean;
+}
+
+export interface BrowserCheckResult {
+  frames: SampledFrame[];
+  /** URLs of other hosts the page tried to load (blocked). */
+  blocked: string[];
+  /** Blocked loads as warnings, one per URL. */
+  warnings: Diagnostic[];
+  ms: number;
+}
+
+/** Largest side of the thumbnail used for the blank-frame test. */
+const THUMB = 96;
+
+/** Runs the check; throws a FramesmithError describing the first problem. */
+export async function checkInBrowser(options: BrowserCheckOptions): Promise<BrowserCheckResult> {
+  const started = performance.now();
+  const server = await startStaticServer({ root: options.dir, boot: { fps: options.fps } });
+  const launched = options.browser ?? (await launchBrowser());
+  let context: BrowserContext | null = null;
+  let page: CompositionPage | null = null;
+  try {
+    context = await launched.browser.newContext({
+      viewport: { width: options.width, height: options.height },
+      deviceScaleFactor: 1,
+      serviceWorkers: 'block',
+    });
+    const failed: { url: string; status: number }[] = [];
+    context.on('response', (res) => {
+      if (res.status() >= 400 && res.url().startsWith(server.origin)) failed.push({ url: res.url(), status: res.status() });
+    });
+    const url = server.url(options.entry);
+    page = await openComposition(launched.browser, {
+      url,
+      width: options.width,
+      height: options.height,
+      context,
+      readyTimeoutMs: options.readyTimeoutMs ?? 10_000,
+    });
+    const opened = page;
+    const frameTotal = Math.max(1, opened.info.frameCount);
+    const sampled = [...new Set([0, Math.floor((frameTotal - 1) / 2), frameTotal - 1])];
+    const fail = async (time?: number) => {
+      const problems = (await opened.problems()).filter((p) => !isBlockedLoad(p, server.origin));
+      if (problems.length) throw problemsToError(problems, options.entry, time);
+      const missing = failed.filter((f) => !f.url.endsWith('/favicon.ico'));
+      if (missing.length) throw missingFileError(missing, server.origin, options.entry);
+    };
+    await fail();
+    const cdp = await context.newCDPSession(opened.page);
+    const frames: SampledFrame[] = [];
+    for (const frame of sampled) {
+      const time = frame / opened.info.fps;
+      await opened.seekFrame(frame);
+      await fail(time);
+      frames.push({ frame, time, blank: await isFlat(cdp, options.width, options.height) });
+    }
+    await cdp.detach().catch(() => {});
+    if (frames.every((f) => f.blank)) {
+      const times = frames.map((f) => `${f.time.toFixed(2)} s`).join(', ');
+      throw new FramesmithError('blank_frames', `Every sampled frame (${times}) of ${options.entry} is one flat colour: nothing is drawn.`, {
+        hint: 'Check that the root holds visible content at those times (clip windows, opacity, colours) and that its styles load; preview it with `framesmith dev`.',
+        loc: { file: options.entry, line: 0, column: 0 },
+      });
+    }
+    const blocked = [...new Set(opened.blocked)];
+    const warnings: Diagnostic[] = blocked.map((u) => ({
+      code: 'remote_resource',
+      severity: 'warning',
+      message: `The page loads ${u} from the network (blocked here); the cloud render would depend on it.`,
+      hint: 'Download the file into the project and reference it with a relative path.',
+    }));
+    return { frames, blocked, warnings, ms: performance.now() - started };
+  } finally {
+    await page?.close().catch(() => {});
+    await context?.close().catch(() => {});
+    if (!options.browser) await launched.close();
+    await server.close();
+  }
+}
+
+/** A failed load of a URL on another host: blocked on purpose, reported as a warning instead. */
+function isBlockedLoad(p: RuntimeProblem, origin: string): boolean {
+  if (p.kind !== 'asset' || !p.url) return false;
+  return /^(https?:)?\/\//.test(p.url) && !p.url.startsWith(origin);
+}
+
+function missingFileError(missing: { url: string; status: number }[], origin: string, entry: string): FramesmithError {
+  const names = missing.map((m) => `${decodeURIComponent(m.url.slice(origin.length + 1).split('?')[0])} (${m.status})`);
+  return new FramesmithError('bundle_file_missing', `${entry} requests ${names.join(', ')}, which the bundle does not serve.`, {
+    hint: 'Add the file to the project with exactly this name (names are case-sensitive), or fix the path; files in .framesmithignore, dot folders and node_modules are left out of the bundle.',
+    loc: { file: entry, line: 0, column: 0 },
+  });
+}
+
+/** Captures a small thumbnail and tells whether every pixel has (nearly) the same colour. */
+async function isFlat(cdp: CDPSession, width: number, height: number): Promise<boolean> {
+  const scale = Math.min(1, THUMB / Math.max(width, height));
+  const { data } = (await cdp.send('Page.captureScreenshot', {
+    format: 'png',
+    clip: { x: 0, y: 0, width, height, scale },
+    fromSurface: true,
+  })) as { data: string };
+  const png = PNG.sync.read(Buffer.from(data, 'base64'));
+  const px = png.data;
+  for (let i = 4; i < px.length; i += 4) {
+    if (Math.abs(px[i] - px[0]) > 2 || Math.abs(px[i + 1] - px[1]) > 2 || Math.abs(px[i + 2] - px[2]) > 2) return false;
+  }
+  return true;
+}

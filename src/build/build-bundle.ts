@@ -1,0 +1,183 @@
+/**
+ * `buildBundle()`: packages a composition project for HeyGen's cloud renderer. Lint (errors stop
+ * it), bundle (Vite for module scripts that import packages or TypeScript, a plain copy
+ * otherwise), check the built output in a real Chromium, and zip it reproducibly. The cloud
+ * command calls this to get the zip it uploads.
+ */
+import { promises as fs } from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { aspectRatioOf } from '../cloud/project-info.js';
+import type { AspectRatio } from '../cloud/types.js';
+import { FramesmithError } from '../core/errors.js';
+import { silentLogger, type Logger } from '../core/logger.js';
+import type { LaunchedBrowser } from '../browser/launch.js';
+import { lintParsed } from '../lint/lint-project.js';
+import { lintCounts } from '../lint/format.js';
+import { parseProject } from '../model/index.js';
+import type { Diagnostic } from '../shared/diagnostics.js';
+import { DEFAULT_FPS } from '../shared/model.js';
+import type { VariableDeclaration } from '../shared/variables.js';
+import { checkInBrowser, type SampledFrame } from './browser-check.js';
+import { collectProjectFiles, type SkippedFile } from './collect-files.js';
+import { findModuleNeeds } from './module-graph.js';
+import { stageOutput } from './stage.js';
+import { checkBundleSize, formatBytes, writeZip } from './zip.js';
+
+export interface BuildOptions {
+  /** Project folder. */
+  dir: string;
+  /** Zip to write (default `<dir>/build/<folder name>.zip`); an existing folder gets `<name>.zip` inside. */
+  out?: string;
+  /** Entry HTML inside the project (default index.html). */
+  composition?: string;
+  /** Load the built output in Chromium before zipping (default true; `--no-check` turns it off). */
+  check?: boolean;
+  logger?: Logger;
+  /** A browser to reuse for the check (tests, benchmarks); closed by the caller. */
+  browser?: LaunchedBrowser;
+}
+
+export interface BuildResult {
+  ok: true;
+  /** Absolute path of the zip. */
+  zipPath: string;
+  /** sha256 of the zip, hex. */
+  sha256: string;
+  /** Zip size in bytes. */
+  size: number;
+  /** Entry HTML inside the zip (the API's `composition` parameter). */
+  entry: string;
+  width: number;
+  height: number;
+  /** Seconds. */
+  duration: number;
+  fps: number;
+  /** The API's aspect_ratio for this size; null when it is none the cloud renders. */
+  aspectRatio: AspectRatio | null;
+  /** Declared variables of the entry (what `--variables` may set). */
+  variables: VariableDeclaration[];
+  /** Files in the zip with their sizes, sorted. */
+  files: { path: string; size: number }[];
+  /** Sum of the files' sizes (before compression). */
+  totalBytes: number;
+  /** How the output was made: copied as it is, or built by Vite. */
+  bundler: 'copy' | 'vite';
+  /** Project files left out of the zip, and why. */
+  skipped: SkippedFile[];
+  /** Lint warnings, skipped symlinks and blocked network requests. */
+  warnings: Diagnostic[];
+  /** The browser check, or null with `check: false`. */
+  check: { frames: SampledFrame[]; blocked: string[]; ms: number } | null;
+  /** Time per step and in total, ms. */
+  timings: { lint: number; bundle: number; check: number; zip: number; total: number };
+}
+
+function isInside(root: string, p: string): boolean {
+  const rel = relative(root, p);
+  return rel !== '' && !rel.startsWith('..') && !rel.startsWith(sep);
+}
+
+async function resolveOut(root: string, out: string | undefined): Promise<string> {
+  const name = `${basename(root)}.zip`;
+  if (!out) return join(root, 'build', name);
+  const abs = resolve(out);
+  const stat = await fs.stat(abs).catch(() => null);
+  return stat?.isDirectory() ? join(abs, name) : abs;
+}
+
+/** Builds the zip. Throws a FramesmithError (and writes no zip) when any step fails. */
+export async function buildBundle(options: BuildOptions): Promise<BuildResult> {
+  const logger = options.logger ?? silentLogger;
+  const t0 = performance.now();
+  const timings = { lint: 0, bundle: 0, check: 0, zip: 0, total: 0 };
+  const parsed = await parseProject(options.dir, { composition: options.composition });
+  const { model } = parsed;
+  const root = model.root;
+  const lint = lintParsed(parsed);
+  timings.lint = performance.now() - t0;
+  const warnings: Diagnostic[] = lint.diagnostics.filter((d) => d.severity === 'warning');
+  const errors = lint.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length) {
+    const [first] = errors;
+    throw new FramesmithError('lint_failed', `Lint found ${lintCounts(lint)}; nothing was built. First: ${first.message}`, {
+      hint: `${first.hint ? `${first.hint} ` : ''}Run \`framesmith lint\` for the full report.`,
+      loc: first.loc,
+      details: errors,
+    });
+  }
+  for (const w of warnings) logger.diagnostic(w);
+  logger.info(`✓ lint: ${lintCounts(lint)}`);
+
+  const tBundle = performance.now();
+  const outPath = await resolveOut(root, options.out);
+  const outRel = isInside(root, outPath) ? relative(root, outPath).split(sep).join('/') : null;
+  const collected = await collectProjectFiles(root, { exclude: outRel ? [outRel] : [] });
+  for (const s of collected.skipped) {
+    if (s.reason !== 'symlink-outside' && s.reason !== 'broken-symlink') continue;
+    const w: Diagnostic = {
+      code: 'symlink_outside_project',
+      severity: 'warning',
+      message: s.reason === 'broken-symlink' ? `${s.rel} is a broken symlink (to ${s.target}); left out of the zip.` : `${s.rel} links to ${s.target}, outside the project; left out of the zip.`,
+      hint: 'Copy the file into the project if the composition needs it.',
+      loc: { file: s.rel, line: 0, column: 0 },
+    };
+    warnings.push(w);
+    logger.diagnostic(w);
+  }
+  if (!collected.files.some((f) => f.rel === model.entry)) {
+    throw new FramesmithError('entry_excluded', `${model.entry} would not be in the zip (it is excluded by .framesmithignore or a build folder).`, {
+      hint: 'Remove the pattern that matches the entry from .framesmithignore.',
+      loc: { file: model.entry, line: 0, column: 0 },
+    });
+  }
+  checkBundleSize(collected.files, collected.totalBytes);
+  const needs = await findModuleNeeds(root, collected.files.filter((f) => /\.html?$/i.test(f.rel)).map((f) => f.rel));
+  const staged = await stageOutput(root, collected.files, needs, dirname(outPath), logger);
+  try {
+    timings.bundle = performance.now() - tBundle;
+    logger.info(staged.mode === 'vite' ? `✓ bundle: Vite built ${needs.map((n) => `${n.html} (${n.reason})`).join(', ')}` : `✓ bundle: ${staged.files.length} files copied as they are`);
+
+    const comp = model.composition;
+    const fps = comp.fps ?? DEFAULT_FPS;
+    let check: BuildResult['check'] = null;
+    if (options.check !== false) {
+      const tCheck = performance.now();
+      const result = await checkInBrowser({ dir: staged.dir, entry: model.entry, width: comp.width, height: comp.height, fps, browser: options.browser });
+      timings.check = performance.now() - tCheck;
+      for (const w of result.warnings) logger.diagnostic(w);
+      warnings.push(...result.warnings);
+      check = { frames: result.frames, blocked: result.blocked, ms: result.ms };
+      logger.info(`✓ check: frames ${result.frames.map((f) => f.frame).join(', ')} rendered in Chromium (${(result.ms / 1000).toFixed(1)} s)`);
+    }
+
+    const tZip = performance.now();
+    const stagedTotal = staged.files.reduce((n, f) => n + f.size, 0);
+    checkBundleSize(staged.files, stagedTotal, undefined, 'The built files add up to');
+    const zip = await writeZip(staged.files, outPath);
+    timings.zip = performance.now() - tZip;
+    timings.total = performance.now() - t0;
+    logger.info(`✓ zip: ${formatBytes(zip.size)}`);
+    return {
+      ok: true,
+      zipPath: zip.path,
+      sha256: zip.sha256,
+      size: zip.size,
+      entry: model.entry,
+      width: comp.width,
+      height: comp.height,
+      duration: comp.duration,
+      fps,
+      aspectRatio: aspectRatioOf(comp.width, comp.height),
+      variables: comp.variables,
+      files: staged.files.map((f) => ({ path: f.rel, size: f.size })),
+      totalBytes: stagedTotal,
+      bundler: staged.mode,
+      skipped: collected.skipped,
+      warnings,
+      check,
+      timings: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)])) as BuildResult['timings'],
+    };
+  } finally {
+    await staged.remove();
+  }
+}

@@ -1,0 +1,198 @@
+/**
+ * What a parsed script does, as far as the composition contract cares: which clock and
+ * randomness sources it calls, where it registers timelines, whether it builds GSAP timelines,
+ * repeats forever, defines engine-owned globals, drives media, or hides clip elements.
+ * One walk per script; the rules read these facts.
+ */
+import type { Node as AcornNode } from 'acorn';
+import { simple } from 'acorn-walk';
+import type { SourceLocation } from '../shared/diagnostics.js';
+import { unitLocation, type ScriptUnit } from './scripts.js';
+
+export type ClockKind = 'Date.now()' | 'new Date()' | 'Date()' | 'performance.now()' | 'Math.random()' | 'crypto.getRandomValues()' | 'gsap.utils.random()';
+
+export interface ScriptFacts {
+  unit: ScriptUnit;
+  clock: { kind: ClockKind; loc: SourceLocation }[];
+  raf: SourceLocation[];
+  /** Assignments into window.__timelines; key null when computed at run time. */
+  registrations: { key: string | null; loc: SourceLocation }[];
+  /** Whether the code mentions __timelines at all. */
+  touchesRegistry: boolean;
+  timelines: SourceLocation[];
+  infiniteRepeats: SourceLocation[];
+  engineGlobals: { name: string; loc: SourceLocation }[];
+  mediaControl: { what: string; target: string; loc: SourceLocation }[];
+  /** Tweens that set visibility/display/autoAlpha on `#id`. */
+  visibilityTweens: { id: string; prop: string; loc: SourceLocation }[];
+  /** Reads the global `gsap` without declaring or importing it. */
+  usesGsapGlobal: boolean;
+}
+
+/** Globals the engine (and framesmith's runtime) sets; authored code must not define them. */
+export const ENGINE_GLOBALS = new Set(['__player', '__hf', '__playerReady', '__renderReady', '__hyperframes', '__hfVariables', '__framesmith', '__framesmithBoot']);
+const GLOBAL_OBJECTS = new Set(['window', 'globalThis', 'self']);
+const TWEEN_METHODS = new Set(['to', 'from', 'fromTo', 'set']);
+const HIDING_PROPS = new Set(['visibility', 'display', 'autoAlpha']);
+
+type N = AcornNode & Record<string, any>;
+
+/** `a.b["c"]` → ['a','b','c']; null when any part is dynamic. */
+function path(node: N): string[] | null {
+  if (node.type === 'Identifier') return [node.name];
+  if (node.type === 'ThisExpression') return ['this'];
+  if (node.type === 'MemberExpression') {
+    const obj = path(node.object);
+    if (!obj) return null;
+    if (!node.computed && node.property.type === 'Identifier') return [...obj, node.property.name];
+    if (node.computed && node.property.type === 'Literal' && typeof node.property.value === 'string') return [...obj, node.property.value];
+    return null;
+  }
+  return null;
+}
+
+/** Drops a leading `window.`/`globalThis.`/`self.`. */
+function globalPath(node: N): string | null {
+  const p = path(node);
+  if (!p) return null;
+  return (p.length > 1 && GLOBAL_OBJECTS.has(p[0]) ? p.slice(1) : p).join('.');
+}
+
+const isMinusOne = (n: N | undefined) =>
+  !!n && ((n.type === 'UnaryExpression' && n.operator === '-' && n.argument.type === 'Literal' && n.argument.value === 1) || (n.type === 'Literal' && n.value === -1));
+
+function stringArg(n: N | undefined): string | null {
+  if (!n) return null;
+  if (n.type === 'Literal' && typeof n.value === 'string') return n.value;
+  if (n.type === 'TemplateLiteral' && n.expressions.length === 0) return n.quasis[0].value.cooked ?? null;
+  return null;
+}
+
+/** Facts of one unit; `isMedia(selectorOrId, byId)` says whether a lookup names managed media. */
+export function scriptFacts(unit: ScriptUnit, isMedia: (query: string, byId: boolean) => boolean): ScriptFacts {
+  const facts: ScriptFacts = {
+    unit, clock: [], raf: [], registrations: [], touchesRegistry: false, timelines: [], infiniteRepeats: [], engineGlobals: [], mediaControl: [], visibilityTweens: [], usesGsapGlobal: false,
+  };
+  const ast = unit.ast as N | null;
+  if (!ast) return facts;
+  const at = (n: N) => unitLocation(unit, n.loc?.start);
+  const declared = new Set<string>();
+  let gsapRead = false;
+  /** Variables bound to a media element lookup: name → what it looked up. */
+  const mediaVars = new Map<string, string>();
+
+  const mediaLookup = (n: N | undefined): string | null => {
+    if (!n || n.type !== 'CallExpression') return null;
+    const callee = globalPath(n.callee);
+    const q = stringArg(n.arguments[0]);
+    if (q === null) return null;
+    if (callee === 'document.getElementById') return isMedia(q, true) ? `#${q}` : null;
+    if (callee === 'document.querySelector') return isMedia(q, false) ? q : null;
+    return null;
+  };
+  const mediaTarget = (n: N): string | null => (n.type === 'Identifier' ? (mediaVars.get(n.name) ?? null) : mediaLookup(n));
+
+  // First pass: declarations (for scope of `gsap`) and media-bound variables.
+  simple(ast, {
+    VariableDeclarator(n: N) {
+      if (n.id.type === 'Identifier') {
+        declared.add(n.id.name);
+        const target = mediaLookup(n.init);
+        if (target) mediaVars.set(n.id.name, target);
+      }
+    },
+    FunctionDeclaration(n: N) {
+      if (n.id) declared.add(n.id.name);
+    },
+    ImportSpecifier(n: N) {
+      declared.add(n.local.name);
+    },
+    ImportDefaultSpecifier(n: N) {
+      declared.add(n.local.name);
+    },
+    ImportNamespaceSpecifier(n: N) {
+      declared.add(n.local.name);
+    },
+  } as never);
+
+  simple(ast, {
+    Identifier(n: N) {
+      if (n.name === 'gsap') gsapRead = true;
+      if (n.name === '__timelines') facts.touchesRegistry = true;
+    },
+    MemberExpression(n: N) {
+      if (!n.computed && n.property.type === 'Identifier' && n.property.name === '__timelines') facts.touchesRegistry = true;
+    },
+    NewExpression(n: N) {
+      if (globalPath(n.callee) === 'Date' && n.arguments.length === 0) facts.clock.push({ kind: 'new Date()', loc: at(n) });
+    },
+    CallExpression(n: N) {
+      const callee = globalPath(n.callee);
+      const clock: Record<string, ClockKind> = {
+        'Date.now': 'Date.now()', Date: 'Date()', 'performance.now': 'performance.now()', 'Math.random': 'Math.random()',
+        'crypto.getRandomValues': 'crypto.getRandomValues()', 'gsap.utils.random': 'gsap.utils.random()',
+      };
+      if (callee && clock[callee]) facts.clock.push({ kind: clock[callee], loc: at(n) });
+      if (callee === 'requestAnimationFrame') facts.raf.push(at(n));
+      if (callee === 'gsap.timeline') facts.timelines.push(at(n));
+      if (n.callee.type !== 'MemberExpression' || n.callee.computed || n.callee.property.type !== 'Identifier') return;
+      const method = n.callee.property.name as string;
+      if (method === 'repeat' && isMinusOne(n.arguments[0])) facts.infiniteRepeats.push(at(n));
+      if (method === 'play' || method === 'pause') {
+        const target = mediaTarget(n.callee.object);
+        if (target) facts.mediaControl.push({ what: `${method}()`, target, loc: at(n) });
+      }
+      if (TWEEN_METHODS.has(method)) {
+        const sel = stringArg(n.arguments[0]);
+        const m = sel ? /^#([A-Za-z_][\w-]*)$/.exec(sel.trim()) : null;
+        if (!m) return;
+        for (const arg of n.arguments.slice(1) as N[]) {
+          if (arg.type !== 'ObjectExpression') continue;
+          for (const p of arg.properties as N[]) {
+            const key = p.type === 'Property' ? (p.key.type === 'Identifier' ? p.key.name : p.key.value) : null;
+            if (typeof key === 'string' && HIDING_PROPS.has(key)) facts.visibilityTweens.push({ id: m[1], prop: key, loc: at(p) });
+          }
+        }
+      }
+    },
+    Property(n: N) {
+      const key = n.key.type === 'Identifier' ? n.key.name : n.key.value;
+      if (key === 'repeat' && !n.computed && isMinusOne(n.value)) facts.infiniteRepeats.push(at(n));
+    },
+    AssignmentExpression(n: N) {
+      const left = n.left as N;
+      if (left.type === 'MemberExpression') {
+        const target = globalPath(left);
+        if (target && ENGINE_GLOBALS.has(target)) facts.engineGlobals.push({ name: target, loc: at(n) });
+        if (target === '__timelines' && n.right.type === 'ObjectExpression') {
+          for (const p of n.right.properties as N[]) {
+            if (p.type !== 'Property') continue;
+            const key = p.computed ? stringArg(p.key) : p.key.type === 'Identifier' ? p.key.name : String(p.key.value);
+            facts.registrations.push({ key, loc: at(p) });
+          }
+        }
+        const objPath = globalPath(left.object);
+        if (objPath === '__timelines') {
+          const key = left.computed ? stringArg(left.property) : left.property.name;
+          facts.registrations.push({ key, loc: at(n) });
+        }
+        if (!left.computed && left.property.type === 'Identifier' && left.property.name === 'currentTime') {
+          const target = mediaTarget(left.object);
+          if (target) facts.mediaControl.push({ what: 'currentTime =', target, loc: at(n) });
+        }
+      }
+    },
+  } as never);
+
+  // Classic scripts share one global scope: top-level declarations become window properties.
+  if (!unit.module) {
+    for (const stmt of (ast.body as N[])) {
+      const names: { name: string; node: N }[] = [];
+      if (stmt.type === 'FunctionDeclaration' && stmt.id) names.push({ name: stmt.id.name, node: stmt });
+      if (stmt.type === 'VariableDeclaration') for (const d of stmt.declarations) if (d.id.type === 'Identifier') names.push({ name: d.id.name, node: d });
+      for (const { name, node } of names) if (ENGINE_GLOBALS.has(name)) facts.engineGlobals.push({ name, loc: at(node) });
+    }
+  }
+  facts.usesGsapGlobal = gsapRead && !declared.has('gsap');
+  return facts;
+}
