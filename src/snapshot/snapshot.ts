@@ -76,18 +76,39 @@ function timesFor(options: SnapshotOptions, duration: number, fps: number): numb
 /** Takes the stills. Throws FramesmithError for any problem, leaving no partial output. */
 export async function takeSnapshots(options: SnapshotOptions): Promise<SnapshotResult> {
   const logger = options.logger ?? silentLogger;
-  const model = await loadProject(options.dir, { composition: options.composition });
+  const started = performance.now();
+  const phase = (name: string) => logger.debug(`snapshot: ${name} at ${Math.round(performance.now() - started)} ms`);
+  // Chromium starts while the project is read; a bad project closes it again.
+  const launching = options.browser ? Promise.resolve(options.browser) : launchBrowser();
+  let model;
+  try {
+    model = await loadProject(options.dir, { composition: options.composition });
+  } catch (error) {
+    if (!options.browser) await launching.then((b) => b.close(), () => {});
+    throw error;
+  }
+  phase('project read');
   const comp = model.composition;
   const fps = comp.fps ?? DEFAULT_FPS;
   const times = timesFor(options, comp.duration, fps);
   checkVariablesAgainst(comp.variables, options.variables ?? {}, logger, options.strictVariables);
   const outDir = resolve(options.outDir ?? join(model.root, 'snapshots'));
 
-  const server = await startStaticServer({ root: model.root, boot: { variables: options.variables ?? {}, fps } });
-  const browser = options.browser ?? (await launchBrowser());
+  let server;
+  let browser;
+  try {
+    server = await startStaticServer({ root: model.root, boot: { variables: options.variables ?? {}, fps } });
+    browser = await launching;
+  } catch (error) {
+    await server?.close();
+    if (!options.browser) await launching.then((b) => b.close(), () => {});
+    throw error;
+  }
+  phase('browser ready');
   const written: string[] = [];
   try {
     const page = await openComposition(browser.browser, { url: server.url(model.entry), width: comp.width, height: comp.height });
+    phase('page ready');
     try {
       await failOnProblems(page, model.entry);
       await mkdir(outDir, { recursive: true });
@@ -102,7 +123,7 @@ export async function takeSnapshots(options: SnapshotOptions): Promise<SnapshotR
         await writeFile(tmp, png);
         written.push(tmp);
         stills.push({ time: t, file });
-        logger.debug(`still at ${t}s captured`);
+        phase(`still at ${t}s captured`);
       }
       for (const s of stills) await rename(`${s.file}.${process.pid}.tmp`, s.file);
       written.length = 0;
