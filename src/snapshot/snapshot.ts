@@ -81,8 +81,11 @@ export async function takeSnapshots(options: SnapshotOptions): Promise<SnapshotR
   // Chromium starts while the project is read; a bad project closes it again.
   const launching = options.browser ? Promise.resolve(options.browser) : launchBrowser();
   let model;
+  let times: number[];
   try {
     model = await loadProject(options.dir, { composition: options.composition });
+    times = timesFor(options, model.composition.duration, model.composition.fps ?? DEFAULT_FPS);
+    checkVariablesAgainst(model.composition.variables, options.variables ?? {}, logger, options.strictVariables);
   } catch (error) {
     if (!options.browser) await launching.then((b) => b.close(), () => {});
     throw error;
@@ -90,8 +93,6 @@ export async function takeSnapshots(options: SnapshotOptions): Promise<SnapshotR
   phase('project read');
   const comp = model.composition;
   const fps = comp.fps ?? DEFAULT_FPS;
-  const times = timesFor(options, comp.duration, fps);
-  checkVariablesAgainst(comp.variables, options.variables ?? {}, logger, options.strictVariables);
   const outDir = resolve(options.outDir ?? join(model.root, 'snapshots'));
 
   let server;
