@@ -60,7 +60,8 @@ export async function writeZip(files: ProjectFile[], outPath: string, limit = MA
   try {
     await new Promise<void>((resolve, reject) => {
       const out = createWriteStream(tmp);
-      const archive = archiver('zip', { zlib: { level: 6 } });
+      // statConcurrency 1: archiver stats files before queueing them; in parallel, the entry order would vary.
+      const archive = archiver('zip', { zlib: { level: 6 }, statConcurrency: 1 });
       archive.on('data', (chunk: Buffer) => {
         hash.update(chunk);
         size += chunk.length;
