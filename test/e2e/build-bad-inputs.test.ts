@@ -1,0 +1,209 @@
+/**
+ * `framesmith build` on broken or risky projects: each gives the right, clear outcome (the
+ * problem, where, what to do) and no zip, or a zip without the file that must not ship.
+ */
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openPromise as openZip } from 'yauzl';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildBundle } from '../../src/build/build-bundle.js';
+import { FramesmithError } from '../../src/core/errors.js';
+import { useFixture } from '../helpers/fixtures.js';
+import { launchBrowser } from '../helpers/page.js';
+import { runCli } from '../helpers/cli.js';
+
+type Browser = Awaited<ReturnType<typeof launchBrowser>>;
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function zipNames(path: string): Promise<string[]> {
+  const zip = await openZip(path, { lazyEntries: true, autoClose: false });
+  const names: string[] = [];
+  try {
+    for await (const e of zip.eachEntry()) names.push(e.fileName);
+  } finally {
+    zip.close();
+  }
+  return names;
+}
+
+/** Runs the build and returns the error it throws (the test fails if it does not throw). */
+async function buildError(dir: string, check = true): Promise<FramesmithError> {
+  try {
+    await buildBundle({ dir, browser, check });
+  } catch (e) {
+    expect(e).toBeInstanceOf(FramesmithError);
+    return e as FramesmithError;
+  }
+  throw new Error('the build succeeded but should have failed');
+}
+
+/** Nothing in build/: no zip, no temp file, no staging folder. */
+function expectNoOutput(dir: string): void {
+  const out = join(dir, 'build');
+  expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
+}
+
+const motion = (dir: string, code: string) => appendFileSync(join(dir, 'js', 'motion.js'), `\n${code}\n`);
+
+describe('build refuses broken projects', () => {
+  it('a syntax error: lint stops the build at the file and line', async () => {
+    const dir = useFixture('build-classic');
+    motion(dir, 'tl.to("#box", { y: 10, duration: 1 }');
+    const e = await buildError(dir);
+    expect(e.code).toBe('lint_failed');
+    expect(e.message).toMatch(/js\/motion\.js is not valid JavaScript/);
+    expect(e.loc).toMatchObject({ file: 'js/motion.js', line: 8 });
+    expect(e.details.map((d) => d.code)).toEqual(['script_syntax_error']);
+    expectNoOutput(dir);
+  });
+
+  it('a syntax error through the CLI: exit 1, the location on stderr, no zip', async () => {
+    const dir = useFixture('build-classic');
+    motion(dir, 'const = 1;');
+    const r = await runCli(['build', dir]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/js\/motion\.js:7:7: Lint found 1 error/);
+    expect(r.stderr).toMatch(/\[lint_failed\]/);
+    expect(r.stderr).toMatch(/hint: .*framesmith lint/);
+    expect(r.stdout).toBe('');
+    expectNoOutput(dir);
+  });
+
+  it('an asset that 404s (referenced in CSS): lint names the file', async () => {
+    const dir = useFixture('build-classic');
+    appendFileSync(join(dir, 'css', 'style.css'), '#root { background: url(../img/bg.png); }\n');
+    const e = await buildError(dir);
+    expect(e.details.map((d) => d.code)).toEqual(['missing_local_asset']);
+    expect(e.loc?.file).toBe('css/style.css');
+    expect(e.message).toMatch(/"\.\.\/img\/bg\.png" does not exist/);
+    expectNoOutput(dir);
+  });
+
+  it('an asset that 404s only at run time: the browser check names it', async () => {
+    const dir = useFixture('build-classic');
+    motion(dir, 'const late = new Image(); late.src = "img/late.png"; document.getElementById("root").appendChild(late);');
+    const e = await buildError(dir);
+    expect(e.message).toMatch(/img\/late\.png/);
+    expectNoOutput(dir);
+  });
+
+  it('an upper/lower case mismatch: lint names the real file', async () => {
+    const dir = useFixture('build-classic');
+    const html = join(dir, 'index.html');
+    writeFileSync(html, readFileSync(html, 'utf8').replace('css/style.css', 'css/Style.css'));
+    const e = await buildError(dir);
+    expect(e.details.map((d) => d.code)).toEqual(['asset_case_mismatch']);
+    expect(e.message).toMatch(/"css\/Style\.css" differs in letter case from the file css\/style\.css/);
+    expect(e.loc).toMatchObject({ file: 'index.html', line: 5 });
+    expectNoOutput(dir);
+  });
+
+  it('a script that throws: the page error with its file and line', async () => {
+    const dir = useFixture('build-classic');
+    motion(dir, 'document.getElementById("missing").textContent = "x";');
+    const e = await buildError(dir);
+    expect(e.message).toMatch(/Cannot set properties of null/);
+    expect(e.loc).toMatchObject({ file: 'js/motion.js', line: 7 });
+    expectNoOutput(dir);
+  });
+
+  it('a console.error fails the build', async () => {
+    const dir = useFixture('build-classic');
+    motion(dir, 'console.error("chart data failed to parse");');
+    const e = await buildError(dir);
+    expect(e.message).toMatch(/chart data failed to parse/);
+    expectNoOutput(dir);
+  });
+
+  it('a timeline that is never registered at run time', async () => {
+    const dir = useFixture('build-classic');
+    writeFileSync(join(dir, 'js', 'motion.js'), 'const tl = gsap.timeline({ paused: true });\nif (location.hash === "#ready") { window.__timelines = { main: tl }; }\n');
+    const e = await buildError(dir);
+    expect(e.message).toMatch(/timeline/i);
+    expectNoOutput(dir);
+  });
+
+  it('frames that are blank at every sampled time', async () => {
+    const dir = useFixture('build-classic');
+    appendFileSync(join(dir, 'css', 'style.css'), '#box { display: none; }\n');
+    const e = await buildError(dir);
+    expect(e.code).toBe('blank_frames');
+    expect(e.message).toMatch(/Every sampled frame \(0\.00 s, 0\.97 s, 1\.97 s\) of index\.html is one flat colour/);
+    expectNoOutput(dir);
+  });
+
+  it('a 201 MB file: refused before zipping, naming the largest files', async () => {
+    const dir = useFixture('build-classic');
+    mkdirSync(join(dir, 'media'));
+    writeFileSync(join(dir, 'media', 'huge.mp4'), '');
+    truncateSync(join(dir, 'media', 'huge.mp4'), 201 * 1024 * 1024); // sparse: no real disk use
+    const e = await buildError(dir, false);
+    expect(e.code).toBe('bundle_too_large');
+    expect(e.message).toMatch(/over the 209\.7 MB upload limit\. Largest: media\/huge\.mp4 \(210\.8 MB\)/);
+    expect(e.hint).toMatch(/\.framesmithignore/);
+    expectNoOutput(dir);
+  });
+});
+
+describe('build leaves out what must not ship', () => {
+  it('a .env file never reaches the zip', async () => {
+    const dir = useFixture('build-classic');
+    writeFileSync(join(dir, '.env'), 'HEYGEN_API_KEY=sk-very-secret-123\n');
+    mkdirSync(join(dir, '.git'));
+    writeFileSync(join(dir, '.git', 'config'), '[core]\n');
+    const result = await buildBundle({ dir, browser });
+    const names = await zipNames(result.zipPath);
+    expect(names).toEqual(['css/style.css', 'index.html', 'js/motion.js', 'vendor/gsap.min.js']);
+    expect(readFileSync(result.zipPath).includes('sk-very-secret-123')).toBe(false);
+    expect(result.skipped).toEqual(expect.arrayContaining([{ rel: '.env', reason: 'dotfile' }, { rel: '.git', reason: 'dotfile' }]));
+  });
+
+  it('a symlink to /etc is not followed: the zip has no /etc files and a warning says why', async () => {
+    const dir = useFixture('build-classic');
+    symlinkSync('/etc', join(dir, 'system'));
+    const result = await buildBundle({ dir, browser });
+    const names = await zipNames(result.zipPath);
+    expect(names.some((n) => n.startsWith('system'))).toBe(false);
+    expect(result.warnings).toEqual([expect.objectContaining({ code: 'symlink_outside_project', message: 'system links to /etc, outside the project; left out of the zip.' })]);
+  });
+
+  it('a reference through a symlink to /etc is a lint error', async () => {
+    const dir = useFixture('build-classic');
+    symlinkSync('/etc', join(dir, 'system'));
+    const html = join(dir, 'index.html');
+    writeFileSync(html, readFileSync(html, 'utf8').replace('<div id="box"', '<img alt="" src="system/hostname" />\n      <div id="box"'));
+    const e = await buildError(dir);
+    expect(e.details.map((d) => d.code)).toEqual(['asset_symlink_outside']);
+    expect(e.message).toMatch(/"system\/hostname" is a symlink to \/etc\/hostname, outside the project/);
+    expectNoOutput(dir);
+  });
+
+  it('.framesmithignore patterns, node_modules, renders and snapshots stay out', async () => {
+    const dir = useFixture('build-classic');
+    for (const d of ['notes', 'node_modules/x', 'renders', 'snapshots']) mkdirSync(join(dir, d), { recursive: true });
+    writeFileSync(join(dir, 'notes', 'todo.txt'), 'x');
+    writeFileSync(join(dir, 'cover.psd'), 'x');
+    writeFileSync(join(dir, 'node_modules', 'x', 'index.js'), 'x');
+    writeFileSync(join(dir, 'renders', 'out.mp4'), 'x');
+    writeFileSync(join(dir, 'snapshots', 'a.png'), 'x');
+    writeFileSync(join(dir, '.framesmithignore'), '# drafts\nnotes/\n*.psd\n');
+    const result = await buildBundle({ dir, check: false });
+    expect(await zipNames(result.zipPath)).toEqual(['css/style.css', 'index.html', 'js/motion.js', 'vendor/gsap.min.js']);
+  });
+
+  it('requests to other hosts are blocked and reported as warnings; the build succeeds', async () => {
+    const dir = useFixture('build-classic');
+    const html = join(dir, 'index.html');
+    writeFileSync(html, readFileSync(html, 'utf8').replace('<div id="box"', '<img alt="" src="https://assets.example.org/logo.png" />\n      <div id="box"'));
+    const result = await buildBundle({ dir, browser });
+    expect(result.check?.blocked).toEqual(['https://assets.example.org/logo.png']);
+    expect(result.warnings.map((w) => w.code)).toEqual(['remote_resource', 'remote_resource']);
+    expect(result.warnings[1].message).toMatch(/loads https:\/\/assets\.example\.org\/logo\.png from the network/);
+  });
+});
