@@ -17,7 +17,7 @@ import { parseProject } from '../model/index.js';
 import type { Diagnostic } from '../shared/diagnostics.js';
 import { DEFAULT_FPS } from '../shared/model.js';
 import type { VariableDeclaration } from '../shared/variables.js';
-import { checkInBrowser, type SampledFrame } from './browser-check.js';
+import type { SampledFrame } from './browser-check.js';
 import { collectProjectFiles, type SkippedFile } from './collect-files.js';
 import { findModuleNeeds } from './module-graph.js';
 import { stageOutput } from './stage.js';
@@ -142,6 +142,8 @@ export async function buildBundle(options: BuildOptions): Promise<BuildResult> {
     let check: BuildResult['check'] = null;
     if (options.check !== false) {
       const tCheck = performance.now();
+      // Loaded only when used: playwright-core alone takes a few hundred ms to import.
+      const { checkInBrowser } = await import('./browser-check.js');
       const result = await checkInBrowser({ dir: staged.dir, entry: model.entry, width: comp.width, height: comp.height, fps, browser: options.browser });
       timings.check = performance.now() - tCheck;
       for (const w of result.warnings) logger.diagnostic(w);

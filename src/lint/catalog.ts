@@ -55,7 +55,7 @@ const ROWS: Row[] = [
   ['missing_timeline_registry', 'error', true, 'lint', 'timeline', 'The entry\'s scripts never register a timeline in window.__timelines.', 'Add `window.__timelines = window.__timelines || {}; window.__timelines["<id>"] = tl;`, or data-no-timeline on the root.'],
   ['gsap_timeline_not_registered', 'error', true, 'lint', 'timeline', 'A GSAP timeline is created but never stored in window.__timelines.', 'Register it: window.__timelines["<composition id>"] = tl.'],
   ['timeline_id_mismatch', 'error', true, 'lint', 'timeline', 'A timeline is registered under a key that no data-composition-id in the file has.', 'Use the data-composition-id of the composition as the key.'],
-  ['gsap_infinite_repeat', 'warning', true, 'lint', 'timeline', 'A tween repeats forever (repeat: -1); the timeline has no finite length.', 'Use a finite repeat count that fits the composition\'s duration.'],
+  ['gsap_infinite_repeat', 'warning', true, 'lint', 'timeline', 'A tween repeats forever (repeat: -1); the timeline has no finite length (an error when the root has no data-duration).', 'Use a finite repeat count that fits the composition\'s duration.'],
   ['gsap_animates_clip_element', 'error', true, 'lint', 'timeline', 'A tween sets visibility, display or autoAlpha on a clip element, fighting the engine\'s clip visibility.', 'Animate a child of the clip (or its opacity) instead.'],
   ['missing_gsap_script', 'error', true, 'lint', 'timeline', 'Scripts use gsap but no script loads GSAP.', 'Add <script src="vendor/gsap.min.js"></script> before the scripts (or import gsap in a module).'],
   // Variables
