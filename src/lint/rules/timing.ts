@@ -2,6 +2,7 @@
  * Rules about clips on the timeline: every timed element is a `.clip` with a duration, clips on
  * one track do not overlap, and no clip runs past the end of its composition.
  */
+import { attr } from '../../model/index.js';
 import type { Clip, CompositionModel } from '../../shared/model.js';
 import type { LintContext } from '../context.js';
 
@@ -35,9 +36,17 @@ function overlapRule(ctx: LintContext, comp: CompositionModel): void {
 }
 
 export function timingRules(ctx: LintContext): void {
+  // Inline nested compositions (data-composition-id without a src) are hosts, not clips.
+  const nested = new Set<string>();
+  for (const file of ctx.html.values()) {
+    for (const el of ctx.elements(file)) {
+      const at = el.sourceCodeLocation?.startTag;
+      if (at && attr(el, 'data-composition-id') !== null) nested.add(`${file.file}:${at.startLine}:${at.startCol}`);
+    }
+  }
   for (const comp of ctx.compositions) {
     for (const clip of comp.clips) {
-      if (clip.kind === 'element' || clip.kind === 'image') {
+      if ((clip.kind === 'element' || clip.kind === 'image') && !nested.has(`${clip.loc.file}:${clip.loc.line}:${clip.loc.column}`)) {
         if (!clip.hasClipClass) ctx.report('timed_element_missing_clip_class', clip.loc, `${label(clip)} has data-start but not class="clip".`);
       }
       if (needsDuration(clip) && clip.duration === null) {
