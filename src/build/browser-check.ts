@@ -79,7 +79,7 @@ export async function checkInBrowser(options: BrowserCheckOptions): Promise<Brow
     const sampled = [...new Set([0, Math.floor((frameTotal - 1) / 2), frameTotal - 1])];
     const fail = async (time?: number) => {
       const problems = (await opened.problems()).filter((p) => !isBlockedLoad(p, server.origin));
-      if (problems.length) throw problemsToError(problems, options.entry, time);
+      if (problems.length) throw withBlockedHint(problemsToError(problems, options.entry, time), opened.blocked);
       const missing = failed.filter((f) => !f.url.endsWith('/favicon.ico'));
       if (missing.length) throw missingFileError(missing, server.origin, options.entry);
     };
@@ -114,6 +114,18 @@ export async function checkInBrowser(options: BrowserCheckOptions): Promise<Brow
     if (!options.browser) await launched.close();
     await server.close();
   }
+}
+
+/** When loads were blocked, the error may come from them (e.g. GSAP from a CDN): say so. */
+function withBlockedHint(error: FramesmithError, blocked: string[]): FramesmithError {
+  const urls = [...new Set(blocked)];
+  if (!urls.length) return error;
+  const shown = urls.slice(0, 3).join(', ') + (urls.length > 3 ? ` and ${urls.length - 3} more` : '');
+  return new FramesmithError(error.code, error.message, {
+    hint: `The page also loads ${shown} from the network, blocked here as the cloud render cannot count on it; if the error comes from that, download the file into the project and reference it with a relative path. ${error.hint ?? ''}`.trim(),
+    loc: error.loc,
+    details: error.details,
+  });
 }
 
 /** A failed load of a URL on another host: blocked on purpose, reported as a warning instead. */

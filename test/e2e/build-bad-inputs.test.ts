@@ -138,6 +138,17 @@ describe('build refuses broken projects', () => {
     expectNoOutput(dir);
   });
 
+  it('GSAP from a CDN: the page error says the CDN load was blocked and how to fix it', async () => {
+    const dir = useFixture('build-classic');
+    const html = join(dir, 'index.html');
+    writeFileSync(html, readFileSync(html, 'utf8').replace('vendor/gsap.min.js', 'https://cdn.jsdelivr.net/npm/gsap@3.13.0/dist/gsap.min.js'));
+    const e = await buildError(dir);
+    expect(e.message).toMatch(/gsap is not defined/);
+    expect(e.loc).toMatchObject({ file: 'js/motion.js', line: 2 });
+    expect(e.hint).toMatch(/loads https:\/\/cdn\.jsdelivr\.net\/npm\/gsap@3\.13\.0\/dist\/gsap\.min\.js from the network, blocked here/);
+    expectNoOutput(dir);
+  });
+
   it('a 201 MB file: refused before zipping, naming the largest files', async () => {
     const dir = useFixture('build-classic');
     mkdirSync(join(dir, 'media'));
