@@ -21,7 +21,11 @@ function printError(error: unknown, json: boolean): number {
   if (isFramesmithError(error)) {
     if (json) process.stdout.write(`${JSON.stringify({ ok: false, error: error.toJSON() }, null, 2)}\n`);
     const lines = [`error ${formatProblem(error)} [${error.code}]`];
-    for (const d of error.details) lines.push(`  ${d.severity} ${formatProblem(d)} [${d.code}]`);
+    for (const d of error.details) {
+      // Details may repeat the main problem (loadProject lists every error): print it once.
+      if (d.code === error.code && d.message === error.message) continue;
+      lines.push(`  ${d.severity} ${formatProblem(d)} [${d.code}]`);
+    }
     if (error.hint) lines.push(`  hint: ${error.hint}`);
     process.stderr.write(`${lines.join('\n')}\n`);
     return error.exitCode;

@@ -1,15 +1,20 @@
 /**
  * Every reference from the project's HTML and CSS to another file or URL: script and link
- * sources, media and image sources (srcset too), SVG hrefs, sub-composition files, and CSS url()
- * and @import in <style> blocks, inline styles and .css files (followed recursively).
- * HTML references resolve from the project root (the contract); CSS files from their folder.
+ * sources, media, image and poster sources (srcset too), object/embed/iframe, SVG hrefs,
+ * sub-composition files, and CSS url() and @import in <style> blocks, inline styles and .css
+ * files (followed recursively, each read once).
+ *
+ * The parser records facts only (external, inline, path, outsideRoot, exists, caseMismatch);
+ * lint turns them into diagnostics. HTML attributes resolve from the page's folder (the project
+ * root for index.html; sub-composition files are written from the project root too), CSS files
+ * from their own folder, as a browser resolves them.
  */
 import { posix } from 'node:path';
 import type { SourceLocation } from '../shared/diagnostics.js';
 import type { AssetKind, AssetRef } from '../shared/model.js';
-import { cssRefs, inlineStyleRefs, parseCss, type CssRef, type ParsedCssFile } from './css.js';
+import { cssRefs, inlineStyleRefs, parseCss, type ParsedCssFile } from './css.js';
 import { resolveRef, type ProjectFiles } from './files.js';
-import { attr, contentLocation, descendants, nodeLocation, textOf, type HtmlElement, type ParsedHtmlFile } from './html.js';
+import { attr, attrValueLocation, contentLocation, descendants, nodeLocation, parentElement, textOf, type HtmlElement, type ParsedHtmlFile } from './html.js';
 
 interface RawRef {
   url: string;
@@ -19,32 +24,50 @@ interface RawRef {
   baseDir: string;
 }
 
-const MEDIA_TAGS = new Set(['video', 'audio', 'source', 'track']);
+const PRELOAD_KINDS: Record<string, AssetKind> = { font: 'font', script: 'script', style: 'style', image: 'image', audio: 'media', video: 'media', document: 'document' };
+const NOT_LOADED_RELS = new Set(['preconnect', 'dns-prefetch', 'canonical', 'alternate', 'author', 'license', 'help', 'search', 'next', 'prev']);
 
 function linkKind(el: HtmlElement): AssetKind | null {
-  const rel = (attr(el, 'rel') ?? '').toLowerCase().split(/\s+/);
-  if (rel.includes('stylesheet')) return 'style';
-  if (rel.some((r) => r === 'preconnect' || r === 'dns-prefetch' || r === 'canonical' || r === 'alternate')) return null;
-  if (rel.includes('preload') || rel.includes('prefetch')) {
-    const as = attr(el, 'as');
-    return as === 'font' ? 'font' : as === 'script' ? 'script' : as === 'style' ? 'style' : as === 'image' ? 'image' : 'other';
+  const rels = (attr(el, 'rel') ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+  if (rels.includes('stylesheet')) return 'style';
+  if (rels.includes('modulepreload')) return 'script';
+  if (rels.includes('preload') || rels.includes('prefetch')) return PRELOAD_KINDS[(attr(el, 'as') ?? '').toLowerCase()] ?? 'other';
+  if (rels.some((r) => r.includes('icon'))) return 'image';
+  if (rels.length && rels.every((r) => NOT_LOADED_RELS.has(r))) return null;
+  return 'other';
+}
+
+/** URLs of a srcset: each candidate is a URL, then optional descriptors, separated by commas. */
+export function srcsetUrls(value: string): string[] {
+  const urls: string[] = [];
+  let i = 0;
+  while (i < value.length) {
+    while (i < value.length && /[\s,]/.test(value[i])) i++;
+    let j = i;
+    while (j < value.length && !/\s/.test(value[j])) j++;
+    // A URL may itself contain commas (data: URLs); only trailing ones end the candidate.
+    let url = value.slice(i, j);
+    const trailing = /,+$/.exec(url);
+    if (trailing) url = url.slice(0, -trailing[0].length);
+    if (url) urls.push(url);
+    i = j;
+    if (!trailing) {
+      while (i < value.length && value[i] !== ',') i++;
+    }
   }
-  return rel.includes('icon') ? 'image' : 'other';
+  return urls;
 }
 
-function srcsetUrls(value: string): string[] {
-  return value
-    .split(',')
-    .map((part) => part.trim().split(/\s+/)[0])
-    .filter(Boolean);
-}
-
-/** Attribute references of one HTML file (including template content). */
-function htmlRefs(file: ParsedHtmlFile): { refs: RawRef[]; styleBlocks: { css: string; loc: SourceLocation }[] } {
+/** Attribute references, <style> blocks and inline styles of one HTML file (template content included). */
+function htmlRefs(file: ParsedHtmlFile, baseDir: string): { refs: RawRef[]; styleBlocks: { css: string; loc: SourceLocation }[] } {
   const refs: RawRef[] = [];
   const styleBlocks: { css: string; loc: SourceLocation }[] = [];
-  const add = (el: HtmlElement, name: string, kind: AssetKind, url = attr(el, name)) => {
-    if (url !== null) refs.push({ url, kind, via: 'attribute', loc: nodeLocation(file, el, name), baseDir: '' });
+  const add = (el: HtmlElement, name: string, kind: AssetKind, url = attr(el, name), base = baseDir) => {
+    if (url !== null && url.trim() !== '') refs.push({ url, kind, via: 'attribute', loc: nodeLocation(file, el, name), baseDir: base });
+  };
+  const addSrcset = (el: HtmlElement) => {
+    const srcset = attr(el, 'srcset');
+    if (srcset) for (const url of srcsetUrls(srcset)) add(el, 'srcset', 'image', url);
   };
   for (const el of descendants(file.document, { intoTemplates: true })) {
     const tag = el.tagName;
@@ -52,71 +75,60 @@ function htmlRefs(file: ParsedHtmlFile): { refs: RawRef[]; styleBlocks: { css: s
     else if (tag === 'link') {
       const kind = linkKind(el);
       if (kind) add(el, 'href', kind);
-    } else if (tag === 'img' || tag === 'input') {
+    } else if (tag === 'img') {
       add(el, 'src', 'image');
-      const srcset = attr(el, 'srcset');
-      if (srcset) for (const url of srcsetUrls(srcset)) add(el, 'srcset', 'image', url);
-    } else if (MEDIA_TAGS.has(tag)) {
-      const parentTag = tag === 'source' ? ((el.parentNode as HtmlElement | null)?.tagName ?? '') : tag;
-      add(el, 'src', parentTag === 'picture' ? 'image' : 'media');
+      addSrcset(el);
+    } else if (tag === 'input' && (attr(el, 'type') ?? '').toLowerCase() === 'image') add(el, 'src', 'image');
+    else if (tag === 'video' || tag === 'audio') {
+      add(el, 'src', 'media');
       if (tag === 'video') add(el, 'poster', 'image');
-      const srcset = attr(el, 'srcset');
-      if (srcset) for (const url of srcsetUrls(srcset)) add(el, 'srcset', 'image', url);
-    } else if (tag === 'image' || tag === 'feImage') {
-      add(el, 'href', 'image');
-      add(el, 'xlink:href', 'image');
+    } else if (tag === 'source') {
+      const inPicture = parentElement(el)?.tagName === 'picture';
+      add(el, 'src', inPicture ? 'image' : 'media');
+      addSrcset(el);
+    } else if (tag === 'track') add(el, 'src', 'other');
+    else if (tag === 'image' || tag === 'feImage' || tag === 'use') {
+      // SVG: href or the older xlink:href; a bare #fragment points inside the document (inline).
+      add(el, 'href', tag === 'use' ? 'other' : 'image');
+      add(el, 'xlink:href', tag === 'use' ? 'other' : 'image');
     } else if (tag === 'object') add(el, 'data', 'other');
-    else if (tag === 'embed' || tag === 'iframe') add(el, 'src', tag === 'iframe' ? 'document' : 'other');
+    else if (tag === 'embed') add(el, 'src', 'other');
+    else if (tag === 'iframe') add(el, 'src', 'document');
     else if (tag === 'style') styleBlocks.push({ css: textOf(el), loc: contentLocation(file, el) });
-    if (attr(el, 'data-composition-src') !== null) add(el, 'data-composition-src', 'document');
+    // The runtime fetches sub-compositions from the project root, whichever page loads them.
+    if (attr(el, 'data-composition-src') !== null) add(el, 'data-composition-src', 'document', undefined, '');
     const style = attr(el, 'style');
     if (style && /url\(/i.test(style)) {
-      for (const r of inlineStyleRefs(style, nodeLocation(file, el, 'style'))) refs.push({ ...r, via: 'inline-style', baseDir: '' });
+      for (const r of inlineStyleRefs(style, attrValueLocation(file, el, 'style'))) refs.push({ url: r.url, kind: r.kind, via: 'inline-style', loc: r.loc, baseDir });
     }
   }
   return { refs, styleBlocks };
 }
 
-function toRaw(r: CssRef, via: AssetRef['via'], baseDir: string): RawRef {
-  return { url: r.url, kind: r.kind, via, loc: r.loc, baseDir };
-}
-
 /**
  * Collects the references of the given HTML files, reading and parsing the local stylesheets
- * they use into `cssFiles`.
+ * they load (and those stylesheets' @imports) into `cssFiles`. `baseDirOf` gives the folder an
+ * HTML file's references resolve from.
  */
-export function collectAssets(htmlFiles: ParsedHtmlFile[], files: ProjectFiles, cssFiles: Map<string, ParsedCssFile>): AssetRef[] {
-  const raw: RawRef[] = [];
+export function collectAssets(htmlFiles: ParsedHtmlFile[], files: ProjectFiles, cssFiles: Map<string, ParsedCssFile>, baseDirOf: (file: string) => string = () => ''): AssetRef[] {
+  const out: AssetRef[] = [];
   const queue: string[] = [];
+  const record = (r: RawRef) => {
+    const resolved = resolveRef(r.url, r.baseDir);
+    const found = resolved.path !== null ? files.lookup(resolved.path) : { exists: false, caseMismatch: null };
+    out.push({ url: r.url, kind: r.kind, via: r.via, ...resolved, exists: found.exists, caseMismatch: found.caseMismatch, loc: r.loc });
+    if (r.kind === 'style' && found.exists && resolved.path && !cssFiles.has(resolved.path) && !queue.includes(resolved.path)) queue.push(resolved.path);
+  };
   for (const file of htmlFiles) {
-    const { refs, styleBlocks } = htmlRefs(file);
-    raw.push(...refs);
+    const baseDir = baseDirOf(file.file);
+    const { refs, styleBlocks } = htmlRefs(file, baseDir);
+    refs.forEach(record);
     for (const block of styleBlocks) {
       const root = parseCss(block.css, file.file);
-      if (root) raw.push(...cssRefs(root, block.loc).map((r) => toRaw(r, 'style-tag', '')));
+      if (root) for (const r of cssRefs(root, block.loc)) record({ url: r.url, kind: r.kind, via: 'style-tag', loc: r.loc, baseDir });
     }
   }
-  const out: AssetRef[] = [];
-  const finish = (r: RawRef) => {
-    const resolved = resolveRef(r.url, r.baseDir);
-    const facts = resolved.path !== null ? files.lookup(resolved.path) : { exists: false, caseMismatch: null };
-    const ref: AssetRef = {
-      url: r.url,
-      kind: r.kind,
-      via: r.via,
-      external: resolved.external,
-      inline: resolved.inline,
-      path: resolved.path,
-      outsideRoot: resolved.outsideRoot,
-      exists: facts.exists,
-      caseMismatch: facts.caseMismatch,
-      loc: r.loc,
-    };
-    out.push(ref);
-    if (ref.kind === 'style' && ref.exists && ref.path && /\.css$/i.test(ref.path) && !cssFiles.has(ref.path)) queue.push(ref.path);
-  };
-  raw.forEach(finish);
-  // Stylesheets, and the stylesheets they import, each once.
+  // Stylesheets, and the stylesheets they import, each read once.
   while (queue.length) {
     const path = queue.shift()!;
     if (cssFiles.has(path)) continue;
@@ -125,7 +137,7 @@ export function collectAssets(htmlFiles: ParsedHtmlFile[], files: ProjectFiles, 
     cssFiles.set(path, { file: path, source, root: root ?? parseCss('', path)! });
     if (!root) continue;
     const dir = posix.dirname(path) === '.' ? '' : posix.dirname(path);
-    for (const r of cssRefs(root, { file: path, line: 1, column: 1 })) finish(toRaw(r, 'css-file', dir));
+    for (const r of cssRefs(root, { file: path, line: 1, column: 1 })) record({ url: r.url, kind: r.kind, via: 'css-file', loc: r.loc, baseDir: dir });
   }
   return out;
 }

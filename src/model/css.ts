@@ -1,19 +1,23 @@
 /**
- * CSS for the model: postcss parses style blocks, inline styles and .css files; url() and @import
- * references come out with their location in the user's file.
+ * CSS for the model: postcss parses style blocks, inline styles and .css files, and
+ * postcss-value-parser finds url() and @import references, each located at its own line and
+ * column in the user's file (also when the CSS sits inside an HTML file).
  */
-import postcss, { type Root } from 'postcss';
+import postcss, { type Declaration, type Root } from 'postcss';
 import valueParser from 'postcss-value-parser';
 import type { SourceLocation } from '../shared/diagnostics.js';
 import type { AssetKind } from '../shared/model.js';
 
 /** One parsed .css file of the project. */
 export interface ParsedCssFile {
+  /** Project-relative path, forward slashes. */
   file: string;
   source: string;
+  /** The parsed sheet; empty when the file does not parse (lint reports the syntax error). */
   root: Root;
 }
 
+/** A url() or @import found in CSS. */
 export interface CssRef {
   url: string;
   kind: AssetKind;
@@ -22,7 +26,7 @@ export interface CssRef {
   loc: SourceLocation;
 }
 
-/** Parses CSS; null when it does not parse (lint reports that). */
+/** Parses CSS; null when it does not parse (lint reports that with its own location). */
 export function parseCss(source: string, from: string): Root | null {
   try {
     return postcss.parse(source, { from });
@@ -36,52 +40,62 @@ export function offsetLocation(base: SourceLocation, line: number, column: numbe
   return { file: base.file, line: base.line + line - 1, column: line === 1 ? base.column + column - 1 : column };
 }
 
-function urlsInValue(value: string): string[] {
-  const out: string[] = [];
-  valueParser(value).walk((node) => {
-    if (node.type === 'function' && node.value.toLowerCase() === 'url') {
-      const arg = node.nodes[0];
-      if (arg) out.push(arg.value);
-      return false;
+type Positioned = { source?: { start?: { line: number; column: number } } };
+
+function startOf(node: Positioned): { line: number; column: number } {
+  return { line: node.source?.start?.line ?? 1, column: node.source?.start?.column ?? 1 };
+}
+
+/** url() arguments in a declaration, with the column each url() starts at when it can be known. */
+function urlsInDecl(decl: Declaration): { url: string; line: number; column: number }[] {
+  const raw = (decl.raws as { value?: { raw?: string } }).value?.raw ?? decl.value;
+  const start = startOf(decl);
+  const prefix = decl.prop + (decl.raws.between ?? ':');
+  const out: { url: string; line: number; column: number }[] = [];
+  valueParser(raw).walk((node) => {
+    if (node.type !== 'function' || node.value.toLowerCase() !== 'url') return undefined;
+    const arg = node.nodes[0];
+    if (arg && arg.value.trim()) {
+      const before = prefix + raw.slice(0, node.sourceIndex);
+      // Exact column when the value runs on the declaration's line; else the declaration's start.
+      const column = before.includes('\n') ? start.column : start.column + before.length;
+      out.push({ url: arg.value.trim(), line: start.line, column });
     }
-    return undefined;
+    return false;
   });
   return out;
 }
 
 function importUrl(params: string): string | null {
-  const parsed = valueParser(params).nodes[0];
-  if (!parsed) return null;
-  if (parsed.type === 'string') return parsed.value;
-  if (parsed.type === 'function' && parsed.value.toLowerCase() === 'url') return parsed.nodes[0]?.value ?? null;
+  const first = valueParser(params).nodes.find((n) => n.type !== 'space');
+  if (!first) return null;
+  if (first.type === 'string') return first.value;
+  if (first.type === 'function' && first.value.toLowerCase() === 'url') return first.nodes[0]?.value ?? null;
   return null;
 }
 
-/** Every url() and @import in a parsed stylesheet, located relative to `base`. */
+/** Every url() and @import in a parsed stylesheet, located relative to `base` (where its text starts). */
 export function cssRefs(root: Root, base: SourceLocation): CssRef[] {
   const refs: CssRef[] = [];
-  const at = (node: { source?: { start?: { line: number; column: number } } }) =>
-    offsetLocation(base, node.source?.start?.line ?? 1, node.source?.start?.column ?? 1);
-  root.walkAtRules('import', (rule) => {
-    const url = importUrl(rule.params);
-    if (url) refs.push({ url, kind: 'style', isImport: true, loc: at(rule) });
-  });
-  root.walkDecls((decl) => {
-    const inFontFace = decl.parent?.type === 'atrule' && (decl.parent as { name?: string }).name === 'font-face';
-    for (const url of urlsInValue(decl.value)) {
-      refs.push({ url, kind: inFontFace && decl.prop === 'src' ? 'font' : 'image', isImport: false, loc: at(decl) });
+  root.walk((node) => {
+    if (node.type === 'atrule' && node.name.toLowerCase() === 'import') {
+      const url = importUrl(node.params);
+      const at = startOf(node);
+      if (url) refs.push({ url, kind: 'style', isImport: true, loc: offsetLocation(base, at.line, at.column) });
+    } else if (node.type === 'decl') {
+      const parent = node.parent;
+      const inFontFace = parent?.type === 'atrule' && (parent as { name: string }).name.toLowerCase() === 'font-face';
+      const kind: AssetKind = inFontFace && node.prop.toLowerCase() === 'src' ? 'font' : 'image';
+      for (const u of urlsInDecl(node)) refs.push({ url: u.url, kind, isImport: false, loc: offsetLocation(base, u.line, u.column) });
     }
   });
   return refs;
 }
 
-/** url() references of an inline `style=""` attribute. */
-export function inlineStyleRefs(style: string, loc: SourceLocation): CssRef[] {
-  const root = parseCss(`x{${style}}`, loc.file);
+/** url() references of an inline `style=""` attribute; `valueLoc` is where the attribute value starts. */
+export function inlineStyleRefs(style: string, valueLoc: SourceLocation): CssRef[] {
+  // Wrapped in `x{…}` to parse as a rule: shift columns on the first line back by those 2 characters.
+  const root = parseCss(`x{${style}}`, valueLoc.file);
   if (!root) return [];
-  const refs: CssRef[] = [];
-  root.walkDecls((decl) => {
-    for (const url of urlsInValue(decl.value)) refs.push({ url, kind: 'image', isImport: false, loc });
-  });
-  return refs;
+  return cssRefs(root, { ...valueLoc, column: valueLoc.column - 2 });
 }

@@ -1,8 +1,9 @@
 /**
- * File facts the model needs, read once per parse: whether a project path exists with exactly
- * that letter case (the cloud renders on case-sensitive Linux), and where a reference points.
+ * File facts the model needs, read once per parse: whether a project path names a file with
+ * exactly that letter case (the cloud renders on case-sensitive Linux, while the author's disk
+ * may not be), where a reference written in a user file points, and each file's text.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import { join, posix } from 'node:path';
 
 /** How a URL from a user file resolves inside the project. */
@@ -14,75 +15,100 @@ export interface ResolvedRef {
   outsideRoot: boolean;
 }
 
+/** Nothing to load from disk: data and blob URLs, fragments, and non-loading schemes. */
 const INLINE = /^(?:data:|blob:|about:|javascript:|mailto:|tel:|#)/i;
-const EXTERNAL = /^(?:[a-z][a-z0-9+.-]*:)?\/\//i;
+/** Any other scheme (https:, file:, …) or a protocol-relative `//host`. */
+const EXTERNAL = /^(?:[a-z][a-z0-9+.-]*:|\/\/)/i;
 
 /**
- * Resolves `url` written in a file, against `baseDir` (project-relative folder; '' = root).
- * HTML attributes resolve from the project root (the contract), CSS from the CSS file's folder.
+ * Resolves `url` written in a file against `baseDir` (a project-relative folder, '' = the
+ * project root). A leading `/` means the project root, which is where the page is served from.
  */
 export function resolveRef(url: string, baseDir: string): ResolvedRef {
   const raw = url.trim();
   if (raw === '' || INLINE.test(raw)) return { external: false, inline: true, path: null, outsideRoot: false };
-  if (EXTERNAL.test(raw) || /^[a-z][a-z0-9+.-]*:/i.test(raw)) return { external: true, inline: false, path: null, outsideRoot: false };
-  let clean = raw.split(/[?#]/)[0];
+  if (EXTERNAL.test(raw)) return { external: true, inline: false, path: null, outsideRoot: false };
+  let clean = raw.split(/[?#]/)[0].replace(/\\/g, '/');
   try {
     clean = decodeURIComponent(clean);
   } catch {
-    /* keep as written */
+    // A stray % is kept as written; the lookup then reports the file as missing.
   }
-  const joined = clean.startsWith('/') ? clean.slice(1) : posix.join(baseDir, clean);
+  const joined = clean.startsWith('/') ? clean.replace(/^\/+/, '') : posix.join(baseDir, clean);
   const normal = posix.normalize(joined);
   if (normal === '..' || normal.startsWith('../')) return { external: false, inline: false, path: null, outsideRoot: true };
   return { external: false, inline: false, path: normal === '.' ? '' : normal.replace(/\/$/, ''), outsideRoot: false };
 }
 
-/** Cached, case-aware view of the project folder. */
+/** The result of looking a project path up with exact letter case. */
+export interface FileLookup {
+  /** A file (or a symlink to one) exists at exactly this path. */
+  exists: boolean;
+  /** The real path when the file exists only with other letter case. */
+  caseMismatch: string | null;
+}
+
+/** Cached, case-aware view of one project folder, for the length of one parse. */
 export class ProjectFiles {
-  private listings = new Map<string, string[] | null>();
+  private listings = new Map<string, Dirent[] | null>();
+  private texts = new Map<string, string>();
   constructor(readonly root: string) {}
 
-  private list(dir: string): string[] | null {
-    if (!this.listings.has(dir)) {
+  /** Directory entries of a project-relative folder, or null when it is not a folder. */
+  list(dir: string): Dirent[] | null {
+    let entries = this.listings.get(dir);
+    if (entries === undefined) {
       try {
-        this.listings.set(dir, readdirSync(join(this.root, dir)));
+        entries = readdirSync(join(this.root, dir), { withFileTypes: true });
       } catch {
-        this.listings.set(dir, null);
+        entries = null;
       }
+      this.listings.set(dir, entries);
     }
-    return this.listings.get(dir)!;
+    return entries;
   }
 
-  /** Exact-case existence, and the real path when only another letter case exists. */
-  lookup(path: string): { exists: boolean; caseMismatch: string | null } {
-    const parts = path.split('/').filter(Boolean);
-    let dir = '';
-    let real = '';
-    let mismatch = false;
-    for (const part of parts) {
-      const entries = this.list(dir);
-      if (!entries) return { exists: false, caseMismatch: null };
-      let name = entries.includes(part) ? part : undefined;
-      if (!name) {
-        name = entries.find((e) => e.toLowerCase() === part.toLowerCase());
-        if (!name) return { exists: false, caseMismatch: null };
-        mismatch = true;
-      }
-      real = real ? `${real}/${name}` : name;
-      dir = real;
-    }
-    return mismatch ? { exists: false, caseMismatch: real } : { exists: parts.length > 0 || path === '', caseMismatch: null };
-  }
-
-  isFile(path: string): boolean {
+  private isFileEntry(dir: string, entry: Dirent): boolean {
+    if (entry.isFile()) return true;
+    if (!entry.isSymbolicLink()) return false;
     try {
-      return statSync(join(this.root, path)).isFile();
+      return statSync(join(this.root, dir, entry.name)).isFile();
     } catch {
       return false;
     }
   }
 
+  /** Exact-case lookup of a file, walking the folders by their listings (never by stat alone). */
+  lookup(path: string): FileLookup {
+    const parts = path.split('/').filter(Boolean);
+    if (!parts.length) return { exists: false, caseMismatch: null };
+    let dir = '';
+    let mismatch = false;
+    for (let i = 0; i < parts.length; i++) {
+      const entries = this.list(dir);
+      if (!entries) return { exists: false, caseMismatch: null };
+      const part = parts[i];
+      let entry = entries.find((e) => e.name === part);
+      if (!entry) {
+        const lower = part.toLowerCase();
+        entry = entries.find((e) => e.name.toLowerCase() === lower);
+        if (!entry) return { exists: false, caseMismatch: null };
+        mismatch = true;
+      }
+      const last = i === parts.length - 1;
+      if (last && !this.isFileEntry(dir, entry)) return { exists: false, caseMismatch: null };
+      dir = dir ? `${dir}/${entry.name}` : entry.name;
+    }
+    return mismatch ? { exists: false, caseMismatch: dir } : { exists: true, caseMismatch: null };
+  }
+
+  /** The text of a project file, read once. */
   read(path: string): string {
-    return readFileSync(join(this.root, path), 'utf8');
+    let text = this.texts.get(path);
+    if (text === undefined) {
+      text = readFileSync(join(this.root, path), 'utf8');
+      this.texts.set(path, text);
+    }
+    return text;
   }
 }

@@ -18,6 +18,7 @@ export interface ParsedHtmlFile {
   document: HtmlDocument;
 }
 
+/** Parses one HTML file with source locations (parse5 never throws: it repairs, like a browser). */
 export function parseHtmlFile(file: string, source: string): ParsedHtmlFile {
   return { file, source, document: parse(source, { sourceCodeLocationInfo: true }) };
 }
@@ -51,13 +52,9 @@ export function* descendants(node: HtmlNode, { intoTemplates = false } = {}): Ge
   }
 }
 
-/** The nearest ancestor element, crossing from a template's content to the template. */
+/** The parent element, or null at the top of a document or of a <template>'s content. */
 export function parentElement(el: HtmlElement): HtmlElement | null {
-  let p = el.parentNode as HtmlNode | null;
-  while (p && !isElement(p)) {
-    // A template's content fragment has no parent; find the template that owns it.
-    p = (p as { parentNode?: HtmlNode | null }).parentNode ?? null;
-  }
+  const p = el.parentNode as HtmlNode | null;
   return p && isElement(p) ? p : null;
 }
 
@@ -78,6 +75,7 @@ export function bodyOf(doc: HtmlDocument): HtmlElement | null {
   return (html?.childNodes.find((n) => isElement(n) && n.tagName === 'body') as HtmlElement | undefined) ?? null;
 }
 
+/** `<html>` of a document (parse5 always creates one). */
 export function htmlElementOf(doc: HtmlDocument): HtmlElement | null {
   return (doc.childNodes.find((n) => isElement(n) && n.tagName === 'html') as HtmlElement | undefined) ?? null;
 }
@@ -92,6 +90,38 @@ export function nodeLocation(file: ParsedHtmlFile, node: HtmlElement, attrName?:
   const loc = node.sourceCodeLocation;
   const at = (attrName && loc?.attrs?.[attrName]) || loc?.startTag || loc;
   return { file: file.file, line: at?.startLine ?? 0, column: at?.startCol ?? 0 };
+}
+
+/** Whether the file starts with a doctype: a full document rather than a fragment or template. */
+export function hasDoctype(doc: HtmlDocument): boolean {
+  return doc.childNodes.some((n) => n.nodeName === '#documentType');
+}
+
+/**
+ * Where the value of an attribute starts (after `name="`), 1-based, so a problem inside the
+ * value (a url() in style="") can point at the right column.
+ */
+export function attrValueLocation(file: ParsedHtmlFile, node: HtmlElement, attrName: string): SourceLocation {
+  const at = node.sourceCodeLocation?.attrs?.[attrName];
+  if (!at) return nodeLocation(file, node, attrName);
+  const text = file.source.slice(at.startOffset, at.endOffset);
+  const eq = text.indexOf('=');
+  if (eq < 0) return nodeLocation(file, node, attrName);
+  let i = eq + 1;
+  while (i < text.length && /\s/.test(text[i])) i++;
+  if (text[i] === '"' || text[i] === "'") i++;
+  return positionAt(file, at.startOffset + i);
+}
+
+/** 1-based line and column of a character offset in the file. */
+export function positionAt(file: ParsedHtmlFile, offset: number): SourceLocation {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = file.source.indexOf('\n'); i !== -1 && i < offset; i = file.source.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { file: file.file, line, column: offset - lineStart + 1 };
 }
 
 /** Where the text inside an element (a <style>/<script> body) starts, 1-based. */
