@@ -1,0 +1,217 @@
+/**
+ * The composition iframe and everything done to it: loading a document (double-buffered: the
+ * new iframe loads and seeks under the old one, then replaces it, so a hot reload never flashes
+ * white), seeking (one seek at a time; while one runs, only the newest request is kept, so
+ * scrubbing and playback drop frames instead of queueing them), swapping stylesheets in place,
+ * and collecting the page's runtime problems. The document is the user's page plus the runtime:
+ * nothing of the UI is put into it.
+ */
+import type { FramesmithControl, ReadyInfo, RuntimeProblem } from '../../src/shared/control';
+import { nextPaint } from './paint';
+
+type FsWindow = Window & { __framesmith?: FramesmithControl };
+
+export interface PreviewEvents {
+  /** A new document is on screen at `frame`. */
+  loaded(info: ReadyInfo, win: Window): void;
+  /** The current document's runtime problems (the full list, each time it grows). */
+  problems(list: RuntimeProblem[]): void;
+  /** A frame is on screen. */
+  painted(frame: number): void;
+}
+
+const READY_TIMEOUT_MS = 20_000;
+
+export class Preview {
+  private active: HTMLIFrameElement | null = null;
+  private control: FramesmithControl | null = null;
+  private loadToken = 0;
+  private wanted = 0;
+  private pending: number | null = null;
+  private draining: Promise<void> | null = null;
+  private src = '';
+  info: ReadyInfo | null = null;
+  shown = -1;
+
+  constructor(
+    private readonly holder: HTMLElement,
+    private readonly events: PreviewEvents,
+  ) {}
+
+  get window(): Window | null {
+    return this.active?.contentWindow ?? null;
+  }
+
+  get document(): Document | null {
+    return this.active?.contentDocument ?? null;
+  }
+
+  get url(): string {
+    return this.src;
+  }
+
+  /** Loads `src` and shows `frame` once it is painted. A newer load makes this one give up (false). */
+  async load(src: string, frame: number): Promise<boolean> {
+    const token = ++this.loadToken;
+    this.src = src;
+    this.wanted = frame;
+    const frameEl = document.createElement('iframe');
+    frameEl.className = 'composition';
+    frameEl.title = 'Composition preview';
+    // Loads under the current iframe; becomes visible when it is ready at the right frame.
+    frameEl.style.opacity = '0';
+    const problems: RuntimeProblem[] = [];
+    try {
+      const loaded = new Promise<void>((resolve) => frameEl.addEventListener('load', () => resolve(), { once: true }));
+      frameEl.src = src;
+      this.holder.prepend(frameEl);
+      await loaded;
+      if (token !== this.loadToken) return (frameEl.remove(), false);
+      const win = frameEl.contentWindow as FsWindow | null;
+      const control = win?.__framesmith;
+      if (!win || !control) {
+        problems.push({
+          kind: 'page-error',
+          code: 'preview_not_loaded',
+          message: `The preview could not load ${decodeURIComponent(new URL(src, location.href).pathname.slice(1))}: the page has no framesmith runtime.`,
+          hint: 'Check that the file exists and is an HTML page; the terminal running framesmith dev shows server errors.',
+        });
+        this.show(frameEl, null, null);
+        this.events.problems(problems);
+        return true;
+      }
+      const info = await withTimeout(control.ready, READY_TIMEOUT_MS);
+      if (token !== this.loadToken) return (frameEl.remove(), false);
+      problems.push(...control.errors());
+      control.onError((p) => {
+        if (frameEl !== this.active) return;
+        problems.push(p);
+        this.events.problems([...problems]);
+      });
+      let target = this.clamp(this.wanted, info);
+      let result = await control.seek(target);
+      if (token !== this.loadToken) return (frameEl.remove(), false);
+      if (result.reloadRequired) {
+        // A fresh page only moves forward from frame 0; it cannot need a reload here.
+        target = 0;
+        result = await control.seek(0);
+      }
+      this.show(frameEl, control, info);
+      await nextPaint();
+      this.shown = target;
+      this.events.loaded(info, frameEl.contentWindow!);
+      this.events.problems([...problems]);
+      this.events.painted(target);
+      if (this.wanted !== target) void this.seek(this.wanted);
+      return true;
+    } catch (error) {
+      if (token !== this.loadToken) return (frameEl.remove(), false);
+      problems.push({ kind: 'page-error', code: 'preview_not_ready', message: `The composition did not become ready: ${(error as Error).message}`, hint: 'Look for an endless loop or a script waiting on the network.' });
+      this.show(frameEl, null, null);
+      this.events.problems(problems);
+      return true;
+    }
+  }
+
+  /** Loads the current document again (same URL) at `frame`. */
+  reload(frame = this.wanted): Promise<boolean> {
+    return this.load(this.src, frame);
+  }
+
+  private show(frameEl: HTMLIFrameElement, control: FramesmithControl | null, info: ReadyInfo | null): void {
+    frameEl.style.opacity = '';
+    for (const old of [...this.holder.querySelectorAll('iframe.composition')]) if (old !== frameEl) old.remove();
+    this.active = frameEl;
+    this.control = control;
+    this.info = info;
+  }
+
+  private clamp(frame: number, info: ReadyInfo | null = this.info): number {
+    const last = Math.max(0, (info?.frameCount ?? 1) - 1);
+    return Math.max(0, Math.min(last, Math.round(frame)));
+  }
+
+  /**
+   * Shows `frame`. Resolves when the newest requested frame is painted; requests made while a
+   * seek runs replace each other, so only the last one is drawn.
+   */
+  seek(frame: number): Promise<void> {
+    this.wanted = frame;
+    this.pending = frame;
+    this.draining ??= this.drain().finally(() => (this.draining = null));
+    return this.draining;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.pending !== null) {
+      const control = this.control;
+      const frame = this.clamp(this.pending);
+      this.pending = null;
+      if (!control) return;
+      const result = await control.seek(frame);
+      if (result.reloadRequired) {
+        // The page's own timers ran: only a fresh document can go back in time.
+        await this.reload(frame);
+        continue;
+      }
+      if (control !== this.control) continue;
+      this.shown = frame;
+      this.events.painted(frame);
+    }
+  }
+
+  /**
+   * Re-fetches the stylesheets `files` (project-relative) in place, without reloading the
+   * document. False when one of them is not a <link> of the document (loaded by a
+   * sub-composition, an @import or a module): the caller reloads instead.
+   */
+  async swapStyles(files: string[]): Promise<boolean> {
+    const doc = this.document;
+    if (!doc || !this.control) return false;
+    const links = [...doc.querySelectorAll<HTMLLinkElement>('link[rel~="stylesheet"][href]')];
+    const matches: HTMLLinkElement[] = [];
+    for (const file of files) {
+      const found = links.filter((l) => sameFile(l.href, file, doc));
+      if (!found.length) return false;
+      matches.push(...found);
+    }
+    const stamp = Date.now();
+    await Promise.all(matches.map((link) => swapLink(link, stamp)));
+    await doc.fonts.ready;
+    await nextPaint();
+    this.events.painted(this.shown);
+    return true;
+  }
+}
+
+function sameFile(href: string, file: string, doc: Document): boolean {
+  const url = new URL(href, doc.baseURI);
+  return url.origin === location.origin && decodeURIComponent(url.pathname.slice(1)) === file;
+}
+
+/** Loads a copy of the link with a fresh URL, then removes the old one (no unstyled flash). */
+function swapLink(link: HTMLLinkElement, stamp: number): Promise<void> {
+  return new Promise((resolve) => {
+    const url = new URL(link.href);
+    url.searchParams.set('t', String(stamp));
+    const fresh = link.cloneNode() as HTMLLinkElement;
+    const done = () => {
+      link.remove();
+      resolve();
+    };
+    fresh.addEventListener('load', done, { once: true });
+    fresh.addEventListener('error', done, { once: true });
+    fresh.href = url.href;
+    link.after(fresh);
+  });
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000} s`)), ms);
+    promise.then(
+      (v) => (clearTimeout(timer), resolve(v)),
+      (e) => (clearTimeout(timer), reject(e)),
+    );
+  });
+}

@@ -1,0 +1,54 @@
+/** `framesmith dev`: the live preview server. Owns the process signals; the server only starts and stops. */
+import { networkInterfaces } from 'node:os';
+import { createDevServer } from '../dev/index.js';
+import { compositionArg, defineFramesmithCommand, parseNumberFlag } from './define.js';
+
+/** Addresses other machines can use when listening on every interface. */
+function networkUrls(port: number): string[] {
+  return Object.values(networkInterfaces())
+    .flat()
+    .filter((a) => a && a.family === 'IPv4' && !a.internal)
+    .map((a) => `http://${a!.address}:${port}/`);
+}
+
+export default defineFramesmithCommand({
+  name: 'dev',
+  description: 'Preview a composition live: scrubber, variables panel, hot reload',
+  examples: ['framesmith dev', 'framesmith dev my-video --port 3000', 'framesmith dev . --composition vertical.html --open'],
+  args: {
+    dir: { type: 'positional', required: false, default: '.', description: 'Project folder' },
+    port: { type: 'string', valueHint: 'n', description: 'Port to listen on; a busy port moves to the next free one (default 5173)' },
+    host: { type: 'boolean', description: 'Listen on every network interface, not only 127.0.0.1' },
+    open: { type: 'boolean', description: 'Open the preview in the default browser' },
+    ...compositionArg,
+  },
+  async run({ args, logger }) {
+    const started = performance.now();
+    const server = await createDevServer({
+      dir: args.dir,
+      port: parseNumberFlag(args.port, 'port', { min: 0, max: 65535, integer: true }) ?? 5173,
+      host: Boolean(args.host),
+      open: Boolean(args.open),
+      composition: args.composition,
+      logger,
+    });
+    if (logger.json) logger.result({ ok: true, url: server.url, port: server.port });
+    else logger.result(server.url);
+    logger.info(`framesmith dev · ${args.dir}${args.composition ? ` · ${args.composition}` : ''}`);
+    logger.info(`  preview  ${server.url}`);
+    if (args.host) for (const u of networkUrls(server.port)) logger.info(`  network  ${u}`);
+    logger.info('  press Ctrl+C to stop');
+
+    const stop = new Promise<string>((resolve) => {
+      process.once('SIGINT', () => resolve('SIGINT'));
+      process.once('SIGTERM', () => resolve('SIGTERM'));
+    });
+    const outcome = await Promise.race([server.ready.then(() => 'ready'), stop]);
+    if (outcome === 'ready') {
+      logger.debug(`ready in ${Math.round(performance.now() - started)} ms (Vite and the watcher)`);
+      await stop;
+    }
+    logger.info('stopping…');
+    await server.close();
+  },
+});

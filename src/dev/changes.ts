@@ -1,0 +1,66 @@
+/**
+ * Turns the watcher's file events into batches the preview acts on: events that arrive close
+ * together (an editor saving several files, a formatter rewriting them) become one batch, so the
+ * iframe reloads once. A batch of stylesheet edits only is `css` (swapped in place); anything
+ * else is `reload`.
+ */
+import { relative, sep } from 'node:path';
+import { isIgnoredRelative } from './watch-filter.js';
+
+export interface ChangeBatch {
+  kind: 'css' | 'reload';
+  /** Project-relative paths, forward slashes, sorted. */
+  files: string[];
+}
+
+export interface ChangeBatcherOptions {
+  root: string;
+  onBatch(batch: ChangeBatch): void;
+  /** Quiet time that closes a batch (ms). */
+  quietMs?: number;
+  /** A batch closes after this long even while events keep coming (ms). */
+  maxWaitMs?: number;
+}
+
+export interface ChangeBatcher {
+  /** Feed a watcher event (absolute path). */
+  add(event: 'add' | 'change' | 'unlink', path: string): void;
+  close(): void;
+}
+
+/** Files whose edits never change a frame (notes, the project's own README). */
+const INERT = /\.(md|markdown)$/i;
+
+export function createChangeBatcher(options: ChangeBatcherOptions): ChangeBatcher {
+  const quiet = options.quietMs ?? 30;
+  const maxWait = options.maxWaitMs ?? 150;
+  let pending = new Map<string, 'add' | 'change' | 'unlink'>();
+  let timer: NodeJS.Timeout | undefined;
+  let firstAt = 0;
+
+  function flush(): void {
+    timer = undefined;
+    if (!pending.size) return;
+    const events = pending;
+    pending = new Map();
+    const files = [...events.keys()].sort();
+    // A stylesheet that appeared or vanished changes which rules exist: only edits swap cleanly.
+    const cssOnly = [...events].every(([file, ev]) => file.toLowerCase().endsWith('.css') && ev !== 'unlink');
+    options.onBatch({ kind: cssOnly ? 'css' : 'reload', files });
+  }
+
+  return {
+    add(event, path) {
+      const rel = relative(options.root, path).split(sep).join('/');
+      if (rel.startsWith('..') || isIgnoredRelative(rel) || INERT.test(rel)) return;
+      if (!pending.size) firstAt = Date.now();
+      pending.set(rel, pending.get(rel) === 'add' && event === 'change' ? 'add' : event);
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(flush, Date.now() - firstAt >= maxWait ? 0 : quiet);
+    },
+    close() {
+      if (timer) clearTimeout(timer);
+      pending.clear();
+    },
+  };
+}

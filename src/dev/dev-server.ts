@@ -1,0 +1,197 @@
+/**
+ * `createDevServer()`: the live preview of a composition project. One HTTP server on 127.0.0.1
+ * (framesmith's middleware in front of Vite in middleware mode), the preview page at
+ * /__framesmith/, a websocket telling the page what changed, Vite's watcher as the only watcher.
+ * The socket is bound first and Vite loads behind it, so the URL is known at once; the returned
+ * `ready` resolves when Vite and its watcher are up. Signals are the caller's business: this
+ * function only starts and, on `close()`, stops.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, promises as fs } from 'node:fs';
+import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import type { ViteDevServer } from 'vite';
+import { FramesmithError } from '../core/errors.js';
+import { silentLogger, type Logger } from '../core/logger.js';
+import { PACKAGE_VERSION } from '../core/paths.js';
+import { DEV_PAGE_PATH, type DevClientMessage } from '../shared/dev-protocol.js';
+import { createChangeBatcher, type ChangeBatch } from './changes.js';
+import { createChannel, type DevClient } from './channel.js';
+import { displayOrigin, listenWithFallback, resolveHost } from './listen.js';
+import { openBrowser } from './open-browser.js';
+import { createStateStore } from './project-state.js';
+import { createReporter } from './report.js';
+import { createViteApp } from './vite-app.js';
+
+export interface DevServerOptions {
+  /** Project folder. */
+  dir: string;
+  /** Port to try first (default 5173); a busy port moves to the next free one. 0 = any free port. */
+  port?: number;
+  /** false (default): 127.0.0.1 only. true: every interface. A string: that address. */
+  host?: boolean | string;
+  /** Open the preview in the default browser. */
+  open?: boolean;
+  /** Entry HTML shown first (default index.html). */
+  composition?: string;
+  /** The folder as the user wrote it, for copied commands (default `dir`). */
+  dirLabel?: string;
+  logger?: Logger;
+}
+
+export interface DevServer {
+  /** The preview page, e.g. `http://127.0.0.1:5173/__framesmith/`. */
+  readonly url: string;
+  /** `http://127.0.0.1:5173` */
+  readonly origin: string;
+  readonly port: number;
+  /** Resolves when Vite and its file watcher are running (edits before it may be missed). */
+  readonly ready: Promise<void>;
+  close(): Promise<void>;
+}
+
+async function projectFolder(dir: string): Promise<string> {
+  try {
+    const stat = await fs.stat(dir);
+    if (!stat.isDirectory()) {
+      throw new FramesmithError('project_not_a_folder', `${dir} is not a folder.`, { hint: 'Pass the folder that holds the composition: `framesmith dev my-video`.' });
+    }
+  } catch (error) {
+    if (error instanceof FramesmithError) throw error;
+    throw new FramesmithError('project_not_found', `The project folder ${dir} does not exist.`, {
+      hint: 'Pass the folder that holds index.html, or create one with `framesmith new <dir>`.',
+    });
+  }
+  return fs.realpath(dir);
+}
+
+async function checkEntry(root: string, composition: string): Promise<void> {
+  if (existsSync(join(root, composition))) return;
+  const { listEntries } = await import('../model/index.js');
+  const entries = await listEntries(root);
+  throw new FramesmithError('entry_not_found', `No ${composition} in ${root}.`, {
+    hint: entries.length ? `Pass --composition with one of: ${entries.join(', ')}.` : 'Create index.html with a composition root, or start from a template: `framesmith new <dir>`.',
+  });
+}
+
+/** Starts the dev server; resolves once it listens. */
+export async function createDevServer(options: DevServerOptions): Promise<DevServer> {
+  const logger = options.logger ?? silentLogger;
+  const root = await projectFolder(resolve(options.dir));
+  const composition = options.composition ?? 'index.html';
+  await checkEntry(root, composition);
+  const host = resolveHost(options.host);
+  const cacheDir = join(tmpdir(), 'framesmith-vite', createHash('sha1').update(root).digest('hex').slice(0, 12));
+  const viteClientDir = join(dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'dist', 'client');
+
+  const store = createStateStore(root, logger);
+  const reporter = createReporter(logger);
+  let vitePromise: Promise<ViteDevServer> | undefined;
+  const vite = () => vitePromise ?? Promise.reject(new Error('not started'));
+
+  // The request handler (and the HTML parser it uses) loads while the socket is already bound.
+  const handler = import('./middleware.js').then(({ createRequestHandler }) =>
+    createRequestHandler({
+      root,
+      host,
+      allowedOutside: [cacheDir, viteClientDir],
+      page: { defaultComposition: composition, dirLabel: options.dirLabel ?? options.dir, version: PACKAGE_VERSION },
+      state: (c) => store.get(c),
+      vite,
+    }),
+  );
+  const httpServer = createServer((req, res) => {
+    handler.then(
+      (handle) => handle(req, res),
+      (error: Error) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`framesmith dev failed to start: ${error.message}`),
+    );
+  });
+  // Open keep-alive sockets would hold close() open.
+  httpServer.keepAliveTimeout = 1000;
+  const wanted = options.port ?? 5173;
+  const port = await listenWithFallback(httpServer, wanted, host);
+  if (wanted !== 0 && port !== wanted) logger.warn(`port ${wanted} is in use; using ${port} instead`);
+  const origin = displayOrigin(host, port);
+  store.warm();
+
+  async function sendState(client: DevClient): Promise<void> {
+    if (!client.composition) return;
+    const state = await store.get(client.composition);
+    client.send({ type: 'state', state });
+  }
+
+  const channel = createChannel({
+    httpServer,
+    host,
+    onMessage(client, message: DevClientMessage) {
+      if (message.type === 'watch' && typeof message.composition === 'string') {
+        client.composition = message.composition;
+        sendState(client).catch((e) => logger.debug(`state failed: ${(e as Error).stack}`));
+      } else if (message.type === 'runtime-problems' && Array.isArray(message.problems)) {
+        reporter.runtime(String(message.composition), message.problems);
+      }
+    },
+  });
+
+  async function onBatch(batch: ChangeBatch): Promise<void> {
+    const generation = store.invalidate();
+    logger.debug(`changed (${batch.kind}): ${batch.files.join(', ')}`);
+    channel.broadcast({ type: 'change', kind: batch.kind, files: batch.files, generation });
+    const shown = new Set([composition, ...[...channel.clients].map((c) => c.composition).filter((c): c is string => Boolean(c))]);
+    for (const entry of shown) {
+      const state = await store.get(entry);
+      if (state.generation !== store.generation) return; // a newer batch is on its way
+      reporter.state(state);
+      channel.broadcast({ type: 'state', state }, (c) => c.composition === entry);
+    }
+  }
+  let watcherReady: () => void = () => {};
+  const watching = new Promise<void>((r) => (watcherReady = r));
+  const batcher = createChangeBatcher({ root, onBatch: (b) => void onBatch(b).catch((e) => logger.error(`dev: ${(e as Error).stack ?? e}`)) });
+
+  vitePromise = createViteApp({
+    root,
+    cacheDir,
+    httpServer,
+    logger,
+    onModuleProblem: (problem) => channel.broadcast({ type: 'module-problem', problem }),
+    onDepsReload: () => channel.broadcast({ type: 'deps-reload' }),
+    onWatcher(watcher) {
+      for (const event of ['add', 'change', 'unlink'] as const) watcher.on(event, (path: string) => batcher.add(event, path));
+      // chokidar says `ready` once it has read the tree; edits made before that are not seen.
+      watcher.once('ready', () => watcherReady());
+    },
+  });
+  vitePromise.catch(() => {});
+
+  const ready = (async () => {
+    await vitePromise;
+    await watching;
+    reporter.state(await store.get(composition));
+  })();
+  ready.catch(() => {});
+
+  const url = `${origin}${DEV_PAGE_PATH}`;
+  if (options.open) openBrowser(composition === 'index.html' ? url : `${url}?composition=${encodeURIComponent(composition)}`, logger);
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    origin,
+    port,
+    ready,
+    close() {
+      closing ??= (async () => {
+        batcher.close();
+        await channel.close();
+        const v = await vitePromise?.catch(() => undefined);
+        await v?.close();
+        httpServer.closeAllConnections();
+        await new Promise<void>((r) => httpServer.close(() => r()));
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * Composition documents as the preview iframe loads them: the user's HTML with the framesmith
+ * runtime injected at the start of <head> and nothing else, as a render loads it. Boot variables
+ * come from the iframe URL's DEV_BOOT_PARAM. Only a document with inline module scripts goes
+ * through Vite's HTML transform (so their imports resolve), and Vite's client is taken out again.
+ */
+import { promises as fs } from 'node:fs';
+import type { ViteDevServer } from 'vite';
+import type { BootOptions } from '../shared/control.js';
+import type { DevBootParam } from '../shared/dev-protocol.js';
+import type { VariableValues } from '../shared/variables.js';
+import { injectRuntime } from '../serve/inject.js';
+
+/** Boot options from the iframe URL's parameter; anything malformed is ignored (defaults apply). */
+export function parseBootParam(value: string | null): BootOptions {
+  const boot: BootOptions = { paint: 'raf' };
+  if (!value) return boot;
+  try {
+    const parsed = JSON.parse(value) as DevBootParam;
+    const vars = parsed?.variables;
+    if (vars && typeof vars === 'object' && !Array.isArray(vars)) boot.variables = vars as VariableValues;
+  } catch {
+    /* a hand-edited URL: show the defaults */
+  }
+  return boot;
+}
+
+/** `<script type="module">` with code in it (not `src=`): only Vite can resolve its imports. */
+export function hasInlineModuleScript(html: string): boolean {
+  for (const m of html.matchAll(/<script\b([^>]*)>/gi)) {
+    const attrs = m[1];
+    if (/\btype\s*=\s*["']?module\b/i.test(attrs) && !/\bsrc\s*=/i.test(attrs)) return true;
+  }
+  return false;
+}
+
+const VITE_CLIENT_TAG = /<script type="module" src="\/@vite\/client"><\/script>\s*/g;
+
+/** The document for `file` (absolute) requested as `urlPath` with boot `param`. */
+export async function composeDocument(file: string, urlPath: string, param: string | null, vite: () => Promise<ViteDevServer>): Promise<string> {
+  let html = await fs.readFile(file, 'utf8');
+  if (hasInlineModuleScript(html)) {
+    html = (await (await vite()).transformIndexHtml(urlPath, html)).replace(VITE_CLIENT_TAG, '');
+  }
+  return injectRuntime(html, parseBootParam(param));
+}

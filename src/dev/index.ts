@@ -1,0 +1,2 @@
+/** `framesmith dev` as a library: the live preview server. */
+export { createDevServer, type DevServer, type DevServerOptions } from './dev-server.js';

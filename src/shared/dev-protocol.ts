@@ -1,0 +1,74 @@
+/**
+ * What the dev server and its preview page say to each other: the reserved URL paths, the state
+ * the page renders (model, problems), and the websocket messages. The server (src/dev) and the
+ * page (runtime/overlay) both import this file, so a message has one shape on both sides.
+ * Pure types and constants: no DOM, no Node imports.
+ */
+import type { RuntimeProblem } from './control.js';
+import type { Diagnostic, ProblemData } from './diagnostics.js';
+import type { ProjectModel } from './model.js';
+import type { VariableValues } from './variables.js';
+
+/** Everything the dev server serves itself lives under this prefix (never a project file). */
+export const DEV_PREFIX = '/__framesmith/';
+/** The preview page. */
+export const DEV_PAGE_PATH = DEV_PREFIX;
+/** The built preview UI (overlay.js, overlay.css). */
+export const DEV_ASSETS_PATH = `${DEV_PREFIX}overlay/`;
+/** GET `?composition=<entry>` → DevState as JSON. */
+export const DEV_STATE_PATH = `${DEV_PREFIX}api/state`;
+/** The websocket the page connects to for change and problem messages. */
+export const DEV_WS_PATH = `${DEV_PREFIX}ws`;
+/**
+ * Query parameter on a composition URL loaded in the preview iframe: JSON `{variables}` that the
+ * server writes into the page's boot options. It is read from the request, never from the page.
+ */
+export const DEV_BOOT_PARAM = '__fsboot';
+
+/** Written into the preview page by the server, before the UI script runs. */
+export interface DevPageConfig {
+  /** Entry shown when the URL names none (`--composition`, else index.html). */
+  defaultComposition: string;
+  /** The project folder as the user typed it, for the copied `framesmith render` command. */
+  dirLabel: string;
+  version: string;
+}
+
+/** What the page needs to draw one composition. */
+export interface DevState {
+  /** Project-relative entry HTML this state is for. */
+  composition: string;
+  /** Every entry HTML of the project (for the picker). */
+  entries: string[];
+  /** Null when the project could not be read at all (see `fatal`). */
+  model: ProjectModel | null;
+  /** Parser and lint findings (errors, warnings, infos), sorted by place. */
+  problems: Diagnostic[];
+  /** Why there is no model (no entry file, no composition root…). */
+  fatal: ProblemData | null;
+  /** Increases with every batch of file changes the server saw. */
+  generation: number;
+}
+
+/** Server → page. */
+export type DevServerMessage =
+  /** Files changed: `css` when only stylesheets changed (swap them), else `reload`. */
+  | { type: 'change'; kind: 'css' | 'reload'; files: string[]; generation: number }
+  /** Fresh state after a change (sent after `change`, once the project was re-read and linted). */
+  | { type: 'state'; state: DevState }
+  /** A module script failed to transform (syntax error, unresolved import): shown with the page's problems. */
+  | { type: 'module-problem'; problem: ProblemData }
+  /** Vite re-optimised dependencies: module URLs changed, reload the iframe. */
+  | { type: 'deps-reload' };
+
+/** Page → server. */
+export type DevClientMessage =
+  /** The composition this page shows; the server sends it `state` messages for that entry. */
+  | { type: 'watch'; composition: string }
+  /** Every runtime problem of the current iframe document (the terminal prints new ones). */
+  | { type: 'runtime-problems'; composition: string; problems: RuntimeProblem[] };
+
+/** Boot options the preview passes through DEV_BOOT_PARAM. */
+export interface DevBootParam {
+  variables?: VariableValues;
+}
