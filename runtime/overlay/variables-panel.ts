@@ -31,6 +31,8 @@ export class VariablesPanel {
   private declarations: VariableDeclaration[] = [];
   private controls = new Map<string, VariableControl>();
   private typed: VariableValues;
+  /** The last valid value typed for each variable: what stays applied while the field holds an invalid one. */
+  private lastGood: VariableValues = {};
   private appliedKey = '';
   private timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -52,11 +54,12 @@ export class VariablesPanel {
     );
   }
 
-  /** The values applied to the preview: typed changes that are valid. */
+  /** The values applied to the preview: typed changes that are valid (else the last valid one typed). */
   applied(): VariableValues {
     const out: VariableValues = {};
     for (const d of this.declarations) {
       if (d.id in this.typed && checkValue(d, this.typed[d.id]) === null) out[d.id] = this.typed[d.id];
+      else if (d.id in this.typed && d.id in this.lastGood) out[d.id] = this.lastGood[d.id];
     }
     return out;
   }
@@ -80,16 +83,19 @@ export class VariablesPanel {
   private input(decl: VariableDeclaration, value: unknown): void {
     if (same(value, decl.default)) delete this.typed[decl.id];
     else this.typed[decl.id] = value;
+    if (checkValue(decl, value) === null) this.lastGood[decl.id] = value;
     this.changed(decl.type === 'string' || decl.type === 'font' || decl.type === 'image' || decl.type === 'number' ? 250 : 60);
   }
 
   private reset(id: string): void {
     delete this.typed[id];
+    delete this.lastGood[id];
     this.changed(0);
   }
 
   private resetAll(): void {
     this.typed = {};
+    this.lastGood = {};
     this.changed(0);
   }
 
