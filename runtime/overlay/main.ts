@@ -6,7 +6,7 @@
  */
 import './overlay.css';
 import type { RuntimeProblem } from '../../src/shared/control';
-import { DEV_BOOT_PARAM, DEV_STATE_PATH, type DevPageConfig, type DevServerMessage, type DevState } from '../../src/shared/dev-protocol';
+import { DEV_BOOT_PARAM, DEV_STATE_PATH, type DevBootParam, type DevPageConfig, type DevServerMessage, type DevState } from '../../src/shared/dev-protocol';
 import type { VariableValues } from '../../src/shared/variables';
 import { createActions } from './actions';
 import { shellQuote } from './clipboard';
@@ -119,16 +119,19 @@ function entryPath(): string {
   return `/${entry.split('/').map(encodeURIComponent).join('/')}`;
 }
 
+/** The iframe URL: the entry, with the variable values and paint mode for the server to boot it with. */
 function iframeSrc(values: VariableValues): string {
-  return Object.keys(values).length ? `${entryPath()}?${DEV_BOOT_PARAM}=${encodeURIComponent(JSON.stringify({ variables: values }))}` : entryPath();
+  // The preview waits for its own paints (see Preview), so the runtime need not wait for one per seek.
+  const boot: DevBootParam = Object.keys(values).length ? { variables: values, paint: 'none' } : { paint: 'none' };
+  return `${entryPath()}?${DEV_BOOT_PARAM}=${encodeURIComponent(JSON.stringify(boot))}`;
 }
 
 let started = false;
-async function reload(reason: string, values = variables.applied(), generation?: number): Promise<void> {
+async function reload(reason: string, values = variables.applied(), generation?: number, received?: number): Promise<void> {
   started = true;
   problems.clearModules();
   const loaded = await preview.load(iframeSrc(values), store.state.frame);
-  if (loaded) updates.push({ reason, generation, at: performance.now(), frame: preview.shown });
+  if (loaded) updates.push({ reason, generation, at: performance.now(), frame: preview.shown, marks: preview.lastLoad, received });
 }
 
 function applyState(state: DevState): void {
@@ -152,11 +155,13 @@ async function onMessage(message: DevServerMessage): Promise<void> {
   else if (message.type === 'module-problem') problems.addModule(message.problem);
   else if (message.type === 'deps-reload') await reload('deps');
   else if (message.type === 'change' && started) {
+    const received = performance.now();
     if (message.kind === 'css' && (await preview.swapStyles(message.files))) {
-      updates.push({ reason: 'css', generation: message.generation, at: performance.now(), frame: preview.shown });
+      updates.push({ reason: 'css', generation: message.generation, at: performance.now(), frame: preview.shown, received });
     } else {
-      await reload('change', undefined, message.generation);
+      await reload('change', undefined, message.generation, received);
     }
+    connection.send({ type: 'updated', generation: message.generation });
   }
 }
 
@@ -166,13 +171,16 @@ connection = new Connection({
   message: (m) => void onMessage(m).catch((e) => console.error('framesmith dev:', e)),
 });
 
-// Without values in the URL there is nothing to check first: start the page at once, in
-// parallel with reading the project. With values, wait for the declarations to check them.
-if (!Object.keys(url.vars).length) void reload('open', {});
-fetch(`${DEV_STATE_PATH}?composition=${encodeURIComponent(entry)}`)
-  .then((r) => r.json() as Promise<DevState>)
-  .then(applyState)
-  .catch((e) => toasts.show(`Could not read the project: ${(e as Error).message}`, 6000));
+const fetchState = () =>
+  fetch(`${DEV_STATE_PATH}?composition=${encodeURIComponent(entry)}`)
+    .then((r) => r.json() as Promise<DevState>)
+    .then(applyState)
+    .catch((e) => toasts.show(`Could not read the project: ${(e as Error).message}`, 6000));
+// Without values in the URL there is nothing to check first: show the frame at once and read
+// the project (parse and lint, the server's slowest answer) after it. With values, the
+// declarations are needed first to check them.
+if (Object.keys(url.vars).length) void fetchState();
+else void reload('open', {}).finally(fetchState);
 
 let frameTimer: ReturnType<typeof setTimeout> | undefined;
 store.subscribe((s, changed) => {

@@ -4,7 +4,9 @@
  * white), seeking (one seek at a time; while one runs, only the newest request is kept, so
  * scrubbing and playback drop frames instead of queueing them), swapping stylesheets in place,
  * and collecting the page's runtime problems. The document is the user's page plus the runtime:
- * nothing of the UI is put into it.
+ * nothing of the UI is put into it. The runtime is booted with paint 'none' and every seek here
+ * waits for this page's next paint instead (the iframe paints in the same frame): the same
+ * seek-to-painted rule, without paints of the hidden iframe while a reload prepares.
  */
 import type { FramesmithControl, ReadyInfo, RuntimeProblem } from '../../src/shared/control';
 import { nextPaint } from './paint';
@@ -32,6 +34,8 @@ export class Preview {
   private src = '';
   info: ReadyInfo | null = null;
   shown = -1;
+  /** When the steps of the last completed load happened (performance.now()), for benchmarks. */
+  lastLoad: Record<string, number> = {};
 
   constructor(
     private readonly holder: HTMLElement,
@@ -53,6 +57,7 @@ export class Preview {
   /** Loads `src` and shows `frame` once it is painted. A newer load makes this one give up (false). */
   async load(src: string, frame: number): Promise<boolean> {
     const token = ++this.loadToken;
+    const marks: Record<string, number> = { start: performance.now() };
     this.src = src;
     this.wanted = frame;
     const frameEl = document.createElement('iframe');
@@ -66,6 +71,7 @@ export class Preview {
       frameEl.src = src;
       this.holder.prepend(frameEl);
       await loaded;
+      marks.loaded = performance.now();
       if (token !== this.loadToken) return (frameEl.remove(), false);
       const win = frameEl.contentWindow as FsWindow | null;
       const control = win?.__framesmith;
@@ -81,6 +87,7 @@ export class Preview {
         return true;
       }
       const info = await withTimeout(control.ready, READY_TIMEOUT_MS);
+      marks.ready = performance.now();
       if (token !== this.loadToken) return (frameEl.remove(), false);
       problems.push(...control.errors());
       control.onError((p) => {
@@ -96,8 +103,11 @@ export class Preview {
         target = 0;
         result = await control.seek(0);
       }
+      marks.seeked = performance.now();
       this.show(frameEl, control, info);
       await nextPaint();
+      marks.painted = performance.now();
+      this.lastLoad = marks;
       this.shown = target;
       this.events.loaded(info, frameEl.contentWindow!);
       this.events.problems([...problems]);
@@ -155,6 +165,7 @@ export class Preview {
         continue;
       }
       if (control !== this.control) continue;
+      await nextPaint();
       this.shown = frame;
       this.events.painted(frame);
     }

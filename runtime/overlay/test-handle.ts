@@ -14,6 +14,10 @@ export interface UpdateRecord {
   /** performance.now() of this page when the new frame was painted. */
   at: number;
   frame: number;
+  /** For a reload: when its steps happened (start, loaded, ready, seeked, painted). */
+  marks?: Record<string, number>;
+  /** For a change: when the server's message arrived. */
+  received?: number;
 }
 
 export interface TestHandle {
@@ -22,6 +26,8 @@ export interface TestHandle {
   shown(): number;
   /** The iframe's window (the composition document). */
   frameWindow(): Window | null;
+  /** Shows `frame`; resolves when it is painted (as a scrub does). */
+  seek(frame: number): Promise<void>;
   updates: UpdateRecord[];
 }
 
@@ -30,6 +36,7 @@ export function exposeTestHandle(parts: { store: Store; preview: Preview; update
     state: () => ({ ...parts.store.state }),
     shown: () => parts.preview.shown,
     frameWindow: () => parts.preview.window,
+    seek: (frame) => (parts.store.set({ frame }), parts.preview.seek(frame)),
     updates: parts.updates,
   };
   Object.defineProperty(window, '__framesmithDev', { value: handle });

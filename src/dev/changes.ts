@@ -32,8 +32,9 @@ export interface ChangeBatcher {
 const INERT = /\.(md|markdown)$/i;
 
 export function createChangeBatcher(options: ChangeBatcherOptions): ChangeBatcher {
-  const quiet = options.quietMs ?? 30;
-  const maxWait = options.maxWaitMs ?? 150;
+  // Editors write the files of one "save all" within a few ms of each other.
+  const quiet = options.quietMs ?? 15;
+  const maxWait = options.maxWaitMs ?? 120;
   let pending = new Map<string, 'add' | 'change' | 'unlink'>();
   let timer: NodeJS.Timeout | undefined;
   let firstAt = 0;

@@ -20,6 +20,7 @@ import { DEV_PAGE_PATH, type DevClientMessage } from '../shared/dev-protocol.js'
 import { createChangeBatcher, type ChangeBatch } from './changes.js';
 import { createChannel, type DevClient } from './channel.js';
 import { displayOrigin, listenWithFallback, resolveHost } from './listen.js';
+import { createLazyStart, type LazyStart } from './lazy-start.js';
 import { openBrowser } from './open-browser.js';
 import { createStateStore } from './project-state.js';
 import { createReporter } from './report.js';
@@ -88,8 +89,9 @@ export async function createDevServer(options: DevServerOptions): Promise<DevSer
 
   const store = createStateStore(root, logger);
   const reporter = createReporter(logger);
-  let vitePromise: Promise<ViteDevServer> | undefined;
-  const vite = () => vitePromise ?? Promise.reject(new Error('not started'));
+  // Assigned below, once the channel and batcher it reports to exist; used only after that.
+  let viteStart: LazyStart<ViteDevServer>;
+  const vite = () => viteStart.get();
 
   // The request handler (and the HTML parser it uses) loads while the socket is already bound.
   const handler = import('./middleware.js').then(({ createRequestHandler }) =>
@@ -103,6 +105,8 @@ export async function createDevServer(options: DevServerOptions): Promise<DevSer
     }),
   );
   const httpServer = createServer((req, res) => {
+    viteStart?.requestStarted();
+    res.once('close', () => viteStart?.requestEnded());
     handler.then(
       (handle) => handle(req, res),
       (error: Error) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`framesmith dev failed to start: ${error.message}`),
@@ -114,7 +118,6 @@ export async function createDevServer(options: DevServerOptions): Promise<DevSer
   const port = await listenWithFallback(httpServer, wanted, host);
   if (wanted !== 0 && port !== wanted) logger.warn(`port ${wanted} is in use; using ${port} instead`);
   const origin = displayOrigin(host, port);
-  store.warm();
 
   async function sendState(client: DevClient): Promise<void> {
     if (!client.composition) return;
@@ -131,14 +134,29 @@ export async function createDevServer(options: DevServerOptions): Promise<DevSer
         sendState(client).catch((e) => logger.debug(`state failed: ${(e as Error).stack}`));
       } else if (message.type === 'runtime-problems' && Array.isArray(message.problems)) {
         reporter.runtime(String(message.composition), message.problems);
+      } else if (message.type === 'updated') {
+        pageUpdated?.();
       }
     },
   });
+
+  /** Resolves the wait for a page to paint the latest change. */
+  let pageUpdated: (() => void) | undefined;
 
   async function onBatch(batch: ChangeBatch): Promise<void> {
     const generation = store.invalidate();
     logger.debug(`changed (${batch.kind}): ${batch.files.join(', ')}`);
     channel.broadcast({ type: 'change', kind: batch.kind, files: batch.files, generation });
+    // Re-reading and linting the project takes the CPU for tens of ms; the page's reload must
+    // not wait behind it. Lint once a page shows the change (or after a short while).
+    if (channel.clients.size) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 600);
+        pageUpdated = () => (clearTimeout(timer), resolve());
+      });
+      pageUpdated = undefined;
+      if (store.generation !== generation) return;
+    }
     const shown = new Set([composition, ...[...channel.clients].map((c) => c.composition).filter((c): c is string => Boolean(c))]);
     for (const entry of shown) {
       const state = await store.get(entry);
@@ -151,7 +169,7 @@ export async function createDevServer(options: DevServerOptions): Promise<DevSer
   const watching = new Promise<void>((r) => (watcherReady = r));
   const batcher = createChangeBatcher({ root, onBatch: (b) => void onBatch(b).catch((e) => logger.error(`dev: ${(e as Error).stack ?? e}`)) });
 
-  vitePromise = createViteApp({
+  viteStart = createLazyStart(() => createViteApp({
     root,
     cacheDir,
     httpServer,
@@ -163,11 +181,10 @@ export async function createDevServer(options: DevServerOptions): Promise<DevSer
       // chokidar says `ready` once it has read the tree; edits made before that are not seen.
       watcher.once('ready', () => watcherReady());
     },
-  });
-  vitePromise.catch(() => {});
+  }));
 
   const ready = (async () => {
-    await vitePromise;
+    await viteStart.settled;
     await watching;
     reporter.state(await store.get(composition));
   })();
@@ -186,7 +203,8 @@ export async function createDevServer(options: DevServerOptions): Promise<DevSer
       closing ??= (async () => {
         batcher.close();
         await channel.close();
-        const v = await vitePromise?.catch(() => undefined);
+        viteStart.cancel();
+        const v = viteStart.started ? await viteStart.get().catch(() => undefined) : undefined;
         await v?.close();
         httpServer.closeAllConnections();
         await new Promise<void>((r) => httpServer.close(() => r()));

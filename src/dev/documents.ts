@@ -19,6 +19,7 @@ export function parseBootParam(value: string | null): BootOptions {
     const parsed = JSON.parse(value) as DevBootParam;
     const vars = parsed?.variables;
     if (vars && typeof vars === 'object' && !Array.isArray(vars)) boot.variables = vars as VariableValues;
+    if (parsed?.paint === 'none' || parsed?.paint === 'raf') boot.paint = parsed.paint;
   } catch {
     /* a hand-edited URL: show the defaults */
   }
@@ -36,11 +37,14 @@ export function hasInlineModuleScript(html: string): boolean {
 
 const VITE_CLIENT_TAG = /<script type="module" src="\/@vite\/client"><\/script>\s*/g;
 
-/** The document for `file` (absolute) requested as `urlPath` with boot `param`. */
-export async function composeDocument(file: string, urlPath: string, param: string | null, vite: () => Promise<ViteDevServer>): Promise<string> {
+/**
+ * The document for `file` (absolute) requested as `urlPath` with boot `param`. `runtimeUrl`
+ * carries a version so the browser keeps the runtime between reloads.
+ */
+export async function composeDocument(file: string, urlPath: string, param: string | null, runtimeUrl: string, vite: () => Promise<ViteDevServer>): Promise<string> {
   let html = await fs.readFile(file, 'utf8');
   if (hasInlineModuleScript(html)) {
     html = (await (await vite()).transformIndexHtml(urlPath, html)).replace(VITE_CLIENT_TAG, '');
   }
-  return injectRuntime(html, parseBootParam(param));
+  return injectRuntime(html, parseBootParam(param), runtimeUrl);
 }

@@ -5,6 +5,7 @@
  * HTML); everything else (module scripts, images, fonts, media, Vite's URLs) goes on to Vite,
  * after the gate in request-guard.ts has allowed it.
  */
+import { existsSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join } from 'node:path';
 import type { ViteDevServer } from 'vite';
@@ -30,11 +31,29 @@ export interface MiddlewareContext {
   vite(): Promise<ViteDevServer>;
 }
 
+const RUNTIME_FILE = join(RUNTIME_DIST, 'runtime.js');
 const OVERLAY_DIST = join(RUNTIME_DIST, 'overlay');
 const OVERLAY_FILES = new Set(['overlay.js', 'overlay.css', 'overlay.js.map']);
+/** Sources only Vite can serve (they need a transform). */
+const MODULE_SOURCE = /\.(ts|tsx|mts|cts|jsx|vue|svelte)$/i;
+
+/**
+ * Whether a request for an existing project file is Vite's: module scripts and what they import
+ * (module requests are CORS-mode; classic scripts are not), Vite's query forms (?import, ?raw,
+ * ?url, ?v=…), sources that need a transform. Everything else is sent as it is on disk.
+ */
+export function isModuleRequest(req: IncomingMessage, url: URL, file: string): boolean {
+  if ([...url.searchParams.keys()].some((k) => k !== 't')) return true;
+  if (MODULE_SOURCE.test(file)) return true;
+  const dest = req.headers['sec-fetch-dest'];
+  const scriptLike = dest === 'script' || dest === 'worker' || dest === 'sharedworker' || dest === 'serviceworker';
+  return scriptLike && req.headers['sec-fetch-mode'] !== 'no-cors';
+}
 
 /** The request handler for the dev server's HTTP server. */
 export function createRequestHandler(ctx: MiddlewareContext): (req: IncomingMessage, res: ServerResponse) => void {
+  // Versioned, so the browser keeps the runtime across reloads instead of asking each time.
+  const runtimeUrl = `${RUNTIME_URL_PATH}?v=${existsSync(RUNTIME_FILE) ? Math.round(statSync(RUNTIME_FILE).mtimeMs).toString(36) : '0'}`;
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!isAllowedHost(req.headers.host, ctx.host)) {
       return sendText(res, 403, `Blocked request: the Host "${req.headers.host ?? ''}" is not this machine. Open the URL framesmith dev printed.`);
@@ -50,36 +69,28 @@ export function createRequestHandler(ctx: MiddlewareContext): (req: IncomingMess
     }
     if (path.startsWith(DEV_PREFIX)) {
       if (!readOnly) return sendText(res, 405, 'Method not allowed');
-      return serveOwn(path, url, res, head);
+      return serveOwn(req, path, url, res, head);
     }
 
     const verdict = await checkRequestPath(ctx.root, ctx.allowedOutside, path);
     if (!verdict.ok) return sendText(res, verdict.status, verdict.reason);
     if (verdict.file && readOnly) {
       const ext = extname(verdict.file).toLowerCase();
-      const dest = req.headers['sec-fetch-dest'];
-      if (ext === '.html' || ext === '.htm') {
-        if (url.searchParams.has('html-proxy')) return passToVite(req, res);
-        if (isDocumentRequest(req)) {
-          const html = await composeDocument(verdict.file, path, url.searchParams.get(DEV_BOOT_PARAM), ctx.vite);
-          return sendBody(res, html, 'text/html; charset=utf-8', head);
-        }
-        return sendFile(res, verdict.file, { head });
+      if ((ext === '.html' || ext === '.htm') && isDocumentRequest(req) && !url.searchParams.has('html-proxy')) {
+        const html = await composeDocument(verdict.file, path, url.searchParams.get(DEV_BOOT_PARAM), runtimeUrl, ctx.vite);
+        return sendBody(res, html, 'text/html; charset=utf-8', head);
       }
-      // What <link rel=stylesheet> and classic <script src> load: the file as written.
-      if (dest === 'style' || (dest === 'script' && req.headers['sec-fetch-mode'] === 'no-cors')) {
-        return sendFile(res, verdict.file, { head });
-      }
+      if (!isModuleRequest(req, url, verdict.file)) return sendFile(req, res, verdict.file, { head });
     }
     return passToVite(req, res);
   }
 
-  async function serveOwn(path: string, url: URL, res: ServerResponse, head: boolean): Promise<void> {
+  async function serveOwn(req: IncomingMessage, path: string, url: URL, res: ServerResponse, head: boolean): Promise<void> {
     if (path === DEV_PAGE_PATH) return sendBody(res, shellPage(ctx.page), 'text/html; charset=utf-8', head);
-    if (path === RUNTIME_URL_PATH) return sendFile(res, join(RUNTIME_DIST, 'runtime.js'), { head });
-    if (path === `${RUNTIME_URL_PATH}.map`) return sendFile(res, join(RUNTIME_DIST, 'runtime.js.map'), { head });
+    if (path === RUNTIME_URL_PATH) return sendFile(req, res, RUNTIME_FILE, { head, immutable: url.searchParams.has('v') });
+    if (path === `${RUNTIME_URL_PATH}.map`) return sendFile(req, res, join(RUNTIME_DIST, 'runtime.js.map'), { head });
     if (path.startsWith(DEV_ASSETS_PATH) && OVERLAY_FILES.has(path.slice(DEV_ASSETS_PATH.length))) {
-      return sendFile(res, join(OVERLAY_DIST, path.slice(DEV_ASSETS_PATH.length)), { head, cache: 'no-cache' });
+      return sendFile(req, res, join(OVERLAY_DIST, path.slice(DEV_ASSETS_PATH.length)), { head });
     }
     if (path === DEV_STATE_PATH) {
       const state = await ctx.state(url.searchParams.get('composition') || ctx.page.defaultComposition);

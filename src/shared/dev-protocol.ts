@@ -66,9 +66,13 @@ export type DevClientMessage =
   /** The composition this page shows; the server sends it `state` messages for that entry. */
   | { type: 'watch'; composition: string }
   /** Every runtime problem of the current iframe document (the terminal prints new ones). */
-  | { type: 'runtime-problems'; composition: string; problems: RuntimeProblem[] };
+  | { type: 'runtime-problems'; composition: string; problems: RuntimeProblem[] }
+  /** The page has painted the update for change `generation` (the server then re-reads and lints). */
+  | { type: 'updated'; generation: number };
 
 /** Boot options the preview passes through DEV_BOOT_PARAM. */
 export interface DevBootParam {
   variables?: VariableValues;
+  /** The preview waits for paints itself (one per update instead of one per seek inside the iframe). */
+  paint?: 'raf' | 'none';
 }

@@ -43,11 +43,17 @@ describe('serving a plain project (no package.json)', () => {
     const original = readFileSync(join(dir, 'index.html'), 'utf8');
     const doc = await rawGet(server.origin, '/index.html', { 'sec-fetch-dest': 'iframe' });
     expect(doc.status).toBe(200);
-    expect(doc.body).toContain('<script src="/__framesmith/runtime.js"></script>');
+    const runtimeSrc = /<script src="(\/__framesmith\/runtime\.js\?v=\w+)"><\/script>/.exec(doc.body)?.[1];
+    expect(runtimeSrc).toBeDefined();
     expect(doc.body).not.toContain('@vite');
     // Only the two runtime tags are added, on the <head> line: user line numbers stay true.
-    expect(doc.body.replace(/<script>window\.__framesmithBoot=[^<]*<\/script><script src="\/__framesmith\/runtime\.js"><\/script>/, '')).toBe(original);
+    expect(doc.body.replace(/<script>window\.__framesmithBoot=[^<]*<\/script><script src="[^"]+"><\/script>/, '')).toBe(original);
     expect(doc.body.split('\n').length).toBe(original.split('\n').length);
+    // The versioned runtime is kept by the browser across reloads.
+    const runtime = await rawGet(server.origin, runtimeSrc!);
+    expect(runtime.status).toBe(200);
+    expect(runtime.headers['cache-control']).toMatch(/immutable/);
+    expect(runtime.body).toContain('__framesmith');
   });
 
   test('variables in the iframe URL become the boot options; bad JSON is ignored', async () => {

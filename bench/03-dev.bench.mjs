@@ -1,0 +1,152 @@
+// Issue 3 figures: `framesmith dev` start (to URL printed, to Vite ready, to first frame painted
+// in a browser), scrub seek-to-painted, save-to-updated-frame for HTML and CSS edits, server
+// memory, and the official preview's start for comparison. Real CLI, real Chromium, the
+// title-card template (1920×1080) with one linked stylesheet added for the CSS figure.
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { median, officialTool, percentile, templateProject } from './lib.mjs';
+
+export const title = 'dev server (issue 3)';
+
+const epoch = () => performance.timeOrigin + performance.now();
+
+/** Spawns `framesmith dev`; resolves with the URL and the ms to print it and to be ready. */
+function startDev(root, dir) {
+  const t0 = epoch();
+  const child = spawn(process.execPath, [join(root, 'bin/framesmith.js'), 'dev', dir, '--port', '0', '--verbose'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  let out = '';
+  let err = '';
+  const url = new Promise((resolve, reject) => {
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /(http:\/\/\S+)/.exec(out);
+      if (m) resolve({ url: m[1], ms: epoch() - t0 });
+    });
+    child.on('exit', () => reject(new Error(`dev exited: ${err}`)));
+  });
+  const ready = new Promise((resolve) => {
+    child.stderr.on('data', (d) => {
+      err += d;
+      if (/ready in/.test(err)) resolve(epoch() - t0);
+    });
+  });
+  const stop = () => new Promise((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', resolve), child.kill('SIGINT'))));
+  return { child, t0, url, ready, stop };
+}
+
+function rssMb(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024;
+}
+
+async function officialStart(tool, dir, port) {
+  const t0 = epoch();
+  const child = spawn(tool, ['preview', dir, '--no-open', '--foreground', '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let out = '';
+  const ms = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('official preview did not start in 30 s')), 30_000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (/Server\s+http/.test(out)) (clearTimeout(timer), resolve(epoch() - t0));
+    });
+  });
+  // The wrapper starts node under bash: stop the whole group.
+  try {
+    process.kill(-child.pid, 'SIGINT');
+  } catch {}
+  await new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)));
+  return ms;
+}
+
+export async function run({ root, figure, log }) {
+  const dir = templateProject(root, 'title-card');
+  const index = join(dir, 'index.html');
+  writeFileSync(join(dir, 'bench.css'), '#root { outline: 0px solid rgb(0 0 0 / 0); }\n');
+  writeFileSync(index, readFileSync(index, 'utf8').replace('</head>', '  <link rel="stylesheet" href="bench.css">\n  </head>'));
+
+  const { launchBrowser } = await import(join(root, 'dist/node/browser/launch.js'));
+  const browser = await launchBrowser();
+  try {
+    const printed = [];
+    const ready = [];
+    const painted = [];
+    for (let i = 0; i < 7; i++) {
+      // A browser with a tab open, as when the user switches to it (or --open opens one).
+      const context = await browser.browser.newContext({ viewport: { width: 1440, height: 900 } });
+      const page = await context.newPage();
+      const dev = startDev(root, dir);
+      const { url, ms } = await dev.url;
+      printed.push(ms);
+      await page.goto(url);
+      await page.waitForFunction(() => window.__framesmithDev?.updates.length > 0, null, { timeout: 30_000 });
+      const at = await page.evaluate(() => performance.timeOrigin + window.__framesmithDev.updates[0].at);
+      painted.push(at - dev.t0);
+      ready.push(await dev.ready);
+      await context.close();
+      await dev.stop();
+    }
+    figure('dev', 'start to URL printed (listening), median of 7', median(printed), 'ms', '< 300 ms');
+    figure('dev', 'start to Vite and watcher ready, median', median(ready), 'ms');
+    figure('dev', 'start to first frame painted in the browser (warm browser), median', median(painted), 'ms', '< 1000 ms');
+
+    const dev = startDev(root, dir);
+    const { url } = await dev.url;
+    await dev.ready;
+    const context = await browser.browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(url);
+    await page.waitForFunction(() => window.__framesmithDev?.updates.length > 0, null, { timeout: 30_000 });
+
+    const seeks = await page.evaluate(async () => {
+      const dev = window.__framesmithDev;
+      const n = dev.state().frameCount;
+      const out = [];
+      let s = 12345;
+      for (let i = 0; i < 300; i++) {
+        s = (s * 16807) % 2147483647;
+        const t0 = performance.now();
+        await dev.seek(s % n);
+        out.push(performance.now() - t0);
+      }
+      return out;
+    });
+    figure('dev', 'scrub: seek to painted, median (300 random frames, 1080p)', median(seeks), 'ms');
+    figure('dev', 'scrub: seek to painted p95', percentile(seeks, 95), 'ms', '< 16 ms');
+
+    async function saveToPainted(file, edit, reason) {
+      const times = [];
+      for (let i = 0; i < 15; i++) {
+        const before = await page.evaluate(() => window.__framesmithDev.updates.length);
+        const t0 = epoch();
+        writeFileSync(file, edit(readFileSync(file, 'utf8'), i));
+        await page.waitForFunction((n) => window.__framesmithDev.updates.length > n, before, { timeout: 15_000 });
+        const u = await page.evaluate(() => {
+          const x = window.__framesmithDev.updates.at(-1);
+          return { reason: x.reason, at: performance.timeOrigin + x.at };
+        });
+        if (u.reason !== reason) throw new Error(`expected a ${reason} update, got ${u.reason}`);
+        times.push(u.at - t0);
+        await new Promise((r) => setTimeout(r, 150));
+      }
+      return times;
+    }
+    const html = await saveToPainted(index, (t, i) => t.replace(/<!-- bench \d+ -->|<\/body>/, (m) => (m === '</body>' ? `<!-- bench ${i} --></body>` : `<!-- bench ${i} -->`)), 'change');
+    figure('dev', 'save HTML to updated frame painted, median (15 saves)', median(html), 'ms');
+    figure('dev', 'save HTML to updated frame painted p95', percentile(html, 95), 'ms', '< 150 ms');
+    const css = await saveToPainted(join(dir, 'bench.css'), (_t, i) => `#root { outline: ${i % 3}px solid rgb(0 0 0 / 0); }\n`, 'css');
+    figure('dev', 'save CSS to updated frame painted, median (15 saves)', median(css), 'ms');
+    figure('dev', 'save CSS to updated frame painted p95', percentile(css, 95), 'ms', '< 50 ms');
+    figure('dev', 'dev server memory (RSS) after the runs above', rssMb(dev.child.pid), 'MB', '< 200 MB');
+    await context.close();
+    await dev.stop();
+  } finally {
+    await browser.close();
+  }
+
+  const tool = officialTool(root);
+  if (!tool) return log('official preview: not installed here, skipped');
+  const official = [];
+  for (let i = 0; i < 3; i++) official.push(await officialStart(tool, dir, 3400 + i));
+  figure('dev', 'official `hyperframes preview` start to URL printed, median of 3', median(official), 'ms');
+}
