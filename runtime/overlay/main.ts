@@ -134,8 +134,11 @@ async function reload(reason: string, values = variables.applied(), generation?:
   if (loaded) updates.push({ reason, generation, at: performance.now(), frame: preview.shown, marks: preview.lastLoad, received });
 }
 
+/** The newest change the server announced: a state read before it is stale. */
+let changeGeneration = -1;
+
 function applyState(state: DevState): void {
-  if (state.composition !== entry) return;
+  if (state.composition !== entry || state.generation < changeGeneration) return;
   const comp = state.model?.composition ?? null;
   topbar.set(entry, state.entries, comp);
   problems.setProject(state.problems, state.fatal);
@@ -154,7 +157,8 @@ async function onMessage(message: DevServerMessage): Promise<void> {
   if (message.type === 'state') applyState(message.state);
   else if (message.type === 'module-problem') problems.addModule(message.problem);
   else if (message.type === 'deps-reload') await reload('deps');
-  else if (message.type === 'change' && started) {
+  else if (message.type === 'change') changeGeneration = Math.max(changeGeneration, message.generation);
+  if (message.type === 'change' && started) {
     const received = performance.now();
     if (message.kind === 'css' && (await preview.swapStyles(message.files))) {
       updates.push({ reason: 'css', generation: message.generation, at: performance.now(), frame: preview.shown, received });
@@ -165,9 +169,18 @@ async function onMessage(message: DevServerMessage): Promise<void> {
   }
 }
 
+let wasOffline = false;
 connection = new Connection({
   hello: () => ({ type: 'watch', composition: entry }),
-  status: (connected) => topbar.setConnected(connected),
+  status: (connected) => {
+    topbar.setConnected(connected);
+    // The server restarted: its generations start again, and files may have changed meanwhile.
+    if (connected && wasOffline) {
+      changeGeneration = -1;
+      void fetchState().then(() => reload('reconnect'));
+    }
+    wasOffline = !connected;
+  },
   message: (m) => void onMessage(m).catch((e) => console.error('framesmith dev:', e)),
 });
 

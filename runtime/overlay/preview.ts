@@ -10,6 +10,7 @@
  */
 import type { FramesmithControl, ReadyInfo, RuntimeProblem } from '../../src/shared/control';
 import { nextPaint } from './paint';
+import { linksFor, swapLink } from './style-swap';
 
 type FsWindow = Window & { __framesmith?: FramesmithControl };
 
@@ -179,42 +180,14 @@ export class Preview {
   async swapStyles(files: string[]): Promise<boolean> {
     const doc = this.document;
     if (!doc || !this.control) return false;
-    const links = [...doc.querySelectorAll<HTMLLinkElement>('link[rel~="stylesheet"][href]')];
-    const matches: HTMLLinkElement[] = [];
-    for (const file of files) {
-      const found = links.filter((l) => sameFile(l.href, file, doc));
-      if (!found.length) return false;
-      matches.push(...found);
-    }
-    const stamp = Date.now();
-    await Promise.all(matches.map((link) => swapLink(link, stamp)));
+    const links = linksFor(doc, files);
+    if (!links) return false;
+    await Promise.all(links.map((link) => swapLink(link, Date.now())));
     await doc.fonts.ready;
     await nextPaint();
     this.events.painted(this.shown);
     return true;
   }
-}
-
-function sameFile(href: string, file: string, doc: Document): boolean {
-  const url = new URL(href, doc.baseURI);
-  return url.origin === location.origin && decodeURIComponent(url.pathname.slice(1)) === file;
-}
-
-/** Loads a copy of the link with a fresh URL, then removes the old one (no unstyled flash). */
-function swapLink(link: HTMLLinkElement, stamp: number): Promise<void> {
-  return new Promise((resolve) => {
-    const url = new URL(link.href);
-    url.searchParams.set('t', String(stamp));
-    const fresh = link.cloneNode() as HTMLLinkElement;
-    const done = () => {
-      link.remove();
-      resolve();
-    };
-    fresh.addEventListener('load', done, { once: true });
-    fresh.addEventListener('error', done, { once: true });
-    fresh.href = url.href;
-    link.after(fresh);
-  });
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

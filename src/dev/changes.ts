@@ -33,7 +33,7 @@ const INERT = /\.(md|markdown)$/i;
 
 export function createChangeBatcher(options: ChangeBatcherOptions): ChangeBatcher {
   // Editors write the files of one "save all" within a few ms of each other.
-  const quiet = options.quietMs ?? 15;
+  const quiet = options.quietMs ?? 12;
   const maxWait = options.maxWaitMs ?? 120;
   let pending = new Map<string, 'add' | 'change' | 'unlink'>();
   let timer: NodeJS.Timeout | undefined;

@@ -7,18 +7,18 @@
  * function only starts and, on `close()`, stops.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, promises as fs } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { ViteDevServer } from 'vite';
-import { FramesmithError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import { PACKAGE_VERSION } from '../core/paths.js';
 import { DEV_PAGE_PATH, type DevClientMessage } from '../shared/dev-protocol.js';
-import { createChangeBatcher, type ChangeBatch } from './changes.js';
-import { createChannel, type DevClient } from './channel.js';
+import { createChangeBatcher } from './changes.js';
+import { createHotUpdates } from './hot-updates.js';
+import { checkEntry, projectFolder } from './project-folder.js';
+import { createChannel } from './channel.js';
 import { displayOrigin, listenWithFallback, resolveHost } from './listen.js';
 import { createLazyStart, type LazyStart } from './lazy-start.js';
 import { openBrowser } from './open-browser.js';
@@ -51,30 +51,6 @@ export interface DevServer {
   /** Resolves when Vite and its file watcher are running (edits before it may be missed). */
   readonly ready: Promise<void>;
   close(): Promise<void>;
-}
-
-async function projectFolder(dir: string): Promise<string> {
-  try {
-    const stat = await fs.stat(dir);
-    if (!stat.isDirectory()) {
-      throw new FramesmithError('project_not_a_folder', `${dir} is not a folder.`, { hint: 'Pass the folder that holds the composition: `framesmith dev my-video`.' });
-    }
-  } catch (error) {
-    if (error instanceof FramesmithError) throw error;
-    throw new FramesmithError('project_not_found', `The project folder ${dir} does not exist.`, {
-      hint: 'Pass the folder that holds index.html, or create one with `framesmith new <dir>`.',
-    });
-  }
-  return fs.realpath(dir);
-}
-
-async function checkEntry(root: string, composition: string): Promise<void> {
-  if (existsSync(join(root, composition))) return;
-  const { listEntries } = await import('../model/index.js');
-  const entries = await listEntries(root);
-  throw new FramesmithError('entry_not_found', `No ${composition} in ${root}.`, {
-    hint: entries.length ? `Pass --composition with one of: ${entries.join(', ')}.` : 'Create index.html with a composition root, or start from a template: `framesmith new <dir>`.',
-  });
 }
 
 /** Starts the dev server; resolves once it listens. */
@@ -119,69 +95,45 @@ export async function createDevServer(options: DevServerOptions): Promise<DevSer
   if (wanted !== 0 && port !== wanted) logger.warn(`port ${wanted} is in use; using ${port} instead`);
   const origin = displayOrigin(host, port);
 
-  async function sendState(client: DevClient): Promise<void> {
-    if (!client.composition) return;
-    const state = await store.get(client.composition);
-    client.send({ type: 'state', state });
-  }
-
+  let depsReloadedAt = 0;
   const channel = createChannel({
     httpServer,
     host,
     onMessage(client, message: DevClientMessage) {
+      // The page fetches its state itself when it is ready for it; the channel only pushes changes.
       if (message.type === 'watch' && typeof message.composition === 'string') {
         client.composition = message.composition;
-        sendState(client).catch((e) => logger.debug(`state failed: ${(e as Error).stack}`));
+        // Dependencies re-bundled before this page connected: its modules may be stale.
+        if (Date.now() - depsReloadedAt < 10_000) client.send({ type: 'deps-reload' });
       } else if (message.type === 'runtime-problems' && Array.isArray(message.problems)) {
         reporter.runtime(String(message.composition), message.problems);
       } else if (message.type === 'updated') {
-        pageUpdated?.();
+        hot.pageUpdated();
       }
     },
   });
 
-  /** Resolves the wait for a page to paint the latest change. */
-  let pageUpdated: (() => void) | undefined;
-
-  async function onBatch(batch: ChangeBatch): Promise<void> {
-    const generation = store.invalidate();
-    logger.debug(`changed (${batch.kind}): ${batch.files.join(', ')}`);
-    channel.broadcast({ type: 'change', kind: batch.kind, files: batch.files, generation });
-    // Re-reading and linting the project takes the CPU for tens of ms; the page's reload must
-    // not wait behind it. Lint once a page shows the change (or after a short while).
-    if (channel.clients.size) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 600);
-        pageUpdated = () => (clearTimeout(timer), resolve());
-      });
-      pageUpdated = undefined;
-      if (store.generation !== generation) return;
-    }
-    const shown = new Set([composition, ...[...channel.clients].map((c) => c.composition).filter((c): c is string => Boolean(c))]);
-    for (const entry of shown) {
-      const state = await store.get(entry);
-      if (state.generation !== store.generation) return; // a newer batch is on its way
-      reporter.state(state);
-      channel.broadcast({ type: 'state', state }, (c) => c.composition === entry);
-    }
-  }
   let watcherReady: () => void = () => {};
   const watching = new Promise<void>((r) => (watcherReady = r));
-  const batcher = createChangeBatcher({ root, onBatch: (b) => void onBatch(b).catch((e) => logger.error(`dev: ${(e as Error).stack ?? e}`)) });
+  const hot = createHotUpdates({ store, channel, reporter, logger, composition });
+  const batcher = createChangeBatcher({ root, onBatch: (b) => void hot.onBatch(b).catch((e) => logger.error(`dev: ${(e as Error).stack ?? e}`)) });
 
-  viteStart = createLazyStart(() => createViteApp({
+  viteStart = createLazyStart(() => (store.warm(), createViteApp({
     root,
     cacheDir,
     httpServer,
     logger,
     onModuleProblem: (problem) => channel.broadcast({ type: 'module-problem', problem }),
-    onDepsReload: () => channel.broadcast({ type: 'deps-reload' }),
+    onDepsReload: () => {
+      depsReloadedAt = Date.now();
+      channel.broadcast({ type: 'deps-reload' });
+    },
     onWatcher(watcher) {
       for (const event of ['add', 'change', 'unlink'] as const) watcher.on(event, (path: string) => batcher.add(event, path));
       // chokidar says `ready` once it has read the tree; edits made before that are not seen.
       watcher.once('ready', () => watcherReady());
     },
-  }));
+  })));
 
   const ready = (async () => {
     await viteStart.settled;
