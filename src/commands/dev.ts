@@ -43,11 +43,11 @@ export default defineFramesmithCommand({
       process.once('SIGINT', () => resolve('SIGINT'));
       process.once('SIGTERM', () => resolve('SIGTERM'));
     });
-    const outcome = await Promise.race([server.ready.then(() => 'ready'), stop]);
-    if (outcome === 'ready') {
-      logger.debug(`ready in ${Math.round(performance.now() - started)} ms (Vite and the watcher)`);
-      await stop;
-    }
+    const ready = server.ready.then(
+      () => logger.debug(`ready in ${Math.round(performance.now() - started)} ms (Vite and the watcher)`),
+      (error: Error) => logger.warn(`Vite did not start (${error.message}): module scripts and hot reload are off; plain files are still served.`),
+    );
+    await Promise.race([ready.then(() => stop), stop]);
     logger.info('stopping…');
     await server.close();
   },

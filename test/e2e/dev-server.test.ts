@@ -129,13 +129,22 @@ describe('serving a plain project (no package.json)', () => {
       ws.on('error', (e) => resolve(`error ${e.message}`));
     });
     expect(noOrigin).toBe('refused 403');
-    const state = await new Promise<DevServerMessage>((resolve, reject) => {
+    // Its own origin is served: a change in the project is announced, then the new state.
+    const messages = await new Promise<DevServerMessage[]>((resolve, reject) => {
+      const got: DevServerMessage[] = [];
       const ws = new WebSocket(wsUrl, { origin: server.origin });
-      ws.on('open', () => ws.send(JSON.stringify({ type: 'watch', composition: 'index.html' })));
-      ws.on('message', (data) => (ws.close(), resolve(JSON.parse(String(data)))));
+      ws.on('open', () => {
+        ws.send(JSON.stringify({ type: 'watch', composition: 'index.html' }));
+        writeFileSync(join(dir, 'notes.txt'), 'changed');
+      });
+      ws.on('message', (data) => {
+        got.push(JSON.parse(String(data)));
+        if (got.length === 2) (ws.close(), resolve(got));
+      });
       ws.on('error', reject);
     });
-    expect(state.type).toBe('state');
+    expect(messages.map((m) => m.type)).toEqual(['change', 'state']);
+    expect(messages[0]).toMatchObject({ kind: 'reload', files: ['notes.txt'] });
   });
 });
 
