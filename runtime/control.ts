@@ -12,7 +12,7 @@ import { animationsChangeBetween, seekAnimations } from './animations';
 import type { VirtualClock } from './clock';
 import { mediaEnd, prepareMedia, seekMedia } from './media';
 import { native, nextPaint, sleep } from './native';
-import { displayUrl, type ProblemCollector } from './problems';
+import { displayUrl, locationFromStack, type ProblemCollector } from './problems';
 import { collectTimed, findRoot, readScene, type MountedChild, type Scene } from './scene';
 import { mountSubCompositions, type MountedInstance } from './subcompositions';
 import { activeIntervals, hasTimeline, registry, seekTimelines, takeOverGsap } from './timelines';
@@ -150,7 +150,20 @@ export function createControl(deps: RuntimeDeps): FramesmithControl & { instance
     current = t;
     problems.time = t;
     for (const m of scene.timed) if (m.el instanceof HTMLMediaElement) m.end = mediaEnd(m);
-    seekTimelines(t, childTimelines());
+    try {
+      seekTimelines(t, childTimelines());
+    } catch (error) {
+      // A composition callback that throws (tl.call, onUpdate) must be reported with its time and
+      // place, not escape into the tool that asked for the seek.
+      const e = error as { message?: string; stack?: string };
+      problems.add({
+        kind: 'page-error',
+        code: 'page_error',
+        message: e?.message ?? String(error),
+        hint: 'Fix the error in the timeline callback; the page must run without errors to render.',
+        loc: locationFromStack(e?.stack),
+      });
+    }
     applyVisibility(t, scene.timed, scene.duration);
     seekAnimations(t, scene.timed, offsetOf);
     await seekMedia(t, scene.timed);

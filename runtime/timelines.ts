@@ -117,7 +117,9 @@ export function hasTimeline(id: string): boolean {
 
 /**
  * Intervals (root seconds) during which some tween of a registered timeline moves; null when
- * that cannot be known (update callbacks, infinite repeats).
+ * that cannot be known (an update callback on a registered timeline, infinite repeats). A nested
+ * tween's or timeline's onUpdate runs only while the playhead is inside it, so it only adds its
+ * own interval (a counter tween must not mark a long hold after it as changing).
  */
 export function activeIntervals(children: ChildTimeline[]): Array<[number, number]> | null {
   const out: Array<[number, number]> = [];
@@ -128,8 +130,10 @@ export function activeIntervals(children: ChildTimeline[]): Array<[number, numbe
     if (tl.eventCallback?.('onUpdate')) return null;
     if ((tl.repeat?.() ?? 0) < 0) return null;
     for (const k of tl.getChildren?.(true, true, true) ?? []) {
-      if (k.eventCallback?.('onUpdate') || (k.repeat?.() ?? 0) < 0) return null;
-      if (typeof (k as unknown as { getChildren?: unknown }).getChildren === 'function') continue;
+      if ((k.repeat?.() ?? 0) < 0) return null;
+      const nested = typeof (k as unknown as { getChildren?: unknown }).getChildren === 'function';
+      // A nested timeline's tweens are listed on their own; it counts itself only for its callback.
+      if (nested && !k.eventCallback?.('onUpdate')) continue;
       const start = globalStart(k, tl) + offset;
       const dur = k.totalDuration() / Math.abs(k.timeScale() || 1);
       out.push([start, start + dur]);

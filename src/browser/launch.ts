@@ -42,6 +42,16 @@ export interface LaunchOptions {
   browser?: FoundBrowser;
   /** Extra Chromium flags (e.g. BeginFrame control for capture). */
   extraArgs?: string[];
+  /**
+   * Flags of CHROMIUM_FLAGS to leave out. BeginFrame capture drops the unthrottled-frame flags:
+   * with them an externally driven compositor spins at full CPU while idle.
+   */
+  omitArgs?: string[];
+  /**
+   * Let playwright close the browser and exit the process on Ctrl+C (default true). Callers that
+   * clean up themselves on SIGINT (render removes its partial files) pass false.
+   */
+  handleSignals?: boolean;
 }
 
 export interface LaunchedBrowser {
@@ -53,7 +63,9 @@ export interface LaunchedBrowser {
 /** Launches Chromium headless with framesmith's flags. */
 export async function launchBrowser(options: LaunchOptions = {}): Promise<LaunchedBrowser> {
   const found = options.browser ?? findBrowser();
-  const args = [...CHROMIUM_FLAGS, ...(options.extraArgs ?? [])];
+  const omit = new Set(options.omitArgs ?? []);
+  const args = [...CHROMIUM_FLAGS.filter((f) => !omit.has(f)), ...(options.extraArgs ?? [])];
+  const handleSignals = options.handleSignals ?? true;
   // Root cannot use Chromium's sandbox; a normal user keeps it.
   const noSandbox = typeof process.getuid === 'function' && process.getuid() === 0;
   let browser: Browser;
@@ -64,6 +76,9 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Launch
       args,
       chromiumSandbox: !noSandbox,
       timeout: 30_000,
+      handleSIGINT: handleSignals,
+      handleSIGTERM: handleSignals,
+      handleSIGHUP: handleSignals,
     });
   } catch (error) {
     throw new FramesmithError('browser_launch_failed', `Could not start ${found.path}: ${(error as Error).message.split('\n')[0]}`, {

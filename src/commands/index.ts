@@ -8,6 +8,7 @@ type Loader = () => Promise<CommandDef<any>>;
 
 export const commands: Record<string, { description: string; load: Loader }> = {
   dev: { description: 'Preview a composition live: scrubber, variables panel, hot reload', load: async () => (await import('./dev.js')).default },
+  render: { description: 'Render a video locally (Chromium + ffmpeg) or on HeyGen with --cloud', load: async () => (await import('./render.js')).default },
   snapshot: { description: 'Write PNG stills of a composition at given times', load: async () => (await import('./snapshot.js')).default },
   renders: { description: 'List, inspect, download and delete HeyGen cloud renders', load: async () => (await import('./renders.js')).default },
   webhooks: { description: 'Manage HeyGen webhook endpoints and verify signatures', load: async () => (await import('./webhooks.js')).default },

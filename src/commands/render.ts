@@ -1,0 +1,154 @@
+/**
+ * `framesmith render`: a video of the composition, made on this machine (Chromium + ffmpeg), or
+ * with `--cloud` on HeyGen's HyperFrames renderer. Flags both paths share (fps, quality, format,
+ * resolution, composition, variables, -o, batch and its name pattern) mean the same in both;
+ * each path refuses the other's own flags.
+ */
+import { relative } from 'node:path';
+import type { ArgsDef } from 'citty';
+import { buildBundle } from '../build/build-bundle.js';
+import { cloudRenderArgs, cloudRenderOptionsFromArgs } from '../cloud/args.js';
+import { runCloudRender } from '../cloud/run-cloud-render.js';
+import { formatTable } from '../cloud/summary.js';
+import { FramesmithError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import { readVariablesInput } from '../core/variables-input.js';
+import { renderBatch, type BatchResult } from '../render/batch.js';
+import { abortOnSignals } from '../render/interrupt.js';
+import { renderLocal } from '../render/render-local.js';
+import type { RenderResult } from '../render/result.js';
+import { defineFramesmithCommand, parseNumberFlag } from './define.js';
+
+/** Flags of local renders only. */
+const LOCAL_ONLY = {
+  frames: { type: 'string', valueHint: 'a-b', description: 'Only these frames, inclusive and 0-based, e.g. 0-89 (local only)' },
+  workers: { type: 'string', valueHint: 'n', description: 'Parallel capture browsers, 1–16 (local only; default sized to this machine)' },
+  thumbnail: { type: 'boolean', default: true, description: 'Write <name>.png (the middle frame) beside the video (local only)', negativeDescription: 'Do not write the thumbnail' },
+  'fail-fast': { type: 'boolean', description: 'Batch: stop at the first failed row (local only)' },
+} as const satisfies ArgsDef;
+
+const SHARED = new Set(['fps', 'quality', 'format', 'resolution', 'composition', 'variables', 'variables-file', 'strict-variables', 'out', 'batch', 'name-pattern']);
+
+/** The cloud's flags, with the ones only the cloud uses marked in --help. */
+function cloudArgs(): ArgsDef {
+  const out: ArgsDef = {};
+  for (const [name, def] of Object.entries(cloudRenderArgs as ArgsDef)) {
+    if (name === 'name-pattern') continue; // an alias of --out-pattern below
+    out[name] = SHARED.has(name) ? def : { ...def, description: `(--cloud) ${def.description ?? ''}` };
+  }
+  return out;
+}
+
+const args = {
+  dir: { type: 'positional', required: false, default: '.', description: 'Project folder' },
+  cloud: { type: 'boolean', description: 'Render on HeyGen HyperFrames (needs an API key) instead of this machine' },
+  ...cloudArgs(),
+  out: { type: 'string', alias: 'o', valueHint: 'file', description: 'Video to write (local default <dir>/renders/<name>.<format>; cloud default renders/<render_id>.<format>)' },
+  batch: { type: 'string', valueHint: 'rows.json|rows.csv', description: 'One video per row of variable values (JSON array of objects, or CSV with a header row)' },
+  'out-pattern': { type: 'string', alias: 'name-pattern', valueHint: 'pattern', description: 'Batch output names, e.g. "renders/{headline}.mp4" ({index} and {format} too; {render_id} with --cloud)' },
+  ...LOCAL_ONLY,
+} as const satisfies ArgsDef;
+
+/** Flags given on the command line (as typed, `--no-x` counted as `x`). */
+function givenFlags(rawArgs: string[]): Set<string> {
+  const given = new Set<string>();
+  for (const raw of rawArgs) {
+    if (raw === '--') break;
+    if (!raw.startsWith('--')) continue;
+    given.add(raw.slice(2).split('=')[0].replace(/^no-/, ''));
+  }
+  return given;
+}
+
+function refuse(flags: string[], mode: 'local' | 'cloud'): void {
+  if (!flags.length) return;
+  const list = flags.map((f) => `--${f}`).join(', ');
+  throw new FramesmithError('option_not_for_mode', mode === 'local' ? `${list} ${flags.length > 1 ? 'work' : 'works'} only with --cloud.` : `${list} ${flags.length > 1 ? 'apply' : 'applies'} to local renders only, not with --cloud.`, {
+    hint: mode === 'local' ? 'Add --cloud to render on HeyGen, or drop the flag.' : 'Drop the flag, or render locally without --cloud.',
+    exitCode: 2,
+  });
+}
+
+function printLocal(logger: Logger, r: RenderResult): void {
+  const reuse = r.reused ? `, ${r.reused} reused unchanged` : '';
+  logger.success(`${r.frames} frames (${r.width}x${r.height}, ${r.fps} fps, ${r.format} ${r.quality}${r.audio ? ', with audio' : ''}) in ${(r.wallMs / 1000).toFixed(1)} s · ${r.renderFps} fps · ${r.captured} drawn${reuse} · ${r.workers} worker${r.workers > 1 ? 's' : ''} (${r.captureMode})`);
+  if (r.thumbnail) logger.info(`thumbnail: ${relative(process.cwd(), r.thumbnail) || r.thumbnail}`);
+  logger.result(relative(process.cwd(), r.output) || r.output);
+}
+
+function printBatch(logger: Logger, b: BatchResult): void {
+  const rows = b.rows.map((o) => [String(o.index), o.status, o.status === 'failed' ? (o.error?.message ?? '') : relative(process.cwd(), o.output)]);
+  for (const line of formatTable(['#', 'status', 'output'], rows)) logger.info(line);
+  logger.info(`${b.rendered}/${b.total} rendered${b.failed ? `, ${b.failed} failed` : ''} in ${(b.wallMs / 1000).toFixed(1)} s`);
+  for (const o of b.rows) if (o.status === 'rendered') logger.result(relative(process.cwd(), o.output));
+}
+
+export default defineFramesmithCommand({
+  name: 'render',
+  description: 'Render the composition to a video on this machine (Chromium + ffmpeg), or on HeyGen with --cloud',
+  examples: [
+    'framesmith render',
+    'framesmith render my-video -o out/promo.mp4 --quality high',
+    'framesmith render . --format webm --frames 0-89',
+    `framesmith render . --variables '{"headline":"Hi"}' --fps 60`,
+    'framesmith render . --batch rows.csv --out-pattern "renders/{headline}.mp4"',
+    'framesmith render my-video --cloud --quality high',
+  ],
+  args,
+  async run({ args: a, logger, rawArgs }) {
+    const given = givenFlags(rawArgs);
+    // The cloud's flags come in as a generic table: read them by name.
+    const raw = a as Record<string, unknown>;
+    const str = (k: string) => (typeof raw[k] === 'string' ? (raw[k] as string) : undefined);
+    const pattern = a['out-pattern'];
+    if (a.cloud) {
+      refuse(Object.keys(LOCAL_ONLY).filter((f) => given.has(f)), 'cloud');
+      const options = await cloudRenderOptionsFromArgs({ ...a, 'name-pattern': pattern });
+      const fromFolder = !options.assetId && !options.url;
+      const result = await runCloudRender({
+        ...options,
+        logger,
+        projectDir: a.dir,
+        zip: fromFolder ? async () => (await buildBundle({ dir: a.dir, composition: str('composition'), logger })).zipPath : undefined,
+      });
+      if (logger.json) logger.result(result);
+      return;
+    }
+    const cloudOnly = Object.keys(cloudRenderArgs).filter((f) => !SHARED.has(f) && given.has(f));
+    refuse(cloudOnly, 'local');
+    const common = {
+      dir: a.dir,
+      composition: str('composition'),
+      out: a.out,
+      fps: str('fps'),
+      quality: str('quality') as RenderResult['quality'] | undefined,
+      format: str('format') as RenderResult['format'] | undefined,
+      resolution: str('resolution') as RenderResult['resolution'] | undefined,
+      variables: await readVariablesInput({ json: str('variables'), file: str('variables-file') }),
+      strictVariables: raw['strict-variables'] === true,
+      frames: a.frames,
+      workers: parseNumberFlag(a.workers, 'workers', { min: 1, max: 16, integer: true }),
+      thumbnail: a.thumbnail,
+      logger,
+    };
+    const interrupt = abortOnSignals();
+    try {
+      if (a.batch) {
+        if (a.out) throw new FramesmithError('invalid_option', '-o names one video; a batch writes one per row.', { hint: 'Use --out-pattern "renders/{headline}.mp4" instead.', exitCode: 2 });
+        const result = await renderBatch({ ...common, file: a.batch, pattern, failFast: a['fail-fast'], signal: interrupt.signal });
+        if (logger.json) logger.result(result);
+        else printBatch(logger, result);
+        if (!result.ok) process.exitCode = 1;
+        return;
+      }
+      if (pattern || a['fail-fast']) {
+        throw new FramesmithError('invalid_option', `--${pattern ? 'out-pattern' : 'fail-fast'} applies to batches only.`, { hint: 'Add --batch rows.json|rows.csv, or use -o for one video.', exitCode: 2 });
+      }
+      const result = await renderLocal({ ...common, signal: interrupt.signal });
+      if (logger.json) logger.result(result);
+      else printLocal(logger, result);
+    } finally {
+      interrupt.dispose();
+    }
+  },
+});

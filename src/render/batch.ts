@@ -1,0 +1,104 @@
+/**
+ * `renderBatch()`: one video per row of variable values (a JSON array of objects, or a CSV with a
+ * header row), named by a pattern such as `renders/{headline}.mp4`. One session serves all rows,
+ * so the project is read and the browsers start once. A failed row is reported and the others
+ * go on (`failFast` stops at the first failure); Ctrl+C stops the whole batch.
+ */
+import { join } from 'node:path';
+import { expandNamePattern, loadBatchRows } from '../cloud/batch.js';
+import { CancelledError, FramesmithError, isFramesmithError } from '../core/errors.js';
+import { silentLogger } from '../core/logger.js';
+import type { ProblemData } from '../shared/diagnostics.js';
+import type { VariableValues } from '../shared/variables.js';
+import type { RenderOptions } from './options.js';
+import { resolveVideoPath } from './output-path.js';
+import { FORMAT_FACTS } from './presets.js';
+import { runRenderJob } from './render-job.js';
+import { openRenderSession } from './render-session.js';
+import type { RenderResult } from './result.js';
+
+export interface BatchOptions extends RenderOptions {
+  /** Rows given directly, or read from `file` (.json or .csv). */
+  rows?: VariableValues[];
+  file?: string;
+  /** Output names: `{variable}`, `{index}` (1-based) and `{format}` are replaced. */
+  pattern?: string;
+  /** Stop at the first failed row. */
+  failFast?: boolean;
+}
+
+export interface BatchRowOutcome {
+  /** 1-based row number. */
+  index: number;
+  variables: VariableValues;
+  output: string;
+  status: 'rendered' | 'failed' | 'skipped';
+  result?: RenderResult;
+  error?: ProblemData;
+}
+
+export interface BatchResult {
+  ok: boolean;
+  total: number;
+  rendered: number;
+  failed: number;
+  rows: BatchRowOutcome[];
+  wallMs: number;
+}
+
+/** Output paths for every row; refuses two rows that would write the same file. */
+export async function batchOutputs(rows: VariableValues[], pattern: string, root: string, format: keyof typeof FORMAT_FACTS, name: string): Promise<string[]> {
+  if (/\{render_id\}/.test(pattern)) {
+    throw new FramesmithError('batch_pattern_invalid', `The pattern "${pattern}" uses {render_id}, which only cloud renders have.`, { hint: 'Use {index} or variable ids, e.g. "renders/{index}-{headline}.mp4".', exitCode: 2 });
+  }
+  const outs: string[] = [];
+  for (const [i, row] of rows.entries()) {
+    const expanded = expandNamePattern(pattern, row, { index: i + 1, render_id: '', format });
+    outs.push(await resolveVideoPath(root, expanded, format, name));
+  }
+  const seen = new Map<string, number>();
+  for (const [i, out] of outs.entries()) {
+    const before = seen.get(out);
+    if (before !== undefined) {
+      throw new FramesmithError('batch_name_collision', `Rows ${before + 1} and ${i + 1} would both write ${out}.`, {
+        hint: 'Put a variable that differs per row, or {index}, in --out-pattern.',
+        exitCode: 2,
+      });
+    }
+    seen.set(out, i);
+  }
+  return outs;
+}
+
+/** Renders every row. Resolves with the outcome of each row; throws only for problems before the first row or on cancel. */
+export async function renderBatch(options: BatchOptions): Promise<BatchResult> {
+  const started = performance.now();
+  const logger = options.logger ?? silentLogger;
+  const session = await openRenderSession(options);
+  try {
+    const rows = options.rows ?? (options.file ? await loadBatchRows(options.file, session.model.composition.variables) : []);
+    if (!rows.length) throw new FramesmithError('batch_file_invalid', 'The batch has no rows.', { hint: 'Give a JSON array of objects or a CSV with a header row and one line per video.', exitCode: 2 });
+    const ext = FORMAT_FACTS[session.params.format].extension;
+    const pattern = options.pattern ?? join(session.model.root, 'renders', `${session.name}-{index}${ext}`);
+    const outputs = await batchOutputs(rows, pattern, session.model.root, session.params.format, session.name);
+    const outcomes: BatchRowOutcome[] = rows.map((row, i) => ({ index: i + 1, variables: { ...options.variables, ...row }, output: outputs[i], status: 'skipped' }));
+    for (const outcome of outcomes) {
+      const label = `Row ${outcome.index}/${rows.length}`;
+      try {
+        outcome.result = await runRenderJob(session, { video: outcome.output, variables: outcome.variables, thumbnail: options.thumbnail !== false, bootKey: `row-${outcome.index}`, label });
+        outcome.status = 'rendered';
+      } catch (error) {
+        if (error instanceof CancelledError || options.signal?.aborted) throw error;
+        outcome.status = 'failed';
+        outcome.error = isFramesmithError(error) ? error.toJSON() : { code: 'internal', message: String(error) };
+        logger.error(`${label} failed: ${outcome.error.message}`);
+        if (options.failFast) break;
+      }
+    }
+    const rendered = outcomes.filter((o) => o.status === 'rendered').length;
+    const failed = outcomes.filter((o) => o.status === 'failed').length;
+    return { ok: failed === 0 && rendered === rows.length, total: rows.length, rendered, failed, rows: outcomes, wallMs: Math.round(performance.now() - started) };
+  } finally {
+    await session.dispose();
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * The ffmpeg command line of one render. Frames arrive on stdin as a Matroska stream of PNG
+ * images (only frames that differ from the one before; `fps` repeats them after the colour
+ * conversion, so a held frame is decoded once). Colour: the PNGs are full-range sRGB; they become
+ * BT.709 limited range with BT.709 tags, as the official engine writes.
+ */
+import { PACKAGE_VERSION } from '../core/paths.js';
+import type { RenderFormat, RenderQuality } from '../cloud/types.js';
+import { FORMAT_FACTS, QUALITY_PRESETS } from './presets.js';
+
+export interface EncodeArgsOptions {
+  format: RenderFormat;
+  quality: RenderQuality;
+  fps: number;
+  /** Frames the video holds. */
+  frames: number;
+  /** Output size in pixels (odd sizes are padded to even for yuv420p). */
+  width: number;
+  height: number;
+  /** Where ffmpeg writes (a temp file; the muxer is given explicitly). */
+  output: string;
+  /** A mixed audio track (WAV) to encode alongside, if any. */
+  audio?: string | null;
+}
+
+const TAGS_709 = ['-colorspace:v', 'bt709', '-color_primaries:v', 'bt709', '-color_trc:v', 'bt709', '-color_range:v', 'tv'];
+
+/** The `-vf` chain: colour conversion to the output's pixel format, then frame repetition. */
+export function videoFilter(format: RenderFormat, fps: number, width: number, height: number): string {
+  const facts = FORMAT_FACTS[format];
+  const chain: string[] = [];
+  if (format === 'mp4' && (width % 2 || height % 2)) chain.push('pad=ceil(iw/2)*2:ceil(ih/2)*2');
+  if (format === 'mov') {
+    chain.push('scale=out_color_matrix=bt709:out_range=tv:flags=neighbor', 'setparams=color_primaries=bt709:color_trc=bt709:colorspace=bt709:range=tv');
+  } else {
+    chain.push('scale=out_color_matrix=bt709:out_range=tv');
+  }
+  chain.push(`format=${facts.pixFmt}`, `fps=${fps}`);
+  return chain.join(',');
+}
+
+function codecArgs(format: RenderFormat, quality: RenderQuality): string[] {
+  const p = QUALITY_PRESETS[quality];
+  switch (format) {
+    case 'mp4':
+      return ['-c:v', 'libx264', '-preset', p.x264Preset, '-crf', String(p.crf), '-bf', '0', '-x264-params', p.x264Params, '-pix_fmt', 'yuv420p', ...TAGS_709];
+    case 'webm':
+      return [
+        '-c:v', 'libvpx-vp9', '-b:v', '0', '-crf', String(p.crf), '-deadline', p.vp9Deadline, '-row-mt', '1', '-cpu-used', '4', '-auto-alt-ref', '0',
+        '-metadata:s:v:0', 'alpha_mode=1', '-pix_fmt', 'yuva420p', ...TAGS_709,
+      ];
+    case 'mov':
+      // ProRes has no quality knob here: the engine always writes 4444 with alpha.
+      return ['-c:v', 'prores_ks', '-profile:v', '4444', '-vendor', 'apl0', '-pix_fmt', 'yuva444p10le', ...TAGS_709];
+  }
+}
+
+/** Full argument list for `ffmpeg`. */
+export function encodeArgs(o: EncodeArgsOptions): string[] {
+  const facts = FORMAT_FACTS[o.format];
+  const args = ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y'];
+  // Frames come as Matroska so each carries its time; a small probe starts encoding sooner.
+  args.push('-probesize', '256k', '-f', 'matroska', '-i', 'pipe:0');
+  if (o.audio) args.push('-i', o.audio);
+  args.push('-map', '0:v:0');
+  if (o.audio) args.push('-map', '1:a:0');
+  args.push('-vf', videoFilter(o.format, o.fps, o.width, o.height), '-r', String(o.fps), '-t', (o.frames / o.fps).toFixed(6));
+  args.push(...codecArgs(o.format, o.quality));
+  if (o.audio) args.push(...facts.audio, '-ar', '48000');
+  // 90 kHz like the engine when it divides evenly; otherwise a timescale every frame lands on.
+  if (o.format !== 'webm') args.push('-video_track_timescale', String(90000 % o.fps === 0 ? 90000 : o.fps * 1000));
+  args.push('-metadata', `comment=framesmith ${PACKAGE_VERSION}`);
+  if (o.format !== 'webm') args.push('-movflags', '+faststart');
+  args.push('-f', facts.muxer, o.output);
+  return args;
+}

@@ -1,0 +1,109 @@
+/**
+ * The options of a local render and their checks. Names, ranges and defaults are the cloud
+ * API's (fps 1–240 whole numbers, default 30; quality standard; format mp4; resolution 1080p;
+ * 4k only as mp4), so a local render previews the cloud one. Each check throws a FramesmithError
+ * that names the flag, what was given and what is accepted.
+ */
+import { FORMATS, QUALITIES, RESOLUTIONS, type RenderFormat, type RenderQuality, type RenderResolution } from '../cloud/types.js';
+import { FramesmithError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import type { VariableValues } from '../shared/variables.js';
+import type { BrowserPool } from './browser-pool.js';
+
+export type CaptureMode = 'beginframe' | 'screenshot';
+
+export interface RenderOptions {
+  /** Project folder. */
+  dir: string;
+  /** Entry HTML inside the project (default index.html). */
+  composition?: string;
+  /** Video file to write (default `<dir>/renders/<name>.<format>`). */
+  out?: string;
+  /** Frames per second, a whole number 1–240 (default 30, as the cloud API). */
+  fps?: number | string;
+  quality?: RenderQuality;
+  format?: RenderFormat;
+  resolution?: RenderResolution;
+  variables?: VariableValues;
+  /** Variable values that do not match the declarations are errors instead of warnings. */
+  strictVariables?: boolean;
+  /** Only these frames, inclusive: `{first, last}` or `"a-b"`. */
+  frames?: FrameRange | string;
+  /** Parallel capture workers (default: sized to the machine and the frame count). */
+  workers?: number;
+  /** Write `<name>.png` beside the video (default true). */
+  thumbnail?: boolean;
+  logger?: Logger;
+  /** Aborting stops the render and removes its partial files (Ctrl+C). */
+  signal?: AbortSignal;
+  /** Browsers to reuse (batch); closed by the caller. */
+  pool?: BrowserPool;
+  /** Force a capture path (tests, benchmarks); default: BeginFrame on chromium-headless-shell. */
+  captureMode?: CaptureMode;
+  /** Skip capturing frames the runtime proves unchanged (default true; benchmarks turn it off). */
+  reuseFrames?: boolean;
+}
+
+export interface FrameRange {
+  first: number;
+  last: number;
+}
+
+const usage = (code: string, message: string, hint: string) => new FramesmithError(code, message, { hint, exitCode: 2 });
+
+/** fps: a whole number 1–240, as the cloud takes it. */
+export function checkFps(value: number | string): number {
+  const fps = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof fps !== 'number' || !Number.isInteger(fps) || fps < 1 || fps > 240) {
+    throw usage('invalid_fps', `--fps must be a whole number from 1 to 240, got ${JSON.stringify(value)}.`, 'The cloud renders whole frame rates only: use e.g. 24, 25, 30 or 60 (30 for 29.97 material).');
+  }
+  return fps;
+}
+
+function checkEnum<T extends string>(flag: string, value: string, values: readonly T[]): T {
+  if ((values as readonly string[]).includes(value)) return value as T;
+  throw usage('invalid_option', `--${flag} must be one of ${values.join(', ')}, got "${value}".`, `Pass --${flag} ${values[0]}.`);
+}
+
+export interface CheckedParams {
+  fps: number;
+  quality: RenderQuality;
+  format: RenderFormat;
+  resolution: RenderResolution;
+}
+
+/** Checks fps/quality/format/resolution and their combination; fills the cloud's defaults. */
+export function checkParams(o: Pick<RenderOptions, 'fps' | 'quality' | 'format' | 'resolution'>): CheckedParams {
+  const fps = checkFps(o.fps ?? 30);
+  const quality = checkEnum('quality', o.quality ?? 'standard', QUALITIES);
+  const format = checkEnum('format', o.format ?? 'mp4', FORMATS);
+  const resolution = checkEnum('resolution', o.resolution ?? '1080p', RESOLUTIONS);
+  if (resolution === '4k' && format !== 'mp4') {
+    throw usage('invalid_option', `--resolution 4k works only with --format mp4, not ${format} (as in the cloud).`, 'Render 4k as mp4, or keep webm/mov at 1080p.');
+  }
+  return { fps, quality, format, resolution };
+}
+
+/** Parses `--frames a-b` (inclusive, 0-based) or `a` (one frame) against the composition's length. */
+export function parseFrameRange(value: FrameRange | string | undefined, frameCount: number): FrameRange {
+  const all = { first: 0, last: frameCount - 1 };
+  if (value === undefined) return all;
+  let range: FrameRange;
+  if (typeof value === 'string') {
+    const m = /^\s*(\d+)\s*(?:-\s*(\d*)\s*)?$/.exec(value);
+    if (!m) throw usage('invalid_frames', `--frames must look like 0-89 (first-last, inclusive), got "${value}".`, `Frames are numbered 0 to ${frameCount - 1} at this fps.`);
+    const first = Number(m[1]);
+    range = { first, last: m[2] === undefined ? first : m[2] === '' ? frameCount - 1 : Number(m[2]) };
+  } else range = value;
+  if (!Number.isInteger(range.first) || !Number.isInteger(range.last) || range.first < 0 || range.last < range.first || range.last >= frameCount) {
+    throw usage('invalid_frames', `--frames ${range.first}-${range.last} is outside the composition (frames 0-${frameCount - 1} at this fps).`, `Pick a range within 0-${frameCount - 1}, first ≤ last.`);
+  }
+  return range;
+}
+
+/** `--workers`: a whole number 1–16. */
+export function checkWorkers(n: number | undefined): number | undefined {
+  if (n === undefined) return undefined;
+  if (!Number.isInteger(n) || n < 1 || n > 16) throw usage('invalid_option', `--workers must be a whole number from 1 to 16, got ${n}.`, 'Leave it out to size it to this machine.');
+  return n;
+}

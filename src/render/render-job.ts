@@ -1,0 +1,158 @@
+/**
+ * One video of a session: pages open in every worker browser with this job's variables, ffmpeg
+ * starts (with the mixed soundtrack when there is one), workers capture interleaved chunks of
+ * frames into the sink, which streams them in order to ffmpeg. The video and thumbnail are
+ * written to temp files and renamed at the end; any failure, or the session's abort signal,
+ * stops the browsers' pages and ffmpeg and removes the temp files.
+ */
+import { stat, writeFile } from 'node:fs/promises';
+import { CancelledError, FramesmithError } from '../core/errors.js';
+import { checkVariablesAgainst } from '../core/variables-input.js';
+import type { VariableValues } from '../shared/variables.js';
+import { collectAudioTracks, mixAudio } from './audio.js';
+import { openCaptureWorker, type CaptureWorker } from './capture-worker.js';
+import { encodeArgs } from './encode-args.js';
+import { startEncoder } from './ffmpeg.js';
+import { FrameSink, scheduleChunks } from './frame-sink.js';
+import { planOutput } from './output-path.js';
+import { scaleFor } from './presets.js';
+import { createRenderProgress } from './progress.js';
+import { sessionAlpha, type RenderSession } from './render-session.js';
+import type { RenderResult } from './result.js';
+
+export interface RenderJob {
+  /** Final video path (already resolved). */
+  video: string;
+  variables: VariableValues;
+  thumbnail: boolean;
+  /** Boot key on the session's server (one per batch row). */
+  bootKey: string;
+  /** Progress label. */
+  label: string;
+}
+
+/** Frames per chunk a worker takes at a time (small enough to interleave, large enough to reuse). */
+const CHUNK = 10;
+
+/** Width/height from a PNG's IHDR. */
+function pngSize(png: Buffer): [number, number] {
+  return [png.readUInt32BE(16), png.readUInt32BE(20)];
+}
+
+/** Renders one video. Throws FramesmithError (or CancelledError) leaving no file behind. */
+export async function runRenderJob(session: RenderSession, job: RenderJob): Promise<RenderResult> {
+  const started = performance.now();
+  const { model, params, range, count, logger, tools } = session;
+  const comp = model.composition;
+  const scale = scaleFor(params.resolution);
+  const alpha = sessionAlpha(session);
+  const width = comp.width * scale;
+  const height = comp.height * scale;
+  checkVariablesAgainst(comp.variables, job.variables, logger, session.options.strictVariables);
+  session.server.setBoot(job.bootKey, { variables: job.variables, fps: params.fps, paint: session.pool.mode === 'beginframe' ? 'none' : 'raf' });
+
+  const controller = new AbortController();
+  const outer = session.options.signal;
+  const onOuterAbort = () => controller.abort(new CancelledError('Render cancelled; no video was written.'));
+  if (outer?.aborted) onOuterAbort();
+  outer?.addEventListener('abort', onOuterAbort, { once: true });
+  const aborted = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true }));
+  aborted.catch(() => {});
+
+  const plan = await planOutput(job.video, job.thumbnail);
+  const workers: CaptureWorker[] = [];
+  let encoder: ReturnType<typeof startEncoder> | null = null;
+  let sink: FrameSink | null = null;
+  const progress = createRenderProgress(logger, job.label, count);
+  let captured = 0;
+  let reused = 0;
+  try {
+    const from = range.first / params.fps;
+    const seconds = count / params.fps;
+    const tracks = collectAudioTracks(model, logger);
+    const audio = tracks.length ? mixAudio(tools, tracks, from, seconds, plan.tempAudio, logger, controller.signal) : Promise.resolve(false);
+    audio.catch(() => {});
+    await Promise.race([session.pool.grow(session.workers), aborted]);
+    const url = session.server.url(model.entry, job.bootKey);
+    const opening = session.pool.browsers.slice(0, session.workers).map((browser) =>
+      openCaptureWorker({ browser, mode: session.pool.mode, scale, url, entry: model.entry, width: comp.width, height: comp.height, fps: params.fps, alpha, reuse: session.options.reuseFrames !== false, settleFrames: session.hasVideo ? 1 : 0 }),
+    );
+    const opened = await Promise.allSettled(opening);
+    for (const o of opened) if (o.status === 'fulfilled') workers.push(o.value);
+    const failedOpen = opened.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failedOpen) throw failedOpen.reason;
+    if (controller.signal.aborted) throw controller.signal.reason;
+    logger.debug(`render: ${workers.length} page(s) ready at ${Math.round(performance.now() - started)} ms into the job`);
+    const hasAudio = await Promise.race([audio, aborted]);
+
+    encoder = startEncoder(tools.ffmpeg, encodeArgs({ format: params.format, quality: params.quality, fps: params.fps, frames: count, width, height, output: plan.tempVideo, audio: hasAudio ? plan.tempAudio : null }), plan.tempVideo);
+    logger.debug(`render: ${workers.length} ${session.pool.mode} worker(s), frames ${range.first}-${range.last}, ffmpeg pid ${encoder.pid}`);
+    const thumbnailFrame = job.thumbnail ? range.first + Math.floor((count - 1) / 2) : null;
+    const theSink = new FrameSink({ encoder, first: range.first, count, fps: params.fps, width, height, thumbnailFrame, window: CHUNK * workers.length * 3, onProgress: (n) => progress.update(n) });
+    sink = theSink;
+    const schedule = scheduleChunks(range.first, count, workers.length, CHUNK);
+    const runWorker = async (worker: CaptureWorker, chunks: number[][]) => {
+      for (const chunk of chunks) {
+        for (const frame of chunk) {
+          await theSink.waitForRoom(frame);
+          if (controller.signal.aborted) return;
+          const shot = await worker.capture(frame);
+          if (shot.reused) reused++;
+          else captured++;
+          if (frame === range.first) {
+            const [w, h] = pngSize(shot.image);
+            if (w !== width || h !== height) throw new FramesmithError('capture_size_mismatch', `Chromium drew ${w}x${h} pixels instead of ${width}x${height}.`, { hint: 'Try another Chromium (FRAMESMITH_BROWSER), or report this with the browser version.' });
+          }
+          theSink.put(frame, shot.image);
+        }
+      }
+      await worker.check();
+    };
+    const working = Promise.all([theSink.run(), ...workers.map((w, i) => runWorker(w, schedule[i]))]);
+    // After a failure elsewhere the pages close under the workers; their errors are not news.
+    working.catch(() => {});
+    const [sinkResult] = await Promise.race([working, encoder.failed, aborted]);
+    await Promise.race([encoder.finish(), aborted]);
+    if (plan.tempThumbnail && sinkResult.thumbnail) await writeFile(plan.tempThumbnail, sinkResult.thumbnail);
+    await plan.commit();
+    const wallMs = performance.now() - started;
+    progress.done(`${job.label}: ${count} frames in ${(wallMs / 1000).toFixed(1)} s (${((count * 1000) / wallMs).toFixed(1)} fps)`);
+    const blocked = [...new Set(workers.flatMap((w) => w.blocked))];
+    return {
+      ok: true,
+      output: plan.video,
+      thumbnail: sinkResult.thumbnail ? plan.thumbnail : null,
+      format: params.format,
+      quality: params.quality,
+      resolution: params.resolution,
+      fps: params.fps,
+      width,
+      height,
+      frames: count,
+      firstFrame: range.first,
+      duration: count / params.fps,
+      captured,
+      reused,
+      encoded: sinkResult.sent,
+      workers: workers.length,
+      captureMode: session.pool.mode,
+      audio: hasAudio,
+      size: (await stat(plan.video)).size,
+      wallMs: Math.round(wallMs),
+      renderFps: Number(((count * 1000) / wallMs).toFixed(2)),
+      variables: job.variables,
+      blocked,
+    };
+  } catch (error) {
+    const reason = controller.signal.aborted ? controller.signal.reason : error;
+    if (!controller.signal.aborted) controller.abort(error);
+    sink?.stop(reason instanceof Error ? reason : new Error(String(reason)));
+    await encoder?.kill();
+    progress.fail(`${job.label}: ${reason instanceof CancelledError ? 'cancelled' : 'failed'}`);
+    throw reason;
+  } finally {
+    outer?.removeEventListener('abort', onOuterAbort);
+    await Promise.allSettled(workers.map((w) => w.close()));
+    await plan.cleanup();
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * `renderLocal()`: renders a composition to a video file on this machine with Chromium and the
+ * system ffmpeg. The programmatic API behind `framesmith render`.
+ *
+ *   const result = await renderLocal({ dir: 'my-video', quality: 'high', out: 'out/promo.mp4' });
+ */
+import { silentLogger } from '../core/logger.js';
+import type { RenderOptions } from './options.js';
+import { resolveVideoPath } from './output-path.js';
+import { runRenderJob } from './render-job.js';
+import { openRenderSession } from './render-session.js';
+import type { RenderResult } from './result.js';
+
+/** Renders one video. Throws a FramesmithError (CancelledError on abort) and writes nothing then. */
+export async function renderLocal(options: RenderOptions): Promise<RenderResult> {
+  const session = await openRenderSession(options);
+  try {
+    const video = await resolveVideoPath(session.model.root, options.out, session.params.format, session.name);
+    const result = await runRenderJob(session, {
+      video,
+      variables: options.variables ?? {},
+      thumbnail: options.thumbnail !== false,
+      bootKey: 'render',
+      label: 'Rendering',
+    });
+    for (const url of result.blocked) (options.logger ?? silentLogger).warn(`blocked a request to ${url}: the cloud render cannot rely on the network; vendor it into the project`);
+    return result;
+  } finally {
+    await session.dispose();
+  }
+}
