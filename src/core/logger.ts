@@ -4,7 +4,6 @@
  * (clack's progress bar) and falls back to plain lines, at most one every few seconds, when stderr
  * is not a TTY or CI is set.
  */
-import { progress as clackProgress } from '@clack/prompts';
 import type { Writable } from 'node:stream';
 import { formatProblem } from './errors.js';
 import type { Diagnostic } from '../shared/diagnostics.js';
@@ -91,17 +90,31 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 }
 
 function ttyProgress(output: Writable, label: string, total: number): Progress {
-  const bar = clackProgress({ output, max: Math.max(1, total), style: 'heavy', withGuide: false });
+  // clack is loaded on first use, not at start-up: most commands never draw a bar.
+  type Bar = ReturnType<typeof import('@clack/prompts').progress>;
   let at = 0;
-  bar.start(label);
+  let chain: Promise<Bar | null> = import('@clack/prompts').then(
+    ({ progress }) => {
+      const bar = progress({ output, max: Math.max(1, total), style: 'heavy', withGuide: false });
+      bar.start(label);
+      return bar;
+    },
+    () => null,
+  );
+  const then = (fn: (bar: Bar) => void) => {
+    chain = chain.then((bar) => {
+      if (bar) fn(bar);
+      return bar;
+    });
+  };
   return {
     update(done, text) {
       const step = Math.max(0, Math.min(total, done) - at);
       at += step;
-      bar.advance(step, text ? `${label} ${text}` : label);
+      then((bar) => bar.advance(step, text ? `${label} ${text}` : label));
     },
-    done: (text) => bar.stop(text ?? label),
-    fail: (text) => bar.error(text ?? `${label} failed`),
+    done: (text) => then((bar) => bar.stop(text ?? label)),
+    fail: (text) => then((bar) => bar.error(text ?? `${label} failed`)),
   };
 }
 
