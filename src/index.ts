@@ -1,0 +1,18 @@
+/**
+ * framesmith as a library: the same functions the commands call, for scripts and pipelines.
+ * `import { loadProject, takeSnapshots, buildBundle, renderLocal } from 'framesmith'`;
+ * the HeyGen client is `framesmith/cloud`.
+ */
+export { FramesmithError, isFramesmithError, type FramesmithErrorOptions } from './core/errors.js';
+export { createLogger, silentLogger, type Logger, type LoggerOptions } from './core/logger.js';
+export { parseProject, loadProject, listEntries, type ParseOptions, type ParsedProject } from './model/index.js';
+export { takeSnapshots, type SnapshotOptions, type SnapshotResult } from './snapshot/snapshot.js';
+export { lintProject, type LintOptions, type LintResult } from './lint/index.js';
+export { buildBundle } from './build/build-bundle.js';
+export { renderLocal, renderBatch, type RenderOptions, type RenderResult } from './render/index.js';
+export { createDevServer, type DevServer, type DevServerOptions } from './dev/index.js';
+export { createProject } from './scaffold/create-project.js';
+export { listTemplates } from './scaffold/templates.js';
+export type { ProjectModel, CompositionModel, Clip, AssetRef, MediaElement, SubCompositionInstance } from './shared/model.js';
+export type { Diagnostic, SourceLocation, ProblemData } from './shared/diagnostics.js';
+export type { VariableDeclaration, VariableValues } from './shared/variables.js';
