@@ -15,7 +15,7 @@ import { isDocumentRequest } from '../serve/static-server.js';
 import { DEV_ASSETS_PATH, DEV_BOOT_PARAM, DEV_PAGE_PATH, DEV_PREFIX, DEV_STATE_PATH, type DevPageConfig, type DevState } from '../shared/dev-protocol.js';
 import { composeDocument } from './documents.js';
 import { checkRequestPath, isAllowedHost, rawPath } from './request-guard.js';
-import { sendBody, sendFile, sendText } from './send-file.js';
+import { sendBody, sendFile, sendText } from '../serve/send-file.js';
 import { shellPage } from './shell-page.js';
 
 export interface MiddlewareContext {

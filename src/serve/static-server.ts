@@ -5,45 +5,16 @@
  * seeking needs them), and keeps injected pages in memory for repeated loads.
  * The dev server does not use this: it is Vite's server with the same injection.
  */
-import { createReadStream, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join } from 'node:path';
+import { contentType, sendFile, sendText } from './send-file.js';
 import type { BootOptions } from '../shared/control.js';
 import { RUNTIME_DIST } from '../core/paths.js';
 import { injectRuntime, RUNTIME_URL_PATH } from './inject.js';
 import { resolveProjectPath } from './safe-path.js';
 import { FramesmithError } from '../core/errors.js';
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.htm': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.avif': 'image/avif',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.otf': 'font/otf',
-  '.mp4': 'video/mp4',
-  '.webm': 'video/webm',
-  '.mov': 'video/quicktime',
-  '.mp3': 'audio/mpeg',
-  '.m4a': 'audio/mp4',
-  '.wav': 'audio/wav',
-  '.ogg': 'audio/ogg',
-  '.txt': 'text/plain; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-};
 
 export interface StaticServerOptions {
   /** Project folder to serve. */
@@ -78,14 +49,14 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://local');
-    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed');
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed');
     if (url.pathname === RUNTIME_URL_PATH || url.pathname === `${RUNTIME_URL_PATH}.map`) {
-      return sendFile(req, res, join(RUNTIME_DIST, url.pathname.endsWith('.map') ? 'runtime.js.map' : 'runtime.js'));
+      return sendFile(req, res, join(RUNTIME_DIST, url.pathname.endsWith('.map') ? 'runtime.js.map' : 'runtime.js'), { head: req.method === 'HEAD' });
     }
     const resolved = await resolveProjectPath(root, url.pathname);
     if (!resolved.ok) {
       if (resolved.status === 404) missing.push(url.pathname);
-      return send(res, resolved.status, resolved.reason);
+      return sendText(res, resolved.status, resolved.reason);
     }
     const ext = extname(resolved.path).toLowerCase();
     if (inject && (ext === '.html' || ext === '.htm') && isDocumentRequest(req)) {
@@ -97,14 +68,14 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
         cached = { mtimeMs: stat.mtimeMs, text: injectRuntime(await fs.readFile(resolved.path, 'utf8'), boot) };
         pageCache.set(key, cached);
       }
-      res.writeHead(200, { 'content-type': TYPES[ext], 'cache-control': 'no-store' });
+      res.writeHead(200, { 'content-type': contentType(resolved.path), 'cache-control': 'no-store' });
       return void res.end(req.method === 'HEAD' ? undefined : cached.text);
     }
-    return sendFile(req, res, resolved.path);
+    return sendFile(req, res, resolved.path, { head: req.method === 'HEAD' });
   }
 
   const server: Server = createServer((req, res) => {
-    handle(req, res).catch((error) => send(res, 500, String(error)));
+    handle(req, res).catch((error) => sendText(res, 500, String(error)));
   });
   // Keep-alive sockets would hold close() open; the browser reconnects as needed.
   server.keepAliveTimeout = 1000;
@@ -139,43 +110,4 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
 export function isDocumentRequest(req: IncomingMessage): boolean {
   const dest = req.headers['sec-fetch-dest'];
   return dest === undefined || dest === 'document' || dest === 'iframe' || dest === 'frame';
-}
-
-function send(res: ServerResponse, status: number, text: string): void {
-  if (res.headersSent) return void res.end();
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
-  res.end(text);
-}
-
-async function sendFile(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
-  let size: number;
-  try {
-    size = (await fs.stat(path)).size;
-  } catch {
-    return send(res, 404, 'Not found');
-  }
-  const type = TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream';
-  const range = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? '');
-  if (range && (range[1] || range[2])) {
-    let start = range[1] ? Number(range[1]) : size - Number(range[2]);
-    let end = range[1] && range[2] ? Number(range[2]) : size - 1;
-    start = Math.max(0, start);
-    end = Math.min(size - 1, end);
-    if (start > end) {
-      res.writeHead(416, { 'content-range': `bytes */${size}` });
-      return void res.end();
-    }
-    res.writeHead(206, {
-      'content-type': type,
-      'content-length': end - start + 1,
-      'content-range': `bytes ${start}-${end}/${size}`,
-      'accept-ranges': 'bytes',
-    });
-    if (req.method === 'HEAD') return void res.end();
-    createReadStream(path, { start, end }).pipe(res);
-    return;
-  }
-  res.writeHead(200, { 'content-type': type, 'content-length': size, 'accept-ranges': 'bytes' });
-  if (req.method === 'HEAD') return void res.end();
-  createReadStream(path).pipe(res);
 }

@@ -1,8 +1,9 @@
 /**
- * Sends a file exactly as it is on disk. The dev server uses it for everything a render also
+ * Sends a file exactly as it is on disk, for both of framesmith's servers. The dev server uses it for everything a render also
  * loads untouched (documents' classic scripts, stylesheets, images, fonts, media, sub-composition
  * HTML fetched by the runtime) and for the built preview UI, so the preview runs the bytes a
- * render runs and a classic project never waits for Vite. Byte ranges are honoured (media seeks).
+ * render runs and a classic project never waits for Vite; the static server (snapshot, render,
+ * build check) for every file but injected pages. Byte ranges are honoured (media seeks).
  */
 import { createReadStream, promises as fs } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
