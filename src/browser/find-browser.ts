@@ -27,6 +27,9 @@ const CANDIDATES: FoundBrowser[] = [
   { path: 'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe', kind: 'chrome' },
 ];
 
+const INSTALL =
+  'To install one: Debian/Ubuntu `sudo apt-get install chromium-headless-shell` (fastest for renders) or `sudo apt-get install chromium`; macOS `brew install --cask google-chrome`.';
+
 function executable(path: string): boolean {
   try {
     accessSync(path, constants.X_OK);
@@ -47,7 +50,7 @@ export function findBrowser(env: NodeJS.ProcessEnv = process.env): FoundBrowser 
   if (override) {
     if (!executable(override)) {
       throw new FramesmithError('browser_not_found', `FRAMESMITH_BROWSER points to ${override}, which is not an executable file.`, {
-        hint: 'Set FRAMESMITH_BROWSER to the path of a Chromium or Chrome binary, or unset it to search the usual places.',
+        hint: `Set FRAMESMITH_BROWSER to the path of a Chromium or Chrome binary, or unset it to search the usual places. ${INSTALL}`,
       });
     }
     return { path: override, kind: kindOf(override) };
@@ -55,7 +58,6 @@ export function findBrowser(env: NodeJS.ProcessEnv = process.env): FoundBrowser 
   const found = CANDIDATES.find((c) => executable(c.path));
   if (found) return found;
   throw new FramesmithError('browser_not_found', 'No Chromium or Chrome found on this machine.', {
-    hint:
-      'Install one (Debian/Ubuntu: `sudo apt-get install chromium chromium-headless-shell`), or set FRAMESMITH_BROWSER to its path. framesmith never downloads a browser.',
+    hint: `${INSTALL} Or set FRAMESMITH_BROWSER to the path of one. framesmith never downloads a browser.`,
   });
 }

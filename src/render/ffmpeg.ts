@@ -81,6 +81,9 @@ export function runTool(bin: string, args: string[], what: string, signal?: Abor
   });
 }
 
+/** ffmpeg's messages for an output it could not finish writing. */
+const WRITE_FAILED = /Error writing trailer|Error closing file|No space left on device/i;
+
 export interface Encoder {
   /** Writes bytes to ffmpeg's stdin, waiting when the pipe is full. */
   write(chunks: Buffer[]): Promise<void>;
@@ -130,7 +133,9 @@ export function startEncoder(bin: string, args: string[], output: string): Encod
     async finish() {
       child.stdin.end();
       const code = await exit;
-      if (code !== 0) throw ffmpegError(stderr, 'encoding the video', output);
+      // ffmpeg 5 exits 0 when only the trailer could not be written (a full disk at the very end),
+      // leaving a file no player opens: its own error lines count as failure too.
+      if (code !== 0 || WRITE_FAILED.test(stderr)) throw ffmpegError(stderr, 'encoding the video', output);
     },
     async kill() {
       if (exited) return;

@@ -37,7 +37,8 @@ export async function resolveVideoPath(root: string, out: string | undefined, fo
   if (!out) return join(root, 'renders', `${name}${ext}`);
   const abs = resolve(out);
   const stat = await fs.stat(abs).catch(() => null);
-  if (stat?.isDirectory()) return join(abs, `${name}${ext}`);
+  // `-o out/` names a folder even before it exists.
+  if (stat?.isDirectory() || /[\\/]$/.test(out)) return join(abs, `${name}${ext}`);
   const given = extname(abs).toLowerCase();
   if (!given) return `${abs}${ext}`;
   if (given !== ext) {
@@ -61,7 +62,7 @@ export async function planOutput(video: string, withThumbnail: boolean): Promise
     const stat = await fs.stat(video).catch(() => null);
     if (stat?.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
   } catch (error) {
-    throw unwritable(video, error);
+    throw await outputError(video, error);
   }
   const thumbnail = withThumbnail ? video.slice(0, video.length - extname(video).length) + '.png' : null;
   // A PNG there without a video of the same name was not written by a render: never overwrite a user's image.
@@ -85,24 +86,58 @@ export async function planOutput(video: string, withThumbnail: boolean): Promise
       await Promise.all([plan.tempVideo, plan.tempThumbnail, plan.tempAudio].filter((p): p is string => !!p).map((p) => fs.rm(p, { force: true })));
     },
     async commit() {
-      await fs.rename(plan.tempVideo, video);
+      // Thumbnail first: a video under its final name means the render is complete.
       if (plan.tempThumbnail && thumbnail) await fs.rename(plan.tempThumbnail, thumbnail);
+      try {
+        await fs.rename(plan.tempVideo, video);
+      } catch (error) {
+        if (thumbnail) await fs.rm(thumbnail, { force: true });
+        throw error;
+      }
       await fs.rm(plan.tempAudio, { force: true });
     },
   };
   try {
     await fs.writeFile(plan.tempVideo, '');
   } catch (error) {
-    throw unwritable(video, error);
+    throw await outputError(video, error);
   }
   return plan;
 }
 
-function unwritable(video: string, error: unknown): FramesmithError {
+/** Which part of the path is a file where a folder should be (mkdir reports EEXIST or ENOTDIR). */
+async function fileInTheWay(video: string): Promise<string | null> {
+  for (let dir = dirname(video); dir !== dirname(dir); dir = dirname(dir)) {
+    const stat = await fs.stat(dir).catch(() => null);
+    if (stat && !stat.isDirectory()) return dir;
+  }
+  return null;
+}
+
+/** The error for a failed write of a render's files: a full disk, or a path that cannot be written. */
+export async function outputError(video: string, error: unknown): Promise<FramesmithError> {
   const code = (error as NodeJS.ErrnoException).code ?? 'error';
-  if (code === 'ENOSPC') return new FramesmithError('disk_full', `The disk holding ${dirname(video)} is full.`, { hint: 'Free some space, or pass -o on another disk.' });
-  return new FramesmithError('output_not_writable', `Cannot write the video to ${video} (${code}).`, {
-    hint: code === 'EISDIR' ? 'That path is a folder: pass a file name ending in .mp4/.webm/.mov, or the folder itself with a trailing slash.' : 'Pick a folder you can write to with -o, or fix its permissions.',
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    return new FramesmithError('disk_full', `The disk holding ${dirname(video)} is full; the render stopped and removed its partial files.`, {
+      hint: 'Free some space, or pass -o with a path on another disk.',
+    });
+  }
+  const blocker = code === 'EEXIST' || code === 'ENOTDIR' ? await fileInTheWay(video) : null;
+  const why = blocker
+    ? `${blocker} is a file, not a folder`
+    : code === 'EISDIR'
+      ? 'that path is a folder'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied'
+        : code === 'EROFS'
+          ? 'the disk is read-only'
+          : `${dirname(video)} does not accept new files (${code})`;
+  return new FramesmithError('output_not_writable', `Cannot write the video to ${video}: ${why}.`, {
+    hint: blocker
+      ? `Pick another -o path, or move ${basename(blocker)} out of the way.`
+      : code === 'EISDIR'
+        ? 'Pass a file name ending in .mp4/.webm/.mov, or the folder itself with a trailing slash.'
+        : 'Pass -o with a path in a folder you can write to (e.g. -o renders/out.mp4), or fix its permissions.',
     exitCode: 2,
   });
 }

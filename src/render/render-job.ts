@@ -14,7 +14,7 @@ import { openCaptureWorker, type CaptureWorker } from './capture-worker.js';
 import { encodeArgs } from './encode-args.js';
 import { startEncoder } from './ffmpeg.js';
 import { FrameSink, scheduleChunks } from './frame-sink.js';
-import { planOutput } from './output-path.js';
+import { outputError, planOutput } from './output-path.js';
 import { scaleFor } from './presets.js';
 import { createRenderProgress } from './progress.js';
 import { sessionAlpha, type RenderSession } from './render-session.js';
@@ -53,7 +53,7 @@ export async function runRenderJob(session: RenderSession, job: RenderJob): Prom
 
   const controller = new AbortController();
   const outer = session.options.signal;
-  const onOuterAbort = () => controller.abort(new CancelledError('Render cancelled; no video was written.'));
+  const onOuterAbort = () => controller.abort(new CancelledError('Render interrupted; stopped the browsers and ffmpeg, no video was written.'));
   if (outer?.aborted) onOuterAbort();
   outer?.addEventListener('abort', onOuterAbort, { once: true });
   const aborted = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true }));
@@ -85,7 +85,7 @@ export async function runRenderJob(session: RenderSession, job: RenderJob): Prom
     logger.debug(`render: ${workers.length} page(s) ready at ${Math.round(performance.now() - started)} ms into the job`);
     const hasAudio = await Promise.race([audio, aborted]);
 
-    encoder = startEncoder(tools.ffmpeg, encodeArgs({ format: params.format, quality: params.quality, fps: params.fps, frames: count, width, height, output: plan.tempVideo, audio: hasAudio ? plan.tempAudio : null }), plan.tempVideo);
+    encoder = startEncoder(tools.ffmpeg, encodeArgs({ format: params.format, quality: params.quality, fps: params.fps, frames: count, width, height, output: plan.tempVideo, audio: hasAudio ? plan.tempAudio : null }), plan.video);
     logger.debug(`render: ${workers.length} ${session.pool.mode} worker(s), frames ${range.first}-${range.last}, ffmpeg pid ${encoder.pid}`);
     const thumbnailFrame = job.thumbnail ? range.first + Math.floor((count - 1) / 2) : null;
     const theSink = new FrameSink({ encoder, first: range.first, count, fps: params.fps, width, height, thumbnailFrame, window: CHUNK * workers.length * 3, onProgress: (n) => progress.update(n) });
@@ -113,8 +113,13 @@ export async function runRenderJob(session: RenderSession, job: RenderJob): Prom
     working.catch(() => {});
     const [sinkResult] = await Promise.race([working, encoder.failed, aborted]);
     await Promise.race([encoder.finish(), aborted]);
-    if (plan.tempThumbnail && sinkResult.thumbnail) await writeFile(plan.tempThumbnail, sinkResult.thumbnail);
-    await plan.commit();
+    try {
+      if (plan.tempThumbnail && sinkResult.thumbnail) await writeFile(plan.tempThumbnail, sinkResult.thumbnail);
+      await plan.commit();
+    } catch (error) {
+      // A disk that fills up with the thumbnail, or a folder removed meanwhile: the user's problem, said plainly.
+      throw (error as NodeJS.ErrnoException).code ? await outputError(plan.video, error) : error;
+    }
     const wallMs = performance.now() - started;
     progress.done(`${job.label}: ${count} frames in ${(wallMs / 1000).toFixed(1)} s (${((count * 1000) / wallMs).toFixed(1)} fps)`);
     const blocked = [...new Set(workers.flatMap((w) => w.blocked))];

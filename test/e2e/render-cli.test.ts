@@ -1,0 +1,327 @@
+/**
+ * `framesmith render` as a user meets it beyond the happy path: Ctrl+C mid-render, batches from
+ * JSON and CSV (a bad row reported while the others render, --fail-fast), every bad input with
+ * its message, exit code and no file left behind, --json on stdout with progress on stderr, and
+ * the thumbnail beside the video. Small 320x180 compositions at 10 fps keep it quick.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { CLI, runCli } from '../helpers/cli.js';
+import { REPO, tempDir, useFixture } from '../helpers/fixtures.js';
+import { PNG } from '../helpers/png.js';
+import { frameAt, leftovers, processesWithEnv, videoStream } from './render-helpers.js';
+
+const MARK = 'FRAMESMITH_TEST_RUN';
+
+/** Mean absolute difference of the RGB values of two frames inside a box [x0, x1) × [y0, y1). */
+function boxDiff(a: PNG, b: PNG, x0: number, y0: number, x1: number, y1: number): number {
+  let sum = 0;
+  for (let y = y0; y < y1; y++) {
+    for (let x = x0; x < x1; x++) {
+      const p = a.pixel(x, y);
+      const q = b.pixel(x, y);
+      sum += Math.abs(p[0] - q[0]) + Math.abs(p[1] - q[1]) + Math.abs(p[2] - q[2]);
+    }
+  }
+  return sum / ((x1 - x0) * (y1 - y0) * 3);
+}
+
+// Where render-vars draws what: the headline text, and the moving bar every row shares.
+const HEADLINE = [16, 20, 300, 70] as const;
+const BAR = [0, 125, 320, 155] as const;
+
+/** Processes a CLI run started (they inherit its marker), with their command names. */
+function markedProcesses(mark: string): { pid: number; comm: string }[] {
+  return processesWithEnv(MARK, mark).map((pid) => {
+    let comm = '?';
+    try {
+      comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+    } catch {
+      // exited meanwhile
+    }
+    return { pid, comm };
+  });
+}
+
+async function noneLeft(mark: string): Promise<{ pid: number; comm: string }[]> {
+  // The CLI waits for its children; a moment's grace covers the kernel reaping them.
+  for (let i = 0; i < 20; i++) {
+    const left = markedProcesses(mark);
+    if (!left.length) return left;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return markedProcesses(mark);
+}
+
+/** All files under a folder, recursively (relative names). */
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name).slice(dir.length + 1))
+    .sort();
+}
+
+describe('Ctrl+C', () => {
+  test('SIGINT mid-render exits 130, says it was interrupted, leaves no file and no browser or ffmpeg', async () => {
+    const dir = useFixture('render-long');
+    const outDir = join(tempDir(), 'out');
+    const mark = randomUUID();
+    const child = spawn(process.execPath, [CLI, 'render', dir, '-o', join(outDir, 'long.mp4'), '--fps', '10', '--workers', '2'], {
+      cwd: REPO,
+      env: { ...process.env, NO_COLOR: '1', CI: '1', [MARK]: mark },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    // Wait until the progress shows frames written, then look at what runs.
+    const during = await new Promise<{ pid: number; comm: string }[]>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no progress with frames within 60 s:\n${stderr}`)), 60_000);
+      child.stderr.on('data', (d) => {
+        stderr += d;
+        if (/Rendering [1-9]\d*\/1200/.test(stderr)) {
+          clearTimeout(timer);
+          resolve(markedProcesses(mark));
+        }
+      });
+    });
+    expect(during.some((p) => /ffmpeg/.test(p.comm)), JSON.stringify(during)).toBe(true);
+    expect(during.some((p) => /chrom|headless/i.test(p.comm)), JSON.stringify(during)).toBe(true);
+    expect(existsSync(outDir) && leftovers(outDir).length).toBeTruthy(); // the temp file exists while rendering
+
+    child.kill('SIGINT');
+    const code = await exited;
+    expect(code, stderr).toBe(130);
+    expect(stderr).toMatch(/error Render interrupted; .*no video was written/);
+    expect(stdout).toBe('');
+    expect(filesUnder(outDir)).toEqual([]);
+    expect(await noneLeft(mark)).toEqual([]);
+  }, 90_000);
+});
+
+describe('batch', () => {
+  test('--batch rows.json: 3 videos named by the pattern, frames differ where the headline differs', async () => {
+    const dir = useFixture('render-vars');
+    const work = tempDir();
+    writeFileSync(join(work, 'rows.json'), JSON.stringify([{ headline: 'Alpha' }, { headline: 'Bravo' }, { headline: 'Charlie' }]));
+    const r = await runCli(['render', dir, '--batch', 'rows.json', '--out-pattern', 'renders/{headline}.mp4', '--fps', '10', '--json'], { cwd: work, timeoutMs: 90_000 });
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result).toMatchObject({ ok: true, total: 3, rendered: 3, failed: 0 });
+    const names = ['Alpha', 'Bravo', 'Charlie'];
+    expect(result.rows.map((o: { output: string }) => o.output)).toEqual(names.map((n) => join(work, 'renders', `${n}.mp4`)));
+    expect(filesUnder(join(work, 'renders'))).toEqual(names.flatMap((n) => [`${n}.mp4`, `${n}.png`]));
+    const frames = names.map((n) => frameAt(join(work, 'renders', `${n}.mp4`), 5));
+    for (const n of names) expect(videoStream(join(work, 'renders', `${n}.mp4`))).toMatchObject({ width: 320, height: 180, nb_read_frames: '10' });
+    // Different headlines: different text pixels; the bar, the same in every row, stays the same.
+    expect(boxDiff(frames[0], frames[1], ...HEADLINE)).toBeGreaterThan(5);
+    expect(boxDiff(frames[1], frames[2], ...HEADLINE)).toBeGreaterThan(5);
+    expect(boxDiff(frames[0], frames[1], ...BAR)).toBeLessThan(1);
+    expect(boxDiff(frames[0], frames[2], ...BAR)).toBeLessThan(1);
+  }, 90_000);
+
+  test('--batch rows.csv with a header row: a row with a wrong type under --strict-variables fails, the others render, exit 1', async () => {
+    const dir = useFixture('render-vars');
+    const work = tempDir();
+    writeFileSync(join(work, 'rows.csv'), 'headline,size\nAlpha,20\nBravo,oops\nCharlie,30\n');
+    const r = await runCli(['render', dir, '--batch', 'rows.csv', '--out-pattern', 'out/{index}-{headline}.{format}', '--fps', '10', '--strict-variables', '--no-thumbnail'], { cwd: work, timeoutMs: 90_000 });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/Row 2\/3 failed: .*"size" must be a number, got "oops"/);
+    expect(r.stderr).toMatch(/2\/3 rendered, 1 failed/);
+    // stdout lists the videos written, one a line, for scripts.
+    expect(r.stdout.trim().split('\n')).toEqual(['out/1-Alpha.mp4', 'out/3-Charlie.mp4']);
+    expect(filesUnder(join(work, 'out'))).toEqual(['1-Alpha.mp4', '3-Charlie.mp4']);
+    expect(boxDiff(frameAt(join(work, 'out', '1-Alpha.mp4'), 3), frameAt(join(work, 'out', '3-Charlie.mp4'), 3), ...HEADLINE)).toBeGreaterThan(5);
+  }, 90_000);
+
+  test('a row whose composition throws is reported and the next row still renders; --fail-fast stops there', async () => {
+    const dir = useFixture('render-vars');
+    const work = tempDir();
+    writeFileSync(join(work, 'rows.json'), JSON.stringify([{ headline: 'Alpha' }, { headline: 'crash' }, { headline: 'Charlie' }]));
+    const all = await runCli(['render', dir, '--batch', 'rows.json', '--out-pattern', 'a/{headline}.mp4', '--fps', '10', '--json'], { cwd: work, timeoutMs: 90_000 });
+    expect(all.code, all.stderr).toBe(1);
+    const result = JSON.parse(all.stdout);
+    expect(result.rows.map((o: { status: string }) => o.status)).toEqual(['rendered', 'failed', 'rendered']);
+    expect(result.rows[1].error.message).toMatch(/no data for this row \(at 0\.500 s\)/);
+    expect(all.stderr).toMatch(/Row 2\/3 failed: no data for this row/);
+    expect(filesUnder(join(work, 'a'))).toEqual(['Alpha.mp4', 'Alpha.png', 'Charlie.mp4', 'Charlie.png']);
+
+    const fast = await runCli(['render', dir, '--batch', 'rows.json', '--out-pattern', 'b/{headline}.mp4', '--fps', '10', '--fail-fast'], { cwd: work, timeoutMs: 90_000 });
+    expect(fast.code, fast.stderr).toBe(1);
+    expect(fast.stderr).toMatch(/3\s+skipped\s+b\/Charlie\.mp4/);
+    expect(fast.stderr).toMatch(/1\/3 rendered, 1 failed/);
+    expect(filesUnder(join(work, 'b'))).toEqual(['Alpha.mp4', 'Alpha.png']);
+  }, 120_000);
+});
+
+describe('bad inputs: a message that says what to do, an exit code, no file', () => {
+  const bad = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
+    const dir = useFixture('render-vars');
+    const outDir = join(tempDir(), 'out');
+    const mark = randomUUID();
+    const out = args.includes('-o') ? [] : ['-o', join(outDir, 'v.mp4')];
+    const r = await runCli(['render', dir, ...out, '--fps', '10', ...args], { env: { [MARK]: mark, ...env }, timeoutMs: 60_000 });
+    expect(r.stdout).toBe('');
+    expect(r.stderr).not.toMatch(/crashed|\n\s+at /);
+    expect(filesUnder(outDir)).toEqual([]);
+    expect(await noneLeft(mark)).toEqual([]);
+    return r;
+  };
+
+  test('ffmpeg not on PATH: how to install it, exit 1, and the browser started meanwhile is closed', async () => {
+    const r = await bad([], { PATH: '/nonexistent' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/ffmpeg was not found on PATH/);
+    expect(r.stderr).toContain('apt-get install ffmpeg');
+    expect(r.stderr).toContain('brew install ffmpeg');
+    expect(r.stderr).toContain('FRAMESMITH_FFMPEG');
+  });
+
+  test('FRAMESMITH_FFMPEG pointing nowhere names the path', async () => {
+    const r = await bad([], { FRAMESMITH_FFMPEG: '/nonexistent/ffmpeg' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/ffmpeg was not found at \/nonexistent\/ffmpeg/);
+  });
+
+  test('FRAMESMITH_BROWSER pointing nowhere: names it and says how to install a Chromium', async () => {
+    const r = await bad([], { FRAMESMITH_BROWSER: '/nonexistent/chromium' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/FRAMESMITH_BROWSER points to \/nonexistent\/chromium, which is not an executable file/);
+    expect(r.stderr).toContain('apt-get install chromium');
+  });
+
+  // Hides every Chromium the search knows in a private mount namespace (root on Linux only).
+  const canUnshare = spawnSync('unshare', ['-m', 'true']).status === 0;
+  test.skipIf(!canUnshare)('no Chromium on the machine: says how to install one', async () => {
+    const dir = useFixture('render-vars');
+    const out = join(tempDir(), 'v.mp4');
+    const hide = ['/usr/bin/chromium-headless-shell', '/usr/lib/chromium/headless_shell', '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable', '/opt/google/chrome/chrome'];
+    const script = `for p in ${hide.join(' ')}; do [ -e "$p" ] && mount --bind /dev/null "$p"; done; exec "$0" "$@"`;
+    const r = spawnSync('unshare', ['-m', 'sh', '-c', script, process.execPath, CLI, 'render', dir, '-o', out, '--fps', '10'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CI: '1', FRAMESMITH_BROWSER: '' } });
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/No Chromium or Chrome found on this machine/);
+    expect(r.stderr).toContain('apt-get install chromium');
+    expect(r.stderr).toContain('FRAMESMITH_BROWSER');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  test('an output path under a regular file: says which part is a file, exit 2', async () => {
+    const work = tempDir();
+    writeFileSync(join(work, 'notes.txt'), 'x');
+    const dir = useFixture('render-vars');
+    const r = await runCli(['render', dir, '-o', join(work, 'notes.txt', 'v.mp4'), '--fps', '10']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(`Cannot write the video to ${join(work, 'notes.txt', 'v.mp4')}: ${join(work, 'notes.txt')} is a file, not a folder`);
+    expect(r.stderr).toMatch(/hint: Pick another -o path/);
+    expect(readdirSync(work)).toEqual(['notes.txt']);
+  });
+
+  test('an output folder that takes no files (/proc): exit 2 and a hint', async () => {
+    const r = await bad(['-o', '/proc/framesmith-test.mp4']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/Cannot write the video to \/proc\/framesmith-test\.mp4: /);
+    expect(r.stderr).toMatch(/hint: Pass -o with a path in a folder you can write to/);
+    expect(existsSync('/proc/framesmith-test.mp4')).toBe(false);
+  });
+
+  test.each(['0', '241', '29.97', 'abc'])('--fps %s: whole numbers 1–240 only, as the cloud, exit 2', async (fps) => {
+    const r = await bad(['--fps', fps]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`--fps must be a whole number from 1 to 240, got "${fps}". [invalid_fps]`);
+    expect(r.stderr).toMatch(/hint: .*24, 25, 30 or 60/);
+  });
+
+  test('--resolution 4k --format webm is refused as the cloud refuses it, exit 2', async () => {
+    const out = join(tempDir(), 'v.webm');
+    const r = await bad(['--resolution', '4k', '--format', 'webm', '-o', out]);
+    expect(existsSync(out)).toBe(false);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--resolution 4k works only with --format mp4, not webm/);
+  });
+
+  test('an aspect the cloud does not take (1000x700): a warning, and the render goes on', async () => {
+    const dir = useFixture('render-odd-aspect');
+    const out = join(tempDir(), 'odd.mp4');
+    const r = await runCli(['render', dir, '-o', out, '--fps', '10', '--no-thumbnail'], { timeoutMs: 60_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/warning index\.html is 1000x700, which is not 16:9, 9:16 or 1:1: the cloud will refuse it/);
+    expect(videoStream(out)).toMatchObject({ width: 1000, height: 700, nb_read_frames: '5' });
+  });
+
+  test('a composition that throws mid-render: stops with the error and its time, exit 1, no video', async () => {
+    const dir = useFixture('render-throws');
+    const outDir = join(tempDir(), 'out');
+    const mark = randomUUID();
+    const r = await runCli(['render', dir, '-o', join(outDir, 't.mp4'), '--fps', '10'], { env: { [MARK]: mark }, timeoutMs: 60_000 });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/error index\.html:\d+:\d+: chart data ran out at one second \(at 1\.000 s\) \[page_error\]/);
+    expect(r.stderr).toMatch(/hint: /);
+    expect(r.stdout).toBe('');
+    expect(filesUnder(outDir)).toEqual([]);
+    expect(await noneLeft(mark)).toEqual([]);
+  });
+
+  // A real full disk: a 64 KiB tmpfs with 4 KiB left (mounting needs root).
+  const mountable = (() => {
+    const probe = tempDir();
+    if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe]).status !== 0) return false;
+    spawnSync('umount', [probe]);
+    return true;
+  })();
+  test.skipIf(!mountable)('disk full: says so, exit 1, removes the partial video and thumbnail', async () => {
+    const dir = useFixture('render-long');
+    const disk = tempDir();
+    expect(spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', disk]).status).toBe(0);
+    try {
+      writeFileSync(join(disk, 'filler'), Buffer.alloc(60_000));
+      const out = join(disk, 'long.mp4');
+      const r = await runCli(['render', dir, '-o', out, '--fps', '10', '--frames', '0-99'], { timeoutMs: 60_000 });
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toContain(`error The disk is full: ffmpeg could not finish encoding the video (${out}). [disk_full]`);
+      expect(r.stderr).toMatch(/hint: Free some space, or write the video to another disk with -o/);
+      expect(readdirSync(disk)).toEqual(['filler']);
+    } finally {
+      spawnSync('umount', [disk]);
+    }
+  });
+});
+
+describe('--json, progress and the thumbnail', () => {
+  test('--json prints exactly one JSON object on stdout; the thumbnail is the middle frame, beside the video', async () => {
+    const dir = useFixture('render-vars');
+    const out = join(tempDir(), 'v.mp4');
+    const r = await runCli(['render', dir, '-o', out, '--fps', '10', '--json'], { timeoutMs: 60_000 });
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result).toMatchObject({ ok: true, output: out, thumbnail: join(out, '..', 'v.png'), frames: 10, fps: 10, width: 320, height: 180, format: 'mp4', quality: 'standard' });
+    expect(r.stdout.trim().startsWith('{') && r.stdout.trim().endsWith('}')).toBe(true);
+    const png = readFileSync(join(out, '..', 'v.png'));
+    expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+    const thumb = PNG.decode(png);
+    expect([thumb.width, thumb.height]).toEqual([320, 180]);
+    expect(thumb.distinctColors()).toBeGreaterThan(10);
+    // Frame 4 of 0–9 is the middle one; the video's copy went through yuv420p, so nearly equal.
+    const frame = frameAt(out, 4);
+    expect(boxDiff(thumb, frame, 0, 0, 320, 180)).toBeLessThan(4);
+    expect(boxDiff(thumb, frameAt(out, 0), 0, 0, 320, 180)).toBeGreaterThan(boxDiff(thumb, frame, 0, 0, 320, 180));
+  });
+
+  test('without a TTY progress is plain lines on stderr and stdout holds only the video path; --no-thumbnail writes no PNG', async () => {
+    const dir = useFixture('render-vars');
+    const work = tempDir();
+    mkdirSync(join(work, 'out'));
+    const r = await runCli(['render', dir, '-o', 'out/v.mp4', '--fps', '10', '--no-thumbnail'], { cwd: work, timeoutMs: 60_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('out/v.mp4\n');
+    const lines = r.stderr.split('\n');
+    expect(lines).toContain('Rendering 0/10');
+    expect(lines.some((l) => /^Rendering: 10 frames in \d+\.\d s/.test(l))).toBe(true);
+    expect(r.stderr).not.toMatch(/\r|\x1b\[/);
+    expect(readdirSync(join(work, 'out'))).toEqual(['v.mp4']);
+  });
+});
