@@ -65,42 +65,61 @@ function filesUnder(dir: string): string[] {
     .sort();
 }
 
+/** Starts the CLI, waits until stderr matches `when`, sends SIGINT; returns what ran then and how it ended. */
+async function interruptWhen(args: string[], when: (stderr: string) => boolean, cwd = REPO) {
+  const mark = randomUUID();
+  const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', CI: '1', [MARK]: mark }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const during = await new Promise<{ pid: number; comm: string }[]>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`stderr did not show the moment within 60 s:\n${stderr}`)), 60_000);
+    let matched = false;
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      if (!matched && (matched = when(stderr))) {
+        clearTimeout(timer);
+        resolve(markedProcesses(mark));
+      }
+    });
+  });
+  child.kill('SIGINT');
+  const code = await exited;
+  return { during, code, stdout, stderr, left: await noneLeft(mark) };
+}
+
 describe('Ctrl+C', () => {
   test('SIGINT mid-render exits 130, says it was interrupted, leaves no file and no browser or ffmpeg', async () => {
     const dir = useFixture('render-long');
     const outDir = join(tempDir(), 'out');
-    const mark = randomUUID();
-    const child = spawn(process.execPath, [CLI, 'render', dir, '-o', join(outDir, 'long.mp4'), '--fps', '10', '--workers', '2'], {
-      cwd: REPO,
-      env: { ...process.env, NO_COLOR: '1', CI: '1', [MARK]: mark },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    let tempSeen = false;
+    // When progress shows frames written, the partial file is there (and gone after).
+    const r = await interruptWhen(['render', dir, '-o', join(outDir, 'long.mp4'), '--fps', '10', '--workers', '2'], (s) => {
+      if (!/Rendering [1-9]\d*\/1200/.test(s)) return false;
+      tempSeen = existsSync(outDir) && leftovers(outDir).length > 0;
+      return true;
     });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-    // Wait until the progress shows frames written, then look at what runs.
-    const during = await new Promise<{ pid: number; comm: string }[]>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no progress with frames within 60 s:\n${stderr}`)), 60_000);
-      child.stderr.on('data', (d) => {
-        stderr += d;
-        if (/Rendering [1-9]\d*\/1200/.test(stderr)) {
-          clearTimeout(timer);
-          resolve(markedProcesses(mark));
-        }
-      });
-    });
-    expect(during.some((p) => /ffmpeg/.test(p.comm)), JSON.stringify(during)).toBe(true);
-    expect(during.some((p) => /chrom|headless/i.test(p.comm)), JSON.stringify(during)).toBe(true);
-    expect(existsSync(outDir) && leftovers(outDir).length).toBeTruthy(); // the temp file exists while rendering
-
-    child.kill('SIGINT');
-    const code = await exited;
-    expect(code, stderr).toBe(130);
-    expect(stderr).toMatch(/error Render interrupted; .*no video was written/);
-    expect(stdout).toBe('');
+    expect(r.during.some((p) => /ffmpeg/.test(p.comm)), JSON.stringify(r.during)).toBe(true);
+    expect(r.during.some((p) => /chrom|headless/i.test(p.comm)), JSON.stringify(r.during)).toBe(true);
+    expect(tempSeen).toBe(true); // the partial file existed while rendering
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toMatch(/error Render interrupted; .*no video was written/);
+    expect(r.stdout).toBe('');
     expect(filesUnder(outDir)).toEqual([]);
-    expect(await noneLeft(mark)).toEqual([]);
+    expect(r.left).toEqual([]);
+  }, 90_000);
+
+  test('SIGINT during the second row of a batch keeps the first video and nothing of the second', async () => {
+    const dir = useFixture('render-long');
+    const work = tempDir();
+    writeFileSync(join(work, 'rows.json'), JSON.stringify([{}, {}, {}]));
+    const r = await interruptWhen(['render', dir, '--batch', 'rows.json', '--out-pattern', 'out/{index}.mp4', '--fps', '10', '--frames', '0-299', '--no-thumbnail'], (s) => /Row 2\/3 [1-9]\d*\/300/.test(s), work);
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toMatch(/error Render interrupted; .*no video was written/);
+    expect(filesUnder(join(work, 'out'))).toEqual(['1.mp4']);
+    expect(videoStream(join(work, 'out', '1.mp4')).nb_read_frames).toBe('300');
+    expect(r.left).toEqual([]);
   }, 90_000);
 });
 
