@@ -2,7 +2,7 @@
  * Where a render writes: the video (default `<project>/renders/<name>.<format>`), its thumbnail
  * (`<name>.png` beside it, the name the cloud download uses) and the temp files they are written
  * to first. Nothing appears under the final names until the render succeeded; a failure or
- * Ctrl+C removes the temp files. The folder is checked for writing before any browser starts.
+ * Ctrl+C removes the temp files. The folder is checked for writing before any frame is drawn.
  */
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
