@@ -76,6 +76,10 @@ async function interruptWhen(args: string[], when: (stderr: string) => boolean, 
   const during = await new Promise<{ pid: number; comm: string }[]>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`stderr did not show the moment within 60 s:\n${stderr}`)), 60_000);
     let matched = false;
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (!matched) reject(new Error(`the CLI exited (${code}) before the moment came:\n${stderr}`));
+    });
     child.stderr.on('data', (d) => {
       stderr += d;
       if (!matched && (matched = when(stderr))) {
