@@ -1,8 +1,9 @@
 // Shared helpers for the benchmark files.
-import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
@@ -48,4 +49,87 @@ export function psnr(a, b) {
 export function officialTool(root) {
   const tool = join(root, '..', 'shared', 'tools', 'hyperframes-official');
   return existsSync(tool) ? tool : null;
+}
+
+/** Copies bench/compositions/<name> into a temp folder with GSAP and the Inter font vendored. */
+export async function benchComposition(root, name) {
+  const dir = join(tempDir(), name);
+  cpSync(join(root, 'bench', 'compositions', name), dir, { recursive: true, filter: (p) => !/[\\/](vendor|fonts)$/.test(p) });
+  const { vendorInto } = await import(pathToFileURL(join(root, 'dist', 'node', 'scaffold', 'vendor.js')).href);
+  await vendorInto(dir, ['inter']);
+  return dir;
+}
+
+/** Per-frame PSNR (dB, RGB) between two videos, up to the shorter one's length. */
+export function psnrFrames(a, b) {
+  const stats = join(tempDir(), 'psnr.log');
+  const r = spawnSync('ffmpeg', ['-hide_banner', '-i', a, '-i', b, '-lavfi', `[0]format=rgb24[x];[1]format=rgb24[y];[x][y]psnr=stats_file=${stats}:shortest=1`, '-f', 'null', '-'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`psnr failed: ${r.stderr.slice(-400)}`);
+  return readFileSync(stats, 'utf8')
+    .split('\n')
+    .map((line) => /psnr_avg:(inf|[\d.]+)/.exec(line))
+    .filter(Boolean)
+    .map((m) => (m[1] === 'inf' ? Infinity : Number(m[1])));
+}
+
+/** Frames in a video, counted by decoding (ffprobe). */
+export function videoFrames(file) {
+  const r = spawnSync('ffprobe', ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', file], { encoding: 'utf8' });
+  return Number(r.stdout.trim());
+}
+
+/** Memory of a process and all its descendants right now, from /proc (Linux): RSS and PSS sums in bytes. */
+export function treeMemory(rootPid) {
+  const children = new Map();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (!children.has(ppid)) children.set(ppid, []);
+      children.get(ppid).push(Number(name));
+    } catch {}
+  }
+  let rss = 0;
+  let pss = 0;
+  let processes = 0;
+  const stack = [rootPid];
+  while (stack.length) {
+    const pid = stack.pop();
+    stack.push(...(children.get(pid) ?? []));
+    try {
+      const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+      rss += Number(/^Rss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0) * 1024;
+      pss += Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0) * 1024;
+      processes++;
+    } catch {}
+  }
+  return { rss, pss, processes };
+}
+
+/**
+ * Runs a command, sampling the memory of its process tree every `everyMs`; resolves with the
+ * wall time, exit status, output and the peaks (RSS sum, PSS sum, most processes at once).
+ */
+export function runSampled(cmd, args, { everyMs = 100, ...options } = {}) {
+  return new Promise((resolve) => {
+    const t0 = performance.now();
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-20000)));
+    const peak = { rss: 0, pss: 0, processes: 0 };
+    const sample = () => {
+      const m = treeMemory(child.pid);
+      peak.rss = Math.max(peak.rss, m.rss);
+      peak.pss = Math.max(peak.pss, m.pss);
+      peak.processes = Math.max(peak.processes, m.processes);
+    };
+    const timer = setInterval(sample, everyMs);
+    child.on('close', (status) => {
+      clearInterval(timer);
+      resolve({ ms: performance.now() - t0, status, stdout, stderr, peak });
+    });
+  });
 }

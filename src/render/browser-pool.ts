@@ -20,6 +20,17 @@ const BEGIN_FRAME_FLAGS = [
   '--disable-image-animation-resync',
 ];
 
+/**
+ * Fewer processes per capture browser, for memory: the network service runs inside the browser
+ * process (the page loads from a local server only). Chromium reads only the last
+ * --enable-features, so playwright's own two are repeated here. (`--in-process-gpu` would save
+ * another process but makes <video> frames arrive nondeterministically.)
+ */
+const LEAN_FLAGS = ['--enable-features=NetworkServiceInProcess2,CDPScreenshotNewSurface,SkipListAccountsWithoutGaiaCookies'];
+
+/** Without the sandbox (root) the zygote processes have nothing to do; Chromium allows dropping them only then. */
+const runsWithoutSandbox = () => typeof process.getuid === 'function' && process.getuid() === 0;
+
 /** Under BeginFrame control these make the compositor spin at full CPU while idle. */
 const UNTHROTTLED_FLAGS = ['--disable-frame-rate-limit', '--disable-gpu-vsync'];
 
@@ -53,23 +64,31 @@ export async function createBrowserPool(options: BrowserPoolOptions): Promise<Br
   const found = options.browser ?? findBrowser();
   const mode = options.mode ?? captureModeFor(found);
   const scale = options.scale ?? 1;
-  const extraArgs = mode === 'beginframe' ? [...BEGIN_FRAME_FLAGS] : [];
+  const extraArgs = mode === 'beginframe' ? [...BEGIN_FRAME_FLAGS, ...LEAN_FLAGS] : [...LEAN_FLAGS];
+  if (runsWithoutSandbox()) extraArgs.push('--no-zygote');
   // Screenshots ignore the page's emulated scale; the browser-wide one applies.
   if (scale !== 1) extraArgs.push(`--force-device-scale-factor=${scale}`);
   const launch = () => launchBrowser({ browser: found, extraArgs, omitArgs: mode === 'beginframe' ? UNTHROTTLED_FLAGS : [], handleSignals: false });
   const browsers: LaunchedBrowser[] = [];
   let closed = false;
+  let growing: Promise<void> = Promise.resolve();
   const pool: BrowserPool = {
     mode,
     scale,
     browsers,
     found,
-    async grow(n) {
-      const started = await Promise.allSettled(Array.from({ length: Math.max(0, n - browsers.length) }, launch));
-      for (const s of started) if (s.status === 'fulfilled') browsers.push(s.value);
-      const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-      if (failed) throw failed.reason;
-      if (closed) await pool.close();
+    grow(n) {
+      // One grow at a time, so an early grow (started while the project is read) and the job's
+      // own call launch the missing browsers once.
+      const run = growing.then(async () => {
+        const started = await Promise.allSettled(Array.from({ length: Math.max(0, n - browsers.length) }, launch));
+        for (const s of started) if (s.status === 'fulfilled') browsers.push(s.value);
+        const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+        if (failed) throw failed.reason;
+        if (closed) await pool.close();
+      });
+      growing = run.catch(() => {});
+      return run;
     },
     async close() {
       closed = true;

@@ -1,6 +1,7 @@
 /**
- * One capture worker: a page of the composition in its own browser, producing PNG frames on
- * request. Before each frame it asks the runtime whether anything can change since the frame it
+ * One capture worker: a page of the composition in its own browser, producing frames on
+ * request: JPEG (quality 80, what the official engine captures) for opaque formats, PNG when
+ * the video keeps transparency. Before each frame it asks the runtime whether anything can change since the frame it
  * last drew (`changesBetween`) and whether the page reported a problem, in one round trip; an
  * unchanged frame reuses the previous image without seeking or drawing. Otherwise it seeks and
  * draws: under BeginFrame control one `HeadlessExperimental.beginFrame` both draws and returns the
@@ -11,6 +12,7 @@ import { openComposition, type CompositionPage } from '../browser/composition-pa
 import type { LaunchedBrowser } from '../browser/launch.js';
 import { failOnProblems } from '../snapshot/page-problems.js';
 import type { ReadyInfo } from '../shared/control.js';
+import type { FrameImageFormat } from './mkv-stream.js';
 import type { CaptureMode } from './options.js';
 
 export interface CaptureWorkerOptions {
@@ -26,6 +28,8 @@ export interface CaptureWorkerOptions {
   fps: number;
   /** Transparent background (webm/mov). */
   alpha: boolean;
+  /** Image codec of the frames (PNG is needed for alpha). */
+  image: FrameImageFormat;
   /** Reuse the previous image when the runtime proves nothing changed. */
   reuse: boolean;
   /** Frames drawn without a screenshot before each captured one (1 for compositions with video). */
@@ -53,6 +57,9 @@ const TRANSPARENT_PAGE = `document.addEventListener('DOMContentLoaded', () => {
   s.textContent = 'html,body{background:transparent !important}';
   document.head.appendChild(s);
 });`;
+
+/** JPEG quality of opaque frames, the official engine's (its `jpegQuality` default). */
+export const JPEG_QUALITY = 80;
 
 /** BeginFrame times must only grow per browser, also across the pages of a batch. */
 const frameClock = new WeakMap<LaunchedBrowser, number>();
@@ -91,6 +98,8 @@ export async function openCaptureWorker(o: CaptureWorkerOptions): Promise<Captur
   }
 
   const interval = 1000 / o.fps;
+  /** The engine's JPEG quality: the same pictures as the cloud, at a fraction of PNG's cost to encode and decode. */
+  const screenshot = o.image === 'jpeg' ? { format: 'jpeg' as const, quality: JPEG_QUALITY, optimizeForSpeed: true } : { format: 'png' as const, optimizeForSpeed: true };
   let drawnFrame = -1;
   let lastImage: Buffer | null = null;
 
@@ -110,7 +119,7 @@ export async function openCaptureWorker(o: CaptureWorkerOptions): Promise<Captur
     );
 
   async function draw(): Promise<Buffer> {
-    if (!cdp) return page.capture({ format: 'png', omitBackground: o.alpha });
+    if (!cdp) return page.capture(o.image === 'jpeg' ? { format: 'jpeg', quality: JPEG_QUALITY } : { format: 'png', omitBackground: o.alpha });
     // A <video> hands its new frame to the compositor on its own schedule: one frame without a
     // screenshot lets it arrive, so the captured frame shows the seeked video frame every time.
     for (let k = 0; k < o.settleFrames; k++) {
@@ -124,7 +133,7 @@ export async function openCaptureWorker(o: CaptureWorkerOptions): Promise<Captur
       const r = (await cdp.send('HeadlessExperimental.beginFrame', {
         frameTimeTicks: ticks,
         interval,
-        screenshot: { format: 'png', optimizeForSpeed: true },
+        screenshot,
       })) as { hasDamage: boolean; screenshotData?: string };
       if (r.screenshotData) return Buffer.from(r.screenshotData, 'base64');
       // No new pixels: the surface still shows the last drawn frame.

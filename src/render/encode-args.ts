@@ -1,11 +1,14 @@
 /**
- * The ffmpeg command line of one render. Frames arrive on stdin as a Matroska stream of PNG
- * images (only frames that differ from the one before; `fps` repeats them after the colour
- * conversion, so a held frame is decoded once). Colour: the PNGs are full-range sRGB; they become
- * BT.709 limited range with BT.709 tags, as the official engine writes.
+ * The ffmpeg command line of one render. Frames arrive on stdin as a Matroska stream of images
+ * (only frames that differ from the one before; `fps` repeats them after the colour conversion,
+ * so a held frame is decoded once). Opaque formats get JPEG frames, as the official engine
+ * captures them (quality 80), alpha formats PNG. Colour: PNGs are full-range sRGB; JPEGs are
+ * full-range BT.601 YCbCr, turned back into RGB first with the engine's exact filter. Both
+ * become BT.709 limited range with BT.709 tags, as the official engine writes.
  */
 import { PACKAGE_VERSION } from '../core/paths.js';
 import type { RenderFormat, RenderQuality } from '../cloud/types.js';
+import type { FrameImageFormat } from './mkv-stream.js';
 import { FORMAT_FACTS, QUALITY_PRESETS } from './presets.js';
 
 export interface EncodeArgsOptions {
@@ -21,16 +24,26 @@ export interface EncodeArgsOptions {
   output: string;
   /** A mixed audio track (WAV) to encode alongside, if any. */
   audio?: string | null;
+  /** Codec of the frames on stdin (default png). */
+  image?: FrameImageFormat;
 }
+
+/** The official engine's conversion of its JPEG captures: BT.601 full-range YCbCr to RGB, then BT.709 limited. */
+const JPEG_TO_RGB = 'scale=in_color_matrix=bt601:in_range=pc:flags=neighbor+accurate_rnd,format=gbrp';
+const RGB_TO_BT709 = 'scale=out_color_matrix=bt709:out_range=tv:flags=neighbor';
 
 const TAGS_709 = ['-colorspace:v', 'bt709', '-color_primaries:v', 'bt709', '-color_trc:v', 'bt709', '-color_range:v', 'tv'];
 
 /** The `-vf` chain: colour conversion to the output's pixel format, then frame repetition. */
-export function videoFilter(format: RenderFormat, fps: number, width: number, height: number): string {
+export function videoFilter(format: RenderFormat, fps: number, width: number, height: number, image: FrameImageFormat = 'png'): string {
   const facts = FORMAT_FACTS[format];
   const chain: string[] = [];
+  // Padding happens on RGB pixels, where odd sizes are fine.
+  if (image === 'jpeg') chain.push(JPEG_TO_RGB);
   if (format === 'mp4' && (width % 2 || height % 2)) chain.push('pad=ceil(iw/2)*2:ceil(ih/2)*2');
-  if (format === 'mov') {
+  if (image === 'jpeg') {
+    chain.push(RGB_TO_BT709);
+  } else if (format === 'mov') {
     chain.push('scale=out_color_matrix=bt709:out_range=tv:flags=neighbor', 'setparams=color_primaries=bt709:color_trc=bt709:colorspace=bt709:range=tv');
   } else {
     chain.push('scale=out_color_matrix=bt709:out_range=tv');
@@ -64,7 +77,7 @@ export function encodeArgs(o: EncodeArgsOptions): string[] {
   if (o.audio) args.push('-i', o.audio);
   args.push('-map', '0:v:0');
   if (o.audio) args.push('-map', '1:a:0');
-  args.push('-vf', videoFilter(o.format, o.fps, o.width, o.height), '-r', String(o.fps), '-t', (o.frames / o.fps).toFixed(6));
+  args.push('-vf', videoFilter(o.format, o.fps, o.width, o.height, o.image), '-r', String(o.fps), '-t', (o.frames / o.fps).toFixed(6));
   args.push(...codecArgs(o.format, o.quality));
   if (o.audio) args.push(...facts.audio, '-ar', '48000');
   // 90 kHz like the engine when it divides evenly; otherwise a timescale every frame lands on.

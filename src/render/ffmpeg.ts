@@ -4,7 +4,7 @@
  * in its own process group so a Ctrl+C in the terminal reaches framesmith only, which then stops
  * it and removes the partial file.
  */
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { FramesmithError } from '../core/errors.js';
 
 const INSTALL_HINT =
@@ -38,6 +38,30 @@ export function findFfmpeg(env: NodeJS.ProcessEnv = process.env): FfmpegTools {
     throw new FramesmithError('ffmpeg_not_found', `ffprobe was not found next to ffmpeg (${ffprobe}); it comes with ffmpeg.`, { hint: INSTALL_HINT });
   }
   cached = { ffmpeg, ffprobe, version, encoders };
+  return cached;
+}
+
+/** Runs a probe without blocking the event loop; null when it cannot run or fails. */
+function probeAsync(bin: string, args: string[], env: NodeJS.ProcessEnv): Promise<string | null> {
+  return new Promise((resolve) => execFile(bin, args, { encoding: 'utf8', env, maxBuffer: 8 * 1024 * 1024 }, (error, stdout) => resolve(error ? null : stdout)));
+}
+
+/**
+ * `findFfmpeg` with the three probes run at once and off the event loop, so a render's browsers
+ * keep starting meanwhile. Same result and errors.
+ */
+export async function findFfmpegAsync(env: NodeJS.ProcessEnv = process.env): Promise<FfmpegTools> {
+  const ffmpeg = env.FRAMESMITH_FFMPEG || 'ffmpeg';
+  const ffprobe = env.FRAMESMITH_FFPROBE || (env.FRAMESMITH_FFMPEG ? env.FRAMESMITH_FFMPEG.replace(/ffmpeg(\.exe)?$/, 'ffprobe$1') : 'ffprobe');
+  if (cached && cached.ffmpeg === ffmpeg && cached.ffprobe === ffprobe) return cached;
+  const [version, encoders, probeOk] = await Promise.all([
+    probeAsync(ffmpeg, ['-hide_banner', '-version'], env),
+    probeAsync(ffmpeg, ['-hide_banner', '-encoders'], env),
+    probeAsync(ffprobe, ['-version'], env),
+  ]);
+  // Any failure: the synchronous check says exactly what is missing.
+  if (version === null || probeOk === null) return findFfmpeg(env);
+  cached = { ffmpeg, ffprobe, version: /ffmpeg version (\S+)/.exec(version)?.[1] ?? 'unknown', encoders: encoders ?? '' };
   return cached;
 }
 

@@ -6,7 +6,7 @@
  * it. The last frame is always sent, and a copy one frame later marks where the video ends.
  */
 import type { Encoder } from './ffmpeg.js';
-import { frameMs, mkvFrame, mkvHeader } from './mkv-stream.js';
+import { frameMs, mkvFrame, mkvHeader, type FrameImageFormat } from './mkv-stream.js';
 
 export interface FrameSinkOptions {
   encoder: Encoder;
@@ -14,9 +14,10 @@ export interface FrameSinkOptions {
   first: number;
   count: number;
   fps: number;
-  /** Pixel size of the images (for the stream header). */
+  /** Pixel size and codec of the images (for the stream header). */
   width: number;
   height: number;
+  image: FrameImageFormat;
   /** Frame whose image becomes the thumbnail, or null. */
   thumbnailFrame: number | null;
   /** How far (in frames) a worker may run ahead of the writer. */
@@ -70,7 +71,7 @@ export class FrameSink {
   async run(): Promise<SinkResult> {
     const { encoder, first, count, fps } = this.o;
     const end = first + count;
-    await encoder.write([mkvHeader(this.o.width, this.o.height)]);
+    await encoder.write([mkvHeader(this.o.width, this.o.height, this.o.image)]);
     let previous: Buffer | null = null;
     let sent = 0;
     let thumbnail: Buffer | null = null;

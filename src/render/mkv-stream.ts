@@ -5,8 +5,12 @@
  * differ are sent and ffmpeg's `fps` filter repeats them after conversion.
  *
  * Layout: EBML header, a Segment of unknown size (streaming), Info (1 ms timecodes), one video
- * track (PNG as VfW "MPNG", the mapping ffmpeg itself writes), then one Cluster per frame.
+ * track (PNG as VfW "MPNG", the mapping ffmpeg itself writes; JPEG as V_MJPEG), then one
+ * Cluster per frame.
  */
+
+/** The image codec of the frames in the stream. */
+export type FrameImageFormat = 'png' | 'jpeg';
 
 function sizeVint(n: number): Buffer {
   for (let len = 1; len <= 8; len++) {
@@ -51,8 +55,8 @@ const ID = {
   CodecPrivate: 0x63a2, Video: 0xe0, PixelWidth: 0xb0, PixelHeight: 0xba, Cluster: 0x1f43b675, Timecode: 0xe7, SimpleBlock: 0xa3,
 } as const;
 
-/** The stream header for PNG frames of `width`×`height` pixels. */
-export function mkvHeader(width: number, height: number): Buffer {
+/** The stream header for PNG (or JPEG) frames of `width`×`height` pixels. */
+export function mkvHeader(width: number, height: number, image: FrameImageFormat = 'png'): Buffer {
   const ebml = element(ID.EBML, Buffer.concat([
     uintElement(0x4286, 1), uintElement(0x42f7, 1), uintElement(0x42f2, 4), uintElement(0x42f3, 8),
     text(0x4282, 'matroska'), uintElement(0x4287, 4), uintElement(0x4285, 2),
@@ -66,9 +70,10 @@ export function mkvHeader(width: number, height: number): Buffer {
   bih.writeUInt16LE(1, 12);
   bih.writeUInt16LE(24, 14);
   bih.write('MPNG', 16, 'latin1');
+  const codec = image === 'jpeg' ? [text(ID.CodecID, 'V_MJPEG')] : [text(ID.CodecID, 'V_MS/VFW/FOURCC'), element(ID.CodecPrivate, bih)];
   const track = element(ID.TrackEntry, Buffer.concat([
     uintElement(ID.TrackNumber, 1), uintElement(ID.TrackUID, 1), uintElement(ID.TrackType, 1), uintElement(ID.FlagLacing, 0),
-    text(ID.CodecID, 'V_MS/VFW/FOURCC'), element(ID.CodecPrivate, bih),
+    ...codec,
     element(ID.Video, Buffer.concat([uintElement(ID.PixelWidth, width), uintElement(ID.PixelHeight, height)])),
   ]));
   const unknownSize = Buffer.from([0x01, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
@@ -76,12 +81,12 @@ export function mkvHeader(width: number, height: number): Buffer {
 }
 
 /** One frame shown from `ms` milliseconds on, as its own cluster. */
-export function mkvFrame(ms: number, png: Buffer): Buffer[] {
+export function mkvFrame(ms: number, image: Buffer): Buffer[] {
   // SimpleBlock: track 1, relative time 0, keyframe flag; then the image bytes as they are.
   const blockHead = Buffer.from([0x81, 0x00, 0x00, 0x80]);
-  const blockSize = sizeVint(blockHead.length + png.length);
+  const blockSize = sizeVint(blockHead.length + image.length);
   const timecode = uintElement(ID.Timecode, Math.round(ms));
-  const body = [timecode, idBytes(ID.SimpleBlock), blockSize, blockHead, png];
+  const body = [timecode, idBytes(ID.SimpleBlock), blockSize, blockHead, image];
   const bodyLength = body.reduce((n, b) => n + b.length, 0);
   return [idBytes(ID.Cluster), sizeVint(bodyLength), ...body];
 }
@@ -89,4 +94,18 @@ export function mkvFrame(ms: number, png: Buffer): Buffer[] {
 /** Timestamp of frame `index` (counted from the first frame of the video) at `fps`. */
 export function frameMs(index: number, fps: number): number {
   return Math.round((index * 1000) / fps);
+}
+
+/** Pixel size of a PNG (IHDR) or baseline/progressive JPEG (first SOF marker), or null. */
+export function imageSize(image: Buffer): [number, number] | null {
+  if (image.length >= 24 && image.readUInt32BE(0) === 0x89504e47) return [image.readUInt32BE(16), image.readUInt32BE(20)];
+  if (image.length < 4 || image[0] !== 0xff || image[1] !== 0xd8) return null;
+  for (let i = 2; i + 9 < image.length; ) {
+    if (image[i] !== 0xff) return null;
+    const marker = image[i + 1];
+    // SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC) carry the frame size.
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) return [image.readUInt16BE(i + 7), image.readUInt16BE(i + 5)];
+    i += 2 + image.readUInt16BE(i + 2);
+  }
+  return null;
 }

@@ -5,7 +5,7 @@
  * written to temp files and renamed at the end; any failure, or the session's abort signal,
  * stops the browsers' pages and ffmpeg and removes the temp files.
  */
-import { stat, writeFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { CancelledError, FramesmithError } from '../core/errors.js';
 import { checkVariablesAgainst } from '../core/variables-input.js';
 import type { VariableValues } from '../shared/variables.js';
@@ -14,11 +14,13 @@ import { openCaptureWorker, type CaptureWorker } from './capture-worker.js';
 import { encodeArgs } from './encode-args.js';
 import { startEncoder } from './ffmpeg.js';
 import { FrameSink, scheduleChunks } from './frame-sink.js';
+import { imageSize } from './mkv-stream.js';
 import { outputError, planOutput } from './output-path.js';
 import { scaleFor } from './presets.js';
 import { createRenderProgress } from './progress.js';
 import { sessionAlpha, type RenderSession } from './render-session.js';
 import type { RenderResult } from './result.js';
+import { writeThumbnail } from './thumbnail.js';
 
 export interface RenderJob {
   /** Final video path (already resolved). */
@@ -34,11 +36,6 @@ export interface RenderJob {
 /** Frames per chunk a worker takes at a time (small enough to interleave, large enough to reuse). */
 const CHUNK = 10;
 
-/** Width/height from a PNG's IHDR. */
-function pngSize(png: Buffer): [number, number] {
-  return [png.readUInt32BE(16), png.readUInt32BE(20)];
-}
-
 /** Renders one video. Throws FramesmithError (or CancelledError) leaving no file behind. */
 export async function runRenderJob(session: RenderSession, job: RenderJob): Promise<RenderResult> {
   const started = performance.now();
@@ -46,6 +43,7 @@ export async function runRenderJob(session: RenderSession, job: RenderJob): Prom
   const comp = model.composition;
   const scale = scaleFor(params.resolution);
   const alpha = sessionAlpha(session);
+  const image = alpha ? 'png' : 'jpeg';
   const width = comp.width * scale;
   const height = comp.height * scale;
   checkVariablesAgainst(comp.variables, job.variables, logger, session.options.strictVariables);
@@ -75,7 +73,7 @@ export async function runRenderJob(session: RenderSession, job: RenderJob): Prom
     await Promise.race([session.pool.grow(session.workers), aborted]);
     const url = session.server.url(model.entry, job.bootKey);
     const opening = session.pool.browsers.slice(0, session.workers).map((browser) =>
-      openCaptureWorker({ browser, mode: session.pool.mode, scale, url, entry: model.entry, width: comp.width, height: comp.height, fps: params.fps, alpha, reuse: session.options.reuseFrames !== false, settleFrames: session.hasVideo ? 1 : 0 }),
+      openCaptureWorker({ browser, mode: session.pool.mode, scale, url, entry: model.entry, width: comp.width, height: comp.height, fps: params.fps, alpha, image, reuse: session.options.reuseFrames !== false, settleFrames: session.hasVideo ? 1 : 0 }),
     );
     const opened = await Promise.allSettled(opening);
     for (const o of opened) if (o.status === 'fulfilled') workers.push(o.value);
@@ -85,10 +83,10 @@ export async function runRenderJob(session: RenderSession, job: RenderJob): Prom
     logger.debug(`render: ${workers.length} page(s) ready at ${Math.round(performance.now() - started)} ms into the job`);
     const hasAudio = await Promise.race([audio, aborted]);
 
-    encoder = startEncoder(tools.ffmpeg, encodeArgs({ format: params.format, quality: params.quality, fps: params.fps, frames: count, width, height, output: plan.tempVideo, audio: hasAudio ? plan.tempAudio : null }), plan.video);
+    encoder = startEncoder(tools.ffmpeg, encodeArgs({ format: params.format, quality: params.quality, fps: params.fps, frames: count, width, height, output: plan.tempVideo, audio: hasAudio ? plan.tempAudio : null, image }), plan.video);
     logger.debug(`render: ${workers.length} ${session.pool.mode} worker(s), frames ${range.first}-${range.last}, ffmpeg pid ${encoder.pid}`);
     const thumbnailFrame = job.thumbnail ? range.first + Math.floor((count - 1) / 2) : null;
-    const theSink = new FrameSink({ encoder, first: range.first, count, fps: params.fps, width, height, thumbnailFrame, window: CHUNK * workers.length * 3, onProgress: (n) => progress.update(n) });
+    const theSink = new FrameSink({ encoder, first: range.first, count, fps: params.fps, width, height, image, thumbnailFrame, window: CHUNK * workers.length * 3, onProgress: (n) => progress.update(n) });
     sink = theSink;
     const schedule = scheduleChunks(range.first, count, workers.length, CHUNK);
     const runWorker = async (worker: CaptureWorker, chunks: number[][]) => {
@@ -100,7 +98,7 @@ export async function runRenderJob(session: RenderSession, job: RenderJob): Prom
           if (shot.reused) reused++;
           else captured++;
           if (frame === range.first) {
-            const [w, h] = pngSize(shot.image);
+            const [w, h] = imageSize(shot.image) ?? [0, 0];
             if (w !== width || h !== height) throw new FramesmithError('capture_size_mismatch', `Chromium drew ${w}x${h} pixels instead of ${width}x${height}.`, { hint: 'Try another Chromium (FRAMESMITH_BROWSER), or report this with the browser version.' });
           }
           theSink.put(frame, shot.image);
@@ -114,7 +112,7 @@ export async function runRenderJob(session: RenderSession, job: RenderJob): Prom
     const [sinkResult] = await Promise.race([working, encoder.failed, aborted]);
     await Promise.race([encoder.finish(), aborted]);
     try {
-      if (plan.tempThumbnail && sinkResult.thumbnail) await writeFile(plan.tempThumbnail, sinkResult.thumbnail);
+      if (plan.tempThumbnail && sinkResult.thumbnail) await writeThumbnail(tools.ffmpeg, sinkResult.thumbnail, image, plan.tempThumbnail, controller.signal);
       await plan.commit();
     } catch (error) {
       // A disk that fills up with the thumbnail, or a folder removed meanwhile: the user's problem, said plainly.

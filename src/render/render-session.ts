@@ -13,7 +13,7 @@ import { startStaticServer, type StaticServer } from '../serve/static-server.js'
 import type { CompositionModel, ProjectModel } from '../shared/model.js';
 import { frameCount } from '../shared/time.js';
 import { createBrowserPool, type BrowserPool } from './browser-pool.js';
-import { findFfmpeg, requireEncoder, type FfmpegTools } from './ffmpeg.js';
+import { findFfmpegAsync, requireEncoder, type FfmpegTools } from './ffmpeg.js';
 import { checkParams, checkWorkers, parseFrameRange, type CaptureMode, type CheckedParams, type FrameRange, type RenderOptions } from './options.js';
 import { formatFromPath } from './output-path.js';
 import { FORMAT_FACTS, scaleFor } from './presets.js';
@@ -59,7 +59,7 @@ export async function openRenderSession(options: RenderOptions): Promise<RenderS
   };
   if (!options.pool) owned.push({ dispose: () => poolStart.then((p) => p.close(), () => {}) });
   try {
-    const tools = findFfmpeg();
+    const tools = await findFfmpegAsync();
     requireEncoder(tools, ENCODER_OF[params.format]);
     phase('ffmpeg found');
     const model = await loadProject(options.dir, { composition: options.composition });
@@ -80,6 +80,9 @@ export async function openRenderSession(options: RenderOptions): Promise<RenderS
     const total = frameCount(comp.duration, params.fps);
     const range = parseFrameRange(options.frames, total);
     const count = range.last - range.first + 1;
+    const workers = Math.max(1, Math.min(requestedWorkers ?? defaultWorkers(count, scale), count));
+    // The other workers' browsers start now, while the first one finishes starting.
+    poolStart.then((p) => p.grow(workers)).catch(() => {});
     const pool = await poolStart;
     phase(`browser started (${pool.mode})`);
     if (options.pool && pool.scale !== scale) {
@@ -90,7 +93,6 @@ export async function openRenderSession(options: RenderOptions): Promise<RenderS
     phase(`project source ready (${source.mode})`);
     const server = await startStaticServer({ root: source.root, boot: { fps: params.fps, paint: pool.mode === 'beginframe' ? 'none' : 'raf' } });
     owned.push({ dispose: () => server.close() });
-    const workers = Math.max(1, Math.min(requestedWorkers ?? defaultWorkers(count, scale), count));
     const entryName = basename(model.entry, extname(model.entry));
     return {
       model,
