@@ -3,8 +3,8 @@
  * (only frames that differ from the one before; `fps` repeats them after the colour conversion,
  * so a held frame is decoded once). Opaque formats get JPEG frames, as the official engine
  * captures them (quality 80), alpha formats PNG. Colour: PNGs are full-range sRGB; JPEGs are
- * full-range BT.601 YCbCr, turned back into RGB first with the engine's exact filter. Both
- * become BT.709 limited range with BT.709 tags, as the official engine writes.
+ * full-range BT.601 YCbCr. Both become BT.709 limited range with BT.709 tags, as the official
+ * engine writes.
  */
 import { PACKAGE_VERSION } from '../core/paths.js';
 import type { RenderFormat, RenderQuality } from '../cloud/types.js';
@@ -31,6 +31,11 @@ export interface EncodeArgsOptions {
 /** The official engine's conversion of its JPEG captures: BT.601 full-range YCbCr to RGB, then BT.709 limited. */
 const JPEG_TO_RGB = 'scale=in_color_matrix=bt601:in_range=pc:flags=neighbor+accurate_rnd,format=gbrp';
 const RGB_TO_BT709 = 'scale=out_color_matrix=bt709:out_range=tv:flags=neighbor';
+/**
+ * The same conversion in one pass, YCbCr to YCbCr (matrix and range only: primaries and transfer
+ * are sRGB/BT.709 on both sides). About a fifth of the two scalers' CPU; within ~49 dB of them.
+ */
+const JPEG_TO_BT709_420 = 'colorspace=ispace=bt470bg:irange=pc:iprimaries=bt709:itrc=bt709:space=bt709:range=tv:primaries=bt709:trc=bt709:format=yuv420p:fast=1';
 
 const TAGS_709 = ['-colorspace:v', 'bt709', '-color_primaries:v', 'bt709', '-color_trc:v', 'bt709', '-color_range:v', 'tv'];
 
@@ -38,14 +43,14 @@ const TAGS_709 = ['-colorspace:v', 'bt709', '-color_primaries:v', 'bt709', '-col
 export function videoFilter(format: RenderFormat, fps: number, width: number, height: number, image: FrameImageFormat = 'png'): string {
   const facts = FORMAT_FACTS[format];
   const chain: string[] = [];
-  // Padding happens on RGB pixels, where odd sizes are fine.
-  if (image === 'jpeg') chain.push(JPEG_TO_RGB);
-  if (format === 'mp4' && (width % 2 || height % 2)) chain.push('pad=ceil(iw/2)*2:ceil(ih/2)*2');
+  const odd = width % 2 === 1 || height % 2 === 1;
   if (image === 'jpeg') {
-    chain.push(RGB_TO_BT709);
+    // JPEG frames come only for opaque mp4. Odd sizes are padded on RGB pixels (4:2:0 cannot hold them).
+    chain.push(...(odd ? [JPEG_TO_RGB, 'pad=ceil(iw/2)*2:ceil(ih/2)*2', RGB_TO_BT709] : [JPEG_TO_BT709_420]));
   } else if (format === 'mov') {
     chain.push('scale=out_color_matrix=bt709:out_range=tv:flags=neighbor', 'setparams=color_primaries=bt709:color_trc=bt709:colorspace=bt709:range=tv');
   } else {
+    if (format === 'mp4' && odd) chain.push('pad=ceil(iw/2)*2:ceil(ih/2)*2');
     chain.push('scale=out_color_matrix=bt709:out_range=tv');
   }
   chain.push(`format=${facts.pixFmt}`, `fps=${fps}`);

@@ -28,10 +28,10 @@ describe('frame images in the Matroska stream', () => {
     expect(mkvHeader(1920, 1080, 'png').includes(Buffer.from('MPNG'))).toBe(true);
   });
 
-  test('JPEG frames go back to RGB with the engine filter before BT.709, padded on RGB', () => {
-    const chain = videoFilter('mp4', 30, 1081, 1920, 'jpeg').split(',');
-    expect(chain[0]).toBe('scale=in_color_matrix=bt601:in_range=pc:flags=neighbor+accurate_rnd');
-    expect(chain.indexOf('format=gbrp')).toBeLessThan(chain.findIndex((f) => f.startsWith('pad=')));
-    expect(chain.slice(-2)).toEqual(['format=yuv420p', 'fps=30']);
+  test('JPEG frames become BT.709 in one pass; odd sizes go through RGB to be padded', () => {
+    expect(videoFilter('mp4', 30, 1920, 1080, 'jpeg')).toMatch(/^colorspace=ispace=bt470bg:irange=pc:.*space=bt709:range=tv:.*,format=yuv420p,fps=30$/);
+    const odd = videoFilter('mp4', 30, 1081, 1920, 'jpeg').split(',');
+    expect(odd.indexOf('format=gbrp')).toBeLessThan(odd.findIndex((f) => f.startsWith('pad=')));
+    expect(odd.slice(-2)).toEqual(['format=yuv420p', 'fps=30']);
   });
 });
