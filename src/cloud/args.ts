@@ -26,7 +26,7 @@ export const cloudRenderArgs = {
   'asset-id': { type: 'string', valueHint: 'id', description: 'Render an already uploaded zip instead of the folder' },
   url: { type: 'string', valueHint: 'https-url', description: 'Render a zip at a public https URL instead of the folder' },
   wait: { type: 'boolean', default: true, description: 'Follow the render and download it', negativeDescription: 'Submit, print the render id and exit' },
-  out: { type: 'string', alias: 'o', valueHint: 'file', description: 'Where to write the video (default renders/<render_id>.<format>)' },
+  out: { type: 'string', alias: 'o', valueHint: 'file', description: 'Where to write the video; its extension picks the format (default <dir>/renders/<render_id>.<format>)' },
   'poll-interval': { type: 'string', valueHint: 'seconds', description: 'Seconds between status checks (default 10)' },
   timeout: { type: 'string', valueHint: 'minutes', description: 'Stop waiting after this many minutes (default 60; the render goes on)' },
   'idempotency-key': { type: 'string', valueHint: 'key', description: 'Reuse a key to make a retried submit return the first render instead of a second one' },

@@ -3,6 +3,7 @@
  * parameter, the wait settings, and (once the zip is known) the aspect ratio and the variables.
  * All problems are collected and reported together.
  */
+import { extname } from 'node:path';
 import { FramesmithError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Diagnostic } from '../shared/diagnostics.js';
@@ -12,7 +13,9 @@ import { checkIdempotencyKey } from './client.js';
 import { CLOUD_EXIT } from './exit-codes.js';
 import { renderParamsToRequest, throwIfProblems, type RenderParams } from './params.js';
 import { resolveAspectRatio, type ProjectInfo } from './project-info.js';
-import type { CreateRenderRequest } from './types.js';
+import type { CreateRenderRequest, RenderFormat } from './types.js';
+
+const FORMAT_OF_EXTENSION: Record<string, RenderFormat | undefined> = { '.mp4': 'mp4', '.webm': 'webm', '.mov': 'mov' };
 
 export interface SourceChoice {
   zip?: unknown;
@@ -54,7 +57,13 @@ export function checkStatic(o: SourceChoice & {
     if (o.batch.rows ? !o.batch.rows.length : !o.batch.file) err('the batch has no rows', 'Give a .json or .csv file with at least one row of variables.');
     if (o.outPath) err('-o cannot name the outputs of a batch', 'Use --name-pattern, e.g. "renders/{headline}.mp4".');
   }
+  // As in a local render, -o's extension picks the format, and one that contradicts --format is refused.
+  const byExtension = o.outPath ? FORMAT_OF_EXTENSION[extname(o.outPath).toLowerCase()] : undefined;
+  if (byExtension && fields.format && fields.format !== byExtension) {
+    err(`-o ${o.outPath} ends in ${extname(o.outPath!)}, but --format is ${fields.format}`, `Leave out --format (the extension picks it), or name the file *.${fields.format}.`);
+  }
   throwIfProblems(problems);
+  if (byExtension && !fields.format) fields.format = byExtension;
   if (o.idempotencyKey !== undefined) checkIdempotencyKey(o.idempotencyKey);
   return fields;
 }

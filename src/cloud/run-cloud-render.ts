@@ -3,7 +3,8 @@
  * Check everything → build (when given a builder) → check against the project → upload once →
  * submit one render (or one per batch row) → follow them together → download → summarise.
  */
-import { resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { basename, extname, join, resolve } from 'node:path';
 import { CancelledError, FramesmithError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import type { VariableValues } from '../shared/variables.js';
@@ -19,7 +20,7 @@ import { inspectProjectZip, type ProjectInfo } from './project-info.js';
 import { createStatusLine } from './status-line.js';
 import { printBatchSummary } from './summary.js';
 import type { CreateRenderRequest, ProjectInput, RenderDetail, RenderStatus } from './types.js';
-import { uploadProjectZip, type UploadedProject } from './upload.js';
+import { INLINE_MAX_BYTES, uploadProjectZip, type UploadedProject } from './upload.js';
 import type { RetryOptions } from './retry.js';
 
 export interface RunCloudRenderOptions {
@@ -37,8 +38,10 @@ export interface RunCloudRenderOptions {
   wait?: boolean;
   /** Video path of a single render (default renders/<render_id>.<format>). */
   outPath?: string;
-  /** Folder that relative paths and `renders/` resolve against (default cwd). */
+  /** Folder that relative paths (`outPath`, the batch pattern, the batch file) resolve against (default cwd). */
   cwd?: string;
+  /** Where outputs go when neither `outPath` nor a batch pattern names them (default `<cwd>/renders`). */
+  rendersDir?: string;
   /** ms between polls (default 10 000) and ms before giving up waiting (default 60 min). */
   pollInterval?: number;
   timeout?: number;
@@ -88,6 +91,12 @@ export interface RunCloudRenderResult {
   elapsedMs: number;
 }
 
+/** `-o` as a local render reads it: an existing folder gets `<render_id>.<format>` inside, a name without extension gets one. */
+async function videoPathFor(out: string, detail: RenderDetail): Promise<string> {
+  if ((await stat(out).catch(() => null))?.isDirectory()) return join(out, basename(defaultOutputPath(detail)));
+  return extname(out) ? out : `${out}.${detail.format || 'mp4'}`;
+}
+
 const elide = (p: ProjectInput): ProjectInput => (p.type === 'base64' ? { ...p, data: `<${p.data.length} base64 chars>` } : p);
 
 /** Runs the cloud render flow; see RunCloudRenderOptions. Throws FramesmithError on every failure. */
@@ -101,6 +110,7 @@ export async function runCloudRender(options: RunCloudRenderOptions): Promise<Ru
     : (options.client ?? createCloudClient({ apiKey: options.apiKey ?? resolveApiKey({ projectDir: options.projectDir ?? cwd }), baseUrl: options.baseUrl, logger, retry: options.retry }));
 
   const zipPath = typeof options.zip === 'function' ? await options.zip() : options.zip ? resolve(cwd, options.zip) : null;
+  if (options.signal?.aborted) throw new CancelledError('Stopped before uploading; nothing was sent.');
   const info = options.project !== undefined ? options.project : zipPath ? await inspectProjectZip(zipPath, fields.composition) : null;
   const batchRows = options.batch ? (options.batch.rows ?? (await loadBatchRows(resolve(cwd, options.batch.file!), info?.declarations ?? []))) : null;
   const rows: (VariableValues | undefined)[] = batchRows ?? [undefined];
@@ -112,10 +122,19 @@ export async function runCloudRender(options: RunCloudRenderOptions): Promise<Ru
   if (aspect) fields.aspect_ratio = aspect;
   const bodies = variableSets.map((s) => ({ ...fields, ...(s.values ? { variables: s.values } : {}) }));
 
+  // Inline base64 would carry the whole zip in every create: a batch uploads it once as an asset.
+  const inlineMaxBytes = options.inlineMaxBytes ?? (bodies.length > 1 ? 0 : undefined);
+
   if (options.dryRun || !client) {
-    const project: ProjectInput = zipPath ? { type: 'base64', media_type: 'application/zip', data: '' } : options.assetId ? { type: 'asset_id', asset_id: options.assetId } : { type: 'url', url: options.url! };
+    // What would be sent, with placeholders where the upload would fill something in.
+    const size = zipPath ? (await stat(zipPath)).size : 0;
+    const project: ProjectInput = !zipPath
+      ? options.assetId ? { type: 'asset_id', asset_id: options.assetId } : { type: 'url', url: options.url! }
+      : size <= (inlineMaxBytes ?? INLINE_MAX_BYTES)
+        ? { type: 'base64', media_type: 'application/zip', data: `<${size}-byte zip as base64>` }
+        : { type: 'asset_id', asset_id: `<from the direct upload of the ${size}-byte zip>` };
     logger.success(`Checked: ${bodies.length} render${bodies.length > 1 ? 's' : ''} would be submitted; nothing uploaded.`);
-    return { dryRun: true, zipPath, upload: null, requests: bodies.map((b) => ({ project: elide(project), ...b })), renders: [], elapsedMs: Date.now() - started };
+    return { dryRun: true, zipPath, upload: null, requests: bodies.map((b) => ({ project, ...b })), renders: [], elapsedMs: Date.now() - started };
   }
 
   let upload: UploadedProject | null = null;
@@ -125,12 +144,14 @@ export async function runCloudRender(options: RunCloudRenderOptions): Promise<Ru
     try {
       upload = await uploadProjectZip(client, zipPath, {
         signal: options.signal,
-        inlineMaxBytes: options.inlineMaxBytes,
+        inlineMaxBytes,
         onProgress: (p) => bar.update(Math.floor((p.sentBytes / p.totalBytes) * 100), `${(p.sentBytes / 1e6).toFixed(1)}/${(p.totalBytes / 1e6).toFixed(1)} MB`),
       });
       bar.done(`Uploaded ${(upload.sizeBytes / 1e6).toFixed(2)} MB (${upload.method === 'base64' ? 'inline' : `asset ${upload.assetId}`})`);
     } catch (error) {
       bar.fail('Upload failed');
+      // An abort surfaces as whatever the stream or fetch threw: report it as the user's stop.
+      if (options.signal?.aborted) throw new CancelledError('Stopped while uploading; nothing was submitted.');
       throw error;
     }
     project = upload.project;
@@ -172,12 +193,22 @@ export async function runCloudRender(options: RunCloudRenderOptions): Promise<Ru
   }
   line.end();
 
+  const rendersDir = resolve(cwd, options.rendersDir ?? 'renders');
   const names = options.batch
-    ? uniqueNames(outcomes.map((o, i) => resolve(cwd, expandNamePattern(options.batch!.namePattern ?? 'renders/{render_id}.{format}', batchRows![i], { index: i + 1, render_id: o.renderId, format: o.detail!.format }))))
-    : [options.outPath ? resolve(cwd, options.outPath) : defaultOutputPath(outcomes[0].detail!, cwd)];
+    ? uniqueNames(outcomes.map((o, i) => resolve(cwd, expandNamePattern(options.batch!.namePattern ?? join(rendersDir, '{render_id}.{format}'), batchRows![i], { index: i + 1, render_id: o.renderId, format: o.detail!.format }))))
+    : [options.outPath ? await videoPathFor(resolve(cwd, options.outPath), outcomes[0].detail!) : join(rendersDir, basename(defaultOutputPath(outcomes[0].detail!, cwd)))];
   for (const [i, o] of outcomes.entries()) {
     if (o.status !== 'completed' || options.download === false) continue;
-    const got = await downloadRenderOutputs(o.detail!, { outPath: names[i], cwd, client, signal: options.signal, logger });
+    let got;
+    try {
+      got = await downloadRenderOutputs(o.detail!, { outPath: names[i], cwd, client, signal: options.signal, logger });
+    } catch (error) {
+      if (!options.signal?.aborted) throw error;
+      const left = outcomes.filter((x) => x.status === 'completed' && !x.videoPath);
+      const e = new CancelledError(`Stopped downloading; ${left.length === 1 ? `render ${left[0].renderId} is` : `${left.length} renders are`} finished in the cloud and not downloaded yet.`);
+      (e as { hint?: string }).hint = `Download with: ${left.map((x) => resumeCommand(x.renderId)).join(' ; ')}`;
+      throw e;
+    }
     o.videoPath = got.videoPath;
     o.thumbnailPath = got.thumbnailPath;
   }

@@ -4,11 +4,12 @@
  * resolution, composition, variables, -o, batch and its name pattern) mean the same in both;
  * each path refuses the other's own flags.
  */
-import { relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { ArgsDef } from 'citty';
 import { buildBundle } from '../build/build-bundle.js';
 import { cloudRenderArgs, cloudRenderOptionsFromArgs } from '../cloud/args.js';
-import { runCloudRender } from '../cloud/run-cloud-render.js';
+import { runCloudRender, type RunCloudRenderResult } from '../cloud/run-cloud-render.js';
+import { abortOnInterrupt } from '../cloud/status-line.js';
 import { formatTable } from '../cloud/summary.js';
 import { FramesmithError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
@@ -43,19 +44,20 @@ const args = {
   dir: { type: 'positional', required: false, default: '.', description: 'Project folder' },
   cloud: { type: 'boolean', description: 'Render on HeyGen HyperFrames (needs an API key) instead of this machine' },
   ...cloudArgs(),
-  out: { type: 'string', alias: 'o', valueHint: 'file', description: 'Video to write (local default <dir>/renders/<name>.<format>; cloud default renders/<render_id>.<format>)' },
+  out: { type: 'string', alias: 'o', valueHint: 'file', description: 'Video to write; its extension picks the format (default <dir>/renders/<name>.<format>, with --cloud <dir>/renders/<render_id>.<format>)' },
   batch: { type: 'string', valueHint: 'rows.json|rows.csv', description: 'One video per row of variable values (JSON array of objects, or CSV with a header row)' },
   'out-pattern': { type: 'string', alias: 'name-pattern', valueHint: 'pattern', description: 'Batch output names, e.g. "renders/{headline}.mp4" ({index} and {format} too; {render_id} with --cloud)' },
   ...LOCAL_ONLY,
 } as const satisfies ArgsDef;
 
-/** Flags given on the command line (as typed, `--no-x` counted as `x`). */
-function givenFlags(rawArgs: string[]): Set<string> {
-  const given = new Set<string>();
+/** Flags given on the command line: definition name → the name as typed (`--no-wait` is `wait` typed as `no-wait`). */
+function givenFlags(rawArgs: string[]): Map<string, string> {
+  const given = new Map<string, string>();
   for (const raw of rawArgs) {
     if (raw === '--') break;
     if (!raw.startsWith('--')) continue;
-    given.add(raw.slice(2).split('=')[0].replace(/^no-/, ''));
+    const typed = raw.slice(2).split('=')[0];
+    given.set(typed.replace(/^no-/, ''), typed);
   }
   return given;
 }
@@ -74,6 +76,14 @@ function printLocal(logger: Logger, r: RenderResult): void {
   logger.success(`${r.frames} frames (${r.width}x${r.height}, ${r.fps} fps, ${r.format} ${r.quality}${r.audio ? ', with audio' : ''}) in ${(r.wallMs / 1000).toFixed(1)} s · ${r.renderFps} fps · ${r.captured} drawn${reuse} · ${r.workers} worker${r.workers > 1 ? 's' : ''} (${r.captureMode})`);
   if (r.thumbnail) logger.info(`thumbnail: ${relative(process.cwd(), r.thumbnail) || r.thumbnail}`);
   logger.result(relative(process.cwd(), r.output) || r.output);
+}
+
+/** stdout of a cloud render: the render ids with --no-wait (for scripts), else the files written. */
+function printCloud(logger: Logger, r: RunCloudRenderResult): void {
+  for (const o of r.renders) {
+    if (o.videoPath) logger.result(relative(process.cwd(), o.videoPath) || o.videoPath);
+    else if (!r.dryRun && o.status !== 'completed' && o.status !== 'failed') logger.result(o.renderId);
+  }
 }
 
 function printBatch(logger: Logger, b: BatchResult): void {
@@ -102,19 +112,29 @@ export default defineFramesmithCommand({
     const str = (k: string) => (typeof raw[k] === 'string' ? (raw[k] as string) : undefined);
     const pattern = a['out-pattern'];
     if (a.cloud) {
-      refuse(Object.keys(LOCAL_ONLY).filter((f) => given.has(f)), 'cloud');
+      refuse(Object.keys(LOCAL_ONLY).filter((f) => given.has(f)).map((f) => given.get(f)!), 'cloud');
       const options = await cloudRenderOptionsFromArgs({ ...a, 'name-pattern': pattern });
       const fromFolder = !options.assetId && !options.url;
-      const result = await runCloudRender({
-        ...options,
-        logger,
-        projectDir: a.dir,
-        zip: fromFolder ? async () => (await buildBundle({ dir: a.dir, composition: str('composition'), logger })).zipPath : undefined,
-      });
-      if (logger.json) logger.result(result);
+      // Ctrl+C stops the upload or the wait with the resume command; renders go on in the cloud.
+      const interrupt = abortOnInterrupt();
+      try {
+        const result = await runCloudRender({
+          ...options,
+          logger,
+          projectDir: a.dir,
+          // Like a local render, the default outputs go to the project's renders/ folder.
+          rendersDir: fromFolder ? join(resolve(a.dir), 'renders') : undefined,
+          signal: interrupt.signal,
+          zip: fromFolder ? async () => (await buildBundle({ dir: a.dir, composition: str('composition'), logger })).zipPath : undefined,
+        });
+        if (logger.json) logger.result({ ok: true, ...result });
+        else printCloud(logger, result);
+      } finally {
+        interrupt.dispose();
+      }
       return;
     }
-    const cloudOnly = Object.keys(cloudRenderArgs).filter((f) => !SHARED.has(f) && given.has(f));
+    const cloudOnly = Object.keys(cloudRenderArgs).filter((f) => !SHARED.has(f) && given.has(f)).map((f) => given.get(f)!);
     refuse(cloudOnly, 'local');
     const common = {
       dir: a.dir,

@@ -256,6 +256,7 @@ describe('fault switches', () => {
     expect(a.headers.get('retry-after')).toBe('3');
     expect((await api('/v3/hyperframes/renders')).status).toBe(429);
     expect((await api('/v3/hyperframes/renders')).status).toBe(200);
+    expect(fake.controls.requests('renders.list').slice(-3).map((r) => r.status)).toEqual([429, 429, 200]);
   });
   it('drops connections, before or after the request took effect', async () => {
     fake.controls.inject({ route: 'renders.list', kind: 'drop' });

@@ -78,12 +78,17 @@ async function handle(app: FakeApp, req: IncomingMessage, res: ServerResponse): 
     record.status = 'dropped';
     req.socket.destroy();
   };
-  if (!route) return sendError(res, new HttpError(404, 'not_found', `No route ${req.method} ${url.pathname}`));
+  // Answers before the handler runs still get their status in the request log.
+  const answer = (e: HttpError) => {
+    record.status = e.status;
+    sendError(res, e);
+  };
+  if (!route) return answer(new HttpError(404, 'not_found', `No route ${req.method} ${url.pathname}`));
   const fault = takeFault(app.state, route);
   if (fault?.kind === 'slow') await new Promise((r) => setTimeout(r, fault.delayMs));
   if (res.destroyed || req.socket.destroyed) return void (record.status = 'dropped');
   if (fault?.kind === 'drop' && !fault.after) return drop();
-  if (fault?.kind === 'status' && !fault.after) return sendError(res, faultError(fault));
+  if (fault?.kind === 'status' && !fault.after) return answer(faultError(fault));
   try {
     if (route.auth && !authorized(app.state, req)) throw new HttpError(401, 'unauthorized', 'Invalid or missing API key');
     const result = await route.handle({ req, res, url, params: url.pathname.match(route.pattern)!.slice(1), app, fault: fault ?? undefined });
