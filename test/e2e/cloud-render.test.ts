@@ -36,6 +36,8 @@ let still: FakeHeygen;
 let template: string;
 let work: string;
 let project: string;
+/** Temp folders to remove at the end. */
+const temps: string[] = [];
 
 function cli(args: string[], options: { env?: Record<string, string | undefined>; server?: FakeHeygen } = {}): Promise<Run> {
   const started = Date.now();
@@ -99,6 +101,7 @@ beforeAll(async () => {
     startFakeHeygen({ apiKeys: [KEY], autoAdvance: false }),
   ]);
   const base = await mkdtemp(join(tmpdir(), 'fs-cloud-render-'));
+  temps.push(base);
   template = join(base, 'template');
   const created = await new Promise<number | null>((resolve) =>
     spawn(process.execPath, [BIN, 'new', template, '--template', 'title-card'], { stdio: 'ignore' }).on('close', resolve),
@@ -112,6 +115,7 @@ beforeEach(async () => {
   fake.controls.clearFaults();
   still.controls.clearFaults();
   work = await mkdtemp(join(tmpdir(), 'fs-cloud-run-'));
+  temps.push(work);
   project = join(work, 'promo');
   await cp(template, project, { recursive: true });
 });
@@ -449,5 +453,5 @@ describe('the API key', () => {
 });
 
 afterAll(async () => {
-  if (work) await rm(work, { recursive: true, force: true }).catch(() => {});
+  await Promise.all(temps.map((t) => rm(t, { recursive: true, force: true }).catch(() => {})));
 });
