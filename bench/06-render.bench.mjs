@@ -5,6 +5,7 @@
 // every 100 ms). Then the official CLI renders the same folder with matching settings (2 workers,
 // standard, 30 fps) for the speed ratio and per-frame PSNR of our video against its video.
 // BENCH_RENDER=title-10s,chart-15s picks compositions; BENCH_OFFICIAL=0 skips the official CLI.
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { benchComposition, median, officialTool, psnrFrames, runSampled, tempDir, videoFrames } from './lib.mjs';
 
@@ -20,6 +21,8 @@ export async function run({ root, figure, log }) {
   const cli = join(root, 'bin', 'framesmith.js');
   for (const name of picked) {
     const dir = await benchComposition(root, name);
+    // Other work on the machine slows both renders; the load says how quiet the run was.
+    log(`${name}: load average before the renders ${loadavg()[0].toFixed(2)} (1 min)`);
     const out = tempDir();
     const oursVideo = join(out, 'ours.mp4');
     const ours = await runSampled(process.execPath, [cli, 'render', dir, '-o', oursVideo, '--quality', 'standard', '--json']);
