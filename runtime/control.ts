@@ -166,7 +166,7 @@ export function createControl(deps: RuntimeDeps): FramesmithControl & { instance
     }
     applyVisibility(t, scene.timed, scene.duration);
     seekAnimations(t, scene.timed, offsetOf);
-    await seekMedia(t, scene.timed);
+    await seekMedia(t, scene.timed, boot.videoFrames);
     await settle();
     problems.time = undefined;
     return true;

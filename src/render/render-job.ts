@@ -47,7 +47,7 @@ export async function runRenderJob(session: RenderSession, job: RenderJob): Prom
   const width = comp.width * scale;
   const height = comp.height * scale;
   checkVariablesAgainst(comp.variables, job.variables, logger, session.options.strictVariables);
-  session.server.setBoot(job.bootKey, { variables: job.variables, fps: params.fps, paint: session.pool.mode === 'beginframe' ? 'none' : 'raf' });
+  session.server.setBoot(job.bootKey, { variables: job.variables, fps: params.fps, paint: session.pool.mode === 'beginframe' ? 'none' : 'raf', videoFrames: session.videoFrames });
 
   const controller = new AbortController();
   const outer = session.options.signal;

@@ -19,6 +19,8 @@ import { formatFromPath } from './output-path.js';
 import { FORMAT_FACTS, scaleFor } from './presets.js';
 import { prepareProjectSource, type ProjectSource } from './project-source.js';
 import { defaultWorkers } from './workers.js';
+import { extractVideoFrames, VIDEO_FRAMES_URL } from './video-frames.js';
+import type { VideoFrameSet } from '../shared/control.js';
 
 export interface RenderSession {
   readonly model: ProjectModel;
@@ -33,6 +35,8 @@ export interface RenderSession {
   readonly workers: number;
   /** The composition (or a sub-composition) has a <video>. */
   readonly hasVideo: boolean;
+  /** Boot option for the pages: the videos' frames decoded by ffmpeg (see video-frames.ts). */
+  readonly videoFrames?: Record<string, VideoFrameSet>;
   /** Default output name (project folder, or the entry's name when it is not index.html). */
   readonly name: string;
   readonly logger: Logger;
@@ -81,6 +85,10 @@ export async function openRenderSession(options: RenderOptions): Promise<RenderS
     const range = parseFrameRange(options.frames, total);
     const count = range.last - range.first + 1;
     const workers = Math.max(1, Math.min(requestedWorkers ?? defaultWorkers(count, scale), count));
+    // ffmpeg decodes the videos' frames while the browsers start.
+    const framesStart = extractVideoFrames(tools, model, range, params.fps, logger, options.signal);
+    framesStart.catch(() => {});
+    owned.push({ dispose: () => framesStart.then((f) => f?.dispose(), () => {}) });
     // The other workers' browsers start now, while the first one finishes starting.
     poolStart.then((p) => p.grow(workers)).catch(() => {});
     const pool = await poolStart;
@@ -93,6 +101,10 @@ export async function openRenderSession(options: RenderOptions): Promise<RenderS
     phase(`project source ready (${source.mode})`);
     const server = await startStaticServer({ root: source.root, boot: { fps: params.fps, paint: pool.mode === 'beginframe' ? 'none' : 'raf' } });
     owned.push({ dispose: () => server.close() });
+    const frames = await framesStart;
+    if (frames) server.mount(VIDEO_FRAMES_URL, frames.dir);
+    const videoFrames = frames && Object.keys(frames.sets).length ? frames.sets : undefined;
+    if (videoFrames) server.setBoot('', { fps: params.fps, paint: pool.mode === 'beginframe' ? 'none' : 'raf', videoFrames });
     const entryName = basename(model.entry, extname(model.entry));
     return {
       model,
@@ -105,6 +117,7 @@ export async function openRenderSession(options: RenderOptions): Promise<RenderS
       count,
       workers,
       hasVideo: hasVideo(comp),
+      videoFrames,
       name: entryName === 'index' ? basename(model.root) : entryName,
       logger,
       options,

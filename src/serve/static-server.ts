@@ -34,6 +34,11 @@ export interface StaticServer {
   url(file: string, bootKey?: string): string;
   /** Registers boot options for pages loaded with `?fsboot=<key>` (e.g. one per batch row). */
   setBoot(key: string, boot: BootOptions): void;
+  /**
+   * Serves the files of `dir` under the URL path `prefix` (e.g. a render's decoded video frames),
+   * cached by the browser for the page's life since they never change.
+   */
+  mount(prefix: string, dir: string): void;
   /** Files requested that do not exist (for the build check's report). */
   readonly missing: string[];
   close(): Promise<void>;
@@ -46,12 +51,19 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
   const pageCache = new Map<string, { mtimeMs: number; text: string }>();
   const missing: string[] = [];
   const inject = options.inject ?? true;
+  const mounts = new Map<string, string>();
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://local');
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed');
     if (url.pathname === RUNTIME_URL_PATH || url.pathname === `${RUNTIME_URL_PATH}.map`) {
       return sendFile(req, res, join(RUNTIME_DIST, url.pathname.endsWith('.map') ? 'runtime.js.map' : 'runtime.js'), { head: req.method === 'HEAD' });
+    }
+    for (const [prefix, dir] of mounts) {
+      if (!url.pathname.startsWith(`${prefix}/`)) continue;
+      const file = await resolveProjectPath(dir, url.pathname.slice(prefix.length));
+      if (!file.ok) return sendText(res, file.status, file.reason);
+      return sendFile(req, res, file.path, { head: req.method === 'HEAD', immutable: true });
     }
     const resolved = await resolveProjectPath(root, url.pathname);
     if (!resolved.ok) {
@@ -94,6 +106,9 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
     url(file, bootKey) {
       const path = file.split('/').map(encodeURIComponent).join('/');
       return `${origin}/${path}${bootKey ? `?fsboot=${encodeURIComponent(bootKey)}` : ''}`;
+    },
+    mount(prefix, dir) {
+      mounts.set(prefix.replace(/\/+$/, ''), dir);
     },
     setBoot(key, boot) {
       boots.set(key, boot);

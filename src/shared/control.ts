@@ -30,6 +30,22 @@ export interface BootOptions {
   paint?: PaintMode;
   /** How long (real ms) to wait after load for the root timeline to be registered. Default 2000. */
   timelineTimeoutMs?: number;
+  /**
+   * Renders only: frames of project videos decoded ahead by ffmpeg, by project-relative source
+   * path. A `<video>` whose media time falls inside a set shows that frame instead of its own
+   * picture, so every render paints the same pixels (Chromium's video path does not).
+   */
+  videoFrames?: Record<string, VideoFrameSet>;
+}
+
+/** Decoded frames of one video file, for the media times `[pts[0], until]`. */
+export interface VideoFrameSet {
+  /** URL folder of the images: frame `i` is `${url}/${i + 1}.png`. */
+  url: string;
+  /** Presentation time in seconds of each image, ascending (every source frame in the window). */
+  pts: number[];
+  /** Last media time the set covers; later times fall back to the live video. */
+  until: number;
 }
 
 /** An error raised inside the page, with where it came from. */
