@@ -71,9 +71,10 @@ const UNSAFE = /[\\/:*?"<>|\u0000-\u001f]+/g;
 
 /**
  * Expands `{id}` placeholders of `pattern` with row values (made filename-safe), plus `{index}`
- * (1-based), `{render_id}` and `{format}`. Unknown placeholders are an error naming them.
+ * (1-based), `{render_id}` (cloud renders only: local batches leave it out) and `{format}`.
+ * Unknown placeholders are an error naming them.
  */
-export function expandNamePattern(pattern: string, row: VariableValues, extra: { index: number; render_id: string; format: string }): string {
+export function expandNamePattern(pattern: string, row: VariableValues, extra: { index: number; render_id?: string; format: string }): string {
   const missing: string[] = [];
   const out = pattern.replace(/\{([A-Za-z0-9_-]+)\}/g, (_, id: string) => {
     const v = id in extra ? (extra as Record<string, unknown>)[id] : row[id];
@@ -86,7 +87,7 @@ export function expandNamePattern(pattern: string, row: VariableValues, extra: {
   });
   if (missing.length) {
     throw new FramesmithError('batch_pattern_invalid', `The name pattern "${pattern}" uses {${missing[0]}}, which row ${extra.index} does not have.`, {
-      hint: 'Use variable ids present in every row, or {index} / {render_id}.',
+      hint: extra.render_id === undefined ? 'Use variable ids present in every row, {index} or {format}.' : 'Use variable ids present in every row, or {index} / {render_id}.',
       exitCode: CLOUD_EXIT.usage,
     });
   }

@@ -1,6 +1,7 @@
 /** `framesmith snapshot`: PNG stills at given times. */
 import { relative } from 'node:path';
 import { FramesmithError } from '../core/errors.js';
+import { collectWarnings } from '../core/logger.js';
 import { readVariablesInput } from '../core/variables-input.js';
 import { takeSnapshots } from '../snapshot/snapshot.js';
 import { compositionArg, defineFramesmithCommand, parseNumberFlag, variablesArgs } from './define.js';
@@ -33,7 +34,9 @@ export default defineFramesmithCommand({
     'strict-variables': { type: 'boolean', description: 'Fail on variable values that are undeclared or invalid (default: warn)' },
     ...compositionArg,
   },
-  async run({ args, logger }) {
+  async run({ args, logger: base }) {
+    // The warnings also go into the --json object, which is all --json prints.
+    const logger = collectWarnings(base);
     if (args.at && args.frames) {
       throw new FramesmithError('invalid_option', 'Use either --at or --frames, not both.', { hint: '--at lists times; --frames spreads N stills evenly.', exitCode: 2 });
     }
@@ -47,8 +50,8 @@ export default defineFramesmithCommand({
       strictVariables: args['strict-variables'],
       logger,
     });
-    for (const url of new Set(result.blocked)) logger.warn(`blocked a request to ${url}: the cloud render cannot rely on the network; vendor it into the project`);
-    if (logger.json) return logger.result({ ok: true, ...result });
+    for (const url of new Set(result.blocked)) logger.warn(`blocked a request to ${url}: the cloud render cannot rely on the network; vendor it into the project`, 'remote_resource');
+    if (logger.json) return logger.result({ ok: true, ...result, warnings: logger.warnings });
     for (const still of result.stills) logger.result(relative(process.cwd(), still.file) || still.file);
     logger.success(`${result.stills.length} still${result.stills.length === 1 ? '' : 's'} (${result.width}x${result.height})`);
   },

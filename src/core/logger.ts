@@ -35,7 +35,8 @@ export interface Logger {
   readonly json: boolean;
   readonly interactive: boolean;
   error(msg: string): void;
-  warn(msg: string): void;
+  /** A warning; `code` names it in results that carry warnings (see `collectWarnings()`). */
+  warn(msg: string, code?: string): void;
   info(msg: string): void;
   success(msg: string): void;
   debug(msg: string): void;
@@ -133,6 +134,45 @@ function plainProgress(line: (s: string) => void, label: string, total: number):
     },
     done: (text) => line(text ?? `${label} done`),
     fail: (text) => line(text ?? `${label} failed`),
+  };
+}
+
+/** A logger that also keeps the warnings it was given, for results that carry them (`--json`). */
+export interface CollectingLogger extends Logger {
+  /** Every warning so far, in order, as printed (with the prefix). */
+  readonly warnings: Diagnostic[];
+}
+
+/**
+ * Wraps `base`: everything is passed on, and warnings are also kept in `warnings`, so a result
+ * can carry them where `--json` silences the lines. `prefix` (e.g. `row 2: `) goes before each
+ * warning, printed and kept. A fresh collector per result: nothing is shared between calls.
+ */
+export function collectWarnings(base: Logger, prefix = ''): CollectingLogger {
+  const warnings: Diagnostic[] = [];
+  const keep = (d: Diagnostic) => {
+    warnings.push(d);
+    return d;
+  };
+  return {
+    get level() {
+      return base.level;
+    },
+    get json() {
+      return base.json;
+    },
+    get interactive() {
+      return base.interactive;
+    },
+    warnings,
+    error: (m) => base.error(m),
+    warn: (m, code = 'warning') => base.warn(keep({ severity: 'warning', code, message: prefix + m }).message, code),
+    info: (m) => base.info(m),
+    success: (m) => base.success(m),
+    debug: (m) => base.debug(m),
+    diagnostic: (d) => base.diagnostic(d.severity === 'warning' ? keep({ ...d, message: prefix + d.message }) : d),
+    result: (v) => base.result(v),
+    progress: (label, total) => base.progress(label, total),
   };
 }
 

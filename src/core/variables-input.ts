@@ -64,5 +64,5 @@ export function checkVariablesAgainst(declarations: VariableDeclaration[], value
       exitCode: 2,
     });
   }
-  for (const p of problems) logger.warn(`variables: ${p.message}`);
+  for (const p of problems) logger.warn(`variables: ${p.message}`, `variable_${p.kind}`);
 }

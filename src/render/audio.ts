@@ -38,7 +38,7 @@ export function collectAudioTracks(model: ProjectModel, logger?: Logger): AudioT
       if (!wanted(m) || !m.src) continue;
       const ref = resolveRef(m.src, base);
       if (!ref.path) {
-        logger?.warn(`audio: ${m.src} is not a project file; it is left out of the mix (vendor it into the project).`);
+        logger?.warn(`audio: ${m.src} is not a project file; it is left out of the mix (vendor it into the project).`, 'audio_not_in_project');
         continue;
       }
       const file = join(model.root, ref.path);
@@ -46,7 +46,7 @@ export function collectAudioTracks(model: ProjectModel, logger?: Logger): AudioT
       const start = offset + (m.start ?? 0);
       const ownEnd = m.duration !== null ? start + m.duration : null;
       const end = ownEnd === null ? windowEnd : windowEnd === null ? ownEnd : Math.min(ownEnd, windowEnd);
-      if (m.playbackRate !== 1) logger?.warn(`audio: data-playback-rate on ${m.src} is not applied to the local mix.`);
+      if (m.playbackRate !== 1) logger?.warn(`audio: data-playback-rate on ${m.src} is not applied to the local mix.`, 'audio_playback_rate');
       tracks.push({ file, label: ref.path, start, end, mediaStart: m.mediaStart, volume: m.volume });
     }
     for (const sub of comp.subCompositions) {
@@ -75,7 +75,7 @@ export async function mixAudio(tools: FfmpegTools, tracks: AudioTrack[], from: n
     const end = Math.min(t.end ?? Infinity, from + length);
     if (end <= start) continue;
     if (!(await hasAudioStream(tools, t.file, signal))) {
-      logger?.warn(`audio: ${t.label} has no audio stream; left out of the mix.`);
+      logger?.warn(`audio: ${t.label} has no audio stream; left out of the mix.`, 'audio_no_stream');
       continue;
     }
     const i = chains.length;

@@ -7,8 +7,8 @@
 import { join } from 'node:path';
 import { expandNamePattern, loadBatchRows } from '../cloud/batch.js';
 import { CancelledError, FramesmithError, isFramesmithError } from '../core/errors.js';
-import { silentLogger } from '../core/logger.js';
-import type { ProblemData } from '../shared/diagnostics.js';
+import { collectWarnings, silentLogger } from '../core/logger.js';
+import type { Diagnostic, ProblemData } from '../shared/diagnostics.js';
 import type { VariableValues } from '../shared/variables.js';
 import type { RenderOptions } from './options.js';
 import { resolveVideoPath } from './output-path.js';
@@ -35,6 +35,8 @@ export interface BatchRowOutcome {
   status: 'rendered' | 'failed' | 'skipped';
   result?: RenderResult;
   error?: ProblemData;
+  /** This row's warnings, each starting with `row <index>: ` (also for a row that failed). */
+  warnings: Diagnostic[];
 }
 
 export interface BatchResult {
@@ -43,6 +45,8 @@ export interface BatchResult {
   rendered: number;
   failed: number;
   rows: BatchRowOutcome[];
+  /** Every warning of the batch in order: the project's, then each row's (prefixed with its row). */
+  warnings: Diagnostic[];
   wallMs: number;
 }
 
@@ -53,7 +57,7 @@ export async function batchOutputs(rows: VariableValues[], pattern: string, root
   }
   const outs: string[] = [];
   for (const [i, row] of rows.entries()) {
-    const expanded = expandNamePattern(pattern, row, { index: i + 1, render_id: '', format });
+    const expanded = expandNamePattern(pattern, row, { index: i + 1, format });
     outs.push(await resolveVideoPath(root, expanded, format, name));
   }
   const seen = new Map<string, number>();
@@ -73,19 +77,22 @@ export async function batchOutputs(rows: VariableValues[], pattern: string, root
 /** Renders every row. Resolves with the outcome of each row; throws only for problems before the first row or on cancel. */
 export async function renderBatch(options: BatchOptions): Promise<BatchResult> {
   const started = performance.now();
-  const logger = options.logger ?? silentLogger;
-  const session = await openRenderSession(options);
+  const logger = collectWarnings(options.logger ?? silentLogger);
+  const session = await openRenderSession({ ...options, logger });
   try {
     const rows = options.rows ?? (options.file ? await loadBatchRows(options.file, session.model.composition.variables) : []);
     if (!rows.length) throw new FramesmithError('batch_file_invalid', 'The batch has no rows.', { hint: 'Give a JSON array of objects or a CSV with a header row and one line per video.', exitCode: 2 });
     const ext = FORMAT_FACTS[session.params.format].extension;
     const pattern = options.pattern ?? join(session.model.root, 'renders', `${session.name}-{index}${ext}`);
     const outputs = await batchOutputs(rows, pattern, session.model.root, session.params.format, session.name);
-    const outcomes: BatchRowOutcome[] = rows.map((row, i) => ({ index: i + 1, variables: { ...options.variables, ...row }, output: outputs[i], status: 'skipped' }));
+    const outcomes: BatchRowOutcome[] = rows.map((row, i) => ({ index: i + 1, variables: { ...options.variables, ...row }, output: outputs[i], status: 'skipped', warnings: [] }));
     for (const outcome of outcomes) {
       const label = `Row ${outcome.index}/${rows.length}`;
+      // The row's warnings say which row they are about, and pass on to the batch's list.
+      const rowLogger = collectWarnings(logger, `row ${outcome.index}: `);
+      outcome.warnings = rowLogger.warnings;
       try {
-        outcome.result = await runRenderJob(session, { video: outcome.output, variables: outcome.variables, thumbnail: options.thumbnail !== false, bootKey: `row-${outcome.index}`, label });
+        outcome.result = await runRenderJob(session, { video: outcome.output, variables: outcome.variables, thumbnail: options.thumbnail !== false, bootKey: `row-${outcome.index}`, label, logger: rowLogger });
         outcome.status = 'rendered';
       } catch (error) {
         if (error instanceof CancelledError || options.signal?.aborted) throw error;
@@ -97,7 +104,7 @@ export async function renderBatch(options: BatchOptions): Promise<BatchResult> {
     }
     const rendered = outcomes.filter((o) => o.status === 'rendered').length;
     const failed = outcomes.filter((o) => o.status === 'failed').length;
-    return { ok: failed === 0 && rendered === rows.length, total: rows.length, rendered, failed, rows: outcomes, wallMs: Math.round(performance.now() - started) };
+    return { ok: failed === 0 && rendered === rows.length, total: rows.length, rendered, failed, rows: outcomes, warnings: logger.warnings, wallMs: Math.round(performance.now() - started) };
   } finally {
     await session.dispose();
   }

@@ -7,6 +7,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { CancelledError, FramesmithError } from '../core/errors.js';
+import type { CollectingLogger } from '../core/logger.js';
 import { checkVariablesAgainst } from '../core/variables-input.js';
 import type { VariableValues } from '../shared/variables.js';
 import { collectAudioTracks, mixAudio } from './audio.js';
@@ -31,6 +32,8 @@ export interface RenderJob {
   bootKey: string;
   /** Progress label. */
   label: string;
+  /** The job's logger (e.g. prefixed with its batch row); its warnings become the result's. */
+  logger: CollectingLogger;
 }
 
 /** Frames per chunk a worker takes at a time (small enough to interleave, large enough to reuse). */
@@ -39,7 +42,8 @@ const CHUNK = 10;
 /** Renders one video. Throws FramesmithError (or CancelledError) leaving no file behind. */
 export async function runRenderJob(session: RenderSession, job: RenderJob): Promise<RenderResult> {
   const started = performance.now();
-  const { model, params, range, count, logger, tools } = session;
+  const { model, params, range, count, tools } = session;
+  const { logger } = job;
   const comp = model.composition;
   const scale = scaleFor(params.resolution);
   const alpha = sessionAlpha(session);
@@ -121,6 +125,7 @@ export async function runRenderJob(session: RenderSession, job: RenderJob): Prom
     const wallMs = performance.now() - started;
     progress.done(`${job.label}: ${count} frames in ${(wallMs / 1000).toFixed(1)} s (${((count * 1000) / wallMs).toFixed(1)} fps)`);
     const blocked = [...new Set(workers.flatMap((w) => w.blocked))];
+    for (const url of blocked) logger.warn(`blocked a request to ${url}: the cloud render cannot rely on the network; vendor it into the project`, 'remote_resource');
     return {
       ok: true,
       output: plan.video,
@@ -145,6 +150,7 @@ export async function runRenderJob(session: RenderSession, job: RenderJob): Prom
       renderFps: Number(((count * 1000) / wallMs).toFixed(2)),
       variables: job.variables,
       blocked,
+      warnings: logger.warnings,
     };
   } catch (error) {
     const reason = controller.signal.aborted ? controller.signal.reason : error;

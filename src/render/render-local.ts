@@ -4,7 +4,7 @@
  *
  *   const result = await renderLocal({ dir: 'my-video', quality: 'high', out: 'out/promo.mp4' });
  */
-import { silentLogger } from '../core/logger.js';
+import { collectWarnings, silentLogger } from '../core/logger.js';
 import type { RenderOptions } from './options.js';
 import { resolveVideoPath } from './output-path.js';
 import { runRenderJob } from './render-job.js';
@@ -13,7 +13,9 @@ import type { RenderResult } from './result.js';
 
 /** Renders one video. Throws a FramesmithError (CancelledError on abort) and writes nothing then. */
 export async function renderLocal(options: RenderOptions): Promise<RenderResult> {
-  const session = await openRenderSession(options);
+  // One collector for the session and the job: the result carries every warning.
+  const logger = collectWarnings(options.logger ?? silentLogger);
+  const session = await openRenderSession({ ...options, logger });
   try {
     const video = await resolveVideoPath(session.model.root, options.out, session.params.format, session.name);
     const result = await runRenderJob(session, {
@@ -22,8 +24,8 @@ export async function renderLocal(options: RenderOptions): Promise<RenderResult>
       thumbnail: options.thumbnail !== false,
       bootKey: 'render',
       label: 'Rendering',
+      logger,
     });
-    for (const url of result.blocked) (options.logger ?? silentLogger).warn(`blocked a request to ${url}: the cloud render cannot rely on the network; vendor it into the project`);
     return result;
   } finally {
     await session.dispose();

@@ -76,10 +76,10 @@ export async function openRenderSession(options: RenderOptions): Promise<RenderS
       });
     }
     if (!aspectRatioOf(comp.width, comp.height)) {
-      logger.warn(`${model.entry} is ${comp.width}x${comp.height}, which is not 16:9, 9:16 or 1:1: the cloud will refuse it (this local render goes on).`);
+      logger.warn(`${model.entry} is ${comp.width}x${comp.height}, which is not 16:9, 9:16 or 1:1: the cloud will refuse it (this local render goes on).`, 'aspect_unsupported');
     }
     if (options.fps === undefined && comp.fps !== null && comp.fps !== params.fps) {
-      logger.warn(`rendering at 30 fps, the cloud API's default; the composition declares data-fps="${comp.fps}". Pass --fps ${comp.fps} (here and to the cloud) to use it.`);
+      logger.warn(`rendering at 30 fps, the cloud API's default; the composition declares data-fps="${comp.fps}". Pass --fps ${comp.fps} (here and to the cloud) to use it.`, 'fps_default');
     }
     const total = frameCount(comp.duration, params.fps);
     const range = parseFrameRange(options.frames, total);

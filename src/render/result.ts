@@ -3,6 +3,7 @@
  * how the work went (frames drawn vs reused, wall time).
  */
 import type { RenderFormat, RenderQuality, RenderResolution } from '../cloud/types.js';
+import type { Diagnostic } from '../shared/diagnostics.js';
 import type { VariableValues } from '../shared/variables.js';
 import type { CaptureMode } from './options.js';
 
@@ -42,4 +43,6 @@ export interface RenderResult {
   variables: VariableValues;
   /** Requests to other hosts that were blocked (the cloud render cannot rely on them). */
   blocked: string[];
+  /** Every warning of the render, as printed on stderr (`--json` prints only this object). */
+  warnings: Diagnostic[];
 }

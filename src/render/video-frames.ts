@@ -157,14 +157,14 @@ export async function extractVideoFrames(tools: FfmpegTools, model: ProjectModel
         const pts = await decodeWindow(tools, w.file, Math.max(0, w.lo - info.frame), hi + 1e-4, out, signal);
         const files = (await readdir(out)).length;
         if (!pts.length || files !== pts.length || pts.some((p, i) => i > 0 && p <= pts[i - 1])) {
-          logger.warn(`video: could not read the frames of ${path} in order (${files} images, ${pts.length} times); it is drawn by Chromium, which may differ slightly between renders.`);
+          logger.warn(`video: could not read the frames of ${path} in order (${files} images, ${pts.length} times); it is drawn by Chromium, which may differ slightly between renders.`, 'video_frames_fallback');
           return;
         }
         sets[path] = { url: `${VIDEO_FRAMES_URL}/${sub}`, pts, until: w.hi };
         logger.debug(`video: ${path} decoded ${pts.length} frames (${pts[0].toFixed(3)}–${pts[pts.length - 1].toFixed(3)} s) in ${Math.round(performance.now() - t0)} ms`);
       } catch (error) {
         if (signal?.aborted) return;
-        logger.warn(`video: ffmpeg could not decode ${path} (${(error as Error).message.split('\n')[0]}); it is drawn by Chromium, which may differ slightly between renders.`);
+        logger.warn(`video: ffmpeg could not decode ${path} (${(error as Error).message.split('\n')[0]}); it is drawn by Chromium, which may differ slightly between renders.`, 'video_frames_fallback');
       }
     }),
   );

@@ -180,6 +180,38 @@ describe('batch', () => {
     expect(fast.stderr).toMatch(/1\/3 rendered, 1 failed/);
     expect(filesUnder(join(work, 'b'))).toEqual(['Alpha.mp4', 'Alpha.png']);
   }, 120_000);
+
+  test('variable warnings name their row: on stderr, and per row in --json', async () => {
+    const dir = useFixture('render-vars');
+    const work = tempDir();
+    writeFileSync(join(work, 'rows.json'), JSON.stringify([{ headline: 'Alpha' }, { headline: 'Bravo', size: 'big' }]));
+    const args = ['render', dir, '--batch', 'rows.json', '--fps', '10', '--frames', '0-1', '--no-thumbnail'];
+    const plain = await runCli([...args, '--out-pattern', 'a/{index}.mp4'], { cwd: work, timeoutMs: 90_000 });
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.stderr).toMatch(/warning row 2: variables: "size" must be a number, got "big"/);
+    expect(plain.stderr).not.toMatch(/row 1:/);
+
+    const r = await runCli([...args, '--out-pattern', 'b/{index}.mp4', '--json'], { cwd: work, timeoutMs: 90_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(/warning/);
+    const result = JSON.parse(r.stdout);
+    const warning = { severity: 'warning', code: 'variable_invalid', message: 'row 2: variables: "size" must be a number, got "big"' };
+    expect(result.rows[0].warnings).toEqual([]);
+    expect(result.rows[1].warnings).toEqual([warning]);
+    expect(result.warnings).toEqual([warning]);
+  }, 120_000);
+
+  test('an unknown placeholder in a local --out-pattern: the hint names what works locally, not {render_id}', async () => {
+    const dir = useFixture('render-vars');
+    const work = tempDir();
+    writeFileSync(join(work, 'rows.json'), JSON.stringify([{ headline: 'Alpha' }]));
+    const r = await runCli(['render', dir, '--batch', 'rows.json', '--out-pattern', 'out/{title}.mp4', '--fps', '10'], { cwd: work, timeoutMs: 60_000 });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/uses \{title\}, which row 1 does not have/);
+    expect(r.stderr).toMatch(/hint: Use variable ids present in every row, \{index\} or \{format\}\./);
+    expect(r.stderr).not.toContain('{render_id}');
+    expect(existsSync(join(work, 'out'))).toBe(false);
+  });
 });
 
 describe('bad inputs: a message that says what to do, an exit code, no file', () => {
@@ -332,6 +364,25 @@ describe('--json, progress and the thumbnail', () => {
     const frame = frameAt(out, 4);
     expect(boxDiff(thumb, frame, 0, 0, 320, 180)).toBeLessThan(4);
     expect(boxDiff(thumb, frameAt(out, 0), 0, 0, 320, 180)).toBeGreaterThan(boxDiff(thumb, frame, 0, 0, 320, 180));
+  });
+
+  test('--json keeps the warnings in the result (aspect, variables, blocked requests), stdout one JSON object', async () => {
+    const dir = useFixture('render-vars');
+    const html = readFileSync(join(dir, 'index.html'), 'utf8')
+      .replace('data-width="320"', 'data-width="300"')
+      .replace('<script src="vendor/gsap.min.js">', '<script>fetch("https://example.invalid/data.json").catch(() => {});</script><script src="vendor/gsap.min.js">');
+    writeFileSync(join(dir, 'index.html'), html);
+    const out = join(tempDir(), 'w.mp4');
+    const r = await runCli(['render', dir, '-o', out, '--fps', '10', '--no-thumbnail', '--variables', '{"size":500}', '--json'], { timeoutMs: 60_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(/warning/);
+    const result = JSON.parse(r.stdout);
+    expect(result).toMatchObject({ ok: true, output: out, width: 300, blocked: ['https://example.invalid/data.json'] });
+    expect(result.warnings.map((w: { code: string }) => w.code).sort()).toEqual(['aspect_unsupported', 'remote_resource', 'variable_invalid']);
+    const messages = result.warnings.map((w: { message: string }) => w.message).join('\n');
+    expect(messages).toContain('index.html is 300x180, which is not 16:9, 9:16 or 1:1');
+    expect(messages).toContain('variables: "size" is 500, above max 100');
+    expect(messages).toContain('blocked a request to https://example.invalid/data.json');
   });
 
   test('without a TTY progress is plain lines on stderr and stdout holds only the video path; --no-thumbnail writes no PNG', async () => {

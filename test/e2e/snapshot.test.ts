@@ -44,6 +44,15 @@ describe('snapshot writes stills', () => {
     expect(png.count(([r, g, b]) => r < 10 && g > 245 && b < 10)).toBeGreaterThan(5000);
   });
 
+  test('--json carries the warnings it does not print (an undeclared variable)', async () => {
+    const dir = useFixture('gsap-basic');
+    const r = await runCli(['snapshot', dir, '--at', '1', '--out', tempDir(), '--json', '--variables', '{"nope":1}']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(/warning/);
+    const result = JSON.parse(r.stdout);
+    expect(result.warnings).toEqual([expect.objectContaining({ severity: 'warning', code: 'variable_undeclared', message: expect.stringMatching(/^variables: "nope" is not a declared variable/) })]);
+  });
+
   test('--frames spreads stills over the duration into <project>/snapshots', async () => {
     const dir = useFixture('gsap-basic');
     const r = await runCli(['snapshot', dir, '--frames', '3']);
