@@ -1,8 +1,9 @@
 /**
  * Fetching a finished render's video and thumbnail. The URLs are presigned and short-lived: they
  * are fetched with no auth header, and when one has expired (403) the render is fetched again for
- * fresh links. Bytes go to a temp file in the target folder, are checked against Content-Length,
- * then renamed, so a half-written video never sits under the final name.
+ * fresh links, once. Bytes go to a temp file in the target folder, are checked against
+ * Content-Length, then renamed, so a half-written video never sits under the final name; a body
+ * cut off mid-way is fetched again from the start (three attempts in all).
  */
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
@@ -16,7 +17,7 @@ import type { CloudClient } from './client.js';
 import { CLOUD_EXIT } from './exit-codes.js';
 import { networkError } from './errors.js';
 import { sendWithRetry } from './http.js';
-import { resolveRetry } from './retry.js';
+import { backoffDelay, resolveRetry, sleep } from './retry.js';
 import type { RenderDetail } from './types.js';
 
 export interface DownloadOptions {
@@ -43,9 +44,15 @@ export function defaultOutputPath(detail: Pick<RenderDetail, 'render_id' | 'form
   return join(resolve(cwd), 'renders', `${detail.render_id}.${detail.format || 'mp4'}`);
 }
 
+/** The storage refused the presigned link (403/404/410): it expired, or the render's files moved. */
 class LinkExpired extends Error {}
+/** The body stopped short of Content-Length, or the connection dropped mid-body: worth fetching again. */
+class CutOff extends Error {}
 
-async function fetchToFile(url: string, target: string, opts: DownloadOptions, progress: boolean): Promise<number> {
+/** Restarts of a cut-off download before giving up (so three attempts in all). */
+const CUT_OFF_RETRIES = 2;
+
+async function fetchToFile(url: string, target: string, renderId: string, opts: DownloadOptions, progress: boolean): Promise<number> {
   const ctx = opts.client?.http ?? { logger: opts.logger ?? silentLogger, retry: resolveRetry() };
   const doFetch = opts.client?.http.fetch ?? globalThis.fetch;
   const { response } = await sendWithRetry((signal) => doFetch(url, { method: 'GET', signal }), {
@@ -61,8 +68,9 @@ async function fetchToFile(url: string, target: string, opts: DownloadOptions, p
     throw new LinkExpired(String(response.status));
   }
   if (!response.ok || !response.body) {
+    await response.body?.cancel().catch(() => {});
     throw new FramesmithError('cloud_download_failed', `Downloading ${basename(target)} failed: the storage answered ${response.status}.`, {
-      hint: `Try again later with \`framesmith renders get <id> --download\`.`,
+      hint: `The render is finished in the cloud; try again later with \`framesmith renders get ${renderId} --download\`.`,
       exitCode: CLOUD_EXIT.unavailable,
     });
   }
@@ -78,23 +86,28 @@ async function fetchToFile(url: string, target: string, opts: DownloadOptions, p
       done(null, chunk);
     },
   });
+  const file = createWriteStream(temp);
+  let diskError: Error | null = null;
+  file.on('error', (e) => (diskError = e));
   try {
-    await pipeline(Readable.fromWeb(response.body as never), counter, createWriteStream(temp), { signal: opts.signal });
-    if (expected !== null && received !== expected) {
-      throw new FramesmithError('cloud_download_truncated', `The download of ${basename(target)} stopped at ${received} of ${expected} bytes.`, {
-        hint: 'Run `framesmith renders get <id> --download` again.',
-        exitCode: CLOUD_EXIT.unavailable,
-      });
+    try {
+      await pipeline(Readable.fromWeb(response.body as never), counter, file, { signal: opts.signal });
+    } catch (error) {
+      if (opts.signal?.aborted) throw error;
+      if (diskError) {
+        throw new FramesmithError('cloud_download_write', `Could not write ${target}: ${(diskError as Error).message}.`, {
+          hint: `Free some space or pick another place with -o, then: framesmith renders get ${renderId} --download`,
+          exitCode: CLOUD_EXIT.other,
+        });
+      }
+      // A dropped connection or a body shorter than Content-Length surfaces here as a stream error.
+      throw new CutOff(expected === null ? `the connection dropped after ${received} bytes` : `it stopped at ${received} of ${expected} bytes`);
     }
+    if (expected !== null && received !== expected) throw new CutOff(`it stopped at ${received} of ${expected} bytes`);
     await rename(temp, target);
   } catch (error) {
     await rm(temp, { force: true });
-    if (error instanceof FramesmithError) throw error;
-    if (opts.signal?.aborted) throw error;
-    throw new FramesmithError('cloud_download_stream', `Downloading ${basename(target)} failed: ${(error as Error).message}.`, {
-      hint: 'Run `framesmith renders get <id> --download` again.',
-      exitCode: CLOUD_EXIT.unavailable,
-    });
+    throw error;
   }
   return received;
 }
@@ -120,15 +133,24 @@ export async function downloadRenderOutputs(detail: RenderDetail, options: Downl
   const logger = options.logger ?? options.client?.http.logger ?? silentLogger;
   const videoPath = resolve(options.cwd ?? process.cwd(), options.outPath ?? defaultOutputPath(detail, options.cwd));
   let current = detail;
-  // A body cut off mid-way is fetched again from the start (twice at most); statuses are retried below.
+  const retryCommand = `framesmith renders get ${detail.render_id} --download`;
+  const ctx = options.client?.http ?? { retry: resolveRetry() };
+  // A body cut off mid-way is fetched again from the start, after a short backoff.
   const fetchWhole = async (url: string, target: string, progress: boolean) => {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await fetchToFile(url, target, options, progress);
+        return await fetchToFile(url, target, detail.render_id, options, progress);
       } catch (error) {
-        const cut = error instanceof FramesmithError && (error.code === 'cloud_download_truncated' || error.code === 'cloud_download_stream');
-        if (!cut || attempt >= 2 || options.signal?.aborted) throw error;
-        logger.debug(`${basename(target)}: download interrupted, starting again`);
+        if (!(error instanceof CutOff) || options.signal?.aborted) throw error;
+        if (attempt >= CUT_OFF_RETRIES) {
+          throw new FramesmithError('cloud_download_interrupted', `The download of render ${detail.render_id} was cut off ${attempt + 1} times (last time ${error.message}); nothing was kept under ${basename(target)}.`, {
+            hint: `The render is finished in the cloud. Fetch it again with: ${retryCommand}`,
+            exitCode: CLOUD_EXIT.unavailable,
+          });
+        }
+        const wait = backoffDelay(attempt, ctx.retry);
+        logger.info(`${basename(target)}: the download was cut off (${error.message}); starting again in ${(wait / 1000).toFixed(1)} s`);
+        await sleep(wait, options.signal);
       }
     }
   };
@@ -138,19 +160,25 @@ export async function downloadRenderOutputs(detail: RenderDetail, options: Downl
     } catch (error) {
       if (!(error instanceof LinkExpired)) throw error;
       if (!options.client) {
-        throw new FramesmithError('cloud_link_expired', `The download link of render ${detail.render_id} has expired (${error.message}).`, {
-          hint: `Fetch fresh links: framesmith renders get ${detail.render_id} --download`,
+        throw new FramesmithError('cloud_link_expired', `The download link of render ${detail.render_id} has expired (the storage answered ${error.message}).`, {
+          hint: `Fetch fresh links: ${retryCommand}`,
           exitCode: CLOUD_EXIT.other,
         });
       }
-      logger.debug('download link expired; fetching the render again for fresh links');
+      // Presigned links are short-lived: ask for the render again, which signs new ones, and retry once.
+      logger.info(`The download link of render ${detail.render_id} expired (${error.message}); fetching fresh links`);
       current = await options.client.renders.get(detail.render_id, { signal: options.signal });
       const url = pick(current);
-      if (!url) throw new FramesmithError('cloud_download_failed', `Render ${detail.render_id} no longer has a download link.`, { exitCode: CLOUD_EXIT.other });
+      if (!url) throw new FramesmithError('cloud_download_failed', `Render ${detail.render_id} no longer has a download link (status ${current.status}).`, { hint: 'List your renders with `framesmith renders list`.', exitCode: CLOUD_EXIT.other });
       try {
         return await fetchWhole(url, target, progress);
       } catch (again) {
-        if (again instanceof LinkExpired) throw new FramesmithError('cloud_link_expired', `The storage refused the fresh download link of render ${detail.render_id} (${again.message}).`, { hint: 'Try again in a minute.', exitCode: CLOUD_EXIT.other });
+        if (again instanceof LinkExpired) {
+          throw new FramesmithError('cloud_link_expired', `The storage refused the fresh download link of render ${detail.render_id} too (it answered ${again.message}).`, {
+            hint: `The render is finished in the cloud; try again in a minute with: ${retryCommand}`,
+            exitCode: CLOUD_EXIT.other,
+          });
+        }
         throw again;
       }
     }

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -70,6 +70,64 @@ describe('renders', () => {
     expect(existsSync(join(cwd, 'renders', `${id}.png`))).toBe(true);
     expect(r.stderr).toMatch(/queued|rendering/);
     expectNoKey(r);
+  });
+
+  /** A render that is already completed, so `get --download` goes straight to the storage. */
+  const finished = async () => {
+    const id = await submit();
+    fake.controls.advance(10);
+    return id;
+  };
+  const filesIn = (dir: string) => (existsSync(dir) ? readdir(dir) : Promise.resolve([]));
+
+  it('a download cut off mid-body is started again and ends complete', async () => {
+    const id = await finished();
+    fake.controls.inject({ route: 'storage.get', kind: 'truncate' });
+    const downloads = fake.controls.requests('storage.get').length;
+    const r = await cli(['renders', 'get', id, '--download']);
+    expect(r.stderr).not.toMatch(/^error /m);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(new RegExp(`${id}\\.mp4: the download was cut off \\(it stopped at \\d+ of \\d+ bytes\\); starting again`));
+    expect(fake.controls.requests('storage.get').length - downloads).toBe(3); // cut video, whole video, thumbnail
+    const video = join(cwd, 'renders', `${id}.mp4`);
+    const served = await (await fetch((await client().renders.get(id)).video_url!)).arrayBuffer();
+    expect((await readFile(video)).equals(Buffer.from(served))).toBe(true);
+    expect((await filesIn(join(cwd, 'renders'))).sort()).toEqual([`${id}.mp4`, `${id}.png`]);
+  });
+
+  it('a download cut off every time: exit 6 naming the render and the command to retry, no file left', async () => {
+    const id = await finished();
+    fake.controls.inject({ route: 'storage.get', kind: 'truncate', times: 10 });
+    const r = await cli(['renders', 'get', id, '--download']);
+    expect(r.code).toBe(6);
+    expect(r.stderr).toMatch(new RegExp(`The download of render ${id} was cut off 3 times \\(last time it stopped at \\d+ of \\d+ bytes\\)`));
+    expect(r.stderr).toContain(`framesmith renders get ${id} --download`);
+    expect(r.stdout).toBe('');
+    expect(await filesIn(join(cwd, 'renders'))).toEqual([]);
+  });
+
+  it('an expired download link: the render is fetched again for fresh links, and the download succeeds', async () => {
+    const id = await finished();
+    fake.controls.inject({ route: 'storage.get', kind: 'expired' });
+    const gets = fake.controls.requests('renders.get').length;
+    const r = await cli(['renders', 'get', id, '--download']);
+    expect(r.stderr).not.toMatch(/^error /m);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`The download link of render ${id} expired (403); fetching fresh links`);
+    expect(fake.controls.requests('renders.get').length - gets).toBe(2); // the first look, then the refresh
+    expect((await readFile(join(cwd, 'renders', `${id}.mp4`))).subarray(4, 8).toString('latin1')).toBe('ftyp');
+    expect((await filesIn(join(cwd, 'renders'))).sort()).toEqual([`${id}.mp4`, `${id}.png`]);
+  });
+
+  it('fresh links refused too: one refresh only, then an error naming the render and how to retry', async () => {
+    const id = await finished();
+    fake.controls.inject({ route: 'storage.get', kind: 'expired', times: 5 });
+    const r = await cli(['renders', 'get', id, '--download']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`The storage refused the fresh download link of render ${id} too (it answered 403)`);
+    expect(r.stderr).toContain(`framesmith renders get ${id} --download`);
+    expect(fake.controls.requests('storage.get').slice(-2).map((q) => q.status)).toEqual([403, 403]);
+    expect(await filesIn(join(cwd, 'renders'))).toEqual([]);
   });
 
   it('get prints the detail, --json the object; -o without --download is refused', async () => {

@@ -433,6 +433,50 @@ describe('waiting', () => {
     expect(existsSync(join(project, 'renders')) ? await tree(join(project, 'renders')) : []).toEqual([]);
   });
 
+  it('Ctrl+C during the direct upload of a > 5 MB project: exit 130, nothing submitted, no temp files', async () => {
+    const local = await startFakeHeygen({ apiKeys: [KEY] });
+    try {
+      await mkdir(join(project, 'media'));
+      await writeFile(join(project, 'media', 'noise.bin'), randomBytes(6 * 1024 * 1024));
+      const before = await tree(work);
+      // The storage holds the PUT open, as a slow link would, so the press lands mid-upload.
+      local.controls.inject({ route: 'storage.put', kind: 'slow', delayMs: 5000 });
+      const child = spawn(process.execPath, [BIN, 'render', '--cloud', 'promo'], {
+        cwd: work,
+        env: { PATH: process.env.PATH, NO_COLOR: '1', CI: '1', HEYGEN_API_URL: local.url, HEYGEN_API_KEY: KEY },
+      });
+      let stderr = '';
+      child.stderr.on('data', (c) => (stderr += c));
+      const press = setInterval(() => {
+        if (local.controls.requests('storage.put').length && !child.killed) child.kill('SIGINT');
+      }, 20);
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      clearInterval(press);
+      outputs.push({ args: 'ctrl+c upload', text: stderr });
+      expect(code).toBe(130);
+      expect(stderr).toContain('Stopped while uploading; nothing was submitted.');
+      expect(stderr).not.toMatch(/crashed|at .*\.js:\d+/);
+      expect(local.state.rendersCreated).toBe(0);
+      expect(local.controls.requests('renders.create')).toEqual([]);
+      expect(local.controls.requests('assets.complete')).toEqual([]);
+      // Only the build's zip is new (as after `framesmith build`): no staging folder, no partial file.
+      const added = (await tree(work)).filter((f) => !before.includes(f));
+      expect(added).toEqual([expect.stringMatching(/^promo\/build\/[^/]+\.zip$/)]);
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('a download cut off every time: exit 6 naming the finished render and the command to fetch it', async () => {
+    fake.controls.inject({ route: 'storage.get', kind: 'truncate', times: 3 });
+    const r = await cli(['render', '--cloud', 'promo', '--poll-interval', '1']);
+    const id = lastRender().render_id;
+    expect(r.code).toBe(6);
+    expect(r.stderr).toContain(`The download of render ${id} was cut off 3 times`);
+    expect(r.stderr).toContain(`framesmith renders get ${id} --download`);
+    expect(existsSync(join(project, 'renders')) ? await tree(join(project, 'renders')) : []).toEqual([]);
+  });
+
   it('--timeout stops waiting with exit 8 and the resume command', async () => {
     const r = await cli(['render', '--cloud', 'promo', '--poll-interval', '1', '--timeout', '0.02'], { server: still });
     const id = lastRender(still).render_id;

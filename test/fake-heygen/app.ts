@@ -20,7 +20,7 @@ export interface RouteCtx {
   url: URL;
   params: string[];
   app: FakeApp;
-  /** A `truncate` fault taken for this request (storage downloads). */
+  /** A `truncate` or `expired` fault taken for this request (storage routes). */
   fault?: Fault;
 }
 

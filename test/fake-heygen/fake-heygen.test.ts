@@ -266,6 +266,33 @@ describe('fault switches', () => {
     await expect(create({ project: base64Project() })).rejects.toThrow();
     expect(fake.state.rendersCreated).toBe(before + 1);
   });
+  it('expires download links like time does, and cuts a download short of its Content-Length', async () => {
+    const own = await startFakeHeygen({ urlTtlSeconds: 10 });
+    try {
+      const { data } = await (await fetch(`${own.url}/v3/hyperframes/renders`, { method: 'POST', headers: { 'x-api-key': own.apiKey, 'content-type': 'application/json' }, body: JSON.stringify({ project: base64Project() }) })).json();
+      own.controls.advance(10);
+      const detail = (await (await fetch(`${own.url}/v3/hyperframes/renders/${data.render_id}`, { headers: { 'x-api-key': own.apiKey } })).json()).data;
+      own.controls.inject({ route: 'storage.get', kind: 'expired' });
+      const switched = await fetch(detail.video_url);
+      const switchedText = await switched.text();
+      own.controls.inject({ route: 'storage.get', kind: 'truncate' });
+      const cut = await fetch(detail.video_url);
+      const length = Number(cut.headers.get('content-length'));
+      await expect(cut.arrayBuffer()).rejects.toThrow();
+      expect(length).toBeGreaterThan(1000);
+      own.controls.advance(11);
+      const aged = await fetch(detail.video_url);
+      expect([switched.status, aged.status]).toEqual([403, 403]);
+      expect(switchedText).toBe(await aged.text());
+      expect(switchedText).toContain('<Code>AccessDenied</Code><Message>Request has expired</Message>');
+      const fresh = (await (await fetch(`${own.url}/v3/hyperframes/renders/${data.render_id}`, { headers: { 'x-api-key': own.apiKey } })).json()).data;
+      const again = await fetch(fresh.video_url);
+      expect(again.status).toBe(200);
+      expect((await again.arrayBuffer()).byteLength).toBe(length);
+    } finally {
+      await own.close();
+    }
+  });
   it('answers slowly when asked, and 5xx after doing the work', async () => {
     fake.controls.inject({ route: 'webhooks.eventTypes', kind: 'slow', delayMs: 50 });
     expect((await api('/v3/webhooks/event-types')).status).toBe(200);

@@ -29,7 +29,8 @@ function storageGate(ctx: RouteCtx, method: string): boolean {
     sendStorageError(ctx.res, 400, 'InvalidArgument', 'Only one auth mechanism allowed; presigned URLs must be requested without x-api-key or Authorization');
     return false;
   }
-  const check = checkPresigned(ctx.app.state.presignSecret, method, ctx.url, ctx.app.state.clock);
+  // The `expired` fault answers as if the link's lifetime had passed, without moving the clock (which would move renders too).
+  const check = ctx.fault?.kind === 'expired' ? 'expired' : checkPresigned(ctx.app.state.presignSecret, method, ctx.url, ctx.app.state.clock);
   if (check !== 'ok') {
     sendStorageError(ctx.res, 403, check === 'expired' ? 'AccessDenied' : 'SignatureDoesNotMatch', check === 'expired' ? 'Request has expired' : 'The request signature does not match');
     return false;

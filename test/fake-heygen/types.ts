@@ -40,6 +40,8 @@ export type Fault = { route: RouteName | '*'; times?: number } & (
   | { kind: 'slow'; delayMs: number }
   /** Storage downloads only: send half the body, then cut the connection. */
   | { kind: 'truncate' }
+  /** Storage routes only: answer 403 AccessDenied "Request has expired", as a link past its lifetime does. */
+  | { kind: 'expired' }
 );
 
 export interface FakeHeygenOptions {
