@@ -249,6 +249,8 @@ describe('variables', () => {
 
   test('each type gets its control', async () => {
     await withPreview(async (page) => {
+      // The panel is built when the composition reports its declarations: wait for it.
+      await page.locator('.var-string input[type=text]').waitFor();
       expect(await page.locator('.var-string input[type=text]').count()).toBe(1);
       expect(await page.locator('.var-number input[type=range]').count()).toBe(1);
       expect(await page.locator('.var-number .unit').textContent()).toBe('px');
