@@ -62,7 +62,8 @@ export function readScene(root: HTMLElement, problems: ProblemCollector, file: s
     if (v === null || v <= 0) {
       problems.add({
         kind: 'contract',
-        code: 'root_missing_attribute',
+        // The same codes as the model's, so the preview shows one entry (with file:line) per problem.
+        code: attr === 'data-duration' ? 'root_composition_missing_duration_source' : 'root_missing_dimensions',
         message: `The composition root has no valid ${attr}.`,
         hint: `Add ${attr} to the element with data-composition-id (e.g. data-width="1920" data-height="1080" data-duration="10").`,
         loc: { file, line: 0, column: 0 },

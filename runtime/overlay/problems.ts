@@ -84,7 +84,11 @@ export class Problems {
   }
 
   private all(): ShownProblem[] {
-    return [...this.project, ...this.modules, ...this.runtime];
+    // The page's runtime reports some model problems too (no size on the root): show those once,
+    // with the server's file:line.
+    const key = (p: ShownProblem) => `${p.code}\n${p.loc?.file ?? ''}`;
+    const known = new Set(this.project.filter((p) => (p.loc?.line ?? 0) > 0).map(key));
+    return [...this.project, ...this.modules, ...this.runtime.filter((p) => (p.loc?.line ?? 0) > 0 || !known.has(key(p)))];
   }
 
   private key(): string {
