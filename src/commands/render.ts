@@ -12,7 +12,7 @@ import { runCloudRender, type RunCloudRenderResult } from '../cloud/run-cloud-re
 import { abortOnInterrupt } from '../cloud/status-line.js';
 import { formatTable } from '../cloud/summary.js';
 import { FramesmithError } from '../core/errors.js';
-import type { Logger } from '../core/logger.js';
+import { collectWarnings, type Logger } from '../core/logger.js';
 import { readVariablesInput } from '../core/variables-input.js';
 import { renderBatch, type BatchResult } from '../render/batch.js';
 import { abortOnSignals } from '../render/interrupt.js';
@@ -117,17 +117,19 @@ export default defineFramesmithCommand({
       const fromFolder = !options.assetId && !options.url;
       // Ctrl+C stops the upload or the wait with the resume command; renders go on in the cloud.
       const interrupt = abortOnInterrupt();
+      // Warnings (variables, aspect, the build's) are printed, and kept for --json's result.
+      const collecting = collectWarnings(logger);
       try {
         const result = await runCloudRender({
           ...options,
-          logger,
+          logger: collecting,
           projectDir: a.dir,
           // Like a local render, the default outputs go to the project's renders/ folder.
           rendersDir: fromFolder ? join(resolve(a.dir), 'renders') : undefined,
           signal: interrupt.signal,
-          zip: fromFolder ? async () => (await buildBundle({ dir: a.dir, composition: str('composition'), logger })).zipPath : undefined,
+          zip: fromFolder ? async () => (await buildBundle({ dir: a.dir, composition: str('composition'), logger: collecting })).zipPath : undefined,
         });
-        if (logger.json) logger.result({ ok: true, ...result });
+        if (logger.json) logger.result({ ok: true, ...result, warnings: collecting.warnings });
         else printCloud(logger, result);
       } finally {
         interrupt.dispose();

@@ -260,6 +260,17 @@ describe('render --cloud from a template', () => {
     expect(existsSync(join(project, 'build', 'promo.zip'))).toBe(true);
     expect(fake.state.requests.length).toBe(n);
   });
+
+  it('--json carries the warnings that stderr shows without it (an undeclared variable)', async () => {
+    const plain = await cli(['render', '--cloud', 'promo', '--dry-run', '--variables', '{"nope":1}'], { env: { HEYGEN_API_KEY: undefined } });
+    expect(plain.stderr).toMatch(/"nope" is not a declared variable/);
+    const r = await cli(['render', '--cloud', 'promo', '--dry-run', '--json', '--variables', '{"nope":1}'], { env: { HEYGEN_API_KEY: undefined } });
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.warnings).toEqual([expect.objectContaining({ severity: 'warning', code: 'variable_undeclared', message: expect.stringContaining('"nope" is not a declared variable') })]);
+    const clean = JSON.parse((await cli(['render', '--cloud', 'promo', '--dry-run', '--json'], { env: { HEYGEN_API_KEY: undefined } })).stdout);
+    expect(clean.warnings).toEqual([]);
+  });
 });
 
 describe('errors from the API', () => {
