@@ -111,7 +111,11 @@ async function showDecoded(v: HTMLVideoElement, target: number, frames: Record<s
     restoreLive(v);
     return false;
   }
-  const promoted = shownFrames.get(v)?.promoted ?? (getComputedStyle(v).willChange === 'auto' && (v.style.setProperty('will-change', 'transform'), true));
+  let promoted = shownFrames.get(v)?.promoted;
+  if (promoted === undefined) {
+    promoted = getComputedStyle(v).willChange === 'auto';
+    if (promoted) v.style.setProperty('will-change', 'transform');
+  }
   v.style.setProperty('content', `url("${url}")`, 'important');
   shownFrames.set(v, { url, img, promoted });
   return true;

@@ -13,9 +13,8 @@ import { checkIdempotencyKey } from './client.js';
 import { CLOUD_EXIT } from './exit-codes.js';
 import { renderParamsToRequest, throwIfProblems, type RenderParams } from './params.js';
 import { resolveAspectRatio, type ProjectInfo } from './project-info.js';
-import type { CreateRenderRequest, RenderFormat } from './types.js';
-
-const FORMAT_OF_EXTENSION: Record<string, RenderFormat | undefined> = { '.mp4': 'mp4', '.webm': 'webm', '.mov': 'mov' };
+import { formatFromPath } from '../render/output-path.js';
+import type { CreateRenderRequest } from './types.js';
 
 export interface SourceChoice {
   zip?: unknown;
@@ -58,7 +57,7 @@ export function checkStatic(o: SourceChoice & {
     if (o.outPath) err('-o cannot name the outputs of a batch', 'Use --name-pattern, e.g. "renders/{headline}.mp4".');
   }
   // As in a local render, -o's extension picks the format, and one that contradicts --format is refused.
-  const byExtension = o.outPath ? FORMAT_OF_EXTENSION[extname(o.outPath).toLowerCase()] : undefined;
+  const byExtension = formatFromPath(o.outPath);
   if (byExtension && fields.format && fields.format !== byExtension) {
     err(`-o ${o.outPath} ends in ${extname(o.outPath!)}, but --format is ${fields.format}`, `Leave out --format (the extension picks it), or name the file *.${fields.format}.`);
   }

@@ -205,9 +205,10 @@ export async function runCloudRender(options: RunCloudRenderOptions): Promise<Ru
     } catch (error) {
       if (!options.signal?.aborted) throw error;
       const left = outcomes.filter((x) => x.status === 'completed' && !x.videoPath);
-      const e = new CancelledError(`Stopped downloading; ${left.length === 1 ? `render ${left[0].renderId} is` : `${left.length} renders are`} finished in the cloud and not downloaded yet.`);
-      (e as { hint?: string }).hint = `Download with: ${left.map((x) => resumeCommand(x.renderId)).join(' ; ')}`;
-      throw e;
+      throw new CancelledError(
+        `Stopped downloading; ${left.length === 1 ? `render ${left[0].renderId} is` : `${left.length} renders are`} finished in the cloud and not downloaded yet.`,
+        `Download with: ${left.map((x) => resumeCommand(x.renderId)).join(' ; ')}`,
+      );
     }
     o.videoPath = got.videoPath;
     o.thumbnailPath = got.thumbnailPath;

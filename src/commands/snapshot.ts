@@ -3,6 +3,7 @@ import { relative } from 'node:path';
 import { FramesmithError } from '../core/errors.js';
 import { collectWarnings } from '../core/logger.js';
 import { readVariablesInput } from '../core/variables-input.js';
+import { warnBlockedRequests } from '../snapshot/page-problems.js';
 import { takeSnapshots } from '../snapshot/snapshot.js';
 import { compositionArg, defineFramesmithCommand, parseNumberFlag, variablesArgs } from './define.js';
 
@@ -50,7 +51,7 @@ export default defineFramesmithCommand({
       strictVariables: args['strict-variables'],
       logger,
     });
-    for (const url of new Set(result.blocked)) logger.warn(`blocked a request to ${url}: the cloud render cannot rely on the network; vendor it into the project`, 'remote_resource');
+    warnBlockedRequests(logger, result.blocked);
     if (logger.json) return logger.result({ ok: true, ...result, warnings: logger.warnings });
     for (const still of result.stills) logger.result(relative(process.cwd(), still.file) || still.file);
     logger.success(`${result.stills.length} still${result.stills.length === 1 ? '' : 's'} (${result.width}x${result.height})`);

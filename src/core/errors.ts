@@ -59,8 +59,8 @@ export function formatProblem(p: ProblemData): string {
 
 /** Raised when the user interrupts (Ctrl+C); the CLI exits 130 without a stack. */
 export class CancelledError extends FramesmithError {
-  constructor(message = 'Cancelled.') {
-    super('cancelled', message, { exitCode: 130 });
+  constructor(message = 'Cancelled.', hint?: string) {
+    super('cancelled', message, { exitCode: 130, hint });
     this.name = 'CancelledError';
   }
 }

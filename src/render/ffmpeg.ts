@@ -20,11 +20,17 @@ export interface FfmpegTools {
 
 let cached: FfmpegTools | null = null;
 
-/** Finds ffmpeg and ffprobe, or throws an error that says how to install them. */
-export function findFfmpeg(env: NodeJS.ProcessEnv = process.env): FfmpegTools {
+/** The ffmpeg and ffprobe to run (FRAMESMITH_FFMPEG / FRAMESMITH_FFPROBE, else PATH), and the cached check of them if any. */
+function toolNames(env: NodeJS.ProcessEnv): { ffmpeg: string; ffprobe: string; known: FfmpegTools | null } {
   const ffmpeg = env.FRAMESMITH_FFMPEG || 'ffmpeg';
   const ffprobe = env.FRAMESMITH_FFPROBE || (env.FRAMESMITH_FFMPEG ? env.FRAMESMITH_FFMPEG.replace(/ffmpeg(\.exe)?$/, 'ffprobe$1') : 'ffprobe');
-  if (cached && cached.ffmpeg === ffmpeg && cached.ffprobe === ffprobe) return cached;
+  return { ffmpeg, ffprobe, known: cached && cached.ffmpeg === ffmpeg && cached.ffprobe === ffprobe ? cached : null };
+}
+
+/** Finds ffmpeg and ffprobe, or throws an error that says how to install them. */
+export function findFfmpeg(env: NodeJS.ProcessEnv = process.env): FfmpegTools {
+  const { ffmpeg, ffprobe, known } = toolNames(env);
+  if (known) return known;
   const probe = spawnSync(ffmpeg, ['-hide_banner', '-version'], { encoding: 'utf8', env });
   if (probe.error || probe.status !== 0) {
     throw new FramesmithError('ffmpeg_not_found', `ffmpeg was not found${env.FRAMESMITH_FFMPEG ? ` at ${ffmpeg}` : ' on PATH'}; local renders encode with it.`, {
@@ -51,9 +57,8 @@ function probeAsync(bin: string, args: string[], env: NodeJS.ProcessEnv): Promis
  * keep starting meanwhile. Same result and errors.
  */
 export async function findFfmpegAsync(env: NodeJS.ProcessEnv = process.env): Promise<FfmpegTools> {
-  const ffmpeg = env.FRAMESMITH_FFMPEG || 'ffmpeg';
-  const ffprobe = env.FRAMESMITH_FFPROBE || (env.FRAMESMITH_FFMPEG ? env.FRAMESMITH_FFMPEG.replace(/ffmpeg(\.exe)?$/, 'ffprobe$1') : 'ffprobe');
-  if (cached && cached.ffmpeg === ffmpeg && cached.ffprobe === ffprobe) return cached;
+  const { ffmpeg, ffprobe, known } = toolNames(env);
+  if (known) return known;
   const [version, encoders, probeOk] = await Promise.all([
     probeAsync(ffmpeg, ['-hide_banner', '-version'], env),
     probeAsync(ffmpeg, ['-hide_banner', '-encoders'], env),

@@ -10,6 +10,7 @@ import { CancelledError, FramesmithError } from '../core/errors.js';
 import type { CollectingLogger } from '../core/logger.js';
 import { checkVariablesAgainst } from '../core/variables-input.js';
 import type { VariableValues } from '../shared/variables.js';
+import { warnBlockedRequests } from '../snapshot/page-problems.js';
 import { collectAudioTracks, mixAudio } from './audio.js';
 import { openCaptureWorker, type CaptureWorker } from './capture-worker.js';
 import { encodeArgs } from './encode-args.js';
@@ -125,7 +126,7 @@ export async function runRenderJob(session: RenderSession, job: RenderJob): Prom
     const wallMs = performance.now() - started;
     progress.done(`${job.label}: ${count} frames in ${(wallMs / 1000).toFixed(1)} s (${((count * 1000) / wallMs).toFixed(1)} fps)`);
     const blocked = [...new Set(workers.flatMap((w) => w.blocked))];
-    for (const url of blocked) logger.warn(`blocked a request to ${url}: the cloud render cannot rely on the network; vendor it into the project`, 'remote_resource');
+    warnBlockedRequests(logger, blocked);
     return {
       ok: true,
       output: plan.video,

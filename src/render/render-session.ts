@@ -103,8 +103,8 @@ export async function openRenderSession(options: RenderOptions): Promise<RenderS
     owned.push({ dispose: () => server.close() });
     const frames = await framesStart;
     if (frames) server.mount(VIDEO_FRAMES_URL, frames.dir);
+    // Each job's boot (render-job.ts) hands these to its pages.
     const videoFrames = frames && Object.keys(frames.sets).length ? frames.sets : undefined;
-    if (videoFrames) server.setBoot('', { fps: params.fps, paint: pool.mode === 'beginframe' ? 'none' : 'raf', videoFrames });
     const entryName = basename(model.entry, extname(model.entry));
     return {
       model,
