@@ -21,6 +21,7 @@ import type { SampledFrame } from './browser-check.js';
 import { collectProjectFiles, type SkippedFile } from './collect-files.js';
 import { findModuleNeeds } from './module-graph.js';
 import { stageOutput } from './stage.js';
+import { makeDirs } from '../core/created-dirs.js';
 import { checkBundleSize, formatBytes, writeZip } from './zip.js';
 
 export interface BuildOptions {
@@ -132,7 +133,16 @@ export async function buildBundle(options: BuildOptions): Promise<BuildResult> {
   }
   checkBundleSize(collected.files, collected.totalBytes);
   const needs = await findModuleNeeds(root, collected.files.filter((f) => /\.html?$/i.test(f.rel)).map((f) => f.rel));
-  const staged = await stageOutput(root, collected.files, needs, dirname(outPath), logger);
+  // The zip's folder is made now (the stage lives in it); a failed build takes it back if it made it.
+  const outDirs = await makeDirs(dirname(outPath));
+  let staged: Awaited<ReturnType<typeof stageOutput>>;
+  try {
+    staged = await stageOutput(root, collected.files, needs, dirname(outPath), logger);
+  } catch (error) {
+    await outDirs.removeIfEmpty();
+    throw error;
+  }
+  let built = false;
   try {
     timings.bundle = performance.now() - tBundle;
     logger.info(staged.mode === 'vite' ? `✓ bundle: Vite built ${needs.map((n) => `${n.html} (${n.reason})`).join(', ')}` : `✓ bundle: ${staged.files.length} files copied as they are`);
@@ -159,7 +169,7 @@ export async function buildBundle(options: BuildOptions): Promise<BuildResult> {
     timings.zip = performance.now() - tZip;
     timings.total = performance.now() - t0;
     logger.info(`✓ zip: ${formatBytes(zip.size)}`);
-    return {
+    const result: BuildResult = {
       ok: true,
       zipPath: zip.path,
       sha256: zip.sha256,
@@ -179,7 +189,10 @@ export async function buildBundle(options: BuildOptions): Promise<BuildResult> {
       check,
       timings: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)])) as BuildResult['timings'],
     };
+    built = true;
+    return result;
   } finally {
     await staged.remove();
+    if (!built) await outDirs.removeIfEmpty();
   }
 }

@@ -16,7 +16,7 @@
  * (bytes, or with a K/M/G suffix).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { FramesmithError } from '../core/errors.js';
@@ -91,6 +91,20 @@ export class ContentCache {
   pathsOf(key: string): { body: string; record: string } {
     const id = sha256(key);
     return { body: join(this.content, `${id}.body`), record: join(this.content, `${id}.json`) };
+  }
+
+  /**
+   * Whether an entry looks present (record readable, body of the recorded size), without reading
+   * the body: for lint, which must stay fast and synchronous. get() still checks the content.
+   */
+  hasSync(key: string): boolean {
+    const paths = this.pathsOf(key);
+    try {
+      const record = JSON.parse(readFileSync(paths.record, 'utf8')) as CacheRecord;
+      return record.key === key && statSync(paths.body).size === record.size;
+    } catch {
+      return false;
+    }
   }
 
   /** Reads and checks an entry. A bad entry is removed and reported as `corrupt`. */

@@ -5,13 +5,16 @@
  */
 import type { CompositionPage } from '../browser/composition-page.js';
 import { FramesmithError } from '../core/errors.js';
-import type { Logger } from '../core/logger.js';
 import type { RuntimeProblem } from '../shared/control.js';
 import type { Diagnostic } from '../shared/diagnostics.js';
 
-/** Problems that stop a capture. Console errors are reported but do not stop a snapshot. */
+/**
+ * Problems that stop a capture. Console errors are reported but do not stop a snapshot; nor do
+ * warnings (a remote file that could not be had, and what follows from it: see
+ * src/shared/resource-rules.ts).
+ */
 export function isFatal(p: RuntimeProblem): boolean {
-  return p.kind !== 'console';
+  return p.kind !== 'console' && p.severity !== 'warning';
 }
 
 export function problemsToError(problems: RuntimeProblem[], entry: string, time?: number): FramesmithError {
@@ -29,9 +32,4 @@ export function problemsToError(problems: RuntimeProblem[], entry: string, time?
 export async function failOnProblems(page: CompositionPage, entry: string, time?: number): Promise<void> {
   const fatal = (await page.problems()).filter(isFatal);
   if (fatal.length) throw problemsToError(fatal, entry, time);
-}
-
-/** Warns once per request the page tried to make off the machine (snapshot and render say it alike). */
-export function warnBlockedRequests(logger: Logger, urls: Iterable<string>): void {
-  for (const url of new Set(urls)) logger.warn(`blocked a request to ${url}: the cloud render cannot rely on the network; vendor it into the project`, 'remote_resource');
 }
