@@ -35,7 +35,7 @@ export function summarizeRemote(logs: RemoteRequestLog[]): RemoteSummary {
 /** Diagnostics for a summary, by the rule table. */
 export function remoteDiagnostics(summary: RemoteSummary): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const f of summary.failed) out.push(resourceDiagnostic(f.code === 'unsupported_url_scheme' ? 'unsupported_scheme' : 'remote_unavailable', { url: f.url, kind: f.kind, reason: stripUrl(f.reason, f.url) }));
+  for (const f of summary.failed) out.push(resourceDiagnostic(f.code === 'unsupported_url_scheme' ? 'unsupported_scheme' : 'remote_unavailable', { url: f.url, kind: f.kind, reason: reasonWithoutUrl(f.reason, f.url) }));
   for (const l of summary.loaded) {
     if (l.via === 'npm') out.push(resourceDiagnostic('remote_from_registry', { url: l.url, kind: l.kind, detail: l.detail }));
     else if (l.via === 'fontsource') out.push(resourceDiagnostic('remote_from_fontsource', { url: l.url, kind: l.kind, detail: l.detail }));
@@ -45,7 +45,7 @@ export function remoteDiagnostics(summary: RemoteSummary): Diagnostic[] {
 }
 
 /** "X could not be fetched: why" → "why" (the warning names the URL already). */
-function stripUrl(reason: string, url: string): string {
+export function reasonWithoutUrl(reason: string, url: string): string {
   let r = reason;
   for (const lead of [`${url} could not be loaded: `, `${url} could not be fetched: `]) if (r.startsWith(lead)) r = r.slice(lead.length);
   for (const lead of [`${url} could not be fetched: `]) r = r.split(lead).join('');
