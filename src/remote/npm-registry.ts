@@ -11,10 +11,10 @@
  * lines and `//host/:_authToken` credentials, sent to that registry only), else
  * https://registry.npmjs.org/.
  */
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, promises as fsp, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import semver from 'semver';
 import { extract as tarExtract } from 'tar-stream';
@@ -347,6 +347,42 @@ export class NpmRegistry {
     const listing: PackageListing = { name, version: v.version, files: [...files].map(([path, b]) => ({ path, size: b.length })), manifest, licenseFile };
     await this.cache.put(key, Buffer.from(JSON.stringify(listing)), { contentType: 'application/json', source: 'npm', from: v.tarball }).catch(() => {});
     return listing;
+  }
+
+  /**
+   * The whole package unpacked in the cache folder (`<cache>/packages/…/<name>@<version>/`), for
+   * code that reads a package as a folder (e.g. @fontsource packages). Written atomically: a
+   * folder is there complete or not at all.
+   */
+  async packageDir(name: string, range = 'latest'): Promise<{ dir: string; version: string }> {
+    const v = await this.resolve(name, range);
+    const base = join(this.cache.dir, 'packages', createHash('sha256').update(v.registry).digest('hex').slice(0, 8));
+    const dir = join(base, `${name}@${v.version}`);
+    const marker = join(dir, '.framesmith-complete');
+    if (existsSync(marker)) return { dir, version: v.version };
+    const files = await this.unpack(v);
+    const tmp = `${dir}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    try {
+      for (const [path, bytes] of files) {
+        await fsp.mkdir(dirname(join(tmp, path)), { recursive: true });
+        await fsp.writeFile(join(tmp, path), bytes);
+      }
+      await fsp.writeFile(join(tmp, '.framesmith-complete'), v.integrity ?? v.shasum ?? '');
+      await fsp.mkdir(dirname(dir), { recursive: true });
+      await fsp.rm(dir, { recursive: true, force: true });
+      await fsp.rename(tmp, dir).catch(async (error) => {
+        // Another process unpacked it meanwhile.
+        if (!existsSync(marker)) throw error;
+      });
+    } catch (error) {
+      throw new FramesmithError('cache_write_failed', `Could not unpack ${name}@${v.version} into the framesmith cache at ${this.cache.dir}: ${(error as Error).message}`, {
+        hint: 'Free some disk space or make the folder writable, or point FRAMESMITH_CACHE_DIR at another folder.',
+        cause: error,
+      });
+    } finally {
+      await fsp.rm(tmp, { recursive: true, force: true }).catch(() => {});
+    }
+    return { dir, version: v.version };
   }
 
   /** One file of `name@range` (path inside the package, e.g. `dist/gsap.min.js`). */

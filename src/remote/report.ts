@@ -47,8 +47,8 @@ export function remoteDiagnostics(summary: RemoteSummary): Diagnostic[] {
 /** "X could not be fetched: why" → "why" (the warning names the URL already). */
 export function reasonWithoutUrl(reason: string, url: string): string {
   let r = reason;
-  for (const lead of [`${url} could not be loaded: `, `${url} could not be fetched: `]) if (r.startsWith(lead)) r = r.slice(lead.length);
-  for (const lead of [`${url} could not be fetched: `]) r = r.split(lead).join('');
+  for (const lead of [`${url} could not be loaded: `, `${url} could not be fetched: `]) r = r.split(lead).join('');
+  r = r.split(`; ${url} `).join('; ');
   return r.startsWith(`${url} `) ? r.slice(url.length + 1) : r;
 }
 

@@ -15,6 +15,8 @@ import { hasDefaultExport, isBareSpecifier, rewriteSpecifiers } from './js-impor
 import { contentTypeOf } from './mime.js';
 import { fetchCdnFile, parseNpmCdnUrl, type NpmCdnRef } from './npm-cdn.js';
 import { NpmRegistry, type PackageManifest } from './npm-registry.js';
+import { googleFontsFallback } from './google-fonts.js';
+import { reasonWithoutUrl } from './report.js';
 
 export interface RemoteFile {
   /** The URL asked for (absolute). */
@@ -139,7 +141,7 @@ export class RemoteResolver {
     } else {
       reasons.push('framesmith is offline (FRAMESMITH_OFFLINE) and has no cached copy');
     }
-    const fallbacks: RemoteFallback[] = [(u, e) => this.fromNpm(u, e), ...this.fallbacks, ...registeredFallbacks];
+    const fallbacks: RemoteFallback[] = [(u, e) => this.fromNpm(u, e), googleFontsFallback, ...this.fallbacks, ...registeredFallbacks];
     for (const fallback of fallbacks) {
       let result: FallbackResult | null;
       try {
@@ -153,8 +155,8 @@ export class RemoteResolver {
       await this.cache.put(url, result.bytes, { contentType: result.contentType, source: result.source, from: result.detail, extra: result.detail ? { detail: result.detail } : undefined });
       return { url, bytes: result.bytes, contentType: result.contentType, via: result.source, source: result.source, detail: result.detail, networkError: reasons.join('; '), repaired };
     }
-    const first = reasons.find((r) => r !== repaired) ?? reasons[0] ?? 'not available';
-    throw new FramesmithError('remote_unavailable', reasons.length > 1 ? `${url} could not be loaded: ${reasons.join('; ')}` : first.startsWith(url) ? first : `${url} could not be loaded: ${first}`, {
+    const why = reasons.map((r) => reasonWithoutUrl(r, url).replace(/\.$/, ''));
+    throw new FramesmithError('remote_unavailable', why.length === 1 && reasons[0].startsWith(`${url} `) ? reasons[0] : `${url} could not be loaded: ${why.join('; ') || 'not available'}.`, {
       hint: 'Run `framesmith vendor` once online to copy it into the project, or put the file into the project yourself.',
     });
   }
