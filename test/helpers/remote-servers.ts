@@ -47,7 +47,7 @@ export async function startServer(handle: (req: IncomingMessage, res: ServerResp
 export async function makeTarball(files: Record<string, string | Buffer>, top = 'package'): Promise<Buffer> {
   const p = pack();
   const chunks: Buffer[] = [];
-  p.on('data', (c: Buffer) => chunks.push(c));
+  p.on('data', (c: unknown) => chunks.push(c as Buffer));
   const ended = new Promise<void>((r) => p.on('end', () => r()));
   for (const [name, body] of Object.entries(files)) {
     await new Promise<void>((resolve, reject) => p.entry({ name: `${top}/${name}` }, typeof body === 'string' ? Buffer.from(body) : body, (e) => (e ? reject(e) : resolve())));
@@ -76,7 +76,7 @@ export async function startFakeRegistry(packages: Record<string, Record<string, 
   const meta = new Map<string, { integrity: string; shasum: string }>();
   for (const [name, versions] of Object.entries(packages)) {
     for (const [version, v] of Object.entries(versions)) {
-      const body = await makeTarball({ 'package.json': JSON.stringify({ name, version, ...(JSON.parse((v.files['package.json'] as string | undefined) ?? '{}') as object) }), ...v.files });
+      const body = await makeTarball({ ...v.files, 'package.json': JSON.stringify({ name, version, ...(JSON.parse((v.files['package.json'] as string | undefined) ?? '{}') as object) }) });
       const file = `${name.split('/').pop()}-${version}.tgz`;
       meta.set(`${name}@${version}`, {
         integrity: `sha512-${createHash('sha512').update(body).digest('base64')}`,
