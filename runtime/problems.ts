@@ -64,6 +64,12 @@ export class ProblemCollector {
             this.add({ kind: 'asset', code: d.code, severity: 'warning', message: d.message, hint: d.hint, url: original, loc: locationOf(win.location.href) });
             return;
           }
+          if (abs && !/^(https?|data|blob):/i.test(abs)) {
+            // file:, ftp:, …: neither framesmith nor the cloud can load it; an error, like a missing file.
+            const d = resourceDiagnostic('unsupported_scheme', { url: abs, kind: remoteKindOf(target) });
+            this.add({ kind: 'asset', code: d.code, message: d.message, hint: d.hint, url: abs, loc: locationOf(win.location.href) });
+            return;
+          }
           this.add({
             kind: 'asset',
             code: 'asset_load_failed',

@@ -13,7 +13,7 @@ import { launchBrowser, type LaunchedBrowser } from '../browser/launch.js';
 import { FramesmithError } from '../core/errors.js';
 import { startStaticServer } from '../serve/static-server.js';
 import type { Diagnostic } from '../shared/diagnostics.js';
-import { problemsToError } from '../snapshot/page-problems.js';
+import { pageWarnings, problemsToError } from '../snapshot/page-problems.js';
 import { remoteDiagnostics, summarizeRemote, type RemoteSummary } from '../remote/report.js';
 
 export interface BrowserCheckOptions {
@@ -104,7 +104,7 @@ export async function checkInBrowser(options: BrowserCheckOptions): Promise<Brow
       });
     }
     const remote = summarizeRemote([opened.remote]);
-    const warnings = remoteDiagnostics(remote).filter((d) => d.severity !== 'info');
+    const warnings = [...remoteDiagnostics(remote).filter((d) => d.severity !== 'info'), ...(await pageWarnings(opened))];
     return { frames, blocked: remote.failed.map((f) => f.url), remote, warnings, ms: performance.now() - started };
   } finally {
     await page?.close().catch(() => {});

@@ -230,10 +230,10 @@ export async function atomicWrite(path: string, data: Buffer | string): Promise<
   }
 }
 
-const mib = (n: number) => `${(n / 1024 / 1024).toFixed(n < 1024 * 1024 ? 2 : 1)} MiB`;
+const mib = (n: number) => (n < 1024 * 1024 ? `${Math.round(n / 102.4) / 10} KiB` : `${Math.round(n / 104857.6) / 10} MiB`);
 
 export function tooLargeError(url: string, size: number, cap: number): FramesmithError {
-  return new FramesmithError('remote_too_large', `${url} is ${size >= 0 ? mib(size) : 'larger than the cap'}, over the ${mib(cap)} limit for one cached file.`, {
+  return new FramesmithError('remote_too_large', size >= 0 ? `${url} is ${mib(size)}, over the ${mib(cap)} limit for one cached file.` : `${url} is larger than the ${mib(cap)} limit for one cached file.`, {
     hint: 'Put the file into the project yourself, or raise the limit with FRAMESMITH_CACHE_MAX_ENTRY (e.g. 200M).',
   });
 }

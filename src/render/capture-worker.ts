@@ -11,7 +11,8 @@ import type { BrowserContext, CDPSession } from 'playwright-core';
 import { openComposition, type CompositionPage } from '../browser/composition-page.js';
 import type { LaunchedBrowser } from '../browser/launch.js';
 import type { RemoteRequestLog } from '../remote/page-routing.js';
-import { failOnProblems } from '../snapshot/page-problems.js';
+import { failOnProblems, pageWarnings } from '../snapshot/page-problems.js';
+import type { Diagnostic } from '../shared/diagnostics.js';
 import type { ReadyInfo } from '../shared/control.js';
 import type { FrameImageFormat } from './mkv-stream.js';
 import type { CaptureMode } from './options.js';
@@ -50,6 +51,8 @@ export interface CaptureWorker {
   capture(frame: number): Promise<CapturedFrame>;
   /** Throws if the page reported a problem since the last frame. */
   check(): Promise<void>;
+  /** The page's warnings (see pageWarnings()). */
+  warnings(): Promise<Diagnostic[]>;
   close(): Promise<void>;
 }
 
@@ -167,6 +170,7 @@ export async function openCaptureWorker(o: CaptureWorkerOptions): Promise<Captur
     async check() {
       await failOnProblems(page, o.entry);
     },
+    warnings: () => pageWarnings(page),
     async close() {
       await cdp?.detach().catch(() => {});
       await page.close();

@@ -11,6 +11,7 @@ import type { CollectingLogger } from '../core/logger.js';
 import { checkVariablesAgainst } from '../core/variables-input.js';
 import type { VariableValues } from '../shared/variables.js';
 import { reportRemote, summarizeRemote } from '../remote/report.js';
+import { reportPageWarnings } from '../snapshot/page-problems.js';
 import { collectAudioTracks, mixAudio } from './audio.js';
 import { openCaptureWorker, type CaptureWorker } from './capture-worker.js';
 import { encodeArgs } from './encode-args.js';
@@ -128,6 +129,7 @@ export async function runRenderJob(session: RenderSession, job: RenderJob): Prom
     const remote = summarizeRemote(workers.map((w) => w.remote));
     const blocked = remote.failed.map((f) => f.url);
     reportRemote(logger, remote);
+    reportPageWarnings(logger, (await Promise.all(workers.map((w) => w.warnings()))).flat());
     return {
       ok: true,
       output: plan.video,

@@ -6,6 +6,7 @@
 import type { CompositionPage } from '../browser/composition-page.js';
 import { FramesmithError } from '../core/errors.js';
 import type { RuntimeProblem } from '../shared/control.js';
+import type { Logger } from '../core/logger.js';
 import type { Diagnostic } from '../shared/diagnostics.js';
 
 /**
@@ -26,6 +27,28 @@ export function problemsToError(problems: RuntimeProblem[], entry: string, time?
     loc: first.loc && first.loc.file ? first.loc : { file: entry, line: 0, column: 0 },
     details,
   });
+}
+
+/**
+ * Warnings the page raised that Node has not reported itself: script errors that follow from a
+ * remote script that could not be loaded (the remote files are reported from Node, with reasons).
+ */
+export async function pageWarnings(page: CompositionPage): Promise<Diagnostic[]> {
+  const problems = await page.problems().catch(() => [] as RuntimeProblem[]);
+  return problems
+    .filter((p) => p.severity === 'warning' && p.kind !== 'asset')
+    .map((p) => ({ code: p.code, severity: 'warning' as const, message: p.time !== undefined ? `${p.message} (at ${p.time.toFixed(3)} s)` : p.message, hint: p.hint, ...(p.loc?.file ? { loc: p.loc } : {}) }));
+}
+
+/** Logs page warnings once each (several pages of a render report the same). */
+export function reportPageWarnings(logger: Logger, warnings: Diagnostic[]): void {
+  const seen = new Set<string>();
+  for (const w of warnings) {
+    const key = `${w.code}|${w.message.replace(/ \(at [\d.]+ s\)$/, '')}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    logger.diagnostic(w);
+  }
 }
 
 /** Throws when the page has reported a fatal problem. */

@@ -15,7 +15,8 @@ import { startStaticServer } from '../serve/static-server.js';
 import { DEFAULT_FPS } from '../shared/model.js';
 import { frameCount } from '../shared/time.js';
 import type { VariableValues } from '../shared/variables.js';
-import { failOnProblems } from './page-problems.js';
+import { failOnProblems, pageWarnings } from './page-problems.js';
+import type { Diagnostic } from '../shared/diagnostics.js';
 import { checkVariablesAgainst } from '../core/variables-input.js';
 import { summarizeRemote, type RemoteSummary } from '../remote/report.js';
 
@@ -52,6 +53,8 @@ export interface SnapshotResult {
   blocked: string[];
   /** The page's remote files: what was loaded from where (cache, network, npm registry), what failed. */
   remote: RemoteSummary;
+  /** Script errors that follow from a remote script that could not be loaded (warnings, as the cloud has a network). */
+  pageWarnings: Diagnostic[];
 }
 
 /** File name of the still at `t` seconds. */
@@ -137,7 +140,7 @@ export async function takeSnapshots(options: SnapshotOptions): Promise<SnapshotR
       const order = new Map(times.map((t, i) => [t, i]));
       stills.sort((a, b) => order.get(a.time)! - order.get(b.time)!);
       done = true;
-      return { stills, width: comp.width, height: comp.height, duration: comp.duration, blocked: [...page.blocked], remote: summarizeRemote([page.remote]) };
+      return { stills, width: comp.width, height: comp.height, duration: comp.duration, blocked: [...page.blocked], remote: summarizeRemote([page.remote]), pageWarnings: await pageWarnings(page) };
     } finally {
       await page.close();
     }

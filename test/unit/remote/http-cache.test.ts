@@ -60,7 +60,7 @@ describe('fetchRemote', () => {
     await expect(get('/slow.js', { timeoutMs: 300 })).rejects.toMatchObject({ code: 'remote_timeout', message: `${cdn.origin}/slow.js did not answer within 0.3 s.` });
     await expect(get('/loop-a')).rejects.toMatchObject({ code: 'remote_redirect_loop', message: expect.stringContaining('redirects in a loop') });
     await expect(get('/to-ftp')).rejects.toMatchObject({ code: 'remote_unsupported_scheme', message: expect.stringContaining('ftp:') });
-    await expect(get('/big.bin')).rejects.toMatchObject({ code: 'remote_too_large', message: expect.stringContaining('over the 0.00 MiB limit'), hint: expect.stringContaining('FRAMESMITH_CACHE_MAX_ENTRY') });
+    await expect(get('/big.bin')).rejects.toMatchObject({ code: 'remote_too_large', message: expect.stringContaining('over the 2 KiB limit'), hint: expect.stringContaining('FRAMESMITH_CACHE_MAX_ENTRY') });
     await expect(get('/big-chunked.bin')).rejects.toMatchObject({ code: 'remote_too_large' });
     await expect(get('/login.woff2', { expect: 'font' })).rejects.toMatchObject({ code: 'remote_unexpected_html', message: expect.stringContaining('returned an HTML page where a font was expected') });
     await expect(get('/login.js', { expect: 'script' })).rejects.toMatchObject({ code: 'remote_unexpected_html' });
