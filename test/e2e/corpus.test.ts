@@ -1,0 +1,121 @@
+/**
+ * The official HyperFrames examples (the corpus, read-only; every step works on copies), as a user
+ * brings them: for each, framesmith's lint has no errors where the official lint has none; the dev
+ * preview paints a first frame talking to no other origin; snapshot and render work on the
+ * original with warnings only (CDN files from the real npm registry, then offline from the cache);
+ * `framesmith vendor` makes it self-contained, after which a render with an empty cache and no
+ * network makes no network request; and framesmith and the official engine agree on the vendored
+ * copy (min PSNR over frames sampled across the whole clip). The pipeline is bench/corpus/lib.mjs,
+ * which `npm run bench -- corpus` prints as a table.
+ *
+ * Where framesmith still differs for reasons outside remote files, the gap is pinned below with
+ * its cause (KNOWN): the test asserts the gap as it is, so fixing it fails the test and the entry
+ * goes.
+ */
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error plain JS shared with the bench (typed below)
+import * as corpusLib from '../../bench/corpus/lib.mjs';
+import { REPO } from '../helpers/fixtures.js';
+
+interface Result {
+  name: string;
+  work: string;
+  duration: number | null;
+  lint: { errors: string[]; officialErrors: number };
+  render: { ok: boolean; exit: number; warnings: string[]; error: string | null };
+  snapshot: { ok: boolean; exit: number; warnings: string[]; error: string | null };
+  vendor: { exit: number; written: number; unresolved: string[] };
+  vendoredRender: { ok: boolean; requests: number | null; failed: string[]; error: string | null };
+  official: { ok: boolean; frames: number; error: string | null };
+  psnr: { frames: number; min: number; median: number; under: string[] } | null;
+  dev: { painted: boolean; overlay: boolean; errors: { source: string; code: string }[]; foreign: string[] };
+}
+const lib = corpusLib as {
+  findCorpus(root: string): string | null;
+  findOfficialEngine(root: string): string | null;
+  listExamples(corpus: string): string[];
+  checkExample(o: { root: string; corpus: string; engine: string; name: string; log?: (s: string) => void }): Promise<Result>;
+  cleanup(work: string): void;
+  MIN_PSNR: number;
+};
+
+const corpus = lib.findCorpus(REPO);
+const engine = lib.findOfficialEngine(REPO);
+
+/** Files the examples load that no registry has: vendor lists them, the vendored copy still asks for them. */
+const UNVENDORABLE: Record<string, string[]> = {
+  'warm-grain': ['https://www.transparenttextures.com/patterns/natural-paper.png'],
+};
+
+/** Gaps that are not about remote files, pinned with their cause (see the file comment). */
+const KNOWN: Record<string, { psnrBelow?: number; why: string }> = {};
+
+describe('the corpus of official HyperFrames examples', () => {
+  it('is here, and so is the official engine', () => {
+    expect(corpus, 'the corpus (shared/corpus/hyperframes-examples above the repository, or FRAMESMITH_CORPUS)').toBeTruthy();
+    expect(engine && existsSync(engine), 'the official engine wrapper (shared/tools/hyperframes-official, or FRAMESMITH_OFFICIAL_ENGINE)').toBeTruthy();
+  });
+
+  for (const name of corpus ? lib.listExamples(corpus) : []) {
+    describe(name, () => {
+      let r: Result;
+      beforeAll(async () => {
+        r = await lib.checkExample({ root: REPO, corpus: corpus!, engine: engine!, name });
+      }, 20 * 60_000);
+      afterAll(() => r && lib.cleanup(r.work));
+
+      it('lint: no errors where the official lint has none', () => {
+        expect(Number.isFinite(r.lint.officialErrors), 'the official lint ran').toBe(true);
+        if (r.lint.officialErrors === 0) expect(r.lint.errors).toEqual([]);
+      });
+
+      it('dev: the first frame is painted, from no other origin, with no page, asset or module error', () => {
+        expect(r.dev.painted).toBe(true);
+        expect(r.dev.foreign).toEqual([]);
+        // Lint findings the official lint shares may show; nothing the loading itself raised.
+        const loading = r.dev.errors.filter((e) => e.source !== 'lint');
+        if (r.lint.officialErrors === 0) expect(loading).toEqual([]);
+      });
+
+      it('snapshot and render work on the original, with warnings only (remote files from the registry, then offline from the cache)', () => {
+        if (!r.official.ok && r.lint.officialErrors > 0) {
+          // The engine refuses this example too (its own lint errors): framesmith may refuse it as well.
+          return;
+        }
+        expect(r.render.error).toBeNull();
+        expect(r.render.exit).toBe(0);
+        expect(r.snapshot.error).toBeNull();
+        expect(r.snapshot.exit).toBe(0);
+      });
+
+      it('vendor makes it self-contained; the vendored render makes no network request', () => {
+        const missing = UNVENDORABLE[name] ?? [];
+        expect(r.vendor.exit).toBe(missing.length ? 9 : 0);
+        expect(r.vendor.unresolved.map((u) => u.split(' (')[0])).toEqual(missing);
+        if (!r.official.ok && r.lint.officialErrors > 0) return;
+        expect(r.vendoredRender.error).toBeNull();
+        expect(r.vendoredRender.requests).toBe(missing.length);
+        expect(r.vendoredRender.failed).toEqual(missing);
+      });
+
+      it(`framesmith and the official engine agree on the vendored copy (min PSNR ≥ ${lib.MIN_PSNR} dB over the whole clip)`, () => {
+        if (!r.official.ok && r.lint.officialErrors > 0) {
+          // The engine refuses it (e.g. missing sub-composition files): nothing to compare.
+          expect(r.official.error).toBeTruthy();
+          return;
+        }
+        expect(r.official.error).toBeNull();
+        expect(r.psnr, 'framesmith stills of the vendored copy').not.toBeNull();
+        expect(r.psnr!.frames).toBe(r.official.frames);
+        const gap = KNOWN[name];
+        if (gap?.psnrBelow) {
+          // Pinned: fixing the cause makes this fail; then remove the KNOWN entry.
+          expect(r.psnr!.min, gap.why).toBeLessThan(gap.psnrBelow);
+          return;
+        }
+        expect(r.psnr!.min, r.psnr!.under.join('; ')).toBeGreaterThanOrEqual(lib.MIN_PSNR);
+      });
+    });
+  }
+});
