@@ -75,7 +75,21 @@ export function createRemoteProxy(logger: Logger, resolver?: RemoteResolver): Re
           if (rewritten !== text) body = Buffer.from(rewritten);
         }
         if (file.via === 'npm' || file.via === 'fontsource') logger.info(`${url} ← ${file.via === 'npm' ? 'npm registry' : '@fontsource'} (${file.detail ?? ''})`);
-        res.writeHead(200, { 'content-type': file.contentType, 'content-length': body.length, 'cache-control': 'no-cache', 'access-control-allow-origin': '*' });
+        const headers = { 'content-type': file.contentType, 'cache-control': 'no-cache', 'access-control-allow-origin': '*', 'accept-ranges': 'bytes' };
+        // Media elements seek with byte ranges.
+        const range = /^bytes=(\d*)-(\d*)$/.exec(String(req.headers.range ?? ''));
+        if (range && (range[1] || range[2])) {
+          const size = body.length;
+          const start = range[1] ? Number(range[1]) : Math.max(0, size - Number(range[2]));
+          const end = range[1] && range[2] ? Math.min(Number(range[2]), size - 1) : size - 1;
+          if (start >= size || start > end) {
+            res.writeHead(416, { ...headers, 'content-range': `bytes */${size}` });
+            return void res.end();
+          }
+          res.writeHead(206, { ...headers, 'content-range': `bytes ${start}-${end}/${size}`, 'content-length': end - start + 1 });
+          return void res.end(req.method === 'HEAD' ? undefined : body.subarray(start, end + 1));
+        }
+        res.writeHead(200, { ...headers, 'content-length': body.length });
         res.end(req.method === 'HEAD' ? undefined : body);
       } catch (error) {
         const reason = (error as Error).message;

@@ -95,5 +95,10 @@ describe('dev preview with remote files', () => {
     const ok = await rawGet(server.origin, '/__framesmith/remote/https/cdn.jsdelivr.net/npm/gsap@3.14.2/dist/gsap.min.js', { 'sec-fetch-site': 'same-origin' });
     expect(ok.status).toBe(200);
     expect(ok.body.length).toBe(readFileSync(GSAP_MIN).length);
+    // Byte ranges, as media elements ask for them.
+    const part = await rawGet(server.origin, '/__framesmith/remote/https/cdn.jsdelivr.net/npm/gsap@3.14.2/dist/gsap.min.js', { range: 'bytes=0-9' });
+    expect(part.status).toBe(206);
+    expect(part.headers['content-range']).toBe(`bytes 0-9/${readFileSync(GSAP_MIN).length}`);
+    expect(part.body).toBe(readFileSync(GSAP_MIN, 'utf8').slice(0, 10));
   });
 });
