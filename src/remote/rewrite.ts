@@ -170,7 +170,8 @@ export function rewriteHtml(html: string, map: UrlMap, options: { fragment?: boo
         const type = (attrOf(node, 'type') ?? '').trim().toLowerCase();
         urlAttr(node, 'src', 'script');
         if (type === 'importmap') textEdit(node, (t) => rewriteImportMap(t, map));
-        else if (type === 'module' && attrOf(node, 'src') === null) textEdit(node, (t) => rewriteJs(t, map));
+        // Module scripts' imports; a classic script's only module specifiers are its import() calls.
+        else if ((type === 'module' || type === '' || /javascript|ecmascript/.test(type)) && attrOf(node, 'src') === null) textEdit(node, (t) => rewriteJs(t, map));
       } else if (tag === 'link') {
         const kind = linkKind(attrOf(node, 'rel') ?? '', attrOf(node, 'as') ?? '');
         if (kind) urlAttr(node, 'href', kind);
