@@ -5,6 +5,8 @@
  * reached (font files then come from the same packages through their npm CDN URLs), and `vendor`
  * writes it into the project with the font files and their licence.
  */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { FramesmithError } from '../core/errors.js';
 import { fontsourceCss, fontsourceId, readFontsourcePackage, type FontFile, type FontsourcePackage } from '../fonts/fontsource.js';
 import { isGoogleFontsCssUrl, parseGoogleFontsUrl, cssWeight } from '../fonts/google-fonts-url.js';
@@ -20,10 +22,30 @@ export interface FontsourceStylesheet {
   detail: string;
 }
 
-/** The @fontsource package of a family: static first for fixed weights, variable first for ranges. */
-async function familyPackage(npm: NpmRegistry, family: string, wantsRange: boolean, url: string): Promise<FontsourcePackage> {
+/** An installed package folder (framesmith's own dependencies, then the project's), or null. */
+function installedPackage(name: string, projectDir?: string): FontsourcePackage | null {
+  for (const from of [import.meta.url, ...(projectDir ? [join(projectDir, 'package.json')] : [])]) {
+    try {
+      return readFontsourcePackage(dirname(createRequire(from).resolve(`${name}/package.json`)));
+    } catch {
+      /* not there */
+    }
+  }
+  return null;
+}
+
+/**
+ * The @fontsource package of a family: static first for fixed weights, variable first for ranges;
+ * an installed copy first (framesmith ships the families HeyGen's engine embeds, pinned to the
+ * engine's files), else the npm registry through the cache.
+ */
+async function familyPackage(npm: NpmRegistry, family: string, wantsRange: boolean, url: string, projectDir?: string): Promise<FontsourcePackage> {
   const id = fontsourceId(family);
   const names = wantsRange ? [`@fontsource-variable/${id}`, `@fontsource/${id}`] : [`@fontsource/${id}`, `@fontsource-variable/${id}`];
+  for (const name of names) {
+    const installed = installedPackage(name, projectDir);
+    if (installed) return installed;
+  }
   const missing: string[] = [];
   for (const name of names) {
     try {
@@ -44,7 +66,7 @@ async function familyPackage(npm: NpmRegistry, family: string, wantsRange: boole
 }
 
 /** The stylesheet for a Google Fonts CSS URL; `fileUrl` says how the CSS points at each font file. */
-export async function fontsourceStylesheet(url: string, npm: NpmRegistry, fileUrl: (pkg: FontsourcePackage, file: FontFile) => string): Promise<FontsourceStylesheet> {
+export async function fontsourceStylesheet(url: string, npm: NpmRegistry, fileUrl: (pkg: FontsourcePackage, file: FontFile) => string, projectDir?: string): Promise<FontsourceStylesheet> {
   const request = parseGoogleFontsUrl(url);
   if (!request || !request.families.length) {
     throw new FramesmithError('font_family_not_in_fontsource', `${url} names no font family framesmith can read${request?.problems.length ? ` (${request.problems.join('; ')})` : ''}.`, { hint: 'Check the URL (family=Name:wght@400;700).' });
@@ -54,7 +76,7 @@ export async function fontsourceStylesheet(url: string, npm: NpmRegistry, fileUr
   const details: string[] = [];
   for (const fam of request.families) {
     const wantsRange = fam.faces.some((f) => typeof f.weight !== 'number');
-    const pkg = await familyPackage(npm, fam.family, wantsRange, url);
+    const pkg = await familyPackage(npm, fam.family, wantsRange, url, projectDir);
     const { css, files, missing } = fontsourceCss(pkg, { faces: fam.faces, subsets: request.subsets.length ? request.subsets : undefined }, { url: (f) => fileUrl(pkg, f), display: request.display ?? 'auto', family: fam.family });
     if (missing.length) {
       const list = missing.map((m) => `${cssWeight(m.weight)} ${m.style}`).join(', ');

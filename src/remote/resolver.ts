@@ -8,6 +8,10 @@
  *
  * Set FRAMESMITH_OFFLINE=1 to never touch the network (cache only).
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import semver from 'semver';
 import { FramesmithError } from '../core/errors.js';
 import { ContentCache, defaultContentCache, type CacheRecord } from './content-cache.js';
 import { fetchRemote, isHttpUrl, schemeError, type ExpectedKind } from './http.js';
@@ -165,6 +169,8 @@ export class RemoteResolver {
   private async fromNpm(url: string, _expect: ExpectedKind): Promise<FallbackResult | null> {
     const ref = parseNpmCdnUrl(url);
     if (!ref) return null;
+    const local = installedFile(ref);
+    if (local) return local;
     const got = await fetchCdnFile(this.npm, ref);
     const detail = `${got.name}@${got.version}/${got.path}${got.note ? `; ${got.note}` : ''}`;
     if (ref.form === 'module' && got.path !== ref.file) {
@@ -182,6 +188,25 @@ export class RemoteResolver {
       if (rewritten.changed) bytes = Buffer.from(rewritten.code);
     }
     return { bytes, contentType: got.file.contentType, source: 'npm', detail };
+  }
+}
+
+/**
+ * A file of an exact package version framesmith itself has installed (e.g. the @fontsource faces
+ * it ships, pinned to the engine's): no registry needed, also offline.
+ */
+function installedFile(ref: NpmCdnRef): FallbackResult | null {
+  if (ref.form !== 'file' || !ref.file || ref.cdn === 'cdnjs' || !semver.valid(ref.range)) return null;
+  try {
+    const manifest = createRequire(import.meta.url).resolve(`${ref.name}/package.json`);
+    const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { version?: string };
+    if (pkg.version !== ref.range) return null;
+    const dir = dirname(manifest);
+    const file = join(dir, ref.file);
+    if (!file.startsWith(`${dir}/`) || !existsSync(file)) return null;
+    return { bytes: readFileSync(file), contentType: contentTypeOf(ref.file), source: 'npm', detail: `${ref.name}@${ref.range}/${ref.file} (installed with framesmith)` };
+  } catch {
+    return null;
   }
 }
 

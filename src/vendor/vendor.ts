@@ -275,7 +275,7 @@ export async function vendorProject(options: VendorOptions): Promise<VendorResul
   }
 
   async function resolveGoogleFonts(item: Item): Promise<void> {
-    const sheet = await fontsourceStylesheet(item.url, npm, (pkg, f) => `${pkg.id}/${basename(f.file)}`);
+    const sheet = await fontsourceStylesheet(item.url, npm, (pkg, f) => `${pkg.id}/${basename(f.file)}`, root);
     const ids = sheet.packages.map((p) => p.pkg.id);
     let name = ids.join('+');
     const taken = [...items.values()].some((o) => o !== item && o.path === `fonts/${name}.css`);
