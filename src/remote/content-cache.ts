@@ -180,9 +180,10 @@ export class ContentCache {
     return { bytes: bodies.reduce((n, b) => n + b.size, 0), entries: bodies.length };
   }
 
-  /** Removes every entry (the folder stays). */
+  /** Removes every entry and unpacked package (the folder stays). */
   async clear(): Promise<void> {
     await fs.rm(this.content, { recursive: true, force: true });
+    await fs.rm(join(this.dir, 'packages'), { recursive: true, force: true });
   }
 
   private async bodies(): Promise<{ path: string; size: number; used: number }[]> {

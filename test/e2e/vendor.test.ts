@@ -228,3 +228,21 @@ describe('framesmith vendor', () => {
     expect(statSync(dir).isDirectory()).toBe(true);
   });
 });
+
+describe('framesmith cache', () => {
+  it('says where the cache is and what it holds, and --clear empties it', async () => {
+    const dir = project();
+    await runCli(['vendor', dir, '--dry-run'], { env: env() });
+    const info = await runCli(['cache', '--json'], { env: env() });
+    expect(info.code).toBe(0);
+    const before = JSON.parse(info.stdout);
+    expect(before).toMatchObject({ dir: cache, maxEntryBytes: 50 * 1024 * 1024 });
+    expect(before.entries).toBeGreaterThan(3);
+    const human = await runCli(['cache'], { env: env() });
+    expect(human.stdout.trim()).toBe(cache);
+    expect(human.stderr).toMatch(new RegExp(`${before.entries} cached files, [\\d.]+ MiB of 2048\\.0 MiB`));
+    const cleared = await runCli(['cache', '--clear', '--json'], { env: env() });
+    expect(JSON.parse(cleared.stdout)).toMatchObject({ entries: 0, bytes: 0, cleared: { entries: before.entries } });
+    expect(existsSync(join(cache, 'packages'))).toBe(false);
+  });
+});
