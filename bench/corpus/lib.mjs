@@ -3,11 +3,12 @@
 // lint, dev preview, snapshot and render on the original (remote files through the content cache,
 // npm CDN files from the npm registry), `framesmith vendor`, a render of the vendored copy with an
 // empty cache and no network (its requests counted), and the official engine's lint and render of
-// the vendored copy, compared frame by frame (PSNR) with framesmith's stills at the same times.
+// the vendored copy. The two videos (same fps, same H.264 quality) are decoded and compared frame by
+// frame (PSNR over RGB): the renders themselves, frames sampled across the whole clip.
 //
-// The frame comparison is deliberately small (sampled frames at a low fps, PSNR over RGB composited
-// on white) so it can switch to the parity harness (`npm run parity`, bench/parity/) once that is on
-// main. Needs the build (dist/), Chromium, ffmpeg, the official engine and the npm registry.
+// The frame comparison is deliberately small (a low fps, every frame of both videos) so it can
+// switch to the parity harness (`npm run parity`, bench/parity/) once that is on main. Needs the
+// build (dist/), Chromium, ffmpeg, the official engine and the npm registry.
 import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -117,7 +118,7 @@ export function copyExample(corpus, name, dest) {
   return dest;
 }
 
-const errorsOf = (json) => (json.diagnostics ?? []).filter((d) => d.severity === 'error');
+const errorsOf = (json) => (json.findings ?? json.diagnostics ?? []).filter((d) => d.severity === 'error');
 
 /**
  * Checks one example end to end. `log` receives progress lines. Every step is recorded; a step
@@ -147,7 +148,7 @@ export async function checkExample(o) {
   const lint = json(await fs(['lint', original, '--json'], online));
   const offLint = await run(engine, ['lint', copyExample(corpus, name, join(work, 'official-lint'))]);
   const officialErrors = Number(/(\d+) error\(s\)/.exec(offLint.stdout + offLint.stderr)?.[1] ?? NaN);
-  r.lint = { errors: errorsOf(lint ?? {}).map((d) => d.code), warnings: (lint?.diagnostics ?? []).filter((d) => d.severity === 'warning').length, officialErrors };
+  r.lint = { errors: errorsOf(lint ?? {}).map((d) => d.code), warnings: lint?.warningCount ?? 0, officialErrors };
   log(`${name}: lint ${r.lint.errors.length} errors (official ${officialErrors})`);
 
   // Render the original (fills the cache: CDN files from the npm registry), then snapshot it offline.
@@ -171,35 +172,40 @@ export async function checkExample(o) {
   r.vendor = { exit: vend.status, written: vj?.written?.length ?? 0, unresolved: (vj?.unresolved ?? []).map((u) => `${u.url} (${u.code})`) };
   log(`${name}: vendor exit ${vend.status}, ${r.vendor.written} files${r.vendor.unresolved.length ? `, unresolved: ${r.vendor.unresolved.join(', ')}` : ''}`);
   const offline = { FRAMESMITH_CACHE_DIR: join(work, 'empty-cache'), FRAMESMITH_NPM_REGISTRY: registry, FRAMESMITH_OFFLINE: '1' };
-  const vr = await fs(['render', vendored, '--fps', String(fps), '--no-thumbnail', '-o', join(work, 'vendored.mp4'), '--json'], offline);
+  const vr = await fs(['render', vendored, '--fps', String(fps), '--quality', 'high', '--no-thumbnail', '-o', join(work, 'vendored.mp4'), '--json'], offline);
   const vrj = json(vr);
   r.vendoredRender = { ok: vr.status === 0, exit: vr.status, ms: Math.round(vr.ms), requests: vrj?.remote?.requests ?? null, failed: (vrj?.remote?.failed ?? []).map((f) => f.url), error: vr.status === 0 ? null : lastError(vr.stderr) };
   log(`${name}: render vendored ${r.vendoredRender.ok ? 'ok' : 'failed'}, ${r.vendoredRender.requests} network requests, ${(vr.ms / 1000).toFixed(1)} s`);
 
-  // The engine renders a copy of the vendored project; framesmith's stills at the same times.
+  // The engine renders a copy of the vendored project, at the same fps and quality.
   const engineCopy = join(work, 'official');
   cpSync(vendored, engineCopy, { recursive: true });
-  const frames = join(work, 'official-frames');
-  const off = await run(engine, ['render', engineCopy, '--format', 'png-sequence', '-o', frames, '--fps', String(fps), '--workers', '1', '--quiet'], { timeoutMs: 20 * 60_000 });
-  const engineFiles = existsSync(frames) ? readdirSync(frames).filter((f) => /^frame_\d+\.png$/.test(f)).sort() : [];
-  r.official = { ok: off.status === 0 && engineFiles.length > 0, ms: Math.round(off.ms), frames: engineFiles.length, error: off.status === 0 ? null : lastError(off.stdout + off.stderr) };
-  log(`${name}: official render ${r.official.ok ? `${engineFiles.length} frames` : `failed (${r.official.error})`} in ${(off.ms / 1000).toFixed(1)} s`);
+  const officialVideo = join(work, 'official.mp4');
+  const off = await run(engine, ['render', engineCopy, '-o', officialVideo, '--fps', String(fps), '--quality', 'high', '--workers', '1', '--quiet'], { timeoutMs: 20 * 60_000 });
+  const engineFrames = off.status === 0 && existsSync(officialVideo) ? await decodeFrames(officialVideo, join(work, 'official-frames')) : [];
+  r.official = { ok: engineFrames.length > 0, ms: Math.round(off.ms), frames: engineFrames.length, error: engineFrames.length ? null : lastError(off.stdout + off.stderr) };
+  log(`${name}: official render ${r.official.ok ? `${engineFrames.length} frames` : `failed (${r.official.error})`} in ${(off.ms / 1000).toFixed(1)} s`);
   r.psnr = null;
-  if (r.official.ok) {
-    const times = engineFiles.map((f) => (Number(/\d+/.exec(f)[0]) - 1) / fps).filter((t) => duration === null || t <= duration);
-    const stills = join(work, 'framesmith-stills');
-    const st = await fs(['snapshot', vendored, '--at', times.map((t) => t.toFixed(6)).join(','), '--out', stills, '--json'], offline);
-    const stj = json(st);
-    if (st.status === 0 && stj) {
-      const values = stj.stills.map((s, i) => ({ time: s.time, db: psnrFiles(s.file, join(frames, engineFiles[i])) }));
-      const dbs = values.map((v) => v.db);
-      const worst = values.reduce((w, v) => (v.db < w.db ? v : w), values[0]);
-      r.psnr = { frames: values.length, min: Math.min(...dbs), median: median(dbs), worst: worst ? { time: worst.time, db: worst.db } : null, under: values.filter((v) => v.db < MIN_PSNR).map((v) => `${v.time.toFixed(2)} s: ${v.db.toFixed(1)} dB`) };
-      log(`${name}: PSNR min ${r.psnr.min.toFixed(1)} dB, median ${r.psnr.median.toFixed(1)} dB over ${values.length} frames`);
-    } else r.psnrError = lastError(st.stderr);
+  if (r.official.ok && r.vendoredRender.ok) {
+    const ours = await decodeFrames(join(work, 'vendored.mp4'), join(work, 'framesmith-frames'));
+    const n = Math.min(ours.length, engineFrames.length);
+    const values = Array.from({ length: n }, (_, i) => ({ time: i / fps, db: psnrFiles(ours[i], engineFrames[i]) }));
+    const dbs = values.map((v) => v.db);
+    const worst = values.reduce((w, v) => (v.db < w.db ? v : w), values[0]);
+    r.psnr = { frames: n, framesmithFrames: ours.length, min: Math.min(...dbs), median: median(dbs), worst: worst ? { time: worst.time, db: worst.db } : null, under: values.filter((v) => v.db < MIN_PSNR).map((v) => `${v.time.toFixed(2)} s: ${v.db.toFixed(1)} dB`) };
+    log(`${name}: PSNR min ${r.psnr.min.toFixed(1)} dB, median ${r.psnr.median.toFixed(1)} dB over ${n} frames`);
   }
   if (o.dev !== false) r.dev = await devCheck(root, original, online);
   return r;
+}
+
+/** Every frame of a video as PNG files (in order). */
+export async function decodeFrames(video, dir) {
+  rmSync(dir, { recursive: true, force: true });
+  execFileSync('mkdir', ['-p', dir]);
+  const r = await run('ffmpeg', ['-v', 'error', '-i', video, '-vsync', '0', join(dir, '%06d.png')]);
+  if (r.status !== 0) return [];
+  return readdirSync(dir).filter((f) => f.endsWith('.png')).sort().map((f) => join(dir, f));
 }
 
 /** The first frame in the dev preview: painted? which errors does the preview show? */

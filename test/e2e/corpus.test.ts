@@ -28,7 +28,7 @@ interface Result {
   vendor: { exit: number; written: number; unresolved: string[] };
   vendoredRender: { ok: boolean; requests: number | null; failed: string[]; error: string | null };
   official: { ok: boolean; frames: number; error: string | null };
-  psnr: { frames: number; min: number; median: number; under: string[] } | null;
+  psnr: { frames: number; framesmithFrames: number; min: number; median: number; under: string[] } | null;
   dev: { painted: boolean; overlay: boolean; errors: { source: string; code: string }[]; foreign: string[] };
 }
 const lib = corpusLib as {
@@ -106,8 +106,9 @@ describe('the corpus of official HyperFrames examples', () => {
           return;
         }
         expect(r.official.error).toBeNull();
-        expect(r.psnr, 'framesmith stills of the vendored copy').not.toBeNull();
+        expect(r.psnr, 'both renders of the vendored copy').not.toBeNull();
         expect(r.psnr!.frames).toBe(r.official.frames);
+        expect(r.psnr!.framesmithFrames).toBe(r.official.frames);
         const gap = KNOWN[name];
         if (gap?.psnrBelow) {
           // Pinned: fixing the cause makes this fail; then remove the KNOWN entry.
