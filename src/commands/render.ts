@@ -7,6 +7,7 @@
 import { join, relative, resolve } from 'node:path';
 import type { ArgsDef } from 'citty';
 import { buildBundle } from '../build/build-bundle.js';
+import { includePatterns, renderReferences } from '../build/output-exclusion.js';
 import { cloudRenderArgs, cloudRenderOptionsFromArgs } from '../cloud/args.js';
 import { runCloudRender, type RunCloudRenderResult } from '../cloud/run-cloud-render.js';
 import { abortOnInterrupt } from '../cloud/status-line.js';
@@ -19,6 +20,7 @@ import { abortOnSignals } from '../render/interrupt.js';
 import { renderLocal } from '../render/render-local.js';
 import type { RenderResult } from '../render/result.js';
 import { defineFramesmithCommand, parseNumberFlag } from './define.js';
+import { formatDryRun } from './dry-run-summary.js';
 
 /** Flags of local renders only. */
 const LOCAL_ONLY = {
@@ -47,6 +49,7 @@ const args = {
   out: { type: 'string', alias: 'o', valueHint: 'file', description: 'Video to write; its extension picks the format (default <dir>/renders/<name>.<format>, with --cloud <dir>/renders/<render_id>.<format>)' },
   batch: { type: 'string', valueHint: 'rows.json|rows.csv', description: 'One video per row of variable values (JSON array of objects, or CSV with a header row)' },
   'out-pattern': { type: 'string', alias: 'name-pattern', valueHint: 'pattern', description: 'Batch output names, e.g. "renders/{headline}.mp4" ({index} and {format} too; {render_id} with --cloud)' },
+  include: { type: 'string', valueHint: 'pattern', description: '(--cloud) Upload files the bundle leaves out by default (renders, zips, media nothing references); gitignore patterns' },
   ...LOCAL_ONLY,
 } as const satisfies ArgsDef;
 
@@ -127,16 +130,22 @@ export default defineFramesmithCommand({
           // Like a local render, the default outputs go to the project's renders/ folder.
           rendersDir: fromFolder ? join(resolve(a.dir), 'renders') : undefined,
           signal: interrupt.signal,
-          zip: fromFolder ? async () => (await buildBundle({ dir: a.dir, composition: str('composition'), logger: collecting })).zipPath : undefined,
+          zip: fromFolder
+            ? async () => {
+                const references = await renderReferences({ variables: options.params?.variables, batchFile: options.batch?.file && resolve(options.batch.file) });
+                return (await buildBundle({ dir: a.dir, composition: str('composition'), include: includePatterns(raw.include), references, logger: collecting })).zipPath;
+              }
+            : undefined,
         });
         if (logger.json) logger.result({ ok: true, ...result, warnings: collecting.warnings });
+        else if (result.dryRun) for (const line of await formatDryRun(result)) logger.info(line);
         else printCloud(logger, result);
       } finally {
         interrupt.dispose();
       }
       return;
     }
-    const cloudOnly = Object.keys(cloudRenderArgs).filter((f) => !SHARED.has(f) && given.has(f)).map((f) => given.get(f)!);
+    const cloudOnly = [...Object.keys(cloudRenderArgs), 'include'].filter((f) => !SHARED.has(f) && given.has(f)).map((f) => given.get(f)!);
     refuse(cloudOnly, 'local');
     const common = {
       dir: a.dir,
