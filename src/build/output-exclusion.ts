@@ -51,6 +51,9 @@ export interface ExclusionOptions {
   references?: string[];
 }
 
+/** Output folders (skipped by collect-files) that may hold a file the composition uses. */
+const RESCUE_FROM = new Set(['renders', 'snapshots']);
+
 const ext = (rel: string) => rel.slice(rel.lastIndexOf('.') + 1).toLowerCase();
 
 async function readText(file: ProjectFile): Promise<string> {
@@ -124,7 +127,8 @@ export async function excludeOutputs(root: string, model: ProjectModel, files: P
   // Output folders were not walked: bring back what the composition references or --include names.
   const rescued: string[] = [];
   for (const s of skipped) {
-    if (s.reason !== 'output') continue;
+    // Only the render and snapshot folders: build/ holds zips, among them the one being written.
+    if (s.reason !== 'output' || !RESCUE_FROM.has(s.rel)) continue;
     for (const f of await filesUnder(root, s.rel)) {
       if (isIncluded(f.rel) || (candidate(f.rel) && referenced(f.rel))) {
         keep.push(f);
@@ -174,8 +178,14 @@ export async function renderReferences(input: { variables?: Record<string, unkno
   return out;
 }
 
-/** `--include` as given: repeated and/or comma-separated patterns. */
-export function includePatterns(value: unknown): string[] {
-  const list = Array.isArray(value) ? value : value === undefined || value === null || value === false ? [] : [value];
-  return list.flatMap((v) => String(v).split(',')).map((p) => p.trim()).filter(Boolean);
+/** Every `--include` on the command line (the parser keeps only the last), split at commas. */
+export function includePatterns(rawArgs: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < rawArgs.length; i++) {
+    const a = rawArgs[i];
+    if (a === '--') break;
+    if (a === '--include' && i + 1 < rawArgs.length) out.push(rawArgs[++i]);
+    else if (a.startsWith('--include=')) out.push(a.slice('--include='.length));
+  }
+  return out.flatMap((v) => v.split(',')).map((p) => p.trim()).filter(Boolean);
 }

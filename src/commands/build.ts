@@ -15,8 +15,8 @@ export default defineFramesmithCommand({
     check: { type: 'boolean', default: true, description: 'Load the built output in Chromium before zipping (--no-check skips it)' },
     include: { type: 'string', valueHint: 'pattern', description: 'Ship files left out by default (zips, renders, media nothing references); gitignore patterns, comma-separated or repeated' },
   },
-  async run({ args, logger }) {
-    const result = await buildBundle({ dir: args.dir, out: args.out, composition: args.composition, check: args.check, include: includePatterns(args.include), logger });
+  async run({ args, logger, rawArgs }) {
+    const result = await buildBundle({ dir: args.dir, out: args.out, composition: args.composition, check: args.check, include: includePatterns(rawArgs), logger });
     if (logger.json) return logger.result(result);
     logger.info(formatBuildSummary(result));
     logger.result(result.zipPath);

@@ -12,6 +12,7 @@ import { cloudRenderArgs, cloudRenderOptionsFromArgs } from '../cloud/args.js';
 import { runCloudRender, type RunCloudRenderResult } from '../cloud/run-cloud-render.js';
 import { abortOnInterrupt } from '../cloud/status-line.js';
 import { formatTable } from '../cloud/summary.js';
+import { renamedValues } from '../core/batch-values.js';
 import { FramesmithError } from '../core/errors.js';
 import { collectWarnings, type Logger } from '../core/logger.js';
 import { readVariablesInput } from '../core/variables-input.js';
@@ -89,9 +90,13 @@ function printCloud(logger: Logger, r: RunCloudRenderResult): void {
   }
 }
 
-function printBatch(logger: Logger, b: BatchResult): void {
-  const rows = b.rows.map((o) => [String(o.index), o.status, o.status === 'failed' ? (o.error?.message ?? '') : relative(process.cwd(), o.output)]);
-  for (const line of formatTable(['#', 'status', 'output'], rows)) logger.info(line);
+function printBatch(logger: Logger, b: BatchResult, pattern: string | undefined): void {
+  // A row whose values had to be replaced or warned about does not read as a clean "rendered";
+  // a name made file-name-safe shows the values as they were written.
+  const status = (o: BatchResult['rows'][number]) => (o.status === 'rendered' && o.warnings.length ? 'rendered with warnings' : o.status);
+  const from = b.rows.map((o) => renamedValues(pattern, o.variables).join(', '));
+  const rows = b.rows.map((o, i) => [String(o.index), status(o), o.status === 'failed' ? (o.error?.message ?? '') : relative(process.cwd(), o.output), ...(from.some(Boolean) ? [from[i]] : [])]);
+  for (const line of formatTable(['#', 'status', 'output', ...(from.some(Boolean) ? ['named from'] : [])], rows)) logger.info(line);
   logger.info(`${b.rendered}/${b.total} rendered${b.failed ? `, ${b.failed} failed` : ''} in ${(b.wallMs / 1000).toFixed(1)} s`);
   for (const o of b.rows) if (o.status === 'rendered') logger.result(relative(process.cwd(), o.output));
 }
@@ -133,7 +138,7 @@ export default defineFramesmithCommand({
           zip: fromFolder
             ? async () => {
                 const references = await renderReferences({ variables: options.params?.variables, batchFile: options.batch?.file && resolve(options.batch.file) });
-                return (await buildBundle({ dir: a.dir, composition: str('composition'), include: includePatterns(raw.include), references, logger: collecting })).zipPath;
+                return (await buildBundle({ dir: a.dir, composition: str('composition'), include: includePatterns(rawArgs), references, logger: collecting })).zipPath;
               }
             : undefined,
         });
@@ -168,7 +173,7 @@ export default defineFramesmithCommand({
         if (a.out) throw new FramesmithError('invalid_option', '-o names one video; a batch writes one per row.', { hint: 'Use --out-pattern "renders/{headline}.mp4" instead.', exitCode: 2 });
         const result = await renderBatch({ ...common, file: a.batch, pattern, failFast: a['fail-fast'], signal: interrupt.signal });
         if (logger.json) logger.result(result);
-        else printBatch(logger, result);
+        else printBatch(logger, result, pattern);
         if (!result.ok) process.exitCode = 1;
         return;
       }
