@@ -156,16 +156,23 @@ describe('framesmith new: bad input', () => {
 
   it('rejects a read-only folder, writing nothing', () => {
     const base = temp();
-    chmodSync(base, 0o755);
     const locked = join(base, 'locked');
     mkdirSync(locked);
-    chmodSync(locked, 0o555);
-    // root may write anywhere: run the CLI as an unprivileged user then, as a user would be.
-    const asUser = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', process.execPath] : [process.execPath];
-    const r = spawnSync(asUser[0], [...asUser.slice(1), BIN, 'new', join(locked, 'proj')], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-    chmodSync(locked, 0o755);
-    expect(r.status).toBe(1);
-    expect(r.stderr).toContain(`Cannot write to ${locked}: permission denied.`);
+    let r;
+    if (process.getuid?.() === 0) {
+      // root may write through any mode bits: make the folder a read-only file system instead,
+      // in a mount namespace of this command only.
+      const script = 'mount -t tmpfs -o ro tmpfs "$1" && exec "$2" "$3" new "$1/proj"';
+      r = spawnSync('unshare', ['-m', 'sh', '-c', script, 'sh', locked, process.execPath, BIN], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+      expect(r.status, r.stderr).toBe(1);
+      expect(r.stderr).toContain(`Cannot write to ${locked}: the file system is read-only.`);
+    } else {
+      chmodSync(locked, 0o555);
+      r = cli(['new', join(locked, 'proj')]);
+      chmodSync(locked, 0o755);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`Cannot write to ${locked}: permission denied.`);
+    }
     expect(r.stderr).toContain('hint: Pick a folder you can write to');
     expect(existsSync(join(locked, 'proj'))).toBe(false);
   });
