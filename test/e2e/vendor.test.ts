@@ -83,11 +83,13 @@ function project(): string {
 <html>
   <head>
     <link rel="preconnect" href="https://fonts.googleapis.com" />
-    <link rel="preconnect" href="https://cdn.jsdelivr.net" />
+    <link rel="preconnect" href="https://esm.sh" />
     <link href="https://fonts.googleapis.com/css2?family=Testfam:wght@400;700&display=swap" rel="stylesheet" />
     <link rel="stylesheet" href="${CDN}/styles/site.css" />
     <link rel="stylesheet" href="css/local.css" />
     <script src="https://cdn.jsdelivr.net/npm/anim@1.0.0/dist/anim.min.js"></script>
+    <script src="https://cdn.jsdelivr.net/npm/anim@9.9.9/dist/anim.js"></script>
+    <script src="https://unpkg.com/no-such-package-here@1/x.js"></script>
     <script type="importmap">{ "imports": { "esmod": "https://esm.sh/esmod@2.0.0" } }</script>
   </head>
   <body>
@@ -137,7 +139,7 @@ describe('framesmith vendor', () => {
     // Google Fonts → @fontsource faces as local @font-face, files and licence.
     expect(index).toContain('<link href="fonts/testfam.css" rel="stylesheet" />');
     // The hint to a host nothing loads from any more goes; the one to a host still used (Nofam below) stays.
-    expect(index).not.toContain('cdn.jsdelivr.net');
+    expect(index).not.toContain('esm.sh');
     expect(index).toContain('<link rel="preconnect" href="https://fonts.googleapis.com" />');
     const css = readFileSync(join(dir, 'fonts/testfam.css'), 'utf8');
     expect(css).toMatch(/font-family: "Testfam";\s+font-style: normal;\s+font-weight: 400;[\s\S]*src: url\("testfam\/testfam-latin-400-normal\.woff2"\)/);
@@ -172,7 +174,9 @@ describe('framesmith vendor', () => {
     expect(r.stderr).toMatch(/could not vendor https:\/\/fonts\.googleapis\.com\/css2\?family=Nofam \(in compositions\/sub\.html\): .*"Nofam", which @fontsource does not have/);
     // The table says what became what.
     expect(r.stderr).toMatch(/https:\/\/cdn\.jsdelivr\.net\/npm\/anim@1\.0\.0\/dist\/anim\.min\.js\s+vendor\/anim@1\.0\.0\/dist\/anim\.min\.js \(\+1 file\)\s+npm registry: anim@1\.0\.0\/dist\/anim\.min\.js\s+MIT/);
-    expect(r.stderr).toMatch(/2 URLs could not be vendored/);
+    expect(r.stderr).toMatch(/could not vendor https:\/\/cdn\.jsdelivr\.net\/npm\/anim@9\.9\.9\/dist\/anim\.js \(in index\.html\): .*npm package "anim" has no version matching "9\.9\.9"/);
+    expect(r.stderr).toMatch(/could not vendor https:\/\/unpkg\.com\/no-such-package-here@1\/x\.js \(in index\.html\): .*There is no npm package named "no-such-package-here"/);
+    expect(r.stderr).toMatch(/4 URLs could not be vendored/);
 
     // A second run: the same two are still missing, nothing is written.
     const before = tree(dir);
@@ -180,7 +184,7 @@ describe('framesmith vendor', () => {
     expect(again.code).toBe(9);
     const result = JSON.parse(again.stdout);
     expect(result.written).toEqual([]);
-    expect(result.unresolved.map((u: { url: string }) => u.url).sort()).toEqual([`${cdn.origin}/img/missing.png`, 'https://fonts.googleapis.com/css2?family=Nofam'].sort());
+    expect(result.unresolved.map((u: { url: string }) => u.url).sort()).toEqual([`${cdn.origin}/img/missing.png`, 'https://cdn.jsdelivr.net/npm/anim@9.9.9/dist/anim.js', 'https://fonts.googleapis.com/css2?family=Nofam', 'https://unpkg.com/no-such-package-here@1/x.js'].sort());
     expect(tree(dir)).toEqual(before);
   });
 
