@@ -10,6 +10,7 @@ import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
 import { relative, sep } from 'node:path';
 import { hasDotSegment, resolveProjectPath } from '../serve/safe-path.js';
+import { isPendingDependency } from './pending-dependency.js';
 
 export type Verdict =
   /** A project file (or a Vite URL) that may be served; `file` is set for project files that exist. */
@@ -59,7 +60,7 @@ async function checkFsPath(root: string, allowedOutside: string[], urlPath: stri
   try {
     real = await fs.realpath(decoded);
   } catch {
-    return { ok: false, status: 404, reason: 'Not found' };
+    return (await isPendingDependency(allowedOutside, decoded)) ? { ok: true } : { ok: false, status: 404, reason: 'Not found' };
   }
   if (inside(root, real)) {
     const rel = relative(root, real).split(sep).join('/');
