@@ -9,15 +9,13 @@ import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, type LaunchedBrowser } from '../../src/browser/launch.js';
-import type { takeSnapshots as TakeSnapshots } from '../../src/snapshot/snapshot.js';
+import { takeSnapshots } from '../../src/snapshot/snapshot.js';
 
 const REPO = join(import.meta.dirname, '..', '..');
 const BIN = join(REPO, 'bin', 'framesmith.js');
 const OFFICIAL = join(REPO, '..', 'shared', 'tools', 'hyperframes-official');
 const officialReady = existsSync(OFFICIAL) && existsSync(join(homedir(), '.cache', 'framesmith-oracle', 'node_modules', '.bin', 'hyperframes'));
 const MIN_PSNR = 35;
-// The snapshot core needs the project model (src/model); until it lands these checks wait.
-const snapshotReady = existsSync(join(REPO, 'src', 'model', 'index.ts'));
 
 /** A value change per template that must show in the pixels at its middle time. */
 const OVERRIDES: Record<string, Record<string, unknown>> = {
@@ -34,11 +32,8 @@ const manifest = (name: string) => JSON.parse(readFileSync(join(REPO, 'templates
 const base = mkdtempSync(join(tmpdir(), 'framesmith-stills-'));
 const psnrReport: Record<string, number[]> = {};
 let browser: LaunchedBrowser;
-let takeSnapshots: typeof TakeSnapshots;
 
 beforeAll(async () => {
-  if (!snapshotReady) return;
-  ({ takeSnapshots } = await import('../../src/snapshot/snapshot.js'));
   browser = await launchBrowser();
 });
 afterAll(async () => {
@@ -83,7 +78,7 @@ function create(name: string, aspect: string, tag = 'stills'): string {
   return dir;
 }
 
-describe.runIf(snapshotReady).each(templates)('template %s in Chromium', (name) => {
+describe.each(templates)('template %s in Chromium', (name) => {
   const m = manifest(name);
   const times = timesFor(m.duration);
 
