@@ -5,7 +5,7 @@
 //   docs/remote.md         the table of remote/missing resource cases (between resource-rules
 //                          markers), from src/shared/resource-rules.ts;
 //   docs/errors.md         the exit codes (from src/core/exit-codes.ts) and the index of error codes
-//                          (read from every `new FramesmithError('code', …)` in src/).
+//                          (from the error catalog, src/core/error-catalog.ts).
 // Needs the build (`npm run build`). `node scripts/docs.mjs --check` writes nothing and exits 1,
 // naming the stale files, when any differs from what it would write (test/unit/docs.test.ts).
 import { existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
@@ -55,93 +55,6 @@ async function cliReference() {
   ].join('\n');
 }
 
-// ---- error codes, read from the source ---------------------------------------------------------
-const ts = (await import('typescript')).default;
-
-function sourceFiles(dir) {
-  const out = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...sourceFiles(p));
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') && !entry.name.endsWith('.d.ts')) out.push(p);
-  }
-  return out.sort();
-}
-
-/** The text of a message expression, with interpolations shown as `…`. */
-function textOf(node) {
-  if (!node) return '';
-  if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text;
-  if (ts.isTemplateExpression(node)) return node.head.text + node.templateSpans.map((s) => `…${s.literal.text}`).join('');
-  if (ts.isParenthesizedExpression(node)) return textOf(node.expression);
-  if (ts.isConditionalExpression(node)) return textOf(node.whenTrue);
-  if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.PlusToken) return textOf(node.left) + textOf(node.right);
-  return '…';
-}
-
-function errorCodes(exitByName) {
-  const found = new Map(); // code → {areas:Set, message, hint, exits:Set}
-  for (const file of sourceFiles(join(root, 'src'))) {
-    const sf = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
-    const area = relative(join(root, 'src'), file).split('/')[0];
-    const visit = (node) => {
-      if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'FramesmithError' && node.arguments?.length) {
-        const [codeArg, messageArg, optionsArg] = node.arguments;
-        if (ts.isStringLiteral(codeArg)) {
-          let hint = '';
-          let exit = '1';
-          if (optionsArg && ts.isObjectLiteralExpression(optionsArg)) {
-            for (const p of optionsArg.properties) {
-              if (!ts.isPropertyAssignment(p) || !ts.isIdentifier(p.name)) continue;
-              if (p.name.text === 'hint') hint = textOf(p.initializer);
-              if (p.name.text === 'exitCode') {
-                const v = p.initializer;
-                if (ts.isNumericLiteral(v)) exit = v.text;
-                else if (ts.isPropertyAccessExpression(v) && exitByName[v.name.text] !== undefined) exit = String(exitByName[v.name.text]);
-                else exit = 'varies';
-              }
-            }
-          }
-          const row = found.get(codeArg.text) ?? { areas: new Set(), message: textOf(messageArg), hint, exits: new Set() };
-          row.areas.add(area.replace(/\.ts$/, ''));
-          row.exits.add(exit);
-          if (!row.hint && hint) row.hint = hint;
-          found.set(codeArg.text, row);
-        }
-      }
-      ts.forEachChild(node, visit);
-    };
-    visit(sf);
-  }
-  return found;
-}
-
-const AREA_TITLES = {
-  cli: 'Command line', commands: 'Command line', core: 'Command line', model: 'Reading a project', lint: 'Lint', build: 'Build',
-  snapshot: 'Snapshot', render: 'Local render', cloud: 'Cloud (render --cloud, renders, webhooks)', dev: 'Dev server',
-  scaffold: 'New projects (framesmith new)', serve: 'Serving pages', browser: 'Browser', shared: 'Shared',
-};
-
-function errorIndex(found) {
-  const cell = (s) => s.replace(/\s+/g, ' ').trim().replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|');
-  const byArea = new Map();
-  for (const [code, row] of [...found].sort((a, b) => a[0].localeCompare(b[0]))) {
-    const title = AREA_TITLES[[...row.areas][0]] ?? [...row.areas][0];
-    if (!byArea.has(title)) byArea.set(title, []);
-    byArea.get(title).push({ code, ...row });
-  }
-  const order = [...new Set(Object.values(AREA_TITLES))];
-  const titles = [...byArea.keys()].sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99));
-  const out = [];
-  for (const title of titles) {
-    out.push(`### ${title}`, '', '| code | exit | message (… is filled in) | what to do |', '|---|---|---|---|');
-    for (const r of byArea.get(title)) out.push(`| \`${r.code}\` | ${[...r.exits].sort().join(', ')} | ${cell(r.message)} | ${cell(r.hint)} |`);
-    out.push('');
-  }
-  out.push(`${found.size} error codes.`);
-  return out.join('\n');
-}
-
 // ---- markers ----------------------------------------------------------------------------------
 // Markers are found by their first words (`<!-- lint-rules:start`), so rewording the rest of a
 // marker only needs a regeneration.
@@ -154,11 +67,11 @@ function replaceBetween(text, start, end, body, file) {
 
 const { renderRuleTable, TABLE_START, TABLE_END } = await load('lint/rule-table.js');
 const { renderExitCodeTable } = await load('core/exit-codes.js');
-const { CLOUD_EXIT } = await load('cloud/exit-codes.js');
+const { renderErrorIndex } = await load('core/error-catalog.js');
 
 const EXIT_START = '<!-- exit-codes:start (generated by scripts/docs.mjs from src/core/exit-codes.ts; do not edit by hand) -->';
 const EXIT_END = '<!-- exit-codes:end -->';
-const CODES_START = '<!-- error-codes:start (generated by scripts/docs.mjs from the FramesmithErrors in src/; do not edit by hand) -->';
+const CODES_START = '<!-- error-codes:start (generated by scripts/docs.mjs from src/core/error-catalog.ts; do not edit by hand) -->';
 const CODES_END = '<!-- error-codes:end -->';
 
 const outputs = [];
@@ -176,7 +89,7 @@ outputs.push(['docs/cli.md', await cliReference()]);
   const file = 'docs/errors.md';
   let text = readFileSync(join(root, file), 'utf8');
   text = replaceBetween(text, EXIT_START, EXIT_END, `${EXIT_START}\n\n${renderExitCodeTable()}\n\n${EXIT_END}`, file);
-  text = replaceBetween(text, CODES_START, CODES_END, `${CODES_START}\n\n${errorIndex(errorCodes(CLOUD_EXIT))}\n\n${CODES_END}`, file);
+  text = replaceBetween(text, CODES_START, CODES_END, `${CODES_START}\n\n${renderErrorIndex()}\n\n${CODES_END}`, file);
   outputs.push([file, text]);
 }
 

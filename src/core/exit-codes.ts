@@ -46,3 +46,24 @@ export function renderExitCodeTable(): string {
   const cell = (s: string) => s.replace(/\|/g, '\\|');
   return ['| exit | commands | when | what to do |', '|---|---|---|---|', ...EXIT_CODES.map((e) => `| ${e.code} | ${cell(e.commands)} | ${cell(e.when)} | ${cell(e.todo)} |`)].join('\n');
 }
+
+/** The exit codes by name, for code that ends the CLI (each is described in EXIT_CODES above). */
+export const EXIT = {
+  ok: 0,
+  /** The work failed (lint errors, an unreadable project, a page error, a failed batch row…). */
+  failed: 1,
+  /** A mistake in the command; nothing was started. */
+  usage: 2,
+  auth: 3,
+  notFound: 4,
+  credits: 5,
+  unavailable: 6,
+  renderFailed: 7,
+  timeout: 8,
+  /** `vendor`: some remote files could not be had; the rest was vendored. */
+  partial: 9,
+  bug: 70,
+  cancelled: 130,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
