@@ -9,6 +9,7 @@ import { FramesmithError } from '../core/errors.js';
 import { createLogger, type Logger } from '../core/logger.js';
 import { closest } from '../shared/suggest.js';
 import { COMMAND_EXAMPLES } from './help.js';
+import { EXIT } from '../core/exit-codes.js';
 
 /** Output flags every command takes. */
 export const outputArgs = {
@@ -70,7 +71,7 @@ export function checkUnknownFlags(rawArgs: string[], args: ArgsDef, command: str
     const near = closest(name, spelled);
     throw new FramesmithError('unknown_option', `Unknown option ${raw} for \`framesmith ${command}\`.`, {
       hint: near ? `Did you mean --${near}? Run \`framesmith ${command} --help\` for the list.` : `Run \`framesmith ${command} --help\` for the options.`,
-      exitCode: 2,
+      exitCode: EXIT.usage,
     });
   }
 }
@@ -107,7 +108,7 @@ export function parseNumberFlag(
   if (!Number.isFinite(n) || (integer && !Number.isInteger(n)) || (min !== undefined && n < min) || (max !== undefined && n > max)) {
     throw new FramesmithError('invalid_option', `--${flag} must be ${integer ? 'a whole number' : 'a number'} in ${range}, got "${value}".`, {
       hint: `Pass --${flag} with a value in ${range}.`,
-      exitCode: 2,
+      exitCode: EXIT.usage,
     });
   }
   return n;

@@ -5,6 +5,7 @@ import { createProject, displayPath, type CreateProjectResult } from '../scaffol
 import { parseAspect, parseResolution } from '../scaffold/sizes.js';
 import { listTemplates, type TemplateInfo } from '../scaffold/templates.js';
 import { defineFramesmithCommand } from './define.js';
+import { EXIT } from '../core/exit-codes.js';
 
 function printList(templates: TemplateInfo[], logger: Logger): void {
   if (logger.json) {
@@ -77,7 +78,7 @@ export default defineFramesmithCommand({
     if (!args.dir) {
       throw new FramesmithError('missing_directory', 'Missing the folder to create.', {
         hint: 'Run `framesmith new <dir>` (e.g. `framesmith new my-video`), or `framesmith new --list` to see the templates.',
-        exitCode: 2,
+        exitCode: EXIT.usage,
       });
     }
     const aspect = args.aspect === undefined ? undefined : parseAspect(args.aspect);

@@ -12,6 +12,7 @@ import { isTerminal } from '../cloud/poll.js';
 import type { RenderDetail } from '../cloud/types.js';
 import { FramesmithError } from '../core/errors.js';
 import { defineFramesmithCommand, parseNumberFlag } from './define.js';
+import { EXIT } from '../core/exit-codes.js';
 
 const list = defineFramesmithCommand({
   name: 'renders list',
@@ -58,7 +59,7 @@ const get = defineFramesmithCommand({
   async run({ args, logger }) {
     const poll = parseNumberFlag(args['poll-interval'], 'poll-interval', { min: 1 });
     const timeout = parseNumberFlag(args.timeout, 'timeout', { min: 0.01 });
-    if (args.out && !args.download) throw new FramesmithError('invalid_option', '-o only applies with --download.', { hint: 'Add --download.', exitCode: 2 });
+    if (args.out && !args.download) throw new FramesmithError('invalid_option', '-o only applies with --download.', { hint: 'Add --download.', exitCode: EXIT.usage });
     const client = clientFromArgs(args, logger);
     let detail = await client.renders.get(args.id);
     if (!args.download) {

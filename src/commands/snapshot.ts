@@ -7,6 +7,7 @@ import { reportRemote } from '../remote/report.js';
 import { reportPageWarnings } from '../snapshot/page-problems.js';
 import { takeSnapshots } from '../snapshot/snapshot.js';
 import { compositionArg, defineFramesmithCommand, parseNumberFlag, variablesArgs } from './define.js';
+import { EXIT } from '../core/exit-codes.js';
 
 /** Parses `--at 0,1.5,3` into seconds, naming the bad entry when there is one. */
 export function parseTimes(value: string): number[] {
@@ -16,7 +17,7 @@ export function parseTimes(value: string): number[] {
     if (s === '' || !Number.isFinite(n) || n < 0) {
       throw new FramesmithError('invalid_option', `--at: "${part.trim()}" is not a time in seconds.`, {
         hint: 'Give comma-separated seconds, e.g. --at 0,1.5,3',
-        exitCode: 2,
+        exitCode: EXIT.usage,
       });
     }
     return n;
@@ -44,11 +45,11 @@ export default defineFramesmithCommand({
     if (args.frames !== undefined) {
       throw new FramesmithError('renamed_option', `snapshot --frames ${args.frames}: --frames is a frame range (as in \`framesmith render --frames 0-89\`); the number of stills is --count.`, {
         hint: /^\d+$/.test(String(args.frames)) ? `Use --count ${args.frames} for ${args.frames} stills spread over the composition, or --at for times in seconds.` : 'Use --at with times in seconds (e.g. --at 0,1.5,3), or --count N for N stills spread over the composition.',
-        exitCode: 2,
+        exitCode: EXIT.usage,
       });
     }
     if (args.at && args.count) {
-      throw new FramesmithError('invalid_option', 'Use either --at or --count, not both.', { hint: '--at lists times; --count spreads N stills evenly.', exitCode: 2 });
+      throw new FramesmithError('invalid_option', 'Use either --at or --count, not both.', { hint: '--at lists times; --count spreads N stills evenly.', exitCode: EXIT.usage });
     }
     const variables = await readVariablesInput({ json: args.variables, file: args['variables-file'] });
     const result = await takeSnapshots({

@@ -4,6 +4,7 @@
  * overlay shows the same fields. Anything else that escapes is a bug and is printed as one.
  */
 import { formatLocation, type Diagnostic, type ProblemData, type SourceLocation } from '../shared/diagnostics.js';
+import { EXIT } from './exit-codes.js';
 
 export interface FramesmithErrorOptions {
   hint?: string;
@@ -60,7 +61,7 @@ export function formatProblem(p: ProblemData): string {
 /** Raised when the user interrupts (Ctrl+C); the CLI exits 130 without a stack. */
 export class CancelledError extends FramesmithError {
   constructor(message = 'Cancelled.', hint?: string) {
-    super('cancelled', message, { exitCode: 130, hint });
+    super('cancelled', message, { exitCode: EXIT.cancelled, hint });
     this.name = 'CancelledError';
   }
 }

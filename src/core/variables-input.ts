@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { checkValues, type VariableDeclaration, type VariableValues } from '../shared/variables.js';
 import { FramesmithError } from './errors.js';
 import type { Logger } from './logger.js';
+import { EXIT } from './exit-codes.js';
 
 export interface VariablesInput {
   /** `--variables`: a JSON object as text. */
@@ -22,13 +23,13 @@ function parseObject(text: string, source: string): VariableValues {
   } catch (e) {
     throw new FramesmithError('invalid_variables_json', `${source} is not valid JSON: ${(e as Error).message}.`, {
       hint: `Pass a JSON object, e.g. --variables '{"headline":"Q3 Revenue","value":"$2.4M"}' (quote it for your shell).`,
-      exitCode: 2,
+      exitCode: EXIT.usage,
     });
   }
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
     throw new FramesmithError('invalid_variables_json', `${source} must be a JSON object of variable values, got ${Array.isArray(value) ? 'an array' : typeof value}.`, {
       hint: 'Use {"id": value, ...} with the ids from data-composition-variables.',
-      exitCode: 2,
+      exitCode: EXIT.usage,
     });
   }
   return value as VariableValues;
@@ -44,7 +45,7 @@ export async function readVariablesInput(input: VariablesInput): Promise<Variabl
     } catch (e) {
       throw new FramesmithError('variables_file_unreadable', `Cannot read --variables-file ${input.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`, {
         hint: 'Check the path (it is relative to the current folder).',
-        exitCode: 2,
+        exitCode: EXIT.usage,
       });
     }
     values = parseObject(text, `--variables-file ${input.file}`);
@@ -61,7 +62,7 @@ export function checkVariablesAgainst(declarations: VariableDeclaration[], value
     throw new FramesmithError('invalid_variables', problems[0].message + (problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''), {
       hint: 'Fix the values or the declarations in data-composition-variables.',
       details: problems.map((p) => ({ code: `variable_${p.kind}`, message: p.message, severity: 'error' as const })),
-      exitCode: 2,
+      exitCode: EXIT.usage,
     });
   }
   for (const p of problems) logger.warn(`variables: ${p.message}`, `variable_${p.kind}`);

@@ -20,6 +20,7 @@ import { promises as fs, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { FramesmithError } from '../core/errors.js';
+import { EXIT } from '../core/exit-codes.js';
 
 export const DEFAULT_MAX_ENTRY_BYTES = 50 * 1024 * 1024;
 export const DEFAULT_MAX_TOTAL_BYTES = 2 * 1024 * 1024 * 1024;
@@ -59,7 +60,7 @@ export interface ContentCacheOptions {
 /** `50M`, `2G`, `1048576` → bytes (binary multiples). */
 export function parseSize(value: string, name: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([kmg]?)i?b?\s*$/i.exec(value);
-  if (!m) throw new FramesmithError('invalid_size', `${name}="${value}" is not a size.`, { hint: `Write bytes or a number with K, M or G, e.g. ${name}=50M.`, exitCode: 2 });
+  if (!m) throw new FramesmithError('invalid_size', `${name}="${value}" is not a size.`, { hint: `Write bytes or a number with K, M or G, e.g. ${name}=50M.`, exitCode: EXIT.usage });
   const mult = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2].toLowerCase() as '' | 'k' | 'm' | 'g'];
   return Math.floor(Number(m[1]) * mult);
 }

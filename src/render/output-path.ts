@@ -11,6 +11,7 @@ import type { RenderFormat } from '../cloud/types.js';
 import { FramesmithError } from '../core/errors.js';
 import { makeDirs, type CreatedDirs } from '../core/created-dirs.js';
 import { FORMAT_FACTS } from './presets.js';
+import { EXIT } from '../core/exit-codes.js';
 
 export interface OutputPlan {
   video: string;
@@ -45,7 +46,7 @@ export async function resolveVideoPath(root: string, out: string | undefined, fo
   if (given !== ext) {
     throw new FramesmithError('output_extension_mismatch', `-o ${out} ends in ${given}, but the render is ${format} (${ext}).`, {
       hint: KNOWN.has(given) ? `Leave out --format (the extension picks it), or name the file *${ext}.` : `Name the file *${ext}, or pick --format mp4|webm|mov.`,
-      exitCode: 2,
+      exitCode: EXIT.usage,
     });
   }
   return abs;
@@ -77,7 +78,7 @@ export async function planOutput(video: string, withThumbnail: boolean): Promise
     await made.removeIfEmpty();
     throw new FramesmithError('thumbnail_would_overwrite', `${thumbnail} exists and is not the thumbnail of ${basename(video)}; the render would overwrite it.`, {
       hint: 'Pick another -o name, move that file, or pass --no-thumbnail.',
-      exitCode: 2,
+      exitCode: EXIT.usage,
     });
   }
   const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
@@ -148,6 +149,6 @@ export async function outputError(video: string, error: unknown): Promise<Frames
       : code === 'EISDIR'
         ? 'Pass a file name ending in .mp4/.webm/.mov, or the folder itself with a trailing slash.'
         : 'Pass -o with a path in a folder you can write to (e.g. -o renders/out.mp4), or fix its permissions.',
-    exitCode: 2,
+    exitCode: EXIT.usage,
   });
 }

@@ -17,6 +17,7 @@ import { frameSize, type Aspect, type Resolution } from './sizes.js';
 import { resolveTemplate } from './templates.js';
 import { checkTarget, wrapWriteError } from './target.js';
 import { VENDOR_DIRS, vendoredPaths, vendorInto, writeFileAtomic } from './vendor.js';
+import { EXIT } from '../core/exit-codes.js';
 
 export interface CreateProjectOptions {
   /** Folder to create or fill. */
@@ -82,7 +83,7 @@ export async function createProject(options: CreateProjectOptions): Promise<Crea
   if (!template.aspects.includes(aspect)) {
     throw new FramesmithError('unsupported_aspect', `Template "${template.name}" is not laid out for ${aspect}.`, {
       hint: `It supports ${template.aspects.join(', ')}.`,
-      exitCode: 2,
+      exitCode: EXIT.usage,
     });
   }
   const resolution = options.resolution ?? '1080p';

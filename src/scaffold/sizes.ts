@@ -3,6 +3,7 @@
  * `framesmith new --aspect/--resolution` resolves to one of these.
  */
 import { FramesmithError } from '../core/errors.js';
+import { EXIT } from '../core/exit-codes.js';
 
 export type Aspect = '16:9' | '9:16' | '1:1';
 export type Resolution = '1080p' | '4k';
@@ -25,7 +26,7 @@ export function parseAspect(value: string): Aspect {
   if (isAspect(value)) return value;
   throw new FramesmithError('invalid_aspect', `Unknown aspect "${value}".`, {
     hint: `Use one of ${ASPECTS.join(', ')} (width:height).`,
-    exitCode: 2,
+    exitCode: EXIT.usage,
   });
 }
 
@@ -34,7 +35,7 @@ export function parseResolution(value: string): Resolution {
   if ((RESOLUTIONS as readonly string[]).includes(value)) return value as Resolution;
   throw new FramesmithError('invalid_resolution', `Unknown resolution "${value}".`, {
     hint: `Use ${RESOLUTIONS.join(' or ')} (4k doubles the 1080p size).`,
-    exitCode: 2,
+    exitCode: EXIT.usage,
   });
 }
 

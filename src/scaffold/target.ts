@@ -7,6 +7,7 @@ import { constants } from 'node:fs';
 import { access, readdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { FramesmithError } from '../core/errors.js';
+import { EXIT } from '../core/exit-codes.js';
 
 async function statOrNull(path: string) {
   try {
@@ -53,7 +54,7 @@ export async function checkTarget(dir: string, planned: string[], force: boolean
   if (info && !info.isDirectory()) {
     throw new FramesmithError('target_is_file', `${dir} is a file, not a folder.`, {
       hint: 'Give `framesmith new` a folder path that does not exist yet or is an empty folder.',
-      exitCode: 2,
+      exitCode: EXIT.usage,
     });
   }
   await checkWritable(dir);
@@ -78,7 +79,7 @@ export async function checkTarget(dir: string, planned: string[], force: boolean
       : `No file would be overwritten${existing.has('package.json') ? ' (package.json gets the framesmith scripts)' : ''}; other files are kept.`;
     throw new FramesmithError('target_not_empty', `${dir} is not empty (${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}).`, {
       hint: `Choose a new or empty folder, or pass --force to write the template into it. ${what}`,
-      exitCode: 2,
+      exitCode: EXIT.usage,
     });
   }
   return existing;

@@ -10,6 +10,7 @@ import { didYouMean } from '../shared/suggest.js';
 import { TEMPLATES_DIR } from '../core/paths.js';
 import { isAspect, type Aspect } from './sizes.js';
 import { FONT_CATALOG } from './vendor.js';
+import { EXIT } from '../core/exit-codes.js';
 
 /** The contents of `templates/<name>/template.json`. */
 export interface TemplateManifest {
@@ -80,6 +81,6 @@ export async function resolveTemplate(name: string, root: string = TEMPLATES_DIR
   const names = all.map((t) => t.name);
   throw new FramesmithError('unknown_template', `Unknown template "${name}".${didYouMean(name, names)}`, {
     hint: `Templates: ${names.join(', ')}. Run \`framesmith new --list\` for descriptions.`,
-    exitCode: 2,
+    exitCode: EXIT.usage,
   });
 }

@@ -35,6 +35,7 @@ import { fetchCdnFile, parseNpmCdnUrl, type NpmCdnRef } from '../remote/npm-cdn.
 import { defaultRemoteResolver, rawFileUrl, type RemoteResolver } from '../remote/resolver.js';
 import { rewriteCss, rewriteHtml, rewriteJs, type UrlContext, type UrlMap } from '../remote/rewrite.js';
 import { parse as parseHtml } from 'parse5';
+import { EXIT } from '../core/exit-codes.js';
 
 /** Exit code of `framesmith vendor` when some remote files could not be vendored (the rest was). */
 export const VENDOR_EXIT_INCOMPLETE = 9;
@@ -180,7 +181,7 @@ export async function vendorProject(options: VendorOptions): Promise<VendorResul
   try {
     if (!(await fs.stat(root)).isDirectory()) throw new Error('not a folder');
   } catch {
-    throw new FramesmithError('project_not_found', `${options.dir} is not a project folder.`, { hint: 'Pass the folder that holds index.html.', exitCode: 2 });
+    throw new FramesmithError('project_not_found', `${options.dir} is not a project folder.`, { hint: 'Pass the folder that holds index.html.', exitCode: EXIT.usage });
   }
   const collected = await collectProjectFiles(root);
   const textFiles = collected.files.filter((f) => /\.(html?|css|m?js)$/i.test(f.rel));
@@ -509,7 +510,7 @@ async function writeAtomically(root: string, writes: { path: string; bytes: Buff
     if (WRITE_DENIED.has(code)) {
       return new FramesmithError('project_read_only', `Could not write ${path} in ${root}: the project folder is not writable (${code}). Nothing was changed.`, {
         hint: 'Make the folder writable (or vendor a copy of it), then run framesmith vendor again.',
-        exitCode: 2,
+        exitCode: EXIT.usage,
         cause: error,
       });
     }
