@@ -7,7 +7,8 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { extname, join } from 'node:path';
+import { promises as fs } from 'node:fs';
+import { extname, join, relative, sep } from 'node:path';
 import type { ViteDevServer } from 'vite';
 import { RUNTIME_DIST } from '../core/paths.js';
 import { RUNTIME_URL_PATH } from '../serve/inject.js';
@@ -17,6 +18,8 @@ import { composeDocument } from './documents.js';
 import { checkRequestPath, isAllowedHost, rawPath } from './request-guard.js';
 import { sendBody, sendFile, sendText } from '../serve/send-file.js';
 import { shellPage } from './shell-page.js';
+import { FONT_URL_PREFIX } from '../fonts/packages.js';
+import { servedFontFile, servedFragment, type FontPageCache } from '../fonts/serve.js';
 
 export interface MiddlewareContext {
   /** Project folder (a realpath). */
@@ -54,6 +57,7 @@ export function isModuleRequest(req: IncomingMessage, url: URL, file: string): b
 export function createRequestHandler(ctx: MiddlewareContext): (req: IncomingMessage, res: ServerResponse) => void {
   // Versioned, so the browser keeps the runtime across reloads instead of asking each time.
   const runtimeUrl = `${RUNTIME_URL_PATH}?v=${existsSync(RUNTIME_FILE) ? Math.round(statSync(RUNTIME_FILE).mtimeMs).toString(36) : '0'}`;
+  const fontPages: FontPageCache = new Map();
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!isAllowedHost(req.headers.host, ctx.host)) {
       return sendText(res, 403, `Blocked request: the Host "${req.headers.host ?? ''}" is not this machine. Open the URL framesmith dev printed.`);
@@ -76,9 +80,16 @@ export function createRequestHandler(ctx: MiddlewareContext): (req: IncomingMess
     if (!verdict.ok) return sendText(res, verdict.status, verdict.reason);
     if (verdict.file && readOnly) {
       const ext = extname(verdict.file).toLowerCase();
-      if ((ext === '.html' || ext === '.htm') && isDocumentRequest(req) && !url.searchParams.has('html-proxy')) {
-        const html = await composeDocument(verdict.file, path, url.searchParams.get(DEV_BOOT_PARAM), runtimeUrl, ctx.vite);
-        return sendBody(res, html, 'text/html; charset=utf-8', head);
+      if ((ext === '.html' || ext === '.htm') && !url.searchParams.has('html-proxy')) {
+        const rel = relative(ctx.root, verdict.file).split(sep).join('/');
+        if (isDocumentRequest(req)) {
+          const html = await composeDocument(ctx.root, rel, path, url.searchParams.get(DEV_BOOT_PARAM), runtimeUrl, ctx.vite, fontPages);
+          return sendBody(res, html, 'text/html; charset=utf-8', head);
+        }
+        // A sub-composition the runtime fetches: with the engine's generic-family rewrite.
+        if (!isModuleRequest(req, url, verdict.file)) {
+          return sendBody(res, servedFragment(rel, await fs.readFile(verdict.file, 'utf8'), fontPages), 'text/html; charset=utf-8', head);
+        }
       }
       if (!isModuleRequest(req, url, verdict.file)) return sendFile(req, res, verdict.file, { head });
     }
@@ -91,6 +102,10 @@ export function createRequestHandler(ctx: MiddlewareContext): (req: IncomingMess
     if (path === `${RUNTIME_URL_PATH}.map`) return sendFile(req, res, join(RUNTIME_DIST, 'runtime.js.map'), { head });
     if (path.startsWith(DEV_ASSETS_PATH) && OVERLAY_FILES.has(path.slice(DEV_ASSETS_PATH.length))) {
       return sendFile(req, res, join(OVERLAY_DIST, path.slice(DEV_ASSETS_PATH.length)), { head });
+    }
+    if (path.startsWith(FONT_URL_PREFIX)) {
+      const font = servedFontFile(path);
+      return font ? sendFile(req, res, font, { head, immutable: true }) : sendText(res, 404, 'Not found');
     }
     if (path === DEV_STATE_PATH) {
       const state = await ctx.state(url.searchParams.get('composition') || ctx.page.defaultComposition);

@@ -23,6 +23,8 @@ export interface FontPackageProvider {
    * provider cannot supply it. May fetch it first; must not throw for a missing package.
    */
   find(name: string, context: { projectDir: string }): Promise<string | null>;
+  /** The folder when the package is already on disk (no network); used by lint. */
+  findCached?(name: string, context: { projectDir: string }): string | null;
 }
 
 const providers: FontPackageProvider[] = [];
@@ -65,6 +67,25 @@ function tryRead(dir: string | null): FontsourcePackage | null {
 export interface FoundPackage {
   pkg: FontsourcePackage;
   from: string;
+}
+
+/** Like {@link findFontPackage}, without fetching: what is on disk already. */
+export function findFontPackageSync(name: string, projectDir: string): FoundPackage | null {
+  const own = tryRead(ownPackageDir(name));
+  if (own) return { pkg: remember(own), from: 'framesmith' };
+  const local = tryRead(projectPackageDir(name, projectDir));
+  if (local) return { pkg: remember(local), from: 'project' };
+  for (const p of providers) {
+    let dir: string | null = null;
+    try {
+      dir = p.findCached?.(name, { projectDir }) ?? null;
+    } catch {
+      dir = null;
+    }
+    const pkg = tryRead(dir);
+    if (pkg) return { pkg: remember(pkg), from: p.name };
+  }
+  return null;
 }
 
 /**

@@ -23,8 +23,8 @@ import type { SourceLocation } from '../shared/diagnostics.js';
 import { canonicalFont, ENGINE_LATIN_RANGE, GOOGLE_DEFAULT_FACES, normalizeFamily, type CanonicalFont } from './engine-fonts.js';
 import { fontsourcePackageName, selectFontFiles, fontFaceRule, type FontFile, type FontsourcePackage } from './fontsource.js';
 import { parseGoogleFontsUrl, type FaceRequirement, type FontStyle, type WeightSpec } from './google-fonts-url.js';
-import { findFontPackage, fontFileUrl } from './packages.js';
-import { customPropertyMap, declaredFamilies, isLookupFamily, type DocumentFontScan } from './scan.js';
+import { findFontPackage, findFontPackageSync, fontFileUrl, type FoundPackage } from './packages.js';
+import { customPropertyMap, declaredFamilies, engineNormalized, isLookupFamily, type DocumentFontScan } from './scan.js';
 
 /** One face the cloud has for a family. */
 export interface CloudFace {
@@ -106,6 +106,18 @@ function rule(file: FontFile, family: string, range?: string): string {
   return fontFaceRule(file, { family, url: fontFileUrl, display: 'block', unicodeRange: range === undefined ? undefined : () => range }).replace(/\n\s*/g, ' ');
 }
 
+/** Files for the faces the page's Google Fonts stylesheets ask for this family (Google refuses a stylesheet asking for a face the family lacks). */
+function linkedFiles(pkg: FontsourcePackage, key: string, urls: readonly string[]): FontFile[] {
+  const files: FontFile[] = [];
+  for (const url of urls) {
+    const fam = parseGoogleFontsUrl(url)?.families.find((f) => normalizeFamily(f.family) === key);
+    if (!fam) continue;
+    const sel = selectFontFiles(pkg, { faces: fam.faces });
+    if (sel.missing.length === 0) for (const f of sel.files) if (!files.some((x) => x.file === f.file)) files.push(f);
+  }
+  return files;
+}
+
 /** Requested families of the composition, in order of first use, as the engine collects them. */
 function requestedFamilies(scans: readonly DocumentFontScan[], customProperties: ReadonlyMap<string, string>) {
   const requested = new Map<string, { family: string; optional: boolean; uses: SourceLocation[] }>();
@@ -125,12 +137,39 @@ function requestedFamilies(scans: readonly DocumentFontScan[], customProperties:
   return requested;
 }
 
+/** The @fontsource packages a composition's fonts may be drawn from. */
+export function wantedPackages(scans: readonly DocumentFontScan[]): string[] {
+  const out = new Set<string>();
+  const normalized = engineNormalized(scans);
+  for (const { family } of requestedFamilies(normalized, customPropertyMap(normalized)).values()) {
+    const canonical = canonicalFont(family);
+    out.add(canonical ? canonical.package : fontsourcePackageName(family));
+  }
+  return [...out];
+}
+
 /**
- * Resolves every family a composition names, as the engine would in the cloud, and builds the
- * rules to inject. `scans` are the entry's and its sub-compositions' files.
+ * Resolves every family as the engine would in the cloud, after fetching the packages it needs
+ * that are not on disk yet (through the registered providers). See {@link planFontsSync}.
  */
 export async function planFonts(scans: readonly DocumentFontScan[], projectDir: string): Promise<FontPlan> {
-  const customProperties = customPropertyMap(scans);
+  const found = new Map<string, FoundPackage | null>();
+  for (const name of wantedPackages(scans)) found.set(name, await findFontPackage(name, projectDir));
+  return planFontsWith(scans, (name) => found.get(name) ?? findFontPackageSync(name, projectDir));
+}
+
+/**
+ * Resolves every family a composition names, as the engine would in the cloud, and builds the
+ * rules to inject, with the packages already on disk. `scans` are the entry's and its
+ * sub-compositions' files.
+ */
+export function planFontsSync(scans: readonly DocumentFontScan[], projectDir: string): FontPlan {
+  return planFontsWith(scans, (name) => findFontPackageSync(name, projectDir));
+}
+
+function planFontsWith(originalScans: readonly DocumentFontScan[], findPackage: (name: string) => FoundPackage | null): FontPlan {
+  const scans = engineNormalized(originalScans);
+  const customProperties = customPropertyMap(originalScans);
   const existing = new Set<string>();
   for (const s of scans) for (const f of s.fontFaces) existing.add(f);
   const googleByFamily = new Map<string, string[]>();
@@ -144,7 +183,7 @@ export async function planFonts(scans: readonly DocumentFontScan[], projectDir: 
   }
   const families: FamilyResolution[] = [];
   const rules: string[] = [];
-  const requested = [...requestedFamilies(scans, customProperties).values()].sort((a, b) => Number(a.optional) - Number(b.optional));
+  const requested = [...requestedFamilies(scans, customPropertyMap(scans)).values()].sort((a, b) => Number(a.optional) - Number(b.optional));
   for (const { family, optional, uses } of requested) {
     const key = normalizeFamily(family);
     const base = { family, uses, optional, googleStylesheets: googleByFamily.get(key) ?? [] };
@@ -163,7 +202,7 @@ export async function planFonts(scans: readonly DocumentFontScan[], projectDir: 
     const canonical = canonicalFont(family);
     if (canonical) {
       const status: FamilyStatus = canonical.family.toLowerCase() === key ? 'engine' : 'alias';
-      const found = await findFontPackage(canonical.package, projectDir);
+      const found = findPackage(canonical.package);
       if (!found) {
         families.push({
           ...base,
@@ -180,16 +219,19 @@ export async function planFonts(scans: readonly DocumentFontScan[], projectDir: 
       const pkg = found.pkg;
       const bundled = selectFontFiles(pkg, { faces: canonical.weights.map((weight) => ({ style: 'normal', weight })), subsets: ['latin'] }).files;
       const supplement = answersDefaultRequest(pkg) ? selectFontFiles(pkg, { faces: ALL_FACES_REQUEST }).files : [];
+      // The page's own Google Fonts stylesheets for it load in the cloud too.
+      const linked = linkedFiles(pkg, key, base.googleStylesheets).filter((f) => !supplement.some((s) => s.file === f.file));
       // Google's faces first, the engine's latin faces last: for latin text at the engine's
-      // weights its own files win, as in the engine's stylesheet.
-      for (const f of supplement) rules.push(rule(f, family));
+      // weights its own files win, as in the engine's stylesheet (placed after the page's).
+      for (const f of [...linked, ...supplement]) rules.push(rule(f, family));
       for (const f of bundled) rules.push(rule(f, family, ENGINE_LATIN_RANGE));
-      const faces = [...facesOf(bundled, 'engine'), ...facesOf(supplement, 'google').filter((g) => !bundled.some((b) => b.style === g.style && b.weight === g.weight))];
+      const faces = [...facesOf(bundled, 'engine')];
+      for (const g of facesOf([...linked, ...supplement], 'google')) if (!faces.some((b) => b.style === g.style && JSON.stringify(b.weight) === JSON.stringify(g.weight))) faces.push(g);
       families.push({ ...base, status, canonical, faces, package: pkg, packageFrom: found.from, local: true });
       continue;
     }
     // Google Fonts, through the page's stylesheets for it or the engine's own request.
-    const found = await findFontPackage(fontsourcePackageName(family), projectDir);
+    const found = findPackage(fontsourcePackageName(family));
     if (!found) {
       families.push({
         ...base,
@@ -206,14 +248,7 @@ export async function planFonts(scans: readonly DocumentFontScan[], projectDir: 
       continue;
     }
     const pkg = found.pkg;
-    let files: FontFile[] = [];
-    for (const url of base.googleStylesheets) {
-      const fam = parseGoogleFontsUrl(url)?.families.find((f) => normalizeFamily(f.family) === key);
-      if (!fam) continue;
-      const sel = selectFontFiles(pkg, { faces: fam.faces });
-      // Google refuses a stylesheet that asks for a face the family does not have.
-      if (sel.missing.length === 0) files.push(...sel.files.filter((f) => !files.includes(f)));
-    }
+    let files = linkedFiles(pkg, key, base.googleStylesheets);
     if (!files.length && answersDefaultRequest(pkg)) files = selectFontFiles(pkg, { faces: ALL_FACES_REQUEST }).files;
     if (!files.length) {
       families.push({

@@ -389,6 +389,25 @@ export function primaryInsertions(scan: DocumentFontScan, defined: (name: string
   return out;
 }
 
+/**
+ * The scans as the engine sees them after its rewrite: each value whose first family is generic
+ * with `Inter, ` in front (custom properties too). For reading families; offsets stay the
+ * original ones, so edits still use the unchanged scans.
+ */
+export function engineNormalized(scans: readonly DocumentFontScan[]): DocumentFontScan[] {
+  const original = customPropertyMap(scans);
+  const defined = (name: string) => Boolean(original.get(name));
+  const fix = (value: string) => {
+    const at = primaryInsertion(value, defined);
+    return at === null ? value : value.slice(0, at) + PRIMARY_PREFIX + value.slice(at);
+  };
+  return scans.map((scan) => ({
+    ...scan,
+    declarations: scan.declarations.map((d) => ({ ...d, value: fix(d.value) })),
+    customProperties: scan.customProperties.map((p) => ({ ...p, value: fix(p.value) })),
+  }));
+}
+
 /** `text` with `insert` placed at each offset (offsets into the original text). */
 export function insertAt(text: string, offsets: readonly number[], insert: string): string {
   let out = text;
