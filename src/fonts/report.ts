@@ -69,7 +69,7 @@ export function fallbackFor(family: string, originalScans: readonly DocumentFont
 /** The per-family lines of lint's report. */
 export function summarizeFonts(plan: FontPlan, scans: readonly DocumentFontScan[]): FontSummary[] {
   return plan.families.map((r) => {
-    const here = r.local ? '' : `; framesmith has no copy (${r.reason})`;
+    const here = r.local ? '' : `; no copy here: ${r.reason}`;
     switch (r.status) {
       case 'project':
         return { family: r.family, status: r.status, cloud: `the project's own @font-face${r.faces.length ? ` (${facesText(r)})` : ''}`, local: true };

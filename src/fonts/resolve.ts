@@ -212,7 +212,7 @@ function planFontsWith(originalScans: readonly DocumentFontScan[], findPackage: 
           package: null,
           packageFrom: null,
           local: false,
-          reason: `framesmith has no copy of ${canonical.package} (not one of its dependencies${canonical.shipped ? '' : ': too large to ship'})`,
+          reason: `${canonical.package} is not installed here (${canonical.shipped ? 'reinstall framesmith' : 'too large for framesmith to ship; install it in the project'})`,
         });
         continue;
       }
@@ -242,7 +242,7 @@ function planFontsWith(originalScans: readonly DocumentFontScan[], findPackage: 
         packageFrom: null,
         local: false,
         reason: base.googleStylesheets.length
-          ? `framesmith found no copy of ${fontsourcePackageName(family)} (not installed, not in the cache)`
+          ? `${fontsourcePackageName(family)} is not installed here nor in framesmith's cache`
           : `HeyGen's engine does not know "${family}" and no @fontsource package of that name was found; the cloud asks Google Fonts for it with every weight 100–900 and italics, which only succeeds for families that have all of them`,
       });
       continue;
