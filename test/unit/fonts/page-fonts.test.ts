@@ -78,3 +78,20 @@ it('a sub-composition file gets the generic rewrite only', () => {
   const out = composeFontFragment('s.html', '<template><div><style>.a { font-family: ui-monospace, monospace; }</style></div></template>');
   expect(out).toBe('<template><div><style>.a { font-family: Inter, ui-monospace, monospace; }</style></div></template>');
 });
+
+describe('googleFontsCss', () => {
+  it('answers a Google Fonts stylesheet from framesmith\'s @fontsource packages, as Google would', async () => {
+    const { googleFontsCss } = await import('../../../src/fonts/google-css.js');
+    const ok = (await googleFontsCss('https://fonts.googleapis.com/css2?family=Nunito:wght@900&family=Oswald:wght@300..500&display=swap', { projectDir: tempDir() }))!;
+    expect(ok.refused).toEqual([]);
+    expect(ok.css).toContain('font-family: "Nunito";');
+    expect(ok.css).toContain('nunito-latin-900-normal.woff2');
+    expect(ok.css).toContain('font-display: swap;');
+    expect(ok.css.match(/oswald-latin-\d00-normal/g)).toEqual(['oswald-latin-300-normal', 'oswald-latin-400-normal', 'oswald-latin-500-normal']);
+    // Oswald has no weight 100: Google refuses the whole stylesheet.
+    const refused = (await googleFontsCss('https://fonts.googleapis.com/css2?family=Oswald:wght@100;400', { projectDir: tempDir() }))!;
+    expect(refused).toMatchObject({ css: '', refused: [{ family: 'Oswald', faces: ['100'] }] });
+    const unknown = (await googleFontsCss('https://fonts.googleapis.com/css?family=No+Such+Family', { projectDir: tempDir() }))!;
+    expect(unknown).toMatchObject({ css: '', unavailable: ['No Such Family'] });
+  });
+});
