@@ -12,7 +12,9 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PNG as PngJs } from 'pngjs';
+import { launchBrowser } from '../../src/browser/launch.js';
 import { runCli } from '../helpers/cli.js';
+import { startDev, waitUpdates } from './dev-helpers.js';
 import { REPO, tempDir, useFixture } from '../helpers/fixtures.js';
 
 // shared/ sits beside the clone (CI, /work/main) or two levels up (a worktree under /work/wt).
@@ -109,6 +111,31 @@ describe('text draws with the faces HeyGen\'s engine gives', () => {
       const figure = rowPsnr(still, row, theirs, row);
       if (row === 8) expect(figure, 'Inter 300 differs offline').toBeLessThan(25);
       else expect(figure, `row ${row}`).toBeGreaterThanOrEqual(45);
+    }
+  });
+});
+
+describe('the dev preview draws the same faces', () => {
+  it('rows resolved to one face match its reference row in the preview', async () => {
+    const dir = rowsProject();
+    const [browser, server] = await Promise.all([launchBrowser(), startDev(dir)]);
+    try {
+      const context = await browser.browser.newContext({ viewport: { width: 1900, height: 1100 } });
+      await context.addInitScript(() => localStorage.setItem('framesmith.dev.view', JSON.stringify({ zoom: 1 })));
+      const page = await context.newPage();
+      await page.goto(server.url);
+      await waitUpdates(page, 1);
+      // The composition's own fonts are loaded once the preview has painted; wait for the iframe's too.
+      await page.evaluate(() => (window as any).__framesmithDev.frameWindow().document.fonts.ready);
+      const shot: Image = PngJs.sync.read(await page.locator('.frame-scale').screenshot());
+      expect([shot.width, shot.height]).toEqual([1280, 720]);
+      for (const row of Object.keys(SAME_AS_INTER)) expect(rowPsnr(shot, Number(row), shot, REF_INTER), `row ${row}`).toBe(Infinity);
+      expect(rowPsnr(shot, 8, shot, 7)).toBe(Infinity);
+      expect(rowPsnr(shot, 10, shot, 9)).toBe(Infinity);
+      expect(rowPsnr(shot, FALLBACK, shot, REF_INTER)).toBeLessThan(25);
+    } finally {
+      await server.close();
+      await browser.close();
     }
   });
 });
