@@ -52,3 +52,20 @@ export function servedFragment(file: string, source: string, cache: FontPageCach
 export function servedFontFile(pathname: string): string | null {
   return fontFileForUrl(pathname);
 }
+
+/**
+ * Warns (once per family) where a local page cannot draw what the cloud draws: a family the cloud
+ * has that framesmith found no copy of. Snapshot and render call it before they capture.
+ */
+export async function warnFontsNotDrawnHere(logger: { warn(msg: string, code?: string): void }, root: string, entry: string): Promise<void> {
+  let plan: FontPlan;
+  try {
+    plan = (await servedFontPage(await fs.realpath(root), entry, new Map())).plan;
+  } catch {
+    return; // the page itself reports unreadable files
+  }
+  for (const f of plan.families) {
+    if (f.local) continue;
+    logger.warn(`"${f.family}": the cloud draws it with ${f.canonical?.family ?? f.family}, but ${f.reason}; this output draws the next family in its list instead (framesmith vendor, or one online run, fetches it).`, 'font_not_available_locally');
+  }
+}
