@@ -15,7 +15,9 @@ import type { LintContext } from '../context.js';
 const ENGINE_FAMILIES = CANONICAL_FONTS.map((f) => f.family).join(', ');
 
 export function fontRules(ctx: LintContext): void {
-  const files = [...new Set(ctx.compositions.map((c) => c.file))].map((f) => ctx.html.get(f)).filter((f) => f !== undefined);
+  // The entry and its sub-compositions; the entry alone when its composition could not be read.
+  const names = ctx.compositions.length ? ctx.compositions.map((c) => c.file) : [ctx.model.entry];
+  const files = [...new Set(names)].map((f) => ctx.html.get(f)).filter((f) => f !== undefined);
   if (!files.length) return;
   const scans: DocumentFontScan[] = files.map(scanFontDocument);
   const plan = planFontsSync(scans, ctx.model.root);
