@@ -196,6 +196,12 @@ function planFontsWith(originalScans: readonly DocumentFontScan[], findPackage: 
           faces.push({ style: r.style.toLowerCase().startsWith('italic') || r.style.toLowerCase().startsWith('oblique') ? 'italic' : 'normal', weight, source: 'project' });
         }
       }
+      const rulesHere = scans.flatMap((s) => s.faceRules.filter((r) => r.family === key));
+      if (rulesHere.length && rulesHere.every((r) => !r.hasFile)) {
+        // Only local() sources: a font installed on the author's machine, not on the cloud's.
+        families.push({ ...base, status: 'unresolved', canonical: null, faces: [], package: null, packageFrom: null, local: true, reason: `its @font-face names only local() fonts, which HeyGen's render machines do not have (and the engine then supplies none)` });
+        continue;
+      }
       families.push({ ...base, status: 'project', canonical: null, faces, package: null, packageFrom: null, local: true });
       continue;
     }

@@ -65,8 +65,8 @@ export interface DocumentFontScan {
   linkedStylesheets: { href: string; loc: SourceLocation }[];
   shorthand: ShorthandFamily[];
   loose: LooseFaceDeclaration[];
-  /** @font-face rules of the file's `<style>` blocks: family (lower case), weight, style as written. */
-  faceRules: { family: string; weight: string; style: string }[];
+  /** @font-face rules of the file's `<style>` blocks: family (lower case), weight, style as written, and whether `src` names a file (not only `local()`). */
+  faceRules: { family: string; weight: string; style: string; hasFile: boolean }[];
 }
 
 /**
@@ -240,7 +240,7 @@ function scanCss(root: Root, ctx: CssContext, scan: DocumentFontScan): void {
   root.walkAtRules(/^font-face$/i, (rule) => {
     const get = (prop: string) => (rule.nodes ?? []).find((n): n is Declaration => n.type === 'decl' && n.prop.toLowerCase() === prop)?.value.trim();
     const family = get('font-family');
-    if (family) scan.faceRules.push({ family: normalizeFamily(splitFamilies(family)[0] ?? ''), weight: get('font-weight') ?? '400', style: get('font-style') ?? 'normal' });
+    if (family) scan.faceRules.push({ family: normalizeFamily(splitFamilies(family)[0] ?? ''), weight: get('font-weight') ?? '400', style: get('font-style') ?? 'normal', hasFile: /url\(/i.test(get('src') ?? '') });
   });
   const loc = (node: { source?: { start?: { line: number; column: number } } }): SourceLocation => {
     const s = node.source?.start ?? { line: 1, column: 1 };

@@ -69,7 +69,9 @@ describe.runIf(Boolean(SHARED))('corpus fonts', () => {
       for (const f of result.fonts) expect(f.cloud.length, f.family).toBeGreaterThan(5);
       // Nunito Sans (airbnb-deck) comes from Google Fonts through its link: a copy only once fetched.
       expect(result.fonts.filter((f) => f.status !== 'google' && !f.local)).toEqual([]);
-      expect(result.diagnostics.filter((d) => d.code === 'font_family_without_font_face')).toEqual([]);
+      // slideshow-demo declares Inter with local() sources only: no face on the cloud's machines.
+      const unresolved = result.diagnostics.filter((d) => d.code === 'font_family_without_font_face').map((d) => d.message.split('"')[1]);
+      expect(unresolved).toEqual(name === 'slideshow-demo' ? ['Inter'] : []);
     });
   }
 

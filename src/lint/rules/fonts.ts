@@ -32,7 +32,10 @@ export function fontRules(ctx: LintContext): void {
     if (r.status === 'unresolved') {
       const fallback = fallbackFor(r.family, scans, plan);
       ctx.report('font_family_without_font_face', at, `"${r.family}" has no face in the cloud: ${r.reason ?? 'HeyGen\'s engine does not know it and the project ships no @font-face for it'}. The cloud draws ${fallback} instead, as does this preview.`, {
-        hint: `Ship the font: its .woff2 in fonts/ and an @font-face for "${r.family}" (\`framesmith vendor\` does this for Google Fonts families), or use a family HeyGen's engine has: ${ENGINE_FAMILIES}.`,
+        hint:
+          r.reason?.includes('local()') && canonicalFont(r.family)
+            ? `Remove that @font-face (HeyGen's engine then draws its own ${canonicalFont(r.family)!.family}, as framesmith does), or give it a url() to a .woff2 in fonts/.`
+            : `Ship the font: its .woff2 in fonts/ and an @font-face for "${r.family}" (\`framesmith vendor\` does this for Google Fonts families), or use a family HeyGen's engine has: ${ENGINE_FAMILIES}.`,
       });
     } else if (!r.local) {
       ctx.report('font_not_available_locally', at, `The cloud draws "${r.family}" with ${r.canonical?.family ?? r.family} from ${r.status === 'google' ? 'Google Fonts' : 'its own faces'}, but ${r.reason}: previews, stills and local renders here draw ${fallbackFor(r.family, scans, plan)} instead.`);

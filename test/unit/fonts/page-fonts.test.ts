@@ -55,13 +55,14 @@ describe('the served entry document', () => {
 
   it('resolves each family as the engine does', async () => {
     const { plan } = await compose(
-      '<style>\n  @font-face { font-family: Brand; src: url(fonts/brand.woff2); }\n  a { font-family: Brand, Helvetica, "Foobar Sans", Oswald, sans-serif; }\n  b { font: 12px Lato; }\n</style>\n<link rel="stylesheet" href="app.css">',
+      '<style>\n  @font-face { font-family: Brand; src: url(fonts/brand.woff2); }\n  @font-face { font-family: Mine; src: local("Mine Regular"); }\n  z { font-family: Mine; }\n  a { font-family: Brand, Helvetica, "Foobar Sans", Oswald, sans-serif; }\n  b { font: 12px Lato; }\n</style>\n<link rel="stylesheet" href="app.css">',
       '<div id="root" data-composition-id="main"><div data-composition-src="compositions/s.html" data-composition-id="s"></div></div>',
       { 'compositions/s.html': '<template><div data-composition-id="s"><style>.t { font-family: "Roboto Slab"; }</style></div></template>', 'app.css': 'x { font-family: Poppins; }' },
     );
     const status = Object.fromEntries(plan.families.map((f) => [f.family, [f.status, f.canonical?.family ?? null]]));
     expect(status).toEqual({
       Brand: ['project', null],
+      Mine: ['unresolved', null],
       Helvetica: ['alias', 'Inter'],
       'Foobar Sans': ['unresolved', null],
       Oswald: ['engine', 'Oswald'],
