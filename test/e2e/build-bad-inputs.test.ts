@@ -154,6 +154,8 @@ describe('build refuses broken projects', () => {
     mkdirSync(join(dir, 'media'));
     writeFileSync(join(dir, 'media', 'huge.mp4'), '');
     truncateSync(join(dir, 'media', 'huge.mp4'), 201 * 1024 * 1024); // sparse: no real disk use
+    // Referenced, so it ships (media nothing names is left out of the bundle instead).
+    writeFileSync(join(dir, 'clips.json'), '{"clip":"media/huge.mp4"}');
     const e = await buildError(dir, false);
     expect(e.code).toBe('bundle_too_large');
     expect(e.message).toMatch(/over the 209\.7 MB upload limit\. Largest: media\/huge\.mp4 \(210\.8 MB\)/);
