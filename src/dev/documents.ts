@@ -10,6 +10,7 @@ import type { DevBootParam } from '../shared/dev-protocol.js';
 import type { VariableValues } from '../shared/variables.js';
 import { injectRuntime } from '../serve/inject.js';
 import { servedFontPage, type FontPageCache } from '../fonts/serve.js';
+import { proxyRemoteUrlsInHtml } from '../remote/dev-proxy.js';
 
 /** Boot options from the iframe URL's parameter; anything malformed is ignored (defaults apply). */
 export function parseBootParam(value: string | null): BootOptions {
@@ -43,7 +44,9 @@ const VITE_CLIENT_TAG = /<script type="module" src="\/@vite\/client"><\/script>\
  * `runtimeUrl` carries a version so the browser keeps the runtime between reloads.
  */
 export async function composeDocument(root: string, file: string, urlPath: string, param: string | null, runtimeUrl: string, vite: () => Promise<ViteDevServer>, fonts: FontPageCache): Promise<string> {
-  let html = (await servedFontPage(root, file, fonts)).html;
+  // Fonts first (src/fonts), then remote files through the dev server's remote-file endpoint
+  // (content cache, npm registry).
+  let html = proxyRemoteUrlsInHtml((await servedFontPage(root, file, fonts)).html);
   if (hasInlineModuleScript(html)) {
     html = (await (await vite()).transformIndexHtml(urlPath, html)).replace(VITE_CLIENT_TAG, '');
   }

@@ -6,7 +6,7 @@
  */
 import { parseGoogleFontsUrl, cssWeight, type FaceRequirement } from './google-fonts-url.js';
 import { fontsourceCss, fontsourcePackageName, type FontFile, type FontsourcePackage } from './fontsource.js';
-import { findFontPackage, fontFileUrl } from './packages.js';
+import { findFontPackage, fontFileUrl, type FontPackageProvider } from './packages.js';
 
 export interface GoogleCssResult {
   /** The stylesheet ('' when refused or when a family has no package). */
@@ -25,14 +25,15 @@ export interface GoogleCssResult {
  * font file (default: the local servers' /__framesmith/fonts/… path). Null when `url` is not a
  * Google Fonts stylesheet URL.
  */
-export async function googleFontsCss(url: string, options: { projectDir: string; fileUrl?: (file: FontFile) => string }): Promise<GoogleCssResult | null> {
+export async function googleFontsCss(url: string, options: { projectDir: string; fileUrl?: (file: FontFile) => string; providers?: readonly FontPackageProvider[] }): Promise<GoogleCssResult | null> {
   const request = parseGoogleFontsUrl(url);
   if (!request) return null;
   const result: GoogleCssResult = { css: '', packages: [], unavailable: [], refused: [] };
   const parts: string[] = [];
   for (const fam of request.families) {
     const variable = fam.faces.some((f) => typeof f.weight !== 'number');
-    const found = (variable ? await findFontPackage(fontsourcePackageName(fam.family, true), options.projectDir) : null) ?? (await findFontPackage(fontsourcePackageName(fam.family), options.projectDir));
+    const find = (name: string) => findFontPackage(name, options.projectDir, options.providers);
+    const found = (variable ? await find(fontsourcePackageName(fam.family, true)) : null) ?? (await find(fontsourcePackageName(fam.family)));
     if (!found) {
       result.unavailable.push(fam.family);
       continue;

@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve, sep } from 'node:path';
 import { readFontsourcePackage, type FontFile, type FontsourcePackage } from './fontsource.js';
 import { ownPackageDir } from './engine-fonts.js';
+import { npmFontPackageProvider } from '../remote/font-packages.js';
 
 /** URL path prefix under which the servers expose font files. */
 export const FONT_URL_PREFIX = '/__framesmith/fonts/';
@@ -90,14 +91,15 @@ export function findFontPackageSync(name: string, projectDir: string): FoundPack
 
 /**
  * Finds an @fontsource package: framesmith's dependency first (the exact versions the engine
- * embeds), then the project's node_modules, then the registered providers. Null when none has it.
+ * embeds), then the project's node_modules, then the registered providers, then `extra` ones
+ * (a caller's own, e.g. a remote resolver's registry). Null when none has it.
  */
-export async function findFontPackage(name: string, projectDir: string): Promise<FoundPackage | null> {
+export async function findFontPackage(name: string, projectDir: string, extra: readonly FontPackageProvider[] = []): Promise<FoundPackage | null> {
   const own = tryRead(ownPackageDir(name));
   if (own) return { pkg: remember(own), from: 'framesmith' };
   const local = tryRead(projectPackageDir(name, projectDir));
   if (local) return { pkg: remember(local), from: 'project' };
-  for (const p of providers) {
+  for (const p of [...providers, ...extra]) {
     let dir: string | null = null;
     try {
       dir = await p.find(name, { projectDir });
@@ -135,3 +137,7 @@ export function fontFileForUrl(pathname: string): string | null {
   const file = resolve(pkg.dir, m[3]);
   return file.startsWith(filesDir + sep) ? file : null;
 }
+
+// Families framesmith does not ship (Nunito Sans, Roboto Slab…): @fontsource packages from the npm
+// registry through the content cache (src/remote/font-packages.ts, which imports nothing of src/fonts).
+registerFontPackageProvider(npmFontPackageProvider);
