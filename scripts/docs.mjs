@@ -8,8 +8,8 @@
 //                          (from the error catalog, src/core/error-catalog.ts).
 // Needs the build (`npm run build`). `node scripts/docs.mjs --check` writes nothing and exits 1,
 // naming the stale files, when any differs from what it would write (test/unit/docs.test.ts).
-import { existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');

@@ -77,7 +77,7 @@ export function findFontPackageSync(name: string, projectDir: string): FoundPack
   const local = tryRead(projectPackageDir(name, projectDir));
   if (local) return { pkg: remember(local), from: 'project' };
   for (const p of providers) {
-    let dir: string | null = null;
+    let dir: string | null;
     try {
       dir = p.findCached?.(name, { projectDir }) ?? null;
     } catch {
@@ -100,7 +100,7 @@ export async function findFontPackage(name: string, projectDir: string, extra: r
   const local = tryRead(projectPackageDir(name, projectDir));
   if (local) return { pkg: remember(local), from: 'project' };
   for (const p of [...providers, ...extra]) {
-    let dir: string | null = null;
+    let dir: string | null;
     try {
       dir = await p.find(name, { projectDir });
     } catch {

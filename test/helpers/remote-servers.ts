@@ -85,8 +85,7 @@ export async function startFakeRegistry(packages: Record<string, Record<string, 
       tgz.set(`/${name}/-/${file}`, v.tamper ? Buffer.concat([body.subarray(0, body.length - 8), Buffer.alloc(8)]) : body);
     }
   }
-  let server!: TestServer;
-  server = await startServer((req, res) => {
+  const server: TestServer = await startServer((req, res) => {
     const path = decodeURIComponent((req.url ?? '/').split('?')[0]);
     const body = tgz.get(path);
     if (body) {

@@ -56,7 +56,12 @@ function errorClasses(): { withCode: Set<string>; all: Set<string> } {
   const all = new Set(['FramesmithError']);
   for (let grew = true; grew; ) {
     grew = false;
-    for (const [name, base] of parent) if (all.has(base) && !all.has(name)) (all.add(name), (grew = true));
+    for (const [name, base] of parent) {
+      if (all.has(base) && !all.has(name)) {
+        all.add(name);
+        grew = true;
+      }
+    }
   }
   const withCode = new Set([...all].filter((c) => c === 'FramesmithError' || firstParam.get(c) === 'code'));
   return { withCode, all };
@@ -81,7 +86,10 @@ function codeHelpers(classes: Set<string>): Set<string> {
     const visit = (node: ts.Node) => {
       let name: string | undefined;
       let fn: ts.SignatureDeclaration & { body?: ts.Node } | undefined;
-      if (ts.isFunctionDeclaration(node) && node.name) (name = node.name.text), (fn = node);
+      if (ts.isFunctionDeclaration(node) && node.name) {
+        name = node.name.text;
+        fn = node;
+      }
       if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && (ts.isArrowFunction(node.initializer) || ts.isFunctionExpression(node.initializer))) {
         name = node.name.text;
         fn = node.initializer;
