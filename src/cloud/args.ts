@@ -3,11 +3,10 @@
  * `RunCloudRenderOptions`. The render command (owned elsewhere) spreads `cloudRenderArgs` into its
  * own args and calls `cloudRenderOptionsFromArgs`, so the cloud flags are defined only here.
  */
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import type { ArgsDef } from 'citty';
 import { parseNumberFlag, variablesArgs } from '../commands/define.js';
 import { FramesmithError } from '../core/errors.js';
+import { readVariablesInput } from '../core/variables-input.js';
 import { resolveApiKey } from './api-key.js';
 import { CLOUD_EXIT } from './exit-codes.js';
 import { parseParamFlag, RENDER_PARAMS, renderParamArgs, type RenderParams } from './params.js';
@@ -36,30 +35,10 @@ export const cloudRenderArgs = {
   ...apiKeyArg,
 } as const satisfies ArgsDef;
 
-/** Reads `--variables` / `--variables-file` into an object, with errors naming the flag. */
+/** Reads `--variables` / `--variables-file` into an object, with the errors a local render gives. */
 export async function readVariablesFlags(args: { variables?: string; 'variables-file'?: string }, cwd: string): Promise<Record<string, unknown> | undefined> {
-  const parseJson = (text: string, where: string) => {
-    let v: unknown;
-    try {
-      v = JSON.parse(text);
-    } catch (error) {
-      throw new FramesmithError('invalid_variables', `${where} is not valid JSON: ${(error as Error).message}`, { hint: 'Write an object, e.g. \'{"headline":"Hi"}\'.', exitCode: CLOUD_EXIT.usage });
-    }
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-      throw new FramesmithError('invalid_variables', `${where} must be a JSON object of variable values.`, { hint: 'e.g. {"headline":"Hi"}', exitCode: CLOUD_EXIT.usage });
-    }
-    return v as Record<string, unknown>;
-  };
-  let out: Record<string, unknown> | undefined;
-  if (args['variables-file']) {
-    const file = resolve(cwd, args['variables-file']);
-    const text = await readFile(file, 'utf8').catch(() => {
-      throw new FramesmithError('invalid_variables', `Cannot read --variables-file ${file}.`, { exitCode: CLOUD_EXIT.usage });
-    });
-    out = parseJson(text, `--variables-file ${args['variables-file']}`);
-  }
-  if (args.variables) out = { ...out, ...parseJson(args.variables, '--variables') };
-  return out;
+  if (args.variables === undefined && !args['variables-file']) return undefined;
+  return readVariablesInput({ json: args.variables, file: args['variables-file'], cwd });
 }
 
 /** Turns parsed flags (citty's object) into options for runCloudRender. The project source is left to the caller. */

@@ -7,6 +7,8 @@ import type { ArgsDef } from 'citty';
 import { FramesmithError } from '../core/errors.js';
 import type { Diagnostic } from '../shared/diagnostics.js';
 import { CLOUD_EXIT } from './exit-codes.js';
+import { isErrorCode } from '../core/error-catalog.js';
+import { choiceProblem, formatResolutionProblem, fpsProblem, usageDiagnostic, usageError, type UsageProblem } from '../options/render-params.js';
 import { ASPECT_RATIOS, FORMATS, QUALITIES, RESOLUTIONS, type CreateRenderRequest } from './types.js';
 
 /** Parameter values as the library takes them (camelCase). */
@@ -51,6 +53,17 @@ export const RENDER_PARAMS: readonly RenderParamDef[] = [
   { name: 'callbackUrl', flag: 'callback-url', apiField: 'callback_url', kind: 'https-url', valueHint: 'https-url', description: 'HTTPS URL that receives a POST when the render ends' },
 ];
 
+/**
+ * Checks one value against its row; returns the problem or null. fps and the word flags are
+ * checked by the same functions as a local render's (src/options/render-params.ts).
+ */
+export function paramProblem(def: RenderParamDef, value: unknown): UsageProblem | null {
+  if (def.name === 'fps') return fpsProblem(value);
+  if (def.kind === 'enum') return choiceProblem(def.flag, value, def.values!);
+  const message = checkParam(def, value);
+  return message ? { code: 'invalid_render_parameters', message: `${message}.`, hint: def.description } : null;
+}
+
 /** Checks one value against its row; returns what is wrong or null. */
 export function checkParam(def: RenderParamDef, value: unknown): string | null {
   const shown = JSON.stringify(value);
@@ -86,13 +99,12 @@ export function renderParamsToRequest(params: RenderParams): { fields: Omit<Crea
   for (const def of RENDER_PARAMS) {
     const value = params[def.name];
     if (value === undefined) continue;
-    const problem = checkParam(def, value);
-    if (problem) problems.push({ severity: 'error', code: 'invalid_render_parameter', message: problem, hint: def.description });
+    const problem = paramProblem(def, value);
+    if (problem) problems.push(usageDiagnostic(problem));
     else fields[def.apiField] = value;
   }
-  if (params.resolution === '4k' && params.format && params.format !== 'mp4') {
-    problems.push({ severity: 'error', code: 'invalid_render_parameter', message: `--resolution 4k works only with --format mp4, not ${params.format}`, hint: 'Render 4k as mp4, or keep webm/mov at 1080p.' });
-  }
+  const combination = formatResolutionProblem(params.format, params.resolution);
+  if (combination) problems.push(usageDiagnostic(combination));
   if (params.variables !== undefined) {
     if (typeof params.variables !== 'object' || params.variables === null || Array.isArray(params.variables)) {
       problems.push({ severity: 'error', code: 'invalid_render_parameter', message: '--variables must be a JSON object', hint: 'e.g. --variables \'{"headline":"Hi"}\'' });
@@ -105,6 +117,8 @@ export function renderParamsToRequest(params: RenderParams): { fields: Omit<Crea
 export function throwIfProblems(problems: Diagnostic[], what = 'render parameters'): void {
   const errors = problems.filter((p) => p.severity === 'error');
   if (!errors.length) return;
+  // One mistake gets the answer a local render gives it (same code, message and hint).
+  if (errors.length === 1 && isErrorCode(errors[0].code)) throw usageError({ code: errors[0].code, message: `${errors[0].message}.`, hint: errors[0].hint ?? '' });
   throw new FramesmithError('invalid_render_parameters', errors.length === 1 ? errors[0].message + '.' : `${errors.length} ${what} are invalid.`, {
     hint: errors.length === 1 ? errors[0].hint : 'Fix the flags listed above; nothing was uploaded.',
     details: errors.length === 1 ? [] : errors,

@@ -6,14 +6,9 @@
 
 export const RENDER_STATUSES = ['queued', 'rendering', 'completed', 'failed'] as const;
 export type RenderStatus = (typeof RENDER_STATUSES)[number];
-export const QUALITIES = ['draft', 'standard', 'high'] as const;
-export type RenderQuality = (typeof QUALITIES)[number];
-export const FORMATS = ['mp4', 'webm', 'mov'] as const;
-export type RenderFormat = (typeof FORMATS)[number];
-export const RESOLUTIONS = ['1080p', '4k'] as const;
-export type RenderResolution = (typeof RESOLUTIONS)[number];
-export const ASPECT_RATIOS = ['16:9', '9:16', '1:1'] as const;
-export type AspectRatio = (typeof ASPECT_RATIOS)[number];
+// The render parameters' vocabulary is shared with local renders (src/options/render-params.ts).
+export { QUALITIES, FORMATS, RESOLUTIONS, ASPECT_RATIOS, type RenderQuality, type RenderFormat, type RenderResolution, type AspectRatio } from '../options/render-params.js';
+import type { AspectRatio, RenderFormat, RenderQuality, RenderResolution } from '../options/render-params.js';
 
 /** How the project zip reaches the renderer: exactly one of the three. */
 export type ProjectInput =

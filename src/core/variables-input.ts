@@ -1,9 +1,10 @@
 /**
- * Reads `--variables '<json>'` / `--variables-file f` into values, and checks them against the
- * composition's declarations. Broken JSON names the position; unknown ids and wrong types are
+ * Reads `--variables '<json>'` / `--variables-file f` into values (for every command that takes
+ * them: render, render --cloud, snapshot), and checks them against the composition's declarations. Broken JSON names the position; unknown ids and wrong types are
  * warnings by default (the cloud ignores them) and errors when `strict`.
  */
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { checkValues, type VariableDeclaration, type VariableValues } from '../shared/variables.js';
 import { FramesmithError } from './errors.js';
 import type { Logger } from './logger.js';
@@ -14,6 +15,8 @@ export interface VariablesInput {
   json?: string;
   /** `--variables-file`: path of a JSON file holding an object. */
   file?: string;
+  /** The folder a relative `file` is read from (default: the current folder). */
+  cwd?: string;
 }
 
 function parseObject(text: string, source: string): VariableValues {
@@ -41,7 +44,7 @@ export async function readVariablesInput(input: VariablesInput): Promise<Variabl
   if (input.file) {
     let text: string;
     try {
-      text = await readFile(input.file, 'utf8');
+      text = await readFile(resolve(input.cwd ?? process.cwd(), input.file), 'utf8');
     } catch (e) {
       throw new FramesmithError('variables_file_unreadable', `Cannot read --variables-file ${input.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`, {
         hint: 'Check the path (it is relative to the current folder).',

@@ -4,7 +4,7 @@
  * 4k only as mp4), so a local render previews the cloud one. Each check throws a FramesmithError
  * that names the flag, what was given and what is accepted.
  */
-import { FORMATS, QUALITIES, RESOLUTIONS, type RenderFormat, type RenderQuality, type RenderResolution } from '../cloud/types.js';
+import { checkRenderParams, fpsProblem, throwFirst, type CheckedRenderParams, type RenderFormat, type RenderQuality, type RenderResolution } from '../options/render-params.js';
 import { FramesmithError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { VariableValues } from '../shared/variables.js';
@@ -53,35 +53,15 @@ const usage = (code: string, message: string, hint: string) => new FramesmithErr
 
 /** fps: a whole number 1–240, as the cloud takes it. */
 export function checkFps(value: number | string): number {
-  const fps = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  if (typeof fps !== 'number' || !Number.isInteger(fps) || fps < 1 || fps > 240) {
-    throw usage('invalid_fps', `--fps must be a whole number from 1 to 240, got ${JSON.stringify(value)}.`, 'The cloud renders whole frame rates only: use e.g. 24, 25, 30 or 60 (30 for 29.97 material).');
-  }
-  return fps;
+  throwFirst(fpsProblem(value));
+  return Number(value);
 }
 
-function checkEnum<T extends string>(flag: string, value: string, values: readonly T[]): T {
-  if ((values as readonly string[]).includes(value)) return value as T;
-  throw usage('invalid_option', `--${flag} must be one of ${values.join(', ')}, got "${value}".`, `Pass --${flag} ${values[0]}.`);
-}
+export type CheckedParams = CheckedRenderParams;
 
-export interface CheckedParams {
-  fps: number;
-  quality: RenderQuality;
-  format: RenderFormat;
-  resolution: RenderResolution;
-}
-
-/** Checks fps/quality/format/resolution and their combination; fills the cloud's defaults. */
+/** Checks fps/quality/format/resolution and their combination; fills the cloud's defaults (the same checks as the cloud's). */
 export function checkParams(o: Pick<RenderOptions, 'fps' | 'quality' | 'format' | 'resolution'>): CheckedParams {
-  const fps = checkFps(o.fps ?? 30);
-  const quality = checkEnum('quality', o.quality ?? 'standard', QUALITIES);
-  const format = checkEnum('format', o.format ?? 'mp4', FORMATS);
-  const resolution = checkEnum('resolution', o.resolution ?? '1080p', RESOLUTIONS);
-  if (resolution === '4k' && format !== 'mp4') {
-    throw usage('invalid_option', `--resolution 4k works only with --format mp4, not ${format} (as in the cloud).`, 'Render 4k as mp4, or keep webm/mov at 1080p.');
-  }
-  return { fps, quality, format, resolution };
+  return checkRenderParams(o);
 }
 
 /** Parses `--frames a-b` (inclusive, 0-based) or `a` (one frame) against the composition's length. */

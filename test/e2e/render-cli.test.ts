@@ -307,7 +307,9 @@ describe('bad inputs: a message that says what to do, an exit code, no file', ()
   test.each(['0', '241', '29.97', 'abc'])('--fps %s: whole numbers 1–240 only, as the cloud, exit 2', async (fps) => {
     const r = await bad(['--fps', fps]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`--fps must be a whole number from 1 to 240, got "${fps}". [invalid_fps]`);
+    // As typed: numbers bare, anything else quoted (the same text `render --cloud` prints).
+    const shown = Number.isFinite(Number(fps)) ? fps : `"${fps}"`;
+    expect(r.stderr).toContain(`--fps must be a whole number from 1 to 240, got ${shown}. [invalid_fps]`);
     expect(r.stderr).toMatch(/hint: .*24, 25, 30 or 60/);
   });
 

@@ -1,7 +1,8 @@
 /**
  * The error catalog (src/core/error-catalog.ts) holds every code framesmith throws, and only
  * those: each `new FramesmithError(code, …)` in src/ (or a subclass, or a helper that passes its
- * `code` parameter on) is read with the TypeScript parser, and its code must be in the catalog.
+ * `code` parameter on, or a rule function returning a `UsageProblem`) is read with the TypeScript
+ * parser, and its code must be in the catalog.
  * A code that is not written out (a variable) must be an existing error's or problem's `.code`
  * passed on; a template (`webhook_${reason}`) must match catalog codes.
  */
@@ -117,6 +118,12 @@ function throwSites(): Site[] {
         const ext = cls?.heritageClauses?.[0]?.types[0]?.expression;
         if (ext && ts.isIdentifier(ext) && withCode.has(ext.text)) arg = node.arguments[0];
       }
+      // `{ code: 'x', message, hint }` returned by a rule function (`…Problem(): UsageProblem | null`).
+      if (ts.isObjectLiteralExpression(node)) {
+        const fn = ts.findAncestor(node, (n) => ts.isFunctionLike(n)) as ts.SignatureDeclaration | undefined;
+        const prop = node.properties.find((p) => ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && p.name.text === 'code') as ts.PropertyAssignment | undefined;
+        if (prop && fn?.type && /\bUsageProblem\b/.test(fn.type.getText())) arg = prop.initializer;
+      }
       if (arg) {
         const where = `${relative(REPO, file)}:${sf.getLineAndCharacterOfPosition(node.getStart()).line + 1}`;
         if (ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg)) sites.push({ where, code: arg.text });
@@ -137,7 +144,8 @@ describe('the error catalog', () => {
 
   it('finds the places that throw (the scan itself works)', () => {
     expect(sites.length).toBeGreaterThan(100);
-    expect(sites.some((s) => s.code === 'invalid_fps')).toBe(true); // through render/options.ts's usage() helper
+    expect(sites.some((s) => s.code === 'invalid_frames')).toBe(true); // through render/options.ts's usage() helper
+    expect(sites.some((s) => s.code === 'invalid_fps')).toBe(true); // a UsageProblem of options/render-params.ts
     expect(sites.some((s) => s.code === 'cancelled')).toBe(true); // CancelledError's super()
   });
 
