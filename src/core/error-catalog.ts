@@ -139,9 +139,7 @@ export const ERROR_CATALOG = {
   dev_port_busy: { area: 'dev', title: 'Every port tried is in use', hint: 'Stop the other servers or pass another --port.', exit: failed },
 
   // ---- new projects ------------------------------------------------------------------------
-  invalid_aspect: { area: 'new', title: 'Not an aspect framesmith knows', hint: 'Use 16:9, 9:16 or 1:1 (width:height).', exit: usage },
   invalid_package_json: { area: 'new', title: 'The folder\'s package.json is not a JSON object', hint: 'Fix or remove that package.json, then run `framesmith new` again.', exit: failed },
-  invalid_resolution: { area: 'new', title: 'Not a resolution framesmith knows', hint: 'Use 1080p or 4k (4k doubles the 1080p size).', exit: usage },
   invalid_template_manifest: { area: 'new', title: 'A template\'s template.json is invalid', hint: 'Fix the manifest; its fields are described in CONTRIBUTING.md.', exit: failed },
   target_conflict: { area: 'new', title: 'A folder stands where the template has a file', hint: 'Move that folder away or choose another target folder.', exit: failed },
   target_is_file: { area: 'new', title: 'The target is a file', hint: 'Give `framesmith new` a folder path that does not exist yet or is an empty folder.', exit: usage },

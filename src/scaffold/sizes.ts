@@ -2,11 +2,10 @@
  * The frame sizes HeyGen's cloud renders: three aspects at 1080p, and 4k at double the size.
  * `framesmith new --aspect/--resolution` resolves to one of these.
  */
-import { FramesmithError } from '../core/errors.js';
-import { EXIT } from '../core/exit-codes.js';
+import { ASPECT_RATIOS, choiceProblem, RESOLUTIONS as RENDER_RESOLUTIONS, throwFirst, type AspectRatio, type RenderResolution } from '../options/render-params.js';
 
-export type Aspect = '16:9' | '9:16' | '1:1';
-export type Resolution = '1080p' | '4k';
+export type Aspect = AspectRatio;
+export type Resolution = RenderResolution;
 
 export const ASPECT_SIZES: Record<Aspect, { width: number; height: number }> = {
   '16:9': { width: 1920, height: 1080 },
@@ -15,28 +14,22 @@ export const ASPECT_SIZES: Record<Aspect, { width: number; height: number }> = {
 };
 
 export const ASPECTS = Object.keys(ASPECT_SIZES) as Aspect[];
-export const RESOLUTIONS: readonly Resolution[] = ['1080p', '4k'];
+export const RESOLUTIONS: readonly Resolution[] = RENDER_RESOLUTIONS;
 
 export function isAspect(value: unknown): value is Aspect {
   return typeof value === 'string' && value in ASPECT_SIZES;
 }
 
-/** Checks an `--aspect` value, with an error naming the accepted ones. */
+/** Checks an `--aspect` value (the same check as `render --cloud --aspect-ratio`). */
 export function parseAspect(value: string): Aspect {
-  if (isAspect(value)) return value;
-  throw new FramesmithError('invalid_aspect', `Unknown aspect "${value}".`, {
-    hint: `Use one of ${ASPECTS.join(', ')} (width:height).`,
-    exitCode: EXIT.usage,
-  });
+  throwFirst(choiceProblem('aspect', value, ASPECT_RATIOS));
+  return value as Aspect;
 }
 
-/** Checks a `--resolution` value. */
+/** Checks a `--resolution` value (the same check as `render --resolution`). */
 export function parseResolution(value: string): Resolution {
-  if ((RESOLUTIONS as readonly string[]).includes(value)) return value as Resolution;
-  throw new FramesmithError('invalid_resolution', `Unknown resolution "${value}".`, {
-    hint: `Use ${RESOLUTIONS.join(' or ')} (4k doubles the 1080p size).`,
-    exitCode: EXIT.usage,
-  });
+  throwFirst(choiceProblem('resolution', value, RESOLUTIONS));
+  return value as Resolution;
 }
 
 /** Pixel size of the root for an aspect and resolution. */

@@ -122,8 +122,8 @@ describe('framesmith new: bad input', () => {
   const cases: Array<[string, string[], RegExp]> = [
     ['an unknown template, listing the known ones', ['--template', 'nope'], /Unknown template "nope"\. \[[\s\S]*blank, captions, data-chart/],
     ['a misspelt template, suggesting the right one', ['--template', 'titlecard'], /Unknown template "titlecard"\. Did you mean "title-card"\?/],
-    ['a bad aspect', ['--aspect', '4:3'], /Unknown aspect "4:3"[\s\S]*16:9, 9:16, 1:1/],
-    ['a bad resolution', ['--resolution', '8k'], /Unknown resolution "8k"[\s\S]*1080p or 4k/],
+    ['a bad aspect', ['--aspect', '4:3'], /--aspect must be one of 16:9, 9:16, 1:1, got "4:3"\. \[invalid_option\]/],
+    ['a bad resolution', ['--resolution', '8k'], /--resolution must be one of 1080p, 4k, got "8k"\. \[invalid_option\]/],
     ['a misspelt flag', ['--aspcet', '1:1'], /Unknown option --aspcet/],
   ];
   for (const [what, args, message] of cases) {

@@ -73,6 +73,11 @@ describe('the same bad input gets the same answer everywhere', () => {
     expectOneAnswer(await answers([render('--resolution', '4k', '--format', 'webm'), cloud('--resolution', '4k', '--format', 'webm')]), 'invalid_option', 2);
   });
 
+  it('--resolution 8k, to a render, a cloud render and a new project', async () => {
+    const created = join(tempDir(), 'new-project');
+    expectOneAnswer(await answers([render('--resolution', '8k'), cloud('--resolution', '8k'), ['new', created, '--resolution', '8k']]), 'invalid_option', 2);
+  });
+
   it('a value a flag does not take (--quality ultra, --format gif)', async () => {
     expectOneAnswer(await answers([render('--quality', 'ultra'), cloud('--quality', 'ultra')]), 'invalid_option', 2);
     expectOneAnswer(await answers([render('--format', 'gif'), cloud('--format', 'gif')]), 'invalid_option', 2);
