@@ -6,8 +6,8 @@
  */
 import { promises as fs } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { aspectRatioOf } from '../cloud/project-info.js';
-import type { AspectRatio } from '../cloud/types.js';
+import { aspectRatioOf } from '../options/aspect.js';
+import type { AspectRatio } from '../options/render-params.js';
 import { FramesmithError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import type { LaunchedBrowser } from '../browser/launch.js';

@@ -6,7 +6,7 @@
 import type { ArgsDef } from 'citty';
 import { parseNumberFlag, variablesArgs } from '../commands/define.js';
 import { FramesmithError } from '../core/errors.js';
-import { readVariablesInput } from '../core/variables-input.js';
+import { readVariablesInput } from '../options/variables-input.js';
 import { resolveApiKey } from './api-key.js';
 import { CLOUD_EXIT } from './exit-codes.js';
 import { parseParamFlag, RENDER_PARAMS, renderParamArgs, type RenderParams } from './params.js';

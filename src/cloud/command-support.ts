@@ -7,7 +7,7 @@ import { resolveApiKey } from './api-key.js';
 import { createCloudClient, type CloudClient } from './client.js';
 import { waitForRender, type WaitForRenderOptions } from './poll.js';
 import { abortOnInterrupt, createStatusLine } from './status-line.js';
-import { formatTable } from './summary.js';
+import { formatTable } from '../core/table.js';
 import type { RenderDetail } from './types.js';
 
 /** A client for the key from `--api-key`, HEYGEN_API_KEY or `<projectDir>/.env`. */

@@ -13,7 +13,7 @@ export { downloadRenderOutputs, defaultOutputPath, type DownloadOptions, type Do
 export { verifyWebhookSignature, computeWebhookSignature, SIGNATURE_HEADER, TIMESTAMP_HEADER, EVENT_ID_HEADER, DEFAULT_TOLERANCE_SEC, type VerifyWebhookOptions, type VerifyWebhookResult } from './webhook-signature.js';
 export { RENDER_PARAMS, renderParamsToRequest, checkParam, type RenderParams, type RenderParamDef } from './params.js';
 export { aspectRatioOf, resolveAspectRatio, inspectProjectZip, projectInfoFromHtml, type ProjectInfo } from './project-info.js';
-export { loadBatchRows, checkRenderVariables, expandNamePattern, uniqueNames } from './batch.js';
+export { loadBatchRows, checkRenderVariables, expandNamePattern, uniqueNames } from '../options/batch-rows.js';
 export { abortOnInterrupt, createStatusLine } from './status-line.js';
 export { submitRender, type SubmitRenderOptions } from './submit.js';
 export { clientFromArgs, followRender } from './command-support.js';

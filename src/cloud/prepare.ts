@@ -8,7 +8,7 @@ import { FramesmithError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Diagnostic } from '../shared/diagnostics.js';
 import type { VariableValues } from '../shared/variables.js';
-import { checkRenderVariables } from './batch.js';
+import { checkRenderVariables } from '../options/batch-rows.js';
 import { checkIdempotencyKey } from './client.js';
 import { CLOUD_EXIT } from './exit-codes.js';
 import { renderParamsToRequest, throwIfProblems, type RenderParams } from './params.js';

@@ -4,9 +4,11 @@
  * caller has one, otherwise from the entry HTML inside the zip (yauzl + parse5), so a zip built
  * elsewhere is checked the same way.
  */
-import { parse } from 'parse5';
 import { openPromise as openZip } from 'yauzl';
 import { FramesmithError } from '../core/errors.js';
+import { findEntryRoot } from '../model/entry.js';
+import { attr as attrOfElement, htmlElementOf, parseHtmlFile, type HtmlElement } from '../model/html.js';
+import { aspectRatioOf } from '../options/aspect.js';
 import { validateDeclarations, type VariableDeclaration } from '../shared/variables.js';
 import { CLOUD_EXIT } from './exit-codes.js';
 import type { AspectRatio } from './types.js';
@@ -19,18 +21,7 @@ export interface ProjectInfo {
   declarations: VariableDeclaration[];
 }
 
-const RATIOS: { value: AspectRatio; ratio: number }[] = [
-  { value: '16:9', ratio: 16 / 9 },
-  { value: '9:16', ratio: 9 / 16 },
-  { value: '1:1', ratio: 1 },
-];
-
-/** The API aspect ratio of a size, or null when it is none of 16:9, 9:16, 1:1 (1 % tolerance). */
-export function aspectRatioOf(width: number, height: number): AspectRatio | null {
-  if (!(width > 0 && height > 0)) return null;
-  const r = width / height;
-  return RATIOS.find((c) => Math.abs(r / c.ratio - 1) <= 0.01)?.value ?? null;
-}
+export { aspectRatioOf };
 
 /**
  * The aspect ratio to send: derived from the composition's size; an explicit flag must agree
@@ -55,24 +46,12 @@ export function resolveAspectRatio(explicit: AspectRatio | undefined, info: Proj
   return derived;
 }
 
-type Node = { nodeName: string; attrs?: { name: string; value: string }[]; childNodes?: Node[]; content?: Node };
-
-function findRoot(node: Node): Node | null {
-  if (node.attrs?.some((a) => a.name === 'data-composition-id')) return node;
-  for (const child of node.childNodes ?? []) {
-    if (child.nodeName === 'template') continue; // templates hold sub-compositions, not the root
-    const found = findRoot(child);
-    if (found) return found;
-  }
-  return null;
-}
-
-/** Reads size and declarations from an entry HTML string. */
+/** Reads size and declarations from an entry HTML string (its root found as the project model finds it). */
 export function projectInfoFromHtml(html: string, entry: string): ProjectInfo {
-  const doc = parse(html) as unknown as Node;
-  const root = findRoot(doc);
-  const htmlEl = doc.childNodes?.find((n) => n.nodeName === 'html');
-  const attrOf = (node: Node | null | undefined, n: string) => node?.attrs?.find((a) => a.name === n)?.value;
+  const file = parseHtmlFile(entry, html);
+  const root = findEntryRoot(file);
+  const htmlEl = htmlElementOf(file.document);
+  const attrOf = (node: HtmlElement | null, n: string) => (node ? (attrOfElement(node, n) ?? undefined) : undefined);
   const attr = (n: string) => attrOf(root, n);
   const num = (v: string | undefined) => (v !== undefined && Number.isFinite(Number(v)) && Number(v) > 0 ? Number(v) : null);
   let declarations: VariableDeclaration[] = [];

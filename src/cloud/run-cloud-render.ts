@@ -9,7 +9,7 @@ import { CancelledError, FramesmithError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import type { VariableValues } from '../shared/variables.js';
 import { resolveApiKey, type ResolvedApiKey } from './api-key.js';
-import { expandNamePattern, loadBatchRows, uniqueNames } from './batch.js';
+import { expandNamePattern, loadBatchRows, uniqueNames } from '../options/batch-rows.js';
 import { createCloudClient, newIdempotencyKey, type CloudClient } from './client.js';
 import { defaultOutputPath, downloadRenderOutputs } from './download.js';
 import { CLOUD_EXIT } from './exit-codes.js';

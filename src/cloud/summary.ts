@@ -4,6 +4,7 @@
  */
 import { relative } from 'node:path';
 import type { Logger } from '../core/logger.js';
+import { formatTable } from '../core/table.js';
 import { formatElapsed } from './poll.js';
 
 export interface SummaryRow {
@@ -13,12 +14,6 @@ export interface SummaryRow {
   failureMessage: string | null;
 }
 
-/** Formats rows as aligned columns. */
-export function formatTable(header: string[], rows: string[][]): string[] {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const fmt = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ');
-  return [fmt(header), fmt(widths.map((w) => '-'.repeat(w))), ...rows.map(fmt)];
-}
 
 /** Prints the batch summary through the logger (info level). */
 export function printBatchSummary(logger: Logger, outcomes: SummaryRow[], elapsedMs: number, cwd = process.cwd()): void {

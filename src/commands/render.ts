@@ -11,11 +11,11 @@ import { includePatterns, renderReferences } from '../build/output-exclusion.js'
 import { cloudRenderArgs, cloudRenderOptionsFromArgs } from '../cloud/args.js';
 import { runCloudRender, type RunCloudRenderResult } from '../cloud/run-cloud-render.js';
 import { abortOnInterrupt } from '../cloud/status-line.js';
-import { formatTable } from '../cloud/summary.js';
-import { renamedValues } from '../core/batch-values.js';
+import { formatTable } from '../core/table.js';
+import { renamedValues } from '../options/batch-values.js';
 import { FramesmithError } from '../core/errors.js';
 import { collectWarnings, type Logger } from '../core/logger.js';
-import { readVariablesInput } from '../core/variables-input.js';
+import { readVariablesInput } from '../options/variables-input.js';
 import { renderBatch, type BatchResult } from '../render/batch.js';
 import { abortOnSignals } from '../render/interrupt.js';
 import { renderLocal } from '../render/render-local.js';

@@ -2,7 +2,7 @@
 import { relative } from 'node:path';
 import { FramesmithError } from '../core/errors.js';
 import { collectWarnings } from '../core/logger.js';
-import { readVariablesInput } from '../core/variables-input.js';
+import { readVariablesInput } from '../options/variables-input.js';
 import { reportRemote } from '../remote/report.js';
 import { reportPageWarnings } from '../snapshot/page-problems.js';
 import { takeSnapshots } from '../snapshot/snapshot.js';

@@ -5,7 +5,7 @@
  * go on (`failFast` stops at the first failure); Ctrl+C stops the whole batch.
  */
 import { join } from 'node:path';
-import { expandNamePattern, loadBatchRows } from '../cloud/batch.js';
+import { expandNamePattern, loadBatchRows } from '../options/batch-rows.js';
 import { CancelledError, FramesmithError, isFramesmithError } from '../core/errors.js';
 import { collectWarnings, silentLogger } from '../core/logger.js';
 import type { Diagnostic, ProblemData } from '../shared/diagnostics.js';

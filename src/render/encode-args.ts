@@ -7,7 +7,7 @@
  * engine writes.
  */
 import { PACKAGE_VERSION } from '../core/paths.js';
-import type { RenderFormat, RenderQuality } from '../cloud/types.js';
+import type { RenderFormat, RenderQuality } from '../options/render-params.js';
 import type { FrameImageFormat } from './mkv-stream.js';
 import { FORMAT_FACTS, QUALITY_PRESETS } from './presets.js';
 

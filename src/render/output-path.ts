@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import type { RenderFormat } from '../cloud/types.js';
+import type { RenderFormat } from '../options/render-params.js';
 import { FramesmithError } from '../core/errors.js';
 import { makeDirs, type CreatedDirs } from '../core/created-dirs.js';
 import { FORMAT_FACTS } from './presets.js';

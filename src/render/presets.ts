@@ -3,7 +3,7 @@
  * official HyperFrames engine (0.8.170), so a local render is encoded like the cloud's:
  * H.264 presets/CRFs, VP9 with alpha for webm, ProRes 4444 with alpha for mov.
  */
-import type { RenderFormat, RenderQuality } from '../cloud/types.js';
+import type { RenderFormat, RenderQuality } from '../options/render-params.js';
 
 export interface QualityPreset {
   /** libx264 `-preset`. */

@@ -5,7 +5,7 @@
  * for all its rows, so browsers start once.
  */
 import { basename, extname } from 'node:path';
-import { aspectRatioOf } from '../cloud/project-info.js';
+import { aspectRatioOf } from '../options/aspect.js';
 import { FramesmithError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import { loadProject } from '../model/index.js';

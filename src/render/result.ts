@@ -2,7 +2,7 @@
  * What a local render returns (and `--json` prints): where the files are, what was encoded, and
  * how the work went (frames drawn vs reused, wall time).
  */
-import type { RenderFormat, RenderQuality, RenderResolution } from '../cloud/types.js';
+import type { RenderFormat, RenderQuality, RenderResolution } from '../options/render-params.js';
 import type { RemoteSummary } from '../remote/report.js';
 import type { Diagnostic } from '../shared/diagnostics.js';
 import type { VariableValues } from '../shared/variables.js';

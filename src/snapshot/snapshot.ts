@@ -19,7 +19,7 @@ import { frameCount } from '../shared/time.js';
 import type { VariableValues } from '../shared/variables.js';
 import { failOnProblems, pageWarnings } from './page-problems.js';
 import type { Diagnostic } from '../shared/diagnostics.js';
-import { checkVariablesAgainst } from '../core/variables-input.js';
+import { checkVariablesAgainst } from '../options/variables-input.js';
 import { summarizeRemote, type RemoteSummary } from '../remote/report.js';
 
 export interface SnapshotOptions {

@@ -1,5 +1,5 @@
 /** The human report of `framesmith vendor`: a table of what became what, what could not be had and why. */
-import { formatTable } from '../cloud/summary.js';
+import { formatTable } from '../core/table.js';
 import type { VendorResult } from './vendor.js';
 
 const FROM: Record<string, string> = { npm: 'npm registry', fontsource: '@fontsource', network: 'downloaded', cache: 'framesmith cache' };

@@ -3,7 +3,7 @@
  * root has a shape the cloud renders, composition ids are unique per file, sub-composition roots
  * are not styled by class, and old attribute names are gone.
  */
-import { aspectRatioOf } from '../../cloud/project-info.js';
+import { aspectRatioOf } from '../../options/aspect.js';
 import { attr, hasAttr, htmlElementOf, nodeLocation, bodyOf } from '../../model/index.js';
 import type { LintContext } from '../context.js';
 

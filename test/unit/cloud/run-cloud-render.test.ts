@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCloudRender, type RunCloudRenderOptions } from '../../../src/cloud/run-cloud-render.js';
-import { expandNamePattern, loadBatchRows } from '../../../src/cloud/batch.js';
+import { expandNamePattern, loadBatchRows } from '../../../src/options/batch-rows.js';
 import { CancelledError, FramesmithError } from '../../../src/core/errors.js';
 import { startFakeHeygen, type FakeHeygen } from '../../fake-heygen/index.js';
 import { zipFolder } from '../../fake-heygen/make-zip.js';

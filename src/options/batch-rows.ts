@@ -5,11 +5,11 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { csvCellValue, fileNameSafe } from '../core/batch-values.js';
+import { csvCellValue, fileNameSafe } from './batch-values.js';
 import { FramesmithError } from '../core/errors.js';
 import type { Diagnostic } from '../shared/diagnostics.js';
 import { checkValues, type VariableDeclaration, type VariableValues } from '../shared/variables.js';
-import { CLOUD_EXIT } from './exit-codes.js';
+import { EXIT } from '../core/exit-codes.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -25,7 +25,7 @@ export async function loadBatchRows(file: string, declarations: VariableDeclarat
   try {
     text = await readFile(file, 'utf8');
   } catch {
-    throw new FramesmithError('batch_file_missing', `Cannot read the batch file ${file}.`, { hint: 'Pass a .json or .csv file of rows.', exitCode: CLOUD_EXIT.usage });
+    throw new FramesmithError('batch_file_missing', `Cannot read the batch file ${file}.`, { hint: 'Pass a .json or .csv file of rows.', exitCode: EXIT.usage });
   }
   let rows: unknown;
   if (extname(file).toLowerCase() === '.csv') {
@@ -34,18 +34,18 @@ export async function loadBatchRows(file: string, declarations: VariableDeclarat
       const records = parseCsv(text, { columns: true, skip_empty_lines: true, trim: true, bom: true }) as Record<string, string>[];
       rows = records.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, coerceCell(byId.get(k), v)])));
     } catch (error) {
-      throw new FramesmithError('batch_file_invalid', `${file} is not valid CSV: ${(error as Error).message}`, { hint: 'The first line names the variables; each further line is one render.', exitCode: CLOUD_EXIT.usage });
+      throw new FramesmithError('batch_file_invalid', `${file} is not valid CSV: ${(error as Error).message}`, { hint: 'The first line names the variables; each further line is one render.', exitCode: EXIT.usage });
     }
   } else {
     try {
       rows = JSON.parse(text);
     } catch (error) {
-      throw new FramesmithError('batch_file_invalid', `${file} is not valid JSON: ${(error as Error).message}`, { hint: 'Write an array of objects, one per render: [{"headline":"A"},{"headline":"B"}].', exitCode: CLOUD_EXIT.usage });
+      throw new FramesmithError('batch_file_invalid', `${file} is not valid JSON: ${(error as Error).message}`, { hint: 'Write an array of objects, one per render: [{"headline":"A"},{"headline":"B"}].', exitCode: EXIT.usage });
     }
     if (isObject(rows) && Array.isArray(rows.rows)) rows = rows.rows;
   }
   if (!Array.isArray(rows) || rows.length === 0 || !rows.every(isObject)) {
-    throw new FramesmithError('batch_file_invalid', `${file} must hold a non-empty list of rows (objects of variable values).`, { hint: 'e.g. [{"headline":"A"},{"headline":"B"}]', exitCode: CLOUD_EXIT.usage });
+    throw new FramesmithError('batch_file_invalid', `${file} must hold a non-empty list of rows (objects of variable values).`, { hint: 'e.g. [{"headline":"A"},{"headline":"B"}]', exitCode: EXIT.usage });
   }
   return rows as VariableValues[];
 }
@@ -82,7 +82,7 @@ export function expandNamePattern(pattern: string, row: VariableValues, extra: {
   if (missing.length) {
     throw new FramesmithError('batch_pattern_invalid', `The name pattern "${pattern}" uses {${missing[0]}}, which row ${extra.index} does not have.`, {
       hint: extra.render_id === undefined ? 'Use variable ids present in every row, {index} or {format}.' : 'Use variable ids present in every row, or {index} / {render_id}.',
-      exitCode: CLOUD_EXIT.usage,
+      exitCode: EXIT.usage,
     });
   }
   return out;

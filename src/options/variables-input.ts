@@ -6,9 +6,9 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { checkValues, type VariableDeclaration, type VariableValues } from '../shared/variables.js';
-import { FramesmithError } from './errors.js';
-import type { Logger } from './logger.js';
-import { EXIT } from './exit-codes.js';
+import { FramesmithError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import { EXIT } from '../core/exit-codes.js';
 
 export interface VariablesInput {
   /** `--variables`: a JSON object as text. */
