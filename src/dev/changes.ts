@@ -4,7 +4,8 @@
  * iframe reloads once. A batch of stylesheet edits only is `css` (swapped in place); anything
  * else is `reload`.
  */
-import { relative, sep } from 'node:path';
+import { sep } from 'node:path';
+import { relativeInside } from '../core/inside.js';
 import { isIgnoredRelative } from './watch-filter.js';
 
 export interface ChangeBatch {
@@ -52,8 +53,10 @@ export function createChangeBatcher(options: ChangeBatcherOptions): ChangeBatche
 
   return {
     add(event, path) {
-      const rel = relative(options.root, path).split(sep).join('/');
-      if (rel.startsWith('..') || isIgnoredRelative(rel) || INERT.test(rel)) return;
+      const inside = relativeInside(options.root, path);
+      if (inside === null) return;
+      const rel = inside.split(sep).join('/');
+      if (isIgnoredRelative(rel) || INERT.test(rel)) return;
       if (!pending.size) firstAt = Date.now();
       pending.set(rel, pending.get(rel) === 'add' && event === 'change' ? 'add' : event);
       if (timer) clearTimeout(timer);

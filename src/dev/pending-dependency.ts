@@ -5,12 +5,10 @@
  * answering 404 (which left a page whose modules never ran).
  */
 import { promises as fs } from 'node:fs';
-import { basename, dirname, join, relative, sep } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { isBelow } from '../core/inside.js';
 
-function within(dir: string, path: string): boolean {
-  const rel = relative(dir, path);
-  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !rel.startsWith(sep);
-}
+const within = isBelow;
 
 async function realOrSelf(path: string): Promise<string> {
   return fs.realpath(path).catch(() => path);

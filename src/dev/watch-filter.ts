@@ -3,7 +3,8 @@
  * (dependencies and framesmith's outputs) and every dotfile or dot folder (.git, editors' swap
  * files), judged relative to the project so a project inside a dot folder still works.
  */
-import { relative, sep } from 'node:path';
+import { sep } from 'node:path';
+import { relativeInside } from '../core/inside.js';
 
 const SKIP_DIRS = new Set(['node_modules', 'dist', 'renders', 'snapshots']);
 
@@ -16,7 +17,7 @@ export function isIgnoredRelative(rel: string): boolean {
 
 /** For the watcher: absolute `path` under `root`. */
 export function isWatchIgnored(root: string, path: string): boolean {
-  const rel = relative(root, path);
-  if (rel.startsWith('..')) return false;
+  const rel = relativeInside(root, path);
+  if (rel === null) return false;
   return isIgnoredRelative(rel.split(sep).join('/'));
 }

@@ -6,7 +6,8 @@
  */
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { join, relative, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
+import { relativeInside } from '../core/inside.js';
 import { FramesmithError } from '../core/errors.js';
 import { PACKAGE_ROOT, PACKAGE_VERSION } from '../core/paths.js';
 import { enclosingProject, type EnclosingProject } from './enclosing-project.js';
@@ -139,6 +140,6 @@ export async function createProject(options: CreateProjectOptions): Promise<Crea
 
 /** `dir` relative to the working folder, for messages (`cd` hints). */
 export function displayPath(dir: string, cwd = process.cwd()): string {
-  const rel = relative(cwd, dir);
-  return rel && !rel.startsWith(`..${sep}`) && rel !== '..' ? rel : dir;
+  const rel = relativeInside(cwd, dir);
+  return rel || dir;
 }
