@@ -83,7 +83,8 @@ export function expandNamePattern(pattern: string, row: VariableValues, extra: {
       return '';
     }
     const text = String(v).replace(UNSAFE, '-').trim().slice(0, 80);
-    return text || '_';
+    // A value of "." or ".." would name a folder, not a file: the output stays where the pattern puts it.
+    return text && !/^\.+$/.test(text) ? text : '_';
   });
   if (missing.length) {
     throw new FramesmithError('batch_pattern_invalid', `The name pattern "${pattern}" uses {${missing[0]}}, which row ${extra.index} does not have.`, {

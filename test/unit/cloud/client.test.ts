@@ -73,16 +73,27 @@ describe('renders', () => {
     expect((await client.renders.get(created.render_id)).render_id).toBe(created.render_id);
   });
 
-  it('waits out 429s (Retry-After), 5xx, drops and timeouts on GET', async () => {
-    const client = clientFor(fake, { retry: { ...FAST_RETRY, timeoutMs: 300 } });
+  it('waits out 429s (Retry-After), 5xx and drops on GET', async () => {
+    const client = clientFor(fake);
     const { render_id } = await client.renders.create(body);
     fake.controls.inject({ route: 'renders.get', kind: 'status', status: 429, retryAfter: 0 });
     fake.controls.inject({ route: 'renders.get', kind: 'status', status: 500 });
     fake.controls.inject({ route: 'renders.get', kind: 'drop' });
-    fake.controls.inject({ route: 'renders.get', kind: 'slow', delayMs: 1000 });
     const n = fake.controls.requests('renders.get').length;
     expect((await client.renders.get(render_id)).render_id).toBe(render_id);
-    expect(fake.controls.requests('renders.get').length - n).toBe(5);
+    expect(fake.controls.requests('renders.get').length - n).toBe(4);
+  });
+
+  it('a timeout is not retried (the deadline is the budget, as in heygen-cli): exit 6 with the resume command', async () => {
+    const client = clientFor(fake, { retry: { ...FAST_RETRY, timeoutMs: 300 } });
+    const { render_id } = await client.renders.create(body);
+    fake.controls.inject({ route: 'renders.get', kind: 'slow', delayMs: 1000 });
+    const n = fake.controls.requests('renders.get').length;
+    const e = await caught(client.renders.get(render_id));
+    expect([e.code, e.exitCode]).toEqual(['cloud_unreachable', 6]);
+    expect(e.message).toMatch(/did not arrive in full in time/);
+    expect(e.hint).toContain(`framesmith renders get ${render_id} --download`);
+    expect(fake.controls.requests('renders.get').length - n).toBe(1);
   });
 
   it('does not retry a webhook endpoint create on 5xx (it has no idempotency key)', async () => {
@@ -154,7 +165,7 @@ describe('webhook endpoints', () => {
     const ep = await client.webhooks.createEndpoint({ url: 'https://hooks.example/a', events: ['hyperframes_video.fail'] });
     expect(ep.secret).toMatch(/^whsec_/);
     const listed = (await client.webhooks.listEndpoints()).find((e) => e.endpoint_id === ep.endpoint_id)!;
-    expect(listed.secret).toBeUndefined();
+    expect(listed.secret ?? null).toBeNull();
     expect((await client.webhooks.updateEndpoint(ep.endpoint_id, { events: ['hyperframes_video.success'] })).events).toEqual(['hyperframes_video.success']);
     expect((await client.webhooks.rotateSecret(ep.endpoint_id)).secret).not.toBe(ep.secret);
     await client.webhooks.deleteEndpoint(ep.endpoint_id);

@@ -10,7 +10,7 @@ const now = 1_750_000_000;
 describe('verifyWebhookSignature', () => {
   it('accepts a correct signature within the window, from headers of either shape', () => {
     const plain = { 'Heygen-Signature': sign(payload), 'Heygen-Timestamp': String(now - 100), 'Heygen-Event-Id': 'evt_1' };
-    expect(verifyWebhookSignature({ payload, headers: plain, secret, now })).toEqual({ ok: true, timestamp: now - 100, eventId: 'evt_1' });
+    expect(verifyWebhookSignature({ payload, headers: plain, secret, now })).toEqual({ ok: true, timestamp: now - 100, eventId: 'evt_1', convention: 'Heygen-Signature' });
     expect(verifyWebhookSignature({ payload: Buffer.from(payload), headers: new Headers(plain), secret, now }).ok).toBe(true);
   });
 
