@@ -124,7 +124,7 @@ function ranges(ns: number[]): string {
  * Refuses to resume when the batch is not the one the state describes: rows edited, added or
  * removed (named by number), other render settings, another project, another idempotency key.
  */
-export function checkResumable(state: BatchState, path: string, now: { rowHashes: string[]; settings: string; project: string; baseKey?: string }): void {
+export function checkResumable(state: BatchState, path: string, now: { rowHashes: string[]; settings: string; project: string; baseKey?: string; projectHint?: string }): void {
   const restart = `Put the batch back as it was to resume, or delete ${path} to start a new batch (renders already made stay on your HeyGen account).`;
   const changed = state.rows.filter((r) => r.index <= now.rowHashes.length && now.rowHashes[r.index - 1] !== r.values).map((r) => r.index);
   const removed = state.rows.filter((r) => r.index > now.rowHashes.length).map((r) => r.index);
@@ -137,7 +137,7 @@ export function checkResumable(state: BatchState, path: string, now: { rowHashes
     throw new FramesmithError('batch_changed', `The render settings (flags such as --quality, --fps, --title, --composition) differ from the ones this batch started with (state: ${path}).`, { hint: `Run the command with the same flags to resume. ${restart}`, exitCode: CLOUD_EXIT.usage });
   }
   if (now.project !== state.project.fingerprint) {
-    throw new FramesmithError('batch_changed', `The project changed since this batch started, so resuming would mix two versions in one batch (state: ${path}).`, { hint: restart, exitCode: CLOUD_EXIT.usage });
+    throw new FramesmithError('batch_changed', `The project changed since this batch started, so resuming would mix two versions in one batch (state: ${path}).`, { hint: `${now.projectHint ? `${now.projectHint} ` : ''}${restart}`, exitCode: CLOUD_EXIT.usage });
   }
   if (now.baseKey !== undefined && now.baseKey !== state.base_key) {
     throw new FramesmithError('batch_changed', `This batch was started with --idempotency-key ${state.base_key}, not ${now.baseKey} (state: ${path}).`, { hint: `Leave --idempotency-key out (or give ${state.base_key}) to resume. ${restart}`, exitCode: CLOUD_EXIT.usage });

@@ -167,6 +167,7 @@ export async function apiRequest<T>(ctx: HttpContext, req: ApiRequest<T>): Promi
   const label = `${req.method} ${req.path}`;
   const safe = req.method === 'GET' || req.method === 'DELETE' || Boolean(req.idempotencyKey) || Boolean(req.idempotent);
   const { retry, logger } = ctx;
+  const firstStarted = Date.now();
   for (let n = 0; ; n++) {
     if (stopped(req.signal)) throw new CancelledError();
     const started = Date.now();
@@ -210,7 +211,8 @@ export async function apiRequest<T>(ctx: HttpContext, req: ApiRequest<T>): Promi
     const inProgress = status === 409 && errorBody.code === 'request_in_progress' && Boolean(req.idempotencyKey);
     // 409 request_in_progress: the first request with this key is still running; the repeat will replay its answer.
     let retryable = false;
-    if (inProgress) retryable = n < Math.max(retry.retries, 5);
+    // Waited out for as long as one request may take (the deadline), however many polls that is.
+    if (inProgress) retryable = Date.now() - firstStarted < Math.max(retry.timeoutMs, 1000);
     else if (status === 429) retryable = !req.rateLimitToCaller && n < retry.retries;
     else if (safe && isRetryableStatus(status)) retryable = n < retry.retries;
     if (!retryable) {

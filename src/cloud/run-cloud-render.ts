@@ -4,7 +4,7 @@
  * submit one render (or one per batch row) → follow them together → download → summarise.
  */
 import { stat } from 'node:fs/promises';
-import { basename, dirname, extname, join, relative, resolve } from 'node:path';
+import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { CancelledError, FramesmithError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import type { VariableValues } from '../shared/variables.js';
@@ -270,7 +270,11 @@ async function runCloudBatch({ options, client, zipPath, fields, bodies, batchRo
 
   let state = await loadBatchState(statePath);
   const resumed = state !== null;
-  if (state) checkResumable(state, statePath, { rowHashes, settings: hashValues(settings), project: fingerprint, baseKey: options.idempotencyKey });
+  // Outputs written inside the project folder (but not in renders/, which builds leave out) go into the next zip.
+  const projectDir = options.projectDir ? resolve(cwd, options.projectDir) : null;
+  const inside = (dir: string, parent: string) => !relative(parent, dir).startsWith('..') && !isAbsolute(relative(parent, dir));
+  const projectHint = projectDir && inside(outDir, projectDir) && !inside(outDir, join(projectDir, 'renders')) ? `The batch writes into ${relative(cwd, outDir) || '.'}, inside the project, so its videos are part of the next build: name the outputs under renders/ or outside the project.` : undefined;
+  if (state) checkResumable(state, statePath, { rowHashes, settings: hashValues(settings), project: fingerprint, baseKey: options.idempotencyKey, projectHint });
   else {
     const baseKey = options.idempotencyKey ?? newIdempotencyKey();
     const now = new Date().toISOString();
