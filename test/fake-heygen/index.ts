@@ -108,15 +108,16 @@ async function handle(app: FakeApp, req: IncomingMessage, res: ServerResponse): 
   }
   try {
     if (route.auth && !authorized(app.state, req)) throw new HttpError(401, 'authentication_failed', 'Invalid or missing API key');
-    const result = await route.handle({ req, res, url, params: url.pathname.match(route.pattern)!.slice(1), app, fault: fault ?? undefined, record });
-    if (!result) return;
-    if (fault?.kind === 'drop') return drop();
-    if (fault?.kind === 'status') return sendError(res, faultError(fault));
     if (fault?.kind === 'raw') {
+      // The answer a broken or hostile server gives instead of doing the work.
       record.status = fault.status ?? 200;
       res.writeHead(record.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(fault.body), ...fault.headers });
       return void res.end(fault.body);
     }
+    const result = await route.handle({ req, res, url, params: url.pathname.match(route.pattern)!.slice(1), app, fault: fault ?? undefined, record });
+    if (!result) return;
+    if (fault?.kind === 'drop') return drop();
+    if (fault?.kind === 'status') return sendError(res, faultError(fault));
     if (route.auth && (fault?.kind === 'stall' || fault?.kind === 'trickle')) {
       const text = Buffer.from(JSON.stringify(result.body));
       record.status = result.status;
