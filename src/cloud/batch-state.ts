@@ -131,7 +131,10 @@ export function checkResumable(state: BatchState, path: string, now: { rowHashes
   const added = now.rowHashes.map((_, i) => i + 1).filter((n) => n > state.rows.length);
   if (changed.length || removed.length || added.length) {
     const parts = [changed.length ? `${changed.length === 1 ? 'row' : 'rows'} ${ranges(changed)} changed` : '', removed.length ? `${removed.length === 1 ? 'row' : 'rows'} ${ranges(removed)} removed` : '', added.length ? `${added.length === 1 ? 'row' : 'rows'} ${ranges(added)} added` : ''].filter(Boolean);
-    throw new FramesmithError('batch_changed', `${state.source} was edited since this batch started: ${parts.join('; ')} (state: ${path}).`, { hint: restart, exitCode: CLOUD_EXIT.usage });
+    throw new FramesmithError('batch_changed', `${state.source} was edited since this batch started: ${parts.join('; ')} (state: ${path}).`, {
+      hint: `Put the batch back as it was to resume, or delete ${path} to start a new batch (renders already made stay on your HeyGen account).`,
+      exitCode: CLOUD_EXIT.usage,
+    });
   }
   if (now.settings !== state.settings) {
     throw new FramesmithError('batch_changed', `The render settings (flags such as --quality, --fps, --title, --composition) differ from the ones this batch started with (state: ${path}).`, { hint: `Run the command with the same flags to resume. ${restart}`, exitCode: CLOUD_EXIT.usage });

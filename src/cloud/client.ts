@@ -97,9 +97,7 @@ export function createCloudClient(options: CloudClientOptions) {
     },
     async get(renderId: string, opts: CallOptions = {}) {
       const detail = await req({ method: 'GET', path: `/v3/hyperframes/renders/${enc(renderId)}`, resource: { kind: 'render', id: renderId }, signal: opts.signal, schema: S.renderDetail, resumeHint: `The render goes on in the cloud; follow it later with: framesmith renders get ${renderId} --download` });
-      if (detail.render_id !== renderId) {
-        throw new FramesmithError('cloud_bad_response', `HeyGen answered GET /v3/hyperframes/renders/${renderId} with another render, "${detail.render_id}" (data.render_id).`, { hint: 'Nothing was written. Try again; check HEYGEN_API_URL.', exitCode: CLOUD_EXIT.other });
-      }
+      if (detail.render_id !== renderId) throw S.badResponse(`GET /v3/hyperframes/renders/${renderId}`, 'data.render_id', `is "${detail.render_id}", another render`);
       return detail;
     },
     list: (query: T.ListRendersQuery = {}, opts: CallOptions = {}) =>

@@ -22,7 +22,7 @@ import { transferError } from './errors.js';
 import { sendWithRetry } from './http.js';
 import { linkPolicyFor, refuseLink, type LinkPolicy } from './net-policy.js';
 import { backoffDelay, resolveRetry, sleep, type ResolvedRetry } from './retry.js';
-import { ID } from './schema.js';
+import { badResponse, ID } from './schema.js';
 import { send, TransportError, type TransportResponse } from './transport.js';
 import { FORMATS, type RenderDetail } from './types.js';
 import { DEFAULT_API_URL } from './api-key.js';
@@ -48,18 +48,9 @@ export interface DownloadResult {
 
 /** Throws `cloud_bad_response` unless the id and format can safely name a file. */
 export function checkOutputNaming(detail: Pick<RenderDetail, 'render_id' | 'format'>): void {
-  if (typeof detail.render_id !== 'string' || !ID.test(detail.render_id)) {
-    throw new FramesmithError('cloud_bad_response', `The render id "${String(detail.render_id).slice(0, 60).replace(/[^\x20-\x7e]/g, '?')}" is not a plain id (render_id); nothing was written.`, {
-      hint: 'Render ids are letters, digits, _ and -. Check HEYGEN_API_URL; report the answer if it is HeyGen\'s.',
-      exitCode: CLOUD_EXIT.other,
-    });
-  }
-  if (!(FORMATS as readonly string[]).includes(detail.format)) {
-    throw new FramesmithError('cloud_bad_response', `Render ${detail.render_id} has the format "${String(detail.format).slice(0, 20).replace(/[^\x20-\x7e]/g, '?')}", which is none of ${FORMATS.join(', ')} (format); nothing was written.`, {
-      hint: 'Check HEYGEN_API_URL; report the answer if it is HeyGen\'s.',
-      exitCode: CLOUD_EXIT.other,
-    });
-  }
+  const shown = (v: unknown, n: number) => `"${String(v).slice(0, n).replace(/[^\x20-\x7e]/g, '?')}"`;
+  if (typeof detail.render_id !== 'string' || !ID.test(detail.render_id)) throw badResponse('a render lookup', 'render_id', `is ${shown(detail.render_id, 60)}, not an id of letters, digits, _ and -`);
+  if (!(FORMATS as readonly string[]).includes(detail.format)) throw badResponse(`the lookup of render ${detail.render_id}`, 'format', `is ${shown(detail.format, 20)}, not one of ${FORMATS.join(', ')}`);
 }
 
 /** Where a render's video goes by default: always inside `<cwd>/renders`. */
@@ -68,7 +59,7 @@ export function defaultOutputPath(detail: Pick<RenderDetail, 'render_id' | 'form
   const folder = join(resolve(cwd), 'renders');
   const path = join(folder, `${detail.render_id}.${detail.format}`);
   const rel = relative(folder, path);
-  if (!rel || rel.startsWith('..') || isAbsolute(rel)) throw new FramesmithError('cloud_bad_response', `Render ${detail.render_id} would be written outside ${folder}.`, { exitCode: CLOUD_EXIT.other });
+  if (!rel || rel.startsWith('..') || isAbsolute(rel)) throw badResponse(`the lookup of render ${detail.render_id}`, 'render_id', `would write outside ${folder}`);
   return path;
 }
 

@@ -31,22 +31,41 @@ export interface RequestContext {
   resumeHint?: string;
 }
 
-/** An error answer of the API, with the fields of its envelope (all cleaned). */
+/** Hints for the codes HeyGen's published clients name (their wording is theirs; these are ours). */
+const CODE_HINTS: Record<string, string> = {
+  hyperframes_project_too_large: 'The zip is over the 200 MB limit: compress videos and images or list unused files in .framesmithignore, then build again.',
+  hyperframes_project_invalid: 'The zip is missing its entry or is not a zip: run `framesmith build` and check --composition.',
+  hyperframes_render_not_found: 'The render was deleted or never existed on this account: `framesmith renders list` shows the ones that do.',
+  request_in_progress: 'An earlier request with the same Idempotency-Key is still running: wait a few seconds and run the same command again.',
+};
+
+interface ApiErrorFields {
+  status: number;
+  apiCode?: string;
+  param?: string;
+  docUrl?: string;
+  requestId?: string;
+  /** From Retry-After, for 429 (ms). */
+  retryAfterMs?: number | null;
+}
+
+/**
+ * An error answer of the API, with the fields of its envelope (all cleaned). The hint is the
+ * advice for HeyGen's code when there is one, else the caller's, followed by the `doc_url` and the
+ * request id, so a support question can name the exact request.
+ */
 export class CloudApiError extends FramesmithError {
-  constructor(
-    code: string,
-    message: string,
-    options: ConstructorParameters<typeof FramesmithError>[2] & {
-      status: number;
-      apiCode?: string;
-      param?: string;
-      docUrl?: string;
-      requestId?: string;
-      /** From Retry-After, for 429 (ms). */
-      retryAfterMs?: number | null;
-    },
-  ) {
-    super(code, message, options);
+  readonly status: number;
+  readonly apiCode?: string;
+  readonly param?: string;
+  readonly docUrl?: string;
+  readonly requestId?: string;
+  readonly retryAfterMs: number | null;
+
+  constructor(code: string, message: string, options: ConstructorParameters<typeof FramesmithError>[2] & ApiErrorFields) {
+    const advice = options.apiCode && CODE_HINTS[options.apiCode] ? CODE_HINTS[options.apiCode] : options.hint;
+    const extra = [options.docUrl ? `Docs: ${options.docUrl}` : '', options.requestId ? `Request id: ${options.requestId}.` : ''].filter(Boolean).join(' ');
+    super(code, message, { ...options, hint: [advice, extra].filter(Boolean).join(' ') || undefined });
     this.status = options.status;
     this.apiCode = options.apiCode;
     this.param = options.param;
@@ -54,12 +73,6 @@ export class CloudApiError extends FramesmithError {
     this.requestId = options.requestId;
     this.retryAfterMs = options.retryAfterMs ?? null;
   }
-  readonly status: number;
-  readonly apiCode?: string;
-  readonly param?: string;
-  readonly docUrl?: string;
-  readonly requestId?: string;
-  readonly retryAfterMs: number | null;
 }
 
 /** Reads `{"error": {...}}` from a body; tolerant of non-JSON bodies (proxies answer with HTML). */
@@ -73,14 +86,6 @@ export function parseErrorBody(text: string): ApiErrorBody {
   return {};
 }
 
-/** Hints for the codes HeyGen's published clients name (their wording is theirs; these are ours). */
-const CODE_HINTS: Record<string, string> = {
-  hyperframes_project_too_large: 'The zip is over the 200 MB limit: compress videos and images or list unused files in .framesmithignore, then build again.',
-  hyperframes_project_invalid: 'The zip is missing its entry or is not a zip: run `framesmith build` and check --composition.',
-  hyperframes_render_not_found: 'The render was deleted or never existed on this account: `framesmith renders list` shows the ones that do.',
-  request_in_progress: 'An earlier request with the same Idempotency-Key is still running: wait a few seconds and run the same command again.',
-};
-
 const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
 
 /** Maps an HTTP error status and body to a FramesmithError (a CloudApiError). */
@@ -90,56 +95,77 @@ export function apiError(status: number, body: ApiErrorBody, ctx: RequestContext
   const apiMessage = clean(body.message, 1000);
   const param = clean(body.param, 200);
   const docUrl = str(body.doc_url) && /^https:\/\/[^\s]+$/.test(body.doc_url as string) ? clean(body.doc_url, 300) : undefined;
-  const requestId = clean(meta.requestId, 100);
+  const fields: ApiErrorFields = { status, apiCode, param, docUrl, requestId: clean(meta.requestId, 100), retryAfterMs: meta.retryAfterMs };
   const says = apiMessage || apiCode ? ` The API said: ${[apiMessage, apiCode ? `(${apiCode})` : ''].filter(Boolean).join(' ')}` : '';
   const what = `${ctx.method} ${ctx.path}`;
   const tries = ctx.attempts && ctx.attempts > 1 ? ` after ${ctx.attempts} attempts` : '';
   const cred = ctx.credential ?? 'API key';
-  const extra = [docUrl ? `Docs: ${docUrl}` : '', requestId ? `Request id: ${requestId}.` : ''].filter(Boolean).join(' ');
-  const make = (code: string, message: string, hint: string, exitCode: number) =>
-    new CloudApiError(code, message, {
-      hint: [apiCode && CODE_HINTS[apiCode] ? CODE_HINTS[apiCode] : hint, extra].filter(Boolean).join(' '),
-      exitCode,
-      status,
-      apiCode,
-      param,
-      docUrl,
-      requestId,
-      retryAfterMs: meta.retryAfterMs,
-    });
+  const from = ctx.keySource ?? 'the configuration';
   switch (status) {
     case 400:
     case 422:
-      return make('cloud_invalid_parameter', param ? `HeyGen rejected the parameter "${param}".${says}` : `HeyGen rejected the request ${what}.${says}`, param ? `Fix "${param}" (see \`framesmith render --help\`) and submit again.` : 'Check the flags against `framesmith render --help`.', CLOUD_EXIT.usage);
+      return new CloudApiError('cloud_invalid_parameter', param ? `HeyGen rejected the parameter "${param}".${says}` : `HeyGen rejected the request ${what}.${says}`, {
+        ...fields,
+        hint: param ? `Fix "${param}" (see \`framesmith render --help\`) and submit again.` : 'Check the flags against `framesmith render --help`.',
+        exitCode: CLOUD_EXIT.usage,
+      });
     case 401:
-      return make(
-        'cloud_unauthorized',
-        `HeyGen rejected the ${cred} read from ${ctx.keySource ?? 'the configuration'}.${says}`,
-        cred === 'access token'
-          ? 'OAuth access tokens expire: get a fresh one and pass it with --access-token or HEYGEN_ACCESS_TOKEN (or use an API key).'
-          : 'Check the key at https://app.heygen.com/settings (API) and set it again with --api-key, HEYGEN_API_KEY or the project .env.',
-        CLOUD_EXIT.auth,
-      );
+      return new CloudApiError('cloud_unauthorized', `HeyGen rejected the ${cred} read from ${from}.${says}`, {
+        ...fields,
+        hint:
+          cred !== 'access token'
+            ? 'Check the key at https://app.heygen.com/settings (API) and set it again with --api-key, HEYGEN_API_KEY or the project .env.'
+            : 'OAuth access tokens expire: get a fresh one and pass it with --access-token or HEYGEN_ACCESS_TOKEN (or use an API key).',
+        exitCode: CLOUD_EXIT.auth,
+      });
     case 402:
-      return make('cloud_no_credits', `The HeyGen account has no credits left for this render.${says}`, 'Add credits or upgrade the plan in the HeyGen dashboard, then submit again. Drafts (--quality draft) and 1080p cost less than high/4k.', CLOUD_EXIT.credits);
+      return new CloudApiError('cloud_no_credits', `The HeyGen account has no credits left for this render.${says}`, {
+        ...fields,
+        hint: 'Add credits or upgrade the plan in the HeyGen dashboard, then submit again. Drafts (--quality draft) and 1080p cost less than high/4k.',
+        exitCode: CLOUD_EXIT.credits,
+      });
     case 403:
-      return make('cloud_forbidden', `The ${cred} read from ${ctx.keySource ?? 'the configuration'} is not allowed to ${what}.${says}`, 'Use a credential of the account that owns this resource, with API access enabled.', CLOUD_EXIT.auth);
+      return new CloudApiError('cloud_forbidden', `The ${cred} read from ${from} is not allowed to ${what}.${says}`, {
+        ...fields,
+        hint: 'Use a credential of the account that owns this resource, with API access enabled.',
+        exitCode: CLOUD_EXIT.auth,
+      });
     case 404: {
       const kind = ctx.resourceKind ?? 'resource';
       const id = ctx.resourceId ? ` "${cleanServerText(ctx.resourceId, ctx.secrets, 200)}"` : '';
-      return make('cloud_not_found', `No ${kind}${id} exists on this account (it may have been deleted).${says}`, kind === 'render' ? 'List your renders with `framesmith renders list`.' : 'Check the id; list them with the matching `list` command.', CLOUD_EXIT.notFound);
+      return new CloudApiError('cloud_not_found', `No ${kind}${id} exists on this account (it may have been deleted).${says}`, {
+        ...fields,
+        hint: kind === 'render' ? 'List your renders with `framesmith renders list`.' : 'Check the id; list them with the matching `list` command.',
+        exitCode: CLOUD_EXIT.notFound,
+      });
     }
     case 409:
-      return make('cloud_conflict', `HeyGen is still processing an earlier request for ${what}${tries}.${says}`, ctx.resumeHint ?? 'Wait a few seconds and run the same command again (with the same --idempotency-key).', CLOUD_EXIT.unavailable);
+      return new CloudApiError('cloud_conflict', `HeyGen is still processing an earlier request for ${what}${tries}.${says}`, {
+        ...fields,
+        hint: !ctx.resumeHint ? 'Wait a few seconds and run the same command again (with the same --idempotency-key).' : ctx.resumeHint,
+        exitCode: CLOUD_EXIT.unavailable,
+      });
     case 413:
-      return make('cloud_too_large', `The project is too large for HeyGen.${says}`, 'Keep the zip under 200 MB: compress videos and images, drop unused files (add them to .framesmithignore).', CLOUD_EXIT.usage);
+      return new CloudApiError('cloud_too_large', `The project is too large for HeyGen.${says}`, {
+        ...fields,
+        hint: 'Keep the zip under 200 MB: compress videos and images, drop unused files (add them to .framesmithignore).',
+        exitCode: CLOUD_EXIT.usage,
+      });
     case 429:
-      return make('cloud_rate_limited', `HeyGen kept answering "too many requests"${tries}.${says}`, `Wait a minute and run the command again; a batch submits at most --concurrency renders at a time (default 10).${ctx.resumeHint ? ` ${ctx.resumeHint}` : ''}`, CLOUD_EXIT.unavailable);
+      return new CloudApiError('cloud_rate_limited', `HeyGen kept answering "too many requests"${tries}.${says}`, {
+        ...fields,
+        hint: `Wait a minute and run the command again; a batch submits at most --concurrency renders at a time (default 10).${ctx.resumeHint ? ` ${ctx.resumeHint}` : ''}`,
+        exitCode: CLOUD_EXIT.unavailable,
+      });
     default:
       if (status >= 500) {
-        return make('cloud_server_error', `HeyGen answered ${status} to ${what}${tries}.${says}`, ctx.resumeHint ?? "This is on HeyGen's side; try again in a few minutes. A render already submitted keeps going: check `framesmith renders list`.", CLOUD_EXIT.unavailable);
+        return new CloudApiError('cloud_server_error', `HeyGen answered ${status} to ${what}${tries}.${says}`, {
+          ...fields,
+          hint: !ctx.resumeHint ? "This is on HeyGen's side; try again in a few minutes. A render already submitted keeps going: check `framesmith renders list`." : ctx.resumeHint,
+          exitCode: CLOUD_EXIT.unavailable,
+        });
       }
-      return make('cloud_http_error', `HeyGen answered ${status} to ${what}.${says}`, ctx.resumeHint ?? '', CLOUD_EXIT.other);
+      return new CloudApiError('cloud_http_error', `HeyGen answered ${status} to ${what}.${says}`, { ...fields, hint: ctx.resumeHint, exitCode: CLOUD_EXIT.other });
   }
 }
 
@@ -157,7 +183,7 @@ export function networkError(error: unknown, ctx: RequestContext, baseUrl: strin
           : `the connection failed${code ? ` (${code})` : ''}`;
   const tries = ctx.attempts && ctx.attempts > 1 ? ` after ${ctx.attempts} attempts` : '';
   return new FramesmithError('cloud_unreachable', cleanServerText(`Could not reach HeyGen at ${baseUrl} for ${ctx.method} ${ctx.path}: ${detail}${tries}.`, ctx.secrets), {
-    hint: ctx.resumeHint ?? 'Check the network (and HEYGEN_API_URL if you set it), then run the command again. A render already submitted keeps going.',
+    hint: !ctx.resumeHint ? 'Check the network (and HEYGEN_API_URL if you set it), then run the command again. A render already submitted keeps going.' : ctx.resumeHint,
     exitCode: CLOUD_EXIT.unavailable,
   });
 }

@@ -15,7 +15,7 @@ import { apiError, networkError, parseErrorBody, type RequestContext } from './e
 import { CLOUD_EXIT } from './exit-codes.js';
 import type { LinkPolicy } from './net-policy.js';
 import { backoffDelay, isRetryableStatus, parseRetryAfter, sleep, type ResolvedRetry } from './retry.js';
-import { readAnswer, type Schema } from './schema.js';
+import { badResponse, readAnswer, type Schema } from './schema.js';
 import { send, TransportError, type TransportRequest, type TransportResponse } from './transport.js';
 
 /** Everything a request needs; built once by `createCloudClient`. */
@@ -234,10 +234,7 @@ function parseAnswer<T>(text: string, req: ApiRequest<T>, label: string, secrets
     try {
       parsed = JSON.parse(text);
     } catch {
-      throw new FramesmithError('cloud_bad_response', `HeyGen answered ${label} with something that is not JSON.`, {
-        hint: 'Check HEYGEN_API_URL: it must point at the API, not a web page.',
-        exitCode: CLOUD_EXIT.other,
-      });
+      throw badResponse(label, 'the body', 'is not JSON (is HEYGEN_API_URL the API, not a web page?)');
     }
   }
   if ((req.root ?? 'data') === 'body') return readAnswer(req.schema, parsed, label, 'body', { secrets });

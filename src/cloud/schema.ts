@@ -214,15 +214,20 @@ export const rotatedSecretData = object({ endpoint_id: optional(id), secret: tex
 
 export const eventTypeInfo: Schema<WebhookEventTypeInfo> = object({ event_type: text(100), description: optional(text(500)) }) as Schema<WebhookEventTypeInfo>;
 
+/** The one `cloud_bad_response`: an answer of the wrong shape, naming the field and what is wrong. */
+export function badResponse(where: string, field: string, problem: string): FramesmithError {
+  return new FramesmithError('cloud_bad_response', `HeyGen's answer to ${where} does not have the documented shape: ${field} ${problem}.`, {
+    hint: 'Nothing was written. Try again in a minute; if it persists, check HEYGEN_API_URL (it must point at the HeyGen API) and report the answer with --verbose.',
+    exitCode: CLOUD_EXIT.other,
+  });
+}
+
 /** Reads an answer with its schema; a mismatch becomes `cloud_bad_response` naming the field. */
 export function readAnswer<T>(schema: Schema<T>, value: unknown, where: string, root: string, ctx: ReadCtx): T {
   try {
     return schema(value, root, ctx);
   } catch (error) {
     if (!(error instanceof BadShape)) throw error;
-    throw new FramesmithError('cloud_bad_response', `HeyGen's answer to ${where} does not have the documented shape: ${error.path} ${error.problem}.`, {
-      hint: 'Nothing was written. Try again in a minute; if it persists, check HEYGEN_API_URL (it must point at the HeyGen API) and report the answer with --verbose.',
-      exitCode: CLOUD_EXIT.other,
-    });
+    throw badResponse(where, error.path, error.problem);
   }
 }

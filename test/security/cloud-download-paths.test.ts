@@ -25,7 +25,7 @@ async function nested() {
 
 describe('ids and formats from the server', () => {
   const cases: [string, Record<string, unknown>, RegExp][] = [
-    ['a render_id holding ../', { render_id: '../../../evil' }, /another render, "\.\.\/\.\.\/\.\.\/evil"|data\.render_id is "\.\.\/\.\.\/\.\.\/evil", not an id/],
+    ['a render_id holding ../', { render_id: '../../../evil' }, /data\.render_id is "\.\.\/\.\.\/\.\.\/evil", not an id/],
     ['a format holding ../', { format: '../../../../evil' }, /data\.format is "\.\.\/\.\.\/\.\.\/\.\.\/evil", not one of mp4, webm, mov/],
     ['an absolute format', { format: '/tmp/evil' }, /data\.format is "\/tmp\/evil", not one of mp4, webm, mov/],
   ];

@@ -90,6 +90,6 @@ describe('through the client', () => {
     fake.controls.tamper(render_id, { render_id: 'hfr_someone_else' });
     const e = (await clientFor(fake).renders.get(render_id).catch((x) => x)) as FramesmithError;
     expect(e.code).toBe('cloud_bad_response');
-    expect(e.message).toContain('another render, "hfr_someone_else"');
+    expect(e.message).toContain('data.render_id is "hfr_someone_else", another render');
   });
 });
