@@ -24,6 +24,8 @@ const MAX_THROTTLED_MS = 15 * 60_000;
 export type BatchRowPhase = 'waiting' | RenderStatus;
 
 export type BatchEvent =
+  | { type: 'resumed'; statePath: string; withRender: number; total: number }
+  | { type: 'all-submitted'; statePath: string; total: number }
   | { type: 'submitted'; index: number; renderId: string }
   | { type: 'throttled'; waitMs: number; limit: number; inFlight: number }
   | { type: 'progress'; counts: Partial<Record<BatchRowPhase, number>>; total: number; elapsedMs: number }

@@ -301,8 +301,6 @@ async function runCloudBatch({ options, client, zipPath, fields, bodies, batchRo
     videoPath: st.rows[i].video ? resolve(stateDir, st.rows[i].video!) : null,
     thumbnailPath: null,
   }));
-  const done = rows.filter((r) => r.state.render_id).length;
-  if (resumed) logger.info(`Resuming the batch in ${relative(process.cwd(), statePath) || statePath}: ${done} of ${rows.length} rows already have a render`);
 
   // Names: from the pattern (render id filled in once known), made unique in row order.
   const pattern = batch.namePattern;
@@ -338,6 +336,7 @@ async function runCloudBatch({ options, client, zipPath, fields, bodies, batchRo
 
   const printer = createBatchPrinter(logger);
   const onEvent = options.onBatchEvent ?? printer.onEvent;
+  if (resumed) onEvent({ type: 'resumed', statePath, withRender: rows.filter((r) => r.state.render_id).length, total: rows.length });
   try {
     await runBatch({
       client,
@@ -397,7 +396,7 @@ async function runCloudBatch({ options, client, zipPath, fields, bodies, batchRo
     batch: { statePath, resumed, concurrency, complete },
   };
   if (options.wait === false) {
-    logger.info(`All ${rows.length} rows are submitted; run the same command again to follow and download them (state: ${relative(process.cwd(), statePath) || statePath}).`);
+    onEvent({ type: 'all-submitted', statePath, total: rows.length });
     return result;
   }
   printBatchSummary(logger, outcomes, result.elapsedMs);

@@ -3,6 +3,7 @@
  * `3 renders: 1 queued, 2 rendering · 00:40` for a batch. On a terminal it redraws in place; in
  * logs and CI it prints a line when a status changes and otherwise at most every 30 s.
  */
+import { relative } from 'node:path';
 import type { Logger } from '../core/logger.js';
 import { formatElapsed } from './poll.js';
 import type { RenderStatus } from './types.js';
@@ -85,7 +86,14 @@ export function createBatchPrinter(logger: Logger, stream: NodeJS.WriteStream = 
   return {
     onEvent(e) {
       if (quiet) return;
-      if (e.type === 'submitted') {
+      const shown = (p: string) => relative(process.cwd(), p) || p;
+      if (e.type === 'resumed') {
+        clear();
+        logger.info(`Resuming the batch in ${shown(e.statePath)}: ${e.withRender} of ${e.total} rows already have a render`);
+      } else if (e.type === 'all-submitted') {
+        clear();
+        logger.info(`All ${e.total} rows are submitted; run the same command again to follow and download them (state: ${shown(e.statePath)}).`);
+      } else if (e.type === 'submitted') {
         clear();
         logger.info(`Submitted render ${e.renderId} (row ${e.index})`);
       } else if (e.type === 'throttled') {
