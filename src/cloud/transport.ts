@@ -80,7 +80,8 @@ export function send(req: TransportRequest): Promise<TransportResponse> {
 
     let settled = false;
     let response: IncomingMessage | null = null;
-    let moved = 0;
+    /** Bytes of the answer received so far. */
+  let moved = 0;
     let failure: TransportError | null = null;
     const timers: NodeJS.Timeout[] = [];
     const cleanup = () => {
@@ -115,11 +116,14 @@ export function send(req: TransportRequest): Promise<TransportResponse> {
     }
     if (req.stall) {
       const { windowMs, minBytes } = req.stall;
+      // Progress both ways: bytes received, and bytes the socket really sent (not bytes handed to it).
+      const progress = () => moved + (outgoing.socket?.bytesWritten ?? 0);
       let last = 0;
       timers.push(
         setInterval(() => {
-          if (moved - last < minBytes) fail(new TransportError('stalled', `less than ${minBytes} bytes moved in ${(windowMs / 1000).toFixed(0)} s`));
-          last = moved;
+          const now = progress();
+          if (now - last < minBytes) fail(new TransportError('stalled', `less than ${minBytes} bytes moved in ${(windowMs / 1000).toFixed(0)} s`));
+          last = now;
         }, windowMs),
       );
     }
@@ -169,14 +173,13 @@ export function send(req: TransportRequest): Promise<TransportResponse> {
 
     const body = req.body;
     if (body === undefined) outgoing.end();
-    else if (typeof body === 'string' || Buffer.isBuffer(body)) {
-      moved += Buffer.byteLength(body);
-      outgoing.end(body);
-    } else {
+    else if (typeof body === 'string' || Buffer.isBuffer(body)) outgoing.end(body);
+    else {
       const stream = body();
+      let read = 0;
       stream.on('data', (c: Buffer) => {
-        moved += c.length;
-        req.onSent?.(moved);
+        read += c.length;
+        req.onSent?.(read);
       });
       stream.on('error', (e: NodeJS.ErrnoException) => fail(new TransportError('network', `reading the file: ${e.message}`, e.code)));
       stream.pipe(outgoing);
