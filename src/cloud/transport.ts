@@ -65,6 +65,9 @@ function describeNetworkError(error: NodeJS.ErrnoException): TransportError {
   return new TransportError('network', error.code ? `${error.code}` : error.message, error.code);
 }
 
+/** `60`, `2`, `0.4`: seconds for messages. */
+const seconds = (ms: number) => String(Number((ms / 1000).toFixed(1)));
+
 /** Sends one request; resolves once the status line and headers arrived. */
 export function send(req: TransportRequest): Promise<TransportResponse> {
   return new Promise((resolve, reject) => {
@@ -112,17 +115,26 @@ export function send(req: TransportRequest): Promise<TransportResponse> {
     });
     req.signal?.addEventListener('abort', onAbort, { once: true });
     if (req.deadlineMs && req.deadlineMs > 0) {
-      timers.push(setTimeout(() => fail(new TransportError('timeout', `no complete answer within ${(req.deadlineMs! / 1000).toFixed(0)} s`)), req.deadlineMs));
+      timers.push(setTimeout(() => fail(new TransportError('timeout', `no complete answer within ${seconds(req.deadlineMs!)} s`)), req.deadlineMs));
     }
     if (req.stall) {
       const { windowMs, minBytes } = req.stall;
-      // Progress both ways: bytes received, and bytes the socket really sent (not bytes handed to it).
+      // Progress both ways: bytes received, and bytes the socket took (not bytes handed to it).
       const progress = () => moved + (outgoing.socket?.bytesWritten ?? 0);
       let last = 0;
+      let graceUntil = 0;
+      const started = Date.now();
+      // Once the whole body is handed to the socket, the system's send buffer may still hold a few
+      // MB that drain at the link's pace with no visible progress: allow that long before the answer.
+      outgoing.on('finish', () => {
+        const rate = (outgoing.socket?.bytesWritten ?? 0) / Math.max(1, Date.now() - started); // bytes per ms
+        graceUntil = Date.now() + Math.min(10 * 60_000, Math.max(4 * windowMs, (8 * 1024 * 1024) / Math.max(rate, 1)));
+      });
       timers.push(
         setInterval(() => {
           const now = progress();
-          if (now - last < minBytes) fail(new TransportError('stalled', `less than ${minBytes} bytes moved in ${(windowMs / 1000).toFixed(0)} s`));
+          if (now - last < minBytes && !response && Date.now() < graceUntil) return;
+          if (now - last < minBytes) fail(new TransportError('stalled', `less than ${minBytes} bytes moved in ${seconds(windowMs)} s`));
           last = now;
         }, windowMs),
       );
