@@ -176,7 +176,7 @@ export async function runCloudRender(options: RunCloudRenderOptions): Promise<Ru
 
   const baseKey = options.idempotencyKey ?? newIdempotencyKey();
   const outcomes: CloudRenderOutcome[] = [];
-  for (const [i, body] of bodies.entries()) {
+  for (const body of bodies) {
     if (options.signal?.aborted) {
       if (outcomes.length) throw stoppedWaiting(outcomes.map((o) => o.renderId));
       throw new CancelledError('Stopped before submitting; nothing was rendered.');
