@@ -55,7 +55,7 @@ describe('the example receiver from the docs', () => {
   let receiver: ChildProcess;
   let out = '';
   const waitFor = async (re: RegExp) => {
-    for (let i = 0; i < 200 && !re.test(out); i++) await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 600 && !re.test(out); i++) await new Promise((r) => setTimeout(r, 25));
     if (!re.test(out)) console.log(`receiver output so far:\n${out}\ndeliveries: ${JSON.stringify(fake.state.deliveries.map((d) => [d.kind, d.url, d.result]))}`);
     return out.match(re);
   };
