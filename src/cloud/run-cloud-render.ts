@@ -270,10 +270,10 @@ async function runCloudBatch({ options, client, zipPath, fields, bodies, batchRo
 
   let state = await loadBatchState(statePath);
   const resumed = state !== null;
-  // Outputs written inside the project folder (but not in renders/, which builds leave out) go into the next zip.
+  // Builds leave the batch's videos and state file out, wherever they sit, unless a project file names a video or --include keeps it.
   const projectDir = options.projectDir ? resolve(cwd, options.projectDir) : null;
   const inside = (dir: string, parent: string) => !relative(parent, dir).startsWith('..') && !isAbsolute(relative(parent, dir));
-  const projectHint = projectDir && inside(outDir, projectDir) && !inside(outDir, join(projectDir, 'renders')) ? `The batch writes into ${relative(cwd, outDir) || '.'}, inside the project, so its videos are part of the next build: name the outputs under renders/ or outside the project.` : undefined;
+  const projectHint = projectDir && inside(outDir, projectDir) && !inside(outDir, join(projectDir, 'renders')) ? `The batch writes into ${relative(cwd, outDir) || '.'}, inside the project: a video there is part of the next build when a project file names it or --include keeps it.` : undefined;
   if (state) checkResumable(state, statePath, { rowHashes, settings: hashValues(settings), project: fingerprint, baseKey: options.idempotencyKey, projectHint });
   else {
     const baseKey = options.idempotencyKey ?? newIdempotencyKey();

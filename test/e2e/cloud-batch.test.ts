@@ -3,7 +3,7 @@
 // few renders at once. At most --concurrency in flight, 429s absorbed, Ctrl+C then the same command
 // resumes (no row rendered twice), an edited batch file refused with its rows, and OAuth tokens.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -108,6 +108,31 @@ describe('render --cloud --batch within the account limit', () => {
     expect(r.stderr).toContain(`error rows.json was edited since this batch started: rows 2, 4 changed (state: ${STATE()}). [batch_changed]`);
     expect(fake.controls.requests('renders.create').length).toBe(creates);
   }, 120_000);
+
+  it('outputs written inside the project: the videos and the state file stay out of the zip, so a stopped batch resumes', async () => {
+    await writeFile(join(work, 'rows.json'), rows(6));
+    const inProject = join(work, 'promo', 'videos');
+    const state = join(inProject, 'framesmith-batch-rows.json');
+    const args = ['render', '--cloud', 'promo', '--batch', 'rows.json', '--name-pattern', 'promo/videos/{index}.mp4', '--concurrency', '3', '--poll-interval', '1'];
+    // Stopped once a video sits in the project folder beside the state file.
+    const hasVideo = () => existsSync(inProject) && readdirSync(inProject).some((f) => f.endsWith('.mp4'));
+    const first = await run(args, {}, (_text, kill) => hasVideo() && kill());
+    expect(first.code).toBe(130);
+    expect(existsSync(state)).toBe(true);
+    const made = readdirSync(inProject).filter((f) => f.endsWith('.mp4')).length;
+    expect(made).toBeGreaterThanOrEqual(1);
+
+    const second = await run(args);
+    expect(second.stderr).not.toMatch(/The project changed since this batch started/);
+    expect(second.code).toBe(0);
+    expect(second.stderr).toMatch(/Resuming the batch in promo\/videos\/framesmith-batch-rows\.json/);
+    expect(fake.state.rendersCreated).toBe(6);
+    expect(readdirSync(inProject).filter((f) => f.endsWith('.mp4')).sort()).toEqual(['1.mp4', '2.mp4', '3.mp4', '4.mp4', '5.mp4', '6.mp4']);
+    expect(existsSync(state)).toBe(false);
+    // Resuming needs the same zip: both runs uploaded identical bytes (one asset, reused).
+    const uploads = [...fake.controls.requests('assets.directUpload'), ...fake.controls.requests('assets.upload')].filter((q) => typeof q.status === 'number' && q.status < 300);
+    expect(uploads).toHaveLength(1);
+  }, 180_000);
 
   it('--concurrency is checked: a whole number 1–100, with --batch, with --cloud', async () => {
     await writeFile(join(work, 'rows.json'), rows(2));
