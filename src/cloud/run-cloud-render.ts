@@ -136,6 +136,14 @@ export async function runCloudRender(options: RunCloudRenderOptions): Promise<Ru
   const aspect = checkAgainstProject(info, fields, variableSets, Boolean(options.strictVariables), logger);
   if (aspect) fields.aspect_ratio = aspect;
   const bodies = variableSets.map((s) => ({ ...fields, ...(s.values ? { variables: s.values } : {}) }));
+  // A batch sends `<key>:<row>`: the longest of those must fit HeyGen's 255 characters too.
+  const key = options.idempotencyKey;
+  if (batchRows && key !== undefined && key.length + `:${bodies.length}`.length > 255) {
+    throw new FramesmithError('invalid_option', `--idempotency-key is ${key.length} characters; a batch sends it with the row number added (\`:${bodies.length}\` for row ${bodies.length}), which goes over the 255 characters HeyGen allows.`, {
+      hint: `Use a key of at most ${255 - `:${bodies.length}`.length} characters for this batch of ${bodies.length} rows.`,
+      exitCode: CLOUD_EXIT.usage,
+    });
+  }
 
   // Inline base64 would carry the whole zip in every create: a batch uploads it once as an asset.
   const inlineMaxBytes = options.inlineMaxBytes ?? (bodies.length > 1 ? 0 : undefined);

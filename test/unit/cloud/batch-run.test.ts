@@ -188,4 +188,15 @@ describe('idempotency keys the user passes', () => {
     }
     expect(fake.state.requests.length).toBe(n);
   });
+
+  it('a key that fits alone but not with the row number a batch adds is refused before anything is sent', async () => {
+    const { fake, run } = await setup();
+    const e = await fail(run({ idempotencyKey: 'k'.repeat(254) }));
+    expect([e.code, e.exitCode]).toEqual(['invalid_option', 2]);
+    expect(e.message).toBe('--idempotency-key is 254 characters; a batch sends it with the row number added (`:8` for row 8), which goes over the 255 characters HeyGen allows.');
+    expect(e.hint).toBe('Use a key of at most 253 characters for this batch of 8 rows.');
+    expect(fake.state.requests).toEqual([]);
+    const fits = await run({ idempotencyKey: 'k'.repeat(253) });
+    expect(fits.renders.map((r) => r.idempotencyKey)).toContain(`${'k'.repeat(253)}:8`);
+  });
 });
