@@ -18,8 +18,5 @@ export { classifyAddress, refuseLink, linkPolicyFor, type LinkPolicy } from './n
 export { RENDER_PARAMS, renderParamsToRequest, checkParam, type RenderParams, type RenderParamDef } from './params.js';
 export { aspectRatioOf, resolveAspectRatio, inspectProjectZip, projectInfoFromHtml, type ProjectInfo } from './project-info.js';
 export { loadBatchRows, checkRenderVariables, expandNamePattern, uniqueNames } from '../options/batch-rows.js';
-export { abortOnInterrupt, createStatusLine } from './status-line.js';
 export { submitRender, type SubmitRenderOptions } from './submit.js';
-export { clientFromArgs, followRender, retryFromEnv } from './command-support.js';
 export { runCloudRender, type RunCloudRenderOptions, type RunCloudRenderResult, type CloudRenderOutcome } from './run-cloud-render.js';
-export { cloudRenderArgs, cloudRenderOptionsFromArgs, apiKeyArg, readVariablesFlags } from './args.js';

@@ -52,20 +52,6 @@ export function createStatusLine(logger: Logger, renderIds: string[], stream: No
   };
 }
 
-/**
- * An AbortSignal that fires on the first Ctrl+C (SIGINT), so a wait can stop cleanly and say how
- * to resume. A second Ctrl+C is left to Node's default (immediate exit). Call `dispose()` after.
- */
-export function abortOnInterrupt(): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  const onSigint = () => {
-    process.removeListener('SIGINT', onSigint);
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
-  return { signal: controller.signal, dispose: () => process.removeListener('SIGINT', onSigint) };
-}
-
 const PHASES = ['waiting', 'queued', 'rendering', 'completed', 'failed'] as const;
 
 /**

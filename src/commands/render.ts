@@ -8,16 +8,15 @@ import { join, relative, resolve } from 'node:path';
 import type { ArgsDef } from 'citty';
 import { buildBundle } from '../build/build-bundle.js';
 import { includePatterns, renderReferences } from '../build/output-exclusion.js';
-import { cloudRenderArgs, cloudRenderOptionsFromArgs } from '../cloud/args.js';
+import { cloudRenderArgs, cloudRenderOptionsFromArgs } from './cloud-args.js';
 import { runCloudRender, type RunCloudRenderResult } from '../cloud/run-cloud-render.js';
-import { abortOnInterrupt } from '../cloud/status-line.js';
 import { formatTable } from '../core/table.js';
 import { renamedValues } from '../options/batch-values.js';
 import { FramesmithError } from '../core/errors.js';
 import { collectWarnings, type Logger } from '../core/logger.js';
 import { readVariablesInput } from '../options/variables-input.js';
 import { renderBatch, type BatchResult } from '../render/batch.js';
-import { abortOnSignals } from '../render/interrupt.js';
+import { abortOnInterrupt } from '../core/signals.js';
 import { renderLocal } from '../render/render-local.js';
 import type { RenderResult } from '../render/result.js';
 import { defineFramesmithCommand, parseNumberFlag } from './define.js';
@@ -167,7 +166,7 @@ export default defineFramesmithCommand({
       thumbnail: a.thumbnail,
       logger,
     };
-    const interrupt = abortOnSignals();
+    const interrupt = abortOnInterrupt();
     try {
       if (a.batch) {
         if (a.out) throw new FramesmithError('invalid_option', '-o names one video; a batch writes one per row.', { hint: 'Use --out-pattern "renders/{headline}.mp4" instead.', exitCode: 2 });

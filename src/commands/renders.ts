@@ -4,8 +4,8 @@
  * `render --cloud --no-wait` or Ctrl+C.
  */
 import { defineCommand } from 'citty';
-import { apiKeyArg } from '../cloud/args.js';
-import { clientFromArgs, followRender, formatTime, table } from '../cloud/command-support.js';
+import { apiKeyArg } from './cloud-args.js';
+import { clientFromArgs, followRender, formatTime, table } from './cloud-support.js';
 import { downloadRenderOutputs } from '../cloud/download.js';
 import { CLOUD_EXIT } from '../cloud/exit-codes.js';
 import { isTerminal } from '../cloud/poll.js';

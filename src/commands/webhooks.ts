@@ -5,8 +5,8 @@
  */
 import { appendFile, readFile } from 'node:fs/promises';
 import { defineCommand } from 'citty';
-import { apiKeyArg } from '../cloud/args.js';
-import { clientFromArgs, formatTime, table } from '../cloud/command-support.js';
+import { apiKeyArg } from './cloud-args.js';
+import { clientFromArgs, formatTime, table } from './cloud-support.js';
 import { CLOUD_EXIT } from '../cloud/exit-codes.js';
 import { WEBHOOK_EVENTS, type WebhookEndpoint } from '../cloud/types.js';
 import { confirmDelivery } from '../cloud/webhook-confirm.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'citty';
 import { describe, expect, it } from 'vitest';
-import { cloudRenderArgs, cloudRenderOptionsFromArgs } from '../../../src/cloud/args.js';
+import { cloudRenderArgs, cloudRenderOptionsFromArgs } from '../../../src/commands/cloud-args.js';
 import { RENDER_PARAMS } from '../../../src/cloud/params.js';
 import { aspectRatioOf, inspectProjectZip } from '../../../src/cloud/project-info.js';
 import { zipFolder } from '../../fake-heygen/make-zip.js';

@@ -4,14 +4,15 @@
  */
 import type { Logger } from '../core/logger.js';
 import { FramesmithError } from '../core/errors.js';
-import { resolveCredential } from './api-key.js';
-import { createCloudClient, type CloudClient } from './client.js';
-import { CLOUD_EXIT } from './exit-codes.js';
-import type { RetryOptions } from './retry.js';
-import { waitForRender, type WaitForRenderOptions } from './poll.js';
-import { abortOnInterrupt, createStatusLine } from './status-line.js';
+import { resolveCredential } from '../cloud/api-key.js';
+import { createCloudClient, type CloudClient } from '../cloud/client.js';
+import { CLOUD_EXIT } from '../cloud/exit-codes.js';
+import type { RetryOptions } from '../cloud/retry.js';
+import { waitForRender, type WaitForRenderOptions } from '../cloud/poll.js';
+import { createStatusLine } from '../cloud/status-line.js';
+import { abortOnInterrupt } from '../core/signals.js';
 import { formatTable } from '../core/table.js';
-import type { RenderDetail } from './types.js';
+import type { RenderDetail } from '../cloud/types.js';
 
 /** The env var that shortens (or lengthens) the whole-request deadline of API calls, in seconds. */
 export const TIMEOUT_ENV = 'FRAMESMITH_CLOUD_TIMEOUT';

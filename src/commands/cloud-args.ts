@@ -4,15 +4,15 @@
  * own args and calls `cloudRenderOptionsFromArgs`, so the cloud flags are defined only here.
  */
 import type { ArgsDef } from 'citty';
-import { parseNumberFlag, variablesArgs } from '../commands/define.js';
+import { parseNumberFlag, variablesArgs } from './define.js';
 import { FramesmithError } from '../core/errors.js';
 import { readVariablesInput } from '../options/variables-input.js';
-import { resolveCredential } from './api-key.js';
-import { DEFAULT_CONCURRENCY } from './batch-run.js';
-import { retryFromEnv } from './command-support.js';
-import { CLOUD_EXIT } from './exit-codes.js';
-import { parseParamFlag, RENDER_PARAMS, renderParamArgs, type RenderParams } from './params.js';
-import type { RunCloudRenderOptions } from './run-cloud-render.js';
+import { resolveCredential } from '../cloud/api-key.js';
+import { DEFAULT_CONCURRENCY } from '../cloud/batch-run.js';
+import { retryFromEnv } from './cloud-support.js';
+import { CLOUD_EXIT } from '../cloud/exit-codes.js';
+import { parseParamFlag, RENDER_PARAMS, renderParamArgs, type RenderParams } from '../cloud/params.js';
+import type { RunCloudRenderOptions } from '../cloud/run-cloud-render.js';
 
 /** `--api-key` and `--access-token`, shared by every cloud command. */
 export const apiKeyArg = {
