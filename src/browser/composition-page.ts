@@ -8,6 +8,7 @@
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import { FramesmithError } from '../core/errors.js';
 import type { ReadyInfo, RuntimeProblem, SeekResult } from '../shared/control.js';
+import { networkAttempts, newIsolatedContext } from './page-isolation.js';
 
 export interface OpenCompositionOptions {
   /** Page URL on the local server (runtime injected). */
@@ -21,7 +22,7 @@ export interface OpenCompositionOptions {
   allowOrigins?: string[];
   /** Real-time limit for the page to load and report ready. */
   readyTimeoutMs?: number;
-  /** Reuse a context (one per worker); default: a fresh one, closed with the page. */
+  /** Reuse a context (one per worker, made by newIsolatedContext); default: a fresh one, closed with the page. */
   context?: BrowserContext;
 }
 
@@ -39,7 +40,7 @@ export interface CaptureOptions {
 export interface CompositionPage {
   readonly page: Page;
   readonly info: ReadyInfo;
-  /** Network requests that were blocked (URLs of other hosts). */
+  /** Network requests and connections that were blocked (URLs of other hosts, WebSockets, WebRTC servers). */
   readonly blocked: string[];
   /** Problems the page reported so far (asks the runtime). */
   problems(): Promise<RuntimeProblem[]>;
@@ -59,18 +60,18 @@ export interface CompositionPage {
 /** Opens `url` and waits for the composition to be ready. */
 export async function openComposition(browser: Browser, options: OpenCompositionOptions): Promise<CompositionPage> {
   const ownContext = !options.context;
+  const allowed = new Set(options.allowOrigins ?? [new URL(options.url).origin]);
   const context =
     options.context ??
-    (await browser.newContext({
+    (await newIsolatedContext(browser, [...allowed], {
       viewport: { width: options.width, height: options.height },
       deviceScaleFactor: options.deviceScaleFactor ?? 1,
-      serviceWorkers: 'block',
       reducedMotion: 'no-preference',
     }));
+  // Every other channel (WebSocket, WebRTC, anything through the proxy) is cut off by page-isolation.ts and listed here too.
+  const blocked = networkAttempts(context);
   const page = await context.newPage();
   if (!ownContext) await page.setViewportSize({ width: options.width, height: options.height });
-  const allowed = new Set(options.allowOrigins ?? [new URL(options.url).origin]);
-  const blocked: string[] = [];
   await page.route(
     (url) => !allowed.has(url.origin) && url.protocol !== 'data:' && url.protocol !== 'blob:',
     (route) => {

@@ -6,6 +6,7 @@
 import { chromium, type Browser } from 'playwright-core';
 import { FramesmithError } from '../core/errors.js';
 import { findBrowser, type FoundBrowser } from './find-browser.js';
+import { ISOLATION_FLAGS } from './page-isolation.js';
 
 /** Flags for every launch; determinism first, then quiet offline behaviour. */
 export const CHROMIUM_FLAGS = [
@@ -14,7 +15,6 @@ export const CHROMIUM_FLAGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
-  '--disable-quic',
   '--disable-default-apps',
   '--disable-extensions',
   '--disable-breakpad',
@@ -64,7 +64,7 @@ export interface LaunchedBrowser {
 export async function launchBrowser(options: LaunchOptions = {}): Promise<LaunchedBrowser> {
   const found = options.browser ?? findBrowser();
   const omit = new Set(options.omitArgs ?? []);
-  const args = [...CHROMIUM_FLAGS.filter((f) => !omit.has(f)), ...(options.extraArgs ?? [])];
+  const args = [...CHROMIUM_FLAGS.filter((f) => !omit.has(f)), ...ISOLATION_FLAGS, ...(options.extraArgs ?? [])];
   const handleSignals = options.handleSignals ?? true;
   // Root cannot use Chromium's sandbox; a normal user keeps it.
   const noSandbox = typeof process.getuid === 'function' && process.getuid() === 0;

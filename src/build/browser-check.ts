@@ -10,6 +10,7 @@ import type { BrowserContext, CDPSession } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { openComposition, type CompositionPage } from '../browser/composition-page.js';
 import { launchBrowser, type LaunchedBrowser } from '../browser/launch.js';
+import { blockedPhrase, newIsolatedContext } from '../browser/page-isolation.js';
 import { FramesmithError } from '../core/errors.js';
 import { startStaticServer } from '../serve/static-server.js';
 import type { RuntimeProblem } from '../shared/control.js';
@@ -57,10 +58,9 @@ export async function checkInBrowser(options: BrowserCheckOptions): Promise<Brow
   let context: BrowserContext | null = null;
   let page: CompositionPage | null = null;
   try {
-    context = await launched.browser.newContext({
+    context = await newIsolatedContext(launched.browser, [server.origin], {
       viewport: { width: options.width, height: options.height },
       deviceScaleFactor: 1,
-      serviceWorkers: 'block',
     });
     const failed: { url: string; status: number }[] = [];
     context.on('response', (res) => {
@@ -104,7 +104,9 @@ export async function checkInBrowser(options: BrowserCheckOptions): Promise<Brow
     const warnings: Diagnostic[] = blocked.map((u) => ({
       code: 'remote_resource',
       severity: 'warning',
-      message: `The page loads ${u} from the network (blocked here); the cloud render would depend on it.`,
+      message: /^https?:/i.test(u)
+        ? `The page loads ${u} from the network (blocked here); the cloud render would depend on it.`
+        : `The page tried ${blockedPhrase(u)} (blocked here); composition pages cannot reach the network, and the cloud render would depend on it.`,
       hint: 'Download the file into the project and reference it with a relative path.',
     }));
     return { frames, blocked, warnings, ms: performance.now() - started };

@@ -10,6 +10,7 @@
 import type { BrowserContext, CDPSession } from 'playwright-core';
 import { openComposition, type CompositionPage } from '../browser/composition-page.js';
 import type { LaunchedBrowser } from '../browser/launch.js';
+import { newIsolatedContext } from '../browser/page-isolation.js';
 import { failOnProblems } from '../snapshot/page-problems.js';
 import type { ReadyInfo } from '../shared/control.js';
 import type { FrameImageFormat } from './mkv-stream.js';
@@ -76,10 +77,9 @@ interface Step {
 
 /** Opens the page and waits for the composition to be ready. */
 export async function openCaptureWorker(o: CaptureWorkerOptions): Promise<CaptureWorker> {
-  const context: BrowserContext = await o.browser.browser.newContext({
+  const context: BrowserContext = await newIsolatedContext(o.browser.browser, [new URL(o.url).origin], {
     viewport: { width: o.width, height: o.height },
     deviceScaleFactor: o.mode === 'screenshot' ? o.scale : 1,
-    serviceWorkers: 'block',
     reducedMotion: 'no-preference',
   });
   let page: CompositionPage;

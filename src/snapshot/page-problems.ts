@@ -4,6 +4,7 @@
  * Shared by snapshot, render and the build check so they fail the same way.
  */
 import type { CompositionPage } from '../browser/composition-page.js';
+import { blockedPhrase } from '../browser/page-isolation.js';
 import { FramesmithError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { RuntimeProblem } from '../shared/control.js';
@@ -33,5 +34,5 @@ export async function failOnProblems(page: CompositionPage, entry: string, time?
 
 /** Warns once per request the page tried to make off the machine (snapshot and render say it alike). */
 export function warnBlockedRequests(logger: Logger, urls: Iterable<string>): void {
-  for (const url of new Set(urls)) logger.warn(`blocked a request to ${url}: the cloud render cannot rely on the network; vendor it into the project`, 'remote_resource');
+  for (const url of new Set(urls)) logger.warn(`blocked ${blockedPhrase(url)}: the cloud render cannot rely on the network; vendor it into the project`, 'remote_resource');
 }
