@@ -8,6 +8,39 @@ import { defineCommand, renderUsage, runCommand, type CommandDef } from 'citty';
 import { commands } from './commands/index.js';
 import { FramesmithError, formatProblem, isFramesmithError } from './core/errors.js';
 import { PACKAGE_VERSION } from './core/paths.js';
+import { installInterruptHandling, interruptedError } from './core/interrupt.js';
+
+/**
+ * An error from the operating system about a file or the disk (permission, space, a file that
+ * vanished) is the user's to fix, not a bug: it is reported with its path and exit 1.
+ */
+function osError(error: unknown): unknown {
+  const e = error as NodeJS.ErrnoException;
+  if (!(error instanceof Error) || isFramesmithError(error) || typeof e.code !== 'string' || !/^E[A-Z]+$/.test(e.code) || !e.syscall) return error;
+  const what: Record<string, string> = {
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    ENOSPC: 'no space left on the disk',
+    EDQUOT: 'disk quota exceeded',
+    EROFS: 'the file system is read-only',
+    ENOENT: 'no such file or folder',
+    ENOTDIR: 'a part of the path is not a folder',
+    EISDIR: 'it is a folder',
+    ELOOP: 'too many symlinks on the way',
+    ENAMETOOLONG: 'the name is too long',
+    EMFILE: 'too many open files',
+    ENFILE: 'too many open files on the system',
+    EIO: 'input/output error',
+    EBUSY: 'the file is busy',
+    EEXIST: 'it already exists',
+    EXDEV: 'it is on another disk',
+  };
+  if (!what[e.code]) return error;
+  return new FramesmithError('file_error', `Could not ${e.syscall}${e.path ? ` ${e.path}` : ''}: ${what[e.code]} (${e.code}).`, {
+    hint: 'Check the path, its permissions and the free disk space, then run the command again.',
+    cause: error,
+  });
+}
 
 function rootCommand(): CommandDef {
   const subCommands = Object.fromEntries(Object.entries(commands).map(([name, c]) => [name, c.load]));
@@ -57,6 +90,7 @@ function writeUsage(text: string): void {
 /** Runs the CLI with the given arguments (without `node` and the script). Sets `process.exitCode`. */
 export async function main(argv: string[]): Promise<void> {
   const json = argv.includes('--json');
+  installInterruptHandling();
   try {
     if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
       writeUsage(await renderUsage(rootCommand()));
@@ -84,6 +118,6 @@ export async function main(argv: string[]): Promise<void> {
       error instanceof Error && error.name === 'CLIError'
         ? new FramesmithError('invalid_arguments', error.message, { hint: `Run \`framesmith ${argv[0]} --help\`.`, exitCode: 2 })
         : error;
-    process.exitCode = printError(converted, json);
+    process.exitCode = printError(interruptedError(osError(converted)), json);
   }
 }

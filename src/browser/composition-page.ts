@@ -9,6 +9,7 @@ import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core'
 import { FramesmithError } from '../core/errors.js';
 import type { ReadyInfo, RuntimeProblem, SeekResult } from '../shared/control.js';
 import { networkAttempts, newIsolatedContext } from './page-isolation.js';
+import { watchPage, type Step } from './page-watchdog.js';
 
 export interface OpenCompositionOptions {
   /** Page URL on the local server (runtime injected). */
@@ -42,6 +43,8 @@ export interface CompositionPage {
   readonly info: ReadyInfo;
   /** Network requests and connections that were blocked (URLs of other hosts, WebSockets, WebRTC servers). */
   readonly blocked: string[];
+  /** Runs `work` (a call into the page) under a deadline; past it the page is stopped (page-watchdog.ts). */
+  guard<T>(step: Step, work: () => Promise<T>): Promise<T>;
   /** Problems the page reported so far (asks the runtime). */
   problems(): Promise<RuntimeProblem[]>;
   /** Seeks to frame N at the page's fps; resolves when the frame is painted. */
@@ -87,31 +90,31 @@ export async function openComposition(browser: Browser, options: OpenComposition
   let reloads = 0;
   const timeout = options.readyTimeoutMs ?? 20_000;
 
+  // Every wait below has a deadline measured here, and a stuck page is stopped (page-watchdog.ts).
+  const composition = decodeURIComponent(new URL(options.url).pathname.replace(/^\/+/, '')) || 'index.html';
+  const watchdog = await watchPage(page, composition, new URL(options.url).origin);
+
+  const notReady = (error?: unknown) => {
+    const detail = earlyErrors.length ? ` Page errors: ${earlyErrors.join('; ')}` : '';
+    return new FramesmithError('page_not_ready', `The composition page did not become ready within ${Math.round(timeout / 1000)} s.${detail}`, {
+      hint: 'Check the browser console output of `framesmith dev`, and that scripts do not wait on the network.',
+      cause: error,
+    });
+  };
+
   async function load(kind: 'goto' | 'reload'): Promise<ReadyInfo> {
     try {
-      // The page's own timers and animation frames are virtual; wait from Node, not inside it.
-      if (kind === 'goto') await page.goto(options.url, { waitUntil: 'domcontentloaded', timeout });
-      else await page.reload({ waitUntil: 'domcontentloaded', timeout });
-      const hasRuntime = await page.evaluate(() => Boolean((globalThis as unknown as { __framesmith?: unknown }).__framesmith));
-      if (!hasRuntime) throw new Error('the framesmith runtime did not load in the page');
-      let timer: NodeJS.Timeout | undefined;
-      const expired = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error('ready timeout')), timeout);
+      return await watchdog.run({ what: 'load', timeoutMs: timeout, idleError: () => notReady() }, async () => {
+        // The page's own timers and animation frames are virtual; the deadline is the watchdog's, in Node.
+        if (kind === 'goto') await page.goto(options.url, { waitUntil: 'domcontentloaded', timeout: 0 });
+        else await page.reload({ waitUntil: 'domcontentloaded', timeout: 0 });
+        const hasRuntime = await page.evaluate(() => Boolean((globalThis as unknown as { __framesmith?: unknown }).__framesmith));
+        if (!hasRuntime) throw new Error('the framesmith runtime did not load in the page');
+        return page.evaluate(() => (globalThis as unknown as { __framesmith: { ready: Promise<ReadyInfo> } }).__framesmith.ready);
       });
-      try {
-        return await Promise.race([
-          page.evaluate(() => (globalThis as unknown as { __framesmith: { ready: Promise<ReadyInfo> } }).__framesmith.ready),
-          expired,
-        ]);
-      } finally {
-        clearTimeout(timer);
-      }
     } catch (error) {
-      const detail = earlyErrors.length ? ` Page errors: ${earlyErrors.join('; ')}` : '';
-      throw new FramesmithError('page_not_ready', `The composition page did not become ready within ${Math.round(timeout / 1000)} s.${detail}`, {
-        hint: 'Check the browser console output of `framesmith dev`, and that scripts do not wait on the network.',
-        cause: error,
-      });
+      if (error instanceof FramesmithError) throw error;
+      throw notReady(error);
     }
   }
 
@@ -119,15 +122,19 @@ export async function openComposition(browser: Browser, options: OpenComposition
   try {
     info = await load('goto');
   } catch (error) {
+    await watchdog.dispose();
     await (ownContext ? context.close() : page.close()).catch(() => {});
     throw error;
   }
 
   const seek = async (method: 'seek' | 'seekTime', value: number): Promise<void> => {
+    const step = { what: 'seek', time: method === 'seekTime' ? value : value / info.fps } as const;
     const run = () =>
-      page.evaluate(
-        ([m, v]) => (globalThis as unknown as { __framesmith: Record<string, (x: number) => Promise<SeekResult>> }).__framesmith[m](v),
-        [method, value] as const,
+      watchdog.run(step, () =>
+        page.evaluate(
+          ([m, v]) => (globalThis as unknown as { __framesmith: Record<string, (x: number) => Promise<SeekResult>> }).__framesmith[m](v),
+          [method, value] as const,
+        ),
       );
     let result = await run();
     if (result.reloadRequired) {
@@ -146,32 +153,38 @@ export async function openComposition(browser: Browser, options: OpenComposition
     get reloads() {
       return reloads;
     },
-    problems: () => page.evaluate(() => (globalThis as unknown as { __framesmith: { errors(): RuntimeProblem[] } }).__framesmith.errors()),
+    guard: (step, work) => watchdog.run(step, work),
+    problems: () => watchdog.run({ what: 'evaluate' }, () => page.evaluate(() => (globalThis as unknown as { __framesmith: { errors(): RuntimeProblem[] } }).__framesmith.errors())),
     seekFrame: (frame) => seek('seek', frame),
     seekTime: (seconds) => seek('seekTime', seconds),
     changesBetween: (from, to) =>
-      page.evaluate(
-        ([a, b]) => (globalThis as unknown as { __framesmith: { changesBetween(a: number, b: number): boolean } }).__framesmith.changesBetween(a, b),
-        [from, to] as const,
+      watchdog.run({ what: 'evaluate' }, () =>
+        page.evaluate(
+          ([a, b]) => (globalThis as unknown as { __framesmith: { changesBetween(a: number, b: number): boolean } }).__framesmith.changesBetween(a, b),
+          [from, to] as const,
+        ),
       ),
-    async capture(capture = { format: 'png' }) {
-      cdp ??= await context.newCDPSession(page);
-      const transparent = capture.format === 'png' && Boolean(capture.omitBackground);
-      if (transparent !== transparentBackground) {
-        await cdp.send('Emulation.setDefaultBackgroundColorOverride', transparent ? { color: { r: 0, g: 0, b: 0, a: 0 } } : {});
-        transparentBackground = transparent;
-      }
-      const { data } = (await cdp.send('Page.captureScreenshot', {
-        format: capture.format,
-        quality: capture.format === 'jpeg' ? (capture.quality ?? 80) : undefined,
-        fromSurface: true,
-        captureBeyondViewport: false,
-      })) as { data: string };
-      return Buffer.from(data, 'base64');
-    },
+    capture: (capture = { format: 'png' }) => watchdog.run({ what: 'capture' }, () => captureNow(capture)),
     async close() {
+      await watchdog.dispose();
       await cdp?.detach().catch(() => {});
       await (ownContext ? context.close() : page.close()).catch(() => {});
     },
   };
+
+  async function captureNow(capture: CaptureOptions): Promise<Buffer> {
+    cdp ??= await context.newCDPSession(page);
+    const transparent = capture.format === 'png' && Boolean(capture.omitBackground);
+    if (transparent !== transparentBackground) {
+      await cdp.send('Emulation.setDefaultBackgroundColorOverride', transparent ? { color: { r: 0, g: 0, b: 0, a: 0 } } : {});
+      transparentBackground = transparent;
+    }
+    const { data } = (await cdp.send('Page.captureScreenshot', {
+      format: capture.format,
+      quality: capture.format === 'jpeg' ? (capture.quality ?? 80) : undefined,
+      fromSurface: true,
+      captureBeyondViewport: false,
+    })) as { data: string };
+    return Buffer.from(data, 'base64');
+  }
 }

@@ -90,7 +90,7 @@ export async function checkInBrowser(options: BrowserCheckOptions): Promise<Brow
       const time = frame / opened.info.fps;
       await opened.seekFrame(frame);
       await fail(time);
-      frames.push({ frame, time, blank: await isFlat(cdp, options.width, options.height) });
+      frames.push({ frame, time, blank: await opened.guard({ what: 'capture', frame, time }, () => isFlat(cdp, options.width, options.height)) });
     }
     await cdp.detach().catch(() => {});
     if (frames.every((f) => f.blank)) {

@@ -148,14 +148,16 @@ export async function openCaptureWorker(o: CaptureWorkerOptions): Promise<Captur
     },
     blocked: page.blocked,
     async capture(frame) {
-      const r = await step(drawnFrame, frame, o.reuse && lastImage !== null);
+      // Each call into the page has a deadline; a page stuck in script is stopped (page-watchdog.ts).
+      const at = { frame, time: frame / o.fps };
+      const r = await page.guard({ what: 'frame', ...at }, () => step(drawnFrame, frame, o.reuse && lastImage !== null));
       if (r.fatal) await failOnProblems(page, o.entry);
       if (r.unchanged && lastImage) return { image: lastImage, reused: true };
       if (r.reloadRequired) {
         await page.seekFrame(frame);
         await failOnProblems(page, o.entry);
       }
-      lastImage = await draw();
+      lastImage = await page.guard({ what: 'capture', ...at }, draw);
       drawnFrame = frame;
       return { image: lastImage, reused: false };
     },
