@@ -9,7 +9,7 @@ import { extname, join, posix } from 'node:path';
 import { parse, type Program } from 'acorn';
 import { attr, contentLocation, descendants, nodeLocation, textOf, type ParsedHtmlFile } from '../model/index.js';
 import type { SourceLocation } from '../shared/diagnostics.js';
-import { byteLimitFor, DEPTH_HINT, SIZE_HINT, tooLargeMessage } from '../security/budgets.js';
+import { bracketDepthOver, byteLimitFor, DEPTH_HINT, SCRIPT_DEPTH, SIZE_HINT, tooLargeMessage } from '../security/budgets.js';
 import { checkProjectPathSync } from '../security/file-policy.js';
 
 export interface ScriptUnit {
@@ -53,11 +53,14 @@ export function unitLocation(unit: Pick<ScriptUnit, 'base'>, pos: { line: number
 /** Code nested so deep that the parser ran out of stack: a budget error, not a crash. */
 export function tooDeep(unit: Pick<ScriptUnit, 'file' | 'inline' | 'base'>): NonNullable<ScriptUnit['error']> {
   const what = unit.inline ? `An inline <script> in ${unit.file}` : unit.file;
-  return { code: 'nesting_too_deep', message: `${what} nests its code too deeply to be read; it was not checked.`, loc: unit.base, hint: DEPTH_HINT };
+  return { code: 'nesting_too_deep', message: `${what} nests its code deeper than ${SCRIPT_DEPTH} brackets, framesmith's limit for scripts; it was not checked.`, loc: unit.base, hint: DEPTH_HINT };
 }
 
 function parseUnit(unit: Omit<ScriptUnit, 'ast' | 'error'>): ScriptUnit {
   if (unit.foreign || unit.library) return { ...unit, ast: null, error: null };
+  // Measured before acorn: its recursion on deep nesting can abort the process, not just throw.
+  const deep = bracketDepthOver(unit.source, SCRIPT_DEPTH, { js: true });
+  if (deep) return { ...unit, ast: null, error: { ...tooDeep(unit), loc: unitLocation(unit, { line: deep.line, column: deep.column - 1 }) } };
   try {
     const ast = parse(unit.source, {
       ecmaVersion: 'latest',
@@ -67,7 +70,7 @@ function parseUnit(unit: Omit<ScriptUnit, 'ast' | 'error'>): ScriptUnit {
     });
     return { ...unit, ast, error: null };
   } catch (e) {
-    if (e instanceof RangeError) return { ...unit, ast: null, error: tooDeep(unit) };
+    if (e instanceof RangeError || /stack space|call stack/i.test((e as Error).message)) return { ...unit, ast: null, error: tooDeep(unit) };
     const err = e as SyntaxError & { loc?: { line: number; column: number } };
     const message = err.message.replace(/\s*\(\d+:\d+\)$/, '');
     return { ...unit, ast: null, error: { message, loc: unitLocation(unit, err.loc) } };

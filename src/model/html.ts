@@ -4,6 +4,8 @@
  */
 import { parse, type DefaultTreeAdapterMap } from 'parse5';
 import type { SourceLocation } from '../shared/diagnostics.js';
+import { FramesmithError } from '../core/errors.js';
+import { countStartTags, limits, SIZE_HINT, tooManyElementsMessage } from '../security/budgets.js';
 
 export type HtmlDocument = DefaultTreeAdapterMap['document'];
 export type HtmlElement = DefaultTreeAdapterMap['element'];
@@ -18,8 +20,14 @@ export interface ParsedHtmlFile {
   document: HtmlDocument;
 }
 
-/** Parses one HTML file with source locations (parse5 never throws: it repairs, like a browser). */
+/**
+ * Parses one HTML file with source locations (parse5 never throws: it repairs, like a browser).
+ * Throws `file_too_large` for a file with more elements than the budget allows.
+ */
 export function parseHtmlFile(file: string, source: string): ParsedHtmlFile {
+  const limit = limits().htmlElements;
+  const count = countStartTags(source);
+  if (count > limit) throw new FramesmithError('file_too_large', tooManyElementsMessage(file, count, limit), { hint: SIZE_HINT, loc: { file, line: 0, column: 0 } });
   return { file, source, document: parse(source, { sourceCodeLocationInfo: true }) };
 }
 

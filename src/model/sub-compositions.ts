@@ -71,15 +71,13 @@ export function openChild(ctx: ParseContext, host: HtmlElement, file: ParsedHtml
   }
   let child = ctx.html.get(ref.path);
   if (!child) {
-    let text: string;
     try {
-      text = ctx.files.read(ref.path);
+      child = parseHtmlFile(ref.path, ctx.files.read(ref.path));
     } catch (error) {
       if (!(error instanceof FramesmithError)) throw error;
       ctx.diags.error(error.code, `data-composition-src="${src}": ${error.message}`, where, error.hint);
       return null;
     }
-    child = parseHtmlFile(ref.path, text);
     ctx.html.set(ref.path, child);
   }
   const root = findCompositionRoot(child);
