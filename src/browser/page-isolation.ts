@@ -8,7 +8,8 @@
  *   there, and is listed;
  * - WebSockets are also intercepted by playwright and closed (code 1008) with their URL listed;
  * - WebRTC may not send UDP that does not go through the proxy (so no STUN, no peer traffic),
- *   and a page that creates an RTCPeerConnection has its ICE servers listed;
+ *   and a page that creates an RTCPeerConnection has its ICE servers listed (a WebTransport
+ *   session its URL);
  * - host names resolve to nothing inside the browser (no DNS lookups, no DNS prefetch), QUIC is
  *   off (no WebTransport), service workers are blocked.
  * Flags are used rather than Chromium's enterprise policy files, which would change the
@@ -34,24 +35,34 @@ interface Isolation {
 
 const isolations = new WeakMap<BrowserContext, Isolation>();
 
-/** Reports RTCPeerConnection's ICE servers (the flags above keep it from sending anything). */
-const RTC_REPORTER = `(() => {
+/**
+ * Reports what leaves without an HTTP request playwright could intercept: RTCPeerConnection's ICE
+ * servers and WebTransport sessions (the flags above keep both from sending anything).
+ */
+const CHANNEL_REPORTER = `(() => {
   const report = globalThis.__framesmithNetworkAttempt;
-  for (const name of ['RTCPeerConnection', 'webkitRTCPeerConnection']) {
+  if (typeof report !== 'function') return;
+  const wrap = (name, describe) => {
     const Original = globalThis[name];
-    if (typeof Original !== 'function' || typeof report !== 'function') continue;
-    const Reporting = function (config, ...rest) {
+    if (typeof Original !== 'function') return;
+    const Reporting = function (...args) {
       try {
-        const servers = (config && config.iceServers) || [];
-        const urls = servers.flatMap((s) => [].concat((s && (s.urls || s.url)) || []));
-        report(urls.length ? urls.map(String).join(' ') : 'webrtc:peer-connection');
+        report(describe(...args));
       } catch {}
-      return new Original(config, ...rest);
+      return new Original(...args);
     };
     Reporting.prototype = Original.prototype;
     Object.setPrototypeOf(Reporting, Original);
     globalThis[name] = Reporting;
-  }
+  };
+  const ice = (config) => {
+    const servers = (config && config.iceServers) || [];
+    const urls = servers.flatMap((s) => [].concat((s && (s.urls || s.url)) || []));
+    return urls.length ? urls.map(String).join(' ') : 'webrtc:peer-connection';
+  };
+  wrap('RTCPeerConnection', ice);
+  wrap('webkitRTCPeerConnection', ice);
+  wrap('WebTransport', (url) => 'webtransport:' + String(url));
 })();`;
 
 /** A proxy that refuses everything, listing what was asked for. Closed with its context. */
@@ -109,7 +120,7 @@ export async function newIsolatedContext(browser: Browser, allowOrigins: string[
   context.once('close', () => proxy.close());
   try {
     await context.exposeBinding('__framesmithNetworkAttempt', (_source, what: unknown) => void blocked.push(String(what).slice(0, 500)));
-    await context.addInitScript({ content: RTC_REPORTER });
+    await context.addInitScript({ content: CHANNEL_REPORTER });
     await context.routeWebSocket(() => true, (ws) => {
       blocked.push(ws.url());
       ws.close({ code: 1008, reason: 'Blocked: composition pages cannot reach the network.' });
@@ -137,6 +148,7 @@ export function networkAttempts(context: BrowserContext): string[] {
 export function blockedPhrase(entry: string): string {
   if (/^wss?:/i.test(entry)) return `a WebSocket to ${entry}`;
   if (/^(stuns?|turns?):|^webrtc:/i.test(entry)) return `a WebRTC connection (${entry})`;
+  if (/^webtransport:/i.test(entry)) return `a WebTransport session to ${entry.slice('webtransport:'.length)}`;
   if (/^tcp:\/\//i.test(entry)) return `a connection to ${entry.slice('tcp://'.length)}`;
   return `a request to ${entry}`;
 }

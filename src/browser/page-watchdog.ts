@@ -162,7 +162,16 @@ export async function watchPage(page: Page, composition: string, origin: string)
         if (result === STUCK) throw await stop(step, ms);
         return result as Awaited<ReturnType<typeof work>>;
       } catch (error) {
-        if (crashed && !crashedByUs && !(error instanceof FramesmithError)) throw crashError(step);
+        if (error instanceof FramesmithError) throw error;
+        if (crashed && !crashedByUs) throw crashError(step);
+        // The browser went away under the page (killed, out of memory): the user's to know, not a bug.
+        if (/Target (page, context or browser has been )?closed|Target crashed|Browser has been closed|browser has disconnected/i.test(String((error as Error)?.message))) {
+          throw new FramesmithError('browser_failed', `Chromium closed while ${describeStep(step)} ${composition}.`, {
+            hint: 'Run the command again; if it keeps happening, check the memory available and `framesmith dev` for the page.',
+            loc: { file: composition, line: 0, column: 0 },
+            cause: error,
+          });
+        }
         throw error;
       } finally {
         clearTimeout(timer);

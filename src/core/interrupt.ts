@@ -75,6 +75,25 @@ export function installInterruptHandling(): void {
   process.on('SIGTERM', onSignal);
 }
 
+/**
+ * Runs a long synchronous step (parsing a large project) with Ctrl+C's default action, ending the
+ * process at once: while JavaScript runs without a break, no signal handler can. Nothing is
+ * written during such a step, and the browsers framesmith starts end with their pipe.
+ */
+export function withDefaultInterrupt<T>(step: () => T): T {
+  if (!installed) return step();
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  const saved = signals.map((s) => process.listeners(s));
+  for (const s of signals) process.removeAllListeners(s);
+  try {
+    return step();
+  } finally {
+    signals.forEach((s, i) => {
+      for (const listener of saved[i]) process.on(s, listener as NodeJS.SignalsListener);
+    });
+  }
+}
+
 /** The error to report for `error` thrown while the run was interrupted. */
 export function interruptedError(error: unknown): unknown {
   if (!interrupted) return error;

@@ -5,6 +5,7 @@
  * `loadProject()` is the strict form snapshot, render and dev use.
  */
 import { posix } from 'node:path';
+import { withDefaultInterrupt } from '../core/interrupt.js';
 import { FramesmithError } from '../core/errors.js';
 import type { Diagnostic } from '../shared/diagnostics.js';
 import type { ProjectModel } from '../shared/model.js';
@@ -38,6 +39,11 @@ export interface ParsedProject {
  * `model.diagnostics`.
  */
 export async function parseProject(dir: string, options: ParseOptions = {}): Promise<ParsedProject> {
+  // All synchronous: Ctrl+C must still end a parse of a large project at once.
+  return withDefaultInterrupt(() => parseProjectNow(dir, options));
+}
+
+function parseProjectNow(dir: string, options: ParseOptions): ParsedProject {
   const root = projectRoot(dir);
   const files = new ProjectFiles(root);
   const entry = entryPath(root, options.composition);
