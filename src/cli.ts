@@ -32,7 +32,7 @@ function osError(error: unknown): unknown {
     ENFILE: 'too many open files on the system',
     EIO: 'input/output error',
     EBUSY: 'the file is busy',
-    EEXIST: 'it already exists',
+    EEXIST: 'a file of that name is in the way',
     EXDEV: 'it is on another disk',
   };
   if (!what[e.code]) return error;

@@ -9,7 +9,7 @@ import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core'
 import { FramesmithError } from '../core/errors.js';
 import type { ReadyInfo, RuntimeProblem, SeekResult } from '../shared/control.js';
 import { networkAttempts, newIsolatedContext } from './page-isolation.js';
-import { watchPage, type Step } from './page-watchdog.js';
+import { loadTimeoutMs, settleWithin, watchPage, type Step } from './page-watchdog.js';
 
 export interface OpenCompositionOptions {
   /** Page URL on the local server (runtime injected). */
@@ -88,7 +88,7 @@ export async function openComposition(browser: Browser, options: OpenComposition
   let cdp: CDPSession | null = null;
   let transparentBackground = false;
   let reloads = 0;
-  const timeout = options.readyTimeoutMs ?? 20_000;
+  const timeout = loadTimeoutMs(options.readyTimeoutMs ?? 20_000);
 
   // Every wait below has a deadline measured here, and a stuck page is stopped (page-watchdog.ts).
   const composition = decodeURIComponent(new URL(options.url).pathname.replace(/^\/+/, '')) || 'index.html';
@@ -167,7 +167,7 @@ export async function openComposition(browser: Browser, options: OpenComposition
     capture: (capture = { format: 'png' }) => watchdog.run({ what: 'capture' }, () => captureNow(capture)),
     async close() {
       await watchdog.dispose();
-      await cdp?.detach().catch(() => {});
+      await settleWithin(cdp?.detach());
       await (ownContext ? context.close() : page.close()).catch(() => {});
     },
   };

@@ -20,6 +20,21 @@ export function stepTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
   return Number.isFinite(s) && s > 0 ? Math.round(s * 1000) : DEFAULT_STEP_TIMEOUT_MS;
 }
 
+/**
+ * Waits for `work` (closing, detaching) at most `ms`: after a renderer crash, the answers to
+ * DevTools messages of its page may never come.
+ */
+export async function settleWithin(work: Promise<unknown> | undefined, ms = 1000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([Promise.resolve(work).catch(() => {}), new Promise<void>((r) => (timer = setTimeout(r, ms)))]);
+  clearTimeout(timer);
+}
+
+/** The load deadline: `FRAMESMITH_PAGE_TIMEOUT` when set, else the caller's default. */
+export function loadTimeoutMs(fallbackMs: number, env: NodeJS.ProcessEnv = process.env): number {
+  return env.FRAMESMITH_PAGE_TIMEOUT ? stepTimeoutMs(env) : fallbackMs;
+}
+
 export interface Step {
   what: 'load' | 'seek' | 'frame' | 'evaluate' | 'capture';
   /** Composition time being sought, seconds. */
@@ -179,8 +194,7 @@ export async function watchPage(page: Page, composition: string, origin: string)
     },
     async dispose() {
       // After a crash a detach may wait for answers that never come: let it go.
-      const detached = cdp?.detach().catch(() => {});
-      if (!crashed) await Promise.race([detached, new Promise((r) => setTimeout(r, 1000))]);
+      await settleWithin(cdp?.detach(), crashed ? 0 : 1000);
     },
   };
 }

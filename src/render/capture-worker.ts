@@ -11,6 +11,7 @@ import type { BrowserContext, CDPSession } from 'playwright-core';
 import { openComposition, type CompositionPage } from '../browser/composition-page.js';
 import type { LaunchedBrowser } from '../browser/launch.js';
 import { newIsolatedContext } from '../browser/page-isolation.js';
+import { settleWithin } from '../browser/page-watchdog.js';
 import { failOnProblems } from '../snapshot/page-problems.js';
 import type { ReadyInfo } from '../shared/control.js';
 import type { FrameImageFormat } from './mkv-stream.js';
@@ -165,7 +166,8 @@ export async function openCaptureWorker(o: CaptureWorkerOptions): Promise<Captur
       await failOnProblems(page, o.entry);
     },
     async close() {
-      await cdp?.detach().catch(() => {});
+      // A crashed page's session may never answer: do not wait on it (page-watchdog.ts).
+      await settleWithin(cdp?.detach());
       await page.close();
       await context.close().catch(() => {});
     },
