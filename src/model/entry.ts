@@ -11,7 +11,7 @@ import type { ProjectFiles } from './files.js';
 import { resolveRef } from './files.js';
 import { attr, bodyOf, descendants, inTemplate, nodeLocation, parseHtmlFile, type HtmlElement, type ParsedHtmlFile } from './html.js';
 import { ROOT_EXAMPLE } from './root.js';
-import { describeRefusal, FILE_REFUSED, REFUSAL_HINT } from '../security/file-policy.js';
+import { describeRefusal, REFUSAL_HINT } from '../security/file-policy.js';
 
 /** The absolute project folder; throws when `dir` is missing or not a folder. */
 export function projectRoot(dir: string): string {
@@ -48,7 +48,7 @@ export function entryPath(root: string, composition = 'index.html'): string {
 export function readEntry(files: ProjectFiles, entry: string, otherEntries: () => string[], wanted: string): ParsedHtmlFile {
   const found = files.lookup(entry);
   if (found.refused) {
-    throw new FramesmithError(FILE_REFUSED, `${describeRefusal(entry, found.refused)}; framesmith does not open it.`, { hint: REFUSAL_HINT });
+    throw new FramesmithError('file_refused', `${describeRefusal(entry, found.refused)}; framesmith does not open it.`, { hint: REFUSAL_HINT });
   }
   if (!found.exists) {
     const others = otherEntries().filter((e) => e !== entry);

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, realpathSync, statSync, type Dirent } from '
 import { join, posix } from 'node:path';
 import { FramesmithError } from '../core/errors.js';
 import { byteLimitFor, SIZE_HINT, tooLargeMessage } from '../security/budgets.js';
-import { checkProjectPathSync, describeRefusal, FILE_REFUSED, REFUSAL_HINT, type Refusal } from '../security/file-policy.js';
+import { checkProjectPathSync, describeRefusal, REFUSAL_HINT, type Refusal } from '../security/file-policy.js';
 
 /** How a URL from a user file resolves inside the project. */
 export interface ResolvedRef {
@@ -131,7 +131,7 @@ export class ProjectFiles {
     if (text === undefined) {
       const checked = checkProjectPathSync(this.realRoot(), path);
       if (!checked.ok && !checked.missing) {
-        throw new FramesmithError(FILE_REFUSED, `${describeRefusal(path, checked.refusal)}; framesmith does not read it.`, { hint: REFUSAL_HINT, loc: { file: path, line: 0, column: 0 } });
+        throw new FramesmithError('file_refused', `${describeRefusal(path, checked.refusal)}; framesmith does not read it.`, { hint: REFUSAL_HINT, loc: { file: path, line: 0, column: 0 } });
       }
       const abs = join(this.root, path);
       const limit = byteLimitFor(path);
