@@ -58,3 +58,20 @@ describe('real paths', () => {
     expect(await checkProjectPath(root, 'img/none.png')).toEqual({ ok: false, missing: true });
   });
 });
+
+describe('what answers and budgets show', () => {
+  it('an error message fit for HTTP has project paths relative and every other absolute path hidden', async () => {
+    const { publicMessage } = await import('../../src/dev/request-guard.js');
+    expect(publicMessage('Failed to resolve "x" from /home/me/video/js/a.js', '/home/me/video')).toBe('Failed to resolve "x" from js/a.js');
+    expect(publicMessage('The request id "/etc/passwd?raw" is outside', '/home/me/video')).toBe('The request id "<path>" is outside');
+    expect(publicMessage('open C:\\Users\\me\\secret.txt failed', '/home/me/video')).toBe('open <path> failed');
+  });
+
+  it('script nesting is measured past strings, comments and regular expressions', async () => {
+    const { bracketDepthOver } = await import('../../src/security/budgets.js');
+    const deep = `${'('.repeat(201)}1${')'.repeat(201)}`;
+    expect(bracketDepthOver(deep, 200, { js: true })).toMatchObject({ depth: 201, line: 1 });
+    const noise = `const a = "((((";\n// ((((\n/* [[[[ */\nconst r = /[(]+\\(/g;\nconst t = \`{{{{\`;\n`.repeat(100);
+    expect(bracketDepthOver(noise, 2, { js: true })).toBeNull();
+  });
+});
