@@ -1,13 +1,16 @@
 /**
  * One composition loaded in a headless page, driven through the runtime's control API
- * (`window.__framesmith`). Used by snapshot, render and the build check. It blocks requests to
- * other hosts (a cloud render must not depend on the network), waits for the runtime's ready
+ * (`window.__framesmith`). Used by snapshot, render and the build check. The page itself never
+ * reaches the network: Node answers its requests to other hosts from the content cache, the
+ * network or the npm registry (src/remote/page-routing.ts). It waits for the runtime's ready
  * signal, handles the runtime's "reload required" answer to backward seeks, and captures the
  * viewport straight through the DevTools protocol.
  */
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import { FramesmithError } from '../core/errors.js';
 import type { ReadyInfo, RuntimeProblem, SeekResult } from '../shared/control.js';
+import { routeRemoteRequests, type RemoteRequestLog } from '../remote/page-routing.js';
+import type { RemoteResolver } from '../remote/resolver.js';
 import { networkAttempts, newIsolatedContext } from './page-isolation.js';
 import { loadTimeoutMs, settleWithin, watchPage, type Step } from './page-watchdog.js';
 
@@ -19,8 +22,10 @@ export interface OpenCompositionOptions {
   height: number;
   /** 2 for supersampled 4k. */
   deviceScaleFactor?: number;
-  /** Origins the page may load from; everything else is blocked and listed. Default: the URL's origin. */
+  /** Origins the page loads from directly. Default: the URL's origin. Other http(s) URLs come through the remote resolver (cache, network, npm registry); other schemes are refused. */
   allowOrigins?: string[];
+  /** Resolver for remote URLs (default: the process's, see src/remote/resolver.ts). */
+  remote?: RemoteResolver;
   /** Real-time limit for the page to load and report ready. */
   readyTimeoutMs?: number;
   /** Reuse a context (one per worker, made by newIsolatedContext); default: a fresh one, closed with the page. */
@@ -41,8 +46,15 @@ export interface CaptureOptions {
 export interface CompositionPage {
   readonly page: Page;
   readonly info: ReadyInfo;
-  /** Network requests and connections that were blocked (URLs of other hosts, WebSockets, WebRTC servers). */
+  /**
+   * Everything the page could not reach: remote URLs that could not be had or were refused
+   * (src/remote/page-routing.ts) and the connections the isolation cut off (`cutOff`).
+   */
   readonly blocked: string[];
+  /** Connections cut off by the isolation (WebSockets, WebRTC servers, anything through the proxy: page-isolation.ts). */
+  readonly cutOff: string[];
+  /** Every remote request: loaded (from where) and failed (why). */
+  readonly remote: RemoteRequestLog;
   /** Runs `work` (a call into the page) under a deadline; past it the page is stopped (page-watchdog.ts). */
   guard<T>(step: Step, work: () => Promise<T>): Promise<T>;
   /** Problems the page reported so far (asks the runtime). */
@@ -71,17 +83,12 @@ export async function openComposition(browser: Browser, options: OpenComposition
       deviceScaleFactor: options.deviceScaleFactor ?? 1,
       reducedMotion: 'no-preference',
     }));
-  // Every other channel (WebSocket, WebRTC, anything through the proxy) is cut off by page-isolation.ts and listed here too.
-  const blocked = networkAttempts(context);
+  // Every other channel (WebSocket, WebRTC, anything through the proxy) is cut off by page-isolation.ts and listed here.
+  const cutOff = networkAttempts(context);
   const page = await context.newPage();
   if (!ownContext) await page.setViewportSize({ width: options.width, height: options.height });
-  await page.route(
-    (url) => !allowed.has(url.origin) && url.protocol !== 'data:' && url.protocol !== 'blob:',
-    (route) => {
-      blocked.push(route.request().url());
-      return route.abort('blockedbyclient');
-    },
-  );
+  // HTTP(S) to other origins is answered by Node (cache, network, npm registry); never by the page itself.
+  const remote = await routeRemoteRequests(page, (url) => allowed.has(url.origin), options.remote);
   const earlyErrors: string[] = [];
   page.on('pageerror', (e) => earlyErrors.push(e.message));
 
@@ -149,7 +156,11 @@ export async function openComposition(browser: Browser, options: OpenComposition
     get info() {
       return info;
     },
-    blocked,
+    get blocked() {
+      return [...new Set([...remote.failed.keys(), ...remote.refused, ...cutOff])];
+    },
+    cutOff,
+    remote,
     get reloads() {
       return reloads;
     },

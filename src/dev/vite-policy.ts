@@ -9,11 +9,13 @@ import { promises as fs } from 'node:fs';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import type { Plugin } from 'vite';
 import { cssRefs, parseCss } from '../model/css.js';
+import { REMOTE_PROXY_PREFIX } from '../shared/resource-rules.js';
 import { checkAbsolutePath } from './request-guard.js';
 
 /** The file behind a Vite module id, or null for virtual modules and URLs. */
 export function fileOfId(id: string): string | null {
-  if (id.startsWith('\0') || id.startsWith('virtual:')) return null;
+  // Remote files (answered from framesmith's cache by remoteImportsPlugin in vite-app.ts) are no project files.
+  if (id.startsWith('\0') || id.startsWith('virtual:') || id.startsWith(REMOTE_PROXY_PREFIX)) return null;
   const file = id.replace(/[?#].*$/, '');
   return isAbsolute(file) ? file : null;
 }
