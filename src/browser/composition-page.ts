@@ -51,7 +51,7 @@ export interface CompositionPage {
    * (src/remote/page-routing.ts) and the connections the isolation cut off (`cutOff`).
    */
   readonly blocked: string[];
-  /** Connections cut off by the isolation (WebSockets, WebRTC servers, anything through the proxy: page-isolation.ts). */
+  /** Connections cut off by the isolation (WebSockets, WebRTC servers, anything through the proxy: page-isolation.ts) and requests that would send something (POST…). */
   readonly cutOff: string[];
   /** Every remote request: loaded (from where) and failed (why). */
   readonly remote: RemoteRequestLog;
@@ -157,9 +157,11 @@ export async function openComposition(browser: Browser, options: OpenComposition
       return info;
     },
     get blocked() {
-      return [...new Set([...remote.failed.keys(), ...remote.refused, ...cutOff])];
+      return [...new Set([...remote.failed.keys(), ...remote.refused, ...remote.sent, ...cutOff])];
     },
-    cutOff,
+    get cutOff() {
+      return [...new Set([...remote.sent, ...cutOff])];
+    },
     remote,
     get reloads() {
       return reloads;

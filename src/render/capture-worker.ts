@@ -157,7 +157,9 @@ export async function openCaptureWorker(o: CaptureWorkerOptions): Promise<Captur
     get blocked() {
       return page.blocked;
     },
-    cutOff: page.cutOff,
+    get cutOff() {
+      return page.cutOff;
+    },
     remote: page.remote,
     async capture(frame) {
       // Each call into the page has a deadline; a page stuck in script is stopped (page-watchdog.ts).
