@@ -141,7 +141,8 @@ export class RemoteResolver {
       } catch (error) {
         if (!(error instanceof FramesmithError)) throw error;
         // Too large is final: no fallback makes it smaller.
-        if (error.code === 'remote_too_large' || error.code === 'remote_unsupported_scheme' || error.code === 'remote_local_address') throw error;
+        // (A local address is not: a blocklist may map a CDN's name to 0.0.0.0, and its npm package is still there.)
+        if (error.code === 'remote_too_large' || error.code === 'remote_unsupported_scheme') throw error;
         reasons.push(error.message);
       }
     } else {

@@ -80,7 +80,7 @@ describe('the remote resolver and the dev endpoint fetch nothing local', () => {
   test('a local URL is refused and nothing connects', async () => {
     listeners.heard.tcp.length = 0;
     for (const url of [`http://127.0.0.1:${listeners.tcpPort}/k?secret=1`, `http://localhost:${listeners.tcpPort}/named`, `http://[::ffff:127.0.0.1]:${listeners.tcpPort}/mapped`]) {
-      await expect(resolver().get(url, 'script')).rejects.toMatchObject({ code: 'remote_local_address' });
+      await expect(resolver().get(url, 'script')).rejects.toMatchObject({ code: 'remote_unavailable', message: expect.stringContaining('address of this machine or a private network') });
     }
     expect(listeners.heard.tcp).toEqual([]);
   });
@@ -92,8 +92,8 @@ describe('the remote resolver and the dev endpoint fetch nothing local', () => {
       const ok = await resolver().get(`http://${cdnHost}/ok.js`, 'script');
       expect(ok.bytes.toString()).toBe('window.ok = 1;');
       const error = await resolver().get(`http://${cdnHost}/moved.js`, 'script').then(() => null, (e: unknown) => e as { code: string; message: string });
-      expect(error?.code).toBe('remote_local_address');
-      expect(error?.message).toContain(`http://127.0.0.1:${listeners.tcpPort}/after-redirect`);
+      expect(error?.code).toBe('remote_unavailable');
+      expect(error?.message).toContain(`http://127.0.0.1:${listeners.tcpPort}/after-redirect could not be fetched: 127.0.0.1 is an address of this machine or a private network`);
     } finally {
       delete process.env.FRAMESMITH_REMOTE_ALLOW_HOSTS;
     }
