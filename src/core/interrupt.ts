@@ -82,6 +82,8 @@ export function installInterruptHandling(): void {
  */
 export function withDefaultInterrupt<T>(step: () => T): T {
   if (!installed) return step();
+  // Ctrl+C arrived before the step (while modules loaded, say): do not start it, its timer could not fire.
+  if (interrupted) throw new CancelledError('Cancelled.');
   const signals = ['SIGINT', 'SIGTERM'] as const;
   const saved = signals.map((s) => process.listeners(s));
   for (const s of signals) process.removeAllListeners(s);
