@@ -10,6 +10,8 @@
 import type { BrowserContext, CDPSession } from 'playwright-core';
 import { openComposition, type CompositionPage } from '../browser/composition-page.js';
 import type { LaunchedBrowser } from '../browser/launch.js';
+import { newIsolatedContext } from '../browser/page-isolation.js';
+import { settleWithin } from '../browser/page-watchdog.js';
 import type { RemoteRequestLog } from '../remote/page-routing.js';
 import { failOnProblems, pageWarnings } from '../snapshot/page-problems.js';
 import type { Diagnostic } from '../shared/diagnostics.js';
@@ -47,6 +49,8 @@ export interface CapturedFrame {
 export interface CaptureWorker {
   readonly info: ReadyInfo;
   readonly blocked: string[];
+  /** Connections the isolation cut off (see CompositionPage.cutOff). */
+  readonly cutOff: string[];
   readonly remote: RemoteRequestLog;
   capture(frame: number): Promise<CapturedFrame>;
   /** Throws if the page reported a problem since the last frame. */
@@ -81,10 +85,9 @@ interface Step {
 
 /** Opens the page and waits for the composition to be ready. */
 export async function openCaptureWorker(o: CaptureWorkerOptions): Promise<CaptureWorker> {
-  const context: BrowserContext = await o.browser.browser.newContext({
+  const context: BrowserContext = await newIsolatedContext(o.browser.browser, [new URL(o.url).origin], {
     viewport: { width: o.width, height: o.height },
     deviceScaleFactor: o.mode === 'screenshot' ? o.scale : 1,
-    serviceWorkers: 'block',
     reducedMotion: 'no-preference',
   });
   let page: CompositionPage;
@@ -154,16 +157,21 @@ export async function openCaptureWorker(o: CaptureWorkerOptions): Promise<Captur
     get blocked() {
       return page.blocked;
     },
+    get cutOff() {
+      return page.cutOff;
+    },
     remote: page.remote,
     async capture(frame) {
-      const r = await step(drawnFrame, frame, o.reuse && lastImage !== null);
+      // Each call into the page has a deadline; a page stuck in script is stopped (page-watchdog.ts).
+      const at = { frame, time: frame / o.fps };
+      const r = await page.guard({ what: 'frame', ...at }, () => step(drawnFrame, frame, o.reuse && lastImage !== null));
       if (r.fatal) await failOnProblems(page, o.entry);
       if (r.unchanged && lastImage) return { image: lastImage, reused: true };
       if (r.reloadRequired) {
         await page.seekFrame(frame);
         await failOnProblems(page, o.entry);
       }
-      lastImage = await draw();
+      lastImage = await page.guard({ what: 'capture', ...at }, draw);
       drawnFrame = frame;
       return { image: lastImage, reused: false };
     },
@@ -172,7 +180,8 @@ export async function openCaptureWorker(o: CaptureWorkerOptions): Promise<Captur
     },
     warnings: () => pageWarnings(page),
     async close() {
-      await cdp?.detach().catch(() => {});
+      // A crashed page's session may never answer: do not wait on it (page-watchdog.ts).
+      await settleWithin(cdp?.detach());
       await page.close();
       await context.close().catch(() => {});
     },
