@@ -74,7 +74,7 @@ export function createFilmstrip(options: FilmstripOptions): Filmstrip {
   const pending = new Map<FilmstripClient, FilmstripRequest & { generation: number }>();
   let busyUntil = 0;
   let browser: Promise<LaunchedBrowser> | null = null;
-  let page: { key: string; page: CompositionPage } | null = null;
+  let page: { key: string; page: CompositionPage; capture: (scale: number) => Promise<Buffer>; width: number; height: number } | null = null;
   let working = false;
   let closed = false;
   let lastUse = Date.now();
@@ -121,9 +121,9 @@ export function createFilmstrip(options: FilmstripOptions): Filmstrip {
     }
   }
 
-  async function openPage(r: FilmstripRequest, generation: number): Promise<CompositionPage> {
+  async function openPage(r: FilmstripRequest, generation: number): Promise<NonNullable<typeof page>> {
     const key = pageKey(r, generation);
-    if (page?.key === key) return page.page;
+    if (page?.key === key) return page;
     await page?.page.close();
     page = null;
     const size = await options.size(r.composition);
@@ -131,9 +131,20 @@ export function createFilmstrip(options: FilmstripOptions): Filmstrip {
     const { openComposition } = await import('../browser/composition-page.js');
     const b = await getBrowser();
     const url = `${options.origin()}/${r.composition.split('/').map(encodeURIComponent).join('/')}?${DEV_BOOT_PARAM}=${encodeURIComponent(captureBoot(r.boot))}`;
-    const opened = await openComposition(b.browser, { url, width: size.width, height: size.height, deviceScaleFactor: r.height / size.height, readyTimeoutMs: 15_000 });
-    page = { key, page: opened };
-    return opened;
+    const opened = await openComposition(b.browser, { url, width: size.width, height: size.height, readyTimeoutMs: 15_000 });
+    const cdp = await opened.page.context().newCDPSession(opened.page);
+    // Chromium draws the page straight at the thumbnail's size (a clip with a scale below 1).
+    const capture = async (scale: number) => {
+      const { data } = (await cdp.send('Page.captureScreenshot', {
+        format: 'jpeg',
+        quality: 72,
+        fromSurface: true,
+        clip: { x: 0, y: 0, width: size.width, height: size.height, scale },
+      })) as { data: string };
+      return Buffer.from(data, 'base64');
+    };
+    page = { key, page: opened, capture, width: size.width, height: size.height };
+    return page;
   }
 
   function nextJob(): { client: FilmstripClient; req: FilmstripRequest & { generation: number }; frame: number } | null {
@@ -165,8 +176,8 @@ export function createFilmstrip(options: FilmstripOptions): Filmstrip {
         const key = pageKey(req, req.generation);
         try {
           const p = await openPage(req, req.generation);
-          await p.seekFrame(frame);
-          const jpeg = await p.capture({ format: 'jpeg', quality: 72 });
+          await p.page.seekFrame(frame);
+          const jpeg = await p.capture(req.height / p.height);
           const entry = store(cacheKey(req, req.generation, frame), jpeg);
           for (const [c, r] of pending) if (pageKey(r, r.generation) === key && r.frames.includes(frame)) sendThumb(c, r.key, frame, entry);
           if (pending.get(client) === req && !req.frames.includes(frame)) sendThumb(client, req.key, frame, entry);
