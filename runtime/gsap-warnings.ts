@@ -6,7 +6,8 @@
  * Other console.warn calls are the page's own business and pass untouched.
  */
 import type { RuntimeProblem } from '../src/shared/control';
-import { locationOf, type ProblemCollector } from './problems';
+import { native } from './native';
+import { displayUrl, locationOf, type ProblemCollector } from './problems';
 
 interface GsapWarning {
   code: string;
@@ -50,6 +51,46 @@ export function callerLocation(stack: string | undefined): RuntimeProblem['loc']
   return library ? locationOf(library) : undefined;
 }
 
+/** Where `key:` is first written as an object key in `text`, as 1-based line and column. */
+export function findKey(text: string, key: string): { line: number; column: number } | null {
+  const escaped = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const m = new RegExp(`(^|[{,\\s])(["']?)${escaped}\\2\\s*:`, 'm').exec(text);
+  if (!m) return null;
+  const at = m.index + m[1].length;
+  const before = text.slice(0, at);
+  const line = before.split('\n').length;
+  return { line, column: at - before.lastIndexOf('\n') };
+}
+
+/**
+ * GSAP warns about an invalid property when the tween first renders (during a seek), so the
+ * call that wrote it is not on the stack. The property's name is: find where the page's own
+ * scripts (the document's inline scripts, its same-origin script files, the sub-composition
+ * files) write it as a key.
+ */
+async function locateProperty(key: string): Promise<RuntimeProblem['loc']> {
+  const urls = [location.href.split('#')[0]];
+  for (const s of document.scripts) {
+    if (s.src && new URL(s.src).origin === location.origin && !s.src.includes('/__framesmith/')) urls.push(s.src);
+  }
+  for (const host of document.querySelectorAll('[data-composition-src]')) {
+    urls.push(new URL(host.getAttribute('data-composition-src')!.replace(/^\.?\//, ''), new URL('/', location.href)).href);
+  }
+  for (const url of [...new Set(urls)]) {
+    try {
+      const res = await native.fetch(url);
+      if (!res.ok) continue;
+      const text = await res.text();
+      if (text.length > 4_000_000) continue;
+      const at = findKey(text, key);
+      if (at) return { file: displayUrl(url.split(/[?#]/)[0]) || 'index.html', line: at.line, column: at.column };
+    } catch {
+      /* unreadable: try the next */
+    }
+  }
+  return undefined;
+}
+
 /** Wraps `win.console.warn` so GSAP's warnings become problems. */
 export function captureGsapWarnings(win: Window & typeof globalThis, problems: ProblemCollector): void {
   const original = win.console.warn;
@@ -57,7 +98,16 @@ export function captureGsapWarnings(win: Window & typeof globalThis, problems: P
     const message = args.map((a) => (typeof a === 'string' ? a : a instanceof Element ? `<${a.tagName.toLowerCase()}${a.id ? `#${a.id}` : ''}>` : String(a))).join(' ');
     const kind = classifyGsapWarning(message);
     if (kind) {
-      problems.add({ kind: 'console', code: kind.code, message: message.replace(/\s*https:\/\/gsap\.com\/?$/, ''), hint: kind.hint, loc: callerLocation(new Error().stack) });
+      const problem: RuntimeProblem = { kind: 'console', code: kind.code, message: message.replace(/\s*https:\/\/gsap\.com\/?$/, ''), hint: kind.hint, loc: callerLocation(new Error().stack) };
+      const prop = kind.code === 'gsap_invalid_property' && typeof args[1] === 'string' ? args[1] : null;
+      const inLibrary = !problem.loc || problem.loc.line === 0;
+      if (prop && inLibrary) {
+        // Reported once located (a moment later); the time it was seen is kept.
+        const time = problems.time;
+        void locateProperty(prop).then((loc) => problems.add({ ...problem, loc: loc ?? problem.loc, time }));
+      } else {
+        problems.add(problem);
+      }
     }
     original.apply(win.console, args);
   };

@@ -62,6 +62,7 @@ export class InstancesPanel {
   private typed: Record<string, VariableValues>;
   private rows: Row[] = [];
   private controls = new Map<string, Map<string, VariableControl>>();
+  private readonly summaries = new Map<string, Element>();
   private readonly open = new Set<string>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private appliedKey = '';
@@ -152,8 +153,10 @@ export class InstancesPanel {
         h('span', { class: 'instance-time' }, span),
       ),
       h('div', { class: 'instance-src' }, inst.src, inst.composition ? '' : ' (not loaded)'),
+      h('div', { class: 'instance-summary' }),
       details,
     );
+    this.summaries.set(row.key, el.querySelector('.instance-summary')!);
     this.drawRow(row);
     return el;
   }
@@ -189,6 +192,17 @@ export class InstancesPanel {
     const controls = this.controls.get(row.key);
     if (!controls) return;
     const edits = this.typed[row.key] ?? {};
+    const values = { ...row.inst.variableValues, ...edits };
+    const summary = this.summaries.get(row.key);
+    if (summary) {
+      const entries = Object.entries(values);
+      replaceChildren(
+        summary,
+        entries.length
+          ? entries.flatMap(([k, v], i) => [i ? ' · ' : '', h('span', { class: k in edits ? 'edited' : '' }, `${k}: ${typeof v === 'string' ? (v.length > 60 ? `${v.slice(0, 60)}…` : v) : JSON.stringify(v)}`)])
+          : 'no data-variable-values',
+      );
+    }
     for (const d of row.inst.composition?.variables ?? []) {
       const has = d.id in edits;
       const value = has ? edits[d.id] : (row.inst.variableValues[d.id] ?? d.default);

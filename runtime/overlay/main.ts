@@ -26,7 +26,7 @@ import { lastFrame, loadPrefs, saveLastFrame, savePrefs } from './prefs';
 import { Preview } from './preview';
 import { Problems, type VariableRef } from './problems';
 import { PEAKS_PER_SECOND, Sound } from './sound';
-import { clampZoom, Stage } from './stage';
+import { clampZoom, LABEL_ROOM, Stage } from './stage';
 import { createStore, type ViewState } from './store';
 import { exposeTestHandle, type UpdateRecord } from './test-handle';
 import { Timeline, type TimelineArt } from './timeline';
@@ -246,18 +246,36 @@ resizer.addEventListener('pointerdown', (e) => {
   e.preventDefault();
 });
 const side = h('aside', { class: 'side' }, variables.el, instances.el);
-const workspace = h('main', { class: 'workspace' }, stage.el, side);
-const applyLayout = (s: ViewState) => {
-  workspace.classList.toggle('side-hidden', s.sideHidden);
-  timeline.el.style.setProperty('--tl-height', `${s.timelineHeight}px`);
-};
-applyLayout(store.state);
-store.subscribe((s, changed) => {
-  if (changed.has('sideHidden') || changed.has('timelineHeight')) applyLayout(s);
+const app = h('div', { class: 'app' }, topbar.el, stage.el, side, h('footer', { class: 'bottom' }, resizer, transport.el, timeline.el));
+/**
+ * The layout: the timeline is as tall as its rows (up to the height the user dragged it to); a
+ * portrait picture in a wide window gets the full height on the left, with the transport and
+ * timeline beside it instead of under it.
+ */
+function applyLayout(): void {
+  const s = store.state;
+  app.classList.toggle('side-hidden', s.sideHidden);
+  timeline.el.style.setProperty('--tl-height', `${Math.min(s.timelineHeight, timeline.naturalHeight)}px`);
+  const w = window.innerWidth;
+  const hgt = window.innerHeight;
+  const portrait = s.height > s.width * 1.15 && w >= 960 && w / hgt > 1.25;
+  app.classList.toggle('portrait', portrait);
+  if (portrait) {
+    const labels = s.guides || s.safeZone !== 'none' ? 2 * LABEL_ROOM : 0;
+    const want = ((hgt - 44 - 32) * s.width) / s.height + 32 + labels;
+    const room = w - (s.sideHidden ? 0 : 320);
+    app.style.setProperty('--stage-w', `${Math.round(Math.max(260, Math.min(want, room * 0.5)))}px`);
+  }
+}
+applyLayout();
+timeline.onNaturalHeight = () => applyLayout();
+window.addEventListener('resize', () => applyLayout());
+store.subscribe((_s, changed) => {
+  if (['sideHidden', 'timelineHeight', 'width', 'height', 'guides', 'safeZone'].some((k) => changed.has(k as keyof ViewState))) applyLayout();
 });
 
 document.body.classList.add('loading');
-document.body.append(h('div', { class: 'app' }, topbar.el, workspace, h('footer', { class: 'bottom' }, resizer, transport.el, timeline.el)), help.el, toasts.el);
+document.body.append(app, help.el, toasts.el);
 topbar.set(entry, [], null);
 bindKeys(window, keyHandlers);
 store.subscribe(savePrefs);

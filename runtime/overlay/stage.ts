@@ -13,7 +13,7 @@ import { ZOOM_MAX, ZOOM_MIN, type SafeZone, type Store, type ViewState } from '.
 /** Room kept around the frame when fitting, in CSS pixels. */
 const MARGIN = 16;
 /** Room for guide labels beside the picture. */
-const LABEL_ROOM = 118;
+export const LABEL_ROOM = 92;
 
 interface Zone {
   label: string;
@@ -183,8 +183,8 @@ export class Stage {
     const boxH = s.height * this.scale;
     const items: HTMLElement[] = [];
     if (s.guides) {
-      items.push(h('div', { class: 'guide-label left', style: { top: `${0.05 * boxH}px` } }, 'Action safe 90%'));
-      items.push(h('div', { class: 'guide-label left', style: { top: `${Math.max(0.1 * boxH, 0.05 * boxH + 16)}px` } }, 'Title safe 80%'));
+      items.push(h('div', { class: 'guide-label left', title: 'Action safe: 90 % of the frame', style: { top: `${0.05 * boxH - 7}px` } }, 'Action safe'));
+      items.push(h('div', { class: 'guide-label left', title: 'Title safe: 80 % of the frame', style: { top: `${Math.max(0.1 * boxH - 7, 0.05 * boxH + 9)}px` } }, 'Title safe'));
     }
     const zone = this.activeZone(s);
     if (zone) {

@@ -55,7 +55,7 @@ type Hit =
   | { type: 'label'; comp: TlComposition; name: string; time: number }
   | { type: 'none' };
 
-const LABEL_W = 172;
+let LABEL_W = 172;
 const RULER_H = 22;
 const FILM_H = 40;
 const PAD_R = 16;
@@ -99,6 +99,8 @@ export class Timeline {
   private drawQueued = false;
   private hover: Hit = { type: 'none' };
   private labelPool: HTMLElement[] = [];
+  /** The height the rows need changed (the page sizes the timeline to it). */
+  onNaturalHeight: () => void = () => {};
   /** Last full build + draw, in ms (for the benchmark). */
   lastBuildMs = 0;
   lastDrawMs = 0;
@@ -181,7 +183,14 @@ export class Timeline {
       y += r.height;
     });
     this.rowTops[this.rows.length] = y;
+    const changed = y !== this.rowsHeight;
     this.rowsHeight = y;
+    if (changed) queueMicrotask(() => this.onNaturalHeight());
+  }
+
+  /** Height that shows every row (ruler, filmstrip, rows and a scrollbar's room), CSS px. */
+  get naturalHeight(): number {
+    return Math.max(110, this.headerH + this.rowsHeight + 14);
   }
 
   toggleCollapsed(comp: string): void {
@@ -242,6 +251,12 @@ export class Timeline {
   }
 
   private layout(force = false): void {
+    // A narrow timeline (beside a portrait picture) gives its labels less room.
+    const labelW = this.scroll.clientWidth && this.scroll.clientWidth < 640 ? 120 : 172;
+    if (labelW !== LABEL_W) {
+      LABEL_W = labelW;
+      this.labels.style.width = `${labelW}px`;
+    }
     if (this.fit) this.pps = this.fitPps;
     this.pps = Math.min(this.maxPps, Math.max(this.fitPps, this.pps));
     this.spacer.style.width = `${LABEL_W + this.duration * this.pps + PAD_R}px`;

@@ -53,7 +53,7 @@ export class Topbar {
   private readonly facts = h('div', { class: 'facts' });
   private readonly status = h('span', { class: 'status', title: 'Connected to framesmith dev' });
   private readonly zoomInput = h('input', { type: 'text', class: 'zoom-input', 'aria-label': 'Zoom (%)', title: 'Zoom: type a percentage (150), "fit" or "width" and press Enter', spellcheck: false, autocomplete: 'off' });
-  private readonly zoomMenu = h('div', { class: 'picker-menu zoom-menu', role: 'menu', hidden: true });
+  private readonly zoomMenu = h('div', { class: 'zoom-menu', role: 'menu', hidden: true });
   private readonly zoneSelect = h('select', { class: 'zone-select', 'aria-label': 'Platform safe zones', title: 'Platform safe zones: where the app’s buttons and captions cover the video' });
   private scale = 1;
 
