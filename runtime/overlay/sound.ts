@@ -305,7 +305,10 @@ function displayPath(url: string): string {
   }
 }
 
-/** Peak level per 1/PEAKS_PER_SECOND s over all channels, computed in slices that yield. */
+/**
+ * Peak level per 1/PEAKS_PER_SECOND s over all channels, computed in slices that yield, scaled
+ * so the loudest is 1 (a quiet file still shows its shape).
+ */
 async function computePeaks(buffer: AudioBuffer): Promise<Float32Array> {
   const per = Math.max(1, Math.round(buffer.sampleRate / PEAKS_PER_SECOND));
   const n = Math.ceil(buffer.length / per);
@@ -327,5 +330,8 @@ async function computePeaks(buffer: AudioBuffer): Promise<Float32Array> {
     }
     if (end < n) await new Promise((r) => setTimeout(r, 0));
   }
+  let max = 0;
+  for (const v of peaks) if (v > max) max = v;
+  if (max > 0) for (let i = 0; i < n; i++) peaks[i] /= max;
   return peaks;
 }

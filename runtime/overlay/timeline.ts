@@ -966,12 +966,13 @@ export class Timeline {
 
   /** For tests and benchmarks: where an item or the rows are, in page coordinates. */
   debug() {
-    const r = this.layer.getBoundingClientRect();
+    const rect = () => this.layer.getBoundingClientRect();
     return {
       rows: () => this.rows.map((row) => ({ label: row.label, type: row.type, comp: row.comp, depth: row.depth, items: row.items.map((i) => ({ label: i.label, start: i.start, end: i.end, invalid: i.invalid })) })),
       comps: () => [...this.data.comps.values()].map((c) => ({ key: c.key, name: c.name, tweens: c.tweens.length, labels: c.labels.map((l) => l.name), depth: c.depth, collapsed: this.collapsed.has(c.key) })),
       /** Centre of the visible part of the first item labelled `label` (null when out of view). */
       itemPoint: (label: string) => {
+        const r = rect();
         const [a, b] = this.visibleRowRange();
         for (let i = a; i < b; i++) {
           const row = this.rows[i];
@@ -987,6 +988,7 @@ export class Timeline {
       },
       /** A point on the first tween of composition `comp` animating `targets`. */
       tweenPoint: (comp: string, targets: string) => {
+        const r = rect();
         const rowIndex = this.rows.findIndex((row) => row.type === 'comp' && row.comp === comp);
         const c = this.data.comps.get(comp);
         const tw = c?.tweens.find((t) => t.targets === targets);
@@ -995,7 +997,7 @@ export class Timeline {
         const x = (Math.max(LABEL_W, this.xOf(tw.start)) + Math.min(this.layer.clientWidth, this.xOf(tw.end))) / 2;
         return { x: r.left + x, y: r.top + y };
       },
-      xOfTime: (t: number) => r.left + this.xOf(t),
+      xOfTime: (t: number) => rect().left + this.xOf(t),
       pixelsPerSecond: () => this.pps,
       scrollLeft: () => this.scroll.scrollLeft,
       lastBuildMs: () => this.lastBuildMs,
