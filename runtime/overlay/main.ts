@@ -69,6 +69,10 @@ const attributions = new Map<string, { id: string; value: string }>();
 /** The reload in flight was caused by these variable edits; the problems before it. */
 let pendingEdit: { ids: string[]; before: Set<string> } | null = null;
 let currentRuntime: RuntimeProblem[] = [];
+/** Problems seen in a document that had every variable at its default: never a value's fault. */
+const seenWithDefaults = new Set<string>();
+/** The boot of the document shown has no variable values. */
+let showingDefaults = true;
 
 function variableFor(p: RuntimeProblem): VariableRef | null {
   if (!variables) return null;
@@ -128,11 +132,14 @@ const preview = new Preview(stage.holder, {
   },
   problems(list: RuntimeProblem[]) {
     currentRuntime = list;
+    if (showingDefaults) for (const p of list) seenWithDefaults.add(problemKey(p));
+    // An error that appears right after a variable's value changed, and never with the
+    // defaults, is that value's doing.
     if (pendingEdit) {
       const edited = pendingEdit.ids[pendingEdit.ids.length - 1];
       for (const p of list) {
         const k = problemKey(p);
-        if (!pendingEdit.before.has(k) && (p.kind === 'page-error' || p.kind === 'asset' || p.kind === 'console') && edited) {
+        if (edited && !pendingEdit.before.has(k) && !seenWithDefaults.has(k) && (p.kind === 'page-error' || p.kind === 'asset')) {
           attributions.set(k, { id: edited, value: JSON.stringify(variables.valueOf(edited)) });
         }
       }
@@ -309,8 +316,10 @@ let lastBoot = '';
 async function reload(reason: string, values = variables.applied(), generation?: number, received?: number): Promise<void> {
   started = true;
   problems.clearModules();
-  const boot = await bootParam(values, instances.applied());
+  const inst = instances.applied();
+  const boot = await bootParam(values, inst);
   lastBoot = boot;
+  showingDefaults = !Object.keys(values).length && !Object.keys(inst).length;
   const loaded = await preview.load(`${entryPath()}?${DEV_BOOT_PARAM}=${encodeURIComponent(boot)}`, store.state.frame, { firstDrawn: firstOpen });
   if (reason === 'variables' && loaded) pendingEdit = null;
   if (loaded) {

@@ -143,7 +143,7 @@ export function mergeProblems(
     }
     const shown = push(base);
     if (shown && r.url) byUrl.set(r.url, shown);
-    if (shown && r.kind === 'page-error' && !variable && !firstScriptError) firstScriptError = shown;
+    if (shown && r.kind === 'page-error' && !firstScriptError) firstScriptError = shown;
   }
   for (const s of sound) {
     const failed = byUrl.get(s.url) ?? out.find((p) => p.url && pathOf(p.url) === pathOf(s.url));
