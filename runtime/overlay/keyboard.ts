@@ -52,7 +52,12 @@ function handle(event: KeyboardEvent, h: KeyHandlers): boolean {
   if (event.ctrlKey || event.metaKey || event.altKey) return false;
   const a = h.actions;
   const key = event.key;
-  if (key === 'Escape') return (h.escape(), true);
+  if (key === 'Escape') {
+    // Leaving a text field first (it restores what it showed when it loses the focus).
+    if (isTyping(event.target)) (event.target as HTMLElement).blur();
+    else h.escape();
+    return true;
+  }
   if (isTyping(event.target)) return false;
   const big = event.shiftKey ? 10 : 1;
   switch (key) {
