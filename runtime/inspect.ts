@@ -113,10 +113,9 @@ function tweenKind(t: Anim, vars: Record<string, unknown>): TweenKind {
   return t.duration() === 0 ? 'set' : 'to';
 }
 
+/** The ease as written (a name); GSAP's defaults and functions are not named. */
 function easeName(ease: unknown): string | null {
-  if (typeof ease === 'string') return ease;
-  if (typeof ease === 'function') return 'custom';
-  return null;
+  return typeof ease === 'string' ? ease : null;
 }
 
 /** Start and total time scale of `anim` in the coordinates of `top`. */

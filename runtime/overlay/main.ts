@@ -271,7 +271,7 @@ function applyLayout(): void {
     const labels = s.guides || s.safeZone !== 'none' ? 2 * LABEL_ROOM : 0;
     const want = ((hgt - 44 - 32) * s.width) / s.height + 32 + labels;
     const room = w - (s.sideHidden ? 0 : 320);
-    app.style.setProperty('--stage-w', `${Math.round(Math.max(260, Math.min(want, room * 0.5)))}px`);
+    app.style.setProperty('--stage-w', `${Math.round(Math.max(260, Math.min(want, room * (labels ? 0.58 : 0.5))))}px`);
   }
 }
 applyLayout();

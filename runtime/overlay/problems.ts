@@ -121,6 +121,8 @@ export function mergeProblems(
       variable: variable ?? undefined,
       consequences: [],
     };
+    // A load that failed for a variable's value has no line to open: the cause is the value.
+    if (variable && r.kind === 'asset') base.loc = undefined;
     // A model problem the page also reports (no size on the root…): shown once, with the server's line.
     if ((r.loc?.line ?? 0) === 0 && lintCodes.has(`${r.code}\n${r.loc?.file ?? ''}`)) continue;
     if (r.kind === 'timeline') {
