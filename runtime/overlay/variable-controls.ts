@@ -49,9 +49,11 @@ export function jsonProblem(text: string): string | null {
   } catch (e) {
     const message = (e as Error).message;
     const pos = /position (\d+)/.exec(message);
+    // "Unexpected end of JSON input" says no position: it is the end.
+    const at = pos ? Number(pos[1]) : /end of (JSON|data)/i.test(message) ? text.length : null;
     let where = '';
-    if (pos && !/line \d+/.test(message)) {
-      const before = text.slice(0, Number(pos[1]));
+    if (at !== null && !/line \d+/.test(message)) {
+      const before = text.slice(0, at);
       const line = before.split('\n').length;
       where = ` (line ${line}, column ${before.length - before.lastIndexOf('\n')})`;
     }

@@ -112,7 +112,7 @@ describe('sound', () => {
     }
   });
 
-  test('silent when paused, stepping or playing backward; mute and the volume slider apply on top', async () => {
+  test('silent when paused, stepping or playing backward, short grains while dragging the playhead; mute and the volume slider apply on top', async () => {
     const page = await open();
     try {
       // Paused inside the tone, and stepping through it with the arrow keys: silence.
@@ -121,6 +121,21 @@ describe('sound', () => {
       for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowRight');
       await waitFrame(page, 45);
       expect(Math.max(...(await sample(page, 300)).map(([, l]) => l))).toBeLessThan(0.003);
+      // Dragging the playhead across the tone plays short grains of it.
+      const lanes = (await page.locator('.tl-layer').boundingBox())!;
+      const x = (t: number) => page.evaluate((tt) => (window as any).__framesmithDev.timeline.xOfTime(tt), t);
+      const y = lanes.y + 10;
+      const grains = sample(page, 900, 15);
+      await page.mouse.move(await x(1.05), y);
+      await page.mouse.down();
+      for (let i = 1; i <= 16; i++) {
+        await page.mouse.move(await x(1.05 + i * 0.05), y);
+        await page.waitForTimeout(40);
+      }
+      await page.mouse.up();
+      expect(Math.max(...(await grains).map(([, l]) => l))).toBeGreaterThan(0.01);
+      await page.waitForTimeout(200);
+      expect(Math.max(...(await sample(page, 200)).map(([, l]) => l))).toBeLessThan(0.003);
       // Backward (J): silence.
       await page.keyboard.press('j');
       expect(Math.max(...(await sample(page, 400)).map(([, l]) => l))).toBeLessThan(0.003);
