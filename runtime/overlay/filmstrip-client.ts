@@ -118,13 +118,13 @@ export class FilmstripClient {
   }
 
   /** How many thumbnails the page holds and their decoded size; the server cache's JPEG bytes. */
-  stats(): { count: number; bytes: number; current: number; serverBytes: number } {
+  stats(): { count: number; bytes: number; current: number; serverBytes: number; error: string | null } {
     let bytes = 0;
     let current = 0;
     for (const t of this.thumbs.values()) {
       bytes += t.bytes;
       if (t.key === this.key) current++;
     }
-    return { count: this.thumbs.size, bytes, current, serverBytes: this.serverBytes };
+    return { count: this.thumbs.size, bytes, current, serverBytes: this.serverBytes, error: this.error };
   }
 }

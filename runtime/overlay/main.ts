@@ -320,10 +320,13 @@ async function reload(reason: string, values = variables.applied(), generation?:
   const boot = await bootParam(values, inst);
   lastBoot = boot;
   showingDefaults = !Object.keys(values).length && !Object.keys(inst).length;
+  const asked = performance.now();
   const loaded = await preview.load(`${entryPath()}?${DEV_BOOT_PARAM}=${encodeURIComponent(boot)}`, store.state.frame, { firstDrawn: firstOpen });
+  const painted = preview.lastLoad.start >= asked ? preview.lastLoad.painted : undefined;
   if (reason === 'variables' && loaded) pendingEdit = null;
   if (loaded) {
-    updates.push({ reason, generation, at: performance.now(), frame: preview.shown, marks: preview.lastLoad, received });
+    // When the new frame was painted (the timeline and sound are set up after that).
+    updates.push({ reason, generation, at: painted ?? performance.now(), frame: preview.shown, marks: preview.lastLoad, received });
     filmstrip.setSource(entry, boot, Math.max(0, changeGeneration));
   }
 }

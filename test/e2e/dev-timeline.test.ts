@@ -14,7 +14,7 @@ import { launchBrowser, type LaunchedBrowser } from '../../src/browser/launch.js
 import type { DevServer } from '../../src/dev/index.js';
 import { useFixture } from '../helpers/fixtures.js';
 import { PNG } from '../helpers/png.js';
-import { startDev, viewState, waitFrame, waitUpdates } from './dev-helpers.js';
+import { spawnDev, startDev, viewState, waitFrame, waitUpdates } from './dev-helpers.js';
 
 let browser: LaunchedBrowser;
 let server: DevServer;
@@ -218,6 +218,28 @@ describe('media and filmstrip', () => {
       }
       expect(found).toBeGreaterThan(10);
     });
+  });
+});
+
+describe('filmstrip without a browser', () => {
+  test('the strip says why it is empty; everything else works', async () => {
+    const dev = await spawnDev([timelineFixture(), '--port', '0'], { FRAMESMITH_BROWSER: '/nonexistent/chromium' });
+    const context = await browser.browser.newContext({ viewport: { width: 1600, height: 1000 } });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${dev.url}?frame=0`);
+      await waitUpdates(page, 1);
+      await expect.poll(() => page.evaluate(() => (window as any).__framesmithDev.filmstrip().error), { timeout: 20_000 }).toMatch(
+        /^No filmstrip: FRAMESMITH_BROWSER points to \/nonexistent\/chromium, which is not an executable file\.$/,
+      );
+      const p = await page.evaluate(() => (window as any).__framesmithDev.timeline.itemPoint('#box'));
+      await page.mouse.dblclick(p.x, p.y);
+      await expect.poll(() => page.locator('.range-readout').textContent()).toBe('15–89');
+    } finally {
+      await context.close();
+      dev.child.kill('SIGINT');
+      await dev.exit;
+    }
   });
 });
 
