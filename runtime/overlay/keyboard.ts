@@ -31,7 +31,7 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: 'Shift + L', what: 'Loop on / off' },
   { keys: 'M', what: 'Sound on / off' },
   { keys: 'F', what: 'Fullscreen picture (Esc leaves)' },
-  { keys: '+ / − / 0', what: 'Zoom the picture in / out / fit' },
+  { keys: '= / - / 0', what: 'Zoom the picture in (= or +) / out / fit' },
   { keys: '?', what: 'Show this list' },
   { keys: 'Esc', what: 'Close dialogs and the error panel' },
 ];
