@@ -34,7 +34,7 @@ export interface LoadOptions {
 }
 
 /** Longest the first open spends looking for a frame with something drawn. */
-const FIRST_DRAWN_BUDGET_MS = 400;
+const FIRST_DRAWN_BUDGET_MS = 1000;
 
 const READY_TIMEOUT_MS = 20_000;
 

@@ -64,7 +64,10 @@ async function open(): Promise<Page> {
   return page;
 }
 
-/** Samples (frame on screen, output level) every `every` ms for `ms`. */
+/**
+ * Samples (frame due, output level) every `every` ms for `ms`. The frame due is the playhead's,
+ * which the sound follows; on a busy machine the painted frame may trail it by a seek.
+ */
 function sample(page: Page, ms: number, every = 40): Promise<[number, number][]> {
   return page.evaluate(
     ([ms, every]) =>
@@ -73,7 +76,7 @@ function sample(page: Page, ms: number, every = 40): Promise<[number, number][]>
         const t0 = performance.now();
         const tick = () => {
           const dev = (window as any).__framesmithDev;
-          out.push([dev.shown(), dev.sound.level()]);
+          out.push([dev.state().frame, dev.sound.level()]);
           if (performance.now() - t0 < ms) setTimeout(tick, every);
           else resolve(out);
         };
