@@ -126,7 +126,7 @@ describe('variables as causes', () => {
       await expect.poll(() => field.getAttribute('class')).toContain('fails');
       expect(await field.locator('.var-runtime').innerText()).toMatch(/The page fails with this value: Failed to load <img> images\/nope\.png/);
       expect(await page.locator('.error-overlay').isVisible()).toBe(false);
-      expect(await page.locator('.problems-badge').innerText()).toBe('1 error · 2 warnings');
+      await expect.poll(() => page.locator('.problems-badge').innerText()).toBe('1 error · 2 warnings');
       const problems = await listed(page);
       expect(problems.find((p: any) => p.code === 'asset_load_failed')).toMatchObject({ source: 'variable', variable: 'logo' });
       // The list names the variable and leads to it.
