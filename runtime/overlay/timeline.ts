@@ -95,6 +95,11 @@ export class Timeline {
   private rowsHeight = 0;
   private readonly collapsed = new Set<string>();
   private pps = 100;
+  /** The scroll position, kept here: reading it from the element costs a DOM call per use. */
+  private sl = 0;
+  private st = 0;
+  /** The layer's width during a draw. */
+  private w = 0;
   private fit = true;
   private drawQueued = false;
   private hover: Hit = { type: 'none' };
@@ -127,7 +132,10 @@ export class Timeline {
     );
     this.el = h('div', { class: 'timeline', 'aria-label': 'Timeline' }, toolbar, this.body);
     this.zoomSlider.addEventListener('input', () => this.setZoomFromSlider());
-    this.scroll.addEventListener('scroll', () => this.requestDraw());
+    this.scroll.addEventListener('scroll', () => {
+      this.syncScroll();
+      this.requestDraw();
+    });
     this.bindPointer();
     new ResizeObserver(() => this.layout()).observe(this.body);
     store.subscribe((s, changed) => {
@@ -235,13 +243,18 @@ export class Timeline {
     return this.fps * 48;
   }
 
+  private syncScroll(): void {
+    this.sl = this.scroll.scrollLeft;
+    this.st = this.scroll.scrollTop;
+  }
+
   /** x (layer px) of time t. */
   private xOf(t: number): number {
-    return LABEL_W + t * this.pps - this.scroll.scrollLeft;
+    return LABEL_W + t * this.pps - this.sl;
   }
 
   private timeAt(x: number): number {
-    return (x - LABEL_W + this.scroll.scrollLeft) / this.pps;
+    return (x - LABEL_W + this.sl) / this.pps;
   }
 
   /** Frame under a layer x (clamped to the composition). */
@@ -298,6 +311,7 @@ export class Timeline {
     this.pps = next;
     this.spacer.style.width = `${LABEL_W + this.duration * this.pps + PAD_R}px`;
     this.scroll.scrollLeft = Math.max(0, t * this.pps - (anchorX - LABEL_W));
+    this.syncScroll();
     this.syncSlider();
     this.drawNow();
   }
@@ -309,6 +323,7 @@ export class Timeline {
   zoomToFit(): void {
     this.fit = true;
     this.scroll.scrollLeft = 0;
+    this.syncScroll();
     this.layout(true);
   }
 
@@ -335,9 +350,11 @@ export class Timeline {
 
   drawNow(): void {
     const t0 = performance.now();
+    this.syncScroll();
     const w = this.layer.clientWidth;
     const hgt = this.layer.clientHeight;
     if (!w || !hgt) return;
+    this.w = w;
     const dpr = window.devicePixelRatio || 1;
     if (this.canvas.width !== Math.round(w * dpr) || this.canvas.height !== Math.round(hgt * dpr)) {
       this.canvas.width = Math.round(w * dpr);
@@ -460,7 +477,7 @@ export class Timeline {
 
   /** Indices [a, b) of rows intersecting the lanes viewport. */
   private visibleRowRange(): [number, number] {
-    const top = this.scroll.scrollTop;
+    const top = this.st;
     const bottom = top + this.lanesH;
     let lo = 0;
     let hi = this.rows.length;
@@ -483,7 +500,7 @@ export class Timeline {
     const endX = Math.min(w, this.xOf(this.duration));
     for (let i = a; i < b; i++) {
       const row = this.rows[i];
-      const y = this.headerH + this.rowTops[i] - this.scroll.scrollTop;
+      const y = this.headerH + this.rowTops[i] - this.st;
       if (row.type === 'comp') {
         const comp = this.data.comps.get(row.comp)!;
         ctx.fillStyle = comp.depth === 0 ? '#191d24' : '#1c1a2b';
@@ -543,7 +560,7 @@ export class Timeline {
       }
       if (width > 26) {
         const vx0 = Math.max(x0, LABEL_W);
-        const room = Math.min(x1, this.layer.clientWidth) - vx0 - 12;
+        const room = Math.min(x1, this.w) - vx0 - 12;
         if (room > 14) {
           ctx.fillStyle = ink;
           ctx.fillText(fitText(ctx, it.label, room), vx0 + 6, it.media ? top + 8 : top + hgt / 2);
@@ -558,7 +575,7 @@ export class Timeline {
 
   private drawMediaArt(ctx: CanvasRenderingContext2D, it: TlItem, x0: number, top: number, width: number, hgt: number): void {
     const media = it.media!;
-    const lanesRight = this.layer.clientWidth;
+    const lanesRight = this.w;
     const vx0 = Math.max(LABEL_W, x0);
     const vx1 = Math.min(lanesRight, x0 + width);
     if (vx1 <= vx0) return;
@@ -711,7 +728,7 @@ export class Timeline {
           el.append(h('span', { class: 'tl-name' }, row.label));
         }
       }
-      el.style.transform = `translateY(${this.rowTops[i] - this.scroll.scrollTop}px)`;
+      el.style.transform = `translateY(${this.rowTops[i] - this.st}px)`;
       el.style.height = `${row.height}px`;
     }
   }
@@ -744,6 +761,7 @@ export class Timeline {
       if (!this.fit && (x > w - 8 || x < LABEL_W)) {
         const t = s.frame / this.fps;
         this.scroll.scrollLeft = s.playing === 'reverse' ? Math.max(0, t * this.pps - this.lanesW * 0.92) : Math.max(0, t * this.pps - this.lanesW * 0.08);
+        this.syncScroll();
       }
     }
     this.drawOverlay();
@@ -759,7 +777,7 @@ export class Timeline {
   /** What is under a layer point. */
   hitTest(x: number, y: number): Hit {
     if (x < LABEL_W || y < this.headerH) return { type: 'none' };
-    const ry = y - this.headerH + this.scroll.scrollTop;
+    const ry = y - this.headerH + this.st;
     let lo = 0;
     let hi = this.rows.length;
     while (lo < hi) {
