@@ -315,6 +315,8 @@ let started = false;
 let lastBoot = '';
 async function reload(reason: string, values = variables.applied(), generation?: number, received?: number): Promise<void> {
   started = true;
+  // A reload is work the filmstrip should not compete with, like a seek.
+  busy();
   problems.clearModules();
   const inst = instances.applied();
   const boot = await bootParam(values, inst);

@@ -1,18 +1,21 @@
 /**
- * The timeline's filmstrip, made by the server: a headless Chromium of its own (started when a
- * page first asks, closed when no page has asked for a while) loads the composition from this
+ * The timeline's filmstrip, made by the server: a capture process of its own
+ * (filmstrip-worker.ts, forked when a page first asks, at the lowest CPU priority with its
+ * headless Chromium, stopped when no page has asked for a while) loads the composition from this
  * dev server with the page's boot options, seeks to each frame asked for and captures it as a
- * small JPEG. Nothing of it runs in the preview page, so it never slows a seek there; it also
- * waits while a page says it is playing or scrubbing, so the two do not compete for the CPU.
- * Thumbnails are cached in memory by composition, boot, file generation, height and frame,
+ * small JPEG. Nothing of it runs in the preview page or on the server's event loop, so it never
+ * slows a seek; it also waits while a page says it is playing, scrubbing or reloading.
+ * Thumbnails are cached here in memory by composition, boot, file generation, height and frame,
  * within a byte budget (oldest out first), and served by id.
  */
+import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import type { Logger } from '../core/logger.js';
-import type { LaunchedBrowser } from '../browser/launch.js';
-import type { CompositionPage } from '../browser/composition-page.js';
+import { PACKAGE_ROOT } from '../core/paths.js';
 import { DEV_BOOT_PARAM, DEV_THUMB_PATH, type DevBootParam, type DevServerMessage } from '../shared/dev-protocol.js';
 import { parseBootParam } from './documents.js';
+import type { CaptureJob, WorkerReply } from './filmstrip-worker.js';
 
 export interface FilmstripRequest {
   key: string;
@@ -39,10 +42,8 @@ export interface FilmstripOptions {
   logger: Logger;
   /** Byte budget of the cache (default 24 MB). */
   budget?: number;
-  /** Close the browser after this long without requests (default 90 s). */
+  /** Stop the capture process after this long without requests (default 90 s). */
   idleMs?: number;
-  /** Starts the browser (tests may pass their own). */
-  launch?: () => Promise<LaunchedBrowser>;
 }
 
 export interface Filmstrip {
@@ -62,6 +63,7 @@ interface Entry {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 /** Longest edge of a thumbnail, whatever the page asks. */
 const MAX_HEIGHT = 160;
 const MAX_FRAMES = 400;
@@ -73,8 +75,8 @@ export function createFilmstrip(options: FilmstripOptions): Filmstrip {
   let cacheBytes = 0;
   const pending = new Map<FilmstripClient, FilmstripRequest & { generation: number }>();
   let busyUntil = 0;
-  let browser: Promise<LaunchedBrowser> | null = null;
-  let page: { key: string; page: CompositionPage; capture: (scale: number) => Promise<Buffer>; width: number; height: number } | null = null;
+  let worker: { child: ChildProcess; waiting: Map<number, (r: WorkerReply) => void> } | null = null;
+  let jobId = 1;
   let working = false;
   let closed = false;
   let lastUse = Date.now();
@@ -111,40 +113,49 @@ export function createFilmstrip(options: FilmstripOptions): Filmstrip {
     return json.length > 4000 ? JSON.stringify({ ref: options.stash(json) }) : json;
   }
 
-  async function getBrowser(): Promise<LaunchedBrowser> {
-    browser ??= (options.launch ?? (async () => (await import('../browser/launch.js')).launchBrowser({ handleSignals: false })))();
-    try {
-      return await browser;
-    } catch (error) {
-      browser = null;
-      throw error;
-    }
+  /** The capture process, started on first use. */
+  function getWorker(): NonNullable<typeof worker> {
+    if (worker && worker.child.connected) return worker;
+    // The built worker (also when the server itself runs from src/, as in the tests).
+    const child = fork(join(PACKAGE_ROOT, 'dist', 'node', 'dev', 'filmstrip-worker.js'), [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    let stderr = '';
+    child.stderr?.on('data', (d) => (stderr = (stderr + String(d)).slice(-2000)));
+    const w = { child, waiting: new Map<number, (r: WorkerReply) => void>() };
+    child.on('message', (r: WorkerReply) => {
+      w.waiting.get(r.id)?.(r);
+      w.waiting.delete(r.id);
+    });
+    child.on('exit', (code) => {
+      if (worker === w) worker = null;
+      for (const [id, done] of w.waiting) done({ id, ok: false, message: `the capture process stopped (${code ?? 'killed'})${stderr ? `: ${stderr.trim().split('\n').pop()}` : ''}` });
+      w.waiting.clear();
+    });
+    worker = w;
+    return w;
   }
 
-  async function openPage(r: FilmstripRequest, generation: number): Promise<NonNullable<typeof page>> {
-    const key = pageKey(r, generation);
-    if (page?.key === key) return page;
-    await page?.page.close();
-    page = null;
-    const size = await options.size(r.composition);
-    if (!size) throw new Error(`${r.composition} cannot be read`);
-    const { openComposition } = await import('../browser/composition-page.js');
-    const b = await getBrowser();
-    const url = `${options.origin()}/${r.composition.split('/').map(encodeURIComponent).join('/')}?${DEV_BOOT_PARAM}=${encodeURIComponent(captureBoot(r.boot))}`;
-    const opened = await openComposition(b.browser, { url, width: size.width, height: size.height, readyTimeoutMs: 15_000 });
-    const cdp = await opened.page.context().newCDPSession(opened.page);
-    // Chromium draws the page straight at the thumbnail's size (a clip with a scale below 1).
-    const capture = async (scale: number) => {
-      const { data } = (await cdp.send('Page.captureScreenshot', {
-        format: 'jpeg',
-        quality: 72,
-        fromSurface: true,
-        clip: { x: 0, y: 0, width: size.width, height: size.height, scale },
-      })) as { data: string };
-      return Buffer.from(data, 'base64');
-    };
-    page = { key, page: opened, capture, width: size.width, height: size.height };
-    return page;
+  function capture(job: Omit<CaptureJob, 'id' | 'type'>): Promise<Buffer> {
+    const w = getWorker();
+    const id = jobId++;
+    return new Promise<Buffer>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        w.waiting.delete(id);
+        reject(new Error('no thumbnail within 30 s'));
+      }, 30_000);
+      w.waiting.set(id, (r) => {
+        clearTimeout(timer);
+        if (r.ok) resolve(Buffer.from(r.jpeg, 'base64'));
+        else reject(new Error(r.message));
+      });
+      w.child.send({ ...job, id, type: 'capture' } satisfies CaptureJob);
+    });
+  }
+
+  function stopWorker(): void {
+    const w = worker;
+    worker = null;
+    if (w?.child.connected) w.child.disconnect();
+    if (w && w.child.exitCode === null) setTimeout(() => w.child.exitCode === null && w.child.kill('SIGKILL'), 5000).unref();
   }
 
   function nextJob(): { client: FilmstripClient; req: FilmstripRequest & { generation: number }; frame: number } | null {
@@ -175,9 +186,10 @@ export function createFilmstrip(options: FilmstripOptions): Filmstrip {
         const { client, req, frame } = job;
         const key = pageKey(req, req.generation);
         try {
-          const p = await openPage(req, req.generation);
-          await p.page.seekFrame(frame);
-          const jpeg = await p.capture(req.height / p.height);
+          const size = await options.size(req.composition);
+          if (!size) throw new Error(`${req.composition} cannot be read`);
+          const url = `${options.origin()}/${req.composition.split('/').map(encodeURIComponent).join('/')}?${DEV_BOOT_PARAM}=${encodeURIComponent(captureBoot(req.boot))}`;
+          const jpeg = await capture({ key: `${key}\n${size.width}x${size.height}`, url, width: size.width, height: size.height, frame, scale: req.height / size.height });
           const entry = store(cacheKey(req, req.generation, frame), jpeg);
           for (const [c, r] of pending) if (pageKey(r, r.generation) === key && r.frames.includes(frame)) sendThumb(c, r.key, frame, entry);
           if (pending.get(client) === req && !req.frames.includes(frame)) sendThumb(client, req.key, frame, entry);
@@ -190,8 +202,6 @@ export function createFilmstrip(options: FilmstripOptions): Filmstrip {
             c.send({ type: 'filmstrip-error', key: r.key, message });
             pending.delete(c);
           }
-          await page?.page.close();
-          page = null;
         }
       }
     } finally {
@@ -207,11 +217,7 @@ export function createFilmstrip(options: FilmstripOptions): Filmstrip {
 
   async function idleClose(): Promise<void> {
     if (working || pending.size || Date.now() - lastUse < (options.idleMs ?? 90_000) - 50) return armIdle();
-    await page?.page.close();
-    page = null;
-    const b = browser;
-    browser = null;
-    await (await b?.catch(() => null))?.close();
+    stopWorker();
   }
 
   return {
@@ -248,11 +254,9 @@ export function createFilmstrip(options: FilmstripOptions): Filmstrip {
       closed = true;
       clearTimeout(idleTimer);
       pending.clear();
-      await page?.page.close();
-      page = null;
-      const b = browser;
-      browser = null;
-      await (await b?.catch(() => null))?.close();
+      const w = worker;
+      stopWorker();
+      if (w && w.child.exitCode === null) await new Promise((r) => w.child.once('exit', r));
     },
   };
 }
