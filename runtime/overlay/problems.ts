@@ -116,7 +116,8 @@ export function mergeProblems(
     const base: ShownProblem = {
       ...r,
       message: clip(r.message),
-      severity: r.kind === 'console' ? 'warning' : 'error',
+      // Remote files the preview could not load (and what follows from them) come as warnings.
+      severity: r.severity ?? (r.kind === 'console' ? 'warning' : 'error'),
       source: variable ? 'variable' : r.kind === 'asset' ? 'asset' : 'page',
       variable: variable ?? undefined,
       consequences: [],
@@ -128,7 +129,7 @@ export function mergeProblems(
     if (r.kind === 'timeline') {
       if (hasLint('missing_timeline_registry')) continue;
       if (firstScriptError) {
-        firstScriptError.consequences.push({ ...base, severity: 'error', hint: `This follows from the error above: the script stopped before it registered the timeline. Fix that error first.` });
+        firstScriptError.consequences.push({ ...base, hint: `This follows from the error above: the script stopped before it registered the timeline. Fix that error first.` });
         continue;
       }
     }

@@ -100,6 +100,7 @@ export async function createDevServer(options: DevServerOptions): Promise<DevSer
       stash,
       openInEditor: (req) => openInEditor(root, req, { editor: options.editor }),
       thumb: (id) => filmstrip.thumb(id),
+      logger,
     }),
   );
   const httpServer = createServer((req, res) => {

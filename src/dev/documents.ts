@@ -10,6 +10,7 @@ import type { BootOptions } from '../shared/control.js';
 import type { DevBootParam } from '../shared/dev-protocol.js';
 import type { VariableValues } from '../shared/variables.js';
 import { injectRuntime } from '../serve/inject.js';
+import { proxyRemoteUrlsInHtml } from '../remote/dev-proxy.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
@@ -65,7 +66,8 @@ export async function composeDocument(
   vite: () => Promise<ViteDevServer>,
   stashed?: (ref: string) => string | undefined,
 ): Promise<string> {
-  let html = await fs.readFile(file, 'utf8');
+  // Remote files come through the dev server's remote-file endpoint (content cache, npm registry).
+  let html = proxyRemoteUrlsInHtml(await fs.readFile(file, 'utf8'));
   if (hasInlineModuleScript(html)) {
     html = (await (await vite()).transformIndexHtml(urlPath, html)).replace(VITE_CLIENT_TAG, '');
   }
