@@ -252,6 +252,8 @@ resizer.addEventListener('pointerdown', (e) => {
   resizer.addEventListener('pointerup', up);
   e.preventDefault();
 });
+// The side column: one element per panel, top to bottom (a new panel is a class of its own file
+// with an `el`, appended here; the problems list lives in the top bar's badge, not here).
 const side = h('aside', { class: 'side' }, variables.el, instances.el);
 const app = h('div', { class: 'app' }, topbar.el, stage.el, side, h('footer', { class: 'bottom' }, resizer, transport.el, timeline.el));
 /**
