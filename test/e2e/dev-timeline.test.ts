@@ -6,7 +6,7 @@
  * clips, the server-made filmstrip, and clips whose duration is zero or negative.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -257,6 +257,62 @@ describe('bad input', () => {
       await expect.poll(() => page.locator('.range-readout').textContent()).toBe('15–89');
     } finally {
       await page.context().close();
+    }
+  });
+});
+
+/** Pid → parent pid, nice value and command line of every process (Linux /proc). */
+function processTable(): Map<number, { ppid: number; nice: number; cmd: string }> {
+  const table = new Map<number, { ppid: number; nice: number; cmd: string }>();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      table.set(Number(d), { ppid: Number(f[1]), nice: Number(f[16]), cmd: readFileSync(`/proc/${d}/cmdline`, 'utf8').replace(/\0/g, ' ') });
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return table;
+}
+
+/** `pid` and every process under it. */
+function family(pid: number): number[] {
+  const table = processTable();
+  const out = new Set([pid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [p, { ppid }] of table) if (!out.has(p) && out.has(ppid)) (out.add(p), (grew = true));
+  }
+  return [...out].filter((p) => table.has(p));
+}
+
+describe.runIf(process.platform === 'linux')('the filmstrip capture process', () => {
+  test('runs with its Chromium at the lowest priority, and ends with the server even when the server is killed', async () => {
+    const dev = await spawnDev([timelineFixture(), '--port', '0']);
+    const context = await browser.browser.newContext({ viewport: { width: 1600, height: 1000 } });
+    let worker = 0;
+    try {
+      const page = await context.newPage();
+      await page.goto(`${dev.url}?frame=0`);
+      await waitUpdates(page, 1);
+      await expect.poll(() => page.evaluate(() => (window as any).__framesmithDev.filmstrip().current), { timeout: 30_000 }).toBeGreaterThan(3);
+      const table = processTable();
+      worker = [...table].find(([, p]) => p.ppid === dev.child.pid && p.cmd.includes('filmstrip-worker'))?.[0] ?? 0;
+      expect(worker, 'a capture process under the dev server').toBeGreaterThan(0);
+      const members = family(worker);
+      expect(members.some((p) => /chrom/i.test(table.get(p)?.cmd ?? '')), 'its Chromium runs under it').toBe(true);
+      // The dev server itself keeps its priority; the capture family has the lowest.
+      expect(table.get(dev.child.pid!)!.nice).toBe(table.get(process.pid)!.nice);
+      for (const p of members) if (table.has(p)) expect(table.get(p)!.nice, table.get(p)!.cmd.slice(0, 80)).toBe(19);
+      // A crashed server (SIGKILL: no clean-up of its own) leaves nothing behind.
+      dev.child.kill('SIGKILL');
+      await dev.exit;
+      await expect.poll(() => family(worker).length, { timeout: 20_000 }).toBe(0);
+    } finally {
+      await context.close();
+      if (dev.child.exitCode === null && dev.child.signalCode === null) dev.child.kill('SIGKILL');
     }
   });
 });
