@@ -72,7 +72,7 @@ async function hover(page: Page, point: { x: number; y: number } | null): Promis
 }
 
 /** The timeline's canvas as the user sees it. */
-async function timelinePng(page: Page): Promise<{ png: PNG; box: { x: number; y: number } }> {
+async function timelinePng(page: Page): Promise<{ png: PNG; box: { x: number; y: number; width: number; height: number } }> {
   const box = (await page.locator('.tl-layer').boundingBox())!;
   return { png: PNG.decode(await page.locator('.tl-layer').screenshot()), box };
 }
