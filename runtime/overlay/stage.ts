@@ -220,8 +220,13 @@ export class Stage {
     this.holder.style.transform = `scale(${this.scale})`;
     this.box.style.width = `${s.width * this.scale}px`;
     this.box.style.height = `${s.height * this.scale}px`;
+    // Centred on whole pixels (auto margins put it on a half pixel when the room around it is odd,
+    // which blurs a picture at 100 %); a zoomed picture with labels keeps room for them beside it.
     const labelled = s.guides || this.activeZone(s) !== null;
-    this.box.style.margin = labelled && typeof s.zoom === 'number' ? `auto ${LABEL_ROOM}px` : '';
+    const side = labelled && typeof s.zoom === 'number' ? LABEL_ROOM : 0;
+    const mx = Math.max(side, Math.floor((this.scrollEl.clientWidth - s.width * this.scale) / 2));
+    const my = Math.max(0, Math.floor((this.scrollEl.clientHeight - s.height * this.scale) / 2));
+    this.box.style.margin = `${my}px ${mx}px`;
     this.el.style.setProperty('--stage-scale', String(this.scale));
     this.drawLabels();
     this.onScale(this.scale);

@@ -105,9 +105,10 @@ describe('sound', () => {
       expect(loud.length, show(s)).toBeGreaterThan(6);
       expect(median(loud), show(s)).toBeGreaterThan(0.03);
       expect(Math.max(...during(s, 66, 72)), show(s)).toBeLessThan(0.003);
-      // data-volume="0.5": half the level.
-      const quiet = during(s, 79, 86);
-      expect(quiet.length, show(s)).toBeGreaterThan(2);
+      // data-volume="0.5": half the level (a loaded machine samples sparsely: two samples will do,
+      // judged by their median against the loud part's).
+      const quiet = during(s, 78, 87);
+      expect(quiet.length, show(s)).toBeGreaterThan(1);
       expect(median(quiet) / median(loud), show(s)).toBeGreaterThan(0.4);
       expect(median(quiet) / median(loud), show(s)).toBeLessThan(0.6);
       // <audio muted> and a <video> without data-has-audio="true" (it has a sound track): silent.
