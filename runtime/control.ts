@@ -17,6 +17,7 @@ import { collectTimed, findRoot, readScene, type MountedChild, type Scene } from
 import { mountSubCompositions, type MountedInstance } from './subcompositions';
 import { activeIntervals, hasTimeline, registry, seekTimelines, takeOverGsap } from './timelines';
 import { applyPageSetup } from './page-setup';
+import { describeScene, drawsSomething } from './inspect';
 import { applyBindings } from './variables';
 import { applyVisibility, boundaryBetween } from './visibility';
 
@@ -230,5 +231,7 @@ export function createControl(deps: RuntimeDeps): FramesmithControl & { instance
     errors: () => [...problems.list],
     onError: (listener) => problems.subscribe(listener),
     getVariables: () => deps.rootValues(),
+    describe: () => describeScene(scene, instances, fps, file),
+    drawsSomething: () => (scene ? drawsSomething(scene.root) : false),
   };
 }

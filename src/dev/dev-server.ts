@@ -15,7 +15,10 @@ import type { ViteDevServer } from 'vite';
 import { silentLogger, type Logger } from '../core/logger.js';
 import { PACKAGE_VERSION } from '../core/paths.js';
 import { DEV_PAGE_PATH, type DevClientMessage } from '../shared/dev-protocol.js';
+import { createBootStash } from './boot-stash.js';
 import { createChangeBatcher } from './changes.js';
+import { openInEditor } from './editor.js';
+import { createFilmstrip } from './filmstrip.js';
 import { createHotUpdates } from './hot-updates.js';
 import { checkEntry, projectFolder } from './project-folder.js';
 import { createChannel } from './channel.js';
@@ -42,6 +45,8 @@ export interface DevServerOptions {
   /** The folder as the user wrote it, for copied commands (default `dir`). */
   dirLabel?: string;
   logger?: Logger;
+  /** Editor command for the preview's file:line links (default: LAUNCH_EDITOR, VISUAL, EDITOR, the editor running). */
+  editor?: string;
 }
 
 export interface DevServer {
@@ -87,6 +92,20 @@ export async function createDevServer(options: DevServerOptions): Promise<DevSer
 
   const store = createStateStore(root, logger);
   const reporter = createReporter(logger);
+  const stash = createBootStash();
+  let ownOrigin = '';
+  const filmstrip = createFilmstrip({
+    origin: () => ownOrigin,
+    async size(c) {
+      const state = await store.get(c).catch(() => null);
+      const comp = state?.model?.composition;
+      return comp && comp.width > 0 && comp.height > 0 ? { width: comp.width, height: comp.height } : null;
+    },
+    generation: () => store.generation,
+    stashed: (ref) => stash.get(ref),
+    stash: (json) => stash.put(json),
+    logger,
+  });
   // Assigned below, once the channel and batcher it reports to exist; used only after that.
   let viteStart: LazyStart<ViteDevServer>;
   const vite = () => viteStart.get();
@@ -97,9 +116,12 @@ export async function createDevServer(options: DevServerOptions): Promise<DevSer
       root,
       host,
       allowedOutside,
-      page: { defaultComposition: composition, dirLabel: options.dirLabel ?? options.dir, version: PACKAGE_VERSION },
+      page: { defaultComposition: composition, dirLabel: options.dirLabel ?? options.dir, version: PACKAGE_VERSION, projectId: createHash('sha1').update(root).digest('hex').slice(0, 12) },
       state: (c) => store.get(c),
       vite,
+      stash,
+      openInEditor: (req) => openInEditor(root, req, { editor: options.editor }),
+      thumb: (id) => filmstrip.thumb(id),
       logger,
     }),
   );
@@ -117,6 +139,8 @@ export async function createDevServer(options: DevServerOptions): Promise<DevSer
   const port = await listenWithFallback(httpServer, wanted, host);
   if (wanted !== 0 && port !== wanted) logger.warn(`port ${wanted} is in use; using ${port} instead`);
   const origin = displayOrigin(host, port);
+  // The filmstrip's browser talks to this server directly, on the address it listens on.
+  ownOrigin = `http://${host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : host.includes(':') ? `[${host}]` : host}:${port}`;
 
   let depsReloadedAt = 0;
   const channel = createChannel({
@@ -132,8 +156,13 @@ export async function createDevServer(options: DevServerOptions): Promise<DevSer
         reporter.runtime(String(message.composition), message.problems);
       } else if (message.type === 'updated') {
         hot.pageUpdated();
+      } else if (message.type === 'filmstrip') {
+        filmstrip.request(client, message);
+      } else if (message.type === 'busy') {
+        filmstrip.busy(message.ms);
       }
     },
+    onClose: (client) => filmstrip.forget(client),
   });
 
   let watcherReady: () => void = () => {};
@@ -179,6 +208,7 @@ export async function createDevServer(options: DevServerOptions): Promise<DevSer
     close() {
       closing ??= (async () => {
         batcher.close();
+        await filmstrip.close();
         await channel.close();
         viteStart.cancel();
         const v = viteStart.started ? await viteStart.get().catch(() => undefined) : undefined;

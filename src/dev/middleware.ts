@@ -14,9 +14,22 @@ import type { ViteDevServer } from 'vite';
 import { RUNTIME_DIST } from '../core/paths.js';
 import { RUNTIME_URL_PATH } from '../serve/inject.js';
 import { isDocumentRequest } from '../serve/static-server.js';
-import { DEV_ASSETS_PATH, DEV_BOOT_PARAM, DEV_PAGE_PATH, DEV_PREFIX, DEV_STATE_PATH, type DevPageConfig, type DevState } from '../shared/dev-protocol.js';
+import {
+  DEV_ASSETS_PATH,
+  DEV_BOOT_PARAM,
+  DEV_BOOT_PATH,
+  DEV_EDITOR_PATH,
+  DEV_PAGE_PATH,
+  DEV_PREFIX,
+  DEV_STATE_PATH,
+  DEV_THUMB_PATH,
+  type DevPageConfig,
+  type DevState,
+} from '../shared/dev-protocol.js';
+import { BOOT_BODY_LIMIT, type BootStash } from './boot-stash.js';
 import { composeDocument } from './documents.js';
-import { checkAbsolutePath, checkRequestPath, foreignRequest, publicMessage, rawPath } from './request-guard.js';
+import type { OpenRequest, OpenResult } from './editor.js';
+import { checkAbsolutePath, checkRequestPath, foreignRequest, isOwnOrigin, publicMessage, rawPath } from './request-guard.js';
 import { sendBody, sendFile, sendText } from '../serve/send-file.js';
 import { shellPage } from './shell-page.js';
 import { FONT_URL_PREFIX } from '../fonts/packages.js';
@@ -35,9 +48,40 @@ export interface MiddlewareContext {
   state(composition: string): Promise<DevState>;
   /** Vite, once loaded. */
   vite(): Promise<ViteDevServer>;
+  /** Boot options posted by the page (too large for a URL). */
+  stash: BootStash;
+  /** Opens a project file in the user's editor. */
+  openInEditor(req: OpenRequest): Promise<OpenResult>;
+  /** Filmstrip thumbnails by id. */
+  thumb(id: string): Buffer | undefined;
   /** Where remote-file failures are reported (the terminal). */
   logger?: Logger;
 }
+
+/** Reads a request body up to `limit` bytes; null when it is larger. */
+function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        resolve(null);
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+const sendJson = (res: ServerResponse, status: number, value: unknown) => {
+  const body = JSON.stringify(value);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
+  res.end(body);
+};
 
 const RUNTIME_FILE = join(RUNTIME_DIST, 'runtime.js');
 const OVERLAY_DIST = join(RUNTIME_DIST, 'overlay');
@@ -102,6 +146,7 @@ export function createRequestHandler(ctx: MiddlewareContext): (req: IncomingMess
       return void res.end();
     }
     if (path.startsWith(DEV_PREFIX)) {
+      if (req.method === 'POST' && (path === DEV_BOOT_PATH || path === DEV_EDITOR_PATH)) return servePost(req, path, res);
       if (!readOnly) return sendText(res, 405, 'Method not allowed');
       return serveOwn(req, path, url, res, head);
     }
@@ -114,7 +159,7 @@ export function createRequestHandler(ctx: MiddlewareContext): (req: IncomingMess
       if ((ext === '.html' || ext === '.htm') && !url.searchParams.has('html-proxy')) {
         const rel = relative(ctx.root, verdict.file).split(sep).join('/');
         if (isDocumentRequest(req)) {
-          const html = await composeDocument(ctx.root, rel, path, url.searchParams.get(DEV_BOOT_PARAM), runtimeUrl, ctx.vite, fontPages);
+          const html = await composeDocument(ctx.root, rel, path, url.searchParams.get(DEV_BOOT_PARAM), runtimeUrl, ctx.vite, fontPages, (ref) => ctx.stash.get(ref));
           return sendBody(res, html, 'text/html; charset=utf-8', head);
         }
         // A sub-composition the runtime fetches: with the engine's generic-family rewrite, and its
@@ -153,6 +198,12 @@ export function createRequestHandler(ctx: MiddlewareContext): (req: IncomingMess
       const font = servedFontFile(path);
       return font ? sendFile(req, res, font, { head, immutable: true }) : sendText(res, 404, 'Not found');
     }
+    if (path.startsWith(DEV_THUMB_PATH)) {
+      const jpeg = ctx.thumb(path.slice(DEV_THUMB_PATH.length).replace(/\.jpg$/, ''));
+      if (!jpeg) return sendText(res, 404, 'Not found');
+      res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': jpeg.length, 'cache-control': 'private, max-age=3600, immutable' });
+      return void res.end(head ? undefined : jpeg);
+    }
     if (path === DEV_STATE_PATH) {
       const state = await ctx.state(url.searchParams.get('composition') || ctx.page.defaultComposition);
       return sendBody(res, JSON.stringify(state), 'application/json; charset=utf-8', head);
@@ -173,6 +224,30 @@ export function createRequestHandler(ctx: MiddlewareContext): (req: IncomingMess
     if ((await checkAbsolutePath(ctx.root, [], abs)) !== 'ok') return sendText(res, 404, 'Not found');
     req.url = `${OPEN_IN_EDITOR}?file=${encodeURIComponent(abs + (m?.[2] ?? ''))}`;
     return passToVite(req, res);
+  }
+
+  /**
+   * The page's POSTs (stashing a large boot, opening the editor): only from the server's own
+   * origin (another site's page must not make the server start programs) and with a JSON body.
+   */
+  async function servePost(req: IncomingMessage, path: string, res: ServerResponse): Promise<void> {
+    if (!isOwnOrigin(req.headers.origin, req.headers.host, ctx.host)) return sendText(res, 403, 'Forbidden: only the preview page may ask this');
+    if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) return sendText(res, 415, 'Send JSON');
+    const body = await readBody(req, path === DEV_BOOT_PATH ? BOOT_BODY_LIMIT : 64 * 1024);
+    if (body === null) return sendJson(res, 413, { ok: false, message: `Too large: the limit is ${path === DEV_BOOT_PATH ? BOOT_BODY_LIMIT / 1024 / 1024 + ' MB' : '64 KB'}.` });
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return sendJson(res, 400, { ok: false, message: 'The body is not JSON.' });
+    }
+    if (path === DEV_BOOT_PATH) {
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return sendJson(res, 400, { ok: false, message: 'Send a boot object.' });
+      return sendJson(res, 200, { ok: true, ref: ctx.stash.put(body) });
+    }
+    const r = parsed as Partial<OpenRequest>;
+    const result = await ctx.openInEditor({ file: String(r.file ?? ''), line: Number(r.line), column: Number(r.column) });
+    return sendJson(res, result.ok ? 200 : result.status, result);
   }
 
   async function passToVite(req: IncomingMessage, res: ServerResponse): Promise<void> {
