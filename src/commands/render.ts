@@ -23,7 +23,7 @@ import { defineFramesmithCommand, parseNumberFlag } from './define.js';
 /** Flags of local renders only. */
 const LOCAL_ONLY = {
   frames: { type: 'string', valueHint: 'a-b', description: 'Only these frames, inclusive and 0-based, e.g. 0-89 (local only)' },
-  workers: { type: 'string', valueHint: 'n', description: 'Parallel capture browsers, 1–16 (local only; default sized to this machine)' },
+  workers: { type: 'string', valueHint: 'n', description: 'Parallel capture browsers (local only; default and maximum sized to this machine)' },
   thumbnail: { type: 'boolean', default: true, description: 'Write <name>.png (the middle frame) beside the video (local only)', negativeDescription: 'Do not write the thumbnail' },
   'fail-fast': { type: 'boolean', description: 'Batch: stop at the first failed row (local only)' },
 } as const satisfies ArgsDef;
@@ -149,7 +149,7 @@ export default defineFramesmithCommand({
       variables: await readVariablesInput({ json: str('variables'), file: str('variables-file') }),
       strictVariables: raw['strict-variables'] === true,
       frames: a.frames,
-      workers: parseNumberFlag(a.workers, 'workers', { min: 1, max: 16, integer: true }),
+      workers: parseNumberFlag(a.workers, 'workers', { min: 1, integer: true }),
       thumbnail: a.thumbnail,
       logger,
     };

@@ -1,6 +1,6 @@
 /**
  * One capture worker: a page of the composition in its own browser, producing frames on
- * request: JPEG (quality 80, what the official engine captures) for opaque formats, PNG when
+ * request: JPEG (at the quality preset's JPEG quality) for opaque formats, PNG when
  * the video keeps transparency. Before each frame it asks the runtime whether anything can change since the frame it
  * last drew (`changesBetween`) and whether the page reported a problem, in one round trip; an
  * unchanged frame reuses the previous image without seeking or drawing. Otherwise it seeks and
@@ -30,6 +30,8 @@ export interface CaptureWorkerOptions {
   alpha: boolean;
   /** Image codec of the frames (PNG is needed for alpha). */
   image: FrameImageFormat;
+  /** JPEG quality of JPEG frames (the `--quality` preset's). */
+  jpegQuality: number;
   /** Reuse the previous image when the runtime proves nothing changed. */
   reuse: boolean;
   /** Frames drawn without a screenshot before each captured one (1 for compositions with video). */
@@ -58,9 +60,6 @@ const TRANSPARENT_PAGE = `document.addEventListener('DOMContentLoaded', () => {
   document.head.appendChild(s);
 });`;
 
-/** JPEG quality of opaque frames, the official engine's (its `jpegQuality` default). */
-export const JPEG_QUALITY = 80;
-
 /** BeginFrame times must only grow per browser, also across the pages of a batch. */
 const frameClock = new WeakMap<LaunchedBrowser, number>();
 
@@ -74,6 +73,16 @@ interface Step {
   reloadRequired: boolean;
 }
 
+/** The page side of a step (see `step` below): problems, whether anything can change, the seek. */
+const STEP_SOURCE = `async (a, b, r) => {
+  const fs = globalThis.__framesmith;
+  const fatal = () => fs.errors().some((p) => p.kind !== 'console');
+  if (fatal()) return { fatal: true, unchanged: false, reloadRequired: false };
+  if (r && a >= 0 && (a === b || !fs.changesBetween(a, b))) return { fatal: false, unchanged: true, reloadRequired: false };
+  const seek = await fs.seek(b);
+  return { fatal: fatal(), unchanged: false, reloadRequired: seek.reloadRequired };
+}`;
+
 /** Opens the page and waits for the composition to be ready. */
 export async function openCaptureWorker(o: CaptureWorkerOptions): Promise<CaptureWorker> {
   const context: BrowserContext = await o.browser.browser.newContext({
@@ -83,43 +92,39 @@ export async function openCaptureWorker(o: CaptureWorkerOptions): Promise<Captur
     reducedMotion: 'no-preference',
   });
   let page: CompositionPage;
-  let cdp: CDPSession | null = null;
+  let cdp: CDPSession;
   try {
     if (o.alpha) await context.addInitScript({ content: TRANSPARENT_PAGE });
     page = await openComposition(o.browser.browser, { url: o.url, width: o.width, height: o.height, context });
     await failOnProblems(page, o.entry);
-    if (o.mode === 'beginframe') {
-      cdp = await context.newCDPSession(page.page);
-      if (o.alpha) await cdp.send('Emulation.setDefaultBackgroundColorOverride', { color: { r: 0, g: 0, b: 0, a: 0 } });
-    }
+    cdp = await context.newCDPSession(page.page);
+    if (o.mode === 'beginframe' && o.alpha) await cdp.send('Emulation.setDefaultBackgroundColorOverride', { color: { r: 0, g: 0, b: 0, a: 0 } });
   } catch (error) {
     await context.close().catch(() => {});
     throw error;
   }
 
   const interval = 1000 / o.fps;
-  /** The engine's JPEG quality: the same pictures as the cloud, at a fraction of PNG's cost to encode and decode. */
-  const screenshot = o.image === 'jpeg' ? { format: 'jpeg' as const, quality: JPEG_QUALITY, optimizeForSpeed: true } : { format: 'png' as const, optimizeForSpeed: true };
+  /** JPEG for opaque video: a fraction of PNG's cost to encode, send and decode (see presets.ts). */
+  const screenshot = o.image === 'jpeg' ? { format: 'jpeg' as const, quality: o.jpegQuality, optimizeForSpeed: true } : { format: 'png' as const, optimizeForSpeed: true };
   let drawnFrame = -1;
   let lastImage: Buffer | null = null;
 
-  // Check for problems, ask whether anything can change, and seek, in one round trip.
-  const step = (from: number, to: number, reuse: boolean): Promise<Step> =>
-    page.page.evaluate(
-      async ([a, b, r]) => {
-        type Control = { changesBetween(a: number, b: number): boolean; errors(): { kind: string }[]; seek(f: number): Promise<{ reloadRequired: boolean }> };
-        const fs = (globalThis as unknown as { __framesmith: Control }).__framesmith;
-        const fatal = () => fs.errors().some((p) => p.kind !== 'console');
-        if (fatal()) return { fatal: true, unchanged: false, reloadRequired: false };
-        if (r && a >= 0 && (a === b || !fs.changesBetween(a, b))) return { fatal: false, unchanged: true, reloadRequired: false };
-        const seek = await fs.seek(b);
-        return { fatal: fatal(), unchanged: false, reloadRequired: seek.reloadRequired };
-      },
-      [from, to, reuse] as const,
-    );
+  // Check for problems, ask whether anything can change, and seek, in one round trip: a short
+  // Runtime.evaluate (the page-side function is defined once per document) costs the Node side a
+  // fraction of a playwright evaluate, which sends and wraps the function on every call.
+  const step = async (from: number, to: number, reuse: boolean): Promise<Step> => {
+    const r = (await cdp.send('Runtime.evaluate', {
+      expression: `(globalThis.__framesmithStep ??= ${STEP_SOURCE})(${from}, ${to}, ${reuse})`,
+      awaitPromise: true,
+      returnByValue: true,
+    })) as { result: { value?: Step }; exceptionDetails?: { text: string; exception?: { description?: string } } };
+    if (r.exceptionDetails || !r.result.value) throw new Error(`the page's frame step failed: ${r.exceptionDetails?.exception?.description ?? r.exceptionDetails?.text ?? 'no result'}`);
+    return r.result.value;
+  };
 
   async function draw(): Promise<Buffer> {
-    if (!cdp) return page.capture(o.image === 'jpeg' ? { format: 'jpeg', quality: JPEG_QUALITY } : { format: 'png', omitBackground: o.alpha });
+    if (o.mode !== 'beginframe') return page.capture(o.image === 'jpeg' ? { format: 'jpeg', quality: o.jpegQuality } : { format: 'png', omitBackground: o.alpha });
     // A <video> hands its new frame to the compositor on its own schedule: one frame without a
     // screenshot lets it arrive, so the captured frame shows the seeked video frame every time.
     for (let k = 0; k < o.settleFrames; k++) {
@@ -163,7 +168,7 @@ export async function openCaptureWorker(o: CaptureWorkerOptions): Promise<Captur
       await failOnProblems(page, o.entry);
     },
     async close() {
-      await cdp?.detach().catch(() => {});
+      await cdp.detach().catch(() => {});
       await page.close();
       await context.close().catch(() => {});
     },

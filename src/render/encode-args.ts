@@ -1,10 +1,9 @@
 /**
  * The ffmpeg command line of one render. Frames arrive on stdin as a Matroska stream of images
  * (only frames that differ from the one before; `fps` repeats them after the colour conversion,
- * so a held frame is decoded once). Opaque formats get JPEG frames, as the official engine
- * captures them (quality 80), alpha formats PNG. Colour: PNGs are full-range sRGB; JPEGs are
- * full-range BT.601 YCbCr. Both become BT.709 limited range with BT.709 tags, as the official
- * engine writes.
+ * so a held frame is decoded once). Opaque formats get JPEG frames (at the quality preset's
+ * JPEG quality), alpha formats PNG. Colour: PNGs are full-range sRGB; JPEGs are full-range BT.601
+ * YCbCr. Both become BT.709 limited range with BT.709 tags, as the official engine writes.
  */
 import { PACKAGE_VERSION } from '../core/paths.js';
 import type { RenderFormat, RenderQuality } from '../cloud/types.js';
@@ -64,7 +63,7 @@ function codecArgs(format: RenderFormat, quality: RenderQuality): string[] {
       return ['-c:v', 'libx264', '-preset', p.x264Preset, '-crf', String(p.crf), '-bf', '0', '-x264-params', p.x264Params, '-pix_fmt', 'yuv420p', ...TAGS_709];
     case 'webm':
       return [
-        '-c:v', 'libvpx-vp9', '-b:v', '0', '-crf', String(p.crf), '-deadline', p.vp9Deadline, '-row-mt', '1', '-cpu-used', '4', '-auto-alt-ref', '0',
+        '-c:v', 'libvpx-vp9', '-b:v', '0', '-crf', String(p.vp9Crf), '-deadline', p.vp9Deadline, '-row-mt', '1', '-cpu-used', '4', '-auto-alt-ref', '0',
         '-metadata:s:v:0', 'alpha_mode=1', '-pix_fmt', 'yuva420p', ...TAGS_709,
       ];
     case 'mov':

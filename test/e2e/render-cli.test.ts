@@ -6,7 +6,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { CLI, runCli } from '../helpers/cli.js';
@@ -344,6 +344,34 @@ describe('bad inputs: a message that says what to do, an exit code, no file', ()
       spawnSync('umount', [disk]);
     }
   });
+
+  test.skipIf(!mountable)('disk full during a batch: finished rows stay, the failed row is named and removed, the rest are skipped', async () => {
+    const dir = useFixture('render-long');
+    const work = tempDir();
+    writeFileSync(join(work, 'rows.json'), JSON.stringify([{}, {}, {}, {}]));
+    writeFileSync(join(work, 'one.json'), JSON.stringify([{}]));
+    const args = (rows: string, pattern: string) => ['render', dir, '--batch', rows, '--out-pattern', pattern, '--fps', '10', '--frames', '0-59'];
+    // One row's video and thumbnail, rendered where there is room, size the disk: room for two rows and a half.
+    const sized = await runCli(args('one.json', 'sized/{index}.mp4'), { cwd: work, timeoutMs: 60_000 });
+    expect(sized.code, sized.stderr).toBe(0);
+    const row = statSync(join(work, 'sized', '1.mp4')).size + statSync(join(work, 'sized', '1.png')).size;
+    const disk = join(work, 'disk');
+    mkdirSync(disk);
+    const size = 64 * 1024 + Math.ceil((2.5 * row) / 4096) * 4096;
+    expect(spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', disk]).status).toBe(0);
+    try {
+      writeFileSync(join(disk, 'filler'), Buffer.alloc(64 * 1024));
+      const r = await runCli(args('rows.json', 'disk/{index}.mp4'), { cwd: work, timeoutMs: 120_000 });
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toContain(`error Row 3/4 failed: The disk is full: ffmpeg could not finish encoding the video (${join(disk, '3.mp4')}).`);
+      expect(r.stderr).toContain(`Stopped the batch: the disk is full. Row 3 (${join(disk, '3.mp4')}) was not written and left nothing behind; 2 finished rows kept, 1 not rendered.`);
+      expect(r.stdout.trim().split('\n')).toEqual(['disk/1.mp4', 'disk/2.mp4']);
+      expect(readdirSync(disk).sort()).toEqual(['1.mp4', '1.png', '2.mp4', '2.png', 'filler']);
+      expect(videoStream(join(disk, '2.mp4')).nb_read_frames).toBe('60');
+    } finally {
+      spawnSync('umount', [disk]);
+    }
+  }, 180_000);
 });
 
 describe('--json, progress and the thumbnail', () => {
