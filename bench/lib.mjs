@@ -47,8 +47,9 @@ export function psnr(a, b) {
 
 /** Path of the official HyperFrames CLI wrapper, when this machine has it. */
 export function officialTool(root) {
-  const tool = join(root, '..', 'shared', 'tools', 'hyperframes-official');
-  return existsSync(tool) ? tool : null;
+  // /work/main/.. or, from a worktree, /work/wt/<branch>/../..
+  const tool = [join(root, '..', 'shared', 'tools', 'hyperframes-official'), join(root, '..', '..', 'shared', 'tools', 'hyperframes-official')].find(existsSync);
+  return process.env.FRAMESMITH_OFFICIAL_ENGINE || tool || null;
 }
 
 /** Copies bench/compositions/<name> into a temp folder with GSAP and the Inter font vendored. */
@@ -202,9 +203,8 @@ export function runSampled(cmd, args, { everyMs = 100, ...options } = {}) {
 
 /** The corpus of official HyperFrames examples (FRAMESMITH_CORPUS or /work/shared/corpus/hyperframes-examples). */
 export function corpusDir(root) {
-  const dir = process.env.FRAMESMITH_CORPUS || join(root, '..', '..', 'shared', 'corpus', 'hyperframes-examples');
-  const fallback = join(root, '..', 'shared', 'corpus', 'hyperframes-examples');
-  return existsSync(dir) ? dir : existsSync(fallback) ? fallback : null;
+  if (process.env.FRAMESMITH_CORPUS) return process.env.FRAMESMITH_CORPUS;
+  return [join(root, '..', 'shared', 'corpus', 'hyperframes-examples'), join(root, '..', '..', 'shared', 'corpus', 'hyperframes-examples')].find(existsSync) ?? null;
 }
 
 /** Every .html file under a folder (relative paths). */
