@@ -18,7 +18,8 @@ import { renderBatch, type BatchResult } from '../render/batch.js';
 import { abortOnSignals } from '../render/interrupt.js';
 import { renderLocal } from '../render/render-local.js';
 import type { RenderResult } from '../render/result.js';
-import { defineFramesmithCommand, parseNumberFlag } from './define.js';
+import { checkWorkers } from '../render/options.js';
+import { defineFramesmithCommand } from './define.js';
 
 /** Flags of local renders only. */
 const LOCAL_ONLY = {
@@ -72,7 +73,7 @@ function refuse(flags: string[], mode: 'local' | 'cloud'): void {
 }
 
 function printLocal(logger: Logger, r: RenderResult): void {
-  const reuse = r.reused ? `, ${r.reused} reused unchanged` : '';
+  const reuse = (r.reused ? `, ${r.reused} reused unchanged` : '') + (r.shared ? `, ${r.shared} shared with row 1` : '');
   logger.success(`${r.frames} frames (${r.width}x${r.height}, ${r.fps} fps, ${r.format} ${r.quality}${r.audio ? ', with audio' : ''}) in ${(r.wallMs / 1000).toFixed(1)} s · ${r.renderFps} fps · ${r.captured} drawn${reuse} · ${r.workers} worker${r.workers > 1 ? 's' : ''} (${r.captureMode})`);
   if (r.thumbnail) logger.info(`thumbnail: ${relative(process.cwd(), r.thumbnail) || r.thumbnail}`);
   logger.result(relative(process.cwd(), r.output) || r.output);
@@ -89,7 +90,8 @@ function printCloud(logger: Logger, r: RunCloudRenderResult): void {
 function printBatch(logger: Logger, b: BatchResult): void {
   const rows = b.rows.map((o) => [String(o.index), o.status, o.status === 'failed' ? (o.error?.message ?? '') : relative(process.cwd(), o.output)]);
   for (const line of formatTable(['#', 'status', 'output'], rows)) logger.info(line);
-  logger.info(`${b.rendered}/${b.total} rendered${b.failed ? `, ${b.failed} failed` : ''} in ${(b.wallMs / 1000).toFixed(1)} s`);
+  const shared = b.rows.reduce((n, o) => n + (o.result?.shared ?? 0), 0);
+  logger.info(`${b.rendered}/${b.total} rendered${b.failed ? `, ${b.failed} failed` : ''} in ${(b.wallMs / 1000).toFixed(1)} s${shared ? ` · ${shared} frames shared with row 1` : ''}`);
   for (const o of b.rows) if (o.status === 'rendered') logger.result(relative(process.cwd(), o.output));
 }
 
@@ -149,7 +151,7 @@ export default defineFramesmithCommand({
       variables: await readVariablesInput({ json: str('variables'), file: str('variables-file') }),
       strictVariables: raw['strict-variables'] === true,
       frames: a.frames,
-      workers: parseNumberFlag(a.workers, 'workers', { min: 1, integer: true }),
+      workers: a.workers === undefined || a.workers === '' ? undefined : checkWorkers(Number(a.workers), a.workers),
       thumbnail: a.thumbnail,
       logger,
     };

@@ -14,6 +14,7 @@ import type { RenderOptions } from './options.js';
 import { resolveVideoPath } from './output-path.js';
 import { FORMAT_FACTS } from './presets.js';
 import { runRenderJob } from './render-job.js';
+import { RowFrames } from './row-frames.js';
 import { openRenderSession } from './render-session.js';
 import type { RenderResult } from './result.js';
 
@@ -89,6 +90,8 @@ export async function renderBatch(options: BatchOptions): Promise<BatchResult> {
     // Rows overlap by one: the next row's pages open and capture while this row's ffmpeg
     // finishes. A failure that ends the batch (--fail-fast, a full disk) stops the row in flight.
     const stop = new AbortController();
+    // Frames the rows show alike are drawn once, by the first row (row-frames.ts).
+    const rowFrames = outcomes.length > 1 ? new RowFrames() : null;
     let cancelled = null as unknown;
     let diskFull = null as BatchRowOutcome | null;
     let previous: Promise<void> = Promise.resolve();
@@ -109,6 +112,7 @@ export async function renderBatch(options: BatchOptions): Promise<BatchResult> {
         logger: rowLogger,
         onCaptured: markCaptured,
         signal: stop.signal,
+        rows: rowFrames ? { frames: rowFrames, role: outcome.index === 1 ? 'record' : 'share' } : undefined,
       }).then(
         (result) => {
           outcome.result = result;

@@ -14,6 +14,7 @@ import { failOnProblems } from '../snapshot/page-problems.js';
 import type { ReadyInfo } from '../shared/control.js';
 import type { FrameImageFormat } from './mkv-stream.js';
 import type { CaptureMode } from './options.js';
+import { FINGERPRINT_SOURCE, type RowFrames } from './row-frames.js';
 
 export interface CaptureWorkerOptions {
   browser: LaunchedBrowser;
@@ -36,12 +37,19 @@ export interface CaptureWorkerOptions {
   reuse: boolean;
   /** Frames drawn without a screenshot before each captured one (1 for compositions with video). */
   settleFrames: number;
+  /**
+   * A batch's shared frames (row-frames.ts): the first row records its frames with the page's
+   * fingerprint, later rows take the first row's image where their page shows the same.
+   */
+  rows?: { frames: RowFrames; role: 'record' | 'share' };
 }
 
 export interface CapturedFrame {
   image: Buffer;
   /** True when the frame was not drawn because nothing could change. */
   reused: boolean;
+  /** True when the frame is the batch's first row's image (the page showed the same there). */
+  shared?: boolean;
 }
 
 export interface CaptureWorker {
@@ -71,16 +79,19 @@ interface Step {
   unchanged: boolean;
   /** The runtime needs a reload to show this frame (a backward seek after timers ran). */
   reloadRequired: boolean;
+  /** The page's fingerprint after the seek, when asked for (null: the page cannot have one). */
+  fingerprint?: string | null;
 }
 
 /** The page side of a step (see `step` below): problems, whether anything can change, the seek. */
-const STEP_SOURCE = `async (a, b, r) => {
+const STEP_SOURCE = `async (a, b, r, f) => {
   const fs = globalThis.__framesmith;
   const fatal = () => fs.errors().some((p) => p.kind !== 'console');
   if (fatal()) return { fatal: true, unchanged: false, reloadRequired: false };
   if (r && a >= 0 && (a === b || !fs.changesBetween(a, b))) return { fatal: false, unchanged: true, reloadRequired: false };
   const seek = await fs.seek(b);
-  return { fatal: fatal(), unchanged: false, reloadRequired: seek.reloadRequired };
+  const fingerprint = f && !seek.reloadRequired ? (globalThis.__framesmithFingerprint ??= ${FINGERPRINT_SOURCE})() : undefined;
+  return { fatal: fatal(), unchanged: false, reloadRequired: seek.reloadRequired, fingerprint };
 }`;
 
 /** Opens the page and waits for the composition to be ready. */
@@ -109,13 +120,20 @@ export async function openCaptureWorker(o: CaptureWorkerOptions): Promise<Captur
   const screenshot = o.image === 'jpeg' ? { format: 'jpeg' as const, quality: o.jpegQuality, optimizeForSpeed: true } : { format: 'png' as const, optimizeForSpeed: true };
   let drawnFrame = -1;
   let lastImage: Buffer | null = null;
+  let lastFingerprint: string | null = null;
+  let surfaceBehind = false;
+
+  const pageFingerprint = async (): Promise<string | null> => {
+    const r = (await cdp.send('Runtime.evaluate', { expression: `(${FINGERPRINT_SOURCE})()`, returnByValue: true })) as { result: { value?: string | null } };
+    return r.result.value ?? null;
+  };
 
   // Check for problems, ask whether anything can change, and seek, in one round trip: a short
   // Runtime.evaluate (the page-side function is defined once per document) costs the Node side a
   // fraction of a playwright evaluate, which sends and wraps the function on every call.
-  const step = async (from: number, to: number, reuse: boolean): Promise<Step> => {
+  const step = async (from: number, to: number, reuse: boolean, fingerprint: boolean): Promise<Step> => {
     const r = (await cdp.send('Runtime.evaluate', {
-      expression: `(globalThis.__framesmithStep ??= ${STEP_SOURCE})(${from}, ${to}, ${reuse})`,
+      expression: `(globalThis.__framesmithStep ??= ${STEP_SOURCE})(${from}, ${to}, ${reuse}, ${fingerprint})`,
       awaitPromise: true,
       returnByValue: true,
     })) as { result: { value?: Step }; exceptionDetails?: { text: string; exception?: { description?: string } } };
@@ -140,10 +158,13 @@ export async function openCaptureWorker(o: CaptureWorkerOptions): Promise<Captur
         interval,
         screenshot,
       })) as { hasDamage: boolean; screenshotData?: string };
-      if (r.screenshotData) return Buffer.from(r.screenshotData, 'base64');
-      // No new pixels: the surface still shows the last drawn frame.
-      if (lastImage) return lastImage;
-      if (attempt >= 3) throw new Error('Chromium returned no image for the first frame');
+      if (r.screenshotData) {
+        surfaceBehind = false;
+        return Buffer.from(r.screenshotData, 'base64');
+      }
+      // No new pixels: the surface still shows the last drawn frame (unless a shared frame stood in since).
+      if (lastImage && !surfaceBehind) return lastImage;
+      if (attempt >= 3) throw new Error('Chromium returned no image for a frame it was asked to draw');
     }
   }
 
@@ -153,15 +174,32 @@ export async function openCaptureWorker(o: CaptureWorkerOptions): Promise<Captur
     },
     blocked: page.blocked,
     async capture(frame) {
-      const r = await step(drawnFrame, frame, o.reuse && lastImage !== null);
+      const rows = o.rows;
+      const wantFingerprint = rows !== undefined && (rows.role === 'record' || rows.frames.has(frame));
+      const r = await step(drawnFrame, frame, o.reuse && lastImage !== null, wantFingerprint);
       if (r.fatal) await failOnProblems(page, o.entry);
-      if (r.unchanged && lastImage) return { image: lastImage, reused: true };
+      if (r.unchanged && lastImage) {
+        // The page shows what it showed at the drawn frame, fingerprint included.
+        if (rows?.role === 'record') rows.frames.record(frame, lastFingerprint, lastImage);
+        return { image: lastImage, reused: true };
+      }
+      let fingerprint = r.fingerprint ?? null;
       if (r.reloadRequired) {
         await page.seekFrame(frame);
         await failOnProblems(page, o.entry);
+        if (wantFingerprint) fingerprint = await pageFingerprint();
+      }
+      drawnFrame = frame;
+      lastFingerprint = fingerprint;
+      const shared = rows?.role === 'share' ? rows.frames.match(frame, fingerprint) : null;
+      if (shared) {
+        lastImage = shared;
+        // The surface was not drawn for this frame: "no new pixels" no longer means "the last image".
+        surfaceBehind = true;
+        return { image: shared, reused: false, shared: true };
       }
       lastImage = await draw();
-      drawnFrame = frame;
+      if (rows?.role === 'record') rows.frames.record(frame, fingerprint, lastImage);
       return { image: lastImage, reused: false };
     },
     async check() {

@@ -107,8 +107,8 @@ export function parseFrameRange(value: FrameRange | string | undefined, frameCou
 }
 
 /** `--workers`: a whole number from 1 (a count above what the machine can use is capped later, with a warning). */
-export function checkWorkers(n: number | undefined): number | undefined {
+export function checkWorkers(n: number | undefined, given: string | number | undefined = n): number | undefined {
   if (n === undefined) return undefined;
-  if (!Number.isInteger(n) || n < 1) throw usage('invalid_option', `--workers must be a whole number of 1 or more, got ${n}.`, 'Leave it out to size it to this machine.');
+  if (!Number.isInteger(n) || n < 1) throw usage('invalid_option', `--workers must be a whole number of 1 or more, got ${JSON.stringify(String(given))}.`, 'Leave it out to size it to this machine.');
   return n;
 }

@@ -23,6 +23,7 @@ import { createRenderProgress } from './progress.js';
 import { sessionAlpha, type RenderSession } from './render-session.js';
 import type { RenderResult } from './result.js';
 import { writeThumbnail } from './thumbnail.js';
+import type { RowFrames } from './row-frames.js';
 
 export interface RenderJob {
   /** Final video path (already resolved). */
@@ -43,6 +44,8 @@ export interface RenderJob {
   onCaptured?: () => void;
   /** Stops this job only (a batch that ends early); the session's signal stops every job. */
   signal?: AbortSignal;
+  /** A batch's shared frames: the first row records, the others take what they show alike. */
+  rows?: { frames: RowFrames; role: 'record' | 'share' };
 }
 
 /** Frames per chunk a worker takes at a time (small enough to interleave, large enough to reuse). */
@@ -80,6 +83,7 @@ export async function runRenderJob(session: RenderSession, job: RenderJob): Prom
   const progress = createRenderProgress(logger, job.label, count);
   let captured = 0;
   let reused = 0;
+  let shared = 0;
   let progressEnded = false;
   try {
     const from = range.first / params.fps;
@@ -90,7 +94,7 @@ export async function runRenderJob(session: RenderSession, job: RenderJob): Prom
     await Promise.race([session.pool.grow(session.workers), aborted]);
     const url = session.server.url(model.entry, job.bootKey);
     const opening = session.pool.browsers.slice(0, session.workers).map((browser) =>
-      openCaptureWorker({ browser, mode: session.pool.mode, scale, url, entry: model.entry, width: comp.width, height: comp.height, fps: params.fps, alpha, image, jpegQuality: QUALITY_PRESETS[params.quality].jpegQuality, reuse: session.options.reuseFrames !== false, settleFrames: session.hasVideo ? 1 : 0 }),
+      openCaptureWorker({ browser, mode: session.pool.mode, scale, url, entry: model.entry, width: comp.width, height: comp.height, fps: params.fps, alpha, image, jpegQuality: QUALITY_PRESETS[params.quality].jpegQuality, reuse: session.options.reuseFrames !== false, settleFrames: session.hasVideo ? 1 : 0, rows: job.rows }),
     );
     const opened = await Promise.allSettled(opening);
     for (const o of opened) if (o.status === 'fulfilled') workers.push(o.value);
@@ -116,6 +120,7 @@ export async function runRenderJob(session: RenderSession, job: RenderJob): Prom
           if (controller.signal.aborted) return;
           const shot = await worker.capture(frame);
           if (shot.reused) reused++;
+          else if (shot.shared) shared++;
           else captured++;
           if (frame === range.first) {
             const [w, h] = imageSize(shot.image) ?? [0, 0];
@@ -165,6 +170,7 @@ export async function runRenderJob(session: RenderSession, job: RenderJob): Prom
       duration: count / params.fps,
       captured,
       reused,
+      shared,
       encoded: sinkResult.sent,
       workers: workerCount,
       captureMode: session.pool.mode,

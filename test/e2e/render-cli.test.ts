@@ -12,7 +12,7 @@ import { describe, expect, test } from 'vitest';
 import { CLI, runCli } from '../helpers/cli.js';
 import { REPO, tempDir, useFixture } from '../helpers/fixtures.js';
 import { PNG } from '../helpers/png.js';
-import { frameAt, leftovers, processesWithEnv, videoStream } from './render-helpers.js';
+import { frameAt, framemd5, leftovers, processesWithEnv, videoStream } from './render-helpers.js';
 
 const MARK = 'FRAMESMITH_TEST_RUN';
 
@@ -147,6 +147,42 @@ describe('batch', () => {
     expect(boxDiff(frames[0], frames[1], ...BAR)).toBeLessThan(1);
     expect(boxDiff(frames[0], frames[2], ...BAR)).toBeLessThan(1);
   }, 90_000);
+
+  test('--batch: frames no row differs in yet (an intro) are drawn once and shared, and each video equals its separate render', async () => {
+    const dir = useFixture('render-shared');
+    const work = tempDir();
+    writeFileSync(join(work, 'rows.json'), JSON.stringify([{ headline: 'Alpha' }, { headline: 'Beta' }, { headline: 'Gamma' }]));
+    const r = await runCli(['render', dir, '--batch', 'rows.json', '--out-pattern', 'out/{index}.mp4', '--fps', '10', '--no-thumbnail', '--json'], { cwd: work, timeoutMs: 120_000 });
+    expect(r.code, r.stderr).toBe(0);
+    const rows = JSON.parse(r.stdout).rows;
+    // The headline fades in from 1 s (frame 10): frames 0-10 show the same picture in every row.
+    expect(rows[0].result).toMatchObject({ frames: 20, shared: 0 });
+    for (const row of rows.slice(1)) {
+      expect(row.result.shared).toBe(11);
+      expect(row.result.captured + row.result.reused + row.result.shared).toBe(20);
+    }
+    for (const [i, headline] of ['Beta', 'Gamma'].entries()) {
+      const alone = join(work, `alone-${i}.mp4`);
+      const one = await runCli(['render', dir, '-o', alone, '--fps', '10', '--no-thumbnail', '--variables', JSON.stringify({ headline })], { timeoutMs: 60_000 });
+      expect(one.code, one.stderr).toBe(0);
+      expect(framemd5(join(work, 'out', `${i + 2}.mp4`))).toEqual(framemd5(alone));
+    }
+    const first = framemd5(join(work, 'out', '1.mp4'));
+    const second = framemd5(join(work, 'out', '2.mp4'));
+    expect(second.slice(0, 11)).toEqual(first.slice(0, 11));
+    expect(second.slice(12)).not.toEqual(first.slice(12));
+  }, 180_000);
+
+  test('--batch: a page with a canvas (drawn by script, invisible to the fingerprint) never shares frames', async () => {
+    const dir = useFixture('render-shared');
+    const html = join(dir, 'index.html');
+    writeFileSync(html, readFileSync(html, 'utf8').replace('<div id="bar"></div>', '<div id="bar"></div><canvas width="8" height="8"></canvas>'));
+    const work = tempDir();
+    writeFileSync(join(work, 'rows.json'), JSON.stringify([{ headline: 'Alpha' }, { headline: 'Beta' }]));
+    const r = await runCli(['render', dir, '--batch', 'rows.json', '--out-pattern', 'out/{index}.mp4', '--fps', '10', '--frames', '0-9', '--no-thumbnail', '--json'], { cwd: work, timeoutMs: 120_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).rows.map((row: { result: { shared: number } }) => row.result.shared)).toEqual([0, 0]);
+  }, 120_000);
 
   test('--batch rows.csv with a header row: a row with a wrong type under --strict-variables fails, the others render, exit 1', async () => {
     const dir = useFixture('render-vars');
