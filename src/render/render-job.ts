@@ -10,7 +10,8 @@ import { CancelledError, FramesmithError } from '../core/errors.js';
 import type { CollectingLogger } from '../core/logger.js';
 import { checkVariablesAgainst } from '../core/variables-input.js';
 import type { VariableValues } from '../shared/variables.js';
-import { warnBlockedRequests } from '../snapshot/page-problems.js';
+import { reportRemote, summarizeRemote } from '../remote/report.js';
+import { reportPageWarnings } from '../snapshot/page-problems.js';
 import { collectAudioTracks, mixAudio } from './audio.js';
 import { openCaptureWorker, type CaptureWorker } from './capture-worker.js';
 import { encodeArgs } from './encode-args.js';
@@ -135,7 +136,10 @@ export async function runRenderJob(session: RenderSession, job: RenderJob): Prom
     // After a failure elsewhere the pages close under the workers; their errors are not news.
     working.catch(() => {});
     const [sinkResult] = await Promise.race([working, encoder.failed, aborted]);
-    const blocked = [...new Set(workers.flatMap((w) => w.blocked))];
+    // Read from the pages before a batch row closes them early (below).
+    const remote = summarizeRemote(workers.map((w) => w.remote));
+    const blocked = remote.failed.map((f) => f.url);
+    const pageWarnings = (await Promise.all(workers.map((w) => w.warnings()))).flat();
     if (job.onCaptured) {
       // The pages are done: free the browsers for the next row while ffmpeg finishes this one.
       await Promise.allSettled(workers.splice(0).map((w) => w.close()));
@@ -154,7 +158,8 @@ export async function runRenderJob(session: RenderSession, job: RenderJob): Prom
     }
     const wallMs = performance.now() - started;
     if (!job.onCaptured) progress.done(`${job.label}: ${count} frames in ${(wallMs / 1000).toFixed(1)} s (${((count * 1000) / wallMs).toFixed(1)} fps)`);
-    warnBlockedRequests(logger, blocked);
+    reportRemote(logger, remote);
+    reportPageWarnings(logger, pageWarnings);
     return {
       ok: true,
       output: plan.video,
@@ -180,6 +185,7 @@ export async function runRenderJob(session: RenderSession, job: RenderJob): Prom
       renderFps: Number(((count * 1000) / wallMs).toFixed(2)),
       variables: job.variables,
       blocked,
+      remote,
       warnings: logger.warnings,
     };
   } catch (error) {
