@@ -8,6 +8,10 @@
 //           process), peak memory (RSS and PSS sums), and encode quality (PSNR of each video against
 //           its own engine's lossless frames at 12 sampled frame numbers: framesmith's PNG stills,
 //           the official `--format png-sequence` render), for framesmith's standard and high.
+// - tune:   the table behind the quality presets (src/render/presets.ts): per bench composition,
+//           frames captured once per JPEG quality (90, 95, 100), each stream encoded by ffmpeg
+//           alone with a grid of x264 presets and CRFs; PSNR against framesmith's lossless
+//           stills, against the official default's PSNR against its own PNG frames; encode CPU.
 // - floors: per composition, capture alone (frames written, no encoder), the encoder alone on those
 //           very frames, and the whole render against max(capture, encode).
 // - growth: 10 s vs 60 s, 30 vs 60 fps, 1080p vs 4k, 1 vs 2 workers, and a 50-row batch of a 10 s
@@ -30,7 +34,9 @@ export const title = 'local render vs the official engine (issues 6 and 18)';
 
 const BENCH = ['title-10s', 'chart-15s', 'promo-20s'];
 const MB = 1024 * 1024;
-const parts = new Set((process.env.BENCH_PARTS ?? 'speed,floors,growth,limits').split(','));
+const parts = new Set((process.env.BENCH_PARTS ?? 'speed,tune,floors,growth,limits').split(','));
+/** The official default's PSNR per composition, shared by the speed and tune parts of one run. */
+const officialQuality = new Map();
 
 const s1 = (ms) => `${(ms / 1000).toFixed(1)} s`;
 const db = (v) => (v === undefined || v === null ? '—' : Number.isFinite(v) ? v.toFixed(2) : '∞');
@@ -142,6 +148,7 @@ async function speed(ctx, root, tool) {
       const theirFrames = videoFrames(join(out, 'official.mp4'));
       if (theirFrames !== r.frames) log(`${name}: frame counts differ (framesmith ${r.frames}, official ${theirFrames})`);
       qOff = videoPsnr(join(out, 'official.mp4'), officialPngFrames(seq, frames));
+      officialQuality.set(name, { frames, psnr: qOff });
     }
     figure('render', `${name} PSNR standard vs own stills (pooled, ${frames.length} frames)`, qStd.pooled, 'dB', qOff ? `>= ${(qOff.pooled - 0.5).toFixed(2)}` : '');
     figure('render', `${name} PSNR high vs own stills (pooled)`, qHigh.pooled, 'dB', qOff ? `> ${qOff.pooled.toFixed(2)}` : '');
@@ -169,6 +176,78 @@ async function growthProject(root, seconds) {
   const html = join(dir, 'index.html');
   writeFileSync(html, readFileSync(html, 'utf8').replace('data-duration="10"', `data-duration="${seconds}"`));
   return dir;
+}
+
+/** Capture alone: the render's frame stream written to `file` instead of ffmpeg (renderLocal's framesOnly). */
+async function captureAlone(dist, dir, file, extra = {}) {
+  const options = { dir, out: file, framesOnly: true, thumbnail: false, ...extra };
+  const script = `import(${JSON.stringify(`${dist}/index.js`)}).then(async (m) => { const r = await m.renderLocal(${JSON.stringify(options)}); process.stdout.write(JSON.stringify(r)); })`;
+  const capture = await runSampled(process.execPath, ['--input-type=module', '-e', script]);
+  if (capture.status !== 0) throw new Error(`capture alone failed: ${capture.stderr.slice(-1500)}`);
+  return { ...capture, result: JSON.parse(capture.stdout) };
+}
+
+/** The official default's PSNR against its own png-sequence render at `frames` (cached per run). */
+async function officialDefaultQuality(tool, name, dir, frames) {
+  const known = officialQuality.get(name);
+  if (known && known.frames.join() === frames.join()) return known.psnr;
+  const out = tempDir();
+  await official(tool, dir, join(out, 'official.mp4'));
+  const seq = join(out, 'official-png');
+  await official(tool, dir, seq, ['--format', 'png-sequence']);
+  const q = videoPsnr(join(out, 'official.mp4'), officialPngFrames(seq, frames));
+  officialQuality.set(name, { frames, psnr: q });
+  return q;
+}
+
+/**
+ * JPEG quality of the frames x x264 preset x CRF. Default grid: the JPEG axis at veryfast CRF 16,
+ * then presets x CRFs on q100 frames. BENCH_TUNE_GRID="q:preset:crf,..." replaces it.
+ */
+function tuneGrid() {
+  if (process.env.BENCH_TUNE_GRID) return process.env.BENCH_TUNE_GRID.split(',').map((t) => { const [q, preset, crf] = t.split(':'); return { q: Number(q), preset, crf: Number(crf) }; });
+  const grid = [90, 95].map((q) => ({ q, preset: 'veryfast', crf: 16 }));
+  for (const preset of ['superfast', 'veryfast', 'faster', 'medium']) for (const crf of [12, 14, 16]) grid.push({ q: 100, preset, crf });
+  grid.push({ q: 100, preset: 'medium', crf: 18 });
+  return grid;
+}
+
+async function tune(ctx, root, tool) {
+  const { figure, log } = ctx;
+  const dist = pathToFileURL(join(root, 'dist', 'node')).href;
+  const { encodeArgs } = await import(`${dist}/render/encode-args.js`);
+  const { QUALITY_PRESETS } = await import(`${dist}/render/presets.js`);
+  const cli = join(root, 'bin', 'framesmith.js');
+  const grid = tuneGrid();
+  const names = (process.env.BENCH_TUNE ?? BENCH.join(',')).split(',').filter(Boolean);
+  for (const name of names) {
+    const dir = await prepare(root, name);
+    const out = tempDir();
+    const streams = new Map();
+    for (const q of [...new Set(grid.map((g) => g.q))]) {
+      const c = await captureAlone(dist, dir, join(out, `frames-q${q}.mkv`), { jpegQuality: q });
+      streams.set(q, c);
+      log(`${name}: frames at JPEG q${q}: capture ${s1(c.ms)}, CPU ${c.cpu.total.toFixed(1)} s (${kinds(c.cpu)}), stream ${(readFileSync(join(out, `frames-q${q}.mkv`)).length / MB).toFixed(0)} MB`);
+    }
+    const r = streams.values().next().value.result;
+    const frames = sampleFrames(r.frames, 12);
+    const stills = framesmithStills(cli, dir, frames, r.fps);
+    const off = tool ? await officialDefaultQuality(tool, name, dir, frames) : null;
+    if (off) log(`${name}: official default (looks) ${db(off.pooled)} dB (min ${db(off.min)}) against its png-sequence`);
+    const rows = [];
+    for (const g of grid) {
+      const video = join(out, `q${g.q}-${g.preset}-${g.crf}.mp4`);
+      const args = encodeArgs({ format: 'mp4', quality: 'standard', fps: r.fps, frames: r.frames, width: r.width, height: r.height, output: video, image: 'jpeg', tuning: { x264Preset: g.preset, crf: g.crf, x264Params: g.preset === 'ultrafast' ? QUALITY_PRESETS.draft.x264Params : QUALITY_PRESETS.standard.x264Params } }).map((a) => (a === 'pipe:0' ? join(out, `frames-q${g.q}.mkv`) : a));
+      const e = await runSampled('ffmpeg', args);
+      if (e.status !== 0) throw new Error(`encode ${g.preset} ${g.crf} failed: ${e.stderr.slice(-800)}`);
+      const q = videoPsnr(video, stills);
+      const mark = Object.entries(QUALITY_PRESETS).filter(([, p]) => p.jpegQuality === g.q && p.x264Preset === g.preset && p.crf === g.crf).map(([k]) => k).join(', ');
+      figure('tune', `${name} q${g.q} ${g.preset} CRF ${g.crf}: PSNR (pooled)`, q.pooled, 'dB', off ? `official ${off.pooled.toFixed(2)}` : '');
+      rows.push([`q${g.q}`, g.preset, g.crf, `${db(q.pooled)} (min ${db(q.min)})`, off ? (q.pooled - off.pooled).toFixed(2) : '—', e.cpu.total.toFixed(1), (readFileSync(video).length / MB).toFixed(1), mark]);
+    }
+    log(`${name} (${r.frames} frames, ${r.captured} drawn): encode quality by frame JPEG quality, x264 preset and CRF; PSNR pooled over ${frames.length} frames against framesmith's lossless stills; Δ = against the official default (looks) against its own PNGs; encoder CPU alone:`);
+    table(log, ['frames', 'x264 preset', 'CRF', 'PSNR dB (min)', 'Δ official dB', 'encode CPU s', 'MB', 'preset'], rows);
+  }
 }
 
 async function floors(ctx, root) {
@@ -302,6 +381,7 @@ export async function run(ctx) {
   const tool = process.env.BENCH_OFFICIAL === '0' ? null : officialTool(root);
   if (!tool) log('official CLI not available (or BENCH_OFFICIAL=0): framesmith figures only');
   if (parts.has('speed')) await speed(ctx, root, tool);
+  if (parts.has('tune')) await tune(ctx, root, tool);
   if (parts.has('floors')) await floors(ctx, root);
   if (parts.has('growth')) await growth(ctx, root);
   if (parts.has('limits')) await limits(ctx, root);

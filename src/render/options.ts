@@ -47,6 +47,8 @@ export interface RenderOptions {
    * Matroska stream of JPEG/PNG images), to time capture alone and then the encoder alone.
    */
   framesOnly?: boolean;
+  /** Benchmarks (encoder tuning): JPEG quality of the captured mp4 frames instead of the `--quality` preset's. */
+  jpegQuality?: number;
 }
 
 export interface FrameRange {

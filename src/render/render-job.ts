@@ -95,7 +95,7 @@ export async function runRenderJob(session: RenderSession, job: RenderJob): Prom
     await Promise.race([session.pool.grow(session.workers), aborted]);
     const url = session.server.url(model.entry, job.bootKey);
     const opening = session.pool.browsers.slice(0, session.workers).map((browser) =>
-      openCaptureWorker({ browser, mode: session.pool.mode, scale, url, entry: model.entry, width: comp.width, height: comp.height, fps: params.fps, alpha, image, jpegQuality: QUALITY_PRESETS[params.quality].jpegQuality, reuse: session.options.reuseFrames !== false, settleFrames: session.hasVideo ? 1 : 0, rows: job.rows }),
+      openCaptureWorker({ browser, mode: session.pool.mode, scale, url, entry: model.entry, width: comp.width, height: comp.height, fps: params.fps, alpha, image, jpegQuality: session.options.jpegQuality ?? QUALITY_PRESETS[params.quality].jpegQuality, reuse: session.options.reuseFrames !== false, settleFrames: session.hasVideo ? 1 : 0, rows: job.rows }),
     );
     const opened = await Promise.allSettled(opening);
     for (const o of opened) if (o.status === 'fulfilled') workers.push(o.value);
