@@ -1,5 +1,5 @@
 // Issue 6 and 18 figures: `framesmith render` against the official HyperFrames engine, side by side
-// in one run. Four parts (BENCH_PARTS, default all of them):
+// in one run. Five parts (BENCH_PARTS, default all of them):
 //
 // - speed:  every bench composition (bench/compositions: title, chart, promo) and every corpus
 //           example made self-contained, rendered by framesmith (defaults: --quality standard,
@@ -37,6 +37,13 @@ const MB = 1024 * 1024;
 const parts = new Set((process.env.BENCH_PARTS ?? 'speed,tune,floors,growth,limits').split(','));
 /** The official default's PSNR per composition, shared by the speed and tune parts of one run. */
 const officialQuality = new Map();
+/** framesmith's lossless stills per composition and frame list, shared by the speed and tune parts. */
+const stillsCache = new Map();
+function stillsOf(cli, name, dir, frames, fps) {
+  const key = `${name}@${frames.join()}`;
+  if (!stillsCache.has(key)) stillsCache.set(key, framesmithStills(cli, dir, frames, fps));
+  return stillsCache.get(key);
+}
 
 const s1 = (ms) => `${(ms / 1000).toFixed(1)} s`;
 const db = (v) => (v === undefined || v === null ? '—' : Number.isFinite(v) ? v.toFixed(2) : '∞');
@@ -137,7 +144,7 @@ async function speed(ctx, root, tool) {
 
     if (process.env.BENCH_QUALITY === '0') continue;
     const frames = sampleFrames(r.frames, 12);
-    const stills = framesmithStills(cli, dir, frames, r.fps);
+    const stills = stillsOf(cli, name, dir, frames, r.fps);
     const high = await framesmith(cli, dir, join(out, 'high.mp4'), ['--quality', 'high']);
     const qStd = videoPsnr(r.output, stills);
     const qHigh = videoPsnr(high.result.output, stills);
@@ -201,14 +208,13 @@ async function officialDefaultQuality(tool, name, dir, frames) {
 }
 
 /**
- * JPEG quality of the frames x x264 preset x CRF. Default grid: the JPEG axis at veryfast CRF 16,
- * then presets x CRFs on q100 frames. BENCH_TUNE_GRID="q:preset:crf,..." replaces it.
+ * JPEG quality of the frames x x264 preset x CRF. Default grid: q95 against q100 at veryfast CRF 16,
+ * then presets and CRFs around the engine's (medium, CRF 16) on q100 frames. BENCH_TUNE_GRID="q:preset:crf,..." replaces it.
  */
 function tuneGrid() {
   if (process.env.BENCH_TUNE_GRID) return process.env.BENCH_TUNE_GRID.split(',').map((t) => { const [q, preset, crf] = t.split(':'); return { q: Number(q), preset, crf: Number(crf) }; });
-  const grid = [90, 95].map((q) => ({ q, preset: 'veryfast', crf: 16 }));
-  for (const preset of ['superfast', 'veryfast', 'faster', 'medium']) for (const crf of [12, 14, 16]) grid.push({ q: 100, preset, crf });
-  grid.push({ q: 100, preset: 'medium', crf: 18 });
+  const grid = [{ q: 95, preset: 'veryfast', crf: 16 }];
+  for (const [preset, crf] of [['superfast', 14], ['veryfast', 14], ['veryfast', 16], ['faster', 16], ['medium', 16], ['medium', 18]]) grid.push({ q: 100, preset, crf });
   return grid;
 }
 
@@ -219,25 +225,25 @@ async function tune(ctx, root, tool) {
   const { QUALITY_PRESETS } = await import(`${dist}/render/presets.js`);
   const cli = join(root, 'bin', 'framesmith.js');
   const grid = tuneGrid();
-  const names = (process.env.BENCH_TUNE ?? BENCH.join(',')).split(',').filter(Boolean);
+  const names = (process.env.BENCH_TUNE ?? 'chart-15s,promo-20s').split(',').filter(Boolean);
   for (const name of names) {
     const dir = await prepare(root, name);
     const out = tempDir();
     const streams = new Map();
     for (const q of [...new Set(grid.map((g) => g.q))]) {
-      const c = await captureAlone(dist, dir, join(out, `frames-q${q}.mkv`), { jpegQuality: q });
+      const c = await captureAlone(dist, dir, join(out, `frames-q${q}.mp4`), { jpegQuality: q });
       streams.set(q, c);
-      log(`${name}: frames at JPEG q${q}: capture ${s1(c.ms)}, CPU ${c.cpu.total.toFixed(1)} s (${kinds(c.cpu)}), stream ${(readFileSync(join(out, `frames-q${q}.mkv`)).length / MB).toFixed(0)} MB`);
+      log(`${name}: frames at JPEG q${q}: capture ${s1(c.ms)}, CPU ${c.cpu.total.toFixed(1)} s (${kinds(c.cpu)}), stream ${(readFileSync(join(out, `frames-q${q}.mp4`)).length / MB).toFixed(0)} MB`);
     }
     const r = streams.values().next().value.result;
     const frames = sampleFrames(r.frames, 12);
-    const stills = framesmithStills(cli, dir, frames, r.fps);
+    const stills = stillsOf(cli, name, dir, frames, r.fps);
     const off = tool ? await officialDefaultQuality(tool, name, dir, frames) : null;
     if (off) log(`${name}: official default (looks) ${db(off.pooled)} dB (min ${db(off.min)}) against its png-sequence`);
     const rows = [];
     for (const g of grid) {
       const video = join(out, `q${g.q}-${g.preset}-${g.crf}.mp4`);
-      const args = encodeArgs({ format: 'mp4', quality: 'standard', fps: r.fps, frames: r.frames, width: r.width, height: r.height, output: video, image: 'jpeg', tuning: { x264Preset: g.preset, crf: g.crf, x264Params: g.preset === 'ultrafast' ? QUALITY_PRESETS.draft.x264Params : QUALITY_PRESETS.standard.x264Params } }).map((a) => (a === 'pipe:0' ? join(out, `frames-q${g.q}.mkv`) : a));
+      const args = encodeArgs({ format: 'mp4', quality: 'standard', fps: r.fps, frames: r.frames, width: r.width, height: r.height, output: video, image: 'jpeg', tuning: { x264Preset: g.preset, crf: g.crf, x264Params: g.preset === 'ultrafast' ? QUALITY_PRESETS.draft.x264Params : QUALITY_PRESETS.standard.x264Params } }).map((a) => (a === 'pipe:0' ? join(out, `frames-q${g.q}.mp4`) : a));
       const e = await runSampled('ffmpeg', args);
       if (e.status !== 0) throw new Error(`encode ${g.preset} ${g.crf} failed: ${e.stderr.slice(-800)}`);
       const q = videoPsnr(video, stills);
