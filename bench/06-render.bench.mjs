@@ -208,13 +208,13 @@ async function officialDefaultQuality(tool, name, dir, frames) {
 }
 
 /**
- * JPEG quality of the frames x x264 preset x CRF. Default grid: q95 against q100 at veryfast CRF 16,
+ * JPEG quality of the frames x x264 preset x CRF. Default grid: q95 against q100 at veryfast CRF 14,
  * then presets and CRFs around the engine's (medium, CRF 16) on q100 frames. BENCH_TUNE_GRID="q:preset:crf,..." replaces it.
  */
 function tuneGrid() {
   if (process.env.BENCH_TUNE_GRID) return process.env.BENCH_TUNE_GRID.split(',').map((t) => { const [q, preset, crf] = t.split(':'); return { q: Number(q), preset, crf: Number(crf) }; });
-  const grid = [{ q: 95, preset: 'veryfast', crf: 16 }];
-  for (const [preset, crf] of [['superfast', 14], ['veryfast', 14], ['veryfast', 16], ['faster', 16], ['medium', 16], ['medium', 18]]) grid.push({ q: 100, preset, crf });
+  const grid = [{ q: 95, preset: 'veryfast', crf: 14 }];
+  for (const [preset, crf] of [['superfast', 14], ['veryfast', 14], ['veryfast', 16], ['faster', 12], ['medium', 16], ['medium', 18]]) grid.push({ q: 100, preset, crf });
   return grid;
 }
 

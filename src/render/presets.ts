@@ -11,6 +11,14 @@
  * mp4 frames travel as JPEG: Chromium encodes them with 4:2:0 chroma, which ffmpeg hands to x264
  * without resampling (see encode-args.ts), so a high JPEG quality costs little and loses little
  * more than the 4:2:0 video itself. webm and mov keep the engine's settings (PNG frames for alpha).
+ *
+ * What the measurements said (bench render `tune`; docs/performance.md has the table): the
+ * 4:2:0 chroma of the video bounds the PSNR of colourful graphics (≈ 41 dB on the dense chart
+ * even with a lossless encode), so CRF and preset move it by tenths of a dB there; JPEG q95
+ * frames lose 0.2–0.7 dB against q100 for 10–15% less capture CPU, too much for `standard`;
+ * x264 `veryfast` at CRF 14 matches `medium` at CRF 16 within 0.25 dB at about half the
+ * encoder's CPU (files ≈ 1.4x larger); `faster` at CRF 12 beats it. `superfast` scores higher
+ * still but writes files 3–5x larger, a cost users pay in disk and upload.
  */
 import type { RenderFormat, RenderQuality } from '../cloud/types.js';
 
@@ -36,8 +44,8 @@ const ENGINE_TUNING = `aq-mode=3:aq-strength=0.8:deblock=1,1:${BT709_X264}`;
 
 export const QUALITY_PRESETS: Record<RenderQuality, QualityPreset> = {
   draft: { jpegQuality: 80, x264Preset: 'ultrafast', crf: 28, x264Params: `aq-mode=3:${BT709_X264}`, vp9Crf: 28, vp9Deadline: 'realtime' },
-  standard: { jpegQuality: 95, x264Preset: 'veryfast', crf: 16, x264Params: ENGINE_TUNING, vp9Crf: 18, vp9Deadline: 'good' },
-  high: { jpegQuality: 100, x264Preset: 'veryfast', crf: 12, x264Params: ENGINE_TUNING, vp9Crf: 15, vp9Deadline: 'good' },
+  standard: { jpegQuality: 100, x264Preset: 'veryfast', crf: 14, x264Params: ENGINE_TUNING, vp9Crf: 18, vp9Deadline: 'good' },
+  high: { jpegQuality: 100, x264Preset: 'faster', crf: 12, x264Params: ENGINE_TUNING, vp9Crf: 15, vp9Deadline: 'good' },
 };
 
 export interface FormatFacts {
