@@ -78,12 +78,14 @@ describe('encode quality against the lossless stills', () => {
       expect(JSON.parse(r.stdout)).toMatchObject({ frames: 60, quality });
       psnr[quality] = pooledPsnr(out, stills);
     }
-    // Measured on this kind of machine: draft 38.0, standard 40.5, high 41.0 dB (docs/performance.md).
+    // Measured on this kind of machine: draft 37.95, standard 40.83, high 41.05 dB; the official
+    // engine's default scores 40.51 dB against its own PNG frames on these first 60 frames
+    // (docs/performance.md, "Encode quality"). Near 41 dB the video's 4:2:0 chroma is the limit.
     expect(psnr.draft).toBeGreaterThan(36.5);
-    expect(psnr.standard).toBeGreaterThan(39.5);
-    expect(psnr.high).toBeGreaterThan(40);
-    expect(psnr.standard).toBeGreaterThan(psnr.draft + 1);
-    expect(psnr.high).toBeGreaterThan(psnr.standard + 0.2);
+    expect(psnr.standard).toBeGreaterThan(40.3);
+    expect(psnr.high).toBeGreaterThan(40.5);
+    expect(psnr.standard).toBeGreaterThan(psnr.draft + 2);
+    expect(psnr.high).toBeGreaterThan(psnr.standard + 0.1);
   }, 300_000);
 });
 
