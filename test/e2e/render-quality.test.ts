@@ -79,7 +79,7 @@ describe('encode quality against the lossless stills', () => {
       psnr[quality] = pooledPsnr(out, stills);
     }
     // Measured on this kind of machine: draft 37.95, standard 40.83, high 41.05 dB; the official
-    // engine's default scores 40.51 dB against its own PNG frames on these first 60 frames
+    // engine's default scores 40.51 dB against its own PNG frames on 8 frames of the same 60
     // (docs/performance.md, "Encode quality"). Near 41 dB the video's 4:2:0 chroma is the limit.
     expect(psnr.draft).toBeGreaterThan(36.5);
     expect(psnr.standard).toBeGreaterThan(40.3);
