@@ -19,7 +19,8 @@
 // - limits: --workers 64 on this machine, and a composition that changes every frame at 4k 60 fps
 //           for 60 s (peak memory).
 //
-// Knobs: BENCH_RENDER=title-10s,chart-15s,promo-20s,corpus (or corpus:motion-blur,...) picks the
+// Knobs: BENCH_TUNE=chart-15s,promo-20s (compositions of the tune part), BENCH_TUNE_SECONDS=2 (tune
+// on the first seconds only), BENCH_TUNE_GRID=q:preset:crf,... (its grid); BENCH_RENDER=title-10s,chart-15s,promo-20s,corpus (or corpus:motion-blur,...) picks the
 // compositions; BENCH_OFFICIAL=0 skips the official engine; BENCH_QUALITY=0 skips the PSNR
 // measurement; BENCH_BATCH_ROWS (50), BENCH_LIMIT_SECONDS (60) shorten the heavy parts.
 import { spawnSync } from 'node:child_process';
@@ -226,8 +227,16 @@ async function tune(ctx, root, tool) {
   const cli = join(root, 'bin', 'framesmith.js');
   const grid = tuneGrid();
   const names = (process.env.BENCH_TUNE ?? 'chart-15s,promo-20s').split(',').filter(Boolean);
+  // BENCH_TUNE_SECONDS: only the first seconds of each composition (a copy whose root
+  // data-duration is cut, so the official engine renders the same clip), for a quicker table.
+  const clip = Number(process.env.BENCH_TUNE_SECONDS ?? 0);
   for (const name of names) {
     const dir = await prepare(root, name);
+    if (clip > 0) {
+      const html = join(dir, 'index.html');
+      writeFileSync(html, readFileSync(html, 'utf8').replace(/(id="root"[^>]*data-duration=")[\d.]+"/, `$1${clip}"`));
+    }
+    const key = clip > 0 ? `${name}@${clip}s` : name;
     const out = tempDir();
     const streams = new Map();
     for (const q of [...new Set(grid.map((g) => g.q))]) {
@@ -236,9 +245,9 @@ async function tune(ctx, root, tool) {
       log(`${name}: frames at JPEG q${q}: capture ${s1(c.ms)}, CPU ${c.cpu.total.toFixed(1)} s (${kinds(c.cpu)}), stream ${(readFileSync(join(out, `frames-q${q}.mp4`)).length / MB).toFixed(0)} MB`);
     }
     const r = streams.values().next().value.result;
-    const frames = sampleFrames(r.frames, 12);
-    const stills = stillsOf(cli, name, dir, frames, r.fps);
-    const off = tool ? await officialDefaultQuality(tool, name, dir, frames) : null;
+    const frames = sampleFrames(r.frames, clip > 0 ? 8 : 12);
+    const stills = stillsOf(cli, key, dir, frames, r.fps);
+    const off = tool ? await officialDefaultQuality(tool, key, dir, frames) : null;
     if (off) log(`${name}: official default (looks) ${db(off.pooled)} dB (min ${db(off.min)}) against its png-sequence`);
     const rows = [];
     for (const g of grid) {
@@ -248,10 +257,10 @@ async function tune(ctx, root, tool) {
       if (e.status !== 0) throw new Error(`encode ${g.preset} ${g.crf} failed: ${e.stderr.slice(-800)}`);
       const q = videoPsnr(video, stills);
       const mark = Object.entries(QUALITY_PRESETS).filter(([, p]) => p.jpegQuality === g.q && p.x264Preset === g.preset && p.crf === g.crf).map(([k]) => k).join(', ');
-      figure('tune', `${name} q${g.q} ${g.preset} CRF ${g.crf}: PSNR (pooled)`, q.pooled, 'dB', off ? `official ${off.pooled.toFixed(2)}` : '');
+      figure('tune', `${key} q${g.q} ${g.preset} CRF ${g.crf}: PSNR (pooled)`, q.pooled, 'dB', off ? `official ${off.pooled.toFixed(2)}` : '');
       rows.push([`q${g.q}`, g.preset, g.crf, `${db(q.pooled)} (min ${db(q.min)})`, off ? (q.pooled - off.pooled).toFixed(2) : '—', e.cpu.total.toFixed(1), (readFileSync(video).length / MB).toFixed(1), mark]);
     }
-    log(`${name} (${r.frames} frames, ${r.captured} drawn): encode quality by frame JPEG quality, x264 preset and CRF; PSNR pooled over ${frames.length} frames against framesmith's lossless stills; Δ = against the official default (looks) against its own PNGs; encoder CPU alone:`);
+    log(`${key} (${r.frames} frames, ${r.captured} drawn): encode quality by frame JPEG quality, x264 preset and CRF; PSNR pooled over ${frames.length} frames against framesmith's lossless stills; Δ = against the official default (looks) against its own PNGs; encoder CPU alone:`);
     table(log, ['frames', 'x264 preset', 'CRF', 'PSNR dB (min)', 'Δ official dB', 'encode CPU s', 'MB', 'preset'], rows);
   }
 }
