@@ -89,6 +89,34 @@ describe('encode quality against the lossless stills', () => {
   }, 300_000);
 });
 
+describe('what each --quality writes', () => {
+  /** The encoder settings x264 stores in the video (what `mediainfo` shows as "Encoding settings"). */
+  function x264Settings(file: string): string {
+    const text = readFileSync(file).toString('latin1');
+    const at = text.indexOf('x264 - core');
+    expect(at, `${file} has no x264 settings`).toBeGreaterThanOrEqual(0);
+    return text.slice(at, text.indexOf('\0', at));
+  }
+
+  test('draft, standard and high are the measured x264 presets and CRFs (docs/render.md), with the engine tuning', async () => {
+    const dir = useFixture('render-vars');
+    // x264's preset shows in its analysis settings: ultrafast has no CABAC and subme 0, veryfast
+    // subme 2 and one reference, faster subme 4 and two.
+    const expected = {
+      draft: ['crf=28.0', 'cabac=0', 'subme=0', 'aq=3:1.00', 'bframes=0'],
+      standard: ['crf=14.0', 'cabac=1', 'subme=2', 'ref=1 ', 'rc_lookahead=10', 'aq=3:0.80', 'deblock=1:1:1', 'bframes=0'],
+      high: ['crf=12.0', 'cabac=1', 'subme=4', 'ref=2 ', 'rc_lookahead=20', 'aq=3:0.80', 'deblock=1:1:1', 'bframes=0'],
+    };
+    for (const [quality, parts] of Object.entries(expected)) {
+      const out = join(tempDir(), `${quality}.mp4`);
+      const r = await runCli(['render', dir, '-o', out, '--frames', '0-5', '--quality', quality, '--no-thumbnail'], { timeoutMs: 60_000 });
+      expect(r.code, r.stderr).toBe(0);
+      const settings = x264Settings(out);
+      for (const part of parts) expect(settings, quality).toContain(part);
+    }
+  }, 200_000);
+});
+
 describe('--workers beyond the machine', () => {
   test('--workers 64 renders with what the machine can use and says so in a warning', async () => {
     const dir = useFixture('render-long');
