@@ -79,13 +79,16 @@ function textOf(node) {
   return '…';
 }
 
+/** FramesmithError and its subclasses that take (code, message, options) the same way. */
+const ERROR_CLASSES = new Set(['FramesmithError', 'CloudApiError']);
+
 function errorCodes(exitByName) {
   const found = new Map(); // code → {areas:Set, message, hint, exits:Set}
   for (const file of sourceFiles(join(root, 'src'))) {
     const sf = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
     const area = relative(join(root, 'src'), file).split('/')[0];
     const visit = (node) => {
-      if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'FramesmithError' && node.arguments?.length) {
+      if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && ERROR_CLASSES.has(node.expression.text) && node.arguments?.length) {
         const [codeArg, messageArg, optionsArg] = node.arguments;
         if (ts.isStringLiteral(codeArg)) {
           let hint = '';

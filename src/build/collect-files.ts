@@ -1,7 +1,7 @@
 /**
  * Which files of a project go into the bundle. Everything under the project folder except what a
  * render never needs or must never leave the machine: dotfiles and dot folders (`.env`, `.git`),
- * `node_modules`, `renders/`, `snapshots/`, the build output, and the patterns of a
+ * `node_modules`, `renders/`, `snapshots/`, the build output, a cloud batch's state file, and the patterns of a
  * `.framesmithignore` (gitignore syntax, read with the `ignore` package). A symlink is followed
  * only while its target stays inside the project; one that leads out is skipped and reported.
  */
@@ -13,6 +13,9 @@ import ignore, { type Ignore } from 'ignore';
 export const OUTPUT_FOLDERS = ['renders', 'snapshots', 'build'] as const;
 
 export const IGNORE_FILE = '.framesmithignore';
+
+/** A cloud batch's state file (src/cloud/batch-state.ts), written beside the batch's videos: output, wherever it sits. */
+export const BATCH_STATE_FILE = /^framesmith-batch-[A-Za-z0-9_.-]*\.json$/;
 
 export interface ProjectFile {
   /** Project-relative path with forward slashes: the name inside the zip. */
@@ -82,7 +85,7 @@ export async function collectProjectFiles(rootDir: string, options: CollectOptio
         skipped.push({ rel, reason: 'node_modules' });
         continue;
       }
-      if ((!relDir && (OUTPUT_FOLDERS as readonly string[]).includes(entry.name)) || exclude.has(rel)) {
+      if ((!relDir && (OUTPUT_FOLDERS as readonly string[]).includes(entry.name)) || exclude.has(rel) || (entry.isFile() && BATCH_STATE_FILE.test(entry.name))) {
         skipped.push({ rel, reason: 'output' });
         continue;
       }
