@@ -122,7 +122,7 @@ function errorCodes(exitByName) {
 const AREA_TITLES = {
   cli: 'Command line', commands: 'Command line', core: 'Command line', model: 'Reading a project', lint: 'Lint', build: 'Build',
   snapshot: 'Snapshot', render: 'Local render', cloud: 'Cloud (render --cloud, renders, webhooks)', dev: 'Dev server',
-  scaffold: 'New projects (framesmith new)', serve: 'Serving pages', browser: 'Browser', shared: 'Shared',
+  scaffold: 'New projects (framesmith new)', serve: 'Serving pages', browser: 'Browser', security: 'Files, caches and limits', shared: 'Shared',
 };
 
 function errorIndex(found) {

@@ -7,9 +7,9 @@
  * function only starts and, on `close()`, stops.
  */
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { ViteDevServer } from 'vite';
 import { silentLogger, type Logger } from '../core/logger.js';
@@ -25,6 +25,8 @@ import { openBrowser } from './open-browser.js';
 import { createStateStore } from './project-state.js';
 import { createReporter } from './report.js';
 import { createViteApp } from './vite-app.js';
+import { ensurePrivateDir, userCacheRoot } from '../security/private-dir.js';
+import { isFramesmithError } from '../core/errors.js';
 
 export interface DevServerOptions {
   /** Project folder. */
@@ -48,9 +50,28 @@ export interface DevServer {
   /** `http://127.0.0.1:5173` */
   readonly origin: string;
   readonly port: number;
+  /** The address listened on (127.0.0.1 unless asked otherwise). */
+  readonly host: string;
   /** Resolves when Vite and its file watcher are running (edits before it may be missed). */
   readonly ready: Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * Where Vite keeps the pre-bundled dependencies the preview runs: `<cache>/vite/<project hash>`
+ * in the user's own cache folder, private (0700) and checked; when that folder cannot be used,
+ * the project's `node_modules/.framesmith/vite` (a project with dependencies has node_modules).
+ */
+async function viteCacheDir(root: string, logger: Logger): Promise<string> {
+  const base = userCacheRoot();
+  try {
+    return await ensurePrivateDir(base, join(base, 'vite', createHash('sha1').update(root).digest('hex').slice(0, 12)));
+  } catch (error) {
+    const local = join(root, 'node_modules', '.framesmith');
+    if (!isFramesmithError(error) || !existsSync(join(root, 'node_modules'))) throw error;
+    logger.warn(`${error.message} Using ${join(local, 'vite')} instead.`, error.code);
+    return ensurePrivateDir(local, join(local, 'vite'));
+  }
 }
 
 /** Starts the dev server; resolves once it listens. */
@@ -60,8 +81,9 @@ export async function createDevServer(options: DevServerOptions): Promise<DevSer
   const composition = options.composition ?? 'index.html';
   await checkEntry(root, composition);
   const host = resolveHost(options.host);
-  const cacheDir = join(tmpdir(), 'framesmith-vite', createHash('sha1').update(root).digest('hex').slice(0, 12));
+  const cacheDir = await viteCacheDir(root, logger);
   const viteClientDir = join(dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'dist', 'client');
+  const allowedOutside = [cacheDir, viteClientDir];
 
   const store = createStateStore(root, logger);
   const reporter = createReporter(logger);
@@ -74,7 +96,7 @@ export async function createDevServer(options: DevServerOptions): Promise<DevSer
     createRequestHandler({
       root,
       host,
-      allowedOutside: [cacheDir, viteClientDir],
+      allowedOutside,
       page: { defaultComposition: composition, dirLabel: options.dirLabel ?? options.dir, version: PACKAGE_VERSION },
       state: (c) => store.get(c),
       vite,
@@ -122,6 +144,7 @@ export async function createDevServer(options: DevServerOptions): Promise<DevSer
   viteStart = createLazyStart(() => (store.warm(), createViteApp({
     root,
     cacheDir,
+    allowedOutside,
     httpServer,
     logger,
     onModuleProblem: (problem) => channel.broadcast({ type: 'module-problem', problem }),
@@ -151,6 +174,7 @@ export async function createDevServer(options: DevServerOptions): Promise<DevSer
     url,
     origin,
     port,
+    host,
     ready,
     close() {
       closing ??= (async () => {

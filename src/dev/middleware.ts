@@ -1,5 +1,6 @@
 /**
- * Every request to the dev server passes here first. framesmith answers its own URLs (the
+ * Every request to the dev server passes here first: the gate in request-guard.ts refuses foreign
+ * origins and hosts, and files the file-access policy refuses. framesmith answers its own URLs (the
  * preview page and UI, the runtime, the state API) and the files a render loads untouched
  * (composition documents with the runtime injected, classic scripts, stylesheets, sub-composition
  * HTML); everything else (module scripts, images, fonts, media, Vite's URLs) goes on to Vite,
@@ -8,14 +9,14 @@
 import { existsSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { promises as fs } from 'node:fs';
-import { extname, join, relative, sep } from 'node:path';
+import { extname, isAbsolute, join, relative, sep } from 'node:path';
 import type { ViteDevServer } from 'vite';
 import { RUNTIME_DIST } from '../core/paths.js';
 import { RUNTIME_URL_PATH } from '../serve/inject.js';
 import { isDocumentRequest } from '../serve/static-server.js';
 import { DEV_ASSETS_PATH, DEV_BOOT_PARAM, DEV_PAGE_PATH, DEV_PREFIX, DEV_STATE_PATH, type DevPageConfig, type DevState } from '../shared/dev-protocol.js';
 import { composeDocument } from './documents.js';
-import { checkRequestPath, isAllowedHost, rawPath } from './request-guard.js';
+import { checkAbsolutePath, checkRequestPath, foreignRequest, publicMessage, rawPath } from './request-guard.js';
 import { sendBody, sendFile, sendText } from '../serve/send-file.js';
 import { shellPage } from './shell-page.js';
 import { FONT_URL_PREFIX } from '../fonts/packages.js';
@@ -41,6 +42,30 @@ export interface MiddlewareContext {
 const RUNTIME_FILE = join(RUNTIME_DIST, 'runtime.js');
 const OVERLAY_DIST = join(RUNTIME_DIST, 'overlay');
 const OVERLAY_FILES = new Set(['overlay.js', 'overlay.css', 'overlay.js.map']);
+/** Vite's endpoint that opens a file in the user's editor. */
+const OPEN_IN_EDITOR = '/__open-in-editor';
+
+/**
+ * Vite answers a file outside its allow list with a 403 page that names absolute paths. The
+ * gate refuses those first; should Vite still refuse one, it is answered as missing, without
+ * the page.
+ */
+function maskRefusals(res: ServerResponse): void {
+  const write = res.write.bind(res) as (...a: unknown[]) => boolean;
+  const end = res.end.bind(res) as (...a: unknown[]) => ServerResponse;
+  let masked = false;
+  const mask = () => {
+    if (masked || res.statusCode !== 403 || res.headersSent) return masked;
+    masked = true;
+    res.statusCode = 404;
+    res.setHeader('content-type', 'text/plain; charset=utf-8');
+    res.removeHeader('content-length');
+    return true;
+  };
+  res.write = ((...a: unknown[]) => (mask() ? true : write(...a))) as typeof res.write;
+  res.end = ((...a: unknown[]) => (mask() ? end('Not found') : end(...a))) as typeof res.end;
+}
+
 /** Sources only Vite can serve (they need a transform). */
 const MODULE_SOURCE = /\.(ts|tsx|mts|cts|jsx|vue|svelte)$/i;
 
@@ -65,9 +90,8 @@ export function createRequestHandler(ctx: MiddlewareContext): (req: IncomingMess
   // Remote files of the composition, answered from the content cache (src/remote/dev-proxy.ts).
   const remote: RemoteProxy | null = ctx.logger ? createRemoteProxy(ctx.logger) : null;
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (!isAllowedHost(req.headers.host, ctx.host)) {
-      return sendText(res, 403, `Blocked request: the Host "${req.headers.host ?? ''}" is not this machine. Open the URL framesmith dev printed.`);
-    }
+    const foreign = foreignRequest(req, ctx.host);
+    if (foreign) return sendText(res, 403, `Blocked request: ${foreign}. Open the URL framesmith dev printed.`);
     const path = rawPath(req);
     const url = new URL(req.url ?? '/', 'http://dev.local');
     const head = req.method === 'HEAD';
@@ -82,6 +106,7 @@ export function createRequestHandler(ctx: MiddlewareContext): (req: IncomingMess
       return serveOwn(req, path, url, res, head);
     }
 
+    if (path === OPEN_IN_EDITOR) return openInEditor(req, res, url);
     const verdict = await checkRequestPath(ctx.root, ctx.allowedOutside, path);
     if (!verdict.ok) return sendText(res, verdict.status, verdict.reason);
     if (verdict.file && readOnly) {
@@ -135,15 +160,31 @@ export function createRequestHandler(ctx: MiddlewareContext): (req: IncomingMess
     return sendText(res, 404, 'Not found');
   }
 
+  /**
+   * Vite's `/__open-in-editor?file=…` opens a file in the user's editor. Only the preview's own
+   * pages get here (the gate above), and only for a file the policy serves: a project file,
+   * named as Vite's overlay names it (absolute, or from the project root), with `:line:col`.
+   */
+  async function openInEditor(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const m = /^(.*?)(:\d+(?::\d+)?)?$/.exec(url.searchParams.get('file') ?? '');
+    const file = m?.[1] ?? '';
+    if (!file) return sendText(res, 404, 'Not found');
+    const abs = isAbsolute(file) ? file : join(ctx.root, file);
+    if ((await checkAbsolutePath(ctx.root, [], abs)) !== 'ok') return sendText(res, 404, 'Not found');
+    req.url = `${OPEN_IN_EDITOR}?file=${encodeURIComponent(abs + (m?.[2] ?? ''))}`;
+    return passToVite(req, res);
+  }
+
   async function passToVite(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const vite = await ctx.vite();
+    maskRefusals(res);
     vite.middlewares(req, res, (error?: unknown) => {
-      if (error) sendText(res, 500, String((error as Error).message ?? error));
+      if (error) sendText(res, 500, publicMessage(String((error as Error).message ?? error), ctx.root));
       else sendText(res, 404, 'Not found');
     });
   }
 
   return (req, res) => {
-    handle(req, res).catch((error: unknown) => sendText(res, 500, `framesmith dev: ${(error as Error).message ?? error}`));
+    handle(req, res).catch((error: unknown) => sendText(res, 500, `framesmith dev: ${publicMessage(String((error as Error).message ?? error), ctx.root)}`));
   };
 }

@@ -10,6 +10,8 @@
 import type { BrowserContext, CDPSession } from 'playwright-core';
 import { openComposition, type CompositionPage } from '../browser/composition-page.js';
 import type { LaunchedBrowser } from '../browser/launch.js';
+import { newIsolatedContext } from '../browser/page-isolation.js';
+import { settleWithin } from '../browser/page-watchdog.js';
 import type { RemoteRequestLog } from '../remote/page-routing.js';
 import { failOnProblems, pageWarnings } from '../snapshot/page-problems.js';
 import type { Diagnostic } from '../shared/diagnostics.js';
@@ -57,6 +59,8 @@ export interface CapturedFrame {
 export interface CaptureWorker {
   readonly info: ReadyInfo;
   readonly blocked: string[];
+  /** Connections the isolation cut off (see CompositionPage.cutOff). */
+  readonly cutOff: string[];
   readonly remote: RemoteRequestLog;
   capture(frame: number): Promise<CapturedFrame>;
   /** Throws if the page reported a problem since the last frame. */
@@ -101,10 +105,9 @@ const STEP_SOURCE = `async (a, b, r, f) => {
 
 /** Opens the page and waits for the composition to be ready. */
 export async function openCaptureWorker(o: CaptureWorkerOptions): Promise<CaptureWorker> {
-  const context: BrowserContext = await o.browser.browser.newContext({
+  const context: BrowserContext = await newIsolatedContext(o.browser.browser, [new URL(o.url).origin], {
     viewport: { width: o.width, height: o.height },
     deviceScaleFactor: o.mode === 'screenshot' ? o.scale : 1,
-    serviceWorkers: 'block',
     reducedMotion: 'no-preference',
   });
   let page: CompositionPage;
@@ -180,11 +183,16 @@ export async function openCaptureWorker(o: CaptureWorkerOptions): Promise<Captur
     get blocked() {
       return page.blocked;
     },
+    get cutOff() {
+      return page.cutOff;
+    },
     remote: page.remote,
     async capture(frame) {
       const rows = o.rows;
       const wantFingerprint = rows !== undefined && (rows.role === 'record' || rows.frames.has(frame));
-      const r = await step(drawnFrame, frame, o.reuse && lastImage !== null, wantFingerprint);
+      // Each call into the page has a deadline; a page stuck in script is stopped (page-watchdog.ts).
+      const at = { frame, time: frame / o.fps };
+      const r = await page.guard({ what: 'frame', ...at }, () => step(drawnFrame, frame, o.reuse && lastImage !== null, wantFingerprint));
       if (r.fatal) await failOnProblems(page, o.entry);
       if (r.unchanged && lastImage) {
         // The page shows what it showed at the drawn frame, fingerprint included.
@@ -206,7 +214,7 @@ export async function openCaptureWorker(o: CaptureWorkerOptions): Promise<Captur
         surfaceBehind = true;
         return { image: shared, reused: false, shared: true };
       }
-      lastImage = await draw();
+      lastImage = await page.guard({ what: 'capture', ...at }, draw);
       if (rows?.role === 'record') rows.frames.record(frame, fingerprint, lastImage);
       return { image: lastImage, reused: false };
     },
@@ -215,7 +223,8 @@ export async function openCaptureWorker(o: CaptureWorkerOptions): Promise<Captur
     },
     warnings: () => pageWarnings(page),
     async close() {
-      await cdp.detach().catch(() => {});
+      // A crashed page's session may never answer: do not wait on it (page-watchdog.ts).
+      await settleWithin(cdp.detach());
       await page.close();
       await context.close().catch(() => {});
     },

@@ -11,7 +11,7 @@ import type { CollectingLogger } from '../core/logger.js';
 import { checkVariablesAgainst } from '../core/variables-input.js';
 import type { VariableValues } from '../shared/variables.js';
 import { reportRemote, summarizeRemote } from '../remote/report.js';
-import { reportPageWarnings } from '../snapshot/page-problems.js';
+import { reportPageWarnings, warnBlockedRequests } from '../snapshot/page-problems.js';
 import { collectAudioTracks, mixAudio } from './audio.js';
 import { openCaptureWorker, type CaptureWorker } from './capture-worker.js';
 import { encodeArgs } from './encode-args.js';
@@ -138,7 +138,8 @@ export async function runRenderJob(session: RenderSession, job: RenderJob): Prom
     const [sinkResult] = await Promise.race([working, encoder.failed, aborted]);
     // Read from the pages before a batch row closes them early (below).
     const remote = summarizeRemote(workers.map((w) => w.remote));
-    const blocked = remote.failed.map((f) => f.url);
+    const cutOff = [...new Set(workers.flatMap((w) => w.cutOff))];
+    const blocked = [...remote.failed.map((f) => f.url), ...cutOff];
     const pageWarnings = (await Promise.all(workers.map((w) => w.warnings()))).flat();
     if (job.onCaptured) {
       // The pages are done: free the browsers for the next row while ffmpeg finishes this one.
@@ -159,6 +160,7 @@ export async function runRenderJob(session: RenderSession, job: RenderJob): Prom
     const wallMs = performance.now() - started;
     if (!job.onCaptured) progress.done(`${job.label}: ${count} frames in ${(wallMs / 1000).toFixed(1)} s (${((count * 1000) / wallMs).toFixed(1)} fps)`);
     reportRemote(logger, remote);
+    warnBlockedRequests(logger, cutOff);
     reportPageWarnings(logger, pageWarnings);
     return {
       ok: true,
