@@ -27,6 +27,7 @@ import { readUrl, writeUrl } from './url-state';
 import { VariablesPanel } from './variables-panel';
 import { loadPrefs, savePrefs } from './prefs';
 import { exposeTestHandle, type UpdateRecord } from './test-handle';
+import { mountStudio } from './studio';
 
 const config = (window as unknown as { __framesmithDevConfig: DevPageConfig }).__framesmithDevConfig;
 const url = readUrl();
@@ -96,6 +97,17 @@ const topbar = new Topbar({
   help: () => help.toggle(),
 });
 const transport = new Transport(store, actions);
+// The render panel and the dataset view (runtime/overlay/studio.ts).
+const studio = mountStudio({
+  entry,
+  config,
+  store,
+  topbar: topbar.el,
+  values: () => variables.applied(),
+  loadValues: (values) => variables.load(values),
+  seek: (t) => actions.seek(Math.floor(t * store.state.fps + 1e-6)),
+  toast: (m, ms) => toasts.show(m, ms),
+});
 const timeline = new Timeline(store, actions);
 
 document.body.classList.add('loading');
@@ -149,6 +161,7 @@ function applyState(state: DevState): void {
     store.set({ width: comp.width, height: comp.height, fps, duration: comp.duration, frameCount: Math.max(1, Math.round(comp.duration * fps)) });
   }
   timeline.setComposition(comp);
+  studio.refreshConfig();
   if (!started && state.model) void reload('open');
   if (!state.model) document.body.classList.remove('loading');
 }
@@ -158,6 +171,7 @@ async function onMessage(message: DevServerMessage): Promise<void> {
   else if (message.type === 'module-problem') problems.addModule(message.problem);
   else if (message.type === 'deps-reload') await reload('deps');
   else if (message.type === 'change') changeGeneration = Math.max(changeGeneration, message.generation);
+  else if (message.type === 'studio') studio.message(message.event);
   if (message.type === 'change' && started) {
     const received = performance.now();
     if (message.kind === 'css' && (await preview.swapStyles(message.files))) {
@@ -178,6 +192,7 @@ connection = new Connection({
     if (connected && wasOffline) {
       changeGeneration = -1;
       void fetchState().then(() => reload('reconnect'));
+      studio.reconnected();
     }
     wasOffline = !connected;
   },

@@ -14,7 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { ViteDevServer } from 'vite';
 import { silentLogger, type Logger } from '../core/logger.js';
 import { PACKAGE_VERSION } from '../core/paths.js';
-import { DEV_PAGE_PATH, type DevClientMessage } from '../shared/dev-protocol.js';
+import { DEV_PAGE_PATH, type DevClientMessage, type DevServerMessage } from '../shared/dev-protocol.js';
 import { createChangeBatcher } from './changes.js';
 import { createHotUpdates } from './hot-updates.js';
 import { checkEntry, projectFolder } from './project-folder.js';
@@ -40,6 +40,12 @@ export interface DevServerOptions {
   /** The folder as the user wrote it, for copied commands (default `dir`). */
   dirLabel?: string;
   logger?: Logger;
+  /** A CSV or JSON file of rows for the dataset view (`--data`). */
+  data?: string;
+  /** Local renders of the render panel at once (default 1). */
+  renderSlots?: number;
+  /** Knobs of the render panel and dataset view (tests, benchmarks). */
+  studio?: Pick<import('./studio.js').StudioOptions, 'cloudPollMs' | 'env' | 'reveal' | 'thumbnailPages'>;
 }
 
 export interface DevServer {
@@ -59,6 +65,7 @@ export async function createDevServer(options: DevServerOptions): Promise<DevSer
   const root = await projectFolder(resolve(options.dir));
   const composition = options.composition ?? 'index.html';
   await checkEntry(root, composition);
+  if (options.data) await (await import('./dataset.js')).checkDataFile(options.data);
   const host = resolveHost(options.host);
   const cacheDir = join(tmpdir(), 'framesmith-vite', createHash('sha1').update(root).digest('hex').slice(0, 12));
   const viteClientDir = join(dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'dist', 'client');
@@ -69,8 +76,27 @@ export async function createDevServer(options: DevServerOptions): Promise<DevSer
   let viteStart: LazyStart<ViteDevServer>;
   const vite = () => viteStart.get();
 
+  let ownOrigin = '';
+  let channelRef: { broadcast(m: DevServerMessage): void } | null = null;
+  // The render panel and dataset view (render queue, thumbnails): loaded with the handler.
+  const studio = import('./studio.js').then(({ createStudio }) =>
+    createStudio({
+      root,
+      dirLabel: options.dirLabel ?? options.dir,
+      host,
+      defaultComposition: composition,
+      state: (c) => store.get(c),
+      generation: () => store.generation,
+      origin: () => ownOrigin,
+      send: (event) => channelRef?.broadcast({ type: 'studio', event }),
+      logger,
+      dataFile: options.data,
+      slots: options.renderSlots,
+      ...options.studio,
+    }),
+  );
   // The request handler (and the HTML parser it uses) loads while the socket is already bound.
-  const handler = import('./middleware.js').then(({ createRequestHandler }) =>
+  const handler = Promise.all([import('./middleware.js'), studio]).then(([{ createRequestHandler }, studioApi]) =>
     createRequestHandler({
       root,
       host,
@@ -78,6 +104,7 @@ export async function createDevServer(options: DevServerOptions): Promise<DevSer
       page: { defaultComposition: composition, dirLabel: options.dirLabel ?? options.dir, version: PACKAGE_VERSION },
       state: (c) => store.get(c),
       vite,
+      studio: studioApi,
     }),
   );
   const httpServer = createServer((req, res) => {
@@ -94,6 +121,8 @@ export async function createDevServer(options: DevServerOptions): Promise<DevSer
   const port = await listenWithFallback(httpServer, wanted, host);
   if (wanted !== 0 && port !== wanted) logger.warn(`port ${wanted} is in use; using ${port} instead`);
   const origin = displayOrigin(host, port);
+  // The thumbnails' browser talks to this server directly, on the address it listens on.
+  ownOrigin = `http://${host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : host.includes(':') ? `[${host}]` : host}:${port}`;
 
   let depsReloadedAt = 0;
   const channel = createChannel({
@@ -112,11 +141,18 @@ export async function createDevServer(options: DevServerOptions): Promise<DevSer
       }
     },
   });
+  channelRef = channel;
 
   let watcherReady: () => void = () => {};
   const watching = new Promise<void>((r) => (watcherReady = r));
   const hot = createHotUpdates({ store, channel, reporter, logger, composition });
-  const batcher = createChangeBatcher({ root, onBatch: (b) => void hot.onBatch(b).catch((e) => logger.error(`dev: ${(e as Error).stack ?? e}`)) });
+  const batcher = createChangeBatcher({
+    root,
+    onBatch: (b) => {
+      void hot.onBatch(b).catch((e) => logger.error(`dev: ${(e as Error).stack ?? e}`));
+      void studio.then((s) => s.filesChanged(b.files), () => {});
+    },
+  });
 
   viteStart = createLazyStart(() => (store.warm(), createViteApp({
     root,
@@ -154,6 +190,8 @@ export async function createDevServer(options: DevServerOptions): Promise<DevSer
     close() {
       closing ??= (async () => {
         batcher.close();
+        // Renders in progress are cancelled and clean up before the server goes.
+        await studio.then((s) => s.close(), () => {});
         await channel.close();
         viteStart.cancel();
         const v = viteStart.started ? await viteStart.get().catch(() => undefined) : undefined;

@@ -17,6 +17,8 @@ import { composeDocument } from './documents.js';
 import { checkRequestPath, isAllowedHost, rawPath } from './request-guard.js';
 import { sendBody, sendFile, sendText } from '../serve/send-file.js';
 import { shellPage } from './shell-page.js';
+import { STUDIO_API_PATH } from '../shared/studio-protocol.js';
+import type { Studio } from './studio.js';
 
 export interface MiddlewareContext {
   /** Project folder (a realpath). */
@@ -29,6 +31,8 @@ export interface MiddlewareContext {
   state(composition: string): Promise<DevState>;
   /** Vite, once loaded. */
   vite(): Promise<ViteDevServer>;
+  /** The render panel's and dataset view's API (STUDIO_API_PATH). */
+  studio?: Studio;
 }
 
 const RUNTIME_FILE = join(RUNTIME_DIST, 'runtime.js');
@@ -67,6 +71,7 @@ export function createRequestHandler(ctx: MiddlewareContext): (req: IncomingMess
       res.writeHead(302, { location: `${DEV_PAGE_PATH}${url.search}` });
       return void res.end();
     }
+    if (path.startsWith(STUDIO_API_PATH) && ctx.studio) return ctx.studio.handle(req, res, path, url);
     if (path.startsWith(DEV_PREFIX)) {
       if (!readOnly) return sendText(res, 405, 'Method not allowed');
       return serveOwn(req, path, url, res, head);

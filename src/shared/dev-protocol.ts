@@ -7,6 +7,7 @@
 import type { RuntimeProblem } from './control.js';
 import type { Diagnostic, ProblemData } from './diagnostics.js';
 import type { ProjectModel } from './model.js';
+import type { StudioEvent } from './studio-protocol.js';
 import type { VariableValues } from './variables.js';
 
 /** Everything the dev server serves itself lives under this prefix (never a project file). */
@@ -59,7 +60,9 @@ export type DevServerMessage =
   /** A module script failed to transform (syntax error, unresolved import): shown with the page's problems. */
   | { type: 'module-problem'; problem: ProblemData }
   /** Vite re-optimised dependencies: module URLs changed, reload the iframe. */
-  | { type: 'deps-reload' };
+  | { type: 'deps-reload' }
+  /** The render panel and the dataset view (see studio-protocol.ts). */
+  | { type: 'studio'; event: StudioEvent };
 
 /** Page → server. */
 export type DevClientMessage =
