@@ -2,6 +2,8 @@
 //   docs/cli.md            the command reference, from the commands' own definitions (the data that
 //                          drives `--help` and option validation);
 //   docs/lint.md           the rule table (between lint-rules markers), from src/lint/catalog.ts;
+//   docs/remote.md         the table of remote/missing resource cases (between resource-rules
+//                          markers), from src/shared/resource-rules.ts;
 //   docs/errors.md         the exit codes (from src/core/exit-codes.ts) and the index of error codes
 //                          (read from every `new FramesmithError('code', …)` in src/).
 // Needs the build (`npm run build`). `node scripts/docs.mjs --check` writes nothing and exits 1,
@@ -164,6 +166,11 @@ outputs.push(['docs/cli.md', await cliReference()]);
 {
   const file = 'docs/lint.md';
   outputs.push([file, replaceBetween(readFileSync(join(root, file), 'utf8'), TABLE_START, TABLE_END, renderRuleTable(), file)]);
+}
+{
+  const { renderResourceRuleTable, RESOURCE_TABLE_START, RESOURCE_TABLE_END } = await load('remote/rule-doc.js');
+  const file = 'docs/remote.md';
+  outputs.push([file, replaceBetween(readFileSync(join(root, file), 'utf8'), RESOURCE_TABLE_START, RESOURCE_TABLE_END, renderResourceRuleTable(), file)]);
 }
 {
   const file = 'docs/errors.md';

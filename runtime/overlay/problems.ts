@@ -64,7 +64,7 @@ export class Problems {
 
   /** The current document's runtime problems (console.error calls are warnings). */
   setRuntime(problems: RuntimeProblem[]): void {
-    this.runtime = problems.map((p) => ({ ...p, severity: p.kind === 'console' ? 'warning' : 'error', source: p.kind === 'asset' ? 'asset' : 'page' }));
+    this.runtime = problems.map((p) => ({ ...p, severity: p.severity ?? (p.kind === 'console' ? 'warning' : 'error'), source: p.kind === 'asset' ? 'asset' : 'page' }));
     this.draw();
   }
 

@@ -3,8 +3,8 @@
  * runtime injected (as the cloud injects its own), loaded, and sought to its first, middle and
  * last frame. A page error, a console error, a file of the bundle that fails to load, a missing
  * timeline, or frames that are one flat colour at every sampled time fail the build with the
- * message and location. Requests to other hosts are blocked and returned as warnings: the cloud
- * render would depend on the network for them.
+ * message and location. Remote files come through framesmith's cache (src/remote/); those that
+ * cannot be had are warnings (the cloud has a network), worded by the one rule table.
  */
 import type { BrowserContext, CDPSession } from 'playwright-core';
 import { PNG } from 'pngjs';
@@ -12,9 +12,9 @@ import { openComposition, type CompositionPage } from '../browser/composition-pa
 import { launchBrowser, type LaunchedBrowser } from '../browser/launch.js';
 import { FramesmithError } from '../core/errors.js';
 import { startStaticServer } from '../serve/static-server.js';
-import type { RuntimeProblem } from '../shared/control.js';
 import type { Diagnostic } from '../shared/diagnostics.js';
-import { problemsToError } from '../snapshot/page-problems.js';
+import { pageWarnings, problemsToError } from '../snapshot/page-problems.js';
+import { remoteDiagnostics, summarizeRemote, type RemoteSummary } from '../remote/report.js';
 
 export interface BrowserCheckOptions {
   /** Folder holding the built output (what goes into the zip). */
@@ -39,9 +39,11 @@ export interface SampledFrame {
 
 export interface BrowserCheckResult {
   frames: SampledFrame[];
-  /** URLs of other hosts the page tried to load (blocked). */
+  /** Remote URLs that could not be loaded. */
   blocked: string[];
-  /** Blocked loads as warnings, one per URL. */
+  /** The page's remote files (loaded from where, failed why). */
+  remote: RemoteSummary;
+  /** Remote files that could not be had, as warnings, one per URL. */
   warnings: Diagnostic[];
   ms: number;
 }
@@ -78,7 +80,8 @@ export async function checkInBrowser(options: BrowserCheckOptions): Promise<Brow
     const frameTotal = Math.max(1, opened.info.frameCount);
     const sampled = [...new Set([0, Math.floor((frameTotal - 1) / 2), frameTotal - 1])];
     const fail = async (time?: number) => {
-      const problems = (await opened.problems()).filter((p) => !isBlockedLoad(p, server.origin));
+      // Console errors fail a build (not a snapshot); warnings (remote files that could not be had) do not.
+      const problems = (await opened.problems()).filter((p) => p.severity !== 'warning');
       if (problems.length) throw withBlockedHint(problemsToError(problems, options.entry, time), opened.blocked);
       const missing = failed.filter((f) => !f.url.endsWith('/favicon.ico'));
       if (missing.length) throw missingFileError(missing, server.origin, options.entry);
@@ -100,14 +103,9 @@ export async function checkInBrowser(options: BrowserCheckOptions): Promise<Brow
         loc: { file: options.entry, line: 0, column: 0 },
       });
     }
-    const blocked = [...new Set(opened.blocked)];
-    const warnings: Diagnostic[] = blocked.map((u) => ({
-      code: 'remote_resource',
-      severity: 'warning',
-      message: `The page loads ${u} from the network (blocked here); the cloud render would depend on it.`,
-      hint: 'Download the file into the project and reference it with a relative path.',
-    }));
-    return { frames, blocked, warnings, ms: performance.now() - started };
+    const remote = summarizeRemote([opened.remote]);
+    const warnings = [...remoteDiagnostics(remote).filter((d) => d.severity !== 'info'), ...(await pageWarnings(opened))];
+    return { frames, blocked: remote.failed.map((f) => f.url), remote, warnings, ms: performance.now() - started };
   } finally {
     await page?.close().catch(() => {});
     await context?.close().catch(() => {});
@@ -116,22 +114,16 @@ export async function checkInBrowser(options: BrowserCheckOptions): Promise<Brow
   }
 }
 
-/** When loads were blocked, the error may come from them (e.g. GSAP from a CDN): say so. */
+/** When remote files could not be had, the error may come from them (e.g. GSAP from a CDN): say so. */
 function withBlockedHint(error: FramesmithError, blocked: string[]): FramesmithError {
   const urls = [...new Set(blocked)];
   if (!urls.length) return error;
   const shown = urls.slice(0, 3).join(', ') + (urls.length > 3 ? ` and ${urls.length - 3} more` : '');
   return new FramesmithError(error.code, error.message, {
-    hint: `The page also loads ${shown} from the network, blocked here as the cloud render cannot count on it; if the error comes from that, download the file into the project and reference it with a relative path. ${error.hint ?? ''}`.trim(),
+    hint: `framesmith could not load ${shown}; if the error comes from that, run \`framesmith vendor\` once online to copy it into the project. ${error.hint ?? ''}`.trim(),
     loc: error.loc,
     details: error.details,
   });
-}
-
-/** A failed load of a URL on another host: blocked on purpose, reported as a warning instead. */
-function isBlockedLoad(p: RuntimeProblem, origin: string): boolean {
-  if (p.kind !== 'asset' || !p.url) return false;
-  return /^(https?:)?\/\//.test(p.url) && !p.url.startsWith(origin);
 }
 
 function missingFileError(missing: { url: string; status: number }[], origin: string, entry: string): FramesmithError {

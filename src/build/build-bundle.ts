@@ -22,6 +22,7 @@ import { collectProjectFiles, type SkippedFile } from './collect-files.js';
 import { findModuleNeeds } from './module-graph.js';
 import { describeLeftOut, excludeOutputs, explainLeftOut, type LeftOutFile } from './output-exclusion.js';
 import { stageOutput } from './stage.js';
+import { makeDirs } from '../core/created-dirs.js';
 import { checkBundleSize, formatBytes, writeZip } from './zip.js';
 
 export interface BuildOptions {
@@ -146,7 +147,16 @@ export async function buildBundle(options: BuildOptions): Promise<BuildResult> {
   if (shipped.leftOut.length) logger.info(`✓ left out ${shipped.leftOut.length} file${shipped.leftOut.length > 1 ? 's' : ''}: ${describeLeftOut(shipped.leftOut, formatBytes)} (--include keeps them)`);
   checkBundleSize(shipped.files, shipped.files.reduce((n, f) => n + f.size, 0));
   const needs = await findModuleNeeds(root, shipped.files.filter((f) => /\.html?$/i.test(f.rel)).map((f) => f.rel));
-  const staged = await stageOutput(root, shipped.files, needs, dirname(outPath), logger);
+  // The zip's folder is made now (the stage lives in it); a failed build takes it back if it made it.
+  const outDirs = await makeDirs(dirname(outPath));
+  let staged: Awaited<ReturnType<typeof stageOutput>>;
+  try {
+    staged = await stageOutput(root, shipped.files, needs, dirname(outPath), logger);
+  } catch (error) {
+    await outDirs.removeIfEmpty();
+    throw error;
+  }
+  let built = false;
   try {
     timings.bundle = performance.now() - tBundle;
     logger.info(staged.mode === 'vite' ? `✓ bundle: Vite built ${needs.map((n) => `${n.html} (${n.reason})`).join(', ')}` : `✓ bundle: ${staged.files.length} files copied as they are`);
@@ -175,7 +185,7 @@ export async function buildBundle(options: BuildOptions): Promise<BuildResult> {
     timings.zip = performance.now() - tZip;
     timings.total = performance.now() - t0;
     logger.info(`✓ zip: ${formatBytes(zip.size)}`);
-    return {
+    const result: BuildResult = {
       ok: true,
       zipPath: zip.path,
       sha256: zip.sha256,
@@ -197,7 +207,10 @@ export async function buildBundle(options: BuildOptions): Promise<BuildResult> {
       check,
       timings: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)])) as BuildResult['timings'],
     };
+    built = true;
+    return result;
   } finally {
     await staged.remove();
+    if (!built) await outDirs.removeIfEmpty();
   }
 }

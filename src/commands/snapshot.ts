@@ -3,7 +3,8 @@ import { relative } from 'node:path';
 import { FramesmithError } from '../core/errors.js';
 import { collectWarnings } from '../core/logger.js';
 import { readVariablesInput } from '../core/variables-input.js';
-import { warnBlockedRequests } from '../snapshot/page-problems.js';
+import { reportRemote } from '../remote/report.js';
+import { reportPageWarnings } from '../snapshot/page-problems.js';
 import { takeSnapshots } from '../snapshot/snapshot.js';
 import { compositionArg, defineFramesmithCommand, parseNumberFlag, variablesArgs } from './define.js';
 
@@ -60,7 +61,8 @@ export default defineFramesmithCommand({
       strictVariables: args['strict-variables'],
       logger,
     });
-    warnBlockedRequests(logger, result.blocked);
+    reportRemote(logger, result.remote);
+    reportPageWarnings(logger, result.pageWarnings);
     if (logger.json) return logger.result({ ok: true, ...result, warnings: logger.warnings });
     for (const still of result.stills) logger.result(relative(process.cwd(), still.file) || still.file);
     logger.success(`${result.stills.length} still${result.stills.length === 1 ? '' : 's'} (${result.width}x${result.height})`);

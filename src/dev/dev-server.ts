@@ -105,6 +105,7 @@ export async function createDevServer(options: DevServerOptions): Promise<DevSer
       state: (c) => store.get(c),
       vite,
       studio: studioApi,
+      logger,
     }),
   );
   const httpServer = createServer((req, res) => {

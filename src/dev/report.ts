@@ -44,7 +44,7 @@ export function createReporter(logger: Logger): Reporter {
     },
     runtime(composition, problems) {
       const before = printedRuntime.get(composition) ?? new Set<string>();
-      const now = printNew(before, problems.map((p) => ({ ...p, severity: p.kind === 'console' ? ('warning' as const) : ('error' as const) })));
+      const now = printNew(before, problems.map((p) => ({ ...p, severity: p.severity ?? (p.kind === 'console' ? ('warning' as const) : ('error' as const)) })));
       // Problems collected over the page's life stay printed once; a clean reload says so.
       printedRuntime.set(composition, new Set([...before, ...now]));
       if (before.size > 0 && problems.length === 0) {

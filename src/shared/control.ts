@@ -58,6 +58,12 @@ export interface RuntimeProblem extends ProblemData {
   loc?: SourceLocation;
   /** The URL that failed, for `asset`. */
   url?: string;
+  /**
+   * `warning` for what does not stop a capture (see src/shared/resource-rules.ts: a remote file
+   * that could not be loaded, and the script errors that follow from a remote script missing).
+   * Absent = an error (console errors aside).
+   */
+  severity?: 'warning';
 }
 
 /** What `ready` resolves to: the composition's facts as the page sees them. */

@@ -5,13 +5,17 @@
  */
 import type { CompositionPage } from '../browser/composition-page.js';
 import { FramesmithError } from '../core/errors.js';
-import type { Logger } from '../core/logger.js';
 import type { RuntimeProblem } from '../shared/control.js';
+import type { Logger } from '../core/logger.js';
 import type { Diagnostic } from '../shared/diagnostics.js';
 
-/** Problems that stop a capture. Console errors are reported but do not stop a snapshot. */
+/**
+ * Problems that stop a capture. Console errors are reported but do not stop a snapshot; nor do
+ * warnings (a remote file that could not be had, and what follows from it: see
+ * src/shared/resource-rules.ts).
+ */
 export function isFatal(p: RuntimeProblem): boolean {
-  return p.kind !== 'console';
+  return p.kind !== 'console' && p.severity !== 'warning';
 }
 
 export function problemsToError(problems: RuntimeProblem[], entry: string, time?: number): FramesmithError {
@@ -25,13 +29,30 @@ export function problemsToError(problems: RuntimeProblem[], entry: string, time?
   });
 }
 
+/**
+ * Warnings the page raised that Node has not reported itself: script errors that follow from a
+ * remote script that could not be loaded (the remote files are reported from Node, with reasons).
+ */
+export async function pageWarnings(page: CompositionPage): Promise<Diagnostic[]> {
+  const problems = await page.problems().catch(() => [] as RuntimeProblem[]);
+  return problems
+    .filter((p) => p.severity === 'warning' && p.kind !== 'asset')
+    .map((p) => ({ code: p.code, severity: 'warning' as const, message: p.time !== undefined ? `${p.message} (at ${p.time.toFixed(3)} s)` : p.message, hint: p.hint, ...(p.loc?.file ? { loc: p.loc } : {}) }));
+}
+
+/** Logs page warnings once each (several pages of a render report the same). */
+export function reportPageWarnings(logger: Logger, warnings: Diagnostic[]): void {
+  const seen = new Set<string>();
+  for (const w of warnings) {
+    const key = `${w.code}|${w.message.replace(/ \(at [\d.]+ s\)$/, '')}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    logger.diagnostic(w);
+  }
+}
+
 /** Throws when the page has reported a fatal problem. */
 export async function failOnProblems(page: CompositionPage, entry: string, time?: number): Promise<void> {
   const fatal = (await page.problems()).filter(isFatal);
   if (fatal.length) throw problemsToError(fatal, entry, time);
-}
-
-/** Warns once per request the page tried to make off the machine (snapshot and render say it alike). */
-export function warnBlockedRequests(logger: Logger, urls: Iterable<string>): void {
-  for (const url of new Set(urls)) logger.warn(`blocked a request to ${url}: the cloud render cannot rely on the network; vendor it into the project`, 'remote_resource');
 }

@@ -4,7 +4,8 @@
  * in. Any page error, failed asset or missing timeline fails the whole call, with no PNG written.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
+import { makeDirs, type CreatedDirs } from '../core/created-dirs.js';
 import { join, resolve } from 'node:path';
 import { launchBrowser, type LaunchedBrowser } from '../browser/launch.js';
 import { openComposition } from '../browser/composition-page.js';
@@ -15,8 +16,10 @@ import { startStaticServer } from '../serve/static-server.js';
 import { DEFAULT_FPS } from '../shared/model.js';
 import { frameCount } from '../shared/time.js';
 import type { VariableValues } from '../shared/variables.js';
-import { failOnProblems } from './page-problems.js';
+import { failOnProblems, pageWarnings } from './page-problems.js';
+import type { Diagnostic } from '../shared/diagnostics.js';
 import { checkVariablesAgainst } from '../core/variables-input.js';
+import { summarizeRemote, type RemoteSummary } from '../remote/report.js';
 
 export interface SnapshotOptions {
   /** Project folder. */
@@ -49,8 +52,12 @@ export interface SnapshotResult {
   width: number;
   height: number;
   duration: number;
-  /** Requests to other hosts that were blocked (the cloud render cannot rely on them). */
+  /** Remote URLs that could not be loaded (warnings: the picture lacks them). */
   blocked: string[];
+  /** The page's remote files: what was loaded from where (cache, network, npm registry), what failed. */
+  remote: RemoteSummary;
+  /** Script errors that follow from a remote script that could not be loaded (warnings, as the cloud has a network). */
+  pageWarnings: Diagnostic[];
   /** The hash in the file names when variables were given (see stillName), else null. */
   variablesHash: string | null;
 }
@@ -133,12 +140,14 @@ export async function takeSnapshots(options: SnapshotOptions): Promise<SnapshotR
   }
   phase('browser ready');
   const written: string[] = [];
+  let dirs: CreatedDirs | null = null;
+  let done = false;
   try {
     const page = await openComposition(browser.browser, { url: server.url(model.entry), width: comp.width, height: comp.height });
     phase('page ready');
     try {
       await failOnProblems(page, model.entry);
-      await mkdir(outDir, { recursive: true });
+      dirs = await makeDirs(outDir);
       const stills: SnapshotStill[] = [];
       // Ascending order needs no reloads; the runtime gives the same pixels in any order anyway.
       for (const t of [...times].sort((a, b) => a - b)) {
@@ -156,13 +165,16 @@ export async function takeSnapshots(options: SnapshotOptions): Promise<SnapshotR
       written.length = 0;
       const order = new Map(times.map((t, i) => [t, i]));
       stills.sort((a, b) => order.get(a.time)! - order.get(b.time)!);
+      done = true;
       const given = options.variables && Object.keys(options.variables).length ? options.variables : null;
-      return { stills, width: comp.width, height: comp.height, duration: comp.duration, blocked: [...page.blocked], variablesHash: given && variablesHash(given) };
+      return { stills, width: comp.width, height: comp.height, duration: comp.duration, blocked: [...page.blocked], variablesHash: given && variablesHash(given), remote: summarizeRemote([page.remote]), pageWarnings: await pageWarnings(page) };
     } finally {
       await page.close();
     }
   } finally {
     await Promise.all(written.map((f) => rm(f, { force: true })));
+    // A failed snapshot leaves no folder it made (an empty snapshots/).
+    if (!done) await dirs?.removeIfEmpty();
     if (!options.browser) await browser.close();
     await server.close();
   }

@@ -138,15 +138,15 @@ describe('build refuses broken projects', () => {
     expectNoOutput(dir);
   });
 
-  it('GSAP from a CDN: the page error says the CDN load was blocked and how to fix it', async () => {
+  it('GSAP from a CDN that cannot be had (CDN and registry unreachable): warnings naming the URL, what is lacking and the fix; the build succeeds', async () => {
     const dir = useFixture('build-classic');
     const html = join(dir, 'index.html');
     writeFileSync(html, readFileSync(html, 'utf8').replace('vendor/gsap.min.js', 'https://cdn.jsdelivr.net/npm/gsap@3.13.0/dist/gsap.min.js'));
-    const e = await buildError(dir);
-    expect(e.message).toMatch(/gsap is not defined/);
-    expect(e.loc).toMatchObject({ file: 'js/motion.js', line: 2 });
-    expect(e.hint).toMatch(/loads https:\/\/cdn\.jsdelivr\.net\/npm\/gsap@3\.13\.0\/dist\/gsap\.min\.js from the network, blocked here/);
-    expectNoOutput(dir);
+    const result = await buildBundle({ dir, browser });
+    expect(result.check?.blocked).toEqual(['https://cdn.jsdelivr.net/npm/gsap@3.13.0/dist/gsap.min.js']);
+    const unavailable = result.warnings.find((w) => w.code === 'remote_unavailable')!;
+    expect(unavailable.message).toMatch(/^Could not load https:\/\/cdn\.jsdelivr\.net\/npm\/gsap@3\.13\.0\/dist\/gsap\.min\.js: .*npm registry http:\/\/127\.0\.0\.1:\d+\/.*its script does not run/);
+    expect(unavailable.hint).toMatch(/framesmith vendor/);
   });
 
   it('a 201 MB file: refused before zipping, naming the largest files', async () => {
@@ -210,13 +210,13 @@ describe('build leaves out what must not ship', () => {
     expect(await zipNames(result.zipPath)).toEqual(['css/style.css', 'index.html', 'js/motion.js', 'vendor/gsap.min.js']);
   });
 
-  it('requests to other hosts are blocked and reported as warnings; the build succeeds', async () => {
+  it('a remote file that cannot be had is a warning (lint: not cached; check: unavailable); the build succeeds', async () => {
     const dir = useFixture('build-classic');
     const html = join(dir, 'index.html');
     writeFileSync(html, readFileSync(html, 'utf8').replace('<div id="box"', '<img alt="" src="https://assets.example.org/logo.png" />\n      <div id="box"'));
     const result = await buildBundle({ dir, browser });
     expect(result.check?.blocked).toEqual(['https://assets.example.org/logo.png']);
-    expect(result.warnings.map((w) => w.code)).toEqual(['remote_resource', 'remote_resource']);
-    expect(result.warnings[1].message).toMatch(/loads https:\/\/assets\.example\.org\/logo\.png from the network/);
+    expect(result.warnings.map((w) => w.code)).toEqual(['remote_not_cached', 'remote_unavailable']);
+    expect(result.warnings[1].message).toMatch(/^Could not load https:\/\/assets\.example\.org\/logo\.png: its host name does not resolve \(offline\?\); the image is not drawn/);
   });
 });

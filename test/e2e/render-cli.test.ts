@@ -398,11 +398,12 @@ describe('--json, progress and the thumbnail', () => {
     expect(r.stderr).not.toMatch(/warning/);
     const result = JSON.parse(r.stdout);
     expect(result).toMatchObject({ ok: true, output: out, width: 300, blocked: ['https://example.invalid/data.json'] });
-    expect(result.warnings.map((w: { code: string }) => w.code).sort()).toEqual(['aspect_unsupported', 'remote_resource', 'variable_invalid']);
+    expect(result.warnings.map((w: { code: string }) => w.code).sort()).toEqual(['aspect_unsupported', 'remote_unavailable', 'variable_invalid']);
     const messages = result.warnings.map((w: { message: string }) => w.message).join('\n');
     expect(messages).toContain('index.html is 300x180, which is not 16:9, 9:16 or 1:1');
     expect(messages).toContain('variables: "size" is 500, above max 100');
-    expect(messages).toContain('blocked a request to https://example.invalid/data.json');
+    expect(messages).toContain('Could not load https://example.invalid/data.json: its host name does not resolve');
+    expect(result.warnings.find((w: { code: string }) => w.code === 'remote_unavailable').hint).toContain('framesmith vendor');
   });
 
   test('without a TTY progress is plain lines on stderr and stdout holds only the video path; --no-thumbnail writes no PNG', async () => {
