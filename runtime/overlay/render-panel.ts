@@ -184,6 +184,11 @@ export class RenderPanel {
     this.drawForm();
   }
 
+  /** A standing message above the queue (e.g. why the server refuses this page). */
+  notice(message: string): void {
+    this.error.textContent = message;
+  }
+
   setJobs(jobs: StudioJob[]): void {
     this.jobs.clear();
     for (const j of jobs) this.jobs.set(j.id, j);

@@ -13,7 +13,7 @@ import { DatasetView } from './dataset-view';
 import { h, icon } from './dom';
 import { RenderPanel } from './render-panel';
 import type { Store } from './store';
-import { studioApi } from './studio-api';
+import { ApiError, studioApi } from './studio-api';
 
 export interface StudioMount {
   entry: string;
@@ -93,8 +93,10 @@ export function mountStudio(m: StudioMount): Studio {
       config = await studioApi.config(m.entry);
       renderPanel.setConfig(config);
       if (config.dataFile && !dataset.isOpen) dataset.toggle(true);
-    } catch {
-      /* the server is away: the connection status says so */
+    } catch (error) {
+      // Refused (a page opened from another device with --host): say why in the panel.
+      if (error instanceof ApiError && error.status === 403) renderPanel.notice(error.problem.message);
+      /* otherwise the server is away: the connection status says so */
     }
   }
   async function loadJobs(): Promise<void> {

@@ -94,7 +94,8 @@ const usage = (code: string, message: string, hint: string) => new FramesmithErr
 
 /** A name under renders/: relative, no `..`, no dot segments, no backslashes. */
 function checkName(name: string): string {
-  const n = name.trim().replace(/^\.?\/+/, '');
+  // An absolute path is refused, not quietly read as a folder under renders/.
+  const n = name.trim().replace(/^\.\/+/, '');
   const segments = n.split('/');
   if (!n || n.includes('\0') || n.includes('\\') || n.startsWith('/') || /^[A-Za-z]:/.test(n) || segments.some((s) => s === '' || s === '..' || s.startsWith('.'))) {
     throw usage('invalid_output_name', `The output name "${name}" must be a file name inside the project's renders/ folder (letters, digits, -, _, sub-folders with /; no "..", no leading dot).`, 'Type e.g. promo, or campaign/{headline} for a batch.');

@@ -1,7 +1,8 @@
 /**
  * The dev server's API for the preview's render panel and dataset view, under STUDIO_API_PATH
  * (inside the server's own prefix, so never a project file). It runs behind the server's gate
- * (Host checked first); on top, every request that says it comes from another page (an Origin
+ * (Host checked first); on top, it answers only to this machine (a loopback peer address, also
+ * when the server listens on the network with --host), and every request that says it comes from another page (an Origin
  * other than the server's, `Sec-Fetch-Site: cross-site|same-site`) is refused, and every request
  * that changes something must carry the server's own Origin. Paths the API takes name project
  * files only (checked by the same resolver the server serves files with); outputs are written
@@ -62,6 +63,13 @@ export interface Studio {
 }
 
 const JSON_LIMIT = 32 * 1024 * 1024;
+
+/** Whether a peer address is this machine (127.0.0.0/8, ::1, and their IPv4-mapped forms). */
+export function isLoopbackAddress(address: string | undefined): boolean {
+  if (!address) return false;
+  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4) || address === '::1';
+}
 
 function sendJson(res: ServerResponse, status: number, value: unknown): void {
   const body = JSON.stringify(value);
@@ -235,6 +243,9 @@ export function createStudio(options: StudioOptions): Studio {
   // ---- requests
 
   function foreign(req: IncomingMessage): string | null {
+    // Renders write files and spend credits: only a page on this machine may ask, even when
+    // the preview itself is shared on the network (`framesmith dev --host`).
+    if (!isLoopbackAddress(req.socket.remoteAddress)) return 'the render panel and the dataset view answer only to this machine, not to other devices on the network';
     const origin = req.headers.origin;
     if (origin !== undefined && !isOwnOrigin(origin, req.headers.host, options.host)) return 'it comes from a page of another origin';
     const site = req.headers['sec-fetch-site'];
