@@ -143,7 +143,7 @@ export function createDatasetChecker(options: DatasetCheckerOptions): DatasetChe
     const fmt = (t: number) => `${t.toFixed(2)} s`;
     for (const [key, t] of m.texts) {
       const b = base?.texts.get(key);
-      const quote = JSON.stringify(t.text.length > 40 ? `${t.text.slice(0, 40)}…` : t.text);
+      const quote = JSON.stringify(t.text.length > 40 ? `${t.text.slice(0, 40).trimEnd()}…` : t.text);
       if (t.box > (b?.box ?? 0) + 2) {
         flags.push({ kind: 'overflow-box', column: t.variable ?? undefined, time: t.boxAt, severity: 'warning', message: `Text ${quote} reaches ${t.box} px past its box (${key}) at ${fmt(t.boxAt)}.` });
       }

@@ -85,7 +85,7 @@ describe('render panel (local)', () => {
       await expect.poll(() => page.locator('[data-testid=render-out]').textContent()).toBe('renders/blue.mp4');
       await page.click('[data-testid=render-start]');
       const card = page.locator('.job').first();
-      await card.locator('[data-testid=job-status]', { hasText: 'Done' }).waitFor({ timeout: 60_000 });
+      await card.locator('[data-testid=job-status]', { hasText: /^Done$/ }).waitFor({ timeout: 60_000 });
       expect(await card.locator('[data-testid=item-path]').textContent()).toBe('renders/blue.mp4');
       const file = join(dir, 'renders', 'blue.mp4');
       const size = statSync(file).size;
@@ -144,7 +144,7 @@ describe('render queue', () => {
       const card = page.locator(`.job[data-job="${second.id}"]`);
       expect(await card.locator('[data-testid=job-progress]').textContent()).toBe('Waiting for the render before it');
       await card.locator('[data-testid=job-cancel]').click();
-      await card.locator('[data-testid=job-status]', { hasText: 'Cancelled' }).waitFor();
+      await card.locator('[data-testid=job-status]', { hasText: /^Cancelled$/ }).waitFor();
       await card.locator('[data-testid=job-retry]').click();
       await page.locator('.job [data-testid=item-path]', { hasText: 'renders/q-second.mp4' }).waitFor({ timeout: 60_000 });
       const all = await jobs(server);
@@ -174,7 +174,7 @@ describe('render panel: cancel and stop', () => {
       // Progress with frames, fps and time left.
       await expect.poll(() => card.locator('[data-testid=job-progress]').textContent(), { timeout: 60_000 }).toMatch(/^\d+\/1200 frames · [\d.]+ fps · /);
       await card.locator('[data-testid=job-cancel]').click();
-      await card.locator('[data-testid=job-status]', { hasText: 'Cancelled' }).waitFor({ timeout: 30_000 });
+      await card.locator('[data-testid=job-status]', { hasText: /^Cancelled$/ }).waitFor({ timeout: 30_000 });
       const [job] = await jobs(longServer!);
       expect(job.status).toBe('cancelled');
       expect(existsSync(join(longDir, 'renders', 'long.mp4'))).toBe(false);
@@ -210,7 +210,7 @@ describe('render panel (cloud, fake HeyGen server)', () => {
       expect(text).toContain('2.0 s each');
       await page.click('[data-testid=submit-cloud]');
       const card = page.locator('.job').first();
-      await card.locator('[data-testid=job-status]', { hasText: 'Done' }).waitFor({ timeout: 60_000 });
+      await card.locator('[data-testid=job-status]', { hasText: /^Done$/ }).waitFor({ timeout: 60_000 });
       expect(await card.locator('[data-testid=item-path]').textContent()).toBe('renders/cloudy.mp4');
     });
     expect(statSync(join(dir, 'renders', 'cloudy.mp4')).size).toBeGreaterThan(0);
