@@ -235,7 +235,7 @@ export function createRenderQueue(options: RenderQueueOptions): RenderQueue {
   }
 
   async function add(request: NewJobRequest, retryOf: string | null = null): Promise<StudioJob> {
-    if (closed) throw new FramesmithError('server_stopping', 'The dev server is stopping.');
+    if (closed) throw new FramesmithError('server_stopping', 'The dev server is stopping.', { hint: 'Start framesmith dev again, then render.' });
     await validate(request);
     let { outputs, pattern } = await planOutputs(request);
     const taken = await takenOutputs(outputs);

@@ -102,12 +102,12 @@ function readBody(req: IncomingMessage, limit: number, name: string): Promise<Bu
 }
 
 async function readJson<T>(req: IncomingMessage, limit = JSON_LIMIT): Promise<T> {
-  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) throw new FramesmithError('bad_request', 'Send JSON (content-type: application/json).', { exitCode: 2 });
+  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) throw new FramesmithError('bad_request', 'Send JSON (content-type: application/json).', { hint: 'This endpoint is for the preview page: use the render panel or the dataset view.', exitCode: 2 });
   const body = await readBody(req, limit, 'The request');
   try {
     return JSON.parse(body.toString('utf8')) as T;
   } catch {
-    throw new FramesmithError('bad_request', 'The body is not JSON.', { exitCode: 2 });
+    throw new FramesmithError('bad_request', 'The body is not JSON.', { hint: 'This endpoint is for the preview page: use the render panel or the dataset view.', exitCode: 2 });
   }
 }
 
