@@ -217,4 +217,29 @@ describe('render panel (cloud, fake HeyGen server)', () => {
     // One render was created, with one upload.
     expect(fake.controls.requests('renders.create')).toHaveLength(1);
   });
+
+  test('a cloud error mid-batch: that row shows it, the other rows finish, the queue goes on', async () => {
+    const before = fake.controls.requests('renders.create').length;
+    const uploads = () => fake.controls.requests('assets.directUpload').length + fake.controls.requests('assets.upload').length;
+    const uploadsBefore = uploads();
+    fake.controls.queueOutcomes(['completed', { failed: 'Font could not be loaded' }, 'completed']);
+    const rows = ['One', 'Two', 'Three'].map((title, i) => ({ row: i + 1, variables: { title } }));
+    const res = await addJob(server, { kind: 'cloud', confirmed: true, rows, name: 'cloud-{title}', source: 'rows.csv' });
+    expect(res.status).toBe(201);
+    const job = (await res.json()) as StudioJob;
+    const after = await addJob(server, { name: 'after-cloud' });
+    expect(after.status).toBe(201);
+    const next = (await after.json()) as StudioJob;
+    await expect.poll(async () => (await jobs(server)).find((j) => j.id === job.id)?.status, { timeout: 60_000, interval: 250 }).toBe('failed');
+    const ended = (await jobs(server)).find((j) => j.id === job.id)!;
+    expect(ended.items.map((i) => i.status)).toEqual(['done', 'failed', 'done']);
+    expect(ended.items[1].error?.message).toContain('Font could not be loaded');
+    expect(ended.items.map((i) => i.output)).toEqual(['renders/cloud-One.mp4', 'renders/cloud-Two.mp4', 'renders/cloud-Three.mp4']);
+    expect(existsSync(join(dir, 'renders', 'cloud-Two.mp4'))).toBe(false);
+    expect(statSync(join(dir, 'renders', 'cloud-Three.mp4')).size).toBeGreaterThan(0);
+    // One upload for the three renders.
+    expect(fake.controls.requests('renders.create').length - before).toBe(3);
+    expect(uploads() - uploadsBefore).toBe(1);
+    await expect.poll(async () => (await jobs(server)).find((j) => j.id === next.id)?.status, { timeout: 60_000, interval: 250 }).toBe('done');
+  });
 });
