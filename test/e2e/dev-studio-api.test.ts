@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createDevServer, type DevServer } from '../../src/dev/index.js';
 import { isLoopbackAddress } from '../../src/dev/studio.js';
 import { DATASET_MAX_BYTES, STUDIO_API_PATH, type DatasetView } from '../../src/shared/studio-protocol.js';
+import { runCli } from '../helpers/cli.js';
 import { tempDir, useFixture } from '../helpers/fixtures.js';
 
 let server: DevServer;
@@ -228,5 +229,19 @@ describe('datasets as render --batch reads them', () => {
     expect(view.autoCheck).toBe(false);
     expect((await own('GET', 'dataset/files')).json).toEqual(expect.arrayContaining(['data/many.csv']));
     expect((await own('GET', 'dataset/files')).json).not.toEqual(expect.arrayContaining(['.private/rows.csv']));
+  });
+});
+
+describe('framesmith dev --data / --render-slots', () => {
+  test('a missing file, another extension or a bad slot count stop dev with the reason', async () => {
+    const missing = await runCli(['dev', dir, '--port', '0', '--data', join(dir, 'nope.csv')], { timeoutMs: 30_000 });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`Cannot read --data ${join(dir, 'nope.csv')}: no such file.`);
+    const txt = await runCli(['dev', dir, '--port', '0', '--data', join(dir, 'style.css')], { timeoutMs: 30_000 });
+    expect(txt.code).toBe(2);
+    expect(txt.stderr).toContain('style.css is not a .csv or .json file.');
+    const slots = await runCli(['dev', dir, '--port', '0', '--render-slots', '9'], { timeoutMs: 30_000 });
+    expect(slots.code).toBe(2);
+    expect(slots.stderr).toMatch(/render-slots/);
   });
 });
