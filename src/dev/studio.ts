@@ -397,8 +397,8 @@ export function createStudio(options: StudioOptions): Studio {
     filesChanged(files) {
       if ((source?.kind === 'project' && files.includes(source.rel)) || (source?.kind === 'cli' && files.includes(rel(source.path)))) version++;
       autoChecked.clear();
-      // New generation: checks and thumbnails are made again for what the pages show.
-      options.send({ kind: 'dataset', generation: options.generation() });
+      // New generation: checks and thumbnails are made again for what the pages show (no dataset: nothing to say).
+      if (source) options.send({ kind: 'dataset', generation: options.generation() });
     },
     async close() {
       await Promise.all([queue.close(), checker.close()]);
