@@ -6,7 +6,7 @@
  * selected rows render as a batch, a dropped file replaces the rows, an edit of the composition
  * redraws the thumbnails, and 10,000 rows keep the page to a few dozen row elements.
  */
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -187,6 +187,39 @@ describe('dataset view (framesmith dev --data rows.csv)', () => {
     expect(statSync(join(dir, 'renders', 'rows-1.mp4')).size).toBeGreaterThan(1000);
     expect(existsSync(join(dir, 'renders', 'rows-2.mp4'))).toBe(false);
     expect(readdirSync(join(dir, 'renders')).filter((n) => n.startsWith('.'))).toEqual([]);
+  });
+
+  test('a strip shows four times per row; Commands and Batch file export the selected rows', async () => {
+    const page = await openPreview(browser, server);
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(server.url).origin });
+    try {
+      await page.waitForSelector('[data-testid=dataset]:not([hidden])');
+      await page.locator('[data-testid=dataset-strip]').check();
+      await expect.poll(() => row(page, 1).locator('img.thumb[data-loaded]').count(), { timeout: 60_000 }).toBe(4);
+      expect(await row(page, 1).locator('img.thumb').evaluateAll((imgs) => imgs.map((i) => Number(i.getAttribute('data-time'))))).toEqual([0.25, 0.75, 1.25, 1.75]);
+
+      await row(page, 1).locator('input[type=checkbox]').check();
+      await row(page, 2).locator('input[type=checkbox]').check();
+      await page.click('[data-testid=dataset-copy-commands]');
+      await expect.poll(() => page.locator('.toast').last().textContent()).toBe('Copied 2 commands');
+      const copied = await page.evaluate(() => navigator.clipboard.readText());
+      expect(copied.split('\n')).toEqual([
+        `framesmith render ${dir} --variables '{"headline":"Short","accent":"#ff0000","photo":"img/ok.svg","count":3}' -o renders/rows-1.mp4`,
+        `framesmith render ${dir} --variables '{"headline":"A headline that is far too long for its box","accent":"#00ff00","photo":"img/ok.svg","count":2}' -o renders/rows-2.mp4`,
+      ]);
+
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=dataset-export]')]);
+      expect(download.suggestedFilename()).toBe('rows-selected.json');
+      const saved = join(tempDir(), 'rows-selected.json');
+      await download.saveAs(saved);
+      expect(JSON.parse(readFileSync(saved, 'utf8'))).toEqual([
+        { headline: 'Short', accent: '#ff0000', photo: 'img/ok.svg', count: 3 },
+        { headline: 'A headline that is far too long for its box', accent: '#00ff00', photo: 'img/ok.svg', count: 2 },
+      ]);
+      await expect.poll(() => page.locator('.toast').last().textContent()).toBe(`Saved rows-selected.json (2 rows); copied: framesmith render ${dir} --batch rows-selected.json --out-pattern 'renders/rows-{index}.mp4'`);
+    } finally {
+      await page.context().close();
+    }
   });
 
   test('a dropped file replaces the rows', async () => {
