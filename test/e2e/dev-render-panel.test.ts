@@ -196,6 +196,25 @@ describe('render panel: cancel and stop', () => {
   });
 });
 
+describe('render slots', () => {
+  test('--render-slots 2 runs two renders at once; both cancel cleanly', async () => {
+    const s = await createDevServer({ dir: longDir, port: 0, renderSlots: 2 });
+    try {
+      await s.ready;
+      const params = { format: 'mp4', quality: 'draft', fps: 10, resolution: '1080p' };
+      const a = (await (await addJob(s, { name: 'slot-a', params })).json()) as StudioJob;
+      const b = (await (await addJob(s, { name: 'slot-b', params })).json()) as StudioJob;
+      await expect.poll(async () => (await jobs(s)).filter((j) => j.status === 'running' && (j.progress?.done ?? 0) > 0).length, { timeout: 90_000, interval: 250 }).toBe(2);
+      for (const id of [a.id, b.id]) await fetch(`${origin(s)}${STUDIO_API_PATH}jobs/${id}/cancel`, { method: 'POST', headers: { origin: origin(s), 'content-type': 'application/json' }, body: '{}' });
+      await expect.poll(async () => (await jobs(s)).map((j) => j.status).sort(), { timeout: 30_000, interval: 250 }).toEqual(['cancelled', 'cancelled']);
+    } finally {
+      await s.close();
+    }
+    expect(existsSync(join(longDir, 'renders', 'slot-a.mp4')) || existsSync(join(longDir, 'renders', 'slot-b.mp4'))).toBe(false);
+    expect(leftovers(join(longDir, 'renders'))).toEqual([]);
+  });
+});
+
 describe('render panel (cloud, fake HeyGen server)', () => {
   test('shows the cost-relevant parameters, asks once, then follows the render and downloads it', async () => {
     await withPreview(server, async (page) => {
