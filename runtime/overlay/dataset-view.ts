@@ -339,7 +339,7 @@ export class DatasetView {
       ),
       h('span', { class: 'grow' }),
       h('span', { class: 'ds-selected', 'data-testid': 'dataset-selected' }, sel ? `${sel} selected` : 'None selected'),
-      h('input', { type: 'text', class: 'mono ds-name', placeholder: `${this.sourceStem()}-{index}`, value: this.namePattern, title: 'Output names under renders/: {column}, {index}, {format}; {render_id} in the cloud', oninput: (e: Event) => (this.namePattern = (e.target as HTMLInputElement).value) }),
+      h('input', { type: 'text', class: 'mono ds-name', placeholder: `${this.sourceStem()}-{row}`, value: this.namePattern, title: 'Output names under renders/: {row} (the row number in the file), {column}, {index} (1, 2… of the selection), {format}; {render_id} in the cloud', oninput: (e: Event) => (this.namePattern = (e.target as HTMLInputElement).value) }),
       h('button', { class: 'text-button primary', 'data-testid': 'dataset-render', disabled: !sel, onclick: () => void this.render('local') }, `Render ${sel || ''}`.trim()),
       h('button', { class: 'text-button', 'data-testid': 'dataset-render-cloud', disabled: !sel || !cloud, title: cloud ? 'One upload, one HeyGen render per row' : 'No HeyGen API key is set up', onclick: () => void this.render('cloud') }, 'On HeyGen…'),
       h('button', { class: 'text-button with-icon', 'data-testid': 'dataset-copy-commands', disabled: !v?.rows.length, title: 'One framesmith render command per selected row (all rows when none is selected)', onclick: () => void this.copyCommands() }, icon(ICONS.copy, { size: 13 }), 'Commands'),
@@ -536,7 +536,7 @@ export class DatasetView {
     if (!rows.length) return;
     const bad = rows.filter((r) => r.flags.some((f) => f.severity === 'error'));
     if (bad.length) this.ctx.toast(`${bad.length} selected row${bad.length > 1 ? 's have' : ' has'} invalid values; they render with the values as given (as the CLI does).`, 6000);
-    const name = this.namePattern.trim() || (rows.length > 1 ? `${this.sourceStem()}-{index}` : `${this.sourceStem()}-${rows[0].index}`);
+    const name = this.namePattern.trim() || `${this.sourceStem()}-{row}`;
     const job = await submitRender(
       { kind, composition: this.ctx.entry, params: { ...this.ctx.settings.params }, rows: rows.map((r) => ({ row: r.index, variables: r.values })), name, onConflict: 'ask', source: this.view?.source.name },
       this.ctx.config(),

@@ -21,12 +21,10 @@ import type { Logger } from '../core/logger.js';
 import { PACKAGE_ROOT } from '../core/paths.js';
 import type { ProblemData } from '../shared/diagnostics.js';
 import { renderCommand } from '../shared/studio-commands.js';
-import { STUDIO_API_PATH, type ItemStatus, type JobItem, type NewJobRequest, type OutputConflict, type StudioJob, type StudioParams } from '../shared/studio-protocol.js';
+import { RENDER_ID_TOKEN, STUDIO_API_PATH, type ItemStatus, type JobItem, type NewJobRequest, type OutputConflict, type StudioJob, type StudioParams } from '../shared/studio-protocol.js';
 import type { VariableValues } from '../shared/variables.js';
 import type { FromWorker, ToWorker, WorkerJob } from './render-worker.js';
 
-/** Stands for the cloud's render id in planned names until it is known (file-name-safe on purpose). */
-export const RENDER_ID_TOKEN = '__render_id__';
 const EXTENSIONS: Record<StudioParams['format'], string> = { mp4: '.mp4', webm: '.webm', mov: '.mov' };
 /** Finished jobs kept for the panel (the oldest go first). */
 const KEEP_FINISHED = 200;
@@ -161,11 +159,31 @@ export function createRenderQueue(options: RenderQueueOptions): RenderQueue {
     const batch = request.rows.length > 1;
     const name = withoutExtension(checkName(request.name?.trim() || (batch ? `${defaultName(request.composition)}-{index}` : defaultName(request.composition))), format);
     const abs = join(root, 'renders', `${name}${ext}`);
+    // `{row}`: the row's number in the dataset (the CLI has no such placeholder: such a batch
+    // renders row by row, each with its own name).
+    const rowNumber = (i: number) => String(request.rows[i].row ?? i + 1);
+    if (batch && name.includes('{row}')) {
+      if (request.kind === 'local' && name.includes('{render_id}')) {
+        throw usage('batch_pattern_invalid', `The name "${name}" uses {render_id}, which only cloud renders have.`, 'Use {row}, {index} or column names, e.g. rows-{row}.');
+      }
+      const { expandNamePattern } = await import('../cloud/batch.js');
+      const outputs = request.rows.map((r, i) =>
+        join(root, 'renders', `${expandNamePattern(name.split('{row}').join(rowNumber(i)), r.variables, { index: i + 1, format, ...(request.kind === 'cloud' ? { render_id: RENDER_ID_TOKEN } : {}) })}${ext}`),
+      );
+      const seen = new Map<string, number>();
+      outputs.forEach((o, i) => {
+        if (!o.includes(RENDER_ID_TOKEN) && seen.has(o)) {
+          throw usage('batch_name_collision', `Rows ${seen.get(o)! + 1} and ${i + 1} would both write ${rel(o)}.`, 'Put {row}, {index} or a column that differs per row in the name.');
+        }
+        seen.set(o, i);
+      });
+      return { outputs };
+    }
     if (!batch) {
       if (/\{[A-Za-z0-9_-]+\}/.test(name) && !(request.kind === 'cloud' && name.includes('{render_id}'))) {
         // One video: placeholders read the row's values, as a batch pattern would.
         const { expandNamePattern } = await import('../cloud/batch.js');
-        const expanded = expandNamePattern(name.split('{render_id}').join(RENDER_ID_TOKEN), request.rows[0].variables, { index: 1, format });
+        const expanded = expandNamePattern(name.split('{render_id}').join(RENDER_ID_TOKEN).split('{row}').join(rowNumber(0)), request.rows[0].variables, { index: 1, format });
         return { outputs: [join(root, 'renders', `${expanded}${ext}`)] };
       }
       return { outputs: [abs.split('{render_id}').join(RENDER_ID_TOKEN)] };
@@ -211,6 +229,11 @@ export function createRenderQueue(options: RenderQueueOptions): RenderQueue {
     const params = request.params;
     const base = { dir: options.dirLabel, composition: request.composition, params, cloud: request.kind === 'cloud', frames: request.frames ?? null };
     if (request.rows.length === 1) return renderCommand({ ...base, variables: request.rows[0].variables, out: outputs[0].includes(RENDER_ID_TOKEN) ? undefined : rel(outputs[0]) });
+    // Rows named one by one ({row}, or numbered names): one command per row.
+    if (!pattern && request.kind === 'local') {
+      const lines = request.rows.slice(0, 20).map((r, i) => renderCommand({ ...base, variables: r.variables, out: rel(outputs[i]) }));
+      return request.rows.length > 20 ? `${lines.join('\n')}\n# …and ${request.rows.length - 20} more` : lines.join('\n');
+    }
     return renderCommand({ ...base, batch: request.source ?? 'rows.json', pattern: pattern ? rel(pattern) : `renders/${request.name ?? '{render_id}'}${EXTENSIONS[params.format]}` });
   }
 
@@ -396,20 +419,19 @@ export function createRenderQueue(options: RenderQueueOptions): RenderQueue {
   /** Rows one by one, each in its own worker (a numbered batch). */
   async function startEach(e: Entry, work: WorkerJob): Promise<void> {
     const job = e.job;
-    let failed: ProblemData | null = null;
     for (const [i, item] of work.items.entries()) {
       if (e.cancelRequested) return finish(e, 'cancelled', { code: 'cancelled', message: 'Cancelled; the rows rendered before stay.' });
       if (job.status === 'cancelled' || closed) return;
       const outcome = { result: 'done' as 'done' | 'failed' | 'cancelled' };
-      e.onSingleEnd = (r, error) => {
+      e.onSingleEnd = (r) => {
         outcome.result = r;
-        if (error) failed ??= error;
       };
       await runWorker(e, { ...work, items: [item], pattern: undefined }, i);
       if (outcome.result === 'cancelled' || !active(e)) return;
     }
     e.onSingleEnd = undefined;
-    finish(e, job.items.some((i) => i.status === 'failed') ? 'failed' : 'done', failed);
+    // Each failed row carries its own error (as a batch's rows do); the job has none of its own.
+    finish(e, job.items.some((i) => i.status === 'failed') ? 'failed' : 'done', null);
   }
 
   function onWorkerMessage(e: Entry, m: FromWorker, offset: number): void {

@@ -16,7 +16,7 @@ import { resolve } from 'node:path';
 import { CancelledError, isFramesmithError } from '../core/errors.js';
 import type { Logger, Progress } from '../core/logger.js';
 import type { ProblemData } from '../shared/diagnostics.js';
-import type { StudioParams } from '../shared/studio-protocol.js';
+import { RENDER_ID_TOKEN, type StudioParams } from '../shared/studio-protocol.js';
 import type { VariableValues } from '../shared/variables.js';
 
 export interface WorkerJob {
@@ -165,7 +165,7 @@ async function runCloud(job: WorkerJob, logger: Logger, signal: AbortSignal): Pr
           send({ type: 'item', index, patch: { status: 'failed', cloudStatus: 'failed', error: { code: 'render_failed', message: `Render ${renderId} failed: ${detail.failure_message ?? 'no reason given'}.`, hint: 'Check the composition with `framesmith lint` and a local render, then submit again.' } } });
           return;
         }
-        const output = item.output.split('{render_id}').join(renderId);
+        const output = item.output.split(RENDER_ID_TOKEN).join(renderId).split('{render_id}').join(renderId);
         send({ type: 'item', index, patch: { status: 'downloading', output } });
         const got = await cloud.downloadRenderOutputs(detail, { outPath: output, client, signal, logger });
         send({ type: 'item', index, patch: { status: 'done', output: got.videoPath, size: got.videoBytes, wallMs: Date.now() - started, thumbnail: got.thumbnailPath } });

@@ -34,6 +34,9 @@ export const STUDIO_ROUTES = {
   thumb: 'thumb/',
 } as const;
 
+/** Stands for the cloud's render id in planned output paths until it is known (file-name-safe on purpose). */
+export const RENDER_ID_TOKEN = '__render_id__';
+
 /** Largest dataset file accepted (dropped, from the project or from `--data`). */
 export const DATASET_MAX_BYTES = 20 * 1024 * 1024;
 /** Datasets up to this many rows are checked (thumbnail, overflow, images) in full in the background. */

@@ -183,9 +183,11 @@ describe('dataset view (framesmith dev --data rows.csv)', () => {
       expect(await card.locator('.item-label').allTextContents()).toEqual(['Row 1', 'Row 3']);
       expect(await card.locator('[data-item="1"] [data-testid=item-path]').textContent()).toBe('renders/rows-1.mp4');
       expect(await card.locator('[data-item="2"] [data-testid=job-error]').textContent()).toContain('missing.svg');
+      expect(await card.locator('[data-item="2"] .item-path').textContent()).toBe('renders/rows-3.mp4');
     });
+    // Named by the rows' numbers in the file ({row}), as the Commands export names them.
     expect(statSync(join(dir, 'renders', 'rows-1.mp4')).size).toBeGreaterThan(1000);
-    expect(existsSync(join(dir, 'renders', 'rows-2.mp4'))).toBe(false);
+    expect(existsSync(join(dir, 'renders', 'rows-3.mp4'))).toBe(false);
     expect(readdirSync(join(dir, 'renders')).filter((n) => n.startsWith('.'))).toEqual([]);
   });
 

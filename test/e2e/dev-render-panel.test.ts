@@ -237,6 +237,17 @@ describe('render panel (cloud, fake HeyGen server)', () => {
     expect(fake.controls.requests('renders.create')).toHaveLength(1);
   });
 
+  test('a cloud name with {render_id} is written with the render id', async () => {
+    const res = await addJob(server, { kind: 'cloud', confirmed: true, name: 'cloud-{render_id}' });
+    expect(res.status).toBe(201);
+    const job = (await res.json()) as StudioJob;
+    await expect.poll(async () => (await jobs(server)).find((j) => j.id === job.id)?.status, { timeout: 60_000, interval: 250 }).toBe('done');
+    const [item] = (await jobs(server)).find((j) => j.id === job.id)!.items;
+    expect(item.renderId).toBeTruthy();
+    expect(item.output).toBe(`renders/cloud-${item.renderId}.mp4`);
+    expect(statSync(join(dir, item.output)).size).toBeGreaterThan(0);
+  });
+
   test('a cloud error mid-batch: that row shows it, the other rows finish, the queue goes on', async () => {
     const before = fake.controls.requests('renders.create').length;
     const uploads = () => fake.controls.requests('assets.directUpload').length + fake.controls.requests('assets.upload').length;
