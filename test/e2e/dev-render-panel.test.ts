@@ -8,6 +8,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -212,6 +213,28 @@ describe('render slots', () => {
     }
     expect(existsSync(join(longDir, 'renders', 'slot-a.mp4')) || existsSync(join(longDir, 'renders', 'slot-b.mp4'))).toBe(false);
     expect(leftovers(join(longDir, 'renders'))).toEqual([]);
+  });
+});
+
+describe('render panel on another device', () => {
+  test('a preview opened from the network (--host) shows why the panel cannot render', async () => {
+    const lan = Object.values(networkInterfaces())
+      .flat()
+      .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+    if (!lan) throw new Error('this test needs a network interface besides loopback (a machine like CI has eth0)');
+    const shared = await createDevServer({ dir, port: 0, host: true });
+    const context = await browser.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      await shared.ready;
+      const page = await context.newPage();
+      await page.goto(`http://${lan}:${new URL(shared.url).port}/__framesmith/`);
+      await page.waitForFunction(() => ((window as any).__framesmithDev?.updates.length ?? 0) >= 1, null, { timeout: 20_000 });
+      await openPanel(page);
+      await expect.poll(() => page.locator('.render-error').textContent()).toContain('the render panel and the dataset view answer only to this machine');
+    } finally {
+      await context.close();
+      await shared.close();
+    }
   });
 });
 
