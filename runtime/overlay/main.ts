@@ -34,6 +34,7 @@ import { Topbar } from './topbar';
 import { Transport } from './transport';
 import { readUrl, writeUrl } from './url-state';
 import { VariablesPanel } from './variables-panel';
+import { mountStudio } from './studio';
 
 const config = (window as unknown as { __framesmithDevConfig: DevPageConfig }).__framesmithDevConfig;
 const url = readUrl();
@@ -282,6 +283,17 @@ window.addEventListener('resize', () => applyLayout());
 store.subscribe((_s, changed) => {
   if (['sideHidden', 'timelineHeight', 'width', 'height', 'guides', 'safeZone'].some((k) => changed.has(k as keyof ViewState))) applyLayout();
 });
+// The render panel and the dataset view (runtime/overlay/studio.ts).
+const studio = mountStudio({
+  entry,
+  config,
+  store,
+  topbar: topbar.el,
+  values: () => variables.applied(),
+  loadValues: (values) => variables.load(values),
+  seek: (t) => actions.seek(Math.floor(t * store.state.fps + 1e-6)),
+  toast: (m, ms) => toasts.show(m, ms),
+});
 
 document.body.classList.add('loading');
 document.body.append(app, help.el, toasts.el);
@@ -352,6 +364,7 @@ function applyState(state: DevState): void {
     store.set({ width: comp.width, height: comp.height, fps, duration: comp.duration, frameCount: Math.max(1, Math.round(comp.duration * fps)) });
   }
   timeline.setModel(comp, entry);
+  studio.refreshConfig();
   if (!started && state.model) void reload('open');
   if (!state.model) document.body.classList.remove('loading');
 }
@@ -362,6 +375,7 @@ async function onMessage(message: DevServerMessage): Promise<void> {
   else if (message.type === 'deps-reload') await reload('deps');
   else if (message.type === 'change') changeGeneration = Math.max(changeGeneration, message.generation);
   else if (message.type === 'thumb' || message.type === 'filmstrip-error') filmstrip.receive(message);
+  else if (message.type === 'studio') studio.message(message.event);
   if (message.type === 'change' && started) {
     const received = performance.now();
     if (message.kind === 'css' && (await preview.swapStyles(message.files))) {
@@ -383,6 +397,7 @@ connection = new Connection({
     if (connected && wasOffline) {
       changeGeneration = -1;
       void fetchState().then(() => reload('reconnect'));
+      studio.reconnected();
     }
     wasOffline = !connected;
   },

@@ -88,6 +88,21 @@ export class VariablesPanel {
     this.draw();
   }
 
+  /**
+   * Shows `values` (a dataset row) as if typed: the declared ids that differ from their default;
+   * every other variable goes back to its default. Invalid values show as such, as when typed.
+   */
+  load(values: VariableValues): void {
+    this.typed = {};
+    this.lastGood = {};
+    for (const d of this.declarations) {
+      if (!(d.id in values) || same(values[d.id], d.default)) continue;
+      this.typed[d.id] = values[d.id];
+      if (checkValue(d, values[d.id]) === null) this.lastGood[d.id] = values[d.id];
+    }
+    this.changed(0);
+  }
+
   private input(decl: VariableDeclaration, value: unknown): void {
     if (same(value, decl.default)) delete this.typed[decl.id];
     else this.typed[decl.id] = value;

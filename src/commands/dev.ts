@@ -16,12 +16,14 @@ function networkUrls(port: number): string[] {
 export default defineFramesmithCommand({
   name: 'dev',
   description: 'Preview a composition live: scrubber, variables panel, hot reload',
-  examples: ['framesmith dev', 'framesmith dev my-video --port 3000', 'framesmith dev . --composition vertical.html --open'],
+  examples: ['framesmith dev', 'framesmith dev my-video --port 3000', 'framesmith dev . --composition vertical.html --open', 'framesmith dev . --data rows.csv'],
   args: {
     dir: { type: 'positional', required: false, default: '.', description: 'Project folder' },
     port: { type: 'string', valueHint: 'n', description: 'Port to listen on; a busy port moves to the next free one (default 5173)' },
     host: { type: 'string', valueHint: 'address', description: 'Listen on this address instead of 127.0.0.1 (alone: every interface); beyond loopback the project is served to the network' },
     open: { type: 'boolean', description: 'Open the preview in the default browser' },
+    data: { type: 'string', valueHint: 'rows.csv|rows.json', description: 'Open the dataset view with these rows (as render --batch reads them)' },
+    'render-slots': { type: 'string', valueHint: 'n', description: 'Renders of the render panel that run at once, 1–4 (default 1)' },
     ...compositionArg,
   },
   async run({ args, logger }) {
@@ -39,6 +41,8 @@ export default defineFramesmithCommand({
       host: host === undefined ? false : host === '' ? true : host,
       open: Boolean(args.open),
       composition: args.composition,
+      data: args.data,
+      renderSlots: parseNumberFlag(args['render-slots'], 'render-slots', { min: 1, max: 4, integer: true }),
       logger,
     });
     if (logger.json) logger.result({ ok: true, url: server.url, port: server.port });

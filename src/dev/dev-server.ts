@@ -14,7 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { ViteDevServer } from 'vite';
 import { silentLogger, type Logger } from '../core/logger.js';
 import { PACKAGE_VERSION } from '../core/paths.js';
-import { DEV_PAGE_PATH, type DevClientMessage } from '../shared/dev-protocol.js';
+import { DEV_PAGE_PATH, type DevClientMessage, type DevServerMessage } from '../shared/dev-protocol.js';
 import { createBootStash } from './boot-stash.js';
 import { createChangeBatcher } from './changes.js';
 import { openInEditor } from './editor.js';
@@ -47,6 +47,12 @@ export interface DevServerOptions {
   logger?: Logger;
   /** Editor command for the preview's file:line links (default: LAUNCH_EDITOR, VISUAL, EDITOR, the editor running). */
   editor?: string;
+  /** A CSV or JSON file of rows for the dataset view (`--data`). */
+  data?: string;
+  /** Local renders of the render panel at once (default 1). */
+  renderSlots?: number;
+  /** Knobs of the render panel and dataset view (tests, benchmarks). */
+  studio?: Pick<import('./studio.js').StudioOptions, 'cloudPollMs' | 'env' | 'reveal' | 'thumbnailPages'>;
 }
 
 export interface DevServer {
@@ -85,6 +91,7 @@ export async function createDevServer(options: DevServerOptions): Promise<DevSer
   const root = await projectFolder(resolve(options.dir));
   const composition = options.composition ?? 'index.html';
   await checkEntry(root, composition);
+  if (options.data) await (await import('./dataset.js')).checkDataFile(options.data);
   const host = resolveHost(options.host);
   const cacheDir = await viteCacheDir(root, logger);
   const viteClientDir = join(dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'dist', 'client');
@@ -110,8 +117,26 @@ export async function createDevServer(options: DevServerOptions): Promise<DevSer
   let viteStart: LazyStart<ViteDevServer>;
   const vite = () => viteStart.get();
 
+  let channelRef: { broadcast(m: DevServerMessage): void } | null = null;
+  // The render panel and dataset view (render queue, thumbnails): loaded with the handler.
+  const studio = import('./studio.js').then(({ createStudio }) =>
+    createStudio({
+      root,
+      dirLabel: options.dirLabel ?? options.dir,
+      host,
+      defaultComposition: composition,
+      state: (c) => store.get(c),
+      generation: () => store.generation,
+      origin: () => ownOrigin,
+      send: (event) => channelRef?.broadcast({ type: 'studio', event }),
+      logger,
+      dataFile: options.data,
+      slots: options.renderSlots,
+      ...options.studio,
+    }),
+  );
   // The request handler (and the HTML parser it uses) loads while the socket is already bound.
-  const handler = import('./middleware.js').then(({ createRequestHandler }) =>
+  const handler = Promise.all([import('./middleware.js'), studio]).then(([{ createRequestHandler }, studioApi]) =>
     createRequestHandler({
       root,
       host,
@@ -122,6 +147,7 @@ export async function createDevServer(options: DevServerOptions): Promise<DevSer
       stash,
       openInEditor: (req) => openInEditor(root, req, { editor: options.editor }),
       thumb: (id) => filmstrip.thumb(id),
+      studio: studioApi,
       logger,
     }),
   );
@@ -139,7 +165,7 @@ export async function createDevServer(options: DevServerOptions): Promise<DevSer
   const port = await listenWithFallback(httpServer, wanted, host);
   if (wanted !== 0 && port !== wanted) logger.warn(`port ${wanted} is in use; using ${port} instead`);
   const origin = displayOrigin(host, port);
-  // The filmstrip's browser talks to this server directly, on the address it listens on.
+  // The filmstrip's and thumbnails' browsers talk to this server directly, on the address it listens on.
   ownOrigin = `http://${host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : host.includes(':') ? `[${host}]` : host}:${port}`;
 
   let depsReloadedAt = 0;
@@ -164,11 +190,18 @@ export async function createDevServer(options: DevServerOptions): Promise<DevSer
     },
     onClose: (client) => filmstrip.forget(client),
   });
+  channelRef = channel;
 
   let watcherReady: () => void = () => {};
   const watching = new Promise<void>((r) => (watcherReady = r));
   const hot = createHotUpdates({ store, channel, reporter, logger, composition });
-  const batcher = createChangeBatcher({ root, onBatch: (b) => void hot.onBatch(b).catch((e) => logger.error(`dev: ${(e as Error).stack ?? e}`)) });
+  const batcher = createChangeBatcher({
+    root,
+    onBatch: (b) => {
+      void hot.onBatch(b).catch((e) => logger.error(`dev: ${(e as Error).stack ?? e}`));
+      void studio.then((s) => s.filesChanged(b.files), () => {});
+    },
+  });
 
   viteStart = createLazyStart(() => (store.warm(), createViteApp({
     root,
@@ -209,6 +242,8 @@ export async function createDevServer(options: DevServerOptions): Promise<DevSer
       closing ??= (async () => {
         batcher.close();
         await filmstrip.close();
+        // Renders in progress are cancelled and clean up before the server goes.
+        await studio.then((s) => s.close(), () => {});
         await channel.close();
         viteStart.cancel();
         const v = viteStart.started ? await viteStart.get().catch(() => undefined) : undefined;

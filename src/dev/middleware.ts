@@ -32,6 +32,8 @@ import type { OpenRequest, OpenResult } from './editor.js';
 import { checkAbsolutePath, checkRequestPath, foreignRequest, isOwnOrigin, publicMessage, rawPath } from './request-guard.js';
 import { sendBody, sendFile, sendText } from '../serve/send-file.js';
 import { shellPage } from './shell-page.js';
+import { STUDIO_API_PATH } from '../shared/studio-protocol.js';
+import type { Studio } from './studio.js';
 import { FONT_URL_PREFIX } from '../fonts/packages.js';
 import { servedFontFile, servedFragment, type FontPageCache } from '../fonts/serve.js';
 import { createRemoteProxy, proxyRemoteUrlsInCss, proxyRemoteUrlsInHtml, REMOTE_PROXY_PREFIX, type RemoteProxy } from '../remote/dev-proxy.js';
@@ -54,6 +56,8 @@ export interface MiddlewareContext {
   openInEditor(req: OpenRequest): Promise<OpenResult>;
   /** Filmstrip thumbnails by id. */
   thumb(id: string): Buffer | undefined;
+  /** The render panel's and dataset view's API (STUDIO_API_PATH). */
+  studio?: Studio;
   /** Where remote-file failures are reported (the terminal). */
   logger?: Logger;
 }
@@ -145,6 +149,7 @@ export function createRequestHandler(ctx: MiddlewareContext): (req: IncomingMess
       res.writeHead(302, { location: `${DEV_PAGE_PATH}${url.search}` });
       return void res.end();
     }
+    if (path.startsWith(STUDIO_API_PATH) && ctx.studio) return ctx.studio.handle(req, res, path, url);
     if (path.startsWith(DEV_PREFIX)) {
       if (req.method === 'POST' && (path === DEV_BOOT_PATH || path === DEV_EDITOR_PATH)) return servePost(req, path, res);
       if (!readOnly) return sendText(res, 405, 'Method not allowed');

@@ -7,6 +7,7 @@
 import type { RuntimeProblem } from './control.js';
 import type { Diagnostic, ProblemData } from './diagnostics.js';
 import type { ProjectModel } from './model.js';
+import type { StudioEvent } from './studio-protocol.js';
 import type { VariableValues } from './variables.js';
 
 /** Everything the dev server serves itself lives under this prefix (never a project file). */
@@ -71,7 +72,9 @@ export type DevServerMessage =
   /** A filmstrip thumbnail is ready at `url` (for the request `key`). */
   | { type: 'thumb'; key: string; frame: number; url: string; bytes: number; cacheBytes: number }
   /** No filmstrip for request `key` (no browser, the page failed…). */
-  | { type: 'filmstrip-error'; key: string; message: string };
+  | { type: 'filmstrip-error'; key: string; message: string }
+  /** The render panel and the dataset view (see studio-protocol.ts). */
+  | { type: 'studio'; event: StudioEvent };
 
 /** Page → server. */
 export type DevClientMessage =
