@@ -138,7 +138,7 @@ export async function checkProjectFile(root: string, rel: string): Promise<strin
   if (typeof rel !== 'string' || !rel) throw new FramesmithError('dataset_path', 'No file named.', { hint: 'Pick a .csv or .json file of the project.', exitCode: 2 });
   const resolved = await resolveProjectPath(root, `/${rel.replace(/^\/+/, '')}`);
   if (!resolved.ok) {
-    throw new FramesmithError('dataset_path', `${rel} is not a file of the project (outside it, a dotfile or a link out, or missing).`, { hint: 'Pick a .csv or .json file inside the project, or drop the file on the dataset view.', exitCode: 2 });
+    throw new FramesmithError('dataset_path', resolved.refusal?.reason === 'outside' ? `${rel} is outside the project folder.` : `${rel} is not a file of the project.`, { hint: 'Pick a .csv or .json file inside the project, or drop the file on the dataset view.', exitCode: 2 });
   }
   return resolved.relative;
 }

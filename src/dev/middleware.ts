@@ -139,7 +139,12 @@ export function createRequestHandler(ctx: MiddlewareContext): (req: IncomingMess
   const remote: RemoteProxy | null = ctx.logger ? createRemoteProxy(ctx.logger) : null;
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const foreign = foreignRequest(req, ctx.host);
-    if (foreign) return sendText(res, 403, `Blocked request: ${foreign}. Open the URL framesmith dev printed.`);
+    if (foreign) {
+      const message = `Blocked request: ${foreign}. Open the URL framesmith dev printed.`;
+      // The render panel's API speaks JSON, its refusals too.
+      if (rawPath(req).startsWith(STUDIO_API_PATH)) return sendJson(res, 403, { error: { code: 'dev_request_refused', message } });
+      return sendText(res, 403, message);
+    }
     const path = rawPath(req);
     const url = new URL(req.url ?? '/', 'http://dev.local');
     const head = req.method === 'HEAD';

@@ -223,7 +223,10 @@ describe('render panel on another device', () => {
       .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
     if (!lan) throw new Error('this test needs a network interface besides loopback (a machine like CI has eth0)');
     const shared = await createDevServer({ dir, port: 0, host: true });
-    const context = await browser.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    // framesmith's browsers resolve nothing but loopback (page isolation); the user's browser on
+    // another device reaches the machine's network address, so this one may too.
+    const lanBrowser = await launchBrowser({ extraArgs: [`--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost , EXCLUDE ${lan}`] });
+    const context = await lanBrowser.browser.newContext({ viewport: { width: 1280, height: 800 } });
     try {
       await shared.ready;
       const page = await context.newPage();
@@ -233,6 +236,7 @@ describe('render panel on another device', () => {
       await expect.poll(() => page.locator('.render-error').textContent()).toContain('the render panel and the dataset view answer only to this machine');
     } finally {
       await context.close();
+      await lanBrowser.close();
       await shared.close();
     }
   });
