@@ -17,6 +17,7 @@ import { collectTimed, findRoot, readScene, type MountedChild, type Scene } from
 import { mountSubCompositions, type MountedInstance } from './subcompositions';
 import { activeIntervals, hasTimeline, registry, seekTimelines, takeOverGsap } from './timelines';
 import { applyPageSetup } from './page-setup';
+import { describeScene, drawsSomething } from './inspect';
 import { applyBindings } from './variables';
 import { applyVisibility, boundaryBetween } from './visibility';
 
@@ -88,8 +89,9 @@ export function createControl(deps: RuntimeDeps): FramesmithControl & { instance
     if (s.noTimeline) return;
     const limit = boot.timelineTimeoutMs ?? 2000;
     const started = native.now();
-    // A script that already failed will not register it later: stop waiting soon after.
-    const failed = () => problems.list.some((p) => p.kind === 'page-error' || p.kind === 'asset');
+    // A script that already failed will not register it later: stop waiting soon after. A remote
+    // file that could not be had (a warning: an image a page tried, say) is no such failure.
+    const failed = () => problems.list.some((p) => (p.kind === 'page-error' || p.kind === 'asset') && p.severity !== 'warning');
     while (!hasTimeline(s.compositionId) && native.now() - started < (failed() ? Math.min(limit, 250) : limit)) await sleep(25);
     if (!hasTimeline(s.compositionId)) {
       const keys = Object.keys(registry());
@@ -229,5 +231,7 @@ export function createControl(deps: RuntimeDeps): FramesmithControl & { instance
     errors: () => [...problems.list],
     onError: (listener) => problems.subscribe(listener),
     getVariables: () => deps.rootValues(),
+    describe: () => describeScene(scene, instances, fps, file),
+    drawsSomething: () => (scene ? drawsSomething(scene.root) : false),
   };
 }

@@ -11,6 +11,8 @@ import { createControl } from './control';
 import { ProblemCollector } from './problems';
 import { scriptOwners } from './subcompositions';
 import { installBaseStyles } from './page-setup';
+import { captureGsapWarnings } from './gsap-warnings';
+import { installInstanceOverrides } from './instance-overrides';
 import { applyBindings, readDeclarations, resolveValues, setCustomProperties } from './variables';
 
 type HfWindow = Window &
@@ -25,6 +27,8 @@ function start(win: HfWindow): void {
   const boot: BootOptions = (win[BOOT_GLOBAL] as BootOptions | undefined) ?? {};
   const problems = new ProblemCollector();
   problems.install(win);
+  captureGsapWarnings(win, problems);
+  installInstanceOverrides(document, boot.instanceValues);
   const clock = new VirtualClock(boot.seed ?? 0x5eed);
   clock.onRunaway = (message) =>
     problems.add({ kind: 'page-error', code: 'timer_loop', message: `A script's timers loop without end: ${message}`, hint: 'Remove the zero-delay timer loop; drive motion from the GSAP timeline.' });

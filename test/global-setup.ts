@@ -23,6 +23,9 @@ export default async function setup(): Promise<() => void> {
   const cache = mkdtempSync(join(tmpdir(), 'framesmith-test-cache-'));
   process.env.FRAMESMITH_CACHE_DIR ??= cache;
   process.env.FRAMESMITH_NPM_REGISTRY ??= `http://127.0.0.1:${await closedPort()}/`;
+  // The remote-file tests' stand-in CDNs listen on 127.0.0.1, an address framesmith otherwise never
+  // fetches a composition's file from (src/security/remote-address.ts; test/security/ unsets this).
+  process.env.FRAMESMITH_REMOTE_ALLOW_HOSTS ??= '127.0.0.1';
   if (process.env.FRAMESMITH_SKIP_BUILD !== '1') {
     execFileSync(process.execPath, [join(import.meta.dirname, '..', 'scripts', 'build.mjs')], { stdio: 'inherit' });
   }

@@ -10,10 +10,11 @@ import type { BrowserContext, CDPSession } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { openComposition, type CompositionPage } from '../browser/composition-page.js';
 import { launchBrowser, type LaunchedBrowser } from '../browser/launch.js';
+import { newIsolatedContext } from '../browser/page-isolation.js';
 import { FramesmithError } from '../core/errors.js';
 import { startStaticServer } from '../serve/static-server.js';
 import type { Diagnostic } from '../shared/diagnostics.js';
-import { pageWarnings, problemsToError } from '../snapshot/page-problems.js';
+import { cutOffWarning, pageWarnings, problemsToError } from '../snapshot/page-problems.js';
 import { remoteDiagnostics, summarizeRemote, type RemoteSummary } from '../remote/report.js';
 
 export interface BrowserCheckOptions {
@@ -39,7 +40,7 @@ export interface SampledFrame {
 
 export interface BrowserCheckResult {
   frames: SampledFrame[];
-  /** Remote URLs that could not be loaded. */
+  /** Remote URLs that could not be loaded, and connections the isolation cut off (WebSockets, WebRTC…). */
   blocked: string[];
   /** The page's remote files (loaded from where, failed why). */
   remote: RemoteSummary;
@@ -59,10 +60,9 @@ export async function checkInBrowser(options: BrowserCheckOptions): Promise<Brow
   let context: BrowserContext | null = null;
   let page: CompositionPage | null = null;
   try {
-    context = await launched.browser.newContext({
+    context = await newIsolatedContext(launched.browser, [server.origin], {
       viewport: { width: options.width, height: options.height },
       deviceScaleFactor: 1,
-      serviceWorkers: 'block',
     });
     const failed: { url: string; status: number }[] = [];
     context.on('response', (res) => {
@@ -82,7 +82,7 @@ export async function checkInBrowser(options: BrowserCheckOptions): Promise<Brow
     const fail = async (time?: number) => {
       // Console errors fail a build (not a snapshot); warnings (remote files that could not be had) do not.
       const problems = (await opened.problems()).filter((p) => p.severity !== 'warning');
-      if (problems.length) throw withBlockedHint(problemsToError(problems, options.entry, time), opened.blocked);
+      if (problems.length) throw withBlockedHint(problemsToError(problems, options.entry, time), [...opened.remote.failed.keys()]);
       const missing = failed.filter((f) => !f.url.endsWith('/favicon.ico'));
       if (missing.length) throw missingFileError(missing, server.origin, options.entry);
     };
@@ -93,7 +93,7 @@ export async function checkInBrowser(options: BrowserCheckOptions): Promise<Brow
       const time = frame / opened.info.fps;
       await opened.seekFrame(frame);
       await fail(time);
-      frames.push({ frame, time, blank: await isFlat(cdp, options.width, options.height) });
+      frames.push({ frame, time, blank: await opened.guard({ what: 'capture', frame, time }, () => isFlat(cdp, options.width, options.height)) });
     }
     await cdp.detach().catch(() => {});
     if (frames.every((f) => f.blank)) {
@@ -104,8 +104,9 @@ export async function checkInBrowser(options: BrowserCheckOptions): Promise<Brow
       });
     }
     const remote = summarizeRemote([opened.remote]);
-    const warnings = [...remoteDiagnostics(remote).filter((d) => d.severity !== 'info'), ...(await pageWarnings(opened))];
-    return { frames, blocked: remote.failed.map((f) => f.url), remote, warnings, ms: performance.now() - started };
+    const cutOff = [...new Set(opened.cutOff)];
+    const warnings = [...remoteDiagnostics(remote).filter((d) => d.severity !== 'info'), ...cutOff.map(cutOffWarning), ...(await pageWarnings(opened))];
+    return { frames, blocked: [...remote.failed.map((f) => f.url), ...cutOff], remote, warnings, ms: performance.now() - started };
   } finally {
     await page?.close().catch(() => {});
     await context?.close().catch(() => {});

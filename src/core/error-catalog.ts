@@ -46,6 +46,7 @@ const { failed, usage, auth, notFound, credits, unavailable, renderFailed, timeo
 export const ERROR_CATALOG = {
   // ---- command line ------------------------------------------------------------------------
   cancelled: { area: 'cli', title: 'Interrupted by Ctrl+C or SIGTERM', hint: 'Run the command again; temp files were removed and cloud commands print the command that resumes.', exit: cancelled },
+  file_error: { area: 'cli', title: 'A file or folder could not be read or written', hint: 'Check the path, its permissions and the free disk space, then run the command again.', exit: failed },
   internal: { area: 'cli', title: 'A bug in framesmith', hint: 'Please report it with the output (the stack is printed).', exit: bug },
   invalid_arguments: { area: 'cli', title: 'The arguments cannot be read', hint: 'Run `framesmith <command> --help`.', exit: usage },
   invalid_option: { area: 'cli', title: 'A flag has a value it does not take', hint: 'Use a value the message lists; `framesmith <command> --help` shows each flag.', exit: usage },
@@ -71,6 +72,8 @@ export const ERROR_CATALOG = {
   // ---- reading a project -------------------------------------------------------------------
   entry_not_found: { area: 'project', title: 'The entry HTML does not exist', hint: 'Pass --composition with one of the HTML files the message lists.', exit: failed },
   entry_outside_project: { area: 'project', title: 'The entry is not inside the project', hint: 'Pass the entry HTML as a path inside the project, e.g. --composition vertical.html.', exit: failed },
+  file_refused: { area: 'project', title: 'A file the file-access policy refuses (outside the project, a dotfile or a secret)', hint: 'Keep the composition\'s files inside the project, and not in dot folders or secret files (.env, keys).', exit: failed },
+  file_too_large: { area: 'project', title: 'A project file is over the size framesmith reads', hint: 'Make the file smaller, or leave it out of what the composition loads.', exit: failed },
   project_not_a_folder: { area: 'project', title: 'The project is not a folder', hint: 'Pass the folder that holds the composition, e.g. `framesmith dev my-video`.', exit: failed },
   project_not_found: { area: 'project', title: 'The project folder does not exist', hint: 'Pass the folder that holds index.html, or create one with `framesmith new <dir>`.', exit: [failed, usage] },
   root_missing_composition_id: { area: 'project', title: 'No composition root', hint: 'Mark the root element with data-composition-id, data-width and data-height.', exit: failed },
@@ -78,11 +81,14 @@ export const ERROR_CATALOG = {
   // ---- build -------------------------------------------------------------------------------
   blank_frames: { area: 'build', title: 'Every sampled frame is one flat colour', hint: 'Check that the root holds visible content at those times (clip windows, opacity, colours) and that its styles load; preview it with `framesmith dev`.', exit: failed },
   bundle_failed: { area: 'build', title: 'Vite could not build the module scripts', hint: 'Fix the error in the script, and check that the packages it imports are installed (npm install) in the project.', exit: failed },
+  bundle_name_invalid: { area: 'build', title: 'A file name cannot be a zip entry', hint: 'Rename the file (letters, digits, - _ . and / between folders), or leave it out with a .framesmithignore pattern.', exit: failed },
   bundle_file_missing: { area: 'build', title: 'The page requests a file the bundle does not hold', hint: 'Add the file with exactly this name (names are case-sensitive), or fix the path; files in .framesmithignore, dot folders and node_modules are left out of the bundle.', exit: failed },
   bundle_too_large: { area: 'build', title: 'The bundle is over the upload limit', hint: 'Compress or shorten the largest media, or leave files the composition does not use out with a .framesmithignore file.', exit: failed },
   entry_excluded: { area: 'build', title: 'The entry would be left out of the zip', hint: 'Remove the pattern that matches the entry from .framesmithignore.', exit: failed },
+  file_name_not_utf8: { area: 'build', title: 'A file name is not valid UTF-8', hint: 'Rename the file with a UTF-8 name, or leave it out with a .framesmithignore pattern.', exit: failed },
   lint_failed: { area: 'build', title: 'Lint found errors; nothing was built', hint: 'Run `framesmith lint` for the full report and fix the errors it lists.', exit: failed },
   zip_failed: { area: 'build', title: 'The zip could not be written', hint: 'Check that the output folder is writable and the disk has room.', exit: failed },
+  zip_verify_failed: { area: 'build', title: 'The zip just written cannot be read back', hint: 'Check the disk (space, errors) and build again. Nothing was written.', exit: failed },
 
   // ---- snapshot ----------------------------------------------------------------------------
   invalid_time: { area: 'snapshot', title: 'A time outside the composition', hint: 'Pick times between 0 and the composition duration.', exit: usage },
@@ -145,6 +151,17 @@ export const ERROR_CATALOG = {
   // ---- dev server --------------------------------------------------------------------------
   dev_listen_failed: { area: 'dev', title: 'The dev server cannot listen on that address', hint: 'Pass a --host that is an address of this machine.', exit: failed },
   dev_port_busy: { area: 'dev', title: 'Every port tried is in use', hint: 'Stop the other servers or pass another --port.', exit: failed },
+  bad_request: { area: 'dev', title: 'A request to the preview\'s own API that it does not take', hint: 'The endpoint is for the preview page: use the render panel or the dataset view.', exit: usage },
+  cloud_not_confirmed: { area: 'dev', title: 'A cloud render from the preview was not confirmed', hint: 'Submit from the render panel, which shows what will be rendered and asks once.', exit: usage },
+  composition_unreadable: { area: 'dev', title: 'The composition cannot be read, so it cannot be rendered', hint: 'Fix the problems the preview shows, then render.', exit: usage },
+  dataset_path: { area: 'dev', title: 'No dataset file named, or one outside the project', hint: 'Pick a .csv or .json file of the project.', exit: usage },
+  dataset_too_large: { area: 'dev', title: 'The dataset file is too large for the dataset view', hint: 'Split the rows into smaller files, or render them from the terminal: framesmith render --batch <file>.', exit: usage },
+  dataset_type: { area: 'dev', title: 'The dataset is not a .csv or .json file', hint: 'Use a CSV with a header row of variable ids, or a JSON array of objects (as framesmith render --batch takes).', exit: usage },
+  invalid_job: { area: 'dev', title: 'A render request from the preview is malformed', hint: 'Send kind "local" or "cloud" with the options the render panel sends.', exit: usage },
+  invalid_output_name: { area: 'dev', title: 'The output name is not a file name inside renders/', hint: 'Type e.g. promo, or campaign/{headline} for a batch.', exit: usage },
+  job_not_found: { area: 'dev', title: 'No such render in the queue', hint: 'It may have been removed; the render panel lists the queue.', exit: failed },
+  job_running: { area: 'dev', title: 'The render is still queued or running', hint: 'Cancel it first, or wait for it to end.', exit: usage },
+  server_stopping: { area: 'dev', title: 'The dev server is stopping', hint: 'Start framesmith dev again, then render.', exit: failed },
 
   // ---- new projects ------------------------------------------------------------------------
   invalid_package_json: { area: 'new', title: 'The folder\'s package.json is not a JSON object', hint: 'Fix or remove that package.json, then run `framesmith new` again.', exit: failed },
@@ -161,6 +178,7 @@ export const ERROR_CATALOG = {
 
   // ---- remote files, npm, cache ------------------------------------------------------------
   cache_write_failed: { area: 'remote', title: 'The framesmith cache cannot be written', hint: 'Free some disk space or make the folder writable, or point FRAMESMITH_CACHE_DIR at another folder.', exit: failed },
+  cache_unsafe: { area: 'remote', title: 'The cache folder cannot be made private', hint: 'Make the folder writable, or point FRAMESMITH_CACHE_DIR at a folder of your own.', exit: failed },
   font_family_not_in_fontsource: { area: 'remote', title: 'No @fontsource package for the font family', hint: 'Check the family name; or add the font files to the project (fonts/) with an @font-face rule for them.', exit: failed },
   fontsource_package_invalid: { area: 'remote', title: 'An @fontsource package cannot be read', hint: 'Reinstall the package (or delete it from the framesmith cache folder so it is fetched again).', exit: failed },
   invalid_size: { area: 'remote', title: 'A size setting is not a size', hint: 'Write bytes or a number with K, M or G, e.g. 50M.', exit: usage },
@@ -172,6 +190,7 @@ export const ERROR_CATALOG = {
   npm_tarball_invalid: { area: 'remote', title: 'An npm tarball is not valid', hint: 'Try again; if it persists, report the package.', exit: failed },
   npm_version_not_found: { area: 'remote', title: 'No version of the package matches', hint: 'Pick an existing version (`npm view <pkg> versions`).', exit: failed },
   remote_http_error: { area: 'remote', title: 'A remote server answered an error', hint: 'The server has a problem; try again later.', exit: failed },
+  remote_local_address: { area: 'remote', title: 'A remote URL points at this machine or a private network', hint: 'Put the file into the project; for a mirror on your own network, list its host in FRAMESMITH_REMOTE_ALLOW_HOSTS.', exit: failed },
   remote_not_found: { area: 'remote', title: 'A remote file does not exist (404)', hint: 'Check the URL (a version or file name may be wrong).', exit: failed },
   remote_redirect_loop: { area: 'remote', title: 'A remote URL redirects in a loop', hint: 'Fix the URL, or download the file into the project.', exit: failed },
   remote_timeout: { area: 'remote', title: 'A remote server did not answer in time', hint: 'Check your connection, or raise FRAMESMITH_FETCH_TIMEOUT_MS; once fetched, framesmith keeps a copy.', exit: failed },
@@ -187,8 +206,12 @@ export const ERROR_CATALOG = {
 
   // ---- browser and local servers -----------------------------------------------------------
   browser_launch_failed: { area: 'browser', title: 'Chromium could not be started', hint: 'Check that the browser runs (`<browser> --version`), or point FRAMESMITH_BROWSER to another Chromium.', exit: failed },
+  browser_failed: { area: 'browser', title: 'Chromium closed during the work', hint: 'Run the command again; if it keeps happening, check the memory available.', exit: failed },
   browser_not_found: { area: 'browser', title: 'No Chromium or Chrome found', hint: 'Install one (`sudo apt-get install chromium`), or set FRAMESMITH_BROWSER to the path of a Chromium or Chrome binary.', exit: failed },
   page_not_ready: { area: 'browser', title: 'The composition page did not become ready in time', hint: 'Check the browser console output of `framesmith dev`, and that scripts do not wait on the network.', exit: failed },
+  page_crashed: { area: 'browser', title: 'The page\'s renderer crashed (often: out of memory)', hint: 'Reduce what the page holds in memory (very large images, canvases or DOM trees); `framesmith dev` shows the page live.', exit: failed },
+  page_stuck: { area: 'browser', title: 'A script of the page ran too long without a break', hint: 'Look for a loop that never ends or very heavy work per frame (`framesmith lint` flags endless loops).', exit: failed },
+  page_timeout: { area: 'browser', title: 'The page waited too long for something', hint: 'Check that the page does not wait on the network or on a promise that never settles (fonts, media, fetch).', exit: failed },
   server_failed: { area: 'browser', title: 'The local file server could not start', hint: 'Check that 127.0.0.1 accepts connections (no firewall rule against loopback).', exit: failed },
 } as const satisfies Record<string, ErrorInfo>;
 
