@@ -11,12 +11,15 @@ import { createControl } from './control';
 import { ProblemCollector } from './problems';
 import { scriptOwners } from './subcompositions';
 import { installBaseStyles } from './page-setup';
+import { installTimelineBatching } from './timeline-batching';
+import { trackPendingRequests } from './pending';
 import { applyBindings, readDeclarations, resolveValues, setCustomProperties } from './variables';
 
 type HfWindow = Window &
   typeof globalThis & {
     __hfVariables?: VariableValues;
     __hyperframes?: Record<string, unknown>;
+    __timelines?: Record<string, unknown>;
     [key: string]: unknown;
   };
 
@@ -27,8 +30,24 @@ function start(win: HfWindow): void {
   problems.install(win);
   const clock = new VirtualClock(boot.seed ?? 0x5eed);
   clock.onRunaway = (message) =>
-    problems.add({ kind: 'page-error', code: 'timer_loop', message: `A script's timers loop without end: ${message}`, hint: 'Remove the zero-delay timer loop; drive motion from the GSAP timeline.' });
+    problems.add({ kind: 'page-error', code: 'timer_loop', message: `A script's timers loop without end: ${message}`, hint: 'Remove the zero-delay timer loop; drive motion from the GSAP timeline.', fatal: false });
   clock.install(win);
+  trackPendingRequests(win);
+  // HeyGen's runtime defines the registry before any page script, so scripts may write to it
+  // without creating it first.
+  if (!win.__timelines || typeof win.__timelines !== 'object') win.__timelines = {};
+  const batching = installTimelineBatching(win, {
+    strict: (boot.engineMode ?? 'render') === 'render',
+    onMissingRead: (read) =>
+      problems.add({
+        kind: 'contract',
+        code: 'timeline_property_unavailable',
+        message: `\`tl.${read.property}\` is undefined in HeyGen's renderer, which hands scripts a stand-in for each GSAP timeline that forwards its methods but not its properties.`,
+        hint: `${read.fix[0].toUpperCase()}${read.fix.slice(1)}.`,
+        loc: read.loc,
+        fatal: false,
+      }),
+  });
 
   installBaseStyles(document);
   win.__hfVariables = boot.variables ?? {};
@@ -69,6 +88,7 @@ function start(win: HfWindow): void {
   const control = createControl({
     clock,
     problems,
+    batching,
     boot,
     rootValues,
     applyRootBindings(root) {

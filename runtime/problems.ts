@@ -39,19 +39,25 @@ export class ProblemCollector {
             kind: 'page-error',
             code: 'page_error',
             message: event.message || String(event.error),
-            hint: 'Fix the script error; the page must run without errors to render.',
+            hint: 'Fix the script error. HeyGen renders through it unless it keeps a timeline from registering.',
             loc: locationOf(event.filename, event.lineno, event.colno),
+            fatal: false,
           });
         } else if (target && target !== (win as unknown) && 'tagName' in target) {
           const url = (target as HTMLImageElement).currentSrc || target.getAttribute('src') || target.getAttribute('href') || '';
           const abs = url ? new URL(url, win.location.href).href : '';
+          const tag = target.tagName.toLowerCase();
           this.add({
             kind: 'asset',
             code: 'asset_load_failed',
-            message: `Failed to load <${target.tagName.toLowerCase()}> ${displayUrl(abs)}`,
+            message: `Failed to load <${tag}> ${displayUrl(abs)}`,
             hint: 'Check that the file exists in the project with exactly this name (file names are case-sensitive).',
             url: abs,
             loc: locationOf(abs),
+            // HeyGen's renderer refuses a render whose video or audio source it cannot read; a
+            // missing image, style or font renders without it; a missing script matters only
+            // when it keeps a timeline from registering (decided by the runtime's readiness check).
+            fatal: tag === 'video' || tag === 'audio' || (tag === 'source' && !!target.closest('video, audio')),
           });
         }
       },
@@ -65,6 +71,7 @@ export class ProblemCollector {
         message: `Unhandled promise rejection: ${reason?.message ?? String(reason)}`,
         hint: 'Catch the rejected promise or fix its cause.',
         loc: locationFromStack(reason?.stack),
+        fatal: false,
       });
     });
     const original = win.console.error;

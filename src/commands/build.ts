@@ -12,9 +12,10 @@ export default defineFramesmithCommand({
     out: { type: 'string', alias: 'o', valueHint: 'file.zip', description: 'Zip to write (default <dir>/build/<folder>.zip)' },
     ...compositionArg,
     check: { type: 'boolean', default: true, description: 'Load the built output in Chromium before zipping (--no-check skips it)' },
+    strict: { type: 'boolean', default: false, description: "Refuse on every lint error, also those HeyGen's renderer renders through" },
   },
   async run({ args, logger }) {
-    const result = await buildBundle({ dir: args.dir, out: args.out, composition: args.composition, check: args.check, logger });
+    const result = await buildBundle({ dir: args.dir, out: args.out, composition: args.composition, check: args.check, strict: args.strict, logger });
     if (logger.json) return logger.result(result);
     logger.info(formatBuildSummary(result));
     logger.result(result.zipPath);

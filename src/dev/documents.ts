@@ -13,7 +13,7 @@ import { injectRuntime } from '../serve/inject.js';
 
 /** Boot options from the iframe URL's parameter; anything malformed is ignored (defaults apply). */
 export function parseBootParam(value: string | null): BootOptions {
-  const boot: BootOptions = { paint: 'raf' };
+  const boot: BootOptions = { paint: 'raf', engineMode: 'preview' };
   if (!value) return boot;
   try {
     const parsed = JSON.parse(value) as DevBootParam;

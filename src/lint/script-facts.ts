@@ -8,6 +8,7 @@ import type { Node as AcornNode } from 'acorn';
 import { simple } from 'acorn-walk';
 import type { SourceLocation } from '../shared/diagnostics.js';
 import { unitLocation, type ScriptUnit } from './scripts.js';
+import { TIMELINE_PROPERTIES_MISSING } from '../shared/render-mode.js';
 
 export type ClockKind = 'Date.now()' | 'new Date()' | 'Date()' | 'performance.now()' | 'Math.random()' | 'crypto.getRandomValues()' | 'gsap.utils.random()';
 
@@ -27,6 +28,8 @@ export interface ScriptFacts {
   visibilityTweens: { id: string; prop: string; loc: SourceLocation }[];
   /** Reads the global `gsap` without declaring or importing it. */
   usesGsapGlobal: boolean;
+  /** Reads of GSAP timeline properties HeyGen's renderer does not provide (`tl.labels`, ...). */
+  timelineProperties: { object: string; property: string; loc: SourceLocation }[];
 }
 
 /** Globals the engine (and framesmith's runtime) sets; authored code must not define them. */
@@ -72,6 +75,7 @@ function stringArg(n: N | undefined): string | null {
 export function scriptFacts(unit: ScriptUnit, isMedia: (query: string, byId: boolean) => boolean): ScriptFacts {
   const facts: ScriptFacts = {
     unit, clock: [], raf: [], registrations: [], touchesRegistry: false, timelines: [], infiniteRepeats: [], engineGlobals: [], mediaControl: [], visibilityTweens: [], usesGsapGlobal: false,
+    timelineProperties: [],
   };
   const ast = unit.ast as N | null;
   if (!ast) return facts;
@@ -91,6 +95,16 @@ export function scriptFacts(unit: ScriptUnit, isMedia: (query: string, byId: boo
     return null;
   };
   const mediaTarget = (n: N): string | null => (n.type === 'Identifier' ? (mediaVars.get(n.name) ?? null) : mediaLookup(n));
+  /** Variables holding a timeline: `const tl = gsap.timeline(...)` (also through a call chain). */
+  const timelineVars = new Set<string>();
+  const makesTimeline = (n: N | undefined): boolean => {
+    for (let c = n; c && c.type === 'CallExpression'; c = c.callee.type === 'MemberExpression' ? c.callee.object : undefined) {
+      if (globalPath(c.callee) === 'gsap.timeline') return true;
+    }
+    return false;
+  };
+  /** Member expressions written to (`tl.labels = ...`): reads only are findings. */
+  const written = new Set<N>();
 
   // First pass: declarations (for scope of `gsap`) and media-bound variables.
   simple(ast, {
@@ -99,7 +113,12 @@ export function scriptFacts(unit: ScriptUnit, isMedia: (query: string, byId: boo
         declared.add(n.id.name);
         const target = mediaLookup(n.init);
         if (target) mediaVars.set(n.id.name, target);
+        if (makesTimeline(n.init)) timelineVars.add(n.id.name);
       }
+    },
+    AssignmentExpression(n: N) {
+      if (n.left.type === 'Identifier' && makesTimeline(n.right)) timelineVars.add(n.left.name);
+      if (n.left.type === 'MemberExpression') written.add(n.left);
     },
     FunctionDeclaration(n: N) {
       if (n.id) declared.add(n.id.name);
@@ -122,6 +141,19 @@ export function scriptFacts(unit: ScriptUnit, isMedia: (query: string, byId: boo
     },
     MemberExpression(n: N) {
       if (!n.computed && n.property.type === 'Identifier' && n.property.name === '__timelines') facts.touchesRegistry = true;
+      const property = n.computed ? stringArg(n.property) : n.property.type === 'Identifier' ? n.property.name : null;
+      if (!property || !Object.hasOwn(TIMELINE_PROPERTIES_MISSING, property) || written.has(n)) return;
+      const obj = n.object as N;
+      const registryPath = globalPath(obj);
+      const object =
+        obj.type === 'Identifier' && timelineVars.has(obj.name)
+          ? obj.name
+          : makesTimeline(obj)
+            ? 'gsap.timeline()'
+            : registryPath && /^__timelines\.[^.]+$/.test(registryPath)
+              ? `window.${registryPath}`
+              : null;
+      if (object) facts.timelineProperties.push({ object, property, loc: at(n) });
     },
     NewExpression(n: N) {
       if (globalPath(n.callee) === 'Date' && n.arguments.length === 0) facts.clock.push({ kind: 'new Date()', loc: at(n) });

@@ -8,6 +8,7 @@ import { posix } from 'node:path';
 import { FramesmithError } from '../core/errors.js';
 import type { Diagnostic } from '../shared/diagnostics.js';
 import type { ProjectModel } from '../shared/model.js';
+import { HEYGEN_DEFAULT_SIZE, REFUSED_BY_HEYGEN } from '../shared/render-mode.js';
 import { collectAssets } from './assets.js';
 import { Diagnostics } from './attributes.js';
 import { buildComposition } from './composition.js';
@@ -69,12 +70,21 @@ function inReadingOrder(list: Diagnostic[], files: string[]): Diagnostic[] {
 }
 
 /**
- * `parseProject()`, then throws a FramesmithError for the first error diagnostic, with every
- * error diagnostic (the first included) as its details. Returns the model when there is none.
+ * `parseProject()`, then throws a FramesmithError for the first error diagnostic HeyGen's
+ * renderer refuses a project with (REFUSED_BY_HEYGEN), with every such diagnostic as its
+ * details. Otherwise returns the model, its other errors left in `diagnostics` for the caller to
+ * show, and HeyGen's default size where the root has none.
  */
 export async function loadProject(dir: string, options: ParseOptions = {}): Promise<ProjectModel> {
   const { model } = await parseProject(dir, options);
-  const errors = model.diagnostics.filter((d) => d.severity === 'error');
+  // Only what HeyGen's renderer refuses stops snapshot and render; it renders through the rest,
+  // so they do too (the caller shows the other errors as warnings), with its default size.
+  const errors = model.diagnostics.filter((d) => d.severity === 'error' && REFUSED_BY_HEYGEN.has(d.code));
   if (errors.length) throw FramesmithError.from(errors[0], { details: errors });
+  const comp = model.composition;
+  if (!(comp.width > 0) || !(comp.height > 0)) {
+    comp.width = comp.width > 0 ? comp.width : HEYGEN_DEFAULT_SIZE.width;
+    comp.height = comp.height > 0 ? comp.height : HEYGEN_DEFAULT_SIZE.height;
+  }
   return model;
 }

@@ -28,8 +28,18 @@ export interface BootOptions {
   /** Seed for the deterministic `Math.random`. Default: a constant. */
   seed?: number;
   paint?: PaintMode;
-  /** How long (real ms) to wait after load for the root timeline to be registered. Default 2000. */
+  /**
+   * Longest real wait (ms) after load for timelines that are still to be registered while the
+   * page has work pending (timers, fetches). Default 45000, HeyGen's renderer's own limit.
+   */
   timelineTimeoutMs?: number;
+  /**
+   * How the page runs its GSAP timelines. 'render' (default): exactly as HeyGen's renderer does
+   * (its batching stand-in, properties it lacks read as undefined), for snapshot, render and the
+   * build check. 'preview': the same stand-in, but properties it lacks keep their value (and are
+   * reported), so the dev preview keeps playing what the cloud would refuse.
+   */
+  engineMode?: 'render' | 'preview';
   /**
    * Renders only: frames of project videos decoded ahead by ffmpeg, by project-relative source
    * path. A `<video>` whose media time falls inside a set shows that frame instead of its own
@@ -58,6 +68,11 @@ export interface RuntimeProblem extends ProblemData {
   loc?: SourceLocation;
   /** The URL that failed, for `asset`. */
   url?: string;
+  /**
+   * Whether HeyGen's renderer would refuse to render because of it (snapshot, render and the
+   * build check then fail). Unset: decided by kind (see isFatal in src/snapshot/page-problems.ts).
+   */
+  fatal?: boolean;
 }
 
 /** What `ready` resolves to: the composition's facts as the page sees them. */
@@ -83,6 +98,17 @@ export interface SeekResult {
    * The host reloads the page (same boot options) and seeks again; nothing was changed.
    */
   reloadRequired: boolean;
+}
+
+/** A timed element's window in root time, as the runtime resolved it. */
+export interface ClipWindow {
+  /** The element's id, else its data-composition-id, else its tag name. */
+  id: string;
+  /** Root seconds; `end` is capped at the composition's duration. */
+  start: number;
+  end: number;
+  /** data-composition-id of the composition the element belongs to. */
+  composition: string;
 }
 
 /** `window.__framesmith`. */
@@ -111,4 +137,6 @@ export interface FramesmithControl {
   onError(listener: (problem: RuntimeProblem) => void): () => void;
   /** The merged variables (declared defaults + overrides) of the root composition. */
   getVariables(): VariableValues;
+  /** Every timed element's window (sub-compositions' content included), in document order. */
+  clips(): ClipWindow[];
 }

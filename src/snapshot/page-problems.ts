@@ -8,10 +8,14 @@ import { FramesmithError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { RuntimeProblem } from '../shared/control.js';
 import type { Diagnostic } from '../shared/diagnostics.js';
+import { REFUSED_BY_HEYGEN } from '../shared/render-mode.js';
 
-/** Problems that stop a capture. Console errors are reported but do not stop a snapshot. */
+/**
+ * Problems that stop a capture: those HeyGen's renderer would refuse to render with (the runtime
+ * marks each one; see runtime/control.ts). Unmarked ones are fatal unless they are console output.
+ */
 export function isFatal(p: RuntimeProblem): boolean {
-  return p.kind !== 'console';
+  return p.fatal ?? p.kind !== 'console';
 }
 
 export function problemsToError(problems: RuntimeProblem[], entry: string, time?: number): FramesmithError {
@@ -29,6 +33,18 @@ export function problemsToError(problems: RuntimeProblem[], entry: string, time?
 export async function failOnProblems(page: CompositionPage, entry: string, time?: number): Promise<void> {
   const fatal = (await page.problems()).filter(isFatal);
   if (fatal.length) throw problemsToError(fatal, entry, time);
+}
+
+/**
+ * Lint and model errors HeyGen's renderer renders through (everything but REFUSED_BY_HEYGEN):
+ * shown as warnings by build, snapshot and render, which go on as the cloud would.
+ */
+export function warnRenderedErrors(logger: Logger, diagnostics: Diagnostic[]): Diagnostic[] {
+  const shown = diagnostics
+    .filter((d) => d.severity === 'error' && !REFUSED_BY_HEYGEN.has(d.code))
+    .map((d) => ({ ...d, severity: 'warning' as const, message: `${d.message} (HeyGen renders it anyway)` }));
+  for (const d of shown) logger.diagnostic(d);
+  return shown;
 }
 
 /** Warns once per request the page tried to make off the machine (snapshot and render say it alike). */

@@ -14,7 +14,7 @@ import { startStaticServer } from '../serve/static-server.js';
 import { DEFAULT_FPS } from '../shared/model.js';
 import { frameCount } from '../shared/time.js';
 import type { VariableValues } from '../shared/variables.js';
-import { failOnProblems } from './page-problems.js';
+import { failOnProblems, warnRenderedErrors } from './page-problems.js';
 import { checkVariablesAgainst } from '../core/variables-input.js';
 
 export interface SnapshotOptions {
@@ -84,6 +84,7 @@ export async function takeSnapshots(options: SnapshotOptions): Promise<SnapshotR
   let times: number[];
   try {
     model = await loadProject(options.dir, { composition: options.composition });
+    warnRenderedErrors(logger, model.diagnostics);
     times = timesFor(options, model.composition.duration, model.composition.fps ?? DEFAULT_FPS);
     checkVariablesAgainst(model.composition.variables, options.variables ?? {}, logger, options.strictVariables);
   } catch (error) {

@@ -1,0 +1,68 @@
+/**
+ * framesmith against the official HyperFrames engine (HeyGen's renderer), through the parity
+ * harness (bench/parity): on every template, test fixture, parity case and corpus example, both
+ * must refuse or both render; where both render, their frames (first, last, every clip boundary
+ * and the frame either side, 10 evenly spaced) must agree at 35 dB PSNR or more.
+ *
+ * A few compositions cannot reach 35 dB yet for a known reason outside this comparison's reach
+ * (KNOWN below, with the cause); for them the test pins the figure measured today as a floor, so
+ * a regression still fails. Where the engine itself is not deterministic (parity-random), the
+ * test renders it twice and requires every frame framesmith disagrees on to be one where the
+ * engine disagrees with itself.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect } from 'vitest';
+import { listCompositions, MIN_PSNR, runParity, summaryLine, findCorpus, type ParityResult } from '../../bench/parity/index.mjs';
+import { REPO } from '../helpers/fixtures.js';
+import { itOfficial, officialWanted } from '../helpers/official.js';
+
+/** Compositions below 35 dB for a reason this comparison cannot remove: the floor measured, and why. */
+const KNOWN: Record<string, { floor: number; cause: string }> = {};
+
+/** Compositions the engine renders differently each time: render it twice. */
+const ENGINE_NONDETERMINISTIC = new Set(['parity/parity-random']);
+
+const out = mkdtempSync(join(tmpdir(), 'framesmith-parity-test-'));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+const compositions = listCompositions({ root: REPO });
+
+describe('parity with the official engine', () => {
+  if (officialWanted && !findCorpus(REPO)) {
+    itOfficial('finds the corpus of official examples', () => {
+      throw new Error('the corpus (../shared/corpus/hyperframes-examples) is missing; set FRAMESMITH_CORPUS');
+    });
+  }
+  for (const c of compositions) {
+    const id = `${c.set}/${c.name}`;
+    itOfficial(
+      `${id}: refuses when the engine refuses, else matches its frames`,
+      async (tool) => {
+        const [r] = (await runParity({
+          root: REPO,
+          tool,
+          compositions: [c],
+          outDir: join(out, c.set, c.name),
+          engineRuns: ENGINE_NONDETERMINISTIC.has(id) ? 2 : 1,
+        })) as ParityResult[];
+        const summary = `${id}: ${summaryLine(r)}\nframesmith: ${r.framesmith.message ?? 'renders'}\nengine: ${r.engine.message ?? 'renders'}`;
+        expect(r.error, summary).toBeUndefined();
+        expect(r.framesmith.refused, summary).toBe(r.engine.refused);
+        if (r.engine.refused) return;
+        expect(r.compared, summary).toBeGreaterThanOrEqual(10);
+        expect(r.framesmith.frameCount, summary).toBe(r.engine.frameCount);
+        if (ENGINE_NONDETERMINISTIC.has(id)) {
+          expect(r.engineSelfMin!, `${summary}\nthe engine was expected to differ from itself`).toBeLessThan(MIN_PSNR);
+          for (const f of r.frames) if (f.psnr < MIN_PSNR) expect(f.engineSelf!, `${summary}\nframe ${f.frame}`).toBeLessThan(MIN_PSNR);
+          return;
+        }
+        const known = KNOWN[id];
+        expect(r.min!, `${summary}${known ? `\nknown: ${known.cause}` : ''}`).toBeGreaterThanOrEqual(known ? known.floor : MIN_PSNR);
+      },
+      20 * 60_000,
+    );
+  }
+});
+
