@@ -154,11 +154,13 @@ export class VirtualClock {
       if (nextTimer <= nextFrame) this.runTimer(nextTimer);
       else {
         // As in the engine: the timelines move to the frame while the clock still reads the
-        // previous one; then the clock moves and the frame's callbacks run.
+        // previous frame's time; then the clock moves and the frame's callbacks run.
+        this.now = Math.max(this.now, nextFrame - frameMs);
         onFrame?.(nextFrame);
         this.runFrame(nextFrame);
       }
     }
+    this.now = Math.max(this.now, target - frameMs);
     onFrame?.(target);
     this.now = target;
     // The target itself is a frame: callbacks requested before it see it, once.

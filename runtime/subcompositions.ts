@@ -8,9 +8,10 @@
 import type { VariableValues } from '../src/shared/variables';
 import { native } from './native';
 import type { ProblemCollector } from './problems';
-import { scopeCss } from './scope-css';
+import { INNER_ROOT_ATTR, scopeCss } from './scope-css';
 import { applyBindings, readDeclarations, readInstanceValues, resolveValues, setCustomProperties } from './variables';
 import { registry } from './timelines';
+import { OWN_SCRIPT_ATTR } from './script-runs';
 
 export interface MountedInstance {
   host: HTMLElement;
@@ -142,12 +143,15 @@ function mountOne(host: HTMLElement, file: string, id: string, text: string, pro
   // As HeyGen's renderer mounts it: the host carries the composition's timing (its own
   // data-start and data-duration; the child root's are not read), takes the child's size when it
   // has none, and the child root fills it.
-  for (const attr of ['data-start', 'data-duration', 'data-end']) {
+  // Like the engine, the child root loses its data-composition-id (the host is the composition)
+  // and keeps it under another name; rules written on the root reach it (see scope-css.ts).
+  for (const attr of ['data-start', 'data-duration', 'data-end', 'data-composition-id']) {
     const v = root.getAttribute(attr);
     if (v === null) continue;
     root.setAttribute(`data-framesmith-authored-${attr.slice(5)}`, v);
     root.removeAttribute(attr);
   }
+  root.setAttribute(INNER_ROOT_ATTR, '');
   for (const dim of ['width', 'height'] as const) {
     const v = root.getAttribute(`data-${dim}`);
     if (v && !host.getAttribute(`data-${dim}`)) host.setAttribute(`data-${dim}`, v);
@@ -251,6 +255,7 @@ function loadScriptOnce(url: string): Promise<void> {
   if (already) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const el = document.createElement('script');
+    el.setAttribute(OWN_SCRIPT_ATTR, '');
     el.src = url;
     el.async = false;
     el.onload = () => resolve();
@@ -293,6 +298,7 @@ async function runScripts(instance: MountedInstance, text: string): Promise<void
   const host = instance.host;
   const index = scopes.push({ host, document: scopedDocument(host), gsap: () => scopedGsap(host, (window as unknown as { gsap?: GsapLike }).gsap) }) - 1;
   const s = document.createElement('script');
+  s.setAttribute(OWN_SCRIPT_ATTR, '');
   scriptOwners.set(s, instance);
   s.textContent =
     '\n'.repeat(firstLine) +

@@ -1,10 +1,13 @@
 /**
  * The build's check in a real Chromium: the built output is served from 127.0.0.1 with the
- * runtime injected (as the cloud injects its own), loaded, and sought to its first, middle and
- * last frame. A page error, a console error, a file of the bundle that fails to load, a missing
- * timeline, or frames that are one flat colour at every sampled time fail the build with the
- * message and location. Requests to other hosts are blocked and returned as warnings: the cloud
- * render would depend on the network for them.
+ * runtime injected (as the cloud injects its own), loaded with HeyGen's render-mode semantics,
+ * and sought to its first, middle and last frame. What HeyGen's renderer would refuse fails the
+ * build with the cause and location: a composition whose timeline never registers because a
+ * script threw or failed to load, a video or audio it cannot read, a sub-composition file it
+ * cannot use. Everything it renders
+ * through (other script errors, missing images or styles, files of the bundle that 404) and
+ * requests to other hosts (blocked here; the cloud render would depend on the network) and frames
+ * that are one flat colour at every sampled time are returned as warnings.
  */
 import type { BrowserContext, CDPSession } from 'playwright-core';
 import { PNG } from 'pngjs';
@@ -14,7 +17,7 @@ import { FramesmithError } from '../core/errors.js';
 import { startStaticServer } from '../serve/static-server.js';
 import type { RuntimeProblem } from '../shared/control.js';
 import type { Diagnostic } from '../shared/diagnostics.js';
-import { problemsToError } from '../snapshot/page-problems.js';
+import { isFatal, problemsToError } from '../snapshot/page-problems.js';
 
 export interface BrowserCheckOptions {
   /** Folder holding the built output (what goes into the zip). */
@@ -77,11 +80,10 @@ export async function checkInBrowser(options: BrowserCheckOptions): Promise<Brow
     const opened = page;
     const frameTotal = Math.max(1, opened.info.frameCount);
     const sampled = [...new Set([0, Math.floor((frameTotal - 1) / 2), frameTotal - 1])];
+    // Only what HeyGen's renderer would refuse fails the build; the rest become warnings.
     const fail = async (time?: number) => {
-      const problems = (await opened.problems()).filter((p) => !isBlockedLoad(p, server.origin));
+      const problems = (await opened.problems()).filter((p) => isFatal(p) && !isBlockedLoad(p, server.origin));
       if (problems.length) throw withBlockedHint(problemsToError(problems, options.entry, time), opened.blocked);
-      const missing = failed.filter((f) => !f.url.endsWith('/favicon.ico'));
-      if (missing.length) throw missingFileError(missing, server.origin, options.entry);
     };
     await fail();
     const cdp = await context.newCDPSession(opened.page);
@@ -93,13 +95,7 @@ export async function checkInBrowser(options: BrowserCheckOptions): Promise<Brow
       frames.push({ frame, time, blank: await isFlat(cdp, options.width, options.height) });
     }
     await cdp.detach().catch(() => {});
-    if (frames.every((f) => f.blank)) {
-      const times = frames.map((f) => `${f.time.toFixed(2)} s`).join(', ');
-      throw new FramesmithError('blank_frames', `Every sampled frame (${times}) of ${options.entry} is one flat colour: nothing is drawn.`, {
-        hint: 'Check that the root holds visible content at those times (clip windows, opacity, colours) and that its styles load; preview it with `framesmith dev`.',
-        loc: { file: options.entry, line: 0, column: 0 },
-      });
-    }
+    const blank = frames.every((f) => f.blank);
     const blocked = [...new Set(opened.blocked)];
     const warnings: Diagnostic[] = blocked.map((u) => ({
       code: 'remote_resource',
@@ -107,6 +103,26 @@ export async function checkInBrowser(options: BrowserCheckOptions): Promise<Brow
       message: `The page loads ${u} from the network (blocked here); the cloud render would depend on it.`,
       hint: 'Download the file into the project and reference it with a relative path.',
     }));
+    const missing = failed.filter((f) => !f.url.endsWith('/favicon.ico'));
+    if (missing.length) {
+      const e = missingFileError(missing, server.origin, options.entry);
+      warnings.push({ code: e.code, severity: 'warning', message: `${e.message} HeyGen renders without it.`, hint: e.hint, loc: e.loc });
+    }
+    if (blank) {
+      // HeyGen renders it all the same: a warning, not a refusal.
+      const times = frames.map((f) => `${f.time.toFixed(2)} s`).join(', ');
+      warnings.push({
+        code: 'blank_frames',
+        severity: 'warning',
+        message: `Every sampled frame (${times}) of ${options.entry} is one flat colour: nothing is drawn.`,
+        hint: 'Check that the root holds visible content at those times (clip windows, opacity, colours) and that its styles load; preview it with `framesmith dev`.',
+        loc: { file: options.entry, line: 0, column: 0 },
+      });
+    }
+    for (const p of await opened.problems()) {
+      if (isFatal(p) || isBlockedLoad(p, server.origin)) continue;
+      warnings.push({ code: p.code, severity: 'warning', message: p.message, hint: p.hint, loc: p.loc });
+    }
     return { frames, blocked, warnings, ms: performance.now() - started };
   } finally {
     await page?.close().catch(() => {});

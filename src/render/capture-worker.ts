@@ -11,6 +11,7 @@ import type { BrowserContext, CDPSession } from 'playwright-core';
 import { openComposition, type CompositionPage } from '../browser/composition-page.js';
 import type { LaunchedBrowser } from '../browser/launch.js';
 import { failOnProblems } from '../snapshot/page-problems.js';
+import type { RuntimeProblem } from '../shared/control.js';
 import type { ReadyInfo } from '../shared/control.js';
 import type { FrameImageFormat } from './mkv-stream.js';
 import type { CaptureMode } from './options.js';
@@ -48,6 +49,8 @@ export interface CaptureWorker {
   capture(frame: number): Promise<CapturedFrame>;
   /** Throws if the page reported a problem since the last frame. */
   check(): Promise<void>;
+  /** Everything the page reported (the fatal ones have already failed the render). */
+  problems(): Promise<RuntimeProblem[]>;
   close(): Promise<void>;
 }
 
@@ -162,6 +165,7 @@ export async function openCaptureWorker(o: CaptureWorkerOptions): Promise<Captur
     async check() {
       await failOnProblems(page, o.entry);
     },
+    problems: () => page.problems(),
     async close() {
       await cdp?.detach().catch(() => {});
       await page.close();

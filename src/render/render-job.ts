@@ -10,7 +10,7 @@ import { CancelledError, FramesmithError } from '../core/errors.js';
 import type { CollectingLogger } from '../core/logger.js';
 import { checkVariablesAgainst } from '../core/variables-input.js';
 import type { VariableValues } from '../shared/variables.js';
-import { warnBlockedRequests } from '../snapshot/page-problems.js';
+import { warnBlockedRequests, warnPageProblems } from '../snapshot/page-problems.js';
 import { collectAudioTracks, mixAudio } from './audio.js';
 import { openCaptureWorker, type CaptureWorker } from './capture-worker.js';
 import { encodeArgs } from './encode-args.js';
@@ -127,6 +127,7 @@ export async function runRenderJob(session: RenderSession, job: RenderJob): Prom
     progress.done(`${job.label}: ${count} frames in ${(wallMs / 1000).toFixed(1)} s (${((count * 1000) / wallMs).toFixed(1)} fps)`);
     const blocked = [...new Set(workers.flatMap((w) => w.blocked))];
     warnBlockedRequests(logger, blocked);
+    warnPageProblems(logger, (await Promise.all(workers.map((w) => w.problems().catch(() => [])))).flat());
     return {
       ok: true,
       output: plan.video,

@@ -47,6 +47,22 @@ export function warnRenderedErrors(logger: Logger, diagnostics: Diagnostic[]): D
   return shown;
 }
 
+/**
+ * What the page reported that HeyGen's renderer renders through (script errors that kept no
+ * timeline from registering, a missing image, a timeline it would wait 45 s for, a timeline
+ * property it does not provide): shown as warnings, once each.
+ */
+export function warnPageProblems(logger: Logger, problems: RuntimeProblem[]): void {
+  const seen = new Set<string>();
+  for (const p of problems) {
+    if (isFatal(p) || p.kind === 'console' || (p.kind === 'asset' && p.url && !p.url.startsWith('http://127.0.0.1'))) continue;
+    const key = `${p.code}|${p.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    logger.diagnostic({ code: p.code, severity: 'warning', message: p.message, hint: p.hint, loc: p.loc });
+  }
+}
+
 /** Warns once per request the page tried to make off the machine (snapshot and render say it alike). */
 export function warnBlockedRequests(logger: Logger, urls: Iterable<string>): void {
   for (const url of new Set(urls)) logger.warn(`blocked a request to ${url}: the cloud render cannot rely on the network; vendor it into the project`, 'remote_resource');

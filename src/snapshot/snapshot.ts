@@ -14,7 +14,7 @@ import { startStaticServer } from '../serve/static-server.js';
 import { DEFAULT_FPS } from '../shared/model.js';
 import { frameCount } from '../shared/time.js';
 import type { VariableValues } from '../shared/variables.js';
-import { failOnProblems, warnRenderedErrors } from './page-problems.js';
+import { failOnProblems, warnPageProblems, warnRenderedErrors } from './page-problems.js';
 import { checkVariablesAgainst } from '../core/variables-input.js';
 
 export interface SnapshotOptions {
@@ -127,6 +127,7 @@ export async function takeSnapshots(options: SnapshotOptions): Promise<SnapshotR
         stills.push({ time: t, file });
         phase(`still at ${t}s captured`);
       }
+      warnPageProblems(logger, await page.problems());
       for (const s of stills) await rename(`${s.file}.${process.pid}.tmp`, s.file);
       written.length = 0;
       const order = new Map(times.map((t, i) => [t, i]));
