@@ -76,7 +76,7 @@ export class VirtualClock {
     } as unknown as DateConstructor;
     Object.defineProperties(VDate, {
       prototype: { value: NativeDate.prototype },
-      now: { value: () => EPOCH_MS + Math.floor(clock.now), writable: true, configurable: true },
+      now: { value: () => EPOCH_MS + clock.now, writable: true, configurable: true },
       parse: { value: NativeDate.parse, writable: true, configurable: true },
       UTC: { value: NativeDate.UTC, writable: true, configurable: true },
       name: { value: 'Date' },

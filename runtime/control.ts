@@ -171,14 +171,18 @@ export function createControl(deps: RuntimeDeps): FramesmithControl & { instance
     const names = `composition${still.length > 1 ? 's' : ''} ${still.map((e) => `"${e.id}"${e.file !== file ? ` (${e.file})` : ''}`).join(', ')}`;
     const registered = Object.keys(registry()).filter((k) => registry()[k]);
     if (failures.length) {
-      const first = failures[0];
+      // The error a script threw says most; a script that failed to load comes next.
+      const thrown = failures.find((p) => p.kind === 'page-error');
+      const first = thrown ?? failures[0];
       const where = first.loc?.file ? ` at ${first.loc.file}${first.loc.line ? `:${first.loc.line}` : ''}` : '';
+      const loads = failures.filter((p) => p.kind === 'asset').map((p) => p.url ?? p.message);
       const cause = batching.reads.at(-1);
       problems.add({
         kind: 'timeline',
         code: 'timeline_script_failure',
         message:
-          `No timeline was registered for ${names}: ${first.kind === 'asset' ? first.message : `a script threw "${first.message}"${where}`}. ` +
+          `No timeline was registered for ${names}: ${thrown ? `a script threw "${thrown.message}"${where}` : first.message}` +
+          `${thrown && loads.length ? `; a script failed to load: ${loads.join(', ')}` : ''}. ` +
           `HeyGen's renderer refuses this render (sub_timeline_script_failure).` +
           (cause ? ` Cause: \`tl.${cause.property}\` is undefined in HeyGen's renderer${cause.loc ? ` (${cause.loc.file}:${cause.loc.line})` : ''}.` : ''),
         hint: cause

@@ -152,7 +152,9 @@ export function installTimelineBatching(win: Window & typeof globalThis, options
     return proxy;
   }
 
-  let current: Gsap | undefined;
+  // Until GSAP loads, window.gsap reads null, as in the engine (so `gsap.timeline()` before it
+  // loads throws "Cannot read properties of null", there and here).
+  let current: Gsap | null = null;
   try {
     Object.defineProperty(win, 'gsap', {
       configurable: true,

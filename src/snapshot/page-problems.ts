@@ -59,7 +59,8 @@ export function warnPageProblems(logger: Logger, problems: RuntimeProblem[]): vo
     const key = `${p.code}|${p.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    logger.diagnostic({ code: p.code, severity: 'warning', message: p.message, hint: p.hint, loc: p.loc });
+    const when = p.time !== undefined ? ` (at ${p.time.toFixed(3)} s)` : '';
+    logger.diagnostic({ code: p.code, severity: 'warning', message: `${p.message}${when}`, hint: p.hint, loc: p.loc });
   }
 }
 
