@@ -4,7 +4,7 @@
  * panel (message, hint, file:line, code) that clears when the file is fixed; warnings are listed
  * in the side panel only.
  */
-import type { RuntimeProblem } from '../../src/shared/control';
+import { problemSeverity, type RuntimeProblem } from '../../src/shared/control';
 import type { Diagnostic, ProblemData } from '../../src/shared/diagnostics';
 import { h, icon, ICONS, replaceChildren } from './dom';
 
@@ -62,9 +62,13 @@ export class Problems {
     this.draw();
   }
 
-  /** The current document's runtime problems (console.error calls are warnings). */
+  /**
+   * The current document's runtime problems. Errors: what HeyGen's renderer would refuse, and a
+   * timeline property it does not provide (the preview keeps the value; the cloud reads
+   * undefined). Warnings: console.error calls and what the renderer renders through.
+   */
   setRuntime(problems: RuntimeProblem[]): void {
-    this.runtime = problems.map((p) => ({ ...p, severity: p.kind === 'console' ? 'warning' : 'error', source: p.kind === 'asset' ? 'asset' : 'page' }));
+    this.runtime = problems.map((p) => ({ ...p, severity: problemSeverity(p), source: p.kind === 'asset' ? 'asset' : 'page' }));
     this.draw();
   }
 

@@ -4,7 +4,7 @@
  * printed once until it goes away; when the last error of a kind is fixed, one line says so.
  */
 import type { Logger } from '../core/logger.js';
-import type { RuntimeProblem } from '../shared/control.js';
+import { problemSeverity, type RuntimeProblem } from '../shared/control.js';
 import type { Diagnostic, ProblemData } from '../shared/diagnostics.js';
 import type { DevState } from '../shared/dev-protocol.js';
 
@@ -44,7 +44,7 @@ export function createReporter(logger: Logger): Reporter {
     },
     runtime(composition, problems) {
       const before = printedRuntime.get(composition) ?? new Set<string>();
-      const now = printNew(before, problems.map((p) => ({ ...p, severity: p.kind === 'console' ? ('warning' as const) : ('error' as const) })));
+      const now = printNew(before, problems.map((p) => ({ ...p, severity: problemSeverity(p) })));
       // Problems collected over the page's life stay printed once; a clean reload says so.
       printedRuntime.set(composition, new Set([...before, ...now]));
       if (before.size > 0 && problems.length === 0) {

@@ -75,6 +75,15 @@ export interface RuntimeProblem extends ProblemData {
   fatal?: boolean;
 }
 
+/**
+ * How a page problem is shown (dev preview, terminal): an error when HeyGen's renderer would
+ * refuse because of it, or for a timeline property it does not provide (the preview keeps the
+ * value, the cloud reads undefined); a warning for console.error calls and what it renders through.
+ */
+export function problemSeverity(p: RuntimeProblem): 'error' | 'warning' {
+  return p.kind === 'console' || (p.fatal === false && p.code !== 'timeline_property_unavailable') ? 'warning' : 'error';
+}
+
 /** What `ready` resolves to: the composition's facts as the page sees them. */
 export interface ReadyInfo {
   compositionId: string;
