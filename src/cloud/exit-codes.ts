@@ -1,6 +1,6 @@
 /**
  * Exit codes of the cloud commands, one per kind of outcome a script may want to branch on.
- * Documented in docs/readme/cloud.md; keep the two in step.
+ * Listed with the other exit codes in src/core/exit-codes.ts (docs/errors.md is generated from it; a test keeps the two in step).
  */
 export const CLOUD_EXIT = {
   /** Anything not listed below. */

@@ -1,6 +1,6 @@
 /**
  * The render parameters as data: one row per parameter with its flag, API field, rule and
- * description. `--help` (cloudRenderArgs), the validation below and docs/readme/cloud.md's table
+ * description. `--help` (cloudRenderArgs), the validation below and docs/cloud.md's table
  * all come from this table, so a rule is written once.
  */
 import type { ArgsDef } from 'citty';

@@ -1,6 +1,6 @@
 /**
  * How a framesmith command is declared. Options are data (citty arg definitions): the same table
- * gives `--help`, the README reference (`scripts/readme.mjs`) and the parsing. This
+ * gives `--help`, the command reference in docs/cli.md (`scripts/docs.mjs`) and the parsing. This
  * wrapper adds what citty leaves out: unknown flags are errors (a typo must not be ignored), and
  * every command gets the shared output flags and a logger.
  */

@@ -3,7 +3,7 @@
  * fix it. Codes are the official HyperFrames lint codes where the meaning is the same (`official`
  * true), so a user searching either tool's docs finds the same rule. The parser (src/model)
  * reports some of them while reading the project; lint reports the rest. The README table is
- * generated from this list (scripts/gen-lint-docs.mjs), so docs and behaviour stay one.
+ * generated from this list (scripts/docs.mjs), so docs and behaviour stay one.
  */
 import type { Severity } from '../shared/diagnostics.js';
 

@@ -32,7 +32,7 @@ export interface TemplateInfo extends TemplateManifest {
 
 function invalid(name: string, what: string): FramesmithError {
   return new FramesmithError('invalid_template_manifest', `templates/${name}/template.json: ${what}.`, {
-    hint: 'Fix the manifest; see docs/readme/templates.md for its fields.',
+    hint: 'Fix the manifest; its fields are described in CONTRIBUTING.md (How the template vendoring works).',
   });
 }
 

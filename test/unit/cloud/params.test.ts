@@ -12,8 +12,8 @@ import { zipFolder } from '../../fake-heygen/make-zip.js';
 import { FIXTURE } from './helpers.js';
 
 describe('the parameter table', () => {
-  it('gives every parameter a flag in --help and a row in docs/readme/cloud.md', async () => {
-    const doc = await readFile(join(import.meta.dirname, '..', '..', '..', 'docs', 'readme', 'cloud.md'), 'utf8');
+  it('gives every parameter a flag in --help and a row in docs/cloud.md', async () => {
+    const doc = await readFile(join(import.meta.dirname, '..', '..', '..', 'docs', 'cloud.md'), 'utf8');
     for (const p of RENDER_PARAMS) {
       expect(cloudRenderArgs).toHaveProperty(p.flag);
       expect(doc).toContain(`| \`--${p.flag}\` | \`${p.apiField}\` |`);
