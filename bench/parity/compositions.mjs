@@ -117,6 +117,16 @@ const KNOWN_CDN_FILES = [
 function selfContained(root, src, dest) {
   cpSync(src, dest, { recursive: true });
   chmodWritable(dest);
+  // Once `framesmith vendor` is built (branch i11-remote), it makes the copy self-contained:
+  // CDN scripts from the npm registry, Google Fonts, other remote files, through its content cache
+  // (FRAMESMITH_CACHE_DIR; the harness keeps its own under bench-out/ unless one is set).
+  if (existsSync(join(root, 'dist', 'node', 'commands', 'vendor.js'))) {
+    const env = { ...process.env, NO_COLOR: '1', CI: '1', FRAMESMITH_CACHE_DIR: process.env.FRAMESMITH_CACHE_DIR ?? join(root, 'bench-out', 'cache') };
+    const r = spawnSync(process.execPath, [join(root, 'bin', 'framesmith.js'), 'vendor', dest, '--json'], { encoding: 'utf8', env, timeout: 300_000 });
+    // Exit 9: some files could not be had (left remote, as they are for the engine too).
+    if (r.status === 0 || r.status === 9) return dest;
+    throw new Error(`framesmith vendor failed (exit ${r.status}): ${(r.stderr || r.stdout).slice(-600)}`);
+  }
   for (const file of htmlFiles(dest)) {
     let text = readFileSync(file, 'utf8');
     let changed = false;

@@ -85,6 +85,7 @@ const ROWS: Row[] = [
   // Scripts
   ['non_deterministic_code', 'error', true, 'lint', 'scripts', 'A script reads the wall clock or randomness (Date.now, new Date(), performance.now, Math.random, crypto.getRandomValues).', 'Derive values from the timeline\'s time, and use a seeded generator for randomness.'],
   ['requestanimationframe_in_composition', 'error', true, 'lint', 'scripts', 'A script drives animation with requestAnimationFrame, which a seek cannot reproduce.', 'Put the motion on the GSAP timeline (or a tween\'s onUpdate).'],
+  ['timer_in_composition', 'warning', false, 'lint', 'scripts', 'A script uses setTimeout or setInterval; HeyGen\'s renderer runs them on real time while it captures frames, so their effects land on other frames in every render.', 'Put the change on the GSAP timeline (tl.call or a tween) at the time it should happen. A timer that only delays setting up the timeline at load is harmless.'],
   ['engine_global_defined', 'error', false, 'lint', 'scripts', 'A script defines a global the engine owns (__player, __hf, __playerReady, __renderReady, __hyperframes, __hfVariables, __framesmith).', 'Rename your variable; the engine sets these itself.'],
   ['invalid_inline_script_syntax', 'error', true, 'lint', 'scripts', 'An inline <script> is not valid JavaScript.', 'Fix the syntax error at the location shown.'],
   ['script_syntax_error', 'error', false, 'lint', 'scripts', 'A local script file is not valid JavaScript.', 'Fix the syntax error at the location shown.'],

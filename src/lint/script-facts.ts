@@ -16,6 +16,8 @@ export interface ScriptFacts {
   unit: ScriptUnit;
   clock: { kind: ClockKind; loc: SourceLocation }[];
   raf: SourceLocation[];
+  /** setTimeout / setInterval calls (real time in HeyGen's renderer). */
+  timers: { kind: 'setTimeout' | 'setInterval'; loc: SourceLocation }[];
   /** Assignments into window.__timelines; key null when computed at run time. */
   registrations: { key: string | null; loc: SourceLocation }[];
   /** Whether the code mentions __timelines at all. */
@@ -74,7 +76,7 @@ function stringArg(n: N | undefined): string | null {
 /** Facts of one unit; `isMedia(selectorOrId, byId)` says whether a lookup names managed media. */
 export function scriptFacts(unit: ScriptUnit, isMedia: (query: string, byId: boolean) => boolean): ScriptFacts {
   const facts: ScriptFacts = {
-    unit, clock: [], raf: [], registrations: [], touchesRegistry: false, timelines: [], infiniteRepeats: [], engineGlobals: [], mediaControl: [], visibilityTweens: [], usesGsapGlobal: false,
+    unit, clock: [], raf: [], timers: [], registrations: [], touchesRegistry: false, timelines: [], infiniteRepeats: [], engineGlobals: [], mediaControl: [], visibilityTweens: [], usesGsapGlobal: false,
     timelineProperties: [],
   };
   const ast = unit.ast as N | null;
@@ -166,6 +168,7 @@ export function scriptFacts(unit: ScriptUnit, isMedia: (query: string, byId: boo
       };
       if (callee && clock[callee]) facts.clock.push({ kind: clock[callee], loc: at(n) });
       if (callee === 'requestAnimationFrame') facts.raf.push(at(n));
+      if (callee === 'setTimeout' || callee === 'setInterval') facts.timers.push({ kind: callee, loc: at(n) });
       if (callee === 'gsap.timeline') facts.timelines.push(at(n));
       if (n.callee.type !== 'MemberExpression' || n.callee.computed || n.callee.property.type !== 'Identifier') return;
       const method = n.callee.property.name as string;
