@@ -46,6 +46,8 @@ export interface RuntimeDeps {
   problems: ProblemCollector;
   boot: BootOptions;
   batching: Batching;
+  /** Resolves once the page's body scripts ran, deferred as HeyGen's renderer defers them. */
+  bodyScripts: Promise<void>;
   rootValues: () => VariableValues;
   applyRootBindings: (root: Element) => void;
 }
@@ -79,6 +81,7 @@ export function createControl(deps: RuntimeDeps): FramesmithControl & { instance
 
   async function load(): Promise<ReadyInfo> {
     if (document.readyState === 'loading') await new Promise((r) => document.addEventListener('DOMContentLoaded', r, { once: true }));
+    await deps.bodyScripts;
     const root = findRoot(document);
     if (!root) {
       problems.add({

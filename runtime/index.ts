@@ -13,7 +13,7 @@ import { scriptOwners } from './subcompositions';
 import { installBaseStyles } from './page-setup';
 import { installTimelineBatching } from './timeline-batching';
 import { trackPendingRequests } from './pending';
-import { installScriptRuns } from './script-runs';
+import { installBodyScripts } from './script-runs';
 import { applyBindings, readDeclarations, resolveValues, setCustomProperties } from './variables';
 
 type HfWindow = Window &
@@ -34,7 +34,7 @@ function start(win: HfWindow): void {
     problems.add({ kind: 'page-error', code: 'timer_loop', message: `A script's timers loop without end: ${message}`, hint: 'Remove the zero-delay timer loop; drive motion from the GSAP timeline.', fatal: false });
   clock.install(win);
   trackPendingRequests(win);
-  installScriptRuns(win, problems, decodeURIComponent(win.location.pathname.replace(/^\//, '')) || 'index.html');
+  const bodyScripts = installBodyScripts(win, problems, decodeURIComponent(win.location.pathname.replace(/^\//, '')) || 'index.html');
   // HeyGen's runtime defines the registry before any page script, so scripts may write to it
   // without creating it first.
   if (!win.__timelines || typeof win.__timelines !== 'object') win.__timelines = {};
@@ -91,6 +91,7 @@ function start(win: HfWindow): void {
     clock,
     problems,
     batching,
+    bodyScripts: bodyScripts.done,
     boot,
     rootValues,
     applyRootBindings(root) {
