@@ -75,8 +75,13 @@ export async function framesmithFrames(fs, browser, dir, { outDir, plan }) {
       style.textContent = 'html,body{background:transparent !important;background-color:transparent !important;background-image:none !important;}';
       document.head.appendChild(style);
     });
+    let at = 0;
     for (const frame of wanted) {
+      // Renders go frame after frame; scripts that keep state between seeks (a velocity from the
+      // previous frame, as motion blur does) see the frame before first, as in a render.
+      if (frame > 0 && at !== frame - 1) await page.seekFrame(frame - 1);
       await page.seekFrame(frame);
+      at = frame;
       const png = await page.capture({ format: 'png', omitBackground: true });
       const file = join(outDir, `f${frame}.png`);
       writeFileSync(file, png);
