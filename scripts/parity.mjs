@@ -40,6 +40,10 @@ if (!compositions.length) {
   process.exit(1);
 }
 const outDir = resolve(values.out);
+let rev = '';
+try {
+  rev = execFileSync('git', ['-C', root, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+} catch {}
 const started = performance.now();
 console.log(`parity: ${compositions.length} compositions, engine ${ENGINE_VERSION} (${engine.tool}), report in ${outDir}`);
 const results = await runParity({
@@ -52,9 +56,5 @@ const results = await runParity({
   keepWork: values.keep,
   log: (line) => console.log(`  ${line}`),
 });
-let rev = '';
-try {
-  rev = execFileSync('git', ['-C', root, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-} catch {}
 const file = writeReport(results, { outDir, engineVersion: ENGINE_VERSION, framesmithRev: rev, elapsedMs: performance.now() - started });
 console.log(`parity: report written to ${file}`);
