@@ -45,6 +45,8 @@ export function installBodyScripts(win: Window & typeof globalThis, problems: Pr
   const doc = win.document;
   const deferred: Deferred[] = [];
   const seen = new WeakSet<Element>();
+  /** The script that ended each run (the joined script goes right before it), or none: body end. */
+  const anchors = new Map<number, Element>();
   let run = 0;
   let inRun = false;
 
@@ -52,7 +54,7 @@ export function installBodyScripts(win: Window & typeof globalThis, problems: Pr
     if (seen.has(el) || el.hasAttribute(OWN_SCRIPT_ATTR) || !doc.body?.contains(el) || el.closest('noscript, svg')) return;
     seen.add(el);
     if (separate(el)) {
-      if (inRun) run++;
+      if (inRun) anchors.set(run++, el);
       inRun = false;
     }
     // Module scripts wait for the document anyway; async ones run as they arrive.
@@ -109,7 +111,7 @@ export function installBodyScripts(win: Window & typeof globalThis, problems: Pr
           });
           continue;
         }
-        const threw = await execute(d.el, lines.get(d.el));
+        const threw = await execute(d, lines.get(d.el));
         if (threw && d.run >= 0) poisoned = d.run;
       }
     } finally {
@@ -125,8 +127,14 @@ export function installBodyScripts(win: Window & typeof globalThis, problems: Pr
     }
   })();
 
-  /** Runs one deferred script in its place; resolves true when an inline one threw at its top level. */
-  function execute(el: HTMLScriptElement, line: number | undefined): Promise<boolean> {
+  /**
+   * Runs one deferred script; resolves true when an inline one threw at its top level. A `src`
+   * script runs in its place; an inline one where the engine puts its joined run: right before
+   * the script that ends the run, else at the end of <body> (so `document.currentScript` is where
+   * it is in the cloud).
+   */
+  function execute(d: Deferred, line: number | undefined): Promise<boolean> {
+    const el = d.el;
     if (!el.isConnected) return Promise.resolve(false);
     const s = doc.createElement('script');
     for (const a of [...el.attributes]) if (a.name !== 'type' && a.name !== 'data-framesmith-type') s.setAttribute(a.name, a.value);
@@ -146,7 +154,13 @@ export function installBodyScripts(win: Window & typeof globalThis, problems: Pr
     win.addEventListener('error', onError);
     // Blank lines first, so errors point at the line of the file; the file's URL as its source.
     s.text = `${'\n'.repeat(Math.max(0, (line ?? 1) - 1))}${el.text}\n//# sourceURL=${win.location.href.split(/[?#]/)[0]}`;
-    el.replaceWith(s);
+    if (d.run < 0) el.replaceWith(s);
+    else {
+      const anchor = anchors.get(d.run);
+      el.remove();
+      if (anchor?.isConnected) anchor.before(s);
+      else doc.body.appendChild(s);
+    }
     win.removeEventListener('error', onError);
     return Promise.resolve(threw);
   }
