@@ -6,6 +6,7 @@
 import type { SourceLocation } from '../src/shared/diagnostics';
 import type { RuntimeProblem } from '../src/shared/control';
 import { native } from './native';
+import { isRemoteUrl, remoteUrlFromProxyPath, resourceDiagnostic, VENDOR_HINT } from '../src/shared/resource-rules';
 
 type Listener = (p: RuntimeProblem) => void;
 
@@ -14,9 +15,18 @@ export class ProblemCollector {
   private listeners = new Set<Listener>();
   /** Current composition time, stamped on problems raised during a seek. */
   time: number | undefined;
+  /** The first remote script that could not be loaded: script errors after it are its consequence. */
+  private missingRemoteScript: string | null = null;
 
   add(problem: RuntimeProblem): void {
     if (this.time !== undefined && problem.time === undefined) problem.time = this.time;
+    if (this.missingRemoteScript && !problem.severity && (problem.kind === 'page-error' || problem.kind === 'timeline')) {
+      // The cloud has a network and will load the script; here its absence explains the error.
+      problem.severity = 'warning';
+      problem.fatal = false;
+      problem.message = `${problem.message} (probably because ${this.missingRemoteScript} could not be loaded)`;
+      problem.hint = VENDOR_HINT;
+    }
     const key = `${problem.kind}|${problem.message}|${problem.loc?.file}:${problem.loc?.line}`;
     if (this.list.some((p) => `${p.kind}|${p.message}|${p.loc?.file}:${p.loc?.line}` === key)) return;
     this.list.push(problem);
@@ -47,11 +57,27 @@ export class ProblemCollector {
           const url = (target as HTMLImageElement).currentSrc || target.getAttribute('src') || target.getAttribute('href') || '';
           const abs = url ? new URL(url, win.location.href).href : '';
           const tag = target.tagName.toLowerCase();
+          if (abs && isRemoteUrl(abs, win.location.origin)) {
+            // A remote file framesmith could not have: a warning naming the URL (the cloud has a network).
+            const u = new URL(abs);
+            const original = (u.origin === win.location.origin && remoteUrlFromProxyPath(u.pathname + u.search)) || abs;
+            const kind = remoteKindOf(target);
+            if (kind === 'script' && !this.missingRemoteScript) this.missingRemoteScript = original;
+            const d = resourceDiagnostic('remote_unavailable', { url: original, kind });
+            this.add({ kind: 'asset', code: d.code, severity: 'warning', message: d.message, hint: d.hint, url: original, loc: locationOf(win.location.href), fatal: false });
+            return;
+          }
+          if (abs && !/^(https?|data|blob):/i.test(abs)) {
+            // file:, ftp:, …: neither framesmith nor the cloud can load it; an error, like a missing file.
+            const d = resourceDiagnostic('unsupported_scheme', { url: abs, kind: remoteKindOf(target) });
+            this.add({ kind: 'asset', code: d.code, message: d.message, hint: d.hint, url: abs, loc: locationOf(win.location.href), fatal: false });
+            return;
+          }
           this.add({
             kind: 'asset',
             code: 'asset_load_failed',
             message: `Failed to load <${tag}> ${displayUrl(abs)}`,
-            hint: 'Check that the file exists in the project with exactly this name (file names are case-sensitive).',
+            hint: abs && /^(https?:)?\/\//i.test(url) ? 'Check the URL.' : 'Check that the file exists in the project with exactly this name (file names are case-sensitive).',
             url: abs,
             loc: locationOf(abs),
             // HeyGen's renderer refuses a render whose video or audio source it cannot read; a
@@ -85,6 +111,22 @@ export class ProblemCollector {
       original.apply(win.console, args);
     };
   }
+}
+
+/** What kind of resource an element loads, for the words of a remote warning. */
+function remoteKindOf(el: Element): string {
+  const tag = el.tagName.toLowerCase();
+  if (tag === 'script') return 'script';
+  if (tag === 'link') {
+    const rel = (el.getAttribute('rel') ?? '').toLowerCase();
+    if (rel.includes('stylesheet')) return 'style';
+    const as = (el.getAttribute('as') ?? '').toLowerCase();
+    return as === 'font' ? 'font' : as === 'script' ? 'script' : as === 'style' ? 'style' : 'other';
+  }
+  if (tag === 'img' || tag === 'image' || tag === 'input') return 'image';
+  if (tag === 'video' || tag === 'audio' || tag === 'source' || tag === 'track') return 'media';
+  if (tag === 'iframe') return 'document';
+  return 'other';
 }
 
 function safeJson(v: unknown): string {

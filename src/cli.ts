@@ -3,19 +3,12 @@
  * error becomes a printed message and an exit code. Commands throw; nothing below calls
  * `process.exit`.
  */
-import { stripVTControlCharacters } from 'node:util';
-import { defineCommand, renderUsage, runCommand, type CommandDef } from 'citty';
+import { runCommand, type CommandDef } from 'citty';
+import { commandHelp, rootHelp } from './commands/help.js';
 import { commands } from './commands/index.js';
 import { FramesmithError, formatProblem, isFramesmithError } from './core/errors.js';
 import { PACKAGE_VERSION } from './core/paths.js';
-
-function rootCommand(): CommandDef {
-  const subCommands = Object.fromEntries(Object.entries(commands).map(([name, c]) => [name, c.load]));
-  return defineCommand({
-    meta: { name: 'framesmith', version: PACKAGE_VERSION, description: 'Author HTML video compositions and render them locally or with HeyGen HyperFrames' },
-    subCommands,
-  });
-}
+import { didYouMean } from './shared/suggest.js';
 
 function printError(error: unknown, json: boolean): number {
   if (isFramesmithError(error)) {
@@ -37,21 +30,18 @@ function printError(error: unknown, json: boolean): number {
 }
 
 /** For `framesmith renders get --help`: follows leading words that name subcommands (`renders` → `get`). */
-async function resolveNested(cmd: CommandDef, rest: string[]): Promise<CommandDef> {
+async function resolveNested(cmd: CommandDef, rest: string[], path: string): Promise<{ cmd: CommandDef; path: string }> {
   let current = cmd;
+  let typed = path;
   for (const word of rest) {
     if (word.startsWith('-')) break;
     const subs = typeof current.subCommands === 'function' ? await current.subCommands() : await current.subCommands;
     const next = subs?.[word];
     if (!next) break;
     current = (typeof next === 'function' ? await next() : await next) as CommandDef;
+    typed = `${typed} ${word}`;
   }
-  return current;
-}
-
-/** Help text, without colour codes when stdout is not a terminal. */
-function writeUsage(text: string): void {
-  process.stdout.write(`${process.stdout.isTTY && !process.env.NO_COLOR ? text : stripVTControlCharacters(text)}\n`);
+  return { cmd: current, path: typed };
 }
 
 /** Runs the CLI with the given arguments (without `node` and the script). Sets `process.exitCode`. */
@@ -59,7 +49,7 @@ export async function main(argv: string[]): Promise<void> {
   const json = argv.includes('--json');
   try {
     if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
-      writeUsage(await renderUsage(rootCommand()));
+      process.stdout.write(`${rootHelp(commands)}\n`);
       return;
     }
     if (argv[0] === '--version' || argv[0] === '-v') {
@@ -70,12 +60,13 @@ export async function main(argv: string[]): Promise<void> {
     const entry = commands[name];
     if (!entry) {
       const known = Object.keys(commands).join(', ');
-      throw new FramesmithError('unknown_command', `Unknown command "${name}".`, { hint: `Commands: ${known}. Run \`framesmith --help\`.`, exitCode: 2 });
+      throw new FramesmithError('unknown_command', `Unknown command "${name}".${didYouMean(name, Object.keys(commands), (c) => `\`framesmith ${c}\``)}`, { hint: `Commands: ${known}. Run \`framesmith --help\`.`, exitCode: 2 });
     }
     const cmd = await entry.load();
     const rest = argv.slice(1);
     if (rest.includes('--help') || rest.includes('-h')) {
-      writeUsage(await renderUsage(await resolveNested(cmd, rest), rootCommand()));
+      const nested = await resolveNested(cmd, rest, `framesmith ${name}`);
+      process.stdout.write(`${await commandHelp(nested.cmd, nested.path)}\n`);
       return;
     }
     await runCommand(cmd, { rawArgs: rest });

@@ -1,9 +1,30 @@
 // Builds framesmith once before the suites, so end-to-end tests drive the same
 // `bin/framesmith.js` a user runs. Set FRAMESMITH_SKIP_BUILD=1 to reuse an existing build.
+//
+// Remote files: every test run gets its own empty content cache, and the npm registry points at a
+// closed port on 127.0.0.1 (connections refused at once), so no test reaches the network or shares cached files unless it sets
+// FRAMESMITH_NPM_REGISTRY / FRAMESMITH_CACHE_DIR itself (the corpus tests use the real registry).
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export default function setup(): void {
-  if (process.env.FRAMESMITH_SKIP_BUILD === '1') return;
-  execFileSync(process.execPath, [join(import.meta.dirname, '..', 'scripts', 'build.mjs')], { stdio: 'inherit' });
+/** A port nothing listens on (one the system just handed out and took back). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+export default async function setup(): Promise<() => void> {
+  const cache = mkdtempSync(join(tmpdir(), 'framesmith-test-cache-'));
+  process.env.FRAMESMITH_CACHE_DIR ??= cache;
+  process.env.FRAMESMITH_NPM_REGISTRY ??= `http://127.0.0.1:${await closedPort()}/`;
+  if (process.env.FRAMESMITH_SKIP_BUILD !== '1') {
+    execFileSync(process.execPath, [join(import.meta.dirname, '..', 'scripts', 'build.mjs')], { stdio: 'inherit' });
+  }
+  return () => rmSync(cache, { recursive: true, force: true });
 }

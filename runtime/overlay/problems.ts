@@ -62,11 +62,7 @@ export class Problems {
     this.draw();
   }
 
-  /**
-   * The current document's runtime problems. Errors: what HeyGen's renderer would refuse, and a
-   * timeline property it does not provide (the preview keeps the value; the cloud reads
-   * undefined). Warnings: console.error calls and what the renderer renders through.
-   */
+  /** The current document's runtime problems, as errors or warnings (see problemSeverity). */
   setRuntime(problems: RuntimeProblem[]): void {
     this.runtime = problems.map((p) => ({ ...p, severity: problemSeverity(p), source: p.kind === 'asset' ? 'asset' : 'page' }));
     this.draw();

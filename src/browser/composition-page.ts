@@ -1,13 +1,16 @@
 /**
  * One composition loaded in a headless page, driven through the runtime's control API
- * (`window.__framesmith`). Used by snapshot, render and the build check. It blocks requests to
- * other hosts (a cloud render must not depend on the network), waits for the runtime's ready
+ * (`window.__framesmith`). Used by snapshot, render and the build check. The page itself never
+ * reaches the network: Node answers its requests to other hosts from the content cache, the
+ * network or the npm registry (src/remote/page-routing.ts). It waits for the runtime's ready
  * signal, handles the runtime's "reload required" answer to backward seeks, and captures the
  * viewport straight through the DevTools protocol.
  */
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import { FramesmithError } from '../core/errors.js';
 import type { ReadyInfo, RuntimeProblem, SeekResult } from '../shared/control.js';
+import { routeRemoteRequests, type RemoteRequestLog } from '../remote/page-routing.js';
+import type { RemoteResolver } from '../remote/resolver.js';
 
 export interface OpenCompositionOptions {
   /** Page URL on the local server (runtime injected). */
@@ -17,8 +20,10 @@ export interface OpenCompositionOptions {
   height: number;
   /** 2 for supersampled 4k. */
   deviceScaleFactor?: number;
-  /** Origins the page may load from; everything else is blocked and listed. Default: the URL's origin. */
+  /** Origins the page loads from directly. Default: the URL's origin. Other http(s) URLs come through the remote resolver (cache, network, npm registry); other schemes are refused. */
   allowOrigins?: string[];
+  /** Resolver for remote URLs (default: the process's, see src/remote/resolver.ts). */
+  remote?: RemoteResolver;
   /** Real-time limit for the page to load and report ready. */
   readyTimeoutMs?: number;
   /** Reuse a context (one per worker); default: a fresh one, closed with the page. */
@@ -39,8 +44,10 @@ export interface CaptureOptions {
 export interface CompositionPage {
   readonly page: Page;
   readonly info: ReadyInfo;
-  /** Network requests that were blocked (URLs of other hosts). */
+  /** Remote URLs that could not be loaded (unavailable, or of another scheme). */
   readonly blocked: string[];
+  /** Every remote request: loaded (from where) and failed (why). */
+  readonly remote: RemoteRequestLog;
   /** Problems the page reported so far (asks the runtime). */
   problems(): Promise<RuntimeProblem[]>;
   /** Seeks to frame N at the page's fps; resolves when the frame is painted. */
@@ -70,14 +77,7 @@ export async function openComposition(browser: Browser, options: OpenComposition
   const page = await context.newPage();
   if (!ownContext) await page.setViewportSize({ width: options.width, height: options.height });
   const allowed = new Set(options.allowOrigins ?? [new URL(options.url).origin]);
-  const blocked: string[] = [];
-  await page.route(
-    (url) => !allowed.has(url.origin) && url.protocol !== 'data:' && url.protocol !== 'blob:',
-    (route) => {
-      blocked.push(route.request().url());
-      return route.abort('blockedbyclient');
-    },
-  );
+  const remote = await routeRemoteRequests(page, (url) => allowed.has(url.origin), options.remote);
   const earlyErrors: string[] = [];
   page.on('pageerror', (e) => earlyErrors.push(e.message));
 
@@ -141,7 +141,10 @@ export async function openComposition(browser: Browser, options: OpenComposition
     get info() {
       return info;
     },
-    blocked,
+    get blocked() {
+      return [...remote.failed.keys(), ...remote.refused];
+    },
+    remote,
     get reloads() {
       return reloads;
     },

@@ -4,10 +4,10 @@
  * and sought to its first, middle and last frame. What HeyGen's renderer would refuse fails the
  * build with the cause and location: a composition whose timeline never registers because a
  * script threw or failed to load, a video or audio it cannot read, a sub-composition file it
- * cannot use. Everything it renders
- * through (other script errors, missing images or styles, files of the bundle that 404) and
- * requests to other hosts (blocked here; the cloud render would depend on the network) and frames
- * that are one flat colour at every sampled time are returned as warnings.
+ * cannot use. What it renders through (other script errors, missing images or styles, files of
+ * the bundle that 404, frames that are one flat colour at every sampled time) is returned as
+ * warnings. Remote files come through framesmith's cache (src/remote/); those that cannot be had
+ * are warnings (the cloud has a network), worded by the one rule table.
  */
 import type { BrowserContext, CDPSession } from 'playwright-core';
 import { PNG } from 'pngjs';
@@ -15,9 +15,9 @@ import { openComposition, type CompositionPage } from '../browser/composition-pa
 import { launchBrowser, type LaunchedBrowser } from '../browser/launch.js';
 import { FramesmithError } from '../core/errors.js';
 import { startStaticServer } from '../serve/static-server.js';
-import type { RuntimeProblem } from '../shared/control.js';
 import type { Diagnostic } from '../shared/diagnostics.js';
-import { isFatal, problemsToError } from '../snapshot/page-problems.js';
+import { isFatal, pageWarnings, problemsToError } from '../snapshot/page-problems.js';
+import { remoteDiagnostics, summarizeRemote, type RemoteSummary } from '../remote/report.js';
 
 export interface BrowserCheckOptions {
   /** Folder holding the built output (what goes into the zip). */
@@ -42,9 +42,11 @@ export interface SampledFrame {
 
 export interface BrowserCheckResult {
   frames: SampledFrame[];
-  /** URLs of other hosts the page tried to load (blocked). */
+  /** Remote URLs that could not be loaded. */
   blocked: string[];
-  /** Blocked loads as warnings, one per URL. */
+  /** The page's remote files (loaded from where, failed why). */
+  remote: RemoteSummary;
+  /** Remote files that could not be had, as warnings, one per URL. */
   warnings: Diagnostic[];
   ms: number;
 }
@@ -82,7 +84,7 @@ export async function checkInBrowser(options: BrowserCheckOptions): Promise<Brow
     const sampled = [...new Set([0, Math.floor((frameTotal - 1) / 2), frameTotal - 1])];
     // Only what HeyGen's renderer would refuse fails the build; the rest become warnings.
     const fail = async (time?: number) => {
-      const problems = (await opened.problems()).filter((p) => isFatal(p) && !isBlockedLoad(p, server.origin));
+      const problems = (await opened.problems()).filter(isFatal);
       if (problems.length) throw withBlockedHint(problemsToError(problems, options.entry, time), opened.blocked);
     };
     await fail();
@@ -95,20 +97,14 @@ export async function checkInBrowser(options: BrowserCheckOptions): Promise<Brow
       frames.push({ frame, time, blank: await isFlat(cdp, options.width, options.height) });
     }
     await cdp.detach().catch(() => {});
-    const blank = frames.every((f) => f.blank);
-    const blocked = [...new Set(opened.blocked)];
-    const warnings: Diagnostic[] = blocked.map((u) => ({
-      code: 'remote_resource',
-      severity: 'warning',
-      message: `The page loads ${u} from the network (blocked here); the cloud render would depend on it.`,
-      hint: 'Download the file into the project and reference it with a relative path.',
-    }));
+    const remote = summarizeRemote([opened.remote]);
+    const warnings = [...remoteDiagnostics(remote).filter((d) => d.severity !== 'info'), ...(await pageWarnings(opened))];
     const missing = failed.filter((f) => !f.url.endsWith('/favicon.ico'));
     if (missing.length) {
       const e = missingFileError(missing, server.origin, options.entry);
       warnings.push({ code: e.code, severity: 'warning', message: `${e.message} HeyGen renders without it.`, hint: e.hint, loc: e.loc });
     }
-    if (blank) {
+    if (frames.every((f) => f.blank)) {
       // HeyGen renders it all the same: a warning, not a refusal.
       const times = frames.map((f) => `${f.time.toFixed(2)} s`).join(', ');
       warnings.push({
@@ -119,11 +115,7 @@ export async function checkInBrowser(options: BrowserCheckOptions): Promise<Brow
         loc: { file: options.entry, line: 0, column: 0 },
       });
     }
-    for (const p of await opened.problems()) {
-      if (isFatal(p) || isBlockedLoad(p, server.origin)) continue;
-      warnings.push({ code: p.code, severity: 'warning', message: p.message, hint: p.hint, loc: p.loc });
-    }
-    return { frames, blocked, warnings, ms: performance.now() - started };
+    return { frames, blocked: remote.failed.map((f) => f.url), remote, warnings, ms: performance.now() - started };
   } finally {
     await page?.close().catch(() => {});
     await context?.close().catch(() => {});
@@ -132,22 +124,16 @@ export async function checkInBrowser(options: BrowserCheckOptions): Promise<Brow
   }
 }
 
-/** When loads were blocked, the error may come from them (e.g. GSAP from a CDN): say so. */
+/** When remote files could not be had, the error may come from them (e.g. GSAP from a CDN): say so. */
 function withBlockedHint(error: FramesmithError, blocked: string[]): FramesmithError {
   const urls = [...new Set(blocked)];
   if (!urls.length) return error;
   const shown = urls.slice(0, 3).join(', ') + (urls.length > 3 ? ` and ${urls.length - 3} more` : '');
   return new FramesmithError(error.code, error.message, {
-    hint: `The page also loads ${shown} from the network, blocked here as the cloud render cannot count on it; if the error comes from that, download the file into the project and reference it with a relative path. ${error.hint ?? ''}`.trim(),
+    hint: `framesmith could not load ${shown}; if the error comes from that, run \`framesmith vendor\` once online to copy it into the project. ${error.hint ?? ''}`.trim(),
     loc: error.loc,
     details: error.details,
   });
-}
-
-/** A failed load of a URL on another host: blocked on purpose, reported as a warning instead. */
-function isBlockedLoad(p: RuntimeProblem, origin: string): boolean {
-  if (p.kind !== 'asset' || !p.url) return false;
-  return /^(https?:)?\/\//.test(p.url) && !p.url.startsWith(origin);
 }
 
 function missingFileError(missing: { url: string; status: number }[], origin: string, entry: string): FramesmithError {

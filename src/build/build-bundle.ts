@@ -22,7 +22,9 @@ import type { VariableDeclaration } from '../shared/variables.js';
 import type { SampledFrame } from './browser-check.js';
 import { collectProjectFiles, type SkippedFile } from './collect-files.js';
 import { findModuleNeeds } from './module-graph.js';
+import { describeLeftOut, excludeOutputs, explainLeftOut, type LeftOutFile } from './output-exclusion.js';
 import { stageOutput } from './stage.js';
+import { makeDirs } from '../core/created-dirs.js';
 import { checkBundleSize, formatBytes, writeZip } from './zip.js';
 
 export interface BuildOptions {
@@ -42,6 +44,13 @@ export interface BuildOptions {
   logger?: Logger;
   /** A browser to reuse for the check (tests, benchmarks); closed by the caller. */
   browser?: LaunchedBrowser;
+  /**
+   * Patterns (gitignore syntax) of files to ship although they are outputs or media the
+   * composition does not reference (`--include`). See output-exclusion.ts.
+   */
+  include?: string[];
+  /** Text in which a media file's name counts as a reference, e.g. render-time variable values. */
+  references?: string[];
 }
 
 export interface BuildResult {
@@ -71,6 +80,10 @@ export interface BuildResult {
   bundler: 'copy' | 'vite';
   /** Project files left out of the zip, and why. */
   skipped: SkippedFile[];
+  /** Outputs and unreferenced media left out (`--include` keeps them), with their sizes. */
+  leftOut: LeftOutFile[];
+  /** Bytes those would have added. */
+  leftOutBytes: number;
   /** Lint warnings, skipped symlinks and blocked network requests. */
   warnings: Diagnostic[];
   /** The browser check, or null with `check: false`. */
@@ -138,9 +151,20 @@ export async function buildBundle(options: BuildOptions): Promise<BuildResult> {
       loc: { file: model.entry, line: 0, column: 0 },
     });
   }
-  checkBundleSize(collected.files, collected.totalBytes);
-  const needs = await findModuleNeeds(root, collected.files.filter((f) => /\.html?$/i.test(f.rel)).map((f) => f.rel));
-  const staged = await stageOutput(root, collected.files, needs, dirname(outPath), logger);
+  const shipped = await excludeOutputs(root, model, collected.files, collected.skipped, { include: options.include, references: options.references });
+  if (shipped.leftOut.length) logger.info(`✓ left out ${shipped.leftOut.length} file${shipped.leftOut.length > 1 ? 's' : ''}: ${describeLeftOut(shipped.leftOut, formatBytes)} (--include keeps them)`);
+  checkBundleSize(shipped.files, shipped.files.reduce((n, f) => n + f.size, 0));
+  const needs = await findModuleNeeds(root, shipped.files.filter((f) => /\.html?$/i.test(f.rel)).map((f) => f.rel));
+  // The zip's folder is made now (the stage lives in it); a failed build takes it back if it made it.
+  const outDirs = await makeDirs(dirname(outPath));
+  let staged: Awaited<ReturnType<typeof stageOutput>>;
+  try {
+    staged = await stageOutput(root, shipped.files, needs, dirname(outPath), logger);
+  } catch (error) {
+    await outDirs.removeIfEmpty();
+    throw error;
+  }
+  let built = false;
   try {
     timings.bundle = performance.now() - tBundle;
     logger.info(staged.mode === 'vite' ? `✓ bundle: Vite built ${needs.map((n) => `${n.html} (${n.reason})`).join(', ')}` : `✓ bundle: ${staged.files.length} files copied as they are`);
@@ -157,7 +181,9 @@ export async function buildBundle(options: BuildOptions): Promise<BuildResult> {
       const tCheck = performance.now();
       // Loaded only when used: playwright-core alone takes a few hundred ms to import.
       const { checkInBrowser } = await import('./browser-check.js');
-      const result = await checkInBrowser({ dir: staged.dir, entry: model.entry, width: comp.width, height: comp.height, fps, browser: options.browser });
+      const result = await checkInBrowser({ dir: staged.dir, entry: model.entry, width: comp.width, height: comp.height, fps, browser: options.browser }).catch((e: unknown) => {
+        throw explainLeftOut(e, shipped.leftOut);
+      });
       timings.check = performance.now() - tCheck;
       for (const w of result.warnings) logger.diagnostic(w);
       warnings.push(...result.warnings);
@@ -172,7 +198,7 @@ export async function buildBundle(options: BuildOptions): Promise<BuildResult> {
     timings.zip = performance.now() - tZip;
     timings.total = performance.now() - t0;
     logger.info(`✓ zip: ${formatBytes(zip.size)}`);
-    return {
+    const result: BuildResult = {
       ok: true,
       zipPath: zip.path,
       sha256: zip.sha256,
@@ -188,11 +214,16 @@ export async function buildBundle(options: BuildOptions): Promise<BuildResult> {
       totalBytes: stagedTotal,
       bundler: staged.mode,
       skipped: collected.skipped,
+      leftOut: shipped.leftOut,
+      leftOutBytes: shipped.savedBytes,
       warnings,
       check,
       timings: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)])) as BuildResult['timings'],
     };
+    built = true;
+    return result;
   } finally {
     await staged.remove();
+    if (!built) await outDirs.removeIfEmpty();
   }
 }

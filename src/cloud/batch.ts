@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
+import { csvCellValue, fileNameSafe } from '../core/batch-values.js';
 import { FramesmithError } from '../core/errors.js';
 import type { Diagnostic } from '../shared/diagnostics.js';
 import { checkValues, type VariableDeclaration, type VariableValues } from '../shared/variables.js';
@@ -13,11 +14,7 @@ import { CLOUD_EXIT } from './exit-codes.js';
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** CSV cells are text: turn them into the declared type where the text is unambiguous. */
-function coerceCell(decl: VariableDeclaration | undefined, cell: string): unknown {
-  if (decl?.type === 'number' && cell.trim() !== '' && Number.isFinite(Number(cell))) return Number(cell);
-  if (decl?.type === 'boolean' && /^(true|false)$/i.test(cell.trim())) return cell.trim().toLowerCase() === 'true';
-  return cell;
-}
+const coerceCell = csvCellValue;
 
 /**
  * Reads batch rows: a JSON array of objects (or `{"rows": [...]}`), or a CSV with a header row of
@@ -67,10 +64,8 @@ export function checkRenderVariables(declarations: VariableDeclaration[], values
   }));
 }
 
-const UNSAFE = /[\\/:*?"<>|\u0000-\u001f]+/g;
-
 /**
- * Expands `{id}` placeholders of `pattern` with row values (made filename-safe), plus `{index}`
+ * Expands `{id}` placeholders of `pattern` with row values (made file-name-safe by fileNameSafe), plus `{index}`
  * (1-based), `{render_id}` (cloud renders only: local batches leave it out) and `{format}`.
  * Unknown placeholders are an error naming them.
  */
@@ -82,8 +77,7 @@ export function expandNamePattern(pattern: string, row: VariableValues, extra: {
       missing.push(id);
       return '';
     }
-    const text = String(v).replace(UNSAFE, '-').trim().slice(0, 80);
-    return text || '_';
+    return fileNameSafe(v);
   });
   if (missing.length) {
     throw new FramesmithError('batch_pattern_invalid', `The name pattern "${pattern}" uses {${missing[0]}}, which row ${extra.index} does not have.`, {

@@ -7,6 +7,8 @@
 import { defineCommand, type ArgsDef, type CommandDef, type ParsedArgs } from 'citty';
 import { FramesmithError } from '../core/errors.js';
 import { createLogger, type Logger } from '../core/logger.js';
+import { closest } from '../shared/suggest.js';
+import { COMMAND_EXAMPLES } from './help.js';
 
 /** Output flags every command takes. */
 export const outputArgs = {
@@ -63,8 +65,9 @@ export function checkUnknownFlags(rawArgs: string[], args: ArgsDef, command: str
     if (!raw.startsWith('-') || raw === '-') continue;
     const name = raw.replace(/^-+/, '').split('=')[0];
     if (known.has(name)) continue;
-    const candidates = [...known].filter((k) => k.length > 1);
-    const near = candidates.find((k) => k.startsWith(name.slice(0, 3))) ?? null;
+    // Suggest the flags as --help spells them (not their camelCase or one-letter forms).
+    const spelled = Object.entries(args).flatMap(([flag, def]) => (def.type === 'positional' ? [] : def.type === 'boolean' ? [flag, `no-${flag}`] : [flag]));
+    const near = closest(name, spelled);
     throw new FramesmithError('unknown_option', `Unknown option ${raw} for \`framesmith ${command}\`.`, {
       hint: near ? `Did you mean --${near}? Run \`framesmith ${command} --help\` for the list.` : `Run \`framesmith ${command} --help\` for the options.`,
       exitCode: 2,
@@ -75,11 +78,8 @@ export function checkUnknownFlags(rawArgs: string[], args: ArgsDef, command: str
 /** Declares a command: citty definition plus unknown-flag checks and a logger from the output flags. */
 export function defineFramesmithCommand<const T extends ArgsDef>(spec: FramesmithCommand<T>): CommandDef<T & typeof outputArgs> {
   const args = { ...spec.args, ...outputArgs } as T & typeof outputArgs;
-  const description = spec.examples?.length
-    ? `${spec.description}\n\nExamples:\n${spec.examples.map((e) => `  ${e}`).join('\n')}`
-    : spec.description;
-  return defineCommand({
-    meta: { name: spec.name, description },
+  const def = defineCommand({
+    meta: { name: spec.name, description: spec.description },
     args,
     async run({ args: parsed, rawArgs }) {
       checkUnknownFlags(rawArgs, args, spec.name);
@@ -91,6 +91,8 @@ export function defineFramesmithCommand<const T extends ArgsDef>(spec: Framesmit
       await spec.run({ args: parsed as ParsedArgs<T & typeof outputArgs>, logger, rawArgs });
     },
   });
+  if (spec.examples?.length) COMMAND_EXAMPLES.set(def, spec.examples);
+  return def;
 }
 
 /** Parses a number flag, with a clear error naming the flag and the accepted range. */

@@ -14,5 +14,7 @@ export const commands: Record<string, { description: string; load: Loader }> = {
   webhooks: { description: 'Manage HeyGen webhook endpoints and verify signatures', load: async () => (await import('./webhooks.js')).default },
   lint: { description: 'Check a composition project against the render contract', load: async () => (await import('./lint.js')).default },
   build: { description: 'Lint, bundle, check in Chromium and zip a project for the cloud', load: async () => (await import('./build.js')).default },
+  vendor: { description: 'Copy remote scripts, fonts and files into the project and rewrite their references', load: async () => (await import('./vendor.js')).default },
+  cache: { description: "Show or clear framesmith's cache of remote files", load: async () => (await import('./cache.js')).default },
   new: { description: 'Create a composition project from a template', load: async () => (await import('./new.js')).default },
 };

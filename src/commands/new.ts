@@ -27,18 +27,33 @@ async function askTemplate(templates: TemplateInfo[]): Promise<string> {
   return choice;
 }
 
+/** A path as it must be typed in a POSIX shell: quoted when it holds anything but plain characters. */
+export function shellPath(path: string): string {
+  return /^[\p{L}\p{N}_./@%+=:,-]+$/u.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
+}
+
 function printNextSteps(result: CreateProjectResult, logger: Logger): void {
   if (logger.json) {
     logger.result({ ok: true, ...result });
     return;
   }
   for (const file of result.overwritten) logger.warn(`replaced ${file}`);
-  if (result.packageJson === 'merged') logger.info('package.json: added the framesmith scripts and devDependency');
+  if (result.packageJson === 'merged') logger.info('package.json: added the framesmith scripts' + (result.dependency.source === 'existing' ? '' : ' and devDependency'));
   logger.success(
     `Created ${displayPath(result.dir)} from "${result.template}" (${result.width}x${result.height}, ${result.aspect}, ${result.duration}s, ${result.files.length} files)`,
   );
-  const where = displayPath(result.dir);
-  logger.info(['', 'Next:', `  cd ${where.includes(' ') ? JSON.stringify(where) : where}`, '  npm install', '  npm run dev       # preview with live reload', '  npm run render    # render an MP4 locally', ''].join('\n'));
+  logger.info(`framesmith dependency: ${result.dependency.description}`);
+  const where = shellPath(displayPath(result.dir));
+  const ws = result.enclosing?.workspaceRoot;
+  const steps = ['', 'Next:'];
+  if (ws) {
+    logger.info(`${displayPath(result.dir)} is a workspace of the npm project at ${displayPath(ws.dir)} (its workspaces include "${ws.pattern}"): npm installs its dependencies at that root.`);
+    steps.push(`  cd ${shellPath(displayPath(ws.dir))} && npm install`, `  npm run dev -w ${shellPath(ws.relativePath)}       # preview with live reload`, `  npm run render -w ${shellPath(ws.relativePath)}    # render an MP4 locally`, '');
+  } else {
+    if (result.enclosing) logger.info(`Inside the npm project at ${displayPath(result.enclosing.dir)}: this project gets its own package.json and node_modules.`);
+    steps.push(`  cd ${where}`, '  npm install', '  npm run dev       # preview with live reload', '  npm run render    # render an MP4 locally', '');
+  }
+  logger.info(steps.join('\n'));
   process.stdout.write(`${result.dir}\n`);
 }
 

@@ -7,10 +7,12 @@
 import { join, relative, resolve } from 'node:path';
 import type { ArgsDef } from 'citty';
 import { buildBundle } from '../build/build-bundle.js';
+import { includePatterns, renderReferences } from '../build/output-exclusion.js';
 import { cloudRenderArgs, cloudRenderOptionsFromArgs } from '../cloud/args.js';
 import { runCloudRender, type RunCloudRenderResult } from '../cloud/run-cloud-render.js';
 import { abortOnInterrupt } from '../cloud/status-line.js';
 import { formatTable } from '../cloud/summary.js';
+import { renamedValues } from '../core/batch-values.js';
 import { FramesmithError } from '../core/errors.js';
 import { collectWarnings, type Logger } from '../core/logger.js';
 import { readVariablesInput } from '../core/variables-input.js';
@@ -19,6 +21,7 @@ import { abortOnSignals } from '../render/interrupt.js';
 import { renderLocal } from '../render/render-local.js';
 import type { RenderResult } from '../render/result.js';
 import { defineFramesmithCommand, parseNumberFlag } from './define.js';
+import { formatDryRun } from './dry-run-summary.js';
 
 /** Flags of local renders only. */
 const LOCAL_ONLY = {
@@ -47,6 +50,7 @@ const args = {
   out: { type: 'string', alias: 'o', valueHint: 'file', description: 'Video to write; its extension picks the format (default <dir>/renders/<name>.<format>, with --cloud <dir>/renders/<render_id>.<format>)' },
   batch: { type: 'string', valueHint: 'rows.json|rows.csv', description: 'One video per row of variable values (JSON array of objects, or CSV with a header row)' },
   'out-pattern': { type: 'string', alias: 'name-pattern', valueHint: 'pattern', description: 'Batch output names, e.g. "renders/{headline}.mp4" ({index} and {format} too; {render_id} with --cloud)' },
+  include: { type: 'string', valueHint: 'pattern', description: '(--cloud) Upload files the bundle leaves out by default (renders, zips, media nothing references); gitignore patterns' },
   ...LOCAL_ONLY,
 } as const satisfies ArgsDef;
 
@@ -86,9 +90,13 @@ function printCloud(logger: Logger, r: RunCloudRenderResult): void {
   }
 }
 
-function printBatch(logger: Logger, b: BatchResult): void {
-  const rows = b.rows.map((o) => [String(o.index), o.status, o.status === 'failed' ? (o.error?.message ?? '') : relative(process.cwd(), o.output)]);
-  for (const line of formatTable(['#', 'status', 'output'], rows)) logger.info(line);
+function printBatch(logger: Logger, b: BatchResult, pattern: string | undefined): void {
+  // A row whose values had to be replaced or warned about does not read as a clean "rendered";
+  // a name made file-name-safe shows the values as they were written.
+  const status = (o: BatchResult['rows'][number]) => (o.status === 'rendered' && o.warnings.length ? 'rendered with warnings' : o.status);
+  const from = b.rows.map((o) => renamedValues(pattern, o.variables).join(', '));
+  const rows = b.rows.map((o, i) => [String(o.index), status(o), o.status === 'failed' ? (o.error?.message ?? '') : relative(process.cwd(), o.output), ...(from.some(Boolean) ? [from[i]] : [])]);
+  for (const line of formatTable(['#', 'status', 'output', ...(from.some(Boolean) ? ['named from'] : [])], rows)) logger.info(line);
   logger.info(`${b.rendered}/${b.total} rendered${b.failed ? `, ${b.failed} failed` : ''} in ${(b.wallMs / 1000).toFixed(1)} s`);
   for (const o of b.rows) if (o.status === 'rendered') logger.result(relative(process.cwd(), o.output));
 }
@@ -127,16 +135,22 @@ export default defineFramesmithCommand({
           // Like a local render, the default outputs go to the project's renders/ folder.
           rendersDir: fromFolder ? join(resolve(a.dir), 'renders') : undefined,
           signal: interrupt.signal,
-          zip: fromFolder ? async () => (await buildBundle({ dir: a.dir, composition: str('composition'), logger: collecting })).zipPath : undefined,
+          zip: fromFolder
+            ? async () => {
+                const references = await renderReferences({ variables: options.params?.variables, batchFile: options.batch?.file && resolve(options.batch.file) });
+                return (await buildBundle({ dir: a.dir, composition: str('composition'), include: includePatterns(rawArgs), references, logger: collecting })).zipPath;
+              }
+            : undefined,
         });
         if (logger.json) logger.result({ ok: true, ...result, warnings: collecting.warnings });
+        else if (result.dryRun) for (const line of await formatDryRun(result)) logger.info(line);
         else printCloud(logger, result);
       } finally {
         interrupt.dispose();
       }
       return;
     }
-    const cloudOnly = Object.keys(cloudRenderArgs).filter((f) => !SHARED.has(f) && given.has(f)).map((f) => given.get(f)!);
+    const cloudOnly = [...Object.keys(cloudRenderArgs), 'include'].filter((f) => !SHARED.has(f) && given.has(f)).map((f) => given.get(f)!);
     refuse(cloudOnly, 'local');
     const common = {
       dir: a.dir,
@@ -159,7 +173,7 @@ export default defineFramesmithCommand({
         if (a.out) throw new FramesmithError('invalid_option', '-o names one video; a batch writes one per row.', { hint: 'Use --out-pattern "renders/{headline}.mp4" instead.', exitCode: 2 });
         const result = await renderBatch({ ...common, file: a.batch, pattern, failFast: a['fail-fast'], signal: interrupt.signal });
         if (logger.json) logger.result(result);
-        else printBatch(logger, result);
+        else printBatch(logger, result, pattern);
         if (!result.ok) process.exitCode = 1;
         return;
       }

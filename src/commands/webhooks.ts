@@ -49,6 +49,7 @@ const add = defineFramesmithCommand({
 const list = defineFramesmithCommand({
   name: 'webhooks list',
   description: 'List registered webhook endpoints',
+  examples: ['framesmith webhooks list', 'framesmith webhooks list --json'],
   args: { ...apiKeyArg },
   async run({ args, logger }) {
     const eps = await clientFromArgs(args, logger).webhooks.listEndpoints();
@@ -61,6 +62,7 @@ const list = defineFramesmithCommand({
 const remove = defineFramesmithCommand({
   name: 'webhooks delete',
   description: 'Remove a webhook endpoint',
+  examples: ['framesmith webhooks delete ep_123'],
   args: { id: { type: 'positional', required: true, description: 'Endpoint id (ep_…)' }, ...apiKeyArg },
   async run({ args, logger }) {
     await clientFromArgs(args, logger).webhooks.deleteEndpoint(args.id);
@@ -72,6 +74,7 @@ const remove = defineFramesmithCommand({
 const rotate = defineFramesmithCommand({
   name: 'webhooks rotate-secret',
   description: 'Issue a new signing secret for an endpoint (the old one stops working)',
+  examples: ['framesmith webhooks rotate-secret ep_123'],
   args: { id: { type: 'positional', required: true, description: 'Endpoint id (ep_…)' }, ...apiKeyArg },
   async run({ args, logger }) {
     showSecret(logger, await clientFromArgs(args, logger).webhooks.rotateSecret(args.id), 'Rotated the secret of');
@@ -81,6 +84,7 @@ const rotate = defineFramesmithCommand({
 const events = defineFramesmithCommand({
   name: 'webhooks events',
   description: 'List the event types an endpoint can subscribe to',
+  examples: ['framesmith webhooks events'],
   args: { ...apiKeyArg },
   async run({ args, logger }) {
     const types = await clientFromArgs(args, logger).webhooks.eventTypes();

@@ -36,6 +36,7 @@ export const EXIT_CODES: readonly ExitCodeInfo[] = [
   },
   { code: 7, commands: 'render --cloud, renders get', when: "The cloud render failed; HeyGen's `failure_message` is printed.", todo: 'Check with `framesmith lint` and a local `framesmith render`.' },
   { code: 8, commands: 'render --cloud', when: '`--timeout` passed while the render was still running (it goes on in the cloud).', todo: 'Resume with `framesmith renders get <id> --download`.' },
+  { code: 9, commands: 'vendor', when: 'Some remote files could not be had (each listed with the reason and the files that reference it); everything else was vendored and those references were left as they were.', todo: 'Fix or remove the URLs listed, or put those files into the project yourself; run `framesmith vendor` again (online) afterwards.' },
   { code: 70, commands: 'all', when: 'A bug in framesmith: the message starts with "framesmith crashed; this is a bug" and shows the stack.', todo: 'Please report it with the output.' },
   { code: 130, commands: 'all', when: 'Interrupted by Ctrl+C (SIGINT) or SIGTERM; temp files are removed, nothing is left under a final name.', todo: 'Run it again; cloud commands print the command that resumes.' },
 ];

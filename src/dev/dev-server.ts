@@ -78,6 +78,7 @@ export async function createDevServer(options: DevServerOptions): Promise<DevSer
       page: { defaultComposition: composition, dirLabel: options.dirLabel ?? options.dir, version: PACKAGE_VERSION },
       state: (c) => store.get(c),
       vite,
+      logger,
     }),
   );
   const httpServer = createServer((req, res) => {

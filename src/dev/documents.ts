@@ -10,6 +10,7 @@ import type { BootOptions } from '../shared/control.js';
 import type { DevBootParam } from '../shared/dev-protocol.js';
 import type { VariableValues } from '../shared/variables.js';
 import { injectRuntime } from '../serve/inject.js';
+import { proxyRemoteUrlsInHtml } from '../remote/dev-proxy.js';
 
 /** Boot options from the iframe URL's parameter; anything malformed is ignored (defaults apply). */
 export function parseBootParam(value: string | null): BootOptions {
@@ -42,7 +43,8 @@ const VITE_CLIENT_TAG = /<script type="module" src="\/@vite\/client"><\/script>\
  * carries a version so the browser keeps the runtime between reloads.
  */
 export async function composeDocument(file: string, urlPath: string, param: string | null, runtimeUrl: string, vite: () => Promise<ViteDevServer>): Promise<string> {
-  let html = await fs.readFile(file, 'utf8');
+  // Remote files come through the dev server's remote-file endpoint (content cache, npm registry).
+  let html = proxyRemoteUrlsInHtml(await fs.readFile(file, 'utf8'));
   if (hasInlineModuleScript(html)) {
     html = (await (await vite()).transformIndexHtml(urlPath, html)).replace(VITE_CLIENT_TAG, '');
   }

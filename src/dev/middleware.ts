@@ -17,6 +17,9 @@ import { composeDocument } from './documents.js';
 import { checkRequestPath, isAllowedHost, rawPath } from './request-guard.js';
 import { sendBody, sendFile, sendText } from '../serve/send-file.js';
 import { shellPage } from './shell-page.js';
+import { createRemoteProxy, proxyRemoteUrlsInCss, proxyRemoteUrlsInHtml, REMOTE_PROXY_PREFIX, type RemoteProxy } from '../remote/dev-proxy.js';
+import type { Logger } from '../core/logger.js';
+import { promises as fsp } from 'node:fs';
 
 export interface MiddlewareContext {
   /** Project folder (a realpath). */
@@ -29,6 +32,8 @@ export interface MiddlewareContext {
   state(composition: string): Promise<DevState>;
   /** Vite, once loaded. */
   vite(): Promise<ViteDevServer>;
+  /** Where remote-file failures are reported (the terminal). */
+  logger?: Logger;
 }
 
 const RUNTIME_FILE = join(RUNTIME_DIST, 'runtime.js');
@@ -54,6 +59,8 @@ export function isModuleRequest(req: IncomingMessage, url: URL, file: string): b
 export function createRequestHandler(ctx: MiddlewareContext): (req: IncomingMessage, res: ServerResponse) => void {
   // Versioned, so the browser keeps the runtime across reloads instead of asking each time.
   const runtimeUrl = `${RUNTIME_URL_PATH}?v=${existsSync(RUNTIME_FILE) ? Math.round(statSync(RUNTIME_FILE).mtimeMs).toString(36) : '0'}`;
+  // Remote files of the composition, answered from the content cache (src/remote/dev-proxy.ts).
+  const remote: RemoteProxy | null = ctx.logger ? createRemoteProxy(ctx.logger) : null;
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!isAllowedHost(req.headers.host, ctx.host)) {
       return sendText(res, 403, `Blocked request: the Host "${req.headers.host ?? ''}" is not this machine. Open the URL framesmith dev printed.`);
@@ -80,12 +87,25 @@ export function createRequestHandler(ctx: MiddlewareContext): (req: IncomingMess
         const html = await composeDocument(verdict.file, path, url.searchParams.get(DEV_BOOT_PARAM), runtimeUrl, ctx.vite);
         return sendBody(res, html, 'text/html; charset=utf-8', head);
       }
-      if (!isModuleRequest(req, url, verdict.file)) return sendFile(req, res, verdict.file, { head });
+      if (!isModuleRequest(req, url, verdict.file)) {
+        // Sub-compositions and stylesheets get their remote URLs pointed at the remote-file endpoint.
+        const proxied = remote && (ext === '.html' || ext === '.htm' || ext === '.css') ? await proxiedText(verdict.file, ext) : null;
+        if (proxied !== null) return sendBody(res, proxied, ext === '.css' ? 'text/css; charset=utf-8' : 'text/html; charset=utf-8', head);
+        return sendFile(req, res, verdict.file, { head });
+      }
     }
     return passToVite(req, res);
   }
 
+  /** The file's text with remote URLs pointed at the endpoint, or null when it has none. */
+  async function proxiedText(file: string, ext: string): Promise<string | null> {
+    const text = await fsp.readFile(file, 'utf8');
+    const out = ext === '.css' ? proxyRemoteUrlsInCss(text) : proxyRemoteUrlsInHtml(text);
+    return out === text ? null : out;
+  }
+
   async function serveOwn(req: IncomingMessage, path: string, url: URL, res: ServerResponse, head: boolean): Promise<void> {
+    if (remote && path.startsWith(REMOTE_PROXY_PREFIX)) return remote.handle(req, res, path + url.search);
     if (path === DEV_PAGE_PATH) return sendBody(res, shellPage(ctx.page), 'text/html; charset=utf-8', head);
     if (path === RUNTIME_URL_PATH) return sendFile(req, res, RUNTIME_FILE, { head, immutable: url.searchParams.has('v') });
     if (path === `${RUNTIME_URL_PATH}.map`) return sendFile(req, res, join(RUNTIME_DIST, 'runtime.js.map'), { head });

@@ -7,7 +7,10 @@
  */
 import type { Server } from 'node:http';
 import { relative, sep } from 'node:path';
-import type { Logger as ViteLogger, ViteDevServer } from 'vite';
+import type { Logger as ViteLogger, Plugin, ViteDevServer } from 'vite';
+import { proxyRemoteUrlsInJs, REMOTE_PROXY_PREFIX } from '../remote/dev-proxy.js';
+import { defaultRemoteResolver } from '../remote/resolver.js';
+import { remoteUrlFromProxyPath } from '../shared/resource-rules.js';
 import type { Logger } from '../core/logger.js';
 import type { ProblemData } from '../shared/diagnostics.js';
 import { isWatchIgnored } from './watch-filter.js';
@@ -75,6 +78,43 @@ function viteLogger(root: string, logger: Logger, onProblem: (p: ProblemData) =>
   };
 }
 
+/**
+ * Module scripts' imports of remote URLs (`import * as THREE from "https://cdn…/three.module.js"`)
+ * go to the dev server's remote-file endpoint, which answers from framesmith's cache; Vite leaves
+ * those paths alone.
+ */
+function remoteImportsPlugin(): Plugin[] {
+  return [
+    {
+      // Vite looks at imported modules ahead of the browser: give it the remote file's code. The
+      // browser's own request is answered by the dev server's endpoint (a failure is reported there).
+      name: 'framesmith:remote-imports-resolve',
+      enforce: 'pre',
+      resolveId: (id) => (id.startsWith(REMOTE_PROXY_PREFIX) ? id : null),
+      async load(id) {
+        if (!id.startsWith(REMOTE_PROXY_PREFIX)) return null;
+        const url = remoteUrlFromProxyPath(id);
+        if (!url) return '';
+        try {
+          return proxyRemoteUrlsInJs((await defaultRemoteResolver().get(url, 'script')).bytes.toString('utf8'), url);
+        } catch {
+          return '';
+        }
+      },
+    },
+    {
+      // After TypeScript is stripped, before Vite reads the imports.
+      name: 'framesmith:remote-imports',
+      enforce: 'post',
+      transform(code, id) {
+        if (!/\.(m?[jt]sx?|html)($|\?)/.test(id) || !/(https?:)?\/\//.test(code)) return null;
+        const out = proxyRemoteUrlsInJs(code);
+        return out === code ? null : { code: out, map: null };
+      },
+    },
+  ];
+}
+
 /** Creates Vite on `httpServer` (middleware mode). Loading Vite is the slow part of startup. */
 export async function createViteApp(options: ViteAppOptions): Promise<ViteDevServer> {
   const { createServer } = await import('vite');
@@ -99,7 +139,7 @@ export async function createViteApp(options: ViteAppOptions): Promise<ViteDevSer
       fs: { strict: true, allow: [root, options.cacheDir] },
       watch: { ignored: [(path: string) => isWatchIgnored(root, path)] },
     },
-    plugins: [{ name: 'framesmith:watcher', configureServer: (server) => options.onWatcher(server.watcher) }],
+    plugins: [{ name: 'framesmith:watcher', configureServer: (server) => options.onWatcher(server.watcher) }, ...remoteImportsPlugin()],
   });
   const hot = vite.environments.client.hot;
   const send = hot.send.bind(hot) as (...args: unknown[]) => void;

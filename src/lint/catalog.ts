@@ -6,6 +6,7 @@
  * generated from this list (scripts/docs.mjs), so docs and behaviour stay one.
  */
 import type { Severity } from '../shared/diagnostics.js';
+import { RESOURCE_RULES, type ResourceCase } from '../shared/resource-rules.js';
 
 export interface RuleInfo {
   code: string;
@@ -23,6 +24,11 @@ export interface RuleInfo {
 }
 
 type Row = [code: string, severity: Severity, official: boolean, by: RuleInfo['by'], group: RuleInfo['group'], title: string, hint: string];
+
+function resourceRow(c: ResourceCase): Row {
+  const r = RESOURCE_RULES[c];
+  return [r.code, r.severity, false, 'lint', 'assets', r.title, r.hint];
+}
 
 const ROWS: Row[] = [
   // Structure of the entry and its root
@@ -69,7 +75,10 @@ const ROWS: Row[] = [
   ['missing_local_asset', 'error', true, 'lint', 'assets', 'A referenced local file does not exist.', 'Add the file or fix the path (HTML paths resolve from the project root).'],
   ['asset_case_mismatch', 'error', false, 'lint', 'assets', 'A reference differs in letter case from the file; the cloud renders on case-sensitive Linux.', 'Write the path with exactly the file\'s letter case (or rename the file).'],
   ['asset_symlink_outside', 'error', false, 'lint', 'assets', 'A referenced file is a symlink that leads outside the project; the bundle leaves it out.', 'Copy the file into the project instead of linking to it.'],
-  ['remote_resource', 'warning', false, 'lint', 'assets', 'A script, style, font or media file is loaded from the network; the render depends on it.', 'Download the file into the project (e.g. vendor/ or fonts/) and reference it with a relative path.'],
+  // Remote and missing files: severity and words from the one rule table (src/shared/resource-rules.ts).
+  resourceRow('remote_cached'),
+  resourceRow('remote_not_cached'),
+  resourceRow('unsupported_scheme'),
   // Media
   ['media_missing_id', 'error', true, 'lint', 'media', 'A timed <video>/<audio> has no id.', 'Give every media element a unique id.'],
   ['media_missing_src', 'error', true, 'lint', 'media', 'A timed <video>/<audio> has no src or <source>.', 'Add src="media/file.mp4".'],

@@ -10,8 +10,9 @@
 import type { BrowserContext, CDPSession } from 'playwright-core';
 import { openComposition, type CompositionPage } from '../browser/composition-page.js';
 import type { LaunchedBrowser } from '../browser/launch.js';
-import { failOnProblems } from '../snapshot/page-problems.js';
-import type { RuntimeProblem } from '../shared/control.js';
+import type { RemoteRequestLog } from '../remote/page-routing.js';
+import { failOnProblems, pageWarnings } from '../snapshot/page-problems.js';
+import type { Diagnostic } from '../shared/diagnostics.js';
 import type { ReadyInfo } from '../shared/control.js';
 import type { FrameImageFormat } from './mkv-stream.js';
 import type { CaptureMode } from './options.js';
@@ -46,11 +47,12 @@ export interface CapturedFrame {
 export interface CaptureWorker {
   readonly info: ReadyInfo;
   readonly blocked: string[];
+  readonly remote: RemoteRequestLog;
   capture(frame: number): Promise<CapturedFrame>;
   /** Throws if the page reported a problem since the last frame. */
   check(): Promise<void>;
-  /** Everything the page reported (the fatal ones have already failed the render). */
-  problems(): Promise<RuntimeProblem[]>;
+  /** The page's warnings (see pageWarnings()). */
+  warnings(): Promise<Diagnostic[]>;
   close(): Promise<void>;
 }
 
@@ -110,9 +112,9 @@ export async function openCaptureWorker(o: CaptureWorkerOptions): Promise<Captur
   const step = (from: number, to: number, reuse: boolean): Promise<Step> =>
     page.page.evaluate(
       async ([a, b, r]) => {
-        type Control = { changesBetween(a: number, b: number): boolean; errors(): { kind: string }[]; seek(f: number): Promise<{ reloadRequired: boolean }> };
+        type Control = { changesBetween(a: number, b: number): boolean; errors(): { kind: string; severity?: string }[]; seek(f: number): Promise<{ reloadRequired: boolean }> };
         const fs = (globalThis as unknown as { __framesmith: Control }).__framesmith;
-        const fatal = () => fs.errors().some((p) => p.kind !== 'console');
+        const fatal = () => fs.errors().some((p) => p.kind !== 'console' && p.severity !== 'warning');
         if (fatal()) return { fatal: true, unchanged: false, reloadRequired: false };
         if (r && a >= 0 && (a === b || !fs.changesBetween(a, b))) return { fatal: false, unchanged: true, reloadRequired: false };
         const seek = await fs.seek(b);
@@ -149,7 +151,10 @@ export async function openCaptureWorker(o: CaptureWorkerOptions): Promise<Captur
     get info() {
       return page.info;
     },
-    blocked: page.blocked,
+    get blocked() {
+      return page.blocked;
+    },
+    remote: page.remote,
     async capture(frame) {
       const r = await step(drawnFrame, frame, o.reuse && lastImage !== null);
       if (r.fatal) await failOnProblems(page, o.entry);
@@ -165,7 +170,7 @@ export async function openCaptureWorker(o: CaptureWorkerOptions): Promise<Captur
     async check() {
       await failOnProblems(page, o.entry);
     },
-    problems: () => page.problems(),
+    warnings: () => pageWarnings(page),
     async close() {
       await cdp?.detach().catch(() => {});
       await page.close();

@@ -9,6 +9,7 @@ import { promises as fs } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { RenderFormat } from '../cloud/types.js';
 import { FramesmithError } from '../core/errors.js';
+import { makeDirs, type CreatedDirs } from '../core/created-dirs.js';
 import { FORMAT_FACTS } from './presets.js';
 
 export interface OutputPlan {
@@ -57,18 +58,23 @@ async function exists(p: string): Promise<boolean> {
 /** Checks the folder, plans the temp files and reserves the temp video (proves it is writable). */
 export async function planOutput(video: string, withThumbnail: boolean): Promise<OutputPlan> {
   const folder = dirname(video);
+  let dirs: CreatedDirs | null = null;
   try {
-    await fs.mkdir(folder, { recursive: true });
+    dirs = await makeDirs(folder);
     const stat = await fs.stat(video).catch(() => null);
     if (stat?.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
   } catch (error) {
+    await dirs?.removeIfEmpty();
     throw await outputError(video, error);
   }
+  const made = dirs;
+  let committed = false;
   const thumbnail = withThumbnail ? video.slice(0, video.length - extname(video).length) + '.png' : null;
   // A PNG there without a video of the same name was not written by a render: never overwrite a user's image.
   const stem = video.slice(0, video.length - extname(video).length);
   const siblings = await Promise.all(Object.values(FORMAT_FACTS).map((f) => exists(stem + f.extension)));
   if (thumbnail && (await exists(thumbnail)) && !siblings.some(Boolean)) {
+    await made.removeIfEmpty();
     throw new FramesmithError('thumbnail_would_overwrite', `${thumbnail} exists and is not the thumbnail of ${basename(video)}; the render would overwrite it.`, {
       hint: 'Pick another -o name, move that file, or pass --no-thumbnail.',
       exitCode: 2,
@@ -84,12 +90,15 @@ export async function planOutput(video: string, withThumbnail: boolean): Promise
     tempAudio: temp('audio.wav'),
     async cleanup() {
       await Promise.all([plan.tempVideo, plan.tempThumbnail, plan.tempAudio].filter((p): p is string => !!p).map((p) => fs.rm(p, { force: true })));
+      // A failed render leaves no folder it made (e.g. an empty renders/).
+      if (!committed) await made.removeIfEmpty();
     },
     async commit() {
       // Thumbnail first: a video under its final name means the render is complete.
       if (plan.tempThumbnail && thumbnail) await fs.rename(plan.tempThumbnail, thumbnail);
       try {
         await fs.rename(plan.tempVideo, video);
+        committed = true;
       } catch (error) {
         if (thumbnail) await fs.rm(thumbnail, { force: true });
         throw error;
@@ -100,6 +109,7 @@ export async function planOutput(video: string, withThumbnail: boolean): Promise
   try {
     await fs.writeFile(plan.tempVideo, '');
   } catch (error) {
+    await made.removeIfEmpty();
     throw await outputError(video, error);
   }
   return plan;

@@ -10,7 +10,8 @@ import { CancelledError, FramesmithError } from '../core/errors.js';
 import type { CollectingLogger } from '../core/logger.js';
 import { checkVariablesAgainst } from '../core/variables-input.js';
 import type { VariableValues } from '../shared/variables.js';
-import { warnBlockedRequests, warnPageProblems } from '../snapshot/page-problems.js';
+import { reportRemote, summarizeRemote } from '../remote/report.js';
+import { reportPageWarnings } from '../snapshot/page-problems.js';
 import { collectAudioTracks, mixAudio } from './audio.js';
 import { openCaptureWorker, type CaptureWorker } from './capture-worker.js';
 import { encodeArgs } from './encode-args.js';
@@ -125,9 +126,10 @@ export async function runRenderJob(session: RenderSession, job: RenderJob): Prom
     }
     const wallMs = performance.now() - started;
     progress.done(`${job.label}: ${count} frames in ${(wallMs / 1000).toFixed(1)} s (${((count * 1000) / wallMs).toFixed(1)} fps)`);
-    const blocked = [...new Set(workers.flatMap((w) => w.blocked))];
-    warnBlockedRequests(logger, blocked);
-    warnPageProblems(logger, (await Promise.all(workers.map((w) => w.problems().catch(() => [])))).flat());
+    const remote = summarizeRemote(workers.map((w) => w.remote));
+    const blocked = remote.failed.map((f) => f.url);
+    reportRemote(logger, remote);
+    reportPageWarnings(logger, (await Promise.all(workers.map((w) => w.warnings()))).flat());
     return {
       ok: true,
       output: plan.video,
@@ -152,6 +154,7 @@ export async function runRenderJob(session: RenderSession, job: RenderJob): Prom
       renderFps: Number(((count * 1000) / wallMs).toFixed(2)),
       variables: job.variables,
       blocked,
+      remote,
       warnings: logger.warnings,
     };
   } catch (error) {

@@ -3,6 +3,7 @@
  * how the work went (frames drawn vs reused, wall time).
  */
 import type { RenderFormat, RenderQuality, RenderResolution } from '../cloud/types.js';
+import type { RemoteSummary } from '../remote/report.js';
 import type { Diagnostic } from '../shared/diagnostics.js';
 import type { VariableValues } from '../shared/variables.js';
 import type { CaptureMode } from './options.js';
@@ -41,8 +42,10 @@ export interface RenderResult {
   /** Frames per second of wall time, end to end. */
   renderFps: number;
   variables: VariableValues;
-  /** Requests to other hosts that were blocked (the cloud render cannot rely on them). */
+  /** Remote URLs that could not be loaded (warnings: the picture lacks them). */
   blocked: string[];
+  /** The pages' remote files: what was loaded from where (cache, network, npm registry), what failed. */
+  remote: RemoteSummary;
   /** Every warning of the render, as printed on stderr (`--json` prints only this object). */
   warnings: Diagnostic[];
 }

@@ -8,6 +8,9 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { FramesmithError } from '../core/errors.js';
+import { PACKAGE_ROOT, PACKAGE_VERSION } from '../core/paths.js';
+import { enclosingProject, type EnclosingProject } from './enclosing-project.js';
+import { currentDependencyFacts, framesmithDependency, type DependencySource } from './framesmith-dependency.js';
 import { projectPackageJson } from './project-package.js';
 import { resizeCompositionHtml } from './resize.js';
 import { frameSize, type Aspect, type Resolution } from './sizes.js';
@@ -28,6 +31,11 @@ export interface CreateProjectOptions {
   force?: boolean;
   /** Template library folder (default: framesmith's own `templates/`). */
   templatesDir?: string;
+  /**
+   * The framesmith dependency to write (default: one that installs today from where this
+   * framesmith came from: the registry version, its package file or its folder).
+   */
+  framesmithDependency?: string;
 }
 
 export interface CreateProjectResult {
@@ -44,6 +52,10 @@ export interface CreateProjectResult {
   overwritten: string[];
   /** Whether package.json was new or merged into an existing one. */
   packageJson: 'created' | 'merged';
+  /** The framesmith dependency in package.json: where it points, and whether it was already there. */
+  dependency: { spec: string; source: DependencySource | 'option' | 'existing'; description: string };
+  /** The npm project around the new folder, if any (and the workspace root that claims it). */
+  enclosing: EnclosingProject | null;
 }
 
 /** Files a template provides, relative POSIX paths; generated folders and the manifest are left out. */
@@ -82,6 +94,10 @@ export async function createProject(options: CreateProjectOptions): Promise<Crea
   const overwritten = planned.filter((p) => p !== 'package.json' && existing.has(p));
   const pkgPath = join(dir, 'package.json');
   const hadPackage = existsSync(pkgPath);
+  const wanted = options.framesmithDependency
+    ? { spec: options.framesmithDependency, source: 'option' as const, description: options.framesmithDependency }
+    : framesmithDependency(currentDependencyFacts(PACKAGE_ROOT, PACKAGE_VERSION));
+  let pkg: ReturnType<typeof projectPackageJson>;
 
   try {
     for (const rel of files) {
@@ -95,10 +111,14 @@ export async function createProject(options: CreateProjectOptions): Promise<Crea
       }
     }
     await vendorInto(dir, template.fonts);
-    await writeFileAtomic(pkgPath, projectPackageJson(dir, hadPackage ? await readFile(pkgPath, 'utf8') : undefined));
+    pkg = projectPackageJson(dir, wanted.spec, hadPackage ? await readFile(pkgPath, 'utf8') : undefined);
+    await writeFileAtomic(pkgPath, pkg.text);
   } catch (error) {
     throw wrapWriteError(error, dir);
   }
+  const dependency = pkg.framesmith.kept
+    ? { spec: pkg.framesmith.spec, source: 'existing' as const, description: `${pkg.framesmith.spec} (already in package.json, kept)` }
+    : wanted;
 
   return {
     dir,
@@ -111,6 +131,8 @@ export async function createProject(options: CreateProjectOptions): Promise<Crea
     files: planned.sort(),
     overwritten,
     packageJson: hadPackage ? 'merged' : 'created',
+    dependency,
+    enclosing: enclosingProject(dir),
   };
 }
 

@@ -1,11 +1,11 @@
 /**
  * The package.json of a new project: scripts that run framesmith, and framesmith itself as a
- * devDependency at the version that created the project. An existing package.json (with
- * `--force`) is merged into, never replaced, so the user's fields and other scripts survive.
+ * devDependency that installs today (see framesmith-dependency.ts). An existing package.json (with
+ * `--force`) is merged into, never replaced, so the user's fields and other scripts survive, and a
+ * framesmith dependency it already lists is kept.
  */
 import { basename } from 'node:path';
 import { FramesmithError } from '../core/errors.js';
-import { PACKAGE_VERSION } from '../core/paths.js';
 
 export const PROJECT_SCRIPTS: Record<string, string> = {
   dev: 'framesmith dev',
@@ -13,17 +13,28 @@ export const PROJECT_SCRIPTS: Record<string, string> = {
   render: 'framesmith render',
 };
 
-/** An npm-valid package name from a folder name. */
+/** An npm-valid package name from a folder name (accents dropped: `Vidéo` → `video`). */
 export function packageNameFor(dir: string): string {
   const name = basename(dir)
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
     .toLowerCase()
     .replace(/[^a-z0-9._~-]+/g, '-')
     .replace(/^[._-]+|-+$/g, '');
   return name || 'framesmith-video';
 }
 
-/** Text of the package.json to write; `existing` is the current file's text when there is one. */
-export function projectPackageJson(dir: string, existing?: string): string {
+export interface ProjectPackage {
+  text: string;
+  /** The framesmith dependency the file ends up with, and whether it was already there. */
+  framesmith: { spec: string; kept: boolean };
+}
+
+/**
+ * Text of the package.json to write; `existing` is the current file's text when there is one,
+ * `dependency` the framesmith spec to add when the file lists none.
+ */
+export function projectPackageJson(dir: string, dependency: string, existing?: string): ProjectPackage {
   let base: Record<string, unknown> = { name: packageNameFor(dir), version: '0.1.0', private: true };
   if (existing !== undefined) {
     try {
@@ -37,6 +48,12 @@ export function projectPackageJson(dir: string, existing?: string): string {
     }
   }
   const scripts = { ...(base.scripts as Record<string, string> | undefined), ...PROJECT_SCRIPTS };
-  const devDependencies = { ...(base.devDependencies as Record<string, string> | undefined), framesmith: `^${PACKAGE_VERSION}` };
-  return `${JSON.stringify({ ...base, scripts, devDependencies }, null, 2)}\n`;
+  const deps = base.dependencies as Record<string, string> | undefined;
+  const devDeps = base.devDependencies as Record<string, string> | undefined;
+  const listed = deps?.framesmith ?? devDeps?.framesmith;
+  if (typeof listed === 'string') {
+    return { text: `${JSON.stringify({ ...base, scripts }, null, 2)}\n`, framesmith: { spec: listed, kept: true } };
+  }
+  const devDependencies = { ...devDeps, framesmith: dependency };
+  return { text: `${JSON.stringify({ ...base, scripts, devDependencies }, null, 2)}\n`, framesmith: { spec: dependency, kept: false } };
 }

@@ -36,8 +36,9 @@ async function checkWritable(dir: string): Promise<void> {
   }
   try {
     await access(probe, constants.W_OK);
-  } catch {
-    throw new FramesmithError('target_not_writable', `Cannot write to ${probe}: permission denied.`, {
+  } catch (error) {
+    const why = (error as NodeJS.ErrnoException).code === 'EROFS' ? 'the file system is read-only' : 'permission denied';
+    throw new FramesmithError('target_not_writable', `Cannot write to ${probe}: ${why}.`, {
       hint: 'Pick a folder you can write to, or fix its permissions.',
     });
   }

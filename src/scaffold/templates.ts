@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FramesmithError } from '../core/errors.js';
+import { didYouMean } from '../shared/suggest.js';
 import { TEMPLATES_DIR } from '../core/paths.js';
 import { isAspect, type Aspect } from './sizes.js';
 import { FONT_CATALOG } from './vendor.js';
@@ -76,8 +77,9 @@ export async function resolveTemplate(name: string, root: string = TEMPLATES_DIR
   const all = await listTemplates(root);
   const found = all.find((t) => t.name === name);
   if (found) return found;
-  throw new FramesmithError('unknown_template', `Unknown template "${name}".`, {
-    hint: `Templates: ${all.map((t) => t.name).join(', ')}. Run \`framesmith new --list\` for descriptions.`,
+  const names = all.map((t) => t.name);
+  throw new FramesmithError('unknown_template', `Unknown template "${name}".${didYouMean(name, names)}`, {
+    hint: `Templates: ${names.join(', ')}. Run \`framesmith new --list\` for descriptions.`,
     exitCode: 2,
   });
 }

@@ -70,18 +70,29 @@ export interface RuntimeProblem extends ProblemData {
   url?: string;
   /**
    * Whether HeyGen's renderer would refuse to render because of it (snapshot, render and the
-   * build check then fail). Unset: decided by kind (see isFatal in src/snapshot/page-problems.ts).
+   * build check then fail). Unset: decided by kind and severity (see isFatal in
+   * src/snapshot/page-problems.ts).
    */
   fatal?: boolean;
+  /**
+   * `warning` for what does not stop a capture (see src/shared/resource-rules.ts: a remote file
+   * that could not be loaded, and the script errors that follow from a remote script missing).
+   * Absent = an error (console errors aside).
+   */
+  severity?: 'warning';
 }
 
+/** Problems the page reports that HeyGen renders through and that need no fix to render right. */
+const ADVISORY = new Set(['timeline_not_registered', 'timer_loop', 'subcomposition_cycle', 'subcomposition_id_mismatch']);
+
 /**
- * How a page problem is shown (dev preview, terminal): an error when HeyGen's renderer would
- * refuse because of it, or for a timeline property it does not provide (the preview keeps the
- * value, the cloud reads undefined); a warning for console.error calls and what it renders through.
+ * How a page problem is shown (dev preview, terminal): a warning for console.error calls, remote
+ * files that could not be had (and what follows from them), and what HeyGen renders through
+ * unchanged (a timeline it waits for and skips, ...); everything else, script errors included, is
+ * an error to fix, whether or not the cloud would refuse the render (`fatal` says that).
  */
 export function problemSeverity(p: RuntimeProblem): 'error' | 'warning' {
-  return p.kind === 'console' || (p.fatal === false && p.code !== 'timeline_property_unavailable') ? 'warning' : 'error';
+  return p.kind === 'console' || p.severity === 'warning' || ADVISORY.has(p.code) ? 'warning' : 'error';
 }
 
 /** What `ready` resolves to: the composition's facts as the page sees them. */

@@ -3,6 +3,7 @@
  * and the checking and merging of values. Used by the parser, the runtime, the dev panel and the
  * render commands, so they all agree on what a valid value is. Pure: no DOM, no Node imports.
  */
+import { closest } from './suggest.js';
 
 export type VariableType = 'string' | 'number' | 'color' | 'boolean' | 'enum' | 'font' | 'image';
 
@@ -190,8 +191,10 @@ export function checkValues(declarations: VariableDeclaration[], values: Variabl
   for (const [id, value] of Object.entries(values)) {
     const decl = byId.get(id);
     if (!decl) {
-      const known = declarations.map((d) => d.id).join(', ') || 'none';
-      problems.push({ id, kind: 'undeclared', message: `"${id}" is not a declared variable (declared: ${known})` });
+      const ids = declarations.map((d) => d.id);
+      const near = closest(id, ids);
+      const known = ids.join(', ') || 'none';
+      problems.push({ id, kind: 'undeclared', message: `"${id}" is not a declared variable${near ? `; did you mean "${near}"?` : ''} (declared: ${known})` });
       continue;
     }
     const problem = checkValue(decl, value);

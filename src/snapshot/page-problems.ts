@@ -5,16 +5,18 @@
  */
 import type { CompositionPage } from '../browser/composition-page.js';
 import { FramesmithError } from '../core/errors.js';
-import type { Logger } from '../core/logger.js';
 import type { RuntimeProblem } from '../shared/control.js';
+import type { Logger } from '../core/logger.js';
 import type { Diagnostic } from '../shared/diagnostics.js';
 import { REFUSED_BY_HEYGEN } from '../shared/render-mode.js';
 
 /**
  * Problems that stop a capture: those HeyGen's renderer would refuse to render with (the runtime
- * marks each one; see runtime/control.ts). Unmarked ones are fatal unless they are console output.
+ * marks each one `fatal`; see runtime/control.ts). Never a warning (a remote file that could not
+ * be had here, and what follows from it: see src/shared/resource-rules.ts) nor console output.
  */
 export function isFatal(p: RuntimeProblem): boolean {
+  if (p.severity === 'warning') return false;
   return p.fatal ?? p.kind !== 'console';
 }
 
@@ -27,6 +29,30 @@ export function problemsToError(problems: RuntimeProblem[], entry: string, time?
     loc: first.loc && first.loc.file ? first.loc : { file: entry, line: 0, column: 0 },
     details,
   });
+}
+
+/**
+ * Warnings the page raised that Node has not reported itself: what HeyGen's renderer renders
+ * through (a script error that kept no timeline from registering, a timeline it waits for and
+ * skips, a missing image, a timeline property it does not provide) and script errors that follow
+ * from a remote script that could not be loaded (remote files are reported from Node, with reasons).
+ */
+export async function pageWarnings(page: CompositionPage): Promise<Diagnostic[]> {
+  const problems = await page.problems().catch(() => [] as RuntimeProblem[]);
+  return problems
+    .filter((p) => !isFatal(p) && p.kind !== 'console' && !(p.kind === 'asset' && p.severity === 'warning'))
+    .map((p) => ({ code: p.code, severity: 'warning' as const, message: p.time !== undefined ? `${p.message} (at ${p.time.toFixed(3)} s)` : p.message, hint: p.hint, ...(p.loc?.file ? { loc: p.loc } : {}) }));
+}
+
+/** Logs page warnings once each (several pages of a render report the same). */
+export function reportPageWarnings(logger: Logger, warnings: Diagnostic[]): void {
+  const seen = new Set<string>();
+  for (const w of warnings) {
+    const key = `${w.code}|${w.message.replace(/ \(at [\d.]+ s\)$/, '')}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    logger.diagnostic(w);
+  }
 }
 
 /** Throws when the page has reported a fatal problem. */
@@ -45,26 +71,4 @@ export function warnRenderedErrors(logger: Logger, diagnostics: Diagnostic[]): D
     .map((d) => ({ ...d, severity: 'warning' as const, message: `${d.message} (HeyGen renders it anyway)` }));
   for (const d of shown) logger.diagnostic(d);
   return shown;
-}
-
-/**
- * What the page reported that HeyGen's renderer renders through (script errors that kept no
- * timeline from registering, a missing image, a timeline it would wait 45 s for, a timeline
- * property it does not provide): shown as warnings, once each.
- */
-export function warnPageProblems(logger: Logger, problems: RuntimeProblem[]): void {
-  const seen = new Set<string>();
-  for (const p of problems) {
-    if (isFatal(p) || p.kind === 'console' || (p.kind === 'asset' && p.url && !p.url.startsWith('http://127.0.0.1'))) continue;
-    const key = `${p.code}|${p.message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const when = p.time !== undefined ? ` (at ${p.time.toFixed(3)} s)` : '';
-    logger.diagnostic({ code: p.code, severity: 'warning', message: `${p.message}${when}`, hint: p.hint, loc: p.loc });
-  }
-}
-
-/** Warns once per request the page tried to make off the machine (snapshot and render say it alike). */
-export function warnBlockedRequests(logger: Logger, urls: Iterable<string>): void {
-  for (const url of new Set(urls)) logger.warn(`blocked a request to ${url}: the cloud render cannot rely on the network; vendor it into the project`, 'remote_resource');
 }

@@ -3,7 +3,9 @@
  * runtime injected. Stills are byte-identical across runs and whatever order the times are given
  * in. Any page error, failed asset or missing timeline fails the whole call, with no PNG written.
  */
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { rename, rm, writeFile } from 'node:fs/promises';
+import { makeDirs, type CreatedDirs } from '../core/created-dirs.js';
 import { join, resolve } from 'node:path';
 import { launchBrowser, type LaunchedBrowser } from '../browser/launch.js';
 import { openComposition } from '../browser/composition-page.js';
@@ -14,8 +16,10 @@ import { startStaticServer } from '../serve/static-server.js';
 import { DEFAULT_FPS } from '../shared/model.js';
 import { frameCount } from '../shared/time.js';
 import type { VariableValues } from '../shared/variables.js';
-import { failOnProblems, warnPageProblems, warnRenderedErrors } from './page-problems.js';
+import { failOnProblems, pageWarnings, warnRenderedErrors } from './page-problems.js';
+import type { Diagnostic } from '../shared/diagnostics.js';
 import { checkVariablesAgainst } from '../core/variables-input.js';
+import { summarizeRemote, type RemoteSummary } from '../remote/report.js';
 
 export interface SnapshotOptions {
   /** Project folder. */
@@ -24,7 +28,9 @@ export interface SnapshotOptions {
   composition?: string;
   /** Times in seconds. */
   times?: number[];
-  /** Instead of times: this many stills spread from the first to the last frame. */
+  /** Instead of times: this many stills spread from the first to the last frame (default 5). */
+  count?: number;
+  /** @deprecated The old name of `count`. */
   frames?: number;
   /** Output folder (default `<dir>/snapshots`). */
   outDir?: string;
@@ -46,13 +52,40 @@ export interface SnapshotResult {
   width: number;
   height: number;
   duration: number;
-  /** Requests to other hosts that were blocked (the cloud render cannot rely on them). */
+  /** Remote URLs that could not be loaded (warnings: the picture lacks them). */
   blocked: string[];
+  /** The page's remote files: what was loaded from where (cache, network, npm registry), what failed. */
+  remote: RemoteSummary;
+  /** What the page raised that HeyGen renders through, and script errors that follow from a remote script that could not be loaded (warnings). */
+  pageWarnings: Diagnostic[];
+  /** The hash in the file names when variables were given (see stillName), else null. */
+  variablesHash: string | null;
 }
 
-/** File name of the still at `t` seconds. */
-export function stillName(t: number): string {
-  return `still-${t.toFixed(3)}s.png`;
+/** JSON with object keys sorted, so the same values always give the same text. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Eight hex digits that name a set of variable values (the same values, in any order, the same hash). */
+export function variablesHash(variables: VariableValues): string {
+  return createHash('sha256').update(canonicalJson(variables)).digest('hex').slice(0, 8);
+}
+
+/**
+ * File name of the still at `t` seconds: `still-1.500s.png`, or with variables given
+ * `still-1.500s-<hash of the values>.png`, so stills of different values never overwrite each other.
+ */
+export function stillName(t: number, variables?: VariableValues): string {
+  const tag = variables && Object.keys(variables).length ? `-${variablesHash(variables)}` : '';
+  return `still-${t.toFixed(3)}s${tag}.png`;
 }
 
 function timesFor(options: SnapshotOptions, duration: number, fps: number): number[] {
@@ -67,7 +100,7 @@ function timesFor(options: SnapshotOptions, duration: number, fps: number): numb
     }
     return [...new Set(options.times)];
   }
-  const n = options.frames ?? 5;
+  const n = options.count ?? options.frames ?? 5;
   const last = Math.max(0, frameCount(duration, fps) - 1) / fps;
   if (n <= 1) return [0];
   return Array.from({ length: n }, (_, i) => Number(((last * i) / (n - 1)).toFixed(6)));
@@ -108,36 +141,41 @@ export async function takeSnapshots(options: SnapshotOptions): Promise<SnapshotR
   }
   phase('browser ready');
   const written: string[] = [];
+  let dirs: CreatedDirs | null = null;
+  let done = false;
   try {
     const page = await openComposition(browser.browser, { url: server.url(model.entry), width: comp.width, height: comp.height });
     phase('page ready');
     try {
       await failOnProblems(page, model.entry);
-      await mkdir(outDir, { recursive: true });
+      dirs = await makeDirs(outDir);
       const stills: SnapshotStill[] = [];
       // Ascending order needs no reloads; the runtime gives the same pixels in any order anyway.
       for (const t of [...times].sort((a, b) => a - b)) {
         await page.seekTime(t);
         await failOnProblems(page, model.entry, t);
         const png = await page.capture({ format: 'png', omitBackground: true });
-        const file = join(outDir, stillName(t));
+        const file = join(outDir, stillName(t, options.variables));
         const tmp = `${file}.${process.pid}.tmp`;
         await writeFile(tmp, png);
         written.push(tmp);
         stills.push({ time: t, file });
         phase(`still at ${t}s captured`);
       }
-      warnPageProblems(logger, await page.problems());
       for (const s of stills) await rename(`${s.file}.${process.pid}.tmp`, s.file);
       written.length = 0;
       const order = new Map(times.map((t, i) => [t, i]));
       stills.sort((a, b) => order.get(a.time)! - order.get(b.time)!);
-      return { stills, width: comp.width, height: comp.height, duration: comp.duration, blocked: [...page.blocked] };
+      done = true;
+      const given = options.variables && Object.keys(options.variables).length ? options.variables : null;
+      return { stills, width: comp.width, height: comp.height, duration: comp.duration, blocked: [...page.blocked], variablesHash: given && variablesHash(given), remote: summarizeRemote([page.remote]), pageWarnings: await pageWarnings(page) };
     } finally {
       await page.close();
     }
   } finally {
     await Promise.all(written.map((f) => rm(f, { force: true })));
+    // A failed snapshot leaves no folder it made (an empty snapshots/).
+    if (!done) await dirs?.removeIfEmpty();
     if (!options.browser) await browser.close();
     await server.close();
   }

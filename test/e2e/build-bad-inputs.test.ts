@@ -96,23 +96,14 @@ describe('build refuses what HeyGen refuses', () => {
     expectNoOutput(dir);
   });
 
-  it('GSAP from a CDN: refused, the page error says the CDN load was blocked and how to fix it', async () => {
-    const dir = useFixture('build-classic');
-    const html = join(dir, 'index.html');
-    writeFileSync(html, readFileSync(html, 'utf8').replace('vendor/gsap.min.js', 'https://cdn.jsdelivr.net/npm/gsap@3.13.0/dist/gsap.min.js'));
-    const e = await buildError(dir);
-    expect(e.code).toBe('timeline_script_failure');
-    // HeyGen's renderer defines window.gsap (null until GSAP loads), so the script fails on null.
-    expect(e.message).toMatch(/Cannot read properties of null \(reading 'timeline'\).*a script failed to load: https:\/\/cdn\.jsdelivr\.net/);
-    expect(e.hint).toMatch(/loads https:\/\/cdn\.jsdelivr\.net\/npm\/gsap@3\.13\.0\/dist\/gsap\.min\.js from the network, blocked here/);
-    expectNoOutput(dir);
-  });
 
   it('a 201 MB file: refused before zipping, naming the largest files', async () => {
     const dir = useFixture('build-classic');
     mkdirSync(join(dir, 'media'));
     writeFileSync(join(dir, 'media', 'huge.mp4'), '');
     truncateSync(join(dir, 'media', 'huge.mp4'), 201 * 1024 * 1024); // sparse: no real disk use
+    // Referenced, so it ships (media nothing names is left out of the bundle instead).
+    writeFileSync(join(dir, 'clips.json'), '{"clip":"media/huge.mp4"}');
     const e = await buildError(dir, false);
     expect(e.code).toBe('bundle_too_large');
     expect(e.message).toMatch(/over the 209\.7 MB upload limit\. Largest: media\/huge\.mp4 \(210\.8 MB\)/);
@@ -123,6 +114,17 @@ describe('build refuses what HeyGen refuses', () => {
 
 describe('build goes on, with a warning, where HeyGen renders anyway', () => {
   const codes = (r: Awaited<ReturnType<typeof buildOk>>) => r.warnings.map((w) => w.code);
+
+  it('GSAP from a CDN that cannot be had (CDN and registry unreachable): warnings naming the URL, what is lacking and the fix; the build succeeds', async () => {
+    const dir = useFixture('build-classic');
+    const html = join(dir, 'index.html');
+    writeFileSync(html, readFileSync(html, 'utf8').replace('vendor/gsap.min.js', 'https://cdn.jsdelivr.net/npm/gsap@3.13.0/dist/gsap.min.js'));
+    const result = await buildBundle({ dir, browser });
+    expect(result.check?.blocked).toEqual(['https://cdn.jsdelivr.net/npm/gsap@3.13.0/dist/gsap.min.js']);
+    const unavailable = result.warnings.find((w) => w.code === 'remote_unavailable')!;
+    expect(unavailable.message).toMatch(/^Could not load https:\/\/cdn\.jsdelivr\.net\/npm\/gsap@3\.13\.0\/dist\/gsap\.min\.js: .*npm registry http:\/\/127\.0\.0\.1:\d+\/.*its script does not run/);
+    expect(unavailable.hint).toMatch(/framesmith vendor/);
+  });
 
   it('an asset that 404s (referenced in CSS): lint names the file', async () => {
     const dir = useFixture('build-classic');
@@ -233,13 +235,13 @@ describe('build leaves out what must not ship', () => {
     expect(await zipNames(result.zipPath)).toEqual(['css/style.css', 'index.html', 'js/motion.js', 'vendor/gsap.min.js']);
   });
 
-  it('requests to other hosts are blocked and reported as warnings; the build succeeds', async () => {
+  it('a remote file that cannot be had is a warning (lint: not cached; check: unavailable); the build succeeds', async () => {
     const dir = useFixture('build-classic');
     const html = join(dir, 'index.html');
     writeFileSync(html, readFileSync(html, 'utf8').replace('<div id="box"', '<img alt="" src="https://assets.example.org/logo.png" />\n      <div id="box"'));
     const result = await buildBundle({ dir, browser });
     expect(result.check?.blocked).toEqual(['https://assets.example.org/logo.png']);
-    expect(result.warnings.map((w) => w.code)).toEqual(['remote_resource', 'remote_resource']);
-    expect(result.warnings[1].message).toMatch(/loads https:\/\/assets\.example\.org\/logo\.png from the network/);
+    expect(result.warnings.map((w) => w.code)).toEqual(['remote_not_cached', 'remote_unavailable']);
+    expect(result.warnings[1].message).toMatch(/^Could not load https:\/\/assets\.example\.org\/logo\.png: its host name does not resolve \(offline\?\); the image is not drawn/);
   });
 });

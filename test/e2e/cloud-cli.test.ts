@@ -195,7 +195,7 @@ describe('renders', () => {
 
   it('`renders get --help` shows the subcommand help', async () => {
     const r = await cli(['renders', 'get', '--help']);
-    expect(r.stdout).toMatch(/USAGE framesmith renders get/);
+    expect(r.stdout).toMatch(/^Usage: framesmith renders get <id> \[options\]/);
     expect(r.stdout).toMatch(/--download/);
   });
 });

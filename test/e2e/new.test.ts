@@ -1,7 +1,7 @@
 // `framesmith new` driven through the real CLI: the template list, sizes, byte-for-byte copies,
 // the non-empty-folder rules, package.json merging, and a clear error for every bad input.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,7 +10,8 @@ import { createProject } from '../../src/scaffold/create-project.js';
 const REPO = join(import.meta.dirname, '..', '..');
 const BIN = join(REPO, 'bin', 'framesmith.js');
 const TEMPLATES = ['blank', 'captions', 'data-chart', 'logo-reveal', 'lower-third', 'social-promo', 'title-card'];
-const VERSION = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).version as string;
+// Run from this clone, `new` depends on the clone's folder (npm links to it).
+const FROM_CLONE = `file:${realpathSync(REPO)}`;
 
 function cli(args: string[], cwd = REPO) {
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
@@ -44,12 +45,14 @@ describe('framesmith new --list', () => {
 
 describe('framesmith new <dir>', () => {
   it('uses blank without a terminal, writes package.json scripts and prints the next steps', () => {
-    const dir = join(temp(), 'my video');
+    const dir = join(temp(), 'my vidéo');
     const r = cli(['new', dir]);
     expect(r.code).toBe(0);
     expect(r.stdout.trim()).toBe(dir);
     expect(r.stderr).toContain('from "blank"');
-    expect(r.stderr).toMatch(/cd ".*my video"/);
+    expect(r.stderr).toContain(`cd '${dir}'`);
+    expect(r.stderr).toContain(`framesmith dependency: ${FROM_CLONE} (the framesmith folder this command ran from; npm links to it)`);
+    expect(r.stderr).toContain('npm install');
     expect(r.stderr).toContain('npm run dev');
     expect(read(dir, 'index.html')).toContain('data-composition-id="main"');
     const pkg = JSON.parse(read(dir, 'package.json'));
@@ -57,7 +60,7 @@ describe('framesmith new <dir>', () => {
       name: 'my-video',
       private: true,
       scripts: { dev: 'framesmith dev', build: 'framesmith build', render: 'framesmith render' },
-      devDependencies: { framesmith: `^${VERSION}` },
+      devDependencies: { framesmith: FROM_CLONE },
     });
     expect(existsSync(join(dir, 'template.json'))).toBe(false);
     expect(read(dir, 'vendor', 'GSAP-LICENSE.txt')).toMatch(/GSAP \d+\.\d+\.\d+/);
@@ -103,7 +106,7 @@ describe('framesmith new <dir>', () => {
     expect(read(dir, 'index.html')).toContain('data-composition-id="lower-third"');
     const pkg = JSON.parse(read(dir, 'package.json'));
     expect(pkg).toMatchObject({ name: 'keep-me', license: 'MIT', scripts: { test: 'echo ok', dev: 'framesmith dev' } });
-    expect(pkg.devDependencies.framesmith).toBe(`^${VERSION}`);
+    expect(pkg.devDependencies.framesmith).toBe(FROM_CLONE);
   });
 
   it('is usable as a function', async () => {
@@ -117,7 +120,8 @@ describe('framesmith new <dir>', () => {
 
 describe('framesmith new: bad input', () => {
   const cases: Array<[string, string[], RegExp]> = [
-    ['an unknown template, listing the known ones', ['--template', 'nope'], /Unknown template "nope"[\s\S]*blank, captions, data-chart/],
+    ['an unknown template, listing the known ones', ['--template', 'nope'], /Unknown template "nope"\. \[[\s\S]*blank, captions, data-chart/],
+    ['a misspelt template, suggesting the right one', ['--template', 'titlecard'], /Unknown template "titlecard"\. Did you mean "title-card"\?/],
     ['a bad aspect', ['--aspect', '4:3'], /Unknown aspect "4:3"[\s\S]*16:9, 9:16, 1:1/],
     ['a bad resolution', ['--resolution', '8k'], /Unknown resolution "8k"[\s\S]*1080p or 4k/],
     ['a misspelt flag', ['--aspcet', '1:1'], /Unknown option --aspcet/],
@@ -150,14 +154,60 @@ describe('framesmith new: bad input', () => {
     expect(read(base, 'f')).toBe('x');
   });
 
-  it.runIf(process.getuid?.() !== 0)('rejects a folder it cannot write to', () => {
+  it('rejects a read-only folder, writing nothing', () => {
     const base = temp();
     const locked = join(base, 'locked');
     mkdirSync(locked);
-    chmodSync(locked, 0o555);
-    const r = cli(['new', join(locked, 'proj')]);
-    chmodSync(locked, 0o755);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain('permission denied');
+    let r;
+    if (process.getuid?.() === 0) {
+      // root may write through any mode bits: make the folder a read-only file system instead,
+      // in a mount namespace of this command only.
+      const script = 'mount -t tmpfs -o ro tmpfs "$1" && exec "$2" "$3" new "$1/proj"';
+      r = spawnSync('unshare', ['-m', 'sh', '-c', script, 'sh', locked, process.execPath, BIN], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+      expect(r.status, r.stderr).toBe(1);
+      expect(r.stderr).toContain(`Cannot write to ${locked}: the file system is read-only.`);
+    } else {
+      chmodSync(locked, 0o555);
+      r = cli(['new', join(locked, 'proj')]);
+      chmodSync(locked, 0o755);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`Cannot write to ${locked}: permission denied.`);
+    }
+    expect(r.stderr).toContain('hint: Pick a folder you can write to');
+    expect(existsSync(join(locked, 'proj'))).toBe(false);
+  });
+});
+
+describe('framesmith new inside another npm project', () => {
+  it('in a workspace root that claims the folder, says to install at the root', () => {
+    const root = temp();
+    writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'studio', private: true, workspaces: ['videos/*'] }));
+    const r = cli(['new', 'videos/q3', '--template', 'data-chart'], root);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('videos/q3 is a workspace of the npm project at ');
+    expect(r.stderr).toContain('(its workspaces include "videos/*"): npm installs its dependencies at that root.');
+    expect(r.stderr).toMatch(/Next:\n {2}cd \S+ && npm install\n {2}npm run dev -w videos\/q3/);
+    const json = JSON.parse(cli(['new', 'videos/q4', '--json'], root).stdout);
+    expect(json.enclosing).toEqual({ dir: root, workspaceRoot: { dir: root, pattern: 'videos/*', relativePath: 'videos/q4' } });
+  });
+
+  it('in a plain npm project (or one whose workspaces do not include it), installs in the new folder', () => {
+    const root = temp();
+    writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'site', private: true, workspaces: ['packages/*'] }));
+    const r = cli(['new', 'clips/intro'], root);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`Inside the npm project at ${root}: this project gets its own package.json and node_modules.`);
+    expect(r.stderr).toMatch(/Next:\n {2}cd clips\/intro\n {2}npm install/);
+  });
+
+  it('keeps a framesmith dependency the package.json already has (with --force)', () => {
+    const dir = temp();
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'mine', dependencies: { framesmith: '^9.9.9' } }));
+    const r = cli(['new', dir, '--force']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('framesmith dependency: ^9.9.9 (already in package.json, kept)');
+    const pkg = JSON.parse(read(dir, 'package.json'));
+    expect(pkg.dependencies).toEqual({ framesmith: '^9.9.9' });
+    expect(pkg.devDependencies).toBeUndefined();
   });
 });

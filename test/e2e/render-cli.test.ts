@@ -201,6 +201,26 @@ describe('batch', () => {
     expect(result.warnings).toEqual([warning]);
   }, 120_000);
 
+  test('CSV booleans read yes/no/1/0 in any case; names are file-name-safe with the values kept in the summary; a warned row says so', async () => {
+    const dir = useFixture('render-vars');
+    // This copy gets a boolean that changes the pixels: SHOUT uppercases the headline.
+    const html = readFileSync(join(dir, 'index.html'), 'utf8')
+      .replace('"min":10,"max":100}]', '"min":10,"max":100},{"id":"shout","type":"boolean","label":"Shout","default":false}]')
+      .replace("if (vars.headline === 'crash')", "if (vars.shout === true) document.querySelector('[data-var-text]').style.textTransform = 'uppercase';\n    if (vars.headline === 'crash')");
+    writeFileSync(join(dir, 'index.html'), html);
+    const work = tempDir();
+    writeFileSync(join(work, 'rows.csv'), 'headline,shout,size\n"ab, cd",YES,20\n"ab, cd",no,20\n"Q3/Q4 ""plan""",1,big\n');
+    const r = await runCli(['render', dir, '--batch', 'rows.csv', '--out-pattern', 'out/{index}-{headline}.mp4', '--fps', '10', '--frames', '0-1', '--no-thumbnail'], { cwd: work, timeoutMs: 90_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(/"shout" must be/);
+    expect(filesUnder(join(work, 'out'))).toEqual(['1-ab-cd.mp4', '2-ab-cd.mp4', '3-Q3-Q4-plan.mp4']);
+    expect(r.stderr).toMatch(/1\s+rendered\s+out\/1-ab-cd\.mp4\s+headline "ab, cd"/);
+    expect(r.stderr).toMatch(/3\s+rendered with warnings\s+out\/3-Q3-Q4-plan\.mp4\s+headline "Q3\/Q4 \\"plan\\""/);
+    expect(r.stderr).toMatch(/warning row 3: variables: "size" must be a number, got "big"/);
+    // YES and no were read as booleans: the shouted headline differs from the quiet one.
+    expect(boxDiff(frameAt(join(work, 'out', '1-ab-cd.mp4'), 0), frameAt(join(work, 'out', '2-ab-cd.mp4'), 0), ...HEADLINE)).toBeGreaterThan(5);
+  }, 120_000);
+
   test('an unknown placeholder in a local --out-pattern: the hint names what works locally, not {render_id}', async () => {
     const dir = useFixture('render-vars');
     const work = tempDir();
@@ -374,11 +394,12 @@ describe('--json, progress and the thumbnail', () => {
     expect(r.stderr).not.toMatch(/warning/);
     const result = JSON.parse(r.stdout);
     expect(result).toMatchObject({ ok: true, output: out, width: 300, blocked: ['https://example.invalid/data.json'] });
-    expect(result.warnings.map((w: { code: string }) => w.code).sort()).toEqual(['aspect_unsupported', 'remote_resource', 'variable_invalid']);
+    expect(result.warnings.map((w: { code: string }) => w.code).sort()).toEqual(['aspect_unsupported', 'remote_unavailable', 'variable_invalid']);
     const messages = result.warnings.map((w: { message: string }) => w.message).join('\n');
     expect(messages).toContain('index.html is 300x180, which is not 16:9, 9:16 or 1:1');
     expect(messages).toContain('variables: "size" is 500, above max 100');
-    expect(messages).toContain('blocked a request to https://example.invalid/data.json');
+    expect(messages).toContain('Could not load https://example.invalid/data.json: its host name does not resolve');
+    expect(result.warnings.find((w: { code: string }) => w.code === 'remote_unavailable').hint).toContain('framesmith vendor');
   });
 
   test('without a TTY progress is plain lines on stderr and stdout holds only the video path; --no-thumbnail writes no PNG', async () => {

@@ -4,7 +4,7 @@
  * non-zero exit (and no PNG) for every bad input.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { FIXTURES, tempDir, useFixture } from '../helpers/fixtures.js';
@@ -42,6 +42,16 @@ describe('snapshot writes stills', () => {
     expect(result.stills).toHaveLength(1);
     const png = PNG.decode(readFileSync(result.stills[0].file));
     expect(png.count(([r, g, b]) => r < 10 && g > 245 && b < 10)).toBeGreaterThan(5000);
+    // The name carries a hash of the values (the same values in another order, the same name), so
+    // stills of other values never overwrite these.
+    expect(result.variablesHash).toMatch(/^[0-9a-f]{8}$/);
+    expect(basename(result.stills[0].file)).toBe(`still-2.000s-${result.variablesHash}.png`);
+    const again = await runCli(['snapshot', dir, '--at', '2', '--out', out, '--variables', '{"headline":"Hello","accent":"#00ff00"}']);
+    expect(again.stdout.trim()).toBe(relative(process.cwd(), result.stills[0].file));
+    expect(again.stderr).toContain(`variables ${result.variablesHash}: {"headline":"Hello","accent":"#00ff00"}`);
+    const other = await runCli(['snapshot', dir, '--at', '2', '--out', out, '--variables', '{"headline":"Bye"}']);
+    expect(other.code).toBe(0);
+    expect(pngsIn(out)).toHaveLength(2);
   });
 
   test('--json carries the warnings it does not print (an undeclared variable)', async () => {
@@ -50,14 +60,30 @@ describe('snapshot writes stills', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).not.toMatch(/warning/);
     const result = JSON.parse(r.stdout);
-    expect(result.warnings).toEqual([expect.objectContaining({ severity: 'warning', code: 'variable_undeclared', message: expect.stringMatching(/^variables: "nope" is not a declared variable/) })]);
+    expect(result.warnings).toEqual([expect.objectContaining({ severity: 'warning', code: 'variable_undeclared', message: expect.stringMatching(/^variables: "nope" is not a declared variable \(declared: /) })]);
   });
 
-  test('--frames spreads stills over the duration into <project>/snapshots', async () => {
+  test('a misspelt variable is warned about with the declared name it is close to', async () => {
     const dir = useFixture('gsap-basic');
-    const r = await runCli(['snapshot', dir, '--frames', '3']);
+    const r = await runCli(['snapshot', dir, '--at', '1', '--out', tempDir(), '--variables', '{"headine":"Hi"}']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('"headine" is not a declared variable; did you mean "headline"?');
+  });
+
+  test('--count spreads stills over the duration into <project>/snapshots', async () => {
+    const dir = useFixture('gsap-basic');
+    const r = await runCli(['snapshot', dir, '--count', '3']);
     expect(r.code).toBe(0);
     expect(pngsIn(join(dir, 'snapshots')).sort()).toEqual(['still-0.000s.png', 'still-1.483s.png', 'still-2.967s.png']);
+  });
+
+  test('--frames (a frame range everywhere) is refused with the flag that counts stills', async () => {
+    const dir = useFixture('gsap-basic');
+    const r = await runCli(['snapshot', dir, '--frames', '3']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--frames is a frame range (as in `framesmith render --frames 0-89`); the number of stills is --count.');
+    expect(r.stderr).toContain('hint: Use --count 3 for 3 stills');
+    expect(existsSync(join(dir, 'snapshots'))).toBe(false);
   });
 });
 

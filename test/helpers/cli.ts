@@ -12,9 +12,11 @@ export interface CliResult {
 
 export const CLI = join(REPO, 'bin', 'framesmith.js');
 
-export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; input?: string } = {}): Promise<CliResult> {
+/** `wrap`: a command to run the CLI under (e.g. `setpriv … --` to run it as another user). */
+export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; input?: string; wrap?: string[] } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const [cmd, ...pre] = options.wrap?.length ? [...options.wrap, process.execPath] : [process.execPath];
+    const child = spawn(cmd, [...pre, CLI, ...args], {
       cwd: options.cwd ?? REPO,
       env: { ...process.env, NO_COLOR: '1', CI: '1', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],

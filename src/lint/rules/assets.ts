@@ -6,6 +6,8 @@
 import { realpathSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { AssetRef } from '../../shared/model.js';
+import { defaultContentCache } from '../../remote/content-cache.js';
+import { resourceDiagnostic } from '../../shared/resource-rules.js';
 import type { LintContext } from '../context.js';
 
 const PLACEHOLDER_HOSTS = ['placehold.co', 'placeholder.com', 'via.placeholder.com', 'placekitten.com', 'picsum.photos', 'example.com', 'dummyimage.com'];
@@ -47,7 +49,11 @@ export function assetRules(ctx: LintContext): void {
         ctx.report('placeholder_media_url', ref.loc, `"${ref.url}" is a placeholder service, not the real media.`);
       } else if (NETWORK_KINDS.has(ref.kind) && !reportedRemote.has(`${ref.loc.file}|${ref.url}`)) {
         reportedRemote.add(`${ref.loc.file}|${ref.url}`);
-        ctx.report('remote_resource', ref.loc, `The ${ref.kind === 'media' ? 'media file' : ref.kind} ${ref.url} is loaded from the network; the render depends on it being reachable.`);
+        const url = ref.url.trim().startsWith('//') ? `https:${ref.url.trim()}` : ref.url.trim();
+        // The same words and severity as snapshot, render and dev (src/shared/resource-rules.ts).
+        const c = !/^https?:/i.test(url) ? 'unsupported_scheme' : defaultContentCache().hasSync(url) ? 'remote_cached' : 'remote_not_cached';
+        const d = resourceDiagnostic(c, { url: ref.url, kind: ref.kind });
+        ctx.report(d.code, ref.loc, d.message, { hint: d.hint });
       }
       continue;
     }

@@ -9,18 +9,21 @@ import { describe, expect, it } from 'vitest';
 import { RULES } from '../../../src/lint/catalog.js';
 import { lintProject } from '../../../src/lint/index.js';
 import { useFixture } from '../../helpers/fixtures.js';
+import { defaultContentCache } from '../../../src/remote/content-cache.js';
 
 /** Fixtures that need something git cannot hold. */
-const SETUP: Record<string, { fires?: (dir: string) => void; passes?: (dir: string) => void }> = {
+const SETUP: Record<string, { fires?: (dir: string) => void | Promise<unknown>; passes?: (dir: string) => void }> = {
   asset_symlink_outside: {
     fires: (dir) => symlinkSync('/etc/hostname', join(dir, 'img', 'linked.png')),
     passes: (dir) => symlinkSync('logo.png', join(dir, 'img', 'linked.png')),
   },
+  // The test run's own content cache (test/global-setup.ts) gets a copy of the URL.
+  remote_resource: { fires: () => defaultContentCache().put('https://fonts.example.org/cached.css', Buffer.from('body{}'), { contentType: 'text/css', source: 'network' }) },
 };
 
 async function lintFixture(code: string, kind: 'fires' | 'passes') {
   const dir = useFixture(`lint/${code}/${kind}`);
-  SETUP[code]?.[kind]?.(dir);
+  await SETUP[code]?.[kind]?.(dir);
   return lintProject(dir);
 }
 

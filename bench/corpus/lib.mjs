@@ -1,0 +1,261 @@
+// The corpus check, in one place for the corpus tests (test/e2e/corpus.test.ts) and the `corpus`
+// bench section (bench/07-corpus.bench.mjs): for one official HyperFrames example, framesmith's
+// lint, dev preview, snapshot and render on the original (remote files through the content cache,
+// npm CDN files from the npm registry), `framesmith vendor`, a render of the vendored copy with an
+// empty cache and no network (its requests counted), and the official engine's lint and render of
+// the vendored copy. The two videos (same fps, same H.264 quality) are decoded and compared frame by
+// frame (PSNR over RGB): the renders themselves, frames sampled across the whole clip.
+//
+// The frame comparison is deliberately small (a low fps, every frame of both videos) so it can
+// switch to the parity harness (`npm run parity`, bench/parity/) once that is on main. Needs the
+// build (dist/), Chromium, ffmpeg, the official engine and the npm registry.
+import { execFileSync, spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const { PNG } = require('pngjs');
+
+/** Minimum PSNR (dB) the issue asks for between framesmith and the engine on the vendored copies. */
+export const MIN_PSNR = 35;
+
+/** $FRAMESMITH_CORPUS, else `shared/corpus/hyperframes-examples` in the nearest folder above `root` that has one. */
+export function findCorpus(root, env = process.env) {
+  if (env.FRAMESMITH_CORPUS) return existsSync(env.FRAMESMITH_CORPUS) ? resolve(env.FRAMESMITH_CORPUS) : null;
+  for (let dir = resolve(root, '..'); ; dir = dirname(dir)) {
+    const c = join(dir, 'shared', 'corpus', 'hyperframes-examples');
+    if (existsSync(join(c, 'README.md'))) return c;
+    if (dirname(dir) === dir) return null;
+  }
+}
+
+/** $FRAMESMITH_OFFICIAL_ENGINE, else `shared/tools/hyperframes-official` in the nearest folder above `root`. */
+export function findOfficialEngine(root, env = process.env) {
+  if (env.FRAMESMITH_OFFICIAL_ENGINE) return existsSync(env.FRAMESMITH_OFFICIAL_ENGINE) ? resolve(env.FRAMESMITH_OFFICIAL_ENGINE) : null;
+  for (let dir = resolve(root, '..'); ; dir = dirname(dir)) {
+    const t = join(dir, 'shared', 'tools', 'hyperframes-official');
+    if (existsSync(t)) return t;
+    if (dirname(dir) === dir) return null;
+  }
+}
+
+/** The examples of the corpus, by name. */
+export function listExamples(corpus) {
+  return readdirSync(corpus)
+    .filter((n) => statSync(join(corpus, n)).isDirectory() && existsSync(join(corpus, n, 'index.html')))
+    .sort();
+}
+
+/** The npm registry this machine's npm uses (the corpus tests use the real one, as CI can). */
+export function npmRegistry() {
+  try {
+    return execFileSync('npm', ['config', 'get', 'registry'], { encoding: 'utf8' }).trim() || 'https://registry.npmjs.org/';
+  } catch {
+    return 'https://registry.npmjs.org/';
+  }
+}
+
+/** Frames per second for the comparison: about 12 frames over the clip, at least 1 fps. */
+export function sampleFps(duration) {
+  return Math.max(1, Math.round(12 / Math.max(duration, 0.001)));
+}
+
+/** Runs a command with a deadline; resolves with its status, output and wall time. */
+export function run(cmd, args, { env = {}, timeoutMs = 10 * 60_000, cwd } = {}) {
+  return new Promise((resolvePromise) => {
+    const started = performance.now();
+    const child = spawn(cmd, args, { cwd, env: { ...process.env, NO_COLOR: '1', CI: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolvePromise({ status, stdout, stderr, ms: performance.now() - started });
+    });
+  });
+}
+
+/** PNG → RGB over white (where the page paints nothing a video shows white). */
+function rgbOverWhite(file) {
+  const png = PNG.sync.read(readFileSync(file));
+  const n = png.width * png.height;
+  const out = Buffer.alloc(n * 3);
+  for (let i = 0, j = 0; i < n * 4; i += 4, j += 3) {
+    const a = png.data[i + 3];
+    for (let k = 0; k < 3; k++) out[j + k] = a === 255 ? png.data[i + k] : Math.round((png.data[i + k] * a + 255 * (255 - a)) / 255);
+  }
+  return { width: png.width, height: png.height, rgb: out };
+}
+
+/** PSNR in dB of two PNG files (Infinity when equal; 0 for different sizes). */
+export function psnrFiles(a, b) {
+  const x = rgbOverWhite(a);
+  const y = rgbOverWhite(b);
+  if (x.width !== y.width || x.height !== y.height) return 0;
+  let sum = 0;
+  for (let i = 0; i < x.rgb.length; i++) {
+    const d = x.rgb[i] - y.rgb[i];
+    sum += d * d;
+  }
+  const mse = sum / x.rgb.length;
+  return mse === 0 ? Infinity : 10 * Math.log10((255 * 255) / mse);
+}
+
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.floor(s.length / 2)] : NaN;
+}
+
+/** A writable copy of an example (the corpus is read-only). */
+export function copyExample(corpus, name, dest) {
+  cpSync(join(corpus, name), dest, { recursive: true });
+  execFileSync('chmod', ['-R', 'u+w', dest]);
+  return dest;
+}
+
+const errorsOf = (json) => (json.findings ?? json.diagnostics ?? []).filter((d) => d.severity === 'error');
+
+/**
+ * Checks one example end to end. `log` receives progress lines. Every step is recorded; a step
+ * that fails records its error instead of stopping the rest.
+ * @param {{ root: string, corpus: string, engine: string, name: string, work?: string, log?: (s: string) => void, dev?: boolean }} o
+ */
+export async function checkExample(o) {
+  const { root, corpus, engine, name } = o;
+  const log = o.log ?? (() => {});
+  const cli = join(root, 'bin', 'framesmith.js');
+  const work = o.work ?? mkdtempSync(join(tmpdir(), `fs-corpus-${name}-`));
+  const registry = npmRegistry();
+  const cache = join(work, 'cache');
+  const online = { FRAMESMITH_CACHE_DIR: cache, FRAMESMITH_NPM_REGISTRY: registry };
+  const r = { name, work };
+  const original = copyExample(corpus, name, join(work, 'original'));
+  const fs = (args, env) => run(process.execPath, [cli, ...args], { env });
+  const json = (res) => {
+    try {
+      return JSON.parse(res.stdout);
+    } catch {
+      return null;
+    }
+  };
+
+  // Lint: framesmith and the engine on copies of the original.
+  const lint = json(await fs(['lint', original, '--json'], online));
+  const offLint = await run(engine, ['lint', copyExample(corpus, name, join(work, 'official-lint'))]);
+  const officialErrors = Number(/(\d+) error\(s\)/.exec(offLint.stdout + offLint.stderr)?.[1] ?? NaN);
+  r.lint = { errors: errorsOf(lint ?? {}).map((d) => d.code), warnings: lint?.warningCount ?? 0, officialErrors };
+  log(`${name}: lint ${r.lint.errors.length} errors (official ${officialErrors})`);
+
+  // Render the original (fills the cache: CDN files from the npm registry), then snapshot it offline.
+  const meta = json(await fs(['snapshot', original, '--at', '0', '--out', join(work, 'probe'), '--json'], online));
+  const duration = meta?.duration ?? null;
+  const fps = sampleFps(duration ?? 10);
+  r.duration = duration;
+  r.fps = fps;
+  const render = await fs(['render', original, '--fps', String(fps), '--no-thumbnail', '-o', join(work, 'original.mp4'), '--json'], online);
+  const rj = json(render);
+  r.render = { ok: render.status === 0, exit: render.status, ms: Math.round(render.ms), warnings: (rj?.warnings ?? []).map((w) => w.code), loaded: (rj?.remote?.loaded ?? []).map((l) => `${l.via}:${l.url}`), error: render.status === 0 ? null : lastError(render.stderr) };
+  log(`${name}: render original ${r.render.ok ? 'ok' : `failed (${r.render.error})`} in ${(render.ms / 1000).toFixed(1)} s`);
+  const snap = await fs(['snapshot', original, '--at', String(Math.min(1, duration ?? 0)), '--out', join(work, 'offline-stills'), '--json'], { ...online, FRAMESMITH_OFFLINE: '1' });
+  const sj = json(snap);
+  r.snapshot = { ok: snap.status === 0, exit: snap.status, warnings: (sj?.warnings ?? []).map((w) => w.code), error: snap.status === 0 ? null : lastError(snap.stderr) };
+
+  // Vendor a copy, then render it with an empty cache and no network, counting its requests.
+  const vendored = copyExample(corpus, name, join(work, 'vendored'));
+  const vend = await fs(['vendor', vendored, '--json'], online);
+  const vj = json(vend);
+  r.vendor = { exit: vend.status, written: vj?.written?.length ?? 0, unresolved: (vj?.unresolved ?? []).map((u) => `${u.url} (${u.code})`) };
+  log(`${name}: vendor exit ${vend.status}, ${r.vendor.written} files${r.vendor.unresolved.length ? `, unresolved: ${r.vendor.unresolved.join(', ')}` : ''}`);
+  const offline = { FRAMESMITH_CACHE_DIR: join(work, 'empty-cache'), FRAMESMITH_NPM_REGISTRY: registry, FRAMESMITH_OFFLINE: '1' };
+  const vr = await fs(['render', vendored, '--fps', String(fps), '--quality', 'high', '--no-thumbnail', '-o', join(work, 'vendored.mp4'), '--json'], offline);
+  const vrj = json(vr);
+  r.vendoredRender = { ok: vr.status === 0, exit: vr.status, ms: Math.round(vr.ms), requests: vrj?.remote?.requests ?? null, failed: (vrj?.remote?.failed ?? []).map((f) => f.url), error: vr.status === 0 ? null : lastError(vr.stderr) };
+  log(`${name}: render vendored ${r.vendoredRender.ok ? 'ok' : 'failed'}, ${r.vendoredRender.requests} network requests, ${(vr.ms / 1000).toFixed(1)} s`);
+
+  // The engine renders a copy of the vendored project, at the same fps and quality.
+  const engineCopy = join(work, 'official');
+  cpSync(vendored, engineCopy, { recursive: true });
+  const officialVideo = join(work, 'official.mp4');
+  const off = await run(engine, ['render', engineCopy, '-o', officialVideo, '--fps', String(fps), '--quality', 'high', '--workers', '1', '--quiet'], { timeoutMs: 20 * 60_000 });
+  const engineFrames = off.status === 0 && existsSync(officialVideo) ? await decodeFrames(officialVideo, join(work, 'official-frames')) : [];
+  r.official = { ok: engineFrames.length > 0, ms: Math.round(off.ms), frames: engineFrames.length, error: engineFrames.length ? null : lastError(off.stdout + off.stderr) };
+  log(`${name}: official render ${r.official.ok ? `${engineFrames.length} frames` : `failed (${r.official.error})`} in ${(off.ms / 1000).toFixed(1)} s`);
+  r.psnr = null;
+  if (r.official.ok && r.vendoredRender.ok) {
+    const ours = await decodeFrames(join(work, 'vendored.mp4'), join(work, 'framesmith-frames'));
+    const n = Math.min(ours.length, engineFrames.length);
+    const values = Array.from({ length: n }, (_, i) => ({ time: i / fps, db: psnrFiles(ours[i], engineFrames[i]) }));
+    const dbs = values.map((v) => v.db);
+    const worst = values.reduce((w, v) => (v.db < w.db ? v : w), values[0]);
+    r.psnr = { frames: n, framesmithFrames: ours.length, min: Math.min(...dbs), median: median(dbs), worst: worst ? { time: worst.time, db: worst.db } : null, under: values.filter((v) => v.db < MIN_PSNR).map((v) => `${v.time.toFixed(2)} s: ${v.db.toFixed(1)} dB`) };
+    log(`${name}: PSNR min ${r.psnr.min.toFixed(1)} dB, median ${r.psnr.median.toFixed(1)} dB over ${n} frames`);
+  }
+  if (o.dev !== false) r.dev = await devCheck(root, original, online);
+  return r;
+}
+
+/** Every frame of a video as PNG files (in order). */
+export async function decodeFrames(video, dir) {
+  rmSync(dir, { recursive: true, force: true });
+  execFileSync('mkdir', ['-p', dir]);
+  const r = await run('ffmpeg', ['-v', 'error', '-i', video, '-vsync', '0', join(dir, '%06d.png')]);
+  if (r.status !== 0) return [];
+  return readdirSync(dir).filter((f) => f.endsWith('.png')).sort().map((f) => join(dir, f));
+}
+
+/** The first frame in the dev preview: painted? which errors does the preview show? */
+export async function devCheck(root, dir, env) {
+  const load = (rel) => import(pathToFileURL(join(root, 'dist', 'node', rel)).href);
+  const saved = { ...process.env };
+  Object.assign(process.env, env);
+  const { createDevServer } = await load('dev/index.js');
+  const { launchBrowser } = await load('browser/launch.js');
+  const { silentLogger } = await load('core/logger.js');
+  const server = await createDevServer({ dir, port: 0, logger: silentLogger });
+  const browser = await launchBrowser();
+  try {
+    await server.ready;
+    const context = await browser.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    const foreign = [];
+    context.on('request', (req) => {
+      if (!req.url().startsWith(server.origin) && !req.url().startsWith('data:')) foreign.push(req.url());
+    });
+    await page.goto(server.url);
+    const painted = await page.waitForFunction(() => (window.__framesmithDev?.updates.length ?? 0) >= 1, null, { timeout: 45_000 }).then(() => true, () => false);
+    await page.waitForTimeout(500);
+    const shown = await page.evaluate(() => {
+      const items = [...document.querySelectorAll('.panel.problems .problem')];
+      const overlay = document.querySelector('.error-overlay');
+      return {
+        overlay: Boolean(overlay && !overlay.hidden),
+        errors: items.filter((i) => i.classList.contains('error')).map((i) => ({ source: i.querySelector('.problem-source')?.textContent ?? '', code: i.querySelector('.problem-code')?.textContent ?? '' })),
+        warnings: items.filter((i) => i.classList.contains('warning')).length,
+      };
+    });
+    await context.close();
+    return { painted, overlay: shown.overlay, errors: shown.errors, warnings: shown.warnings, foreign };
+  } finally {
+    await browser.close();
+    await server.close();
+    for (const k of Object.keys(env)) {
+      if (saved[k] === undefined) delete process.env[k];
+      else process.env[k] = saved[k];
+    }
+  }
+}
+
+function lastError(text) {
+  const lines = String(text).split('\n').map((l) => l.trim()).filter(Boolean);
+  return lines.find((l) => /^error\b|✗|Error:/.test(l))?.slice(0, 300) ?? lines.at(-1)?.slice(0, 300) ?? '';
+}
+
+/** Removes a work folder. */
+export function cleanup(work) {
+  rmSync(work, { recursive: true, force: true });
+}

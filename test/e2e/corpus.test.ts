@@ -1,0 +1,154 @@
+/**
+ * The official HyperFrames examples (the corpus, read-only; every step works on copies), as a user
+ * brings them: for each, framesmith's lint has no errors where the official lint has none; the dev
+ * preview paints a first frame talking to no other origin; snapshot and render work on the
+ * original with warnings only (CDN files from the real npm registry, then offline from the cache);
+ * `framesmith vendor` makes it self-contained, after which a render with an empty cache and no
+ * network makes no network request; and framesmith and the official engine agree on the vendored
+ * copy (min PSNR between the two renders, same fps and quality, every frame of the whole clip). The pipeline is bench/corpus/lib.mjs,
+ * which `npm run bench -- corpus` prints as a table.
+ *
+ * Where framesmith still differs for reasons outside remote files, the gap is pinned below with
+ * its cause (KNOWN): the test asserts the gap as it is, so fixing it fails the test and the entry
+ * goes.
+ */
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error plain JS shared with the bench (typed below)
+import * as corpusLib from '../../bench/corpus/lib.mjs';
+import { REPO } from '../helpers/fixtures.js';
+
+interface Result {
+  name: string;
+  work: string;
+  duration: number | null;
+  lint: { errors: string[]; officialErrors: number };
+  render: { ok: boolean; exit: number; warnings: string[]; error: string | null };
+  snapshot: { ok: boolean; exit: number; warnings: string[]; error: string | null };
+  vendor: { exit: number; written: number; unresolved: string[] };
+  vendoredRender: { ok: boolean; requests: number | null; failed: string[]; error: string | null };
+  official: { ok: boolean; frames: number; error: string | null };
+  psnr: { frames: number; framesmithFrames: number; min: number; median: number; under: string[] } | null;
+  dev: { painted: boolean; overlay: boolean; errors: { source: string; code: string }[]; foreign: string[] };
+}
+const lib = corpusLib as {
+  findCorpus(root: string): string | null;
+  findOfficialEngine(root: string): string | null;
+  listExamples(corpus: string): string[];
+  checkExample(o: { root: string; corpus: string; engine: string; name: string; log?: (s: string) => void }): Promise<Result>;
+  cleanup(work: string): void;
+  MIN_PSNR: number;
+};
+
+const corpus = lib.findCorpus(REPO);
+const engine = lib.findOfficialEngine(REPO);
+
+/** Files the examples load that no registry has: vendor lists them, the vendored copy still asks for them. */
+const UNVENDORABLE: Record<string, string[]> = {
+  'warm-grain': ['https://www.transparenttextures.com/patterns/natural-paper.png'],
+};
+
+/**
+ * Gaps that are not about remote files, pinned with their cause (see the file comment), as measured
+ * on this branch (docs: /work/notes/issue-11-remote.md). `fails`: snapshot and render of the
+ * original and of the vendored copy stop with this error (HeyGen renders them). `psnrBelow`: the
+ * renders differ, for the reason given.
+ */
+const KNOWN: Record<string, { fails?: RegExp; psnrBelow?: number; why: string }> = {
+  'airbnb-deck': { fails: /The composition root "three-canvas" has no data-duration/, why: 'framesmith takes the <canvas data-composition-id="three-canvas"> before #root as the composition root (runtime and model; issue 12)' },
+  'play-mode': { fails: /Cannot set properties of undefined \(setting 'background'\)/, why: "inline scripts inside sub-composition hosts use window.__timelines before defining it; HeyGen's runtime defines it first (issue 12)" },
+  'motion-blur': { psnrBelow: lib.MIN_PSNR, why: "fonts: the cloud draws SF Mono with its JetBrains Mono; framesmith with a fallback here (issue 11 part 1)" },
+  'slideshow-demo': { psnrBelow: lib.MIN_PSNR, why: 'text frames match (median above 40 dB); transition frames differ (runtime timing, issue 12)' },
+  'startup-pitch': { psnrBelow: lib.MIN_PSNR, why: 'fonts (Helvetica → Inter in the cloud, issue 11 part 1) and text that framesmith does not show in these frames (runtime, issue 12)' },
+  'swiss-grid': { psnrBelow: lib.MIN_PSNR, why: 'fonts (Helvetica → Inter, issue 11 part 1) and the captions sub-composition framesmith does not show (issue 12)' },
+  vignelli: { psnrBelow: lib.MIN_PSNR, why: 'fonts: Helvetica is Inter in the cloud, a fallback here (issue 11 part 1)' },
+  'warm-grain': { psnrBelow: lib.MIN_PSNR, why: 'fonts (Outfit, Inter: issue 11 part 1), and the paper texture no registry has (both engines lack it offline)' },
+};
+
+describe('the corpus of official HyperFrames examples', () => {
+  it('is here, and so is the official engine', () => {
+    expect(corpus, 'the corpus (shared/corpus/hyperframes-examples above the repository, or FRAMESMITH_CORPUS)').toBeTruthy();
+    expect(engine && existsSync(engine), 'the official engine wrapper (shared/tools/hyperframes-official, or FRAMESMITH_OFFICIAL_ENGINE)').toBeTruthy();
+  });
+
+  for (const name of corpus ? lib.listExamples(corpus) : []) {
+    describe(name, () => {
+      let r: Result;
+      beforeAll(async () => {
+        r = await lib.checkExample({ root: REPO, corpus: corpus!, engine: engine!, name });
+      }, 20 * 60_000);
+      afterAll(() => r && lib.cleanup(r.work));
+
+      it('lint: no errors where the official lint has none', () => {
+        expect(Number.isFinite(r.lint.officialErrors), 'the official lint ran').toBe(true);
+        if (r.lint.officialErrors === 0) expect(r.lint.errors).toEqual([]);
+      });
+
+      it('dev: the first frame is painted, from no other origin, with no page, asset or module error', () => {
+        expect(r.dev.painted).toBe(true);
+        expect(r.dev.foreign).toEqual([]);
+        // Lint findings the official lint shares may show; nothing the loading itself raised.
+        const loading = r.dev.errors.filter((e) => e.source !== 'lint');
+        if (KNOWN[name]?.fails) expect(loading.length, KNOWN[name].why).toBeGreaterThan(0);
+        else if (r.lint.officialErrors === 0) expect(loading).toEqual([]);
+      });
+
+      it('snapshot and render work on the original, with warnings only (remote files from the registry, then offline from the cache)', () => {
+        if (!r.official.ok && r.lint.officialErrors > 0) {
+          // The engine refuses this example too (its own lint errors): so does framesmith.
+          expect(r.render.exit).not.toBe(0);
+          return;
+        }
+        const fails = KNOWN[name]?.fails;
+        if (fails) {
+          // Pinned (see KNOWN): fixing the cause makes this fail; then remove the entry.
+          expect(r.render.error, KNOWN[name].why).toMatch(fails);
+          expect(r.snapshot.error).toMatch(fails);
+          return;
+        }
+        expect(r.render.error).toBeNull();
+        expect(r.render.exit).toBe(0);
+        expect(r.snapshot.error).toBeNull();
+        expect(r.snapshot.exit).toBe(0);
+      });
+
+      it('vendor makes it self-contained; the vendored render makes no network request', () => {
+        const missing = UNVENDORABLE[name] ?? [];
+        expect(r.vendor.exit).toBe(missing.length ? 9 : 0);
+        expect(r.vendor.unresolved.map((u) => u.split(' (')[0])).toEqual(missing);
+        if (!r.official.ok && r.lint.officialErrors > 0) return;
+        if (KNOWN[name]?.fails) {
+          expect(r.vendoredRender.error, KNOWN[name].why).toMatch(KNOWN[name].fails!);
+          return;
+        }
+        expect(r.vendoredRender.error).toBeNull();
+        expect(r.vendoredRender.requests).toBe(missing.length);
+        expect(r.vendoredRender.failed).toEqual(missing);
+      });
+
+      it(`framesmith and the official engine agree on the vendored copy (min PSNR ≥ ${lib.MIN_PSNR} dB over the whole clip)`, () => {
+        if (!r.official.ok && r.lint.officialErrors > 0) {
+          // The engine refuses it (e.g. missing sub-composition files): nothing to compare.
+          expect(r.official.error).toBeTruthy();
+          return;
+        }
+        expect(r.official.error).toBeNull();
+        if (KNOWN[name]?.fails) {
+          // framesmith does not render it yet (see KNOWN): nothing to compare.
+          expect(r.psnr).toBeNull();
+          return;
+        }
+        expect(r.psnr, 'both renders of the vendored copy').not.toBeNull();
+        expect(r.psnr!.frames).toBe(r.official.frames);
+        expect(r.psnr!.framesmithFrames).toBe(r.official.frames);
+        const gap = KNOWN[name];
+        if (gap?.psnrBelow) {
+          // Pinned: fixing the cause makes this fail; then remove the KNOWN entry.
+          expect(r.psnr!.min, gap.why).toBeLessThan(gap.psnrBelow);
+          return;
+        }
+        expect(r.psnr!.min, r.psnr!.under.join('; ')).toBeGreaterThanOrEqual(lib.MIN_PSNR);
+      });
+    });
+  }
+});
