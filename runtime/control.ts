@@ -29,7 +29,7 @@ import { collectTimed, findRoot, readScene, type Scene } from './scene';
 import { mountSubCompositions, type MountedInstance } from './subcompositions';
 import type { Batching } from './timeline-batching';
 import { activeIntervals, bindTimelines, hasTimeline, registry, seekBound, takeOverGsap, type BoundTimelines, type CompositionTimeline } from './timelines';
-import { createTimingResolver, playbackRateOf, playbackStartOf } from './timing';
+import { createTimingResolver, playbackRateOf, playbackStartOf, timelineLength } from './timing';
 import { applyPageSetup } from './page-setup';
 import { applyBindings } from './variables';
 import { applyVisibility, boundaryBetween } from './visibility';
@@ -98,7 +98,8 @@ export function createControl(deps: RuntimeDeps): FramesmithControl & { instance
     fps = boot.fps ?? scene.fps ?? DEFAULT_FPS;
     applyPageSetup(root, scene.width, scene.height);
     deps.applyRootBindings(root);
-    instances = await mountSubCompositions(root, problems, deps.rootValues());
+    // Every host on the page, as HeyGen's compiler inlines them all (not only those inside the root).
+    instances = await mountSubCompositions(document.body, problems, deps.rootValues());
     // The engine binds variables after the composition scripts ran, so bindings win over what a
     // script wrote into the same element; bind again now for the same result.
     deps.applyRootBindings(root);
@@ -122,8 +123,9 @@ export function createControl(deps: RuntimeDeps): FramesmithControl & { instance
     const hosts = new Map(instances.map((i) => [i.host as Element, i]));
     const skip = (el: Element) => el.hasAttribute('data-no-timeline');
     if (!skip(s.root)) out.push({ el: s.root, id: s.compositionId, timeline: () => registry()[s.compositionId], file });
-    for (const el of s.root.querySelectorAll('[data-composition-id]')) {
-      if (innerRoots.has(el)) continue;
+    // The engine checks every element with data-composition-id on the page.
+    for (const el of document.body.querySelectorAll('[data-composition-id]')) {
+      if (innerRoots.has(el) || el === s.root) continue;
       const inst = hosts.get(el);
       if (inst) {
         if (!skip(el) && !skip(inst.root)) out.push({ el, id: inst.compositionId, timeline: () => inst.timeline, file: inst.file });
@@ -215,14 +217,14 @@ export function createControl(deps: RuntimeDeps): FramesmithControl & { instance
     const hosts = new Map(instances.map((i) => [i.host as Element, i]));
     const timelineOf = (el: Element) => hosts.get(el)?.timeline ?? registry()[el.getAttribute('data-composition-id') ?? ''];
     const resolver = createTimingResolver(document, timelineOf);
-    s.timed = collectTimed(s.root, resolver, fps);
+    s.timed = collectTimed(document.body, resolver, fps, s.root);
     for (const n of s.timed) if (n.el instanceof HTMLMediaElement) n.end = mediaEnd(n);
     compositionStarts.clear();
     const children: CompositionTimeline[] = [];
     const innerRoots = new Set(instances.map((i) => i.root as Element));
     const seen = new Set<unknown>();
-    for (const el of s.root.querySelectorAll('[data-composition-id]')) {
-      if (innerRoots.has(el)) continue;
+    for (const el of document.body.querySelectorAll('[data-composition-id]')) {
+      if (innerRoots.has(el) || el === s.root) continue;
       const start = resolver.startOf(el, 0);
       const playbackStart = playbackStartOf(el);
       compositionStarts.set(el, start - playbackStart);
@@ -230,10 +232,41 @@ export function createControl(deps: RuntimeDeps): FramesmithControl & { instance
       if (inst) compositionStarts.set(inst.root, start - playbackStart);
       const tl = timelineOf(el);
       // The engine seeks each registered timeline once, for the first element with its id.
-      if (tl && !seen.has(tl)) children.push({ timeline: tl, start, playbackStart, rate: playbackRateOf(el) });
+      if (tl && !seen.has(tl)) children.push({ timeline: tl, start, playbackStart, rate: playbackRateOf(el), el });
       seen.add(tl);
     }
-    bound = bindTimelines(s.noTimeline ? null : registry()[s.compositionId], children);
+    // Only compositions inside the root are added to its timeline; every one is sought on its own.
+    bound = bindTimelines(s.noTimeline ? null : registry()[s.compositionId], children, (tl) => {
+      const c = children.find((k) => k.timeline === tl);
+      return !!c && !!c.el && s.root.contains(c.el);
+    });
+    if (!(s.duration > 0)) s.duration = engineDuration(s, resolver, children);
+  }
+
+  /**
+   * A root without data-duration lasts, as in HeyGen's renderer, as long as the longest of: its
+   * own timeline, the compositions on the page (start + length), the media clips.
+   */
+  function engineDuration(s: Scene, resolver: ReturnType<typeof createTimingResolver>, children: CompositionTimeline[]): number {
+    const ends = [timelineLength(bound?.root) ?? 0];
+    for (const c of children) {
+      if (!c.el) continue;
+      const d = resolver.durationOf(c.el);
+      if (d !== null) ends.push(c.start + d);
+    }
+    for (const n of s.timed) if (n.el instanceof HTMLMediaElement && Number.isFinite(n.end)) ends.push(n.end);
+    const d = Math.max(...ends);
+    if (!(d > 0)) {
+      problems.add({
+        kind: 'contract',
+        code: 'zero_duration',
+        message: 'The composition has no length: its root has no data-duration and no timeline, composition or media gives one.',
+        hint: 'Add data-duration (seconds) to the root element. HeyGen refuses a composition without a length.',
+        loc: { file, line: 0, column: 0 },
+        fatal: true,
+      });
+    }
+    return d > 0 ? d : 0;
   }
 
   function info(): ReadyInfo {

@@ -9,6 +9,7 @@ import type { VariableDeclaration, VariableValues } from '../src/shared/variable
 import { VirtualClock } from './clock';
 import { createControl } from './control';
 import { ProblemCollector } from './problems';
+import { findRoot } from './scene';
 import { scriptOwners } from './subcompositions';
 import { installBaseStyles } from './page-setup';
 import { installTimelineBatching } from './timeline-batching';
@@ -80,7 +81,7 @@ function start(win: HfWindow): void {
   // inserted script, so body scripts already see bound text, sources and custom properties.
   // The ancestors of the newest script are still open (their children are arriving): skip them.
   const observer = new MutationObserver(() => {
-    const root = document.body?.querySelector('[data-composition-id]');
+    const root = findRoot(document);
     if (!root) return;
     const last = document.scripts[document.scripts.length - 1];
     applyBindings(root, rootValues(), (el) => !!last && el.contains(last));

@@ -34,9 +34,9 @@ const num = (v: string | null): number | null => {
   return Number.isFinite(n) ? n : null;
 };
 
-/** The outermost composition root in the body. */
+/** The composition root, as HeyGen's renderer picks it: data-root="true", else the first element with data-composition-id. */
 export function findRoot(doc: Document): HTMLElement | null {
-  return doc.body?.querySelector<HTMLElement>('[data-composition-id]') ?? null;
+  return doc.body?.querySelector<HTMLElement>('[data-composition-id][data-root="true"]') ?? doc.body?.querySelector<HTMLElement>('[data-composition-id]') ?? null;
 }
 
 /** Reads the root's facts; missing ones are reported and defaulted so the page still works. */
@@ -78,10 +78,10 @@ const NOT_CLIPS = new Set(['SCRIPT', 'STYLE', 'LINK', 'META']);
  * its window in root time as HeyGen's renderer resolves it (see timing.ts): starts and ends on
  * the frame grid when within 0.001 frame of it, open-ended clips (no known length) to Infinity.
  */
-export function collectTimed(root: HTMLElement, resolver: TimingResolver, fps: number): TimedNode[] {
+export function collectTimed(scope: HTMLElement, resolver: TimingResolver, fps: number, root: HTMLElement): TimedNode[] {
   const out: TimedNode[] = [];
-  for (const el of root.querySelectorAll<HTMLElement>('[data-start]')) {
-    if (NOT_CLIPS.has(el.tagName)) continue;
+  for (const el of scope.querySelectorAll<HTMLElement>('[data-start]')) {
+    if (NOT_CLIPS.has(el.tagName) || el === root) continue;
     const start = snapToFrame(el instanceof HTMLMediaElement ? resolver.mediaStartOf(el) : resolver.startOf(el, 0), fps);
     const d = resolver.durationOf(el);
     const end = d !== null && d > 0 ? snapToFrame(start + d, fps) : Infinity;

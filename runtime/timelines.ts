@@ -92,6 +92,8 @@ export interface CompositionTimeline {
   playbackStart: number;
   /** The host's data-playback-rate. */
   rate: number;
+  /** The composition element (the host, for a mounted one). */
+  el?: Element;
 }
 
 /** The timelines a frame seeks. */
@@ -112,7 +114,7 @@ const MIN_USABLE_SECONDS = 1e-3;
  * on its own at every frame (see seekBound). Timelines registered under ids no element has are
  * not driven, as in the engine.
  */
-export function bindTimelines(rootTimeline: unknown, children: CompositionTimeline[]): BoundTimelines {
+export function bindTimelines(rootTimeline: unknown, children: CompositionTimeline[], insideRoot: (timeline: unknown) => boolean = () => true): BoundTimelines {
   const g = (window as unknown as { gsap?: { timeline(vars?: unknown): GsapAnimation } }).gsap;
   const candidates = children.map((c) => ({ ...c, timeline: realTimeline(c.timeline) })).filter((c) => isAnimation(c.timeline));
   rootTimeline = realTimeline(rootTimeline);
@@ -126,6 +128,7 @@ export function bindTimelines(rootTimeline: unknown, children: CompositionTimeli
   const nest = (into: GsapAnimation & { add?(child: unknown, at: number): unknown }) => {
     const inside = new Set(into.getChildren?.(true, true, true) ?? []);
     for (const c of candidates) {
+      if (!insideRoot(c.timeline)) continue;
       if (inside.has(c.timeline as GsapAnimation) || c.timeline === into) continue;
       try {
         into.add?.(c.timeline, c.start);

@@ -16,7 +16,7 @@ import type { ParsedCssFile } from './css.js';
 import { findEntries } from './entries.js';
 import { entryPath, entryRoot, projectRoot, readEntry } from './entry.js';
 import { ProjectFiles } from './files.js';
-import type { ParsedHtmlFile } from './html.js';
+import { attr, descendants, type HtmlElement, type ParsedHtmlFile } from './html.js';
 import type { ParseContext } from './sub-compositions.js';
 
 export interface ParseOptions {
@@ -49,6 +49,9 @@ export async function parseProject(dir: string, options: ParseOptions = {}): Pro
   const found = entryRoot(entryFile, diags);
   const ctx: ParseContext = { files, diags, html, entry };
   const composition = buildComposition(ctx, entryFile, found.root, { isEntry: true, inTemplate: found.inTemplate, chain: [] });
+  // A root without data-duration: HeyGen's renderer takes the length from the compositions on the
+  // page, to the end of the one that ends last (its runtime adds timelines' lengths to that).
+  if (!(composition.duration > 0)) composition.duration = compositionWindowEnd(entryFile, found.root);
 
   const css = new Map<string, ParsedCssFile>();
   // The entry's own references resolve against its folder (the page's URL); sub-composition
@@ -58,6 +61,18 @@ export async function parseProject(dir: string, options: ParseOptions = {}): Pro
   const assets = collectAssets([...html.values()], files, css, (file) => (file === entry ? entryDir : ''));
   const model: ProjectModel = { root, entry, entries: findEntries(files, html), composition, assets, diagnostics: inReadingOrder(diags.list, [...html.keys()]) };
   return { model, html, css };
+}
+
+/** The latest `data-start + data-duration` (plain seconds) among the page's other compositions, or 0. */
+function compositionWindowEnd(file: ParsedHtmlFile, root: HtmlElement): number {
+  let end = 0;
+  for (const el of descendants(file.document)) {
+    if (el === root || attr(el, 'data-composition-id') === null) continue;
+    const start = Number(attr(el, 'data-start') ?? '0');
+    const duration = Number(attr(el, 'data-duration'));
+    if (Number.isFinite(start) && Number.isFinite(duration) && duration > 0) end = Math.max(end, Math.max(0, start) + duration);
+  }
+  return end;
 }
 
 /** Diagnostics by file (the entry first, then sub-compositions as they were reached), line and column. */
