@@ -6,6 +6,8 @@
 //   --check-snapshot                          also compare the engine's snapshot stills with its render
 //   --out DIR                                 report folder (default bench-out/parity)
 //   --keep                                    keep the copies and all frames (under DIR/work)
+//   --corpus-video                            corpus: every frame of the engine's video at a low fps
+//                                             (what the tests do; minutes instead of most of an hour)
 // Takes the machine's heavy lock when run by hand: flock /tmp/framesmith-heavy.lock npm run parity
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -23,6 +25,7 @@ const { values, positionals } = parseArgs({
     'check-snapshot': { type: 'boolean', default: false },
     out: { type: 'string', default: join(root, 'bench-out', 'parity') },
     keep: { type: 'boolean', default: false },
+    'corpus-video': { type: 'boolean', default: false },
   },
 });
 if (!existsSync(join(root, 'dist', 'node', 'cli.js'))) {
@@ -54,6 +57,7 @@ const results = await runParity({
   engineRuns: values['engine-runs'] === '2' ? 2 : 1,
   checkSnapshot: values['check-snapshot'],
   keepWork: values.keep,
+  corpusVideo: values['corpus-video'],
   log: (line) => console.log(`  ${line}`),
 });
 const file = writeReport(results, { outDir, engineVersion: ENGINE_VERSION, framesmithRev: rev, elapsedMs: performance.now() - started });

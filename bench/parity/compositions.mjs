@@ -121,7 +121,9 @@ function selfContained(root, src, dest) {
   // CDN scripts from the npm registry, Google Fonts, other remote files, through its content cache
   // (FRAMESMITH_CACHE_DIR; the harness keeps its own under bench-out/ unless one is set).
   if (existsSync(join(root, 'dist', 'node', 'commands', 'vendor.js'))) {
-    const env = { ...process.env, NO_COLOR: '1', CI: '1', FRAMESMITH_CACHE_DIR: process.env.FRAMESMITH_CACHE_DIR ?? join(root, 'bench-out', 'cache') };
+    // The real npm registry (the tests point FRAMESMITH_NPM_REGISTRY at a closed port), as the
+    // corpus tests vendor: both then hand the engine the same copy (engine-cache.mjs shares it).
+    const env = { ...process.env, NO_COLOR: '1', CI: '1', FRAMESMITH_CACHE_DIR: process.env.FRAMESMITH_CACHE_DIR ?? join(root, 'bench-out', 'cache'), FRAMESMITH_NPM_REGISTRY: npmRegistry() };
     const r = spawnSync(process.execPath, [join(root, 'bin', 'framesmith.js'), 'vendor', dest, '--json'], { encoding: 'utf8', env, timeout: 300_000 });
     // Exit 9: some files could not be had (left remote, as they are for the engine too).
     if (r.status === 0 || r.status === 9) return dest;
@@ -145,6 +147,12 @@ function selfContained(root, src, dest) {
     if (changed) writeFileSync(file, text);
   }
   return dest;
+}
+
+/** The npm registry this machine's npm uses. */
+function npmRegistry() {
+  const r = spawnSync('npm', ['config', 'get', 'registry'], { encoding: 'utf8' });
+  return (r.status === 0 && r.stdout.trim()) || 'https://registry.npmjs.org/';
 }
 
 /** The corpus is read-only; copies must be writable (the engine writes state into them). */

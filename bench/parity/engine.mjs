@@ -124,7 +124,7 @@ export function engineProblems(log) {
 const firstLine = (s) => String(s).split('\n')[0].replace(/^Uncaught /, '').trim();
 
 /** The last error the CLI printed when it failed (its own summary), for the refusal column. */
-function engineFailure(log) {
+export function engineFailure(log) {
   const lines = log.split('\n').map((l) => l.trim()).filter(Boolean);
   const idx = lines.findLastIndex((l) => /RenderQualityError|Render failed|✗|Error:|error:/i.test(l));
   const line = idx >= 0 ? lines[idx] : lines.at(-1) ?? '';

@@ -41,9 +41,11 @@ export function problemKey(p) {
  * @param {Awaited<ReturnType<typeof framesmithModules>>} fs
  * @param {import('playwright-core').Browser} browser
  * @param {string} dir project
- * @param {{ outDir: string, plan: (info: any, clips: any[]) => number[] }} options
+ * @param {{ outDir: string, plan: (info: any, clips: any[]) => number[], fps?: number, opaque?: boolean }} options
+ *   fps: the frame grid (default: the composition's); opaque: keep the page's backgrounds (to
+ *   compare with a video) instead of clearing them as the engine's PNG sequence does.
  */
-export async function framesmithFrames(fs, browser, dir, { outDir, plan }) {
+export async function framesmithFrames(fs, browser, dir, { outDir, plan, fps: gridFps, opaque = false }) {
   const started = performance.now();
   let model;
   try {
@@ -52,7 +54,7 @@ export async function framesmithFrames(fs, browser, dir, { outDir, plan }) {
     return { ok: false, failure: { code: error.code ?? 'load_failed', message: error.message }, info: null, clips: [], frames: new Map(), problems: [], ms: performance.now() - started };
   }
   const comp = model.composition;
-  const fps = comp.fps ?? 30;
+  const fps = gridFps ?? comp.fps ?? 30;
   const server = await fs.startStaticServer({ root: model.root, boot: { fps } });
   let page;
   try {
@@ -69,7 +71,7 @@ export async function framesmithFrames(fs, browser, dir, { outDir, plan }) {
     const frames = new Map();
     // The engine's PNG sequence is its alpha path: it clears the html and body backgrounds and
     // captures with a transparent default background. Do the same, so the frames compare.
-    await page.page.evaluate(() => {
+    if (!opaque) await page.page.evaluate(() => {
       const style = document.createElement('style');
       style.id = '__framesmith_parity_transparent_bg__';
       style.textContent = 'html,body{background:transparent !important;background-color:transparent !important;background-image:none !important;}';
@@ -82,7 +84,7 @@ export async function framesmithFrames(fs, browser, dir, { outDir, plan }) {
       if (frame > 0 && at !== frame - 1) await page.seekFrame(frame - 1);
       await page.seekFrame(frame);
       at = frame;
-      const png = await page.capture({ format: 'png', omitBackground: true });
+      const png = await page.capture({ format: 'png', omitBackground: !opaque });
       const file = join(outDir, `f${frame}.png`);
       writeFileSync(file, png);
       frames.set(frame, file);

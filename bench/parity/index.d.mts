@@ -90,7 +90,7 @@ export function framesmithFrames(
   fs: FramesmithModules,
   browser: Browser,
   dir: string,
-  options: { outDir: string; plan: (info: NonNullable<FramesmithFrames['info']>, clips: FramesmithFrames['clips']) => number[] },
+  options: { outDir: string; plan: (info: NonNullable<FramesmithFrames['info']>, clips: FramesmithFrames['clips']) => number[]; fps?: number; opaque?: boolean },
 ): Promise<FramesmithFrames>;
 export function framesmithBuild(
   root: string,
@@ -117,6 +117,8 @@ export function sampleFrames(options: { fps: number; frameCount: number; clips?:
 export interface ParityResult {
   name: string;
   set: string;
+  /** 'video': compared with the engine's shared low-fps video (corpus, `corpusVideo`). */
+  mode?: 'video';
   error?: string;
   remote: string[];
   framesmith: {
@@ -143,6 +145,8 @@ export interface ParityResult {
     ms: number;
     cpuMs: number | null;
     runs: Array<{ ok: boolean; ms: number; cpuMs: number | null; frameCount: number }>;
+    /** video mode: the render came from this test run's shared renders. */
+    shared?: boolean;
   };
   refusalAgrees: boolean;
   frames: Array<{ frame: number; time: number; why: string; psnr: number; engineSelf?: number }>;
@@ -166,8 +170,40 @@ export function runParity(options: {
   checkSnapshot?: boolean;
   keepWork?: boolean;
   engineTimeoutMs?: number;
+  /** Corpus: every frame of the engine's video at the corpus tests' low fps, shared with them. */
+  corpusVideo?: boolean;
   log?: (line: string) => void;
 }): Promise<ParityResult[]>;
+/** About 12 frames over a clip of `duration` seconds, at least 1 fps (the corpus tests' rate). */
+export function corpusFps(duration: number): number;
+
+export interface EngineVideo {
+  ok: boolean;
+  status: number | null;
+  failure: { code: string; message: string } | null;
+  fps: number;
+  duration: number | null;
+  frameCount: number;
+  /** Decoded frames, in order (frame n = frames[n]). */
+  frames: string[];
+  video: string;
+  problems: Problem[];
+  log: string;
+  ms: number;
+  cpuMs: number | null;
+  dir: string;
+  /** Read from (or rendered into) this test run's shared renders. */
+  shared: boolean;
+}
+/** The engine's H.264 render at `fps`, decoded; once per test run under $FRAMESMITH_ENGINE_RENDERS. */
+export function engineVideoRender(
+  tool: string,
+  options: { name: string; fps: number; prepare: (dest: string) => void; timeoutMs?: number; workDir?: string; cacheDir?: string | null; log?: (s: string) => void },
+): Promise<EngineVideo>;
+export function sharedRendersDir(env?: NodeJS.ProcessEnv): string | null;
+export function renderKey(name: string, fps: number): string;
+export function decodeFrames(video: string, dir: string): string[];
+export function engineFailure(log: string): { code: string; message: string };
 export function summaryLine(r: ParityResult): string;
 export function writeReport(
   results: ParityResult[],

@@ -1,9 +1,10 @@
 // One parity comparison per composition: framesmith and the official engine on the same copy,
 // the same frames, the same verdict (render or refuse).
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { median, psnrFiles, writeSideBySide } from './compare.mjs';
 import { engineClips, engineRender, engineSnapshot, removeEngineState } from './engine.mjs';
+import { engineVideoRender } from './engine-cache.mjs';
 import { remoteRefs } from './compositions.mjs';
 import { framesmithBuild, framesmithFrames, framesmithLint, framesmithModules } from './framesmith.mjs';
 import { sampleFrames } from './sample.mjs';
@@ -20,12 +21,15 @@ import { sampleFrames } from './sample.mjs';
  *   checkSnapshot?: boolean,      // also compare the engine's `snapshot` stills with its render
  *   keepWork?: boolean,
  *   engineTimeoutMs?: number,     // default: 1 s per frame, at least 10 min
+ *   corpusVideo?: boolean,        // corpus: compare with the engine's video at the corpus tests' low fps
+ *                                 // (every frame of it), rendered once per test run and shared with
+ *                                 // the corpus tests (engine-cache.mjs), instead of its full-fps PNGs
  *   log?: (line: string) => void,
  * }} options
  * @returns {Promise<ParityResult[]>}
  */
 export async function runParity(options) {
-  const { root, tool, compositions, outDir, engineRuns = 1, checkSnapshot = false, keepWork = false, engineTimeoutMs, log = () => {} } = options;
+  const { root, tool, compositions, outDir, engineRuns = 1, checkSnapshot = false, keepWork = false, engineTimeoutMs, corpusVideo = false, log = () => {} } = options;
   const workDir = options.workDir ?? join(outDir, 'work');
   mkdirSync(outDir, { recursive: true });
   const fs = await framesmithModules(root);
@@ -37,7 +41,8 @@ export async function runParity(options) {
       log(`${c.set}/${c.name}: preparing`);
       let result;
       try {
-        result = await compareOne({ root, tool, c, fs, browser: launched.browser, outDir, workDir, engineRuns, checkSnapshot, engineTimeoutMs, log });
+        const args = { root, tool, c, fs, browser: launched.browser, outDir, workDir, engineRuns, checkSnapshot, engineTimeoutMs, log };
+        result = corpusVideo && c.set === 'corpus' ? await compareVideo(args) : await compareOne(args);
       } catch (error) {
         result = { name: c.name, set: c.set, error: String(error?.stack ?? error) };
       }
@@ -171,6 +176,106 @@ async function compareOne({ root, tool, c, fs, browser, outDir, workDir, engineR
     onlyEngine: engine.problems.filter((p) => !fsKeys.has(p.key)),
     snapshot,
   };
+}
+
+/**
+ * A corpus example against the engine's video at a low fps (the corpus tests' sampleFps: about 12
+ * frames over the clip, at least 1 fps), every frame of it: the engine's render is made once per
+ * test run and shared with the corpus tests (engine-cache.mjs). framesmith's frames keep the
+ * page's backgrounds (a video has them); the engine's are decoded from its H.264 `--quality high`
+ * render, so a perfect match reads about 40-50 dB rather than ∞.
+ */
+async function compareVideo({ root, tool, c, fs, browser, outDir, workDir, engineTimeoutMs, log }) {
+  const base = join(workDir, c.set, c.name);
+  rmSync(base, { recursive: true, force: true });
+  mkdirSync(base, { recursive: true });
+  const dir = c.prepare(join(base, 'project'));
+  const remote = remoteRefs(dir);
+  const shown = join(outDir, c.set, c.name);
+  rmSync(shown, { recursive: true, force: true });
+  mkdirSync(shown, { recursive: true });
+
+  let duration = null;
+  try {
+    duration = (await fs.loadProject(dir)).composition.duration ?? null;
+  } catch {}
+  const fps = corpusFps(duration ?? 10);
+  log(`${c.set}/${c.name}: engine video at ${fps} fps`);
+  const engine = await engineVideoRender(tool, { name: c.name, fps, prepare: (dest) => cpSync(dir, dest, { recursive: true }), workDir: join(base, 'engine'), timeoutMs: engineTimeoutMs ?? 20 * 60_000, log });
+  writeFileSync(join(shown, 'engine-0.log'), engine.log);
+  log(`${c.set}/${c.name}: framesmith`);
+  const ours = await framesmithFrames(fs, browser, dir, {
+    outDir: join(base, 'framesmith'),
+    fps,
+    opaque: true,
+    plan: (info) => Array.from({ length: Math.min(info.frameCount, engine.frameCount || info.frameCount) }, (_, i) => i),
+  });
+  const lint = await framesmithLint(fs, dir);
+  const build = framesmithBuild(root, dir, join(base, 'build.zip'));
+
+  const frames = [];
+  engine.frames.forEach((b, n) => {
+    const a = ours.frames.get(n);
+    if (a) frames.push({ frame: n, time: n / fps, why: n === 0 ? 'first' : n === engine.frames.length - 1 ? 'last' : `every frame at ${fps} fps`, psnr: psnrFiles(a, b) });
+  });
+  let worst = null;
+  if (frames.length) {
+    worst = frames.reduce((w, f) => (f.psnr < w.psnr ? f : w));
+    worst = { ...worst, image: `${c.set}/${c.name}/worst-f${worst.frame}.png` };
+    writeSideBySide(ours.frames.get(worst.frame), engine.frames[worst.frame], join(outDir, worst.image));
+  }
+  const fsProblems = [...ours.problems, ...lint.filter((d) => d.severity === 'error')];
+  const fsKeys = new Set(fsProblems.map((p) => p.key));
+  const engineKeys = new Set(engine.problems.map((p) => p.key));
+  const values = frames.map((f) => f.psnr);
+  return {
+    name: c.name,
+    set: c.set,
+    mode: 'video',
+    remote,
+    framesmith: {
+      loaded: ours.ok,
+      refused: build.refused,
+      code: build.code,
+      message: build.message,
+      hint: build.hint ?? null,
+      loadFailure: ours.failure,
+      fps,
+      duration: ours.info?.duration ?? null,
+      frameCount: ours.info?.frameCount ?? null,
+      problems: fsProblems,
+      warnings: build.warnings,
+      ms: ours.ms + build.ms,
+    },
+    engine: {
+      refused: !engine.ok,
+      code: engine.failure?.code ?? null,
+      message: engine.failure?.message ?? null,
+      fps,
+      duration: engine.duration,
+      frameCount: engine.frameCount,
+      problems: engine.problems,
+      ms: engine.ms,
+      cpuMs: engine.cpuMs,
+      shared: engine.shared,
+      runs: [{ ok: engine.ok, ms: engine.ms, cpuMs: engine.cpuMs, frameCount: engine.frameCount }],
+    },
+    refusalAgrees: build.refused === !engine.ok,
+    frames,
+    compared: frames.length,
+    min: values.length ? Math.min(...values) : null,
+    median: values.length ? median(values) : null,
+    engineSelfMin: null,
+    worst,
+    onlyFramesmith: fsProblems.filter((p) => !engineKeys.has(p.key)),
+    onlyEngine: engine.problems.filter((p) => !fsKeys.has(p.key)),
+    snapshot: null,
+  };
+}
+
+/** The corpus tests' frame rate for a clip of `duration` seconds: about 12 frames, at least 1 fps. */
+export function corpusFps(duration) {
+  return Math.max(1, Math.round(12 / Math.max(duration, 0.001)));
 }
 
 /** One line per composition for progress logs. */

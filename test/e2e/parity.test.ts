@@ -46,6 +46,9 @@ describe('parity with the official engine', () => {
           compositions: [c],
           outDir: join(out, c.set, c.name),
           engineRuns: ENGINE_NONDETERMINISTIC.has(id) ? 2 : 1,
+          // The corpus: the engine's low-fps video, rendered once per test run and shared with
+          // test/e2e/corpus.test.ts (bench/parity/engine-cache.mjs).
+          corpusVideo: true,
         })) as ParityResult[];
         const summary = `${id}: ${summaryLine(r)}\nframesmith: ${r.framesmith.message ?? 'renders'}\nengine: ${r.engine.message ?? 'renders'}`;
         expect(r.error, summary).toBeUndefined();
