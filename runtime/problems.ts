@@ -77,13 +77,13 @@ export class ProblemCollector {
             kind: 'asset',
             code: 'asset_load_failed',
             message: `Failed to load <${tag}> ${displayUrl(abs)}`,
-            hint: abs && /^(https?:)?\/\//i.test(url) ? 'Check the URL.' : 'Check that the file exists in the project with exactly this name (file names are case-sensitive).',
+            hint: `${abs && /^(https?:)?\/\//i.test(url) ? 'Check the URL.' : 'Check that the file exists in the project with exactly this name (file names are case-sensitive).'} HeyGen's renderer would render the video without it; framesmith stops here so you don't pay for a broken render.`,
             url: abs,
             loc: locationOf(abs),
-            // HeyGen's renderer refuses a render whose video or audio source it cannot read; a
-            // missing image, style or font renders without it; a missing script matters only
-            // when it keeps a timeline from registering (decided by the runtime's readiness check).
-            fatal: tag === 'video' || tag === 'audio' || (tag === 'source' && !!target.closest('video, audio')),
+            // A project file that cannot be loaded stops snapshot, render and the build check on
+            // purpose (REFUSED_BY_FRAMESMITH). HeyGen's renderer refuses only a video or audio
+            // source it cannot read and renders without a missing image, style or font.
+            fatal: true,
           });
         }
       },

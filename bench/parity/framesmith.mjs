@@ -10,12 +10,13 @@ import { pathToFileURL } from 'node:url';
 /** Loads framesmith's built modules (run `npm run build` first). */
 export async function framesmithModules(root) {
   const dist = (p) => import(pathToFileURL(join(root, 'dist', 'node', p)).href);
-  const [launch, page, server, model, lint] = await Promise.all([
+  const [launch, page, server, model, lint, renderMode] = await Promise.all([
     dist('browser/launch.js'),
     dist('browser/composition-page.js'),
     dist('serve/static-server.js'),
     dist('model/index.js'),
     dist('lint/index.js'),
+    dist('shared/render-mode.js'),
   ]);
   return {
     launchBrowser: launch.launchBrowser,
@@ -23,6 +24,8 @@ export async function framesmithModules(root) {
     startStaticServer: server.startStaticServer,
     loadProject: model.loadProject,
     lintProject: lint.lintProject,
+    /** Codes framesmith refuses on purpose where HeyGen renders (a missing project file). */
+    refusedByFramesmith: renderMode.REFUSED_BY_FRAMESMITH,
   };
 }
 
@@ -120,6 +123,8 @@ export function framesmithBuild(root, dir, outZip) {
   return {
     refused: true,
     code: json?.error?.code ?? (r.status === null ? 'timeout' : `exit_${r.status}`),
+    /** The error's code and its details' codes (a lint refusal lists the findings). */
+    codes: [json?.error?.code, ...(json?.error?.details ?? []).map((d) => d.code)].filter(Boolean),
     message: json?.error?.message ?? (r.stderr || r.stdout).trim().split('\n').slice(-3).join(' '),
     hint: json?.error?.hint ?? null,
     warnings,

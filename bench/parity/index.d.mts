@@ -149,6 +149,8 @@ export interface ParityResult {
     shared?: boolean;
   };
   refusalAgrees: boolean;
+  /** framesmith refuses on purpose where the engine renders (REFUSED_BY_FRAMESMITH: a missing project file). */
+  deliberate: boolean;
   frames: Array<{ frame: number; time: number; why: string; psnr: number; engineSelf?: number }>;
   compared: number;
   min: number | null;

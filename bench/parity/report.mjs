@@ -20,6 +20,7 @@ export function writeReport(results, { outDir, engineVersion, framesmithRev = ''
   const lines = [];
   const ok = results.filter((r) => !r.error);
   const agree = ok.filter((r) => r.refusalAgrees).length;
+  const deliberate = ok.filter((r) => r.deliberate).length;
   const both = ok.filter((r) => !r.framesmith.refused && !r.engine.refused && r.min !== null);
   const passing = both.filter((r) => r.min >= MIN_PSNR).length;
   lines.push('# Parity with the official HyperFrames engine');
@@ -28,7 +29,7 @@ export function writeReport(results, { outDir, engineVersion, framesmithRev = ''
   lines.push(`Frames compared: first, last, every clip boundary and the frame either side (as framesmith resolves them and as \`hyperframes timeline\` reads them), 10 evenly spaced. PSNR over RGB with both frames over white.`);
   if (results.some((r) => r.mode === 'video')) lines.push(`Rows marked *video*: every frame of the engine's H.264 render (\`--quality high\`) at the corpus tests' low fps (about 12 frames over the clip, at least 1 fps; the render is shared with the corpus tests), against framesmith's frames with their backgrounds; encoding alone keeps a perfect match around 40–50 dB.`);
   lines.push('');
-  lines.push(`**Refusals agree on ${agree} of ${ok.length} compositions; where both render, ${passing} of ${both.length} reach min PSNR ≥ ${MIN_PSNR} dB.**${elapsedMs ? ` Whole run: ${secs(elapsedMs)}.` : ''}`);
+  lines.push(`**Refusals agree on ${agree} of ${ok.length} compositions${deliberate ? ` (framesmith refuses ${deliberate} more on purpose: a project file that does not exist, which the engine renders without)` : ''}; where both render, ${passing} of ${both.length} reach min PSNR ≥ ${MIN_PSNR} dB.**${elapsedMs ? ` Whole run: ${secs(elapsedMs)}.` : ''}`);
   lines.push('');
   lines.push('| composition | frames | min dB | median dB | framesmith | engine | duration fs / engine | frames fs / engine | engine vs itself | note |');
   lines.push('|---|---:|---:|---:|---|---|---|---|---:|---|');
@@ -38,7 +39,7 @@ export function writeReport(results, { outDir, engineVersion, framesmithRev = ''
       lines.push(`| ${id} | – | – | – | harness error | – | – | – | – | ${cell(r.error.split('\n')[0])} |`);
       continue;
     }
-    const flag = !r.refusalAgrees ? ' ⚠ refusals differ' : r.min !== null && r.min < MIN_PSNR ? ' ⚠' : '';
+    const flag = r.deliberate ? ' (framesmith stricter on purpose)' : !r.refusalAgrees ? ' ⚠ refusals differ' : r.min !== null && r.min < MIN_PSNR ? ' ⚠' : '';
     lines.push(
       `| ${id} | ${r.compared}${r.mode === 'video' ? ` (video, ${r.engine.fps} fps)` : ''} | ${db(r.min)}${flag} | ${db(r.median)} | ${verdict(r.framesmith)} | ${verdict(r.engine)} | ${r.framesmith.duration ?? '–'} / ${r.engine.duration ?? '–'} s | ${r.framesmith.frameCount ?? '–'} / ${r.engine.frameCount || '–'} | ${db(r.engineSelfMin)} | ${cell(notes[id] ?? '')} |`,
     );
@@ -51,6 +52,7 @@ export function writeReport(results, { outDir, engineVersion, framesmithRev = ''
     lines.push(`### ${r.set}/${r.name}`);
     lines.push('');
     if (r.worst) lines.push(`Worst frame: ${r.worst.frame} (${r.worst.time.toFixed(3)} s, ${r.worst.why}) at ${db(r.worst.psnr)} dB. framesmith | engine | difference ×4:`, '', `![worst frame](${r.worst.image})`, '');
+    if (r.deliberate) lines.push(`- framesmith refuses on purpose where the engine renders: a project file that does not exist (the cloud would render a broken picture)`);
     if (r.framesmith.refused) lines.push(`- framesmith build refuses: ${cell(r.framesmith.message)}${r.framesmith.hint ? ` — ${cell(r.framesmith.hint)}` : ''}`);
     if (r.engine.refused) lines.push(`- the engine refuses: ${cell(r.engine.message)} (log: [engine-0.log](${r.set}/${r.name}/engine-0.log))`);
     if (r.framesmith.duration !== null && r.engine.duration !== null && Math.abs(r.framesmith.duration - r.engine.duration) > 1e-6) lines.push(`- durations differ: framesmith ${r.framesmith.duration} s, engine ${r.engine.duration} s`);

@@ -166,6 +166,8 @@ async function compareOne({ root, tool, c, fs, browser, outDir, workDir, engineR
       runs: runs.map((r) => ({ ok: r.ok, ms: r.ms, cpuMs: r.cpuMs, frameCount: r.frameCount })),
     },
     refusalAgrees: build.refused === !engine.ok,
+    // framesmith refuses on purpose where HeyGen renders (a missing project file: REFUSED_BY_FRAMESMITH).
+    deliberate: build.refused && engine.ok && (build.codes ?? []).some((c) => fs.refusedByFramesmith.has(c)),
     frames,
     compared: frames.length,
     min: values.length ? Math.min(...values) : null,
@@ -261,6 +263,8 @@ async function compareVideo({ root, tool, c, fs, browser, outDir, workDir, engin
       runs: [{ ok: engine.ok, ms: engine.ms, cpuMs: engine.cpuMs, frameCount: engine.frameCount }],
     },
     refusalAgrees: build.refused === !engine.ok,
+    // framesmith refuses on purpose where HeyGen renders (a missing project file: REFUSED_BY_FRAMESMITH).
+    deliberate: build.refused && engine.ok && (build.codes ?? []).some((c) => fs.refusedByFramesmith.has(c)),
     frames,
     compared: frames.length,
     min: values.length ? Math.min(...values) : null,

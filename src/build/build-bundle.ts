@@ -13,7 +13,7 @@ import { silentLogger, type Logger } from '../core/logger.js';
 import type { LaunchedBrowser } from '../browser/launch.js';
 import { lintParsed } from '../lint/lint-project.js';
 import { lintCounts } from '../lint/format.js';
-import { REFUSED_BY_HEYGEN, HEYGEN_DEFAULT_SIZE } from '../shared/render-mode.js';
+import { REFUSED_BY_FRAMESMITH, REFUSED_BY_HEYGEN, HEYGEN_DEFAULT_SIZE } from '../shared/render-mode.js';
 import { warnRenderedErrors } from '../snapshot/page-problems.js';
 import { parseProject } from '../model/index.js';
 import type { Diagnostic } from '../shared/diagnostics.js';
@@ -116,7 +116,7 @@ export async function buildBundle(options: BuildOptions): Promise<BuildResult> {
   const lint = lintParsed(parsed);
   timings.lint = performance.now() - t0;
   const warnings: Diagnostic[] = lint.diagnostics.filter((d) => d.severity === 'warning');
-  const errors = lint.diagnostics.filter((d) => d.severity === 'error' && (options.strict || REFUSED_BY_HEYGEN.has(d.code)));
+  const errors = lint.diagnostics.filter((d) => d.severity === 'error' && (options.strict || REFUSED_BY_HEYGEN.has(d.code) || REFUSED_BY_FRAMESMITH.has(d.code)));
   if (errors.length) {
     const [first] = errors;
     throw new FramesmithError('lint_failed', `Lint found ${lintCounts(lint)}; nothing was built. First: ${first.message}`, {

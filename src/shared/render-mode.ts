@@ -30,5 +30,13 @@ export const TIMELINE_PROPERTIES_MISSING: Readonly<Record<string, string>> = {
  */
 export const REFUSED_BY_HEYGEN: ReadonlySet<string> = new Set(['root_missing_composition_id', 'standalone_composition_wrapped_in_template', 'missing_or_empty_sub_composition']);
 
+/**
+ * Findings framesmith refuses although HeyGen's renderer renders through them, on purpose (the
+ * lead's decision for issue 11): a project file that does not exist. The cloud would render the
+ * picture without it, a broken video the user pays for. Lint, build, snapshot and render stop on
+ * it; the dev preview shows it and keeps playing; the parity report lists it as deliberate.
+ */
+export const REFUSED_BY_FRAMESMITH: ReadonlySet<string> = new Set(['missing_local_asset', 'asset_load_failed']);
+
 /** HeyGen's renderer size for a root without data-width/data-height. */
 export const HEYGEN_DEFAULT_SIZE = { width: 1080, height: 1920 } as const;

@@ -8,7 +8,7 @@ import { FramesmithError } from '../core/errors.js';
 import type { RuntimeProblem } from '../shared/control.js';
 import type { Logger } from '../core/logger.js';
 import type { Diagnostic } from '../shared/diagnostics.js';
-import { REFUSED_BY_HEYGEN } from '../shared/render-mode.js';
+import { REFUSED_BY_FRAMESMITH, REFUSED_BY_HEYGEN } from '../shared/render-mode.js';
 
 /**
  * Problems that stop a capture: those HeyGen's renderer would refuse to render with (the runtime
@@ -62,12 +62,13 @@ export async function failOnProblems(page: CompositionPage, entry: string, time?
 }
 
 /**
- * Lint and model errors HeyGen's renderer renders through (everything but REFUSED_BY_HEYGEN):
- * shown as warnings by build, snapshot and render, which go on as the cloud would.
+ * Lint and model errors HeyGen's renderer renders through (everything but REFUSED_BY_HEYGEN and
+ * what framesmith refuses on purpose, REFUSED_BY_FRAMESMITH): shown as warnings by build,
+ * snapshot and render, which go on as the cloud would.
  */
 export function warnRenderedErrors(logger: Logger, diagnostics: Diagnostic[]): Diagnostic[] {
   const shown = diagnostics
-    .filter((d) => d.severity === 'error' && !REFUSED_BY_HEYGEN.has(d.code))
+    .filter((d) => d.severity === 'error' && !REFUSED_BY_HEYGEN.has(d.code) && !REFUSED_BY_FRAMESMITH.has(d.code))
     .map((d) => ({ ...d, severity: 'warning' as const, message: `${d.message} (HeyGen renders it anyway)` }));
   for (const d of shown) logger.diagnostic(d);
   return shown;

@@ -126,30 +126,41 @@ describe('build goes on, with a warning, where HeyGen renders anyway', () => {
     expect(unavailable.hint).toMatch(/framesmith vendor/);
   });
 
-  it('an asset that 404s (referenced in CSS): lint names the file', async () => {
+  // A project file that does not exist is refused on purpose, although HeyGen renders without it.
+  it('an asset that 404s (referenced in CSS): refused, lint names the file', async () => {
     const dir = useFixture('build-classic');
     appendFileSync(join(dir, 'css', 'style.css'), '#root { background: url(../img/bg.png); }\n');
-    const r = await buildOk(dir);
-    const w = r.warnings.find((x) => x.code === 'missing_local_asset')!;
-    expect(w.loc?.file).toBe('css/style.css');
-    expect(w.message).toMatch(/"\.\.\/img\/bg\.png" does not exist.*HeyGen renders it anyway/);
+    const e = await buildError(dir);
+    expect(e.code).toBe('lint_failed');
+    expect(e.details.map((d) => d.code)).toEqual(['missing_local_asset']);
+    expect(e.loc?.file).toBe('css/style.css');
+    expect(e.message).toMatch(/"\.\.\/img\/bg\.png" does not exist/);
+    expectNoOutput(dir);
   });
 
-  it('an asset that 404s only at run time: the browser check names it', async () => {
+  it('an asset that 404s only at run time: refused, the browser check names it', async () => {
     const dir = useFixture('build-classic');
     motion(dir, 'const late = new Image(); late.src = "img/late.png"; document.getElementById("root").appendChild(late);');
-    const r = await buildOk(dir);
-    expect(r.warnings.map((w) => w.message).join('\n')).toMatch(/img\/late\.png/);
+    const e = await buildError(dir);
+    expect(e.code).toBe('asset_load_failed');
+    expect(e.message).toMatch(/img\/late\.png/);
+    expect(e.hint).toMatch(/HeyGen's renderer would render the video without it/);
+    expectNoOutput(dir);
   });
 
-  it('an upper/lower case mismatch: lint names the real file', async () => {
+  it('an upper/lower case mismatch: lint names the real file, the check refuses the missing one', async () => {
     const dir = useFixture('build-classic');
     const html = join(dir, 'index.html');
     writeFileSync(html, readFileSync(html, 'utf8').replace('css/style.css', 'css/Style.css'));
-    const r = await buildOk(dir);
+    const r = await buildBundle({ dir, check: false });
     const w = r.warnings.find((x) => x.code === 'asset_case_mismatch')!;
     expect(w.message).toMatch(/"css\/Style\.css" differs in letter case from the file css\/style\.css/);
     expect(w.loc).toMatchObject({ file: 'index.html', line: 5 });
+    // No file has that name (nor would the cloud's): the check refuses it, on purpose.
+    const e = await buildError(dir);
+    expect(e.code).toBe('asset_load_failed');
+    expect(e.message).toMatch(/css\/Style\.css/);
+    expect(e.hint).toMatch(/case-sensitive/);
   });
 
   it('a script that throws after its timeline registered: the page error with its file and line', async () => {
@@ -186,7 +197,19 @@ describe('build goes on, with a warning, where HeyGen renders anyway', () => {
     expect(e?.code).toBe('lint_failed');
     expect(e?.details.map((d) => d.code)).toEqual(['missing_local_asset']);
     expectNoOutput(dir);
-    expect(codes(await buildOk(dir))).toContain('missing_local_asset');
+  });
+
+  it('--strict refuses a lint error HeyGen renders through, which a plain build only reports', async () => {
+    const dir = useFixture('build-classic');
+    const html = join(dir, 'index.html');
+    writeFileSync(html, readFileSync(html, 'utf8').replace('data-width="640" data-height="360"', ''));
+    const e = await buildBundle({ dir, browser, strict: true }).then(
+      () => null,
+      (err: unknown) => err as FramesmithError,
+    );
+    expect(e?.code).toBe('lint_failed');
+    expectNoOutput(dir);
+    expect(codes(await buildOk(dir)).length).toBeGreaterThan(0);
   });
 });
 
@@ -212,14 +235,18 @@ describe('build leaves out what must not ship', () => {
     expect(result.warnings).toEqual([expect.objectContaining({ code: 'symlink_outside_project', message: 'system links to /etc, outside the project; left out of the zip.' })]);
   });
 
-  it('a reference through a symlink to /etc: left out of the zip, a lint error shown as a warning', async () => {
+  it('a reference through a symlink to /etc: left out of the zip, a lint error shown as a warning; the check refuses the missing file', async () => {
     const dir = useFixture('build-classic');
     symlinkSync('/etc', join(dir, 'system'));
     const html = join(dir, 'index.html');
     writeFileSync(html, readFileSync(html, 'utf8').replace('<div id="box"', '<img alt="" src="system/hostname" />\n      <div id="box"'));
-    const result = await buildBundle({ dir, browser });
+    const result = await buildBundle({ dir, check: false });
     expect((await zipNames(result.zipPath)).some((n) => n.startsWith('system'))).toBe(false);
     expect(result.warnings.find((w) => w.code === 'asset_symlink_outside')?.message).toMatch(/"system\/hostname" is a symlink to \/etc\/hostname, outside the project/);
+    // The page cannot load it (nor could the cloud): a missing project file, refused on purpose.
+    const e = await buildError(dir);
+    expect(e.code).toBe('asset_load_failed');
+    expect(e.message).toMatch(/system\/hostname/);
   });
 
   it('.framesmithignore patterns, node_modules, renders and snapshots stay out', async () => {

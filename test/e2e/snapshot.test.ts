@@ -106,9 +106,6 @@ describe('snapshot goes on, with a warning, where HeyGen renders anyway', () => 
   test('a cycle of clip references', async () => {
     await expectWarning([join(FIXTURES, 'bad-clip-cycle'), '--at', '0'], /cycle.*a → b → a|cycle.*b → a → b/);
   });
-  test('an asset that 404s', async () => {
-    await expectWarning([useFixture('bad-asset-404'), '--at', '0'], /images\/logo\.png/);
-  });
   test('a timeline never registered, with no error', async () => {
     await expectWarning([useFixture('bad-no-timeline'), '--at', '0'], /No GSAP timeline was registered for composition "main".*renders without its animation/);
   });
@@ -124,6 +121,9 @@ describe('snapshot refuses what HeyGen refuses, clearly', () => {
     expect(pngsIn(out)).toEqual([]);
     return r;
   }
+  test('an asset that 404s: refused on purpose (HeyGen would render without it)', async () => {
+    await expectFailure([useFixture('bad-asset-404'), '--at', '0'], /images\/logo\.png/);
+  });
 
   test('not a folder', async () => {
     const file = join(tempDir(), 'note.txt');
