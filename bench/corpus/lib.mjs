@@ -60,7 +60,7 @@ export function npmRegistry() {
   }
 }
 
-/** Frames per second for the comparison: about 12 frames over the clip, at least 1 fps. */
+/** Frames per second for the comparison: about 12 frames over the clip, at least 3 fps (see corpusFps). */
 export function sampleFps(duration) {
   // The parity tests use the same rule, so both share one engine render per example.
   return corpusFps(duration);

@@ -182,7 +182,7 @@ async function compareOne({ root, tool, c, fs, browser, outDir, workDir, engineR
 
 /**
  * A corpus example against the engine's video at a low fps (the corpus tests' sampleFps: about 12
- * frames over the clip, at least 1 fps), every frame of it: the engine's render is made once per
+ * frames over the clip, at least 3 fps), every frame of it: the engine's render is made once per
  * test run and shared with the corpus tests (engine-cache.mjs). framesmith's frames keep the
  * page's backgrounds (a video has them); the engine's are decoded from its H.264 `--quality high`
  * render, so a perfect match reads about 40-50 dB rather than ∞.
@@ -277,9 +277,15 @@ async function compareVideo({ root, tool, c, fs, browser, outDir, workDir, engin
   };
 }
 
-/** The corpus tests' frame rate for a clip of `duration` seconds: about 12 frames, at least 1 fps. */
+/**
+ * The corpus tests' frame rate for a clip of `duration` seconds: about 12 frames, at least 3 fps.
+ * Not lower: in the engine GSAP's own ticker runs on the page's clock, and a step of more than
+ * 0.5 s between two frames trips GSAP's lag smoothing (it counts the step as 33 ms), so tweens
+ * outside registered timelines (startup-pitch's entrance animations) would crawl there: a state
+ * no real render (24-60 fps) shows and framesmith does not imitate.
+ */
 export function corpusFps(duration) {
-  return Math.max(1, Math.round(12 / Math.max(duration, 0.001)));
+  return Math.max(3, Math.round(12 / Math.max(duration, 0.001)));
 }
 
 /** One line per composition for progress logs. */
