@@ -4,12 +4,12 @@
  * come from the iframe URL's DEV_BOOT_PARAM. Only a document with inline module scripts goes
  * through Vite's HTML transform (so their imports resolve), and Vite's client is taken out again.
  */
-import { promises as fs } from 'node:fs';
 import type { ViteDevServer } from 'vite';
 import type { BootOptions } from '../shared/control.js';
 import type { DevBootParam } from '../shared/dev-protocol.js';
 import type { VariableValues } from '../shared/variables.js';
 import { injectRuntime } from '../serve/inject.js';
+import { servedFontPage, type FontPageCache } from '../fonts/serve.js';
 import { proxyRemoteUrlsInHtml } from '../remote/dev-proxy.js';
 
 /** Boot options from the iframe URL's parameter; anything malformed is ignored (defaults apply). */
@@ -39,12 +39,14 @@ export function hasInlineModuleScript(html: string): boolean {
 const VITE_CLIENT_TAG = /<script type="module" src="\/@vite\/client"><\/script>\s*/g;
 
 /**
- * The document for `file` (absolute) requested as `urlPath` with boot `param`. `runtimeUrl`
- * carries a version so the browser keeps the runtime between reloads.
+ * The document for `file` (project-relative, in the project at `root`) requested as `urlPath`
+ * with boot `param`: with the faces HeyGen's engine would give it (src/fonts), then the runtime.
+ * `runtimeUrl` carries a version so the browser keeps the runtime between reloads.
  */
-export async function composeDocument(file: string, urlPath: string, param: string | null, runtimeUrl: string, vite: () => Promise<ViteDevServer>): Promise<string> {
-  // Remote files come through the dev server's remote-file endpoint (content cache, npm registry).
-  let html = proxyRemoteUrlsInHtml(await fs.readFile(file, 'utf8'));
+export async function composeDocument(root: string, file: string, urlPath: string, param: string | null, runtimeUrl: string, vite: () => Promise<ViteDevServer>, fonts: FontPageCache): Promise<string> {
+  // Fonts first (src/fonts), then remote files through the dev server's remote-file endpoint
+  // (content cache, npm registry).
+  let html = proxyRemoteUrlsInHtml((await servedFontPage(root, file, fonts)).html);
   if (hasInlineModuleScript(html)) {
     html = (await (await vite()).transformIndexHtml(urlPath, html)).replace(VITE_CLIENT_TAG, '');
   }

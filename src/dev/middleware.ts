@@ -7,7 +7,8 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { extname, join } from 'node:path';
+import { promises as fs } from 'node:fs';
+import { extname, join, relative, sep } from 'node:path';
 import type { ViteDevServer } from 'vite';
 import { RUNTIME_DIST } from '../core/paths.js';
 import { RUNTIME_URL_PATH } from '../serve/inject.js';
@@ -17,9 +18,10 @@ import { composeDocument } from './documents.js';
 import { checkRequestPath, isAllowedHost, rawPath } from './request-guard.js';
 import { sendBody, sendFile, sendText } from '../serve/send-file.js';
 import { shellPage } from './shell-page.js';
+import { FONT_URL_PREFIX } from '../fonts/packages.js';
+import { servedFontFile, servedFragment, type FontPageCache } from '../fonts/serve.js';
 import { createRemoteProxy, proxyRemoteUrlsInCss, proxyRemoteUrlsInHtml, REMOTE_PROXY_PREFIX, type RemoteProxy } from '../remote/dev-proxy.js';
 import type { Logger } from '../core/logger.js';
-import { promises as fsp } from 'node:fs';
 
 export interface MiddlewareContext {
   /** Project folder (a realpath). */
@@ -59,6 +61,7 @@ export function isModuleRequest(req: IncomingMessage, url: URL, file: string): b
 export function createRequestHandler(ctx: MiddlewareContext): (req: IncomingMessage, res: ServerResponse) => void {
   // Versioned, so the browser keeps the runtime across reloads instead of asking each time.
   const runtimeUrl = `${RUNTIME_URL_PATH}?v=${existsSync(RUNTIME_FILE) ? Math.round(statSync(RUNTIME_FILE).mtimeMs).toString(36) : '0'}`;
+  const fontPages: FontPageCache = new Map();
   // Remote files of the composition, answered from the content cache (src/remote/dev-proxy.ts).
   const remote: RemoteProxy | null = ctx.logger ? createRemoteProxy(ctx.logger) : null;
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -83,9 +86,18 @@ export function createRequestHandler(ctx: MiddlewareContext): (req: IncomingMess
     if (!verdict.ok) return sendText(res, verdict.status, verdict.reason);
     if (verdict.file && readOnly) {
       const ext = extname(verdict.file).toLowerCase();
-      if ((ext === '.html' || ext === '.htm') && isDocumentRequest(req) && !url.searchParams.has('html-proxy')) {
-        const html = await composeDocument(verdict.file, path, url.searchParams.get(DEV_BOOT_PARAM), runtimeUrl, ctx.vite);
-        return sendBody(res, html, 'text/html; charset=utf-8', head);
+      if ((ext === '.html' || ext === '.htm') && !url.searchParams.has('html-proxy')) {
+        const rel = relative(ctx.root, verdict.file).split(sep).join('/');
+        if (isDocumentRequest(req)) {
+          const html = await composeDocument(ctx.root, rel, path, url.searchParams.get(DEV_BOOT_PARAM), runtimeUrl, ctx.vite, fontPages);
+          return sendBody(res, html, 'text/html; charset=utf-8', head);
+        }
+        // A sub-composition the runtime fetches: with the engine's generic-family rewrite, and its
+        // remote URLs pointed at the remote-file endpoint.
+        if (!isModuleRequest(req, url, verdict.file)) {
+          const fragment = servedFragment(rel, await fs.readFile(verdict.file, 'utf8'), fontPages);
+          return sendBody(res, remote ? proxyRemoteUrlsInHtml(fragment) : fragment, 'text/html; charset=utf-8', head);
+        }
       }
       if (!isModuleRequest(req, url, verdict.file)) {
         // Sub-compositions and stylesheets get their remote URLs pointed at the remote-file endpoint.
@@ -99,7 +111,7 @@ export function createRequestHandler(ctx: MiddlewareContext): (req: IncomingMess
 
   /** The file's text with remote URLs pointed at the endpoint, or null when it has none. */
   async function proxiedText(file: string, ext: string): Promise<string | null> {
-    const text = await fsp.readFile(file, 'utf8');
+    const text = await fs.readFile(file, 'utf8');
     const out = ext === '.css' ? proxyRemoteUrlsInCss(text) : proxyRemoteUrlsInHtml(text);
     return out === text ? null : out;
   }
@@ -111,6 +123,10 @@ export function createRequestHandler(ctx: MiddlewareContext): (req: IncomingMess
     if (path === `${RUNTIME_URL_PATH}.map`) return sendFile(req, res, join(RUNTIME_DIST, 'runtime.js.map'), { head });
     if (path.startsWith(DEV_ASSETS_PATH) && OVERLAY_FILES.has(path.slice(DEV_ASSETS_PATH.length))) {
       return sendFile(req, res, join(OVERLAY_DIST, path.slice(DEV_ASSETS_PATH.length)), { head });
+    }
+    if (path.startsWith(FONT_URL_PREFIX)) {
+      const font = servedFontFile(path);
+      return font ? sendFile(req, res, font, { head, immutable: true }) : sendText(res, 404, 'Not found');
     }
     if (path === DEV_STATE_PATH) {
       const state = await ctx.state(url.searchParams.get('composition') || ctx.page.defaultComposition);

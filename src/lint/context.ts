@@ -9,6 +9,7 @@ import type { ParsedProject } from '../model/index.js';
 import type { CompositionModel, ProjectModel } from '../shared/model.js';
 import type { Diagnostic, Severity, SourceLocation } from '../shared/diagnostics.js';
 import { isKnownCode, ruleInfo } from './catalog.js';
+import type { FontSummary } from '../fonts/report.js';
 import { collectScripts, type ScriptUnit } from './scripts.js';
 import { scriptFacts, type ScriptFacts } from './script-facts.js';
 
@@ -39,6 +40,8 @@ export interface LintContext {
   /** Adds a finding; `raw` accepts a code outside the catalog (a parser diagnostic). */
   report(code: string, loc: SourceLocation | undefined, message: string, options?: { hint?: string; severity?: Severity; raw?: boolean }): void;
   readonly diagnostics: Diagnostic[];
+  /** Per family, what the cloud draws (set by the font rules). */
+  fonts?: FontSummary[];
 }
 
 function parseSheet(file: string, html: string | null, css: string, base: SourceLocation): StyleSheet {

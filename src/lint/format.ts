@@ -28,6 +28,8 @@ export interface LintJson {
   filesScanned: number;
   files: string[];
   ms: number;
+  /** Per font family: what HeyGen's cloud draws it with (`local`: framesmith draws the same). */
+  fonts: { family: string; status: string; cloud: string; local: boolean; fallback?: string }[];
 }
 
 /** The `--json` object. Info findings are included only with `verbose`. */
@@ -45,6 +47,7 @@ export function lintJson(result: LintResult, verbose = false): LintJson {
     filesScanned: result.files.length,
     files: result.files,
     ms: Math.round(result.ms),
+    fonts: result.fonts,
   };
 }
 
@@ -75,6 +78,14 @@ export function formatLintReport(result: LintResult, options: { dirLabel?: strin
     const where = d.loc && d.loc.line > 0 ? `${d.loc.line}:${d.loc.column} ` : '';
     lines.push(`  ${mark} ${paint(90, where)}${paint(1, d.code)}: ${d.message}`);
     if (d.hint) lines.push(`    ${paint(90, 'Fix:')} ${d.hint}`);
+  }
+  if (result.fonts.length && options.only !== 'error') {
+    lines.push('', paint(1, 'Fonts, as HeyGen\'s cloud draws them'));
+    const width = Math.min(28, Math.max(...result.fonts.map((f) => f.family.length)));
+    for (const f of result.fonts) {
+      const mark = f.status === 'unresolved' || !f.local ? paint(33, '⚠') : paint(32, '✓');
+      lines.push(`  ${mark} ${f.family.padEnd(width)}  ${f.cloud}`);
+    }
   }
   lines.push('', `◇  ${lintCounts(result)}`);
   return lines.join('\n');

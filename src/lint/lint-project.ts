@@ -12,6 +12,8 @@ import { isKnownCode, ruleInfo } from './catalog.js';
 import { createLintContext } from './context.js';
 import { assetRules } from './rules/assets.js';
 import { cssRules } from './rules/css.js';
+import { fontRules } from './rules/fonts.js';
+import type { FontSummary } from '../fonts/report.js';
 import { mediaRules } from './rules/media.js';
 import { scriptRules } from './rules/scripts.js';
 import { structureRules } from './rules/structure.js';
@@ -39,9 +41,11 @@ export interface LintResult {
   /** Project-relative files read: HTML, CSS and scripts. */
   files: string[];
   ms: number;
+  /** Per font family the composition names, what HeyGen's cloud draws it with. */
+  fonts: FontSummary[];
 }
 
-const RULE_SETS = [structureRules, timingRules, timelineRules, variableRules, assetRules, mediaRules, scriptRules, cssRules];
+const RULE_SETS = [structureRules, timingRules, timelineRules, variableRules, assetRules, mediaRules, scriptRules, cssRules, fontRules];
 
 function byPlace(a: Diagnostic, b: Diagnostic): number {
   const fa = a.loc?.file ?? '';
@@ -50,11 +54,11 @@ function byPlace(a: Diagnostic, b: Diagnostic): number {
   return (a.loc?.line ?? 0) - (b.loc?.line ?? 0) || (a.loc?.column ?? 0) - (b.loc?.column ?? 0) || a.code.localeCompare(b.code);
 }
 
-function summarize(root: string, entry: string, diagnostics: Diagnostic[], files: string[], started: number): LintResult {
+function summarize(root: string, entry: string, diagnostics: Diagnostic[], files: string[], started: number, fonts: FontSummary[] = []): LintResult {
   diagnostics.sort(byPlace);
   const count = (s: Diagnostic['severity']) => diagnostics.filter((d) => d.severity === s).length;
   const errorCount = count('error');
-  return { ok: errorCount === 0, root, entry, diagnostics, errorCount, warningCount: count('warning'), infoCount: count('info'), files, ms: performance.now() - started };
+  return { ok: errorCount === 0, root, entry, diagnostics, errorCount, warningCount: count('warning'), infoCount: count('info'), files, ms: performance.now() - started, fonts };
 }
 
 /** Lints an already parsed project (build parses once and lints that). */
@@ -66,7 +70,7 @@ export function lintParsed(parsed: ParsedProject, started = performance.now()): 
   }
   for (const rules of RULE_SETS) rules(ctx);
   const files = [...new Set([...parsed.html.keys(), ...parsed.css.keys(), ...ctx.scripts.filter((s) => !s.inline && !s.library).map((s) => s.file)])].sort();
-  return summarize(parsed.model.root, parsed.model.entry, ctx.diagnostics, files, started);
+  return summarize(parsed.model.root, parsed.model.entry, ctx.diagnostics, files, started, ctx.fonts);
 }
 
 /**

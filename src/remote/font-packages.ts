@@ -2,14 +2,14 @@
  * @fontsource packages framesmith does not ship (families HeyGen's cloud fetches from Google
  * Fonts), from the npm registry through the content cache: the whole package unpacked once into
  * the cache folder, then read as a folder. Shaped as the fonts module's package provider
- * (`registerFontPackageProvider` in src/fonts/packages.ts, branch i11-fonts).
+ * (registered by src/fonts/packages.ts). Imports nothing of src/fonts, so no import cycle.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import semver from 'semver';
 import { defaultContentCache } from './content-cache.js';
 import { NpmRegistry } from './npm-registry.js';
-import { isOfflineFromEnv } from './resolver.js';
+import { isOfflineFromEnv } from './offline.js';
 
 const FONT_PACKAGE = /^@fontsource(-variable)?\/[a-z0-9-]+$/;
 

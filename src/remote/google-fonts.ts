@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { FramesmithError } from '../core/errors.js';
 import { fontsourceCss, fontsourceId, readFontsourcePackage, type FontFile, type FontsourcePackage } from '../fonts/fontsource.js';
 import { isGoogleFontsCssUrl, parseGoogleFontsUrl, cssWeight } from '../fonts/google-fonts-url.js';
+import { googleFontsCss } from '../fonts/google-css.js';
 import type { NpmRegistry } from './npm-registry.js';
 import type { FallbackResult, RemoteResolver } from './resolver.js';
 import type { ExpectedKind } from './http.js';
@@ -96,9 +97,32 @@ export function fontsourceFileCdnUrl(pkg: FontsourcePackage, file: FontFile): st
   return `https://cdn.jsdelivr.net/npm/${pkg.name}@${pkg.version}/${file.file}`;
 }
 
-/** The content cache's fallback for Google Fonts CSS: the same faces from @fontsource. */
+/**
+ * The content cache's fallback for Google Fonts CSS: the same faces from @fontsource, built by the
+ * fonts module's `googleFontsCss` (framesmith's pinned packages, the project's, then the npm
+ * registry: all-or-nothing, as Google answers); font files through their npm CDN URLs.
+ */
 export async function googleFontsFallback(url: string, _expect: ExpectedKind, resolver: RemoteResolver): Promise<FallbackResult | null> {
   if (!isGoogleFontsCssUrl(url)) return null;
-  const sheet = await fontsourceStylesheet(url, resolver.npm, fontsourceFileCdnUrl);
-  return { bytes: Buffer.from(sheet.css), contentType: 'text/css; charset=utf-8', source: 'fontsource', detail: sheet.detail };
+  const request = parseGoogleFontsUrl(url);
+  if (!request || !request.families.length) {
+    throw new FramesmithError('font_family_not_in_fontsource', `${url} names no font family framesmith can read${request?.problems.length ? ` (${request.problems.join('; ')})` : ''}.`, { hint: 'Check the URL (family=Name:wght@400;700).' });
+  }
+  // The resolver's own registry too (its cache and offline setting), after the registered providers.
+  const registry = { name: 'npm registry', find: async (name: string) => (await resolver.npm.packageDir(name, 'latest').catch(() => null))?.dir ?? null };
+  const sheet = await googleFontsCss(url, { projectDir: process.cwd(), fileUrl: (f) => fontsourceFileCdnUrl(f.package, f), providers: [registry] });
+  if (!sheet) return null;
+  if (sheet.unavailable.length) {
+    throw new FramesmithError('font_family_not_in_fontsource', `${url} asks for ${sheet.unavailable.map((f) => `"${f}"`).join(', ')}, which @fontsource does not have (no such package on the npm registry, or it cannot be reached).`, {
+      hint: 'Check the family name; or add the font files to the project (fonts/) with an @font-face rule for them.',
+    });
+  }
+  if (sheet.refused.length) {
+    const list = sheet.refused.map((r) => `${r.family} ${r.faces.join(', ')}`).join('; ');
+    throw new FramesmithError('font_family_not_in_fontsource', `${url} asks for ${list}, which the family's @fontsource package does not have.`, {
+      hint: 'Ask only for weights and styles the family has; Google Fonts refuses such a stylesheet too.',
+    });
+  }
+  const detail = sheet.packages.map((p) => `${p.name}@${p.version}`).join('; ');
+  return { bytes: Buffer.from(sheet.css), contentType: 'text/css; charset=utf-8', source: 'fontsource', detail };
 }

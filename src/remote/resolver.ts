@@ -21,6 +21,7 @@ import { fetchCdnFile, parseNpmCdnUrl, type NpmCdnRef } from './npm-cdn.js';
 import { NpmRegistry, type PackageManifest } from './npm-registry.js';
 import { googleFontsFallback } from './google-fonts.js';
 import { reasonWithoutUrl } from './report.js';
+import { isOfflineFromEnv } from './offline.js';
 
 export interface RemoteFile {
   /** The URL asked for (absolute). */
@@ -65,9 +66,7 @@ export function registerRemoteFallback(fallback: RemoteFallback): void {
   if (!registeredFallbacks.includes(fallback)) registeredFallbacks.push(fallback);
 }
 
-export function isOfflineFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
-  return /^(1|true|yes)$/i.test(env.FRAMESMITH_OFFLINE ?? '');
-}
+export { isOfflineFromEnv } from './offline.js';
 
 /** The URL a stub re-exports: the raw file of the exact version on the same CDN. */
 export function rawFileUrl(ref: NpmCdnRef, version: string, path: string): string {

@@ -11,6 +11,7 @@ import { silentLogger, type Logger } from '../core/logger.js';
 import { warnRenderedErrors } from '../snapshot/page-problems.js';
 import { loadProject } from '../model/index.js';
 import { startStaticServer, type StaticServer } from '../serve/static-server.js';
+import { warnFontsNotDrawnHere } from '../fonts/serve.js';
 import type { CompositionModel, ProjectModel } from '../shared/model.js';
 import { frameCount } from '../shared/time.js';
 import { createBrowserPool, type BrowserPool } from './browser-pool.js';
@@ -103,6 +104,7 @@ export async function openRenderSession(options: RenderOptions): Promise<RenderS
     phase(`project source ready (${source.mode})`);
     const server = await startStaticServer({ root: source.root, boot: { fps: params.fps, paint: pool.mode === 'beginframe' ? 'none' : 'raf' } });
     owned.push({ dispose: () => server.close() });
+    await warnFontsNotDrawnHere(logger, source.root, model.entry);
     const frames = await framesStart;
     if (frames) server.mount(VIDEO_FRAMES_URL, frames.dir);
     // Each job's boot (render-job.ts) hands these to its pages.

@@ -8,13 +8,14 @@
 import { promises as fs } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join } from 'node:path';
+import { extname, join, relative, sep } from 'node:path';
 import { contentType, sendFile, sendText } from './send-file.js';
 import type { BootOptions } from '../shared/control.js';
 import { RUNTIME_DIST } from '../core/paths.js';
 import { injectRuntime, RUNTIME_URL_PATH } from './inject.js';
 import { resolveProjectPath } from './safe-path.js';
 import { FramesmithError } from '../core/errors.js';
+import { servedFontFile, servedFontPage, servedFragment, type FontPageCache } from '../fonts/serve.js';
 
 export interface StaticServerOptions {
   /** Project folder to serve. */
@@ -48,7 +49,8 @@ export interface StaticServer {
 export async function startStaticServer(options: StaticServerOptions): Promise<StaticServer> {
   const root = await fs.realpath(options.root);
   const boots = new Map<string, BootOptions>([['', options.boot ?? {}]]);
-  const pageCache = new Map<string, { mtimeMs: number; text: string }>();
+  const pageCache = new Map<string, { text: string }>();
+  const fontPages: FontPageCache = new Map();
   const missing: string[] = [];
   const inject = options.inject ?? true;
   const mounts = new Map<string, string>();
@@ -59,6 +61,8 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
     if (url.pathname === RUNTIME_URL_PATH || url.pathname === `${RUNTIME_URL_PATH}.map`) {
       return sendFile(req, res, join(RUNTIME_DIST, url.pathname.endsWith('.map') ? 'runtime.js.map' : 'runtime.js'), { head: req.method === 'HEAD' });
     }
+    const font = servedFontFile(url.pathname);
+    if (font) return sendFile(req, res, font, { head: req.method === 'HEAD', immutable: true });
     for (const [prefix, dir] of mounts) {
       if (!url.pathname.startsWith(`${prefix}/`)) continue;
       const file = await resolveProjectPath(dir, url.pathname.slice(prefix.length));
@@ -71,17 +75,26 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
       return sendText(res, resolved.status, resolved.reason);
     }
     const ext = extname(resolved.path).toLowerCase();
-    if (inject && (ext === '.html' || ext === '.htm') && isDocumentRequest(req)) {
-      const stat = await fs.stat(resolved.path);
-      const key = `${resolved.path}?${url.searchParams.get('fsboot') ?? ''}`;
-      let cached = pageCache.get(key);
-      if (!cached || cached.mtimeMs !== stat.mtimeMs) {
-        const boot = boots.get(url.searchParams.get('fsboot') ?? '') ?? boots.get('')!;
-        cached = { mtimeMs: stat.mtimeMs, text: injectRuntime(await fs.readFile(resolved.path, 'utf8'), boot) };
-        pageCache.set(key, cached);
+    if (inject && (ext === '.html' || ext === '.htm')) {
+      const rel = relative(root, resolved.path).split(sep).join('/');
+      let text: string;
+      if (isDocumentRequest(req)) {
+        // The composition with the faces HeyGen's engine would give it, then the runtime.
+        const page = await servedFontPage(root, rel, fontPages);
+        const key = `${resolved.path}?${url.searchParams.get('fsboot') ?? ''}`;
+        let cached = pageCache.get(key);
+        if (!cached || !page.fresh) {
+          const boot = boots.get(url.searchParams.get('fsboot') ?? '') ?? boots.get('')!;
+          cached = { text: injectRuntime(page.html, boot) };
+          pageCache.set(key, cached);
+        }
+        text = cached.text;
+      } else {
+        // A sub-composition the runtime fetches: the engine's generic-family rewrite only.
+        text = servedFragment(rel, await fs.readFile(resolved.path, 'utf8'), fontPages);
       }
       res.writeHead(200, { 'content-type': contentType(resolved.path), 'cache-control': 'no-store' });
-      return void res.end(req.method === 'HEAD' ? undefined : cached.text);
+      return void res.end(req.method === 'HEAD' ? undefined : text);
     }
     return sendFile(req, res, resolved.path, { head: req.method === 'HEAD' });
   }

@@ -13,6 +13,7 @@ import { FramesmithError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import { loadProject } from '../model/index.js';
 import { startStaticServer } from '../serve/static-server.js';
+import { warnFontsNotDrawnHere } from '../fonts/serve.js';
 import { DEFAULT_FPS } from '../shared/model.js';
 import { frameCount } from '../shared/time.js';
 import type { VariableValues } from '../shared/variables.js';
@@ -133,6 +134,7 @@ export async function takeSnapshots(options: SnapshotOptions): Promise<SnapshotR
   let browser;
   try {
     server = await startStaticServer({ root: model.root, boot: { variables: options.variables ?? {}, fps } });
+    await warnFontsNotDrawnHere(logger, model.root, model.entry);
     browser = await launching;
   } catch (error) {
     await server?.close();
