@@ -51,6 +51,8 @@ describe('parity with the official engine', () => {
           corpusVideo: true,
         })) as ParityResult[];
         const summary = `${id}: ${summaryLine(r)}\nframesmith: ${r.framesmith.message ?? 'renders'}\nengine: ${r.engine.message ?? 'renders'}`;
+        // The figures, in the test log (CI's too).
+        console.log(`parity ${id}: ${summaryLine(r)}${r.worst ? ` (worst frame ${r.worst.frame}, ${r.worst.why})` : ''}`);
         expect(r.error, summary).toBeUndefined();
         if (r.deliberate) {
           // framesmith refuses a project file that does not exist, on purpose: the engine renders
