@@ -170,8 +170,8 @@ describe('batch', () => {
     expect(all.code, all.stderr).toBe(1);
     const result = JSON.parse(all.stdout);
     expect(result.rows.map((o: { status: string }) => o.status)).toEqual(['rendered', 'failed', 'rendered']);
-    expect(result.rows[1].error.message).toMatch(/no data for this row \(at 0\.500 s\)/);
-    expect(all.stderr).toMatch(/Row 2\/3 failed: no data for this row/);
+    expect(result.rows[1].error.message).toMatch(/no data for this row/);
+    expect(all.stderr).toMatch(/Row 2\/3 failed: No timeline was registered for composition "main": a script threw "Uncaught Error: no data for this row"/);
     expect(filesUnder(join(work, 'a'))).toEqual(['Alpha.mp4', 'Alpha.png', 'Charlie.mp4', 'Charlie.png']);
 
     const fast = await runCli(['render', dir, '--batch', 'rows.json', '--out-pattern', 'b/{headline}.mp4', '--fps', '10', '--fail-fast'], { cwd: work, timeoutMs: 90_000 });
