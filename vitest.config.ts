@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -9,5 +11,7 @@ export default defineConfig({
     // Browser and ffmpeg tests share two cores; more parallel files only adds noise and timeouts.
     maxWorkers: 2,
     fileParallelism: true,
+    // Caches framesmith writes for users (Vite's dependency cache…) go to a folder of this run.
+    env: { FRAMESMITH_CACHE_DIR: join(tmpdir(), `framesmith-test-cache-${process.pid}`) },
   },
 });

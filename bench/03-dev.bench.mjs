@@ -2,10 +2,12 @@
 // in a browser), scrub seek-to-painted, save-to-updated-frame for HTML and CSS edits, server
 // memory, and the official preview's start for comparison. Real CLI, real Chromium, the
 // title-card template (1920×1080) with one linked stylesheet added for the CSS figure.
+// Issue 15 figures: the timeline's build-and-draw time for 500 clips + 2,000 tweens and for
+// 5,000 clips + 50,000 tweens (and its redraw on zoom), the filmstrip cache's memory.
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { median, officialTool, percentile, templateProject } from './lib.mjs';
+import { median, officialTool, percentile, templateProject, tempDir } from './lib.mjs';
 
 export const title = 'dev server (issue 3)';
 
@@ -40,6 +42,32 @@ function rssMb(pid) {
   return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024;
 }
 
+/** RSS (MB, summed) of the filmstrip's capture process under `pid` and all its children (its Chromium). */
+function filmstripRssMb(pid) {
+  const parents = new Map();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      parents.set(Number(d), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {}
+  }
+  const worker = [...parents].find(([p, pp]) => pp === pid && readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('filmstrip-worker'))?.[0];
+  if (!worker) return 0;
+  const family = new Set([worker]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [p, pp] of parents) if (!family.has(p) && family.has(pp)) (family.add(p), (grew = true));
+  }
+  let mb = 0;
+  for (const p of family) {
+    try {
+      mb += rssMb(p);
+    } catch {}
+  }
+  return mb;
+}
+
 async function officialStart(tool, dir, port) {
   const t0 = epoch();
   const child = spawn(tool, ['preview', dir, '--no-open', '--foreground', '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
@@ -57,6 +85,61 @@ async function officialStart(tool, dir, port) {
   } catch {}
   await new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)));
   return ms;
+}
+
+/** A composition with `clips` clips on 50 tracks and `tweens` tweens in time order, over `seconds`. */
+function bigComposition(root, clips, tweens, seconds) {
+  const dir = join(tempDir(), `timeline-${clips}`);
+  mkdirSync(join(dir, 'vendor'), { recursive: true });
+  copyFileSync(join(root, 'node_modules/gsap/dist/gsap.min.js'), join(dir, 'vendor/gsap.min.js'));
+  const perTrack = Math.ceil(clips / 50);
+  const len = seconds / perTrack;
+  const els = [];
+  for (let i = 0; i < clips; i++) {
+    const t = i % 50;
+    const k = Math.floor(i / 50);
+    els.push(`<div id="c${i}" class="clip" data-start="${(k * len).toFixed(4)}" data-duration="${len.toFixed(4)}" data-track-index="${t}" style="position:absolute;left:${t * 12}px;top:${(k % 100) * 3}px;width:10px;height:2px;background:#4cc9f0"></div>`);
+  }
+  writeFileSync(
+    join(dir, 'index.html'),
+    `<!doctype html><html><head><meta charset="utf-8"></head><body>
+<div id="root" data-composition-id="main" data-width="1920" data-height="1080" data-start="0" data-duration="${seconds}" data-fps="30" style="background:#101820">
+${els.join('\n')}
+</div>
+<script src="vendor/gsap.min.js"></script>
+<script>
+  const tl = gsap.timeline({ paused: true });
+  const targets = document.querySelectorAll('.clip');
+  for (let i = 0; i < ${tweens}; i++) tl.to(targets[i % targets.length], { opacity: 0.5 + (i % 2) * 0.5, duration: ${(seconds / tweens) * 20} }, i * ${seconds / tweens});
+  window.__timelines = { main: tl };
+</script>
+</body></html>`,
+  );
+  return dir;
+}
+
+/** Timeline build-and-draw times in a real preview (ms, measured in the page). */
+async function timelineFigures(root, browser, figure) {
+  for (const [clips, tweens, target] of [
+    [500, 2000, '< 50 ms'],
+    [5000, 50000, ''],
+  ]) {
+    const dir = bigComposition(root, clips, tweens, 60);
+    const dev = startDev(root, dir);
+    const { url } = await dev.url;
+    await dev.ready;
+    const context = await browser.browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${url}?frame=0`);
+    await page.waitForFunction((n) => window.__framesmithDev?.timelineStats().tweens === n, tweens, { timeout: 120_000 });
+    const builds = await page.evaluate(() => window.__framesmithDev.timeTimeline(15));
+    const draws = await page.evaluate(() => window.__framesmithDev.timeTimelineDraw(30));
+    figure('dev', `timeline build + draw, ${clips} clips + ${tweens} tweens, median of 15`, median(builds), 'ms', target);
+    figure('dev', `timeline build + draw, ${clips} clips + ${tweens} tweens, p95`, percentile(builds, 95), 'ms', target);
+    figure('dev', `timeline redraw on zoom, ${clips} clips + ${tweens} tweens, p95 of 30`, percentile(draws, 95), 'ms', '< 16 ms');
+    await context.close();
+    await dev.stop();
+  }
 }
 
 export async function run({ root, figure, log }) {
@@ -138,8 +221,24 @@ export async function run({ root, figure, log }) {
     figure('dev', 'save CSS to updated frame painted, median (15 saves)', median(css), 'ms');
     figure('dev', 'save CSS to updated frame painted p95', percentile(css, 95), 'ms', '< 50 ms');
     figure('dev', 'dev server memory (RSS) after the runs above', rssMb(dev.child.pid), 'MB', '< 200 MB');
+
+    // The filmstrip, once the server has made it for the timeline at fit zoom (nothing else running).
+    let film = await page.evaluate(() => window.__framesmithDev.filmstrip());
+    for (let still = 0, waited = 0; still < 3 && waited < 60; waited++) {
+      await new Promise((r) => setTimeout(r, 1000));
+      const next = await page.evaluate(() => window.__framesmithDev.filmstrip());
+      still = next.current > 0 && next.current === film.current ? still + 1 : 0;
+      film = next;
+    }
+    figure('dev', `filmstrip: thumbnails in the page (title-card, 1440 px window)`, film.count, '');
+    figure('dev', 'filmstrip cache memory in the page (decoded bitmaps)', film.bytes / 1024 / 1024, 'MB');
+    figure('dev', 'filmstrip cache memory in the server (JPEG, budget 24 MB)', film.serverBytes / 1024 / 1024, 'MB');
+    figure('dev', 'dev server memory (RSS) with the filmstrip made', rssMb(dev.child.pid), 'MB', '< 200 MB');
+    figure('dev', 'filmstrip capture process and its Chromium (RSS summed, shared pages counted per process)', filmstripRssMb(dev.child.pid), 'MB');
     await context.close();
     await dev.stop();
+
+    await timelineFigures(root, browser, figure);
   } finally {
     await browser.close();
   }

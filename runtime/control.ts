@@ -31,6 +31,7 @@ import type { Batching } from './timeline-batching';
 import { activeIntervals, bindTimelines, hasTimeline, registry, seekBound, takeOverGsap, type BoundTimelines, type CompositionTimeline } from './timelines';
 import { createTimingResolver, playbackRateOf, playbackStartOf, timelineLength } from './timing';
 import { applyPageSetup } from './page-setup';
+import { describeScene, drawsSomething } from './inspect';
 import { applyBindings } from './variables';
 import { applyVisibility, boundaryBetween } from './visibility';
 
@@ -241,6 +242,14 @@ export function createControl(deps: RuntimeDeps): FramesmithControl & { instance
       return !!c && !!c.el && s.root.contains(c.el);
     });
     if (!(s.duration > 0)) s.duration = engineDuration(s, resolver, children);
+    // Each mounted instance's window, for the dev preview's description (runtime/inspect.ts).
+    s.children = instances.map((inst) => {
+      const start = resolver.startOf(inst.host, 0);
+      const offset = start - playbackStartOf(inst.host);
+      const length = resolver.durationOf(inst.host);
+      const end = length !== null && length > 0 ? start + length : s.duration;
+      return { host: inst.host, root: inst.root, compositionId: inst.compositionId, offset, start, end, duration: length !== null && length > 0 ? length : Math.max(0, end - start) };
+    });
   }
 
   /**
@@ -386,5 +395,7 @@ export function createControl(deps: RuntimeDeps): FramesmithControl & { instance
         end: Math.min(n.end, scene?.duration ?? n.end),
         composition: n.owner.getAttribute('data-composition-id') ?? '',
       })),
+    describe: () => describeScene(scene, instances, fps, file),
+    drawsSomething: () => (scene ? drawsSomething(scene.root) : false),
   };
 }

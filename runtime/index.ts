@@ -15,6 +15,8 @@ import { installBaseStyles } from './page-setup';
 import { installTimelineBatching } from './timeline-batching';
 import { trackPendingRequests } from './pending';
 import { installBodyScripts } from './script-runs';
+import { captureGsapWarnings } from './gsap-warnings';
+import { installInstanceOverrides } from './instance-overrides';
 import { applyBindings, readDeclarations, resolveValues, setCustomProperties } from './variables';
 
 type HfWindow = Window &
@@ -30,6 +32,8 @@ function start(win: HfWindow): void {
   const boot: BootOptions = (win[BOOT_GLOBAL] as BootOptions | undefined) ?? {};
   const problems = new ProblemCollector();
   problems.install(win);
+  captureGsapWarnings(win, problems);
+  installInstanceOverrides(document, boot.instanceValues);
   const clock = new VirtualClock(boot.seed ?? 0x5eed);
   clock.onRunaway = (message) =>
     problems.add({ kind: 'page-error', code: 'timer_loop', message: `A script's timers loop without end: ${message}`, hint: 'Remove the zero-delay timer loop; drive motion from the GSAP timeline.', fatal: false });

@@ -45,6 +45,8 @@ export async function seekMedia(t: number, timed: TimedNode[], frames?: Record<s
   for (const node of timed) {
     const m = node.el;
     if (!(m instanceof HTMLMediaElement)) continue;
+    // A source that failed (reported when it failed) has nothing to wait for.
+    if (m.error || m.networkState === HTMLMediaElement.NETWORK_NO_SOURCE) continue;
     if (!m.paused) m.pause();
     const rate = num(m.getAttribute('data-playback-rate'), 1);
     const from = num(m.getAttribute('data-media-start'), 0);

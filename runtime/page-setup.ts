@@ -34,11 +34,17 @@ export function applyPageSetup(root: HTMLElement, width: number, height: number)
   rs.setProperty('--comp-height', `${height}px`);
   if (!rs.position) rs.position = 'relative';
   rs.overflow = 'hidden';
-  for (const child of root.children) {
-    if (!(child instanceof HTMLElement) || SKIP.has(child.tagName) || !child.hasAttribute('data-start')) continue;
-    const computed = getComputedStyle(child);
-    if (computed.position !== 'absolute' && computed.position !== 'fixed') child.style.position = 'absolute';
-    if (computed.width === '0px') child.style.width = child.getAttribute('data-width') ? `${child.getAttribute('data-width')}px` : '100%';
-    if (computed.height === '0px') child.style.height = child.getAttribute('data-height') ? `${child.getAttribute('data-height')}px` : '100%';
+  // Every computed style is read before any is written: a write between reads makes each read
+  // recompute the styles of all siblings (minutes for a root with a few thousand clips).
+  const layers = [...root.children]
+    .filter((c): c is HTMLElement => c instanceof HTMLElement && !SKIP.has(c.tagName) && c.hasAttribute('data-start'))
+    .map((child) => {
+      const computed = getComputedStyle(child);
+      return { child, position: computed.position, width: computed.width, height: computed.height };
+    });
+  for (const { child, position, width, height } of layers) {
+    if (position !== 'absolute' && position !== 'fixed') child.style.position = 'absolute';
+    if (width === '0px') child.style.width = child.getAttribute('data-width') ? `${child.getAttribute('data-width')}px` : '100%';
+    if (height === '0px') child.style.height = child.getAttribute('data-height') ? `${child.getAttribute('data-height')}px` : '100%';
   }
 }

@@ -16,6 +16,20 @@ export interface TimedNode {
   owner: Element;
 }
 
+/** A mounted sub-composition's window in root time (for the dev preview's live description). */
+export interface MountedChild {
+  host: HTMLElement;
+  root: HTMLElement;
+  compositionId: string;
+  /** Root time at which the child's time zero happens (host start − playback start). */
+  offset: number;
+  /** Host window in root seconds. */
+  start: number;
+  end: number;
+  /** The child composition's own length (its data-duration, else the host window). */
+  duration: number;
+}
+
 export interface Scene {
   root: HTMLElement;
   compositionId: string;
@@ -26,6 +40,8 @@ export interface Scene {
   fps: number | null;
   noTimeline: boolean;
   timed: TimedNode[];
+  /** The mounted sub-compositions, in the order of the instances (filled when timelines bind). */
+  children: MountedChild[];
 }
 
 const num = (v: string | null): number | null => {
@@ -67,6 +83,7 @@ export function readScene(root: HTMLElement, problems: ProblemCollector, file: s
     fps: num(root.getAttribute('data-fps')),
     noTimeline: root.hasAttribute('data-no-timeline'),
     timed: [],
+    children: [],
   };
 }
 

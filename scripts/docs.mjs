@@ -79,13 +79,16 @@ function textOf(node) {
   return '…';
 }
 
+/** FramesmithError and its subclasses that take (code, message, options) the same way. */
+const ERROR_CLASSES = new Set(['FramesmithError', 'CloudApiError']);
+
 function errorCodes(exitByName) {
   const found = new Map(); // code → {areas:Set, message, hint, exits:Set}
   for (const file of sourceFiles(join(root, 'src'))) {
     const sf = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
     const area = relative(join(root, 'src'), file).split('/')[0];
     const visit = (node) => {
-      if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'FramesmithError' && node.arguments?.length) {
+      if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && ERROR_CLASSES.has(node.expression.text) && node.arguments?.length) {
         const [codeArg, messageArg, optionsArg] = node.arguments;
         if (ts.isStringLiteral(codeArg)) {
           let hint = '';
@@ -119,7 +122,7 @@ function errorCodes(exitByName) {
 const AREA_TITLES = {
   cli: 'Command line', commands: 'Command line', core: 'Command line', model: 'Reading a project', lint: 'Lint', build: 'Build',
   snapshot: 'Snapshot', render: 'Local render', cloud: 'Cloud (render --cloud, renders, webhooks)', dev: 'Dev server',
-  scaffold: 'New projects (framesmith new)', serve: 'Serving pages', browser: 'Browser', shared: 'Shared',
+  scaffold: 'New projects (framesmith new)', serve: 'Serving pages', browser: 'Browser', security: 'Files, caches and limits', shared: 'Shared',
 };
 
 function errorIndex(found) {

@@ -8,7 +8,40 @@ import { commandHelp, rootHelp } from './commands/help.js';
 import { commands } from './commands/index.js';
 import { FramesmithError, formatProblem, isFramesmithError } from './core/errors.js';
 import { PACKAGE_VERSION } from './core/paths.js';
+import { installInterruptHandling, interruptedError } from './core/interrupt.js';
 import { didYouMean } from './shared/suggest.js';
+
+/**
+ * An error from the operating system about a file or the disk (permission, space, a file that
+ * vanished) is the user's to fix, not a bug: it is reported with its path and exit 1.
+ */
+function osError(error: unknown): unknown {
+  const e = error as NodeJS.ErrnoException;
+  if (!(error instanceof Error) || isFramesmithError(error) || typeof e.code !== 'string' || !/^E[A-Z]+$/.test(e.code) || !e.syscall) return error;
+  const what: Record<string, string> = {
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    ENOSPC: 'no space left on the disk',
+    EDQUOT: 'disk quota exceeded',
+    EROFS: 'the file system is read-only',
+    ENOENT: 'no such file or folder',
+    ENOTDIR: 'a part of the path is not a folder',
+    EISDIR: 'it is a folder',
+    ELOOP: 'too many symlinks on the way',
+    ENAMETOOLONG: 'the name is too long',
+    EMFILE: 'too many open files',
+    ENFILE: 'too many open files on the system',
+    EIO: 'input/output error',
+    EBUSY: 'the file is busy',
+    EEXIST: 'a file of that name is in the way',
+    EXDEV: 'it is on another disk',
+  };
+  if (!what[e.code]) return error;
+  return new FramesmithError('file_error', `Could not ${e.syscall}${e.path ? ` ${e.path}` : ''}: ${what[e.code]} (${e.code}).`, {
+    hint: 'Check the path, its permissions and the free disk space, then run the command again.',
+    cause: error,
+  });
+}
 
 function printError(error: unknown, json: boolean): number {
   if (isFramesmithError(error)) {
@@ -47,6 +80,7 @@ async function resolveNested(cmd: CommandDef, rest: string[], path: string): Pro
 /** Runs the CLI with the given arguments (without `node` and the script). Sets `process.exitCode`. */
 export async function main(argv: string[]): Promise<void> {
   const json = argv.includes('--json');
+  installInterruptHandling();
   try {
     if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
       process.stdout.write(`${rootHelp(commands)}\n`);
@@ -75,6 +109,6 @@ export async function main(argv: string[]): Promise<void> {
       error instanceof Error && error.name === 'CLIError'
         ? new FramesmithError('invalid_arguments', error.message, { hint: `Run \`framesmith ${argv[0]} --help\`.`, exitCode: 2 })
         : error;
-    process.exitCode = printError(converted, json);
+    process.exitCode = printError(interruptedError(osError(converted)), json);
   }
 }

@@ -29,6 +29,9 @@ export default async function setup(): Promise<() => void> {
   process.env.FRAMESMITH_NPM_REGISTRY ??= `http://127.0.0.1:${await closedPort()}/`;
   const renders = mkdtempSync(join(tmpdir(), 'framesmith-engine-renders-'));
   process.env.FRAMESMITH_ENGINE_RENDERS ??= renders;
+  // The remote-file tests' stand-in CDNs listen on 127.0.0.1, an address framesmith otherwise never
+  // fetches a composition's file from (src/security/remote-address.ts; test/security/ unsets this).
+  process.env.FRAMESMITH_REMOTE_ALLOW_HOSTS ??= '127.0.0.1';
   if (process.env.FRAMESMITH_SKIP_BUILD !== '1') {
     execFileSync(process.execPath, [join(import.meta.dirname, '..', 'scripts', 'build.mjs')], { stdio: 'inherit' });
   }

@@ -237,7 +237,8 @@ export async function devCheck(root, dir, env) {
     const painted = await page.waitForFunction(() => (window.__framesmithDev?.updates.length ?? 0) >= 1, null, { timeout: 45_000 }).then(() => true, () => false);
     await page.waitForTimeout(500);
     const shown = await page.evaluate(() => {
-      const items = [...document.querySelectorAll('.panel.problems .problem')];
+      // The problems list the top bar's badge opens (its causes; consequences are nested under them).
+      const items = [...document.querySelectorAll('.problems-popover .problem-list > .problem')];
       const overlay = document.querySelector('.error-overlay');
       return {
         overlay: Boolean(overlay && !overlay.hidden),

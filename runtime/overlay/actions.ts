@@ -26,8 +26,9 @@ export function createActions(store: Store, preview: Preview, player: Player): A
   const s = store.state;
   const seek = (frame: number) => {
     const f = clampFrame(s, frame);
-    store.set({ frame: f });
+    // Anchored first: the sound, hearing of the jump, may move the anchor to its own clock.
     if (s.playing) player.reanchor(f);
+    store.set({ frame: f });
     void preview.seek(f);
   };
   const stopAndSeek = (frame: number) => {

@@ -76,4 +76,13 @@ export const ICONS = {
   checker: 'M3 3h9v9H3z|M12 12h9v9h-9z|M3 3h18v18H3z',
   warn: 'M10.3 3.9L1.8 18a2 2 0 0 0 1.7 3h17a2 2 0 0 0 1.7-3L13.7 3.9a2 2 0 0 0-3.4 0z|M12 9v4|M12 17h.01',
   film: 'M3 3h18v18H3z|M7 3v18|M17 3v18|M3 8h4|M3 16h4|M17 8h4|M17 16h4',
+  plus: 'M12 5v14|M5 12h14',
+  minus: 'M5 12h14',
+  volume: 'M11 5L6 9H2v6h4l5 4z|M15.5 8.5a5 5 0 0 1 0 7|M19 5a10 10 0 0 1 0 14',
+  mute: 'M11 5L6 9H2v6h4l5 4z|M23 9l-6 6|M17 9l6 6',
+  fullscreen: 'M8 3H3v5|M21 8V3h-5|M16 21h5v-5|M3 16v5h5',
+  error: 'M12 22a10 10 0 1 0 0-20 10 10 0 0 0 0 20z|M15 9l-6 6|M9 9l6 6',
+  check: 'M20 6L9 17l-5-5',
+  external: 'M14 3h7v7|M10 14L21 3|M21 14v7H3V3h7',
+  sidebar: 'M3 3h18v18H3z|M15 3v18',
 };

@@ -9,6 +9,10 @@ export interface KeyHandlers {
   actions: Actions;
   help(): void;
   escape(): void;
+  fullscreen(): void;
+  mute(): void;
+  /** Zoom the picture in (+1), out (-1) or fit it (0). */
+  zoom(step: 1 | -1 | 0): void;
 }
 
 export interface Shortcut {
@@ -25,6 +29,9 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: 'J / K / L', what: 'Play backward / stop / play forward (press again: faster)' },
   { keys: 'I / O', what: 'Set in / out point at the current frame' },
   { keys: 'Shift + L', what: 'Loop on / off' },
+  { keys: 'M', what: 'Sound on / off' },
+  { keys: 'F', what: 'Fullscreen picture (Esc leaves)' },
+  { keys: '= / - / 0', what: 'Zoom the picture in (= or +) / out / fit' },
   { keys: '?', what: 'Show this list' },
   { keys: 'Esc', what: 'Close dialogs and the error panel' },
 ];
@@ -45,7 +52,12 @@ function handle(event: KeyboardEvent, h: KeyHandlers): boolean {
   if (event.ctrlKey || event.metaKey || event.altKey) return false;
   const a = h.actions;
   const key = event.key;
-  if (key === 'Escape') return (h.escape(), true);
+  if (key === 'Escape') {
+    // Leaving a text field first (it restores what it showed when it loses the focus).
+    if (isTyping(event.target)) (event.target as HTMLElement).blur();
+    else h.escape();
+    return true;
+  }
   if (isTyping(event.target)) return false;
   const big = event.shiftKey ? 10 : 1;
   switch (key) {
@@ -87,6 +99,24 @@ function handle(event: KeyboardEvent, h: KeyHandlers): boolean {
       return true;
     case '?':
       h.help();
+      return true;
+    case 'f':
+    case 'F':
+      h.fullscreen();
+      return true;
+    case 'm':
+    case 'M':
+      h.mute();
+      return true;
+    case '+':
+    case '=':
+      h.zoom(1);
+      return true;
+    case '-':
+      h.zoom(-1);
+      return true;
+    case '0':
+      h.zoom(0);
       return true;
   }
   return false;

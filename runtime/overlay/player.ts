@@ -35,9 +35,11 @@ export class Player {
     // Starting at (or outside) the end of the range starts again from its other end.
     if (direction === 'forward' && (from >= hi || from < lo)) from = lo;
     if (direction === 'reverse' && (from <= lo || from > hi)) from = hi;
-    this.store.set({ playing: direction, frame: from });
+    // Anchored before the state changes: listeners (the sound) may move the anchor to their clock.
     this.reanchor(from);
-    void this.run(++this.token, direction);
+    const token = ++this.token;
+    this.store.set({ playing: direction, frame: from });
+    void this.run(token, direction);
   }
 
   pause(): void {
@@ -52,7 +54,12 @@ export class Player {
 
   /** Playback continues from `frame` (after a jump while playing). */
   reanchor(frame: number): void {
-    this.anchorTime = performance.now();
+    this.reanchorAt(frame, performance.now());
+  }
+
+  /** Playback shows `frame` at page time `time` (performance.now(); may be a moment ahead) and counts on from there. */
+  reanchorAt(frame: number, time: number): void {
+    this.anchorTime = time;
     this.anchorFrame = frame;
   }
 
@@ -60,7 +67,7 @@ export class Player {
   private due(direction: Exclude<PlayDirection, null>): { frame: number; ended: boolean } {
     const s = this.store.state;
     const [lo, hi] = playRange(s);
-    const steps = Math.floor(((performance.now() - this.anchorTime) / 1000) * s.rate * s.fps + 1e-6);
+    const steps = Math.max(0, Math.floor(((performance.now() - this.anchorTime) / 1000) * s.rate * s.fps + 1e-6));
     const raw = this.anchorFrame + (direction === 'forward' ? steps : -steps);
     if (raw >= lo && raw <= hi) return { frame: raw, ended: false };
     if (!s.loop) return { frame: direction === 'forward' ? hi : lo, ended: true };

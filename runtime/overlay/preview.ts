@@ -9,6 +9,7 @@
  * seek-to-painted rule, without paints of the hidden iframe while a reload prepares.
  */
 import type { FramesmithControl, ReadyInfo, RuntimeProblem } from '../../src/shared/control';
+import type { LiveDescription } from '../../src/shared/live';
 import { nextPaint } from './paint';
 import { linksFor, swapLink } from './style-swap';
 
@@ -21,7 +22,19 @@ export interface PreviewEvents {
   problems(list: RuntimeProblem[]): void;
   /** A frame is on screen. */
   painted(frame: number): void;
+  /** What runs in the new document (for the timeline and the sound); null when it cannot say. */
+  described(live: LiveDescription | null): void;
+  /** A seek was asked for (the page is busy: background work waits). */
+  seeking(): void;
 }
+
+export interface LoadOptions {
+  /** When frame `frame` draws nothing, show the first frame that does instead (first open). */
+  firstDrawn?: boolean;
+}
+
+/** Longest the first open spends looking for a frame with something drawn. */
+const FIRST_DRAWN_BUDGET_MS = 1000;
 
 const READY_TIMEOUT_MS = 20_000;
 
@@ -56,7 +69,7 @@ export class Preview {
   }
 
   /** Loads `src` and shows `frame` once it is painted. A newer load makes this one give up (false). */
-  async load(src: string, frame: number): Promise<boolean> {
+  async load(src: string, frame: number, options: LoadOptions = {}): Promise<boolean> {
     const token = ++this.loadToken;
     const marks: Record<string, number> = { start: performance.now() };
     this.src = src;
@@ -85,6 +98,7 @@ export class Preview {
         });
         this.show(frameEl, null, null);
         this.events.problems(problems);
+        this.events.described(null);
         return true;
       }
       const info = await withTimeout(control.ready, READY_TIMEOUT_MS);
@@ -104,6 +118,11 @@ export class Preview {
         target = 0;
         result = await control.seek(0);
       }
+      if (options.firstDrawn && target === 0) {
+        target = await this.firstDrawnFrame(control, info);
+        if (token !== this.loadToken) return (frameEl.remove(), false);
+        this.wanted = target;
+      }
       marks.seeked = performance.now();
       this.show(frameEl, control, info);
       await nextPaint();
@@ -112,6 +131,13 @@ export class Preview {
       this.shown = target;
       this.events.loaded(info, frameEl.contentWindow!);
       this.events.problems([...problems]);
+      let live: LiveDescription | null = null;
+      try {
+        live = control.describe?.() ?? null;
+      } catch (error) {
+        console.warn('framesmith dev: could not describe the composition', error);
+      }
+      this.events.described(live);
       this.events.painted(target);
       if (this.wanted !== target) void this.seek(this.wanted);
       return true;
@@ -120,8 +146,48 @@ export class Preview {
       problems.push({ kind: 'page-error', code: 'preview_not_ready', message: `The composition did not become ready: ${(error as Error).message}`, hint: 'Look for an endless loop or a script waiting on the network.' });
       this.show(frameEl, null, null);
       this.events.problems(problems);
+      this.events.described(null);
       return true;
     }
+  }
+
+  /**
+   * The first frame that draws something (frame 0 of many compositions is an empty rectangle:
+   * everything fades in). Looks ahead in steps of a tenth of a second, then back to the exact
+   * frame, within a time budget; the page is still hidden meanwhile.
+   */
+  private async firstDrawnFrame(control: FramesmithControl, info: ReadyInfo): Promise<number> {
+    if (typeof control.drawsSomething !== 'function' || control.drawsSomething()) return 0;
+    const started = performance.now();
+    const last = Math.max(0, info.frameCount - 1);
+    const step = Math.max(1, Math.round(info.fps / 10));
+    let found = -1;
+    let prev = 0;
+    for (let f = step; f <= last && performance.now() - started < FIRST_DRAWN_BUDGET_MS; f += step) {
+      const r = await control.seek(f);
+      if (r.reloadRequired) break;
+      if (control.drawsSomething()) {
+        found = f;
+        break;
+      }
+      prev = f;
+    }
+    if (found < 0) {
+      await control.seek(0);
+      return 0;
+    }
+    // Back to the exact first frame (a page whose timers ran cannot go back: keep the coarse one).
+    let lo = prev;
+    let hi = found;
+    while (hi - lo > 1 && performance.now() - started < FIRST_DRAWN_BUDGET_MS * 1.5) {
+      const mid = (lo + hi) >> 1;
+      const r = await control.seek(mid);
+      if (r.reloadRequired) break;
+      if (control.drawsSomething()) hi = mid;
+      else lo = mid;
+    }
+    const r = await control.seek(hi);
+    return r.reloadRequired ? found : hi;
   }
 
   /** Loads the current document again (same URL) at `frame`. */
@@ -147,6 +213,7 @@ export class Preview {
    * seek runs replace each other, so only the last one is drawn.
    */
   seek(frame: number): Promise<void> {
+    this.events.seeking();
     this.wanted = frame;
     this.pending = frame;
     this.draining ??= this.drain().finally(() => (this.draining = null));

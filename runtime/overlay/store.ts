@@ -4,7 +4,10 @@
  * it in `subscribe`, so the UI cannot disagree with itself.
  */
 
-export type Zoom = 'fit' | 0.5 | 1;
+/** Fit the stage, fit its width (scroll for the rest), or a scale (1 = 100 %). */
+export type Zoom = 'fit' | 'fit-width' | number;
+/** Platform UI overlays drawn over the picture. */
+export type SafeZone = 'none' | 'tiktok' | 'reels' | 'shorts' | 'youtube';
 export type PlayDirection = 'forward' | 'reverse' | null;
 
 export interface ViewState {
@@ -23,9 +26,22 @@ export interface ViewState {
   inFrame: number | null;
   outFrame: number | null;
   zoom: Zoom;
+  /** Action-safe / title-safe frames and the centre cross. */
   guides: boolean;
+  /** A platform's UI overlay. */
+  safeZone: SafeZone;
   checker: boolean;
+  /** Sound: master volume 0–1, and mute. */
+  volume: number;
+  muted: boolean;
+  /** Height of the timeline's lanes, CSS px. */
+  timelineHeight: number;
+  /** The right-hand panels are hidden (more room for the picture). */
+  sideHidden: boolean;
 }
+
+export const ZOOM_MIN = 0.05;
+export const ZOOM_MAX = 8;
 
 export const RATES = [0.25, 0.5, 0.75, 1, 1.5, 2] as const;
 

@@ -1,15 +1,18 @@
 /**
  * The bar above the preview: the composition picker (every entry of the project, and the
  * sub-composition files the current one uses), the composition's size and aspect (with a warning
- * when the cloud would refuse it), fps and duration, zoom, guides, checkerboard, help, and
- * whether the page is connected to the dev server.
+ * when the cloud would refuse it), fps and duration, the problems badge, zoom (presets, fit,
+ * fit width, or a typed percentage), guides (action/title-safe, a platform's safe zones),
+ * checkerboard, fullscreen, panels, help, and whether the page is connected to the dev server.
  */
 import type { CompositionModel } from '../../src/shared/model';
 import { h, icon, ICONS, replaceChildren } from './dom';
-import type { Store, Zoom } from './store';
+import { platformsFor, PLATFORMS } from './stage';
+import { ZOOM_MAX, ZOOM_MIN, type SafeZone, type Store, type Zoom } from './store';
 
 /** Aspect ratios the cloud renderer accepts. */
 const CLOUD_ASPECTS = ['16:9', '9:16', '1:1'];
+const ZOOM_PRESETS: Zoom[] = ['fit', 'fit-width', 0.25, 0.5, 1, 2, 4];
 
 /** `1920×1080` → `16:9`. */
 export function aspectOf(width: number, height: number): string {
@@ -18,11 +21,29 @@ export function aspectOf(width: number, height: number): string {
   return `${width / g}:${height / g}`;
 }
 
+/** What a typed zoom means: `150`, `150%`, `1.5x` → 1.5; `fit`, `width` → those modes; else null. */
+export function parseZoom(text: string): Zoom | null {
+  const t = text.trim().toLowerCase();
+  if (t === 'fit') return 'fit';
+  if (t === 'width' || t === 'fit width' || t === 'fit-width') return 'fit-width';
+  const x = /^(\d+(?:\.\d+)?)\s*x$/.exec(t);
+  if (x) return clamp(Number(x[1]));
+  const p = /^(\d+(?:\.\d+)?)\s*%?$/.exec(t);
+  if (p) return clamp(Number(p[1]) / 100);
+  return null;
+}
+
+const clamp = (z: number) => Math.min(ZOOM_MAX, Math.max(ZOOM_MIN, z));
+const zoomName = (z: Zoom) => (z === 'fit' ? 'Fit' : z === 'fit-width' ? 'Fit width' : `${Math.round(z * 100)}%`);
+
 export interface TopbarOptions {
   store: Store;
   chooseEntry(entry: string): void;
   jump(seconds: number): void;
   help(): void;
+  fullscreen(): void;
+  badge: HTMLElement;
+  popover: HTMLElement;
 }
 
 export class Topbar {
@@ -31,28 +52,52 @@ export class Topbar {
   private readonly menu = h('div', { class: 'picker-menu', role: 'menu', hidden: true });
   private readonly facts = h('div', { class: 'facts' });
   private readonly status = h('span', { class: 'status', title: 'Connected to framesmith dev' });
-  private readonly zoomButtons = new Map<Zoom, HTMLButtonElement>();
+  private readonly zoomInput = h('input', { type: 'text', class: 'zoom-input', 'aria-label': 'Zoom (%)', title: 'Zoom: type a percentage (150), "fit" or "width" and press Enter', spellcheck: false, autocomplete: 'off' });
+  private readonly zoomMenu = h('div', { class: 'zoom-menu', role: 'menu', hidden: true });
+  private readonly zoneSelect = h('select', { class: 'zone-select', 'aria-label': 'Platform safe zones', title: 'Platform safe zones: where the app’s buttons and captions cover the video' });
+  private scale = 1;
 
   constructor(private readonly options: TopbarOptions) {
     const { store } = options;
-    this.pickerButton.addEventListener('click', () => this.toggleMenu());
+    this.pickerButton.addEventListener('click', () => this.toggle(this.menu));
     document.addEventListener('pointerdown', (e) => {
-      if (!this.menu.hidden && !(e.target as Element).closest('.picker')) this.menu.hidden = true;
+      const t = e.target as Element;
+      if (!this.menu.hidden && !t.closest('.picker')) this.menu.hidden = true;
+      if (!this.zoomMenu.hidden && !t.closest('.zoom-control')) this.zoomMenu.hidden = true;
     });
+    const noFocus = (e: Event) => e.preventDefault();
+    this.zoomMenu.append(
+      ...ZOOM_PRESETS.map((z) => h('button', { class: 'menu-item', role: 'menuitem', 'data-zoom': String(z), onmousedown: noFocus, onclick: () => ((this.zoomMenu.hidden = true), store.set({ zoom: z })) }, zoomName(z))),
+    );
+    this.zoomInput.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') {
+        const z = parseZoom(this.zoomInput.value);
+        if (z === null) this.zoomInput.classList.add('invalid');
+        else (this.zoomInput.classList.remove('invalid'), store.set({ zoom: z }), this.zoomInput.blur());
+      } else if (e.key === 'Escape') {
+        this.drawZoom();
+        this.zoomInput.blur();
+      }
+    });
+    this.zoomInput.addEventListener('focus', () => this.zoomInput.select());
+    this.zoomInput.addEventListener('blur', () => (this.zoomInput.classList.remove('invalid'), this.drawZoom()));
     const zoom = h(
       'div',
-      { class: 'segmented', role: 'group', 'aria-label': 'Zoom' },
-      (['fit', 0.5, 1] as Zoom[]).map((z) => {
-        const b = h('button', { onclick: () => store.set({ zoom: z }), onmousedown: (e: Event) => e.preventDefault() }, z === 'fit' ? 'Fit' : `${z * 100}%`);
-        this.zoomButtons.set(z, b);
-        return b;
-      }),
+      { class: 'zoom-control' },
+      this.zoomInput,
+      h('button', { class: 'icon-button small', title: 'Zoom presets', 'aria-label': 'Zoom presets', 'aria-haspopup': 'menu', onmousedown: noFocus, onclick: () => this.toggle(this.zoomMenu) }, icon(ICONS.chevron, { size: 12 })),
+      this.zoomMenu,
     );
     const toggle = (label: string, path: string, key: 'guides' | 'checker') => {
-      const b = h('button', { class: 'icon-button toggle', title: label, 'aria-label': label, onclick: () => store.set({ [key]: !store.state[key] }), onmousedown: (e: Event) => e.preventDefault() }, icon(path));
+      const b = h('button', { class: 'icon-button toggle', title: label, 'aria-label': label, onclick: () => store.set({ [key]: !store.state[key] }), onmousedown: noFocus }, icon(path));
       store.subscribe((s) => (b.classList.toggle('on', s[key]), b.setAttribute('aria-pressed', String(s[key]))));
+      b.classList.toggle('on', store.state[key]);
       return b;
     };
+    this.zoneSelect.addEventListener('change', () => (store.set({ safeZone: this.zoneSelect.value as SafeZone }), this.zoneSelect.blur()));
+    const sideButton = h('button', { class: 'icon-button toggle', title: 'Show / hide the panels', 'aria-label': 'Panels', onmousedown: noFocus, onclick: () => store.set({ sideHidden: !store.state.sideHidden }) }, icon(ICONS.sidebar));
+    store.subscribe((s) => sideButton.classList.toggle('on', !s.sideHidden));
+    sideButton.classList.toggle('on', !store.state.sideHidden);
     this.el = h(
       'header',
       { class: 'topbar' },
@@ -60,24 +105,51 @@ export class Topbar {
       h('div', { class: 'picker' }, this.pickerButton, this.menu),
       this.facts,
       h('div', { class: 'spacer' }),
+      h('div', { class: 'problems-anchor' }, options.badge, options.popover),
       zoom,
       toggle('Safe-area guides', ICONS.safe, 'guides'),
+      this.zoneSelect,
       toggle('Checkerboard (shows transparency)', ICONS.checker, 'checker'),
+      h('button', { class: 'icon-button', title: 'Fullscreen (F)', 'aria-label': 'Fullscreen', onmousedown: noFocus, onclick: () => options.fullscreen() }, icon(ICONS.fullscreen)),
+      sideButton,
       h('button', { class: 'icon-button', title: 'Keyboard shortcuts (?)', 'aria-label': 'Keyboard shortcuts', onclick: () => options.help() }, icon(ICONS.help)),
       this.status,
     );
     store.subscribe((s, changed) => {
       if (changed.has('zoom')) this.drawZoom();
+      if (changed.has('safeZone') || changed.has('width') || changed.has('height')) this.drawZones();
     });
+    this.drawZoom();
+    this.drawZones();
+  }
+
+  private toggle(menu: HTMLElement): void {
+    menu.hidden = !menu.hidden;
+  }
+
+  /** The stage's scale changed (fit modes follow the window). */
+  setScale(scale: number): void {
+    this.scale = scale;
     this.drawZoom();
   }
 
   private drawZoom(): void {
-    for (const [z, b] of this.zoomButtons) b.classList.toggle('on', z === this.options.store.state.zoom);
+    const z = this.options.store.state.zoom;
+    if (document.activeElement !== this.zoomInput) this.zoomInput.value = typeof z === 'number' ? `${Math.round(z * 100)}%` : `${zoomName(z)} ${Math.round(this.scale * 100)}%`;
+    for (const b of this.zoomMenu.querySelectorAll<HTMLElement>('[data-zoom]')) b.classList.toggle('current', b.dataset.zoom === String(z));
   }
 
-  private toggleMenu(): void {
-    this.menu.hidden = !this.menu.hidden;
+  private drawZones(): void {
+    const s = this.options.store.state;
+    const available = platformsFor(s.width, s.height);
+    replaceChildren(
+      this.zoneSelect,
+      h('option', { value: 'none' }, 'No platform'),
+      available.map((p) => h('option', { value: p }, PLATFORMS[p].name)),
+    );
+    this.zoneSelect.disabled = available.length === 0;
+    this.zoneSelect.title = available.length ? 'Platform safe zones: where the app’s buttons and captions cover the video' : 'Platform safe zones exist for 9:16, 1:1 and 16:9 compositions';
+    this.zoneSelect.value = available.includes(s.safeZone as never) ? s.safeZone : 'none';
   }
 
   setConnected(connected: boolean): void {

@@ -30,6 +30,9 @@ export class Transport {
   private readonly loop: HTMLButtonElement;
   private readonly range = h('span', { class: 'range-readout' });
   private readonly clear: HTMLButtonElement;
+  private readonly muteButton: HTMLButtonElement;
+  private readonly volume = h('input', { type: 'range', min: '0', max: '100', step: '1', class: 'volume', 'aria-label': 'Volume', title: 'Volume' });
+  private readonly soundNote = h('span', { class: 'sound-note' });
 
   constructor(
     private readonly store: Store,
@@ -44,6 +47,9 @@ export class Transport {
     this.loop = button('Loop (Shift+L)', ICONS.loop, () => actions.toggleLoop(), { class: 'icon-button toggle' });
     this.clear = h('button', { class: 'text-button', title: 'Clear the in/out range', onclick: () => actions.clearRange() }, 'Clear');
     this.clear.addEventListener('mousedown', (e) => e.preventDefault());
+    this.muteButton = button('Mute (M)', ICONS.volume, () => store.set({ muted: !store.state.muted }), { class: 'icon-button toggle mute' });
+    this.volume.addEventListener('input', () => store.set({ volume: Number(this.volume.value) / 100, muted: false }));
+    this.volume.addEventListener('change', () => this.volume.blur());
     const inOut = h(
       'div',
       { class: 'inout' },
@@ -65,7 +71,7 @@ export class Transport {
         button('End (End)', ICONS.end, () => actions.toEnd()),
       ),
       h('div', { class: 'timecode' }, this.time, this.frame, this.total),
-      h('div', { class: 'transport-right' }, inOut, this.loop, this.rate),
+      h('div', { class: 'transport-right' }, h('div', { class: 'sound' }, this.muteButton, this.volume, this.soundNote), inOut, this.loop, this.rate),
     );
     store.subscribe((s) => this.draw(s));
     this.draw(store.state);
@@ -87,5 +93,18 @@ export class Transport {
     const has = s.inFrame !== null || s.outFrame !== null;
     this.range.textContent = has ? `${s.inFrame ?? 0}–${s.outFrame ?? last}` : '';
     this.clear.hidden = !has;
+    this.muteButton.replaceChildren(icon(s.muted || s.volume === 0 ? ICONS.mute : ICONS.volume));
+    this.muteButton.title = s.muted ? 'Unmute (M)' : 'Mute (M)';
+    this.muteButton.setAttribute('aria-label', s.muted ? 'Unmute' : 'Mute');
+    this.muteButton.setAttribute('aria-pressed', String(s.muted));
+    this.muteButton.classList.toggle('on', s.muted);
+    if (document.activeElement !== this.volume) this.volume.value = String(Math.round(s.volume * 100));
+  }
+
+  /** Whether the composition has sound (the controls say so when it has none). */
+  setHasSound(has: boolean): void {
+    this.el.classList.toggle('no-sound', !has);
+    this.soundNote.textContent = has ? '' : 'no sound';
+    this.soundNote.title = has ? '' : 'Nothing in this composition makes sound (<audio>, or <video data-has-audio="true">)';
   }
 }

@@ -19,6 +19,46 @@ export interface VariableControl {
   readonly el: HTMLElement;
   /** Shows `value`; `problem` marks it invalid; `changed` shows the reset button. */
   show(value: unknown, problem: string | null, changed: boolean): void;
+  /** Marks the field with what the page does wrong with its (applied) value, or clears the mark. */
+  markRuntime(message: string | null): void;
+  /** Brings the field into view and focuses it. */
+  focus(): void;
+}
+
+/**
+ * A JSON variable: a string whose default is a JSON object or array (the data a script parses).
+ * It gets a multi-line editor and its value must parse before it is applied.
+ */
+export function isJsonVariable(decl: VariableDeclaration): boolean {
+  if (decl.type !== 'string' || typeof decl.default !== 'string') return false;
+  const t = decl.default.trim();
+  if (!/^[[{]/.test(t)) return false;
+  try {
+    JSON.parse(t);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Why `text` is not JSON, with its line and column; null when it parses. */
+export function jsonProblem(text: string): string | null {
+  try {
+    JSON.parse(text);
+    return null;
+  } catch (e) {
+    const message = (e as Error).message;
+    const pos = /position (\d+)/.exec(message);
+    // "Unexpected end of JSON input" says no position: it is the end.
+    const at = pos ? Number(pos[1]) : /end of (JSON|data)/i.test(message) ? text.length : null;
+    let where = '';
+    if (at !== null && !/line \d+/.test(message)) {
+      const before = text.slice(0, at);
+      const line = before.split('\n').length;
+      where = ` (line ${line}, column ${before.length - before.lastIndexOf('\n')})`;
+    }
+    return `not valid JSON: ${message.replace(/^JSON\.parse: /, '')}${where}`;
+  }
 }
 
 /** A colour in any CSS notation as #rrggbb for the native picker (which knows only that). */
@@ -41,14 +81,59 @@ function textInput(value: string, onInput: (v: string) => void, attrs: Record<st
 }
 
 /** Builds the control for `decl`. `onInput` gets the raw new value; `onReset` restores the default. */
-export function createControl(decl: VariableDeclaration, ctx: ControlContext, onInput: (value: unknown) => void, onReset: () => void): VariableControl {
+export function createControl(decl: VariableDeclaration, ctx: ControlContext, onInput: (value: unknown) => void, onReset: () => void, idPrefix = 'var-'): VariableControl {
   const error = h('div', { class: 'var-error', role: 'alert' });
   const reset = h('button', { class: 'icon-button small var-reset', title: `Reset ${decl.label} to ${JSON.stringify(decl.default)}`, onclick: onReset }, icon(ICONS.reset, { size: 13 }));
   const field = h('div', { class: 'var-field' });
   const meta = h('span', { class: 'var-meta' });
   let update: (value: unknown) => void = () => {};
 
-  switch (decl.type) {
+  const json = isJsonVariable(decl);
+  switch (json ? 'json' : decl.type) {
+    case 'json': {
+      const area = h('textarea', { class: 'json-editor mono', spellcheck: false, autocomplete: 'off', rows: 4, 'aria-label': decl.label, wrap: 'off' });
+      const grow = () => (area.rows = Math.max(3, Math.min(14, area.value.split('\n').length + 1)));
+      area.addEventListener('input', () => (grow(), onInput(area.value)));
+      // Tab indents inside the editor instead of leaving it.
+      area.addEventListener('keydown', (e) => {
+        if (e.key === 'Tab' && !e.shiftKey) {
+          e.preventDefault();
+          area.setRangeText('  ', area.selectionStart, area.selectionEnd, 'end');
+          area.dispatchEvent(new Event('input'));
+        }
+      });
+      const format = h(
+        'button',
+        {
+          class: 'text-button small',
+          title: 'Format the JSON (indent it)',
+          onclick: () => {
+            try {
+              area.value = JSON.stringify(JSON.parse(area.value), null, 2);
+              grow();
+              onInput(area.value);
+            } catch {
+              area.focus();
+            }
+          },
+        },
+        'Format',
+      );
+      field.classList.add('column');
+      field.append(area, h('div', { class: 'json-tools' }, format));
+      let first = true;
+      update = (v) => {
+        const s = typeof v === 'string' ? v : JSON.stringify(v);
+        if (document.activeElement !== area && area.value !== s) {
+          // Shown indented the first time (a one-line default is hard to edit).
+          area.value = first && !s.includes('\n') && jsonProblem(s) === null ? JSON.stringify(JSON.parse(s), null, 2) : s;
+          grow();
+        }
+        first = false;
+        meta.textContent = 'JSON';
+      };
+      break;
+    }
     case 'string': {
       const input = textInput(String(decl.default), onInput, { placeholder: decl.placeholder });
       field.append(input);
@@ -101,7 +186,7 @@ export function createControl(decl: VariableDeclaration, ctx: ControlContext, on
       break;
     }
     case 'font': {
-      const listId = `fonts-${decl.id}`;
+      const listId = `${idPrefix}fonts-${decl.id}`;
       const list = h('datalist', { id: listId });
       const input = textInput(String(decl.default), onInput, { list: listId });
       input.addEventListener('focus', () => list.replaceChildren(...ctx.fonts().map((f) => h('option', { value: f }))));
@@ -129,18 +214,20 @@ export function createControl(decl: VariableDeclaration, ctx: ControlContext, on
     }
   }
 
+  const runtime = h('div', { class: 'var-runtime', role: 'alert' });
   const el = h(
     'div',
-    { class: `var var-${decl.type}`, 'data-var': decl.id },
+    { class: `var var-${decl.type}${json ? ' var-json' : ''}`, 'data-var': decl.id },
     h('div', { class: 'var-head' }, h('label', { class: 'var-label', title: decl.description }, decl.label), h('code', { class: 'var-id' }, decl.id), meta, reset),
     decl.description ? h('div', { class: 'var-desc' }, decl.description) : null,
     field,
     error,
+    runtime,
   );
   const label = el.querySelector('label')!;
-  const firstInput = field.querySelector('input, select');
+  const firstInput = field.querySelector<HTMLElement>('input, select, textarea');
   if (firstInput) {
-    firstInput.id = `var-${decl.id}`;
+    firstInput.id = `${idPrefix}${decl.id}`;
     label.htmlFor = firstInput.id;
   }
   return {
@@ -151,6 +238,17 @@ export function createControl(decl: VariableDeclaration, ctx: ControlContext, on
       el.classList.toggle('changed', changed);
       error.textContent = problem ? `Not applied: ${problem}` : '';
       reset.hidden = !changed;
+    },
+    markRuntime(message) {
+      runtime.textContent = message ?? '';
+      el.classList.toggle('fails', message !== null);
+    },
+    focus() {
+      el.scrollIntoView({ block: 'nearest' });
+      firstInput?.focus();
+      el.classList.remove('flash');
+      void el.offsetWidth;
+      el.classList.add('flash');
     },
   };
 }

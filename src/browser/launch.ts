@@ -6,6 +6,8 @@
 import { chromium, type Browser } from 'playwright-core';
 import { FramesmithError } from '../core/errors.js';
 import { findBrowser, type FoundBrowser } from './find-browser.js';
+import { ISOLATION_FLAGS } from './page-isolation.js';
+import { onInterrupt, signalsHandled } from '../core/interrupt.js';
 
 /** Flags for every launch; determinism first, then quiet offline behaviour. */
 export const CHROMIUM_FLAGS = [
@@ -14,7 +16,6 @@ export const CHROMIUM_FLAGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
-  '--disable-quic',
   '--disable-default-apps',
   '--disable-extensions',
   '--disable-breakpad',
@@ -48,8 +49,9 @@ export interface LaunchOptions {
    */
   omitArgs?: string[];
   /**
-   * Let playwright close the browser and exit the process on Ctrl+C (default true). Callers that
-   * clean up themselves on SIGINT (render removes its partial files) pass false.
+   * Let playwright close the browser and exit the process on Ctrl+C (default: true, except under
+   * the CLI, whose interrupt handling closes every launched browser). Callers that clean up
+   * themselves on SIGINT (render removes its partial files) pass false.
    */
   handleSignals?: boolean;
 }
@@ -64,8 +66,9 @@ export interface LaunchedBrowser {
 export async function launchBrowser(options: LaunchOptions = {}): Promise<LaunchedBrowser> {
   const found = options.browser ?? findBrowser();
   const omit = new Set(options.omitArgs ?? []);
-  const args = [...CHROMIUM_FLAGS.filter((f) => !omit.has(f)), ...(options.extraArgs ?? [])];
-  const handleSignals = options.handleSignals ?? true;
+  const args = [...CHROMIUM_FLAGS.filter((f) => !omit.has(f)), ...ISOLATION_FLAGS, ...(options.extraArgs ?? [])];
+  // Under the CLI, core/interrupt.ts owns Ctrl+C and closes the browsers itself.
+  const handleSignals = options.handleSignals ?? !signalsHandled();
   // Root cannot use Chromium's sandbox; a normal user keeps it.
   const noSandbox = typeof process.getuid === 'function' && process.getuid() === 0;
   let browser: Browser;
@@ -86,11 +89,11 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Launch
       cause: error,
     });
   }
-  return {
-    browser,
-    found,
-    close: async () => {
-      await browser.close().catch(() => {});
-    },
+  const close = async () => {
+    stopClosingOnInterrupt();
+    await browser.close().catch(() => {});
   };
+  // On Ctrl+C every wait on this browser ends at once (the command then unwinds and cleans up).
+  const stopClosingOnInterrupt = onInterrupt(() => void browser.close().catch(() => {}));
+  return { browser, found, close };
 }

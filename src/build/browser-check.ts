@@ -13,10 +13,11 @@ import type { BrowserContext, CDPSession } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { openComposition, type CompositionPage } from '../browser/composition-page.js';
 import { launchBrowser, type LaunchedBrowser } from '../browser/launch.js';
+import { newIsolatedContext } from '../browser/page-isolation.js';
 import { FramesmithError } from '../core/errors.js';
 import { startStaticServer } from '../serve/static-server.js';
 import type { Diagnostic } from '../shared/diagnostics.js';
-import { isFatal, pageWarnings, problemsToError } from '../snapshot/page-problems.js';
+import { cutOffWarning, isFatal, pageWarnings, problemsToError } from '../snapshot/page-problems.js';
 import { remoteDiagnostics, summarizeRemote, type RemoteSummary } from '../remote/report.js';
 
 export interface BrowserCheckOptions {
@@ -42,7 +43,7 @@ export interface SampledFrame {
 
 export interface BrowserCheckResult {
   frames: SampledFrame[];
-  /** Remote URLs that could not be loaded. */
+  /** Remote URLs that could not be loaded, and connections the isolation cut off (WebSockets, WebRTC…). */
   blocked: string[];
   /** The page's remote files (loaded from where, failed why). */
   remote: RemoteSummary;
@@ -62,10 +63,9 @@ export async function checkInBrowser(options: BrowserCheckOptions): Promise<Brow
   let context: BrowserContext | null = null;
   let page: CompositionPage | null = null;
   try {
-    context = await launched.browser.newContext({
+    context = await newIsolatedContext(launched.browser, [server.origin], {
       viewport: { width: options.width, height: options.height },
       deviceScaleFactor: 1,
-      serviceWorkers: 'block',
     });
     const failed: { url: string; status: number }[] = [];
     context.on('response', (res) => {
@@ -85,7 +85,11 @@ export async function checkInBrowser(options: BrowserCheckOptions): Promise<Brow
     // Only what HeyGen's renderer would refuse fails the build; the rest become warnings.
     const fail = async (time?: number) => {
       const problems = (await opened.problems()).filter(isFatal);
-      if (problems.length) throw withBlockedHint(problemsToError(problems, options.entry, time), opened.blocked);
+      if (problems.length) throw withBlockedHint(problemsToError(problems, options.entry, time), [...opened.remote.failed.keys()]);
+      // A project file that does not exist stops the build on purpose (HeyGen would render
+      // without it: a broken video the user pays for; see REFUSED_BY_FRAMESMITH).
+      const missing = failed.filter((f) => !f.url.endsWith('/favicon.ico'));
+      if (missing.length) throw missingFileError(missing, server.origin, options.entry);
     };
     await fail();
     const cdp = await context.newCDPSession(opened.page);
@@ -94,16 +98,12 @@ export async function checkInBrowser(options: BrowserCheckOptions): Promise<Brow
       const time = frame / opened.info.fps;
       await opened.seekFrame(frame);
       await fail(time);
-      frames.push({ frame, time, blank: await isFlat(cdp, options.width, options.height) });
+      frames.push({ frame, time, blank: await opened.guard({ what: 'capture', frame, time }, () => isFlat(cdp, options.width, options.height)) });
     }
     await cdp.detach().catch(() => {});
     const remote = summarizeRemote([opened.remote]);
-    const warnings = [...remoteDiagnostics(remote).filter((d) => d.severity !== 'info'), ...(await pageWarnings(opened))];
-    const missing = failed.filter((f) => !f.url.endsWith('/favicon.ico'));
-    if (missing.length) {
-      const e = missingFileError(missing, server.origin, options.entry);
-      warnings.push({ code: e.code, severity: 'warning', message: `${e.message} HeyGen renders without it.`, hint: e.hint, loc: e.loc });
-    }
+    const cutOff = [...new Set(opened.cutOff)];
+    const warnings = [...remoteDiagnostics(remote).filter((d) => d.severity !== 'info'), ...cutOff.map(cutOffWarning), ...(await pageWarnings(opened))];
     if (frames.every((f) => f.blank)) {
       // HeyGen renders it all the same: a warning, not a refusal.
       const times = frames.map((f) => `${f.time.toFixed(2)} s`).join(', ');
@@ -115,7 +115,7 @@ export async function checkInBrowser(options: BrowserCheckOptions): Promise<Brow
         loc: { file: options.entry, line: 0, column: 0 },
       });
     }
-    return { frames, blocked: remote.failed.map((f) => f.url), remote, warnings, ms: performance.now() - started };
+    return { frames, blocked: [...remote.failed.map((f) => f.url), ...cutOff], remote, warnings, ms: performance.now() - started };
   } finally {
     await page?.close().catch(() => {});
     await context?.close().catch(() => {});

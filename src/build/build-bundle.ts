@@ -20,12 +20,14 @@ import type { Diagnostic } from '../shared/diagnostics.js';
 import { DEFAULT_FPS } from '../shared/model.js';
 import type { VariableDeclaration } from '../shared/variables.js';
 import type { SampledFrame } from './browser-check.js';
-import { collectProjectFiles, type SkippedFile } from './collect-files.js';
+import { badNamesError, collectProjectFiles, type SkippedFile } from './collect-files.js';
+import { FILE_REFUSED, REFUSAL_HINT } from '../security/file-policy.js';
 import { findModuleNeeds } from './module-graph.js';
 import { describeLeftOut, excludeOutputs, explainLeftOut, type LeftOutFile } from './output-exclusion.js';
 import { stageOutput } from './stage.js';
 import { makeDirs } from '../core/created-dirs.js';
 import { checkBundleSize, formatBytes, writeZip } from './zip.js';
+import { checkZipNames } from './zip-names.js';
 
 export interface BuildOptions {
   /** Project folder. */
@@ -86,7 +88,7 @@ export interface BuildResult {
   leftOutBytes: number;
   /** Lint warnings, skipped symlinks and blocked network requests. */
   warnings: Diagnostic[];
-  /** The browser check, or null with `check: false`. */
+  /** The browser check, or null with `check: false`; `blocked`: remote files that could not be had and connections the isolation cut off. */
   check: { frames: SampledFrame[]; blocked: string[]; ms: number } | null;
   /** Time per step and in total, ms. */
   timings: { lint: number; bundle: number; check: number; zip: number; total: number };
@@ -103,6 +105,17 @@ async function resolveOut(root: string, out: string | undefined): Promise<string
   const abs = resolve(out);
   const stat = await fs.stat(abs).catch(() => null);
   return stat?.isDirectory() ? join(abs, name) : abs;
+}
+
+/** The warning for a file left out that the author may have meant to ship (a symlink that was not followed). */
+function skippedWarning(s: SkippedFile): Diagnostic | null {
+  const loc = { file: s.rel, line: 0, column: 0 };
+  if (s.reason === 'broken-symlink') {
+    return { code: 'broken_symlink', severity: 'warning', message: `${s.rel} is a broken symlink (to ${s.target}); left out of the zip.`, hint: 'Remove the link, or point it at a file inside the project.', loc };
+  }
+  if (s.reason !== 'symlink-outside' && s.reason !== 'refused') return null;
+  const why = s.reason === 'symlink-outside' ? `links to ${s.target}, outside the project` : `links to ${s.target}, a dotfile or key/credential file framesmith never bundles`;
+  return { code: FILE_REFUSED, severity: 'warning', message: `${s.rel} ${why}; left out of the zip.`, hint: REFUSAL_HINT, loc };
 }
 
 /** Builds the zip. Throws a FramesmithError (and writes no zip) when any step fails. */
@@ -133,15 +146,12 @@ export async function buildBundle(options: BuildOptions): Promise<BuildResult> {
   const outPath = await resolveOut(root, options.out);
   const outRel = isInside(root, outPath) ? relative(root, outPath).split(sep).join('/') : null;
   const collected = await collectProjectFiles(root, { exclude: outRel ? [outRel] : [] });
+  if (collected.badNames.length) throw badNamesError(collected.badNames);
+  // Checked again on the built files just before they are zipped (zip.ts).
+  checkZipNames(collected.files.map((f) => f.rel));
   for (const s of collected.skipped) {
-    if (s.reason !== 'symlink-outside' && s.reason !== 'broken-symlink') continue;
-    const w: Diagnostic = {
-      code: 'symlink_outside_project',
-      severity: 'warning',
-      message: s.reason === 'broken-symlink' ? `${s.rel} is a broken symlink (to ${s.target}); left out of the zip.` : `${s.rel} links to ${s.target}, outside the project; left out of the zip.`,
-      hint: 'Copy the file into the project if the composition needs it.',
-      loc: { file: s.rel, line: 0, column: 0 },
-    };
+    const w = skippedWarning(s);
+    if (!w) continue;
     warnings.push(w);
     logger.diagnostic(w);
   }

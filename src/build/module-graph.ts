@@ -8,6 +8,7 @@ import { promises as fs } from 'node:fs';
 import { dirname, extname, join, posix } from 'node:path';
 import { parse as parseJs } from 'acorn';
 import { parse as parseHtml } from 'parse5';
+import { bracketDepthOver, countStartTags, limits, SCRIPT_DEPTH } from '../security/budgets.js';
 
 type HtmlNode = { nodeName: string; attrs?: { name: string; value: string }[]; childNodes?: HtmlNode[]; content?: HtmlNode; value?: string };
 
@@ -20,16 +21,22 @@ export interface ModuleNeed {
   reason: string;
 }
 
-function moduleScripts(node: HtmlNode, out: { src: string | null; code: string }[] = []): { src: string | null; code: string }[] {
-  if (node.nodeName === 'script') {
-    const attr = (n: string) => node.attrs?.find((a) => a.name === n)?.value;
-    if ((attr('type') ?? '').trim().toLowerCase() === 'module') {
-      const code = (node.childNodes ?? []).map((c) => c.value ?? '').join('');
-      out.push({ src: attr('src') ?? null, code });
+/** The module scripts of a parsed document, in document order (an explicit stack: markup may nest deep). */
+function moduleScripts(root: HtmlNode): { src: string | null; code: string }[] {
+  const out: { src: string | null; code: string }[] = [];
+  const stack: HtmlNode[] = [root];
+  while (stack.length) {
+    const node = stack.pop()!;
+    if (node.nodeName === 'script') {
+      const attr = (n: string) => node.attrs?.find((a) => a.name === n)?.value;
+      if ((attr('type') ?? '').trim().toLowerCase() === 'module') {
+        const code = (node.childNodes ?? []).map((c) => c.value ?? '').join('');
+        out.push({ src: attr('src') ?? null, code });
+      }
     }
+    const kids = [...(node.childNodes ?? []), ...(node.content ? [node.content] : [])];
+    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
   }
-  for (const child of node.childNodes ?? []) moduleScripts(child, out);
-  if (node.content) moduleScripts(node.content, out);
   return out;
 }
 
@@ -37,6 +44,8 @@ const isBare = (spec: string) => !/^(\.{0,2}\/|[a-z][a-z0-9+.-]*:)/i.test(spec);
 
 /** Import specifiers of a module's code; null when it does not parse as JavaScript. */
 function importsOf(code: string): string[] | null {
+  // Too deep for acorn to parse safely: lint reports it; here it can only mean "needs a bundler".
+  if (bracketDepthOver(code, SCRIPT_DEPTH, { js: true })) return null;
   let ast;
   try {
     ast = parseJs(code, { ecmaVersion: 'latest', sourceType: 'module' });
@@ -79,6 +88,8 @@ export async function findModuleNeeds(root: string, htmlFiles: string[]): Promis
   for (const html of htmlFiles) {
     const source = await fs.readFile(join(root, html), 'utf8');
     if (!/type\s*=\s*["']?module/i.test(source)) continue;
+    // Over the budget: lint refuses the file; here it is not parsed at all.
+    if (countStartTags(source) > limits().htmlElements) continue;
     const fromDir = join(root, posix.dirname(html));
     const seen = new Set<string>();
     for (const script of moduleScripts(parseHtml(source) as unknown as HtmlNode)) {

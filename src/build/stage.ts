@@ -2,9 +2,12 @@
  * Lays out the built output in a staging folder: exactly the files that go into the zip, under
  * their zip names, so the browser check loads what the cloud will get. Project files are
  * hard-linked (copied when the link is refused, e.g. across file systems); a project whose module
- * scripts need bundling is first built by Vite into the same folder, with relative URLs.
+ * scripts need bundling is first built by Vite into the same folder, with relative URLs. Vite
+ * builds from a staged copy of the collected files (plus the project's node_modules), never from
+ * the project folder itself, and with the file-access policy as a plugin: a `?raw` import or a
+ * CSS url() cannot pull a dotfile, a secret or a file outside the project into the bundle.
  */
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import { dirname, extname, join, relative, sep } from 'node:path';
 import { FramesmithError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
@@ -42,8 +45,9 @@ async function listFiles(dir: string, base = dir): Promise<ProjectFile[]> {
   return out;
 }
 
-async function viteBuild(root: string, outDir: string, inputs: string[], logger: Logger): Promise<void> {
+async function viteBuild(root: string, outDir: string, inputs: string[], logger: Logger, allowedOutside: string[]): Promise<void> {
   const { build } = await import('vite');
+  const { filePolicyPlugin } = await import('../dev/vite-policy.js');
   const hasConfig = (await fs.readdir(root)).some((n) => /^vite\.config\.[cm]?[jt]s$/.test(n));
   try {
     await build({
@@ -55,6 +59,7 @@ async function viteBuild(root: string, outDir: string, inputs: string[], logger:
       logLevel: 'silent',
       clearScreen: false,
       cacheDir: join(outDir, '.vite-cache'),
+      plugins: [filePolicyPlugin(root, allowedOutside, { packages: true })],
       build: {
         outDir,
         emptyOutDir: false,
@@ -67,7 +72,7 @@ async function viteBuild(root: string, outDir: string, inputs: string[], logger:
   } catch (error) {
     const e = error as { message?: string; id?: string; loc?: { file?: string; line?: number; column?: number } };
     const file = e.loc?.file ?? e.id;
-    throw new FramesmithError('bundle_failed', `Vite could not build the module scripts: ${(e.message ?? String(error)).split('\n')[0]}`, {
+    throw new FramesmithError('bundle_failed', `Vite could not build the module scripts: ${(e.message ?? String(error)).split('\n')[0].split(`${root}${sep}`).join('')}`, {
       hint: 'Fix the error in the script, and check that the packages it imports are installed (npm install) in the project.',
       loc: file ? { file: relative(root, file).split(sep).join('/'), line: e.loc?.line ?? 0, column: (e.loc?.column ?? -1) + 1 } : undefined,
       cause: error,
@@ -75,6 +80,22 @@ async function viteBuild(root: string, outDir: string, inputs: string[], logger:
   }
   await fs.rm(join(outDir, '.vite-cache'), { recursive: true, force: true });
   logger.debug(`vite built ${inputs.join(', ')}`);
+}
+
+/**
+ * The folder Vite builds from: the collected files hard-linked under their project paths, and
+ * the project's node_modules linked in (packages are resolved from there).
+ */
+async function stageSources(root: string, files: ProjectFile[], parent: string): Promise<{ dir: string; allowedOutside: string[] }> {
+  const dir = await fs.mkdtemp(join(parent, '.framesmith-src-'));
+  for (const f of files) await linkOrCopy(f.abs, join(dir, f.rel));
+  const modules = join(root, 'node_modules');
+  const allowedOutside: string[] = [];
+  if (existsSync(modules)) {
+    await fs.symlink(modules, join(dir, 'node_modules'), 'junction');
+    allowedOutside.push(await fs.realpath(modules));
+  }
+  return { dir, allowedOutside };
 }
 
 /**
@@ -88,7 +109,14 @@ export async function stageOutput(root: string, files: ProjectFile[], needs: Mod
   const remove = () => fs.rm(dir, { recursive: true, force: true });
   try {
     const mode = needs.length ? 'vite' : 'copy';
-    if (mode === 'vite') await viteBuild(root, dir, needs.map((n) => n.html), logger);
+    if (mode === 'vite') {
+      const sources = await stageSources(root, files, parent);
+      try {
+        await viteBuild(sources.dir, dir, needs.map((n) => n.html), logger, sources.allowedOutside);
+      } finally {
+        await fs.rm(sources.dir, { recursive: true, force: true });
+      }
+    }
     const written = new Set((await listFiles(dir)).map((f) => f.rel));
     for (const f of files) {
       if (written.has(f.rel)) continue;

@@ -21,7 +21,7 @@ export function formatBuildSummary(r: BuildResult, cwd = process.cwd()): string 
     `aspect      ${r.aspectRatio ?? 'none the cloud renders (16:9, 9:16 or 1:1 needed)'}`,
     `variables   ${vars}`,
     `bundler     ${r.bundler === 'vite' ? 'Vite (module scripts)' : 'none (copied as written)'}`,
-    `check       ${r.check ? `${r.check.frames.length} frames OK in Chromium${r.check.blocked.length ? `, ${r.check.blocked.length} remote file(s) unavailable` : ''}` : 'skipped (--no-check)'}`,
+    `check       ${r.check ? `${r.check.frames.length} frames OK in Chromium${r.check.blocked.length ? `, ${r.check.blocked.length} unavailable or blocked (see the warnings)` : ''}` : 'skipped (--no-check)'}`,
   ];
   if (r.leftOut.length) lines.splice(3, 0, `left out    ${describeLeftOut(r.leftOut, formatBytes)} (--include keeps them)`);
   if (r.warnings.length) lines.push(`warnings    ${r.warnings.length}`);

@@ -3,6 +3,7 @@
  * order given (callers sort them), one fixed timestamp and mode for every entry, a fixed
  * compression level, and already-compressed media stored as they are. The zip is written to a
  * temp file next to the target and renamed into place, so a failed build never leaves half a zip.
+ * Entry names are checked first and the zip is read back before the rename (zip-names.ts).
  */
 import { createHash } from 'node:crypto';
 import { createWriteStream, promises as fs } from 'node:fs';
@@ -10,6 +11,7 @@ import { basename, dirname, extname, join } from 'node:path';
 import archiver from 'archiver';
 import { FramesmithError } from '../core/errors.js';
 import type { ProjectFile } from './collect-files.js';
+import { checkZipNames, verifyZip } from './zip-names.js';
 
 /** The largest zip HeyGen's direct upload takes (200 MB = 209,715,200 bytes). */
 export const MAX_BUNDLE_BYTES = 200 * 1024 * 1024;
@@ -53,6 +55,7 @@ export function checkBundleSize(files: ProjectFile[], totalBytes: number, limit 
  * Refuses (and leaves nothing behind) when the zip would be over `limit` bytes.
  */
 export async function writeZip(files: ProjectFile[], outPath: string, limit = MAX_BUNDLE_BYTES): Promise<ZipResult> {
+  checkZipNames(files.map((f) => f.rel));
   await fs.mkdir(dirname(outPath), { recursive: true });
   const tmp = join(dirname(outPath), `.${basename(outPath)}.${process.pid}.tmp`);
   const hash = createHash('sha256');
@@ -88,6 +91,7 @@ export async function writeZip(files: ProjectFile[], outPath: string, limit = MA
         hint: 'Compress or shorten the largest media, or leave unused files out with a .framesmithignore file.',
       });
     }
+    await verifyZip(tmp, files.map((f) => f.rel));
     await fs.rename(tmp, outPath);
   } catch (error) {
     await fs.rm(tmp, { force: true });

@@ -8,14 +8,17 @@ import { resolve } from 'node:path';
 import type { ArgsDef } from 'citty';
 import { parseNumberFlag, variablesArgs } from '../commands/define.js';
 import { FramesmithError } from '../core/errors.js';
-import { resolveApiKey } from './api-key.js';
+import { resolveCredential } from './api-key.js';
+import { DEFAULT_CONCURRENCY } from './batch-run.js';
+import { retryFromEnv } from './command-support.js';
 import { CLOUD_EXIT } from './exit-codes.js';
 import { parseParamFlag, RENDER_PARAMS, renderParamArgs, type RenderParams } from './params.js';
 import type { RunCloudRenderOptions } from './run-cloud-render.js';
 
-/** `--api-key`, shared by every cloud command. */
+/** `--api-key` and `--access-token`, shared by every cloud command. */
 export const apiKeyArg = {
   'api-key': { type: 'string', valueHint: 'key', description: 'HeyGen API key (default: HEYGEN_API_KEY, then HEYGEN_API_KEY in the project .env)' },
+  'access-token': { type: 'string', valueHint: 'token', description: 'OAuth access token, sent as Authorization: Bearer instead of a key (default: HEYGEN_ACCESS_TOKEN)' },
 } as const satisfies ArgsDef;
 
 /** Every flag of a cloud render. */
@@ -33,6 +36,7 @@ export const cloudRenderArgs = {
   'dry-run': { type: 'boolean', description: 'Check everything and build the zip, but upload and submit nothing' },
   batch: { type: 'string', valueHint: 'rows.json|rows.csv', description: 'One render per row of variable values, from one upload' },
   'name-pattern': { type: 'string', valueHint: 'pattern', description: 'Batch output names, e.g. "renders/{headline}.mp4" ({index}, {render_id}, {format} too)' },
+  concurrency: { type: 'string', valueHint: 'n', description: `Batch: renders in flight at most, 1–100 (default ${DEFAULT_CONCURRENCY}, the limit of pay-as-you-go accounts)` },
   ...apiKeyArg,
 } as const satisfies ArgsDef;
 
@@ -73,6 +77,10 @@ export async function cloudRenderOptionsFromArgs(args: Record<string, unknown>, 
   const str = (k: string) => (typeof args[k] === 'string' ? (args[k] as string) : undefined);
   const pollSeconds = parseNumberFlag(str('poll-interval'), 'poll-interval', { min: 1 });
   const timeoutMinutes = parseNumberFlag(str('timeout'), 'timeout', { min: 0.01 });
+  const concurrency = parseNumberFlag(str('concurrency'), 'concurrency', { min: 1, max: 100, integer: true });
+  if (concurrency !== undefined && !str('batch')) {
+    throw new FramesmithError('invalid_option', '--concurrency applies to batches only.', { hint: 'Add --batch rows.json|rows.csv, or leave --concurrency out.', exitCode: CLOUD_EXIT.usage });
+  }
   return {
     params,
     cwd,
@@ -85,7 +93,8 @@ export async function cloudRenderOptionsFromArgs(args: Record<string, unknown>, 
     timeout: timeoutMinutes === undefined ? undefined : timeoutMinutes * 60_000,
     idempotencyKey: str('idempotency-key'),
     dryRun: Boolean(args['dry-run']),
-    batch: str('batch') ? { file: str('batch'), namePattern: str('name-pattern') } : undefined,
-    apiKey: str('api-key') !== undefined ? resolveApiKey({ flag: str('api-key') }) : undefined,
+    batch: str('batch') ? { file: str('batch'), namePattern: str('name-pattern'), concurrency } : undefined,
+    apiKey: str('api-key') !== undefined || str('access-token') !== undefined ? resolveCredential({ flag: str('api-key'), accessToken: str('access-token') }) : undefined,
+    retry: retryFromEnv(),
   };
 }

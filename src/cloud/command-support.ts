@@ -3,16 +3,43 @@
  * flags, following a render with a status line and Ctrl+C handling, and plain-text tables.
  */
 import type { Logger } from '../core/logger.js';
-import { resolveApiKey } from './api-key.js';
+import { FramesmithError } from '../core/errors.js';
+import { resolveCredential } from './api-key.js';
 import { createCloudClient, type CloudClient } from './client.js';
+import { CLOUD_EXIT } from './exit-codes.js';
+import type { RetryOptions } from './retry.js';
 import { waitForRender, type WaitForRenderOptions } from './poll.js';
 import { abortOnInterrupt, createStatusLine } from './status-line.js';
 import { formatTable } from './summary.js';
 import type { RenderDetail } from './types.js';
 
-/** A client for the key from `--api-key`, HEYGEN_API_KEY or `<projectDir>/.env`. */
-export function clientFromArgs(args: { 'api-key'?: string }, logger: Logger, projectDir = process.cwd()): CloudClient {
-  return createCloudClient({ apiKey: resolveApiKey({ flag: args['api-key'], projectDir }), logger });
+/** The env var that shortens (or lengthens) the whole-request deadline of API calls, in seconds. */
+export const TIMEOUT_ENV = 'FRAMESMITH_CLOUD_TIMEOUT';
+/** The env var for the stall window of downloads and uploads, in seconds. */
+export const STALL_ENV = 'FRAMESMITH_CLOUD_STALL';
+
+/** Deadlines from the environment (the CLI's only way to change them; the library takes `retry`). */
+export function retryFromEnv(env: NodeJS.ProcessEnv = process.env): RetryOptions {
+  const read = (name: string) => {
+    const raw = env[name]?.trim();
+    if (!raw) return undefined;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n <= 0 || n > 3600) {
+      throw new FramesmithError('invalid_option', `${name} must be a number of seconds from 0 to 3600, got "${raw.slice(0, 20)}".`, { hint: `Unset ${name} for the default.`, exitCode: CLOUD_EXIT.usage });
+    }
+    return Math.round(n * 1000);
+  };
+  const out: RetryOptions = {};
+  const timeout = read(TIMEOUT_ENV);
+  const stall = read(STALL_ENV);
+  if (timeout !== undefined) out.timeoutMs = timeout;
+  if (stall !== undefined) out.stallWindowMs = stall;
+  return out;
+}
+
+/** A client for the credential from `--api-key`/`--access-token`, the environment or `<projectDir>/.env`. */
+export function clientFromArgs(args: { 'api-key'?: string; 'access-token'?: string }, logger: Logger, projectDir = process.cwd()): CloudClient {
+  return createCloudClient({ apiKey: resolveCredential({ flag: args['api-key'], accessToken: args['access-token'], projectDir }), logger, retry: retryFromEnv() });
 }
 
 /**

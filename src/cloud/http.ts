@@ -1,26 +1,37 @@
 /**
- * The one place that talks HTTP to HeyGen: auth header, JSON envelopes, per-attempt timeouts and
- * the retry loop. API calls (`apiRequest`) and presigned transfers (`sendWithRetry` with no auth)
- * share the loop so they back off the same way.
+ * The one place that talks HTTP to HeyGen: the credential header, JSON envelopes and their
+ * schemas, whole-request deadlines, redirects and the retry loop. API calls (`apiRequest`) and
+ * presigned transfers (`sendWithRetry`, no credential) back off the same way.
+ *
+ * Redirects are handled here by hand: an answer that redirects to the API's own origin is
+ * followed (with the credential); one that points anywhere else is refused, so the key or token
+ * never reaches another host. Timeouts are not retried (as in heygen-cli: the deadline is the
+ * budget), so a stalled or trickling answer fails once, on time.
  */
 import { CancelledError, FramesmithError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import type { ResolvedApiKey } from './api-key.js';
+import { authHeaders, credentialNoun, type ResolvedApiKey } from './api-key.js';
 import { apiError, networkError, parseErrorBody, type RequestContext } from './errors.js';
-import { backoffDelay, isRetryableStatus, parseRetryAfter, sleep, type ResolvedRetry } from './retry.js';
 import { CLOUD_EXIT } from './exit-codes.js';
-
-export type FetchLike = typeof fetch;
+import type { LinkPolicy } from './net-policy.js';
+import { backoffDelay, isRetryableStatus, parseRetryAfter, sleep, type ResolvedRetry } from './retry.js';
+import { badResponse, readAnswer, type Schema } from './schema.js';
+import { send, TransportError, type TransportRequest, type TransportResponse } from './transport.js';
 
 /** Everything a request needs; built once by `createCloudClient`. */
 export interface HttpContext {
   baseUrl: string;
   key: ResolvedApiKey;
-  fetch: FetchLike;
   logger: Logger;
   retry: ResolvedRetry;
   userAgent: string;
+  /** Where presigned links may lead (computed once from the base URL). */
+  linkPolicy(): Promise<LinkPolicy>;
 }
+
+/** framesmith names itself to HeyGen as its own clients do (`X-HeyGen-Client-Source`), with its own name. */
+export const CLIENT_SOURCE_HEADER = 'x-heygen-client-source';
+export const CLIENT_SOURCE = 'framesmith';
 
 export interface SendOptions {
   /** For messages and logs: `PUT upload`, `GET /v3/...`. */
@@ -29,45 +40,41 @@ export interface SendOptions {
   signal?: AbortSignal;
   /** Whether 5xx and dropped connections may be retried (429 always is: nothing was done). */
   safeToRepeat: boolean;
-  /** Per-attempt limit; 0 = none (long transfers). */
-  timeoutMs: number;
-  /** Builds the error for a network failure after the last attempt. */
-  onNetworkError(error: unknown, attempts: number, timedOut: boolean): FramesmithError;
+  /** Builds the error for a network failure after the last attempt (or at once for timeouts). */
+  onNetworkError(error: unknown, attempts: number): FramesmithError;
 }
+
+const stopped = (signal?: AbortSignal) => Boolean(signal?.aborted);
 
 /**
  * Runs `attempt` until it returns a response that is not worth retrying, or attempts run out.
- * Returns the last response (which may be an error status); throws only for network failures.
+ * Returns the last response (which may be an error status); throws for network failures. Used for
+ * the presigned transfers, whose bodies the caller reads.
  */
-export async function sendWithRetry(attempt: (signal: AbortSignal) => Promise<Response>, opts: SendOptions): Promise<{ response: Response; attempts: number }> {
+export async function sendWithRetry(attempt: (signal?: AbortSignal) => Promise<TransportResponse>, opts: SendOptions): Promise<{ response: TransportResponse; attempts: number }> {
   const { retry, logger } = opts.ctx;
   for (let n = 0; ; n++) {
-    if (opts.signal?.aborted) throw new CancelledError();
-    const timeout = opts.timeoutMs > 0 ? AbortSignal.timeout(opts.timeoutMs) : undefined;
-    const signals = [opts.signal, timeout].filter((s): s is AbortSignal => Boolean(s));
-    const signal = signals.length ? AbortSignal.any(signals) : new AbortController().signal;
-    let response: Response | null = null;
+    if (stopped(opts.signal)) throw new CancelledError();
+    let response: TransportResponse | null = null;
     let failure: unknown = null;
     const started = Date.now();
     try {
-      response = await attempt(signal);
+      response = await attempt(opts.signal);
     } catch (error) {
-      if (opts.signal?.aborted) throw new CancelledError();
+      if (stopped(opts.signal)) throw new CancelledError();
       failure = error;
     }
-    const timedOut = Boolean(timeout?.aborted);
-    logger.debug(`${opts.label} → ${response ? response.status : timedOut ? 'timeout' : 'connection failed'} (${Date.now() - started} ms)`);
-    const canRetry =
-      n < retry.retries &&
-      (response ? response.status === 429 || (opts.safeToRepeat && isRetryableStatus(response.status)) : opts.safeToRepeat);
+    const kind = failure instanceof TransportError ? failure.kind : 'network';
+    logger.debug(`${opts.label} → ${response ? response.status : kind} (${Date.now() - started} ms)`);
+    const canRetry = n < retry.retries && (response ? response.status === 429 || (opts.safeToRepeat && isRetryableStatus(response.status)) : opts.safeToRepeat && kind === 'network');
     if (!canRetry) {
       if (response) return { response, attempts: n + 1 };
-      throw opts.onNetworkError(failure, n + 1, timedOut);
+      throw opts.onNetworkError(failure, n + 1);
     }
     const fromHeader = response?.status === 429 ? parseRetryAfter(response.headers.get('retry-after'), retry) : null;
     const wait = fromHeader ?? backoffDelay(n, retry);
-    await response?.body?.cancel().catch(() => {});
-    const why = response ? `HTTP ${response.status}` : timedOut ? 'a timeout' : 'a dropped connection';
+    response?.discard();
+    const why = response ? `HTTP ${response.status}` : 'a dropped connection';
     const note = `${opts.label}: retrying in ${(wait / 1000).toFixed(1)} s after ${why} (attempt ${n + 2} of ${retry.retries + 1})`;
     if (wait >= 2000) logger.info(note);
     else logger.debug(note);
@@ -75,7 +82,7 @@ export async function sendWithRetry(attempt: (signal: AbortSignal) => Promise<Re
   }
 }
 
-export interface ApiRequest {
+export interface ApiRequest<T> {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   query?: Record<string, string | number | undefined>;
@@ -86,57 +93,152 @@ export interface ApiRequest {
   resource?: { kind: RequestContext['resourceKind']; id: string };
   /** The call has no side effect when repeated (complete, GET, DELETE). */
   idempotent?: boolean;
-  /** Return the whole JSON body instead of its `data` (list pages). */
-  raw?: boolean;
-  timeoutMs?: number;
+  /** The schema of the answer, and whether it applies to `data` (default) or the whole body (list pages). */
+  schema: Schema<T>;
+  root?: 'data' | 'body';
+  /** A long upload: a progress watchdog instead of the whole-request deadline. */
+  long?: boolean;
+  /** 429s are not retried here: the caller (a batch) waits for a free slot itself. */
+  rateLimitToCaller?: boolean;
+  /** Added to errors: how to pick the work up again. */
+  resumeHint?: string;
 }
 
-/** Sends one API request with auth and retries; returns the unwrapped `data`. */
-export async function apiRequest<T>(ctx: HttpContext, req: ApiRequest): Promise<T> {
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 5;
+
+/** Sends one API request, following redirects that stay on the API's origin. */
+async function sendToApi(ctx: HttpContext, first: URL, init: Omit<TransportRequest, 'url'>, label: string): Promise<TransportResponse> {
+  const origin = new URL(ctx.baseUrl).origin;
+  let url = first;
+  for (let hop = 0; ; hop++) {
+    const res = await send({ ...init, url });
+    const location = res.headers.get('location');
+    if (!REDIRECTS.has(res.status) || !location) return res;
+    res.discard();
+    let next: URL | null = null;
+    try {
+      next = new URL(location, url);
+    } catch {
+      next = null;
+    }
+    const keepsMethod = res.status === 307 || res.status === 308 || init.method === 'GET' || init.method === 'DELETE';
+    if (!next || next.origin !== origin || !keepsMethod || hop >= MAX_REDIRECTS) {
+      const where = next ? next.origin : 'an unreadable address';
+      const sameHostHttps = next && next.hostname === url.hostname && next.protocol === 'https:' && url.protocol === 'http:';
+      const why = !next || next.origin !== origin ? `to another origin, ${where}; the ${credentialNoun(ctx.key)} is sent only to ${origin}, so framesmith did not follow it` : hop >= MAX_REDIRECTS ? `${MAX_REDIRECTS} times in a row` : `that would change ${init.method} into GET`;
+      throw new FramesmithError('cloud_redirect_refused', `HeyGen answered ${label} with a redirect (${res.status}) ${why}.`, {
+        hint: sameHostHttps ? `Set HEYGEN_API_URL to ${next!.origin} (https).` : 'Check HEYGEN_API_URL (unset it for https://api.heygen.com); a proxy between you and HeyGen may be redirecting.',
+        exitCode: CLOUD_EXIT.other,
+      });
+    }
+    ctx.logger.debug(`${label} → ${res.status}, following to ${next.pathname} on the same origin`);
+    url = next;
+  }
+}
+
+/** Sends one API request with the credential and retries; returns the answer read by its schema. */
+export async function apiRequest<T>(ctx: HttpContext, req: ApiRequest<T>): Promise<T> {
   const url = new URL(ctx.baseUrl + req.path);
   for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-  const headers: Record<string, string> = { 'x-api-key': ctx.key.value(), accept: 'application/json', 'user-agent': ctx.userAgent };
-  let body: RequestInit['body'];
-  if (req.body instanceof FormData) body = req.body;
-  else if (req.body !== undefined) {
+  const headers: Record<string, string> = { ...authHeaders(ctx.key), accept: 'application/json', 'user-agent': ctx.userAgent, [CLIENT_SOURCE_HEADER]: CLIENT_SOURCE };
+  let body: Buffer | undefined;
+  if (req.body instanceof FormData) {
+    // Encoded once (≤ 32 MB), so every attempt sends the same bytes with the same boundary.
+    const encoded = new Response(req.body);
+    headers['content-type'] = encoded.headers.get('content-type')!;
+    body = Buffer.from(await encoded.arrayBuffer());
+  } else if (req.body !== undefined) {
     headers['content-type'] = 'application/json';
-    body = JSON.stringify(req.body);
+    body = Buffer.from(JSON.stringify(req.body));
   }
   if (req.idempotencyKey) headers['idempotency-key'] = req.idempotencyKey;
+  const secrets = [ctx.key.value()];
   const rc: RequestContext = {
     method: req.method,
     path: req.path,
     resourceId: req.resource?.id,
     resourceKind: req.resource?.kind,
     keySource: ctx.key.sourceLabel,
-    secrets: [ctx.key.value()],
+    credential: credentialNoun(ctx.key),
+    secrets,
+    resumeHint: req.resumeHint,
   };
+  const label = `${req.method} ${req.path}`;
   const safe = req.method === 'GET' || req.method === 'DELETE' || Boolean(req.idempotencyKey) || Boolean(req.idempotent);
-  const { response, attempts } = await sendWithRetry((signal) => ctx.fetch(url, { method: req.method, headers, body, signal }), {
-    label: `${req.method} ${req.path}`,
-    ctx,
-    signal: req.signal,
-    safeToRepeat: safe,
-    timeoutMs: req.timeoutMs ?? ctx.retry.timeoutMs,
-    onNetworkError: (error, n, timedOut) => networkError(error, { ...rc, attempts: n }, ctx.baseUrl, timedOut),
-  });
-  let text: string;
-  try {
-    text = await response.text();
-  } catch (error) {
-    throw networkError(error, { ...rc, attempts }, ctx.baseUrl, false);
+  const { retry, logger } = ctx;
+  const firstStarted = Date.now();
+  for (let n = 0; ; n++) {
+    if (stopped(req.signal)) throw new CancelledError();
+    const started = Date.now();
+    let answer: { status: number; headers: Headers; text: string } | null = null;
+    let failure: unknown = null;
+    try {
+      const res = await sendToApi(
+        ctx,
+        url,
+        {
+          method: req.method,
+          headers: body ? { ...headers, 'content-length': String(body.length) } : headers,
+          body,
+          signal: req.signal,
+          deadlineMs: req.long ? 0 : retry.timeoutMs,
+          stall: req.long ? { windowMs: retry.stallWindowMs, minBytes: retry.stallMinBytes } : undefined,
+        },
+        label,
+      );
+      answer = { status: res.status, headers: res.headers, text: await res.text() };
+    } catch (error) {
+      if (stopped(req.signal)) throw new CancelledError();
+      if (error instanceof FramesmithError) throw error;
+      failure = error;
+    }
+    const kind = failure instanceof TransportError ? failure.kind : 'network';
+    logger.debug(`${label} → ${answer ? answer.status : kind} (${Date.now() - started} ms)`);
+    if (!answer) {
+      if (n < retry.retries && safe && kind === 'network') {
+        const wait = backoffDelay(n, retry);
+        logger.debug(`${label}: retrying in ${(wait / 1000).toFixed(1)} s after a dropped connection (attempt ${n + 2} of ${retry.retries + 1})`);
+        await sleep(wait, req.signal);
+        continue;
+      }
+      throw networkError(failure, { ...rc, attempts: n + 1 }, ctx.baseUrl);
+    }
+    const { status } = answer;
+    if (status >= 200 && status < 300) return parseAnswer(answer.text, req, label, secrets);
+    const errorBody = parseErrorBody(answer.text);
+    const retryAfter = parseRetryAfter(answer.headers.get('retry-after'), retry);
+    const inProgress = status === 409 && errorBody.code === 'request_in_progress' && Boolean(req.idempotencyKey);
+    // 409 request_in_progress: the first request with this key is still running; the repeat will replay its answer.
+    let retryable = false;
+    // Waited out for as long as one request may take (the deadline), however many polls that is.
+    if (inProgress) retryable = Date.now() - firstStarted < Math.max(retry.timeoutMs, 1000);
+    else if (status === 429) retryable = !req.rateLimitToCaller && n < retry.retries;
+    else if (safe && isRetryableStatus(status)) retryable = n < retry.retries;
+    if (!retryable) {
+      throw apiError(status, errorBody, { ...rc, attempts: n + 1 }, { requestId: answer.headers.get('x-request-id'), retryAfterMs: retryAfter });
+    }
+    const wait = retryAfter ?? backoffDelay(n, retry);
+    const why = inProgress ? 'the same request still in progress (409)' : `HTTP ${status}`;
+    const note = `${label}: retrying in ${(wait / 1000).toFixed(1)} s after ${why} (attempt ${n + 2} of ${retry.retries + 1})`;
+    if (wait >= 2000) logger.info(note);
+    else logger.debug(note);
+    await sleep(wait, req.signal);
   }
-  if (!response.ok) throw apiError(response.status, parseErrorBody(text), { ...rc, attempts });
-  if (!text) return undefined as T;
+}
+
+function parseAnswer<T>(text: string, req: ApiRequest<T>, label: string, secrets: string[]): T {
   let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new FramesmithError('cloud_bad_response', `HeyGen answered ${req.method} ${req.path} with something that is not JSON.`, {
-      hint: 'Check HEYGEN_API_URL: it must point at the API, not a web page.',
-      exitCode: CLOUD_EXIT.other,
-    });
+  if (text.trim() === '') parsed = undefined;
+  else {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw badResponse(label, 'the body', 'is not JSON (is HEYGEN_API_URL the API, not a web page?)');
+    }
   }
-  if (req.raw) return parsed as T;
-  return (parsed && typeof parsed === 'object' && 'data' in parsed ? (parsed as { data: unknown }).data : parsed) as T;
+  if ((req.root ?? 'data') === 'body') return readAnswer(req.schema, parsed, label, 'body', { secrets });
+  // The v3 envelope is {"data": …}; HeyGen's own client also reads a bare payload, so do we.
+  const enveloped = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) && 'data' in parsed;
+  return readAnswer(req.schema, enveloped ? (parsed as { data: unknown }).data : parsed, label, enveloped || parsed === undefined ? 'data' : 'body', { secrets });
 }

@@ -12,13 +12,16 @@ export interface RetryOptions {
   baseDelayMs?: number;
   /** Longest single wait in ms, Retry-After included (default 30 000). */
   maxDelayMs?: number;
-  /** Per-attempt time limit for API calls in ms (default 60 000); a timeout counts as a dropped connection. */
+  /** Whole-request limit for API calls in ms, up to the last byte of the answer (default 60 000). Not retried. */
   timeoutMs?: number;
+  /** Long transfers (downloads, uploads) fail as stalled when fewer than `stallMinBytes` moved in `stallWindowMs` (default 32 KiB in 30 s). */
+  stallWindowMs?: number;
+  stallMinBytes?: number;
 }
 
 export type ResolvedRetry = Required<RetryOptions>;
 
-export const DEFAULT_RETRY: ResolvedRetry = { retries: 4, baseDelayMs: 500, maxDelayMs: 30_000, timeoutMs: 60_000 };
+export const DEFAULT_RETRY: ResolvedRetry = { retries: 4, baseDelayMs: 500, maxDelayMs: 30_000, timeoutMs: 60_000, stallWindowMs: 30_000, stallMinBytes: 32 * 1024 };
 
 export function resolveRetry(options: RetryOptions = {}): ResolvedRetry {
   const pick = (v: number | undefined, d: number) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : d);
@@ -27,6 +30,8 @@ export function resolveRetry(options: RetryOptions = {}): ResolvedRetry {
     baseDelayMs: pick(options.baseDelayMs, DEFAULT_RETRY.baseDelayMs),
     maxDelayMs: pick(options.maxDelayMs, DEFAULT_RETRY.maxDelayMs),
     timeoutMs: pick(options.timeoutMs, DEFAULT_RETRY.timeoutMs),
+    stallWindowMs: pick(options.stallWindowMs, DEFAULT_RETRY.stallWindowMs) || DEFAULT_RETRY.stallWindowMs,
+    stallMinBytes: pick(options.stallMinBytes, DEFAULT_RETRY.stallMinBytes),
   };
 }
 

@@ -8,12 +8,14 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { Readable } from 'node:stream';
 import { FramesmithError } from '../core/errors.js';
 import type { CloudClient } from './client.js';
 import { CLOUD_EXIT } from './exit-codes.js';
-import { networkError } from './errors.js';
+import { cleanServerText } from './api-key.js';
 import { sendWithRetry } from './http.js';
+import { refuseLink } from './net-policy.js';
+import { transferError } from './errors.js';
+import { send } from './transport.js';
 import type { ProjectInput } from './types.js';
 
 /** Zips up to this size are sent inline as base64. */
@@ -70,39 +72,48 @@ async function zipSize(zipPath: string): Promise<number> {
 
 /** PUTs a file to a presigned URL: no auth header, `upload_headers` verbatim, streamed with progress. */
 async function putPresigned(client: CloudClient, url: string, headers: Record<string, string>, zipPath: string, size: number, opts: UploadProjectOptions): Promise<void> {
+  const policy = await client.http.linkPolicy();
+  const refused = refuseLink(url, policy);
+  if (refused) {
+    throw new FramesmithError('cloud_link_refused', `HeyGen's upload link was not used: ${refused}.`, {
+      hint: 'Nothing was uploaded. Upload links must be https (or the API\'s own address for a local test server); check HEYGEN_API_URL.',
+      exitCode: CLOUD_EXIT.other,
+    });
+  }
   const all: Record<string, string> = { 'content-type': 'application/zip' };
   // The presigned signature covers these headers: send them exactly as given, names and values.
   for (const [k, v] of Object.entries(headers ?? {})) {
     for (const existing of Object.keys(all)) if (existing.toLowerCase() === k.toLowerCase()) delete all[existing];
     all[k] = String(v);
   }
+  for (const k of Object.keys(all)) if (/^(x-api-key|authorization|content-length|host)$/i.test(k)) delete all[k];
   all['content-length'] = String(size);
-  const label = 'PUT upload';
+  const { retry } = client.http;
   const { response } = await sendWithRetry(
-    (signal) => {
-      let sent = 0;
-      const file = createReadStream(zipPath);
-      file.on('data', (chunk) => {
-        sent += chunk.length;
-        opts.onProgress?.({ phase: 'upload', sentBytes: sent, totalBytes: size });
-      });
-      const body = Readable.toWeb(file) as unknown as ReadableStream;
-      return client.http.fetch(url, { method: 'PUT', headers: all, body, duplex: 'half', signal } as RequestInit);
-    },
+    (signal) =>
+      send({
+        method: 'PUT',
+        url: new URL(url),
+        headers: all,
+        body: () => createReadStream(zipPath),
+        signal,
+        policy,
+        stall: { windowMs: retry.stallWindowMs, minBytes: retry.stallMinBytes },
+        onSent: (sent) => opts.onProgress?.({ phase: 'upload', sentBytes: sent, totalBytes: size }),
+      }),
     {
-      label,
+      label: 'PUT upload',
       ctx: client.http,
       signal: opts.signal,
       safeToRepeat: true,
-      timeoutMs: 0,
-      onNetworkError: (e, attempts, timedOut) => networkError(e, { method: 'PUT', path: 'the upload URL', secrets: [client.http.key.value()], attempts }, new URL(url).origin, timedOut),
+      onNetworkError: (e, attempts) => transferError(e, 'Uploading the project zip', attempts, [client.http.key.value()], 'Run the command again; nothing was submitted.'),
     },
   );
-  if (response.ok) {
-    await response.body?.cancel().catch(() => {});
+  if (response.status >= 200 && response.status < 300) {
+    response.discard();
     return;
   }
-  const text = (await response.text().catch(() => '')).slice(0, 200).replace(/\s+/g, ' ');
+  const text = cleanServerText((await response.text(64 * 1024).catch(() => '')).slice(0, 200), [client.http.key.value()]);
   throw new FramesmithError('cloud_upload_failed', `Uploading the project zip failed: the storage answered ${response.status}${text ? ` (${text})` : ''}.`, {
     hint: response.status === 403 ? 'The upload link expired or its signature did not match; run the command again for a fresh one.' : 'Run the command again; if it keeps failing, try a smaller zip.',
     exitCode: response.status === 413 ? CLOUD_EXIT.usage : CLOUD_EXIT.unavailable,
@@ -128,7 +139,7 @@ export async function uploadProjectZip(client: CloudClient, zipPath: string, opt
     { filename: basename(zipPath), content_type: 'application/zip', size_bytes: size, checksum_sha256: sha256 },
     { signal: opts.signal },
   );
-  if (created.max_bytes && size > created.max_bytes) {
+  if (typeof created.max_bytes === 'number' && created.max_bytes > 0 && size > created.max_bytes) {
     throw new FramesmithError('cloud_too_large', `The project zip is ${size} bytes; this upload accepts at most ${created.max_bytes}.`, { hint: 'Make the project smaller and build again.', exitCode: CLOUD_EXIT.usage });
   }
   await putPresigned(client, created.upload_url, created.upload_headers, zipPath, size, opts);

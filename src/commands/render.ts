@@ -20,13 +20,14 @@ import { renderBatch, type BatchResult } from '../render/batch.js';
 import { abortOnSignals } from '../render/interrupt.js';
 import { renderLocal } from '../render/render-local.js';
 import type { RenderResult } from '../render/result.js';
-import { defineFramesmithCommand, parseNumberFlag } from './define.js';
+import { checkWorkers } from '../render/options.js';
+import { defineFramesmithCommand } from './define.js';
 import { formatDryRun } from './dry-run-summary.js';
 
 /** Flags of local renders only. */
 const LOCAL_ONLY = {
   frames: { type: 'string', valueHint: 'a-b', description: 'Only these frames, inclusive and 0-based, e.g. 0-89 (local only)' },
-  workers: { type: 'string', valueHint: 'n', description: 'Parallel capture browsers, 1–16 (local only; default sized to this machine)' },
+  workers: { type: 'string', valueHint: 'n', description: 'Parallel capture browsers (local only; default and maximum sized to this machine)' },
   thumbnail: { type: 'boolean', default: true, description: 'Write <name>.png (the middle frame) beside the video (local only)', negativeDescription: 'Do not write the thumbnail' },
   'fail-fast': { type: 'boolean', description: 'Batch: stop at the first failed row (local only)' },
 } as const satisfies ArgsDef;
@@ -76,7 +77,7 @@ function refuse(flags: string[], mode: 'local' | 'cloud'): void {
 }
 
 function printLocal(logger: Logger, r: RenderResult): void {
-  const reuse = r.reused ? `, ${r.reused} reused unchanged` : '';
+  const reuse = (r.reused ? `, ${r.reused} reused unchanged` : '') + (r.shared ? `, ${r.shared} shared with row 1` : '');
   logger.success(`${r.frames} frames (${r.width}x${r.height}, ${r.fps} fps, ${r.format} ${r.quality}${r.audio ? ', with audio' : ''}) in ${(r.wallMs / 1000).toFixed(1)} s · ${r.renderFps} fps · ${r.captured} drawn${reuse} · ${r.workers} worker${r.workers > 1 ? 's' : ''} (${r.captureMode})`);
   if (r.thumbnail) logger.info(`thumbnail: ${relative(process.cwd(), r.thumbnail) || r.thumbnail}`);
   logger.result(relative(process.cwd(), r.output) || r.output);
@@ -97,7 +98,8 @@ function printBatch(logger: Logger, b: BatchResult, pattern: string | undefined)
   const from = b.rows.map((o) => renamedValues(pattern, o.variables).join(', '));
   const rows = b.rows.map((o, i) => [String(o.index), status(o), o.status === 'failed' ? (o.error?.message ?? '') : relative(process.cwd(), o.output), ...(from.some(Boolean) ? [from[i]] : [])]);
   for (const line of formatTable(['#', 'status', 'output', ...(from.some(Boolean) ? ['named from'] : [])], rows)) logger.info(line);
-  logger.info(`${b.rendered}/${b.total} rendered${b.failed ? `, ${b.failed} failed` : ''} in ${(b.wallMs / 1000).toFixed(1)} s`);
+  const shared = b.rows.reduce((n, o) => n + (o.result?.shared ?? 0), 0);
+  logger.info(`${b.rendered}/${b.total} rendered${b.failed ? `, ${b.failed} failed` : ''} in ${(b.wallMs / 1000).toFixed(1)} s${shared ? ` · ${shared} frames shared with row 1` : ''}`);
   for (const o of b.rows) if (o.status === 'rendered') logger.result(relative(process.cwd(), o.output));
 }
 
@@ -163,7 +165,7 @@ export default defineFramesmithCommand({
       variables: await readVariablesInput({ json: str('variables'), file: str('variables-file') }),
       strictVariables: raw['strict-variables'] === true,
       frames: a.frames,
-      workers: parseNumberFlag(a.workers, 'workers', { min: 1, max: 16, integer: true }),
+      workers: a.workers === undefined || a.workers === '' ? undefined : checkWorkers(Number(a.workers), a.workers),
       thumbnail: a.thumbnail,
       logger,
     };

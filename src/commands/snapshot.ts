@@ -4,7 +4,7 @@ import { FramesmithError } from '../core/errors.js';
 import { collectWarnings } from '../core/logger.js';
 import { readVariablesInput } from '../core/variables-input.js';
 import { reportRemote } from '../remote/report.js';
-import { reportPageWarnings } from '../snapshot/page-problems.js';
+import { reportPageWarnings, warnBlockedRequests } from '../snapshot/page-problems.js';
 import { takeSnapshots } from '../snapshot/snapshot.js';
 import { compositionArg, defineFramesmithCommand, parseNumberFlag, variablesArgs } from './define.js';
 
@@ -62,6 +62,7 @@ export default defineFramesmithCommand({
       logger,
     });
     reportRemote(logger, result.remote);
+    warnBlockedRequests(logger, result.cutOff);
     reportPageWarnings(logger, result.pageWarnings);
     if (logger.json) return logger.result({ ok: true, ...result, warnings: logger.warnings });
     for (const still of result.stills) logger.result(relative(process.cwd(), still.file) || still.file);

@@ -1,13 +1,14 @@
 /**
  * The preview pages' websocket, on the dev server's own port at DEV_WS_PATH. A connection is
  * accepted only from the server's own origin (a page on another site must not read the project's
- * state or push problems into the terminal); other upgrade requests are left to Vite's channel.
+ * state or push problems into the terminal); other upgrade requests from the own origin are left
+ * to Vite's channel, the rest refused.
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { DEV_WS_PATH, type DevClientMessage, type DevServerMessage } from '../shared/dev-protocol.js';
-import { isOwnOrigin, rawPath } from './request-guard.js';
+import { foreignRequest, isOwnOrigin, rawPath } from './request-guard.js';
 
 export interface DevClient {
   readonly id: number;
@@ -50,13 +51,14 @@ export function createChannel(options: ChannelOptions): Channel {
   let nextId = 1;
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Every websocket (ours and Vite's) only from the server's own pages.
+    if (foreignRequest(req, options.host) || !isOwnOrigin(req.headers.origin, req.headers.host, options.host)) return refuse(socket, '403 Forbidden');
     if (rawPath(req) !== DEV_WS_PATH) {
       // Vite answers its own protocols on its path; anything else would hang open.
       const protocol = req.headers['sec-websocket-protocol'];
       if (protocol !== 'vite-hmr' && protocol !== 'vite-ping') refuse(socket, '404 Not Found');
       return;
     }
-    if (!isOwnOrigin(req.headers.origin, req.headers.host, options.host)) return refuse(socket, '403 Forbidden');
     wssReady.then(
       (wss) => wss.handleUpgrade(req, socket, head, (ws) => connected(ws)),
       () => refuse(socket, '500 Internal Server Error'),

@@ -12,14 +12,30 @@ import { injectRuntime } from '../serve/inject.js';
 import { servedFontPage, type FontPageCache } from '../fonts/serve.js';
 import { proxyRemoteUrlsInHtml } from '../remote/dev-proxy.js';
 
-/** Boot options from the iframe URL's parameter; anything malformed is ignored (defaults apply). */
-export function parseBootParam(value: string | null): BootOptions {
+const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * Boot options from the iframe URL's parameter; anything malformed is ignored (defaults apply).
+ * A `{ref}` names a boot stashed by the page (too large for a URL), looked up with `stashed`.
+ */
+export function parseBootParam(value: string | null, stashed?: (ref: string) => string | undefined): BootOptions {
   const boot: BootOptions = { paint: 'raf', engineMode: 'preview' };
   if (!value) return boot;
   try {
-    const parsed = JSON.parse(value) as DevBootParam;
+    let parsed = JSON.parse(value) as DevBootParam;
+    if (typeof parsed?.ref === 'string') {
+      const text = stashed?.(parsed.ref);
+      if (text === undefined) return boot;
+      parsed = JSON.parse(text) as DevBootParam;
+    }
     const vars = parsed?.variables;
-    if (vars && typeof vars === 'object' && !Array.isArray(vars)) boot.variables = vars as VariableValues;
+    if (isObject(vars)) boot.variables = vars as VariableValues;
+    const instances = parsed?.instances;
+    if (isObject(instances)) {
+      const out: Record<string, VariableValues> = {};
+      for (const [k, v] of Object.entries(instances)) if (isObject(v)) out[k] = v as VariableValues;
+      if (Object.keys(out).length) boot.instanceValues = out;
+    }
     if (parsed?.paint === 'none' || parsed?.paint === 'raf') boot.paint = parsed.paint;
   } catch {
     /* a hand-edited URL: show the defaults */
@@ -43,12 +59,21 @@ const VITE_CLIENT_TAG = /<script type="module" src="\/@vite\/client"><\/script>\
  * with boot `param`: with the faces HeyGen's engine would give it (src/fonts), then the runtime.
  * `runtimeUrl` carries a version so the browser keeps the runtime between reloads.
  */
-export async function composeDocument(root: string, file: string, urlPath: string, param: string | null, runtimeUrl: string, vite: () => Promise<ViteDevServer>, fonts: FontPageCache): Promise<string> {
+export async function composeDocument(
+  root: string,
+  file: string,
+  urlPath: string,
+  param: string | null,
+  runtimeUrl: string,
+  vite: () => Promise<ViteDevServer>,
+  fonts: FontPageCache,
+  stashed?: (ref: string) => string | undefined,
+): Promise<string> {
   // Fonts first (src/fonts), then remote files through the dev server's remote-file endpoint
   // (content cache, npm registry).
   let html = proxyRemoteUrlsInHtml((await servedFontPage(root, file, fonts)).html);
   if (hasInlineModuleScript(html)) {
     html = (await (await vite()).transformIndexHtml(urlPath, html)).replace(VITE_CLIENT_TAG, '');
   }
-  return injectRuntime(html, parseBootParam(param), runtimeUrl);
+  return injectRuntime(html, parseBootParam(param, stashed), runtimeUrl);
 }

@@ -4,7 +4,7 @@
  * Vite has loaded, so the URL can be printed at once; requests wait for Vite inside the server.
  */
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { isIPv4, type AddressInfo } from 'node:net';
 import { FramesmithError } from '../core/errors.js';
 
 /** How many ports above the asked one are tried before giving up. */
@@ -45,7 +45,12 @@ export async function listenWithFallback(server: Server, port: number, host: str
     } catch (error) {
       const e = error as NodeJS.ErrnoException;
       throw new FramesmithError('dev_listen_failed', `Could not listen on ${host}:${candidate}: ${e.code ?? e.message}.`, {
-        hint: e.code === 'EADDRNOTAVAIL' ? `--host ${host} is not an address of this machine.` : e.code === 'EACCES' ? 'Use a port above 1024 (--port 5173).' : 'Try another --port.',
+        hint:
+          e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN'
+            ? `--host ${host} is not an address of this machine (to listen on every interface, write --host=0.0.0.0).`
+            : e.code === 'EACCES'
+              ? 'Use a port above 1024 (--port 5173).'
+              : 'Try another --port.',
         cause: error,
       });
     }
@@ -54,6 +59,15 @@ export async function listenWithFallback(server: Server, port: number, host: str
   throw new FramesmithError('dev_port_busy', `Ports ${port}–${Math.min(65535, port + PORT_ATTEMPTS - 1)} are all in use.`, {
     hint: 'Stop the other servers or pass another --port.',
   });
+}
+
+/** Whether a listen address only reaches this machine (127.0.0.0/8, ::1, localhost). */
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  if (h === 'localhost' || h.endsWith('.localhost') || h === '::1') return true;
+  if (isIPv4(h)) return h.startsWith('127.');
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(h);
+  return mapped ? mapped[1].startsWith('127.') : false;
 }
 
 /** The URL to print: a wildcard host is shown as localhost, IPv6 in brackets. */

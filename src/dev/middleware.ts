@@ -1,5 +1,6 @@
 /**
- * Every request to the dev server passes here first. framesmith answers its own URLs (the
+ * Every request to the dev server passes here first: the gate in request-guard.ts refuses foreign
+ * origins and hosts, and files the file-access policy refuses. framesmith answers its own URLs (the
  * preview page and UI, the runtime, the state API) and the files a render loads untouched
  * (composition documents with the runtime injected, classic scripts, stylesheets, sub-composition
  * HTML); everything else (module scripts, images, fonts, media, Vite's URLs) goes on to Vite,
@@ -8,16 +9,31 @@
 import { existsSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { promises as fs } from 'node:fs';
-import { extname, join, relative, sep } from 'node:path';
+import { extname, isAbsolute, join, relative, sep } from 'node:path';
 import type { ViteDevServer } from 'vite';
 import { RUNTIME_DIST } from '../core/paths.js';
 import { RUNTIME_URL_PATH } from '../serve/inject.js';
 import { isDocumentRequest } from '../serve/static-server.js';
-import { DEV_ASSETS_PATH, DEV_BOOT_PARAM, DEV_PAGE_PATH, DEV_PREFIX, DEV_STATE_PATH, type DevPageConfig, type DevState } from '../shared/dev-protocol.js';
+import {
+  DEV_ASSETS_PATH,
+  DEV_BOOT_PARAM,
+  DEV_BOOT_PATH,
+  DEV_EDITOR_PATH,
+  DEV_PAGE_PATH,
+  DEV_PREFIX,
+  DEV_STATE_PATH,
+  DEV_THUMB_PATH,
+  type DevPageConfig,
+  type DevState,
+} from '../shared/dev-protocol.js';
+import { BOOT_BODY_LIMIT, type BootStash } from './boot-stash.js';
 import { composeDocument } from './documents.js';
-import { checkRequestPath, isAllowedHost, rawPath } from './request-guard.js';
+import type { OpenRequest, OpenResult } from './editor.js';
+import { checkAbsolutePath, checkRequestPath, foreignRequest, isOwnOrigin, publicMessage, rawPath } from './request-guard.js';
 import { sendBody, sendFile, sendText } from '../serve/send-file.js';
 import { shellPage } from './shell-page.js';
+import { STUDIO_API_PATH } from '../shared/studio-protocol.js';
+import type { Studio } from './studio.js';
 import { FONT_URL_PREFIX } from '../fonts/packages.js';
 import { servedFontFile, servedFragment, type FontPageCache } from '../fonts/serve.js';
 import { createRemoteProxy, proxyRemoteUrlsInCss, proxyRemoteUrlsInHtml, REMOTE_PROXY_PREFIX, type RemoteProxy } from '../remote/dev-proxy.js';
@@ -34,13 +50,70 @@ export interface MiddlewareContext {
   state(composition: string): Promise<DevState>;
   /** Vite, once loaded. */
   vite(): Promise<ViteDevServer>;
+  /** Boot options posted by the page (too large for a URL). */
+  stash: BootStash;
+  /** Opens a project file in the user's editor. */
+  openInEditor(req: OpenRequest): Promise<OpenResult>;
+  /** Filmstrip thumbnails by id. */
+  thumb(id: string): Buffer | undefined;
+  /** The render panel's and dataset view's API (STUDIO_API_PATH). */
+  studio?: Studio;
   /** Where remote-file failures are reported (the terminal). */
   logger?: Logger;
 }
 
+/** Reads a request body up to `limit` bytes; null when it is larger. */
+function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        resolve(null);
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+const sendJson = (res: ServerResponse, status: number, value: unknown) => {
+  const body = JSON.stringify(value);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
+  res.end(body);
+};
+
 const RUNTIME_FILE = join(RUNTIME_DIST, 'runtime.js');
 const OVERLAY_DIST = join(RUNTIME_DIST, 'overlay');
 const OVERLAY_FILES = new Set(['overlay.js', 'overlay.css', 'overlay.js.map']);
+/** Vite's endpoint that opens a file in the user's editor. */
+const OPEN_IN_EDITOR = '/__open-in-editor';
+
+/**
+ * Vite answers a file outside its allow list with a 403 page that names absolute paths. The
+ * gate refuses those first; should Vite still refuse one, it is answered as missing, without
+ * the page.
+ */
+function maskRefusals(res: ServerResponse): void {
+  const write = res.write.bind(res) as (...a: unknown[]) => boolean;
+  const end = res.end.bind(res) as (...a: unknown[]) => ServerResponse;
+  let masked = false;
+  const mask = () => {
+    if (masked || res.statusCode !== 403 || res.headersSent) return masked;
+    masked = true;
+    res.statusCode = 404;
+    res.setHeader('content-type', 'text/plain; charset=utf-8');
+    res.removeHeader('content-length');
+    return true;
+  };
+  res.write = ((...a: unknown[]) => (mask() ? true : write(...a))) as typeof res.write;
+  res.end = ((...a: unknown[]) => (mask() ? end('Not found') : end(...a))) as typeof res.end;
+}
+
 /** Sources only Vite can serve (they need a transform). */
 const MODULE_SOURCE = /\.(ts|tsx|mts|cts|jsx|vue|svelte)$/i;
 
@@ -65,9 +138,8 @@ export function createRequestHandler(ctx: MiddlewareContext): (req: IncomingMess
   // Remote files of the composition, answered from the content cache (src/remote/dev-proxy.ts).
   const remote: RemoteProxy | null = ctx.logger ? createRemoteProxy(ctx.logger) : null;
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (!isAllowedHost(req.headers.host, ctx.host)) {
-      return sendText(res, 403, `Blocked request: the Host "${req.headers.host ?? ''}" is not this machine. Open the URL framesmith dev printed.`);
-    }
+    const foreign = foreignRequest(req, ctx.host);
+    if (foreign) return sendText(res, 403, `Blocked request: ${foreign}. Open the URL framesmith dev printed.`);
     const path = rawPath(req);
     const url = new URL(req.url ?? '/', 'http://dev.local');
     const head = req.method === 'HEAD';
@@ -77,11 +149,14 @@ export function createRequestHandler(ctx: MiddlewareContext): (req: IncomingMess
       res.writeHead(302, { location: `${DEV_PAGE_PATH}${url.search}` });
       return void res.end();
     }
+    if (path.startsWith(STUDIO_API_PATH) && ctx.studio) return ctx.studio.handle(req, res, path, url);
     if (path.startsWith(DEV_PREFIX)) {
+      if (req.method === 'POST' && (path === DEV_BOOT_PATH || path === DEV_EDITOR_PATH)) return servePost(req, path, res);
       if (!readOnly) return sendText(res, 405, 'Method not allowed');
       return serveOwn(req, path, url, res, head);
     }
 
+    if (path === OPEN_IN_EDITOR) return openInEditor(req, res, url);
     const verdict = await checkRequestPath(ctx.root, ctx.allowedOutside, path);
     if (!verdict.ok) return sendText(res, verdict.status, verdict.reason);
     if (verdict.file && readOnly) {
@@ -89,7 +164,7 @@ export function createRequestHandler(ctx: MiddlewareContext): (req: IncomingMess
       if ((ext === '.html' || ext === '.htm') && !url.searchParams.has('html-proxy')) {
         const rel = relative(ctx.root, verdict.file).split(sep).join('/');
         if (isDocumentRequest(req)) {
-          const html = await composeDocument(ctx.root, rel, path, url.searchParams.get(DEV_BOOT_PARAM), runtimeUrl, ctx.vite, fontPages);
+          const html = await composeDocument(ctx.root, rel, path, url.searchParams.get(DEV_BOOT_PARAM), runtimeUrl, ctx.vite, fontPages, (ref) => ctx.stash.get(ref));
           return sendBody(res, html, 'text/html; charset=utf-8', head);
         }
         // A sub-composition the runtime fetches: with the engine's generic-family rewrite, and its
@@ -128,6 +203,12 @@ export function createRequestHandler(ctx: MiddlewareContext): (req: IncomingMess
       const font = servedFontFile(path);
       return font ? sendFile(req, res, font, { head, immutable: true }) : sendText(res, 404, 'Not found');
     }
+    if (path.startsWith(DEV_THUMB_PATH)) {
+      const jpeg = ctx.thumb(path.slice(DEV_THUMB_PATH.length).replace(/\.jpg$/, ''));
+      if (!jpeg) return sendText(res, 404, 'Not found');
+      res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': jpeg.length, 'cache-control': 'private, max-age=3600, immutable' });
+      return void res.end(head ? undefined : jpeg);
+    }
     if (path === DEV_STATE_PATH) {
       const state = await ctx.state(url.searchParams.get('composition') || ctx.page.defaultComposition);
       return sendBody(res, JSON.stringify(state), 'application/json; charset=utf-8', head);
@@ -135,15 +216,55 @@ export function createRequestHandler(ctx: MiddlewareContext): (req: IncomingMess
     return sendText(res, 404, 'Not found');
   }
 
+  /**
+   * Vite's `/__open-in-editor?file=…` opens a file in the user's editor. Only the preview's own
+   * pages get here (the gate above), and only for a file the policy serves: a project file,
+   * named as Vite's overlay names it (absolute, or from the project root), with `:line:col`.
+   */
+  async function openInEditor(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const m = /^(.*?)(:\d+(?::\d+)?)?$/.exec(url.searchParams.get('file') ?? '');
+    const file = m?.[1] ?? '';
+    if (!file) return sendText(res, 404, 'Not found');
+    const abs = isAbsolute(file) ? file : join(ctx.root, file);
+    if ((await checkAbsolutePath(ctx.root, [], abs)) !== 'ok') return sendText(res, 404, 'Not found');
+    req.url = `${OPEN_IN_EDITOR}?file=${encodeURIComponent(abs + (m?.[2] ?? ''))}`;
+    return passToVite(req, res);
+  }
+
+  /**
+   * The page's POSTs (stashing a large boot, opening the editor): only from the server's own
+   * origin (another site's page must not make the server start programs) and with a JSON body.
+   */
+  async function servePost(req: IncomingMessage, path: string, res: ServerResponse): Promise<void> {
+    if (!isOwnOrigin(req.headers.origin, req.headers.host, ctx.host)) return sendText(res, 403, 'Forbidden: only the preview page may ask this');
+    if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) return sendText(res, 415, 'Send JSON');
+    const body = await readBody(req, path === DEV_BOOT_PATH ? BOOT_BODY_LIMIT : 64 * 1024);
+    if (body === null) return sendJson(res, 413, { ok: false, message: `Too large: the limit is ${path === DEV_BOOT_PATH ? BOOT_BODY_LIMIT / 1024 / 1024 + ' MB' : '64 KB'}.` });
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return sendJson(res, 400, { ok: false, message: 'The body is not JSON.' });
+    }
+    if (path === DEV_BOOT_PATH) {
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return sendJson(res, 400, { ok: false, message: 'Send a boot object.' });
+      return sendJson(res, 200, { ok: true, ref: ctx.stash.put(body) });
+    }
+    const r = parsed as Partial<OpenRequest>;
+    const result = await ctx.openInEditor({ file: String(r.file ?? ''), line: Number(r.line), column: Number(r.column) });
+    return sendJson(res, result.ok ? 200 : result.status, result);
+  }
+
   async function passToVite(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const vite = await ctx.vite();
+    maskRefusals(res);
     vite.middlewares(req, res, (error?: unknown) => {
-      if (error) sendText(res, 500, String((error as Error).message ?? error));
+      if (error) sendText(res, 500, publicMessage(String((error as Error).message ?? error), ctx.root));
       else sendText(res, 404, 'Not found');
     });
   }
 
   return (req, res) => {
-    handle(req, res).catch((error: unknown) => sendText(res, 500, `framesmith dev: ${(error as Error).message ?? error}`));
+    handle(req, res).catch((error: unknown) => sendText(res, 500, `framesmith dev: ${publicMessage(String((error as Error).message ?? error), ctx.root)}`));
   };
 }

@@ -44,7 +44,15 @@ export function createReporter(logger: Logger): Reporter {
     },
     runtime(composition, problems) {
       const before = printedRuntime.get(composition) ?? new Set<string>();
-      const now = printNew(before, problems.map((p) => ({ ...p, severity: problemSeverity(p) })));
+      // A timeline never registered after a script failed is that error's consequence (as the page shows it);
+      // one already explained by a remote script that could not be loaded keeps that explanation.
+      const firstError = problems.find((p) => p.kind === 'page-error');
+      const shown = problems.map((p) =>
+        p.kind === 'timeline' && !p.severity && firstError && problems.indexOf(firstError) < problems.indexOf(p)
+          ? { ...p, message: `${p.message} (a consequence of: ${firstError.message.slice(0, 200)})`, hint: 'Fix the error above first: the script stopped before it registered the timeline.' }
+          : p,
+      );
+      const now = printNew(before, shown.map((p) => ({ ...p, severity: problemSeverity(p) })));
       // Problems collected over the page's life stay printed once; a clean reload says so.
       printedRuntime.set(composition, new Set([...before, ...now]));
       if (before.size > 0 && problems.length === 0) {

@@ -1,20 +1,30 @@
 /**
- * The dev server's gate, run before anything else answers a request: the Host header must name
- * this machine (a page on another site cannot reach the server through DNS rebinding), and a
- * path may only reach the project folder: no `..`, no dotfiles or dot folders (.env, .git), no
- * symlink that leads out. Vite's own URLs (/@vite, /@id, /@fs) are checked the same way, with
- * Vite's dependency cache as the one allowed place outside the project.
+ * The dev server's gate, run before anything else answers a request (framesmith's own URLs,
+ * Vite's, `/__open-in-editor`, the websockets):
+ * - the Host header must name this machine (a page on another site cannot reach the server
+ *   through DNS rebinding);
+ * - a request made by a page of another origin is refused: an `Origin` header other than the
+ *   server's own, or a browser's `Sec-Fetch-Site: cross-site | same-site` (which `<img>` and
+ *   other no-cors requests carry too), except a top-level navigation to the preview page;
+ * - a path may only reach what the file-access policy allows (src/security/file-policy.ts):
+ *   project files, decided on the real path, no dotfiles or secrets, also through symlinks; Vite's
+ *   dependency cache and client are the only places outside the project. A refused file gets
+ *   the same answer as a missing one.
  */
 import { promises as fs } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
 import { relative, sep } from 'node:path';
-import { hasDotSegment, resolveProjectPath } from '../serve/safe-path.js';
+import { resolveProjectPath, urlPathSegments } from '../serve/safe-path.js';
+import { judge, pathRefusal } from '../security/file-policy.js';
+import { DEV_PAGE_PATH } from '../shared/dev-protocol.js';
 
 export type Verdict =
   /** A project file (or a Vite URL) that may be served; `file` is set for project files that exist. */
   | { ok: true; file?: string; relative?: string }
-  | { ok: false; status: 403 | 404; reason: string };
+  | { ok: false; status: 404; reason: 'Not found' };
+
+export const NOT_FOUND = { ok: false, status: 404, reason: 'Not found' } as const;
 
 /** Whether a Host header names this machine, an IP address, or the host the server was started on. */
 export function isAllowedHost(hostHeader: string | undefined, boundHost: string): boolean {
@@ -41,9 +51,59 @@ export function isOwnOrigin(origin: string | undefined, hostHeader: string | und
   }
 }
 
+/**
+ * Why a request must be refused because of who sent it, or null when it may go on: a foreign
+ * Host, a foreign Origin, or a browser saying it comes from another site. A user opening the
+ * preview from a link elsewhere (a top-level GET navigation to `/` or the preview page) may.
+ */
+export function foreignRequest(req: IncomingMessage, boundHost: string): string | null {
+  const host = req.headers.host;
+  if (!isAllowedHost(host, boundHost)) return `the Host "${host ?? ''}" is not this machine`;
+  const origin = req.headers.origin;
+  if (origin !== undefined && !isOwnOrigin(origin, host, boundHost)) return 'it comes from a page of another origin';
+  const site = req.headers['sec-fetch-site'];
+  if (site === 'cross-site' || site === 'same-site') {
+    const path = rawPath(req);
+    const navigation = req.method === 'GET' && req.headers['sec-fetch-mode'] === 'navigate' && req.headers['sec-fetch-dest'] === 'document';
+    if (!(navigation && (path === '/' || path === DEV_PAGE_PATH))) return 'it comes from a page of another site';
+  }
+  return null;
+}
+
 function inside(dir: string, path: string): boolean {
   const rel = relative(dir, path);
-  return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep) && !rel.split(sep).includes('..'));
+  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !rel.startsWith(sep));
+}
+
+/**
+ * Judges an absolute file path the dev server (or Vite on its behalf) would read: inside the
+ * project by the file-access policy, or inside one of `allowedOutside` with no refused segment
+ * below it. `missing` when the file does not exist (Vite may still answer a virtual module).
+ * With `packages` (a build), files of installed packages are allowed wherever they are.
+ */
+export async function checkAbsolutePath(root: string, allowedOutside: string[], file: string, { packages = false } = {}): Promise<'ok' | 'missing' | 'refused'> {
+  if (file.includes('\0')) return 'refused';
+  let real: string;
+  try {
+    real = await fs.realpath(file);
+  } catch {
+    return 'missing';
+  }
+  if (packages) {
+    // A build reads installed packages wherever they really are (npm link, pnpm's store): judged below their last node_modules.
+    const parts = real.split(sep);
+    const last = parts.lastIndexOf('node_modules');
+    if (last >= 0 && last < parts.length - 1) return pathRefusal(parts.slice(last + 1).join('/')) ? 'refused' : 'ok';
+  }
+  // Vite's own folders first: the dependency cache may sit in the project's node_modules/.framesmith.
+  for (const dir of allowedOutside) {
+    if (inside(dir, real) && !pathRefusal(relative(dir, real).split(sep).join('/'))) return 'ok';
+  }
+  if (inside(root, file) || inside(root, real)) {
+    const asked = inside(root, file) ? relative(root, file).split(sep).join('/') : relative(root, real).split(sep).join('/');
+    return judge(root, asked, real).ok ? 'ok' : 'refused';
+  }
+  return 'refused';
 }
 
 /** `/@fs/<absolute path>`: allowed inside the project (same rules) or inside Vite's cache and client folders. */
@@ -52,21 +112,10 @@ async function checkFsPath(root: string, allowedOutside: string[], urlPath: stri
   try {
     decoded = decodeURIComponent(urlPath.slice('/@fs'.length));
   } catch {
-    return { ok: false, status: 404, reason: 'Not found' };
+    return NOT_FOUND;
   }
-  if (decoded.includes('\0') || decoded.split('/').includes('..')) return { ok: false, status: 403, reason: 'Forbidden: outside the project folder' };
-  let real: string;
-  try {
-    real = await fs.realpath(decoded);
-  } catch {
-    return { ok: false, status: 404, reason: 'Not found' };
-  }
-  if (inside(root, real)) {
-    const rel = relative(root, real).split(sep).join('/');
-    return hasDotSegment(rel) ? { ok: false, status: 404, reason: 'Not found' } : { ok: true };
-  }
-  if (allowedOutside.some((dir) => inside(dir, real))) return { ok: true };
-  return { ok: false, status: 403, reason: 'Forbidden: outside the project folder' };
+  if (decoded.split('/').includes('..')) return NOT_FOUND;
+  return (await checkAbsolutePath(root, allowedOutside, decoded)) === 'ok' ? { ok: true } : NOT_FOUND;
 }
 
 /**
@@ -75,19 +124,24 @@ async function checkFsPath(root: string, allowedOutside: string[], urlPath: stri
  */
 export async function checkRequestPath(root: string, allowedOutside: string[], urlPath: string): Promise<Verdict> {
   if (urlPath.startsWith('/@fs/')) return checkFsPath(root, allowedOutside, urlPath);
-  if (urlPath.startsWith('/@vite/') || urlPath.startsWith('/@id/')) return { ok: true };
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(urlPath);
-  } catch {
-    return { ok: false, status: 404, reason: 'Not found' };
+  if (urlPath.startsWith('/@vite/')) return { ok: true };
+  if (urlPath.startsWith('/@id/')) {
+    // A bare module id (a package, a virtual module) is Vite's; a file path is judged like any file.
+    let id: string;
+    try {
+      id = decodeURIComponent(urlPath.slice('/@id/'.length));
+    } catch {
+      return NOT_FOUND;
+    }
+    if (!id.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(id)) return { ok: true };
+    return (await checkAbsolutePath(root, allowedOutside, id)) === 'refused' || id.split('/').includes('..') ? NOT_FOUND : { ok: true };
   }
-  if (hasDotSegment(decoded.replace(/^\/+/, '')) && !decoded.split('/').includes('..')) return { ok: false, status: 404, reason: 'Not found' };
+  const segments = urlPathSegments(urlPath);
+  if (!segments || pathRefusal(segments.join('/'))) return NOT_FOUND;
   const resolved = await resolveProjectPath(root, urlPath);
   if (resolved.ok) return { ok: true, file: resolved.path, relative: resolved.relative };
-  if (resolved.status === 403) return resolved;
-  // Missing file: a dotfile or a malformed path stays refused; anything else is Vite's to answer.
-  return decoded.includes('\0') || decoded.includes('\\') ? resolved : { ok: true };
+  // Refused: the same answer as missing. Missing: Vite's to answer (a virtual module, a 404).
+  return resolved.refusal ? NOT_FOUND : { ok: true };
 }
 
 /** The request's path without query, as sent (not normalised, so `/../` is seen). */
@@ -95,4 +149,17 @@ export function rawPath(req: IncomingMessage): string {
   const url = req.url ?? '/';
   const q = url.search(/[?#]/);
   return q < 0 ? url : url.slice(0, q);
+}
+
+/**
+ * An error message fit for an HTTP answer: project paths relative, any other absolute path
+ * hidden, so an error page never tells a page where the project or anything else lives.
+ */
+export function publicMessage(message: string, root: string): string {
+  return message
+    .split(`${root}${sep}`)
+    .join('')
+    .split(root)
+    .join('.')
+    .replace(/(^|[\s'"`(=:])(?:[A-Za-z]:)?[\\/](?:[^\s'"`():\\/]+[\\/])+[^\s'"`():]*/g, '$1<path>');
 }

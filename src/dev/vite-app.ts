@@ -14,12 +14,16 @@ import { remoteUrlFromProxyPath } from '../shared/resource-rules.js';
 import type { Logger } from '../core/logger.js';
 import type { ProblemData } from '../shared/diagnostics.js';
 import { isWatchIgnored } from './watch-filter.js';
+import { filePolicyPlugin } from './vite-policy.js';
+import { FILE_REFUSED, REFUSAL_HINT } from '../security/file-policy.js';
 
 export interface ViteAppOptions {
   /** Project folder (a realpath). */
   root: string;
   /** Where Vite keeps pre-bundled dependencies: outside the project, so nothing is written into it. */
   cacheDir: string;
+  /** Folders outside the project Vite may read (its cache and client): the file-access policy's exceptions. */
+  allowedOutside: string[];
   httpServer: Server;
   logger: Logger;
   /** A module failed to transform (syntax error in a module script, unresolved import). */
@@ -38,6 +42,7 @@ export function viteErrorProblem(root: string, error: ViteError): ProblemData {
   const rel = file ? relative(root, file).split(sep).join('/') : undefined;
   const inside = rel !== undefined && !rel.startsWith('..');
   const message = error.message.split('\n')[0].replace(/^\[[^\]]+\]\s*/, '');
+  if (error.plugin === 'framesmith:file-policy') return { code: FILE_REFUSED, message, hint: REFUSAL_HINT, loc: inside && rel ? { file: rel, line: 0, column: 0 } : undefined };
   return {
     code: 'module_transform_failed',
     message: inside ? message.replace(file!, rel!) : message,
@@ -129,6 +134,9 @@ export async function createViteApp(options: ViteAppOptions): Promise<ViteDevSer
     appType: 'custom',
     clearScreen: false,
     cacheDir: options.cacheDir,
+    // A symlink keeps its own URL (`?import` and import rewriting never show where it points);
+    // the gate and the policy plugin judge where it leads.
+    resolve: { preserveSymlinks: true },
     customLogger: viteLogger(root, options.logger, options.onModuleProblem),
     server: {
       middlewareMode: true,
@@ -137,9 +145,11 @@ export async function createViteApp(options: ViteAppOptions): Promise<ViteDevSer
       // framesmith decides what a change does (swap CSS, reload the iframe at the same frame).
       hmr: false,
       fs: { strict: true, allow: [root, options.cacheDir] },
+      // No cross-origin reads, not even from other local ports (the gate refuses them first).
+      cors: false,
       watch: { ignored: [(path: string) => isWatchIgnored(root, path)] },
     },
-    plugins: [{ name: 'framesmith:watcher', configureServer: (server) => options.onWatcher(server.watcher) }, ...remoteImportsPlugin()],
+    plugins: [filePolicyPlugin(root, options.allowedOutside), { name: 'framesmith:watcher', configureServer: (server) => options.onWatcher(server.watcher) }, ...remoteImportsPlugin()],
   });
   const hot = vite.environments.client.hot;
   const send = hot.send.bind(hot) as (...args: unknown[]) => void;

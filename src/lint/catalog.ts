@@ -48,6 +48,8 @@ const ROWS: Row[] = [
   ['subcomposition_root_styled_by_class', 'error', true, 'lint', 'structure', 'A sub-composition root is styled through a class; scoped CSS cannot reach it that way.', 'Style the sub-composition root by its #id (or [data-composition-id]) instead of the class.'],
   ['deprecated_data_layer', 'error', true, 'lint', 'structure', 'data-layer is the old name of data-track-index.', 'Rename data-layer to data-track-index.'],
   ['deprecated_data_end', 'error', true, 'lint', 'structure', 'data-end is no longer read.', 'Replace data-end with data-duration (end minus start).'],
+  ['file_too_large', 'error', false, 'parser', 'structure', 'An HTML file is over 20 MB or has more than 500,000 elements, or a CSS or script file is over 10 MB (framesmith\'s limits); it is not read.', 'Split the file, or move large data out of it (media as files, data as JSON fetched at run time); FRAMESMITH_MAX_FILE_MB raises the limit.'],
+  ['nesting_too_deep', 'error', false, 'parser', 'structure', 'Elements or CSS blocks nest deeper than 1,000 levels, or script code deeper than 200 brackets (framesmith\'s limits); the file is not checked further.', 'Flatten the nesting (browsers flatten HTML nested deeper than 512 elements anyway); FRAMESMITH_MAX_DEPTH raises the limit.'],
   // Clip timing
   ['invalid_data_start', 'error', false, 'parser', 'timing', 'data-start is neither seconds nor a clip reference.', 'Write seconds (data-start="1.5") or a clip id with an offset (data-start="intro + 0.5").'],
   ['unknown_start_reference', 'error', false, 'parser', 'timing', 'data-start refers to a clip id that does not exist in the composition.', 'Reference the id of another timed element in the same composition.'],
@@ -74,7 +76,7 @@ const ROWS: Row[] = [
   ['invalid_parent_traversal_in_asset_path', 'error', true, 'parser', 'assets', 'A path climbs above the project root with ../ and will not be in the bundle.', 'Move the file into the project and reference it from the project root.'],
   ['missing_local_asset', 'error', true, 'lint', 'assets', 'A referenced local file does not exist.', 'Add the file or fix the path (HTML paths resolve from the project root).'],
   ['asset_case_mismatch', 'error', false, 'lint', 'assets', 'A reference differs in letter case from the file; the cloud renders on case-sensitive Linux.', 'Write the path with exactly the file\'s letter case (or rename the file).'],
-  ['asset_symlink_outside', 'error', false, 'lint', 'assets', 'A referenced file is a symlink that leads outside the project; the bundle leaves it out.', 'Copy the file into the project instead of linking to it.'],
+  ['file_refused', 'error', false, 'lint', 'assets', 'A referenced file is outside the project, a dotfile or inside a dot folder, or named like a key or credential (also through a symlink); framesmith never serves or bundles it.', 'Copy the file the composition needs into the project under an ordinary name; keep secrets such as .env out of what pages load.'],
   // Remote and missing files: severity and words from the one rule table (src/shared/resource-rules.ts).
   resourceRow('remote_cached'),
   resourceRow('remote_not_cached'),
@@ -98,6 +100,7 @@ const ROWS: Row[] = [
   ['engine_global_defined', 'error', false, 'lint', 'scripts', 'A script defines a global the engine owns (__player, __hf, __playerReady, __renderReady, __hyperframes, __hfVariables, __framesmith).', 'Rename your variable; the engine sets these itself.'],
   ['invalid_inline_script_syntax', 'error', true, 'lint', 'scripts', 'An inline <script> is not valid JavaScript.', 'Fix the syntax error at the location shown.'],
   ['script_syntax_error', 'error', false, 'lint', 'scripts', 'A local script file is not valid JavaScript.', 'Fix the syntax error at the location shown.'],
+  ['infinite_loop', 'error', false, 'lint', 'scripts', 'A `while (true)`, `do … while (true)` or `for (;;)` loop has no break, return, throw or await: once entered it never ends, and the page hangs.', 'Give the loop an exit (a condition, break or return), or put the repetition on the timeline.'],
   // CSS
   ['css_parse_error', 'error', true, 'lint', 'css', 'A <style> block or .css file does not parse.', 'Fix the CSS syntax at the location shown.'],
   ['css_transition_used', 'warning', true, 'lint', 'css', 'A CSS transition is used; transitions run on the wall clock and cannot be sought.', 'Animate with the GSAP timeline or a CSS @keyframes animation instead.'],

@@ -10,7 +10,8 @@ import type { CompositionModel, ProjectModel } from '../shared/model.js';
 import type { Diagnostic, Severity, SourceLocation } from '../shared/diagnostics.js';
 import { isKnownCode, ruleInfo } from './catalog.js';
 import type { FontSummary } from '../fonts/report.js';
-import { collectScripts, type ScriptUnit } from './scripts.js';
+import { bracketDepthOver, limits, pointIn, tooDeepMessage } from '../security/budgets.js';
+import { collectScripts, tooDeep, type ScriptUnit } from './scripts.js';
 import { scriptFacts, type ScriptFacts } from './script-facts.js';
 
 export interface StyleSheet {
@@ -19,8 +20,8 @@ export interface StyleSheet {
   /** HTML file whose composition uses it (for .css files: the first that links it). */
   html: string | null;
   root: Root | null;
-  /** Parse error, when the CSS does not parse. */
-  error: { message: string; loc: SourceLocation } | null;
+  /** Parse error, when the CSS does not parse; `code` when it is a budget's rather than the syntax. */
+  error: { message: string; loc: SourceLocation; code?: string } | null;
   /** Where the CSS text starts (style blocks); line 1 col 1 for files. */
   base: SourceLocation;
 }
@@ -45,6 +46,9 @@ export interface LintContext {
 }
 
 function parseSheet(file: string, html: string | null, css: string, base: SourceLocation): StyleSheet {
+  const { depth } = limits();
+  const deep = bracketDepthOver(css, depth);
+  if (deep) return { file, html, root: null, error: { code: 'nesting_too_deep', message: tooDeepMessage(`The CSS in ${file}`, depth), loc: pointIn(base, deep) }, base };
   try {
     return { file, html, root: postcss.parse(css, { from: file }), error: null, base };
   } catch (e) {
@@ -86,7 +90,16 @@ export function createLintContext(parsed: ParsedProject): LintContext {
     byId ? mediaIds.has(q) : /(^|[\s>+~,(])(video|audio)\b/i.test(q) || [...q.matchAll(/#([\w-]+)/g)].some((m) => mediaIds.has(m[1]));
 
   const scripts = collectScripts(model.root, files);
-  const facts = scripts.map((u) => scriptFacts(u, isMedia));
+  const facts = scripts.map((u, i) => {
+    try {
+      return scriptFacts(u, isMedia);
+    } catch (error) {
+      // The tree walk ran out of stack on deeply nested code: a budget finding, not a crash.
+      if (!(error instanceof RangeError)) throw error;
+      scripts[i] = { ...u, ast: null, error: tooDeep(u) };
+      return scriptFacts(scripts[i], isMedia);
+    }
+  });
 
   const styles: StyleSheet[] = [];
   for (const f of files) {

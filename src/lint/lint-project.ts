@@ -6,6 +6,7 @@
  */
 import { resolve } from 'node:path';
 import { FramesmithError } from '../core/errors.js';
+import { withDefaultInterrupt } from '../core/interrupt.js';
 import { parseProject, type ParsedProject } from '../model/index.js';
 import type { Diagnostic } from '../shared/diagnostics.js';
 import { isKnownCode, ruleInfo } from './catalog.js';
@@ -63,6 +64,11 @@ function summarize(root: string, entry: string, diagnostics: Diagnostic[], files
 
 /** Lints an already parsed project (build parses once and lints that). */
 export function lintParsed(parsed: ParsedProject, started = performance.now()): LintResult {
+  // All synchronous: Ctrl+C must still end the lint of a large project at once.
+  return withDefaultInterrupt(() => lintNow(parsed, started));
+}
+
+function lintNow(parsed: ParsedProject, started: number): LintResult {
   const ctx = createLintContext(parsed);
   for (const d of parsed.model.diagnostics) {
     // Parser findings keep their own message; the catalog fills in a missing hint.

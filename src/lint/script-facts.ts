@@ -1,11 +1,12 @@
 /**
  * What a parsed script does, as far as the composition contract cares: which clock and
  * randomness sources it calls, where it registers timelines, whether it builds GSAP timelines,
- * repeats forever, defines engine-owned globals, drives media, or hides clip elements.
+ * repeats forever, defines engine-owned globals, drives media, hides clip elements, or loops
+ * with no way out.
  * One walk per script; the rules read these facts.
  */
 import type { Node as AcornNode } from 'acorn';
-import { simple } from 'acorn-walk';
+import { ancestor, simple } from 'acorn-walk';
 import type { SourceLocation } from '../shared/diagnostics.js';
 import { unitLocation, type ScriptUnit } from './scripts.js';
 import { TIMELINE_PROPERTIES_MISSING } from '../shared/render-mode.js';
@@ -32,6 +33,8 @@ export interface ScriptFacts {
   usesGsapGlobal: boolean;
   /** Reads of GSAP timeline properties HeyGen's renderer does not provide (`tl.labels`, ...). */
   timelineProperties: { object: string; property: string; loc: SourceLocation }[];
+  /** `while (true)` / `do … while (true)` / `for (;;)` loops that nothing can end. */
+  endlessLoops: { kind: string; loc: SourceLocation }[];
 }
 
 /** Globals the engine (and framesmith's runtime) sets; authored code must not define them. */
@@ -73,10 +76,54 @@ function stringArg(n: N | undefined): string | null {
   return null;
 }
 
+/** A loop test that is always true: none (`for (;;)`), a truthy literal, or `!0` / `!false`. */
+function alwaysTrue(test: N | null | undefined): boolean {
+  if (!test) return true;
+  if (test.type === 'Literal') return Boolean(test.value) && !(test as N).regex;
+  if (test.type === 'UnaryExpression' && test.operator === '!' && test.argument.type === 'Literal') return !test.argument.value;
+  return false;
+}
+
+const FUNCTION_NODES = new Set(['FunctionExpression', 'FunctionDeclaration', 'ArrowFunctionExpression', 'ClassBody']);
+const BREAKABLE = new Set(['WhileStatement', 'DoWhileStatement', 'ForStatement', 'ForInStatement', 'ForOfStatement', 'SwitchStatement']);
+/** Anything that ends the loop, gives control back (await, yield), or may throw out of it (a call). */
+const LEAVING = new Set(['ReturnStatement', 'ThrowStatement', 'AwaitExpression', 'YieldExpression', 'CallExpression', 'NewExpression', 'TaggedTemplateExpression', 'ImportExpression']);
+
+/**
+ * Whether anything in `roots` (a loop's body and update) can end the loop: a break that leaves
+ * it (unlabelled and not inside an inner loop or switch, or to a label declared outside it), a
+ * return, a throw, an await or yield, or a call (which may throw). Walked with a stack; nested
+ * functions are not entered (their returns end them, not the loop).
+ */
+function mayLeave(roots: N[], outerLabels: Set<string>): boolean {
+  const stack: { node: N; nested: boolean; inner: Set<string> }[] = roots.map((node) => ({ node, nested: false, inner: new Set<string>() }));
+  while (stack.length) {
+    const { node, nested, inner } = stack.pop()!;
+    if (LEAVING.has(node.type)) return true;
+    if (node.type === 'BreakStatement') {
+      if (!node.label ? !nested : !inner.has(node.label.name) || outerLabels.has(node.label.name)) return true;
+      continue;
+    }
+    if (FUNCTION_NODES.has(node.type)) continue;
+    const childNested = nested || BREAKABLE.has(node.type);
+    const childInner = node.type === 'LabeledStatement' ? new Set([...inner, node.label.name]) : inner;
+    for (const key of Object.keys(node)) {
+      if (key === 'loc' || key === 'start' || key === 'end') continue;
+      const value = node[key];
+      if (Array.isArray(value)) {
+        for (const v of value) if (v && typeof v.type === 'string') stack.push({ node: v, nested: childNested, inner: childInner });
+      } else if (value && typeof value === 'object' && typeof value.type === 'string') {
+        stack.push({ node: value, nested: childNested, inner: childInner });
+      }
+    }
+  }
+  return false;
+}
+
 /** Facts of one unit; `isMedia(selectorOrId, byId)` says whether a lookup names managed media. */
 export function scriptFacts(unit: ScriptUnit, isMedia: (query: string, byId: boolean) => boolean): ScriptFacts {
   const facts: ScriptFacts = {
-    unit, clock: [], raf: [], timers: [], registrations: [], touchesRegistry: false, timelines: [], infiniteRepeats: [], engineGlobals: [], mediaControl: [], visibilityTweens: [], usesGsapGlobal: false,
+    unit, clock: [], raf: [], timers: [], registrations: [], touchesRegistry: false, timelines: [], infiniteRepeats: [], engineGlobals: [], mediaControl: [], visibilityTweens: [], usesGsapGlobal: false, endlessLoops: [],
     timelineProperties: [],
   };
   const ast = unit.ast as N | null;
@@ -134,6 +181,19 @@ export function scriptFacts(unit: ScriptUnit, isMedia: (query: string, byId: boo
     ImportNamespaceSpecifier(n: N) {
       declared.add(n.local.name);
     },
+  } as never);
+
+  const loop = (kind: string) => (n: N, ancestors: N[]) => {
+    if (!alwaysTrue(n.type === 'ForStatement' ? n.test : n.test)) return;
+    const labels = new Set<string>();
+    for (let i = ancestors.length - 2; i >= 0 && ancestors[i].type === 'LabeledStatement'; i--) labels.add(ancestors[i].label.name);
+    const parts = n.type === 'ForStatement' ? [n.body, n.update] : [n.body];
+    if (!mayLeave(parts.filter(Boolean), labels)) facts.endlessLoops.push({ kind, loc: at(n) });
+  };
+  ancestor(ast, {
+    WhileStatement: loop('while (true)'),
+    DoWhileStatement: loop('do … while (true)'),
+    ForStatement: loop('for (;;)'),
   } as never);
 
   simple(ast, {

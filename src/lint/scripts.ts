@@ -4,11 +4,13 @@
  * Each is parsed with acorn (locations on), so rules look at calls and assignments rather than at
  * text: a `Math.random()` in a comment or a string is not code and does not count.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { extname, join, posix } from 'node:path';
 import { parse, type Program } from 'acorn';
 import { attr, contentLocation, descendants, nodeLocation, textOf, type ParsedHtmlFile } from '../model/index.js';
 import type { SourceLocation } from '../shared/diagnostics.js';
+import { bracketDepthOver, byteLimitFor, DEPTH_HINT, SCRIPT_DEPTH, SIZE_HINT, tooLargeMessage } from '../security/budgets.js';
+import { checkProjectPathSync } from '../security/file-policy.js';
 
 export interface ScriptUnit {
   /** HTML file whose composition runs this code. */
@@ -22,7 +24,8 @@ export interface ScriptUnit {
   base: SourceLocation;
   /** Null when the code could not be parsed (see `error`) or is not JavaScript (TypeScript). */
   ast: Program | null;
-  error: { message: string; loc: SourceLocation } | null;
+  /** Why the code was not read; `code` when it is a budget's or the file policy's rather than the syntax. */
+  error: { message: string; loc: SourceLocation; code?: string; hint?: string } | null;
   /** True for TypeScript/JSX sources that acorn cannot read (their facts are unknown). */
   foreign: boolean;
   /** A vendored library (vendor/, lib/, *.min.js): not the author's code, not parsed or checked. */
@@ -47,8 +50,17 @@ export function unitLocation(unit: Pick<ScriptUnit, 'base'>, pos: { line: number
   };
 }
 
+/** Code nested so deep that the parser ran out of stack: a budget error, not a crash. */
+export function tooDeep(unit: Pick<ScriptUnit, 'file' | 'inline' | 'base'>): NonNullable<ScriptUnit['error']> {
+  const what = unit.inline ? `An inline <script> in ${unit.file}` : unit.file;
+  return { code: 'nesting_too_deep', message: `${what} nests its code deeper than ${SCRIPT_DEPTH} brackets, framesmith's limit for scripts; it was not checked.`, loc: unit.base, hint: DEPTH_HINT };
+}
+
 function parseUnit(unit: Omit<ScriptUnit, 'ast' | 'error'>): ScriptUnit {
   if (unit.foreign || unit.library) return { ...unit, ast: null, error: null };
+  // Measured before acorn: its recursion on deep nesting can abort the process, not just throw.
+  const deep = bracketDepthOver(unit.source, SCRIPT_DEPTH, { js: true });
+  if (deep) return { ...unit, ast: null, error: { ...tooDeep(unit), loc: unitLocation(unit, { line: deep.line, column: deep.column - 1 }) } };
   try {
     const ast = parse(unit.source, {
       ecmaVersion: 'latest',
@@ -58,6 +70,7 @@ function parseUnit(unit: Omit<ScriptUnit, 'ast' | 'error'>): ScriptUnit {
     });
     return { ...unit, ast, error: null };
   } catch (e) {
+    if (e instanceof RangeError || /stack space|call stack/i.test((e as Error).message)) return { ...unit, ast: null, error: tooDeep(unit) };
     const err = e as SyntaxError & { loc?: { line: number; column: number } };
     const message = err.message.replace(/\s*\(\d+:\d+\)$/, '');
     return { ...unit, ast: null, error: { message, loc: unitLocation(unit, err.loc) } };
@@ -83,14 +96,30 @@ function relativeImports(ast: Program): string[] {
 export function collectScripts(root: string, htmlFiles: ParsedHtmlFile[]): ScriptUnit[] {
   const units: ScriptUnit[] = [];
   const seenFiles = new Set<string>();
+  let realRoot = root;
+  try {
+    realRoot = realpathSync(root);
+  } catch {
+    /* the model already read the folder */
+  }
   const addFile = (html: string, rel: string, module: boolean) => {
     const key = `${html}|${rel}`;
     if (seenFiles.has(key)) return;
     seenFiles.add(key);
     const abs = join(root, rel);
     if (!existsSync(abs)) return; // the asset rules report missing files
+    // The asset rules report a refused file where it is referenced; its bytes are never read.
+    if (!checkProjectPathSync(realRoot, rel).ok) return;
     const foreign = FOREIGN_EXT.has(extname(rel).toLowerCase());
-    const unit = parseUnit({ html, file: rel, inline: false, module, source: readFileSync(abs, 'utf8'), base: { file: rel, line: 1, column: 1 }, foreign, library: isLibraryPath(rel) });
+    const base = { file: rel, line: 1, column: 1 };
+    const library = isLibraryPath(rel);
+    const size = statSync(abs).size;
+    const limit = byteLimitFor(rel);
+    if (size > limit && !library) {
+      units.push({ html, file: rel, inline: false, module, source: '', base, foreign, library, ast: null, error: { code: 'file_too_large', message: tooLargeMessage(rel, size, limit), loc: base, hint: SIZE_HINT } });
+      return;
+    }
+    const unit = parseUnit({ html, file: rel, inline: false, module, source: library ? '' : readFileSync(abs, 'utf8'), base, foreign, library });
     units.push(unit);
     if (unit.ast && module) {
       for (const spec of relativeImports(unit.ast)) {

@@ -4,7 +4,8 @@
  * sub-composition files, and CSS url() and @import in <style> blocks, inline styles and .css
  * files (followed recursively, each read once).
  *
- * The parser records facts only (external, inline, path, outsideRoot, exists, caseMismatch);
+ * The parser records facts only (external, inline, path, outsideRoot, exists, caseMismatch,
+ * refused by the file-access policy);
  * lint turns them into diagnostics. HTML attributes resolve from the page's folder (the project
  * root for index.html; sub-composition files are written from the project root too), CSS files
  * from their own folder, as a browser resolves them.
@@ -13,7 +14,9 @@ import { posix } from 'node:path';
 import type { SourceLocation } from '../shared/diagnostics.js';
 import type { AssetKind, AssetRef } from '../shared/model.js';
 import { cssRefs, inlineStyleRefs, parseCss, type ParsedCssFile } from './css.js';
-import { resolveRef, type ProjectFiles } from './files.js';
+import { resolveRef, type FileLookup, type ProjectFiles } from './files.js';
+import { FramesmithError } from '../core/errors.js';
+import { describeRefusal } from '../security/file-policy.js';
 import { attr, attrValueLocation, contentLocation, descendants, nodeLocation, parentElement, textOf, type HtmlElement, type ParsedHtmlFile } from './html.js';
 
 interface RawRef {
@@ -110,14 +113,21 @@ function htmlRefs(file: ParsedHtmlFile, baseDir: string): { refs: RawRef[]; styl
  * they load (and those stylesheets' @imports) into `cssFiles`. `baseDirOf` gives the folder an
  * HTML file's references resolve from.
  */
-export function collectAssets(htmlFiles: ParsedHtmlFile[], files: ProjectFiles, cssFiles: Map<string, ParsedCssFile>, baseDirOf: (file: string) => string = () => ''): AssetRef[] {
+export function collectAssets(
+  htmlFiles: ParsedHtmlFile[],
+  files: ProjectFiles,
+  cssFiles: Map<string, ParsedCssFile>,
+  baseDirOf: (file: string) => string = () => '',
+  report: (code: string, message: string, loc: SourceLocation, hint?: string) => void = () => {},
+): AssetRef[] {
   const out: AssetRef[] = [];
-  const queue: string[] = [];
+  const queue: { path: string; loc: SourceLocation }[] = [];
   const record = (r: RawRef) => {
     const resolved = resolveRef(r.url, r.baseDir);
-    const found = resolved.path !== null ? files.lookup(resolved.path) : { exists: false, caseMismatch: null };
-    out.push({ url: r.url, kind: r.kind, via: r.via, ...resolved, exists: found.exists, caseMismatch: found.caseMismatch, loc: r.loc });
-    if (r.kind === 'style' && found.exists && resolved.path && !cssFiles.has(resolved.path) && !queue.includes(resolved.path)) queue.push(resolved.path);
+    const found: FileLookup = resolved.path !== null ? files.lookup(resolved.path) : { exists: false, caseMismatch: null };
+    const refused = found.refused && resolved.path ? describeRefusal(resolved.path, found.refused) : null;
+    out.push({ url: r.url, kind: r.kind, via: r.via, ...resolved, exists: found.exists, caseMismatch: found.caseMismatch, refused, loc: r.loc });
+    if (r.kind === 'style' && found.exists && resolved.path && !cssFiles.has(resolved.path) && !queue.some((q) => q.path === resolved.path)) queue.push({ path: resolved.path, loc: r.loc });
   };
   for (const file of htmlFiles) {
     const baseDir = baseDirOf(file.file);
@@ -130,9 +140,16 @@ export function collectAssets(htmlFiles: ParsedHtmlFile[], files: ProjectFiles, 
   }
   // Stylesheets, and the stylesheets they import, each read once.
   while (queue.length) {
-    const path = queue.shift()!;
+    const { path, loc } = queue.shift()!;
     if (cssFiles.has(path)) continue;
-    const source = files.read(path);
+    let source: string;
+    try {
+      source = files.read(path);
+    } catch (error) {
+      if (!(error instanceof FramesmithError)) throw error;
+      report(error.code, error.message, loc, error.hint);
+      continue;
+    }
     const root = parseCss(source, path);
     cssFiles.set(path, { file: path, source, root: root ?? parseCss('', path)! });
     if (!root) continue;

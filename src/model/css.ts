@@ -7,6 +7,7 @@ import postcss, { type Declaration, type Root } from 'postcss';
 import valueParser from 'postcss-value-parser';
 import type { SourceLocation } from '../shared/diagnostics.js';
 import type { AssetKind } from '../shared/model.js';
+import { bracketDepthOver, limits } from '../security/budgets.js';
 
 /** One parsed .css file of the project. */
 export interface ParsedCssFile {
@@ -26,8 +27,12 @@ export interface CssRef {
   loc: SourceLocation;
 }
 
-/** Parses CSS; null when it does not parse (lint reports that with its own location). */
+/**
+ * Parses CSS; null when it does not parse or nests deeper than the budget (lint reports either
+ * with its own location).
+ */
 export function parseCss(source: string, from: string): Root | null {
+  if (bracketDepthOver(source, limits().depth)) return null;
   try {
     return postcss.parse(source, { from });
   } catch {

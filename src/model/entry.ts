@@ -11,6 +11,7 @@ import type { ProjectFiles } from './files.js';
 import { resolveRef } from './files.js';
 import { attr, bodyOf, descendants, inTemplate, nodeLocation, parseHtmlFile, type HtmlElement, type ParsedHtmlFile } from './html.js';
 import { ROOT_EXAMPLE } from './root.js';
+import { describeRefusal, REFUSAL_HINT } from '../security/file-policy.js';
 
 /** The absolute project folder; throws when `dir` is missing or not a folder. */
 export function projectRoot(dir: string): string {
@@ -46,6 +47,9 @@ export function entryPath(root: string, composition = 'index.html'): string {
 /** Reads the entry; throws when it is not there, naming the entries that are. */
 export function readEntry(files: ProjectFiles, entry: string, otherEntries: () => string[], wanted: string): ParsedHtmlFile {
   const found = files.lookup(entry);
+  if (found.refused) {
+    throw new FramesmithError('file_refused', `${describeRefusal(entry, found.refused)}; framesmith does not open it.`, { hint: REFUSAL_HINT });
+  }
   if (!found.exists) {
     const others = otherEntries().filter((e) => e !== entry);
     const hint = found.caseMismatch

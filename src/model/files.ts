@@ -3,8 +3,11 @@
  * exactly that letter case (the cloud renders on case-sensitive Linux, while the author's disk
  * may not be), where a reference written in a user file points, and each file's text.
  */
-import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { join, posix } from 'node:path';
+import { FramesmithError } from '../core/errors.js';
+import { byteLimitFor, SIZE_HINT, tooLargeMessage } from '../security/budgets.js';
+import { checkProjectPathSync, describeRefusal, REFUSAL_HINT, type Refusal } from '../security/file-policy.js';
 
 /** How a URL from a user file resolves inside the project. */
 export interface ResolvedRef {
@@ -46,6 +49,8 @@ export interface FileLookup {
   exists: boolean;
   /** The real path when the file exists only with other letter case. */
   caseMismatch: string | null;
+  /** Set when a file is there but the file-access policy refuses it (then `exists` is false). */
+  refused?: Refusal;
 }
 
 /** Cached, case-aware view of one project folder, for the length of one parse. */
@@ -99,14 +104,40 @@ export class ProjectFiles {
       if (last && !this.isFileEntry(dir, entry)) return { exists: false, caseMismatch: null };
       dir = dir ? `${dir}/${entry.name}` : entry.name;
     }
-    return mismatch ? { exists: false, caseMismatch: dir } : { exists: true, caseMismatch: null };
+    if (mismatch) return { exists: false, caseMismatch: dir };
+    const checked = checkProjectPathSync(this.realRoot(), path);
+    if (!checked.ok && !checked.missing) return { exists: false, caseMismatch: null, refused: checked.refusal };
+    return { exists: true, caseMismatch: null };
   }
 
-  /** The text of a project file, read once. */
+  private real: string | undefined;
+  private realRoot(): string {
+    if (this.real === undefined) {
+      try {
+        this.real = realpathSync(this.root);
+      } catch {
+        this.real = this.root;
+      }
+    }
+    return this.real;
+  }
+
+  /**
+   * The text of a project file, read once. Throws a FramesmithError (`file_refused`,
+   * `file_too_large`) for a file the policy refuses or one over its size budget.
+   */
   read(path: string): string {
     let text = this.texts.get(path);
     if (text === undefined) {
-      text = readFileSync(join(this.root, path), 'utf8');
+      const checked = checkProjectPathSync(this.realRoot(), path);
+      if (!checked.ok && !checked.missing) {
+        throw new FramesmithError('file_refused', `${describeRefusal(path, checked.refusal)}; framesmith does not read it.`, { hint: REFUSAL_HINT, loc: { file: path, line: 0, column: 0 } });
+      }
+      const abs = join(this.root, path);
+      const limit = byteLimitFor(path);
+      const size = statSync(abs).size;
+      if (size > limit) throw new FramesmithError('file_too_large', tooLargeMessage(path, size, limit), { hint: SIZE_HINT, loc: { file: path, line: 0, column: 0 } });
+      text = readFileSync(abs, 'utf8');
       this.texts.set(path, text);
     }
     return text;

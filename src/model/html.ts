@@ -4,6 +4,8 @@
  */
 import { parse, type DefaultTreeAdapterMap } from 'parse5';
 import type { SourceLocation } from '../shared/diagnostics.js';
+import { FramesmithError } from '../core/errors.js';
+import { countStartTags, limits, SIZE_HINT, tooManyElementsMessage } from '../security/budgets.js';
 
 export type HtmlDocument = DefaultTreeAdapterMap['document'];
 export type HtmlElement = DefaultTreeAdapterMap['element'];
@@ -18,8 +20,14 @@ export interface ParsedHtmlFile {
   document: HtmlDocument;
 }
 
-/** Parses one HTML file with source locations (parse5 never throws: it repairs, like a browser). */
+/**
+ * Parses one HTML file with source locations (parse5 never throws: it repairs, like a browser).
+ * Throws `file_too_large` for a file with more elements than the budget allows.
+ */
 export function parseHtmlFile(file: string, source: string): ParsedHtmlFile {
+  const limit = limits().htmlElements;
+  const count = countStartTags(source);
+  if (count > limit) throw new FramesmithError('file_too_large', tooManyElementsMessage(file, count, limit), { hint: SIZE_HINT, loc: { file, line: 0, column: 0 } });
   return { file, source, document: parse(source, { sourceCodeLocationInfo: true }) };
 }
 
@@ -42,14 +50,32 @@ function childrenOf(node: HtmlNode, intoTemplates: boolean): HtmlNode[] {
   return 'childNodes' in node ? (node.childNodes as HtmlNode[]) : [];
 }
 
-/** Elements under `node` in document order (not `node` itself). */
+/**
+ * Elements under `node` in document order (not `node` itself). Iterative, with an explicit stack:
+ * markup nested thousands deep must not overflow the call stack.
+ */
 export function* descendants(node: HtmlNode, { intoTemplates = false } = {}): Generator<HtmlElement> {
-  for (const child of childrenOf(node, intoTemplates)) {
-    if (isElement(child)) {
-      yield child;
-      yield* descendants(child, { intoTemplates });
-    }
+  const stack: HtmlNode[] = [...childrenOf(node, intoTemplates)].reverse();
+  while (stack.length) {
+    const child = stack.pop()!;
+    if (!isElement(child)) continue;
+    yield child;
+    const kids = childrenOf(child, intoTemplates);
+    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
   }
+}
+
+/** The first element (document order, templates included) nested deeper than `limit`, or null. */
+export function firstTooDeep(doc: HtmlNode, limit: number): { el: HtmlElement; depth: number } | null {
+  const stack: { node: HtmlNode; depth: number }[] = childrenOf(doc, true).map((n) => ({ node: n, depth: 1 })).reverse();
+  while (stack.length) {
+    const { node, depth } = stack.pop()!;
+    if (!isElement(node)) continue;
+    if (depth > limit) return { el: node, depth };
+    const kids = childrenOf(node, true);
+    for (let i = kids.length - 1; i >= 0; i--) stack.push({ node: kids[i], depth: depth + 1 });
+  }
+  return null;
 }
 
 /** The parent element, or null at the top of a document or of a <template>'s content. */

@@ -5,6 +5,7 @@
  * `loadProject()` is the strict form snapshot, render and dev use.
  */
 import { posix } from 'node:path';
+import { withDefaultInterrupt } from '../core/interrupt.js';
 import { FramesmithError } from '../core/errors.js';
 import type { Diagnostic } from '../shared/diagnostics.js';
 import type { ProjectModel } from '../shared/model.js';
@@ -16,7 +17,8 @@ import type { ParsedCssFile } from './css.js';
 import { findEntries } from './entries.js';
 import { entryPath, entryRoot, projectRoot, readEntry } from './entry.js';
 import { ProjectFiles } from './files.js';
-import { attr, descendants, type HtmlElement, type ParsedHtmlFile } from './html.js';
+import { attr, descendants, firstTooDeep, nodeLocation, type HtmlElement, type ParsedHtmlFile } from './html.js';
+import { DEPTH_HINT, limits, tooDeepMessage } from '../security/budgets.js';
 import type { ParseContext } from './sub-compositions.js';
 
 export interface ParseOptions {
@@ -38,6 +40,11 @@ export interface ParsedProject {
  * `model.diagnostics`.
  */
 export async function parseProject(dir: string, options: ParseOptions = {}): Promise<ParsedProject> {
+  // All synchronous: Ctrl+C must still end a parse of a large project at once.
+  return withDefaultInterrupt(() => parseProjectNow(dir, options));
+}
+
+function parseProjectNow(dir: string, options: ParseOptions): ParsedProject {
   const root = projectRoot(dir);
   const files = new ProjectFiles(root);
   const entry = entryPath(root, options.composition);
@@ -58,7 +65,8 @@ export async function parseProject(dir: string, options: ParseOptions = {}): Pro
   // files are mounted into it and written from the project root, which is the same folder for
   // the usual index.html at the top.
   const entryDir = posix.dirname(entry) === '.' ? '' : posix.dirname(entry);
-  const assets = collectAssets([...html.values()], files, css, (file) => (file === entry ? entryDir : ''));
+  const assets = collectAssets([...html.values()], files, css, (file) => (file === entry ? entryDir : ''), (code, message, loc, hint) => diags.error(code, message, loc, hint));
+  checkNesting([...html.values()], diags);
   const model: ProjectModel = { root, entry, entries: findEntries(files, html), composition, assets, diagnostics: inReadingOrder(diags.list, [...html.keys()]) };
   return { model, html, css };
 }
@@ -73,6 +81,15 @@ function compositionWindowEnd(file: ParsedHtmlFile, root: HtmlElement): number {
     if (Number.isFinite(start) && Number.isFinite(duration) && duration > 0) end = Math.max(end, Math.max(0, start) + duration);
   }
   return end;
+}
+
+/** One error per HTML file whose elements nest deeper than the budget (at the first such element). */
+function checkNesting(files: ParsedHtmlFile[], diags: Diagnostics): void {
+  const { depth } = limits();
+  for (const file of files) {
+    const deep = firstTooDeep(file.document, depth);
+    if (deep) diags.error('nesting_too_deep', tooDeepMessage(`The markup of ${file.file}`, depth), nodeLocation(file, deep.el), DEPTH_HINT);
+  }
 }
 
 /** Diagnostics by file (the entry first, then sub-compositions as they were reached), line and column. */

@@ -9,6 +9,8 @@ import type { Clip, CompositionModel, SubCompositionInstance } from '../shared/m
 import { numberAttr, type Diagnostics } from './attributes.js';
 import { resolveRef, type ProjectFiles } from './files.js';
 import { attr, descendants, nodeLocation, parseHtmlFile, type HtmlElement, type ParsedHtmlFile } from './html.js';
+import { FramesmithError } from '../core/errors.js';
+import { describeRefusal, FILE_REFUSED, REFUSAL_HINT } from '../security/file-policy.js';
 
 /** What every composition of one parse shares. */
 export interface ParseContext {
@@ -52,6 +54,10 @@ export function openChild(ctx: ParseContext, host: HtmlElement, file: ParsedHtml
     return null;
   }
   const found = ctx.files.lookup(ref.path);
+  if (found.refused) {
+    ctx.diags.error(FILE_REFUSED, `data-composition-src="${src}": ${describeRefusal(ref.path, found.refused)}; framesmith never serves or bundles it.`, where, REFUSAL_HINT);
+    return null;
+  }
   if (!found.exists) {
     ctx.diags.error(CODE,
       found.caseMismatch
@@ -65,7 +71,13 @@ export function openChild(ctx: ParseContext, host: HtmlElement, file: ParsedHtml
   }
   let child = ctx.html.get(ref.path);
   if (!child) {
-    child = parseHtmlFile(ref.path, ctx.files.read(ref.path));
+    try {
+      child = parseHtmlFile(ref.path, ctx.files.read(ref.path));
+    } catch (error) {
+      if (!(error instanceof FramesmithError)) throw error;
+      ctx.diags.error(error.code, `data-composition-src="${src}": ${error.message}`, where, error.hint);
+      return null;
+    }
     ctx.html.set(ref.path, child);
   }
   const root = findCompositionRoot(child);

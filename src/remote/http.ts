@@ -22,6 +22,8 @@ export interface FetchOptions {
   /** Headers sent only while the URL starts with this prefix (a registry's token). */
   authFor?: { prefix: string; headers: Record<string, string> };
   signal?: AbortSignal;
+  /** Judges every URL before it is connected to, redirects included (throws to refuse; see src/security/remote-address.ts). */
+  checkUrl?: (url: URL) => Promise<void>;
 }
 
 export interface Fetched {
@@ -35,7 +37,7 @@ export interface Fetched {
 }
 
 /** Codes of the errors fetchRemote throws. */
-export const REMOTE_ERROR_CODES = ['remote_unsupported_scheme', 'remote_unreachable', 'remote_timeout', 'remote_not_found', 'remote_http_error', 'remote_redirect_loop', 'remote_too_large', 'remote_unexpected_html'] as const;
+export const REMOTE_ERROR_CODES = ['remote_unsupported_scheme', 'remote_local_address', 'remote_unreachable', 'remote_timeout', 'remote_not_found', 'remote_http_error', 'remote_redirect_loop', 'remote_too_large', 'remote_unexpected_html'] as const;
 
 const MAX_REDIRECTS = 10;
 
@@ -72,6 +74,7 @@ export async function fetchRemote(url: string, options: FetchOptions): Promise<F
   try {
     for (let hop = 0; ; hop++) {
       seen.add(current.href);
+      await options.checkUrl?.(current);
       const auth = options.authFor && current.href.startsWith(options.authFor.prefix) ? options.authFor.headers : {};
       let res: Response;
       try {

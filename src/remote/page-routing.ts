@@ -33,13 +33,15 @@ export interface RemoteRequestLog {
   failed: Map<string, RemoteFailure>;
   /** URLs of other schemes, refused. */
   refused: string[];
+  /** Requests that would send rather than load (POST, PUT…, e.g. a form or sendBeacon): refused, nothing left the machine. */
+  sent: string[];
 }
 
 const KIND: Record<string, ExpectedKind> = { script: 'script', stylesheet: 'style', font: 'font', image: 'image', media: 'media', document: 'document', texttrack: 'data' };
 const SHOWN_KIND: Record<string, string> = { stylesheet: 'style' };
 
 export function newRemoteLog(): RemoteRequestLog {
-  return { requests: 0, loaded: new Map(), failed: new Map(), refused: [] };
+  return { requests: 0, loaded: new Map(), failed: new Map(), refused: [], sent: [] };
 }
 
 /** Serves `bytes` for a request, honouring a single byte range (media elements ask for ranges). */
@@ -71,8 +73,13 @@ export async function routeRemoteRequests(page: Page, isLocal: (url: URL) => boo
       const type = request.resourceType();
       const kind = SHOWN_KIND[type] ?? (KIND[type] ? type : 'other');
       log.requests++;
-      if (!/^https?:/i.test(url) || (request.method() !== 'GET' && request.method() !== 'HEAD')) {
+      if (!/^https?:/i.test(url)) {
         log.refused.push(url);
+        return route.abort('blockedbyclient').catch(() => {});
+      }
+      if (request.method() !== 'GET' && request.method() !== 'HEAD') {
+        // A page may load files, never send anything (src/browser/page-isolation.ts reports it).
+        log.sent.push(url);
         return route.abort('blockedbyclient').catch(() => {});
       }
       try {

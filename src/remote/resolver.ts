@@ -21,6 +21,7 @@ import { fetchCdnFile, parseNpmCdnUrl, type NpmCdnRef } from './npm-cdn.js';
 import { NpmRegistry, type PackageManifest } from './npm-registry.js';
 import { googleFontsFallback } from './google-fonts.js';
 import { reasonWithoutUrl } from './report.js';
+import { refuseLocalAddress } from '../security/remote-address.js';
 import { isOfflineFromEnv } from './offline.js';
 
 export interface RemoteFile {
@@ -130,7 +131,8 @@ export class RemoteResolver {
     if (repaired) reasons.push(repaired);
     if (!this.offline) {
       try {
-        const res = await fetchRemote(url, { maxBytes: this.cache.maxEntryBytes, timeoutMs: this.timeoutMs, expect });
+        // The URL is the composition's: never an address of this machine or its network (src/security/remote-address.ts).
+        const res = await fetchRemote(url, { maxBytes: this.cache.maxEntryBytes, timeoutMs: this.timeoutMs, expect, checkUrl: (u) => refuseLocalAddress(u) });
         this.networkFetches++;
         const contentType = res.contentType ?? contentTypeOf(url);
         await this.cache.put(url, res.bytes, { contentType, source: 'network', from: res.finalUrl });
@@ -138,6 +140,7 @@ export class RemoteResolver {
       } catch (error) {
         if (!(error instanceof FramesmithError)) throw error;
         // Too large is final: no fallback makes it smaller.
+        // (A local address is not: a blocklist may map a CDN's name to 0.0.0.0, and its npm package is still there.)
         if (error.code === 'remote_too_large' || error.code === 'remote_unsupported_scheme') throw error;
         reasons.push(error.message);
       }

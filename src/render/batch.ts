@@ -14,6 +14,7 @@ import type { RenderOptions } from './options.js';
 import { resolveVideoPath } from './output-path.js';
 import { FORMAT_FACTS } from './presets.js';
 import { runRenderJob } from './render-job.js';
+import { RowFrames } from './row-frames.js';
 import { openRenderSession } from './render-session.js';
 import type { RenderResult } from './result.js';
 
@@ -86,21 +87,68 @@ export async function renderBatch(options: BatchOptions): Promise<BatchResult> {
     const pattern = options.pattern ?? join(session.model.root, 'renders', `${session.name}-{index}${ext}`);
     const outputs = await batchOutputs(rows, pattern, session.model.root, session.params.format, session.name);
     const outcomes: BatchRowOutcome[] = rows.map((row, i) => ({ index: i + 1, variables: { ...options.variables, ...row }, output: outputs[i], status: 'skipped', warnings: [] }));
+    // Rows overlap by one: the next row's pages open and capture while this row's ffmpeg
+    // finishes. A failure that ends the batch (--fail-fast, a full disk) stops the row in flight.
+    const stop = new AbortController();
+    // Frames the rows show alike are drawn once, by the first row (row-frames.ts).
+    const rowFrames = outcomes.length > 1 ? new RowFrames() : null;
+    let cancelled = null as unknown;
+    let diskFull = null as BatchRowOutcome | null;
+    let previous: Promise<void> = Promise.resolve();
     for (const outcome of outcomes) {
+      if (stop.signal.aborted || cancelled) break;
       const label = `Row ${outcome.index}/${rows.length}`;
       // The row's warnings say which row they are about, and pass on to the batch's list.
       const rowLogger = collectWarnings(logger, `row ${outcome.index}: `);
       outcome.warnings = rowLogger.warnings;
-      try {
-        outcome.result = await runRenderJob(session, { video: outcome.output, variables: outcome.variables, thumbnail: options.thumbnail !== false, bootKey: `row-${outcome.index}`, label, logger: rowLogger });
-        outcome.status = 'rendered';
-      } catch (error) {
-        if (error instanceof CancelledError || options.signal?.aborted) throw error;
-        outcome.status = 'failed';
-        outcome.error = isFramesmithError(error) ? error.toJSON() : { code: 'internal', message: String(error) };
-        logger.error(`${label} failed: ${outcome.error.message}`);
-        if (options.failFast) break;
-      }
+      let markCaptured: () => void = () => {};
+      const captured = new Promise<void>((resolve) => (markCaptured = resolve));
+      const job = runRenderJob(session, {
+        video: outcome.output,
+        variables: outcome.variables,
+        thumbnail: options.thumbnail !== false,
+        bootKey: `row-${outcome.index}`,
+        label,
+        logger: rowLogger,
+        onCaptured: markCaptured,
+        signal: stop.signal,
+        rows: rowFrames ? { frames: rowFrames, role: outcome.index === 1 ? 'record' : 'share' } : undefined,
+      }).then(
+        (result) => {
+          outcome.result = result;
+          outcome.status = 'rendered';
+        },
+        (error: unknown) => {
+          if (error instanceof CancelledError || options.signal?.aborted) {
+            // Stopped because another row ended the batch: not rendered, not a failure of its own.
+            if (stop.signal.aborted && !options.signal?.aborted) return;
+            cancelled ??= error;
+            return;
+          }
+          outcome.status = 'failed';
+          outcome.error = isFramesmithError(error) ? error.toJSON() : { code: 'internal', message: String(error) };
+          logger.error(`${label} failed: ${outcome.error.message}`);
+          if (outcome.error.code === 'disk_full') {
+            // Every further row would fail the same way: stop, keep what is finished.
+            diskFull ??= outcome;
+            stop.abort(new CancelledError('The batch stopped: the disk is full.'));
+          } else if (options.failFast) stop.abort(new CancelledError('The batch stopped at the first failed row (--fail-fast).'));
+        },
+      );
+      // The next row may start once this one has captured every frame (or ended), and the row
+      // before it has ended: at most two rows at a time.
+      await Promise.race([captured, job]);
+      await previous;
+      previous = job;
+    }
+    await previous;
+    if (cancelled) throw cancelled;
+    if (diskFull) {
+      const kept = outcomes.filter((o) => o.status === 'rendered').length;
+      const skipped = outcomes.filter((o) => o.status === 'skipped').length;
+      logger.error(
+        `Stopped the batch: the disk is full. Row ${diskFull.index} (${diskFull.output}) was not written and left nothing behind; ${kept} finished row${kept === 1 ? '' : 's'} kept, ${skipped} not rendered.`,
+      );
     }
     const rendered = outcomes.filter((o) => o.status === 'rendered').length;
     const failed = outcomes.filter((o) => o.status === 'failed').length;

@@ -1,15 +1,14 @@
 /**
  * The ffmpeg command line of one render. Frames arrive on stdin as a Matroska stream of images
  * (only frames that differ from the one before; `fps` repeats them after the colour conversion,
- * so a held frame is decoded once). Opaque formats get JPEG frames, as the official engine
- * captures them (quality 80), alpha formats PNG. Colour: PNGs are full-range sRGB; JPEGs are
- * full-range BT.601 YCbCr. Both become BT.709 limited range with BT.709 tags, as the official
- * engine writes.
+ * so a held frame is decoded once). Opaque formats get JPEG frames (at the quality preset's
+ * JPEG quality), alpha formats PNG. Colour: PNGs are full-range sRGB; JPEGs are full-range BT.601
+ * YCbCr. Both become BT.709 limited range with BT.709 tags, as the official engine writes.
  */
 import { PACKAGE_VERSION } from '../core/paths.js';
 import type { RenderFormat, RenderQuality } from '../cloud/types.js';
 import type { FrameImageFormat } from './mkv-stream.js';
-import { FORMAT_FACTS, QUALITY_PRESETS } from './presets.js';
+import { FORMAT_FACTS, QUALITY_PRESETS, type QualityPreset } from './presets.js';
 
 export interface EncodeArgsOptions {
   format: RenderFormat;
@@ -26,6 +25,8 @@ export interface EncodeArgsOptions {
   audio?: string | null;
   /** Codec of the frames on stdin (default png). */
   image?: FrameImageFormat;
+  /** Benchmarks (encoder tuning): settings that replace the `quality` preset's. */
+  tuning?: Partial<QualityPreset>;
 }
 
 /** The official engine's conversion of its JPEG captures: BT.601 full-range YCbCr to RGB, then BT.709 limited. */
@@ -57,14 +58,14 @@ export function videoFilter(format: RenderFormat, fps: number, width: number, he
   return chain.join(',');
 }
 
-function codecArgs(format: RenderFormat, quality: RenderQuality): string[] {
-  const p = QUALITY_PRESETS[quality];
+function codecArgs(format: RenderFormat, quality: RenderQuality, tuning: Partial<QualityPreset> = {}): string[] {
+  const p = { ...QUALITY_PRESETS[quality], ...tuning };
   switch (format) {
     case 'mp4':
       return ['-c:v', 'libx264', '-preset', p.x264Preset, '-crf', String(p.crf), '-bf', '0', '-x264-params', p.x264Params, '-pix_fmt', 'yuv420p', ...TAGS_709];
     case 'webm':
       return [
-        '-c:v', 'libvpx-vp9', '-b:v', '0', '-crf', String(p.crf), '-deadline', p.vp9Deadline, '-row-mt', '1', '-cpu-used', '4', '-auto-alt-ref', '0',
+        '-c:v', 'libvpx-vp9', '-b:v', '0', '-crf', String(p.vp9Crf), '-deadline', p.vp9Deadline, '-row-mt', '1', '-cpu-used', '4', '-auto-alt-ref', '0',
         '-metadata:s:v:0', 'alpha_mode=1', '-pix_fmt', 'yuva420p', ...TAGS_709,
       ];
     case 'mov':
@@ -83,7 +84,7 @@ export function encodeArgs(o: EncodeArgsOptions): string[] {
   args.push('-map', '0:v:0');
   if (o.audio) args.push('-map', '1:a:0');
   args.push('-vf', videoFilter(o.format, o.fps, o.width, o.height, o.image), '-r', String(o.fps), '-t', (o.frames / o.fps).toFixed(6));
-  args.push(...codecArgs(o.format, o.quality));
+  args.push(...codecArgs(o.format, o.quality, o.tuning));
   if (o.audio) args.push(...facts.audio, '-ar', '48000');
   // 90 kHz like the engine when it divides evenly; otherwise a timescale every frame lands on.
   if (o.format !== 'webm') args.push('-video_track_timescale', String(90000 % o.fps === 0 ? 90000 : o.fps * 1000));

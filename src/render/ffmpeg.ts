@@ -5,6 +5,7 @@
  * it and removes the partial file.
  */
 import { execFile, spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { FramesmithError } from '../core/errors.js';
 
 const INSTALL_HINT =
@@ -123,6 +124,31 @@ export interface Encoder {
   /** Rejects as soon as ffmpeg exits with an error. */
   readonly failed: Promise<never>;
   readonly pid: number | undefined;
+}
+
+/**
+ * An Encoder that only writes the frame stream to a file (benchmarks: capture without encoding,
+ * and the frames for timing the encoder alone).
+ */
+export function startStreamWriter(path: string): Encoder {
+  const out = createWriteStream(path);
+  let failWith: (e: Error) => void = () => {};
+  const failed = new Promise<never>((_, reject) => (failWith = reject));
+  failed.catch(() => {});
+  out.on('error', (e) => failWith(e));
+  return {
+    pid: undefined,
+    failed,
+    async write(chunks) {
+      for (const chunk of chunks) {
+        if (!out.write(chunk)) await Promise.race([new Promise<void>((r) => out.once('drain', r)), failed]);
+      }
+    },
+    finish: () => new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve()))),
+    async kill() {
+      out.destroy();
+    },
+  };
 }
 
 /** Starts the streaming encoder. */

@@ -42,6 +42,13 @@ export interface RenderOptions {
   captureMode?: CaptureMode;
   /** Skip capturing frames the runtime proves unchanged (default true; benchmarks turn it off). */
   reuseFrames?: boolean;
+  /**
+   * Benchmarks: do not encode; the output file gets the frame stream ffmpeg would have read (a
+   * Matroska stream of JPEG/PNG images), to time capture alone and then the encoder alone.
+   */
+  framesOnly?: boolean;
+  /** Benchmarks (encoder tuning): JPEG quality of the captured mp4 frames instead of the `--quality` preset's. */
+  jpegQuality?: number;
 }
 
 export interface FrameRange {
@@ -101,9 +108,9 @@ export function parseFrameRange(value: FrameRange | string | undefined, frameCou
   return range;
 }
 
-/** `--workers`: a whole number 1–16. */
-export function checkWorkers(n: number | undefined): number | undefined {
+/** `--workers`: a whole number from 1 (a count above what the machine can use is capped later, with a warning). */
+export function checkWorkers(n: number | undefined, given: string | number | undefined = n): number | undefined {
   if (n === undefined) return undefined;
-  if (!Number.isInteger(n) || n < 1 || n > 16) throw usage('invalid_option', `--workers must be a whole number from 1 to 16, got ${n}.`, 'Leave it out to size it to this machine.');
+  if (!Number.isInteger(n) || n < 1) throw usage('invalid_option', `--workers must be a whole number of 1 or more, got ${JSON.stringify(String(given))}.`, 'Leave it out to size it to this machine.');
   return n;
 }

@@ -11,19 +11,20 @@ import type { CollectingLogger } from '../core/logger.js';
 import { checkVariablesAgainst } from '../core/variables-input.js';
 import type { VariableValues } from '../shared/variables.js';
 import { reportRemote, summarizeRemote } from '../remote/report.js';
-import { reportPageWarnings } from '../snapshot/page-problems.js';
+import { reportPageWarnings, warnBlockedRequests } from '../snapshot/page-problems.js';
 import { collectAudioTracks, mixAudio } from './audio.js';
 import { openCaptureWorker, type CaptureWorker } from './capture-worker.js';
 import { encodeArgs } from './encode-args.js';
-import { startEncoder } from './ffmpeg.js';
+import { startEncoder, startStreamWriter } from './ffmpeg.js';
 import { FrameSink, scheduleChunks } from './frame-sink.js';
 import { imageSize } from './mkv-stream.js';
 import { outputError, planOutput } from './output-path.js';
-import { scaleFor } from './presets.js';
+import { QUALITY_PRESETS, scaleFor } from './presets.js';
 import { createRenderProgress } from './progress.js';
 import { sessionAlpha, type RenderSession } from './render-session.js';
 import type { RenderResult } from './result.js';
 import { writeThumbnail } from './thumbnail.js';
+import type { RowFrames } from './row-frames.js';
 
 export interface RenderJob {
   /** Final video path (already resolved). */
@@ -36,6 +37,16 @@ export interface RenderJob {
   label: string;
   /** The job's logger (e.g. prefixed with its batch row); its warnings become the result's. */
   logger: CollectingLogger;
+  /**
+   * Called once every frame is captured and handed to ffmpeg and the job's pages are closed: a
+   * batch starts the next row's pages then, while this row's encoder finishes. The progress
+   * line ends there too (the batch reports the row's end).
+   */
+  onCaptured?: () => void;
+  /** Stops this job only (a batch that ends early); the session's signal stops every job. */
+  signal?: AbortSignal;
+  /** A batch's shared frames: the first row records, the others take what they show alike. */
+  rows?: { frames: RowFrames; role: 'record' | 'share' };
 }
 
 /** Frames per chunk a worker takes at a time (small enough to interleave, large enough to reuse). */
@@ -60,6 +71,9 @@ export async function runRenderJob(session: RenderSession, job: RenderJob): Prom
   const onOuterAbort = () => controller.abort(new CancelledError('Render interrupted; stopped the browsers and ffmpeg, no video was written.'));
   if (outer?.aborted) onOuterAbort();
   outer?.addEventListener('abort', onOuterAbort, { once: true });
+  const onJobAbort = () => controller.abort(job.signal?.reason ?? new CancelledError('Render stopped; no video was written.'));
+  if (job.signal?.aborted) onJobAbort();
+  job.signal?.addEventListener('abort', onJobAbort, { once: true });
   const aborted = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true }));
   aborted.catch(() => {});
 
@@ -70,6 +84,8 @@ export async function runRenderJob(session: RenderSession, job: RenderJob): Prom
   const progress = createRenderProgress(logger, job.label, count);
   let captured = 0;
   let reused = 0;
+  let shared = 0;
+  let progressEnded = false;
   try {
     const from = range.first / params.fps;
     const seconds = count / params.fps;
@@ -79,17 +95,20 @@ export async function runRenderJob(session: RenderSession, job: RenderJob): Prom
     await Promise.race([session.pool.grow(session.workers), aborted]);
     const url = session.server.url(model.entry, job.bootKey);
     const opening = session.pool.browsers.slice(0, session.workers).map((browser) =>
-      openCaptureWorker({ browser, mode: session.pool.mode, scale, url, entry: model.entry, width: comp.width, height: comp.height, fps: params.fps, alpha, image, reuse: session.options.reuseFrames !== false, settleFrames: session.hasVideo ? 1 : 0 }),
+      openCaptureWorker({ browser, mode: session.pool.mode, scale, url, entry: model.entry, width: comp.width, height: comp.height, fps: params.fps, alpha, image, jpegQuality: session.options.jpegQuality ?? QUALITY_PRESETS[params.quality].jpegQuality, reuse: session.options.reuseFrames !== false, settleFrames: session.hasVideo ? 1 : 0, rows: job.rows }),
     );
     const opened = await Promise.allSettled(opening);
     for (const o of opened) if (o.status === 'fulfilled') workers.push(o.value);
     const failedOpen = opened.find((o): o is PromiseRejectedResult => o.status === 'rejected');
     if (failedOpen) throw failedOpen.reason;
     if (controller.signal.aborted) throw controller.signal.reason;
+    const workerCount = workers.length;
     logger.debug(`render: ${workers.length} page(s) ready at ${Math.round(performance.now() - started)} ms into the job`);
     const hasAudio = await Promise.race([audio, aborted]);
 
-    encoder = startEncoder(tools.ffmpeg, encodeArgs({ format: params.format, quality: params.quality, fps: params.fps, frames: count, width, height, output: plan.tempVideo, audio: hasAudio ? plan.tempAudio : null, image }), plan.video);
+    encoder = session.options.framesOnly
+      ? startStreamWriter(plan.tempVideo)
+      : startEncoder(tools.ffmpeg, encodeArgs({ format: params.format, quality: params.quality, fps: params.fps, frames: count, width, height, output: plan.tempVideo, audio: hasAudio ? plan.tempAudio : null, image }), plan.video);
     logger.debug(`render: ${workers.length} ${session.pool.mode} worker(s), frames ${range.first}-${range.last}, ffmpeg pid ${encoder.pid}`);
     const thumbnailFrame = job.thumbnail ? range.first + Math.floor((count - 1) / 2) : null;
     const theSink = new FrameSink({ encoder, first: range.first, count, fps: params.fps, width, height, image, thumbnailFrame, window: CHUNK * workers.length * 3, onProgress: (n) => progress.update(n) });
@@ -102,6 +121,7 @@ export async function runRenderJob(session: RenderSession, job: RenderJob): Prom
           if (controller.signal.aborted) return;
           const shot = await worker.capture(frame);
           if (shot.reused) reused++;
+          else if (shot.shared) shared++;
           else captured++;
           if (frame === range.first) {
             const [w, h] = imageSize(shot.image) ?? [0, 0];
@@ -116,6 +136,19 @@ export async function runRenderJob(session: RenderSession, job: RenderJob): Prom
     // After a failure elsewhere the pages close under the workers; their errors are not news.
     working.catch(() => {});
     const [sinkResult] = await Promise.race([working, encoder.failed, aborted]);
+    // Read from the pages before a batch row closes them early (below).
+    const remote = summarizeRemote(workers.map((w) => w.remote));
+    const cutOff = [...new Set(workers.flatMap((w) => w.cutOff))];
+    const blocked = [...remote.failed.map((f) => f.url), ...cutOff];
+    const pageWarnings = (await Promise.all(workers.map((w) => w.warnings()))).flat();
+    if (job.onCaptured) {
+      // The pages are done: free the browsers for the next row while ffmpeg finishes this one.
+      await Promise.allSettled(workers.splice(0).map((w) => w.close()));
+      const capturedMs = performance.now() - started;
+      progress.done(`${job.label}: ${count} frames in ${(capturedMs / 1000).toFixed(1)} s (${((count * 1000) / capturedMs).toFixed(1)} fps)`);
+      progressEnded = true;
+      job.onCaptured();
+    }
     await Promise.race([encoder.finish(), aborted]);
     try {
       if (plan.tempThumbnail && sinkResult.thumbnail) await writeThumbnail(tools.ffmpeg, sinkResult.thumbnail, image, plan.tempThumbnail, controller.signal);
@@ -125,11 +158,10 @@ export async function runRenderJob(session: RenderSession, job: RenderJob): Prom
       throw (error as NodeJS.ErrnoException).code ? await outputError(plan.video, error) : error;
     }
     const wallMs = performance.now() - started;
-    progress.done(`${job.label}: ${count} frames in ${(wallMs / 1000).toFixed(1)} s (${((count * 1000) / wallMs).toFixed(1)} fps)`);
-    const remote = summarizeRemote(workers.map((w) => w.remote));
-    const blocked = remote.failed.map((f) => f.url);
+    if (!job.onCaptured) progress.done(`${job.label}: ${count} frames in ${(wallMs / 1000).toFixed(1)} s (${((count * 1000) / wallMs).toFixed(1)} fps)`);
     reportRemote(logger, remote);
-    reportPageWarnings(logger, (await Promise.all(workers.map((w) => w.warnings()))).flat());
+    warnBlockedRequests(logger, cutOff);
+    reportPageWarnings(logger, pageWarnings);
     return {
       ok: true,
       output: plan.video,
@@ -145,8 +177,9 @@ export async function runRenderJob(session: RenderSession, job: RenderJob): Prom
       duration: count / params.fps,
       captured,
       reused,
+      shared,
       encoded: sinkResult.sent,
-      workers: workers.length,
+      workers: workerCount,
       captureMode: session.pool.mode,
       audio: hasAudio,
       size: (await stat(plan.video)).size,
@@ -162,10 +195,11 @@ export async function runRenderJob(session: RenderSession, job: RenderJob): Prom
     if (!controller.signal.aborted) controller.abort(error);
     sink?.stop(reason instanceof Error ? reason : new Error(String(reason)));
     await encoder?.kill();
-    progress.fail(`${job.label}: ${reason instanceof CancelledError ? 'cancelled' : 'failed'}`);
+    if (!progressEnded) progress.fail(`${job.label}: ${reason instanceof CancelledError ? 'cancelled' : 'failed'}`);
     throw reason;
   } finally {
     outer?.removeEventListener('abort', onOuterAbort);
+    job.signal?.removeEventListener('abort', onJobAbort);
     await Promise.allSettled(workers.map((w) => w.close()));
     await plan.cleanup();
   }

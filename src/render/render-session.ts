@@ -20,7 +20,7 @@ import { checkParams, checkWorkers, parseFrameRange, type CaptureMode, type Chec
 import { formatFromPath } from './output-path.js';
 import { FORMAT_FACTS, scaleFor } from './presets.js';
 import { prepareProjectSource, type ProjectSource } from './project-source.js';
-import { defaultWorkers } from './workers.js';
+import { defaultWorkers, machineFacts, maxWorkers } from './workers.js';
 import { extractVideoFrames, VIDEO_FRAMES_URL } from './video-frames.js';
 import type { VideoFrameSet } from '../shared/control.js';
 
@@ -87,7 +87,12 @@ export async function openRenderSession(options: RenderOptions): Promise<RenderS
     const total = frameCount(comp.duration, params.fps);
     const range = parseFrameRange(options.frames, total);
     const count = range.last - range.first + 1;
-    const workers = Math.max(1, Math.min(requestedWorkers ?? defaultWorkers(count, scale), count));
+    const machine = machineFacts();
+    const cap = maxWorkers(scale, machine);
+    if (requestedWorkers !== undefined && requestedWorkers > cap) {
+      logger.warn(`--workers ${requestedWorkers} is more than this machine can use (${machine.cores} cores, ${(machine.memory / 2 ** 30).toFixed(1)} GB of memory to spare): rendering with ${cap}.`, 'workers_capped');
+    }
+    const workers = Math.max(1, Math.min(requestedWorkers ?? defaultWorkers(count, scale, machine), cap, count));
     // ffmpeg decodes the videos' frames while the browsers start.
     const framesStart = extractVideoFrames(tools, model, range, params.fps, logger, options.signal);
     framesStart.catch(() => {});

@@ -30,6 +30,8 @@ export interface RenderResult {
   captured: number;
   /** Frames copied from the one before because the runtime proved nothing changed. */
   reused: number;
+  /** Batch rows after the first: frames taken from the first row, whose page showed the same there. */
+  shared: number;
   /** Distinct images sent to ffmpeg (identical neighbours are sent once). */
   encoded: number;
   workers: number;

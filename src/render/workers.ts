@@ -20,6 +20,17 @@ export function machineFacts(): MachineFacts {
 
 const MB = 1024 * 1024;
 
+/**
+ * The most workers this machine can use: one per core (at least two, which overlap a page's
+ * drawing with the other's waits), bounded by memory and by 16. More only adds browsers that wait
+ * for a core and hold memory.
+ */
+export function maxWorkers(scale = 1, machine: MachineFacts = machineFacts()): number {
+  const perWorker = (scale > 1 ? 700 : 300) * MB;
+  const byMemory = Math.max(1, Math.floor((machine.memory * 0.6) / perWorker));
+  return Math.max(1, Math.min(16, Math.max(2, machine.cores), byMemory));
+}
+
 /** Default worker count for `frames` frames at `scale` (1 = 1080p, 2 = 4k). */
 export function defaultWorkers(frames: number, scale = 1, machine: MachineFacts = machineFacts()): number {
   const byCores = machine.cores <= 2 ? 2 : Math.min(8, machine.cores - 1);

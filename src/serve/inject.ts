@@ -22,9 +22,13 @@ export function runtimeTags(boot: BootOptions, runtimeUrl = RUNTIME_URL_PATH): s
   return `<script>window.__framesmithBoot=${scriptJson(boot)};</script><script src="${runtimeUrl}"></script>`;
 }
 
+/** How much of a page is parsed to find its head: the start tags are at its beginning. */
+const HEAD_SCAN_CHARS = 1024 * 1024;
+
 /** Offset in `html` right after the `<head>` start tag, or where the head would begin. */
 export function headInsertionOffset(html: string): number {
-  const doc = parse(html, { sourceCodeLocationInfo: true });
+  // A prefix parses to the same offsets for what it holds; a huge page is not parsed whole per request.
+  const doc = parse(html.length > HEAD_SCAN_CHARS ? html.slice(0, HEAD_SCAN_CHARS) : html, { sourceCodeLocationInfo: true });
   const htmlEl = doc.childNodes.find((n) => n.nodeName === 'html') as
     | { childNodes: { nodeName: string; sourceCodeLocation?: { startTag?: { endOffset: number }; startOffset: number } | null }[]; sourceCodeLocation?: { startTag?: { endOffset: number } } | null }
     | undefined;

@@ -1,8 +1,10 @@
 /**
  * A small static file server on 127.0.0.1 for headless work (snapshot, render, build check): it
- * serves one project folder with the runtime injected into HTML pages. It refuses anything
- * outside the folder (`..`, symlinks that leave it) and dotfiles, supports byte ranges (media
- * seeking needs them), and keeps injected pages in memory for repeated loads.
+ * serves one project folder with the runtime injected into HTML pages. What it serves is decided
+ * by the file-access policy (src/security/file-policy.ts): nothing outside the folder, no
+ * dotfiles or secrets, also through symlinks; refused files answer 404 like missing ones. It
+ * supports byte ranges (media seeking needs them) and keeps injected pages in memory for
+ * repeated loads.
  * The dev server does not use this: it is Vite's server with the same injection.
  */
 import { promises as fs } from 'node:fs';
@@ -14,6 +16,7 @@ import type { BootOptions } from '../shared/control.js';
 import { RUNTIME_DIST } from '../core/paths.js';
 import { injectRuntime, RUNTIME_URL_PATH } from './inject.js';
 import { resolveProjectPath } from './safe-path.js';
+import type { Refusal } from '../security/file-policy.js';
 import { FramesmithError } from '../core/errors.js';
 import { servedFontFile, servedFontPage, servedFragment, type FontPageCache } from '../fonts/serve.js';
 
@@ -42,6 +45,8 @@ export interface StaticServer {
   mount(prefix: string, dir: string): void;
   /** Files requested that do not exist (for the build check's report). */
   readonly missing: string[];
+  /** Files requested that exist but the file-access policy refuses, with why. */
+  readonly refused: { path: string; refusal: Refusal }[];
   close(): Promise<void>;
 }
 
@@ -52,6 +57,7 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
   const pageCache = new Map<string, { text: string }>();
   const fontPages: FontPageCache = new Map();
   const missing: string[] = [];
+  const refused: { path: string; refusal: Refusal }[] = [];
   const inject = options.inject ?? true;
   const mounts = new Map<string, string>();
 
@@ -71,7 +77,8 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
     }
     const resolved = await resolveProjectPath(root, url.pathname);
     if (!resolved.ok) {
-      if (resolved.status === 404) missing.push(url.pathname);
+      if (resolved.refusal) refused.push({ path: resolved.asked ?? url.pathname, refusal: resolved.refusal });
+      else missing.push(url.pathname);
       return sendText(res, resolved.status, resolved.reason);
     }
     const ext = extname(resolved.path).toLowerCase();
@@ -100,7 +107,8 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
   }
 
   const server: Server = createServer((req, res) => {
-    handle(req, res).catch((error) => sendText(res, 500, String(error)));
+    // The message of an unexpected failure stays in this process: an error page shows no paths.
+    handle(req, res).catch(() => sendText(res, 500, 'Internal error'));
   });
   // Keep-alive sockets would hold close() open; the browser reconnects as needed.
   server.keepAliveTimeout = 1000;
@@ -116,6 +124,7 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
   return {
     origin,
     missing,
+    refused,
     url(file, bootKey) {
       const path = file.split('/').map(encodeURIComponent).join('/');
       return `${origin}/${path}${bootKey ? `?fsboot=${encodeURIComponent(bootKey)}` : ''}`;

@@ -5,6 +5,7 @@
  * Pure types: no DOM, no Node imports.
  */
 import type { ProblemData, SourceLocation } from './diagnostics.js';
+import type { LiveDescription } from './live.js';
 import type { VariableValues } from './variables.js';
 
 /** Global name of the control API. */
@@ -46,6 +47,11 @@ export interface BootOptions {
    * picture, so every render paints the same pixels (Chromium's video path does not).
    */
   videoFrames?: Record<string, VideoFrameSet>;
+  /**
+   * Dev preview only: `data-variable-values` to use instead of the attribute's, per
+   * sub-composition instance path (see LiveComposition.key).
+   */
+  instanceValues?: Record<string, VariableValues>;
 }
 
 /** Decoded frames of one video file, for the media times `[pts[0], until]`. */
@@ -159,4 +165,8 @@ export interface FramesmithControl {
   getVariables(): VariableValues;
   /** Every timed element's window (sub-compositions' content included), in document order. */
   clips(): ClipWindow[];
+  /** Dev preview: the running composition (instances, clips, media, live tweens and labels). */
+  describe(): LiveDescription;
+  /** Dev preview: whether the frame on screen draws anything besides the root's background. */
+  drawsSomething(): boolean;
 }

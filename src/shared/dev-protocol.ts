@@ -7,6 +7,7 @@
 import type { RuntimeProblem } from './control.js';
 import type { Diagnostic, ProblemData } from './diagnostics.js';
 import type { ProjectModel } from './model.js';
+import type { StudioEvent } from './studio-protocol.js';
 import type { VariableValues } from './variables.js';
 
 /** Everything the dev server serves itself lives under this prefix (never a project file). */
@@ -17,6 +18,12 @@ export const DEV_PAGE_PATH = DEV_PREFIX;
 export const DEV_ASSETS_PATH = `${DEV_PREFIX}overlay/`;
 /** GET `?composition=<entry>` → DevState as JSON. */
 export const DEV_STATE_PATH = `${DEV_PREFIX}api/state`;
+/** POST a DevBootParam too large for a URL → `{ref}`; the iframe URL then carries `{"ref": …}`. */
+export const DEV_BOOT_PATH = `${DEV_PREFIX}api/boot`;
+/** POST `{file, line, column}` → opens the project file in the user's editor; `{ok, message?}`. */
+export const DEV_EDITOR_PATH = `${DEV_PREFIX}api/open-in-editor`;
+/** GET `<id>.jpg`: a filmstrip thumbnail the server made (ids come in `thumb` messages). */
+export const DEV_THUMB_PATH = `${DEV_PREFIX}api/thumb/`;
 /** The websocket the page connects to for change and problem messages. */
 export const DEV_WS_PATH = `${DEV_PREFIX}ws`;
 /**
@@ -32,6 +39,8 @@ export interface DevPageConfig {
   /** The project folder as the user typed it, for the copied `framesmith render` command. */
   dirLabel: string;
   version: string;
+  /** Stable per project folder (a hash of its real path): keys what the page remembers per project. */
+  projectId: string;
 }
 
 /** What the page needs to draw one composition. */
@@ -59,7 +68,13 @@ export type DevServerMessage =
   /** A module script failed to transform (syntax error, unresolved import): shown with the page's problems. */
   | { type: 'module-problem'; problem: ProblemData }
   /** Vite re-optimised dependencies: module URLs changed, reload the iframe. */
-  | { type: 'deps-reload' };
+  | { type: 'deps-reload' }
+  /** A filmstrip thumbnail is ready at `url` (for the request `key`). */
+  | { type: 'thumb'; key: string; frame: number; url: string; bytes: number; cacheBytes: number }
+  /** No filmstrip for request `key` (no browser, the page failed…). */
+  | { type: 'filmstrip-error'; key: string; message: string }
+  /** The render panel and the dataset view (see studio-protocol.ts). */
+  | { type: 'studio'; event: StudioEvent };
 
 /** Page → server. */
 export type DevClientMessage =
@@ -68,11 +83,23 @@ export type DevClientMessage =
   /** Every runtime problem of the current iframe document (the terminal prints new ones). */
   | { type: 'runtime-problems'; composition: string; problems: RuntimeProblem[] }
   /** The page has painted the update for change `generation` (the server then re-reads and lints). */
-  | { type: 'updated'; generation: number };
+  | { type: 'updated'; generation: number }
+  /**
+   * Thumbnails wanted for the filmstrip: `frames` of `composition` booted with `boot` (the
+   * iframe's parameter) at `generation`, `height` pixels high. Replaces this page's previous
+   * request; frames already made are sent at once.
+   */
+  | { type: 'filmstrip'; key: string; composition: string; boot: string; generation: number; frames: number[]; height: number }
+  /** The page is playing or scrubbing: background work waits until `ms` from now. */
+  | { type: 'busy'; ms: number };
 
 /** Boot options the preview passes through DEV_BOOT_PARAM. */
 export interface DevBootParam {
   variables?: VariableValues;
+  /** Per sub-composition instance path: values replacing its data-variable-values. */
+  instances?: Record<string, VariableValues>;
+  /** A stashed boot (see DEV_BOOT_PATH): everything else is ignored. */
+  ref?: string;
   /** The preview waits for paints itself (one per update instead of one per seek inside the iframe). */
   paint?: 'raf' | 'none';
 }

@@ -91,6 +91,11 @@ export interface AssetRef {
   exists: boolean;
   /** When the file exists only with other letter case, its real project-relative path. */
   caseMismatch: string | null;
+  /**
+   * Set when a file is there but the file-access policy refuses it (outside the project, a dotfile
+   * or a secret, also through a symlink): why, for the user's terminal. `exists` is false then.
+   */
+  refused?: string | null;
   loc: SourceLocation;
 }
 

@@ -36,7 +36,13 @@ export const REFUSED_BY_HEYGEN: ReadonlySet<string> = new Set(['root_missing_com
  * picture without it, a broken video the user pays for. Lint, build, snapshot and render stop on
  * it; the dev preview shows it and keeps playing; the parity report lists it as deliberate.
  */
-export const REFUSED_BY_FRAMESMITH: ReadonlySet<string> = new Set(['missing_local_asset', 'asset_load_failed']);
+export const REFUSED_BY_FRAMESMITH: ReadonlySet<string> = new Set([
+  'missing_local_asset',
+  'asset_load_failed',
+  'bundle_file_missing',
+  // A file the project reaches outside itself (a symlink to /etc): never read, never shipped.
+  'file_refused',
+]);
 
 /** HeyGen's renderer size for a root without data-width/data-height. */
 export const HEYGEN_DEFAULT_SIZE = { width: 1080, height: 1920 } as const;

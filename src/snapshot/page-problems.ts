@@ -4,6 +4,7 @@
  * Shared by snapshot, render and the build check so they fail the same way.
  */
 import type { CompositionPage } from '../browser/composition-page.js';
+import { blockedPhrase } from '../browser/page-isolation.js';
 import { FramesmithError } from '../core/errors.js';
 import type { RuntimeProblem } from '../shared/control.js';
 import type { Logger } from '../core/logger.js';
@@ -72,4 +73,19 @@ export function warnRenderedErrors(logger: Logger, diagnostics: Diagnostic[]): D
     .map((d) => ({ ...d, severity: 'warning' as const, message: `${d.message} (HeyGen renders it anyway)` }));
   for (const d of shown) logger.diagnostic(d);
   return shown;
+}
+
+/** A connection the isolation cut off (page-isolation.ts), as a warning: snapshot, render and the build check word it alike. */
+export function cutOffWarning(entry: string): Diagnostic {
+  return {
+    code: 'network_blocked',
+    severity: 'warning',
+    message: `The page tried ${blockedPhrase(entry)} (blocked); composition pages reach nothing but their own server, and the cloud render must not depend on it.`,
+    hint: 'Put what the page needs into the project; a composition cannot talk to servers.',
+  };
+}
+
+/** Warns once per connection the page tried to make off the machine (snapshot and render say it alike). */
+export function warnBlockedRequests(logger: Logger, entries: Iterable<string>): void {
+  for (const entry of new Set(entries)) logger.diagnostic(cutOffWarning(entry));
 }

@@ -53,8 +53,10 @@ export interface SnapshotResult {
   width: number;
   height: number;
   duration: number;
-  /** Remote URLs that could not be loaded (warnings: the picture lacks them). */
+  /** Remote URLs that could not be loaded (warnings: the picture lacks them) and connections the isolation cut off. */
   blocked: string[];
+  /** Connections the isolation cut off (WebSockets, WebRTC, anything else off the machine): warnings. */
+  cutOff: string[];
   /** The page's remote files: what was loaded from where (cache, network, npm registry), what failed. */
   remote: RemoteSummary;
   /** What the page raised that HeyGen renders through, and script errors that follow from a remote script that could not be loaded (warnings). */
@@ -170,7 +172,7 @@ export async function takeSnapshots(options: SnapshotOptions): Promise<SnapshotR
       stills.sort((a, b) => order.get(a.time)! - order.get(b.time)!);
       done = true;
       const given = options.variables && Object.keys(options.variables).length ? options.variables : null;
-      return { stills, width: comp.width, height: comp.height, duration: comp.duration, blocked: [...page.blocked], variablesHash: given && variablesHash(given), remote: summarizeRemote([page.remote]), pageWarnings: await pageWarnings(page) };
+      return { stills, width: comp.width, height: comp.height, duration: comp.duration, blocked: [...page.blocked], cutOff: [...new Set(page.cutOff)], variablesHash: given && variablesHash(given), remote: summarizeRemote([page.remote]), pageWarnings: await pageWarnings(page) };
     } finally {
       await page.close();
     }

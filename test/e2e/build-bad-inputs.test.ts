@@ -232,21 +232,18 @@ describe('build leaves out what must not ship', () => {
     const result = await buildBundle({ dir, browser });
     const names = await zipNames(result.zipPath);
     expect(names.some((n) => n.startsWith('system'))).toBe(false);
-    expect(result.warnings).toEqual([expect.objectContaining({ code: 'symlink_outside_project', message: 'system links to /etc, outside the project; left out of the zip.' })]);
+    expect(result.warnings).toEqual([expect.objectContaining({ code: 'file_refused', message: 'system links to /etc, outside the project; left out of the zip.' })]);
   });
 
-  it('a reference through a symlink to /etc: left out of the zip, a lint error shown as a warning; the check refuses the missing file', async () => {
+  it('a reference through a symlink to /etc is a lint error', async () => {
     const dir = useFixture('build-classic');
     symlinkSync('/etc', join(dir, 'system'));
     const html = join(dir, 'index.html');
     writeFileSync(html, readFileSync(html, 'utf8').replace('<div id="box"', '<img alt="" src="system/hostname" />\n      <div id="box"'));
-    const result = await buildBundle({ dir, check: false });
-    expect((await zipNames(result.zipPath)).some((n) => n.startsWith('system'))).toBe(false);
-    expect(result.warnings.find((w) => w.code === 'asset_symlink_outside')?.message).toMatch(/"system\/hostname" is a symlink to \/etc\/hostname, outside the project/);
-    // The page cannot load it (nor could the cloud): a missing project file, refused on purpose.
     const e = await buildError(dir);
-    expect(e.code).toBe('asset_load_failed');
-    expect(e.message).toMatch(/system\/hostname/);
+    expect(e.details.map((d) => d.code)).toEqual(['file_refused']);
+    expect(e.message).toMatch(/"system\/hostname": system\/hostname leads to \/etc\/hostname, outside the project/);
+    expectNoOutput(dir);
   });
 
   it('.framesmithignore patterns, node_modules, renders and snapshots stay out', async () => {

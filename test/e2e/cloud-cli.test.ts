@@ -149,7 +149,7 @@ describe('renders', () => {
   });
 
   it('list follows next_token with --all; default shows 10 and says more exist', async () => {
-    const local = await startFakeHeygen({ apiKeys: [KEY] });
+    const local = await startFakeHeygen({ apiKeys: [KEY], concurrencyLimit: 100 });
     try {
       const c = createCloudClient({ apiKey: KEY, baseUrl: local.url });
       const project = { type: 'base64' as const, media_type: 'application/zip' as const, data: (await readFile(zip)).toString('base64') };

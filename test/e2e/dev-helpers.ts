@@ -14,8 +14,8 @@ import { CLI } from '../helpers/cli.js';
 import { PNG } from '../helpers/png.js';
 
 /** `framesmith dev …` as a child process; resolves once it printed its URL on stdout. */
-export async function spawnDev(args: string[]): Promise<{ child: ChildProcess; url: string; stderr: () => string; exit: Promise<number | null> }> {
-  const child = spawn(process.execPath, [CLI, 'dev', ...args], { env: { ...process.env, NO_COLOR: '1', CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function spawnDev(args: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string; stderr: () => string; exit: Promise<number | null> }> {
+  const child = spawn(process.execPath, [CLI, 'dev', ...args], { env: { ...process.env, NO_COLOR: '1', CI: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));

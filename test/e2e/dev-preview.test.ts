@@ -73,11 +73,11 @@ describe('scrubbing', () => {
     });
   });
 
-  test('clip bars per track come from the model', async () => {
+  test('clip bars per track come from the model, under the composition row', async () => {
     await withPreview(async (page) => {
-      const labels = await page.locator('.tl-row:not(.tl-ruler-row) .tl-label').allTextContents();
-      expect(labels).toEqual(['T1', 'T2']);
-      expect(await page.locator('.tl-clip').allTextContents()).toEqual(['#title', '#box']);
+      await expect.poll(() => page.locator('.tl-label:not([hidden]) .tl-name').allTextContents()).toEqual(['main', 'T1', 'T2']);
+      const rows = await page.evaluate(() => (window as any).__framesmithDev.timeline.rows());
+      expect(rows.filter((r: any) => r.type === 'track').map((r: any) => r.items.map((i: any) => i.label))).toEqual([['#title'], ['#box']]);
     });
   });
 });
@@ -272,9 +272,11 @@ describe('guides, zoom, picker', () => {
       await page.locator('button[title^="Checkerboard"]').click();
       expect(await page.locator('.frame-scale').getAttribute('class')).toContain('checker');
       expect((await page.locator('.frame-box').boundingBox())!.width).toBeCloseTo(640, 0);
-      await page.locator('.segmented button', { hasText: '50%' }).click();
+      await page.locator('button[aria-label="Zoom presets"]').click();
+      await page.locator('.zoom-menu .menu-item', { hasText: '50%' }).click();
       await expect.poll(async () => (await page.locator('.frame-box').boundingBox())!.width).toBeCloseTo(320, 0);
-      await page.locator('.segmented button', { hasText: 'Fit' }).click();
+      await page.locator('button[aria-label="Zoom presets"]').click();
+      await page.locator('.zoom-menu .menu-item', { hasText: /^Fit$/ }).click();
       await expect.poll(async () => (await page.locator('.frame-box').boundingBox())!.width).toBeGreaterThan(640);
       expect(await page.locator('.chip').allTextContents()).toEqual(['640×360', '16:9', '30 fps', '2s']);
     });
@@ -300,11 +302,11 @@ describe('sub-compositions', () => {
     const page = await openPreview(browser, subServer);
     try {
       await expect.poll(() => page.locator('.instance').count()).toBe(2);
-      const text = await page.locator('.instances').textContent();
+      const text = await page.locator('.instances').innerText();
       expect(text).toContain('#card-a');
       expect(text).toContain('Alpha');
       expect(text).toContain('#17bebb');
-      await page.locator('.instance', { hasText: '#card-b' }).click();
+      await page.locator('.instance-name', { hasText: '#card-b' }).click();
       await waitFrame(page, 30);
       await page.locator('.picker-button').click();
       expect(await page.locator('.picker-menu .menu-item.sub').textContent()).toContain('compositions/card.html');

@@ -79,10 +79,14 @@ describe('dev preview with remote files', () => {
     expect(await frame.evaluate(() => getComputedStyle(document.getElementById('title')!).color)).toBe('rgb(0, 200, 0)');
     expect(await frame.evaluate(() => getComputedStyle(document.getElementById('root')!).backgroundImage)).toContain(`/__framesmith/remote/http/127.0.0.1:${new URL(cdn.origin).port}/img/dot.svg`);
     expect(foreign).toEqual([]);
-    // No error overlay; the image is a warning in the problems panel and the terminal.
+    // No error overlay; the image is a warning in the problems list (the top bar's badge counts
+    // it as a warning, not an error) and in the terminal.
     expect(await page.locator('.error-overlay').isHidden()).toBe(true);
-    await page.waitForFunction(() => document.querySelector('.panel.problems')?.textContent?.includes('photo.jpg'));
-    const panel = await page.locator('.panel.problems').textContent();
+    await page.waitForFunction(() => document.querySelector('.problems-popover')?.textContent?.includes('photo.jpg'));
+    expect(await page.locator('.problems-badge').innerText()).toMatch(/^\d+ warnings?$/);
+    await page.locator('.problems-badge').click();
+    await expect.poll(() => page.locator('.problems-popover').isVisible()).toBe(true);
+    const panel = await page.locator('.problems-popover').innerText();
     expect(panel).toContain('Could not load https://images.example.invalid/photo.jpg');
     expect(panel).toContain('framesmith vendor');
     expect(logger.lines.join('\n')).toMatch(/warning Could not load https:\/\/images\.example\.invalid\/photo\.jpg: its host name does not resolve/);

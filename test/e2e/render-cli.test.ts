@@ -6,13 +6,13 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { CLI, runCli } from '../helpers/cli.js';
 import { REPO, tempDir, useFixture } from '../helpers/fixtures.js';
 import { PNG } from '../helpers/png.js';
-import { frameAt, leftovers, processesWithEnv, videoStream } from './render-helpers.js';
+import { frameAt, framemd5, leftovers, processesWithEnv, videoStream } from './render-helpers.js';
 
 const MARK = 'FRAMESMITH_TEST_RUN';
 
@@ -147,6 +147,42 @@ describe('batch', () => {
     expect(boxDiff(frames[0], frames[1], ...BAR)).toBeLessThan(1);
     expect(boxDiff(frames[0], frames[2], ...BAR)).toBeLessThan(1);
   }, 90_000);
+
+  test('--batch: frames no row differs in yet (an intro) are drawn once and shared, and each video equals its separate render', async () => {
+    const dir = useFixture('render-shared');
+    const work = tempDir();
+    writeFileSync(join(work, 'rows.json'), JSON.stringify([{ headline: 'Alpha' }, { headline: 'Beta' }, { headline: 'Gamma' }]));
+    const r = await runCli(['render', dir, '--batch', 'rows.json', '--out-pattern', 'out/{index}.mp4', '--fps', '10', '--no-thumbnail', '--json'], { cwd: work, timeoutMs: 120_000 });
+    expect(r.code, r.stderr).toBe(0);
+    const rows = JSON.parse(r.stdout).rows;
+    // The headline fades in from 1 s (frame 10): frames 0-10 show the same picture in every row.
+    expect(rows[0].result).toMatchObject({ frames: 20, shared: 0 });
+    for (const row of rows.slice(1)) {
+      expect(row.result.shared).toBe(11);
+      expect(row.result.captured + row.result.reused + row.result.shared).toBe(20);
+    }
+    for (const [i, headline] of ['Beta', 'Gamma'].entries()) {
+      const alone = join(work, `alone-${i}.mp4`);
+      const one = await runCli(['render', dir, '-o', alone, '--fps', '10', '--no-thumbnail', '--variables', JSON.stringify({ headline })], { timeoutMs: 60_000 });
+      expect(one.code, one.stderr).toBe(0);
+      expect(framemd5(join(work, 'out', `${i + 2}.mp4`))).toEqual(framemd5(alone));
+    }
+    const first = framemd5(join(work, 'out', '1.mp4'));
+    const second = framemd5(join(work, 'out', '2.mp4'));
+    expect(second.slice(0, 11)).toEqual(first.slice(0, 11));
+    expect(second.slice(12)).not.toEqual(first.slice(12));
+  }, 180_000);
+
+  test('--batch: a page with a canvas (drawn by script, invisible to the fingerprint) never shares frames', async () => {
+    const dir = useFixture('render-shared');
+    const html = join(dir, 'index.html');
+    writeFileSync(html, readFileSync(html, 'utf8').replace('<div id="bar"></div>', '<div id="bar"></div><canvas width="8" height="8"></canvas>'));
+    const work = tempDir();
+    writeFileSync(join(work, 'rows.json'), JSON.stringify([{ headline: 'Alpha' }, { headline: 'Beta' }]));
+    const r = await runCli(['render', dir, '--batch', 'rows.json', '--out-pattern', 'out/{index}.mp4', '--fps', '10', '--frames', '0-9', '--no-thumbnail', '--json'], { cwd: work, timeoutMs: 120_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).rows.map((row: { result: { shared: number } }) => row.result.shared)).toEqual([0, 0]);
+  }, 120_000);
 
   test('--batch rows.csv with a header row: a row with a wrong type under --strict-variables fails, the others render, exit 1', async () => {
     const dir = useFixture('render-vars');
@@ -360,6 +396,34 @@ describe('bad inputs: a message that says what to do, an exit code, no file', ()
       spawnSync('umount', [disk]);
     }
   });
+
+  test.skipIf(!mountable)('disk full during a batch: finished rows stay, the failed row is named and removed, the rest are skipped', async () => {
+    const dir = useFixture('render-long');
+    const work = tempDir();
+    writeFileSync(join(work, 'rows.json'), JSON.stringify([{}, {}, {}, {}]));
+    writeFileSync(join(work, 'one.json'), JSON.stringify([{}]));
+    const args = (rows: string, pattern: string) => ['render', dir, '--batch', rows, '--out-pattern', pattern, '--fps', '10', '--frames', '0-59'];
+    // One row's video and thumbnail, rendered where there is room, size the disk: room for two rows and a half.
+    const sized = await runCli(args('one.json', 'sized/{index}.mp4'), { cwd: work, timeoutMs: 60_000 });
+    expect(sized.code, sized.stderr).toBe(0);
+    const row = statSync(join(work, 'sized', '1.mp4')).size + statSync(join(work, 'sized', '1.png')).size;
+    const disk = join(work, 'disk');
+    mkdirSync(disk);
+    const size = 64 * 1024 + Math.ceil((2.5 * row) / 4096) * 4096;
+    expect(spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', disk]).status).toBe(0);
+    try {
+      writeFileSync(join(disk, 'filler'), Buffer.alloc(64 * 1024));
+      const r = await runCli(args('rows.json', 'disk/{index}.mp4'), { cwd: work, timeoutMs: 120_000 });
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toContain(`error Row 3/4 failed: The disk is full: ffmpeg could not finish encoding the video (${join(disk, '3.mp4')}).`);
+      expect(r.stderr).toContain(`Stopped the batch: the disk is full. Row 3 (${join(disk, '3.mp4')}) was not written and left nothing behind; 2 finished rows kept, 1 not rendered.`);
+      expect(r.stdout.trim().split('\n')).toEqual(['disk/1.mp4', 'disk/2.mp4']);
+      expect(readdirSync(disk).sort()).toEqual(['1.mp4', '1.png', '2.mp4', '2.png', 'filler']);
+      expect(videoStream(join(disk, '2.mp4')).nb_read_frames).toBe('60');
+    } finally {
+      spawnSync('umount', [disk]);
+    }
+  }, 180_000);
 });
 
 describe('--json, progress and the thumbnail', () => {

@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { presign } from './http-util.js';
 import type { MediaCache } from './media.js';
 import { deliver, settle, type FakeState } from './state.js';
-import type { FakeRender, Fault, RouteName } from './types.js';
+import type { FakeRender, Fault, RequestRecord, RouteName } from './types.js';
 
 export interface FakeApp {
   state: FakeState;
@@ -20,8 +20,10 @@ export interface RouteCtx {
   url: URL;
   params: string[];
   app: FakeApp;
-  /** A `truncate` or `expired` fault taken for this request (storage routes). */
+  /** A fault taken for this request (`truncate`, `expired`, `hold`, `stall`, `trickle` act inside handlers). */
   fault?: Fault;
+  /** This request's line in the request log. */
+  record: RequestRecord;
 }
 
 /** A JSON answer, or null when the handler wrote the response itself. */
@@ -44,6 +46,13 @@ export function renderDetail(app: FakeApp, r: FakeRender): Record<string, unknow
   const done = r.status === 'completed';
   const expires = app.state.clock + app.state.options.urlTtlSeconds;
   const b = r.body;
+  return {
+    ...renderFields(app, r, done, expires, b),
+    ...app.state.tampered.get(r.render_id),
+  };
+}
+
+function renderFields(app: FakeApp, r: FakeRender, done: boolean, expires: number, b: Record<string, unknown>): Record<string, unknown> {
   return {
     render_id: r.render_id,
     status: r.status,

@@ -32,11 +32,25 @@ beforeAll(async () => {
 afterAll(() => fake.close());
 
 describe('auth and envelopes', () => {
-  it('answers 401 in the error envelope without a key or with a wrong one', async () => {
+  it('answers 401 authentication_failed in the error envelope, with doc_url, without a key or with a wrong one', async () => {
     for (const key of [null, 'wrong-key']) {
       const res = await api('/v3/hyperframes/renders', { key });
       expect(res.status).toBe(401);
-      expect((await res.json()).error.code).toBe('unauthorized');
+      const { error } = await res.json();
+      expect(error.code).toBe('authentication_failed');
+      expect(error.doc_url).toMatch(/^https:\/\/.+authentication_failed$/);
+      expect(res.headers.get('x-request-id')).toMatch(/^req_/);
+    }
+  });
+  it('accepts an OAuth token as Authorization: Bearer, and records which credential and client source came', async () => {
+    const local = await startFakeHeygen({ bearerTokens: ['oauth-token-123456'] });
+    try {
+      const res = await fetch(`${local.url}/v3/hyperframes/renders`, { headers: { authorization: 'Bearer oauth-token-123456', 'x-heygen-client-source': 'framesmith' } });
+      expect(res.status).toBe(200);
+      expect(local.controls.requests('renders.list').at(-1)).toMatchObject({ auth: 'bearer', clientSource: 'framesmith' });
+      expect((await fetch(`${local.url}/v3/hyperframes/renders`, { headers: { authorization: 'Bearer other' } })).status).toBe(401);
+    } finally {
+      await local.close();
     }
   });
   it('wraps success in {data}', async () => {
@@ -155,7 +169,7 @@ describe('pagination', () => {
 });
 
 describe('idempotency', () => {
-  it('replays the first answer for the same key and refuses the key with another body', async () => {
+  it('replays the first answer for the same key, even with another body (HeyGen logs a warning)', async () => {
     const before = fake.state.rendersCreated;
     const body = { project: base64Project(), title: 'idem' };
     const a = await (await create(body, { 'idempotency-key': 'idem-1' })).json();
@@ -164,10 +178,51 @@ describe('idempotency', () => {
     expect((await second.json()).data.render_id).toBe(a.data.render_id);
     expect(fake.state.rendersCreated).toBe(before + 1);
     const other = await create({ ...body, title: 'other' }, { 'idempotency-key': 'idem-1' });
-    expect(other.status).toBe(400);
-    expect((await other.json()).error.param).toBe('Idempotency-Key');
+    expect(other.status).toBe(202);
+    expect((await other.json()).data.render_id).toBe(a.data.render_id);
+    expect(fake.state.replayWarnings.at(-1)).toMatch(/idem-1: replayed with a different body/);
     const bad = await create(body, { 'idempotency-key': 'has spaces' });
     expect((await bad.json()).error.param).toBe('Idempotency-Key');
+  });
+  it('answers 409 request_in_progress to a duplicate while the first is still running', async () => {
+    fake.controls.inject({ route: 'renders.create', kind: 'hold', delayMs: 300 });
+    const body = { project: base64Project(), title: 'held' };
+    const first = create(body, { 'idempotency-key': 'idem-held' });
+    await new Promise((r) => setTimeout(r, 100));
+    const dup = await create(body, { 'idempotency-key': 'idem-held' });
+    expect(dup.status).toBe(409);
+    expect((await dup.json()).error.code).toBe('request_in_progress');
+    const a = await (await first).json();
+    const after = await (await create(body, { 'idempotency-key': 'idem-held' })).json();
+    expect(after.data.render_id).toBe(a.data.render_id);
+  });
+  it('scopes keys per endpoint: the same key on the direct-upload route is independent', async () => {
+    const h = { 'idempotency-key': 'idem-scope' };
+    await create({ project: base64Project() }, h);
+    const up = await api('/v3/assets/direct-uploads', { method: 'POST', headers: h, body: JSON.stringify({ filename: 'p.zip', content_type: 'application/zip', size_bytes: 10 }) });
+    expect(up.status).toBe(200);
+    expect((await up.json()).data.asset_id).toMatch(/^asset_/);
+  });
+});
+
+describe('account limits', () => {
+  it('runs at most concurrencyLimit renders at once: beyond, 429 rate_limit_exceeded with Retry-After, and the key is not used up', async () => {
+    const local = await startFakeHeygen({ concurrencyLimit: 2, concurrencyRetryAfter: 2 });
+    try {
+      const post = (key: string) =>
+        fetch(`${local.url}/v3/hyperframes/renders`, { method: 'POST', headers: { 'x-api-key': local.apiKey, 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify({ project: base64Project() }) });
+      expect((await post('c1')).status).toBe(202);
+      expect((await post('c2')).status).toBe(202);
+      const third = await post('c3');
+      expect(third.status).toBe(429);
+      expect(third.headers.get('retry-after')).toBe('2');
+      expect((await third.json()).error).toMatchObject({ code: 'rate_limit_exceeded', doc_url: expect.stringMatching(/^https:/) });
+      local.controls.advance(10);
+      expect((await post('c3')).status).toBe(202);
+      expect(local.state.maxActive).toBe(2);
+    } finally {
+      await local.close();
+    }
   });
 });
 
@@ -226,9 +281,12 @@ describe('webhooks', () => {
       const ep = (await (await api('/v3/webhooks/endpoints', { method: 'POST', body: JSON.stringify({ url: `${hook}/registered`, events: ['hyperframes_video.success'] }) })).json()).data;
       expect(ep.secret).toMatch(/^whsec_/);
       const list = (await (await api('/v3/webhooks/endpoints')).json()).data;
-      expect(list.find((e: { endpoint_id: string }) => e.endpoint_id === ep.endpoint_id).secret).toBeUndefined();
+      const listed = list.find((e: { endpoint_id: string }) => e.endpoint_id === ep.endpoint_id);
+      expect(listed.secret).toBeNull();
+      expect(listed.created_at).toMatch(/^\d{4}-\d\d-\d\dT/);
       const rotated = (await (await api(`/v3/webhooks/endpoints/${ep.endpoint_id}/rotate-secret`, { method: 'POST' })).json()).data;
       expect(rotated.secret).not.toBe(ep.secret);
+      expect(Object.keys(rotated).sort()).toEqual(['endpoint_id', 'secret']);
       const { data } = await (await create({ project: base64Project(), callback_url: `${hook}/callback`, callback_id: 'corr-1' })).json();
       fake.controls.advance(10);
       await fake.controls.flushWebhooks();
@@ -238,6 +296,7 @@ describe('webhooks', () => {
       expect(unsigned.headers['heygen-signature']).toBeUndefined();
       expect(signed.headers['heygen-signature']).toBe(createHmac('sha256', rotated.secret).update(signed.body).digest('hex'));
       expect(Math.abs(Number(signed.headers['heygen-timestamp']) - Date.now() / 1000)).toBeLessThan(300);
+      expect(signed.headers['heygen-event-id']).toMatch(/^evt_/);
       expect((await api(`/v3/webhooks/endpoints/${ep.endpoint_id}`, { method: 'DELETE' })).status).toBe(200);
       expect((await api(`/v3/webhooks/endpoints/${ep.endpoint_id}`, { method: 'DELETE' })).status).toBe(404);
       const bad = await api('/v3/webhooks/endpoints', { method: 'POST', body: JSON.stringify({ url: 'https://x.example', events: ['nope'] }) });
@@ -300,5 +359,56 @@ describe('fault switches', () => {
     fake.controls.inject({ route: 'renders.create', kind: 'status', status: 503, after: true });
     expect((await create({ project: base64Project() })).status).toBe(503);
     expect(fake.state.rendersCreated).toBe(before + 1);
+  });
+  it('redirects, answers a raw body, stalls and trickles when asked (the hostile-server probes)', async () => {
+    fake.controls.inject({ route: 'renders.list', kind: 'redirect', location: 'http://127.0.0.1:9/elsewhere' });
+    const moved = await api('/v3/hyperframes/renders', { redirect: 'manual' });
+    expect([moved.status, moved.headers.get('location')]).toEqual([307, 'http://127.0.0.1:9/elsewhere']);
+    fake.controls.inject({ route: 'renders.list', kind: 'raw', body: '{"data": null}' });
+    expect(await (await api('/v3/hyperframes/renders')).text()).toBe('{"data": null}');
+    fake.controls.inject({ route: 'webhooks.eventTypes', kind: 'stall', afterBytes: 3 });
+    const stalled = await api('/v3/webhooks/event-types');
+    const reader = stalled.body!.getReader();
+    expect((await reader.read()).value!.length).toBe(3);
+    const next = await Promise.race([reader.read().then(() => 'more'), new Promise((r) => setTimeout(() => r('nothing'), 300))]);
+    expect(next).toBe('nothing');
+    await reader.cancel();
+    fake.controls.inject({ route: 'webhooks.eventTypes', kind: 'trickle', intervalMs: 20 });
+    const slow = await api('/v3/webhooks/event-types');
+    const r2 = slow.body!.getReader();
+    expect((await r2.read()).value!.length).toBe(1);
+    await r2.cancel();
+  });
+  it("tampers with a render's detail on request", async () => {
+    const { data } = await (await create({ project: base64Project() })).json();
+    fake.controls.tamper(data.render_id, { format: '../../x', video_url: 'file:///etc/passwd' });
+    const detail = (await (await api(`/v3/hyperframes/renders/${data.render_id}`)).json()).data;
+    expect(detail).toMatchObject({ format: '../../x', video_url: 'file:///etc/passwd' });
+  });
+});
+
+describe('the other signature convention', () => {
+  it('signs with X-HeyGen-Signature (no timestamp) when asked', async () => {
+    const local = await startFakeHeygen({ signatureConvention: 'X-HeyGen-Signature' });
+    const received: { headers: Record<string, unknown>; body: string }[] = [];
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => (received.push({ headers: req.headers, body }), res.end('ok')));
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    try {
+      const h = { 'x-api-key': local.apiKey, 'content-type': 'application/json' };
+      const ep = (await (await fetch(`${local.url}/v3/webhooks/endpoints`, { method: 'POST', headers: h, body: JSON.stringify({ url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/x` }) })).json()).data;
+      await fetch(`${local.url}/v3/hyperframes/renders`, { method: 'POST', headers: h, body: JSON.stringify({ project: base64Project() }) });
+      local.controls.advance(10);
+      await local.controls.flushWebhooks();
+      const [d] = received;
+      expect(d.headers['x-heygen-signature']).toBe(createHmac('sha256', ep.secret).update(d.body).digest('hex'));
+      expect(d.headers['heygen-timestamp']).toBeUndefined();
+    } finally {
+      receiver.close();
+      await local.close();
+    }
   });
 });

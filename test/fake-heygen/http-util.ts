@@ -4,6 +4,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RouteCtx } from './app.js';
 
 export class HttpError extends Error {
   constructor(
@@ -50,10 +51,14 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
+/** Where an error code is documented; HeyGen's envelope carries `doc_url` (the address format is the fake's guess [i]). */
+export const docUrlFor = (code: string) => `https://developers.heygen.com/reference/errors#${code}`;
+
 export function sendError(res: ServerResponse, e: HttpError): void {
   const error: Record<string, unknown> = { code: e.code, message: e.message };
   if (e.param) error.param = e.param;
-  sendJson(res, e.status, { error }, e.headers);
+  error.doc_url = docUrlFor(e.code);
+  sendJson(res, e.status, { error }, { 'x-request-id': `req_${Math.random().toString(36).slice(2, 12)}`, ...e.headers });
 }
 
 /** S3-style XML error for the storage routes, which speak no JSON envelope. */
@@ -89,4 +94,32 @@ export function isAllowedCallbackUrl(value: unknown, testMode: boolean): boolean
   } catch {
     return false;
   }
+}
+
+/**
+ * A body that stalls (`stall`: the first `afterBytes`, then nothing, the connection left open) or
+ * trickles (`trickle`: a byte every `intervalMs`, for as long as the client listens). Headers must
+ * have been written, with the full Content-Length. Resolves when the client goes away.
+ */
+export function slowBody(ctx: RouteCtx, bytes: Buffer): Promise<void> {
+  const { res, fault } = ctx;
+  return new Promise((resolve) => {
+    res.on('close', resolve);
+    if (fault?.kind === 'stall') {
+      res.write(bytes.subarray(0, fault.afterBytes ?? 1));
+      return;
+    }
+    const interval = fault?.kind === 'trickle' ? fault.intervalMs : 1000;
+    let at = 0;
+    const timer = setInterval(() => {
+      if (res.destroyed || at >= bytes.length) {
+        clearInterval(timer);
+        if (!res.destroyed) res.end();
+        return;
+      }
+      res.write(bytes.subarray(at, at + 1));
+      at++;
+    }, interval);
+    res.on('close', () => clearInterval(timer));
+  });
 }

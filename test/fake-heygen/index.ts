@@ -7,7 +7,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tick, type FakeApp, type Route } from './app.js';
-import { HttpError, sendError, sendJson } from './http-util.js';
+import { HttpError, sendError, sendJson, slowBody } from './http-util.js';
 import { createMediaCache } from './media.js';
 import { assetRoutes } from './routes-assets.js';
 import { renderRoutes } from './routes-renders.js';
@@ -20,7 +20,7 @@ export type { FakeHeygenOptions, Fault, RouteName } from './types.js';
 const ROUTES: Route[] = [...renderRoutes, ...assetRoutes, ...webhookRoutes];
 
 const DEFAULT_CODES: Record<number, string> = {
-  400: 'invalid_parameter', 401: 'unauthorized', 402: 'insufficient_credit', 403: 'forbidden', 404: 'not_found',
+  400: 'invalid_parameter', 401: 'authentication_failed', 402: 'insufficient_credit', 403: 'forbidden', 404: 'not_found',
   409: 'request_in_progress', 413: 'hyperframes_project_too_large', 429: 'rate_limit_exceeded', 500: 'internal_error', 502: 'bad_gateway', 503: 'service_unavailable',
 };
 
@@ -38,6 +38,8 @@ export interface FakeHeygenControls {
   flushWebhooks(): Promise<void>;
   /** Requests that reached a route, in order (auth values are never recorded). */
   requests(route?: RouteName): FakeState['requests'];
+  /** Forces detail fields of a render (a hostile or broken server): `render_id`, `format`, `video_url`, `title`… */
+  tamper(renderId: string, fields: Record<string, unknown>): void;
 }
 
 export interface FakeHeygen {
@@ -72,7 +74,17 @@ function authorized(state: FakeState, req: IncomingMessage): boolean {
 async function handle(app: FakeApp, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', app.baseUrl);
   const route = ROUTES.find((r) => r.method === req.method && r.pattern.test(url.pathname));
-  const record = { method: req.method ?? '', path: url.pathname, route: route?.name ?? null, status: 0 as number | 'dropped', idempotencyKey: (req.headers['idempotency-key'] as string) ?? null, hadAuth: Boolean(req.headers['x-api-key'] || req.headers.authorization) };
+  const auth = req.headers['x-api-key'] ? 'key' : req.headers.authorization ? 'bearer' : null;
+  const record: FakeState['requests'][number] = {
+    method: req.method ?? '',
+    path: url.pathname,
+    route: route?.name ?? null,
+    status: 0,
+    idempotencyKey: (req.headers['idempotency-key'] as string) ?? null,
+    hadAuth: auth !== null,
+    auth,
+    clientSource: (req.headers['x-heygen-client-source'] as string) ?? null,
+  };
   app.state.requests.push(record);
   const drop = () => {
     record.status = 'dropped';
@@ -89,12 +101,29 @@ async function handle(app: FakeApp, req: IncomingMessage, res: ServerResponse): 
   if (res.destroyed || req.socket.destroyed) return void (record.status = 'dropped');
   if (fault?.kind === 'drop' && !fault.after) return drop();
   if (fault?.kind === 'status' && !fault.after) return answer(faultError(fault));
+  if (fault?.kind === 'redirect') {
+    record.status = fault.status ?? 307;
+    res.writeHead(record.status, { location: fault.location, 'content-length': 0 });
+    return void res.end();
+  }
   try {
-    if (route.auth && !authorized(app.state, req)) throw new HttpError(401, 'unauthorized', 'Invalid or missing API key');
-    const result = await route.handle({ req, res, url, params: url.pathname.match(route.pattern)!.slice(1), app, fault: fault ?? undefined });
+    if (route.auth && !authorized(app.state, req)) throw new HttpError(401, 'authentication_failed', 'Invalid or missing API key');
+    if (fault?.kind === 'raw') {
+      // The answer a broken or hostile server gives instead of doing the work.
+      record.status = fault.status ?? 200;
+      res.writeHead(record.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(fault.body), ...fault.headers });
+      return void res.end(fault.body);
+    }
+    const result = await route.handle({ req, res, url, params: url.pathname.match(route.pattern)!.slice(1), app, fault: fault ?? undefined, record });
     if (!result) return;
     if (fault?.kind === 'drop') return drop();
     if (fault?.kind === 'status') return sendError(res, faultError(fault));
+    if (route.auth && (fault?.kind === 'stall' || fault?.kind === 'trickle')) {
+      const text = Buffer.from(JSON.stringify(result.body));
+      record.status = result.status;
+      res.writeHead(result.status, { 'content-type': 'application/json', 'content-length': text.length, ...result.headers });
+      return void (await slowBody({ req, res, url, params: [], app, fault, record }, text));
+    }
     sendJson(res, result.status, result.body, result.headers);
   } catch (error) {
     if (error instanceof HttpError) return sendError(res, error);
@@ -128,6 +157,7 @@ export async function startFakeHeygen(options: FakeHeygenOptions = {}): Promise<
       while (state.pending.size) await Promise.all([...state.pending]);
     },
     requests: (route) => state.requests.filter((r) => !route || r.route === route),
+    tamper: (renderId, fields) => void state.tampered.set(renderId, { ...state.tampered.get(renderId), ...fields }),
   };
   return {
     url: app.baseUrl,

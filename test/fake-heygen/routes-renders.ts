@@ -2,14 +2,12 @@
  * `/v3/hyperframes/renders`: create (with Idempotency-Key replay), get (auto-advancing the clock),
  * list (newest first, opaque tokens) and delete.
  */
-import { createHash } from 'node:crypto';
 import { renderDetail, tick, type Route } from './app.js';
 import { HttpError, invalid, readJson } from './http-util.js';
-import { newId } from './state.js';
+import { idempotent } from './idempotency.js';
+import { activeRenders, newId } from './state.js';
 import type { FakeRender } from './types.js';
 import { validateRenderBody } from './validate-render.js';
-
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9_:.-]{1,255}$/;
 
 function liveRender(routeCtx: Parameters<Route['handle']>[0]): FakeRender {
   const id = decodeURIComponent(routeCtx.params[0]);
@@ -37,38 +35,28 @@ export const renderRoutes: Route[] = [
     auth: true,
     async handle(ctx) {
       const { state } = ctx.app;
-      const key = ctx.req.headers['idempotency-key'];
-      if (key !== undefined && (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key))) throw invalid('Idempotency-Key', 'Idempotency-Key must be 1-255 characters of [A-Za-z0-9_:.-]');
       const body = await readJson(ctx.req);
-      const fingerprint = createHash('sha256').update(JSON.stringify(body)).digest('hex');
-      const record = key ? state.idempotency.get(key) : undefined;
-      if (record) {
-        if (record.fingerprint !== fingerprint) throw invalid('Idempotency-Key', 'Idempotency-Key was already used with a different request body');
-        if (record.pending) throw new HttpError(409, 'request_in_progress', 'A request with this Idempotency-Key is still in progress');
-        return { status: record.status, body: record.body, headers: { 'idempotent-replayed': 'true' } };
-      }
-      if (key) state.idempotency.set(key, { fingerprint, pending: true, status: 0, body: null });
-      try {
+      return idempotent(ctx, body, async () => {
         await validateRenderBody(body, state.assets, state.options.testMode);
-      } catch (error) {
-        if (key) state.idempotency.delete(key); // a rejected request may be retried with the same key
-        throw error;
-      }
-      const render: FakeRender = {
-        seq: ++state.seq,
-        render_id: newId('hfr'),
-        body,
-        status: 'queued',
-        createdAt: state.clock,
-        completedAt: null,
-        outcome: state.nextOutcomes.shift() ?? { status: 'completed' },
-        deleted: false,
-      };
-      state.renders.set(render.render_id, render);
-      state.rendersCreated++;
-      const answer = { data: { render_id: render.render_id, status: 'queued' } };
-      if (key) state.idempotency.set(key, { fingerprint, pending: false, status: 202, body: answer });
-      return { status: 202, body: answer };
+        // The account runs at most `concurrencyLimit` jobs at once; beyond that, 429 (the key is not used up).
+        if (activeRenders(state) >= state.options.concurrencyLimit) {
+          throw new HttpError(429, 'rate_limit_exceeded', `Concurrent render limit reached (${state.options.concurrencyLimit}); retry after a render finishes`, undefined, { 'retry-after': String(state.options.concurrencyRetryAfter) });
+        }
+        const render: FakeRender = {
+          seq: ++state.seq,
+          render_id: newId('hfr'),
+          body,
+          status: 'queued',
+          createdAt: state.clock,
+          completedAt: null,
+          outcome: state.nextOutcomes.shift() ?? { status: 'completed' },
+          deleted: false,
+        };
+        state.renders.set(render.render_id, render);
+        state.rendersCreated++;
+        state.maxActive = Math.max(state.maxActive, activeRenders(state));
+        return { status: 202, body: { data: { render_id: render.render_id, status: 'queued' } } };
+      });
     },
   },
   {

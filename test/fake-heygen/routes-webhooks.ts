@@ -14,10 +14,11 @@ export const EVENT_TYPES = [
 ];
 
 const newSecret = () => `whsec_${randomBytes(24).toString('base64url')}`;
-const view = ({ secret: _secret, ...rest }: FakeEndpoint) => rest;
+/** As heygen-cli's schema shows an endpoint: `created_at` ISO 8601, `events` null for "every event", `secret` null outside create/rotate. */
+const view = ({ secret: _secret, created_at, events, ...rest }: FakeEndpoint) => ({ ...rest, events: events.length ? events : null, created_at: new Date(created_at * 1000).toISOString(), secret: null });
 
 function checkEvents(events: unknown): string[] {
-  if (events === undefined) return [];
+  if (events === undefined || events === null) return [];
   const known = EVENT_TYPES.map((e) => e.event_type);
   if (!Array.isArray(events) || !events.every((e) => typeof e === 'string' && known.includes(e))) throw invalid('events', `events must be a list of ${known.join(', ')}`);
   return events as string[];
@@ -42,7 +43,7 @@ export const webhookRoutes: Route[] = [
       if (b.entity_id !== undefined && typeof b.entity_id !== 'string') throw invalid('entity_id', 'entity_id must be a string');
       const ep: FakeEndpoint = { endpoint_id: newId('ep'), url: b.url as string, events: checkEvents(b.events), status: 'enabled', created_at: ctx.app.state.clock, secret: newSecret() };
       ctx.app.state.endpoints.set(ep.endpoint_id, ep);
-      return { status: 200, body: { data: { ...ep } } };
+      return { status: 200, body: { data: { ...view(ep), secret: ep.secret } } };
     },
   },
   {
@@ -51,7 +52,17 @@ export const webhookRoutes: Route[] = [
     name: 'webhooks.list',
     auth: true,
     async handle(ctx) {
-      return { status: 200, body: { data: [...ctx.app.state.endpoints.values()].map(view) } };
+      // Paginated like the other lists (heygen-cli: limit 1–100, default 10; opaque `token`).
+      const rawLimit = ctx.url.searchParams.get('limit');
+      const limit = rawLimit === null ? 10 : Number(rawLimit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw invalid('limit', 'limit must be an integer between 1 and 100');
+      const all = [...ctx.app.state.endpoints.values()];
+      const token = ctx.url.searchParams.get('token');
+      const start = token ? Number(Buffer.from(token, 'base64url').toString('utf8')) : 0;
+      if (!Number.isInteger(start) || start < 0) throw invalid('token', 'token is not a valid pagination token');
+      const page = all.slice(start, start + limit);
+      const hasMore = start + limit < all.length;
+      return { status: 200, body: { data: page.map(view), has_more: hasMore, next_token: hasMore ? Buffer.from(String(start + limit)).toString('base64url') : null } };
     },
   },
   {
@@ -78,7 +89,7 @@ export const webhookRoutes: Route[] = [
     async handle(ctx) {
       const ep = endpointOf(ctx);
       ctx.app.state.endpoints.delete(ep.endpoint_id);
-      return { status: 200, body: { data: { endpoint_id: ep.endpoint_id } } };
+      return { status: 200, body: { data: {} } };
     },
   },
   {
@@ -89,7 +100,7 @@ export const webhookRoutes: Route[] = [
     async handle(ctx) {
       const ep = endpointOf(ctx);
       ep.secret = newSecret();
-      return { status: 200, body: { data: { ...ep } } };
+      return { status: 200, body: { data: { endpoint_id: ep.endpoint_id, secret: ep.secret } } };
     },
   },
   {
@@ -98,7 +109,7 @@ export const webhookRoutes: Route[] = [
     name: 'webhooks.eventTypes',
     auth: true,
     async handle() {
-      return { status: 200, body: { data: EVENT_TYPES } };
+      return { status: 200, body: { data: EVENT_TYPES, has_more: false, next_token: null } };
     },
   },
 ];

@@ -19,6 +19,9 @@ export function resolveOptions(o: FakeHeygenOptions = {}): ResolvedOptions {
     testMode: o.testMode ?? true,
     urlTtlSeconds: o.urlTtlSeconds ?? 3600,
     completeConflicts: o.completeConflicts ?? 0,
+    concurrencyLimit: o.concurrencyLimit ?? 10,
+    concurrencyRetryAfter: o.concurrencyRetryAfter ?? 1,
+    signatureConvention: o.signatureConvention ?? 'Heygen-Signature',
   };
 }
 
@@ -27,6 +30,8 @@ export interface IdempotencyRecord {
   pending: boolean;
   status: number;
   body: unknown;
+  /** Unix seconds (fake clock) the first request came: replays last 24 h. */
+  at: number;
 }
 
 export function createState(options: ResolvedOptions) {
@@ -48,6 +53,12 @@ export function createState(options: ResolvedOptions) {
     /** Outcomes for the next created renders, consumed in order. */
     nextOutcomes: [] as FakeRender['outcome'][],
     presignSecret: randomBytes(16).toString('hex'),
+    /** Most renders queued or rendering at once so far (the concurrency check). */
+    maxActive: 0,
+    /** Replays whose body differed from the first request's (HeyGen logs a warning and replays). */
+    replayWarnings: [] as string[],
+    /** Detail fields a test forces on a render (hostile-server probes): render id → fields. */
+    tampered: new Map<string, Record<string, unknown>>(),
   };
   return state;
 }
@@ -74,14 +85,21 @@ export function settle(state: FakeState): FakeRender[] {
   return ended;
 }
 
+/** Renders queued or rendering now (deleted ones excluded). */
+export const activeRenders = (state: FakeState) => [...state.renders.values()].filter((r) => !r.deleted && (r.status === 'queued' || r.status === 'rendering')).length;
+
 /** Posts a webhook payload; registered endpoints get the signature headers, callbacks do not. */
 export function deliver(state: FakeState, kind: Delivery['kind'], url: string, payload: unknown, secret: string | null): void {
   const body = JSON.stringify(payload);
   const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'fake-heygen-webhooks' };
   if (secret) {
-    headers['heygen-timestamp'] = String(Math.floor(Date.now() / 1000));
-    headers['heygen-signature'] = createHmac('sha256', secret).update(body).digest('hex');
-    headers['heygen-event-id'] = newId('evt');
+    const signature = createHmac('sha256', secret).update(body).digest('hex');
+    if (state.options.signatureConvention === 'X-HeyGen-Signature') headers['x-heygen-signature'] = signature;
+    else {
+      headers['heygen-timestamp'] = String(Math.floor(Date.now() / 1000));
+      headers['heygen-signature'] = signature;
+      headers['heygen-event-id'] = newId('evt');
+    }
   }
   const record: Delivery = { kind, url, headers, body, result: 'pending' };
   state.deliveries.push(record);

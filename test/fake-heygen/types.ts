@@ -42,6 +42,16 @@ export type Fault = { route: RouteName | '*'; times?: number } & (
   | { kind: 'truncate' }
   /** Storage routes only: answer 403 AccessDenied "Request has expired", as a link past its lifetime does. */
   | { kind: 'expired' }
+  /** renders.create and assets routes: keep the request in flight this long (real ms) once its Idempotency-Key is recorded. */
+  | { kind: 'hold'; delayMs: number }
+  /** Answer with this body (and status, default 200) instead of the real one: wrong shapes, `{"data": null}`. */
+  | { kind: 'raw'; status?: number; body: string; headers?: Record<string, string> }
+  /** Send the headers (with the full Content-Length) and `afterBytes` of the body (default 1), then nothing more. */
+  | { kind: 'stall'; afterBytes?: number }
+  /** Send the body one byte every `intervalMs`. */
+  | { kind: 'trickle'; intervalMs: number }
+  /** Answer with a redirect to `location` (default status 307). */
+  | { kind: 'redirect'; location: string; status?: number }
 );
 
 export interface FakeHeygenOptions {
@@ -60,6 +70,15 @@ export interface FakeHeygenOptions {
   urlTtlSeconds?: number;
   /** `assets/{id}/complete` answers 409 this many times after the PUT (default 0). */
   completeConflicts?: number;
+  /**
+   * Renders that may be queued or rendering at once (default 10, the limit of pay-as-you-go
+   * accounts); a create beyond it answers 429 `rate_limit_exceeded` with Retry-After.
+   */
+  concurrencyLimit?: number;
+  /** Retry-After (seconds) of that 429 (default 1). */
+  concurrencyRetryAfter?: number;
+  /** How registered endpoints' deliveries are signed (default 'Heygen-Signature'). */
+  signatureConvention?: 'Heygen-Signature' | 'X-HeyGen-Signature';
 }
 
 export interface FakeAsset {
@@ -67,7 +86,8 @@ export interface FakeAsset {
   filename: string;
   content_type: string;
   size_bytes: number;
-  checksum_sha256: string;
+  /** Null when the create did not send one (it is optional); filled from the PUT's bytes. */
+  checksum_sha256: string | null;
   status: 'pending_upload' | 'uploaded' | 'processing';
   bytes: Buffer | null;
   conflictsLeft: number;
@@ -110,4 +130,10 @@ export interface RequestRecord {
   idempotencyKey: string | null;
   /** Whether the request carried x-api-key or Authorization (never the value). */
   hadAuth: boolean;
+  /** Which credential header it carried: `key` (x-api-key), `bearer` (Authorization), or null. */
+  auth: 'key' | 'bearer' | null;
+  /** The X-HeyGen-Client-Source header, as sent. */
+  clientSource: string | null;
+  /** 'true' when an Idempotency-Key replay answered it. */
+  replayed?: boolean;
 }

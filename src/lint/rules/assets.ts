@@ -1,14 +1,14 @@
 /**
  * Rules about referenced files: each local reference exists with exactly that letter case and
- * stays inside the project (also through symlinks), media is not inlined or a placeholder, and
- * anything loaded from the network is flagged, since a cloud render cannot count on it.
+ * is one the file-access policy allows (inside the project, no dotfile or secret, also through
+ * symlinks), media is not inlined or a placeholder, and anything loaded from the network is
+ * flagged, since a cloud render cannot count on it.
  */
-import { realpathSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
 import type { AssetRef } from '../../shared/model.js';
 import { defaultContentCache } from '../../remote/content-cache.js';
 import { resourceDiagnostic } from '../../shared/resource-rules.js';
 import type { LintContext } from '../context.js';
+import { FILE_REFUSED } from '../../security/file-policy.js';
 
 const PLACEHOLDER_HOSTS = ['placehold.co', 'placeholder.com', 'via.placeholder.com', 'placekitten.com', 'picsum.photos', 'example.com', 'dummyimage.com'];
 const NETWORK_KINDS = new Set<AssetRef['kind']>(['script', 'style', 'font', 'media', 'image', 'document']);
@@ -16,17 +16,6 @@ const NETWORK_KINDS = new Set<AssetRef['kind']>(['script', 'style', 'font', 'med
 function hostOf(url: string): string | null {
   try {
     return new URL(url.startsWith('//') ? `https:${url}` : url).hostname.toLowerCase();
-  } catch {
-    return null;
-  }
-}
-
-/** Where a project path really is, when a symlink on the way leads out of the project. */
-function linkedOutside(root: string, path: string): string | null {
-  try {
-    const real = realpathSync(join(root, path));
-    const rel = relative(realpathSync(root), real);
-    return rel.startsWith('..') || rel.startsWith(sep) ? real : null;
   } catch {
     return null;
   }
@@ -70,13 +59,12 @@ export function assetRules(ctx: LintContext): void {
       });
       continue;
     }
-    if (!ref.exists) {
-      ctx.report('missing_local_asset', ref.loc, `"${ref.url}" does not exist in the project (looked for ${ref.path}).`);
+    if (ref.refused) {
+      ctx.report(FILE_REFUSED, ref.loc, `"${ref.url}": ${ref.refused}; framesmith never serves or bundles it.`);
       continue;
     }
-    const outside = linkedOutside(model.root, ref.path);
-    if (outside) {
-      ctx.report('asset_symlink_outside', ref.loc, `"${ref.url}" is a symlink to ${outside}, outside the project; the bundle leaves it out.`);
+    if (!ref.exists) {
+      ctx.report('missing_local_asset', ref.loc, `"${ref.url}" does not exist in the project (looked for ${ref.path}).`);
     }
   }
 }

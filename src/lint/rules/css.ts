@@ -11,6 +11,10 @@ function hasTime(value: string): boolean {
 
 export function cssRules(ctx: LintContext): void {
   for (const sheet of ctx.styles) {
+    if (sheet.error?.code) {
+      ctx.report(sheet.error.code, sheet.error.loc, sheet.error.message);
+      continue;
+    }
     if (sheet.error) {
       ctx.report('css_parse_error', sheet.error.loc, `The CSS in ${sheet.file} does not parse: ${sheet.error.message}.`);
       continue;

@@ -1,10 +1,13 @@
 // The typed client against the fake server: envelopes, retries that never duplicate a render,
 // error messages per status, and the key absent from every error and log line.
 import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createCloudClient } from '../../../src/cloud/client.js';
-import { resolveApiKey } from '../../../src/cloud/api-key.js';
+import { resolveApiKey, resolveCredential } from '../../../src/cloud/api-key.js';
+import { CloudApiError } from '../../../src/cloud/errors.js';
 import { FramesmithError } from '../../../src/core/errors.js';
 import type { CreateRenderRequest } from '../../../src/cloud/types.js';
 import { startFakeHeygen, type FakeHeygen } from '../../fake-heygen/index.js';
@@ -73,16 +76,27 @@ describe('renders', () => {
     expect((await client.renders.get(created.render_id)).render_id).toBe(created.render_id);
   });
 
-  it('waits out 429s (Retry-After), 5xx, drops and timeouts on GET', async () => {
-    const client = clientFor(fake, { retry: { ...FAST_RETRY, timeoutMs: 300 } });
+  it('waits out 429s (Retry-After), 5xx and drops on GET', async () => {
+    const client = clientFor(fake);
     const { render_id } = await client.renders.create(body);
     fake.controls.inject({ route: 'renders.get', kind: 'status', status: 429, retryAfter: 0 });
     fake.controls.inject({ route: 'renders.get', kind: 'status', status: 500 });
     fake.controls.inject({ route: 'renders.get', kind: 'drop' });
-    fake.controls.inject({ route: 'renders.get', kind: 'slow', delayMs: 1000 });
     const n = fake.controls.requests('renders.get').length;
     expect((await client.renders.get(render_id)).render_id).toBe(render_id);
-    expect(fake.controls.requests('renders.get').length - n).toBe(5);
+    expect(fake.controls.requests('renders.get').length - n).toBe(4);
+  });
+
+  it('a timeout is not retried (the deadline is the budget, as in heygen-cli): exit 6 with the resume command', async () => {
+    const client = clientFor(fake, { retry: { ...FAST_RETRY, timeoutMs: 300 } });
+    const { render_id } = await client.renders.create(body);
+    fake.controls.inject({ route: 'renders.get', kind: 'slow', delayMs: 1000 });
+    const n = fake.controls.requests('renders.get').length;
+    const e = await caught(client.renders.get(render_id));
+    expect([e.code, e.exitCode]).toEqual(['cloud_unreachable', 6]);
+    expect(e.message).toMatch(/did not arrive in full in time/);
+    expect(e.hint).toContain(`framesmith renders get ${render_id} --download`);
+    expect(fake.controls.requests('renders.get').length - n).toBe(1);
   });
 
   it('does not retry a webhook endpoint create on 5xx (it has no idempotency key)', async () => {
@@ -154,12 +168,114 @@ describe('webhook endpoints', () => {
     const ep = await client.webhooks.createEndpoint({ url: 'https://hooks.example/a', events: ['hyperframes_video.fail'] });
     expect(ep.secret).toMatch(/^whsec_/);
     const listed = (await client.webhooks.listEndpoints()).find((e) => e.endpoint_id === ep.endpoint_id)!;
-    expect(listed.secret).toBeUndefined();
+    expect(listed.secret ?? null).toBeNull();
     expect((await client.webhooks.updateEndpoint(ep.endpoint_id, { events: ['hyperframes_video.success'] })).events).toEqual(['hyperframes_video.success']);
     expect((await client.webhooks.rotateSecret(ep.endpoint_id)).secret).not.toBe(ep.secret);
     await client.webhooks.deleteEndpoint(ep.endpoint_id);
     const e = await caught(client.webhooks.deleteEndpoint(ep.endpoint_id));
     expect(e.message).toContain(ep.endpoint_id);
     expect((await client.webhooks.eventTypes()).map((t) => t.event_type)).toEqual(['hyperframes_video.success', 'hyperframes_video.fail']);
+  });
+});
+
+describe('reconciled with HeyGen\'s published clients', () => {
+  it('sends X-HeyGen-Client-Source: framesmith on API calls, never on presigned storage requests', async () => {
+    const client = clientFor(fake);
+    const { render_id } = await client.renders.create(body);
+    expect(fake.controls.requests('renders.create').at(-1)!.clientSource).toBe('framesmith');
+    fake.controls.advance(10);
+    const cwd = (await import('node:os')).tmpdir();
+    const { downloadRenderOutputs } = await import('../../../src/cloud/download.js');
+    const dir = await (await import('node:fs/promises')).mkdtemp(`${cwd}/fs-cs-`);
+    await downloadRenderOutputs(await client.renders.get(render_id), { client, cwd: dir });
+    expect(fake.controls.requests('storage.get').at(-1)).toMatchObject({ clientSource: null, hadAuth: false });
+  });
+
+  it('error answers carry doc_url and the request id into the hint; known codes get their own advice', async () => {
+    fake.controls.inject({ route: 'renders.create', kind: 'status', status: 413, code: 'hyperframes_project_too_large', message: 'Project exceeds 200 MB' });
+    const e = await caught(clientFor(fake).renders.create(body));
+    expect(e).toBeInstanceOf(CloudApiError);
+    expect(e.hint).toMatch(/200 MB limit.*Docs: https:\/\/\S+hyperframes_project_too_large Request id: req_\w+\./);
+    expect((e as CloudApiError).apiCode).toBe('hyperframes_project_too_large');
+  });
+
+  it('a create that meets its own first attempt still running (409 request_in_progress) waits and gets the same render', async () => {
+    const client = clientFor(fake);
+    const before = fake.state.rendersCreated;
+    fake.controls.inject({ route: 'renders.create', kind: 'hold', delayMs: 400 });
+    const first = client.renders.create(body, { idempotencyKey: 'in-progress-1' });
+    await new Promise((r) => setTimeout(r, 100));
+    const second = await client.renders.create(body, { idempotencyKey: 'in-progress-1' });
+    expect(second.render_id).toBe((await first).render_id);
+    expect(fake.state.rendersCreated).toBe(before + 1);
+    expect(fake.controls.requests('renders.create').some((r) => r.status === 409)).toBe(true);
+  });
+});
+
+describe('OAuth access tokens', () => {
+  it('are sent as Authorization: Bearer (no x-api-key), and a rejected one is named as a token, never printed', async () => {
+    const TOKEN = 'oauth_TOKEN_0123456789abcdef';
+    const local = await startFakeHeygen({ apiKeys: ['unused-key-000'], bearerTokens: [TOKEN] });
+    try {
+      const client = createCloudClient({ accessToken: TOKEN, baseUrl: local.url, retry: FAST_RETRY });
+      expect(client.credentialKind).toBe('access_token');
+      await client.renders.list();
+      expect(local.controls.requests('renders.list').at(-1)).toMatchObject({ auth: 'bearer', status: 200 });
+      const wrong = createCloudClient({ apiKey: resolveCredential({ env: { HEYGEN_ACCESS_TOKEN: 'oauth_EXPIRED_999999' } }), baseUrl: local.url, retry: FAST_RETRY });
+      const e = await caught(wrong.renders.list());
+      expect([e.code, e.exitCode]).toEqual(['cloud_unauthorized', 3]);
+      expect(e.message).toMatch(/rejected the access token read from the HEYGEN_ACCESS_TOKEN environment variable/);
+      expect(e.hint).toMatch(/access tokens expire/);
+      expectNoKey(e, 'oauth_EXPIRED_999999');
+      expect(inspect(client, { depth: 6, showHidden: true })).not.toContain(TOKEN);
+    } finally {
+      await local.close();
+    }
+  });
+});
+
+describe('redirects', () => {
+  async function listener() {
+    const seen: { url: string; key: boolean; auth: boolean }[] = [];
+    const server = createServer((req, res) => {
+      seen.push({ url: req.url!, key: req.headers['x-api-key'] !== undefined, auth: req.headers.authorization !== undefined });
+      res.end('{"data":[]}');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    return { seen, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((r) => server.close(r)) };
+  }
+
+  it('a redirect to another origin is refused: the key is never sent there', async () => {
+    const other = await listener();
+    try {
+      for (const status of [301, 302, 307, 308]) {
+        fake.controls.inject({ route: 'renders.list', kind: 'redirect', status, location: `${other.url}/v3/hyperframes/renders` });
+        const e = await caught(clientFor(fake).renders.list());
+        expect(e.code).toBe('cloud_redirect_refused');
+        expect(e.message).toMatch(new RegExp(`redirect \\(${status}\\) to another origin, ${other.url}; the API key is sent only to ${fake.url}`));
+        expectNoKey(e);
+      }
+      expect(other.seen).toEqual([]);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('a redirect on the same origin is followed, with the key', async () => {
+    fake.controls.inject({ route: 'renders.list', kind: 'redirect', location: `${fake.url}/v3/hyperframes/renders?limit=3` });
+    const n = fake.controls.requests('renders.list').length;
+    const page = await clientFor(fake).renders.list();
+    expect(Array.isArray(page.data)).toBe(true);
+    expect(fake.controls.requests('renders.list').slice(n).map((r) => [r.status, r.auth])).toEqual([
+      [307, 'key'],
+      [200, 'key'],
+    ]);
+  });
+
+  it('a POST redirected with 302/303 (which would become a GET) is refused, not replayed as something else', async () => {
+    fake.controls.inject({ route: 'renders.create', kind: 'redirect', status: 303, location: `${fake.url}/v3/hyperframes/renders` });
+    const e = await caught(clientFor(fake).renders.create(body));
+    expect(e.code).toBe('cloud_redirect_refused');
+    expect(e.message).toMatch(/would change POST into GET/);
   });
 });

@@ -3,7 +3,7 @@
  * generate.mjs): the rule reports the project made to break it, with a location, and reports
  * nothing at all on a correct look-alike.
  */
-import { symlinkSync } from 'node:fs';
+import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RULES } from '../../../src/lint/catalog.js';
@@ -13,9 +13,13 @@ import { defaultContentCache } from '../../../src/remote/content-cache.js';
 
 /** Fixtures that need something git cannot hold. */
 const SETUP: Record<string, { fires?: (dir: string) => void | Promise<unknown>; passes?: (dir: string) => void }> = {
-  asset_symlink_outside: {
+  file_refused: {
     fires: (dir) => symlinkSync('/etc/hostname', join(dir, 'img', 'linked.png')),
     passes: (dir) => symlinkSync('logo.png', join(dir, 'img', 'linked.png')),
+  },
+  file_too_large: {
+    // One byte over the 10 MB limit for stylesheets.
+    fires: (dir) => writeFileSync(join(dir, 'css', 'big.css'), Buffer.alloc(10 * 1024 * 1024 + 1, 0x20)),
   },
   // The test run's own content cache (test/global-setup.ts) gets a copy of the URL.
   remote_resource: { fires: () => defaultContentCache().put('https://fonts.example.org/cached.css', Buffer.from('body{}'), { contentType: 'text/css', source: 'network' }) },

@@ -1,0 +1,298 @@
+/**
+ * The preview's render panel against a real dev server, a real Chromium and real renders (the
+ * same library code as `framesmith render`, in a worker process): the values typed in the
+ * preview end up in the video's pixels, the queue shows the finished file (path, size, a player)
+ * and survives a reload, a cancelled render leaves no file and no temp file, a taken output name
+ * is never overwritten silently, stopping the server mid-render leaves nothing half-written, and
+ * a cloud render (fake HeyGen server) shows what it costs, asks once and downloads the result.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { launchBrowser, type LaunchedBrowser } from '../../src/browser/launch.js';
+import { createDevServer, type DevServer } from '../../src/dev/index.js';
+import { STUDIO_API_PATH, type StudioJob } from '../../src/shared/studio-protocol.js';
+import { startFakeHeygen, type FakeHeygen } from '../fake-heygen/index.js';
+import { useFixture } from '../helpers/fixtures.js';
+import { openPreview } from './dev-helpers.js';
+
+const KEY = 'sk-studio-test-key';
+let browser: LaunchedBrowser;
+let server: DevServer;
+let fake: FakeHeygen;
+let dir: string;
+let longDir: string;
+let longServer: DevServer | null = null;
+
+beforeAll(async () => {
+  dir = useFixture('dev-basic');
+  longDir = useFixture('render-long');
+  fake = await startFakeHeygen({ apiKeys: [KEY], queuedSeconds: 0, renderingSeconds: 0 });
+  const env = { ...process.env, HEYGEN_API_KEY: KEY, HEYGEN_API_URL: fake.url };
+  [browser, server] = await Promise.all([launchBrowser(), createDevServer({ dir, port: 0, studio: { env, cloudPollMs: 200 } })]);
+  await server.ready;
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await longServer?.close();
+  await fake?.close();
+});
+
+async function withPreview(s: DevServer, fn: (page: Page) => Promise<void>): Promise<void> {
+  const page = await openPreview(browser, s);
+  try {
+    await fn(page);
+  } finally {
+    await page.context().close();
+  }
+}
+
+/** The jobs as the server lists them. */
+async function jobs(s: DevServer): Promise<StudioJob[]> {
+  const res = await fetch(`${origin(s)}${STUDIO_API_PATH}jobs`);
+  return (await res.json()) as StudioJob[];
+}
+
+const origin = (s: DevServer) => new URL(s.url).origin;
+
+/** Files of a folder that are temp files of a render (`.name.pid-tag.partial`, `.wav`). */
+const leftovers = (folder: string) => (existsSync(folder) ? readdirSync(folder).filter((n) => n.startsWith('.')) : []);
+
+/** RGB of a pixel of a 640×360 composition in a video's first frame (ffmpeg decodes and scales it). */
+function videoPixel(file: string, x: number, y: number, at = 0): [number, number, number] {
+  const raw = execFileSync('ffmpeg', ['-v', 'error', '-ss', String(at), '-i', file, '-frames:v', '1', '-vf', `scale=640:360,format=rgb24,crop=1:1:${x}:${y}`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { maxBuffer: 1 << 20 });
+  return [raw[0], raw[1], raw[2]];
+}
+
+const near = (a: number[], b: number[], tol = 30) => a.every((v, i) => Math.abs(v - b[i]) <= tol);
+
+async function openPanel(page: Page): Promise<void> {
+  await page.click('[data-testid=open-render]');
+  await page.waitForSelector('[data-testid=render-panel]:not([hidden])');
+}
+
+describe('render panel (local)', () => {
+  test('renders the values typed in the preview; the queue shows the file, its size and a player, and survives a reload', async () => {
+    await withPreview(server, async (page) => {
+      // A value typed in the variables panel is what the render draws.
+      await page.locator('.var[data-var=boxColor] input[type=text]').fill('#0000ff');
+      await openPanel(page);
+      await page.selectOption('[data-testid=render-quality]', 'draft');
+      await page.fill('[data-testid=render-name]', 'blue');
+      await expect.poll(() => page.locator('[data-testid=render-out]').textContent()).toBe('renders/blue.mp4');
+      await page.click('[data-testid=render-start]');
+      const card = page.locator('.job').first();
+      await card.locator('[data-testid=job-status]', { hasText: /^Done$/ }).waitFor({ timeout: 60_000 });
+      expect(await card.locator('[data-testid=item-path]').textContent()).toBe('renders/blue.mp4');
+      const file = join(dir, 'renders', 'blue.mp4');
+      const size = statSync(file).size;
+      expect(await card.locator('[data-testid=item-meta]').textContent()).toContain(`${(size / 1024).toFixed(1)} KB`);
+      expect(leftovers(join(dir, 'renders'))).toEqual([]);
+      // The box (left 0, top 200, 80 px) is blue in the video, as typed.
+      expect(near(videoPixel(file, 20, 240), [0, 0, 255])).toBe(true);
+      // Played in the page, from the server.
+      await card.locator('[data-testid=item-play]').click();
+      const duration = await card.locator('[data-testid=item-video]').evaluate(
+        (v: HTMLVideoElement) => new Promise<number>((resolve, reject) => (v.readyState >= 1 ? resolve(v.duration) : (v.onloadedmetadata = () => resolve(v.duration), (v.onerror = () => reject(new Error('video did not load')))))),
+      );
+      expect(duration).toBeCloseTo(2, 1);
+      // The queue lives on the server: a reload finds it again.
+      await page.reload();
+      await openPanel(page);
+      await page.locator('.job [data-testid=item-path]', { hasText: 'renders/blue.mp4' }).waitFor();
+    });
+  });
+
+  test('a taken output name is never overwritten silently: the panel asks, "keep both" numbers it', async () => {
+    writeFileSync(join(dir, 'renders', 'taken.mp4'), 'not a video');
+    await withPreview(server, async (page) => {
+      await openPanel(page);
+      await page.selectOption('[data-testid=render-quality]', 'draft');
+      await page.fill('[data-testid=render-name]', 'taken');
+      await page.click('[data-testid=render-start]');
+      const dialog = page.locator('.studio-ask');
+      await dialog.waitFor();
+      expect(await dialog.textContent()).toContain('renders/taken.mp4 exists already');
+      await dialog.locator('[data-testid=keep-both]').click();
+      await page.locator('.job [data-testid=item-path]', { hasText: 'renders/taken-2.mp4' }).waitFor({ timeout: 60_000 });
+    });
+    // The user's file is untouched.
+    expect(statSync(join(dir, 'renders', 'taken.mp4')).size).toBe('not a video'.length);
+    expect(statSync(join(dir, 'renders', 'taken-2.mp4')).size).toBeGreaterThan(1000);
+  });
+});
+
+/** Queues a render through the API, as the panel does. */
+async function addJob(s: DevServer, body: Record<string, unknown>): Promise<Response> {
+  return fetch(`${origin(s)}${STUDIO_API_PATH}jobs`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: origin(s) },
+    body: JSON.stringify({ kind: 'local', composition: 'index.html', params: { format: 'mp4', quality: 'draft', fps: 30, resolution: '1080p' }, rows: [{ variables: {} }], ...body }),
+  });
+}
+
+describe('render queue', () => {
+  test('one render at a time: the second waits; a queued render cancelled and retried renders', async () => {
+    await withPreview(server, async (page) => {
+      await openPanel(page);
+      const first = (await (await addJob(server, { name: 'q-first' })).json()) as StudioJob;
+      const second = (await (await addJob(server, { name: 'q-second' })).json()) as StudioJob;
+      expect(second.status).toBe('queued');
+      const card = page.locator(`.job[data-job="${second.id}"]`);
+      expect(await card.locator('[data-testid=job-progress]').textContent()).toBe('Waiting for the render before it');
+      await card.locator('[data-testid=job-cancel]').click();
+      await card.locator('[data-testid=job-status]', { hasText: /^Cancelled$/ }).waitFor();
+      await card.locator('[data-testid=job-retry]').click();
+      await page.locator('.job [data-testid=item-path]', { hasText: 'renders/q-second.mp4' }).waitFor({ timeout: 60_000 });
+      const all = await jobs(server);
+      expect(all.find((j) => j.id === first.id)?.status).toBe('done');
+      const retried = all.find((j) => j.retryOf === second.id)!;
+      expect(retried.status).toBe('done');
+      // The retried job started after the first ended: never two at once.
+      expect(retried.startedAt!).toBeGreaterThanOrEqual(all.find((j) => j.id === first.id)!.endedAt!);
+    });
+    expect(statSync(join(dir, 'renders', 'q-second.mp4')).size).toBeGreaterThan(1000);
+  });
+});
+
+describe('render panel: cancel and stop', () => {
+  beforeAll(async () => {
+    longServer = await createDevServer({ dir: longDir, port: 0 });
+    await longServer.ready;
+  });
+
+  test('cancel mid-render: the job says cancelled, no video and no temp file', async () => {
+    await withPreview(longServer!, async (page) => {
+      await openPanel(page);
+      await page.selectOption('[data-testid=render-quality]', 'draft');
+      await page.fill('[data-testid=render-name]', 'long');
+      await page.click('[data-testid=render-start]');
+      const card = page.locator('.job').first();
+      // Progress with frames, fps and time left.
+      await expect.poll(() => card.locator('[data-testid=job-progress]').textContent(), { timeout: 60_000 }).toMatch(/^\d+\/1200 frames · [\d.]+ fps · /);
+      await card.locator('[data-testid=job-cancel]').click();
+      await card.locator('[data-testid=job-status]', { hasText: /^Cancelled$/ }).waitFor({ timeout: 30_000 });
+      const [job] = await jobs(longServer!);
+      expect(job.status).toBe('cancelled');
+      expect(existsSync(join(longDir, 'renders', 'long.mp4'))).toBe(false);
+      // No temp file stays behind (the folder itself is removed when the render made it).
+      expect(leftovers(join(longDir, 'renders'))).toEqual([]);
+    });
+  });
+
+  test('the server stopped mid-render: nothing half-written stays', async () => {
+    const s = await createDevServer({ dir: longDir, port: 0 });
+    await s.ready;
+    const res = await addJob(s, { name: 'stopped', params: { format: 'mp4', quality: 'draft', fps: 10, resolution: '1080p' } });
+    expect(res.status).toBe(201);
+    // Wait until frames are being written.
+    await expect.poll(async () => (await jobs(s))[0]?.progress?.done ?? 0, { timeout: 60_000, interval: 200 }).toBeGreaterThan(5);
+    await s.close();
+    expect(existsSync(join(longDir, 'renders', 'stopped.mp4'))).toBe(false);
+    expect(leftovers(join(longDir, 'renders'))).toEqual([]);
+  });
+});
+
+describe('render slots', () => {
+  test('--render-slots 2 runs two renders at once; both cancel cleanly', async () => {
+    const s = await createDevServer({ dir: longDir, port: 0, renderSlots: 2 });
+    try {
+      await s.ready;
+      const params = { format: 'mp4', quality: 'draft', fps: 10, resolution: '1080p' };
+      const a = (await (await addJob(s, { name: 'slot-a', params })).json()) as StudioJob;
+      const b = (await (await addJob(s, { name: 'slot-b', params })).json()) as StudioJob;
+      await expect.poll(async () => (await jobs(s)).filter((j) => j.status === 'running' && (j.progress?.done ?? 0) > 0).length, { timeout: 90_000, interval: 250 }).toBe(2);
+      for (const id of [a.id, b.id]) await fetch(`${origin(s)}${STUDIO_API_PATH}jobs/${id}/cancel`, { method: 'POST', headers: { origin: origin(s), 'content-type': 'application/json' }, body: '{}' });
+      await expect.poll(async () => (await jobs(s)).map((j) => j.status).sort(), { timeout: 30_000, interval: 250 }).toEqual(['cancelled', 'cancelled']);
+    } finally {
+      await s.close();
+    }
+    expect(existsSync(join(longDir, 'renders', 'slot-a.mp4')) || existsSync(join(longDir, 'renders', 'slot-b.mp4'))).toBe(false);
+    expect(leftovers(join(longDir, 'renders'))).toEqual([]);
+  });
+});
+
+describe('render panel on another device', () => {
+  test('a preview opened from the network (--host) shows why the panel cannot render', async () => {
+    const lan = Object.values(networkInterfaces())
+      .flat()
+      .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+    if (!lan) throw new Error('this test needs a network interface besides loopback (a machine like CI has eth0)');
+    const shared = await createDevServer({ dir, port: 0, host: true });
+    const context = await browser.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      await shared.ready;
+      const page = await context.newPage();
+      await page.goto(`http://${lan}:${new URL(shared.url).port}/__framesmith/`);
+      await page.waitForFunction(() => ((window as any).__framesmithDev?.updates.length ?? 0) >= 1, null, { timeout: 20_000 });
+      await openPanel(page);
+      await expect.poll(() => page.locator('.render-error').textContent()).toContain('the render panel and the dataset view answer only to this machine');
+    } finally {
+      await context.close();
+      await shared.close();
+    }
+  });
+});
+
+describe('render panel (cloud, fake HeyGen server)', () => {
+  test('shows the cost-relevant parameters, asks once, then follows the render and downloads it', async () => {
+    await withPreview(server, async (page) => {
+      await openPanel(page);
+      await page.click('[data-testid=render-cloud]');
+      await page.fill('[data-testid=render-name]', 'cloudy');
+      await page.click('[data-testid=render-start]');
+      const summary = page.locator('[data-testid=cost-summary]');
+      await summary.waitFor();
+      const text = await summary.textContent();
+      expect(text).toContain('1080p (640×360)');
+      expect(text).toContain('2.0 s each');
+      await page.click('[data-testid=submit-cloud]');
+      const card = page.locator('.job').first();
+      await card.locator('[data-testid=job-status]', { hasText: /^Done$/ }).waitFor({ timeout: 60_000 });
+      expect(await card.locator('[data-testid=item-path]').textContent()).toBe('renders/cloudy.mp4');
+    });
+    expect(statSync(join(dir, 'renders', 'cloudy.mp4')).size).toBeGreaterThan(0);
+    // One render was created, with one upload.
+    expect(fake.controls.requests('renders.create')).toHaveLength(1);
+  });
+
+  test('a cloud name with {render_id} is written with the render id', async () => {
+    const res = await addJob(server, { kind: 'cloud', confirmed: true, name: 'cloud-{render_id}' });
+    expect(res.status).toBe(201);
+    const job = (await res.json()) as StudioJob;
+    await expect.poll(async () => (await jobs(server)).find((j) => j.id === job.id)?.status, { timeout: 60_000, interval: 250 }).toBe('done');
+    const [item] = (await jobs(server)).find((j) => j.id === job.id)!.items;
+    expect(item.renderId).toBeTruthy();
+    expect(item.output).toBe(`renders/cloud-${item.renderId}.mp4`);
+    expect(statSync(join(dir, item.output)).size).toBeGreaterThan(0);
+  });
+
+  test('a cloud error mid-batch: that row shows it, the other rows finish, the queue goes on', async () => {
+    const before = fake.controls.requests('renders.create').length;
+    const uploads = () => fake.controls.requests('assets.directUpload').length + fake.controls.requests('assets.upload').length;
+    const uploadsBefore = uploads();
+    fake.controls.queueOutcomes(['completed', { failed: 'Font could not be loaded' }, 'completed']);
+    const rows = ['One', 'Two', 'Three'].map((title, i) => ({ row: i + 1, variables: { title } }));
+    const res = await addJob(server, { kind: 'cloud', confirmed: true, rows, name: 'cloud-{title}', source: 'rows.csv' });
+    expect(res.status).toBe(201);
+    const job = (await res.json()) as StudioJob;
+    const after = await addJob(server, { name: 'after-cloud' });
+    expect(after.status).toBe(201);
+    const next = (await after.json()) as StudioJob;
+    await expect.poll(async () => (await jobs(server)).find((j) => j.id === job.id)?.status, { timeout: 60_000, interval: 250 }).toBe('failed');
+    const ended = (await jobs(server)).find((j) => j.id === job.id)!;
+    expect(ended.items.map((i) => i.status)).toEqual(['done', 'failed', 'done']);
+    expect(ended.items[1].error?.message).toContain('Font could not be loaded');
+    expect(ended.items.map((i) => i.output)).toEqual(['renders/cloud-One.mp4', 'renders/cloud-Two.mp4', 'renders/cloud-Three.mp4']);
+    expect(existsSync(join(dir, 'renders', 'cloud-Two.mp4'))).toBe(false);
+    expect(statSync(join(dir, 'renders', 'cloud-Three.mp4')).size).toBeGreaterThan(0);
+    // One upload for the three renders.
+    expect(fake.controls.requests('renders.create').length - before).toBe(3);
+    expect(uploads() - uploadsBefore).toBe(1);
+    await expect.poll(async () => (await jobs(server)).find((j) => j.id === next.id)?.status, { timeout: 60_000, interval: 250 }).toBe('done');
+  });
+});
