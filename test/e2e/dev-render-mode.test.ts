@@ -34,7 +34,18 @@ describe("the preview and HeyGen's render mode", () => {
   test('a tl.labels read: the preview still plays; lint and the page both show why the cloud would fail', async () => {
     const page = await openPreview(browser, server);
     try {
-      // The composition still moves: frame 30 is not frame 0.
+      // The problems list opens over the picture with the error, with the file and line.
+      await expect.poll(() => page.locator('.problem.error').allTextContents(), { timeout: 15_000 }).toEqual(
+        expect.arrayContaining([expect.stringMatching(/app\.js:\d+.*`tl\.labels` is undefined in HeyGen's renderer/s)]),
+      );
+      // The terminal too.
+      await expect.poll(() => logger.lines.some((l) => /^error app\.js:\d+:\d+: `tl\.labels` is undefined in HeyGen's renderer/.test(l)), { timeout: 15_000 }).toBe(true);
+      // Hidden (its close button), the overlay uncovers a composition that still moves: frame 59
+      // is not frame 0.
+      await page.locator('.error-overlay header button').click();
+      await expect.poll(() => page.locator('.error-overlay').isHidden()).toBe(true);
+      await page.keyboard.press('Home');
+      await waitFrame(page, 0);
       const first = await previewPng(page);
       await page.keyboard.press('End');
       await waitFrame(page, 59);
@@ -42,12 +53,6 @@ describe("the preview and HeyGen's render mode", () => {
       let changed = 0;
       for (let x = 0; x < first.width; x += 8) if (!near(first.pixel(x, 240), last.pixel(x, 240), 10)) changed++;
       expect(changed).toBeGreaterThan(0);
-      // The problem panel lists it, with the file and line, as an error.
-      await expect.poll(() => page.locator('.problem.error').allTextContents(), { timeout: 15_000 }).toEqual(
-        expect.arrayContaining([expect.stringMatching(/app\.js:\d+.*`tl\.labels` is undefined in HeyGen's renderer/s)]),
-      );
-      // The terminal too.
-      await expect.poll(() => logger.lines.some((l) => /^error app\.js:\d+:\d+: `tl\.labels` is undefined in HeyGen's renderer/.test(l)), { timeout: 15_000 }).toBe(true);
     } finally {
       await page.context().close();
     }
