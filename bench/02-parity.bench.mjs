@@ -1,56 +1,62 @@
-// Issue 2 figures: do framesmith's stills match the official HyperFrames engine's? PSNR of our
-// snapshot against the official snapshot (GSAP and sub-composition fixtures) and against frames
-// of the official render (the time probe without timers and randomness, which the official
-// engine does not make deterministic). Skipped when the official CLI is not on this machine.
-import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+// Issues 2 and 12: does framesmith show, render and refuse what HeyGen's engine does? Runs the
+// parity harness (bench/parity) on the templates, the test fixtures and the corpus of official
+// examples (BENCH_PARITY_SETS=templates,parity narrows it), prints per composition the frames
+// compared, min and median PSNR and both verdicts, writes the markdown report to
+// bench-out/parity/report.md, and measures what getting the engine's frames costs: its PNG-sequence
+// render per frame and per render, against its `snapshot` stills. Skipped when the official
+// engine is not on this machine.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fixtureProject, median, officialTool, psnr, tempDir, timeCommand } from './lib.mjs';
+import { ENGINE_VERSION, engineRender, engineSnapshot, findOfficialEngine, listCompositions, runParity, writeReport } from './parity/index.mjs';
 
-export const title = 'pixel parity with the official engine (issue 2)';
+export const title = 'parity with the official engine (issues 2 and 12)';
 
-function ours(root, dir, times) {
-  const out = tempDir();
-  const r = timeCommand(process.execPath, [join(root, 'bin/framesmith.js'), 'snapshot', dir, '--at', times.join(','), '--out', out, '--json']);
-  if (r.status !== 0) throw new Error(r.stderr);
-  return JSON.parse(r.stdout).stills.map((s) => s.file);
-}
-
-function officialStills(tool, dir, times) {
-  const out = tempDir();
-  const r = spawnSync(tool, ['snapshot', dir, '--at', times.join(','), '--no-end', '-o', out], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(r.stderr);
-  return readdirSync(out).filter((f) => f.startsWith('frame-') && f.endsWith('.png')).sort().map((f) => join(out, f));
-}
-
-function officialRenderFrames(tool, dir, times, fps) {
-  const out = tempDir();
-  const video = join(out, 'official.mp4');
-  const r = spawnSync(tool, ['render', dir, '-o', video], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(r.stderr);
-  return times.map((t, i) => {
-    const png = join(out, `f${i}.png`);
-    spawnSync('ffmpeg', ['-v', 'error', '-i', video, '-vf', `select=eq(n\\,${Math.round(t * fps)})`, '-vframes', '1', png]);
-    return png;
-  });
-}
+const db = (v) => (v === null ? null : v === Infinity ? 999 : v);
 
 export async function run({ root, figure, log }) {
-  const tool = officialTool(root);
-  if (!tool) return log('official CLI not available: skipped');
-  const cases = [
-    { name: 'gsap-basic (GSAP timeline, clips, variables)', fixture: 'gsap-basic', times: [0.3, 1, 1.5, 2.6], against: 'snapshot' },
-    { name: 'subcomp (two sub-composition instances)', fixture: 'subcomp', times: [0.25, 1.25, 2.5, 3.9], against: 'snapshot' },
-    { name: 'probe-parity (Date.now, rAF, CSS, WAAPI, GSAP) vs official render', fixture: 'probe-parity', times: [0.5, 1.5, 2.5, 3.5], against: 'render' },
-  ];
-  for (const c of cases) {
-    const dir = fixtureProject(root, c.fixture);
-    const mine = ours(root, dir, c.times);
-    const theirs = c.against === 'snapshot' ? officialStills(tool, dir, c.times) : officialRenderFrames(tool, dir, c.times, 30);
-    const values = mine.map((f, i) => psnr(f, theirs[i]));
-    const shown = (v) => (v === Infinity ? 'identical' : v.toFixed(1));
-    log(`${c.name}: ${values.map(shown).join(', ')} dB at ${c.times.join(', ')} s`);
-    figure('parity', `${c.fixture} PSNR min`, Math.min(...values), 'dB', '>= 35 dB');
-    figure('parity', `${c.fixture} PSNR median`, median(values), 'dB');
+  const engine = findOfficialEngine({ root });
+  if (!engine.tool || !engine.installed) return log(`official engine not available: ${engine.reason}; skipped`);
+  const tool = engine.tool;
+
+  // What the engine's frames cost, on one 10 s composition (300 frames at 30 fps).
+  const work = mkdtempSync(join(tmpdir(), 'framesmith-parity-bench-'));
+  try {
+    const [template] = listCompositions({ root, sets: ['templates'], only: ['title-card'] });
+    const copy = (name) => template.prepare(join(work, name));
+    const full = await engineRender(tool, copy('full'), { outDir: join(work, 'full-out'), keep: [] });
+    const one = await engineRender(tool, copy('one'), { outDir: join(work, 'one-out'), keep: [], fps: 1 });
+    const perFrame = (full.ms - one.ms) / Math.max(1, full.frameCount - one.frameCount);
+    figure('parity', `engine PNG-sequence render, ${full.frameCount} frames`, full.ms / 1000, 's wall');
+    if (full.cpuMs !== null) figure('parity', `engine PNG-sequence render, ${full.frameCount} frames, CPU`, full.cpuMs / 1000, 's');
+    figure('parity', 'engine render: fixed cost (same render at 1 fps)', one.ms / 1000, 's wall');
+    figure('parity', 'engine render: per frame', perFrame, 'ms wall');
+    const times = Array.from({ length: 12 }, (_, i) => (i * (full.duration ?? 6)) / 12);
+    const snap = await engineSnapshot(tool, copy('snap'), times, { outDir: join(work, 'snap-out') });
+    figure('parity', `engine snapshot, ${times.length} stills (its preview path)`, snap.ms / 1000, 's wall');
+  } finally {
+    rmSync(work, { recursive: true, force: true });
   }
+
+  const sets = (process.env.BENCH_PARITY_SETS ?? 'templates,fixtures,parity,corpus').split(',');
+  const compositions = listCompositions({ root, sets });
+  const outDir = join(root, 'bench-out', 'parity');
+  const started = performance.now();
+  const results = await runParity({ root, tool, compositions, outDir });
+  for (const r of results) {
+    if (r.error) {
+      log(`${r.set}/${r.name}: harness error: ${r.error.split('\n')[0]}`);
+      continue;
+    }
+    const verdict = `${r.framesmith.refused ? `framesmith refuses (${r.framesmith.code})` : 'framesmith renders'}, ${r.engine.refused ? `engine refuses (${r.engine.code})` : 'engine renders'}`;
+    if (r.min === null) log(`${r.set}/${r.name}: ${verdict}`);
+    else {
+      figure('parity', `${r.set}/${r.name} min PSNR (${r.compared} frames; ${verdict})`, db(r.min), 'dB', '>= 35 dB');
+      figure('parity', `${r.set}/${r.name} median PSNR`, db(r.median), 'dB');
+    }
+  }
+  const agree = results.filter((r) => !r.error && r.refusalAgrees).length;
+  figure('parity', 'compositions whose verdicts agree', `${agree}/${results.length}`, '');
+  const file = writeReport(results, { outDir, engineVersion: ENGINE_VERSION, elapsedMs: performance.now() - started });
+  log(`report: ${file}`);
 }

@@ -4,6 +4,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { findOfficialEngine } from './parity/engine.mjs';
 
 export function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
@@ -45,11 +46,10 @@ export function psnr(a, b) {
   return m[1] === 'inf' ? Infinity : Number(m[1]);
 }
 
-/** Path of the official HyperFrames CLI wrapper, when this machine has it. */
+/** Path of the official HyperFrames CLI wrapper, when this machine has it (see bench/parity/engine.mjs). */
 export function officialTool(root) {
-  // /work/main/.. or, from a worktree, /work/wt/<branch>/../..
-  const tool = [join(root, '..', 'shared', 'tools', 'hyperframes-official'), join(root, '..', '..', 'shared', 'tools', 'hyperframes-official')].find(existsSync);
-  return process.env.FRAMESMITH_OFFICIAL_ENGINE || tool || null;
+  const engine = findOfficialEngine({ root });
+  return engine.tool && engine.installed ? engine.tool : null;
 }
 
 /** Copies bench/compositions/<name> into a temp folder with GSAP and the Inter font vendored. */

@@ -3,16 +3,25 @@
  * composition can read (Date, performance.now, requestAnimationFrame, timers, Math.random) with
  * ones that follow a virtual time which only seeks move.
  *
+ * It follows what HeyGen's renderer (hyperframes 0.8.170) gives a page in render mode where that
+ * is deterministic: `Date.now()` and `performance.now()` are the composition time in ms (so
+ * `new Date()` is 1970-01-01T00:00:00Z plus the composition time, and 0 while the page loads);
+ * animation-frame callbacks run once per frame, after the timelines were sought to that frame,
+ * with the frame's time. Where the engine is not deterministic framesmith stays deterministic and
+ * the difference is reported by lint: its timers run on real time (here they follow composition
+ * time) and its `Math.random` is not seeded (here it is).
+ *
  * Model: a forward seek simulates the page as a browser would have run it: timers fire in due
- * order at their due times, and animation-frame callbacks fire once per frame boundary (at the
- * sampling fps) up to the target. So frame N looks the same however it was reached. A script's
- * callbacks can leave effects that no seek can undo; once one has run ("history"), a backward seek
- * reports that the page must be reloaded instead of showing a wrong frame.
+ * order at their due times, and at each frame boundary (at the sampling fps) up to the target the
+ * host's `onFrame` moves the timelines there, then the animation-frame callbacks run. So frame N
+ * looks the same however it was reached. A script's callbacks can leave effects that no seek can
+ * undo; once one has run ("history"), a backward seek reports that the page must be reloaded
+ * instead of showing a wrong frame.
  */
 import { native } from './native';
 
-/** Virtual time zero is 2026-01-01T00:00:00Z for `Date`, 0 for `performance.now`. */
-export const EPOCH_MS = Date.UTC(2026, 0, 1);
+/** Virtual time zero is the Unix epoch for `Date` (as in HeyGen's renderer), 0 for `performance.now`. */
+export const EPOCH_MS = 0;
 
 interface Timer {
   id: number;
@@ -67,7 +76,7 @@ export class VirtualClock {
     } as unknown as DateConstructor;
     Object.defineProperties(VDate, {
       prototype: { value: NativeDate.prototype },
-      now: { value: () => EPOCH_MS + Math.floor(clock.now), writable: true, configurable: true },
+      now: { value: () => EPOCH_MS + clock.now, writable: true, configurable: true },
       parse: { value: NativeDate.parse, writable: true, configurable: true },
       UTC: { value: NativeDate.UTC, writable: true, configurable: true },
       name: { value: 'Date' },
@@ -124,11 +133,12 @@ export class VirtualClock {
    * `frameMs`, the animation-frame callbacks. Returns false (and changes nothing) when the move
    * is backward and the page has history.
    */
-  advanceTo(target: number, frameMs: number): boolean {
+  advanceTo(target: number, frameMs: number, onFrame?: (ms: number) => void): boolean {
     if (target < this.now) {
       if (this.history) return false;
       this.now = target;
       this.lastFrameTime = Math.min(this.lastFrameTime, target - frameMs);
+      onFrame?.(target);
       return true;
     }
     let budget = MAX_CALLBACKS_PER_ADVANCE;
@@ -142,11 +152,48 @@ export class VirtualClock {
         break;
       }
       if (nextTimer <= nextFrame) this.runTimer(nextTimer);
-      else this.runFrame(nextFrame);
+      else {
+        // As in the engine: the timelines move to the frame while the clock still reads the
+        // previous frame's time; then the clock moves and the frame's callbacks run.
+        this.now = Math.max(this.now, nextFrame - frameMs);
+        onFrame?.(nextFrame);
+        this.runFrame(nextFrame);
+      }
     }
+    this.now = Math.max(this.now, target - frameMs);
+    onFrame?.(target);
     this.now = target;
     // The target itself is a frame: callbacks requested before it see it, once.
     if (this.frameCallbacks.size > 0 && target > this.lastFrameTime + EPSILON) this.runFrame(target);
+    return true;
+  }
+
+  /**
+   * While the page loads, HeyGen's renderer runs timers on real time and keeps `Date.now()` at 0,
+   * so a timeline a script registers from a timer is there before the first frame. Here: runs the
+   * earliest pending timer now, without moving time (deterministic where the engine is not).
+   * Returns false when no timer is pending.
+   */
+  runNextTimerEarly(): boolean {
+    const due = this.nextTimerDue();
+    if (!Number.isFinite(due)) return false;
+    let first: Timer | null = null;
+    for (const t of this.timers.values()) if (t.due === due && (!first || t.seq < first.seq)) first = t;
+    if (!first) return false;
+    if (first.interval === null) this.timers.delete(first.id);
+    else {
+      first.due = due + first.interval;
+      first.seq = this.seq++;
+    }
+    const saved = this.depth;
+    this.depth = first.depth;
+    try {
+      first.fn();
+    } catch (e) {
+      report(e);
+    } finally {
+      this.depth = saved;
+    }
     return true;
   }
 

@@ -9,8 +9,12 @@ import type { VariableDeclaration, VariableValues } from '../src/shared/variable
 import { VirtualClock } from './clock';
 import { createControl } from './control';
 import { ProblemCollector } from './problems';
+import { findRoot } from './scene';
 import { scriptOwners } from './subcompositions';
 import { installBaseStyles } from './page-setup';
+import { installTimelineBatching } from './timeline-batching';
+import { trackPendingRequests } from './pending';
+import { installBodyScripts } from './script-runs';
 import { captureGsapWarnings } from './gsap-warnings';
 import { installInstanceOverrides } from './instance-overrides';
 import { applyBindings, readDeclarations, resolveValues, setCustomProperties } from './variables';
@@ -19,6 +23,7 @@ type HfWindow = Window &
   typeof globalThis & {
     __hfVariables?: VariableValues;
     __hyperframes?: Record<string, unknown>;
+    __timelines?: Record<string, unknown>;
     [key: string]: unknown;
   };
 
@@ -31,8 +36,25 @@ function start(win: HfWindow): void {
   installInstanceOverrides(document, boot.instanceValues);
   const clock = new VirtualClock(boot.seed ?? 0x5eed);
   clock.onRunaway = (message) =>
-    problems.add({ kind: 'page-error', code: 'timer_loop', message: `A script's timers loop without end: ${message}`, hint: 'Remove the zero-delay timer loop; drive motion from the GSAP timeline.' });
+    problems.add({ kind: 'page-error', code: 'timer_loop', message: `A script's timers loop without end: ${message}`, hint: 'Remove the zero-delay timer loop; drive motion from the GSAP timeline.', fatal: false });
   clock.install(win);
+  trackPendingRequests(win);
+  const bodyScripts = installBodyScripts(win, problems, decodeURIComponent(win.location.pathname.replace(/^\//, '')) || 'index.html');
+  // HeyGen's runtime defines the registry before any page script, so scripts may write to it
+  // without creating it first.
+  if (!win.__timelines || typeof win.__timelines !== 'object') win.__timelines = {};
+  const batching = installTimelineBatching(win, {
+    strict: (boot.engineMode ?? 'render') === 'render',
+    onMissingRead: (read) =>
+      problems.add({
+        kind: 'contract',
+        code: 'timeline_property_unavailable',
+        message: `\`tl.${read.property}\` is undefined in HeyGen's renderer, which hands scripts a stand-in for each GSAP timeline that forwards its methods but not its properties.`,
+        hint: `${read.fix[0].toUpperCase()}${read.fix.slice(1)}.`,
+        loc: read.loc,
+        fatal: false,
+      }),
+  });
 
   installBaseStyles(document);
   win.__hfVariables = boot.variables ?? {};
@@ -63,7 +85,7 @@ function start(win: HfWindow): void {
   // inserted script, so body scripts already see bound text, sources and custom properties.
   // The ancestors of the newest script are still open (their children are arriving): skip them.
   const observer = new MutationObserver(() => {
-    const root = document.body?.querySelector('[data-composition-id]');
+    const root = findRoot(document);
     if (!root) return;
     const last = document.scripts[document.scripts.length - 1];
     applyBindings(root, rootValues(), (el) => !!last && el.contains(last));
@@ -73,6 +95,8 @@ function start(win: HfWindow): void {
   const control = createControl({
     clock,
     problems,
+    batching,
+    bodyScripts: bodyScripts.done,
     boot,
     rootValues,
     applyRootBindings(root) {

@@ -23,6 +23,7 @@ export class ProblemCollector {
     if (this.missingRemoteScript && !problem.severity && (problem.kind === 'page-error' || problem.kind === 'timeline')) {
       // The cloud has a network and will load the script; here its absence explains the error.
       problem.severity = 'warning';
+      problem.fatal = false;
       problem.message = `${problem.message} (probably because ${this.missingRemoteScript} could not be loaded)`;
       problem.hint = VENDOR_HINT;
     }
@@ -48,12 +49,14 @@ export class ProblemCollector {
             kind: 'page-error',
             code: 'page_error',
             message: event.message || String(event.error),
-            hint: 'Fix the script error; the page must run without errors to render.',
+            hint: 'Fix the script error. HeyGen renders through it unless it keeps a timeline from registering.',
             loc: locationOf(event.filename, event.lineno, event.colno),
+            fatal: false,
           });
         } else if (target && target !== (win as unknown) && 'tagName' in target) {
           const url = (target as HTMLImageElement).currentSrc || target.getAttribute('src') || target.getAttribute('href') || '';
           const abs = url ? new URL(url, win.location.href).href : '';
+          const tag = target.tagName.toLowerCase();
           if (abs && isRemoteUrl(abs, win.location.origin)) {
             // A remote file framesmith could not have: a warning naming the URL (the cloud has a network).
             const u = new URL(abs);
@@ -61,22 +64,26 @@ export class ProblemCollector {
             const kind = remoteKindOf(target);
             if (kind === 'script' && !this.missingRemoteScript) this.missingRemoteScript = original;
             const d = resourceDiagnostic('remote_unavailable', { url: original, kind });
-            this.add({ kind: 'asset', code: d.code, severity: 'warning', message: d.message, hint: d.hint, url: original, loc: locationOf(win.location.href) });
+            this.add({ kind: 'asset', code: d.code, severity: 'warning', message: d.message, hint: d.hint, url: original, loc: locationOf(win.location.href), fatal: false });
             return;
           }
           if (abs && !/^(https?|data|blob):/i.test(abs)) {
             // file:, ftp:, …: neither framesmith nor the cloud can load it; an error, like a missing file.
             const d = resourceDiagnostic('unsupported_scheme', { url: abs, kind: remoteKindOf(target) });
-            this.add({ kind: 'asset', code: d.code, message: d.message, hint: d.hint, url: abs, loc: locationOf(win.location.href) });
+            this.add({ kind: 'asset', code: d.code, message: d.message, hint: d.hint, url: abs, loc: locationOf(win.location.href), fatal: false });
             return;
           }
           this.add({
             kind: 'asset',
             code: 'asset_load_failed',
-            message: `Failed to load <${target.tagName.toLowerCase()}> ${displayUrl(abs)}`,
-            hint: abs && /^(https?:)?\/\//i.test(url) ? 'Check the URL.' : 'Check that the file exists in the project with exactly this name (file names are case-sensitive).',
+            message: `Failed to load <${tag}> ${displayUrl(abs)}`,
+            hint: `${abs && /^(https?:)?\/\//i.test(url) ? 'Check the URL.' : 'Check that the file exists in the project with exactly this name (file names are case-sensitive).'} HeyGen's renderer would render the video without it; framesmith stops here so you don't pay for a broken render.`,
             url: abs,
             loc: locationOf(abs),
+            // A project file that cannot be loaded stops snapshot, render and the build check on
+            // purpose (REFUSED_BY_FRAMESMITH). HeyGen's renderer refuses only a video or audio
+            // source it cannot read and renders without a missing image, style or font.
+            fatal: true,
           });
         }
       },
@@ -90,6 +97,7 @@ export class ProblemCollector {
         message: `Unhandled promise rejection: ${reason?.message ?? String(reason)}`,
         hint: 'Catch the rejected promise or fix its cause.',
         loc: locationFromStack(reason?.stack),
+        fatal: false,
       });
     });
     const original = win.console.error;

@@ -1,10 +1,10 @@
 /**
  * The page's composition structure as the runtime sees it: the root, and every timed element
- * with its absolute window in root time (sub-composition content shifted by its host's start).
- * Rebuilt after sub-compositions mount; seeks read it.
+ * with its absolute window in root time (sub-composition content included).
+ * Built once sub-compositions are mounted and timelines registered; seeks read it.
  */
-import { resolveStarts } from '../src/shared/timing';
 import type { ProblemCollector } from './problems';
+import type { TimingResolver } from './timing';
 import { snapToFrame } from './visibility';
 
 export interface TimedNode {
@@ -16,6 +16,7 @@ export interface TimedNode {
   owner: Element;
 }
 
+/** A mounted sub-composition's window in root time (for the dev preview's live description). */
 export interface MountedChild {
   host: HTMLElement;
   root: HTMLElement;
@@ -39,6 +40,7 @@ export interface Scene {
   fps: number | null;
   noTimeline: boolean;
   timed: TimedNode[];
+  /** The mounted sub-compositions, in the order of the instances (filled when timelines bind). */
   children: MountedChild[];
 }
 
@@ -48,9 +50,9 @@ const num = (v: string | null): number | null => {
   return Number.isFinite(n) ? n : null;
 };
 
-/** The outermost composition root in the body. */
+/** The composition root, as HeyGen's renderer picks it: data-root="true", else the first element with data-composition-id. */
 export function findRoot(doc: Document): HTMLElement | null {
-  return doc.body?.querySelector<HTMLElement>('[data-composition-id]') ?? null;
+  return doc.body?.querySelector<HTMLElement>('[data-composition-id][data-root="true"]') ?? doc.body?.querySelector<HTMLElement>('[data-composition-id]') ?? null;
 }
 
 /** Reads the root's facts; missing ones are reported and defaulted so the page still works. */
@@ -67,6 +69,8 @@ export function readScene(root: HTMLElement, problems: ProblemCollector, file: s
         message: `The composition root has no valid ${attr}.`,
         hint: `Add ${attr} to the element with data-composition-id (e.g. data-width="1920" data-height="1080" data-duration="10").`,
         loc: { file, line: 0, column: 0 },
+        // HeyGen's renderer renders without them (its default size; the timeline's length).
+        fatal: false,
       });
     }
   }
@@ -83,39 +87,22 @@ export function readScene(root: HTMLElement, problems: ProblemCollector, file: s
   };
 }
 
+/** Elements that are never clips, even with data-start. */
+const NOT_CLIPS = new Set(['SCRIPT', 'STYLE', 'LINK', 'META']);
+
 /**
- * Collects timed elements of one composition root (not descending into nested composition
- * roots other than their hosts), resolving `data-start` references among them.
- * `offset` shifts them into root time; `windowEnd` caps open-ended clips.
+ * Every timed element (`data-start`) under the root, sub-compositions' content included, with
+ * its window in root time as HeyGen's renderer resolves it (see timing.ts): starts and ends on
+ * the frame grid when within 0.001 frame of it, open-ended clips (no known length) to Infinity.
  */
-export function collectTimed(
-  compRoot: Element,
-  offset: number,
-  windowEnd: number,
-  fps: number,
-  problems: ProblemCollector,
-  file: string,
-): TimedNode[] {
-  const els = [...compRoot.querySelectorAll<HTMLElement>('[data-start]')].filter(
-    (el) => el !== compRoot && el.parentElement?.closest('[data-composition-id]') === compRoot,
-  );
-  const items = els.map((el) => ({
-    id: el.id || null,
-    altIds: el.hasAttribute('data-composition-id') ? [el.getAttribute('data-composition-id')!] : [],
-    startExpr: el.getAttribute('data-start') ?? '0',
-    duration: num(el.getAttribute('data-duration')),
-  }));
-  const starts = resolveStarts(items);
+export function collectTimed(scope: HTMLElement, resolver: TimingResolver, fps: number, root: HTMLElement): TimedNode[] {
   const out: TimedNode[] = [];
-  starts.forEach((r, i) => {
-    const el = els[i];
-    if (!r.ok) {
-      problems.add({ kind: 'contract', code: 'invalid_start', message: `#${el.id || el.tagName.toLowerCase()}: ${r.message}`, loc: { file, line: 0, column: 0 } });
-      return;
-    }
-    const d = items[i].duration;
-    const start = snapToFrame(offset + r.start, fps);
-    out.push({ el, start, end: d === null ? windowEnd : snapToFrame(start + d, fps), owner: compRoot });
-  });
+  for (const el of scope.querySelectorAll<HTMLElement>('[data-start]')) {
+    if (NOT_CLIPS.has(el.tagName) || el === root) continue;
+    const start = snapToFrame(el instanceof HTMLMediaElement ? resolver.mediaStartOf(el) : resolver.startOf(el, 0), fps);
+    const d = resolver.durationOf(el);
+    const end = d !== null && d > 0 ? snapToFrame(start + d, fps) : Infinity;
+    out.push({ el, start, end, owner: el.parentElement?.closest('[data-composition-id]') ?? root });
+  }
   return out;
 }

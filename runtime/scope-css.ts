@@ -28,13 +28,24 @@ export function splitSelectors(list: string): string[] {
   return out.filter(Boolean);
 }
 
+/** Marks a mounted sub-composition's own root element (the host keeps data-composition-id). */
+export const INNER_ROOT_ATTR = 'data-framesmith-inner-root';
+
 function scopeSelector(sel: string, scope: string): string {
   const m = /^(html|body|:root)(?=$|[\s>+~.#:[])(.*)$/i.exec(sel);
   if (m) {
     const rest = m[2].trim();
     return rest ? `${scope} ${rest.replace(/^body\b/i, '').trim() || ''}`.trim() : scope;
   }
-  if (sel.startsWith(scope)) return sel;
+  if (sel.startsWith(scope)) {
+    // As HeyGen's renderer scopes it: a rule on the composition root itself
+    // ([data-composition-id="x"], [data-composition-id="x"]:hover, [data-composition-id="x"] > .a)
+    // styles the sub-composition's own root element inside the host, not the host.
+    const rest = sel.slice(scope.length);
+    if (rest === '' || /^[:.[#]/.test(rest)) return `${scope} > [${INNER_ROOT_ATTR}]${rest}`;
+    if (/^\s*>/.test(rest)) return `${scope} > [${INNER_ROOT_ATTR}]${rest}`;
+    return sel;
+  }
   return `${scope} ${sel}`;
 }
 

@@ -8,14 +8,17 @@
 import type { VariableValues } from '../src/shared/variables';
 import { native } from './native';
 import type { ProblemCollector } from './problems';
-import { scopeCss } from './scope-css';
+import { INNER_ROOT_ATTR, scopeCss } from './scope-css';
 import { applyBindings, readDeclarations, readInstanceValues, resolveValues, setCustomProperties } from './variables';
 import { registry } from './timelines';
+import { OWN_SCRIPT_ATTR } from './script-runs';
 
 export interface MountedInstance {
   host: HTMLElement;
   root: HTMLElement;
   compositionId: string;
+  /** The data-composition-id the file's own root has (the host's id wins when they differ). */
+  fileId: string;
   file: string;
   values: VariableValues;
   /** The timeline this instance's scripts registered, if any. */
@@ -46,7 +49,7 @@ export async function mountSubCompositions(
     const id = host.getAttribute('data-composition-id') ?? '';
     const where = { file: chain[chain.length - 1] ?? '', line: 0, column: 0 };
     if (chain.includes(src)) {
-      problems.add({ kind: 'contract', code: 'subcomposition_cycle', message: `Sub-compositions include each other: ${[...chain, src].join(' → ')}`, loc: where });
+      problems.add({ kind: 'contract', code: 'subcomposition_cycle', message: `Sub-compositions include each other: ${[...chain, src].join(' → ')}; the inner one is left out, as HeyGen's renderer does.`, loc: where, fatal: false });
       continue;
     }
     mountedHosts.add(host);
@@ -63,6 +66,8 @@ export async function mountSubCompositions(
         hint: 'data-composition-src is a path from the project root; check the file exists with this exact name.',
         url: projectUrl(src).href,
         loc: where,
+        // HeyGen's renderer refuses a project whose data-composition-src files it cannot use.
+        fatal: true,
       });
       continue;
     }
@@ -79,6 +84,7 @@ export async function mountSubCompositions(
         hint: 'Script paths in sub-compositions resolve from the project root.',
         url: (e as { url?: string }).url,
         loc: { file: src, line: 0, column: 0 },
+        fatal: false,
       });
     }
     mounted.push(...(await mountSubCompositions(instance.root, problems, instance.values, [...chain, src])));
@@ -89,19 +95,36 @@ export async function mountSubCompositions(
 function mountOne(host: HTMLElement, file: string, id: string, text: string, problems: ProblemCollector, parentValues: VariableValues): MountedInstance | null {
   const doc = new DOMParser().parseFromString(text, 'text/html');
   const selector = `[data-composition-id="${CSS.escape(id)}"]`;
-  const template = [...doc.querySelectorAll('template')].find((t) => t.content.querySelector(selector));
-  const source: ParentNode = template ? template.content : doc.body;
-  const childRoot = source.querySelector<HTMLElement>(selector);
+  const templates = [...doc.querySelectorAll('template')];
+  let template = templates.find((t) => t.content.querySelector(selector));
+  let source: ParentNode = template ? template.content : doc.body;
+  let childRoot = source.querySelector<HTMLElement>(selector);
   if (!childRoot) {
+    // HeyGen's renderer mounts the file's composition under the host's id all the same.
+    template = templates.find((t) => t.content.querySelector('[data-composition-id]'));
+    source = template ? template.content : doc.body;
+    childRoot = source.querySelector<HTMLElement>('[data-composition-id]');
+    if (!childRoot) {
+      problems.add({
+        kind: 'contract',
+        code: 'missing_or_empty_sub_composition',
+        message: `${file} has no element with data-composition-id: there is no composition to mount.`,
+        hint: 'Give the sub-composition\'s root element data-composition-id (the host\'s id), in a <template> or the <body>.',
+        loc: { file, line: 0, column: 0 },
+        fatal: true,
+      });
+      return null;
+    }
     problems.add({
       kind: 'contract',
       code: 'subcomposition_id_mismatch',
-      message: `${file} has no element with data-composition-id="${id}" (the host's id).`,
+      message: `${file}'s root has data-composition-id="${childRoot.getAttribute('data-composition-id')}", the host has "${id}"; it is mounted under "${id}", as HeyGen's renderer does.`,
       hint: 'Give the child root the same data-composition-id as the host element.',
       loc: { file, line: 0, column: 0 },
+      fatal: false,
     });
-    return null;
   }
+  const fileId = childRoot.getAttribute('data-composition-id') ?? id;
   const styles = [...(template ? [] : doc.head.querySelectorAll('style')), ...source.querySelectorAll('style')];
   for (const style of styles) {
     const scoped = document.createElement('style');
@@ -117,21 +140,49 @@ function mountOne(host: HTMLElement, file: string, id: string, text: string, pro
   }
   for (const s of source.querySelectorAll('script, style')) s.remove();
   const root = document.importNode(childRoot, true);
+  // As HeyGen's renderer mounts it: the host carries the composition's timing (its own
+  // data-start and data-duration; the child root's are not read), takes the child's size when it
+  // has none, and the child root fills it.
+  // Like the engine, the child root loses its data-composition-id (the host is the composition)
+  // and keeps it under another name; rules written on the root reach it (see scope-css.ts).
+  for (const attr of ['data-start', 'data-duration', 'data-end', 'data-composition-id']) {
+    const v = root.getAttribute(attr);
+    if (v === null) continue;
+    root.setAttribute(`data-framesmith-authored-${attr.slice(5)}`, v);
+    root.removeAttribute(attr);
+  }
+  root.setAttribute(INNER_ROOT_ATTR, '');
+  for (const dim of ['width', 'height'] as const) {
+    const v = root.getAttribute(`data-${dim}`);
+    if (v && !host.getAttribute(`data-${dim}`)) host.setAttribute(`data-${dim}`, v);
+    const hv = host.getAttribute(`data-${dim}`);
+    if (hv && !(host.getAttribute('style') ?? '').includes(dim)) host.style.setProperty(dim, `${hv}px`);
+    if (!(root.getAttribute('style') ?? '').includes(dim)) root.style.setProperty(dim, v ? `${v}px` : '100%');
+  }
   host.appendChild(root);
   const declarations = readDeclarations(root.hasAttribute('data-composition-variables') ? root : doc.documentElement, problems, file);
   const values = resolveValues(declarations, readInstanceValues(host, problems, file));
   void parentValues;
   setCustomProperties(host, values);
   applyBindings(root, values);
-  return { host, root, compositionId: id, file, values, timeline: undefined };
+  return { host, root, compositionId: id, fileId, file, values, timeline: undefined };
 }
 
-/** A `document` whose queries only see the nodes inside one sub-composition host. */
+/** Nodes matching `selector` that are the host or inside it (HeyGen's scoping of a sub-composition's queries). */
+function scopedAll(host: Element, selector: string): Element[] {
+  return [...document.querySelectorAll(selector)].filter((n) => n === host || host.contains(n));
+}
+
+/** A `document` whose queries only see one sub-composition: its host and what is inside it. */
 function scopedDocument(host: Element): Document {
   const scoped: Record<string, unknown> = {
-    querySelector: (sel: string) => host.querySelector(sel),
-    querySelectorAll: (sel: string) => host.querySelectorAll(sel),
-    getElementById: (id: string) => host.querySelector(`#${CSS.escape(id)}`),
+    querySelector: (sel: string) => scopedAll(host, sel)[0] ?? null,
+    querySelectorAll: (sel: string) => scopedAll(host, sel),
+    getElementById: (id: string) => {
+      const found = document.getElementById(id);
+      if (found && (found === host || host.contains(found))) return found;
+      return host.id === id ? host : host.querySelector(`[id="${CSS.escape(id)}"]`);
+    },
     getElementsByClassName: (names: string) => host.getElementsByClassName(names),
     getElementsByTagName: (name: string) => host.getElementsByTagName(name),
   };
@@ -144,13 +195,80 @@ function scopedDocument(host: Element): Document {
   });
 }
 
-const scopes: { host: Element; document: Document }[] = [];
-Object.defineProperty(window, '__framesmithScope', { value: (i: number) => scopes[i], enumerable: false });
+type GsapLike = Record<string, unknown> & { timeline(...a: unknown[]): Record<string, unknown>; utils?: Record<string, unknown> };
+const TWEENS = ['to', 'from', 'fromTo', 'set'] as const;
 
 /**
- * Runs the child's scripts (inline and src, in document order) as one script, as the engine
- * does: inside it `document` queries and GSAP selector strings only see this instance's nodes,
- * and `__hyperframes.getVariables()` returns this instance's values. Lines stay true for errors.
+ * `gsap` as a sub-composition's script sees it in HeyGen's renderer: selector strings given to
+ * gsap.to/from/fromTo/set, to the same methods of its timelines and to gsap.utils.toArray and
+ * gsap.utils.selector only match inside the sub-composition; they are resolved when the call
+ * is made (timelines apply their calls later).
+ */
+function scopedGsap(host: Element, base: GsapLike | undefined): GsapLike | undefined {
+  if (!base) return base;
+  const resolve = (target: unknown): unknown =>
+    typeof target === 'string' ? scopedAll(host, target) : Array.isArray(target) ? target.flatMap((t) => (typeof t === 'string' ? scopedAll(host, t) : [t])) : target;
+  const scopeTimeline = (tl: Record<string, unknown>) => {
+    for (const m of TWEENS) {
+      const original = tl[m];
+      if (typeof original !== 'function') continue;
+      tl[m] = function (this: unknown, target: unknown, ...rest: unknown[]) {
+        return (original as (...a: unknown[]) => unknown).call(tl, resolve(target), ...rest);
+      };
+    }
+    return tl;
+  };
+  return new Proxy(base, {
+    get(target, prop) {
+      if (prop === 'timeline') return (...args: unknown[]) => scopeTimeline(target.timeline(...args));
+      if ((TWEENS as readonly (string | symbol)[]).includes(prop)) {
+        return (first: unknown, ...rest: unknown[]) => (target[prop as string] as (...a: unknown[]) => unknown).call(target, resolve(first), ...rest);
+      }
+      if (prop === 'utils' && target.utils) {
+        const utils = target.utils;
+        return new Proxy(utils, {
+          get(u, up) {
+            if (up === 'toArray') return (first: unknown, ...rest: unknown[]) => (u.toArray as (...a: unknown[]) => unknown).call(u, resolve(first), ...rest);
+            if (up === 'selector') {
+              return (base?: unknown) => {
+                const scope = typeof base === 'string' ? (scopedAll(host, base)[0] ?? host) : ((base as Element | undefined) ?? host);
+                return (sel: string) => (typeof sel === 'string' ? [...document.querySelectorAll(sel)].filter((n) => n === scope || scope.contains(n)) : []);
+              };
+            }
+            const v = Reflect.get(u, up, u);
+            return typeof v === 'function' ? v.bind(u) : v;
+          },
+        });
+      }
+      const value = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+const scopes: { host: Element; document: Document; gsap(): GsapLike | undefined }[] = [];
+Object.defineProperty(window, '__framesmithScope', { value: (i: number) => scopes[i], enumerable: false });
+
+/** Loads one classic script from the project into the page, once per URL (as the engine hoists them). */
+function loadScriptOnce(url: string): Promise<void> {
+  const already = [...document.scripts].some((sc) => sc.src && new URL(sc.src, window.location.href).href === url);
+  if (already) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const el = document.createElement('script');
+    el.setAttribute(OWN_SCRIPT_ATTR, '');
+    el.src = url;
+    el.async = false;
+    el.onload = () => resolve();
+    el.onerror = () => reject(new Error('the script did not load'));
+    document.head.appendChild(el);
+  });
+}
+
+/**
+ * Runs the child's scripts as the engine does: each `src` script once per page (skipped when the
+ * page already loaded it), then the inline ones, in order, as one script in which `document`
+ * queries and GSAP selector strings only see this instance's nodes and
+ * `__hyperframes.getVariables()` returns this instance's values. Lines stay true for errors.
  */
 async function runScripts(instance: MountedInstance, text: string): Promise<void> {
   const doc = new DOMParser().parseFromString(text, 'text/html');
@@ -166,9 +284,7 @@ async function runScripts(instance: MountedInstance, text: string): Promise<void
     if (original.hasAttribute('src')) {
       const url = projectUrl(original.getAttribute('src')!).href;
       try {
-        const res = await native.fetch(url);
-        if (!res.ok) throw new Error(`HTTP ${res.status}`);
-        parts.push(await res.text());
+        await loadScriptOnce(url);
       } catch (e) {
         throw Object.assign(new Error(`Could not load ${original.getAttribute('src')} for ${instance.file}: ${(e as Error).message}`), { url });
       }
@@ -178,20 +294,24 @@ async function runScripts(instance: MountedInstance, text: string): Promise<void
       parts.push(code);
     }
   }
-  const index = scopes.push({ host: instance.host, document: scopedDocument(instance.host) }) - 1;
+  if (!parts.length) return;
+  const host = instance.host;
+  const index = scopes.push({ host, document: scopedDocument(host), gsap: () => scopedGsap(host, (window as unknown as { gsap?: GsapLike }).gsap) }) - 1;
   const s = document.createElement('script');
+  s.setAttribute(OWN_SCRIPT_ATTR, '');
   scriptOwners.set(s, instance);
   s.textContent =
     '\n'.repeat(firstLine) +
-    `(function(document){var __scope=window.__framesmithScope(${index});` +
-    `var __run=function(){${parts.join('\n;\n')}\n};` +
-    `if(window.gsap&&typeof gsap.context==="function"){gsap.context(__run,__scope.host)}else{__run()}` +
-    `}).call(window,window.__framesmithScope(${index}).document);` +
+    `(function(document,gsap){${parts.join('\n;\n')}\n}).call(window,window.__framesmithScope(${index}).document,window.__framesmithScope(${index}).gsap());` +
     `\n//# sourceURL=${projectUrl(instance.file).href}`;
   const reg = registry();
-  const before = reg[instance.compositionId];
-  delete reg[instance.compositionId];
+  const ids = [...new Set([instance.compositionId, instance.fileId])];
+  const before = ids.map((k) => reg[k]);
+  for (const k of ids) delete reg[k];
   instance.host.appendChild(s);
-  instance.timeline = reg[instance.compositionId];
-  if (instance.timeline === undefined && before !== undefined) reg[instance.compositionId] = before;
+  instance.timeline = ids.map((k) => reg[k]).find((tl) => tl !== undefined);
+  ids.forEach((k, i) => {
+    if (reg[k] === undefined && before[i] !== undefined) reg[k] = before[i];
+  });
+  if (instance.timeline !== undefined && reg[instance.compositionId] === undefined) reg[instance.compositionId] = instance.timeline as (typeof reg)[string];
 }

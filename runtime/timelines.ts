@@ -83,50 +83,120 @@ function hasInstantCallbacks(tl: GsapAnimation): boolean {
   return known;
 }
 
-/** A mounted sub-composition's timeline and where its time zero sits in root time. */
-export interface ChildTimeline {
+/** A composition's registered timeline and where it plays in root time. */
+export interface CompositionTimeline {
   timeline: unknown;
-  offset: number;
-  /** The child's own length; its local time is clamped to [0, duration]. */
-  duration: number;
+  /** Root time at which the composition's clip starts. */
+  start: number;
+  /** The host's data-playback-start: the composition's own time when its clip starts. */
+  playbackStart: number;
+  /** The host's data-playback-rate. */
+  rate: number;
+  /** The composition element (the host, for a mounted one). */
+  el?: Element;
+}
+
+/** The timelines a frame seeks. */
+export interface BoundTimelines {
+  root: GsapAnimation | null;
+  children: CompositionTimeline[];
+}
+
+/** Below this length a root timeline cannot carry the composition (as the engine judges it). */
+const MIN_USABLE_SECONDS = 1e-3;
+
+/**
+ * The timelines a frame seeks, assembled as HeyGen's renderer assembles them: the root's
+ * registered timeline, with the timeline of every composition inside it (any depth, document
+ * order) added at that composition's start unless the root already holds it, each playing (not
+ * paused) so the root drives it; without a usable root timeline, a new paused timeline holding
+ * the compositions' timelines stands in for it. Each composition's timeline is then also sought
+ * on its own at every frame (see seekBound). Timelines registered under ids no element has are
+ * not driven, as in the engine.
+ */
+export function bindTimelines(rootTimeline: unknown, children: CompositionTimeline[], insideRoot: (timeline: unknown) => boolean = () => true): BoundTimelines {
+  const g = (window as unknown as { gsap?: { timeline(vars?: unknown): GsapAnimation } }).gsap;
+  const candidates = children.map((c) => ({ ...c, timeline: realTimeline(c.timeline) })).filter((c) => isAnimation(c.timeline));
+  rootTimeline = realTimeline(rootTimeline);
+  for (const c of candidates) {
+    try {
+      (c.timeline as GsapAnimation & { paused(v: boolean): unknown }).paused(false);
+    } catch {
+      /* a timeline-like object without paused(v) */
+    }
+  }
+  const nest = (into: GsapAnimation & { add?(child: unknown, at: number): unknown }) => {
+    const inside = new Set(into.getChildren?.(true, true, true) ?? []);
+    for (const c of candidates) {
+      if (!insideRoot(c.timeline)) continue;
+      if (inside.has(c.timeline as GsapAnimation) || c.timeline === into) continue;
+      try {
+        into.add?.(c.timeline, c.start);
+        inside.add(c.timeline as GsapAnimation);
+      } catch {
+        /* keep the rest bound */
+      }
+    }
+  };
+  const composite = () => {
+    if (!g || typeof g.timeline !== 'function' || !candidates.length) return null;
+    const tl = realTimeline(g.timeline({ paused: true }));
+    nest(tl);
+    return tl;
+  };
+  let root: GsapAnimation | null;
+  if (isAnimation(rootTimeline)) {
+    root = rootTimeline as GsapAnimation;
+    nest(root);
+    if (!(root.totalDuration() > MIN_USABLE_SECONDS) && candidates.length) root = composite() ?? root;
+  } else root = composite();
+  return { root, children: candidates.filter((c) => c.timeline !== root) };
+}
+
+/** The GSAP timeline behind HeyGen's stand-in (see timeline-batching.ts), or the value itself. */
+export function realTimeline<T>(tl: T): T {
+  const real = tl && typeof tl === 'object' ? (tl as Record<symbol, unknown>)[Symbol.for('framesmith.realTimeline')] : undefined;
+  return (real ?? tl) as T;
 }
 
 /**
- * Seeks every registered timeline: each mounted child's to its local time (clamped to its host
- * window), every other registered timeline (the root's) to `t`. Also moves GSAP's root to `t`.
+ * Seeks the frame's timelines to `t`, as the engine's render seek does: GSAP's own root (free
+ * tweens), then the root timeline (with its forced re-render), then each composition's timeline
+ * on its own to data-playback-start + (t − its start) × data-playback-rate, kept within 0 and its
+ * length (so before its clip it shows its start, after it its end).
  */
-export function seekTimelines(t: number, children: ChildTimeline[]): void {
+export function seekBound(t: number, bound: BoundTimelines | null): void {
   const g = takeOverGsap();
   if (g) g.updateRoot(t);
-  const seen = new Set<unknown>();
-  for (const c of children) {
-    if (!isAnimation(c.timeline) || seen.has(c.timeline)) continue;
-    seen.add(c.timeline);
-    seekTimeline(c.timeline, Math.min(Math.max(t - c.offset, 0), c.duration));
-  }
-  for (const tl of Object.values(registry())) {
-    if (isAnimation(tl) && !seen.has(tl)) seekTimeline(tl, t);
+  if (bound?.root) seekTimeline(bound.root, t);
+  for (const c of bound?.children ?? []) {
+    const tl = c.timeline as GsapAnimation;
+    const local = c.playbackStart + Math.max(0, t - c.start) * c.rate;
+    const length = tl.totalDuration();
+    tl.pause();
+    tl.totalTime(Math.max(0, Number.isFinite(length) && length > 0 ? Math.min(length, local) : local), false);
   }
   if (g && Array.isArray(g.ticker._listeners) && g.ticker._listeners.length > 0) g.ticker.tick();
 }
 
-/** Whether the root timeline is registered. */
+/** Whether a timeline is registered under `id`. */
 export function hasTimeline(id: string): boolean {
-  return isAnimation(registry()[id]);
+  return isAnimation(realTimeline(registry()[id]));
 }
 
 /**
- * Intervals (root seconds) during which some tween of a registered timeline moves; null when
- * that cannot be known (an update callback on a registered timeline, infinite repeats). A nested
- * tween's or timeline's onUpdate runs only while the playhead is inside it, so it only adds its
- * own interval (a counter tween must not mark a long hold after it as changing).
+ * Intervals (root seconds) during which some tween of the bound timeline moves; null when that
+ * cannot be known (an update callback on it, infinite repeats). A nested tween's or timeline's
+ * onUpdate runs only while the playhead is inside it, so it only adds its own interval (a counter
+ * tween must not mark a long hold after it as changing).
  */
-export function activeIntervals(children: ChildTimeline[]): Array<[number, number]> | null {
+export function activeIntervals(timelines: BoundTimelines | null): Array<[number, number]> | null {
   const out: Array<[number, number]> = [];
-  const offsets = new Map<unknown, number>();
-  for (const c of children) if (isAnimation(c.timeline)) offsets.set(c.timeline, c.offset);
-  for (const tl of Object.values(registry())) if (isAnimation(tl) && !offsets.has(tl)) offsets.set(tl, 0);
-  for (const [tl, offset] of offsets as Map<GsapAnimation, number>) {
+  // Each composition's timeline plays on its own clock: [start, end] in its time maps to root time.
+  const tops: Array<{ tl: GsapAnimation; map: (local: number) => number }> = [];
+  if (timelines?.root) tops.push({ tl: timelines.root, map: (x) => x });
+  for (const c of timelines?.children ?? []) tops.push({ tl: c.timeline as GsapAnimation, map: (x) => c.start + (x - c.playbackStart) / c.rate });
+  for (const { tl, map } of tops) {
     if (tl.eventCallback?.('onUpdate')) return null;
     if ((tl.repeat?.() ?? 0) < 0) return null;
     for (const k of tl.getChildren?.(true, true, true) ?? []) {
@@ -134,9 +204,9 @@ export function activeIntervals(children: ChildTimeline[]): Array<[number, numbe
       const nested = typeof (k as unknown as { getChildren?: unknown }).getChildren === 'function';
       // A nested timeline's tweens are listed on their own; it counts itself only for its callback.
       if (nested && !k.eventCallback?.('onUpdate')) continue;
-      const start = globalStart(k, tl) + offset;
+      const start = globalStart(k, tl);
       const dur = k.totalDuration() / Math.abs(k.timeScale() || 1);
-      out.push([start, start + dur]);
+      out.push([map(start), map(start + dur)]);
     }
   }
   return out;

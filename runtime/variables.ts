@@ -21,12 +21,13 @@ export function readDeclarations(el: Element | null, problems: ProblemCollector,
       message: `data-composition-variables is not valid JSON: ${(e as Error).message}`,
       hint: 'Write a JSON array, e.g. [{"id":"title","type":"string","label":"Title","default":"Hi"}].',
       loc: { file, line: 0, column: 0 },
+      fatal: false,
     });
     return [];
   }
   const { declarations, problems: found } = validateDeclarations(parsed);
   for (const p of found) {
-    problems.add({ kind: 'contract', code: 'invalid_variable_declaration', message: p.message, loc: { file, line: 0, column: 0 } });
+    problems.add({ kind: 'contract', code: 'invalid_variable_declaration', message: p.message, loc: { file, line: 0, column: 0 }, fatal: false });
   }
   return declarations;
 }
@@ -46,6 +47,7 @@ export function readInstanceValues(host: Element, problems: ProblemCollector, fi
       message: `data-variable-values on #${host.id || host.getAttribute('data-composition-id')} is not a JSON object: ${(e as Error).message}`,
       hint: 'Write a JSON object of variable values, e.g. {"title":"Scene 1"}.',
       loc: { file, line: 0, column: 0 },
+      fatal: false,
     });
     return {};
   }

@@ -15,6 +15,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { engineVideoRender } from '../parity/engine-cache.mjs';
+import { corpusFps } from '../parity/run.mjs';
 
 const require = createRequire(import.meta.url);
 const { PNG } = require('pngjs');
@@ -58,9 +60,10 @@ export function npmRegistry() {
   }
 }
 
-/** Frames per second for the comparison: about 12 frames over the clip, at least 1 fps. */
+/** Frames per second for the comparison: about 12 frames over the clip, at least 3 fps (see corpusFps). */
 export function sampleFps(duration) {
-  return Math.max(1, Math.round(12 / Math.max(duration, 0.001)));
+  // The parity tests use the same rule, so both share one engine render per example.
+  return corpusFps(duration);
 }
 
 /** Runs a command with a deadline; resolves with its status, output and wall time. */
@@ -177,14 +180,18 @@ export async function checkExample(o) {
   r.vendoredRender = { ok: vr.status === 0, exit: vr.status, ms: Math.round(vr.ms), requests: vrj?.remote?.requests ?? null, failed: (vrj?.remote?.failed ?? []).map((f) => f.url), error: vr.status === 0 ? null : lastError(vr.stderr) };
   log(`${name}: render vendored ${r.vendoredRender.ok ? 'ok' : 'failed'}, ${r.vendoredRender.requests} network requests, ${(vr.ms / 1000).toFixed(1)} s`);
 
-  // The engine renders a copy of the vendored project, at the same fps and quality.
-  const engineCopy = join(work, 'official');
-  cpSync(vendored, engineCopy, { recursive: true });
-  const officialVideo = join(work, 'official.mp4');
-  const off = await run(engine, ['render', engineCopy, '-o', officialVideo, '--fps', String(fps), '--quality', 'high', '--workers', '1', '--quiet'], { timeoutMs: 20 * 60_000 });
-  const engineFrames = off.status === 0 && existsSync(officialVideo) ? await decodeFrames(officialVideo, join(work, 'official-frames')) : [];
-  r.official = { ok: engineFrames.length > 0, ms: Math.round(off.ms), frames: engineFrames.length, error: engineFrames.length ? null : lastError(off.stdout + off.stderr) };
-  log(`${name}: official render ${r.official.ok ? `${engineFrames.length} frames` : `failed (${r.official.error})`} in ${(off.ms / 1000).toFixed(1)} s`);
+  // The engine renders a copy of the vendored project, at the same fps and quality: once per test
+  // run, shared with the parity tests ($FRAMESMITH_ENGINE_RENDERS, see bench/parity/engine-cache.mjs).
+  const official = await engineVideoRender(engine, {
+    name,
+    fps,
+    prepare: (dest) => cpSync(vendored, dest, { recursive: true }),
+    workDir: join(work, 'official'),
+    timeoutMs: 20 * 60_000,
+  });
+  const engineFrames = official.frames;
+  r.official = { ok: official.ok, ms: Math.round(official.ms), shared: official.shared, frames: engineFrames.length, error: official.ok ? null : lastError(official.log) };
+  log(`${name}: official render ${r.official.ok ? `${engineFrames.length} frames` : `failed (${r.official.error})`} in ${(official.ms / 1000).toFixed(1)} s${official.shared ? ' (shared: rendered once for this test run)' : ''}`);
   r.psnr = null;
   if (r.official.ok && r.vendoredRender.ok) {
     const ours = await decodeFrames(join(work, 'vendored.mp4'), join(work, 'framesmith-frames'));

@@ -14,7 +14,7 @@
  * errors caused by files also cover the preview until fixed (Esc hides them until the next change).
  * `file:line` opens the editor.
  */
-import type { RuntimeProblem } from '../../src/shared/control';
+import { problemSeverity, type RuntimeProblem } from '../../src/shared/control';
 import type { Diagnostic, ProblemData } from '../../src/shared/diagnostics';
 import type { AssetRef } from '../../src/shared/model';
 import { h, icon, ICONS, replaceChildren } from './dom';
@@ -117,7 +117,8 @@ export function mergeProblems(
       ...r,
       message: clip(r.message),
       // Remote files the preview could not load (and what follows from them) come as warnings.
-      severity: r.severity ?? (r.kind === 'console' ? 'warning' : 'error'),
+      // What HeyGen renders through (problemSeverity) and remote files come as warnings.
+      severity: problemSeverity(r),
       source: variable ? 'variable' : r.kind === 'asset' ? 'asset' : 'page',
       variable: variable ?? undefined,
       consequences: [],

@@ -1,10 +1,13 @@
 /**
  * The build's check in a real Chromium: the built output is served from 127.0.0.1 with the
- * runtime injected (as the cloud injects its own), loaded, and sought to its first, middle and
- * last frame. A page error, a console error, a file of the bundle that fails to load, a missing
- * timeline, or frames that are one flat colour at every sampled time fail the build with the
- * message and location. Remote files come through framesmith's cache (src/remote/); those that
- * cannot be had are warnings (the cloud has a network), worded by the one rule table.
+ * runtime injected (as the cloud injects its own), loaded with HeyGen's render-mode semantics,
+ * and sought to its first, middle and last frame. What HeyGen's renderer would refuse fails the
+ * build with the cause and location: a composition whose timeline never registers because a
+ * script threw or failed to load, a video or audio it cannot read, a sub-composition file it
+ * cannot use. What it renders through (other script errors, missing images or styles, files of
+ * the bundle that 404, frames that are one flat colour at every sampled time) is returned as
+ * warnings. Remote files come through framesmith's cache (src/remote/); those that cannot be had
+ * are warnings (the cloud has a network), worded by the one rule table.
  */
 import type { BrowserContext, CDPSession } from 'playwright-core';
 import { PNG } from 'pngjs';
@@ -14,7 +17,7 @@ import { newIsolatedContext } from '../browser/page-isolation.js';
 import { FramesmithError } from '../core/errors.js';
 import { startStaticServer } from '../serve/static-server.js';
 import type { Diagnostic } from '../shared/diagnostics.js';
-import { cutOffWarning, pageWarnings, problemsToError } from '../snapshot/page-problems.js';
+import { cutOffWarning, isFatal, pageWarnings, problemsToError } from '../snapshot/page-problems.js';
 import { remoteDiagnostics, summarizeRemote, type RemoteSummary } from '../remote/report.js';
 
 export interface BrowserCheckOptions {
@@ -79,10 +82,12 @@ export async function checkInBrowser(options: BrowserCheckOptions): Promise<Brow
     const opened = page;
     const frameTotal = Math.max(1, opened.info.frameCount);
     const sampled = [...new Set([0, Math.floor((frameTotal - 1) / 2), frameTotal - 1])];
+    // Only what HeyGen's renderer would refuse fails the build; the rest become warnings.
     const fail = async (time?: number) => {
-      // Console errors fail a build (not a snapshot); warnings (remote files that could not be had) do not.
-      const problems = (await opened.problems()).filter((p) => p.severity !== 'warning');
+      const problems = (await opened.problems()).filter(isFatal);
       if (problems.length) throw withBlockedHint(problemsToError(problems, options.entry, time), [...opened.remote.failed.keys()]);
+      // A project file that does not exist stops the build on purpose (HeyGen would render
+      // without it: a broken video the user pays for; see REFUSED_BY_FRAMESMITH).
       const missing = failed.filter((f) => !f.url.endsWith('/favicon.ico'));
       if (missing.length) throw missingFileError(missing, server.origin, options.entry);
     };
@@ -96,16 +101,20 @@ export async function checkInBrowser(options: BrowserCheckOptions): Promise<Brow
       frames.push({ frame, time, blank: await opened.guard({ what: 'capture', frame, time }, () => isFlat(cdp, options.width, options.height)) });
     }
     await cdp.detach().catch(() => {});
+    const remote = summarizeRemote([opened.remote]);
+    const cutOff = [...new Set(opened.cutOff)];
+    const warnings = [...remoteDiagnostics(remote).filter((d) => d.severity !== 'info'), ...cutOff.map(cutOffWarning), ...(await pageWarnings(opened))];
     if (frames.every((f) => f.blank)) {
+      // HeyGen renders it all the same: a warning, not a refusal.
       const times = frames.map((f) => `${f.time.toFixed(2)} s`).join(', ');
-      throw new FramesmithError('blank_frames', `Every sampled frame (${times}) of ${options.entry} is one flat colour: nothing is drawn.`, {
+      warnings.push({
+        code: 'blank_frames',
+        severity: 'warning',
+        message: `Every sampled frame (${times}) of ${options.entry} is one flat colour: nothing is drawn.`,
         hint: 'Check that the root holds visible content at those times (clip windows, opacity, colours) and that its styles load; preview it with `framesmith dev`.',
         loc: { file: options.entry, line: 0, column: 0 },
       });
     }
-    const remote = summarizeRemote([opened.remote]);
-    const cutOff = [...new Set(opened.cutOff)];
-    const warnings = [...remoteDiagnostics(remote).filter((d) => d.severity !== 'info'), ...cutOff.map(cutOffWarning), ...(await pageWarnings(opened))];
     return { frames, blocked: [...remote.failed.map((f) => f.url), ...cutOff], remote, warnings, ms: performance.now() - started };
   } finally {
     await page?.close().catch(() => {});

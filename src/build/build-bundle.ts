@@ -13,6 +13,8 @@ import { silentLogger, type Logger } from '../core/logger.js';
 import type { LaunchedBrowser } from '../browser/launch.js';
 import { lintParsed } from '../lint/lint-project.js';
 import { lintCounts } from '../lint/format.js';
+import { REFUSED_BY_FRAMESMITH, REFUSED_BY_HEYGEN, HEYGEN_DEFAULT_SIZE } from '../shared/render-mode.js';
+import { warnRenderedErrors } from '../snapshot/page-problems.js';
 import { parseProject } from '../model/index.js';
 import type { Diagnostic } from '../shared/diagnostics.js';
 import { DEFAULT_FPS } from '../shared/model.js';
@@ -36,6 +38,11 @@ export interface BuildOptions {
   composition?: string;
   /** Load the built output in Chromium before zipping (default true; `--no-check` turns it off). */
   check?: boolean;
+  /**
+   * Refuse on every lint error (as `hyperframes render --strict` does). Default: refuse only on
+   * what HeyGen's renderer refuses, and report the other lint errors as warnings.
+   */
+  strict?: boolean;
   logger?: Logger;
   /** A browser to reuse for the check (tests, benchmarks); closed by the caller. */
   browser?: LaunchedBrowser;
@@ -122,7 +129,7 @@ export async function buildBundle(options: BuildOptions): Promise<BuildResult> {
   const lint = lintParsed(parsed);
   timings.lint = performance.now() - t0;
   const warnings: Diagnostic[] = lint.diagnostics.filter((d) => d.severity === 'warning');
-  const errors = lint.diagnostics.filter((d) => d.severity === 'error');
+  const errors = lint.diagnostics.filter((d) => d.severity === 'error' && (options.strict || REFUSED_BY_HEYGEN.has(d.code) || REFUSED_BY_FRAMESMITH.has(d.code)));
   if (errors.length) {
     const [first] = errors;
     throw new FramesmithError('lint_failed', `Lint found ${lintCounts(lint)}; nothing was built. First: ${first.message}`, {
@@ -132,6 +139,7 @@ export async function buildBundle(options: BuildOptions): Promise<BuildResult> {
     });
   }
   for (const w of warnings) logger.diagnostic(w);
+  if (!options.strict) warnings.push(...warnRenderedErrors(logger, lint.diagnostics));
   logger.info(`✓ lint: ${lintCounts(lint)}`);
 
   const tBundle = performance.now();
@@ -172,6 +180,11 @@ export async function buildBundle(options: BuildOptions): Promise<BuildResult> {
     logger.info(staged.mode === 'vite' ? `✓ bundle: Vite built ${needs.map((n) => `${n.html} (${n.reason})`).join(', ')}` : `✓ bundle: ${staged.files.length} files copied as they are`);
 
     const comp = model.composition;
+    // A root without a size renders at HeyGen's default size (lint warned about it).
+    if (!(comp.width > 0) || !(comp.height > 0)) {
+      comp.width = comp.width > 0 ? comp.width : HEYGEN_DEFAULT_SIZE.width;
+      comp.height = comp.height > 0 ? comp.height : HEYGEN_DEFAULT_SIZE.height;
+    }
     const fps = comp.fps ?? DEFAULT_FPS;
     let check: BuildResult['check'] = null;
     if (options.check !== false) {

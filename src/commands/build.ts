@@ -14,9 +14,10 @@ export default defineFramesmithCommand({
     ...compositionArg,
     check: { type: 'boolean', default: true, description: 'Load the built output in Chromium before zipping (--no-check skips it)' },
     include: { type: 'string', valueHint: 'pattern', description: 'Ship files left out by default (zips, renders, media nothing references); gitignore patterns, comma-separated or repeated' },
+    strict: { type: 'boolean', default: false, description: "Refuse on every lint error, also those HeyGen's renderer renders through" },
   },
   async run({ args, logger, rawArgs }) {
-    const result = await buildBundle({ dir: args.dir, out: args.out, composition: args.composition, check: args.check, include: includePatterns(rawArgs), logger });
+    const result = await buildBundle({ dir: args.dir, out: args.out, composition: args.composition, check: args.check, include: includePatterns(rawArgs), strict: args.strict, logger });
     if (logger.json) return logger.result(result);
     logger.info(formatBuildSummary(result));
     logger.result(result.zipPath);

@@ -79,7 +79,6 @@ export const ERROR_CATALOG = {
   root_missing_composition_id: { area: 'project', title: 'No composition root', hint: 'Mark the root element with data-composition-id, data-width and data-height.', exit: failed },
 
   // ---- build -------------------------------------------------------------------------------
-  blank_frames: { area: 'build', title: 'Every sampled frame is one flat colour', hint: 'Check that the root holds visible content at those times (clip windows, opacity, colours) and that its styles load; preview it with `framesmith dev`.', exit: failed },
   bundle_failed: { area: 'build', title: 'Vite could not build the module scripts', hint: 'Fix the error in the script, and check that the packages it imports are installed (npm install) in the project.', exit: failed },
   bundle_name_invalid: { area: 'build', title: 'A file name cannot be a zip entry', hint: 'Rename the file (letters, digits, - _ . and / between folders), or leave it out with a .framesmithignore pattern.', exit: failed },
   bundle_file_missing: { area: 'build', title: 'The page requests a file the bundle does not hold', hint: 'Add the file with exactly this name (names are case-sensitive), or fix the path; files in .framesmithignore, dot folders and node_modules are left out of the bundle.', exit: failed },

@@ -19,7 +19,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v =
  * A `{ref}` names a boot stashed by the page (too large for a URL), looked up with `stashed`.
  */
 export function parseBootParam(value: string | null, stashed?: (ref: string) => string | undefined): BootOptions {
-  const boot: BootOptions = { paint: 'raf' };
+  const boot: BootOptions = { paint: 'raf', engineMode: 'preview' };
   if (!value) return boot;
   try {
     let parsed = JSON.parse(value) as DevBootParam;

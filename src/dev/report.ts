@@ -4,7 +4,7 @@
  * printed once until it goes away; when the last error of a kind is fixed, one line says so.
  */
 import type { Logger } from '../core/logger.js';
-import type { RuntimeProblem } from '../shared/control.js';
+import { problemSeverity, type RuntimeProblem } from '../shared/control.js';
 import type { Diagnostic, ProblemData } from '../shared/diagnostics.js';
 import type { DevState } from '../shared/dev-protocol.js';
 
@@ -52,7 +52,7 @@ export function createReporter(logger: Logger): Reporter {
           ? { ...p, message: `${p.message} (a consequence of: ${firstError.message.slice(0, 200)})`, hint: 'Fix the error above first: the script stopped before it registered the timeline.' }
           : p,
       );
-      const now = printNew(before, shown.map((p) => ({ ...p, severity: p.severity ?? (p.kind === 'console' ? ('warning' as const) : ('error' as const)) })));
+      const now = printNew(before, shown.map((p) => ({ ...p, severity: problemSeverity(p) })));
       // Problems collected over the page's life stay printed once; a clean reload says so.
       printedRuntime.set(composition, new Set([...before, ...now]));
       if (before.size > 0 && problems.length === 0) {

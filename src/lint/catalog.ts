@@ -54,7 +54,6 @@ const ROWS: Row[] = [
   ['invalid_data_start', 'error', false, 'parser', 'timing', 'data-start is neither seconds nor a clip reference.', 'Write seconds (data-start="1.5") or a clip id with an offset (data-start="intro + 0.5").'],
   ['unknown_start_reference', 'error', false, 'parser', 'timing', 'data-start refers to a clip id that does not exist in the composition.', 'Reference the id of another timed element in the same composition.'],
   ['start_reference_cycle', 'error', false, 'parser', 'timing', 'Clip start references form a cycle.', 'Give one clip of the cycle a start in seconds.'],
-  ['start_reference_without_duration', 'error', false, 'parser', 'timing', 'data-start refers to the end of a clip that has no data-duration.', 'Give the referenced clip a data-duration, or start this clip at a number of seconds.'],
   ['timed_element_missing_clip_class', 'warning', true, 'lint', 'timing', 'An element with data-start lacks class="clip".', 'Add class="clip" so the engine treats it as a clip in every tool.'],
   ['timeline_element_missing_timing', 'warning', true, 'lint', 'timing', 'A timed element has data-start but no data-duration.', 'Add data-duration in seconds.'],
   ['overlapping_clips_on_track', 'warning', false, 'lint', 'timing', 'Two clips on the same data-track-index overlap in time.', 'Move one clip to another track, or change the start/duration so they do not overlap.'],
@@ -65,6 +64,7 @@ const ROWS: Row[] = [
   ['timeline_id_mismatch', 'error', true, 'lint', 'timeline', 'A timeline is registered under a key that no data-composition-id in the file has.', 'Use the data-composition-id of the composition as the key.'],
   ['gsap_infinite_repeat', 'warning', true, 'lint', 'timeline', 'A tween repeats forever (repeat: -1); the timeline has no finite length (an error when the root has no data-duration).', 'Use a finite repeat count that fits the composition\'s duration.'],
   ['gsap_animates_clip_element', 'error', true, 'lint', 'timeline', 'A tween sets visibility, display or autoAlpha on a clip element, fighting the engine\'s clip visibility.', 'Animate a child of the clip (or its opacity) instead.'],
+  ['timeline_property_unavailable', 'error', false, 'lint', 'timeline', 'A script reads a property of a GSAP timeline (tl.labels, tl.vars, tl.data, tl.parent, ...) that HeyGen\'s renderer does not provide: it hands scripts a stand-in that forwards the timeline\'s methods only, so the value is undefined there and the render can fail.', 'Use the label name as the position ("hold5+=0.05") instead of tl.labels; keep other values in variables of your own.'],
   ['missing_gsap_script', 'error', true, 'lint', 'timeline', 'Scripts use gsap but no script loads GSAP.', 'Add <script src="vendor/gsap.min.js"></script> before the scripts (or import gsap in a module).'],
   // Variables
   ['invalid_composition_variables_declaration', 'error', true, 'parser', 'variables', 'data-composition-variables is not a valid JSON array of declarations.', 'Each entry needs id, type, label and a default of that type; enums need options.'],
@@ -96,6 +96,7 @@ const ROWS: Row[] = [
   // Scripts
   ['non_deterministic_code', 'error', true, 'lint', 'scripts', 'A script reads the wall clock or randomness (Date.now, new Date(), performance.now, Math.random, crypto.getRandomValues).', 'Derive values from the timeline\'s time, and use a seeded generator for randomness.'],
   ['requestanimationframe_in_composition', 'error', true, 'lint', 'scripts', 'A script drives animation with requestAnimationFrame, which a seek cannot reproduce.', 'Put the motion on the GSAP timeline (or a tween\'s onUpdate).'],
+  ['timer_in_composition', 'warning', false, 'lint', 'scripts', 'A script uses setTimeout or setInterval; HeyGen\'s renderer runs them on real time while it captures frames, so their effects land on other frames in every render.', 'Put the change on the GSAP timeline (tl.call or a tween) at the time it should happen. A timer that only delays setting up the timeline at load is harmless.'],
   ['engine_global_defined', 'error', false, 'lint', 'scripts', 'A script defines a global the engine owns (__player, __hf, __playerReady, __renderReady, __hyperframes, __hfVariables, __framesmith).', 'Rename your variable; the engine sets these itself.'],
   ['invalid_inline_script_syntax', 'error', true, 'lint', 'scripts', 'An inline <script> is not valid JavaScript.', 'Fix the syntax error at the location shown.'],
   ['script_syntax_error', 'error', false, 'lint', 'scripts', 'A local script file is not valid JavaScript.', 'Fix the syntax error at the location shown.'],

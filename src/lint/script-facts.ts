@@ -9,6 +9,7 @@ import type { Node as AcornNode } from 'acorn';
 import { ancestor, simple } from 'acorn-walk';
 import type { SourceLocation } from '../shared/diagnostics.js';
 import { unitLocation, type ScriptUnit } from './scripts.js';
+import { TIMELINE_PROPERTIES_MISSING } from '../shared/render-mode.js';
 
 export type ClockKind = 'Date.now()' | 'new Date()' | 'Date()' | 'performance.now()' | 'Math.random()' | 'crypto.getRandomValues()' | 'gsap.utils.random()';
 
@@ -16,6 +17,8 @@ export interface ScriptFacts {
   unit: ScriptUnit;
   clock: { kind: ClockKind; loc: SourceLocation }[];
   raf: SourceLocation[];
+  /** setTimeout / setInterval calls (real time in HeyGen's renderer). */
+  timers: { kind: 'setTimeout' | 'setInterval'; loc: SourceLocation }[];
   /** Assignments into window.__timelines; key null when computed at run time. */
   registrations: { key: string | null; loc: SourceLocation }[];
   /** Whether the code mentions __timelines at all. */
@@ -28,6 +31,8 @@ export interface ScriptFacts {
   visibilityTweens: { id: string; prop: string; loc: SourceLocation }[];
   /** Reads the global `gsap` without declaring or importing it. */
   usesGsapGlobal: boolean;
+  /** Reads of GSAP timeline properties HeyGen's renderer does not provide (`tl.labels`, ...). */
+  timelineProperties: { object: string; property: string; loc: SourceLocation }[];
   /** `while (true)` / `do … while (true)` / `for (;;)` loops that nothing can end. */
   endlessLoops: { kind: string; loc: SourceLocation }[];
 }
@@ -118,7 +123,8 @@ function mayLeave(roots: N[], outerLabels: Set<string>): boolean {
 /** Facts of one unit; `isMedia(selectorOrId, byId)` says whether a lookup names managed media. */
 export function scriptFacts(unit: ScriptUnit, isMedia: (query: string, byId: boolean) => boolean): ScriptFacts {
   const facts: ScriptFacts = {
-    unit, clock: [], raf: [], registrations: [], touchesRegistry: false, timelines: [], infiniteRepeats: [], engineGlobals: [], mediaControl: [], visibilityTweens: [], usesGsapGlobal: false, endlessLoops: [],
+    unit, clock: [], raf: [], timers: [], registrations: [], touchesRegistry: false, timelines: [], infiniteRepeats: [], engineGlobals: [], mediaControl: [], visibilityTweens: [], usesGsapGlobal: false, endlessLoops: [],
+    timelineProperties: [],
   };
   const ast = unit.ast as N | null;
   if (!ast) return facts;
@@ -138,6 +144,16 @@ export function scriptFacts(unit: ScriptUnit, isMedia: (query: string, byId: boo
     return null;
   };
   const mediaTarget = (n: N): string | null => (n.type === 'Identifier' ? (mediaVars.get(n.name) ?? null) : mediaLookup(n));
+  /** Variables holding a timeline: `const tl = gsap.timeline(...)` (also through a call chain). */
+  const timelineVars = new Set<string>();
+  const makesTimeline = (n: N | undefined): boolean => {
+    for (let c = n; c && c.type === 'CallExpression'; c = c.callee.type === 'MemberExpression' ? c.callee.object : undefined) {
+      if (globalPath(c.callee) === 'gsap.timeline') return true;
+    }
+    return false;
+  };
+  /** Member expressions written to (`tl.labels = ...`): reads only are findings. */
+  const written = new Set<N>();
 
   // First pass: declarations (for scope of `gsap`) and media-bound variables.
   simple(ast, {
@@ -146,7 +162,12 @@ export function scriptFacts(unit: ScriptUnit, isMedia: (query: string, byId: boo
         declared.add(n.id.name);
         const target = mediaLookup(n.init);
         if (target) mediaVars.set(n.id.name, target);
+        if (makesTimeline(n.init)) timelineVars.add(n.id.name);
       }
+    },
+    AssignmentExpression(n: N) {
+      if (n.left.type === 'Identifier' && makesTimeline(n.right)) timelineVars.add(n.left.name);
+      if (n.left.type === 'MemberExpression') written.add(n.left);
     },
     FunctionDeclaration(n: N) {
       if (n.id) declared.add(n.id.name);
@@ -182,6 +203,19 @@ export function scriptFacts(unit: ScriptUnit, isMedia: (query: string, byId: boo
     },
     MemberExpression(n: N) {
       if (!n.computed && n.property.type === 'Identifier' && n.property.name === '__timelines') facts.touchesRegistry = true;
+      const property = n.computed ? stringArg(n.property) : n.property.type === 'Identifier' ? n.property.name : null;
+      if (!property || !Object.hasOwn(TIMELINE_PROPERTIES_MISSING, property) || written.has(n)) return;
+      const obj = n.object as N;
+      const registryPath = globalPath(obj);
+      const object =
+        obj.type === 'Identifier' && timelineVars.has(obj.name)
+          ? obj.name
+          : makesTimeline(obj)
+            ? 'gsap.timeline()'
+            : registryPath && /^__timelines\.[^.]+$/.test(registryPath)
+              ? `window.${registryPath}`
+              : null;
+      if (object) facts.timelineProperties.push({ object, property, loc: at(n) });
     },
     NewExpression(n: N) {
       if (globalPath(n.callee) === 'Date' && n.arguments.length === 0) facts.clock.push({ kind: 'new Date()', loc: at(n) });
@@ -194,6 +228,7 @@ export function scriptFacts(unit: ScriptUnit, isMedia: (query: string, byId: boo
       };
       if (callee && clock[callee]) facts.clock.push({ kind: clock[callee], loc: at(n) });
       if (callee === 'requestAnimationFrame') facts.raf.push(at(n));
+      if (callee === 'setTimeout' || callee === 'setInterval') facts.timers.push({ kind: callee, loc: at(n) });
       if (callee === 'gsap.timeline') facts.timelines.push(at(n));
       if (n.callee.type !== 'MemberExpression' || n.callee.computed || n.callee.property.type !== 'Identifier') return;
       const method = n.callee.property.name as string;

@@ -35,16 +35,22 @@ function clipKind(el: HtmlElement): ClipKind {
 
 const FAILURE: Record<Exclude<StartResolution, { ok: true }>['reason'], { code: string; hint: string }> = {
   invalid: { code: 'invalid_data_start', hint: 'Write seconds (data-start="1.5") or a clip id with an optional offset (data-start="intro + 0.5").' },
-  'unknown-ref': { code: 'unknown_start_reference', hint: 'Reference the id of another timed element in the same composition (ids are case-sensitive).' },
+  'unknown-ref': { code: 'unknown_start_reference', hint: 'Reference the id (or data-composition-id) of another element on the page (ids are case-sensitive).' },
   cycle: { code: 'start_reference_cycle', hint: 'Break the cycle: start one of these clips at a number of seconds.' },
-  'unknown-duration': { code: 'start_reference_without_duration', hint: 'Give the referenced clip a data-duration, or start this clip at a number of seconds.' },
 };
 
 /**
  * Reads the clips among `elements`. `hostDurations` gives the length of each sub-composition
  * host's child, used when the host has no data-duration of its own.
  */
-export function readClips(diags: Diagnostics, file: ParsedHtmlFile, elements: HtmlElement[], hostDurations: Map<HtmlElement, number | null>): Map<HtmlElement, Clip> {
+export function readClips(
+  diags: Diagnostics,
+  file: ParsedHtmlFile,
+  elements: HtmlElement[],
+  hostDurations: Map<HtmlElement, number | null>,
+  /** Whether an id (or data-composition-id) exists elsewhere in the project: references reach the whole page. */
+  existsElsewhere: (id: string) => boolean = () => false,
+): Map<HtmlElement, Clip> {
   const timed = elements.filter((el) => hasAttr(el, 'data-start'));
   const durations = timed.map((el) => numberAttr(diags, file, el, 'data-duration', { min: 0, example: '3' }) ?? hostDurations.get(el) ?? null);
   const resolved = resolveStarts(timed.map((el, i) => {
@@ -65,9 +71,14 @@ export function readClips(diags: Diagnostics, file: ParsedHtmlFile, elements: Ht
     const expr = parseStartExpression(startExpr);
     if (expr && expr.ref === null && expr.offset < 0) {
       diags.error('invalid_data_start', `${who}: data-start="${startExpr}" is negative.`, where, 'Start clips at 0 seconds or later.');
+    } else if (!r.ok && r.reason === 'unknown-ref' && expr?.ref && /^[\d.]/.test(expr.ref) && !existsElsewhere(expr.ref)) {
+      // "1.5s", "2sec": HeyGen's renderer reads these as the id of another element (none has it).
+      diags.error('invalid_data_start', `${who}: data-start="${startExpr}" is not a number of seconds; HeyGen's renderer reads it as a reference to an element with id "${expr.ref}", finds none and places the clip at 0 s.`, where, FAILURE.invalid.hint);
+    } else if (!r.ok && r.reason === 'unknown-ref' && expr?.ref && existsElsewhere(expr.ref)) {
+      // A clip of another composition on the page: the runtime places it, as the engine does.
     } else if (!r.ok) {
       const { code, hint } = FAILURE[r.reason];
-      diags.error(code, `${who}: ${r.message}.`, where, hint);
+      diags.error(code, `${who}: ${r.message}.${r.reason === 'cycle' ? '' : " HeyGen's renderer places it at 0 s."}`, where, hint);
     } else {
       start = r.start;
       placed = true;

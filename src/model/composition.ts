@@ -5,7 +5,7 @@
  */
 import type { CompositionModel } from '../shared/model.js';
 import { ownElements, readClips, readMedia } from './clips.js';
-import { attr, inTemplate, nodeLocation, type HtmlElement, type ParsedHtmlFile } from './html.js';
+import { attr, descendants, inTemplate, nodeLocation, type HtmlElement, type ParsedHtmlFile } from './html.js';
 import { readRoot } from './root.js';
 import { openChild, readInstance, type ParseContext } from './sub-compositions.js';
 import { readVariables } from './variables.js';
@@ -40,7 +40,9 @@ export function buildComposition(ctx: ParseContext, file: ParsedHtmlFile, root: 
   }
   const hostDurations = new Map([...children].map(([el, child]) => [el, child && child.duration > 0 ? child.duration : null]));
 
-  const clips = readClips(diags, file, elements, hostDurations);
+  const existsElsewhere = (id: string) =>
+    [...ctx.html.values()].some((f) => [...descendants(f.document, { intoTemplates: true })].some((el) => attr(el, 'id') === id || attr(el, 'data-composition-id') === id));
+  const clips = readClips(diags, file, elements, hostDurations, existsElsewhere);
   const media = readMedia(diags, file, elements, clips);
   const subCompositions = [...children].map(([el, child]) => readInstance(diags, file, el, clips.get(el), child));
 

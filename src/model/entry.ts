@@ -62,12 +62,16 @@ export function readEntry(files: ProjectFiles, entry: string, otherEntries: () =
   return parseHtmlFile(entry, files.read(entry));
 }
 
-/** The outermost element with data-composition-id in a document's body, outside any <template>. */
+/**
+ * The composition root in a document's body, outside any <template>, as HeyGen's renderer picks
+ * it: the element with data-composition-id and data-root="true", else the first element with
+ * data-composition-id.
+ */
 export function findEntryRoot(file: ParsedHtmlFile): HtmlElement | null {
   const body = bodyOf(file.document);
   if (!body) return null;
-  for (const el of descendants(body)) if (attr(el, 'data-composition-id') !== null) return el;
-  return null;
+  const all = [...descendants(body)].filter((el) => attr(el, 'data-composition-id') !== null);
+  return all.find((el) => attr(el, 'data-root') === 'true') ?? all[0] ?? null;
 }
 
 /**

@@ -9,6 +9,7 @@ import { withDefaultInterrupt } from '../core/interrupt.js';
 import { FramesmithError } from '../core/errors.js';
 import type { Diagnostic } from '../shared/diagnostics.js';
 import type { ProjectModel } from '../shared/model.js';
+import { HEYGEN_DEFAULT_SIZE, REFUSED_BY_HEYGEN } from '../shared/render-mode.js';
 import { collectAssets } from './assets.js';
 import { Diagnostics } from './attributes.js';
 import { buildComposition } from './composition.js';
@@ -16,7 +17,7 @@ import type { ParsedCssFile } from './css.js';
 import { findEntries } from './entries.js';
 import { entryPath, entryRoot, projectRoot, readEntry } from './entry.js';
 import { ProjectFiles } from './files.js';
-import { firstTooDeep, nodeLocation, type ParsedHtmlFile } from './html.js';
+import { attr, descendants, firstTooDeep, nodeLocation, type HtmlElement, type ParsedHtmlFile } from './html.js';
 import { DEPTH_HINT, limits, tooDeepMessage } from '../security/budgets.js';
 import type { ParseContext } from './sub-compositions.js';
 
@@ -55,6 +56,9 @@ function parseProjectNow(dir: string, options: ParseOptions): ParsedProject {
   const found = entryRoot(entryFile, diags);
   const ctx: ParseContext = { files, diags, html, entry };
   const composition = buildComposition(ctx, entryFile, found.root, { isEntry: true, inTemplate: found.inTemplate, chain: [] });
+  // A root without data-duration: HeyGen's renderer takes the length from the compositions on the
+  // page, to the end of the one that ends last (its runtime adds timelines' lengths to that).
+  if (!(composition.duration > 0)) composition.duration = compositionWindowEnd(entryFile, found.root);
 
   const css = new Map<string, ParsedCssFile>();
   // The entry's own references resolve against its folder (the page's URL); sub-composition
@@ -65,6 +69,18 @@ function parseProjectNow(dir: string, options: ParseOptions): ParsedProject {
   checkNesting([...html.values()], diags);
   const model: ProjectModel = { root, entry, entries: findEntries(files, html), composition, assets, diagnostics: inReadingOrder(diags.list, [...html.keys()]) };
   return { model, html, css };
+}
+
+/** The latest `data-start + data-duration` (plain seconds) among the page's other compositions, or 0. */
+function compositionWindowEnd(file: ParsedHtmlFile, root: HtmlElement): number {
+  let end = 0;
+  for (const el of descendants(file.document)) {
+    if (el === root || attr(el, 'data-composition-id') === null) continue;
+    const start = Number(attr(el, 'data-start') ?? '0');
+    const duration = Number(attr(el, 'data-duration'));
+    if (Number.isFinite(start) && Number.isFinite(duration) && duration > 0) end = Math.max(end, Math.max(0, start) + duration);
+  }
+  return end;
 }
 
 /** One error per HTML file whose elements nest deeper than the budget (at the first such element). */
@@ -86,12 +102,21 @@ function inReadingOrder(list: Diagnostic[], files: string[]): Diagnostic[] {
 }
 
 /**
- * `parseProject()`, then throws a FramesmithError for the first error diagnostic, with every
- * error diagnostic (the first included) as its details. Returns the model when there is none.
+ * `parseProject()`, then throws a FramesmithError for the first error diagnostic HeyGen's
+ * renderer refuses a project with (REFUSED_BY_HEYGEN), with every such diagnostic as its
+ * details. Otherwise returns the model, its other errors left in `diagnostics` for the caller to
+ * show, and HeyGen's default size where the root has none.
  */
 export async function loadProject(dir: string, options: ParseOptions = {}): Promise<ProjectModel> {
   const { model } = await parseProject(dir, options);
-  const errors = model.diagnostics.filter((d) => d.severity === 'error');
+  // Only what HeyGen's renderer refuses stops snapshot and render; it renders through the rest,
+  // so they do too (the caller shows the other errors as warnings), with its default size.
+  const errors = model.diagnostics.filter((d) => d.severity === 'error' && REFUSED_BY_HEYGEN.has(d.code));
   if (errors.length) throw FramesmithError.from(errors[0], { details: errors });
+  const comp = model.composition;
+  if (!(comp.width > 0) || !(comp.height > 0)) {
+    comp.width = comp.width > 0 ? comp.width : HEYGEN_DEFAULT_SIZE.width;
+    comp.height = comp.height > 0 ? comp.height : HEYGEN_DEFAULT_SIZE.height;
+  }
   return model;
 }

@@ -8,6 +8,7 @@ import { basename, extname } from 'node:path';
 import { aspectRatioOf } from '../options/aspect.js';
 import { FramesmithError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/logger.js';
+import { warnRenderedErrors } from '../snapshot/page-problems.js';
 import { loadProject } from '../model/index.js';
 import { startStaticServer, type StaticServer } from '../serve/static-server.js';
 import { warnFontsNotDrawnHere } from '../fonts/serve.js';
@@ -68,6 +69,7 @@ export async function openRenderSession(options: RenderOptions): Promise<RenderS
     requireEncoder(tools, ENCODER_OF[params.format]);
     phase('ffmpeg found');
     const model = await loadProject(options.dir, { composition: options.composition });
+    warnRenderedErrors(logger, model.diagnostics);
     phase('project read');
     const comp = model.composition;
     if (comp.duration <= 0) {

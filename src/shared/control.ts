@@ -29,8 +29,18 @@ export interface BootOptions {
   /** Seed for the deterministic `Math.random`. Default: a constant. */
   seed?: number;
   paint?: PaintMode;
-  /** How long (real ms) to wait after load for the root timeline to be registered. Default 2000. */
+  /**
+   * Longest real wait (ms) after load for timelines that are still to be registered while the
+   * page has work pending (timers, fetches). Default 45000, HeyGen's renderer's own limit.
+   */
   timelineTimeoutMs?: number;
+  /**
+   * How the page runs its GSAP timelines. 'render' (default): exactly as HeyGen's renderer does
+   * (its batching stand-in, properties it lacks read as undefined), for snapshot, render and the
+   * build check. 'preview': the same stand-in, but properties it lacks keep their value (and are
+   * reported), so the dev preview keeps playing what the cloud would refuse.
+   */
+  engineMode?: 'render' | 'preview';
   /**
    * Renders only: frames of project videos decoded ahead by ffmpeg, by project-relative source
    * path. A `<video>` whose media time falls inside a set shows that frame instead of its own
@@ -65,11 +75,30 @@ export interface RuntimeProblem extends ProblemData {
   /** The URL that failed, for `asset`. */
   url?: string;
   /**
+   * Whether HeyGen's renderer would refuse to render because of it (snapshot, render and the
+   * build check then fail). Unset: decided by kind and severity (see isFatal in
+   * src/snapshot/page-problems.ts).
+   */
+  fatal?: boolean;
+  /**
    * `warning` for what does not stop a capture (see src/shared/resource-rules.ts: a remote file
    * that could not be loaded, and the script errors that follow from a remote script missing).
    * Absent = an error (console errors aside).
    */
   severity?: 'warning';
+}
+
+/** Problems the page reports that HeyGen renders through and that need no fix to render right. */
+const ADVISORY = new Set(['timeline_not_registered', 'timer_loop', 'subcomposition_cycle', 'subcomposition_id_mismatch']);
+
+/**
+ * How a page problem is shown (dev preview, terminal): a warning for console.error calls, remote
+ * files that could not be had (and what follows from them), and what HeyGen renders through
+ * unchanged (a timeline it waits for and skips, ...); everything else, script errors included, is
+ * an error to fix, whether or not the cloud would refuse the render (`fatal` says that).
+ */
+export function problemSeverity(p: RuntimeProblem): 'error' | 'warning' {
+  return p.kind === 'console' || p.severity === 'warning' || ADVISORY.has(p.code) ? 'warning' : 'error';
 }
 
 /** What `ready` resolves to: the composition's facts as the page sees them. */
@@ -95,6 +124,17 @@ export interface SeekResult {
    * The host reloads the page (same boot options) and seeks again; nothing was changed.
    */
   reloadRequired: boolean;
+}
+
+/** A timed element's window in root time, as the runtime resolved it. */
+export interface ClipWindow {
+  /** The element's id, else its data-composition-id, else its tag name. */
+  id: string;
+  /** Root seconds; `end` is capped at the composition's duration. */
+  start: number;
+  end: number;
+  /** data-composition-id of the composition the element belongs to. */
+  composition: string;
 }
 
 /** `window.__framesmith`. */
@@ -123,6 +163,8 @@ export interface FramesmithControl {
   onError(listener: (problem: RuntimeProblem) => void): () => void;
   /** The merged variables (declared defaults + overrides) of the root composition. */
   getVariables(): VariableValues;
+  /** Every timed element's window (sub-compositions' content included), in document order. */
+  clips(): ClipWindow[];
   /** Dev preview: the running composition (instances, clips, media, live tweens and labels). */
   describe(): LiveDescription;
   /** Dev preview: whether the frame on screen draws anything besides the root's background. */

@@ -1,7 +1,9 @@
 /**
- * Resolving clip start times. `data-start` is seconds (`"1.5"`) or a reference to another clip
- * of the same composition: `"intro"` (when intro ends), `"intro + 0.5"`, `"intro - 0.5"`.
- * Shared by the Node parser and the browser runtime so both place clips identically.
+ * Resolving clip start times. `data-start` is seconds (`"1.5"`) or a reference to another clip:
+ * `"intro"` (when intro ends), `"intro + 0.5"`, `"intro - 0.5"`. The grammar is shared by the
+ * Node parser (which places the clips of one composition, for lint and the preview's timeline)
+ * and the browser runtime (which places every clip of the page as HeyGen's renderer does, see
+ * runtime/timing.ts).
  */
 
 export interface StartExpression {
@@ -11,16 +13,41 @@ export interface StartExpression {
   offset: number;
 }
 
-/** Parses a `data-start` value; null when it is neither a number nor `id [+|- n]`. */
+/** Ids a reference may name, as HeyGen's renderer reads them (so `intro-2` is one id). */
+const REF_ID = /^[A-Za-z0-9_.:-]+$/;
+
+const isDigit = (s: string, i: number) => s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57;
+
+/**
+ * Parses a `data-start` value with the grammar of HeyGen's renderer: a number of seconds, an id
+ * (`intro`, which may itself contain `-`, `.` or `:`), or an id, `+` or `-`, and a number
+ * (`intro + 0.5`, `intro+0.5`; `intro-2` is the id "intro-2", write `intro - 2`).
+ * Null when it is none of these.
+ */
 export function parseStartExpression(raw: string): StartExpression | null {
   const s = raw.trim();
   if (s === '') return null;
   const n = Number(s);
   if (Number.isFinite(n)) return { ref: null, offset: n };
-  const m = /^([A-Za-z_][\w-]*?)\s*(?:([+-])\s*(\d+(?:\.\d+)?|\.\d+))?$/.exec(s);
-  if (!m) return null;
-  const offset = m[3] ? Number(m[3]) * (m[2] === '-' ? -1 : 1) : 0;
-  return { ref: m[1], offset };
+  if (REF_ID.test(s)) return { ref: s, offset: 0 };
+  // A trailing number (digits, optionally with one decimal point), then + or -, then the id.
+  let i = s.length - 1;
+  if (!isDigit(s, i)) return null;
+  while (i >= 0 && isDigit(s, i)) i--;
+  if (s[i] === '.') {
+    i--;
+    while (i >= 0 && isDigit(s, i)) i--;
+  }
+  const numberStart = i + 1;
+  let j = numberStart - 1;
+  while (j >= 0 && s[j].trim() === '') j--;
+  const op = s[j];
+  if (op !== '+' && op !== '-') return null;
+  const ref = s.slice(0, j).trim();
+  if (!REF_ID.test(ref)) return null;
+  const magnitude = Number(s.slice(numberStart));
+  if (!Number.isFinite(magnitude)) return null;
+  return { ref, offset: op === '-' ? -magnitude : magnitude };
 }
 
 export interface TimedItem {
@@ -34,7 +61,7 @@ export interface TimedItem {
 
 export type StartResolution =
   | { ok: true; start: number }
-  | { ok: false; reason: 'invalid' | 'unknown-ref' | 'cycle' | 'unknown-duration'; message: string; chain?: string[] };
+  | { ok: false; reason: 'invalid' | 'unknown-ref' | 'cycle'; message: string; chain?: string[] };
 
 /**
  * Resolves every item's absolute start. Items are matched by id for references; the result has
@@ -72,15 +99,11 @@ export function resolveStarts(items: TimedItem[]): StartResolution[] {
     }
     const base = resolve(target);
     visiting.pop();
-    if (!base.ok) {
-      if (base.reason === 'cycle') return (results[i] = base);
-      return (results[i] = { ok: false, reason: base.reason, message: `data-start="${item.startExpr}" depends on "${expr.ref}", which cannot be placed: ${base.message}` });
-    }
-    const refDuration = items[target].duration;
-    if (refDuration === null) {
-      return (results[i] = { ok: false, reason: 'unknown-duration', message: `data-start="${item.startExpr}" refers to the end of "${expr.ref}", which has no data-duration` });
-    }
-    return (results[i] = { ok: true, start: base.start + refDuration + expr.offset });
+    if (!base.ok && base.reason === 'cycle') return (results[i] = base);
+    // As in HeyGen's renderer: a clip that cannot be placed counts as starting at 0 for the clips
+    // that follow it, and without a known length the offset counts from the referenced start.
+    const refDuration = items[target].duration ?? 0;
+    return (results[i] = { ok: true, start: Math.max(0, (base.ok ? base.start : 0) + refDuration + expr.offset) });
   };
 
   return items.map((_, i) => resolve(i));

@@ -9,14 +9,16 @@ import { FramesmithError } from '../core/errors.js';
 import type { RuntimeProblem } from '../shared/control.js';
 import type { Logger } from '../core/logger.js';
 import type { Diagnostic } from '../shared/diagnostics.js';
+import { REFUSED_BY_FRAMESMITH, REFUSED_BY_HEYGEN } from '../shared/render-mode.js';
 
 /**
- * Problems that stop a capture. Console errors are reported but do not stop a snapshot; nor do
- * warnings (a remote file that could not be had, and what follows from it: see
- * src/shared/resource-rules.ts).
+ * Problems that stop a capture: those HeyGen's renderer would refuse to render with (the runtime
+ * marks each one `fatal`; see runtime/control.ts). Never a warning (a remote file that could not
+ * be had here, and what follows from it: see src/shared/resource-rules.ts) nor console output.
  */
 export function isFatal(p: RuntimeProblem): boolean {
-  return p.kind !== 'console' && p.severity !== 'warning';
+  if (p.severity === 'warning') return false;
+  return p.fatal ?? p.kind !== 'console';
 }
 
 export function problemsToError(problems: RuntimeProblem[], entry: string, time?: number): FramesmithError {
@@ -31,13 +33,15 @@ export function problemsToError(problems: RuntimeProblem[], entry: string, time?
 }
 
 /**
- * Warnings the page raised that Node has not reported itself: script errors that follow from a
- * remote script that could not be loaded (the remote files are reported from Node, with reasons).
+ * Warnings the page raised that Node has not reported itself: what HeyGen's renderer renders
+ * through (a script error that kept no timeline from registering, a timeline it waits for and
+ * skips, a missing image, a timeline property it does not provide) and script errors that follow
+ * from a remote script that could not be loaded (remote files are reported from Node, with reasons).
  */
 export async function pageWarnings(page: CompositionPage): Promise<Diagnostic[]> {
   const problems = await page.problems().catch(() => [] as RuntimeProblem[]);
   return problems
-    .filter((p) => p.severity === 'warning' && p.kind !== 'asset')
+    .filter((p) => !isFatal(p) && p.kind !== 'console' && !(p.kind === 'asset' && p.severity === 'warning'))
     .map((p) => ({ code: p.code, severity: 'warning' as const, message: p.time !== undefined ? `${p.message} (at ${p.time.toFixed(3)} s)` : p.message, hint: p.hint, ...(p.loc?.file ? { loc: p.loc } : {}) }));
 }
 
@@ -56,6 +60,19 @@ export function reportPageWarnings(logger: Logger, warnings: Diagnostic[]): void
 export async function failOnProblems(page: CompositionPage, entry: string, time?: number): Promise<void> {
   const fatal = (await page.problems()).filter(isFatal);
   if (fatal.length) throw problemsToError(fatal, entry, time);
+}
+
+/**
+ * Lint and model errors HeyGen's renderer renders through (everything but REFUSED_BY_HEYGEN and
+ * what framesmith refuses on purpose, REFUSED_BY_FRAMESMITH): shown as warnings by build,
+ * snapshot and render, which go on as the cloud would.
+ */
+export function warnRenderedErrors(logger: Logger, diagnostics: Diagnostic[]): Diagnostic[] {
+  const shown = diagnostics
+    .filter((d) => d.severity === 'error' && !REFUSED_BY_HEYGEN.has(d.code) && !REFUSED_BY_FRAMESMITH.has(d.code))
+    .map((d) => ({ ...d, severity: 'warning' as const, message: `${d.message} (HeyGen renders it anyway)` }));
+  for (const d of shown) logger.diagnostic(d);
+  return shown;
 }
 
 /** A connection the isolation cut off (page-isolation.ts), as a warning: snapshot, render and the build check word it alike. */

@@ -17,7 +17,7 @@ import { warnFontsNotDrawnHere } from '../fonts/serve.js';
 import { DEFAULT_FPS } from '../shared/model.js';
 import { frameCount } from '../shared/time.js';
 import type { VariableValues } from '../shared/variables.js';
-import { failOnProblems, pageWarnings } from './page-problems.js';
+import { failOnProblems, pageWarnings, warnRenderedErrors } from './page-problems.js';
 import type { Diagnostic } from '../shared/diagnostics.js';
 import { checkVariablesAgainst } from '../options/variables-input.js';
 import { summarizeRemote, type RemoteSummary } from '../remote/report.js';
@@ -59,7 +59,7 @@ export interface SnapshotResult {
   cutOff: string[];
   /** The page's remote files: what was loaded from where (cache, network, npm registry), what failed. */
   remote: RemoteSummary;
-  /** Script errors that follow from a remote script that could not be loaded (warnings, as the cloud has a network). */
+  /** What the page raised that HeyGen renders through, and script errors that follow from a remote script that could not be loaded (warnings). */
   pageWarnings: Diagnostic[];
   /** The hash in the file names when variables were given (see stillName), else null. */
   variablesHash: string | null;
@@ -120,6 +120,7 @@ export async function takeSnapshots(options: SnapshotOptions): Promise<SnapshotR
   let times: number[];
   try {
     model = await loadProject(options.dir, { composition: options.composition });
+    warnRenderedErrors(logger, model.diagnostics);
     times = timesFor(options, model.composition.duration, model.composition.fps ?? DEFAULT_FPS);
     checkVariablesAgainst(model.composition.variables, options.variables ?? {}, logger, options.strictVariables);
   } catch (error) {

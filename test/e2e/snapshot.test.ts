@@ -87,7 +87,31 @@ describe('snapshot writes stills', () => {
   });
 });
 
-describe('snapshot refuses bad input clearly', () => {
+describe('snapshot goes on, with a warning, where HeyGen renders anyway', () => {
+  async function expectWarning(args: string[], pattern: RegExp) {
+    const out = tempDir();
+    const r = await runCli(['snapshot', ...args, '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(pattern);
+    expect(pngsIn(out)).toHaveLength(1);
+    return r;
+  }
+  test("missing width and height: HeyGen's default size, 1080x1920", async () => {
+    const r = await expectWarning([join(FIXTURES, 'bad-missing-size'), '--at', '0'], /index\.html:\d+:\d+.*data-width.*HeyGen renders it anyway/);
+    expect(r.stderr).toMatch(/1 still \(1080x1920\)/);
+  });
+  test('an unknown clip reference', async () => {
+    await expectWarning([join(FIXTURES, 'bad-clip-ref'), '--at', '0'], /index\.html:\d+:\d+.*"intr".*places it at 0 s/);
+  });
+  test('a cycle of clip references', async () => {
+    await expectWarning([join(FIXTURES, 'bad-clip-cycle'), '--at', '0'], /cycle.*a → b → a|cycle.*b → a → b/);
+  });
+  test('a timeline never registered, with no error', async () => {
+    await expectWarning([useFixture('bad-no-timeline'), '--at', '0'], /No GSAP timeline was registered for composition "main".*renders without its animation/);
+  });
+});
+
+describe('snapshot refuses what HeyGen refuses, clearly', () => {
   async function expectFailure(args: string[], pattern: RegExp, out = tempDir()) {
     const r = await runCli(['snapshot', ...args, '--out', out]);
     expect(r.code, r.stderr).not.toBe(0);
@@ -97,6 +121,9 @@ describe('snapshot refuses bad input clearly', () => {
     expect(pngsIn(out)).toEqual([]);
     return r;
   }
+  test('an asset that 404s: refused on purpose (HeyGen would render without it)', async () => {
+    await expectFailure([useFixture('bad-asset-404'), '--at', '0'], /images\/logo\.png/);
+  });
 
   test('not a folder', async () => {
     const file = join(tempDir(), 'note.txt');
@@ -109,27 +136,12 @@ describe('snapshot refuses bad input clearly', () => {
   test('no composition root', async () => {
     await expectFailure([join(FIXTURES, 'bad-no-root'), '--at', '0'], /index\.html.*data-composition-id|data-composition-id[^\n]*index\.html/);
   });
-  test('missing width and height', async () => {
-    await expectFailure([join(FIXTURES, 'bad-missing-size'), '--at', '0'], /index\.html:\d+:\d+.*data-width/);
-  });
   test('broken JSON in --variables', async () => {
     const r = await expectFailure([useFixture('gsap-basic'), '--at', '0', '--variables', '{headline: hi}'], /--variables is not valid JSON/);
     expect(r.code).toBe(2);
   });
-  test('an unknown clip reference', async () => {
-    await expectFailure([join(FIXTURES, 'bad-clip-ref'), '--at', '0'], /index\.html:\d+:\d+.*"intr"/);
-  });
-  test('a cycle of clip references', async () => {
-    await expectFailure([join(FIXTURES, 'bad-clip-cycle'), '--at', '0'], /cycle.*a → b → a|cycle.*b → a → b/);
-  });
-  test('a script that throws names the script and line', async () => {
-    await expectFailure([useFixture('bad-script-throws'), '--at', '0'], /js\/app\.js:3:\d+: .*Cannot read properties of undefined/);
-  });
-  test('an asset that 404s', async () => {
-    await expectFailure([useFixture('bad-asset-404'), '--at', '0'], /images\/logo\.png/);
-  });
-  test('a timeline never registered', async () => {
-    await expectFailure([useFixture('bad-no-timeline'), '--at', '0'], /No GSAP timeline was registered for composition "main"/);
+  test('a script that throws before its timeline registers names the script and line', async () => {
+    await expectFailure([useFixture('bad-script-throws'), '--at', '0'], /js\/app\.js:3:\d+: .*Cannot read properties of undefined.*HeyGen's renderer refuses this render/);
   });
   test('a time outside the composition', async () => {
     await expectFailure([useFixture('gsap-basic'), '--at', '1,9'], /--at 9 is outside the composition \(0–3 s\)/);

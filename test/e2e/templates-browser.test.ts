@@ -4,17 +4,16 @@
 // this machine) the stills agree with the official engine's (PSNR, reported in psnr.json).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, type LaunchedBrowser } from '../../src/browser/launch.js';
 import { takeSnapshots } from '../../src/snapshot/snapshot.js';
+import { itOfficial } from '../helpers/official.js';
 
 const REPO = join(import.meta.dirname, '..', '..');
 const BIN = join(REPO, 'bin', 'framesmith.js');
-const OFFICIAL = join(REPO, '..', 'shared', 'tools', 'hyperframes-official');
-const officialReady = existsSync(OFFICIAL) && existsSync(join(homedir(), '.cache', 'framesmith-oracle', 'node_modules', '.bin', 'hyperframes'));
 const MIN_PSNR = 35;
 
 /** A value change per template that must show in the pixels at its middle time. */
@@ -98,7 +97,7 @@ describe.each(templates)('template %s in Chromium', (name) => {
     expect(changedShare(readPng(plain.stills[0].file), readPng(changed.stills[0].file))).toBeGreaterThan(0.002);
   });
 
-  it.runIf(officialReady)(`agrees with the official engine (PSNR >= ${MIN_PSNR} dB)`, async () => {
+  itOfficial(`agrees with the official engine's stills (PSNR >= ${MIN_PSNR} dB)`, async (OFFICIAL) => {
     const dir = create(name, m.aspect, 'official');
     const ours = await takeSnapshots({ dir, times, outDir: join(dir, 'ours'), browser });
     const theirsDir = join(dir, '.official');

@@ -14,11 +14,20 @@ export function scriptRules(ctx: LintContext): void {
   }
   for (const f of ctx.facts) {
     for (const c of f.clock) {
-      const what = c.kind === 'Math.random()' || c.kind === 'crypto.getRandomValues()' || c.kind === 'gsap.utils.random()' ? 'randomness' : 'the wall clock';
-      ctx.report('non_deterministic_code', c.loc, `${c.kind} reads ${what}: every render (and every frame worker) would see a different value.`);
+      const random = c.kind === 'Math.random()' || c.kind === 'crypto.getRandomValues()' || c.kind === 'gsap.utils.random()';
+      ctx.report(
+        'non_deterministic_code',
+        c.loc,
+        random
+          ? `${c.kind} is not seeded in HeyGen's renderer: every cloud render gets other values (framesmith seeds it, so its own renders repeat and cannot show that).`
+          : `${c.kind} does not read the wall clock in HeyGen's renderer but the composition time (0 ms when the page loads, so new Date() is in January 1970); in a browser it reads the wall clock.`,
+      );
     }
     for (const loc of f.raf) {
-      ctx.report('requestanimationframe_in_composition', loc, 'requestAnimationFrame drives motion on the wall clock; a seek to a frame cannot reproduce it.');
+      ctx.report('requestanimationframe_in_composition', loc, 'requestAnimationFrame callbacks run once per rendered frame in HeyGen\'s renderer, in the order frames are rendered: what they accumulate depends on where a render (or one of its workers) starts, and a seek cannot reproduce it.');
+    }
+    for (const t of f.timers) {
+      ctx.report('timer_in_composition', t.loc, `${t.kind} runs on real time in HeyGen's renderer while it captures frames, so what its callback changes lands on a different frame in every render (framesmith runs it on composition time).`);
     }
     for (const l of f.endlessLoops) {
       ctx.report('infinite_loop', l.loc, `This ${l.kind} loop has no break, return, throw, await or call: once it runs it never ends, and the page (and any render of it) hangs.`);

@@ -5,6 +5,7 @@
  */
 import { attr, descendants } from '../../model/index.js';
 import type { LintContext } from '../context.js';
+import { TIMELINE_PROPERTIES_MISSING } from '../../shared/render-mode.js';
 
 export function timelineRules(ctx: LintContext): void {
   const { model } = ctx;
@@ -47,6 +48,12 @@ export function timelineRules(ctx: LintContext): void {
   const clipIds = new Set(ctx.compositions.flatMap((c) => c.clips.map((k) => k.id)).filter((v): v is string => !!v));
   for (const f of ctx.facts) for (const t of f.visibilityTweens) {
     if (clipIds.has(t.id)) ctx.report('gsap_animates_clip_element', t.loc, `A tween sets ${t.prop} on #${t.id}, a clip whose visibility the engine controls.`);
+  }
+
+  for (const f of ctx.facts) for (const r of f.timelineProperties) {
+    ctx.report('timeline_property_unavailable', r.loc, `\`${r.object}.${r.property}\` is undefined in HeyGen's renderer, which hands scripts a stand-in for each GSAP timeline that forwards its methods but not its properties.`, {
+      hint: `${TIMELINE_PROPERTIES_MISSING[r.property][0].toUpperCase()}${TIMELINE_PROPERTIES_MISSING[r.property].slice(1)}.`,
+    });
   }
 
   // GSAP must be loaded by a script tag (entry or the file itself) or imported by the module.

@@ -1,17 +1,18 @@
 /**
- * No false positives on the official engine's own examples (read from its installed package when
- * this machine has it; skipped otherwise, never downloaded). They lint without errors; the only
- * warnings are the intended ones: GSAP from a CDN.
+ * No false positives on the official engine's own examples (read from its installed package).
+ * They lint without errors; the only warnings are the intended ones: GSAP from a CDN. Skipped on
+ * a machine without the engine, except where it is required (CI sets
+ * FRAMESMITH_REQUIRE_OFFICIAL=1): there a missing engine fails.
  */
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { engineCacheDir } from '../../../bench/parity/index.mjs';
 import { lintProject } from '../../../src/lint/index.js';
 import { tempDir } from '../../helpers/fixtures.js';
+import { itOfficial } from '../../helpers/official.js';
 
-const EXAMPLES = join(homedir(), '.cache', 'framesmith-oracle', 'node_modules', 'hyperframes', 'dist', 'templates');
-const available = existsSync(join(EXAMPLES, 'blank', 'index.html')) && existsSync(join(EXAMPLES, 'warm-grain', 'index.html'));
+const EXAMPLES = join(engineCacheDir(), 'node_modules', 'hyperframes', 'dist', 'templates');
 
 /** Copies an example; the scaffolds hold placeholders the official CLI fills in, so fill them too. */
 function example(name: string): string {
@@ -25,9 +26,9 @@ function example(name: string): string {
   return dir;
 }
 
-describe.skipIf(!available)('official examples', () => {
+describe('official examples', () => {
   for (const name of ['blank', 'warm-grain']) {
-    it(`${name}: no errors, only the network and font warnings`, async () => {
+    itOfficial(`${name}: no errors, only the network and font warnings`, async () => {
       const result = await lintProject(example(name));
       expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
       // The test run's content cache is empty: the remote files are not cached yet.

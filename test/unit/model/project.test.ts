@@ -86,19 +86,21 @@ describe('the composition root', () => {
 });
 
 describe('loadProject', () => {
-  test('throws the first error, with every error as details', async () => {
-    const err = await rejection(loadProject(fixture('bad-root-missing')));
-    expect(err.code).toBe('root_missing_dimensions');
-    expect(err.loc).toEqual(at('bad-root-missing', 'index.html', '<div id="root"'));
-    expect(err.hint).toContain('data-width="1920"');
-    expect(err.details.map((d) => d.code)).toEqual(['root_missing_dimensions', 'root_composition_missing_duration_source']);
+  test('errors HeyGen renders through stay in the model, with its default size where the root has none', async () => {
+    const model = await loadProject(fixture('bad-root-missing'));
+    expect(model.diagnostics.map((d) => d.code)).toEqual(['root_missing_dimensions', 'root_composition_missing_duration_source']);
+    expect(model.diagnostics[0].hint).toContain('data-width="1920"');
+    expect([model.composition.width, model.composition.height]).toEqual([1080, 1920]);
   });
 
-  test('errors come in reading order: the entry by line and column, then the files it loads', async () => {
+  test('throws for what HeyGen refuses (a sub-composition file it cannot use), with only those errors as details', async () => {
     const err = await rejection(loadProject(fixture('bad-several')));
     const where = (needle: string) => at('bad-several', 'index.html', needle);
-    expect(err).toMatchObject({ code: 'root_missing_dimensions', message: 'The composition root "main" has no data-height.', loc: where('<div id="root"') });
-    expect(err.details.map((d) => [d.code, d.loc])).toEqual([
+    expect(err).toMatchObject({ code: 'missing_or_empty_sub_composition', loc: where('data-composition-src') });
+    expect(err.details.map((d) => [d.code, d.loc])).toEqual([['missing_or_empty_sub_composition', where('data-composition-src')]]);
+    // The others are still in the model, in reading order.
+    const { model } = await parseFixture('bad-several');
+    expect(model.diagnostics.map((d) => [d.code, d.loc])).toEqual([
       ['root_missing_dimensions', where('<div id="root"')],
       ['unknown_start_reference', where('data-start="intro')],
       ['missing_or_empty_sub_composition', where('data-composition-src')],

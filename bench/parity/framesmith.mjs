@@ -1,0 +1,143 @@
+// framesmith's side of a comparison, through its built code (dist/): the composition loaded in
+// Chromium with the runtime injected exactly as snapshot and render load it, frames captured at
+// chosen frame numbers (RGBA, like the engine's PNG sequence), the problems the page, lint and
+// `framesmith build` raise, and whether build refuses the project.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+/** Loads framesmith's built modules (run `npm run build` first). */
+export async function framesmithModules(root) {
+  const dist = (p) => import(pathToFileURL(join(root, 'dist', 'node', p)).href);
+  const [launch, page, server, model, lint, renderMode] = await Promise.all([
+    dist('browser/launch.js'),
+    dist('browser/composition-page.js'),
+    dist('serve/static-server.js'),
+    dist('model/index.js'),
+    dist('lint/index.js'),
+    dist('shared/render-mode.js'),
+  ]);
+  return {
+    launchBrowser: launch.launchBrowser,
+    openComposition: page.openComposition,
+    startStaticServer: server.startStaticServer,
+    loadProject: model.loadProject,
+    lintProject: lint.lintProject,
+    /** Codes framesmith refuses on purpose where HeyGen renders (a missing project file). */
+    refusedByFramesmith: renderMode.REFUSED_BY_FRAMESMITH,
+  };
+}
+
+/** A comparable key for a problem, shared with engineProblems() so one-sided problems show. */
+export function problemKey(p) {
+  const first = String(p.message ?? '').split('\n')[0].replace(/^Uncaught /, '').trim();
+  if (p.code === 'page_error' || p.kind === 'page-error') return `page_error:${first.replace(/ \(at [\d.]+ s\)$/, '')}`;
+  if (p.url) return `load_failed:${p.url}`;
+  if (p.code === 'timeline_not_registered') return `timeline_missing:${/"([^"]+)"/.exec(p.message)?.[1] ?? ''}`;
+  return `framesmith:${p.code}`;
+}
+
+/**
+ * Opens a composition with framesmith, lets `plan(info, clips)` choose the frames, and captures
+ * them into `outDir` as `f<frame>.png`.
+ * @param {Awaited<ReturnType<typeof framesmithModules>>} fs
+ * @param {import('playwright-core').Browser} browser
+ * @param {string} dir project
+ * @param {{ outDir: string, plan: (info: any, clips: any[]) => number[], fps?: number, opaque?: boolean }} options
+ *   fps: the frame grid (default: the composition's); opaque: keep the page's backgrounds (to
+ *   compare with a video) instead of clearing them as the engine's PNG sequence does.
+ */
+export async function framesmithFrames(fs, browser, dir, { outDir, plan, fps: gridFps, opaque = false }) {
+  const started = performance.now();
+  let model;
+  try {
+    model = await fs.loadProject(dir);
+  } catch (error) {
+    return { ok: false, failure: { code: error.code ?? 'load_failed', message: error.message }, info: null, clips: [], frames: new Map(), problems: [], ms: performance.now() - started };
+  }
+  const comp = model.composition;
+  const fps = gridFps ?? comp.fps ?? 30;
+  const server = await fs.startStaticServer({ root: model.root, boot: { fps } });
+  let page;
+  try {
+    try {
+      page = await fs.openComposition(browser, { url: server.url(model.entry), width: comp.width, height: comp.height });
+    } catch (error) {
+      return { ok: false, failure: { code: error.code ?? 'page_not_ready', message: error.message }, info: null, clips: [], frames: new Map(), problems: [], ms: performance.now() - started };
+    }
+    const info = page.info;
+    const clips = await page.page.evaluate(() => globalThis.__framesmith.clips?.() ?? []);
+    const wanted = [...new Set(plan(info, clips))].filter((f) => f >= 0).sort((a, b) => a - b);
+    rmSync(outDir, { recursive: true, force: true });
+    mkdirSync(outDir, { recursive: true });
+    const frames = new Map();
+    // The engine's PNG sequence is its alpha path: it clears the html and body backgrounds and
+    // captures with a transparent default background. Do the same, so the frames compare.
+    if (!opaque) await page.page.evaluate(() => {
+      const style = document.createElement('style');
+      style.id = '__framesmith_parity_transparent_bg__';
+      style.textContent = 'html,body{background:transparent !important;background-color:transparent !important;background-image:none !important;}';
+      document.head.appendChild(style);
+    });
+    let at = 0;
+    for (const frame of wanted) {
+      // Renders go frame after frame; scripts that keep state between seeks (a velocity from the
+      // previous frame, as motion blur does) see the frame before first, as in a render.
+      if (frame > 0 && at !== frame - 1) await page.seekFrame(frame - 1);
+      await page.seekFrame(frame);
+      at = frame;
+      const png = await page.capture({ format: 'png', omitBackground: !opaque });
+      const file = join(outDir, `f${frame}.png`);
+      writeFileSync(file, png);
+      frames.set(frame, file);
+    }
+    const problems = (await page.problems()).map((p) => ({ code: p.code, message: p.message, key: problemKey(p), kind: p.kind }));
+    for (const url of new Set(page.blocked)) if (!problems.some((p) => p.key === `load_failed:${url}`)) problems.push({ code: 'remote_resource', message: `blocked ${url}`, key: `load_failed:${url}`, kind: 'asset' });
+    return { ok: true, failure: null, info, clips, frames, problems, fps, ms: performance.now() - started };
+  } finally {
+    await page?.close();
+    await server.close();
+  }
+}
+
+/**
+ * What `framesmith build` says about the project (lint + the browser check), run as a user runs
+ * it. Refused = build exits non-zero.
+ * @returns {{ refused: boolean, code: string | null, message: string | null, warnings: Array<{ code: string, message: string }>, ms: number }}
+ */
+export function framesmithBuild(root, dir, outZip) {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [join(root, 'bin', 'framesmith.js'), 'build', dir, '-o', outZip, '--json'], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', CI: '1' },
+    timeout: 180_000,
+  });
+  let json = null;
+  try {
+    json = JSON.parse(r.stdout);
+  } catch {}
+  rmSync(outZip, { force: true });
+  const warnings = (json?.warnings ?? json?.result?.warnings ?? []).map((w) => ({ code: w.code, message: w.message }));
+  if (r.status === 0) return { refused: false, code: null, message: null, warnings, ms: performance.now() - t0 };
+  return {
+    refused: true,
+    code: json?.error?.code ?? (r.status === null ? 'timeout' : `exit_${r.status}`),
+    /** The error's code and its details' codes (a lint refusal lists the findings). */
+    codes: [json?.error?.code, ...(json?.error?.details ?? []).map((d) => d.code)].filter(Boolean),
+    message: json?.error?.message ?? (r.stderr || r.stdout).trim().split('\n').slice(-3).join(' '),
+    hint: json?.error?.hint ?? null,
+    warnings,
+    ms: performance.now() - t0,
+  };
+}
+
+/** Lint findings (errors and warnings), for the problems columns. */
+export async function framesmithLint(fs, dir) {
+  try {
+    const result = await fs.lintProject(dir);
+    return result.diagnostics.map((d) => ({ code: d.code, message: d.message, severity: d.severity, key: `lint:${d.code}` }));
+  } catch (error) {
+    return [{ code: error.code ?? 'lint_failed', message: error.message, severity: 'error', key: `lint:${error.code ?? 'failed'}` }];
+  }
+}
