@@ -7,7 +7,8 @@
  */
 import type { RuntimeProblem } from '../src/shared/control';
 import { native } from './native';
-import { displayUrl, locationOf, type ProblemCollector } from './problems';
+import { displayUrl, locationFromStack, locationOf, type ProblemCollector } from './problems';
+import { queuedCallStack } from './timeline-batching';
 
 interface GsapWarning {
   code: string;
@@ -49,6 +50,12 @@ export function callerLocation(stack: string | undefined): RuntimeProblem['loc']
     return locationOf(m[1], Number(m[2]), Number(m[3]));
   }
   return library ? locationOf(library) : undefined;
+}
+
+/** The page's line that queued the timeline call being applied now (render mode's stand-in), if any. */
+function queuedCallLocation(): RuntimeProblem['loc'] {
+  const stack = queuedCallStack();
+  return stack ? locationFromStack(stack) : undefined;
 }
 
 /** Where `key:` is first written as an object key in `text`, as 1-based line and column. */
@@ -98,7 +105,7 @@ export function captureGsapWarnings(win: Window & typeof globalThis, problems: P
     const message = args.map((a) => (typeof a === 'string' ? a : a instanceof Element ? `<${a.tagName.toLowerCase()}${a.id ? `#${a.id}` : ''}>` : String(a))).join(' ');
     const kind = classifyGsapWarning(message);
     if (kind) {
-      const problem: RuntimeProblem = { kind: 'console', code: kind.code, message: message.replace(/\s*https:\/\/gsap\.com\/?$/, ''), hint: kind.hint, loc: callerLocation(new Error().stack) };
+      const problem: RuntimeProblem = { kind: 'console', code: kind.code, message: message.replace(/\s*https:\/\/gsap\.com\/?$/, ''), hint: kind.hint, loc: queuedCallLocation() ?? callerLocation(new Error().stack) };
       const prop = kind.code === 'gsap_invalid_property' && typeof args[1] === 'string' ? args[1] : null;
       const inLibrary = !problem.loc || problem.loc.line === 0;
       if (prop && inLibrary) {

@@ -9,6 +9,7 @@ import { instanceKey, LIVE_TWEEN_LIMIT } from '../src/shared/live';
 import type { Scene } from './scene';
 import type { MountedInstance } from './subcompositions';
 import { registry } from './timelines';
+import { realTimeline } from './timeline-batching';
 
 interface Anim {
   startTime(): number;
@@ -130,7 +131,10 @@ function placement(anim: Anim, top: Anim): { start: number; scale: number } {
   return { start, scale };
 }
 
-function describeTimeline(tl: Anim, offset: number, limit: number): { tweens: LiveTween[]; labels: LiveLabel[]; truncated: boolean } {
+function describeTimeline(standIn: Anim, offset: number, limit: number): { tweens: LiveTween[]; labels: LiveLabel[]; truncated: boolean } {
+  // The registry holds the render mode's stand-ins; read the real timeline, or the preview's own
+  // reads would be reported as the page's (timeline_property_unavailable).
+  const tl = realTimeline(standIn);
   const tweens: LiveTween[] = [];
   const labels: LiveLabel[] = [];
   for (const [name, time] of Object.entries(tl.labels ?? {})) labels.push({ name, time: offset + time });

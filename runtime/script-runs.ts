@@ -173,7 +173,9 @@ async function inlineLines(scripts: HTMLScriptElement[]): Promise<Map<HTMLScript
   const out = new Map<HTMLScriptElement, number>();
   let source = '';
   try {
-    source = await (await native.fetch(window.location.href, { cache: 'force-cache' })).text();
+    // Without the query: the dev server answers a query (the preview's boot options) through Vite,
+    // which rewrites inline scripts; the plain URL gives the file as written.
+    source = await (await native.fetch(window.location.href.split(/[?#]/)[0], { cache: 'force-cache' })).text();
   } catch {
     return out;
   }

@@ -30,6 +30,7 @@ export interface TimelineStandIn {
 }
 
 const REAL = Symbol.for('framesmith.realTimeline');
+const WRAPPED = Symbol.for('framesmith.timelineWrapped');
 const QUEUED = new Set(['to', 'from', 'fromTo', 'set', 'add']);
 
 /** Properties the stand-in lacks, with what to do instead (shared with lint). */
@@ -61,10 +62,26 @@ interface Pending {
   real: Timeline;
   method: string;
   args: unknown[];
+  /** Where the page made the call (a stack), for problems GSAP raises when it is applied. */
+  stack: string | undefined;
+}
+
+let applying: string | undefined;
+/**
+ * While a queued call is applied, the stack of the page's call that queued it (GSAP's warnings
+ * are raised then, far from the user's line); undefined otherwise.
+ */
+export function queuedCallStack(): string | undefined {
+  return applying;
 }
 
 export function isStandIn(value: unknown): value is TimelineStandIn {
   return !!value && typeof value === 'object' && REAL in (value as object);
+}
+
+/** The real timeline behind a stand-in (framesmith's own reads must not count as the page's). */
+export function realTimeline<T>(value: T): T {
+  return isStandIn(value) ? (value[REAL] as unknown as T) : value;
 }
 
 /** Installs the trap on `window.gsap`. Call before any page script runs. */
@@ -72,13 +89,20 @@ export function installTimelineBatching(win: Window & typeof globalThis, options
   const pending: Pending[] = [];
   const reads: MissingRead[] = [];
   const seenReads = new Set<string>();
-  const unwrap = <T>(value: T): T => (isStandIn(value) ? (value[REAL] as unknown as T) : value);
+  const unwrap = realTimeline;
 
   const flush = () => {
     while (pending.length) {
-      const { real, method, args } = pending.shift()!;
+      const { real, method, args, stack } = pending.shift()!;
       const fn = real[method];
-      if (typeof fn === 'function') (fn as (...a: unknown[]) => unknown).apply(real, method === 'add' ? args.map(unwrap) : args);
+      if (typeof fn !== 'function') continue;
+      const outer = applying;
+      applying = stack;
+      try {
+        (fn as (...a: unknown[]) => unknown).apply(real, method === 'add' ? args.map(unwrap) : args);
+      } finally {
+        applying = outer;
+      }
     }
   };
 
@@ -100,7 +124,7 @@ export function installTimelineBatching(win: Window & typeof globalThis, options
         configurable: true,
         writable: true,
         value: (...args: unknown[]) => {
-          pending.push({ real, method, args });
+          pending.push({ real, method, args, stack: new Error().stack });
           return proxy;
         },
       });
@@ -163,8 +187,13 @@ export function installTimelineBatching(win: Window & typeof globalThis, options
       set(g: Gsap) {
         current = g;
         if (!g || typeof g.timeline !== 'function') return;
+        // GSAP may assign window.gsap more than once (its core, then with CSSPlugin): wrap once,
+        // or timelines would be stand-ins of stand-ins.
+        if ((g.timeline as unknown as Record<symbol, unknown>)[WRAPPED]) return;
         const original = g.timeline.bind(g);
-        g.timeline = (vars?: unknown) => standIn(original(vars)) as unknown as Timeline;
+        const wrapped = (vars?: unknown) => standIn(original(vars)) as unknown as Timeline;
+        Object.defineProperty(wrapped, WRAPPED, { value: true });
+        g.timeline = wrapped;
       },
     });
   } catch {
