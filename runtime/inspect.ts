@@ -193,14 +193,24 @@ export function describeScene(scene: Scene | null, instances: MountedInstance[],
   comps.push(root);
   byRoot.set(scene.root, root);
   const seen = new Set<unknown>([rootTl]);
+  // A mounted instance's content may sit in an inner root element of its own: a clip or a nested
+  // host belongs to the composition whose root or instance host is its nearest such ancestor.
+  const byHost = new Map<Element, LiveComposition>();
+  const compOf = (el: Element): LiveComposition | undefined => {
+    for (let p = el.parentElement; p; p = p.parentElement) {
+      const c = byRoot.get(p) ?? byHost.get(p);
+      if (c) return c;
+    }
+    return undefined;
+  };
   scene.children.forEach((child, i) => {
     const inst = instances[i];
     const tl = inst?.timeline;
-    const key = hostKey(child.host);
-    const parentRoot = ownerRoot(child.host);
+    const parentComp = compOf(child.host);
+    const key = parentComp && parentComp.key ? `${parentComp.key}/${hostKey(child.host).split('/').pop()}` : hostKey(child.host);
     const comp: LiveComposition = {
       key,
-      parent: parentRoot ? (byRoot.get(parentRoot)?.key ?? '') : '',
+      parent: parentComp?.key ?? '',
       compositionId: child.compositionId,
       file: inst?.file ?? '',
       hostId: child.host.id || null,
@@ -215,6 +225,7 @@ export function describeScene(scene: Scene | null, instances: MountedInstance[],
     seen.add(tl);
     comps.push(comp);
     byRoot.set(child.root, comp);
+    byHost.set(child.host, comp);
   });
   // Timelines registered under other names are seeked at root time: their tweens are the root's.
   for (const tl of Object.values(reg)) {
@@ -236,7 +247,7 @@ export function describeScene(scene: Scene | null, instances: MountedInstance[],
   const hostKeys = new Map<Element, string>();
   for (const c of scene.children) hostKeys.set(c.host, byRoot.get(c.root)?.key ?? '');
   for (const node of scene.timed) {
-    const comp = byRoot.get(node.owner);
+    const comp = byRoot.get(node.owner) ?? compOf(node.el);
     if (!comp) continue;
     const el = node.el;
     const track = el.getAttribute('data-track-index');
@@ -248,6 +259,7 @@ export function describeScene(scene: Scene | null, instances: MountedInstance[],
       end: Number.isFinite(node.end) ? node.end : comp.end,
       track: track !== null && track.trim() !== '' && Number.isFinite(Number(track)) ? Number(track) : null,
       startExpr: el.getAttribute('data-start') ?? '',
+      durationExpr: el.getAttribute('data-duration'),
       index: order.get(el) ?? -1,
     };
     if (hostKeys.has(el)) clip.mounts = hostKeys.get(el);

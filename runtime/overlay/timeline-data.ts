@@ -249,7 +249,14 @@ export function buildTimeline(model: CompositionModel | null, live: LiveDescript
       if (!mc || mc.tag !== lc.tag || (lc.id && mc.id !== lc.id)) mc = lc.id ? byId.get(lc.id) : undefined;
       let invalid: string | null = null;
       const duration = lc.end - lc.start;
-      if (duration < 0) invalid = `negative duration (${duration.toFixed(2)} s): never shown`;
+      // A data-duration of 0 or less is no length to HeyGen's renderer (the runtime, like it,
+      // shows such a clip to the end of its composition); the model keeps what was written.
+      const written = lc.durationExpr != null && lc.durationExpr.trim() !== '' ? Number(lc.durationExpr) : NaN;
+      const authored = Number.isFinite(written) ? written : (mc?.duration ?? null);
+      const noLength = "HeyGen's renderer reads it as no length (shown to the end of its composition)";
+      if (authored !== null && authored < 0) invalid = `negative duration (${authored.toFixed(2)} s): ${noLength}`;
+      else if (authored === 0) invalid = `zero duration: ${noLength}`;
+      else if (duration < 0) invalid = `negative duration (${duration.toFixed(2)} s): never shown`;
       else if (duration === 0) invalid = 'zero duration: never shown';
       list.push({
         label: who(lc.id, lc.tag),

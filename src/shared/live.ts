@@ -39,6 +39,8 @@ export interface LiveClip {
   track: number | null;
   /** Raw `data-start`. */
   startExpr: string;
+  /** data-duration as written (null when absent). */
+  durationExpr?: string | null;
   /** Position among the timed elements of its composition (document order). */
   index: number;
   /** For a host: the key of the composition it mounts. */
