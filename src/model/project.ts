@@ -101,6 +101,9 @@ function inReadingOrder(list: Diagnostic[], files: string[]): Diagnostic[] {
   return [...list].sort((a, b) => rank(a) - rank(b) || (a.loc?.line ?? 0) - (b.loc?.line ?? 0) || (a.loc?.column ?? 0) - (b.loc?.column ?? 0));
 }
 
+/** Codes of files framesmith could not read through (see loadProject). */
+const UNCHECKED: ReadonlySet<string> = new Set(['nesting_too_deep', 'file_too_large']);
+
 /**
  * `parseProject()`, then throws a FramesmithError for the first error diagnostic HeyGen's
  * renderer refuses a project with (REFUSED_BY_HEYGEN), with every such diagnostic as its
@@ -111,7 +114,9 @@ export async function loadProject(dir: string, options: ParseOptions = {}): Prom
   const { model } = await parseProject(dir, options);
   // Only what HeyGen's renderer refuses stops snapshot and render; it renders through the rest,
   // so they do too (the caller shows the other errors as warnings), with its default size.
-  const errors = model.diagnostics.filter((d) => d.severity === 'error' && REFUSED_BY_HEYGEN.has(d.code));
+  // A file framesmith could not read through (too deep, too large) stops them too: nothing about
+  // it was checked (i13's size budgets; lint and build refuse it likewise).
+  const errors = model.diagnostics.filter((d) => d.severity === 'error' && (REFUSED_BY_HEYGEN.has(d.code) || UNCHECKED.has(d.code)));
   if (errors.length) throw FramesmithError.from(errors[0], { details: errors });
   const comp = model.composition;
   if (!(comp.width > 0) || !(comp.height > 0)) {

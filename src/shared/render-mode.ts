@@ -42,6 +42,10 @@ export const REFUSED_BY_FRAMESMITH: ReadonlySet<string> = new Set([
   'bundle_file_missing',
   // A file the project reaches outside itself (a symlink to /etc): never read, never shipped.
   'file_refused',
+  // A file framesmith could not check (too deep, too large): shipped unchecked, it could be
+  // anything; the user splits or shrinks it first (docs/security.md, size budgets).
+  'nesting_too_deep',
+  'file_too_large',
 ]);
 
 /** HeyGen's renderer size for a root without data-width/data-height. */
