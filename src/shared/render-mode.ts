@@ -31,6 +31,12 @@ export const TIMELINE_PROPERTIES_MISSING: Readonly<Record<string, string>> = {
 export const REFUSED_BY_HEYGEN: ReadonlySet<string> = new Set(['root_missing_composition_id', 'standalone_composition_wrapped_in_template', 'missing_or_empty_sub_composition']);
 
 /**
+ * Files framesmith could not read through at all (too deep, too large): part of
+ * REFUSED_BY_FRAMESMITH, and the part the model stops on before any page opens (loadProject).
+ */
+export const UNREADABLE_FILE: ReadonlySet<string> = new Set(['nesting_too_deep', 'file_too_large']);
+
+/**
  * Findings framesmith refuses although HeyGen's renderer renders through them, on purpose (the
  * lead's decision for issue 11): a project file that does not exist. The cloud would render the
  * picture without it, a broken video the user pays for. Lint, build, snapshot and render stop on
@@ -44,8 +50,7 @@ export const REFUSED_BY_FRAMESMITH: ReadonlySet<string> = new Set([
   'file_refused',
   // A file framesmith could not check (too deep, too large): shipped unchecked, it could be
   // anything; the user splits or shrinks it first (docs/security.md, size budgets).
-  'nesting_too_deep',
-  'file_too_large',
+  ...UNREADABLE_FILE,
 ]);
 
 /** HeyGen's renderer size for a root without data-width/data-height. */
