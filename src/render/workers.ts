@@ -39,3 +39,11 @@ export function defaultWorkers(frames: number, scale = 1, machine: MachineFacts 
   const byFrames = Math.max(1, Math.floor(frames / 45));
   return Math.max(1, Math.min(byCores, byMemory, byFrames));
 }
+
+/**
+ * x264 threads beside `workers` capture workers: the cores they leave free, at least one. On 2
+ * cores the capture is the bottleneck and one encoder thread keeps up with it (see encode-args.ts).
+ */
+export function encoderThreads(workers: number, machine: MachineFacts = machineFacts()): number {
+  return Math.max(1, machine.cores - workers);
+}
