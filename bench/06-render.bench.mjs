@@ -286,7 +286,7 @@ async function floors(ctx, root) {
     if (capture.status !== 0) throw new Error(`capture alone failed: ${capture.stderr.slice(-1500)}`);
     const r = JSON.parse(capture.stdout);
     // The encoder alone, on exactly those frames, with the render's own arguments.
-    const args = encodeArgs({ format: 'mp4', quality: 'standard', fps: r.fps, frames: r.frames, width: r.width, height: r.height, output: join(out, 'encoded.mp4'), image: 'jpeg', threads: encoderThreads(r.workers) }).map((a) => (a === 'pipe:0' ? join(out, 'frames.mp4') : a));
+    const args = encodeArgs({ format: 'mp4', quality: 'standard', fps: r.fps, frames: r.frames, width: r.width, height: r.height, output: join(out, 'encoded.mp4'), image: 'jpeg', threads: encoderThreads() }).map((a) => (a === 'pipe:0' ? join(out, 'frames.mp4') : a));
     const encode = await runSampled('ffmpeg', args);
     if (encode.status !== 0) throw new Error(`encode alone failed: ${encode.stderr.slice(-1500)}`);
     const whole = await framesmith(join(root, 'bin', 'framesmith.js'), dir, join(out, 'whole.mp4'));

@@ -26,10 +26,10 @@ export interface EncodeArgsOptions {
   /** Codec of the frames on stdin (default png). */
   image?: FrameImageFormat;
   /**
-   * x264 threads (mp4 only; default: x264's own, 1.5 per core). A render passes the cores its
-   * capture workers leave free: on 2 cores with 2 workers one thread, which x264 keeps up with
-   * (veryfast at 1080p encodes several times faster than two workers capture) at ~10% less CPU
-   * and ~40 MB less memory than three threads (bench render `floors`, docs/performance.md).
+   * x264 threads (mp4 only; default: x264's own, 1.5 per core). Renders pass encoderThreads()
+   * (workers.ts): one on 2 cores, where x264 `veryfast` at 1080p encodes several times faster
+   * than the capture workers draw, at ~10% less CPU and ~40 MB less memory than three threads
+   * (docs/performance.md).
    */
   threads?: number;
   /** Benchmarks (encoder tuning): settings that replace the `quality` preset's. */

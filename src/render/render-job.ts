@@ -109,7 +109,7 @@ export async function runRenderJob(session: RenderSession, job: RenderJob): Prom
 
     encoder = session.options.framesOnly
       ? startStreamWriter(plan.tempVideo)
-      : startEncoder(tools.ffmpeg, encodeArgs({ format: params.format, quality: params.quality, fps: params.fps, frames: count, width, height, output: plan.tempVideo, audio: hasAudio ? plan.tempAudio : null, image, threads: encoderThreads(workerCount) }), plan.video);
+      : startEncoder(tools.ffmpeg, encodeArgs({ format: params.format, quality: params.quality, fps: params.fps, frames: count, width, height, output: plan.tempVideo, audio: hasAudio ? plan.tempAudio : null, image, threads: encoderThreads() }), plan.video);
     logger.debug(`render: ${workers.length} ${session.pool.mode} worker(s), frames ${range.first}-${range.last}, ffmpeg pid ${encoder.pid}`);
     const thumbnailFrame = job.thumbnail ? range.first + Math.floor((count - 1) / 2) : null;
     const theSink = new FrameSink({ encoder, first: range.first, count, fps: params.fps, width, height, image, thumbnailFrame, window: CHUNK * workers.length * 3, onProgress: (n) => progress.update(n) });
