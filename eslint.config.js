@@ -24,7 +24,7 @@ export default tseslint.config(
   },
   {
     // Browser bundles; the bench and tests hand functions to page.evaluate, which run in a page.
-    files: ['runtime/**/*.ts', 'bench/**/*.mjs', 'test/**/*.ts'],
+    files: ['runtime/**/*.ts', 'preview/**/*.ts', 'bench/**/*.mjs', 'test/**/*.ts'],
     languageOptions: { globals: { ...globals.browser, ...globals.node } },
   },
 );

@@ -4,7 +4,7 @@
  * keeps the images it sends, decoded off the main thread into ImageBitmaps. Images of an older
  * document stay on screen until their replacement arrives, so an edit never blanks the strip.
  */
-import type { DevClientMessage, DevServerMessage } from '../../src/shared/dev-protocol';
+import type { DevClientMessage, DevServerMessage } from '../shared/dev-protocol';
 
 interface Thumb {
   bitmap: ImageBitmap;

@@ -6,11 +6,11 @@
  * at in this project (or, the first time, on the first frame with something drawn).
  */
 import './overlay.css';
-import type { RuntimeProblem } from '../../src/shared/control';
-import { DEV_BOOT_PARAM, DEV_BOOT_PATH, DEV_STATE_PATH, type DevBootParam, type DevPageConfig, type DevServerMessage, type DevState } from '../../src/shared/dev-protocol';
-import type { LiveDescription } from '../../src/shared/live';
-import type { CompositionModel } from '../../src/shared/model';
-import type { VariableValues } from '../../src/shared/variables';
+import type { RuntimeProblem } from '../shared/control';
+import { DEV_BOOT_PARAM, DEV_BOOT_PATH, DEV_STATE_PATH, type DevBootParam, type DevPageConfig, type DevServerMessage, type DevState } from '../shared/dev-protocol';
+import type { LiveDescription } from '../shared/live';
+import type { CompositionModel } from '../shared/model';
+import type { VariableValues } from '../shared/variables';
 import { createActions } from './actions';
 import { shellQuote } from './clipboard';
 import { Connection } from './connection';
@@ -60,7 +60,7 @@ const toasts = new Toasts();
 const toast = (m: string, ms?: number) => toasts.show(m, ms);
 const help = new HelpDialog();
 let model: CompositionModel | null = null;
-let assets: import('../../src/shared/model').AssetRef[] = [];
+let assets: import('../shared/model').AssetRef[] = [];
 
 // ---- which variable a runtime problem comes from
 
@@ -283,7 +283,7 @@ window.addEventListener('resize', () => applyLayout());
 store.subscribe((_s, changed) => {
   if (['sideHidden', 'timelineHeight', 'width', 'height', 'guides', 'safeZone'].some((k) => changed.has(k as keyof ViewState))) applyLayout();
 });
-// The render panel and the dataset view (runtime/overlay/studio.ts).
+// The render panel and the dataset view (preview/studio.ts).
 const studio = mountStudio({
   entry,
   config,

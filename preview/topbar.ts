@@ -5,7 +5,7 @@
  * fit width, or a typed percentage), guides (action/title-safe, a platform's safe zones),
  * checkerboard, fullscreen, panels, help, and whether the page is connected to the dev server.
  */
-import type { CompositionModel } from '../../src/shared/model';
+import type { CompositionModel } from '../shared/model';
 import { h, icon, ICONS, replaceChildren } from './dom';
 import { platformsFor, PLATFORMS } from './stage';
 import { ZOOM_MAX, ZOOM_MIN, type SafeZone, type Store, type Zoom } from './store';

@@ -9,7 +9,7 @@ import { commands } from './commands/index.js';
 import { FramesmithError, formatProblem, isFramesmithError } from './core/errors.js';
 import { PACKAGE_VERSION } from './core/paths.js';
 import { installInterruptHandling, interruptedError } from './core/interrupt.js';
-import { didYouMean } from './shared/suggest.js';
+import { didYouMean } from '../shared/suggest.js';
 
 /**
  * An error from the operating system about a file or the disk (permission, space, a file that

@@ -8,7 +8,7 @@
  */
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import { FramesmithError } from '../core/errors.js';
-import type { ReadyInfo, RuntimeProblem, SeekResult } from '../shared/control.js';
+import type { ReadyInfo, RuntimeProblem, SeekResult } from '../../shared/control.js';
 import { routeRemoteRequests, type RemoteRequestLog } from '../remote/page-routing.js';
 import type { RemoteResolver } from '../remote/resolver.js';
 import { networkAttempts, newIsolatedContext } from './page-isolation.js';

@@ -16,7 +16,7 @@ import { launchBrowser, type LaunchedBrowser } from '../browser/launch.js';
 import { newIsolatedContext } from '../browser/page-isolation.js';
 import { FramesmithError } from '../core/errors.js';
 import { startStaticServer } from '../serve/static-server.js';
-import type { Diagnostic } from '../shared/diagnostics.js';
+import type { Diagnostic } from '../../shared/diagnostics.js';
 import { cutOffWarning, isFatal, pageWarnings, problemsToError } from '../snapshot/page-problems.js';
 import { remoteDiagnostics, summarizeRemote, type RemoteSummary } from '../remote/report.js';
 

@@ -15,7 +15,7 @@ import { promises as fs } from 'node:fs';
 import { basename, join } from 'node:path';
 import ignore from 'ignore';
 import { FramesmithError } from '../core/errors.js';
-import type { ProjectModel } from '../shared/model.js';
+import type { ProjectModel } from '../../shared/model.js';
 import type { ProjectFile, SkippedFile } from './collect-files.js';
 
 const VIDEO = ['mp4', 'm4v', 'mov', 'webm', 'mkv', 'avi', 'mpg', 'mpeg', 'ogv'];

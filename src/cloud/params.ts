@@ -5,7 +5,7 @@
  */
 import type { ArgsDef } from 'citty';
 import { FramesmithError } from '../core/errors.js';
-import type { Diagnostic } from '../shared/diagnostics.js';
+import type { Diagnostic } from '../../shared/diagnostics.js';
 import { CLOUD_EXIT } from './exit-codes.js';
 import { isErrorCode } from '../core/error-catalog.js';
 import { choiceProblem, formatResolutionProblem, fpsProblem, usageDiagnostic, usageError, type UsageProblem } from '../options/render-params.js';

@@ -6,8 +6,8 @@
 import { extname } from 'node:path';
 import { FramesmithError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import type { Diagnostic } from '../shared/diagnostics.js';
-import type { VariableValues } from '../shared/variables.js';
+import type { Diagnostic } from '../../shared/diagnostics.js';
+import type { VariableValues } from '../../shared/variables.js';
 import { checkRenderVariables } from '../options/batch-rows.js';
 import { checkIdempotencyKey } from './client.js';
 import { CLOUD_EXIT } from './exit-codes.js';

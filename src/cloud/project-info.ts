@@ -9,7 +9,7 @@ import { FramesmithError } from '../core/errors.js';
 import { findEntryRoot } from '../model/entry.js';
 import { attr as attrOfElement, htmlElementOf, parseHtmlFile, type HtmlElement } from '../model/html.js';
 import { aspectRatioOf } from '../options/aspect.js';
-import { validateDeclarations, type VariableDeclaration } from '../shared/variables.js';
+import { validateDeclarations, type VariableDeclaration } from '../../shared/variables.js';
 import { CLOUD_EXIT } from './exit-codes.js';
 import type { AspectRatio } from './types.js';
 

@@ -7,7 +7,7 @@ import { stat } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { CancelledError, FramesmithError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/logger.js';
-import type { VariableValues } from '../shared/variables.js';
+import type { VariableValues } from '../../shared/variables.js';
 import { resolveCredential, type ResolvedApiKey } from './api-key.js';
 import { expandNamePattern, loadBatchRows, uniqueNames } from '../options/batch-rows.js';
 import { DEFAULT_CONCURRENCY, runBatch, type BatchEvent, type BatchRow } from './batch-run.js';

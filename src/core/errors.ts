@@ -3,7 +3,7 @@
  * message (what happened), a hint (what to do) and a location; `src/cli.ts` prints it, the dev
  * overlay shows the same fields. Anything else that escapes is a bug and is printed as one.
  */
-import { formatLocation, type Diagnostic, type ProblemData, type SourceLocation } from '../shared/diagnostics.js';
+import { formatLocation, type Diagnostic, type ProblemData, type SourceLocation } from '../../shared/diagnostics.js';
 import { EXIT } from './exit-codes.js';
 
 export interface FramesmithErrorOptions {

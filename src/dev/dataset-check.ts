@@ -18,10 +18,10 @@ import { randomBytes } from 'node:crypto';
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import type { LaunchedBrowser } from '../browser/launch.js';
 import type { Logger } from '../core/logger.js';
-import type { ReadyInfo } from '../shared/control.js';
-import { DEV_BOOT_PARAM, type DevBootParam } from '../shared/dev-protocol.js';
-import { STUDIO_API_PATH, STUDIO_ROUTES, type RowFlag, type StudioEvent } from '../shared/studio-protocol.js';
-import type { VariableValues } from '../shared/variables.js';
+import type { ReadyInfo } from '../../shared/control.js';
+import { DEV_BOOT_PARAM, type DevBootParam } from '../../shared/dev-protocol.js';
+import { STUDIO_API_PATH, STUDIO_ROUTES, type RowFlag, type StudioEvent } from '../../shared/studio-protocol.js';
+import type { VariableValues } from '../../shared/variables.js';
 import { FAILED_IMAGES, MEASURE_TEXT, type ImageFailure, type TextMeasure } from './dataset-probe.js';
 
 export interface CheckRow {

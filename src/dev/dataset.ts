@@ -11,9 +11,9 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, extname, join, relative, resolve, sep } from 'node:path';
 import { FramesmithError, isFramesmithError } from '../core/errors.js';
-import type { ProblemData } from '../shared/diagnostics.js';
-import { DATASET_AUTO_CHECK_ROWS, DATASET_MAX_BYTES, type DatasetRow, type DatasetView, type RowFlag } from '../shared/studio-protocol.js';
-import { checkValues, type VariableDeclaration, type VariableValues } from '../shared/variables.js';
+import type { ProblemData } from '../../shared/diagnostics.js';
+import { DATASET_AUTO_CHECK_ROWS, DATASET_MAX_BYTES, type DatasetRow, type DatasetView, type RowFlag } from '../../shared/studio-protocol.js';
+import { checkValues, type VariableDeclaration, type VariableValues } from '../../shared/variables.js';
 import { resolveProjectPath } from '../serve/safe-path.js';
 import { isIgnoredRelative } from './watch-filter.js';
 

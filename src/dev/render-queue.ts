@@ -19,10 +19,10 @@ import { fileURLToPath } from 'node:url';
 import { FramesmithError, isFramesmithError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { PACKAGE_ROOT } from '../core/paths.js';
-import type { ProblemData } from '../shared/diagnostics.js';
-import { renderCommand } from '../shared/studio-commands.js';
-import { RENDER_ID_TOKEN, STUDIO_API_PATH, type ItemStatus, type JobItem, type NewJobRequest, type OutputConflict, type StudioJob, type StudioParams } from '../shared/studio-protocol.js';
-import type { VariableValues } from '../shared/variables.js';
+import type { ProblemData } from '../../shared/diagnostics.js';
+import { renderCommand } from '../../shared/studio-commands.js';
+import { RENDER_ID_TOKEN, STUDIO_API_PATH, type ItemStatus, type JobItem, type NewJobRequest, type OutputConflict, type StudioJob, type StudioParams } from '../../shared/studio-protocol.js';
+import type { VariableValues } from '../../shared/variables.js';
 import type { FromWorker, ToWorker, WorkerJob } from './render-worker.js';
 
 const EXTENSIONS: Record<StudioParams['format'], string> = { mp4: '.mp4', webm: '.webm', mov: '.mov' };

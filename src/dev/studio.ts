@@ -14,10 +14,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, relative, sep } from 'node:path';
 import { FramesmithError, isFramesmithError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import type { ProblemData } from '../shared/diagnostics.js';
-import type { DevState } from '../shared/dev-protocol.js';
-import { DATASET_MAX_BYTES, STUDIO_API_PATH, STUDIO_ROUTES, type DatasetView, type NewJobRequest, type StudioConfig, type StudioEvent, type ThumbRequest } from '../shared/studio-protocol.js';
-import type { VariableDeclaration, VariableValues } from '../shared/variables.js';
+import type { ProblemData } from '../../shared/diagnostics.js';
+import type { DevState } from '../../shared/dev-protocol.js';
+import { DATASET_MAX_BYTES, STUDIO_API_PATH, STUDIO_ROUTES, type DatasetView, type NewJobRequest, type StudioConfig, type StudioEvent, type ThumbRequest } from '../../shared/studio-protocol.js';
+import type { VariableDeclaration, VariableValues } from '../../shared/variables.js';
 import { sendFile } from '../serve/send-file.js';
 import { createDatasetChecker, type CheckRow, type DatasetChecker } from './dataset-check.js';
 import { checkDatasetName, checkProjectFile, cliDataPath, datasetView, projectDataFiles, readRows, tooLarge, type DatasetSource, type LoadedRows } from './dataset.js';
@@ -145,7 +145,7 @@ export function createStudio(options: StudioOptions): Studio {
     async frameCount(c, fps) {
       const comp = await composition(c);
       if (!comp || comp.duration <= 0) return null;
-      const { frameCount } = await import('../shared/time.js');
+      const { frameCount } = await import('../../shared/time.js');
       return frameCount(comp.duration, fps);
     },
     onChange: (job) => options.send({ kind: 'job', job }),

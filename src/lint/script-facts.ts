@@ -7,9 +7,9 @@
  */
 import type { Node as AcornNode } from 'acorn';
 import { ancestor, simple } from 'acorn-walk';
-import type { SourceLocation } from '../shared/diagnostics.js';
+import type { SourceLocation } from '../../shared/diagnostics.js';
 import { unitLocation, type ScriptUnit } from './scripts.js';
-import { TIMELINE_PROPERTIES_MISSING } from '../shared/render-mode.js';
+import { TIMELINE_PROPERTIES_MISSING } from '../../shared/render-mode.js';
 
 export type ClockKind = 'Date.now()' | 'new Date()' | 'Date()' | 'performance.now()' | 'Math.random()' | 'crypto.getRandomValues()' | 'gsap.utils.random()';
 

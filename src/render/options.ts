@@ -7,7 +7,7 @@
 import { checkRenderParams, fpsProblem, throwFirst, type CheckedRenderParams, type RenderFormat, type RenderQuality, type RenderResolution } from '../options/render-params.js';
 import { FramesmithError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import type { VariableValues } from '../shared/variables.js';
+import type { VariableValues } from '../../shared/variables.js';
 import type { BrowserPool } from './browser-pool.js';
 
 export type CaptureMode = 'beginframe' | 'screenshot';

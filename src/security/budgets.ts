@@ -6,7 +6,7 @@
  * `FRAMESMITH_MAX_DEPTH` change the limits. Every walk over a parsed tree is iterative, so the
  * depth limit is about what the tools after us (and browsers) handle, not about our stack.
  */
-import type { SourceLocation } from '../shared/diagnostics.js';
+import type { SourceLocation } from '../../shared/diagnostics.js';
 
 const MB = 1024 * 1024;
 

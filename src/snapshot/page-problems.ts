@@ -6,15 +6,15 @@
 import type { CompositionPage } from '../browser/composition-page.js';
 import { blockedPhrase } from '../browser/page-isolation.js';
 import { FramesmithError } from '../core/errors.js';
-import type { RuntimeProblem } from '../shared/control.js';
+import type { RuntimeProblem } from '../../shared/control.js';
 import type { Logger } from '../core/logger.js';
-import type { Diagnostic } from '../shared/diagnostics.js';
-import { REFUSED_BY_FRAMESMITH, REFUSED_BY_HEYGEN } from '../shared/render-mode.js';
+import type { Diagnostic } from '../../shared/diagnostics.js';
+import { REFUSED_BY_FRAMESMITH, REFUSED_BY_HEYGEN } from '../../shared/render-mode.js';
 
 /**
  * Problems that stop a capture: those HeyGen's renderer would refuse to render with (the runtime
  * marks each one `fatal`; see runtime/control.ts). Never a warning (a remote file that could not
- * be had here, and what follows from it: see src/shared/resource-rules.ts) nor console output.
+ * be had here, and what follows from it: see shared/resource-rules.ts) nor console output.
  */
 export function isFatal(p: RuntimeProblem): boolean {
   if (p.severity === 'warning') return false;

@@ -14,11 +14,11 @@ import { silentLogger, type Logger } from '../core/logger.js';
 import { loadProject } from '../model/index.js';
 import { startStaticServer } from '../serve/static-server.js';
 import { warnFontsNotDrawnHere } from '../fonts/serve.js';
-import { DEFAULT_FPS } from '../shared/model.js';
-import { frameCount } from '../shared/time.js';
-import type { VariableValues } from '../shared/variables.js';
+import { DEFAULT_FPS } from '../../shared/model.js';
+import { frameCount } from '../../shared/time.js';
+import type { VariableValues } from '../../shared/variables.js';
 import { failOnProblems, pageWarnings, warnRenderedErrors } from './page-problems.js';
-import type { Diagnostic } from '../shared/diagnostics.js';
+import type { Diagnostic } from '../../shared/diagnostics.js';
 import { checkVariablesAgainst } from '../options/variables-input.js';
 import { summarizeRemote, type RemoteSummary } from '../remote/report.js';
 

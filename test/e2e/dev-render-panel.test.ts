@@ -14,7 +14,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { launchBrowser, type LaunchedBrowser } from '../../src/browser/launch.js';
 import { createDevServer, type DevServer } from '../../src/dev/index.js';
-import { STUDIO_API_PATH, type StudioJob } from '../../src/shared/studio-protocol.js';
+import { STUDIO_API_PATH, type StudioJob } from '../../shared/studio-protocol.js';
 import { startFakeHeygen, type FakeHeygen } from '../fake-heygen/index.js';
 import { useFixture } from '../helpers/fixtures.js';
 import { openPreview } from './dev-helpers.js';
