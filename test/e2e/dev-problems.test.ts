@@ -61,7 +61,7 @@ async function withPage(fn: (page: Page) => Promise<void>, query?: string): Prom
   }
 }
 
-const listed = (page: Page) => page.evaluate(() => (window as any).__framesmithDev.problems());
+const listed = (page: Page) => page.evaluate(() => window.__framesmithDev.problems());
 
 describe('badge and list', () => {
   test('a count badge in the top bar opens the list; GSAP warnings are located at the line that made the call', async () => {
@@ -165,7 +165,7 @@ describe('variables as causes', () => {
       await field.locator('button', { hasText: 'Format' }).click();
       expect(await editor.inputValue()).toBe('[\n  4,\n  5\n]');
       await expect.poll(() => field.getAttribute('class')).not.toContain('fails');
-      await expect.poll(() => page.evaluate(() => (window as any).__framesmithDev.frameWindow().document.querySelectorAll('#bars div').length)).toBe(2);
+      await expect.poll(() => page.evaluate(() => window.__framesmithDev.frameWindow()!.document.querySelectorAll('#bars div').length)).toBe(2);
     });
   });
 });
@@ -179,9 +179,9 @@ describe('open in editor', () => {
       await expect.poll(() => page.locator('.toast').last().innerText()).toMatch(/Opened app\.js:9 in .*code/);
       await expect.poll(() => existsSync(calls) && readFileSync(calls, 'utf8')).toContain(`-g ${join(dir, 'app.js')}:9:4`);
       await page.keyboard.press('Escape');
-      const box = await page.evaluate(() => (window as any).__framesmithDev.timeline.itemPoint('#box'));
+      const box = await page.evaluate(() => window.__framesmithDev.timeline.itemPoint('#box'));
       await page.keyboard.down('Control');
-      await page.mouse.click(box.x, box.y);
+      await page.mouse.click(box!.x, box!.y);
       await page.keyboard.up('Control');
       await expect.poll(() => readFileSync(calls, 'utf8')).toContain(`-g ${join(dir, 'index.html')}:24:`);
     });

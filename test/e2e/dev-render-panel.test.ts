@@ -231,7 +231,7 @@ describe('render panel on another device', () => {
       await shared.ready;
       const page = await context.newPage();
       await page.goto(`http://${lan}:${new URL(shared.url).port}/__framesmith/`);
-      await page.waitForFunction(() => ((window as any).__framesmithDev?.updates.length ?? 0) >= 1, null, { timeout: 20_000 });
+      await page.waitForFunction(() => (window.__framesmithDev?.updates.length ?? 0) >= 1, null, { timeout: 20_000 });
       await openPanel(page);
       await expect.poll(() => page.locator('.render-error').textContent()).toContain('the render panel and the dataset view answer only to this machine');
     } finally {
