@@ -10,7 +10,7 @@ import type { Diagnostic } from '../../shared/diagnostics.js';
 import type { VariableValues } from '../../shared/variables.js';
 import { checkRenderVariables } from '../options/batch-rows.js';
 import { checkIdempotencyKey } from './client.js';
-import { CLOUD_EXIT } from './exit-codes.js';
+import { EXIT } from '../core/exit-codes.js';
 import { renderParamsToRequest, throwIfProblems, type RenderParams } from './params.js';
 import { resolveAspectRatio, type ProjectInfo } from './project-info.js';
 import { formatFromPath } from '../render/output-path.js';
@@ -35,7 +35,7 @@ export function checkStatic(o: SourceChoice & {
   if (given.length !== 1) {
     throw new FramesmithError('invalid_project_source', given.length ? `Give one project source, not ${given.join(' and ')}.` : 'No project to render: give a project folder or zip, --asset-id or --url.', {
       hint: 'Use a project folder (built for you), --asset-id of an uploaded zip, or --url of a public https zip.',
-      exitCode: CLOUD_EXIT.usage,
+      exitCode: EXIT.usage,
     });
   }
   const { fields, problems } = renderParamsToRequest(o.params ?? {});

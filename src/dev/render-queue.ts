@@ -24,6 +24,7 @@ import { renderCommand } from '../../shared/studio-commands.js';
 import { RENDER_ID_TOKEN, STUDIO_API_PATH, type ItemStatus, type JobItem, type NewJobRequest, type OutputConflict, type StudioJob, type StudioParams } from '../../shared/studio-protocol.js';
 import type { VariableValues } from '../../shared/variables.js';
 import type { FromWorker, ToWorker, WorkerJob } from './render-worker.js';
+import { EXIT } from '../core/exit-codes.js';
 
 const EXTENSIONS: Record<StudioParams['format'], string> = { mp4: '.mp4', webm: '.webm', mov: '.mov' };
 /** Finished jobs kept for the panel (the oldest go first). */
@@ -88,7 +89,7 @@ function workerPath(): string {
   return here.endsWith('.js') && existsSync(sibling) ? sibling : join(PACKAGE_ROOT, 'dist', 'node', 'dev', 'render-worker.js');
 }
 
-const usage = (code: string, message: string, hint: string) => new FramesmithError(code, message, { hint, exitCode: 2 });
+const usage = (code: string, message: string, hint: string) => new FramesmithError(code, message, { hint, exitCode: EXIT.usage });
 
 /** A name under renders/: relative, no `..`, no dot segments, no backslashes. */
 function checkName(name: string): string {

@@ -23,6 +23,7 @@ import { createDatasetChecker, type CheckRow, type DatasetChecker } from './data
 import { checkDatasetName, checkProjectFile, cliDataPath, datasetView, projectDataFiles, readRows, tooLarge, type DatasetSource, type LoadedRows } from './dataset.js';
 import { createRenderQueue, isConflict, problemOf, type RenderQueue } from './render-queue.js';
 import { isOwnOrigin } from './request-guard.js';
+import { EXIT } from '../core/exit-codes.js';
 
 export interface StudioOptions {
   /** Project folder (a realpath). */
@@ -102,12 +103,12 @@ function readBody(req: IncomingMessage, limit: number, name: string): Promise<Bu
 }
 
 async function readJson<T>(req: IncomingMessage, limit = JSON_LIMIT): Promise<T> {
-  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) throw new FramesmithError('bad_request', 'Send JSON (content-type: application/json).', { hint: 'This endpoint is for the preview page: use the render panel or the dataset view.', exitCode: 2 });
+  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) throw new FramesmithError('bad_request', 'Send JSON (content-type: application/json).', { hint: 'This endpoint is for the preview page: use the render panel or the dataset view.', exitCode: EXIT.usage });
   const body = await readBody(req, limit, 'The request');
   try {
     return JSON.parse(body.toString('utf8')) as T;
   } catch {
-    throw new FramesmithError('bad_request', 'The body is not JSON.', { hint: 'This endpoint is for the preview page: use the render panel or the dataset view.', exitCode: 2 });
+    throw new FramesmithError('bad_request', 'The body is not JSON.', { hint: 'This endpoint is for the preview page: use the render panel or the dataset view.', exitCode: EXIT.usage });
   }
 }
 
