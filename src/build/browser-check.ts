@@ -129,7 +129,7 @@ function withBlockedHint(error: FramesmithError, blocked: string[]): FramesmithE
   const urls = [...new Set(blocked)];
   if (!urls.length) return error;
   const shown = urls.slice(0, 3).join(', ') + (urls.length > 3 ? ` and ${urls.length - 3} more` : '');
-  return new FramesmithError(error.code, error.message, {
+  return FramesmithError.passOn(error.code, error.message, {
     hint: `framesmith could not load ${shown}; if the error comes from that, run \`framesmith vendor\` once online to copy it into the project. ${error.hint ?? ''}`.trim(),
     loc: error.loc,
     details: error.details,

@@ -6,6 +6,7 @@
  * object is attached to the error.
  */
 import { FramesmithError } from '../core/errors.js';
+import type { ErrorCode } from '../core/error-catalog.js';
 import type { ApiErrorBody } from './types.js';
 import { cleanServerText } from './api-key.js';
 import { EXIT } from '../core/exit-codes.js';
@@ -62,7 +63,7 @@ export class CloudApiError extends FramesmithError {
   readonly requestId?: string;
   readonly retryAfterMs: number | null;
 
-  constructor(code: string, message: string, options: ConstructorParameters<typeof FramesmithError>[2] & ApiErrorFields) {
+  constructor(code: ErrorCode, message: string, options: ConstructorParameters<typeof FramesmithError>[2] & ApiErrorFields) {
     const advice = options.apiCode && CODE_HINTS[options.apiCode] ? CODE_HINTS[options.apiCode] : options.hint;
     const extra = [options.docUrl ? `Docs: ${options.docUrl}` : '', options.requestId ? `Request id: ${options.requestId}.` : ''].filter(Boolean).join(' ');
     super(code, message, { ...options, hint: [advice, extra].filter(Boolean).join(' ') || undefined });

@@ -374,7 +374,7 @@ async function runCloudBatch({ options, client, zipPath, fields, bodies, batchRo
       );
     }
     if (error instanceof FramesmithError && !/state:/.test(error.hint ?? '') && error.exitCode !== EXIT.usage) {
-      throw new FramesmithError(error.code, error.message, { hint: `${error.hint ? `${error.hint} ` : ''}Run the same command again to resume the batch (state: ${statePath}).`, exitCode: error.exitCode, details: error.details });
+      throw FramesmithError.passOn(error.code, error.message, { hint: `${error.hint ? `${error.hint} ` : ''}Run the same command again to resume the batch (state: ${statePath}).`, exitCode: error.exitCode, details: error.details });
     }
     throw error;
   }

@@ -66,7 +66,7 @@ export async function readRows(root: string, source: DatasetSource, declarations
     try {
       await fs.writeFile(file, source.text);
       const rows = await loadBatchRows(file, declarations).catch((error: unknown) => {
-        if (isFramesmithError(error)) throw new FramesmithError(error.code, error.message.split(file).join(source.name), { hint: error.hint, exitCode: error.exitCode });
+        if (isFramesmithError(error)) throw FramesmithError.passOn(error.code, error.message.split(file).join(source.name), { hint: error.hint, exitCode: error.exitCode });
         throw error;
       });
       return { rows, columns: columnsOf(rows) };

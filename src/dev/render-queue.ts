@@ -17,6 +17,7 @@ import { setPriority } from 'node:os';
 import { basename, dirname, extname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FramesmithError, isFramesmithError } from '../core/errors.js';
+import type { ErrorCode } from '../core/error-catalog.js';
 import type { Logger } from '../core/logger.js';
 import { PACKAGE_ROOT } from '../core/paths.js';
 import type { ProblemData } from '../../shared/diagnostics.js';
@@ -89,7 +90,7 @@ function workerPath(): string {
   return here.endsWith('.js') && existsSync(sibling) ? sibling : join(PACKAGE_ROOT, 'dist', 'node', 'dev', 'render-worker.js');
 }
 
-const usage = (code: string, message: string, hint: string) => new FramesmithError(code, message, { hint, exitCode: EXIT.usage });
+const usage = (code: ErrorCode, message: string, hint: string) => new FramesmithError(code, message, { hint, exitCode: EXIT.usage });
 
 /** A name under renders/: relative, no `..`, no dot segments, no backslashes. */
 function checkName(name: string): string {

@@ -25,7 +25,7 @@ export function problemsToError(problems: RuntimeProblem[], entry: string, time?
   const [first] = problems;
   const when = first.time !== undefined ? ` (at ${first.time.toFixed(3)} s)` : time !== undefined ? ` (at ${time.toFixed(3)} s)` : '';
   const details: Diagnostic[] = problems.slice(1).map((p) => ({ code: p.code, message: p.message, loc: p.loc, severity: 'error' }));
-  return new FramesmithError(first.code, `${first.message}${when}`, {
+  return FramesmithError.passOn(first.code, `${first.message}${when}`, {
     hint: first.hint ?? `Open the composition with \`framesmith dev\` to see it in the browser.`,
     loc: first.loc && first.loc.file ? first.loc : { file: entry, line: 0, column: 0 },
     details,
