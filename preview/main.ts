@@ -9,7 +9,6 @@ import './overlay.css';
 import type { RuntimeProblem } from '../shared/control';
 import { DEV_BOOT_PARAM, DEV_BOOT_PATH, DEV_STATE_PATH, type DevBootParam, type DevPageConfig, type DevServerMessage, type DevState } from '../shared/dev-protocol';
 import type { LiveDescription } from '../shared/live';
-import type { CompositionModel } from '../shared/model';
 import type { VariableValues } from '../shared/variables';
 import { createActions } from './actions';
 import { shellQuote } from './clipboard';
@@ -59,7 +58,6 @@ const store = createStore({
 const toasts = new Toasts();
 const toast = (m: string, ms?: number) => toasts.show(m, ms);
 const help = new HelpDialog();
-let model: CompositionModel | null = null;
 let assets: import('../shared/model').AssetRef[] = [];
 
 // ---- which variable a runtime problem comes from
@@ -353,7 +351,6 @@ let changeGeneration = -1;
 function applyState(state: DevState): void {
   if (state.composition !== entry || state.generation < changeGeneration) return;
   const comp = state.model?.composition ?? null;
-  model = comp;
   assets = state.model?.assets ?? [];
   topbar.set(entry, state.entries, comp);
   problems.setProject(state.problems, state.fatal);

@@ -27,7 +27,7 @@ async function call<T>(method: string, path: string, body?: unknown, headers: Re
     throw new ApiError(0, { code: 'offline', message: `The dev server did not answer (${(error as Error).message}). Is framesmith dev still running?` });
   }
   const text = await res.text();
-  let parsed: unknown = null;
+  let parsed: unknown;
   try {
     parsed = text ? JSON.parse(text) : null;
   } catch {

@@ -180,7 +180,10 @@ function trackRows(comp: TlComposition, items: TlItem[]): TlRow[] {
   const free: { end: number; items: TlItem[] }[] = [];
   for (const it of loose.sort((a, b) => a.start - b.start)) {
     const row = free.find((r) => r.end <= it.start + 1e-9);
-    if (row) (row.items.push(it), (row.end = Math.max(it.end, it.start)));
+    if (row) {
+      row.items.push(it);
+      row.end = Math.max(it.end, it.start);
+    }
     else free.push({ end: Math.max(it.end, it.start), items: [it] });
   }
   rows.push(...free.map((r) => ({ label: '·', items: r.items })));

@@ -73,7 +73,11 @@ export class Topbar {
       if (e.key === 'Enter') {
         const z = parseZoom(this.zoomInput.value);
         if (z === null) this.zoomInput.classList.add('invalid');
-        else (this.zoomInput.classList.remove('invalid'), store.set({ zoom: z }), this.zoomInput.blur());
+        else {
+          this.zoomInput.classList.remove('invalid');
+          store.set({ zoom: z });
+          this.zoomInput.blur();
+        }
       } else if (e.key === 'Escape') {
         this.drawZoom();
         this.zoomInput.blur();

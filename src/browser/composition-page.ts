@@ -143,11 +143,11 @@ export async function openComposition(browser: Browser, options: OpenComposition
           [method, value] as const,
         ),
       );
-    let result = await run();
+    const result = await run();
     if (result.reloadRequired) {
       reloads++;
       info = await load('reload');
-      result = await run();
+      await run();
     }
   };
 

@@ -81,7 +81,7 @@ export async function loadBatchState(path: string): Promise<BatchState | null> {
   } catch {
     return null;
   }
-  let state: BatchState | null = null;
+  let state: BatchState | null;
   try {
     state = JSON.parse(text) as BatchState;
   } catch {

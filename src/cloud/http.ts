@@ -116,7 +116,7 @@ async function sendToApi(ctx: HttpContext, first: URL, init: Omit<TransportReque
     const location = res.headers.get('location');
     if (!REDIRECTS.has(res.status) || !location) return res;
     res.discard();
-    let next: URL | null = null;
+    let next: URL | null;
     try {
       next = new URL(location, url);
     } catch {

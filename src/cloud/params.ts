@@ -78,7 +78,7 @@ export function checkParam(def: RenderParamDef, value: unknown): string | null {
       if (typeof value !== 'string' || value === '') return `--${def.flag} must be a non-empty string`;
       return def.maxLength !== undefined && value.length > def.maxLength ? `--${def.flag} is ${value.length} characters; the limit is ${def.maxLength}` : null;
     case 'https-url': {
-      let url: URL | null = null;
+      let url: URL;
       try {
         url = new URL(String(value));
       } catch {

@@ -41,7 +41,7 @@ export function checkStatic(o: SourceChoice & {
   const { fields, problems } = renderParamsToRequest(o.params ?? {});
   const err = (message: string, hint: string) => problems.push({ severity: 'error', code: 'invalid_render_parameter', message, hint });
   if (o.url !== undefined) {
-    let ok = false;
+    let ok: boolean;
     try {
       ok = new URL(o.url).protocol === 'https:';
     } catch {

@@ -58,7 +58,7 @@ export const token: Schema<string> = (v, path, ctx) => (typeof v === 'string' &&
 /** An absolute http(s) URL (where it may lead is checked when it is used: net-policy.ts). */
 export const link: Schema<string> = (v, path, ctx) => {
   if (typeof v !== 'string') return fail(path, v, ctx, 'a URL');
-  let u: URL | null = null;
+  let u: URL | null;
   try {
     u = new URL(v);
   } catch {

@@ -24,7 +24,7 @@ export interface DeliveryConfirmation {
 /** Reads `event_type` and `event_data.render_id` from a delivery body (throws `webhook_bad_payload`). */
 export function readDelivery(payload: string | Buffer | Uint8Array): { eventType: string | null; renderId: string; callbackId: string | null } {
   const text = typeof payload === 'string' ? payload : Buffer.from(payload).toString('utf8');
-  let body: { event_type?: unknown; event_data?: { render_id?: unknown; callback_id?: unknown } } | null = null;
+  let body: { event_type?: unknown; event_data?: { render_id?: unknown; callback_id?: unknown } } | null;
   try {
     body = JSON.parse(text);
   } catch {

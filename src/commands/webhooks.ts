@@ -32,7 +32,7 @@ const add = defineFramesmithCommand({
     ...apiKeyArg,
   },
   async run({ args, logger }) {
-    let https = false;
+    let https: boolean;
     try {
       https = new URL(args.url).protocol === 'https:';
     } catch {

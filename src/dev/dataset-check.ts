@@ -322,8 +322,16 @@ export function createDatasetChecker(options: DatasetCheckerOptions): DatasetChe
       const found = (await within(w, `show ${time.toFixed(2)} s`, w.page.evaluate(`(async () => { await window.__framesmith.seekTime(${time}); return ${u.measure ? MEASURE_TEXT : '[]'}; })()`))) as TextMeasure[];
       for (const f of found) {
         const prev = m.texts.get(f.key) ?? { variable: f.variable, text: f.text, box: 0, frame: 0, boxAt: time, frameAt: time };
-        if (f.box > prev.box) (prev.box = f.box), (prev.boxAt = time), (prev.text = f.text);
-        if (f.frame > prev.frame) (prev.frame = f.frame), (prev.frameAt = time), (prev.text = f.text);
+        if (f.box > prev.box) {
+          prev.box = f.box;
+          prev.boxAt = time;
+          prev.text = f.text;
+        }
+        if (f.frame > prev.frame) {
+          prev.frame = f.frame;
+          prev.frameAt = time;
+          prev.text = f.text;
+        }
         m.texts.set(f.key, prev);
       }
       if (!u.times.includes(t)) continue;

@@ -379,7 +379,6 @@ export function createRenderQueue(options: RenderQueueOptions): RenderQueue {
 
   /** Spawns a worker for `work`; resolves when it exits. */
   function runWorker(e: Entry, work: WorkerJob, itemOffset = 0): Promise<void> {
-    const job = e.job;
     let child: ChildProcess;
     try {
       child = fork(workerPath(), [], { env: options.env ?? process.env, execArgv: [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'json' });

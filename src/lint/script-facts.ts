@@ -43,6 +43,7 @@ const GLOBAL_OBJECTS = new Set(['window', 'globalThis', 'self']);
 const TWEEN_METHODS = new Set(['to', 'from', 'fromTo', 'set']);
 const HIDING_PROPS = new Set(['visibility', 'display', 'autoAlpha']);
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- an ESTree node of any type, read field by field as the walk finds it.
 type N = AcornNode & Record<string, any>;
 
 /** `a.b["c"]` → ['a','b','c']; null when any part is dynamic. */

@@ -16,7 +16,7 @@ import type { CompositionModel, ProjectModel } from '../../shared/model.js';
 import { frameCount } from '../../shared/time.js';
 import { createBrowserPool, type BrowserPool } from './browser-pool.js';
 import { findFfmpegAsync, requireEncoder, type FfmpegTools } from './ffmpeg.js';
-import { checkParams, checkWorkers, parseFrameRange, type CaptureMode, type CheckedParams, type FrameRange, type RenderOptions } from './options.js';
+import { checkParams, checkWorkers, parseFrameRange, type CheckedParams, type FrameRange, type RenderOptions } from './options.js';
 import { formatFromPath } from './output-path.js';
 import { FORMAT_FACTS, scaleFor } from './presets.js';
 import { prepareProjectSource, type ProjectSource } from './project-source.js';

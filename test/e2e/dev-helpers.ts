@@ -26,7 +26,10 @@ export async function spawnDev(args: string[], env: Record<string, string> = {})
     child.stdout!.on('data', (d) => {
       stdout += d;
       const m = /(http:\/\/\S+)/.exec(stdout);
-      if (m) (clearTimeout(timer), resolve(m[1]));
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
     });
     child.on('exit', () => (clearTimeout(timer), reject(new Error(`exited before printing a URL: ${stderr}`))));
   });

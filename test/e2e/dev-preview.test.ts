@@ -77,7 +77,7 @@ describe('scrubbing', () => {
     await withPreview(async (page) => {
       await expect.poll(() => page.locator('.tl-label:not([hidden]) .tl-name').allTextContents()).toEqual(['main', 'T1', 'T2']);
       const rows = await page.evaluate(() => window.__framesmithDev.timeline.rows());
-      expect(rows.filter((r: any) => r.type === 'track').map((r: any) => r.items.map((i: any) => i.label))).toEqual([['#title'], ['#box']]);
+      expect(rows.filter((r) => r.type === 'track').map((r) => r.items.map((i) => i.label))).toEqual([['#title'], ['#box']]);
     });
   });
 });

@@ -100,7 +100,7 @@ describe('badge and list', () => {
     await withPage(async (page) => {
       await expect.poll(async () => (await listed(page)).length, { timeout: 10_000 }).toBe(2);
       const problems = await listed(page);
-      const gone = problems.filter((p: any) => p.message.includes('not-here.png'));
+      const gone = problems.filter((p) => p.message.includes('not-here.png'));
       expect(gone).toHaveLength(1);
       expect(gone[0]).toMatchObject({ code: 'missing_local_asset', loc: { file: 'missing.html', line: 6 }, note: 'The page failed to load it too.' });
       await page.locator('.problems-badge').click();
@@ -128,7 +128,7 @@ describe('variables as causes', () => {
       expect(await page.locator('.error-overlay').isVisible()).toBe(false);
       await expect.poll(() => page.locator('.problems-badge').innerText()).toBe('1 error · 2 warnings');
       const problems = await listed(page);
-      expect(problems.find((p: any) => p.code === 'asset_load_failed')).toMatchObject({ source: 'variable', variable: 'logo' });
+      expect(problems.find((p) => p.code === 'asset_load_failed')).toMatchObject({ source: 'variable', variable: 'logo' });
       // The list names the variable and leads to it.
       await page.locator('.problems-badge').click();
       await page.locator('.problems-popover .problem-var', { hasText: 'variable Logo' }).click();
@@ -159,7 +159,7 @@ describe('variables as causes', () => {
       expect(await field.locator('.var-runtime').innerText()).toMatch(/The page fails with this value: .*is not a function.*\(app\.js:3\)/);
       expect(await page.locator('.error-overlay').isVisible()).toBe(false);
       const problems = await listed(page);
-      expect(problems.find((p: any) => p.code === 'page_error')).toMatchObject({ variable: 'data', loc: { file: 'app.js', line: 3 } });
+      expect(problems.find((p) => p.code === 'page_error')).toMatchObject({ variable: 'data', loc: { file: 'app.js', line: 3 } });
       // Format indents valid JSON.
       await editor.fill('[4,5]');
       await field.locator('button', { hasText: 'Format' }).click();

@@ -141,7 +141,10 @@ describe('serving a plain project (no package.json)', () => {
       });
       ws.on('message', (data) => {
         got.push(JSON.parse(String(data)));
-        if (got.length === 2) (ws.close(), resolve(got));
+        if (got.length === 2) {
+          ws.close();
+          resolve(got);
+        }
       });
       ws.on('error', reject);
     });

@@ -181,7 +181,7 @@ describe('sound', () => {
       expect(status[`${server.origin}/broken.mp3`]).toBe('failed');
       expect(status[`${server.origin}/tone.wav`]).toBe('ready');
       const problems = await page.evaluate(() => window.__framesmithDev.problems());
-      const about = problems.filter((p: any) => /broken\.mp3/.test(p.message));
+      const about = problems.filter((p) => /broken\.mp3/.test(p.message));
       expect(about).toHaveLength(1);
       expect(about[0].severity).toBe('error');
       expect(about[0].loc).toMatchObject({ file: 'index.html', line: 10 });

@@ -284,7 +284,12 @@ function family(pid: number): number[] {
   const out = new Set([pid]);
   for (let grew = true; grew; ) {
     grew = false;
-    for (const [p, { ppid }] of table) if (!out.has(p) && out.has(ppid)) (out.add(p), (grew = true));
+    for (const [p, { ppid }] of table) {
+      if (!out.has(p) && out.has(ppid)) {
+        out.add(p);
+        grew = true;
+      }
+    }
   }
   return [...out].filter((p) => table.has(p));
 }
