@@ -7,6 +7,8 @@
  * redraws the thumbnails, and 10,000 rows keep the page to a few dozen row elements.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -252,6 +254,35 @@ describe('dataset view (framesmith dev --data rows.csv)', () => {
         'No column "tagline" (Tagline): every row gets its default "Made with care".',
       ]);
     });
+  });
+
+  test("a row's image on another server is flagged as not loaded, and that server gets no request", async () => {
+    // Another local server (another port: not the page's own origin), as a CDN would be.
+    const asked: string[] = [];
+    const other = createServer((req, res) => {
+      asked.push(req.url ?? '');
+      res.writeHead(200, { 'content-type': 'image/svg+xml' });
+      res.end('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><rect width="40" height="40" fill="#f0f"/></svg>');
+    });
+    await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
+    const remote = `http://127.0.0.1:${(other.address() as AddressInfo).port}/photo.svg`;
+    try {
+      await withPreview(async (page) => {
+        await page.waitForSelector('[data-testid=dataset]:not([hidden])');
+        await page.evaluate((src) => {
+          const dt = new DataTransfer();
+          dt.items.add(new File([JSON.stringify([{ headline: 'Local' }, { headline: 'Remote', photo: src }])], 'remote.json', { type: 'application/json' }));
+          for (const type of ['dragenter', 'dragover', 'drop']) window.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+        }, remote);
+        await expect.poll(() => page.locator('.ds-source').textContent()).toBe('remote.json · 2 rows');
+        await expect.poll(() => flagsText(page, 2), { timeout: 90_000 }).toContain('photo: image did not load');
+        expect(await row(page, 2).locator('.flag.k-image').getAttribute('title')).toContain('put the file in the project');
+        await expect.poll(() => flagsText(page, 1), { timeout: 90_000 }).toBe('OK');
+      });
+      expect(asked).toEqual([]);
+    } finally {
+      other.close();
+    }
   });
 
   test('10,000 rows: the grid draws only the rows on screen', async () => {
