@@ -221,6 +221,10 @@ export function createDatasetChecker(options: DatasetCheckerOptions): DatasetChe
           return u;
         }
         if (inFlight.has(measureKey(b.composition, gen, valuesKey(row.values)))) return null;
+        // Known already (rows with equal values share one check, made for other rows): say so
+        // for this row too, or it would never show as checked.
+        const flags = Object.keys(row.values).length ? flagsFor(b.composition, gen, row.values) : measures.has(bk) ? [] : null;
+        if (flags) options.send({ kind: 'row-checked', composition: b.composition, row: row.row, generation: gen, checked: flags });
         b.next++;
       }
       background = null;

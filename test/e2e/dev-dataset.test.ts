@@ -285,6 +285,27 @@ describe('dataset view (framesmith dev --data rows.csv)', () => {
     }
   });
 
+  test('"Check all" on 600 rows (past the 500 checked by themselves): every row ends checked, problems counted', async () => {
+    // Two distinct sets of values: rows with equal values share one page load.
+    const lines = ['headline,photo'];
+    for (let i = 1; i <= 600; i++) lines.push(i % 2 ? 'Fine,img/ok.svg' : 'Broken,img/gone.svg');
+    writeFileSync(join(dir, 'six-hundred.csv'), `${lines.join('\n')}\n`);
+    await withPreview(async (page) => {
+      await page.waitForSelector('[data-testid=dataset]:not([hidden])');
+      await expect.poll(() => page.locator('[data-testid=dataset-project-file] option').allTextContents()).toContain('six-hundred.csv');
+      await page.selectOption('[data-testid=dataset-project-file]', 'six-hundred.csv');
+      await expect.poll(() => page.locator('.ds-source').textContent()).toBe('six-hundred.csv · 600 rows');
+      expect(await page.locator('[data-testid=dataset-summary]').textContent()).toContain('"Check all" checks the rest');
+      await page.click('[data-testid=dataset-check-all]');
+      await expect.poll(() => page.locator('[data-testid=dataset-summary]').textContent(), { timeout: 90_000 }).toMatch(/^600 rows · 300 with problems · 600 checked in the page/);
+      // The last row (off screen when checked) carries its own flag.
+      await page.locator('.ds-scroller').evaluate((el) => (el.scrollTop = el.scrollHeight));
+      await row(page, 600).waitFor();
+      expect(await flagsText(page, 600)).toContain('photo: image did not load');
+      expect(await flagsText(page, 599)).toBe('OK');
+    });
+  });
+
   test('10,000 rows: the grid draws only the rows on screen', async () => {
     const lines = ['headline,count'];
     for (let i = 1; i <= 10_000; i++) lines.push(`Row ${i},${i % 11}`);
