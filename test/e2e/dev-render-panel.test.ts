@@ -298,5 +298,60 @@ describe('render panel (cloud, fake HeyGen server)', () => {
     expect(fake.controls.requests('renders.create').length - before).toBe(3);
     expect(uploads() - uploadsBefore).toBe(1);
     await expect.poll(async () => (await jobs(server)).find((j) => j.id === next.id)?.status, { timeout: 60_000, interval: 250 }).toBe('done');
+
+    // Retry (the card's button) renders the failed row only, under its own name; the finished
+    // rows' files stay as they were.
+    const oneBefore = statSync(join(dir, 'renders', 'cloud-One.mp4')).mtimeMs;
+    const createdBefore = fake.controls.requests('renders.create').length;
+    await withPreview(server, async (page) => {
+      await openPanel(page);
+      const card = page.locator(`.job[data-job="${job.id}"]`);
+      await card.locator('[data-testid=job-retry]').click();
+      await expect.poll(async () => (await jobs(server)).find((j) => j.retryOf === job.id)?.status, { timeout: 60_000, interval: 250 }).toBe('done');
+      const retried = (await jobs(server)).find((j) => j.retryOf === job.id)!;
+      expect(retried.items.map((i) => i.output)).toEqual(['renders/cloud-Two.mp4']);
+      await page.locator(`.job[data-job="${retried.id}"] [data-testid=job-status]`, { hasText: /^Done$/ }).waitFor({ timeout: 30_000 });
+    });
+    expect(statSync(join(dir, 'renders', 'cloud-Two.mp4')).size).toBeGreaterThan(0);
+    expect(statSync(join(dir, 'renders', 'cloud-One.mp4')).mtimeMs).toBe(oneBefore);
+    expect(fake.controls.requests('renders.create').length - createdBefore).toBe(1);
+  });
+
+  test('the dataset view submits the selected rows to HeyGen: asked once, one upload, one render per row', async () => {
+    const created = fake.controls.requests('renders.create').length;
+    const uploads = () => fake.controls.requests('assets.directUpload').length + fake.controls.requests('assets.upload').length;
+    const uploadsBefore = uploads();
+    await withPreview(server, async (page) => {
+      await page.click('[data-testid=open-dataset]');
+      await page.evaluate(() => {
+        const dt = new DataTransfer();
+        dt.items.add(new File(['title,boxColor\nAlpha,#00ff00\nBeta,#0000ff\nGamma,#ffff00\n'], 'people.csv', { type: 'text/csv' }));
+        for (const type of ['dragenter', 'dragover', 'drop']) window.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+      });
+      await expect.poll(() => page.locator('.ds-source').textContent()).toBe('people.csv · 3 rows');
+      await page.locator('.ds-row[data-row="1"] input[type=checkbox]').check();
+      await page.locator('.ds-row[data-row="3"] input[type=checkbox]').check();
+      await page.click('[data-testid=dataset-render-cloud]');
+      const summary = page.locator('[data-testid=cost-summary]');
+      await summary.waitFor();
+      expect(await summary.textContent()).toContain('2.0 s each · 4.0 s of video in all');
+      expect(await page.locator('[data-testid=submit-cloud]').textContent()).toBe('Submit 2 renders');
+      await page.click('[data-testid=submit-cloud]');
+      await expect.poll(() => page.locator('.toast').last().textContent()).toBe('2 renders queued: see the render panel');
+    });
+    const job = (await jobs(server)).find((j) => j.title.includes('people.csv'))!;
+    expect(job).toBeTruthy();
+    await expect.poll(async () => (await jobs(server)).find((j) => j.id === job.id)?.status, { timeout: 60_000, interval: 250 }).toBe('done');
+    const done = (await jobs(server)).find((j) => j.id === job.id)!;
+    expect(done.kind).toBe('cloud');
+    expect(done.items.map((i) => i.output)).toEqual(['renders/people-1.mp4', 'renders/people-3.mp4']);
+    for (const i of done.items) expect(statSync(join(dir, i.output!)).size).toBeGreaterThan(0);
+    expect(fake.controls.requests('renders.create').length - created).toBe(2);
+    expect(uploads() - uploadsBefore).toBe(1);
+    // Each render got its row's values.
+    const bodies = [...fake.state.renders.values()].slice(-2).map((r) => JSON.stringify(r.body));
+    expect(bodies.some((b) => b.includes('Alpha'))).toBe(true);
+    expect(bodies.some((b) => b.includes('Gamma'))).toBe(true);
+    expect(bodies.some((b) => b.includes('Beta'))).toBe(false);
   });
 });
