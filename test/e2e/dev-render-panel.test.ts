@@ -7,7 +7,7 @@
  * a cloud render (fake HeyGen server) shows what it costs, asks once and downloads the result.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -16,7 +16,7 @@ import { launchBrowser, type LaunchedBrowser } from '../../src/browser/launch.js
 import { createDevServer, type DevServer } from '../../src/dev/index.js';
 import { STUDIO_API_PATH, type StudioJob } from '../../src/shared/studio-protocol.js';
 import { startFakeHeygen, type FakeHeygen } from '../fake-heygen/index.js';
-import { useFixture } from '../helpers/fixtures.js';
+import { tempDir, useFixture } from '../helpers/fixtures.js';
 import { openPreview } from './dev-helpers.js';
 
 const KEY = 'sk-studio-test-key';
@@ -213,6 +213,38 @@ describe('render slots', () => {
     }
     expect(existsSync(join(longDir, 'renders', 'slot-a.mp4')) || existsSync(join(longDir, 'renders', 'slot-b.mp4'))).toBe(false);
     expect(leftovers(join(longDir, 'renders'))).toEqual([]);
+  });
+});
+
+describe.runIf(process.platform === 'linux')('render panel: Open folder', () => {
+  test("opens the render's folder with the system's opener; without a file manager the panel shows the file's path", async () => {
+    // A stand-in `xdg-open` first in PATH: it records what it was asked to open.
+    const bin = join(tempDir(), 'bin');
+    mkdirSync(bin, { recursive: true });
+    const asked = join(bin, 'asked.txt');
+    const opener = (code: number) => writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s\\n' "$@" >> '${asked}'\nexit ${code}\n`, { mode: 0o755 });
+    opener(0);
+    const env = { ...process.env, PATH: `${bin}:${process.env.PATH}` };
+    const folderDir = useFixture('dev-basic');
+    const s = await createDevServer({ dir: folderDir, port: 0, studio: { env } });
+    try {
+      await s.ready;
+      const job = (await (await addJob(s, { name: 'reveal-me' })).json()) as StudioJob;
+      await withPreview(s, async (page) => {
+        await openPanel(page);
+        const card = page.locator(`.job[data-job="${job.id}"]`);
+        await card.locator('[data-testid=job-status]', { hasText: /^Done$/ }).waitFor({ timeout: 60_000 });
+        await card.locator('[data-testid=job-reveal]').click();
+        await expect.poll(() => page.locator('.toast').last().textContent()).toBe('Opened renders/ in the file manager');
+        expect(readFileSync(asked, 'utf8')).toBe(`${realpathSync(join(folderDir, 'renders'))}\n`);
+        // No desktop: xdg-open exits 3 at once. The panel says where the file is instead.
+        opener(3);
+        await card.locator('[data-testid=job-reveal]').click();
+        await expect.poll(() => page.locator('.toast').last().textContent()).toBe(`xdg-open could not open the folder (exit 3): the file is ${realpathSync(join(folderDir, 'renders', 'reveal-me.mp4'))}`);
+      });
+    } finally {
+      await s.close();
+    }
   });
 });
 
