@@ -19,7 +19,7 @@ import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import type { LaunchedBrowser } from '../browser/launch.js';
 import { newIsolatedContext } from '../browser/page-isolation.js';
 import type { Logger } from '../core/logger.js';
-import { DEV_BOOT_PARAM, type DevBootParam } from '../shared/dev-protocol.js';
+import { DEV_BOOT_PARAM, DEV_CACHED_FILES_HEADER, type DevBootParam } from '../shared/dev-protocol.js';
 import { STUDIO_API_PATH, STUDIO_ROUTES, type RowFlag, type StudioEvent } from '../shared/studio-protocol.js';
 import type { VariableValues } from '../shared/variables.js';
 import { FAILED_IMAGES, MEASURE_TEXT, type ImageFailure, type TextMeasure } from './dataset-probe.js';
@@ -253,6 +253,8 @@ export function createDatasetChecker(options: DatasetCheckerOptions): DatasetChe
     size: { width: number; height: number } | null;
     scale: number;
     errors: string[];
+    /** The project generation this page's cache holds files of. */
+    generation: number | null;
   }
 
   async function openWorker(): Promise<Worker> {
@@ -260,10 +262,16 @@ export function createDatasetChecker(options: DatasetCheckerOptions): DatasetChe
     // A composition page reaches nothing but its own server, as in a render: the context's
     // refusing proxy stops everything else. No per-request interception (page.route): it sent
     // every request of every row through this process and cost a third of the CPU per row.
-    const context = await newIsolatedContext(b.browser, [new URL(options.origin()).origin], { viewport: { width: 1920, height: 1080 }, reducedMotion: 'no-preference' });
+    // Project files are cacheable for this browser (the header): scripts, fonts and images are
+    // not asked for again on every row; the cache is emptied when the project changes (runUnit).
+    const context = await newIsolatedContext(b.browser, [new URL(options.origin()).origin], {
+      viewport: { width: 1920, height: 1080 },
+      reducedMotion: 'no-preference',
+      extraHTTPHeaders: { [DEV_CACHED_FILES_HEADER]: '1' },
+    });
     const page = await context.newPage();
     const cdp = await context.newCDPSession(page);
-    const w: Worker = { context, page, cdp, size: null, scale: 1, errors: [] };
+    const w: Worker = { context, page, cdp, size: null, scale: 1, errors: [], generation: null };
     page.on('pageerror', (e) => w.errors.push(e.message));
     return w;
   }
@@ -318,6 +326,11 @@ export function createDatasetChecker(options: DatasetCheckerOptions): DatasetChe
     }
     const url = bootUrl(u.composition, u.values);
     if (url.length > MAX_BOOT_URL) throw new Error(`The row's values are too long for a preview address (${Math.round(url.length / 1024)} KB; at most ${MAX_BOOT_URL / 1000} KB): render it to see it.`);
+    if (w.generation !== u.generation) {
+      // Files may have changed: nothing cached from before may answer (the HTTP cache is per browser).
+      await w.cdp.send('Network.clearBrowserCache');
+      w.generation = u.generation;
+    }
     w.errors = [];
     stats.loads++;
     await w.page.goto(url, { waitUntil: 'domcontentloaded', timeout: STEP_MS });

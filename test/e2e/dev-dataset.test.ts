@@ -178,6 +178,16 @@ describe('dataset view (framesmith dev --data rows.csv)', () => {
       writeFileSync(join(dir, 'index.html'), html(0));
       await expect.poll(async () => near(await thumbPixel(page, 1, 550, 290), [0, 0, 0]), { timeout: 60_000 }).toBe(true);
       expect(near(await thumbPixel(page, 1, 50, 290), [255, 0, 0])).toBe(true);
+      // An edit of a file the page loads (the photo, cached by the checking browser) shows too.
+      const svg = join(dir, 'img', 'ok.svg');
+      const before = readFileSync(svg, 'utf8');
+      expect(near(await thumbPixel(page, 1, 40, 232), [136, 136, 136])).toBe(true);
+      try {
+        writeFileSync(svg, before.replace('#888', '#0ff'));
+        await expect.poll(async () => near(await thumbPixel(page, 1, 40, 232), [0, 255, 255]), { timeout: 60_000 }).toBe(true);
+      } finally {
+        writeFileSync(svg, before);
+      }
     });
   });
 
