@@ -19,9 +19,9 @@ import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import type { LaunchedBrowser } from '../browser/launch.js';
 import { newIsolatedContext } from '../browser/page-isolation.js';
 import type { Logger } from '../core/logger.js';
-import { DEV_BOOT_PARAM, DEV_CACHED_FILES_HEADER, type DevBootParam } from '../shared/dev-protocol.js';
-import { STUDIO_API_PATH, STUDIO_ROUTES, type RowFlag, type StudioEvent } from '../shared/studio-protocol.js';
-import type { VariableValues } from '../shared/variables.js';
+import { DEV_BOOT_PARAM, DEV_CACHED_FILES_HEADER, type DevBootParam } from '../../shared/dev-protocol.js';
+import { STUDIO_API_PATH, STUDIO_ROUTES, type RowFlag, type StudioEvent } from '../../shared/studio-protocol.js';
+import type { VariableValues } from '../../shared/variables.js';
 import { FAILED_IMAGES, MEASURE_TEXT, type ImageFailure, type TextMeasure } from './dataset-probe.js';
 
 export interface CheckRow {
@@ -359,8 +359,16 @@ export function createDatasetChecker(options: DatasetCheckerOptions): DatasetChe
         const prev = m.texts.get(f.key) ?? { variable: f.variable, text: f.text, box: 0, frame: 0, boxAt: time, frameAt: time, boxLeast: f.box, frameLeast: f.frame };
         prev.boxLeast = Math.min(prev.boxLeast, f.box);
         prev.frameLeast = Math.min(prev.frameLeast, f.frame);
-        if (f.box > prev.box) (prev.box = f.box), (prev.boxAt = time), (prev.text = f.text);
-        if (f.frame > prev.frame) (prev.frame = f.frame), (prev.frameAt = time), (prev.text = f.text);
+        if (f.box > prev.box) {
+          prev.box = f.box;
+          prev.boxAt = time;
+          prev.text = f.text;
+        }
+        if (f.frame > prev.frame) {
+          prev.frame = f.frame;
+          prev.frameAt = time;
+          prev.text = f.text;
+        }
         m.texts.set(f.key, prev);
       }
     };
