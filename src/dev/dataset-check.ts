@@ -396,7 +396,6 @@ export function createDatasetChecker(options: DatasetCheckerOptions): DatasetChe
         })()`,
       );
     let last: { frame: number; jpeg: Buffer } | null = null;
-    let result: Step | null = null;
     for (const t of thumbTimes) {
       const s = await step([t], last?.frame ?? null, false);
       const at = s.at[0];
@@ -420,7 +419,7 @@ export function createDatasetChecker(options: DatasetCheckerOptions): DatasetChe
       for (const row of u.rows) options.send({ kind: 'thumb', composition: u.composition, row, time: t, height: u.height, generation: u.generation, url: `${THUMB_URL}${id}.jpg` });
     }
     if (!u.measure) return;
-    result = await step(null, null, true);
+    const result = await step(null, null, true);
     for (const at of result.at) record(at.found, at.time);
     m.images = result.images ?? [];
     const problems = result.problems ?? [];

@@ -57,7 +57,7 @@ function html(blockLeft = 500): string {
     // title templates do: out of the mask while they move, never once they are in.
     const line = document.getElementById('tagline');
     const tagline = (window.__hyperframes?.getVariables?.() ?? {}).tagline ?? 'Made with care';
-    line.innerHTML = tagline.split(/\s+/).map((w) => '<span>' + w + '</span>').join('');
+    line.innerHTML = tagline.split(/\\s+/).map((w) => '<span>' + w + '</span>').join('');
     line.querySelectorAll('span').forEach((w, k) => tl.from(w, { y: 50, duration: 0.4, ease: 'none' }, 0.1 + 0.1 * k));
     window.__timelines = window.__timelines || {};
     window.__timelines.main = tl;
