@@ -296,7 +296,7 @@ export function createControl(deps: RuntimeDeps): FramesmithControl & { instance
   function pose(t: number): void {
     if (!scene) return;
     try {
-      seekBound(t, bound);
+      seekBound(t, bound, 1 / fps);
     } catch (error) {
       // A composition callback that throws (tl.call, onUpdate) must be reported with its time and
       // place, not escape into the tool that asked for the seek.
