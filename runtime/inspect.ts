@@ -30,8 +30,13 @@ const isAnim = (v: unknown): v is Anim => !!v && typeof (v as Anim).totalTime ==
 /** The composition root that owns `el` (its nearest ancestor with data-composition-id). */
 const ownerRoot = (el: Element): Element | null => el.parentElement?.closest('[data-composition-id]') ?? null;
 
-/** The host that mounted the composition root `root`, or null for the page's root. */
+/**
+ * The host that mounted the composition root `root`, or null for the page's root. A mounted
+ * instance's host is its own root (the child root gave up its data-composition-id, as in the
+ * engine); an inner root that kept one is inside its host.
+ */
 function hostOf(root: Element): HTMLElement | null {
+  if (root.hasAttribute('data-composition-src')) return root as HTMLElement;
   return root.parentElement?.closest<HTMLElement>('[data-composition-src]') ?? null;
 }
 
@@ -207,7 +212,7 @@ export function describeScene(scene: Scene | null, instances: MountedInstance[],
     const inst = instances[i];
     const tl = inst?.timeline;
     const parentComp = compOf(child.host);
-    const key = parentComp && parentComp.key ? `${parentComp.key}/${hostKey(child.host).split('/').pop()}` : hostKey(child.host);
+    const key = hostKey(child.host);
     const comp: LiveComposition = {
       key,
       parent: parentComp?.key ?? '',

@@ -195,6 +195,7 @@ export const ERROR_CATALOG = {
   remote_timeout: { area: 'remote', title: 'A remote server did not answer in time', hint: 'Check your connection, or raise FRAMESMITH_FETCH_TIMEOUT_MS; once fetched, framesmith keeps a copy.', exit: failed },
   remote_too_large: { area: 'remote', title: 'A remote file is over the cache limit', hint: 'Put the file into the project yourself, or raise FRAMESMITH_CACHE_MAX_ENTRY (e.g. 200M).', exit: failed },
   remote_unavailable: { area: 'remote', title: 'A remote file could not be had', hint: 'Run `framesmith vendor` once online to copy it into the project, or put the file into the project yourself.', exit: failed },
+  unsupported_url_scheme: { area: 'remote', title: 'A reference uses a scheme nothing can load (ftp:, file:, …)', hint: 'Put the file into the project and reference it with a relative path.', exit: failed },
   remote_unexpected_html: { area: 'remote', title: 'A remote server answered an HTML page', hint: 'The server answered with an error or login page; check the URL, or download the right file into the project.', exit: failed },
   remote_unreachable: { area: 'remote', title: 'A remote file could not be fetched', hint: 'Check the address and your connection; once fetched, framesmith keeps a copy and works offline.', exit: failed },
   remote_unsupported_scheme: { area: 'remote', title: 'A URL scheme other than http(s)', hint: 'Put the file into the project and reference it with a relative path.', exit: failed },

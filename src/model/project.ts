@@ -9,7 +9,7 @@ import { withDefaultInterrupt } from '../core/interrupt.js';
 import { FramesmithError } from '../core/errors.js';
 import type { Diagnostic } from '../shared/diagnostics.js';
 import type { ProjectModel } from '../shared/model.js';
-import { HEYGEN_DEFAULT_SIZE, REFUSED_BY_HEYGEN } from '../shared/render-mode.js';
+import { HEYGEN_DEFAULT_SIZE, REFUSED_BY_HEYGEN, REFUSED_BY_THE_MODEL } from '../shared/render-mode.js';
 import { collectAssets } from './assets.js';
 import { Diagnostics } from './attributes.js';
 import { buildComposition } from './composition.js';
@@ -101,9 +101,6 @@ function inReadingOrder(list: Diagnostic[], files: string[]): Diagnostic[] {
   return [...list].sort((a, b) => rank(a) - rank(b) || (a.loc?.line ?? 0) - (b.loc?.line ?? 0) || (a.loc?.column ?? 0) - (b.loc?.column ?? 0));
 }
 
-/** Codes of files framesmith could not read through (see loadProject). */
-const UNCHECKED: ReadonlySet<string> = new Set(['nesting_too_deep', 'file_too_large']);
-
 /**
  * `parseProject()`, then throws a FramesmithError for the first error diagnostic HeyGen's
  * renderer refuses a project with (REFUSED_BY_HEYGEN), with every such diagnostic as its
@@ -115,8 +112,9 @@ export async function loadProject(dir: string, options: ParseOptions = {}): Prom
   // Only what HeyGen's renderer refuses stops snapshot and render; it renders through the rest,
   // so they do too (the caller shows the other errors as warnings), with its default size.
   // A file framesmith could not read through (too deep, too large) stops them too: nothing about
-  // it was checked (i13's size budgets; lint and build refuse it likewise).
-  const errors = model.diagnostics.filter((d) => d.severity === 'error' && (REFUSED_BY_HEYGEN.has(d.code) || UNCHECKED.has(d.code)));
+  // it was checked (i13's size budgets); so does a URL nothing can load (ftp:, file:). Lint and
+  // build refuse both likewise (REFUSED_BY_FRAMESMITH).
+  const errors = model.diagnostics.filter((d) => d.severity === 'error' && (REFUSED_BY_HEYGEN.has(d.code) || REFUSED_BY_THE_MODEL.has(d.code)));
   if (errors.length) throw FramesmithError.from(errors[0], { details: errors });
   const comp = model.composition;
   if (!(comp.width > 0) || !(comp.height > 0)) {

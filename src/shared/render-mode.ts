@@ -31,6 +31,19 @@ export const TIMELINE_PROPERTIES_MISSING: Readonly<Record<string, string>> = {
 export const REFUSED_BY_HEYGEN: ReadonlySet<string> = new Set(['root_missing_composition_id', 'standalone_composition_wrapped_in_template', 'missing_or_empty_sub_composition']);
 
 /**
+ * Files framesmith could not read through at all (too deep, too large): part of
+ * REFUSED_BY_FRAMESMITH, and the part the model stops on before any page opens (loadProject).
+ */
+export const UNREADABLE_FILE: ReadonlySet<string> = new Set(['nesting_too_deep', 'file_too_large']);
+
+/**
+ * The part of REFUSED_BY_FRAMESMITH the model sees whole before any page opens, so snapshot and
+ * render stop on it at once (loadProject): unreadable files, and a reference with a scheme
+ * nothing can load (`ftp:`, `file:`), which the cloud would render as a hole.
+ */
+export const REFUSED_BY_THE_MODEL: ReadonlySet<string> = new Set([...UNREADABLE_FILE, 'unsupported_url_scheme']);
+
+/**
  * Findings framesmith refuses although HeyGen's renderer renders through them, on purpose (the
  * lead's decision for issue 11): a project file that does not exist. The cloud would render the
  * picture without it, a broken video the user pays for. Lint, build, snapshot and render stop on
@@ -43,9 +56,9 @@ export const REFUSED_BY_FRAMESMITH: ReadonlySet<string> = new Set([
   // A file the project reaches outside itself (a symlink to /etc): never read, never shipped.
   'file_refused',
   // A file framesmith could not check (too deep, too large): shipped unchecked, it could be
-  // anything; the user splits or shrinks it first (docs/security.md, size budgets).
-  'nesting_too_deep',
-  'file_too_large',
+  // anything; the user splits or shrinks it first (docs/security.md, size budgets). And a URL of
+  // a scheme neither framesmith nor the cloud can load: what uses it would be missing.
+  ...REFUSED_BY_THE_MODEL,
 ]);
 
 /** HeyGen's renderer size for a root without data-width/data-height. */

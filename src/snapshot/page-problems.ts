@@ -10,6 +10,7 @@ import type { RuntimeProblem } from '../shared/control.js';
 import type { Logger } from '../core/logger.js';
 import type { Diagnostic } from '../shared/diagnostics.js';
 import { REFUSED_BY_FRAMESMITH, REFUSED_BY_HEYGEN } from '../shared/render-mode.js';
+import { resourceDiagnostic } from '../shared/resource-rules.js';
 
 /**
  * Problems that stop a capture: those HeyGen's renderer would refuse to render with (the runtime
@@ -56,10 +57,21 @@ export function reportPageWarnings(logger: Logger, warnings: Diagnostic[]): void
   }
 }
 
-/** Throws when the page has reported a fatal problem. */
+/**
+ * Throws when the page has reported a fatal problem, or asked for a URL of a scheme nothing can
+ * load (`ftp:`, `file:`: refused on purpose, REFUSED_BY_FRAMESMITH; the cloud would draw a hole).
+ */
 export async function failOnProblems(page: CompositionPage, entry: string, time?: number): Promise<void> {
   const fatal = (await page.problems()).filter(isFatal);
   if (fatal.length) throw problemsToError(fatal, entry, time);
+  const [url, ...more] = new Set(page.remote.refused);
+  if (url) {
+    const rule = resourceDiagnostic('unsupported_scheme', { url });
+    throw new FramesmithError('unsupported_url_scheme', `${rule.message}${more.length ? ` (and ${more.length} more: ${more.join(', ')})` : ''}`, {
+      hint: rule.hint,
+      loc: { file: entry, line: 0, column: 0 },
+    });
+  }
 }
 
 /**

@@ -251,4 +251,46 @@ describe('sub-composition instances', () => {
       await sub.close();
     }
   });
+
+  test('an instance nested in another instance is edited in place too (its key walks through the outer instance)', async () => {
+    const dir = useFixture('subcomp');
+    // A pair of cards mounted by a sub-composition, itself mounted by the page.
+    writeFileSync(
+      join(dir, 'compositions', 'pair.html'),
+      `<template>
+  <div data-composition-id="pair" data-width="960" data-height="540" data-duration="3">
+    <div id="inner-card" class="clip" data-composition-id="card" data-composition-src="compositions/card.html"
+         data-start="0" data-duration="3" data-track-index="0" style="position:absolute;left:40px;top:100px;width:400px;height:300px"
+         data-variable-values='{"label":"Inner","tint":"#2e86ab"}'></div>
+  </div>
+</template>
+`,
+    );
+    const page0 = readFileSync(join(dir, 'index.html'), 'utf8');
+    writeFileSync(
+      join(dir, 'nested.html'),
+      page0.replace(/<div id="card-a"[\s\S]*?<\/div>\s*<div id="card-b"[\s\S]*?<\/div>/, '<div id="pair-host" class="clip" data-composition-id="pair" data-composition-src="compositions/pair.html" data-start="0" data-duration="4" data-track-index="1" style="position:absolute;inset:0"></div>'),
+    );
+    const before = readFileSync(join(dir, 'nested.html'), 'utf8');
+    expect(before).toContain('pair-host');
+    const sub = await startDev(dir);
+    const ctx = await context();
+    try {
+      const page = await ctx.newPage();
+      await page.goto(`${sub.url}?composition=nested.html&frame=60`);
+      await waitUpdates(page, 1);
+      const card = page.locator('.instance[data-key="pair-host/inner-card"]');
+      await expect.poll(() => card.locator('.instance-summary').innerText()).toBe('label: Inner · tint: #2e86ab');
+      await card.locator('button.instance-toggle').click();
+      const n = await updateCount(page);
+      await card.locator('.var[data-var=label] input').fill('Deep');
+      await waitUpdates(page, n + 1);
+      const text = () => page.evaluate(() => (window as any).__framesmithDev.frameWindow().document.querySelector('#inner-card .label').textContent);
+      await expect.poll(text).toBe('Deep');
+      expect(readFileSync(join(dir, 'nested.html'), 'utf8')).toBe(before);
+    } finally {
+      await ctx.close();
+      await sub.close();
+    }
+  });
 });

@@ -146,7 +146,7 @@ describe('remote files in snapshot and render', () => {
     expect(existsSync(join(dir, 'renders', 'render-vars.mp4'))).toBe(true);
   });
 
-  it('a URL of another scheme is an error (lint and snapshot), and a failed render leaves no renders/ folder', async () => {
+  it('a URL of another scheme is an error in lint, build, snapshot and render (no still, no video), and a failed render leaves no renders/ folder', async () => {
     const dir = project('vendor/gsap.min.js', '<img src="ftp://example.org/logo.png" alt="">');
     // GSAP stays local here (a missing local file would stop snapshot first, for its own reason).
     cpSync(join(useFixture('render-vars'), 'vendor'), join(dir, 'vendor'), { recursive: true });
@@ -154,12 +154,17 @@ describe('remote files in snapshot and render', () => {
     expect(lint.code).toBe(1);
     expect(lint.stdout).toMatch(/unsupported_url_scheme: ftp:\/\/example\.org\/logo\.png uses a scheme framesmith and the cloud cannot load; the image is not drawn/);
     const snap = await runCli(['snapshot', dir, '--at', '0'], { env: { FRAMESMITH_CACHE_DIR: temp('fs-cache-') } });
-    expect(snap.stderr).toMatch(/error ftp:\/\/example\.org\/logo\.png uses a scheme framesmith and the cloud cannot load/);
-    // KNOWN GAP (pinned, see docs/limitations.md): since the build check refuses only what HeyGen
-    // refuses, snapshot prints this error but still writes the still and exits 0; lint and the
-    // rule table say error. When snapshot stops on it again, expect exit 1 and no snapshots/.
-    expect(snap.code).toBe(0);
-    expect(existsSync(join(dir, 'snapshots'))).toBe(true);
+    expect(snap.stderr).toMatch(/error index\.html: ftp:\/\/example\.org\/logo\.png uses a scheme framesmith and the cloud cannot load; whatever uses it is missing\. \[unsupported_url_scheme\]/);
+    // Refused on purpose, as lint and build refuse it (the cloud would draw a hole): exit 1, no still.
+    expect(snap.code).toBe(1);
+    expect(existsSync(join(dir, 'snapshots'))).toBe(false);
+    const build = await runCli(['build', dir, '-o', join(temp('fs-zip-'), 'out.zip')], { env: { FRAMESMITH_CACHE_DIR: temp('fs-cache-') } });
+    expect(build.code).toBe(1);
+    expect(build.stderr).toMatch(/ftp:\/\/example\.org\/logo\.png uses a scheme framesmith and the cloud cannot load/);
+    const rendered = await runCli(['render', dir, '--no-thumbnail'], { env: { FRAMESMITH_CACHE_DIR: temp('fs-cache-') }, timeoutMs: 60_000 });
+    expect(rendered.code).toBe(1);
+    expect(rendered.stderr).toMatch(/error .*ftp:\/\/example\.org\/logo\.png uses a scheme framesmith and the cloud cannot load; whatever uses it is missing\. \[unsupported_url_scheme\]/);
+    expect(readdirSync(dir)).not.toContain('renders');
     const thrower = useFixture('render-throws');
     // A script that throws before its timeline registers: a render HeyGen refuses too. (A throw
     // inside a timeline callback renders there, with a warning here.)
