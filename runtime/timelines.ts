@@ -188,6 +188,20 @@ export function seekBound(t: number, bound: BoundTimelines | null, frameSeconds 
   if (g && Array.isArray(g.ticker._listeners) && g.ticker._listeners.length > 0) g.ticker.tick();
 }
 
+const SEEK_CALLBACKS = ['onUpdate', 'onStart', 'onComplete', 'onRepeat', 'onReverseComplete'];
+
+/**
+ * Whether seeking the bound timelines runs page code (an onUpdate on a timeline, a `tl.call`, a
+ * tween's onStart/onComplete...). Such code can keep state from frame to frame (startup-pitch
+ * starts a slide's entrance when its onUpdate first sees the slide), so a forward jump must pass
+ * through every frame between, as the engine's in-order render does.
+ */
+export function hasSeekCallbacks(bound: BoundTimelines | null): boolean {
+  const tops = [bound?.root, ...(bound?.children ?? []).map((c) => c.timeline as GsapAnimation)].filter((t): t is GsapAnimation => !!t);
+  const has = (a: GsapAnimation) => SEEK_CALLBACKS.some((k) => !!a.eventCallback?.(k));
+  return tops.some((t) => has(t) || (t.getChildren?.(true, true, true) ?? []).some(has));
+}
+
 /** Whether a timeline is registered under `id`. */
 export function hasTimeline(id: string): boolean {
   return isAnimation(realTimeline(registry()[id]));
