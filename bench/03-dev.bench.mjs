@@ -57,7 +57,12 @@ function filmstripRssMb(pid) {
   const family = new Set([worker]);
   for (let grew = true; grew; ) {
     grew = false;
-    for (const [p, pp] of parents) if (!family.has(p) && family.has(pp)) (family.add(p), (grew = true));
+    for (const [p, pp] of parents) {
+      if (!family.has(p) && family.has(pp)) {
+        family.add(p);
+        grew = true;
+      }
+    }
   }
   let mb = 0;
   for (const p of family) {
@@ -76,7 +81,10 @@ async function officialStart(tool, dir, port) {
     const timer = setTimeout(() => reject(new Error('official preview did not start in 30 s')), 30_000);
     child.stdout.on('data', (d) => {
       out += d;
-      if (/Server\s+http/.test(out)) (clearTimeout(timer), resolve(epoch() - t0));
+      if (/Server\s+http/.test(out)) {
+        clearTimeout(timer);
+        resolve(epoch() - t0);
+      }
     });
   });
   // The wrapper starts node under bash: stop the whole group.

@@ -68,6 +68,7 @@ export class VirtualClock {
 
   /** Replaces the page's time sources. Must run before any page script. */
   install(win: Window & typeof globalThis): void {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- Date must stay a `function` (new.target), so it cannot see `this` as an arrow would.
     const clock = this;
     const NativeDate = native.Date;
     const VDate = function (this: unknown, ...args: unknown[]) {

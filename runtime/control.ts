@@ -1,6 +1,6 @@
 /**
  * The runtime's heart: loads the composition (root, sub-compositions, timed elements), then
- * answers seeks from our tools through `window.__framesmith` (see src/shared/control.ts).
+ * answers seeks from our tools through `window.__framesmith` (see shared/control.ts).
  * A seek moves the virtual clock, the GSAP timelines, clip visibility, CSS/Web animations and
  * media, waits for fonts and images, and (in 'raf' paint mode) for a real paint.
  *
@@ -15,10 +15,10 @@
  *   same outcome is reported: a fatal `timeline_script_failure` or a `timeline_not_registered`
  *   warning. A script error alone does not stop a render (the engine renders through it).
  */
-import type { BootOptions, FramesmithControl, ReadyInfo, RuntimeProblem, SeekResult } from '../src/shared/control';
-import { DEFAULT_FPS } from '../src/shared/model';
-import { frameCount } from '../src/shared/time';
-import type { VariableValues } from '../src/shared/variables';
+import type { BootOptions, FramesmithControl, ReadyInfo, RuntimeProblem, SeekResult } from '../shared/control';
+import { DEFAULT_FPS } from '../shared/model';
+import { frameCount } from '../shared/time';
+import type { VariableValues } from '../shared/variables';
 import { animationsChangeBetween, seekAnimations } from './animations';
 import type { VirtualClock } from './clock';
 import { mediaEnd, prepareMedia, seekMedia } from './media';

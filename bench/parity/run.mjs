@@ -101,7 +101,14 @@ async function compareOne({ root, tool, c, fs, browser, outDir, workDir, engineR
     planned = sampleFrames({ fps: engine.fps ?? 30, frameCount: engine.frameCount, clips: clipsEngine });
   }
   const keep = new Set(planned.map((p) => p.frame));
-  for (const r of runs) for (const [n, file] of r.frames) if (!keep.has(n)) (rmSync(file, { force: true }), r.frames.delete(n));
+  for (const r of runs) {
+    for (const [n, file] of r.frames) {
+      if (!keep.has(n)) {
+        rmSync(file, { force: true });
+        r.frames.delete(n);
+      }
+    }
+  }
 
   const fps = ours.info?.fps ?? engine.fps ?? 30;
   const frames = [];

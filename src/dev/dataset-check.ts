@@ -18,10 +18,10 @@ import { randomBytes } from 'node:crypto';
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import type { LaunchedBrowser } from '../browser/launch.js';
 import type { Logger } from '../core/logger.js';
-import type { ReadyInfo } from '../shared/control.js';
-import { DEV_BOOT_PARAM, type DevBootParam } from '../shared/dev-protocol.js';
-import { STUDIO_API_PATH, STUDIO_ROUTES, type RowFlag, type StudioEvent } from '../shared/studio-protocol.js';
-import type { VariableValues } from '../shared/variables.js';
+import type { ReadyInfo } from '../../shared/control.js';
+import { DEV_BOOT_PARAM, type DevBootParam } from '../../shared/dev-protocol.js';
+import { STUDIO_API_PATH, STUDIO_ROUTES, type RowFlag, type StudioEvent } from '../../shared/studio-protocol.js';
+import type { VariableValues } from '../../shared/variables.js';
 import { FAILED_IMAGES, MEASURE_TEXT, type ImageFailure, type TextMeasure } from './dataset-probe.js';
 
 export interface CheckRow {
@@ -322,8 +322,16 @@ export function createDatasetChecker(options: DatasetCheckerOptions): DatasetChe
       const found = (await within(w, `show ${time.toFixed(2)} s`, w.page.evaluate(`(async () => { await window.__framesmith.seekTime(${time}); return ${u.measure ? MEASURE_TEXT : '[]'}; })()`))) as TextMeasure[];
       for (const f of found) {
         const prev = m.texts.get(f.key) ?? { variable: f.variable, text: f.text, box: 0, frame: 0, boxAt: time, frameAt: time };
-        if (f.box > prev.box) (prev.box = f.box), (prev.boxAt = time), (prev.text = f.text);
-        if (f.frame > prev.frame) (prev.frame = f.frame), (prev.frameAt = time), (prev.text = f.text);
+        if (f.box > prev.box) {
+          prev.box = f.box;
+          prev.boxAt = time;
+          prev.text = f.text;
+        }
+        if (f.frame > prev.frame) {
+          prev.frame = f.frame;
+          prev.frameAt = time;
+          prev.text = f.text;
+        }
         m.texts.set(f.key, prev);
       }
       if (!u.times.includes(t)) continue;

@@ -14,15 +14,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, relative, sep } from 'node:path';
 import { FramesmithError, isFramesmithError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import type { ProblemData } from '../shared/diagnostics.js';
-import type { DevState } from '../shared/dev-protocol.js';
-import { DATASET_MAX_BYTES, STUDIO_API_PATH, STUDIO_ROUTES, type DatasetView, type NewJobRequest, type StudioConfig, type StudioEvent, type ThumbRequest } from '../shared/studio-protocol.js';
-import type { VariableDeclaration, VariableValues } from '../shared/variables.js';
+import type { ProblemData } from '../../shared/diagnostics.js';
+import type { DevState } from '../../shared/dev-protocol.js';
+import { DATASET_MAX_BYTES, STUDIO_API_PATH, STUDIO_ROUTES, type DatasetView, type NewJobRequest, type StudioConfig, type StudioEvent, type ThumbRequest } from '../../shared/studio-protocol.js';
+import type { VariableDeclaration, VariableValues } from '../../shared/variables.js';
 import { sendFile } from '../serve/send-file.js';
 import { createDatasetChecker, type CheckRow, type DatasetChecker } from './dataset-check.js';
 import { checkDatasetName, checkProjectFile, cliDataPath, datasetView, projectDataFiles, readRows, tooLarge, type DatasetSource, type LoadedRows } from './dataset.js';
 import { createRenderQueue, isConflict, problemOf, type RenderQueue } from './render-queue.js';
 import { isOwnOrigin } from './request-guard.js';
+import { EXIT } from '../core/exit-codes.js';
 
 export interface StudioOptions {
   /** Project folder (a realpath). */
@@ -102,12 +103,12 @@ function readBody(req: IncomingMessage, limit: number, name: string): Promise<Bu
 }
 
 async function readJson<T>(req: IncomingMessage, limit = JSON_LIMIT): Promise<T> {
-  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) throw new FramesmithError('bad_request', 'Send JSON (content-type: application/json).', { hint: 'This endpoint is for the preview page: use the render panel or the dataset view.', exitCode: 2 });
+  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) throw new FramesmithError('bad_request', 'Send JSON (content-type: application/json).', { hint: 'This endpoint is for the preview page: use the render panel or the dataset view.', exitCode: EXIT.usage });
   const body = await readBody(req, limit, 'The request');
   try {
     return JSON.parse(body.toString('utf8')) as T;
   } catch {
-    throw new FramesmithError('bad_request', 'The body is not JSON.', { hint: 'This endpoint is for the preview page: use the render panel or the dataset view.', exitCode: 2 });
+    throw new FramesmithError('bad_request', 'The body is not JSON.', { hint: 'This endpoint is for the preview page: use the render panel or the dataset view.', exitCode: EXIT.usage });
   }
 }
 
@@ -145,7 +146,7 @@ export function createStudio(options: StudioOptions): Studio {
     async frameCount(c, fps) {
       const comp = await composition(c);
       if (!comp || comp.duration <= 0) return null;
-      const { frameCount } = await import('../shared/time.js');
+      const { frameCount } = await import('../../shared/time.js');
       return frameCount(comp.duration, fps);
     },
     onChange: (job) => options.send({ kind: 'job', job }),

@@ -9,7 +9,7 @@ import { stat } from 'node:fs/promises';
 import { CancelledError, FramesmithError } from '../core/errors.js';
 import type { CollectingLogger } from '../core/logger.js';
 import { checkVariablesAgainst } from '../options/variables-input.js';
-import type { VariableValues } from '../shared/variables.js';
+import type { VariableValues } from '../../shared/variables.js';
 import { reportRemote, summarizeRemote } from '../remote/report.js';
 import { reportPageWarnings, warnBlockedRequests } from '../snapshot/page-problems.js';
 import { collectAudioTracks, mixAudio } from './audio.js';

@@ -150,7 +150,7 @@ describe('dataset view (framesmith dev --data rows.csv)', () => {
       expect(near(await thumbPixel(page, 1, 450, 100), [0, 0, 0])).toBe(true);
 
       await row(page, 3).locator('.ds-cell.num').click();
-      const frameText = () => page.evaluate(() => (window as any).__framesmithDev.frameWindow().document.getElementById('headline').textContent);
+      const frameText = () => page.evaluate(() => window.__framesmithDev.frameWindow()!.document.getElementById('headline')!.textContent);
       await expect.poll(frameText).toBe('No photo');
       expect(await page.locator('#var-headline').inputValue()).toBe('No photo');
       expect(await row(page, 3).getAttribute('class')).toContain('in-preview');

@@ -14,7 +14,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { launchBrowser, type LaunchedBrowser } from '../../src/browser/launch.js';
 import { createDevServer, type DevServer } from '../../src/dev/index.js';
-import { STUDIO_API_PATH, type StudioJob } from '../../src/shared/studio-protocol.js';
+import { STUDIO_API_PATH, type StudioJob } from '../../shared/studio-protocol.js';
 import { startFakeHeygen, type FakeHeygen } from '../fake-heygen/index.js';
 import { useFixture } from '../helpers/fixtures.js';
 import { openPreview } from './dev-helpers.js';
@@ -231,7 +231,7 @@ describe('render panel on another device', () => {
       await shared.ready;
       const page = await context.newPage();
       await page.goto(`http://${lan}:${new URL(shared.url).port}/__framesmith/`);
-      await page.waitForFunction(() => ((window as any).__framesmithDev?.updates.length ?? 0) >= 1, null, { timeout: 20_000 });
+      await page.waitForFunction(() => (window.__framesmithDev?.updates.length ?? 0) >= 1, null, { timeout: 20_000 });
       await openPanel(page);
       await expect.poll(() => page.locator('.render-error').textContent()).toContain('the render panel and the dataset view answer only to this machine');
     } finally {

@@ -1,7 +1,7 @@
 /**
  * What the dev server and its preview page say to each other: the reserved URL paths, the state
  * the page renders (model, problems), and the websocket messages. The server (src/dev) and the
- * page (runtime/overlay) both import this file, so a message has one shape on both sides.
+ * page (preview/) both import this file, so a message has one shape on both sides.
  * Pure types and constants: no DOM, no Node imports.
  */
 import type { RuntimeProblem } from './control.js';
