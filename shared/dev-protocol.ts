@@ -32,6 +32,13 @@ export const DEV_WS_PATH = `${DEV_PREFIX}ws`;
  */
 export const DEV_BOOT_PARAM = '__fsboot';
 
+/**
+ * Request header of the server's own background pages (the dataset view's checks): project files
+ * are answered cacheable for them, since that browser empties its cache whenever the project
+ * changes. Everyone else gets `no-cache` (asked again every time).
+ */
+export const DEV_CACHED_FILES_HEADER = 'x-framesmith-cached-files';
+
 /** Written into the preview page by the server, before the UI script runs. */
 export interface DevPageConfig {
   /** Entry shown when the URL names none (`--composition`, else index.html). */

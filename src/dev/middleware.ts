@@ -17,6 +17,7 @@ import { isDocumentRequest } from '../serve/static-server.js';
 import {
   DEV_ASSETS_PATH,
   DEV_BOOT_PARAM,
+  DEV_CACHED_FILES_HEADER,
   DEV_BOOT_PATH,
   DEV_EDITOR_PATH,
   DEV_PAGE_PATH,
@@ -182,7 +183,7 @@ export function createRequestHandler(ctx: MiddlewareContext): (req: IncomingMess
         // Sub-compositions and stylesheets get their remote URLs pointed at the remote-file endpoint.
         const proxied = remote && (ext === '.html' || ext === '.htm' || ext === '.css') ? await proxiedText(verdict.file, ext) : null;
         if (proxied !== null) return sendBody(res, proxied, ext === '.css' ? 'text/css; charset=utf-8' : 'text/html; charset=utf-8', head);
-        return sendFile(req, res, verdict.file, { head });
+        return sendFile(req, res, verdict.file, { head, maxAge: req.headers[DEV_CACHED_FILES_HEADER] ? 3600 : undefined });
       }
     }
     return passToVite(req, res);

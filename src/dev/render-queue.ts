@@ -567,7 +567,15 @@ export function createRenderQueue(options: RenderQueueOptions): RenderQueue {
       const failedRows = e.job.items.filter((i) => i.status !== 'done');
       const rows = (failedRows.length ? failedRows : e.job.items).map((i) => ({ row: i.row ?? undefined, variables: i.variables }));
       const request: NewJobRequest = { ...e.request, rows, onConflict: e.request.onConflict === 'replace' ? 'replace' : 'number' };
-      if (rows.length !== e.job.items.length) request.name = undefined;
+      if (rows.length !== e.job.items.length) {
+        // The retried rows keep the names they had: a pattern of their values, {row} or
+        // {render_id} names them the same again; {index} (their place in the first batch) is
+        // written out for a single row; several rows under {index} get the default names.
+        const name = e.request.name?.trim() || `${defaultName(e.request.composition)}-{index}`;
+        if (!name.includes('{index}')) request.name = name;
+        else if (failedRows.length === 1) request.name = name.split('{index}').join(String(failedRows[0].index));
+        else request.name = undefined;
+      }
       return add(request, id);
     },
     remove(id) {

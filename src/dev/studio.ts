@@ -113,15 +113,26 @@ async function readJson<T>(req: IncomingMessage, limit = JSON_LIMIT): Promise<T>
 }
 
 /** The platform's file manager, showing the file (its folder on Linux). Never throws. */
-function defaultReveal(file: string): Promise<{ ok: boolean; message?: string }> {
+/**
+ * Shows the file in the system's file manager. `xdg-open` (Linux) exits non-zero at once when it
+ * has nothing to open the folder with (no desktop): that is reported with the file's path, not
+ * as opened. Still running after a moment = a file manager is starting.
+ */
+function defaultReveal(file: string, env: NodeJS.ProcessEnv = process.env): Promise<{ ok: boolean; message?: string }> {
   const [cmd, args] = process.platform === 'darwin' ? ['open', ['-R', file]] : process.platform === 'win32' ? ['explorer', [`/select,${file}`]] : ['xdg-open', [dirname(file)]];
+  const fallback = (why: string) => ({ ok: false, message: `${why}: the file is ${file}` });
   return new Promise((resolve) => {
     try {
-      const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
-      child.once('error', () => resolve({ ok: false, message: `No file manager could be started (${cmd} is missing): the file is ${file}` }));
-      child.once('spawn', () => (child.unref(), resolve({ ok: true })));
+      const child = spawn(cmd, args, { stdio: 'ignore', detached: true, env });
+      let timer: NodeJS.Timeout | undefined;
+      child.once('error', () => (clearTimeout(timer), resolve(fallback(`No file manager could be started (${cmd} is missing)`))));
+      child.once('spawn', () => {
+        timer = setTimeout(() => (child.unref(), resolve({ ok: true })), 2500);
+        // explorer.exe exits 1 even when it opened the window.
+        child.once('exit', (code) => (clearTimeout(timer), resolve(code === 0 || process.platform === 'win32' ? { ok: true } : fallback(`${cmd} could not open the folder (exit ${code})`))));
+      });
     } catch {
-      resolve({ ok: false, message: `No file manager could be started: the file is ${file}` });
+      resolve(fallback('No file manager could be started'));
     }
   });
 }
@@ -314,7 +325,7 @@ export function createStudio(options: StudioOptions): Studio {
       if (method === 'POST' && action === 'reveal') {
         const f = queue.file(id, 1) ?? [...Array(queue.get(id)!.items.length).keys()].map((i) => queue.file(id, i + 1)).find(Boolean);
         if (!f) return sendProblem(res, 404, { code: 'no_output', message: 'This render has no finished file yet.' });
-        const r = await (options.reveal ?? defaultReveal)(f.video);
+        const r = await (options.reveal ?? ((file: string) => defaultReveal(file, env)))(f.video);
         return sendJson(res, 200, { ...r, folder: rel(dirname(f.video)) || '.', file: rel(f.video) });
       }
       if ((method === 'GET' || method === 'HEAD') && item) {
