@@ -28,7 +28,7 @@ import { displayUrl, locationFromStack, type ProblemCollector } from './problems
 import { collectTimed, findRoot, readScene, type Scene } from './scene';
 import { mountSubCompositions, type MountedInstance } from './subcompositions';
 import type { Batching } from './timeline-batching';
-import { activeIntervals, bindTimelines, hasTimeline, registry, seekBound, takeOverGsap, type BoundTimelines, type CompositionTimeline } from './timelines';
+import { activeIntervals, bindTimelines, hasSeekCallbacks, hasTimeline, registry, seekBound, takeOverGsap, type BoundTimelines, type CompositionTimeline } from './timelines';
 import { createTimingResolver, playbackRateOf, playbackStartOf, timelineLength } from './timing';
 import { applyPageSetup } from './page-setup';
 import { describeScene, drawsSomething } from './inspect';
@@ -296,7 +296,7 @@ export function createControl(deps: RuntimeDeps): FramesmithControl & { instance
   function pose(t: number): void {
     if (!scene) return;
     try {
-      seekBound(t, bound);
+      seekBound(t, bound, 1 / fps);
     } catch (error) {
       // A composition callback that throws (tl.call, onUpdate) must be reported with its time and
       // place, not escape into the tool that asked for the seek.
@@ -319,7 +319,9 @@ export function createControl(deps: RuntimeDeps): FramesmithControl & { instance
     batching.flush();
     problems.time = t;
     for (const m of scene.timed) if (m.el instanceof HTMLMediaElement) m.end = mediaEnd(m);
-    if (!clock.advanceTo(t * 1000, 1000 / fps, (ms) => pose(ms / 1000))) {
+    // A jump forward passes through the frames between when seeking runs page code (see hasSeekCallbacks).
+    const everyFrame = t - current > 1.5 / fps && hasSeekCallbacks(bound);
+    if (!clock.advanceTo(t * 1000, 1000 / fps, (ms) => pose(ms / 1000), everyFrame)) {
       problems.time = undefined;
       return false;
     }

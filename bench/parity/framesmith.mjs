@@ -16,7 +16,8 @@ export async function framesmithModules(root) {
     dist('serve/static-server.js'),
     dist('model/index.js'),
     dist('lint/index.js'),
-    dist('shared/render-mode.js'),
+    // shared/ builds to dist/shared (beside dist/node) since the layout move.
+    import(pathToFileURL(join(root, 'dist', 'shared', 'render-mode.js')).href),
   ]);
   return {
     launchBrowser: launch.launchBrowser,
