@@ -1,8 +1,10 @@
 /**
- * Builds the browser side of framesmith (`runtime/`) into `dist/runtime/`.
- * - mode `runtime`: the composition runtime, one classic script (IIFE) that the servers inject as
- *   the first script of a composition page, so it runs before any page script.
- * - mode `overlay`: the dev preview UI around the iframe (an ES module; our own page).
+ * Builds the browser side of framesmith.
+ * - mode `runtime`: the composition runtime (`runtime/`) into `dist/runtime/`, one classic script
+ *   (IIFE) that the servers inject as the first script of a composition page, so it runs before
+ *   any page script.
+ * - mode `preview`: the dev server's preview page (`preview/`, the UI around the iframe; an ES
+ *   module, our own page) into `dist/preview/`.
  * `scripts/build.mjs` runs both modes.
  */
 import { existsSync } from 'node:fs';
@@ -12,12 +14,12 @@ import { defineConfig } from 'vite';
 const root = import.meta.dirname;
 
 export default defineConfig(({ mode }) => {
-  if (mode === 'overlay') {
-    const entry = resolve(root, 'runtime/overlay/main.ts');
+  if (mode === 'preview') {
+    const entry = resolve(root, 'preview/main.ts');
     return {
       logLevel: 'warn',
       build: {
-        outDir: 'dist/runtime/overlay',
+        outDir: 'dist/preview',
         emptyOutDir: true,
         target: 'es2022',
         minify: true,

@@ -42,8 +42,14 @@ function rssMb(pid) {
   return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024;
 }
 
-/** RSS (MB, summed) of the filmstrip's capture process under `pid` and all its children (its Chromium). */
-function filmstripRssMb(pid) {
+/** Proportional set size (MB): shared pages divided among the processes sharing them. */
+function pssMb(pid) {
+  const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+  return Number(/^Pss:\s+(\d+)/m.exec(rollup)[1]) / 1024;
+}
+
+/** Memory (MB, summed by `measure`) of the filmstrip's capture process under `pid` and all its children (its Chromium). */
+function filmstripMb(pid, measure = rssMb) {
   const parents = new Map();
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
@@ -57,12 +63,17 @@ function filmstripRssMb(pid) {
   const family = new Set([worker]);
   for (let grew = true; grew; ) {
     grew = false;
-    for (const [p, pp] of parents) if (!family.has(p) && family.has(pp)) (family.add(p), (grew = true));
+    for (const [p, pp] of parents) {
+      if (!family.has(p) && family.has(pp)) {
+        family.add(p);
+        grew = true;
+      }
+    }
   }
   let mb = 0;
   for (const p of family) {
     try {
-      mb += rssMb(p);
+      mb += measure(p);
     } catch {}
   }
   return mb;
@@ -76,7 +87,10 @@ async function officialStart(tool, dir, port) {
     const timer = setTimeout(() => reject(new Error('official preview did not start in 30 s')), 30_000);
     child.stdout.on('data', (d) => {
       out += d;
-      if (/Server\s+http/.test(out)) (clearTimeout(timer), resolve(epoch() - t0));
+      if (/Server\s+http/.test(out)) {
+        clearTimeout(timer);
+        resolve(epoch() - t0);
+      }
     });
   });
   // The wrapper starts node under bash: stop the whole group.
@@ -234,7 +248,8 @@ export async function run({ root, figure, log }) {
     figure('dev', 'filmstrip cache memory in the page (decoded bitmaps)', film.bytes / 1024 / 1024, 'MB');
     figure('dev', 'filmstrip cache memory in the server (JPEG, budget 24 MB)', film.serverBytes / 1024 / 1024, 'MB');
     figure('dev', 'dev server memory (RSS) with the filmstrip made', rssMb(dev.child.pid), 'MB', '< 200 MB');
-    figure('dev', 'filmstrip capture process and its Chromium (RSS summed, shared pages counted per process)', filmstripRssMb(dev.child.pid), 'MB');
+    figure('dev', 'filmstrip capture process and its Chromium (RSS summed, shared pages counted per process)', filmstripMb(dev.child.pid), 'MB');
+    figure('dev', 'filmstrip capture process and its Chromium (PSS summed: shared pages divided)', filmstripMb(dev.child.pid, pssMb), 'MB');
     await context.close();
     await dev.stop();
 

@@ -269,6 +269,7 @@ async function floors(ctx, root) {
   const { figure, log } = ctx;
   const dist = pathToFileURL(join(root, 'dist', 'node')).href;
   const { encodeArgs } = await import(`${dist}/render/encode-args.js`);
+  const { encoderThreads } = await import(`${dist}/render/workers.js`);
   const rows = [];
   for (const name of pickCompositions(root)) {
     let dir;
@@ -285,16 +286,22 @@ async function floors(ctx, root) {
     if (capture.status !== 0) throw new Error(`capture alone failed: ${capture.stderr.slice(-1500)}`);
     const r = JSON.parse(capture.stdout);
     // The encoder alone, on exactly those frames, with the render's own arguments.
-    const args = encodeArgs({ format: 'mp4', quality: 'standard', fps: r.fps, frames: r.frames, width: r.width, height: r.height, output: join(out, 'encoded.mp4'), image: 'jpeg' }).map((a) => (a === 'pipe:0' ? join(out, 'frames.mp4') : a));
+    const args = encodeArgs({ format: 'mp4', quality: 'standard', fps: r.fps, frames: r.frames, width: r.width, height: r.height, output: join(out, 'encoded.mp4'), image: 'jpeg', threads: encoderThreads() }).map((a) => (a === 'pipe:0' ? join(out, 'frames.mp4') : a));
     const encode = await runSampled('ffmpeg', args);
     if (encode.status !== 0) throw new Error(`encode alone failed: ${encode.stderr.slice(-1500)}`);
     const whole = await framesmith(join(root, 'bin', 'framesmith.js'), dir, join(out, 'whole.mp4'));
+    // The fixed cost: a render of one frame (browsers, page load, ffmpeg start and finish).
+    const one = await framesmith(join(root, 'bin', 'framesmith.js'), dir, join(out, 'one.mp4'), ['--frames', '0-0']);
+    const perFrame = (whole.cpu.total - one.cpu.total) / Math.max(1, r.frames - 1);
     const bound = Math.max(capture.ms, encode.ms);
     const cores = availableParallelism();
     const cpuBound = ((capture.cpu.total + encode.cpu.total) / cores) * 1000;
     figure('floors', `${name} capture alone`, capture.ms / 1000, 's');
     figure('floors', `${name} encode alone`, encode.ms / 1000, 's');
     figure('floors', `${name} whole render / max(capture, encode)`, whole.ms / bound, 'x', '1.0 = perfect overlap');
+    figure('floors', `${name} startup (render of 1 frame)`, one.ms / 1000, 's');
+    figure('floors', `${name} CPU per frame beyond startup`, perFrame * 1000, 'ms');
+    log(`${name}: capture alone CPU by process: ${kinds(capture.cpu)}; encode alone: ${kinds(encode.cpu)}`);
     rows.push([
       name.replace('corpus:', ''),
       `${s1(capture.ms)} · ${capture.cpu.total.toFixed(1)}`,
@@ -303,10 +310,12 @@ async function floors(ctx, root) {
       s1(Math.max(bound, cpuBound)),
       `${s1(whole.ms)} · ${whole.cpu.total.toFixed(1)}`,
       `${(whole.ms / bound).toFixed(2)}x`,
+      `${s1(one.ms)} · ${one.cpu.total.toFixed(1)}`,
+      (perFrame * 1000).toFixed(0),
     ]);
   }
-  log(`Floors on this machine (${availableParallelism()} cores; wall · CPU s). With both on the same cores the whole render cannot beat (capture CPU + encode CPU) / cores either:`);
-  table(log, ['composition', 'capture alone', 'encode alone', 'max(capture, encode)', 'max(that, CPU / cores)', 'whole render', 'whole / max'], rows);
+  log(`Floors on this machine (${availableParallelism()} cores, load average now ${loadavg()[0].toFixed(2)}; wall · CPU s). With both on the same cores the whole render cannot beat (capture CPU + encode CPU) / cores either:`);
+  table(log, ['composition', 'capture alone', 'encode alone', 'max(capture, encode)', 'max(that, CPU / cores)', 'whole render', 'whole / max', 'startup: 1-frame render', 'CPU ms / frame beyond startup'], rows);
 }
 
 async function growth(ctx, root) {
@@ -315,6 +324,7 @@ async function growth(ctx, root) {
   const ten = await growthProject(root, 10);
   const sixty = await growthProject(root, 60);
   const runs = [
+    ['1 frame (startup), 1080p', ten, ['--frames', '0-0']],
     ['10 s, 30 fps, 1080p, default workers', ten, []],
     ['60 s, 30 fps, 1080p, default workers', sixty, []],
     ['10 s, 60 fps', ten, ['--fps', '60']],
@@ -338,7 +348,13 @@ async function growth(ctx, root) {
     figure('growth', `${label}: wall / 10 s 30 fps 1080p`, wall, 'x', `${expected}x if linear`);
     return [label, `${expected}x`, `${wall.toFixed(2)}x`, `${cpu.toFixed(2)}x`];
   };
-  log('Growth of one render (the growth composition: something moves on every frame):');
+  // Beyond the fixed start-up: the cost of the frames alone, 60 s against 10 s.
+  const one = got['1 frame (startup), 1080p'];
+  const l60 = got['60 s, 30 fps, 1080p, default workers'];
+  const perFrame = (r) => (r.cpu.total - one.cpu.total) / (r.result.frames - 1);
+  figure('growth', 'CPU per frame beyond start-up: 60 s / 10 s', perFrame(l60) / perFrame(base), 'x', '1.0 if linear');
+  figure('growth', 'wall per frame beyond start-up: 60 s / 10 s', (l60.ms - one.ms) / (l60.result.frames - 1) / ((base.ms - one.ms) / (base.result.frames - 1)), 'x', '1.0 if linear');
+  log(`Growth of one render (the growth composition: something moves on every frame; load average now ${loadavg()[0].toFixed(2)}):`);
   table(log, ['render', 'frames', 'workers', 'wall', 'CPU s', 'CPU ms / frame', 'CPU ns / pixel', 'peak RSS (PSS) MB'], rows);
   const w1 = got['10 s, 1 worker'];
   const w2 = got['10 s, 2 workers'];

@@ -38,7 +38,7 @@ export async function run({ root, figure }) {
   const [{ launchBrowser }, { createDevServer }, { STUDIO_API_PATH }] = await Promise.all([
     import(join(root, 'dist/node/browser/launch.js')),
     import(join(root, 'dist/node/dev/index.js')),
-    import(join(root, 'dist/node/shared/studio-protocol.js')),
+    import(join(root, 'dist/shared/studio-protocol.js')),
   ]);
   const browser = await launchBrowser();
   const server = await createDevServer({ dir, port: 0 });

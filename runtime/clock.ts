@@ -68,6 +68,7 @@ export class VirtualClock {
 
   /** Replaces the page's time sources. Must run before any page script. */
   install(win: Window & typeof globalThis): void {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- Date must stay a `function` (new.target), so it cannot see `this` as an arrow would.
     const clock = this;
     const NativeDate = native.Date;
     const VDate = function (this: unknown, ...args: unknown[]) {
@@ -131,9 +132,10 @@ export class VirtualClock {
   /**
    * Moves virtual time to `target` ms, running due timers and, at each frame boundary of
    * `frameMs`, the animation-frame callbacks. Returns false (and changes nothing) when the move
-   * is backward and the page has history.
+   * is backward and the page has history. `everyFrame`: also move through every frame boundary
+   * when no animation-frame callback waits (the timelines' own callbacks change the page).
    */
-  advanceTo(target: number, frameMs: number, onFrame?: (ms: number) => void): boolean {
+  advanceTo(target: number, frameMs: number, onFrame?: (ms: number) => void, everyFrame = false): boolean {
     if (target < this.now) {
       if (this.history) return false;
       this.now = target;
@@ -143,7 +145,7 @@ export class VirtualClock {
     }
     let budget = MAX_CALLBACKS_PER_ADVANCE;
     for (;;) {
-      const nextFrame = this.frameCallbacks.size > 0 ? this.nextFrameTime(frameMs, target) : Infinity;
+      const nextFrame = this.frameCallbacks.size > 0 || (everyFrame && onFrame) ? this.nextFrameTime(frameMs, target) : Infinity;
       const nextTimer = this.nextTimerDue();
       const step = Math.min(nextFrame, nextTimer);
       if (step > target) break;
@@ -157,7 +159,11 @@ export class VirtualClock {
         // previous frame's time; then the clock moves and the frame's callbacks run.
         this.now = Math.max(this.now, nextFrame - frameMs);
         onFrame?.(nextFrame);
-        this.runFrame(nextFrame);
+        if (this.frameCallbacks.size > 0) this.runFrame(nextFrame);
+        else {
+          this.now = Math.max(this.now, nextFrame);
+          this.lastFrameTime = nextFrame;
+        }
       }
     }
     this.now = Math.max(this.now, target - frameMs);

@@ -1,6 +1,6 @@
 /**
  * The runtime's heart: loads the composition (root, sub-compositions, timed elements), then
- * answers seeks from our tools through `window.__framesmith` (see src/shared/control.ts).
+ * answers seeks from our tools through `window.__framesmith` (see shared/control.ts).
  * A seek moves the virtual clock, the GSAP timelines, clip visibility, CSS/Web animations and
  * media, waits for fonts and images, and (in 'raf' paint mode) for a real paint.
  *
@@ -15,10 +15,10 @@
  *   same outcome is reported: a fatal `timeline_script_failure` or a `timeline_not_registered`
  *   warning. A script error alone does not stop a render (the engine renders through it).
  */
-import type { BootOptions, FramesmithControl, ReadyInfo, RuntimeProblem, SeekResult } from '../src/shared/control';
-import { DEFAULT_FPS } from '../src/shared/model';
-import { frameCount } from '../src/shared/time';
-import type { VariableValues } from '../src/shared/variables';
+import type { BootOptions, FramesmithControl, ReadyInfo, RuntimeProblem, SeekResult } from '../shared/control';
+import { DEFAULT_FPS } from '../shared/model';
+import { frameCount } from '../shared/time';
+import type { VariableValues } from '../shared/variables';
 import { animationsChangeBetween, seekAnimations } from './animations';
 import type { VirtualClock } from './clock';
 import { mediaEnd, prepareMedia, seekMedia } from './media';
@@ -28,7 +28,7 @@ import { displayUrl, locationFromStack, type ProblemCollector } from './problems
 import { collectTimed, findRoot, readScene, type Scene } from './scene';
 import { mountSubCompositions, type MountedInstance } from './subcompositions';
 import type { Batching } from './timeline-batching';
-import { activeIntervals, bindTimelines, hasTimeline, registry, seekBound, takeOverGsap, type BoundTimelines, type CompositionTimeline } from './timelines';
+import { activeIntervals, bindTimelines, hasSeekCallbacks, hasTimeline, registry, seekBound, takeOverGsap, type BoundTimelines, type CompositionTimeline } from './timelines';
 import { createTimingResolver, playbackRateOf, playbackStartOf, timelineLength } from './timing';
 import { applyPageSetup } from './page-setup';
 import { describeScene, drawsSomething } from './inspect';
@@ -296,7 +296,7 @@ export function createControl(deps: RuntimeDeps): FramesmithControl & { instance
   function pose(t: number): void {
     if (!scene) return;
     try {
-      seekBound(t, bound);
+      seekBound(t, bound, 1 / fps);
     } catch (error) {
       // A composition callback that throws (tl.call, onUpdate) must be reported with its time and
       // place, not escape into the tool that asked for the seek.
@@ -319,7 +319,9 @@ export function createControl(deps: RuntimeDeps): FramesmithControl & { instance
     batching.flush();
     problems.time = t;
     for (const m of scene.timed) if (m.el instanceof HTMLMediaElement) m.end = mediaEnd(m);
-    if (!clock.advanceTo(t * 1000, 1000 / fps, (ms) => pose(ms / 1000))) {
+    // A jump forward passes through the frames between when seeking runs page code (see hasSeekCallbacks).
+    const everyFrame = t - current > 1.5 / fps && hasSeekCallbacks(bound);
+    if (!clock.advanceTo(t * 1000, 1000 / fps, (ms) => pose(ms / 1000), everyFrame)) {
       problems.time = undefined;
       return false;
     }

@@ -5,7 +5,7 @@
  * outside the file that called console.warn (GSAP's own file, wherever it is served from).
  * Other console.warn calls are the page's own business and pass untouched.
  */
-import type { RuntimeProblem } from '../src/shared/control';
+import type { RuntimeProblem } from '../shared/control';
 import { native } from './native';
 import { displayUrl, locationFromStack, locationOf, type ProblemCollector } from './problems';
 import { queuedCallStack } from './timeline-batching';

@@ -4,8 +4,8 @@
  * are installed before any page script runs; `window.__hyperframes` exists before body scripts;
  * variable bindings are applied as elements are parsed, so scripts already see the values.
  */
-import { BOOT_GLOBAL, CONTROL_GLOBAL, type BootOptions } from '../src/shared/control';
-import type { VariableDeclaration, VariableValues } from '../src/shared/variables';
+import { BOOT_GLOBAL, CONTROL_GLOBAL, type BootOptions } from '../shared/control';
+import type { VariableDeclaration, VariableValues } from '../shared/variables';
 import { VirtualClock } from './clock';
 import { createControl } from './control';
 import { ProblemCollector } from './problems';

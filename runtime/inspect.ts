@@ -4,8 +4,8 @@
  * live GSAP timeline, in root seconds), the instance keys that name sub-composition hosts, and
  * whether the current frame draws anything at all.
  */
-import type { LiveClip, LiveClipKind, LiveComposition, LiveDescription, LiveLabel, LiveMedia, LiveTween, TweenKind } from '../src/shared/live';
-import { instanceKey, LIVE_TWEEN_LIMIT } from '../src/shared/live';
+import type { LiveClip, LiveClipKind, LiveComposition, LiveDescription, LiveLabel, LiveMedia, LiveTween, TweenKind } from '../shared/live';
+import { instanceKey, LIVE_TWEEN_LIMIT } from '../shared/live';
 import type { Scene } from './scene';
 import type { MountedInstance } from './subcompositions';
 import { registry } from './timelines';

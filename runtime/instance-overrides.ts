@@ -1,11 +1,11 @@
 /**
  * For the dev preview only: `boot.instanceValues` replaces the `data-variable-values` of chosen
- * sub-composition hosts (keyed by instance path, see src/shared/live.ts) before they mount, so
+ * sub-composition hosts (keyed by instance path, see shared/live.ts) before they mount, so
  * the preview can try other values for an instance without touching the file. A host is
  * rewritten as soon as it enters the document (parsed, or inserted by its parent's mount),
  * which is before the mount reads it. Renders never pass these values.
  */
-import type { VariableValues } from '../src/shared/variables';
+import type { VariableValues } from '../shared/variables';
 import { hostKey } from './inspect';
 
 export function installInstanceOverrides(doc: Document, overrides: Record<string, VariableValues> | undefined): void {

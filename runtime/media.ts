@@ -8,7 +8,7 @@
  * Chromium draws as an image in the element's own box), so object-fit, border-radius, filters,
  * transforms and opacity apply as they do to the video, and every render paints the same pixels.
  */
-import type { VideoFrameSet } from '../src/shared/control';
+import type { VideoFrameSet } from '../shared/control';
 import type { TimedNode } from './scene';
 import { sleep } from './native';
 

@@ -3,10 +3,10 @@
  * styles, images and media, console.error calls, contract problems) with a project-relative
  * location, so the CLI and the dev overlay can say what failed and where.
  */
-import type { SourceLocation } from '../src/shared/diagnostics';
-import type { RuntimeProblem } from '../src/shared/control';
+import type { SourceLocation } from '../shared/diagnostics';
+import type { RuntimeProblem } from '../shared/control';
 import { native } from './native';
-import { isRemoteUrl, remoteUrlFromProxyPath, resourceDiagnostic, VENDOR_HINT } from '../src/shared/resource-rules';
+import { isRemoteUrl, remoteUrlFromProxyPath, resourceDiagnostic, VENDOR_HINT } from '../shared/resource-rules';
 
 type Listener = (p: RuntimeProblem) => void;
 

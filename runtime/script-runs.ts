@@ -148,7 +148,7 @@ export function installBodyScripts(win: Window & typeof globalThis, problems: Pr
       });
     }
     let threw = false;
-    const onError = (event: ErrorEvent) => {
+    const onError = () => {
       if (doc.currentScript === s) threw = true;
     };
     win.addEventListener('error', onError);
@@ -171,7 +171,7 @@ export function installBodyScripts(win: Window & typeof globalThis, problems: Pr
 /** The line (1-based) each inline script's code starts on in the page's own source. */
 async function inlineLines(scripts: HTMLScriptElement[]): Promise<Map<HTMLScriptElement, number>> {
   const out = new Map<HTMLScriptElement, number>();
-  let source = '';
+  let source: string;
   try {
     // Without the query: the dev server answers a query (the preview's boot options) through Vite,
     // which rewrites inline scripts; the plain URL gives the file as written.

@@ -5,7 +5,7 @@
  * and while they run `__hyperframes.getVariables()` answers with this instance's values.
  * Hosts inside mounted children are mounted too (recursively, with a cycle guard).
  */
-import type { VariableValues } from '../src/shared/variables';
+import type { VariableValues } from '../shared/variables';
 import { native } from './native';
 import type { ProblemCollector } from './problems';
 import { INNER_ROOT_ATTR, scopeCss } from './scope-css';

@@ -10,8 +10,8 @@
  * as the cloud would); in preview mode they keep their real value, so the preview still plays,
  * and each read is reported as a problem.
  */
-import type { SourceLocation } from '../src/shared/diagnostics';
-import { TIMELINE_PROPERTIES_MISSING } from '../src/shared/render-mode';
+import type { SourceLocation } from '../shared/diagnostics';
+import { TIMELINE_PROPERTIES_MISSING } from '../shared/render-mode';
 import { locationFromStack } from './problems';
 
 interface Timeline {

@@ -160,14 +160,19 @@ export function realTimeline<T>(tl: T): T {
 }
 
 /**
- * Seeks the frame's timelines to `t`, as the engine's render seek does: GSAP's own root (free
- * tweens), then the root timeline (with its forced re-render), then each composition's timeline
- * on its own to data-playback-start + (t − its start) × data-playback-rate, kept within 0 and its
- * length (so before its clip it shows its start, after it its end).
+ * Seeks the frame's timelines to `t`, as the engine's render seek does: the root timeline (with
+ * its forced re-render), then each composition's timeline on its own to data-playback-start +
+ * (t − its start) × data-playback-rate, kept within 0 and its length (so before its clip it shows
+ * its start, after it its end), then GSAP's own root (free tweens) from the previous frame's time
+ * (`frameSeconds` before `t`) to `t`.
  */
-export function seekBound(t: number, bound: BoundTimelines | null): void {
+export function seekBound(t: number, bound: BoundTimelines | null, frameSeconds = 0): void {
   const g = takeOverGsap();
-  if (g) g.updateRoot(t);
+  // In the engine GSAP's own clock still reads the previous frame's time during the seek (every
+  // frame is rendered in order, its ticker runs in each frame's animation-frame callbacks). Put it
+  // there, so the result does not depend on which frame framesmith showed before (a snapshot, a
+  // render resuming mid-clip, the parity harness's sampled frames).
+  if (g) g.updateRoot(Math.max(0, t - frameSeconds));
   if (bound?.root) seekTimeline(bound.root, t);
   for (const c of bound?.children ?? []) {
     const tl = c.timeline as GsapAnimation;
@@ -176,7 +181,25 @@ export function seekBound(t: number, bound: BoundTimelines | null): void {
     tl.pause();
     tl.totalTime(Math.max(0, Number.isFinite(length) && length > 0 ? Math.min(length, local) : local), false);
   }
+  // Then GSAP's own root moves to the frame, as the engine's ticker does once the seek is done: a
+  // tween a seek callback starts (outside any registered timeline) started at the previous
+  // frame's time and shows one frame of motion on its first frame.
+  if (g) g.updateRoot(t);
   if (g && Array.isArray(g.ticker._listeners) && g.ticker._listeners.length > 0) g.ticker.tick();
+}
+
+const SEEK_CALLBACKS = ['onUpdate', 'onStart', 'onComplete', 'onRepeat', 'onReverseComplete'];
+
+/**
+ * Whether seeking the bound timelines runs page code (an onUpdate on a timeline, a `tl.call`, a
+ * tween's onStart/onComplete...). Such code can keep state from frame to frame (startup-pitch
+ * starts a slide's entrance when its onUpdate first sees the slide), so a forward jump must pass
+ * through every frame between, as the engine's in-order render does.
+ */
+export function hasSeekCallbacks(bound: BoundTimelines | null): boolean {
+  const tops = [bound?.root, ...(bound?.children ?? []).map((c) => c.timeline as GsapAnimation)].filter((t): t is GsapAnimation => !!t);
+  const has = (a: GsapAnimation) => SEEK_CALLBACKS.some((k) => !!a.eventCallback?.(k));
+  return tops.some((t) => has(t) || (t.getChildren?.(true, true, true) ?? []).some(has));
 }
 
 /** Whether a timeline is registered under `id`. */

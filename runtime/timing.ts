@@ -13,7 +13,7 @@
  *   for a composition, its registered timeline's length; without one a clip lasts to the end;
  * - a mounted sub-composition's own root starts with its host.
  */
-import { parseStartExpression } from '../src/shared/timing';
+import { parseStartExpression } from '../shared/timing';
 
 export interface TimingResolver {
   /** Absolute start in root seconds (`fallback` when it cannot be resolved). */

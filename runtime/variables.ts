@@ -4,7 +4,7 @@
  * applied without script: `data-var-text`, `data-var-src` and `--<id>` custom properties on the
  * composition root.
  */
-import { mergeVariables, validateDeclarations, type VariableDeclaration, type VariableValues } from '../src/shared/variables';
+import { mergeVariables, validateDeclarations, type VariableDeclaration, type VariableValues } from '../shared/variables';
 import type { ProblemCollector } from './problems';
 
 /** Reads and validates the declarations on an element; problems are reported, bad entries dropped. */

@@ -1,4 +1,5 @@
-// Builds framesmith: the browser runtime (vite.config.ts) and the Node code (tsc → dist/node).
+// Builds framesmith: the browser bundles (vite.config.ts: runtime/ → dist/runtime, preview/ →
+// dist/preview) and the Node code (`tsc -b`: shared/ → dist/shared, then src/ → dist/node).
 // Runs on `npm ci` through the `prepare` script (`--prepare`), before the tests
 // (test/global-setup.ts) and before `npm pack` (prepack).
 // With `--prepare` it skips a clone that is already built when npm runs it on behalf of another
@@ -24,6 +25,6 @@ const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit'
 
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 run(bin('vite'), ['build', '--mode', 'runtime']);
-if (existsSync(join(root, 'runtime/overlay/main.ts'))) run(bin('vite'), ['build', '--mode', 'overlay']);
-run(bin('tsc'), ['-p', 'tsconfig.json']);
+if (existsSync(join(root, 'preview/main.ts'))) run(bin('vite'), ['build', '--mode', 'preview']);
+run(bin('tsc'), ['-b', 'tsconfig.json']);
 if (existsSync(join(root, 'scripts/vendor-templates.mjs'))) run(process.execPath, [join(root, 'scripts/vendor-templates.mjs')]);

@@ -3,7 +3,7 @@
 //                          drives `--help` and option validation);
 //   docs/lint.md           the rule table (between lint-rules markers), from src/lint/catalog.ts;
 //   docs/remote.md         the table of remote/missing resource cases (between resource-rules
-//                          markers), from src/shared/resource-rules.ts;
+//                          markers), from shared/resource-rules.ts;
 //   docs/errors.md         the exit codes (from src/core/exit-codes.ts) and the index of error codes
 //                          (from the error catalog, src/core/error-catalog.ts).
 // Needs the build (`npm run build`). `node scripts/docs.mjs --check` writes nothing and exits 1,

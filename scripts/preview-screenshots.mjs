@@ -2,7 +2,7 @@
 // `node scripts/preview-screenshots.mjs` (after `npm run build`; needs ffmpeg for the media).
 // Each shot starts from a fresh copy of a template or test fixture, so it can be taken again.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -26,8 +26,8 @@ function ffmpeg(args) {
 }
 
 const browser = await launchBrowser();
-async function shot(dir, { query = '', viewport = { width: 1600, height: 1000 }, prefs = {}, before = async () => {}, out }) {
-  const server = await createDevServer({ dir, port: 0 });
+async function shot(dir, { query = '', viewport = { width: 1600, height: 1000 }, prefs = {}, before = async () => {}, out, data }) {
+  const server = await createDevServer({ dir, port: 0, data });
   await server.ready;
   const context = await browser.browser.newContext({ viewport, deviceScaleFactor: 1 });
   await context.addInitScript((p) => localStorage.setItem('framesmith.dev.view', JSON.stringify(p)), prefs);
@@ -99,6 +99,24 @@ try {
     out: 'dev-json-variable.png',
     before: async (page) => {
       await page.locator('.var[data-var=data] textarea').scrollIntoViewIfNeeded();
+    },
+  });
+
+  // The render panel beside the dataset view: a CSV's rows with thumbnails and their problems.
+  const rows = copy('test/fixtures/dev-basic');
+  writeFileSync(
+    join(rows, 'rows.csv'),
+    ['title,boxColor,size,extra', 'Hello,#ff0000,80,a', 'A very very long title,#00ff00,120,b', 'Short,#0000ff,300,c', 'Last one,#ffaa00,60,d', ''].join('\n'),
+  );
+  await shot(rows, {
+    viewport: { width: 1440, height: 900 },
+    data: join(rows, 'rows.csv'),
+    out: 'render-panel.png',
+    before: async (page) => {
+      await page.click('[data-testid=open-render]');
+      await page.waitForSelector('[data-testid=render-panel]:not([hidden])');
+      await page.waitForFunction(() => /4 checked in the page/.test(document.querySelector('[data-testid=dataset-summary]')?.textContent ?? ''), null, { timeout: 60_000 });
+      await page.waitForTimeout(500);
     },
   });
 } finally {

@@ -9,7 +9,8 @@ import { commands } from './commands/index.js';
 import { FramesmithError, formatProblem, isFramesmithError } from './core/errors.js';
 import { PACKAGE_VERSION } from './core/paths.js';
 import { installInterruptHandling, interruptedError } from './core/interrupt.js';
-import { didYouMean } from './shared/suggest.js';
+import { didYouMean } from '../shared/suggest.js';
+import { EXIT } from './core/exit-codes.js';
 
 /**
  * An error from the operating system about a file or the disk (permission, space, a file that
@@ -94,7 +95,7 @@ export async function main(argv: string[]): Promise<void> {
     const entry = commands[name];
     if (!entry) {
       const known = Object.keys(commands).join(', ');
-      throw new FramesmithError('unknown_command', `Unknown command "${name}".${didYouMean(name, Object.keys(commands), (c) => `\`framesmith ${c}\``)}`, { hint: `Commands: ${known}. Run \`framesmith --help\`.`, exitCode: 2 });
+      throw new FramesmithError('unknown_command', `Unknown command "${name}".${didYouMean(name, Object.keys(commands), (c) => `\`framesmith ${c}\``)}`, { hint: `Commands: ${known}. Run \`framesmith --help\`.`, exitCode: EXIT.usage });
     }
     const cmd = await entry.load();
     const rest = argv.slice(1);
@@ -107,7 +108,7 @@ export async function main(argv: string[]): Promise<void> {
   } catch (error) {
     const converted =
       error instanceof Error && error.name === 'CLIError'
-        ? new FramesmithError('invalid_arguments', error.message, { hint: `Run \`framesmith ${argv[0]} --help\`.`, exitCode: 2 })
+        ? new FramesmithError('invalid_arguments', error.message, { hint: `Run \`framesmith ${argv[0]} --help\`.`, exitCode: EXIT.usage })
         : error;
     process.exitCode = printError(interruptedError(osError(converted)), json);
   }

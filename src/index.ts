@@ -13,9 +13,9 @@ export { renderLocal, renderBatch, type RenderOptions, type RenderResult } from 
 export { createDevServer, type DevServer, type DevServerOptions } from './dev/index.js';
 export { createProject } from './scaffold/create-project.js';
 export { listTemplates } from './scaffold/templates.js';
-export type { ProjectModel, CompositionModel, Clip, AssetRef, MediaElement, SubCompositionInstance } from './shared/model.js';
-export type { Diagnostic, SourceLocation, ProblemData } from './shared/diagnostics.js';
-export type { VariableDeclaration, VariableValues } from './shared/variables.js';
+export type { ProjectModel, CompositionModel, Clip, AssetRef, MediaElement, SubCompositionInstance } from '../shared/model.js';
+export type { Diagnostic, SourceLocation, ProblemData } from '../shared/diagnostics.js';
+export type { VariableDeclaration, VariableValues } from '../shared/variables.js';
 export { vendorProject, VENDOR_EXIT_INCOMPLETE, type VendorOptions, type VendorResult, type VendoredFile, type VendorProblem } from './vendor/vendor.js';
 export { RemoteResolver, type RemoteFile } from './remote/resolver.js';
 export { ContentCache, defaultCacheDir, type CacheRecord, type CacheRead } from './remote/content-cache.js';

@@ -19,11 +19,12 @@ export async function framesmithModules(root) {
     dist('serve/static-server.js'),
     dist('model/index.js'),
     dist('lint/index.js'),
-    dist('shared/render-mode.js'),
+    // shared/ builds to dist/shared (beside dist/node) since the layout move.
+    import(pathToFileURL(join(root, 'dist', 'shared', 'render-mode.js')).href),
     dist('render/video-frames.js'),
     dist('render/ffmpeg.js'),
     dist('core/logger.js'),
-    dist('shared/time.js'),
+    import(pathToFileURL(join(root, 'dist', 'shared', 'time.js')).href),
   ]);
   return {
     /**

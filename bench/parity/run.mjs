@@ -128,9 +128,10 @@ async function compareOne({ root, tool, c, fs, browser, outDir, workDir, engineR
   const keep = new Set(planned.map((p) => p.frame));
   for (const r of runs) {
     for (const [n, file] of r.frames) {
-      if (keep.has(n)) continue;
-      rmSync(file, { force: true });
-      r.frames.delete(n);
+      if (!keep.has(n)) {
+        rmSync(file, { force: true });
+        r.frames.delete(n);
+      }
     }
   }
 

@@ -8,7 +8,7 @@
  */
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import { FramesmithError } from '../core/errors.js';
-import type { ReadyInfo, RuntimeProblem, SeekResult } from '../shared/control.js';
+import type { ReadyInfo, RuntimeProblem, SeekResult } from '../../shared/control.js';
 import { routeRemoteRequests, type RemoteRequestLog } from '../remote/page-routing.js';
 import type { RemoteResolver } from '../remote/resolver.js';
 import { networkAttempts, newIsolatedContext } from './page-isolation.js';
@@ -143,11 +143,11 @@ export async function openComposition(browser: Browser, options: OpenComposition
           [method, value] as const,
         ),
       );
-    let result = await run();
+    const result = await run();
     if (result.reloadRequired) {
       reloads++;
       info = await load('reload');
-      result = await run();
+      await run();
     }
   };
 

@@ -3,11 +3,23 @@
  * playwright-core. Flags keep it offline-quiet (no background networking, which this kind of
  * machine refuses) and its pixels reproducible (fixed colour profile, no LCD text, no GPU).
  */
-import { chromium, type Browser } from 'playwright-core';
+import { createRequire } from 'node:module';
+import type { Browser } from 'playwright-core';
 import { FramesmithError } from '../core/errors.js';
 import { findBrowser, type FoundBrowser } from './find-browser.js';
 import { ISOLATION_FLAGS } from './page-isolation.js';
 import { onInterrupt, signalsHandled } from '../core/interrupt.js';
+
+/**
+ * playwright-core, loaded with require: an ESM import of its CommonJS bundles has Node scan them
+ * for named exports first (about 200 ms of CPU on every command that starts a browser, measured
+ * with --cpu-prof; a render's fixed start-up cost). Loaded on the first launch only.
+ */
+let playwright: typeof import('playwright-core') | null = null;
+function chromium(): typeof import('playwright-core').chromium {
+  playwright ??= createRequire(import.meta.url)('playwright-core') as typeof import('playwright-core');
+  return playwright.chromium;
+}
 
 /** Flags for every launch; determinism first, then quiet offline behaviour. */
 export const CHROMIUM_FLAGS = [
@@ -73,7 +85,7 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Launch
   const noSandbox = typeof process.getuid === 'function' && process.getuid() === 0;
   let browser: Browser;
   try {
-    browser = await chromium.launch({
+    browser = await chromium().launch({
       executablePath: found.path,
       headless: true,
       args,

@@ -9,7 +9,7 @@
  */
 import type { CDPSession, Page } from 'playwright-core';
 import { FramesmithError } from '../core/errors.js';
-import type { SourceLocation } from '../shared/diagnostics.js';
+import type { SourceLocation } from '../../shared/diagnostics.js';
 
 /** Default deadline of one step (seek, frame, evaluate, capture). */
 export const DEFAULT_STEP_TIMEOUT_MS = 15_000;

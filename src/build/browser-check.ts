@@ -16,7 +16,7 @@ import { launchBrowser, type LaunchedBrowser } from '../browser/launch.js';
 import { newIsolatedContext } from '../browser/page-isolation.js';
 import { FramesmithError } from '../core/errors.js';
 import { startStaticServer } from '../serve/static-server.js';
-import type { Diagnostic } from '../shared/diagnostics.js';
+import type { Diagnostic } from '../../shared/diagnostics.js';
 import { cutOffWarning, isFatal, pageWarnings, problemsToError } from '../snapshot/page-problems.js';
 import { remoteDiagnostics, summarizeRemote, type RemoteSummary } from '../remote/report.js';
 
@@ -129,7 +129,7 @@ function withBlockedHint(error: FramesmithError, blocked: string[]): FramesmithE
   const urls = [...new Set(blocked)];
   if (!urls.length) return error;
   const shown = urls.slice(0, 3).join(', ') + (urls.length > 3 ? ` and ${urls.length - 3} more` : '');
-  return new FramesmithError(error.code, error.message, {
+  return FramesmithError.passOn(error.code, error.message, {
     hint: `framesmith could not load ${shown}; if the error comes from that, run \`framesmith vendor\` once online to copy it into the project. ${error.hint ?? ''}`.trim(),
     loc: error.loc,
     details: error.details,

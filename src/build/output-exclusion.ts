@@ -15,7 +15,7 @@ import { promises as fs } from 'node:fs';
 import { basename, join } from 'node:path';
 import ignore from 'ignore';
 import { FramesmithError } from '../core/errors.js';
-import type { ProjectModel } from '../shared/model.js';
+import type { ProjectModel } from '../../shared/model.js';
 import type { ProjectFile, SkippedFile } from './collect-files.js';
 
 const VIDEO = ['mp4', 'm4v', 'mov', 'webm', 'mkv', 'avi', 'mpg', 'mpeg', 'ogv'];
@@ -158,7 +158,7 @@ export function explainLeftOut(error: unknown, leftOut: LeftOutFile[]): unknown 
   const hit = leftOut.filter((f) => error.message.includes(f.rel));
   if (!hit.length) return error;
   const list = hit.map((f) => f.rel).join(', ');
-  return new FramesmithError(error.code, error.message, {
+  return FramesmithError.passOn(error.code, error.message, {
     hint: `${list} ${hit.length > 1 ? 'were' : 'was'} left out of the bundle: no file of the project names ${hit.length > 1 ? 'them' : 'it'}, so framesmith took ${hit.length > 1 ? 'them' : 'it'} for an output or unused media. Keep ${hit.length > 1 ? 'them' : 'it'} with --include ${hit.map((f) => `'${f.rel}'`).join(' --include ')}.`,
     loc: error.loc,
     details: error.details,

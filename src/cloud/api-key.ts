@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { FramesmithError } from '../core/errors.js';
-import { CLOUD_EXIT } from './exit-codes.js';
+import { EXIT } from '../core/exit-codes.js';
 
 export const API_KEY_ENV = 'HEYGEN_API_KEY';
 export const ACCESS_TOKEN_ENV = 'HEYGEN_ACCESS_TOKEN';
@@ -79,7 +79,7 @@ function checkHeaderSafe(value: string, label: string, kind: CredentialKind): vo
   if (/[\u0000-\u0020\u007f-\u00ff]/.test(value) || /[^\u0000-\u00ff]/.test(value)) {
     throw new FramesmithError('invalid_api_key', `The ${kind === 'access_token' ? 'access token' : 'API key'} read from ${label} contains spaces or control characters, so it cannot be sent.`, {
       hint: 'Copy the value again without quotes, spaces or line breaks.',
-      exitCode: CLOUD_EXIT.auth,
+      exitCode: EXIT.auth,
     });
   }
 }
@@ -101,12 +101,12 @@ export function resolveCredential(options: ResolveApiKeyOptions = {}): ResolvedA
     if (flag !== undefined && !flag.trim()) {
       throw new FramesmithError('missing_api_key', `${name} was given an empty value.`, {
         hint: `Pass the value after ${name}, or leave the flag out to use ${name === '--api-key' ? API_KEY_ENV : ACCESS_TOKEN_ENV}.`,
-        exitCode: CLOUD_EXIT.auth,
+        exitCode: EXIT.auth,
       });
     }
   }
   if (options.flag !== undefined && options.accessToken !== undefined) {
-    throw new FramesmithError('invalid_option', 'Give --api-key or --access-token, not both.', { hint: 'One credential per command: an API key, or an OAuth access token.', exitCode: CLOUD_EXIT.usage });
+    throw new FramesmithError('invalid_option', 'Give --api-key or --access-token, not both.', { hint: 'One credential per command: an API key, or an OAuth access token.', exitCode: EXIT.usage });
   }
   if (options.flag !== undefined) return make(options.flag.trim(), 'flag', '--api-key', 'api_key');
   if (options.accessToken !== undefined) return make(options.accessToken.trim(), 'flag', '--access-token', 'access_token');
@@ -122,7 +122,7 @@ export function resolveCredential(options: ResolveApiKeyOptions = {}): ResolvedA
   if (file && fileToken) return make(fileToken, 'dotenv', `${file.path} (${ACCESS_TOKEN_ENV})`, 'access_token');
   throw new FramesmithError('missing_api_key', 'No HeyGen API key found.', {
     hint: `Set ${API_KEY_ENV}, add ${API_KEY_ENV}=... to ${join(resolve(dir), '.env')}, or pass --api-key (an OAuth token works too: --access-token or ${ACCESS_TOKEN_ENV}). Keys are at https://app.heygen.com/settings (API).`,
-    exitCode: CLOUD_EXIT.auth,
+    exitCode: EXIT.auth,
   });
 }
 
@@ -150,19 +150,19 @@ export function resolveBaseUrl(explicit?: string, env: NodeJS.ProcessEnv = proce
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new FramesmithError('invalid_api_url', `${API_URL_ENV} is not an http(s) URL: "${raw}".`, {
       hint: `Unset ${API_URL_ENV} to use ${DEFAULT_API_URL}, or set it to a full URL such as https://api.heygen.com.`,
-      exitCode: CLOUD_EXIT.usage,
+      exitCode: EXIT.usage,
     });
   }
   if (url.protocol === 'http:' && !LOOPBACK_HOSTS.test(url.hostname)) {
     throw new FramesmithError('invalid_api_url', `${API_URL_ENV} is plain http to ${url.host}: the API key would cross the network unencrypted.`, {
       hint: `Use https://${url.host}${url.pathname === '/' ? '' : url.pathname} (plain http is accepted only for a server on this machine).`,
-      exitCode: CLOUD_EXIT.usage,
+      exitCode: EXIT.usage,
     });
   }
   if (url.username || url.password || url.search || url.hash) {
     throw new FramesmithError('invalid_api_url', `${API_URL_ENV} must be a plain base URL, without credentials, query or fragment.`, {
       hint: 'e.g. https://api.heygen.com',
-      exitCode: CLOUD_EXIT.usage,
+      exitCode: EXIT.usage,
     });
   }
   return raw.replace(/\/+$/, '');

@@ -11,7 +11,7 @@ import { saveBatchState, type BatchRowState, type BatchState } from './batch-sta
 import type { CloudClient } from './client.js';
 import { downloadRenderOutputs } from './download.js';
 import { CloudApiError } from './errors.js';
-import { CLOUD_EXIT } from './exit-codes.js';
+import { EXIT } from '../core/exit-codes.js';
 import { isTerminal } from './poll.js';
 import { backoffDelay, sleep } from './retry.js';
 import type { CreateRenderRequest, ProjectInput, RenderDetail, RenderStatus } from './types.js';
@@ -166,7 +166,7 @@ export async function runBatch(o: RunBatchOptions): Promise<void> {
           await save();
           throw new FramesmithError('cloud_wait_timeout', `Render ${row.state.render_id} (row ${row.index}) is still ${detail.status} after ${Math.round((Date.now() - (followedSince.get(row) ?? started)) / 1000)} s; stopped waiting.`, {
             hint: `The renders keep going in the cloud. Run the same command again to resume the batch (state: ${o.statePath}), or raise --timeout.`,
-            exitCode: CLOUD_EXIT.timeout,
+            exitCode: EXIT.timeout,
           });
         }
         continue;

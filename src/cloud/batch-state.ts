@@ -10,7 +10,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { FramesmithError } from '../core/errors.js';
-import { CLOUD_EXIT } from './exit-codes.js';
+import { EXIT } from '../core/exit-codes.js';
 
 export const STATE_VERSION = 1;
 
@@ -81,7 +81,7 @@ export async function loadBatchState(path: string): Promise<BatchState | null> {
   } catch {
     return null;
   }
-  let state: BatchState | null = null;
+  let state: BatchState | null;
   try {
     state = JSON.parse(text) as BatchState;
   } catch {
@@ -91,7 +91,7 @@ export async function loadBatchState(path: string): Promise<BatchState | null> {
   if (!state || state.framesmith_batch !== STATE_VERSION || !rowsOk || typeof state.base_key !== 'string' || typeof state.settings !== 'string') {
     throw new FramesmithError('batch_state_invalid', `The batch state file ${path} is damaged or from another version.`, {
       hint: 'Look at it, and delete it to start the batch over (renders already made stay on your HeyGen account: `framesmith renders list`).',
-      exitCode: CLOUD_EXIT.usage,
+      exitCode: EXIT.usage,
     });
   }
   return state;
@@ -133,16 +133,16 @@ export function checkResumable(state: BatchState, path: string, now: { rowHashes
     const parts = [changed.length ? `${changed.length === 1 ? 'row' : 'rows'} ${ranges(changed)} changed` : '', removed.length ? `${removed.length === 1 ? 'row' : 'rows'} ${ranges(removed)} removed` : '', added.length ? `${added.length === 1 ? 'row' : 'rows'} ${ranges(added)} added` : ''].filter(Boolean);
     throw new FramesmithError('batch_changed', `${state.source} was edited since this batch started: ${parts.join('; ')} (state: ${path}).`, {
       hint: `Put the batch back as it was to resume, or delete ${path} to start a new batch (renders already made stay on your HeyGen account).`,
-      exitCode: CLOUD_EXIT.usage,
+      exitCode: EXIT.usage,
     });
   }
   if (now.settings !== state.settings) {
-    throw new FramesmithError('batch_changed', `The render settings (flags such as --quality, --fps, --title, --composition) differ from the ones this batch started with (state: ${path}).`, { hint: `Run the command with the same flags to resume. ${restart}`, exitCode: CLOUD_EXIT.usage });
+    throw new FramesmithError('batch_changed', `The render settings (flags such as --quality, --fps, --title, --composition) differ from the ones this batch started with (state: ${path}).`, { hint: `Run the command with the same flags to resume. ${restart}`, exitCode: EXIT.usage });
   }
   if (now.project !== state.project.fingerprint) {
-    throw new FramesmithError('batch_changed', `The project changed since this batch started, so resuming would mix two versions in one batch (state: ${path}).`, { hint: `${now.projectHint ? `${now.projectHint} ` : ''}${restart}`, exitCode: CLOUD_EXIT.usage });
+    throw new FramesmithError('batch_changed', `The project changed since this batch started, so resuming would mix two versions in one batch (state: ${path}).`, { hint: `${now.projectHint ? `${now.projectHint} ` : ''}${restart}`, exitCode: EXIT.usage });
   }
   if (now.baseKey !== undefined && now.baseKey !== state.base_key) {
-    throw new FramesmithError('batch_changed', `This batch was started with --idempotency-key ${state.base_key}, not ${now.baseKey} (state: ${path}).`, { hint: `Leave --idempotency-key out (or give ${state.base_key}) to resume. ${restart}`, exitCode: CLOUD_EXIT.usage });
+    throw new FramesmithError('batch_changed', `This batch was started with --idempotency-key ${state.base_key}, not ${now.baseKey} (state: ${path}).`, { hint: `Leave --idempotency-key out (or give ${state.base_key}) to resume. ${restart}`, exitCode: EXIT.usage });
   }
 }

@@ -10,7 +10,7 @@ import { silentLogger, type Logger } from '../core/logger.js';
 import { PACKAGE_VERSION } from '../core/paths.js';
 import { resolveBaseUrl, wrapApiKey, type ResolvedApiKey } from './api-key.js';
 import { CloudApiError } from './errors.js';
-import { CLOUD_EXIT } from './exit-codes.js';
+import { EXIT } from '../core/exit-codes.js';
 import { apiRequest, type ApiRequest, type HttpContext } from './http.js';
 import { linkPolicyFor, type LinkPolicy } from './net-policy.js';
 import { backoffDelay, resolveRetry, sleep, type RetryOptions } from './retry.js';
@@ -46,7 +46,7 @@ export function checkIdempotencyKey(key: string): void {
   const why = !key.length ? 'it is empty' : key.length > 255 ? `it is ${key.length} characters long` : `"${bad === ' ' ? 'a space' : JSON.stringify(bad).slice(1, -1)}" is not allowed`;
   throw new FramesmithError('invalid_option', `--idempotency-key must be 1–255 characters of letters, digits, _ : . or -; ${why} in "${key.slice(0, 40)}${key.length > 40 ? '…' : ''}".`, {
     hint: 'Use e.g. a UUID or "campaign-42:row-7".',
-    exitCode: CLOUD_EXIT.usage,
+    exitCode: EXIT.usage,
   });
 }
 
@@ -55,7 +55,7 @@ const enc = encodeURIComponent;
 /** Creates a client. Nothing is sent until a method is called. */
 export function createCloudClient(options: CloudClientOptions) {
   if (options.apiKey === undefined && options.accessToken === undefined) {
-    throw new FramesmithError('missing_api_key', 'createCloudClient needs apiKey or accessToken.', { exitCode: CLOUD_EXIT.auth });
+    throw new FramesmithError('missing_api_key', 'createCloudClient needs apiKey or accessToken.', { exitCode: EXIT.auth });
   }
   const key =
     options.apiKey === undefined

@@ -17,7 +17,7 @@ import { pipeline } from 'node:stream/promises';
 import { FramesmithError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import type { CloudClient } from './client.js';
-import { CLOUD_EXIT } from './exit-codes.js';
+import { EXIT } from '../core/exit-codes.js';
 import { transferError } from './errors.js';
 import { sendWithRetry } from './http.js';
 import { linkPolicyFor, refuseLink, type LinkPolicy } from './net-policy.js';
@@ -85,7 +85,7 @@ interface Ctx {
 function refused(why: string, ctx: Ctx): FramesmithError {
   return new FramesmithError('cloud_link_refused', `The download link of render ${ctx.renderId} was not fetched: ${why}.`, {
     hint: `framesmith fetches links only over https, and never from this machine, the local network or link-local addresses unless the API itself is there. Nothing was written.`,
-    exitCode: CLOUD_EXIT.other,
+    exitCode: EXIT.failed,
   });
 }
 
@@ -129,7 +129,7 @@ async function fetchToFile(url: string, target: string, ctx: Ctx, opts: Download
     response.discard();
     throw new FramesmithError('cloud_download_failed', `Downloading ${basename(target)} failed: the storage answered ${response.status}.`, {
       hint: `The render is finished in the cloud; try again later with \`${ctx.resume}\`.`,
-      exitCode: CLOUD_EXIT.unavailable,
+      exitCode: EXIT.unavailable,
     });
   }
   const total = Number(response.headers.get('content-length') ?? NaN);
@@ -157,7 +157,7 @@ async function fetchToFile(url: string, target: string, ctx: Ctx, opts: Download
       if (diskError) {
         throw new FramesmithError('cloud_download_write', `Could not write ${target}: ${(diskError as Error).message}.`, {
           hint: `Free some space or pick another place with -o, then: ${ctx.resume}`,
-          exitCode: CLOUD_EXIT.other,
+          exitCode: EXIT.failed,
         });
       }
       const stalled = error instanceof TransportError && (error.kind === 'stalled' || error.kind === 'timeout');
@@ -192,7 +192,7 @@ export async function downloadRenderOutputs(detail: RenderDetail, options: Downl
   if (detail.status !== 'completed' || !detail.video_url) {
     throw new FramesmithError('cloud_render_not_ready', `Render ${detail.render_id} is ${detail.status}; there is no video to download yet.`, {
       hint: detail.status === 'failed' ? `It failed: ${detail.failure_message ?? 'no reason given'}.` : `Wait for it and download: framesmith renders get ${detail.render_id} --download`,
-      exitCode: detail.status === 'failed' ? CLOUD_EXIT.renderFailed : CLOUD_EXIT.other,
+      exitCode: detail.status === 'failed' ? EXIT.renderFailed : EXIT.failed,
     });
   }
   const logger = options.logger ?? options.client?.http.logger ?? silentLogger;
@@ -217,7 +217,7 @@ export async function downloadRenderOutputs(detail: RenderDetail, options: Downl
         if (attempt >= CUT_OFF_RETRIES) {
           throw new FramesmithError('cloud_download_interrupted', `The download of render ${detail.render_id} was cut off ${attempt + 1} times (last time ${error.message}); nothing was kept under ${basename(target)}.`, {
             hint: `The render is finished in the cloud. Fetch it again with: ${retryCommand}`,
-            exitCode: CLOUD_EXIT.unavailable,
+            exitCode: EXIT.unavailable,
           });
         }
         const wait = backoffDelay(attempt, ctx.retry);
@@ -234,21 +234,21 @@ export async function downloadRenderOutputs(detail: RenderDetail, options: Downl
       if (!options.client) {
         throw new FramesmithError('cloud_link_expired', `The download link of render ${detail.render_id} has expired (the storage answered ${error.message}).`, {
           hint: `Fetch fresh links: ${retryCommand}`,
-          exitCode: CLOUD_EXIT.other,
+          exitCode: EXIT.failed,
         });
       }
       // Presigned links are short-lived: ask for the render again, which signs new ones, and retry once.
       logger.info(`The download link of render ${detail.render_id} expired (${error.message}); fetching fresh links`);
       current = await options.client.renders.get(detail.render_id, { signal: options.signal });
       const url = pick(current);
-      if (!url) throw new FramesmithError('cloud_download_failed', `Render ${detail.render_id} no longer has a download link (status ${current.status}).`, { hint: 'List your renders with `framesmith renders list`.', exitCode: CLOUD_EXIT.other });
+      if (!url) throw new FramesmithError('cloud_download_failed', `Render ${detail.render_id} no longer has a download link (status ${current.status}).`, { hint: 'List your renders with `framesmith renders list`.', exitCode: EXIT.failed });
       try {
         return await fetchWhole(url, target, progress);
       } catch (again) {
         if (again instanceof LinkExpired) {
           throw new FramesmithError('cloud_link_expired', `The storage refused the fresh download link of render ${detail.render_id} too (it answered ${again.message}).`, {
             hint: `The render is finished in the cloud; try again in a minute with: ${retryCommand}`,
-            exitCode: CLOUD_EXIT.other,
+            exitCode: EXIT.failed,
           });
         }
         throw again;

@@ -6,9 +6,10 @@
  * object is attached to the error.
  */
 import { FramesmithError } from '../core/errors.js';
+import type { ErrorCode } from '../core/error-catalog.js';
 import type { ApiErrorBody } from './types.js';
 import { cleanServerText } from './api-key.js';
-import { CLOUD_EXIT } from './exit-codes.js';
+import { EXIT } from '../core/exit-codes.js';
 import { TransportError } from './transport.js';
 
 /** What the client knows about the request that failed, for the message. */
@@ -62,7 +63,7 @@ export class CloudApiError extends FramesmithError {
   readonly requestId?: string;
   readonly retryAfterMs: number | null;
 
-  constructor(code: string, message: string, options: ConstructorParameters<typeof FramesmithError>[2] & ApiErrorFields) {
+  constructor(code: ErrorCode, message: string, options: ConstructorParameters<typeof FramesmithError>[2] & ApiErrorFields) {
     const advice = options.apiCode && CODE_HINTS[options.apiCode] ? CODE_HINTS[options.apiCode] : options.hint;
     const extra = [options.docUrl ? `Docs: ${options.docUrl}` : '', options.requestId ? `Request id: ${options.requestId}.` : ''].filter(Boolean).join(' ');
     super(code, message, { ...options, hint: [advice, extra].filter(Boolean).join(' ') || undefined });
@@ -107,7 +108,7 @@ export function apiError(status: number, body: ApiErrorBody, ctx: RequestContext
       return new CloudApiError('cloud_invalid_parameter', param ? `HeyGen rejected the parameter "${param}".${says}` : `HeyGen rejected the request ${what}.${says}`, {
         ...fields,
         hint: param ? `Fix "${param}" (see \`framesmith render --help\`) and submit again.` : 'Check the flags against `framesmith render --help`.',
-        exitCode: CLOUD_EXIT.usage,
+        exitCode: EXIT.usage,
       });
     case 401:
       return new CloudApiError('cloud_unauthorized', `HeyGen rejected the ${cred} read from ${from}.${says}`, {
@@ -116,19 +117,19 @@ export function apiError(status: number, body: ApiErrorBody, ctx: RequestContext
           cred !== 'access token'
             ? 'Check the key at https://app.heygen.com/settings (API) and set it again with --api-key, HEYGEN_API_KEY or the project .env.'
             : 'OAuth access tokens expire: get a fresh one and pass it with --access-token or HEYGEN_ACCESS_TOKEN (or use an API key).',
-        exitCode: CLOUD_EXIT.auth,
+        exitCode: EXIT.auth,
       });
     case 402:
       return new CloudApiError('cloud_no_credits', `The HeyGen account has no credits left for this render.${says}`, {
         ...fields,
         hint: 'Add credits or upgrade the plan in the HeyGen dashboard, then submit again. Drafts (--quality draft) and 1080p cost less than high/4k.',
-        exitCode: CLOUD_EXIT.credits,
+        exitCode: EXIT.credits,
       });
     case 403:
       return new CloudApiError('cloud_forbidden', `The ${cred} read from ${from} is not allowed to ${what}.${says}`, {
         ...fields,
         hint: 'Use a credential of the account that owns this resource, with API access enabled.',
-        exitCode: CLOUD_EXIT.auth,
+        exitCode: EXIT.auth,
       });
     case 404: {
       const kind = ctx.resourceKind ?? 'resource';
@@ -136,36 +137,36 @@ export function apiError(status: number, body: ApiErrorBody, ctx: RequestContext
       return new CloudApiError('cloud_not_found', `No ${kind}${id} exists on this account (it may have been deleted).${says}`, {
         ...fields,
         hint: kind === 'render' ? 'List your renders with `framesmith renders list`.' : 'Check the id; list them with the matching `list` command.',
-        exitCode: CLOUD_EXIT.notFound,
+        exitCode: EXIT.notFound,
       });
     }
     case 409:
       return new CloudApiError('cloud_conflict', `HeyGen is still processing an earlier request for ${what}${tries}.${says}`, {
         ...fields,
         hint: !ctx.resumeHint ? 'Wait a few seconds and run the same command again (with the same --idempotency-key).' : ctx.resumeHint,
-        exitCode: CLOUD_EXIT.unavailable,
+        exitCode: EXIT.unavailable,
       });
     case 413:
       return new CloudApiError('cloud_too_large', `The project is too large for HeyGen.${says}`, {
         ...fields,
         hint: 'Keep the zip under 200 MB: compress videos and images, drop unused files (add them to .framesmithignore).',
-        exitCode: CLOUD_EXIT.usage,
+        exitCode: EXIT.usage,
       });
     case 429:
       return new CloudApiError('cloud_rate_limited', `HeyGen kept answering "too many requests"${tries}.${says}`, {
         ...fields,
         hint: `Wait a minute and run the command again; a batch submits at most --concurrency renders at a time (default 10).${ctx.resumeHint ? ` ${ctx.resumeHint}` : ''}`,
-        exitCode: CLOUD_EXIT.unavailable,
+        exitCode: EXIT.unavailable,
       });
     default:
       if (status >= 500) {
         return new CloudApiError('cloud_server_error', `HeyGen answered ${status} to ${what}${tries}.${says}`, {
           ...fields,
           hint: !ctx.resumeHint ? "This is on HeyGen's side; try again in a few minutes. A render already submitted keeps going: check `framesmith renders list`." : ctx.resumeHint,
-          exitCode: CLOUD_EXIT.unavailable,
+          exitCode: EXIT.unavailable,
         });
       }
-      return new CloudApiError('cloud_http_error', `HeyGen answered ${status} to ${what}.${says}`, { ...fields, hint: ctx.resumeHint, exitCode: CLOUD_EXIT.other });
+      return new CloudApiError('cloud_http_error', `HeyGen answered ${status} to ${what}.${says}`, { ...fields, hint: ctx.resumeHint, exitCode: EXIT.failed });
   }
 }
 
@@ -184,7 +185,7 @@ export function networkError(error: unknown, ctx: RequestContext, baseUrl: strin
   const tries = ctx.attempts && ctx.attempts > 1 ? ` after ${ctx.attempts} attempts` : '';
   return new FramesmithError('cloud_unreachable', cleanServerText(`Could not reach HeyGen at ${baseUrl} for ${ctx.method} ${ctx.path}: ${detail}${tries}.`, ctx.secrets), {
     hint: !ctx.resumeHint ? 'Check the network (and HEYGEN_API_URL if you set it), then run the command again. A render already submitted keeps going.' : ctx.resumeHint,
-    exitCode: CLOUD_EXIT.unavailable,
+    exitCode: EXIT.unavailable,
   });
 }
 
@@ -198,9 +199,9 @@ export function transferError(error: unknown, what: string, attempts: number, se
   if (t?.kind === 'refused') {
     return new FramesmithError('cloud_link_refused', cleanServerText(`${what} was refused before connecting: ${t.message}.`, secrets), {
       hint: `framesmith fetches links only over https, and never from this machine, the local network or link-local addresses unless the API itself is there. ${resume}`,
-      exitCode: CLOUD_EXIT.other,
+      exitCode: EXIT.failed,
     });
   }
   const detail = t?.kind === 'stalled' || t?.kind === 'timeout' ? `it stalled (${t.message})` : `the connection failed${t?.code ? ` (${t.code})` : ''}`;
-  return new FramesmithError('cloud_unreachable', cleanServerText(`${what} failed: ${detail}${tries}.`, secrets), { hint: resume, exitCode: CLOUD_EXIT.unavailable });
+  return new FramesmithError('cloud_unreachable', cleanServerText(`${what} failed: ${detail}${tries}.`, secrets), { hint: resume, exitCode: EXIT.unavailable });
 }

@@ -12,7 +12,7 @@ import { CancelledError, FramesmithError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { authHeaders, credentialNoun, type ResolvedApiKey } from './api-key.js';
 import { apiError, networkError, parseErrorBody, type RequestContext } from './errors.js';
-import { CLOUD_EXIT } from './exit-codes.js';
+import { EXIT } from '../core/exit-codes.js';
 import type { LinkPolicy } from './net-policy.js';
 import { backoffDelay, isRetryableStatus, parseRetryAfter, sleep, type ResolvedRetry } from './retry.js';
 import { badResponse, readAnswer, type Schema } from './schema.js';
@@ -116,7 +116,7 @@ async function sendToApi(ctx: HttpContext, first: URL, init: Omit<TransportReque
     const location = res.headers.get('location');
     if (!REDIRECTS.has(res.status) || !location) return res;
     res.discard();
-    let next: URL | null = null;
+    let next: URL | null;
     try {
       next = new URL(location, url);
     } catch {
@@ -129,7 +129,7 @@ async function sendToApi(ctx: HttpContext, first: URL, init: Omit<TransportReque
       const why = !next || next.origin !== origin ? `to another origin, ${where}; the ${credentialNoun(ctx.key)} is sent only to ${origin}, so framesmith did not follow it` : hop >= MAX_REDIRECTS ? `${MAX_REDIRECTS} times in a row` : `that would change ${init.method} into GET`;
       throw new FramesmithError('cloud_redirect_refused', `HeyGen answered ${label} with a redirect (${res.status}) ${why}.`, {
         hint: sameHostHttps ? `Set HEYGEN_API_URL to ${next!.origin} (https).` : 'Check HEYGEN_API_URL (unset it for https://api.heygen.com); a proxy between you and HeyGen may be redirecting.',
-        exitCode: CLOUD_EXIT.other,
+        exitCode: EXIT.failed,
       });
     }
     ctx.logger.debug(`${label} → ${res.status}, following to ${next.pathname} on the same origin`);

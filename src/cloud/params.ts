@@ -5,8 +5,8 @@
  */
 import type { ArgsDef } from 'citty';
 import { FramesmithError } from '../core/errors.js';
-import type { Diagnostic } from '../shared/diagnostics.js';
-import { CLOUD_EXIT } from './exit-codes.js';
+import type { Diagnostic } from '../../shared/diagnostics.js';
+import { EXIT } from '../core/exit-codes.js';
 import { isErrorCode } from '../core/error-catalog.js';
 import { choiceProblem, formatResolutionProblem, fpsProblem, usageDiagnostic, usageError, type UsageProblem } from '../options/render-params.js';
 import { ASPECT_RATIOS, FORMATS, QUALITIES, RESOLUTIONS, type CreateRenderRequest } from './types.js';
@@ -78,7 +78,7 @@ export function checkParam(def: RenderParamDef, value: unknown): string | null {
       if (typeof value !== 'string' || value === '') return `--${def.flag} must be a non-empty string`;
       return def.maxLength !== undefined && value.length > def.maxLength ? `--${def.flag} is ${value.length} characters; the limit is ${def.maxLength}` : null;
     case 'https-url': {
-      let url: URL | null = null;
+      let url: URL;
       try {
         url = new URL(String(value));
       } catch {
@@ -122,7 +122,7 @@ export function throwIfProblems(problems: Diagnostic[], what = 'render parameter
   throw new FramesmithError('invalid_render_parameters', errors.length === 1 ? errors[0].message + '.' : `${errors.length} ${what} are invalid.`, {
     hint: errors.length === 1 ? errors[0].hint : 'Fix the flags listed above; nothing was uploaded.',
     details: errors.length === 1 ? [] : errors,
-    exitCode: CLOUD_EXIT.usage,
+    exitCode: EXIT.usage,
   });
 }
 

@@ -5,7 +5,7 @@
  */
 import { CancelledError, FramesmithError, isFramesmithError } from '../core/errors.js';
 import type { CloudClient } from './client.js';
-import { CLOUD_EXIT } from './exit-codes.js';
+import { EXIT } from '../core/exit-codes.js';
 import { sleep } from './retry.js';
 import type { RenderDetail } from './types.js';
 
@@ -62,7 +62,7 @@ export async function waitForRender(client: CloudClient, renderId: string, optio
     if (elapsed >= timeout) {
       throw new FramesmithError('cloud_wait_timeout', `Render ${renderId} is still ${detail.status} after ${Math.round(elapsed / 1000)} s; stopped waiting.`, {
         hint: `It keeps going in the cloud. Resume with: ${resumeCommand(renderId)} (or raise --timeout).`,
-        exitCode: CLOUD_EXIT.timeout,
+        exitCode: EXIT.timeout,
       });
     }
     try {

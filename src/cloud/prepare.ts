@@ -6,11 +6,11 @@
 import { extname } from 'node:path';
 import { FramesmithError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import type { Diagnostic } from '../shared/diagnostics.js';
-import type { VariableValues } from '../shared/variables.js';
+import type { Diagnostic } from '../../shared/diagnostics.js';
+import type { VariableValues } from '../../shared/variables.js';
 import { checkRenderVariables } from '../options/batch-rows.js';
 import { checkIdempotencyKey } from './client.js';
-import { CLOUD_EXIT } from './exit-codes.js';
+import { EXIT } from '../core/exit-codes.js';
 import { renderParamsToRequest, throwIfProblems, type RenderParams } from './params.js';
 import { resolveAspectRatio, type ProjectInfo } from './project-info.js';
 import { formatFromPath } from '../render/output-path.js';
@@ -35,13 +35,13 @@ export function checkStatic(o: SourceChoice & {
   if (given.length !== 1) {
     throw new FramesmithError('invalid_project_source', given.length ? `Give one project source, not ${given.join(' and ')}.` : 'No project to render: give a project folder or zip, --asset-id or --url.', {
       hint: 'Use a project folder (built for you), --asset-id of an uploaded zip, or --url of a public https zip.',
-      exitCode: CLOUD_EXIT.usage,
+      exitCode: EXIT.usage,
     });
   }
   const { fields, problems } = renderParamsToRequest(o.params ?? {});
   const err = (message: string, hint: string) => problems.push({ severity: 'error', code: 'invalid_render_parameter', message, hint });
   if (o.url !== undefined) {
-    let ok = false;
+    let ok: boolean;
     try {
       ok = new URL(o.url).protocol === 'https:';
     } catch {

@@ -9,8 +9,8 @@ import { FramesmithError } from '../core/errors.js';
 import { findEntryRoot } from '../model/entry.js';
 import { attr as attrOfElement, htmlElementOf, parseHtmlFile, type HtmlElement } from '../model/html.js';
 import { aspectRatioOf } from '../options/aspect.js';
-import { validateDeclarations, type VariableDeclaration } from '../shared/variables.js';
-import { CLOUD_EXIT } from './exit-codes.js';
+import { validateDeclarations, type VariableDeclaration } from '../../shared/variables.js';
+import { EXIT } from '../core/exit-codes.js';
 import type { AspectRatio } from './types.js';
 
 export interface ProjectInfo {
@@ -34,13 +34,13 @@ export function resolveAspectRatio(explicit: AspectRatio | undefined, info: Proj
   if (!derived) {
     throw new FramesmithError('unsupported_aspect_ratio', `${info.entry} is ${size}, which is not 16:9, 9:16 or 1:1; HeyGen renders only those.`, {
       hint: 'Set data-width/data-height on the root to e.g. 1920x1080, 1080x1920 or 1080x1080.',
-      exitCode: CLOUD_EXIT.usage,
+      exitCode: EXIT.usage,
     });
   }
   if (explicit && explicit !== derived) {
     throw new FramesmithError('aspect_ratio_conflict', `--aspect-ratio ${explicit} does not match the composition (${size} is ${derived}).`, {
       hint: `Drop --aspect-ratio (it is taken from the composition), or author the composition at ${explicit}.`,
-      exitCode: CLOUD_EXIT.usage,
+      exitCode: EXIT.usage,
     });
   }
   return derived;
@@ -73,7 +73,7 @@ export async function inspectProjectZip(zipPath: string, entry = 'index.html'): 
   try {
     zip = await openZip(zipPath, { lazyEntries: true, autoClose: false });
   } catch (error) {
-    throw new FramesmithError('invalid_zip', `${zipPath} is not a readable zip: ${(error as Error).message}.`, { hint: 'Rebuild it with `framesmith build`.', exitCode: CLOUD_EXIT.usage });
+    throw new FramesmithError('invalid_zip', `${zipPath} is not a readable zip: ${(error as Error).message}.`, { hint: 'Rebuild it with `framesmith build`.', exitCode: EXIT.usage });
   }
   const htmlFiles: string[] = [];
   try {
@@ -90,6 +90,6 @@ export async function inspectProjectZip(zipPath: string, entry = 'index.html'): 
   }
   throw new FramesmithError('project_entry_missing', `The project zip has no ${entry} at its root.`, {
     hint: htmlFiles.length ? `HTML files in the zip: ${htmlFiles.slice(0, 8).join(', ')}. Pass --composition with one of them.` : 'Build the zip from the project folder with `framesmith build`.',
-    exitCode: CLOUD_EXIT.usage,
+    exitCode: EXIT.usage,
   });
 }

@@ -7,14 +7,14 @@ import { stat } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { CancelledError, FramesmithError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/logger.js';
-import type { VariableValues } from '../shared/variables.js';
+import type { VariableValues } from '../../shared/variables.js';
 import { resolveCredential, type ResolvedApiKey } from './api-key.js';
 import { expandNamePattern, loadBatchRows, uniqueNames } from '../options/batch-rows.js';
 import { DEFAULT_CONCURRENCY, runBatch, type BatchEvent, type BatchRow } from './batch-run.js';
 import { batchOutputDir, checkResumable, hashValues, loadBatchState, removeBatchState, saveBatchState, statePathFor, STATE_VERSION, type BatchState } from './batch-state.js';
 import { createCloudClient, newIdempotencyKey, type CloudClient } from './client.js';
 import { defaultOutputPath, downloadRenderOutputs } from './download.js';
-import { CLOUD_EXIT } from './exit-codes.js';
+import { EXIT } from '../core/exit-codes.js';
 import type { RenderParams } from './params.js';
 import { DEFAULT_POLL_INTERVAL_MS, DEFAULT_WAIT_TIMEOUT_MS, isTerminal, resumeCommand, stoppedWaiting, waitForRender } from './poll.js';
 import { checkAgainstProject, checkStatic } from './prepare.js';
@@ -141,7 +141,7 @@ export async function runCloudRender(options: RunCloudRenderOptions): Promise<Ru
   if (batchRows && key !== undefined && key.length + `:${bodies.length}`.length > 255) {
     throw new FramesmithError('invalid_option', `--idempotency-key is ${key.length} characters; a batch sends it with the row number added (\`:${bodies.length}\` for row ${bodies.length}), which goes over the 255 characters HeyGen allows.`, {
       hint: `Use a key of at most ${255 - `:${bodies.length}`.length} characters for this batch of ${bodies.length} rows.`,
-      exitCode: CLOUD_EXIT.usage,
+      exitCode: EXIT.usage,
     });
   }
 
@@ -243,7 +243,7 @@ export async function runCloudRender(options: RunCloudRenderOptions): Promise<Ru
     throw new FramesmithError(
       'render_failed',
       outcomes.length === 1 ? `Render ${one.renderId} failed: ${one.failureMessage ?? 'no reason given'}.` : `${failed.length} of ${outcomes.length} renders failed (first: ${one.renderId}: ${one.failureMessage ?? 'no reason given'}).`,
-      { hint: 'Check the composition with `framesmith lint` and a local `framesmith render`, then submit again.', exitCode: CLOUD_EXIT.renderFailed },
+      { hint: 'Check the composition with `framesmith lint` and a local `framesmith render`, then submit again.', exitCode: EXIT.renderFailed },
     );
   }
   for (const o of outcomes) if (o.videoPath) logger.success(`${o.videoPath} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
@@ -373,8 +373,8 @@ async function runCloudBatch({ options, client, zipPath, fields, bodies, batchRo
         `Run the same command again to resume: rows with a render are not submitted again (state: ${statePath}).`,
       );
     }
-    if (error instanceof FramesmithError && !/state:/.test(error.hint ?? '') && error.exitCode !== CLOUD_EXIT.usage) {
-      throw new FramesmithError(error.code, error.message, { hint: `${error.hint ? `${error.hint} ` : ''}Run the same command again to resume the batch (state: ${statePath}).`, exitCode: error.exitCode, details: error.details });
+    if (error instanceof FramesmithError && !/state:/.test(error.hint ?? '') && error.exitCode !== EXIT.usage) {
+      throw FramesmithError.passOn(error.code, error.message, { hint: `${error.hint ? `${error.hint} ` : ''}Run the same command again to resume the batch (state: ${statePath}).`, exitCode: error.exitCode, details: error.details });
     }
     throw error;
   }
@@ -413,7 +413,7 @@ async function runCloudBatch({ options, client, zipPath, fields, bodies, batchRo
     const one = failed[0];
     throw new FramesmithError('render_failed', `${failed.length} of ${outcomes.length} renders failed (first: ${one.renderId}: ${one.failureMessage ?? 'no reason given'}).`, {
       hint: 'Check the composition with `framesmith lint` and a local `framesmith render`, then submit the failed rows again (in a new batch file).',
-      exitCode: CLOUD_EXIT.renderFailed,
+      exitCode: EXIT.renderFailed,
     });
   }
   for (const o of outcomes) if (o.videoPath) logger.success(`${o.videoPath} (${((Date.now() - started) / 1000).toFixed(1)} s)`);

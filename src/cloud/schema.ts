@@ -9,7 +9,7 @@
  */
 import { FramesmithError } from '../core/errors.js';
 import { cleanServerText } from './api-key.js';
-import { CLOUD_EXIT } from './exit-codes.js';
+import { EXIT } from '../core/exit-codes.js';
 import { FORMATS, type CreateRenderResponse, type RenderDetail, type ListRendersResponse, type CreateDirectUploadResponse, type CompleteUploadResponse, type SimpleUploadResponse, type WebhookEndpoint, type WebhookEventTypeInfo, type RenderStatus, type RenderFormat } from './types.js';
 
 /** A value that does not fit: `path` names the field, `problem` what is wrong with it. */
@@ -58,7 +58,7 @@ export const token: Schema<string> = (v, path, ctx) => (typeof v === 'string' &&
 /** An absolute http(s) URL (where it may lead is checked when it is used: net-policy.ts). */
 export const link: Schema<string> = (v, path, ctx) => {
   if (typeof v !== 'string') return fail(path, v, ctx, 'a URL');
-  let u: URL | null = null;
+  let u: URL | null;
   try {
     u = new URL(v);
   } catch {
@@ -218,7 +218,7 @@ export const eventTypeInfo: Schema<WebhookEventTypeInfo> = object({ event_type: 
 export function badResponse(where: string, field: string, problem: string): FramesmithError {
   return new FramesmithError('cloud_bad_response', `HeyGen's answer to ${where} does not have the documented shape: ${field} ${problem}.`, {
     hint: 'Nothing was written. Try again in a minute; if it persists, check HEYGEN_API_URL (it must point at the HeyGen API) and report the answer with --verbose.',
-    exitCode: CLOUD_EXIT.other,
+    exitCode: EXIT.failed,
   });
 }
 

@@ -88,7 +88,10 @@ export function send(req: TransportRequest): Promise<TransportResponse> {
     let failure: TransportError | null = null;
     const timers: NodeJS.Timeout[] = [];
     const cleanup = () => {
-      for (const t of timers) clearTimeout(t), clearInterval(t);
+      for (const t of timers) {
+        clearTimeout(t);
+        clearInterval(t);
+      }
       req.signal?.removeEventListener('abort', onAbort);
     };
     // Ends everything with `error`: the pending promise, or the body stream already handed out.

@@ -10,7 +10,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { FramesmithError } from '../core/errors.js';
 import type { CloudClient } from './client.js';
-import { CLOUD_EXIT } from './exit-codes.js';
+import { EXIT } from '../core/exit-codes.js';
 import { cleanServerText } from './api-key.js';
 import { sendWithRetry } from './http.js';
 import { refuseLink } from './net-policy.js';
@@ -58,13 +58,13 @@ async function zipSize(zipPath: string): Promise<number> {
   try {
     size = (await stat(zipPath)).size;
   } catch {
-    throw new FramesmithError('zip_not_found', `The project zip ${zipPath} does not exist.`, { hint: 'Build it with `framesmith build`, or pass the path of an existing zip.', exitCode: CLOUD_EXIT.usage });
+    throw new FramesmithError('zip_not_found', `The project zip ${zipPath} does not exist.`, { hint: 'Build it with `framesmith build`, or pass the path of an existing zip.', exitCode: EXIT.usage });
   }
-  if (size === 0) throw new FramesmithError('zip_empty', `The project zip ${zipPath} is empty.`, { hint: 'Rebuild it with `framesmith build`.', exitCode: CLOUD_EXIT.usage });
+  if (size === 0) throw new FramesmithError('zip_empty', `The project zip ${zipPath} is empty.`, { hint: 'Rebuild it with `framesmith build`.', exitCode: EXIT.usage });
   if (size > DIRECT_UPLOAD_MAX_BYTES) {
     throw new FramesmithError('cloud_too_large', `The project zip is ${(size / 1e6).toFixed(1)} MB; HeyGen accepts at most 200 MB.`, {
       hint: 'Compress videos and images or drop unused files (list them in .framesmithignore), then build again.',
-      exitCode: CLOUD_EXIT.usage,
+      exitCode: EXIT.usage,
     });
   }
   return size;
@@ -77,7 +77,7 @@ async function putPresigned(client: CloudClient, url: string, headers: Record<st
   if (refused) {
     throw new FramesmithError('cloud_link_refused', `HeyGen's upload link was not used: ${refused}.`, {
       hint: 'Nothing was uploaded. Upload links must be https (or the API\'s own address for a local test server); check HEYGEN_API_URL.',
-      exitCode: CLOUD_EXIT.other,
+      exitCode: EXIT.failed,
     });
   }
   const all: Record<string, string> = { 'content-type': 'application/zip' };
@@ -116,7 +116,7 @@ async function putPresigned(client: CloudClient, url: string, headers: Record<st
   const text = cleanServerText((await response.text(64 * 1024).catch(() => '')).slice(0, 200), [client.http.key.value()]);
   throw new FramesmithError('cloud_upload_failed', `Uploading the project zip failed: the storage answered ${response.status}${text ? ` (${text})` : ''}.`, {
     hint: response.status === 403 ? 'The upload link expired or its signature did not match; run the command again for a fresh one.' : 'Run the command again; if it keeps failing, try a smaller zip.',
-    exitCode: response.status === 413 ? CLOUD_EXIT.usage : CLOUD_EXIT.unavailable,
+    exitCode: response.status === 413 ? EXIT.usage : EXIT.unavailable,
   });
 }
 
@@ -140,7 +140,7 @@ export async function uploadProjectZip(client: CloudClient, zipPath: string, opt
     { signal: opts.signal },
   );
   if (typeof created.max_bytes === 'number' && created.max_bytes > 0 && size > created.max_bytes) {
-    throw new FramesmithError('cloud_too_large', `The project zip is ${size} bytes; this upload accepts at most ${created.max_bytes}.`, { hint: 'Make the project smaller and build again.', exitCode: CLOUD_EXIT.usage });
+    throw new FramesmithError('cloud_too_large', `The project zip is ${size} bytes; this upload accepts at most ${created.max_bytes}.`, { hint: 'Make the project smaller and build again.', exitCode: EXIT.usage });
   }
   await putPresigned(client, created.upload_url, created.upload_headers, zipPath, size, opts);
   opts.onProgress?.({ phase: 'complete', sentBytes: size, totalBytes: size });
@@ -152,7 +152,7 @@ export async function uploadProjectZip(client: CloudClient, zipPath: string, opt
 export async function uploadAssetFile(client: CloudClient, path: string, opts: { signal?: AbortSignal; mimeType?: string } = {}) {
   const size = (await stat(path)).size;
   if (size > SIMPLE_UPLOAD_MAX_BYTES) {
-    throw new FramesmithError('cloud_too_large', `${basename(path)} is ${(size / 1e6).toFixed(1)} MB; the simple upload takes at most 32 MB.`, { hint: 'Use uploadProjectZip (direct upload) for larger files.', exitCode: CLOUD_EXIT.usage });
+    throw new FramesmithError('cloud_too_large', `${basename(path)} is ${(size / 1e6).toFixed(1)} MB; the simple upload takes at most 32 MB.`, { hint: 'Use uploadProjectZip (direct upload) for larger files.', exitCode: EXIT.usage });
   }
   const blob = new Blob([await readFile(path)], { type: opts.mimeType ?? 'application/octet-stream' });
   return client.assets.upload(blob, basename(path), { signal: opts.signal });

@@ -5,7 +5,7 @@
  */
 import { FramesmithError } from '../core/errors.js';
 import type { CloudClient } from './client.js';
-import { CLOUD_EXIT } from './exit-codes.js';
+import { EXIT } from '../core/exit-codes.js';
 import { ID } from './schema.js';
 import type { RenderDetail } from './types.js';
 
@@ -24,7 +24,7 @@ export interface DeliveryConfirmation {
 /** Reads `event_type` and `event_data.render_id` from a delivery body (throws `webhook_bad_payload`). */
 export function readDelivery(payload: string | Buffer | Uint8Array): { eventType: string | null; renderId: string; callbackId: string | null } {
   const text = typeof payload === 'string' ? payload : Buffer.from(payload).toString('utf8');
-  let body: { event_type?: unknown; event_data?: { render_id?: unknown; callback_id?: unknown } } | null = null;
+  let body: { event_type?: unknown; event_data?: { render_id?: unknown; callback_id?: unknown } } | null;
   try {
     body = JSON.parse(text);
   } catch {
@@ -34,7 +34,7 @@ export function readDelivery(payload: string | Buffer | Uint8Array): { eventType
   if (typeof renderId !== 'string' || !ID.test(renderId)) {
     throw new FramesmithError('webhook_bad_payload', 'The delivery body has no event_data.render_id (or it is not a render id).', {
       hint: 'Pass the raw body of a hyperframes_video.* delivery: {"event_type": …, "event_data": {"render_id": "hfr_…", …}}.',
-      exitCode: CLOUD_EXIT.usage,
+      exitCode: EXIT.usage,
     });
   }
   return {

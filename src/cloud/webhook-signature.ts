@@ -141,7 +141,7 @@ export function verifyWebhook(options: VerifyWebhookOptions): WebhookVerificatio
   }
   if (!matches(signature, options.payload, options.secret)) {
     // A receiver that parsed the JSON and serialised it again no longer has the signed bytes: say so.
-    let reserialised = false;
+    let reserialised: boolean;
     try {
       const parsed = JSON.parse(text);
       reserialised = [JSON.stringify(parsed), JSON.stringify(parsed, null, 2), JSON.stringify(parsed, null, 4)].some((t) => t !== text && matches(signature!, t, options.secret));

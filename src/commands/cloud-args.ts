@@ -10,7 +10,7 @@ import { readVariablesInput } from '../options/variables-input.js';
 import { resolveCredential } from '../cloud/api-key.js';
 import { DEFAULT_CONCURRENCY } from '../cloud/batch-run.js';
 import { retryFromEnv } from './cloud-support.js';
-import { CLOUD_EXIT } from '../cloud/exit-codes.js';
+import { EXIT } from '../core/exit-codes.js';
 import { parseParamFlag, RENDER_PARAMS, renderParamArgs, type RenderParams } from '../cloud/params.js';
 import type { RunCloudRenderOptions } from '../cloud/run-cloud-render.js';
 
@@ -58,7 +58,7 @@ export async function cloudRenderOptionsFromArgs(args: Record<string, unknown>, 
   const timeoutMinutes = parseNumberFlag(str('timeout'), 'timeout', { min: 0.01 });
   const concurrency = parseNumberFlag(str('concurrency'), 'concurrency', { min: 1, max: 100, integer: true });
   if (concurrency !== undefined && !str('batch')) {
-    throw new FramesmithError('invalid_option', '--concurrency applies to batches only.', { hint: 'Add --batch rows.json|rows.csv, or leave --concurrency out.', exitCode: CLOUD_EXIT.usage });
+    throw new FramesmithError('invalid_option', '--concurrency applies to batches only.', { hint: 'Add --batch rows.json|rows.csv, or leave --concurrency out.', exitCode: EXIT.usage });
   }
   return {
     params,

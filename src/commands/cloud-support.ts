@@ -6,7 +6,7 @@ import type { Logger } from '../core/logger.js';
 import { FramesmithError } from '../core/errors.js';
 import { resolveCredential } from '../cloud/api-key.js';
 import { createCloudClient, type CloudClient } from '../cloud/client.js';
-import { CLOUD_EXIT } from '../cloud/exit-codes.js';
+import { EXIT } from '../core/exit-codes.js';
 import type { RetryOptions } from '../cloud/retry.js';
 import { waitForRender, type WaitForRenderOptions } from '../cloud/poll.js';
 import { createStatusLine } from '../cloud/status-line.js';
@@ -26,7 +26,7 @@ export function retryFromEnv(env: NodeJS.ProcessEnv = process.env): RetryOptions
     if (!raw) return undefined;
     const n = Number(raw);
     if (!Number.isFinite(n) || n <= 0 || n > 3600) {
-      throw new FramesmithError('invalid_option', `${name} must be a number of seconds from 0 to 3600, got "${raw.slice(0, 20)}".`, { hint: `Unset ${name} for the default.`, exitCode: CLOUD_EXIT.usage });
+      throw new FramesmithError('invalid_option', `${name} must be a number of seconds from 0 to 3600, got "${raw.slice(0, 20)}".`, { hint: `Unset ${name} for the default.`, exitCode: EXIT.usage });
     }
     return Math.round(n * 1000);
   };

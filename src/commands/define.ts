@@ -7,7 +7,7 @@
 import { defineCommand, type ArgsDef, type CommandDef, type ParsedArgs } from 'citty';
 import { FramesmithError } from '../core/errors.js';
 import { createLogger, type Logger } from '../core/logger.js';
-import { closest } from '../shared/suggest.js';
+import { closest } from '../../shared/suggest.js';
 import { COMMAND_EXAMPLES } from './help.js';
 import { EXIT } from '../core/exit-codes.js';
 

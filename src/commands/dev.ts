@@ -4,6 +4,7 @@ import { createDevServer } from '../dev/index.js';
 import { isLoopback } from '../dev/listen.js';
 import { FramesmithError } from '../core/errors.js';
 import { compositionArg, defineFramesmithCommand, parseNumberFlag } from './define.js';
+import { EXIT } from '../core/exit-codes.js';
 
 /** Addresses other machines can use when listening on every interface. */
 function networkUrls(port: number): string[] {
@@ -32,7 +33,7 @@ export default defineFramesmithCommand({
     if (host !== undefined && host.startsWith('-')) {
       throw new FramesmithError('invalid_option', `--host takes an address, got "${host}".`, {
         hint: 'Write --host=<address> (e.g. --host=192.168.1.20), or --host=0.0.0.0 for every interface.',
-        exitCode: 2,
+        exitCode: EXIT.usage,
       });
     }
     const server = await createDevServer({

@@ -1,6 +1,7 @@
 /** `framesmith lint`: static checks of a composition project against the render contract. */
 import { formatLintReport, lintJson, lintProject } from '../lint/index.js';
 import { compositionArg, defineFramesmithCommand } from './define.js';
+import { EXIT } from '../core/exit-codes.js';
 
 export default defineFramesmithCommand({
   name: 'lint',
@@ -18,6 +19,6 @@ export default defineFramesmithCommand({
       logger.result(formatLintReport(result, { dirLabel: args.dir, only: logger.level === 'error' ? 'error' : undefined, verbose: logger.level === 'debug', color }));
     }
     // The report is the output; an error only sets the exit code (a thrown error would print twice).
-    if (!result.ok) process.exitCode = 1;
+    if (!result.ok) process.exitCode = EXIT.failed;
   },
 });

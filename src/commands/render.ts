@@ -22,6 +22,7 @@ import type { RenderResult } from '../render/result.js';
 import { checkWorkers } from '../render/options.js';
 import { defineFramesmithCommand } from './define.js';
 import { formatDryRun } from './dry-run-summary.js';
+import { EXIT } from '../core/exit-codes.js';
 
 /** Flags of local renders only. */
 const LOCAL_ONLY = {
@@ -71,7 +72,7 @@ function refuse(flags: string[], mode: 'local' | 'cloud'): void {
   const list = flags.map((f) => `--${f}`).join(', ');
   throw new FramesmithError('option_not_for_mode', mode === 'local' ? `${list} ${flags.length > 1 ? 'work' : 'works'} only with --cloud.` : `${list} ${flags.length > 1 ? 'apply' : 'applies'} to local renders only, not with --cloud.`, {
     hint: mode === 'local' ? 'Add --cloud to render on HeyGen, or drop the flag.' : 'Drop the flag, or render locally without --cloud.',
-    exitCode: 2,
+    exitCode: EXIT.usage,
   });
 }
 
@@ -171,15 +172,15 @@ export default defineFramesmithCommand({
     const interrupt = abortOnInterrupt();
     try {
       if (a.batch) {
-        if (a.out) throw new FramesmithError('invalid_option', '-o names one video; a batch writes one per row.', { hint: 'Use --out-pattern "renders/{headline}.mp4" instead.', exitCode: 2 });
+        if (a.out) throw new FramesmithError('invalid_option', '-o names one video; a batch writes one per row.', { hint: 'Use --out-pattern "renders/{headline}.mp4" instead.', exitCode: EXIT.usage });
         const result = await renderBatch({ ...common, file: a.batch, pattern, failFast: a['fail-fast'], signal: interrupt.signal });
         if (logger.json) logger.result(result);
         else printBatch(logger, result, pattern);
-        if (!result.ok) process.exitCode = 1;
+        if (!result.ok) process.exitCode = EXIT.failed;
         return;
       }
       if (pattern || a['fail-fast']) {
-        throw new FramesmithError('invalid_option', `--${pattern ? 'out-pattern' : 'fail-fast'} applies to batches only.`, { hint: 'Add --batch rows.json|rows.csv, or use -o for one video.', exitCode: 2 });
+        throw new FramesmithError('invalid_option', `--${pattern ? 'out-pattern' : 'fail-fast'} applies to batches only.`, { hint: 'Add --batch rows.json|rows.csv, or use -o for one video.', exitCode: EXIT.usage });
       }
       const result = await renderLocal({ ...common, signal: interrupt.signal });
       if (logger.json) logger.result(result);

@@ -7,7 +7,6 @@ import { defineCommand } from 'citty';
 import { apiKeyArg } from './cloud-args.js';
 import { clientFromArgs, followRender, formatTime, table } from './cloud-support.js';
 import { downloadRenderOutputs } from '../cloud/download.js';
-import { CLOUD_EXIT } from '../cloud/exit-codes.js';
 import { isTerminal } from '../cloud/poll.js';
 import type { RenderDetail } from '../cloud/types.js';
 import { FramesmithError } from '../core/errors.js';
@@ -68,7 +67,7 @@ const get = defineFramesmithCommand({
     }
     if (!isTerminal(detail)) detail = await followRender(client, args.id, logger, { pollInterval: poll === undefined ? undefined : poll * 1000, timeout: timeout === undefined ? undefined : timeout * 60_000 });
     if (detail.status === 'failed') {
-      throw new FramesmithError('render_failed', `Render ${detail.render_id} failed: ${detail.failure_message ?? 'no reason given'}.`, { hint: 'Check the composition with `framesmith lint` and a local render, then submit again.', exitCode: CLOUD_EXIT.renderFailed });
+      throw new FramesmithError('render_failed', `Render ${detail.render_id} failed: ${detail.failure_message ?? 'no reason given'}.`, { hint: 'Check the composition with `framesmith lint` and a local render, then submit again.', exitCode: EXIT.renderFailed });
     }
     const files = await downloadRenderOutputs(detail, { client, outPath: args.out, logger });
     if (logger.json) return logger.result({ ok: true, render: detail, video: files.videoPath, thumbnail: files.thumbnailPath });

@@ -7,7 +7,7 @@ import { appendFile, readFile } from 'node:fs/promises';
 import { defineCommand } from 'citty';
 import { apiKeyArg } from './cloud-args.js';
 import { clientFromArgs, formatTime, table } from './cloud-support.js';
-import { CLOUD_EXIT } from '../cloud/exit-codes.js';
+import { EXIT } from '../core/exit-codes.js';
 import { WEBHOOK_EVENTS, type WebhookEndpoint } from '../cloud/types.js';
 import { confirmDelivery } from '../cloud/webhook-confirm.js';
 import { DEFAULT_TOLERANCE_SEC, verifyWebhook } from '../cloud/webhook-signature.js';
@@ -32,13 +32,13 @@ const add = defineFramesmithCommand({
     ...apiKeyArg,
   },
   async run({ args, logger }) {
-    let https = false;
+    let https: boolean;
     try {
       https = new URL(args.url).protocol === 'https:';
     } catch {
       https = false;
     }
-    if (!https) throw new FramesmithError('invalid_option', `The webhook URL must be https://, got "${args.url}".`, { hint: 'HeyGen delivers only to HTTPS endpoints; for local testing use a tunnel.', exitCode: CLOUD_EXIT.usage });
+    if (!https) throw new FramesmithError('invalid_option', `The webhook URL must be https://, got "${args.url}".`, { hint: 'HeyGen delivers only to HTTPS endpoints; for local testing use a tunnel.', exitCode: EXIT.usage });
     const events = args.events?.split(',').map((e) => e.trim()).filter(Boolean);
     const unknown = events?.filter((e) => !(WEBHOOK_EVENTS as readonly string[]).includes(e)) ?? [];
     if (unknown.length) logger.warn(`Unknown event type ${unknown.join(', ')}; known: ${WEBHOOK_EVENTS.join(', ')} (sending anyway).`);
@@ -102,7 +102,7 @@ function parseHeaderFile(text: string, file: string): Record<string, string> {
       const obj = JSON.parse(trimmed) as Record<string, unknown>;
       return Object.fromEntries(Object.entries(obj).filter(([, v]) => typeof v === 'string' || typeof v === 'number').map(([k, v]) => [k.toLowerCase(), String(v)]));
     } catch {
-      throw new FramesmithError('invalid_option', `${file} looks like JSON but does not parse.`, { hint: 'Give {"Heygen-Signature": "…", …} or one `Name: value` per line.', exitCode: CLOUD_EXIT.usage });
+      throw new FramesmithError('invalid_option', `${file} looks like JSON but does not parse.`, { hint: 'Give {"Heygen-Signature": "…", …} or one `Name: value` per line.', exitCode: EXIT.usage });
     }
   }
   const out: Record<string, string> = {};
@@ -141,18 +141,18 @@ const verify = defineFramesmithCommand({
   async run({ args, logger }) {
     const toleranceSec = parseNumberFlag(args.tolerance, 'tolerance', { min: 0 });
     const payload = await readFile(args.payload).catch(() => {
-      throw new FramesmithError('payload_not_found', `Cannot read the payload file ${args.payload}.`, { hint: 'Save the raw request body to a file first.', exitCode: CLOUD_EXIT.usage });
+      throw new FramesmithError('payload_not_found', `Cannot read the payload file ${args.payload}.`, { hint: 'Save the raw request body to a file first.', exitCode: EXIT.usage });
     });
     const headers = args.headers
       ? parseHeaderFile(
           await readFile(args.headers, 'utf8').catch(() => {
-            throw new FramesmithError('headers_not_found', `Cannot read the headers file ${args.headers}.`, { hint: 'Save the request headers, one `Name: value` per line.', exitCode: CLOUD_EXIT.usage });
+            throw new FramesmithError('headers_not_found', `Cannot read the headers file ${args.headers}.`, { hint: 'Save the request headers, one `Name: value` per line.', exitCode: EXIT.usage });
           }),
           args.headers,
         )
       : {};
     if (args.timestamp !== undefined && args.signature === undefined && !headers['heygen-signature']) {
-      throw new FramesmithError('invalid_option', '--timestamp was given without a signature.', { hint: 'Add --signature (the Heygen-Signature header), or --headers with the whole request.', exitCode: CLOUD_EXIT.usage });
+      throw new FramesmithError('invalid_option', '--timestamp was given without a signature.', { hint: 'Add --signature (the Heygen-Signature header), or --headers with the whole request.', exitCode: EXIT.usage });
     }
     const secret = args.secret ?? process.env.HEYGEN_WEBHOOK_SECRET ?? '';
     const seen = await readSeen(args.seen);
@@ -163,14 +163,14 @@ const verify = defineFramesmithCommand({
       const client = clientFromArgs(args, logger);
       const confirmed = await confirmDelivery(client, payload);
       if (logger.json) logger.result({ ok: confirmed.consistent, convention: 'unsigned', renderId: confirmed.renderId, claimedEvent: confirmed.claimedEvent, status: confirmed.detail.status, render: confirmed.detail });
-      if (!confirmed.consistent) throw new FramesmithError('webhook_unconfirmed', `Unsigned delivery (a render's callback_url; HeyGen does not sign these). ${confirmed.message}`, { hint: 'Act on the render as `framesmith renders get` shows it, never on an unsigned body.', exitCode: 1 });
+      if (!confirmed.consistent) throw new FramesmithError('webhook_unconfirmed', `Unsigned delivery (a render's callback_url; HeyGen does not sign these). ${confirmed.message}`, { hint: 'Act on the render as `framesmith renders get` shows it, never on an unsigned body.', exitCode: EXIT.failed });
       if (logger.json) return;
       logger.warn('Unsigned delivery (a render\'s callback_url; HeyGen does not sign these): its body proves nothing by itself.');
       logger.success(`Confirmed with the API: ${confirmed.message}`);
       return;
     }
-    if (!secret) throw new FramesmithError('missing_secret', `The delivery is signed (${check.convention}), but no webhook secret was given.`, { hint: 'Pass --secret or set HEYGEN_WEBHOOK_SECRET (the whsec_… printed by `webhooks add` or `rotate-secret`).', exitCode: CLOUD_EXIT.usage });
-    if (!check.ok) {
+    if (!secret) throw new FramesmithError('missing_secret', `The delivery is signed (${check.convention}), but no webhook secret was given.`, { hint: 'Pass --secret or set HEYGEN_WEBHOOK_SECRET (the whsec_… printed by `webhooks add` or `rotate-secret`).', exitCode: EXIT.usage });
+    if (!check.ok && check.reason !== 'unsigned') {
       throw new FramesmithError(`webhook_${check.reason}`, `The webhook delivery is not valid (${check.convention}): ${check.message}`, {
         hint:
           check.reason === 'replayed'
@@ -178,7 +178,7 @@ const verify = defineFramesmithCommand({
             : check.reason === 'expired'
               ? 'Check this machine\'s clock; a delivery this old should not be acted on.'
               : 'Check the secret (rotate-secret replaces it) and that the body file holds the exact raw bytes received.',
-        exitCode: 1,
+        exitCode: EXIT.failed,
       });
     }
     if (args.seen && check.eventId) await appendFile(args.seen, `${check.eventId}\n`);

@@ -67,6 +67,8 @@ export const ERROR_CATALOG = {
   webhook_mismatch: { area: 'cli', title: 'The webhook signature does not match', hint: 'Check the secret (rotate-secret replaces it) and that the body file is the exact raw bytes received.', exit: failed },
   webhook_missing_signature: { area: 'cli', title: 'No webhook signature given', hint: 'Pass the Heygen-Signature header of the delivery.', exit: failed },
   webhook_missing_timestamp: { area: 'cli', title: 'No webhook timestamp given', hint: 'Pass the Heygen-Timestamp header of the delivery.', exit: failed },
+  webhook_replayed: { area: 'cli', title: 'The webhook event was already received', hint: 'Drop it: the event was handled already (HeyGen retries deliveries; handle each event id once).', exit: failed },
+  webhook_reserialised: { area: 'cli', title: 'The webhook body is not the raw bytes received', hint: 'Verify the raw request body, before any JSON parsing: the signature matches it only as sent.', exit: failed },
   webhook_unconfirmed: { area: 'cli', title: 'An unsigned delivery the API does not confirm', hint: 'Act on the render as `framesmith renders get <id>` shows it, never on the body alone.', exit: failed },
 
   // ---- reading a project -------------------------------------------------------------------

@@ -3,7 +3,8 @@
  * message (what happened), a hint (what to do) and a location; `src/cli.ts` prints it, the dev
  * overlay shows the same fields. Anything else that escapes is a bug and is printed as one.
  */
-import { formatLocation, type Diagnostic, type ProblemData, type SourceLocation } from '../shared/diagnostics.js';
+import { formatLocation, type Diagnostic, type ProblemData, type SourceLocation } from '../../shared/diagnostics.js';
+import type { ErrorCode } from './error-catalog.js';
 import { EXIT } from './exit-codes.js';
 
 export interface FramesmithErrorOptions {
@@ -17,13 +18,15 @@ export interface FramesmithErrorOptions {
 }
 
 export class FramesmithError extends Error implements ProblemData {
+  /** An `ErrorCode` of the catalog, or the code of a problem passed on by `from()`/`passOn()`. */
   readonly code: string;
   readonly hint?: string;
   readonly loc?: SourceLocation;
   readonly exitCode: number;
   readonly details: Diagnostic[];
 
-  constructor(code: string, message: string, options: FramesmithErrorOptions = {}) {
+  /** `code` is one of the catalog's (src/core/error-catalog.ts): a new code is added there first. */
+  constructor(code: ErrorCode, message: string, options: FramesmithErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'FramesmithError';
     this.code = code;
@@ -35,7 +38,16 @@ export class FramesmithError extends Error implements ProblemData {
 
   /** Builds the error from a diagnostic (parser, lint or runtime problem). */
   static from(problem: ProblemData, options: Omit<FramesmithErrorOptions, 'hint' | 'loc'> = {}): FramesmithError {
-    return new FramesmithError(problem.code, problem.message, { ...options, hint: problem.hint, loc: problem.loc });
+    return FramesmithError.passOn(problem.code, problem.message, { ...options, hint: problem.hint, loc: problem.loc });
+  }
+
+  /**
+   * An error that keeps a code made elsewhere: another error's (re-thrown with a better message or
+   * hint), a model, lint or runtime problem's (catalogued in their own tables). Never a new code
+   * (test/unit/error-catalog.test.ts checks that only an existing `.code` is passed).
+   */
+  static passOn(code: string, message: string, options: FramesmithErrorOptions = {}): FramesmithError {
+    return new FramesmithError(code as ErrorCode, message, options);
   }
 
   /** Plain data for `--json` output and the browser overlay. */

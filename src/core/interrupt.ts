@@ -8,6 +8,7 @@
  * registered with `onForcedExit`. Ctrl+C therefore always ends framesmith within 2 s.
  */
 import { CancelledError, isFramesmithError } from './errors.js';
+import { EXIT } from './exit-codes.js';
 
 /** How long the command may take to unwind before the process is ended. */
 export const GRACE_MS = 1500;
@@ -49,7 +50,7 @@ function forceExit(): never {
   }
   process.stderr.write('error Cancelled. [cancelled]\n');
   // playwright's exit handler kills the browsers it launched.
-  process.exit(130);
+  process.exit(EXIT.cancelled);
 }
 
 /** Installs the handling (once, by the CLI). */

@@ -19,8 +19,10 @@ function findPackageRoot(): string {
 
 /** Absolute path of the framesmith package. */
 export const PACKAGE_ROOT = findPackageRoot();
-/** Built browser files (`npm run build` writes them). */
+/** The built composition runtime, runtime.js (`npm run build` writes it from runtime/). */
 export const RUNTIME_DIST = join(PACKAGE_ROOT, 'dist', 'runtime');
+/** The built preview page, overlay.js and overlay.css (`npm run build` writes them from preview/). */
+export const PREVIEW_DIST = join(PACKAGE_ROOT, 'dist', 'preview');
 /** Bundled project templates. */
 export const TEMPLATES_DIR = join(PACKAGE_ROOT, 'templates');
 

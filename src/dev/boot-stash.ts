@@ -34,7 +34,10 @@ export function createBootStash(budget = 64 * 1024 * 1024): BootStash {
     },
     get(ref) {
       const v = entries.get(ref);
-      if (v !== undefined) (entries.delete(ref), entries.set(ref, v));
+      if (v !== undefined) {
+        entries.delete(ref);
+        entries.set(ref, v);
+      }
       return v;
     },
     get bytes() {

@@ -7,7 +7,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocket, WebSocketServer } from 'ws';
-import { DEV_WS_PATH, type DevClientMessage, type DevServerMessage } from '../shared/dev-protocol.js';
+import { DEV_WS_PATH, type DevClientMessage, type DevServerMessage } from '../../shared/dev-protocol.js';
 import { foreignRequest, isOwnOrigin, rawPath } from './request-guard.js';
 
 export interface DevClient {

@@ -24,7 +24,10 @@ export interface ImageFailure {
   variable: string | null;
 }
 
-/** `() => TextMeasure[]`, evaluated in the page (text reaching at least 1 px out only). */
+/**
+ * `() => TextMeasure[]`, evaluated in the page: every visible piece of text, also those inside
+ * (0 px), so a caller can tell text that stays out from text that is out at one time only.
+ */
 export const MEASURE_TEXT = `(() => {
   const root = document.querySelector('[data-composition-id]');
   if (!root) return [];
@@ -73,7 +76,6 @@ export const MEASURE_TEXT = `(() => {
       if (cs.overflowX !== 'visible' || cs.overflowY !== 'visible') box = Math.max(box, past(a.getBoundingClientRect(), t));
     }
     const fr = past(frame, t);
-    if (box < 1 && fr < 1) continue;
     const bound = el.closest('[data-var-text]');
     out.push({ key: pathOf(block), variable: bound ? bound.getAttribute('data-var-text') : null, text: t.text, box: Math.round(box), frame: Math.round(fr) });
   }

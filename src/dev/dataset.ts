@@ -11,11 +11,12 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, extname, join, relative, resolve, sep } from 'node:path';
 import { FramesmithError, isFramesmithError } from '../core/errors.js';
-import type { ProblemData } from '../shared/diagnostics.js';
-import { DATASET_AUTO_CHECK_ROWS, DATASET_MAX_BYTES, type DatasetRow, type DatasetView, type RowFlag } from '../shared/studio-protocol.js';
-import { checkValues, type VariableDeclaration, type VariableValues } from '../shared/variables.js';
+import type { ProblemData } from '../../shared/diagnostics.js';
+import { DATASET_AUTO_CHECK_ROWS, DATASET_MAX_BYTES, type DatasetRow, type DatasetView, type RowFlag } from '../../shared/studio-protocol.js';
+import { checkValues, type VariableDeclaration, type VariableValues } from '../../shared/variables.js';
 import { resolveProjectPath } from '../serve/safe-path.js';
 import { isIgnoredRelative } from './watch-filter.js';
+import { EXIT } from '../core/exit-codes.js';
 
 export type DatasetSource =
   | { kind: 'project'; rel: string }
@@ -33,7 +34,7 @@ const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
 export function tooLarge(name: string, bytes: number): FramesmithError {
   return new FramesmithError('dataset_too_large', `${name} is ${mb(bytes)}; the dataset view reads files of at most ${mb(DATASET_MAX_BYTES)}.`, {
     hint: 'Split the rows into smaller files, or render them from the terminal: framesmith render --batch <file>.',
-    exitCode: 2,
+    exitCode: EXIT.usage,
   });
 }
 
@@ -41,7 +42,7 @@ export function tooLarge(name: string, bytes: number): FramesmithError {
 export function checkDatasetName(name: string): void {
   const ext = extname(name).toLowerCase();
   if (ext !== '.csv' && ext !== '.json') {
-    throw new FramesmithError('dataset_type', `${name} is not a .csv or .json file.`, { hint: 'Use a CSV with a header row of variable ids, or a JSON array of objects (as framesmith render --batch takes).', exitCode: 2 });
+    throw new FramesmithError('dataset_type', `${name} is not a .csv or .json file.`, { hint: 'Use a CSV with a header row of variable ids, or a JSON array of objects (as framesmith render --batch takes).', exitCode: EXIT.usage });
   }
 }
 
@@ -65,7 +66,7 @@ export async function readRows(root: string, source: DatasetSource, declarations
     try {
       await fs.writeFile(file, source.text);
       const rows = await loadBatchRows(file, declarations).catch((error: unknown) => {
-        if (isFramesmithError(error)) throw new FramesmithError(error.code, error.message.split(file).join(source.name), { hint: error.hint, exitCode: error.exitCode });
+        if (isFramesmithError(error)) throw FramesmithError.passOn(error.code, error.message.split(file).join(source.name), { hint: error.hint, exitCode: error.exitCode });
         throw error;
       });
       return { rows, columns: columnsOf(rows) };
@@ -77,7 +78,7 @@ export async function readRows(root: string, source: DatasetSource, declarations
   const name = source.kind === 'project' ? source.rel : source.path;
   checkDatasetName(name);
   const stat = await fs.stat(path).catch(() => null);
-  if (!stat?.isFile()) throw new FramesmithError('batch_file_missing', `Cannot read the batch file ${name}.`, { hint: 'Pass a .json or .csv file of rows.', exitCode: 2 });
+  if (!stat?.isFile()) throw new FramesmithError('batch_file_missing', `Cannot read the batch file ${name}.`, { hint: 'Pass a .json or .csv file of rows.', exitCode: EXIT.usage });
   if (stat.size > DATASET_MAX_BYTES) throw tooLarge(name, stat.size);
   const rows = await loadBatchRows(path, declarations);
   return { rows, columns: columnsOf(rows) };
@@ -135,10 +136,10 @@ export async function projectDataFiles(root: string, limit = 200): Promise<strin
 
 /** A project-relative path the API may read: inside the project, no dotfiles, no links out, an existing file. */
 export async function checkProjectFile(root: string, rel: string): Promise<string> {
-  if (typeof rel !== 'string' || !rel) throw new FramesmithError('dataset_path', 'No file named.', { hint: 'Pick a .csv or .json file of the project.', exitCode: 2 });
+  if (typeof rel !== 'string' || !rel) throw new FramesmithError('dataset_path', 'No file named.', { hint: 'Pick a .csv or .json file of the project.', exitCode: EXIT.usage });
   const resolved = await resolveProjectPath(root, `/${rel.replace(/^\/+/, '')}`);
   if (!resolved.ok) {
-    throw new FramesmithError('dataset_path', resolved.refusal?.reason === 'outside' ? `${rel} is outside the project folder.` : `${rel} is not a file of the project.`, { hint: 'Pick a .csv or .json file inside the project, or drop the file on the dataset view.', exitCode: 2 });
+    throw new FramesmithError('dataset_path', resolved.refusal?.reason === 'outside' ? `${rel} is outside the project folder.` : `${rel} is not a file of the project.`, { hint: 'Pick a .csv or .json file inside the project, or drop the file on the dataset view.', exitCode: EXIT.usage });
   }
   return resolved.relative;
 }
@@ -152,6 +153,6 @@ export function cliDataPath(file: string): string {
 export async function checkDataFile(file: string): Promise<void> {
   checkDatasetName(file);
   const stat = await fs.stat(resolve(file)).catch(() => null);
-  if (!stat?.isFile()) throw new FramesmithError('batch_file_missing', `Cannot read --data ${file}: no such file.`, { hint: 'Check the path (it is relative to the current folder).', exitCode: 2 });
+  if (!stat?.isFile()) throw new FramesmithError('batch_file_missing', `Cannot read --data ${file}: no such file.`, { hint: 'Check the path (it is relative to the current folder).', exitCode: EXIT.usage });
   if (stat.size > DATASET_MAX_BYTES) throw tooLarge(file, stat.size);
 }

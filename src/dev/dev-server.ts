@@ -14,7 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { ViteDevServer } from 'vite';
 import { silentLogger, type Logger } from '../core/logger.js';
 import { PACKAGE_VERSION } from '../core/paths.js';
-import { DEV_PAGE_PATH, type DevClientMessage, type DevServerMessage } from '../shared/dev-protocol.js';
+import { DEV_PAGE_PATH, type DevClientMessage, type DevServerMessage } from '../../shared/dev-protocol.js';
 import { createBootStash } from './boot-stash.js';
 import { createChangeBatcher } from './changes.js';
 import { openInEditor } from './editor.js';

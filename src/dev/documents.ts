@@ -5,9 +5,9 @@
  * through Vite's HTML transform (so their imports resolve), and Vite's client is taken out again.
  */
 import type { ViteDevServer } from 'vite';
-import type { BootOptions } from '../shared/control.js';
-import type { DevBootParam } from '../shared/dev-protocol.js';
-import type { VariableValues } from '../shared/variables.js';
+import type { BootOptions } from '../../shared/control.js';
+import type { DevBootParam } from '../../shared/dev-protocol.js';
+import type { VariableValues } from '../../shared/variables.js';
 import { injectRuntime } from '../serve/inject.js';
 import { servedFontPage, type FontPageCache } from '../fonts/serve.js';
 import { proxyRemoteUrlsInHtml } from '../remote/dev-proxy.js';

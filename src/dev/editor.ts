@@ -74,7 +74,10 @@ export async function openInEditor(root: string, req: OpenRequest, options: { ed
   return new Promise<OpenResult>((resolve) => {
     let settled = false;
     const done = (r: OpenResult) => {
-      if (!settled) (settled = true), resolve(r);
+      if (!settled) {
+        settled = true;
+        resolve(r);
+      }
     };
     let child: ChildProcess;
     try {

@@ -55,10 +55,15 @@ function lowerDescendants(): void {
   const family = new Set([process.pid]);
   for (let grew = true; grew; ) {
     grew = false;
-    for (const [pid, ppid] of parents) if (!family.has(pid) && family.has(ppid)) (family.add(pid), (grew = true));
+    for (const [pid, ppid] of parents) {
+      if (!family.has(pid) && family.has(ppid)) {
+        family.add(pid);
+        grew = true;
+      }
+    }
   }
   for (const pid of family) {
-    let threads: string[] = [];
+    let threads: string[];
     try {
       threads = readdirSync(`/proc/${pid}/task`);
     } catch {
@@ -120,7 +125,10 @@ process.on('message', (job: CaptureJob) => {
       await p.page.seekFrame(job.frame);
       reply = { id: job.id, ok: true, jpeg: (await p.capture(job.scale)).toString('base64') };
       // Chromium makes new threads as it works: lower them too (every couple of seconds).
-      if (Date.now() - lowered > 2000) (lowerDescendants(), (lowered = Date.now()));
+      if (Date.now() - lowered > 2000) {
+        lowerDescendants();
+        lowered = Date.now();
+      }
     } catch (error) {
       await page?.page.close().catch(() => {});
       page = null;

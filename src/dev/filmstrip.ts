@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Logger } from '../core/logger.js';
 import { PACKAGE_ROOT } from '../core/paths.js';
-import { DEV_BOOT_PARAM, DEV_THUMB_PATH, type DevBootParam, type DevServerMessage } from '../shared/dev-protocol.js';
+import { DEV_BOOT_PARAM, DEV_THUMB_PATH, type DevBootParam, type DevServerMessage } from '../../shared/dev-protocol.js';
 import { parseBootParam } from './documents.js';
 import type { CaptureJob, WorkerReply } from './filmstrip-worker.js';
 

@@ -11,12 +11,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { promises as fs } from 'node:fs';
 import { extname, isAbsolute, join, relative, sep } from 'node:path';
 import type { ViteDevServer } from 'vite';
-import { RUNTIME_DIST } from '../core/paths.js';
+import { PREVIEW_DIST, RUNTIME_DIST } from '../core/paths.js';
 import { RUNTIME_URL_PATH } from '../serve/inject.js';
 import { isDocumentRequest } from '../serve/static-server.js';
 import {
   DEV_ASSETS_PATH,
   DEV_BOOT_PARAM,
+  DEV_CACHED_FILES_HEADER,
   DEV_BOOT_PATH,
   DEV_EDITOR_PATH,
   DEV_PAGE_PATH,
@@ -25,14 +26,14 @@ import {
   DEV_THUMB_PATH,
   type DevPageConfig,
   type DevState,
-} from '../shared/dev-protocol.js';
+} from '../../shared/dev-protocol.js';
 import { BOOT_BODY_LIMIT, type BootStash } from './boot-stash.js';
 import { composeDocument } from './documents.js';
 import type { OpenRequest, OpenResult } from './editor.js';
 import { checkAbsolutePath, checkRequestPath, foreignRequest, isOwnOrigin, publicMessage, rawPath } from './request-guard.js';
 import { sendBody, sendFile, sendText } from '../serve/send-file.js';
 import { shellPage } from './shell-page.js';
-import { STUDIO_API_PATH } from '../shared/studio-protocol.js';
+import { STUDIO_API_PATH } from '../../shared/studio-protocol.js';
 import type { Studio } from './studio.js';
 import { FONT_URL_PREFIX } from '../fonts/packages.js';
 import { servedFontFile, servedFragment, type FontPageCache } from '../fonts/serve.js';
@@ -88,7 +89,6 @@ const sendJson = (res: ServerResponse, status: number, value: unknown) => {
 };
 
 const RUNTIME_FILE = join(RUNTIME_DIST, 'runtime.js');
-const OVERLAY_DIST = join(RUNTIME_DIST, 'overlay');
 const OVERLAY_FILES = new Set(['overlay.js', 'overlay.css', 'overlay.js.map']);
 /** Vite's endpoint that opens a file in the user's editor. */
 const OPEN_IN_EDITOR = '/__open-in-editor';
@@ -183,7 +183,7 @@ export function createRequestHandler(ctx: MiddlewareContext): (req: IncomingMess
         // Sub-compositions and stylesheets get their remote URLs pointed at the remote-file endpoint.
         const proxied = remote && (ext === '.html' || ext === '.htm' || ext === '.css') ? await proxiedText(verdict.file, ext) : null;
         if (proxied !== null) return sendBody(res, proxied, ext === '.css' ? 'text/css; charset=utf-8' : 'text/html; charset=utf-8', head);
-        return sendFile(req, res, verdict.file, { head });
+        return sendFile(req, res, verdict.file, { head, maxAge: req.headers[DEV_CACHED_FILES_HEADER] ? 3600 : undefined });
       }
     }
     return passToVite(req, res);
@@ -202,7 +202,7 @@ export function createRequestHandler(ctx: MiddlewareContext): (req: IncomingMess
     if (path === RUNTIME_URL_PATH) return sendFile(req, res, RUNTIME_FILE, { head, immutable: url.searchParams.has('v') });
     if (path === `${RUNTIME_URL_PATH}.map`) return sendFile(req, res, join(RUNTIME_DIST, 'runtime.js.map'), { head });
     if (path.startsWith(DEV_ASSETS_PATH) && OVERLAY_FILES.has(path.slice(DEV_ASSETS_PATH.length))) {
-      return sendFile(req, res, join(OVERLAY_DIST, path.slice(DEV_ASSETS_PATH.length)), { head });
+      return sendFile(req, res, join(PREVIEW_DIST, path.slice(DEV_ASSETS_PATH.length)), { head });
     }
     if (path.startsWith(FONT_URL_PREFIX)) {
       const font = servedFontFile(path);

@@ -6,8 +6,8 @@
  */
 import { isFramesmithError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import type { Diagnostic } from '../shared/diagnostics.js';
-import type { DevState } from '../shared/dev-protocol.js';
+import type { Diagnostic } from '../../shared/diagnostics.js';
+import type { DevState } from '../../shared/dev-protocol.js';
 
 /** The parser and lint are loaded on first use, so they do not slow the server's start. */
 const load = () => Promise.all([import('../model/index.js'), import('../lint/index.js')]);

@@ -17,13 +17,15 @@ import { setPriority } from 'node:os';
 import { basename, dirname, extname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FramesmithError, isFramesmithError } from '../core/errors.js';
+import type { ErrorCode } from '../core/error-catalog.js';
 import type { Logger } from '../core/logger.js';
 import { PACKAGE_ROOT } from '../core/paths.js';
-import type { ProblemData } from '../shared/diagnostics.js';
-import { renderCommand } from '../shared/studio-commands.js';
-import { RENDER_ID_TOKEN, STUDIO_API_PATH, type ItemStatus, type JobItem, type NewJobRequest, type OutputConflict, type StudioJob, type StudioParams } from '../shared/studio-protocol.js';
-import type { VariableValues } from '../shared/variables.js';
+import type { ProblemData } from '../../shared/diagnostics.js';
+import { renderCommand } from '../../shared/studio-commands.js';
+import { RENDER_ID_TOKEN, STUDIO_API_PATH, type ItemStatus, type JobItem, type NewJobRequest, type OutputConflict, type StudioJob, type StudioParams } from '../../shared/studio-protocol.js';
+import type { VariableValues } from '../../shared/variables.js';
 import type { FromWorker, ToWorker, WorkerJob } from './render-worker.js';
+import { EXIT } from '../core/exit-codes.js';
 
 const EXTENSIONS: Record<StudioParams['format'], string> = { mp4: '.mp4', webm: '.webm', mov: '.mov' };
 /** Finished jobs kept for the panel (the oldest go first). */
@@ -88,7 +90,7 @@ function workerPath(): string {
   return here.endsWith('.js') && existsSync(sibling) ? sibling : join(PACKAGE_ROOT, 'dist', 'node', 'dev', 'render-worker.js');
 }
 
-const usage = (code: string, message: string, hint: string) => new FramesmithError(code, message, { hint, exitCode: 2 });
+const usage = (code: ErrorCode, message: string, hint: string) => new FramesmithError(code, message, { hint, exitCode: EXIT.usage });
 
 /** A name under renders/: relative, no `..`, no dot segments, no backslashes. */
 function checkName(name: string): string {
@@ -377,7 +379,6 @@ export function createRenderQueue(options: RenderQueueOptions): RenderQueue {
 
   /** Spawns a worker for `work`; resolves when it exits. */
   function runWorker(e: Entry, work: WorkerJob, itemOffset = 0): Promise<void> {
-    const job = e.job;
     let child: ChildProcess;
     try {
       child = fork(workerPath(), [], { env: options.env ?? process.env, execArgv: [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'json' });
@@ -566,7 +567,15 @@ export function createRenderQueue(options: RenderQueueOptions): RenderQueue {
       const failedRows = e.job.items.filter((i) => i.status !== 'done');
       const rows = (failedRows.length ? failedRows : e.job.items).map((i) => ({ row: i.row ?? undefined, variables: i.variables }));
       const request: NewJobRequest = { ...e.request, rows, onConflict: e.request.onConflict === 'replace' ? 'replace' : 'number' };
-      if (rows.length !== e.job.items.length) request.name = undefined;
+      if (rows.length !== e.job.items.length) {
+        // The retried rows keep the names they had: a pattern of their values, {row} or
+        // {render_id} names them the same again; {index} (their place in the first batch) is
+        // written out for a single row; several rows under {index} get the default names.
+        const name = e.request.name?.trim() || `${defaultName(e.request.composition)}-{index}`;
+        if (!name.includes('{index}')) request.name = name;
+        else if (failedRows.length === 1) request.name = name.split('{index}').join(String(failedRows[0].index));
+        else request.name = undefined;
+      }
       return add(request, id);
     },
     remove(id) {

@@ -15,9 +15,9 @@
 import { resolve } from 'node:path';
 import { CancelledError, isFramesmithError } from '../core/errors.js';
 import type { Logger, Progress } from '../core/logger.js';
-import type { ProblemData } from '../shared/diagnostics.js';
-import { RENDER_ID_TOKEN, type StudioParams } from '../shared/studio-protocol.js';
-import type { VariableValues } from '../shared/variables.js';
+import type { ProblemData } from '../../shared/diagnostics.js';
+import { RENDER_ID_TOKEN, type StudioParams } from '../../shared/studio-protocol.js';
+import type { VariableValues } from '../../shared/variables.js';
 
 export interface WorkerJob {
   kind: 'local' | 'cloud';

@@ -4,9 +4,9 @@
  * printed once until it goes away; when the last error of a kind is fixed, one line says so.
  */
 import type { Logger } from '../core/logger.js';
-import { problemSeverity, type RuntimeProblem } from '../shared/control.js';
-import type { Diagnostic, ProblemData } from '../shared/diagnostics.js';
-import type { DevState } from '../shared/dev-protocol.js';
+import { problemSeverity, type RuntimeProblem } from '../../shared/control.js';
+import type { Diagnostic, ProblemData } from '../../shared/diagnostics.js';
+import type { DevState } from '../../shared/dev-protocol.js';
 
 const key = (p: ProblemData) => `${p.code}|${p.message}|${p.loc?.file}:${p.loc?.line}:${p.loc?.column}`;
 

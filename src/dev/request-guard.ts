@@ -17,7 +17,7 @@ import { isIP } from 'node:net';
 import { relative, sep } from 'node:path';
 import { resolveProjectPath, urlPathSegments } from '../serve/safe-path.js';
 import { judge, pathRefusal } from '../security/file-policy.js';
-import { DEV_PAGE_PATH } from '../shared/dev-protocol.js';
+import { DEV_PAGE_PATH } from '../../shared/dev-protocol.js';
 import { isPendingDependency } from './pending-dependency.js';
 
 export type Verdict =

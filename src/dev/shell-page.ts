@@ -1,10 +1,10 @@
 /**
- * The preview page's HTML: an empty shell that loads the built UI (runtime/overlay, served from
- * dist/runtime/overlay) with the server's settings. The composition itself is loaded by the UI
+ * The preview page's HTML: an empty shell that loads the built UI (preview/, served from
+ * dist/preview) with the server's settings. The composition itself is loaded by the UI
  * into an iframe; nothing of the UI ever enters that iframe.
  */
 import { scriptJson } from '../serve/inject.js';
-import { DEV_ASSETS_PATH, type DevPageConfig } from '../shared/dev-protocol.js';
+import { DEV_ASSETS_PATH, type DevPageConfig } from '../../shared/dev-protocol.js';
 
 /** Global the shell sets for the UI script. */
 export const PAGE_CONFIG_GLOBAL = '__framesmithDevConfig';

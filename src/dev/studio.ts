@@ -14,15 +14,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, relative, sep } from 'node:path';
 import { FramesmithError, isFramesmithError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import type { ProblemData } from '../shared/diagnostics.js';
-import type { DevState } from '../shared/dev-protocol.js';
-import { DATASET_MAX_BYTES, STUDIO_API_PATH, STUDIO_ROUTES, type DatasetView, type NewJobRequest, type StudioConfig, type StudioEvent, type ThumbRequest } from '../shared/studio-protocol.js';
-import type { VariableDeclaration, VariableValues } from '../shared/variables.js';
+import type { ProblemData } from '../../shared/diagnostics.js';
+import type { DevState } from '../../shared/dev-protocol.js';
+import { DATASET_MAX_BYTES, STUDIO_API_PATH, STUDIO_ROUTES, type DatasetView, type NewJobRequest, type StudioConfig, type StudioEvent, type ThumbRequest } from '../../shared/studio-protocol.js';
+import type { VariableDeclaration, VariableValues } from '../../shared/variables.js';
 import { sendFile } from '../serve/send-file.js';
 import { createDatasetChecker, type CheckRow, type DatasetChecker } from './dataset-check.js';
 import { checkDatasetName, checkProjectFile, cliDataPath, datasetView, projectDataFiles, readRows, tooLarge, type DatasetSource, type LoadedRows } from './dataset.js';
 import { createRenderQueue, isConflict, problemOf, type RenderQueue } from './render-queue.js';
 import { isOwnOrigin } from './request-guard.js';
+import { EXIT } from '../core/exit-codes.js';
 
 export interface StudioOptions {
   /** Project folder (a realpath). */
@@ -102,25 +103,36 @@ function readBody(req: IncomingMessage, limit: number, name: string): Promise<Bu
 }
 
 async function readJson<T>(req: IncomingMessage, limit = JSON_LIMIT): Promise<T> {
-  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) throw new FramesmithError('bad_request', 'Send JSON (content-type: application/json).', { hint: 'This endpoint is for the preview page: use the render panel or the dataset view.', exitCode: 2 });
+  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) throw new FramesmithError('bad_request', 'Send JSON (content-type: application/json).', { hint: 'This endpoint is for the preview page: use the render panel or the dataset view.', exitCode: EXIT.usage });
   const body = await readBody(req, limit, 'The request');
   try {
     return JSON.parse(body.toString('utf8')) as T;
   } catch {
-    throw new FramesmithError('bad_request', 'The body is not JSON.', { hint: 'This endpoint is for the preview page: use the render panel or the dataset view.', exitCode: 2 });
+    throw new FramesmithError('bad_request', 'The body is not JSON.', { hint: 'This endpoint is for the preview page: use the render panel or the dataset view.', exitCode: EXIT.usage });
   }
 }
 
 /** The platform's file manager, showing the file (its folder on Linux). Never throws. */
-function defaultReveal(file: string): Promise<{ ok: boolean; message?: string }> {
+/**
+ * Shows the file in the system's file manager. `xdg-open` (Linux) exits non-zero at once when it
+ * has nothing to open the folder with (no desktop): that is reported with the file's path, not
+ * as opened. Still running after a moment = a file manager is starting.
+ */
+function defaultReveal(file: string, env: NodeJS.ProcessEnv = process.env): Promise<{ ok: boolean; message?: string }> {
   const [cmd, args] = process.platform === 'darwin' ? ['open', ['-R', file]] : process.platform === 'win32' ? ['explorer', [`/select,${file}`]] : ['xdg-open', [dirname(file)]];
+  const fallback = (why: string) => ({ ok: false, message: `${why}: the file is ${file}` });
   return new Promise((resolve) => {
     try {
-      const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
-      child.once('error', () => resolve({ ok: false, message: `No file manager could be started (${cmd} is missing): the file is ${file}` }));
-      child.once('spawn', () => (child.unref(), resolve({ ok: true })));
+      const child = spawn(cmd, args, { stdio: 'ignore', detached: true, env });
+      let timer: NodeJS.Timeout | undefined;
+      child.once('error', () => (clearTimeout(timer), resolve(fallback(`No file manager could be started (${cmd} is missing)`))));
+      child.once('spawn', () => {
+        timer = setTimeout(() => (child.unref(), resolve({ ok: true })), 2500);
+        // explorer.exe exits 1 even when it opened the window.
+        child.once('exit', (code) => (clearTimeout(timer), resolve(code === 0 || process.platform === 'win32' ? { ok: true } : fallback(`${cmd} could not open the folder (exit ${code})`))));
+      });
     } catch {
-      resolve({ ok: false, message: `No file manager could be started: the file is ${file}` });
+      resolve(fallback('No file manager could be started'));
     }
   });
 }
@@ -145,7 +157,7 @@ export function createStudio(options: StudioOptions): Studio {
     async frameCount(c, fps) {
       const comp = await composition(c);
       if (!comp || comp.duration <= 0) return null;
-      const { frameCount } = await import('../shared/time.js');
+      const { frameCount } = await import('../../shared/time.js');
       return frameCount(comp.duration, fps);
     },
     onChange: (job) => options.send({ kind: 'job', job }),
@@ -313,7 +325,7 @@ export function createStudio(options: StudioOptions): Studio {
       if (method === 'POST' && action === 'reveal') {
         const f = queue.file(id, 1) ?? [...Array(queue.get(id)!.items.length).keys()].map((i) => queue.file(id, i + 1)).find(Boolean);
         if (!f) return sendProblem(res, 404, { code: 'no_output', message: 'This render has no finished file yet.' });
-        const r = await (options.reveal ?? defaultReveal)(f.video);
+        const r = await (options.reveal ?? ((file: string) => defaultReveal(file, env)))(f.video);
         return sendJson(res, 200, { ...r, folder: rel(dirname(f.video)) || '.', file: rel(f.video) });
       }
       if ((method === 'GET' || method === 'HEAD') && item) {

@@ -9,7 +9,7 @@ import { promises as fs } from 'node:fs';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import type { Plugin } from 'vite';
 import { cssRefs, parseCss } from '../model/css.js';
-import { REMOTE_PROXY_PREFIX } from '../shared/resource-rules.js';
+import { REMOTE_PROXY_PREFIX } from '../../shared/resource-rules.js';
 import { checkAbsolutePath } from './request-guard.js';
 
 /** The file behind a Vite module id, or null for virtual modules and URLs. */

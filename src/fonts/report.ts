@@ -3,7 +3,7 @@
  * place of one the cloud cannot resolve, and the weights a family is used at that the cloud has
  * no face for (the browser then draws the nearest one, by CSS's matching rules).
  */
-import type { SourceLocation } from '../shared/diagnostics.js';
+import type { SourceLocation } from '../../shared/diagnostics.js';
 import { GENERIC_FAMILIES, normalizeFamily } from './engine-fonts.js';
 import type { WeightSpec } from './google-fonts-url.js';
 import { matchWeight, type FamilyResolution, type FontPlan } from './resolve.js';

@@ -19,7 +19,7 @@
  * and its sub-compositions), not linked .css files nor the `font` shorthand: the engine does not
  * read those when it supplies faces.
  */
-import type { SourceLocation } from '../shared/diagnostics.js';
+import type { SourceLocation } from '../../shared/diagnostics.js';
 import { canonicalFont, ENGINE_LATIN_RANGE, GOOGLE_DEFAULT_FACES, normalizeFamily, type CanonicalFont } from './engine-fonts.js';
 import { fontsourcePackageName, selectFontFiles, fontFaceRule, type FontFile, type FontsourcePackage } from './fontsource.js';
 import { parseGoogleFontsUrl, type FaceRequirement, type FontStyle, type WeightSpec } from './google-fonts-url.js';

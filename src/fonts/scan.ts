@@ -11,7 +11,7 @@
  */
 import postcss, { type ChildNode, type Container, type Declaration, type Root } from 'postcss';
 import { attr, attrValueLocation, contentLocation, descendants, nodeLocation, offsetLocation, positionAt, type HtmlElement, type ParsedHtmlFile } from '../model/index.js';
-import type { SourceLocation } from '../shared/diagnostics.js';
+import type { SourceLocation } from '../../shared/diagnostics.js';
 import { isGoogleFontsCssUrl } from './google-fonts-url.js';
 import { CSS_WIDE_KEYWORDS, DETERMINISTIC_PRIMARY, GENERIC_FAMILIES, normalizeFamily } from './engine-fonts.js';
 

@@ -5,8 +5,8 @@
  * reports some of them while reading the project; lint reports the rest. The README table is
  * generated from this list (scripts/docs.mjs), so docs and behaviour stay one.
  */
-import type { Severity } from '../shared/diagnostics.js';
-import { RESOURCE_RULES, type ResourceCase } from '../shared/resource-rules.js';
+import type { Severity } from '../../shared/diagnostics.js';
+import { RESOURCE_RULES, type ResourceCase } from '../../shared/resource-rules.js';
 
 export interface RuleInfo {
   code: string;
@@ -77,7 +77,7 @@ const ROWS: Row[] = [
   ['missing_local_asset', 'error', true, 'lint', 'assets', 'A referenced local file does not exist.', 'Add the file or fix the path (HTML paths resolve from the project root).'],
   ['asset_case_mismatch', 'error', false, 'lint', 'assets', 'A reference differs in letter case from the file; the cloud renders on case-sensitive Linux.', 'Write the path with exactly the file\'s letter case (or rename the file).'],
   ['file_refused', 'error', false, 'lint', 'assets', 'A referenced file is outside the project, a dotfile or inside a dot folder, or named like a key or credential (also through a symlink); framesmith never serves or bundles it.', 'Copy the file the composition needs into the project under an ordinary name; keep secrets such as .env out of what pages load.'],
-  // Remote and missing files: severity and words from the one rule table (src/shared/resource-rules.ts).
+  // Remote and missing files: severity and words from the one rule table (shared/resource-rules.ts).
   resourceRow('remote_cached'),
   resourceRow('remote_not_cached'),
   resourceRow('unsupported_scheme'),

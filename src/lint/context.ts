@@ -6,8 +6,8 @@
 import postcss, { type Root } from 'postcss';
 import { descendants, attr, offsetLocation, contentLocation, textOf, type ParsedHtmlFile, type HtmlElement } from '../model/index.js';
 import type { ParsedProject } from '../model/index.js';
-import type { CompositionModel, ProjectModel } from '../shared/model.js';
-import type { Diagnostic, Severity, SourceLocation } from '../shared/diagnostics.js';
+import type { CompositionModel, ProjectModel } from '../../shared/model.js';
+import type { Diagnostic, Severity, SourceLocation } from '../../shared/diagnostics.js';
 import { isKnownCode, ruleInfo } from './catalog.js';
 import type { FontSummary } from '../fonts/report.js';
 import { bracketDepthOver, limits, pointIn, tooDeepMessage } from '../security/budgets.js';

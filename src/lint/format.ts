@@ -4,7 +4,7 @@
  * (the shape follows the official `hyperframes lint --json`, plus framesmith's own fields).
  */
 import { basename, join } from 'node:path';
-import type { Diagnostic } from '../shared/diagnostics.js';
+import type { Diagnostic } from '../../shared/diagnostics.js';
 import type { LintResult } from './lint-project.js';
 
 export interface LintFinding {

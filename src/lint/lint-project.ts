@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { FramesmithError } from '../core/errors.js';
 import { withDefaultInterrupt } from '../core/interrupt.js';
 import { parseProject, type ParsedProject } from '../model/index.js';
-import type { Diagnostic } from '../shared/diagnostics.js';
+import type { Diagnostic } from '../../shared/diagnostics.js';
 import { isKnownCode, ruleInfo } from './catalog.js';
 import { createLintContext } from './context.js';
 import { assetRules } from './rules/assets.js';

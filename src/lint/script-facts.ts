@@ -7,9 +7,9 @@
  */
 import type { Node as AcornNode } from 'acorn';
 import { ancestor, simple } from 'acorn-walk';
-import type { SourceLocation } from '../shared/diagnostics.js';
+import type { SourceLocation } from '../../shared/diagnostics.js';
 import { unitLocation, type ScriptUnit } from './scripts.js';
-import { TIMELINE_PROPERTIES_MISSING } from '../shared/render-mode.js';
+import { TIMELINE_PROPERTIES_MISSING } from '../../shared/render-mode.js';
 
 export type ClockKind = 'Date.now()' | 'new Date()' | 'Date()' | 'performance.now()' | 'Math.random()' | 'crypto.getRandomValues()' | 'gsap.utils.random()';
 
@@ -43,6 +43,7 @@ const GLOBAL_OBJECTS = new Set(['window', 'globalThis', 'self']);
 const TWEEN_METHODS = new Set(['to', 'from', 'fromTo', 'set']);
 const HIDING_PROPS = new Set(['visibility', 'display', 'autoAlpha']);
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- an ESTree node of any type, read field by field as the walk finds it.
 type N = AcornNode & Record<string, any>;
 
 /** `a.b["c"]` → ['a','b','c']; null when any part is dynamic. */

@@ -8,7 +8,7 @@ import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { extname, join, posix } from 'node:path';
 import { parse, type Program } from 'acorn';
 import { attr, contentLocation, descendants, nodeLocation, textOf, type ParsedHtmlFile } from '../model/index.js';
-import type { SourceLocation } from '../shared/diagnostics.js';
+import type { SourceLocation } from '../../shared/diagnostics.js';
 import { bracketDepthOver, byteLimitFor, DEPTH_HINT, SCRIPT_DEPTH, SIZE_HINT, tooLargeMessage } from '../security/budgets.js';
 import { checkProjectPathSync } from '../security/file-policy.js';
 
@@ -83,7 +83,7 @@ function relativeImports(ast: Program): string[] {
   for (const node of ast.body) {
     if ((node.type === 'ImportDeclaration' || node.type === 'ExportAllDeclaration' || node.type === 'ExportNamedDeclaration') && node.source) {
       const spec = String(node.source.value);
-      if (spec.startsWith('./') || spec.startsWith('../') || spec.startsWith('/')) out.push(spec);
+      if (spec.startsWith('.//') || spec.startsWith('../') || spec.startsWith('/')) out.push(spec);
     }
   }
   return out;

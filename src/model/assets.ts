@@ -11,8 +11,8 @@
  * from their own folder, as a browser resolves them.
  */
 import { posix } from 'node:path';
-import type { SourceLocation } from '../shared/diagnostics.js';
-import type { AssetKind, AssetRef } from '../shared/model.js';
+import type { SourceLocation } from '../../shared/diagnostics.js';
+import type { AssetKind, AssetRef } from '../../shared/model.js';
 import { cssRefs, inlineStyleRefs, parseCss, type ParsedCssFile } from './css.js';
 import { resolveRef, type FileLookup, type ProjectFiles } from './files.js';
 import { FramesmithError } from '../core/errors.js';

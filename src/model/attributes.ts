@@ -3,7 +3,7 @@
  * writes to. A bad value becomes one diagnostic at the attribute (with what was written and
  * what is expected) and reads as "absent", so parsing goes on and lint can show every problem.
  */
-import type { Diagnostic, Severity, SourceLocation } from '../shared/diagnostics.js';
+import type { Diagnostic, Severity, SourceLocation } from '../../shared/diagnostics.js';
 import { attr, nodeLocation, type HtmlElement, type ParsedHtmlFile } from './html.js';
 
 /** Collects the parser's diagnostics, once per code, place and message. */

@@ -4,8 +4,8 @@
  * itself a clip). Starts are resolved with the shared resolver the runtime uses, so both place
  * clips identically; every clip that cannot be placed is an error at its data-start.
  */
-import type { Clip, ClipKind, MediaElement } from '../shared/model.js';
-import { parseStartExpression, resolveStarts, type StartResolution } from '../shared/timing.js';
+import type { Clip, ClipKind, MediaElement } from '../../shared/model.js';
+import { parseStartExpression, resolveStarts, type StartResolution } from '../../shared/timing.js';
 import { numberAttr, type Diagnostics } from './attributes.js';
 import { attr, descendants, hasAttr, isElement, nodeLocation, type HtmlElement, type ParsedHtmlFile } from './html.js';
 

@@ -3,7 +3,7 @@
  * resolved windows, media, and sub-compositions (parsed recursively, each with its own
  * variables). Problems become diagnostics; nothing here throws.
  */
-import type { CompositionModel } from '../shared/model.js';
+import type { CompositionModel } from '../../shared/model.js';
 import { ownElements, readClips, readMedia } from './clips.js';
 import { attr, descendants, inTemplate, nodeLocation, type HtmlElement, type ParsedHtmlFile } from './html.js';
 import { readRoot } from './root.js';

@@ -5,8 +5,8 @@
  */
 import postcss, { type Declaration, type Root } from 'postcss';
 import valueParser from 'postcss-value-parser';
-import type { SourceLocation } from '../shared/diagnostics.js';
-import type { AssetKind } from '../shared/model.js';
+import type { SourceLocation } from '../../shared/diagnostics.js';
+import type { AssetKind } from '../../shared/model.js';
 import { bracketDepthOver, limits } from '../security/budgets.js';
 
 /** One parsed .css file of the project. */

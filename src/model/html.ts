@@ -3,7 +3,7 @@
  * elements, read attributes and turn nodes into `file:line:col`.
  */
 import { parse, type DefaultTreeAdapterMap } from 'parse5';
-import type { SourceLocation } from '../shared/diagnostics.js';
+import type { SourceLocation } from '../../shared/diagnostics.js';
 import { FramesmithError } from '../core/errors.js';
 import { countStartTags, limits, SIZE_HINT, tooManyElementsMessage } from '../security/budgets.js';
 

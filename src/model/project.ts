@@ -7,9 +7,9 @@
 import { posix } from 'node:path';
 import { withDefaultInterrupt } from '../core/interrupt.js';
 import { FramesmithError } from '../core/errors.js';
-import type { Diagnostic } from '../shared/diagnostics.js';
-import type { ProjectModel } from '../shared/model.js';
-import { HEYGEN_DEFAULT_SIZE, REFUSED_BY_HEYGEN, REFUSED_BY_THE_MODEL } from '../shared/render-mode.js';
+import type { Diagnostic } from '../../shared/diagnostics.js';
+import type { ProjectModel } from '../../shared/model.js';
+import { HEYGEN_DEFAULT_SIZE, REFUSED_BY_HEYGEN, REFUSED_BY_THE_MODEL } from '../../shared/render-mode.js';
 import { collectAssets } from './assets.js';
 import { Diagnostics } from './attributes.js';
 import { buildComposition } from './composition.js';

@@ -5,7 +5,7 @@
  * Missing files, letter-case mismatches, id mismatches and files that load each other in a loop
  * are errors at the host's attribute. `data-variable-values` is parsed per instance.
  */
-import type { Clip, CompositionModel, SubCompositionInstance } from '../shared/model.js';
+import type { Clip, CompositionModel, SubCompositionInstance } from '../../shared/model.js';
 import { numberAttr, type Diagnostics } from './attributes.js';
 import { resolveRef, type ProjectFiles } from './files.js';
 import { attr, descendants, nodeLocation, parseHtmlFile, type HtmlElement, type ParsedHtmlFile } from './html.js';

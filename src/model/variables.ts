@@ -3,7 +3,7 @@
  * with the shared validator so the parser, the runtime and the dev panel agree. Every problem is
  * an error at the attribute; malformed entries are dropped, as the official engine drops them.
  */
-import { validateDeclarations, type VariableDeclaration } from '../shared/variables.js';
+import { validateDeclarations, type VariableDeclaration } from '../../shared/variables.js';
 import type { Diagnostics } from './attributes.js';
 import { attr, hasAttr, htmlElementOf, nodeLocation, type HtmlElement, type ParsedHtmlFile } from './html.js';
 

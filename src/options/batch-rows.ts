@@ -7,8 +7,8 @@ import { extname } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { csvCellValue, fileNameSafe } from './batch-values.js';
 import { FramesmithError } from '../core/errors.js';
-import type { Diagnostic } from '../shared/diagnostics.js';
-import { checkValues, type VariableDeclaration, type VariableValues } from '../shared/variables.js';
+import type { Diagnostic } from '../../shared/diagnostics.js';
+import { checkValues, type VariableDeclaration, type VariableValues } from '../../shared/variables.js';
 import { EXIT } from '../core/exit-codes.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -3,7 +3,7 @@
  * type; and values that name output files must make file names that work everywhere (no spaces,
  * commas, slashes or quotes), while the summary keeps the value as written.
  */
-import type { VariableDeclaration } from '../shared/variables.js';
+import type { VariableDeclaration } from '../../shared/variables.js';
 
 const TRUE = /^(true|yes|1)$/i;
 const FALSE = /^(false|no|0)$/i;

@@ -8,7 +8,7 @@
 import type { ErrorCode } from '../core/error-catalog.js';
 import { FramesmithError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
-import type { Diagnostic } from '../shared/diagnostics.js';
+import type { Diagnostic } from '../../shared/diagnostics.js';
 
 export const QUALITIES = ['draft', 'standard', 'high'] as const;
 export type RenderQuality = (typeof QUALITIES)[number];

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { checkValues, type VariableDeclaration, type VariableValues } from '../shared/variables.js';
+import { checkValues, type VariableDeclaration, type VariableValues } from '../../shared/variables.js';
 import { FramesmithError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { EXIT } from '../core/exit-codes.js';

@@ -13,7 +13,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../core/logger.js';
 import { sendText } from '../serve/send-file.js';
-import { proxyPathOfRemoteUrl, remoteUrlFromProxyPath, resourceDiagnostic, REMOTE_PROXY_PREFIX } from '../shared/resource-rules.js';
+import { proxyPathOfRemoteUrl, remoteUrlFromProxyPath, resourceDiagnostic, REMOTE_PROXY_PREFIX } from '../../shared/resource-rules.js';
 import type { ExpectedKind } from './http.js';
 import { defaultRemoteResolver, type RemoteResolver } from './resolver.js';
 import { rewriteCss, rewriteHtml, rewriteJs, type UrlMap } from './rewrite.js';

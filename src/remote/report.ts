@@ -1,11 +1,11 @@
 /**
  * What snapshot, render and the build check say about a page's remote files, worded by the rule
- * table (src/shared/resource-rules.ts): one warning per URL that could not be had (with the
+ * table (shared/resource-rules.ts): one warning per URL that could not be had (with the
  * reason, what the picture lacks and the fix), one line summing up what was loaded and from where.
  */
 import type { Logger } from '../core/logger.js';
-import type { Diagnostic } from '../shared/diagnostics.js';
-import { resourceDiagnostic } from '../shared/resource-rules.js';
+import type { Diagnostic } from '../../shared/diagnostics.js';
+import { resourceDiagnostic } from '../../shared/resource-rules.js';
 import type { RemoteFailure, RemoteLoad, RemoteRequestLog } from './page-routing.js';
 
 /** The remote part of a command's result (JSON-friendly). */

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import type { Logger } from '../core/logger.js';
 import { resolveRef } from '../model/index.js';
-import type { CompositionModel, MediaElement, ProjectModel } from '../shared/model.js';
+import type { CompositionModel, MediaElement, ProjectModel } from '../../shared/model.js';
 import { runTool, type FfmpegTools } from './ffmpeg.js';
 
 export interface AudioTrack {

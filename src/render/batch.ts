@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { expandNamePattern, loadBatchRows } from '../options/batch-rows.js';
 import { CancelledError, FramesmithError, isFramesmithError } from '../core/errors.js';
 import { collectWarnings, silentLogger } from '../core/logger.js';
-import type { Diagnostic, ProblemData } from '../shared/diagnostics.js';
-import type { VariableValues } from '../shared/variables.js';
+import type { Diagnostic, ProblemData } from '../../shared/diagnostics.js';
+import type { VariableValues } from '../../shared/variables.js';
 import type { RenderOptions } from './options.js';
 import { resolveVideoPath } from './output-path.js';
 import { FORMAT_FACTS } from './presets.js';
@@ -17,6 +17,7 @@ import { runRenderJob } from './render-job.js';
 import { RowFrames } from './row-frames.js';
 import { openRenderSession } from './render-session.js';
 import type { RenderResult } from './result.js';
+import { EXIT } from '../core/exit-codes.js';
 
 export interface BatchOptions extends RenderOptions {
   /** Rows given directly, or read from `file` (.json or .csv). */
@@ -54,7 +55,7 @@ export interface BatchResult {
 /** Output paths for every row; refuses two rows that would write the same file. */
 export async function batchOutputs(rows: VariableValues[], pattern: string, root: string, format: keyof typeof FORMAT_FACTS, name: string): Promise<string[]> {
   if (/\{render_id\}/.test(pattern)) {
-    throw new FramesmithError('batch_pattern_invalid', `The pattern "${pattern}" uses {render_id}, which only cloud renders have.`, { hint: 'Use {index} or variable ids, e.g. "renders/{index}-{headline}.mp4".', exitCode: 2 });
+    throw new FramesmithError('batch_pattern_invalid', `The pattern "${pattern}" uses {render_id}, which only cloud renders have.`, { hint: 'Use {index} or variable ids, e.g. "renders/{index}-{headline}.mp4".', exitCode: EXIT.usage });
   }
   const outs: string[] = [];
   for (const [i, row] of rows.entries()) {
@@ -67,7 +68,7 @@ export async function batchOutputs(rows: VariableValues[], pattern: string, root
     if (before !== undefined) {
       throw new FramesmithError('batch_name_collision', `Rows ${before + 1} and ${i + 1} would both write ${out}.`, {
         hint: 'Put a variable that differs per row, or {index}, in --out-pattern.',
-        exitCode: 2,
+        exitCode: EXIT.usage,
       });
     }
     seen.set(out, i);
@@ -82,7 +83,7 @@ export async function renderBatch(options: BatchOptions): Promise<BatchResult> {
   const session = await openRenderSession({ ...options, logger });
   try {
     const rows = options.rows ?? (options.file ? await loadBatchRows(options.file, session.model.composition.variables) : []);
-    if (!rows.length) throw new FramesmithError('batch_file_invalid', 'The batch has no rows.', { hint: 'Give a JSON array of objects or a CSV with a header row and one line per video.', exitCode: 2 });
+    if (!rows.length) throw new FramesmithError('batch_file_invalid', 'The batch has no rows.', { hint: 'Give a JSON array of objects or a CSV with a header row and one line per video.', exitCode: EXIT.usage });
     const ext = FORMAT_FACTS[session.params.format].extension;
     const pattern = options.pattern ?? join(session.model.root, 'renders', `${session.name}-{index}${ext}`);
     const outputs = await batchOutputs(rows, pattern, session.model.root, session.params.format, session.name);

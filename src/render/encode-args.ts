@@ -25,6 +25,13 @@ export interface EncodeArgsOptions {
   audio?: string | null;
   /** Codec of the frames on stdin (default png). */
   image?: FrameImageFormat;
+  /**
+   * x264 threads (mp4 only; default: x264's own, 1.5 per core). Renders pass encoderThreads()
+   * (workers.ts): one on 2 cores, where x264 `veryfast` at 1080p encodes several times faster
+   * than the capture workers draw, at ~10% less CPU and ~40 MB less memory than three threads
+   * (docs/performance.md).
+   */
+  threads?: number;
   /** Benchmarks (encoder tuning): settings that replace the `quality` preset's. */
   tuning?: Partial<QualityPreset>;
 }
@@ -85,6 +92,7 @@ export function encodeArgs(o: EncodeArgsOptions): string[] {
   if (o.audio) args.push('-map', '1:a:0');
   args.push('-vf', videoFilter(o.format, o.fps, o.width, o.height, o.image), '-r', String(o.fps), '-t', (o.frames / o.fps).toFixed(6));
   args.push(...codecArgs(o.format, o.quality, o.tuning));
+  if (o.format === 'mp4' && o.threads !== undefined) args.push('-threads', String(Math.max(1, Math.floor(o.threads))));
   if (o.audio) args.push(...facts.audio, '-ar', '48000');
   // 90 kHz like the engine when it divides evenly; otherwise a timescale every frame lands on.
   if (o.format !== 'webm') args.push('-video_track_timescale', String(90000 % o.fps === 0 ? 90000 : o.fps * 1000));

@@ -6,9 +6,11 @@
  */
 import { checkRenderParams, fpsProblem, throwFirst, type CheckedRenderParams, type RenderFormat, type RenderQuality, type RenderResolution } from '../options/render-params.js';
 import { FramesmithError } from '../core/errors.js';
+import type { ErrorCode } from '../core/error-catalog.js';
 import type { Logger } from '../core/logger.js';
-import type { VariableValues } from '../shared/variables.js';
+import type { VariableValues } from '../../shared/variables.js';
 import type { BrowserPool } from './browser-pool.js';
+import { EXIT } from '../core/exit-codes.js';
 
 export type CaptureMode = 'beginframe' | 'screenshot';
 
@@ -56,7 +58,7 @@ export interface FrameRange {
   last: number;
 }
 
-const usage = (code: string, message: string, hint: string) => new FramesmithError(code, message, { hint, exitCode: 2 });
+const usage = (code: ErrorCode, message: string, hint: string) => new FramesmithError(code, message, { hint, exitCode: EXIT.usage });
 
 /** fps: a whole number 1–240, as the cloud takes it. */
 export function checkFps(value: number | string): number {

@@ -9,7 +9,7 @@ import { stat } from 'node:fs/promises';
 import { CancelledError, FramesmithError } from '../core/errors.js';
 import type { CollectingLogger } from '../core/logger.js';
 import { checkVariablesAgainst } from '../options/variables-input.js';
-import type { VariableValues } from '../shared/variables.js';
+import type { VariableValues } from '../../shared/variables.js';
 import { reportRemote, summarizeRemote } from '../remote/report.js';
 import { reportPageWarnings, warnBlockedRequests } from '../snapshot/page-problems.js';
 import { collectAudioTracks, mixAudio } from './audio.js';
@@ -20,6 +20,7 @@ import { FrameSink, scheduleChunks } from './frame-sink.js';
 import { imageSize } from './mkv-stream.js';
 import { outputError, planOutput } from './output-path.js';
 import { QUALITY_PRESETS, scaleFor } from './presets.js';
+import { encoderThreads } from './workers.js';
 import { createRenderProgress } from './progress.js';
 import { sessionAlpha, type RenderSession } from './render-session.js';
 import type { RenderResult } from './result.js';
@@ -108,7 +109,7 @@ export async function runRenderJob(session: RenderSession, job: RenderJob): Prom
 
     encoder = session.options.framesOnly
       ? startStreamWriter(plan.tempVideo)
-      : startEncoder(tools.ffmpeg, encodeArgs({ format: params.format, quality: params.quality, fps: params.fps, frames: count, width, height, output: plan.tempVideo, audio: hasAudio ? plan.tempAudio : null, image }), plan.video);
+      : startEncoder(tools.ffmpeg, encodeArgs({ format: params.format, quality: params.quality, fps: params.fps, frames: count, width, height, output: plan.tempVideo, audio: hasAudio ? plan.tempAudio : null, image, threads: encoderThreads() }), plan.video);
     logger.debug(`render: ${workers.length} ${session.pool.mode} worker(s), frames ${range.first}-${range.last}, ffmpeg pid ${encoder.pid}`);
     const thumbnailFrame = job.thumbnail ? range.first + Math.floor((count - 1) / 2) : null;
     const theSink = new FrameSink({ encoder, first: range.first, count, fps: params.fps, width, height, image, thumbnailFrame, window: CHUNK * workers.length * 3, onProgress: (n) => progress.update(n) });

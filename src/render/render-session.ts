@@ -12,17 +12,17 @@ import { warnRenderedErrors } from '../snapshot/page-problems.js';
 import { loadProject } from '../model/index.js';
 import { startStaticServer, type StaticServer } from '../serve/static-server.js';
 import { warnFontsNotDrawnHere } from '../fonts/serve.js';
-import type { CompositionModel, ProjectModel } from '../shared/model.js';
-import { frameCount } from '../shared/time.js';
+import type { CompositionModel, ProjectModel } from '../../shared/model.js';
+import { frameCount } from '../../shared/time.js';
 import { createBrowserPool, type BrowserPool } from './browser-pool.js';
 import { findFfmpegAsync, requireEncoder, type FfmpegTools } from './ffmpeg.js';
-import { checkParams, checkWorkers, parseFrameRange, type CaptureMode, type CheckedParams, type FrameRange, type RenderOptions } from './options.js';
+import { checkParams, checkWorkers, parseFrameRange, type CheckedParams, type FrameRange, type RenderOptions } from './options.js';
 import { formatFromPath } from './output-path.js';
 import { FORMAT_FACTS, scaleFor } from './presets.js';
 import { prepareProjectSource, type ProjectSource } from './project-source.js';
 import { defaultWorkers, machineFacts, maxWorkers } from './workers.js';
 import { extractVideoFrames, VIDEO_FRAMES_URL } from './video-frames.js';
-import type { VideoFrameSet } from '../shared/control.js';
+import type { VideoFrameSet } from '../../shared/control.js';
 
 export interface RenderSession {
   readonly model: ProjectModel;

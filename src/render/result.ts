@@ -4,8 +4,8 @@
  */
 import type { RenderFormat, RenderQuality, RenderResolution } from '../options/render-params.js';
 import type { RemoteSummary } from '../remote/report.js';
-import type { Diagnostic } from '../shared/diagnostics.js';
-import type { VariableValues } from '../shared/variables.js';
+import type { Diagnostic } from '../../shared/diagnostics.js';
+import type { VariableValues } from '../../shared/variables.js';
 import type { CaptureMode } from './options.js';
 
 export interface RenderResult {

@@ -16,8 +16,8 @@ import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import type { Logger } from '../core/logger.js';
 import { resolveRef } from '../model/index.js';
-import type { CompositionModel, ProjectModel } from '../shared/model.js';
-import type { VideoFrameSet } from '../shared/control.js';
+import type { CompositionModel, ProjectModel } from '../../shared/model.js';
+import type { VideoFrameSet } from '../../shared/control.js';
 import { ffmpegError, runTool, type FfmpegTools } from './ffmpeg.js';
 import type { FrameRange } from './options.js';
 

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FramesmithError } from '../core/errors.js';
-import { didYouMean } from '../shared/suggest.js';
+import { didYouMean } from '../../shared/suggest.js';
 import { TEMPLATES_DIR } from '../core/paths.js';
 import { isAspect, type Aspect } from './sizes.js';
 import { FONT_CATALOG } from './vendor.js';

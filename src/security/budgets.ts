@@ -6,7 +6,7 @@
  * `FRAMESMITH_MAX_DEPTH` change the limits. Every walk over a parsed tree is iterative, so the
  * depth limit is about what the tools after us (and browsers) handle, not about our stack.
  */
-import type { SourceLocation } from '../shared/diagnostics.js';
+import type { SourceLocation } from '../../shared/diagnostics.js';
 
 const MB = 1024 * 1024;
 
@@ -142,7 +142,12 @@ export function bracketDepthOver(source: string, limit: number, { js = false } =
     } else if (c === 47 && source.charCodeAt(i + 1) === 42) {
       const end = source.indexOf('*/', i + 2);
       const stop = end < 0 ? n : end + 2;
-      for (let k = i; k < stop; k++) if (source.charCodeAt(k) === 10) (line++, (lineStart = k + 1));
+      for (let k = i; k < stop; k++) {
+        if (source.charCodeAt(k) === 10) {
+          line++;
+          lineStart = k + 1;
+        }
+      }
       i = stop - 1;
     } else if (c === 47 && source.charCodeAt(i + 1) === 47) {
       const end = source.indexOf('\n', i);

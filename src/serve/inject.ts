@@ -4,7 +4,7 @@
  * numbers in the user's file stay true in error messages. The user's files are never changed.
  */
 import { parse } from 'parse5';
-import type { BootOptions } from '../shared/control.js';
+import type { BootOptions } from '../../shared/control.js';
 
 /** URL path under which servers expose the built runtime. */
 export const RUNTIME_URL_PATH = '/__framesmith/runtime.js';

@@ -12,7 +12,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { extname, join, relative, sep } from 'node:path';
 import { contentType, sendFile, sendText } from './send-file.js';
-import type { BootOptions } from '../shared/control.js';
+import type { BootOptions } from '../../shared/control.js';
 import { RUNTIME_DIST } from '../core/paths.js';
 import { injectRuntime, RUNTIME_URL_PATH } from './inject.js';
 import { resolveProjectPath } from './safe-path.js';

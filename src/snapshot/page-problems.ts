@@ -6,16 +6,16 @@
 import type { CompositionPage } from '../browser/composition-page.js';
 import { blockedPhrase } from '../browser/page-isolation.js';
 import { FramesmithError } from '../core/errors.js';
-import type { RuntimeProblem } from '../shared/control.js';
+import type { RuntimeProblem } from '../../shared/control.js';
 import type { Logger } from '../core/logger.js';
-import type { Diagnostic } from '../shared/diagnostics.js';
-import { REFUSED_BY_FRAMESMITH, REFUSED_BY_HEYGEN } from '../shared/render-mode.js';
-import { resourceDiagnostic } from '../shared/resource-rules.js';
+import type { Diagnostic } from '../../shared/diagnostics.js';
+import { REFUSED_BY_FRAMESMITH, REFUSED_BY_HEYGEN } from '../../shared/render-mode.js';
+import { resourceDiagnostic } from '../../shared/resource-rules.js';
 
 /**
  * Problems that stop a capture: those HeyGen's renderer would refuse to render with (the runtime
  * marks each one `fatal`; see runtime/control.ts). Never a warning (a remote file that could not
- * be had here, and what follows from it: see src/shared/resource-rules.ts) nor console output.
+ * be had here, and what follows from it: see shared/resource-rules.ts) nor console output.
  */
 export function isFatal(p: RuntimeProblem): boolean {
   if (p.severity === 'warning') return false;
@@ -26,7 +26,7 @@ export function problemsToError(problems: RuntimeProblem[], entry: string, time?
   const [first] = problems;
   const when = first.time !== undefined ? ` (at ${first.time.toFixed(3)} s)` : time !== undefined ? ` (at ${time.toFixed(3)} s)` : '';
   const details: Diagnostic[] = problems.slice(1).map((p) => ({ code: p.code, message: p.message, loc: p.loc, severity: 'error' }));
-  return new FramesmithError(first.code, `${first.message}${when}`, {
+  return FramesmithError.passOn(first.code, `${first.message}${when}`, {
     hint: first.hint ?? `Open the composition with \`framesmith dev\` to see it in the browser.`,
     loc: first.loc && first.loc.file ? first.loc : { file: entry, line: 0, column: 0 },
     details,

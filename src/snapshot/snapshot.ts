@@ -14,13 +14,14 @@ import { silentLogger, type Logger } from '../core/logger.js';
 import { loadProject } from '../model/index.js';
 import { startStaticServer } from '../serve/static-server.js';
 import { warnFontsNotDrawnHere } from '../fonts/serve.js';
-import { DEFAULT_FPS } from '../shared/model.js';
-import { frameCount } from '../shared/time.js';
-import type { VariableValues } from '../shared/variables.js';
+import { DEFAULT_FPS } from '../../shared/model.js';
+import { frameCount } from '../../shared/time.js';
+import type { VariableValues } from '../../shared/variables.js';
 import { failOnProblems, pageWarnings, warnRenderedErrors } from './page-problems.js';
-import type { Diagnostic } from '../shared/diagnostics.js';
+import type { Diagnostic } from '../../shared/diagnostics.js';
 import { checkVariablesAgainst } from '../options/variables-input.js';
 import { summarizeRemote, type RemoteSummary } from '../remote/report.js';
+import { EXIT } from '../core/exit-codes.js';
 
 export interface SnapshotOptions {
   /** Project folder. */
@@ -97,7 +98,7 @@ function timesFor(options: SnapshotOptions, duration: number, fps: number): numb
       if (!Number.isFinite(t) || t < 0 || t > duration) {
         throw new FramesmithError('invalid_time', `--at ${t} is outside the composition (0–${duration} s).`, {
           hint: `Pick times between 0 and ${duration}.`,
-          exitCode: 2,
+          exitCode: EXIT.usage,
         });
       }
     }

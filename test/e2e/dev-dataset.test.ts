@@ -7,6 +7,8 @@
  * redraws the thumbnails, and 10,000 rows keep the page to a few dozen row elements.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -20,6 +22,7 @@ const VARIABLES = [
   { id: 'accent', type: 'color', label: 'Accent', default: '#ffffff' },
   { id: 'photo', type: 'image', label: 'Photo', default: 'img/ok.svg' },
   { id: 'count', type: 'number', label: 'Count', default: 1, min: 0, max: 10 },
+  { id: 'tagline', type: 'string', label: 'Tagline', default: 'Made with care' },
 ];
 
 /** 640×360, 2 s: a headline in a 300 px box, an accent block at (500, 250) 100×80, a photo. */
@@ -34,6 +37,9 @@ function html(blockLeft = 500): string {
     #headline { position: absolute; left: 20px; top: 20px; width: 300px; white-space: nowrap; color: #fff; font: 700 36px sans-serif; }
     #block { position: absolute; left: ${blockLeft}px; top: 250px; width: 100px; height: 80px; background: var(--accent); }
     #photo { position: absolute; left: 20px; top: 200px; width: 40px; height: 40px; }
+    #tagline { position: absolute; left: 20px; top: 100px; width: 600px; height: 40px; overflow: hidden; color: #fff; font: 24px sans-serif; }
+    /* Each word in a mask a little shorter than its line: the glyph boxes pass it by design (with the defaults too). */
+    #tagline span { display: inline-block; margin-right: 8px; height: 20px; overflow: hidden; }
   </style>
 </head>
 <body>
@@ -41,11 +47,18 @@ function html(blockLeft = 500): string {
     <div id="headline" class="clip" data-start="0" data-duration="2" data-track-index="0" data-var-text="headline">Hello</div>
     <div id="block" class="clip" data-start="0" data-duration="2" data-track-index="1"></div>
     <img id="photo" class="clip" data-start="0" data-duration="2" data-track-index="2" data-var-src="photo" src="img/ok.svg" alt="">
+    <div id="tagline" class="clip" data-start="0" data-duration="2" data-track-index="3"></div>
   </div>
   <script src="vendor/gsap.min.js"></script>
   <script>
     const tl = gsap.timeline({ paused: true });
     tl.to('#photo', { y: 40, duration: 2, ease: 'none' }, 0);
+    // The tagline's words slide up into their line one after another (masked by #tagline), as
+    // title templates do: out of the mask while they move, never once they are in.
+    const line = document.getElementById('tagline');
+    const tagline = (window.__hyperframes?.getVariables?.() ?? {}).tagline ?? 'Made with care';
+    line.innerHTML = tagline.split(/\\s+/).map((w) => '<span>' + w + '</span>').join('');
+    line.querySelectorAll('span').forEach((w, k) => tl.from(w, { y: 50, duration: 0.4, ease: 'none' }, 0.1 + 0.1 * k));
     window.__timelines = window.__timelines || {};
     window.__timelines.main = tl;
   </script>
@@ -55,11 +68,11 @@ function html(blockLeft = 500): string {
 }
 
 const CSV = [
-  'headline,accent,photo,count',
-  'Short,#ff0000,img/ok.svg,3',
-  'A headline that is far too long for its box,#00ff00,img/ok.svg,2',
-  'No photo,#0000ff,img/missing.svg,1',
-  'Bad count,#ffff00,img/ok.svg,99',
+  'headline,accent,photo,count,tagline',
+  'Short,#ff0000,img/ok.svg,3,one two three four five six seven',
+  'A headline that is far too long for its box,#00ff00,img/ok.svg,2,Made with care',
+  'No photo,#0000ff,img/missing.svg,1,Made with care',
+  'Bad count,#ffff00,img/ok.svg,99,Made with care',
 ].join('\n');
 
 let browser: LaunchedBrowser;
@@ -124,6 +137,8 @@ describe('dataset view (framesmith dev --data rows.csv)', () => {
       // Measured in the page, in the background.
       await expect.poll(() => flagsText(page, 2), { timeout: 90_000 }).toContain('headline: text past its box');
       await expect.poll(() => flagsText(page, 3), { timeout: 90_000 }).toContain('photo: image did not load');
+      // Row 1's seven tagline words (three by default) are out of the line's mask only while they
+      // slide in, and pass their own masks as much as the default words do.
       await expect.poll(() => flagsText(page, 1), { timeout: 90_000 }).toBe('OK');
       expect(await flagsText(page, 3)).not.toContain('past its box');
       // The flag says by how much and when.
@@ -150,7 +165,7 @@ describe('dataset view (framesmith dev --data rows.csv)', () => {
       expect(near(await thumbPixel(page, 1, 450, 100), [0, 0, 0])).toBe(true);
 
       await row(page, 3).locator('.ds-cell.num').click();
-      const frameText = () => page.evaluate(() => (window as any).__framesmithDev.frameWindow().document.getElementById('headline').textContent);
+      const frameText = () => page.evaluate(() => window.__framesmithDev.frameWindow()!.document.getElementById('headline')!.textContent);
       await expect.poll(frameText).toBe('No photo');
       expect(await page.locator('#var-headline').inputValue()).toBe('No photo');
       expect(await row(page, 3).getAttribute('class')).toContain('in-preview');
@@ -165,6 +180,16 @@ describe('dataset view (framesmith dev --data rows.csv)', () => {
       writeFileSync(join(dir, 'index.html'), html(0));
       await expect.poll(async () => near(await thumbPixel(page, 1, 550, 290), [0, 0, 0]), { timeout: 60_000 }).toBe(true);
       expect(near(await thumbPixel(page, 1, 50, 290), [255, 0, 0])).toBe(true);
+      // An edit of a file the page loads (the photo, cached by the checking browser) shows too.
+      const svg = join(dir, 'img', 'ok.svg');
+      const before = readFileSync(svg, 'utf8');
+      expect(near(await thumbPixel(page, 1, 40, 232), [136, 136, 136])).toBe(true);
+      try {
+        writeFileSync(svg, before.replace('#888', '#0ff'));
+        await expect.poll(async () => near(await thumbPixel(page, 1, 40, 232), [0, 255, 255]), { timeout: 60_000 }).toBe(true);
+      } finally {
+        writeFileSync(svg, before);
+      }
     });
   });
 
@@ -206,8 +231,8 @@ describe('dataset view (framesmith dev --data rows.csv)', () => {
       await expect.poll(() => page.locator('.toast').last().textContent()).toBe('Copied 2 commands');
       const copied = await page.evaluate(() => navigator.clipboard.readText());
       expect(copied.split('\n')).toEqual([
-        `framesmith render ${dir} --variables '{"headline":"Short","accent":"#ff0000","photo":"img/ok.svg","count":3}' -o renders/rows-1.mp4`,
-        `framesmith render ${dir} --variables '{"headline":"A headline that is far too long for its box","accent":"#00ff00","photo":"img/ok.svg","count":2}' -o renders/rows-2.mp4`,
+        `framesmith render ${dir} --variables '{"headline":"Short","accent":"#ff0000","photo":"img/ok.svg","count":3,"tagline":"one two three four five six seven"}' -o renders/rows-1.mp4`,
+        `framesmith render ${dir} --variables '{"headline":"A headline that is far too long for its box","accent":"#00ff00","photo":"img/ok.svg","count":2,"tagline":"Made with care"}' -o renders/rows-2.mp4`,
       ]);
 
       const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=dataset-export]')]);
@@ -215,8 +240,8 @@ describe('dataset view (framesmith dev --data rows.csv)', () => {
       const saved = join(tempDir(), 'rows-selected.json');
       await download.saveAs(saved);
       expect(JSON.parse(readFileSync(saved, 'utf8'))).toEqual([
-        { headline: 'Short', accent: '#ff0000', photo: 'img/ok.svg', count: 3 },
-        { headline: 'A headline that is far too long for its box', accent: '#00ff00', photo: 'img/ok.svg', count: 2 },
+        { headline: 'Short', accent: '#ff0000', photo: 'img/ok.svg', count: 3, tagline: 'one two three four five six seven' },
+        { headline: 'A headline that is far too long for its box', accent: '#00ff00', photo: 'img/ok.svg', count: 2, tagline: 'Made with care' },
       ]);
       await expect.poll(() => page.locator('.toast').last().textContent()).toBe(`Saved rows-selected.json (2 rows); copied: framesmith render ${dir} --batch rows-selected.json --out-pattern 'renders/rows-{index}.mp4'`);
     } finally {
@@ -238,7 +263,58 @@ describe('dataset view (framesmith dev --data rows.csv)', () => {
         'No column "accent" (Accent): every row gets its default "#ffffff".',
         'No column "photo" (Photo): every row gets its default "img/ok.svg".',
         'No column "count" (Count): every row gets its default 1.',
+        'No column "tagline" (Tagline): every row gets its default "Made with care".',
       ]);
+    });
+  });
+
+  test("a row's image on another server is flagged as not loaded, and that server gets no request", async () => {
+    // Another local server (another port: not the page's own origin), as a CDN would be.
+    const asked: string[] = [];
+    const other = createServer((req, res) => {
+      asked.push(req.url ?? '');
+      res.writeHead(200, { 'content-type': 'image/svg+xml' });
+      res.end('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><rect width="40" height="40" fill="#f0f"/></svg>');
+    });
+    await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
+    const remote = `http://127.0.0.1:${(other.address() as AddressInfo).port}/photo.svg`;
+    try {
+      await withPreview(async (page) => {
+        await page.waitForSelector('[data-testid=dataset]:not([hidden])');
+        await page.evaluate((src) => {
+          const dt = new DataTransfer();
+          dt.items.add(new File([JSON.stringify([{ headline: 'Local' }, { headline: 'Remote', photo: src }])], 'remote.json', { type: 'application/json' }));
+          for (const type of ['dragenter', 'dragover', 'drop']) window.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+        }, remote);
+        await expect.poll(() => page.locator('.ds-source').textContent()).toBe('remote.json · 2 rows');
+        await expect.poll(() => flagsText(page, 2), { timeout: 90_000 }).toContain('photo: image did not load');
+        expect(await row(page, 2).locator('.flag.k-image').getAttribute('title')).toContain('put the file in the project');
+        await expect.poll(() => flagsText(page, 1), { timeout: 90_000 }).toBe('OK');
+      });
+      expect(asked).toEqual([]);
+    } finally {
+      other.close();
+    }
+  });
+
+  test('"Check all" on 600 rows (past the 500 checked by themselves): every row ends checked, problems counted', async () => {
+    // Two distinct sets of values: rows with equal values share one page load.
+    const lines = ['headline,photo'];
+    for (let i = 1; i <= 600; i++) lines.push(i % 2 ? 'Fine,img/ok.svg' : 'Broken,img/gone.svg');
+    writeFileSync(join(dir, 'six-hundred.csv'), `${lines.join('\n')}\n`);
+    await withPreview(async (page) => {
+      await page.waitForSelector('[data-testid=dataset]:not([hidden])');
+      await expect.poll(() => page.locator('[data-testid=dataset-project-file] option').allTextContents()).toContain('six-hundred.csv');
+      await page.selectOption('[data-testid=dataset-project-file]', 'six-hundred.csv');
+      await expect.poll(() => page.locator('.ds-source').textContent()).toBe('six-hundred.csv · 600 rows');
+      expect(await page.locator('[data-testid=dataset-summary]').textContent()).toContain('"Check all" checks the rest');
+      await page.click('[data-testid=dataset-check-all]');
+      await expect.poll(() => page.locator('[data-testid=dataset-summary]').textContent(), { timeout: 90_000 }).toMatch(/^600 rows · 300 with problems · 600 checked in the page/);
+      // The last row (off screen when checked) carries its own flag.
+      await page.locator('.ds-scroller').evaluate((el) => (el.scrollTop = el.scrollHeight));
+      await row(page, 600).waitFor();
+      expect(await flagsText(page, 600)).toContain('photo: image did not load');
+      expect(await flagsText(page, 599)).toBe('OK');
     });
   });
 

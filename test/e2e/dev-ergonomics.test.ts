@@ -64,7 +64,7 @@ describe('where it opens', () => {
     try {
       let page = await open(ctx, '?composition=fade.html');
       // Frame 15 (0.5 s) is still fully transparent; frame 16 is the first with the title.
-      expect(await page.evaluate(() => (window as any).__framesmithDev.shown())).toBe(16);
+      expect(await page.evaluate(() => window.__framesmithDev.shown())).toBe(16);
       expect(await page.locator('[data-testid=frame]').textContent()).toMatch(/f\s+16/);
       await page.keyboard.press('Shift+ArrowRight');
       await page.keyboard.press('Shift+ArrowRight');
@@ -73,10 +73,10 @@ describe('where it opens', () => {
       await page.waitForTimeout(500);
       await page.close();
       page = await open(ctx, '?composition=fade.html');
-      expect(await page.evaluate(() => (window as any).__framesmithDev.shown())).toBe(36);
+      expect(await page.evaluate(() => window.__framesmithDev.shown())).toBe(36);
       // Another entry of the project has its own frame: it opens on its first drawn frame.
       const other = await open(ctx, '?composition=index.html');
-      expect(await other.evaluate(() => (window as any).__framesmithDev.shown())).toBe(0);
+      expect(await other.evaluate(() => window.__framesmithDev.shown())).toBe(0);
     } finally {
       await ctx.close();
     }
@@ -182,7 +182,7 @@ describe('safe zones', () => {
       await expect.poll(() => page.locator('.guide-label').count()).toBe(6);
       expect(await labelsOutside(page)).toBe(true);
       // Nothing of it is in the composition's own document.
-      const doc = await page.evaluate(() => (window as any).__framesmithDev.frameWindow().document.documentElement.outerHTML);
+      const doc = await page.evaluate(() => window.__framesmithDev.frameWindow()!.document.documentElement.outerHTML);
       expect(doc).not.toMatch(/safe-zone|guide/);
     } finally {
       await ctx.close();
@@ -231,10 +231,10 @@ describe('sub-composition instances', () => {
       const n = await updateCount(page);
       await label.fill('Zed');
       await waitUpdates(page, n + 1);
-      const text = () => page.evaluate(() => (window as any).__framesmithDev.frameWindow().document.querySelector('#card-a .label').textContent);
+      const text = () => page.evaluate(() => window.__framesmithDev.frameWindow()!.document.querySelector('#card-a .label')!.textContent);
       expect(await text()).toBe('Zed');
       // The other instance keeps its own value.
-      expect(await page.evaluate(() => (window as any).__framesmithDev.frameWindow().document.querySelector('#card-b .label').textContent)).toBe('Beta');
+      expect(await page.evaluate(() => window.__framesmithDev.frameWindow()!.document.querySelector('#card-b .label')!.textContent)).toBe('Beta');
       expect(await card.locator('.instance-summary').innerText()).toBe('label: Zed · tint: #e4572e');
       await card.locator('button', { hasText: 'Copy attribute' }).click();
       await expect.poll(() => page.locator('.toast').last().innerText()).toBe(`Copied: data-variable-values='{"label":"Zed","tint":"#e4572e"}'`);
@@ -285,7 +285,7 @@ describe('sub-composition instances', () => {
       const n = await updateCount(page);
       await card.locator('.var[data-var=label] input').fill('Deep');
       await waitUpdates(page, n + 1);
-      const text = () => page.evaluate(() => (window as any).__framesmithDev.frameWindow().document.querySelector('#inner-card .label').textContent);
+      const text = () => page.evaluate(() => window.__framesmithDev.frameWindow()!.document.querySelector('#inner-card .label')!.textContent);
       await expect.poll(text).toBe('Deep');
       expect(readFileSync(join(dir, 'nested.html'), 'utf8')).toBe(before);
     } finally {

@@ -12,6 +12,7 @@ import { createDevServer, type DevServer } from '../../src/dev/index.js';
 import type { LaunchedBrowser } from '../../src/browser/launch.js';
 import { CLI } from '../helpers/cli.js';
 import { PNG } from '../helpers/png.js';
+import type { ViewState } from '../../preview/store.js';
 
 /** `framesmith dev …` as a child process; resolves once it printed its URL on stdout. */
 export async function spawnDev(args: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string; stderr: () => string; exit: Promise<number | null> }> {
@@ -25,7 +26,10 @@ export async function spawnDev(args: string[], env: Record<string, string> = {})
     child.stdout!.on('data', (d) => {
       stdout += d;
       const m = /(http:\/\/\S+)/.exec(stdout);
-      if (m) (clearTimeout(timer), resolve(m[1]));
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
     });
     child.on('exit', () => (clearTimeout(timer), reject(new Error(`exited before printing a URL: ${stderr}`))));
   });
@@ -70,17 +74,17 @@ export async function openPreview(browser: LaunchedBrowser, server: DevServer, q
 
 /** Waits until the preview has painted at least `n` updates (loads, reloads, stylesheet swaps). */
 export async function waitUpdates(page: Page, n: number, timeout = 20_000): Promise<void> {
-  await page.waitForFunction((count) => ((window as any).__framesmithDev?.updates.length ?? 0) >= count, n, { timeout });
+  await page.waitForFunction((count) => (window.__framesmithDev?.updates.length ?? 0) >= count, n, { timeout });
 }
 
-export const updateCount = (page: Page): Promise<number> => page.evaluate(() => (window as any).__framesmithDev.updates.length);
-export const lastUpdate = (page: Page): Promise<{ reason: string; frame: number }> => page.evaluate(() => (window as any).__framesmithDev.updates.at(-1));
-export const shownFrame = (page: Page): Promise<number> => page.evaluate(() => (window as any).__framesmithDev.shown());
-export const viewState = (page: Page): Promise<Record<string, unknown>> => page.evaluate(() => (window as any).__framesmithDev.state());
+export const updateCount = (page: Page): Promise<number> => page.evaluate(() => window.__framesmithDev.updates.length);
+export const lastUpdate = (page: Page): Promise<{ reason: string; frame: number }> => page.evaluate(() => window.__framesmithDev.updates.at(-1)!);
+export const shownFrame = (page: Page): Promise<number> => page.evaluate(() => window.__framesmithDev.shown());
+export const viewState = (page: Page): Promise<ViewState> => page.evaluate(() => window.__framesmithDev.state());
 
 /** Waits until frame `n` is painted in the preview. */
 export async function waitFrame(page: Page, n: number, timeout = 15_000): Promise<void> {
-  await page.waitForFunction((f) => (window as any).__framesmithDev.shown() === f && (window as any).__framesmithDev.state().frame === f, n, { timeout });
+  await page.waitForFunction((f) => window.__framesmithDev.shown() === f && window.__framesmithDev.state().frame === f, n, { timeout });
 }
 
 /** The composition as the preview shows it (100 % zoom: one pixel per composition pixel). */
@@ -90,10 +94,10 @@ export async function previewPng(page: Page): Promise<PNG> {
 
 /** Sets a marker on the composition iframe's window; it survives anything but a reload. */
 export async function markDocument(page: Page, value: string): Promise<void> {
-  await page.evaluate((v) => ((window as any).__framesmithDev.frameWindow().__testMarker = v), value);
+  await page.evaluate((v) => (window.__framesmithDev.frameWindow()!.__testMarker = v), value);
 }
 
-export const documentMarker = (page: Page): Promise<string | undefined> => page.evaluate(() => (window as any).__framesmithDev.frameWindow()?.__testMarker);
+export const documentMarker = (page: Page): Promise<string | undefined> => page.evaluate(() => window.__framesmithDev.frameWindow()?.__testMarker);
 
 /** A raw HTTP GET that sends the path exactly as given (no client-side normalisation of `..`). */
 export function rawGet(origin: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {

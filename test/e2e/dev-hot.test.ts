@@ -67,7 +67,7 @@ describe('hot reload of a plain project', () => {
     expect(await documentMarker(page)).toBeUndefined();
     expect((await lastUpdate(page)).reason).toBe('change');
     expect(await shownFrame(page)).toBe(20);
-    expect(await page.evaluate(() => (window as any).__framesmithDev.frameWindow().document.getElementById('title').textContent)).toBe('Kept');
+    expect(await page.evaluate(() => window.__framesmithDev.frameWindow()!.document.getElementById('title')!.textContent)).toBe('Kept');
     const png = await previewPng(page);
     expect(near(png.pixel(620, 20), [255, 255, 0])).toBe(true);
     expect(near(png.pixel(Math.round((20 / 30) * 280) + 40, 240), [255, 0, 0])).toBe(true);
@@ -77,13 +77,13 @@ describe('hot reload of a plain project', () => {
     page = await openPreview(browser, server);
     await page.keyboard.press('Shift+L');
     await page.keyboard.press('Space');
-    await page.waitForFunction(() => (window as any).__framesmithDev.shown() > 5);
+    await page.waitForFunction(() => window.__framesmithDev.shown() > 5);
     const n = await updateCount(page);
     edit('index.html', 'background:#ffff00', 'background:#00ffff');
     await waitUpdates(page, n + 1);
     expect((await viewState(page)).playing).toBe('forward');
     const at = await shownFrame(page);
-    await page.waitForFunction((f) => (window as any).__framesmithDev.shown() !== f, at);
+    await page.waitForFunction((f) => window.__framesmithDev.shown() !== f, at);
     await page.keyboard.press('Space');
     await page.keyboard.press('Shift+L');
   });
@@ -159,7 +159,7 @@ describe('a project with module scripts and npm packages', () => {
     const page = await openPreview(browser, server);
     try {
       const frameDoc = () => page.evaluate(() => {
-        const d = (window as any).__framesmithDev.frameWindow().document as Document;
+        const d = window.__framesmithDev.frameWindow()!.document as Document;
         return { label: d.getElementById('label')!.textContent, scripts: Array.from(d.scripts, (s) => s.src) };
       });
       await expect.poll(async () => (await frameDoc()).label, { timeout: 15_000 }).toMatch(/^gsap 3\./);

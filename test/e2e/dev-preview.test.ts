@@ -76,8 +76,8 @@ describe('scrubbing', () => {
   test('clip bars per track come from the model, under the composition row', async () => {
     await withPreview(async (page) => {
       await expect.poll(() => page.locator('.tl-label:not([hidden]) .tl-name').allTextContents()).toEqual(['main', 'T1', 'T2']);
-      const rows = await page.evaluate(() => (window as any).__framesmithDev.timeline.rows());
-      expect(rows.filter((r: any) => r.type === 'track').map((r: any) => r.items.map((i: any) => i.label))).toEqual([['#title'], ['#box']]);
+      const rows = await page.evaluate(() => window.__framesmithDev.timeline.rows());
+      expect(rows.filter((r) => r.type === 'track').map((r) => r.items.map((i) => i.label))).toEqual([['#title'], ['#box']]);
     });
   });
 });
@@ -104,16 +104,16 @@ describe('keyboard', () => {
   test('Space plays in real time and pauses; playback stops at the end', async () => {
     await withPreview(async (page) => {
       await page.keyboard.press('Space');
-      await page.waitForFunction(() => (window as any).__framesmithDev.shown() >= 10);
+      await page.waitForFunction(() => window.__framesmithDev.shown() >= 10);
       expect((await viewState(page)).playing).toBe('forward');
       await page.keyboard.press('Space');
-      await page.waitForFunction(() => (window as any).__framesmithDev.state().playing === null);
+      await page.waitForFunction(() => window.__framesmithDev.state().playing === null);
       const stopped = await shownFrame(page);
       expect(stopped).toBeGreaterThanOrEqual(10);
       await page.waitForTimeout(300);
       expect(await shownFrame(page)).toBe(stopped);
       await page.keyboard.press('Space');
-      await page.waitForFunction(() => (window as any).__framesmithDev.state().playing === null && (window as any).__framesmithDev.shown() === 59, null, { timeout: 15_000 });
+      await page.waitForFunction(() => window.__framesmithDev.state().playing === null && window.__framesmithDev.shown() === 59, null, { timeout: 15_000 });
       expect(await boxLeft(page)).toBe(Math.round((59 / 30) * 280));
     });
   });
@@ -121,14 +121,14 @@ describe('keyboard', () => {
   test('J/K/L shuttle, I/O set the range, Shift+L loops inside it', async () => {
     await withPreview(async (page) => {
       await page.keyboard.press('l');
-      await page.waitForFunction(() => (window as any).__framesmithDev.shown() >= 20);
+      await page.waitForFunction(() => window.__framesmithDev.shown() >= 20);
       await page.keyboard.press('l');
       expect((await viewState(page)).rate).toBe(1.5);
       await page.keyboard.press('k');
-      await page.waitForFunction(() => (window as any).__framesmithDev.state().playing === null);
+      await page.waitForFunction(() => window.__framesmithDev.state().playing === null);
       const at = await shownFrame(page);
       await page.keyboard.press('j');
-      await page.waitForFunction((f) => (window as any).__framesmithDev.shown() < f - 3, at);
+      await page.waitForFunction((f) => window.__framesmithDev.shown() < f - 3, at);
       expect((await viewState(page)).playing).toBe('reverse');
       await page.keyboard.press('k');
 
@@ -149,7 +149,7 @@ describe('keyboard', () => {
           new Promise<number[]>((resolve) => {
             const frames: number[] = [];
             const tick = () => {
-              frames.push((window as any).__framesmithDev.shown());
+              frames.push(window.__framesmithDev.shown());
               if (frames.length < 90) requestAnimationFrame(tick);
               else resolve(frames);
             };
@@ -195,7 +195,7 @@ describe('keyboard', () => {
 describe('variables', () => {
   test('an edit changes the rendered text and colour and the URL; invalid values are shown and not applied; a reload keeps them', async () => {
     await withPreview(async (page) => {
-      const frameText = () => page.evaluate(() => (window as any).__framesmithDev.frameWindow().document.getElementById('title').textContent);
+      const frameText = () => page.evaluate(() => window.__framesmithDev.frameWindow()!.document.getElementById('title')!.textContent);
       await page.keyboard.press('Shift+ArrowRight');
       await waitFrame(page, 10);
       let n = await updateCount(page);
@@ -267,7 +267,7 @@ describe('guides, zoom, picker', () => {
     await withPreview(async (page) => {
       await page.locator('button[title="Safe-area guides"]').click();
       await expect.poll(() => page.locator('.guide.title-safe').isVisible()).toBe(true);
-      const frameDoc = await page.evaluate(() => (window as any).__framesmithDev.frameWindow().document.documentElement.outerHTML);
+      const frameDoc = await page.evaluate(() => window.__framesmithDev.frameWindow()!.document.documentElement.outerHTML);
       expect(frameDoc).not.toMatch(/guide|framesmith-dev|checker/);
       await page.locator('button[title^="Checkerboard"]').click();
       expect(await page.locator('.frame-scale').getAttribute('class')).toContain('checker');
@@ -290,7 +290,7 @@ describe('guides, zoom, picker', () => {
       await page.waitForURL(/composition=square\.html/);
       await waitUpdates(page, 1);
       await expect.poll(() => page.locator('.chip.warn').textContent()).toBe('4:3 · not a cloud size');
-      expect(await page.evaluate(() => (window as any).__framesmithDev.frameWindow().location.pathname)).toBe('/square.html');
+      expect(await page.evaluate(() => window.__framesmithDev.frameWindow()!.location.pathname)).toBe('/square.html');
     });
   });
 });

@@ -61,7 +61,7 @@ async function withPage(fn: (page: Page) => Promise<void>, query?: string): Prom
   }
 }
 
-const listed = (page: Page) => page.evaluate(() => (window as any).__framesmithDev.problems());
+const listed = (page: Page) => page.evaluate(() => window.__framesmithDev.problems());
 
 describe('badge and list', () => {
   test('a count badge in the top bar opens the list; GSAP warnings are located at the line that made the call', async () => {
@@ -100,7 +100,7 @@ describe('badge and list', () => {
     await withPage(async (page) => {
       await expect.poll(async () => (await listed(page)).length, { timeout: 10_000 }).toBe(2);
       const problems = await listed(page);
-      const gone = problems.filter((p: any) => p.message.includes('not-here.png'));
+      const gone = problems.filter((p) => p.message.includes('not-here.png'));
       expect(gone).toHaveLength(1);
       expect(gone[0]).toMatchObject({ code: 'missing_local_asset', loc: { file: 'missing.html', line: 6 }, note: 'The page failed to load it too.' });
       await page.locator('.problems-badge').click();
@@ -128,7 +128,7 @@ describe('variables as causes', () => {
       expect(await page.locator('.error-overlay').isVisible()).toBe(false);
       await expect.poll(() => page.locator('.problems-badge').innerText()).toBe('1 error · 2 warnings');
       const problems = await listed(page);
-      expect(problems.find((p: any) => p.code === 'asset_load_failed')).toMatchObject({ source: 'variable', variable: 'logo' });
+      expect(problems.find((p) => p.code === 'asset_load_failed')).toMatchObject({ source: 'variable', variable: 'logo' });
       // The list names the variable and leads to it.
       await page.locator('.problems-badge').click();
       await page.locator('.problems-popover .problem-var', { hasText: 'variable Logo' }).click();
@@ -159,13 +159,13 @@ describe('variables as causes', () => {
       expect(await field.locator('.var-runtime').innerText()).toMatch(/The page fails with this value: .*is not a function.*\(app\.js:3\)/);
       expect(await page.locator('.error-overlay').isVisible()).toBe(false);
       const problems = await listed(page);
-      expect(problems.find((p: any) => p.code === 'page_error')).toMatchObject({ variable: 'data', loc: { file: 'app.js', line: 3 } });
+      expect(problems.find((p) => p.code === 'page_error')).toMatchObject({ variable: 'data', loc: { file: 'app.js', line: 3 } });
       // Format indents valid JSON.
       await editor.fill('[4,5]');
       await field.locator('button', { hasText: 'Format' }).click();
       expect(await editor.inputValue()).toBe('[\n  4,\n  5\n]');
       await expect.poll(() => field.getAttribute('class')).not.toContain('fails');
-      await expect.poll(() => page.evaluate(() => (window as any).__framesmithDev.frameWindow().document.querySelectorAll('#bars div').length)).toBe(2);
+      await expect.poll(() => page.evaluate(() => window.__framesmithDev.frameWindow()!.document.querySelectorAll('#bars div').length)).toBe(2);
     });
   });
 });
@@ -179,9 +179,9 @@ describe('open in editor', () => {
       await expect.poll(() => page.locator('.toast').last().innerText()).toMatch(/Opened app\.js:9 in .*code/);
       await expect.poll(() => existsSync(calls) && readFileSync(calls, 'utf8')).toContain(`-g ${join(dir, 'app.js')}:9:4`);
       await page.keyboard.press('Escape');
-      const box = await page.evaluate(() => (window as any).__framesmithDev.timeline.itemPoint('#box'));
+      const box = await page.evaluate(() => window.__framesmithDev.timeline.itemPoint('#box'));
       await page.keyboard.down('Control');
-      await page.mouse.click(box.x, box.y);
+      await page.mouse.click(box!.x, box!.y);
       await page.keyboard.up('Control');
       await expect.poll(() => readFileSync(calls, 'utf8')).toContain(`-g ${join(dir, 'index.html')}:24:`);
     });

@@ -69,13 +69,13 @@ describe('dev preview with remote files', () => {
       if (!r.url().startsWith(server.origin) && !r.url().startsWith('data:')) foreign.push(r.url());
     });
     await page.reload();
-    await page.waitForFunction(() => (window as any).__framesmithDev?.updates.length >= 1);
+    await page.waitForFunction(() => window.__framesmithDev?.updates.length >= 1);
     // GSAP (from the registry) drives the bar: seek to the end and read the iframe.
     await page.keyboard.press('End');
     await waitFrame(page, 9);
     const frame = page.frames().find((f) => f.url().includes('/index.html'))!;
-    expect(await frame.evaluate(() => typeof (window as any).gsap)).toBe('object');
-    expect(await frame.evaluate(() => (window as any).__answer)).toBe(42);
+    expect(await frame.evaluate(() => typeof (window as Window & { gsap?: unknown }).gsap)).toBe('object');
+    expect(await frame.evaluate(() => (window as Window & { __answer?: unknown }).__answer)).toBe(42);
     expect(await frame.evaluate(() => getComputedStyle(document.getElementById('title')!).color)).toBe('rgb(0, 200, 0)');
     expect(await frame.evaluate(() => getComputedStyle(document.getElementById('root')!).backgroundImage)).toContain(`/__framesmith/remote/http/127.0.0.1:${new URL(cdn.origin).port}/img/dot.svg`);
     expect(foreign).toEqual([]);

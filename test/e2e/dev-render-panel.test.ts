@@ -7,16 +7,16 @@
  * a cloud render (fake HeyGen server) shows what it costs, asks once and downloads the result.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { launchBrowser, type LaunchedBrowser } from '../../src/browser/launch.js';
 import { createDevServer, type DevServer } from '../../src/dev/index.js';
-import { STUDIO_API_PATH, type StudioJob } from '../../src/shared/studio-protocol.js';
+import { STUDIO_API_PATH, type StudioJob } from '../../shared/studio-protocol.js';
 import { startFakeHeygen, type FakeHeygen } from '../fake-heygen/index.js';
-import { useFixture } from '../helpers/fixtures.js';
+import { tempDir, useFixture } from '../helpers/fixtures.js';
 import { openPreview } from './dev-helpers.js';
 
 const KEY = 'sk-studio-test-key';
@@ -216,6 +216,38 @@ describe('render slots', () => {
   });
 });
 
+describe.runIf(process.platform === 'linux')('render panel: Open folder', () => {
+  test("opens the render's folder with the system's opener; without a file manager the panel shows the file's path", async () => {
+    // A stand-in `xdg-open` first in PATH: it records what it was asked to open.
+    const bin = join(tempDir(), 'bin');
+    mkdirSync(bin, { recursive: true });
+    const asked = join(bin, 'asked.txt');
+    const opener = (code: number) => writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s\\n' "$@" >> '${asked}'\nexit ${code}\n`, { mode: 0o755 });
+    opener(0);
+    const env = { ...process.env, PATH: `${bin}:${process.env.PATH}` };
+    const folderDir = useFixture('dev-basic');
+    const s = await createDevServer({ dir: folderDir, port: 0, studio: { env } });
+    try {
+      await s.ready;
+      const job = (await (await addJob(s, { name: 'reveal-me' })).json()) as StudioJob;
+      await withPreview(s, async (page) => {
+        await openPanel(page);
+        const card = page.locator(`.job[data-job="${job.id}"]`);
+        await card.locator('[data-testid=job-status]', { hasText: /^Done$/ }).waitFor({ timeout: 60_000 });
+        await card.locator('[data-testid=job-reveal]').click();
+        await expect.poll(() => page.locator('.toast').last().textContent()).toBe('Opened renders/ in the file manager');
+        expect(readFileSync(asked, 'utf8')).toBe(`${realpathSync(join(folderDir, 'renders'))}\n`);
+        // No desktop: xdg-open exits 3 at once. The panel says where the file is instead.
+        opener(3);
+        await card.locator('[data-testid=job-reveal]').click();
+        await expect.poll(() => page.locator('.toast').last().textContent()).toBe(`xdg-open could not open the folder (exit 3): the file is ${realpathSync(join(folderDir, 'renders', 'reveal-me.mp4'))}`);
+      });
+    } finally {
+      await s.close();
+    }
+  });
+});
+
 describe('render panel on another device', () => {
   test('a preview opened from the network (--host) shows why the panel cannot render', async () => {
     const lan = Object.values(networkInterfaces())
@@ -231,7 +263,7 @@ describe('render panel on another device', () => {
       await shared.ready;
       const page = await context.newPage();
       await page.goto(`http://${lan}:${new URL(shared.url).port}/__framesmith/`);
-      await page.waitForFunction(() => ((window as any).__framesmithDev?.updates.length ?? 0) >= 1, null, { timeout: 20_000 });
+      await page.waitForFunction(() => (window.__framesmithDev?.updates.length ?? 0) >= 1, null, { timeout: 20_000 });
       await openPanel(page);
       await expect.poll(() => page.locator('.render-error').textContent()).toContain('the render panel and the dataset view answer only to this machine');
     } finally {
@@ -298,5 +330,60 @@ describe('render panel (cloud, fake HeyGen server)', () => {
     expect(fake.controls.requests('renders.create').length - before).toBe(3);
     expect(uploads() - uploadsBefore).toBe(1);
     await expect.poll(async () => (await jobs(server)).find((j) => j.id === next.id)?.status, { timeout: 60_000, interval: 250 }).toBe('done');
+
+    // Retry (the card's button) renders the failed row only, under its own name; the finished
+    // rows' files stay as they were.
+    const oneBefore = statSync(join(dir, 'renders', 'cloud-One.mp4')).mtimeMs;
+    const createdBefore = fake.controls.requests('renders.create').length;
+    await withPreview(server, async (page) => {
+      await openPanel(page);
+      const card = page.locator(`.job[data-job="${job.id}"]`);
+      await card.locator('[data-testid=job-retry]').click();
+      await expect.poll(async () => (await jobs(server)).find((j) => j.retryOf === job.id)?.status, { timeout: 60_000, interval: 250 }).toBe('done');
+      const retried = (await jobs(server)).find((j) => j.retryOf === job.id)!;
+      expect(retried.items.map((i) => i.output)).toEqual(['renders/cloud-Two.mp4']);
+      await page.locator(`.job[data-job="${retried.id}"] [data-testid=job-status]`, { hasText: /^Done$/ }).waitFor({ timeout: 30_000 });
+    });
+    expect(statSync(join(dir, 'renders', 'cloud-Two.mp4')).size).toBeGreaterThan(0);
+    expect(statSync(join(dir, 'renders', 'cloud-One.mp4')).mtimeMs).toBe(oneBefore);
+    expect(fake.controls.requests('renders.create').length - createdBefore).toBe(1);
+  });
+
+  test('the dataset view submits the selected rows to HeyGen: asked once, one upload, one render per row', async () => {
+    const created = fake.controls.requests('renders.create').length;
+    const uploads = () => fake.controls.requests('assets.directUpload').length + fake.controls.requests('assets.upload').length;
+    const uploadsBefore = uploads();
+    await withPreview(server, async (page) => {
+      await page.click('[data-testid=open-dataset]');
+      await page.evaluate(() => {
+        const dt = new DataTransfer();
+        dt.items.add(new File(['title,boxColor\nAlpha,#00ff00\nBeta,#0000ff\nGamma,#ffff00\n'], 'people.csv', { type: 'text/csv' }));
+        for (const type of ['dragenter', 'dragover', 'drop']) window.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+      });
+      await expect.poll(() => page.locator('.ds-source').textContent()).toBe('people.csv · 3 rows');
+      await page.locator('.ds-row[data-row="1"] input[type=checkbox]').check();
+      await page.locator('.ds-row[data-row="3"] input[type=checkbox]').check();
+      await page.click('[data-testid=dataset-render-cloud]');
+      const summary = page.locator('[data-testid=cost-summary]');
+      await summary.waitFor();
+      expect(await summary.textContent()).toContain('2.0 s each · 4.0 s of video in all');
+      expect(await page.locator('[data-testid=submit-cloud]').textContent()).toBe('Submit 2 renders');
+      await page.click('[data-testid=submit-cloud]');
+      await expect.poll(() => page.locator('.toast').last().textContent()).toBe('2 renders queued: see the render panel');
+    });
+    const job = (await jobs(server)).find((j) => j.title.includes('people.csv'))!;
+    expect(job).toBeTruthy();
+    await expect.poll(async () => (await jobs(server)).find((j) => j.id === job.id)?.status, { timeout: 60_000, interval: 250 }).toBe('done');
+    const done = (await jobs(server)).find((j) => j.id === job.id)!;
+    expect(done.kind).toBe('cloud');
+    expect(done.items.map((i) => i.output)).toEqual(['renders/people-1.mp4', 'renders/people-3.mp4']);
+    for (const i of done.items) expect(statSync(join(dir, i.output!)).size).toBeGreaterThan(0);
+    expect(fake.controls.requests('renders.create').length - created).toBe(2);
+    expect(uploads() - uploadsBefore).toBe(1);
+    // Each render got its row's values.
+    const bodies = [...fake.state.renders.values()].slice(-2).map((r) => JSON.stringify(r.body));
+    expect(bodies.some((b) => b.includes('Alpha'))).toBe(true);
+    expect(bodies.some((b) => b.includes('Gamma'))).toBe(true);
+    expect(bodies.some((b) => b.includes('Beta'))).toBe(false);
   });
 });

@@ -74,7 +74,7 @@ describe('5,000 clips and 50,000 tweens', () => {
   test('the timeline shows them all, drawing only what is in view; scroll, hover, zoom and double-click work at the bottom', async () => {
     const page = await open();
     try {
-      await expect.poll(() => page.evaluate(() => (window as any).__framesmithDev.timelineStats()), { timeout: 60_000 }).toEqual({ clips: 5001, tweens: TWEENS, rows: TRACKS + 2 });
+      await expect.poll(() => page.evaluate(() => window.__framesmithDev.timelineStats()), { timeout: 60_000 }).toEqual({ clips: 5001, tweens: TWEENS, rows: TRACKS + 2 });
       expect(await page.locator('.tl-counts').innerText()).toBe('5001 clips · 50000 tweens');
       // Only the rows in view have labels in the page.
       expect(await page.locator('.tl-label:not([hidden])').count()).toBeLessThan(20);
@@ -88,7 +88,7 @@ describe('5,000 clips and 50,000 tweens', () => {
       for (let i = 0; i < 6; i++) await page.mouse.wheel(0, -300);
       await page.keyboard.up('Control');
       const target = await page.evaluate(() => {
-        const dev = (window as any).__framesmithDev.timeline;
+        const dev = window.__framesmithDev.timeline;
         for (let i = 99; i >= 0; i--) {
           const p = dev.itemPoint(`#c49-${i}`);
           if (p) return { p, i };
@@ -115,7 +115,7 @@ describe('a 1 MB variable value', () => {
       const n = await updateCount(page);
       await page.locator('#var-note').fill(big);
       await waitUpdates(page, n + 1, 60_000);
-      const length = () => page.evaluate(() => (window as any).__framesmithDev.frameWindow().document.getElementById('note').textContent.length);
+      const length = () => page.evaluate(() => window.__framesmithDev.frameWindow()!.document.getElementById('note')!.textContent.length);
       expect(await length()).toBe(big.length);
       expect(await page.locator('.var[data-var=note] .var-meta').textContent()).toBe('');
       // The URL stays short: the value lives in the tab's session storage.

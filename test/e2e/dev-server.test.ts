@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
 import type { DevServer } from '../../src/dev/index.js';
-import { DEV_WS_PATH, type DevServerMessage } from '../../src/shared/dev-protocol.js';
+import { DEV_WS_PATH, type DevServerMessage } from '../../shared/dev-protocol.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir, useFixture } from '../helpers/fixtures.js';
 import { rawGet, spawnDev, startDev } from './dev-helpers.js';
@@ -141,7 +141,10 @@ describe('serving a plain project (no package.json)', () => {
       });
       ws.on('message', (data) => {
         got.push(JSON.parse(String(data)));
-        if (got.length === 2) (ws.close(), resolve(got));
+        if (got.length === 2) {
+          ws.close();
+          resolve(got);
+        }
       });
       ws.on('error', reject);
     });

@@ -60,7 +60,7 @@ async function open(): Promise<Page> {
   const page = await context.newPage();
   await page.goto(`${server.url}?frame=0`);
   await waitUpdates(page, 1);
-  await page.evaluate(() => (window as any).__framesmithDev.sound.ready());
+  await page.evaluate(() => window.__framesmithDev.sound.ready());
   return page;
 }
 
@@ -75,7 +75,7 @@ function sample(page: Page, ms: number, every = 40): Promise<[number, number][]>
         const out: [number, number][] = [];
         const t0 = performance.now();
         const tick = () => {
-          const dev = (window as any).__framesmithDev;
+          const dev = window.__framesmithDev;
           out.push([dev.state().frame, dev.sound.level()]);
           if (performance.now() - t0 < ms) setTimeout(tick, every);
           else resolve(out);
@@ -98,7 +98,7 @@ describe('sound', () => {
       expect(await page.locator('.sound-note').textContent()).toBe('');
       await page.keyboard.press('Space');
       const s = await sample(page, 4300);
-      await page.waitForFunction(() => (window as any).__framesmithDev.state().playing === null);
+      await page.waitForFunction(() => window.__framesmithDev.state().playing === null);
       // Before the tone, during it, after it (with slack for the output's latency on a busy machine).
       expect(Math.max(...during(s, 0, 24)), show(s)).toBeLessThan(0.003);
       const loud = during(s, 36, 54);
@@ -122,14 +122,14 @@ describe('sound', () => {
     const page = await open();
     try {
       // Paused inside the tone, and stepping through it with the arrow keys: silence.
-      await page.evaluate(() => (window as any).__framesmithDev.seek(40));
+      await page.evaluate(() => window.__framesmithDev.seek(40));
       await waitFrame(page, 40);
       for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowRight');
       await waitFrame(page, 45);
       expect(Math.max(...(await sample(page, 300)).map(([, l]) => l))).toBeLessThan(0.003);
       // Dragging the playhead across the tone plays short grains of it.
       const lanes = (await page.locator('.tl-layer').boundingBox())!;
-      const x = (t: number) => page.evaluate((tt) => (window as any).__framesmithDev.timeline.xOfTime(tt), t);
+      const x = (t: number) => page.evaluate((tt) => window.__framesmithDev.timeline.xOfTime(tt), t);
       const y = lanes.y + 10;
       const grains = sample(page, 900, 15);
       await page.mouse.move(await x(1.05), y);
@@ -148,7 +148,7 @@ describe('sound', () => {
       await page.keyboard.press('k');
 
       const playTone = async () => {
-        await page.evaluate(() => (window as any).__framesmithDev.seek(32));
+        await page.evaluate(() => window.__framesmithDev.seek(32));
         await waitFrame(page, 32);
         await page.keyboard.press('Space');
         const s = await sample(page, 500);
@@ -165,7 +165,7 @@ describe('sound', () => {
       // The slider at about half.
       const slider = (await page.locator('input.volume').boundingBox())!;
       await page.mouse.click(slider.x + slider.width * 0.5, slider.y + slider.height / 2);
-      await expect.poll(() => page.evaluate(() => (window as any).__framesmithDev.state().volume)).toBeCloseTo(0.5, 1);
+      await expect.poll(() => page.evaluate(() => window.__framesmithDev.state().volume)).toBeCloseTo(0.5, 1);
       const half = await playTone();
       expect(half / full).toBeGreaterThan(0.35);
       expect(half / full).toBeLessThan(0.65);
@@ -177,11 +177,11 @@ describe('sound', () => {
   test('a file that cannot be decoded is one problem entry; playback goes on with the other sounds', async () => {
     const page = await open();
     try {
-      const status = await page.evaluate(() => (window as any).__framesmithDev.sound.status());
+      const status = await page.evaluate(() => window.__framesmithDev.sound.status());
       expect(status[`${server.origin}/broken.mp3`]).toBe('failed');
       expect(status[`${server.origin}/tone.wav`]).toBe('ready');
-      const problems = await page.evaluate(() => (window as any).__framesmithDev.problems());
-      const about = problems.filter((p: any) => /broken\.mp3/.test(p.message));
+      const problems = await page.evaluate(() => window.__framesmithDev.problems());
+      const about = problems.filter((p) => /broken\.mp3/.test(p.message));
       expect(about).toHaveLength(1);
       expect(about[0].severity).toBe('error');
       expect(about[0].loc).toMatchObject({ file: 'index.html', line: 10 });

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createDevServer, type DevServer } from '../../src/dev/index.js';
 import { isLoopbackAddress } from '../../src/dev/studio.js';
-import { DATASET_MAX_BYTES, STUDIO_API_PATH, type DatasetView } from '../../src/shared/studio-protocol.js';
+import { DATASET_MAX_BYTES, STUDIO_API_PATH, type DatasetView } from '../../shared/studio-protocol.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir, useFixture } from '../helpers/fixtures.js';
 
@@ -41,6 +41,7 @@ const base = () => new URL(server.url).origin;
 interface Answer {
   status: number;
   body: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the answer's JSON, read field by field by each test.
   json: any;
 }
 

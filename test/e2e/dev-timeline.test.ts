@@ -48,7 +48,7 @@ async function open(query = '?frame=0'): Promise<Page> {
   await page.goto(`${server.url}${query}`);
   await waitUpdates(page, 1);
   // The live description arrives with the first load; the tweens make it visible.
-  await expect.poll(() => page.evaluate(() => (window as any).__framesmithDev.timelineStats().tweens)).toBe(5);
+  await expect.poll(() => page.evaluate(() => window.__framesmithDev.timelineStats().tweens)).toBe(5);
   return page;
 }
 
@@ -61,8 +61,9 @@ async function withPage(fn: (page: Page) => Promise<void>, query?: string): Prom
   }
 }
 
-const dev = <T>(page: Page, fn: string, ...args: unknown[]): Promise<T> =>
-  page.evaluate(([f, a]) => (window as any).__framesmithDev.timeline[f as string](...(a as unknown[])), [fn, args] as const);
+/** Calls the preview timeline's test function `fn` (preview/timeline.ts `debug()`). */
+const dev = <T>(page: Page, fn: keyof Window['__framesmithDev']['timeline'], ...args: unknown[]): Promise<T> =>
+  page.evaluate(([f, a]) => (window.__framesmithDev.timeline[f] as (...x: unknown[]) => unknown)(...a), [fn, args] as const) as Promise<T>;
 
 async function hover(page: Page, point: { x: number; y: number } | null): Promise<string> {
   expect(point).not.toBeNull();
@@ -164,7 +165,7 @@ describe('mouse', () => {
       // Playing from the start: the view turns its pages with the playhead.
       await page.keyboard.press('Home');
       await page.keyboard.press('Space');
-      await page.waitForFunction(() => (window as any).__framesmithDev.shown() >= 50, null, { timeout: 15_000 });
+      await page.waitForFunction(() => window.__framesmithDev.shown() >= 50, null, { timeout: 15_000 });
       await page.keyboard.press('Space');
       await expect.poll(() => dev<number>(page, 'scrollLeft')).toBeGreaterThan(0);
       const head = (await page.locator('.tl-playhead').boundingBox())!;
@@ -190,9 +191,9 @@ describe('mouse', () => {
 describe('media and filmstrip', () => {
   test('the audio clip shows its waveform, the video clip its frames, the filmstrip the composition', async () => {
     await withPage(async (page) => {
-      await expect.poll(() => page.evaluate(() => (window as any).__framesmithDev.sound.status()), { timeout: 15_000 }).toEqual({ [`${server.origin}/media/tone.wav`]: 'ready' });
-      await expect.poll(() => page.evaluate(() => (window as any).__framesmithDev.videoThumbBytes()), { timeout: 15_000 }).toBeGreaterThan(0);
-      await expect.poll(() => page.evaluate(() => (window as any).__framesmithDev.filmstrip().current), { timeout: 30_000 }).toBeGreaterThan(3);
+      await expect.poll(() => page.evaluate(() => window.__framesmithDev.sound.status()), { timeout: 15_000 }).toEqual({ [`${server.origin}/media/tone.wav`]: 'ready' });
+      await expect.poll(() => page.evaluate(() => window.__framesmithDev.videoThumbBytes()), { timeout: 15_000 }).toBeGreaterThan(0);
+      await expect.poll(() => page.evaluate(() => window.__framesmithDev.filmstrip().current), { timeout: 30_000 }).toBeGreaterThan(3);
       await page.waitForTimeout(300);
       const { png, box } = await timelinePng(page);
       const at = (p: { x: number; y: number }) => png.pixel(Math.round(p.x - box.x), Math.round(p.y - box.y));
@@ -229,11 +230,11 @@ describe('filmstrip without a browser', () => {
       const page = await context.newPage();
       await page.goto(`${dev.url}?frame=0`);
       await waitUpdates(page, 1);
-      await expect.poll(() => page.evaluate(() => (window as any).__framesmithDev.filmstrip().error), { timeout: 20_000 }).toMatch(
+      await expect.poll(() => page.evaluate(() => window.__framesmithDev.filmstrip().error), { timeout: 20_000 }).toMatch(
         /^No filmstrip: FRAMESMITH_BROWSER points to \/nonexistent\/chromium, which is not an executable file\.$/,
       );
-      const p = await page.evaluate(() => (window as any).__framesmithDev.timeline.itemPoint('#box'));
-      await page.mouse.dblclick(p.x, p.y);
+      const p = await page.evaluate(() => window.__framesmithDev.timeline.itemPoint('#box'));
+      await page.mouse.dblclick(p!.x, p!.y);
       await expect.poll(() => page.locator('.range-readout').textContent()).toBe('15–89');
     } finally {
       await context.close();
@@ -283,7 +284,12 @@ function family(pid: number): number[] {
   const out = new Set([pid]);
   for (let grew = true; grew; ) {
     grew = false;
-    for (const [p, { ppid }] of table) if (!out.has(p) && out.has(ppid)) (out.add(p), (grew = true));
+    for (const [p, { ppid }] of table) {
+      if (!out.has(p) && out.has(ppid)) {
+        out.add(p);
+        grew = true;
+      }
+    }
   }
   return [...out].filter((p) => table.has(p));
 }
@@ -297,7 +303,7 @@ describe.runIf(process.platform === 'linux')('the filmstrip capture process', ()
       const page = await context.newPage();
       await page.goto(`${dev.url}?frame=0`);
       await waitUpdates(page, 1);
-      await expect.poll(() => page.evaluate(() => (window as any).__framesmithDev.filmstrip().current), { timeout: 30_000 }).toBeGreaterThan(3);
+      await expect.poll(() => page.evaluate(() => window.__framesmithDev.filmstrip().current), { timeout: 30_000 }).toBeGreaterThan(3);
       const table = processTable();
       worker = [...table].find(([, p]) => p.ppid === dev.child.pid && p.cmd.includes('filmstrip-worker'))?.[0] ?? 0;
       expect(worker, 'a capture process under the dev server').toBeGreaterThan(0);

@@ -126,7 +126,7 @@ describe('the dev preview draws the same faces', () => {
       await page.goto(server.url);
       await waitUpdates(page, 1);
       // The composition's own fonts are loaded once the preview has painted; wait for the iframe's too.
-      await page.evaluate(() => (window as any).__framesmithDev.frameWindow().document.fonts.ready);
+      await page.evaluate(() => window.__framesmithDev.frameWindow()!.document.fonts.ready);
       const shot: Image = PngJs.sync.read(await page.locator('.frame-scale').screenshot());
       expect([shot.width, shot.height]).toEqual([1280, 720]);
       for (const row of Object.keys(SAME_AS_INTER)) expect(rowPsnr(shot, Number(row), shot, REF_INTER), `row ${row}`).toBe(Infinity);

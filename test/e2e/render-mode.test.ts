@@ -5,7 +5,7 @@
  * nested compositions. The parity tests compare the same fixtures frame by frame with the engine.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { BootOptions, RuntimeProblem } from '../../src/shared/control.js';
+import type { BootOptions, RuntimeProblem } from '../../shared/control.js';
 import { useFixture } from '../helpers/fixtures.js';
 import { launchBrowser, openProject } from '../helpers/page.js';
 

@@ -113,6 +113,9 @@ describe('what each --quality writes', () => {
       expect(r.code, r.stderr).toBe(0);
       const settings = x264Settings(out);
       for (const part of parts) expect(settings, quality).toContain(part);
+      // On 2 cores or fewer x264 runs one thread beside the capture workers (docs/performance.md).
+      if (availableParallelism() <= 2) expect(settings, quality).toContain(' threads=1 ');
+      else expect(settings, quality).not.toContain(' threads=1 ');
     }
   }, 200_000);
 });

@@ -3,7 +3,7 @@
  * server and page driver snapshot and render use). Callers close what they open.
  */
 import { createHash } from 'node:crypto';
-import type { BootOptions } from '../../src/shared/control.js';
+import type { BootOptions } from '../../shared/control.js';
 import { launchBrowser, type LaunchedBrowser } from '../../src/browser/launch.js';
 import { openComposition, type CompositionPage } from '../../src/browser/composition-page.js';
 import { startStaticServer, type StaticServer } from '../../src/serve/static-server.js';

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, test } from 'vitest';
 import WebSocket from 'ws';
 import type { DevServer } from '../../src/dev/index.js';
 import { ensurePrivateDir } from '../../src/security/private-dir.js';
-import { DEV_STATE_PATH, DEV_WS_PATH } from '../../src/shared/dev-protocol.js';
+import { DEV_STATE_PATH, DEV_WS_PATH } from '../../shared/dev-protocol.js';
 import { tempDir, useFixture } from '../helpers/fixtures.js';
 import { spawnDev, startDev } from '../e2e/dev-helpers.js';
 import { rawRequest } from './helpers.js';

@@ -113,6 +113,9 @@ function throwSites(): Site[] {
       let arg: ts.Expression | undefined;
       if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && withCode.has(node.expression.text)) arg = node.arguments?.[0];
       if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && helpers.has(node.expression.text)) arg = node.arguments[0];
+      // `FramesmithError.passOn(x.code, …)` keeps a code made elsewhere; anything else there is a new code in disguise.
+      const passOn = ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'passOn';
+      if (passOn) arg = node.arguments[0];
       if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.SuperKeyword) {
         const cls = ts.findAncestor(node, ts.isClassDeclaration);
         const ext = cls?.heritageClauses?.[0]?.types[0]?.expression;
@@ -124,9 +127,12 @@ function throwSites(): Site[] {
         const prop = node.properties.find((p) => ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && p.name.text === 'code') as ts.PropertyAssignment | undefined;
         if (prop && fn?.type && /\bUsageProblem\b/.test(fn.type.getText())) arg = prop.initializer;
       }
+      // `code as ErrorCode` (FramesmithError.passOn) is read as `code`.
+      while (arg && ts.isAsExpression(arg)) arg = arg.expression;
       if (arg) {
         const where = `${relative(REPO, file)}:${sf.getLineAndCharacterOfPosition(node.getStart()).line + 1}`;
-        if (ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg)) sites.push({ where, code: arg.text });
+        if (passOn && !(ts.isPropertyAccessExpression(arg) && arg.name.text === 'code')) sites.push({ where, other: `passOn(${arg.getText()})` });
+        else if (ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg)) sites.push({ where, code: arg.text });
         else if (ts.isTemplateExpression(arg)) sites.push({ where, code: arg.head.text, template: true });
         else if (ts.isPropertyAccessExpression(arg) && arg.name.text === 'code') sites.push({ where });
         else if (!(ts.isIdentifier(arg) && arg.text === 'code')) sites.push({ where, other: arg.getText() });

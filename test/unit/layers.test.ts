@@ -1,6 +1,7 @@
 /**
- * The layout says what runs where, and the imports keep to it: the browser code (runtime/, the
- * preview page in runtime/overlay/) and the Node code meet only in src/shared/; inside src/ no folder imports a folder
+ * The layout says what runs where, and the imports keep to it: the browser bundles (runtime/, the
+ * composition runtime; preview/, the preview page) and the Node code (src/) meet only in shared/;
+ * the two bundles import nothing of each other; inside src/ no folder imports a folder
  * of a higher layer (commands sit on top, core at the bottom); local rendering does not depend on
  * the cloud client; and no module imports itself back through others (value imports).
  */
@@ -10,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 
 const REPO = join(import.meta.dirname, '..', '..');
 
-/** src/ folders by layer, lowest first; a folder may import its own layer and the ones below. */
+/** src/ folders (and shared/, beside src/) by layer, lowest first; a folder may import its own layer and the ones below. */
 const LAYERS: string[][] = [
   ['core', 'shared'],
   ['options', 'model', 'security'],
@@ -41,7 +42,7 @@ function files(dir: string): string[] {
 
 function edges(): Edge[] {
   const out: Edge[] = [];
-  for (const file of ['src', 'runtime'].flatMap((d) => files(join(REPO, d)))) {
+  for (const file of ['src', 'shared', 'runtime', 'preview'].flatMap((d) => files(join(REPO, d)))) {
     const text = readFileSync(file, 'utf8');
     for (const m of text.matchAll(/^\s*(import|export)\s+(type\s+)?(?:[^'"]*?\sfrom\s+)?['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/gm)) {
       const spec = m[3] ?? m[4];
@@ -62,7 +63,7 @@ describe('the layout', () => {
 
   it('reads the imports (the scan works)', () => {
     expect(all.length).toBeGreaterThan(300);
-    expect(all.some((e) => e.from.startsWith('runtime/') && e.to.startsWith('src/shared/'))).toBe(true);
+    for (const side of ['src/', 'runtime/', 'preview/']) expect(all.some((e) => e.from.startsWith(side) && e.to.startsWith('shared/'))).toBe(true);
   });
 
   it('every src/ folder has a layer', () => {
@@ -70,12 +71,14 @@ describe('the layout', () => {
     expect(folders.filter((f) => layerOf(f) < 0)).toEqual([]);
   });
 
-  it('browser code and Node code meet only in src/shared/, which imports neither', () => {
+  it('browser code and Node code meet only in shared/, which imports nothing else; runtime/ and preview/ stay apart', () => {
+    const own = (e: Edge, dir: string) => e.from.startsWith(dir) && !e.to.startsWith(dir);
     const bad = all.filter(
       (e) =>
-        (e.from.startsWith('runtime/') && e.to.startsWith('src/') && !e.to.startsWith('src/shared/')) ||
-        (e.from.startsWith('src/shared/') && !e.to.startsWith('src/shared/')) ||
-        (e.from.startsWith('src/') && e.to.startsWith('runtime/')),
+        (own(e, 'runtime/') && !e.to.startsWith('shared/')) ||
+        (own(e, 'preview/') && !e.to.startsWith('shared/')) ||
+        own(e, 'shared/') ||
+        (e.from.startsWith('src/') && (e.to.startsWith('runtime/') || e.to.startsWith('preview/'))),
     );
     expect(bad.map((e) => `${e.from} -> ${e.to}`)).toEqual([]);
   });

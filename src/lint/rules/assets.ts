@@ -4,9 +4,9 @@
  * symlinks), media is not inlined or a placeholder, and anything loaded from the network is
  * flagged, since a cloud render cannot count on it.
  */
-import type { AssetRef } from '../../shared/model.js';
+import type { AssetRef } from '../../../shared/model.js';
 import { defaultContentCache } from '../../remote/content-cache.js';
-import { resourceDiagnostic } from '../../shared/resource-rules.js';
+import { resourceDiagnostic } from '../../../shared/resource-rules.js';
 import type { LintContext } from '../context.js';
 import { FILE_REFUSED } from '../../security/file-policy.js';
 
@@ -39,7 +39,7 @@ export function assetRules(ctx: LintContext): void {
       } else if (NETWORK_KINDS.has(ref.kind) && !reportedRemote.has(`${ref.loc.file}|${ref.url}`)) {
         reportedRemote.add(`${ref.loc.file}|${ref.url}`);
         const url = ref.url.trim().startsWith('//') ? `https:${ref.url.trim()}` : ref.url.trim();
-        // The same words and severity as snapshot, render and dev (src/shared/resource-rules.ts).
+        // The same words and severity as snapshot, render and dev (shared/resource-rules.ts).
         const c = !/^https?:/i.test(url) ? 'unsupported_scheme' : defaultContentCache().hasSync(url) ? 'remote_cached' : 'remote_not_cached';
         const d = resourceDiagnostic(c, { url: ref.url, kind: ref.kind });
         ctx.report(d.code, ref.loc, d.message, { hint: d.hint });

@@ -9,7 +9,7 @@ import { canonicalFont, CANONICAL_FONTS, isGenericFamily, normalizeFamily } from
 import { summarizeFonts, faceMismatches, fallbackFor, type FontSummary } from '../../fonts/report.js';
 import { planFontsSync } from '../../fonts/resolve.js';
 import { isLookupFamily, scanFontDocument, splitFamilies, type DocumentFontScan } from '../../fonts/scan.js';
-import type { SourceLocation } from '../../shared/diagnostics.js';
+import type { SourceLocation } from '../../../shared/diagnostics.js';
 import type { LintContext } from '../context.js';
 
 const ENGINE_FAMILIES = CANONICAL_FONTS.map((f) => f.family).join(', ');

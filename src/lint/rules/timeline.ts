@@ -5,7 +5,7 @@
  */
 import { attr, descendants } from '../../model/index.js';
 import type { LintContext } from '../context.js';
-import { TIMELINE_PROPERTIES_MISSING } from '../../shared/render-mode.js';
+import { TIMELINE_PROPERTIES_MISSING } from '../../../shared/render-mode.js';
 
 export function timelineRules(ctx: LintContext): void {
   const { model } = ctx;

@@ -3,7 +3,7 @@
  * one track do not overlap, and no clip runs past the end of its composition.
  */
 import { attr } from '../../model/index.js';
-import type { Clip, CompositionModel } from '../../shared/model.js';
+import type { Clip, CompositionModel } from '../../../shared/model.js';
 import type { LintContext } from '../context.js';
 
 /** Media without data-duration last as long as their file; hosts as long as their child. */

@@ -4,7 +4,7 @@
  * the sub-composition's declarations.
  */
 import { attr, hasAttr, nodeLocation } from '../../model/index.js';
-import { checkValues } from '../../shared/variables.js';
+import { checkValues } from '../../../shared/variables.js';
 import type { LintContext } from '../context.js';
 
 export function variableRules(ctx: LintContext): void {

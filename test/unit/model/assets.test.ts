@@ -7,7 +7,7 @@ import { cpSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parseProject, srcsetUrls } from '../../../src/model/index.js';
-import type { AssetRef } from '../../../src/shared/model.js';
+import type { AssetRef } from '../../../shared/model.js';
 import { tempDir } from '../../helpers/fixtures.js';
 import { at, fixture, parseFixture } from './helpers.js';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import { FramesmithError } from '../../../src/core/errors.js';
 import { parseProject, type ParseOptions, type ParsedProject } from '../../../src/model/index.js';
-import type { Diagnostic, SourceLocation } from '../../../src/shared/diagnostics.js';
+import type { Diagnostic, SourceLocation } from '../../../shared/diagnostics.js';
 import { FIXTURES } from '../../helpers/fixtures.js';
 
 export const fixture = (name: string) => join(FIXTURES, 'model', name);

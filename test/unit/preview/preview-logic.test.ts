@@ -5,18 +5,18 @@
  * which clips make sound.
  */
 import { describe, expect, test, vi } from 'vitest';
-import type { RuntimeProblem } from '../../../src/shared/control.js';
-import type { Diagnostic } from '../../../src/shared/diagnostics.js';
-import type { LiveDescription } from '../../../src/shared/live.js';
-import type { AssetRef } from '../../../src/shared/model.js';
+import type { RuntimeProblem } from '../../../shared/control.js';
+import type { Diagnostic } from '../../../shared/diagnostics.js';
+import type { LiveDescription } from '../../../shared/live.js';
+import type { AssetRef } from '../../../shared/model.js';
 import { callerLocation, classifyGsapWarning, findKey } from '../../../runtime/gsap-warnings.js';
-import { attributeText } from '../../../runtime/overlay/instances-panel.js';
-import { mergeProblems } from '../../../runtime/overlay/problems.js';
-import { soundTracks } from '../../../runtime/overlay/sound.js';
-import { platformsFor, zonesFor } from '../../../runtime/overlay/stage.js';
-import { buildTimeline, firstOverlapping, visibleRows } from '../../../runtime/overlay/timeline-data.js';
-import { parseZoom } from '../../../runtime/overlay/topbar.js';
-import { isJsonVariable, jsonProblem } from '../../../runtime/overlay/variable-controls.js';
+import { attributeText } from '../../../preview/instances-panel.js';
+import { mergeProblems } from '../../../preview/problems.js';
+import { soundTracks } from '../../../preview/sound.js';
+import { platformsFor, zonesFor } from '../../../preview/stage.js';
+import { buildTimeline, firstOverlapping, visibleRows } from '../../../preview/timeline-data.js';
+import { parseZoom } from '../../../preview/topbar.js';
+import { isJsonVariable, jsonProblem } from '../../../preview/variable-controls.js';
 
 // The runtime's modules read a few browser globals when they load; these stand in for a page.
 vi.hoisted(() => {

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { matchesWorkspacePattern } from '../../../src/scaffold/enclosing-project.js';
 import { framesmithDependency } from '../../../src/scaffold/framesmith-dependency.js';
 import { packageNameFor } from '../../../src/scaffold/project-package.js';
-import { closest, didYouMean } from '../../../src/shared/suggest.js';
+import { closest, didYouMean } from '../../../shared/suggest.js';
 
 const temp = () => realpathSync(mkdtempSync(join(tmpdir(), 'framesmith-dep-')));
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resizeCompositionHtml } from './resize.js';
+import { resizeCompositionHtml } from '../../../src/scaffold/resize.js';
 
 const size = { width: 1080, height: 1920 };
 

@@ -36,7 +36,10 @@ export class VideoThumbs {
     let dist = Infinity;
     for (const [time, bmp] of s.thumbs) {
       const d = Math.abs(time - t);
-      if (d < dist) (dist = d), (best = bmp);
+      if (d < dist) {
+        dist = d;
+        best = bmp;
+      }
     }
     return dist <= Math.max(within, 0.05) ? best : null;
   }

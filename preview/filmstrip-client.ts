@@ -4,7 +4,7 @@
  * keeps the images it sends, decoded off the main thread into ImageBitmaps. Images of an older
  * document stay on screen until their replacement arrives, so an edit never blanks the strip.
  */
-import type { DevClientMessage, DevServerMessage } from '../../src/shared/dev-protocol';
+import type { DevClientMessage, DevServerMessage } from '../shared/dev-protocol';
 
 interface Thumb {
   bitmap: ImageBitmap;
@@ -61,7 +61,10 @@ export class FilmstripClient {
 
   receive(message: DevServerMessage): void {
     if (message.type === 'filmstrip-error') {
-      if (message.key === this.key) (this.error = message.message), this.onChange();
+      if (message.key === this.key) {
+        this.error = message.message;
+        this.onChange();
+      }
       return;
     }
     if (message.type !== 'thumb') return;
@@ -89,7 +92,10 @@ export class FilmstripClient {
     if (this.thumbs.size <= MAX_THUMBS) return;
     for (const [frame, t] of this.thumbs) {
       if (this.thumbs.size <= MAX_THUMBS) break;
-      if (t.key !== this.key) (t.bitmap.close(), this.thumbs.delete(frame));
+      if (t.key !== this.key) {
+        t.bitmap.close();
+        this.thumbs.delete(frame);
+      }
     }
     for (const [frame, t] of this.thumbs) {
       if (this.thumbs.size <= MAX_THUMBS) break;
@@ -108,7 +114,10 @@ export class FilmstripClient {
       const d = Math.abs(f - frame);
       if (d > within) continue;
       const s = d + (t.key === this.key ? 0 : within + 1);
-      if (s < score) (score = s), (best = t);
+      if (s < score) {
+        score = s;
+        best = t;
+      }
     }
     return best?.bitmap ?? null;
   }

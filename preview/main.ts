@@ -6,11 +6,10 @@
  * at in this project (or, the first time, on the first frame with something drawn).
  */
 import './overlay.css';
-import type { RuntimeProblem } from '../../src/shared/control';
-import { DEV_BOOT_PARAM, DEV_BOOT_PATH, DEV_STATE_PATH, type DevBootParam, type DevPageConfig, type DevServerMessage, type DevState } from '../../src/shared/dev-protocol';
-import type { LiveDescription } from '../../src/shared/live';
-import type { CompositionModel } from '../../src/shared/model';
-import type { VariableValues } from '../../src/shared/variables';
+import type { RuntimeProblem } from '../shared/control';
+import { DEV_BOOT_PARAM, DEV_BOOT_PATH, DEV_STATE_PATH, type DevBootParam, type DevPageConfig, type DevServerMessage, type DevState } from '../shared/dev-protocol';
+import type { LiveDescription } from '../shared/live';
+import type { VariableValues } from '../shared/variables';
 import { createActions } from './actions';
 import { shellQuote } from './clipboard';
 import { Connection } from './connection';
@@ -59,8 +58,7 @@ const store = createStore({
 const toasts = new Toasts();
 const toast = (m: string, ms?: number) => toasts.show(m, ms);
 const help = new HelpDialog();
-let model: CompositionModel | null = null;
-let assets: import('../../src/shared/model').AssetRef[] = [];
+let assets: import('../shared/model').AssetRef[] = [];
 
 // ---- which variable a runtime problem comes from
 
@@ -283,7 +281,7 @@ window.addEventListener('resize', () => applyLayout());
 store.subscribe((_s, changed) => {
   if (['sideHidden', 'timelineHeight', 'width', 'height', 'guides', 'safeZone'].some((k) => changed.has(k as keyof ViewState))) applyLayout();
 });
-// The render panel and the dataset view (runtime/overlay/studio.ts).
+// The render panel and the dataset view (preview/studio.ts).
 const studio = mountStudio({
   entry,
   config,
@@ -353,7 +351,6 @@ let changeGeneration = -1;
 function applyState(state: DevState): void {
   if (state.composition !== entry || state.generation < changeGeneration) return;
   const comp = state.model?.composition ?? null;
-  model = comp;
   assets = state.model?.assets ?? [];
   topbar.set(entry, state.entries, comp);
   problems.setProject(state.problems, state.fatal);

@@ -81,7 +81,7 @@ export interface RuntimeProblem extends ProblemData {
    */
   fatal?: boolean;
   /**
-   * `warning` for what does not stop a capture (see src/shared/resource-rules.ts: a remote file
+   * `warning` for what does not stop a capture (see shared/resource-rules.ts: a remote file
    * that could not be loaded, and the script errors that follow from a remote script missing).
    * Absent = an error (console errors aside).
    */

@@ -5,7 +5,7 @@
  * path or URL (with a preview). A control reports what the user typed, valid or not; the panel
  * decides what is applied.
  */
-import type { VariableDeclaration } from '../../src/shared/variables';
+import type { VariableDeclaration } from '../shared/variables';
 import { h, icon, ICONS } from './dom';
 
 export interface ControlContext {

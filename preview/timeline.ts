@@ -18,9 +18,9 @@
  * under the pointer; only a dblclick dispatched straight on the clip reached its listener. The
  * double-click is now handled on the area, by looking up what is under the pointer.
  */
-import type { SourceLocation } from '../../src/shared/diagnostics';
-import type { LiveDescription } from '../../src/shared/live';
-import type { CompositionModel } from '../../src/shared/model';
+import type { SourceLocation } from '../shared/diagnostics';
+import type { LiveDescription } from '../shared/live';
+import type { CompositionModel } from '../shared/model';
 import type { Actions } from './actions';
 import { h, icon, ICONS } from './dom';
 import type { Store, ViewState } from './store';

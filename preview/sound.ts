@@ -9,7 +9,7 @@
  * mute apply on top. A source that cannot be decoded is reported and left out; playback goes on.
  * The decoded copies also give the timeline its waveforms.
  */
-import type { LiveDescription } from '../../src/shared/live';
+import type { LiveDescription } from '../shared/live';
 import type { Player } from './player';
 import type { SoundProblem } from './problems';
 import type { Store } from './store';

@@ -5,7 +5,7 @@
  * fit width, or a typed percentage), guides (action/title-safe, a platform's safe zones),
  * checkerboard, fullscreen, panels, help, and whether the page is connected to the dev server.
  */
-import type { CompositionModel } from '../../src/shared/model';
+import type { CompositionModel } from '../shared/model';
 import { h, icon, ICONS, replaceChildren } from './dom';
 import { platformsFor, PLATFORMS } from './stage';
 import { ZOOM_MAX, ZOOM_MIN, type SafeZone, type Store, type Zoom } from './store';
@@ -73,7 +73,11 @@ export class Topbar {
       if (e.key === 'Enter') {
         const z = parseZoom(this.zoomInput.value);
         if (z === null) this.zoomInput.classList.add('invalid');
-        else (this.zoomInput.classList.remove('invalid'), store.set({ zoom: z }), this.zoomInput.blur());
+        else {
+          this.zoomInput.classList.remove('invalid');
+          store.set({ zoom: z });
+          this.zoomInput.blur();
+        }
       } else if (e.key === 'Escape') {
         this.drawZoom();
         this.zoomInput.blur();

@@ -8,10 +8,10 @@
  * the row's values into the preview; selected rows render as a batch (locally, or in the cloud as
  * one upload and one render per row); their commands or a batch file can be exported.
  */
-import { renderCommand, shellQuote } from '../../src/shared/studio-commands';
-import type { DatasetRow, DatasetView as View, RowFlag, StudioConfig, StudioEvent } from '../../src/shared/studio-protocol';
-import { DATASET_MAX_BYTES } from '../../src/shared/studio-protocol';
-import type { VariableValues } from '../../src/shared/variables';
+import { renderCommand, shellQuote } from '../shared/studio-commands';
+import type { DatasetRow, DatasetView as View, RowFlag, StudioConfig, StudioEvent } from '../shared/studio-protocol';
+import { DATASET_MAX_BYTES } from '../shared/studio-protocol';
+import type { VariableValues } from '../shared/variables';
 import { copyText } from './clipboard';
 import { h, icon, ICONS, replaceChildren } from './dom';
 import { submitRender, type RenderSettings } from './render-panel';

@@ -2,8 +2,8 @@
  * The render panel's and dataset view's calls to the dev server (STUDIO_API_PATH). Errors come
  * back as the server's problem (code, message, hint), ready to be shown as they are.
  */
-import type { ProblemData } from '../../src/shared/diagnostics';
-import { STUDIO_API_PATH, type DatasetView, type NewJobRequest, type OutputConflict, type StudioConfig, type StudioJob, type ThumbRequest } from '../../src/shared/studio-protocol';
+import type { ProblemData } from '../shared/diagnostics';
+import { STUDIO_API_PATH, type DatasetView, type NewJobRequest, type OutputConflict, type StudioConfig, type StudioJob, type ThumbRequest } from '../shared/studio-protocol';
 
 export class ApiError extends Error {
   constructor(
@@ -27,7 +27,7 @@ async function call<T>(method: string, path: string, body?: unknown, headers: Re
     throw new ApiError(0, { code: 'offline', message: `The dev server did not answer (${(error as Error).message}). Is framesmith dev still running?` });
   }
   const text = await res.text();
-  let parsed: unknown = null;
+  let parsed: unknown;
   try {
     parsed = text ? JSON.parse(text) : null;
   } catch {

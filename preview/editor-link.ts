@@ -3,8 +3,8 @@
  * user's editor (LAUNCH_EDITOR / EDITOR, see src/dev/editor.ts). The server's answer, good or
  * bad, is shown as a toast: a missing or misconfigured editor gets a message saying what to set.
  */
-import type { SourceLocation } from '../../src/shared/diagnostics';
-import { DEV_EDITOR_PATH } from '../../src/shared/dev-protocol';
+import type { SourceLocation } from '../shared/diagnostics';
+import { DEV_EDITOR_PATH } from '../shared/dev-protocol';
 import { h } from './dom';
 
 export type Toast = (message: string, ms?: number) => void;

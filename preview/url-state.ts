@@ -5,7 +5,7 @@
  * and the frame (`frame`, written when paused). Values too large for a URL (a 1 MB JSON) are
  * kept in the tab's session storage instead, and the URL says so (`vars=@session`).
  */
-import type { VariableValues } from '../../src/shared/variables';
+import type { VariableValues } from '../shared/variables';
 
 export interface UrlState {
   composition: string | null;

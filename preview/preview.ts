@@ -8,8 +8,8 @@
  * waits for this page's next paint instead (the iframe paints in the same frame): the same
  * seek-to-painted rule, without paints of the hidden iframe while a reload prepares.
  */
-import type { FramesmithControl, ReadyInfo, RuntimeProblem } from '../../src/shared/control';
-import type { LiveDescription } from '../../src/shared/live';
+import type { FramesmithControl, ReadyInfo, RuntimeProblem } from '../shared/control';
+import type { LiveDescription } from '../shared/live';
 import { nextPaint } from './paint';
 import { linksFor, swapLink } from './style-swap';
 

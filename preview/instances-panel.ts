@@ -6,9 +6,9 @@
  * `data-variable-values='…'` to paste into the host element. Clicking an instance's name jumps to
  * its start.
  */
-import { instanceKey } from '../../src/shared/live';
-import type { CompositionModel, SubCompositionInstance } from '../../src/shared/model';
-import type { VariableValues } from '../../src/shared/variables';
+import { instanceKey } from '../shared/live';
+import type { CompositionModel, SubCompositionInstance } from '../shared/model';
+import type { VariableValues } from '../shared/variables';
 import { copyText } from './clipboard';
 import { h, icon, ICONS, replaceChildren } from './dom';
 import { createControl, type ControlContext, type VariableControl } from './variable-controls';

@@ -3,7 +3,7 @@
  * messages, reports the iframe's runtime problems for the terminal. Reconnects after the server
  * restarts (with back-off) and then asks for the state again.
  */
-import { DEV_WS_PATH, type DevClientMessage, type DevServerMessage } from '../../src/shared/dev-protocol';
+import { DEV_WS_PATH, type DevClientMessage, type DevServerMessage } from '../shared/dev-protocol';
 
 export interface ConnectionEvents {
   message(message: DevServerMessage): void;

@@ -1,7 +1,7 @@
 /**
  * What the dev server and its preview page say to each other: the reserved URL paths, the state
  * the page renders (model, problems), and the websocket messages. The server (src/dev) and the
- * page (runtime/overlay) both import this file, so a message has one shape on both sides.
+ * page (preview/) both import this file, so a message has one shape on both sides.
  * Pure types and constants: no DOM, no Node imports.
  */
 import type { RuntimeProblem } from './control.js';
@@ -31,6 +31,13 @@ export const DEV_WS_PATH = `${DEV_PREFIX}ws`;
  * server writes into the page's boot options. It is read from the request, never from the page.
  */
 export const DEV_BOOT_PARAM = '__fsboot';
+
+/**
+ * Request header of the server's own background pages (the dataset view's checks): project files
+ * are answered cacheable for them, since that browser empties its cache whenever the project
+ * changes. Everyone else gets `no-cache` (asked again every time).
+ */
+export const DEV_CACHED_FILES_HEADER = 'x-framesmith-cached-files';
 
 /** Written into the preview page by the server, before the UI script runs. */
 export interface DevPageConfig {

@@ -5,7 +5,7 @@
  * the preview with the new values (debounced while typing). Reset one or all, copy the values as
  * JSON, copy a ready `framesmith render` command.
  */
-import { checkValue, type VariableDeclaration, type VariableValues } from '../../src/shared/variables';
+import { checkValue, type VariableDeclaration, type VariableValues } from '../shared/variables';
 import { copyText, shellQuote } from './clipboard';
 import { h, icon, ICONS, replaceChildren } from './dom';
 import { createControl, isJsonVariable, jsonProblem, type ControlContext, type VariableControl } from './variable-controls';

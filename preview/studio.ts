@@ -6,9 +6,9 @@
  * messages. main.ts calls `mountStudio` once and forwards the messages.
  */
 import './studio.css';
-import type { DevPageConfig } from '../../src/shared/dev-protocol';
-import type { StudioConfig, StudioEvent } from '../../src/shared/studio-protocol';
-import type { VariableValues } from '../../src/shared/variables';
+import type { DevPageConfig } from '../shared/dev-protocol';
+import type { StudioConfig, StudioEvent } from '../shared/studio-protocol';
+import type { VariableValues } from '../shared/variables';
 import { DatasetView } from './dataset-view';
 import { h, icon } from './dom';
 import { RenderPanel } from './render-panel';

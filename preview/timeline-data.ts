@@ -7,9 +7,9 @@
  * header only. Rows keep their items sorted with a running maximum of ends, so drawing and
  * hit-testing find what is visible by binary search (a 5,000-clip composition stays fast).
  */
-import type { SourceLocation } from '../../src/shared/diagnostics';
-import { instanceKey, type LiveClipKind, type LiveComposition, type LiveDescription, type LiveLabel, type LiveMedia, type TweenKind } from '../../src/shared/live';
-import type { Clip, CompositionModel } from '../../src/shared/model';
+import type { SourceLocation } from '../shared/diagnostics';
+import { instanceKey, type LiveClipKind, type LiveComposition, type LiveDescription, type LiveLabel, type LiveMedia, type TweenKind } from '../shared/live';
+import type { Clip, CompositionModel } from '../shared/model';
 
 export interface TlItem {
   label: string;
@@ -180,7 +180,10 @@ function trackRows(comp: TlComposition, items: TlItem[]): TlRow[] {
   const free: { end: number; items: TlItem[] }[] = [];
   for (const it of loose.sort((a, b) => a.start - b.start)) {
     const row = free.find((r) => r.end <= it.start + 1e-9);
-    if (row) (row.items.push(it), (row.end = Math.max(it.end, it.start)));
+    if (row) {
+      row.items.push(it);
+      row.end = Math.max(it.end, it.start);
+    }
     else free.push({ end: Math.max(it.end, it.start), items: [it] });
   }
   rows.push(...free.map((r) => ({ label: '·', items: r.items })));

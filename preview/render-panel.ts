@@ -6,10 +6,10 @@
  * and time, their folder opened in the file manager. A cloud render shows what it will cost
  * (renders, pixel size, seconds) and asks once; a taken output name asks what to do.
  */
-import type { ProblemData } from '../../src/shared/diagnostics';
-import { renderCommand } from '../../src/shared/studio-commands';
-import type { JobItem, NewJobRequest, StudioConfig, StudioJob, StudioParams } from '../../src/shared/studio-protocol';
-import type { VariableValues } from '../../src/shared/variables';
+import type { ProblemData } from '../shared/diagnostics';
+import { renderCommand } from '../shared/studio-commands';
+import type { JobItem, NewJobRequest, StudioConfig, StudioJob, StudioParams } from '../shared/studio-protocol';
+import type { VariableValues } from '../shared/variables';
 import { copyText } from './clipboard';
 import { h, icon, ICONS, replaceChildren } from './dom';
 import { playRange, type Store } from './store';

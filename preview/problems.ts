@@ -14,9 +14,9 @@
  * errors caused by files also cover the preview until fixed (Esc hides them until the next change).
  * `file:line` opens the editor.
  */
-import { problemSeverity, type RuntimeProblem } from '../../src/shared/control';
-import type { Diagnostic, ProblemData } from '../../src/shared/diagnostics';
-import type { AssetRef } from '../../src/shared/model';
+import { problemSeverity, type RuntimeProblem } from '../shared/control';
+import type { Diagnostic, ProblemData } from '../shared/diagnostics';
+import type { AssetRef } from '../shared/model';
 import { h, icon, ICONS, replaceChildren } from './dom';
 import { locLink, type Toast } from './editor-link';
 
