@@ -9,6 +9,7 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { aspectRatioOf } from '../options/aspect.js';
 import type { AspectRatio } from '../options/render-params.js';
 import { FramesmithError } from '../core/errors.js';
+import { isBelow } from '../core/inside.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import type { LaunchedBrowser } from '../browser/launch.js';
 import { lintParsed } from '../lint/lint-project.js';
@@ -94,11 +95,6 @@ export interface BuildResult {
   timings: { lint: number; bundle: number; check: number; zip: number; total: number };
 }
 
-function isInside(root: string, p: string): boolean {
-  const rel = relative(root, p);
-  return rel !== '' && !rel.startsWith('..') && !rel.startsWith(sep);
-}
-
 async function resolveOut(root: string, out: string | undefined): Promise<string> {
   const name = `${basename(root)}.zip`;
   if (!out) return join(root, 'build', name);
@@ -144,7 +140,8 @@ export async function buildBundle(options: BuildOptions): Promise<BuildResult> {
 
   const tBundle = performance.now();
   const outPath = await resolveOut(root, options.out);
-  const outRel = isInside(root, outPath) ? relative(root, outPath).split(sep).join('/') : null;
+  // The zip is left out of itself only when it is written below the project (the root itself is a folder, never the zip).
+  const outRel = isBelow(root, outPath) ? relative(root, outPath).split(sep).join('/') : null;
   const collected = await collectProjectFiles(root, { exclude: outRel ? [outRel] : [] });
   if (collected.badNames.length) throw badNamesError(collected.badNames);
   // Checked again on the built files just before they are zipped (zip.ts).

@@ -3,7 +3,6 @@
  * parameter, the wait settings, and (once the zip is known) the aspect ratio and the variables.
  * All problems are collected and reported together.
  */
-import { extname } from 'node:path';
 import { FramesmithError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Diagnostic } from '../../shared/diagnostics.js';
@@ -14,6 +13,8 @@ import { EXIT } from '../core/exit-codes.js';
 import { renderParamsToRequest, throwIfProblems, type RenderParams } from './params.js';
 import { resolveAspectRatio, type ProjectInfo } from './project-info.js';
 import { formatFromPath } from '../render/output-path.js';
+import { outputExtensionProblem } from '../options/output-extension.js';
+import { usageDiagnostic } from '../options/render-params.js';
 import type { CreateRenderRequest } from './types.js';
 
 export interface SourceChoice {
@@ -57,10 +58,9 @@ export function checkStatic(o: SourceChoice & {
     if (o.outPath) err('-o cannot name the outputs of a batch', 'Use --name-pattern, e.g. "renders/{headline}.mp4".');
   }
   // As in a local render, -o's extension picks the format, and one that contradicts --format is refused.
+  const mismatch = outputExtensionProblem(o.outPath, fields.format);
+  if (mismatch) problems.push(usageDiagnostic(mismatch));
   const byExtension = formatFromPath(o.outPath);
-  if (byExtension && fields.format && fields.format !== byExtension) {
-    err(`-o ${o.outPath} ends in ${extname(o.outPath!)}, but --format is ${fields.format}`, `Leave out --format (the extension picks it), or name the file *.${fields.format}.`);
-  }
   throwIfProblems(problems);
   if (byExtension && !fields.format) fields.format = byExtension;
   if (o.idempotencyKey !== undefined) checkIdempotencyKey(o.idempotencyKey);

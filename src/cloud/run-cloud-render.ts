@@ -4,9 +4,10 @@
  * submit one render (or one per batch row) → follow them together → download → summarise.
  */
 import { stat } from 'node:fs/promises';
-import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { CancelledError, FramesmithError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/logger.js';
+import { isWithin } from '../core/inside.js';
 import type { VariableValues } from '../../shared/variables.js';
 import { resolveCredential, type ResolvedApiKey } from './api-key.js';
 import { expandNamePattern, loadBatchRows, uniqueNames } from '../options/batch-rows.js';
@@ -280,8 +281,8 @@ async function runCloudBatch({ options, client, zipPath, fields, bodies, batchRo
   const resumed = state !== null;
   // Builds leave the batch's videos and state file out, wherever they sit, unless a project file names a video or --include keeps it.
   const projectDir = options.projectDir ? resolve(cwd, options.projectDir) : null;
-  const inside = (dir: string, parent: string) => !relative(parent, dir).startsWith('..') && !isAbsolute(relative(parent, dir));
-  const projectHint = projectDir && inside(outDir, projectDir) && !inside(outDir, join(projectDir, 'renders')) ? `The batch writes into ${relative(cwd, outDir) || '.'}, inside the project: a video there is part of the next build when a project file names it or --include keeps it.` : undefined;
+  // The project folder and renders/ themselves count as inside them.
+  const projectHint = projectDir && isWithin(projectDir, outDir) && !isWithin(join(projectDir, 'renders'), outDir) ? `The batch writes into ${relative(cwd, outDir) || '.'}, inside the project: a video there is part of the next build when a project file names it or --include keeps it.` : undefined;
   if (state) checkResumable(state, statePath, { rowHashes, settings: hashValues(settings), project: fingerprint, baseKey: options.idempotencyKey, projectHint });
   else {
     const baseKey = options.idempotencyKey ?? newIdempotencyKey();

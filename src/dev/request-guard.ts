@@ -17,6 +17,7 @@ import { isIP } from 'node:net';
 import { relative, sep } from 'node:path';
 import { resolveProjectPath, urlPathSegments } from '../serve/safe-path.js';
 import { judge, pathRefusal } from '../security/file-policy.js';
+import { isWithin } from '../core/inside.js';
 import { DEV_PAGE_PATH } from '../../shared/dev-protocol.js';
 import { isPendingDependency } from './pending-dependency.js';
 
@@ -71,11 +72,6 @@ export function foreignRequest(req: IncomingMessage, boundHost: string): string 
   return null;
 }
 
-function inside(dir: string, path: string): boolean {
-  const rel = relative(dir, path);
-  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !rel.startsWith(sep));
-}
-
 /**
  * Judges an absolute file path the dev server (or Vite on its behalf) would read: inside the
  * project by the file-access policy, or inside one of `allowedOutside` with no refused segment
@@ -98,10 +94,11 @@ export async function checkAbsolutePath(root: string, allowedOutside: string[], 
   }
   // Vite's own folders first: the dependency cache may sit in the project's node_modules/.framesmith.
   for (const dir of allowedOutside) {
-    if (inside(dir, real) && !pathRefusal(relative(dir, real).split(sep).join('/'))) return 'ok';
+    if (isWithin(dir, real) && !pathRefusal(relative(dir, real).split(sep).join('/'))) return 'ok';
   }
-  if (inside(root, file) || inside(root, real)) {
-    const asked = inside(root, file) ? relative(root, file).split(sep).join('/') : relative(root, real).split(sep).join('/');
+  // The project folder itself counts as inside (the policy then judges the path).
+  if (isWithin(root, file) || isWithin(root, real)) {
+    const asked = isWithin(root, file) ? relative(root, file).split(sep).join('/') : relative(root, real).split(sep).join('/');
     return judge(root, asked, real).ok ? 'ok' : 'refused';
   }
   return 'refused';

@@ -12,6 +12,7 @@ import { proxyRemoteUrlsInJs, REMOTE_PROXY_PREFIX } from '../remote/dev-proxy.js
 import { defaultRemoteResolver } from '../remote/resolver.js';
 import { remoteUrlFromProxyPath } from '../../shared/resource-rules.js';
 import type { Logger } from '../core/logger.js';
+import { isBelow } from '../core/inside.js';
 import type { ProblemData } from '../../shared/diagnostics.js';
 import { isWatchIgnored } from './watch-filter.js';
 import { filePolicyPlugin } from './vite-policy.js';
@@ -39,8 +40,9 @@ type ViteError = Error & { id?: string; loc?: { file?: string; line: number; col
 /** A Vite transform error as a problem with a project-relative location. */
 export function viteErrorProblem(root: string, error: ViteError): ProblemData {
   const file = error.loc?.file ?? error.id?.split('?')[0];
-  const rel = file ? relative(root, file).split(sep).join('/') : undefined;
-  const inside = rel !== undefined && !rel.startsWith('..');
+  // Shown project-relative only for a file below the project (the root itself is no file location).
+  const inside = file !== undefined && isBelow(root, file);
+  const rel = inside ? relative(root, file).split(sep).join('/') : undefined;
   const message = error.message.split('\n')[0].replace(/^\[[^\]]+\]\s*/, '');
   if (error.plugin === 'framesmith:file-policy') return { code: FILE_REFUSED, message, hint: REFUSAL_HINT, loc: inside && rel ? { file: rel, line: 0, column: 0 } : undefined };
   return {

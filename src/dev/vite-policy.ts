@@ -11,6 +11,7 @@ import type { Plugin } from 'vite';
 import { cssRefs, parseCss } from '../model/css.js';
 import { REMOTE_PROXY_PREFIX } from '../../shared/resource-rules.js';
 import { checkAbsolutePath } from './request-guard.js';
+import { isBelow } from '../core/inside.js';
 
 /** The file behind a Vite module id, or null for virtual modules and URLs. */
 export function fileOfId(id: string): string | null {
@@ -20,7 +21,7 @@ export function fileOfId(id: string): string | null {
   return isAbsolute(file) ? file : null;
 }
 
-const shown = (file: string, root: string) => (file.startsWith(root + sep) ? relative(root, file).split(sep).join('/') : 'a file outside the project');
+const shown = (file: string, root: string) => (isBelow(root, file) ? relative(root, file).split(sep).join('/') : 'a file outside the project');
 
 /** An error Vite answers as "not found" (404), like a file that is not there. */
 function notFound(file: string, root: string): Error {

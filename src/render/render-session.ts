@@ -4,8 +4,11 @@
  * of capture browsers. A single render opens one session for one job; a batch opens one session
  * for all its rows, so browsers start once.
  */
+import { promises as fs } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { aspectRatioOf } from '../options/aspect.js';
+import { outputExtensionProblem } from '../options/output-extension.js';
+import { usageError } from '../options/render-params.js';
 import { FramesmithError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import { warnRenderedErrors } from '../snapshot/page-problems.js';
@@ -54,6 +57,9 @@ export async function openRenderSession(options: RenderOptions): Promise<RenderS
   const t0 = performance.now();
   const phase = (name: string) => logger.debug(`render: ${name} at ${Math.round(performance.now() - t0)} ms`);
   const params = checkParams({ ...options, format: options.format ?? formatFromPath(options.out) ?? undefined });
+  // -o's extension against --format, the cloud client's answer too (options/output-extension.ts); a folder named *.mp4 stays a folder.
+  const mismatch = outputExtensionProblem(options.out, options.format);
+  if (mismatch && !(await fs.stat(options.out!).then((s) => s.isDirectory(), () => false))) throw usageError(mismatch);
   const requestedWorkers = checkWorkers(options.workers);
   const scale = scaleFor(params.resolution);
   // Chromium starts while the project is read; a bad project closes it again.

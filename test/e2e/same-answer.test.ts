@@ -78,6 +78,14 @@ describe('the same bad input gets the same answer everywhere', () => {
     expectOneAnswer(await answers([render('--resolution', '8k'), cloud('--resolution', '8k'), ['new', created, '--resolution', '8k']]), 'invalid_option', 2);
   });
 
+  it('-o naming one format and --format another, to a render and a cloud render', async () => {
+    const mp4 = join(tempDir(), 'x.mp4');
+    const results = await answers([['render', dir, '-o', mp4, '--format', 'mov'], cloud('-o', mp4, '--format', 'mov')]);
+    expectOneAnswer(results, 'output_extension_mismatch', 2);
+    expect(results[0].error).toContain(`-o ${mp4} ends in .mp4, but --format is mov.`);
+    expect(results[0].hint).toBe('hint: Leave out --format (the extension picks it), or name the file *.mov.');
+  });
+
   it('a value a flag does not take (--quality ultra, --format gif)', async () => {
     expectOneAnswer(await answers([render('--quality', 'ultra'), cloud('--quality', 'ultra')]), 'invalid_option', 2);
     expectOneAnswer(await answers([render('--format', 'gif'), cloud('--format', 'gif')]), 'invalid_option', 2);

@@ -19,4 +19,21 @@ describe('inside a folder', () => {
     expect(isWithin('/p', '/p/../q')).toBe(false);
     expect(relativeInside('/p', '/q')).toBeNull();
   });
+  it('a trailing slash on either side changes nothing (build output, dev gate, cloud batch folder)', () => {
+    expect(isWithin('/p/', '/p')).toBe(true);
+    expect(isBelow('/p/', '/p')).toBe(false);
+    expect(isBelow('/p', '/p/')).toBe(false);
+    expect(relativeInside('/p/', '/p/build/p.zip')).toBe('build/p.zip');
+  });
+  it('a sibling with a common prefix is neither within nor below, also one level deeper', () => {
+    expect(isWithin('/a/b', '/a/bc')).toBe(false);
+    expect(isBelow('/a/b', '/a/bc/x.zip')).toBe(false);
+    expect(isWithin('/a/b/renders', '/a/b/renders-old')).toBe(false);
+  });
+  it('a path climbing out with .. and back in is judged where it lands', () => {
+    expect(isWithin('/a/b', '/a/b/../b/x')).toBe(true);
+    expect(isWithin('/a/b', '/a/b/x/../..')).toBe(false);
+    expect(isBelow('/a/b', '/a/b/x/..')).toBe(false);
+    expect(relativeInside('/a/b', '/a/b/..')).toBeNull();
+  });
 });
