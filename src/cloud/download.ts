@@ -11,11 +11,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
-import { basename, dirname, extname, join, relative, resolve, isAbsolute } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { FramesmithError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/logger.js';
+import { isBelow } from '../core/inside.js';
 import type { CloudClient } from './client.js';
 import { EXIT } from '../core/exit-codes.js';
 import { transferError } from './errors.js';
@@ -58,8 +59,8 @@ export function defaultOutputPath(detail: Pick<RenderDetail, 'render_id' | 'form
   checkOutputNaming(detail);
   const folder = join(resolve(cwd), 'renders');
   const path = join(folder, `${detail.render_id}.${detail.format}`);
-  const rel = relative(folder, path);
-  if (!rel || rel.startsWith('..') || isAbsolute(rel)) throw badResponse(`the lookup of render ${detail.render_id}`, 'render_id', `would write outside ${folder}`);
+  // The video must be a file below renders/ (renders/ itself is a folder, never the video).
+  if (!isBelow(folder, path)) throw badResponse(`the lookup of render ${detail.render_id}`, 'render_id', `would write outside ${folder}`);
   return path;
 }
 

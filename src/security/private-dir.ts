@@ -6,8 +6,9 @@
  */
 import { promises as fs } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { dirname, isAbsolute, join, sep } from 'node:path';
 import { FramesmithError } from '../core/errors.js';
+import { relativeInside } from '../core/inside.js';
 
 /**
  * framesmith's cache folder: `FRAMESMITH_CACHE_DIR`, else `$XDG_CACHE_HOME/framesmith`, else the
@@ -40,8 +41,9 @@ async function unsafe(dir: string): Promise<string | null> {
  * Throws `cache_unsafe` naming the folder otherwise.
  */
 export async function ensurePrivateDir(base: string, dir: string): Promise<string> {
-  const rel = relative(base, dir);
-  if (rel.startsWith('..') || isAbsolute(rel)) throw new Error(`${dir} is not inside ${base}`);
+  // `base` itself counts (then only it is checked).
+  const rel = relativeInside(base, dir);
+  if (rel === null) throw new Error(`${dir} is not inside ${base}`);
   const chain = [base];
   for (const part of rel ? rel.split(sep) : []) chain.push(join(chain[chain.length - 1], part));
   await fs.mkdir(dirname(base), { recursive: true });
