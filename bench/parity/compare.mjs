@@ -32,22 +32,33 @@ export function readFrame(file) {
  * PSNR in dB between two frames (Infinity when identical); frames of different sizes compare at
  * 0 dB (the composition's size differs, which the report says).
  */
-export function psnr(a, b) {
+export function psnr(a, b, { ignore = [] } = {}) {
   if (a.width !== b.width || a.height !== b.height) return 0;
   let sum = 0;
+  let n = 0;
   const x = a.rgb;
   const y = b.rgb;
-  for (let i = 0; i < x.length; i++) {
-    const d = x[i] - y[i];
-    sum += d * d;
+  const w = a.width;
+  // Pixels left out of the comparison (see `ignore` in compositions.mjs).
+  const skip = (px, py) => ignore.some((r) => px >= r.x && px < r.x + r.width && py >= r.y && py < r.y + r.height);
+  for (let p = 0; p < w * a.height; p++) {
+    if (ignore.length && skip(p % w, Math.floor(p / w))) continue;
+    for (let c = 0; c < 3; c++) {
+      const d = x[p * 3 + c] - y[p * 3 + c];
+      sum += d * d;
+    }
+    n += 3;
   }
-  const mse = sum / x.length;
+  const mse = n ? sum / n : 0;
   return mse === 0 ? Infinity : 10 * Math.log10((255 * 255) / mse);
 }
 
-/** PSNR of two PNG files. */
-export function psnrFiles(fileA, fileB) {
-  return psnr(readFrame(fileA), readFrame(fileB));
+/**
+ * PSNR of two PNG files. `ignore`: rectangles ({ x, y, width, height } in pixels) left out, for
+ * parts of a composition that the engine itself draws differently from one render to the next.
+ */
+export function psnrFiles(fileA, fileB, options) {
+  return psnr(readFrame(fileA), readFrame(fileB), options);
 }
 
 /**

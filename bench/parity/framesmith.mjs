@@ -4,8 +4,11 @@
 // `framesmith build` raise, and whether build refuses the project.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+
+const yauzl = createRequire(import.meta.url)('yauzl');
 
 /**
  * The official engine CLI we compare with runs offline: it cannot reach Google Fonts, so for the
@@ -21,7 +24,7 @@ export async function framesmithModules(root) {
   // Read by src/fonts at each page load in this process, and inherited by the CLI runs it spawns.
   Object.assign(process.env, FONTS_AS_OFFLINE_ENGINE);
   const dist = (p) => import(pathToFileURL(join(root, 'dist', 'node', p)).href);
-  const [launch, page, server, model, lint, renderMode] = await Promise.all([
+  const [launch, page, server, model, lint, renderMode, videoFrames, ffmpeg, logger, time] = await Promise.all([
     dist('browser/launch.js'),
     dist('browser/composition-page.js'),
     dist('serve/static-server.js'),
@@ -29,8 +32,21 @@ export async function framesmithModules(root) {
     dist('lint/index.js'),
     // shared/ builds to dist/shared (beside dist/node) since the layout move.
     import(pathToFileURL(join(root, 'dist', 'shared', 'render-mode.js')).href),
+    dist('render/video-frames.js'),
+    dist('render/ffmpeg.js'),
+    dist('core/logger.js'),
+    import(pathToFileURL(join(root, 'dist', 'shared', 'time.js')).href),
   ]);
   return {
+    /**
+     * The `<video>` frames as `framesmith render` shows them: decoded ahead by ffmpeg (as the
+     * engine does), null when the project has no video. Resolves to { dir, sets, dispose }.
+     */
+    extractVideoFrames: (projectModel, fps) => {
+      const count = time.frameCount(projectModel.composition.duration, fps);
+      return videoFrames.extractVideoFrames(ffmpeg.findFfmpeg(), projectModel, { first: 0, last: Math.max(0, count - 1) }, fps, logger.silentLogger);
+    },
+    videoFramesUrl: videoFrames.VIDEO_FRAMES_URL,
     launchBrowser: launch.launchBrowser,
     openComposition: page.openComposition,
     startStaticServer: server.startStaticServer,
@@ -70,7 +86,12 @@ export async function framesmithFrames(fs, browser, dir, { outDir, plan, fps: gr
   }
   const comp = model.composition;
   const fps = gridFps ?? comp.fps ?? 30;
-  const server = await fs.startStaticServer({ root: model.root, boot: { fps } });
+  // Videos show the frames ffmpeg decoded, as in `framesmith render` (Chromium's own picture of a
+  // seeked video can be a frame early at a frame boundary and converts colours its own way).
+  const decoded = await fs.extractVideoFrames(model, fps);
+  const videoFrames = decoded && Object.keys(decoded.sets).length ? decoded.sets : undefined;
+  const server = await fs.startStaticServer({ root: model.root, boot: { fps, videoFrames } });
+  if (decoded) server.mount(fs.videoFramesUrl, decoded.dir);
   let page;
   try {
     try {
@@ -110,6 +131,7 @@ export async function framesmithFrames(fs, browser, dir, { outDir, plan, fps: gr
   } finally {
     await page?.close();
     await server.close();
+    await decoded?.dispose();
   }
 }
 
@@ -118,7 +140,7 @@ export async function framesmithFrames(fs, browser, dir, { outDir, plan, fps: gr
  * it. Refused = build exits non-zero.
  * @returns {{ refused: boolean, code: string | null, message: string | null, warnings: Array<{ code: string, message: string }>, ms: number }}
  */
-export function framesmithBuild(root, dir, outZip) {
+export function framesmithBuild(root, dir, outZip, { keepZip = false } = {}) {
   const t0 = performance.now();
   const r = spawnSync(process.execPath, [join(root, 'bin', 'framesmith.js'), 'build', dir, '-o', outZip, '--json'], {
     encoding: 'utf8',
@@ -129,9 +151,10 @@ export function framesmithBuild(root, dir, outZip) {
   try {
     json = JSON.parse(r.stdout);
   } catch {}
-  rmSync(outZip, { force: true });
+  if (!keepZip || r.status !== 0) rmSync(outZip, { force: true });
   const warnings = (json?.warnings ?? json?.result?.warnings ?? []).map((w) => ({ code: w.code, message: w.message }));
-  if (r.status === 0) return { refused: false, code: null, message: null, warnings, ms: performance.now() - t0 };
+  // bundler 'vite': the project has module scripts, and the zip holds Vite's output, not the source.
+  if (r.status === 0) return { refused: false, code: null, message: null, warnings, bundler: json?.bundler ?? null, zip: keepZip ? outZip : null, ms: performance.now() - t0 };
   return {
     refused: true,
     code: json?.error?.code ?? (r.status === null ? 'timeout' : `exit_${r.status}`),
@@ -142,6 +165,24 @@ export function framesmithBuild(root, dir, outZip) {
     warnings,
     ms: performance.now() - t0,
   };
+}
+
+/** Unpacks a zip made by `framesmith build` into `dir` (the project folder HeyGen would read). */
+export async function extractZip(zipPath, dir) {
+  const zip = await yauzl.openPromise(zipPath, { lazyEntries: true, autoClose: false });
+  try {
+    for await (const entry of zip.eachEntry()) {
+      if (entry.fileName.endsWith('/')) continue;
+      const chunks = [];
+      for await (const c of await zip.openReadStreamPromise(entry)) chunks.push(c);
+      const file = join(dir, entry.fileName);
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, Buffer.concat(chunks));
+    }
+  } finally {
+    zip.close();
+  }
+  return dir;
 }
 
 /** Lint findings (errors and warnings), for the problems columns. */

@@ -66,6 +66,15 @@ export interface Composition {
   source: string;
   /** Copies the composition into `dest` (must not exist) and returns the project folder. */
   prepare(dest: string): string;
+  /** Parts of the frame the engine draws differently on every render, left out of the PSNR. */
+  ignore?: { regions: Region[]; cause: string };
+}
+/** A rectangle in composition pixels. */
+export interface Region {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
 }
 export function listCompositions(options: { root: string; sets?: string[]; only?: string[] }): Composition[];
 export function findCorpus(root: string, env?: NodeJS.ProcessEnv): string | null;
@@ -76,6 +85,9 @@ export interface FramesmithModules {
   launchBrowser(): Promise<{ browser: Browser; close(): Promise<void> }>;
   [name: string]: unknown;
 }
+/** Environment that draws fonts as the offline official CLI does (set by framesmithModules; docs/fonts.md). */
+export const FONTS_AS_OFFLINE_ENGINE: { FRAMESMITH_FONTS_AS_OFFLINE_ENGINE: '1' };
+/** Also sets FONTS_AS_OFFLINE_ENGINE in process.env: comparisons draw fonts as the offline engine CLI. */
 export function framesmithModules(root: string): Promise<FramesmithModules>;
 export interface FramesmithFrames {
   ok: boolean;
@@ -96,7 +108,10 @@ export function framesmithBuild(
   root: string,
   dir: string,
   outZip: string,
-): { refused: boolean; code: string | null; message: string | null; hint?: string | null; warnings: Array<{ code: string; message: string }>; ms: number };
+  options?: { keepZip?: boolean },
+): { refused: boolean; code: string | null; message: string | null; hint?: string | null; warnings: Array<{ code: string; message: string }>; bundler?: string | null; zip?: string | null; ms: number };
+/** Unpacks a zip made by `framesmith build` into `dir`; returns `dir`. */
+export function extractZip(zipPath: string, dir: string): Promise<string>;
 export function framesmithLint(fs: FramesmithModules, dir: string): Promise<Problem[]>;
 export function problemKey(p: { code: string; message: string; url?: string; kind?: string }): string;
 
@@ -107,8 +122,8 @@ export interface Frame {
   rgb: Buffer;
 }
 export function readFrame(file: string): Frame;
-export function psnr(a: Frame, b: Frame): number;
-export function psnrFiles(a: string, b: string): number;
+export function psnr(a: Frame, b: Frame, options?: { ignore?: Region[] }): number;
+export function psnrFiles(a: string, b: string, options?: { ignore?: Region[] }): number;
 export function writeSideBySide(a: string, b: string, out: string, options?: { maxWidth?: number }): string;
 export function median(xs: number[]): number;
 
@@ -119,6 +134,10 @@ export interface ParityResult {
   set: string;
   /** 'video': compared with the engine's shared low-fps video (corpus, `corpusVideo`). */
   mode?: 'video';
+  /** 'build': both sides rendered the unpacked `framesmith build` zip (a project with module scripts). */
+  input?: 'source' | 'build';
+  /** Parts of the frame left out of the PSNR, and why. */
+  ignored?: { regions: Region[]; cause: string } | null;
   error?: string;
   remote: string[];
   framesmith: {
@@ -211,3 +230,4 @@ export function writeReport(
   results: ParityResult[],
   options: { outDir: string; engineVersion: string; framesmithRev?: string; notes?: Record<string, string>; elapsedMs?: number },
 ): string;
+export const IGNORE: Record<string, { regions: Region[]; cause: string }>;

@@ -39,6 +39,7 @@ export function writeReport(results, { outDir, engineVersion, framesmithRev = ''
       lines.push(`| ${id} | – | – | – | harness error | – | – | – | – | ${cell(r.error.split('\n')[0])} |`);
       continue;
     }
+    if (r.ignored && !notes[id]) notes = { ...notes, [id]: 'part of the frame left out (the engine differs from itself there)' };
     const flag = r.deliberate ? ' (framesmith stricter on purpose)' : !r.refusalAgrees ? ' ⚠ refusals differ' : r.min !== null && r.min < MIN_PSNR ? ' ⚠' : '';
     lines.push(
       `| ${id} | ${r.compared}${r.mode === 'video' ? ` (video, ${r.engine.fps} fps)` : ''} | ${db(r.min)}${flag} | ${db(r.median)} | ${verdict(r.framesmith)} | ${verdict(r.engine)} | ${r.framesmith.duration ?? '–'} / ${r.engine.duration ?? '–'} s | ${r.framesmith.frameCount ?? '–'} / ${r.engine.frameCount || '–'} | ${db(r.engineSelfMin)} | ${cell(notes[id] ?? '')} |`,
@@ -57,6 +58,8 @@ export function writeReport(results, { outDir, engineVersion, framesmithRev = ''
     if (r.engine.refused) lines.push(`- the engine refuses: ${cell(r.engine.message)} (log: [engine-0.log](${r.set}/${r.name}/engine-0.log))`);
     if (r.framesmith.duration !== null && r.engine.duration !== null && Math.abs(r.framesmith.duration - r.engine.duration) > 1e-6) lines.push(`- durations differ: framesmith ${r.framesmith.duration} s, engine ${r.engine.duration} s`);
     if (r.framesmith.frameCount !== null && r.engine.frameCount && r.framesmith.frameCount !== r.engine.frameCount) lines.push(`- frame counts differ: framesmith ${r.framesmith.frameCount}, engine ${r.engine.frameCount}`);
+    if (r.input === 'build') lines.push(`- module scripts: both sides rendered the unpacked \`framesmith build\` zip (Vite's bundle, what HeyGen receives), not the source`);
+    if (r.ignored) lines.push(`- left out of the PSNR: ${r.ignored.regions.map((g) => `${g.width}×${g.height} at ${g.x},${g.y}`).join(', ')} — ${cell(r.ignored.cause)}`);
     const low = r.frames.filter((f) => f.psnr < MIN_PSNR);
     if (low.length) lines.push(`- frames under ${MIN_PSNR} dB: ${low.map((f) => `${f.frame} (${db(f.psnr)})`).join(', ')}`);
     const unstable = r.frames.filter((f) => f.engineSelf !== undefined && f.engineSelf !== Infinity);

@@ -1,12 +1,21 @@
 // One parity comparison per composition: framesmith and the official engine on the same copy,
 // the same frames, the same verdict (render or refuse).
+//
+// The input is what HeyGen would receive: the zip `framesmith build` makes. A project whose build
+// bundles module scripts (bundler 'vite': TypeScript, npm imports; its copy has its package.json
+// dependencies linked from the repository's node_modules, compositions.mjs) is compared on the
+// unpacked build, by both sides; any other project is zipped as written, so both render the copy.
+// framesmith's frames are drawn as `framesmith render` draws them (videos from ffmpeg's decoded
+// frames). Parts of a frame the engine itself draws differently on every render (compositions.mjs
+// IGNORE, e.g. fixtures/probe's timer and random bars) are left out of the PSNR and named in the
+// report. A composition shorter than the 10 evenly spaced frames compares every frame it has.
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { median, psnrFiles, writeSideBySide } from './compare.mjs';
 import { engineClips, engineRender, engineSnapshot, removeEngineState } from './engine.mjs';
 import { engineVideoRender } from './engine-cache.mjs';
 import { remoteRefs } from './compositions.mjs';
-import { framesmithBuild, framesmithFrames, framesmithLint, framesmithModules } from './framesmith.mjs';
+import { extractZip, framesmithBuild, framesmithFrames, framesmithLint, framesmithModules } from './framesmith.mjs';
 import { sampleFrames } from './sample.mjs';
 
 /**
@@ -63,11 +72,28 @@ async function compareOne({ root, tool, c, fs, browser, outDir, workDir, engineR
   const base = join(workDir, c.set, c.name);
   rmSync(base, { recursive: true, force: true });
   mkdirSync(base, { recursive: true });
-  const dir = c.prepare(join(base, 'project'));
-  const remote = remoteRefs(dir);
+  const source = c.prepare(join(base, 'project'));
+  const remote = remoteRefs(source);
   const shown = join(outDir, c.set, c.name);
   rmSync(shown, { recursive: true, force: true });
   mkdirSync(shown, { recursive: true });
+
+  // What HeyGen receives is the zip `framesmith build` makes. For a project with module scripts
+  // (TypeScript, npm imports: bundler 'vite') that is Vite's output, not the source the engine
+  // could not run: both sides then render the unpacked build. Other projects are zipped as
+  // written, so both render the source copy.
+  const build = framesmithBuild(root, source, join(base, 'build.zip'), { keepZip: true });
+  let dir = source;
+  let input = 'source';
+  if (build.zip) {
+    if (build.bundler === 'vite') {
+      dir = await extractZip(build.zip, join(base, 'built'));
+      input = 'build';
+    }
+    rmSync(build.zip, { force: true });
+  }
+  const engineCopy = (dest) => (input === 'build' ? (cpSync(dir, dest, { recursive: true }), dest) : c.prepare(dest));
+  const ignore = c.ignore?.regions ?? [];
 
   const clipsEngine = await engineClips(tool, dir);
   removeEngineState(dir);
@@ -80,14 +106,13 @@ async function compareOne({ root, tool, c, fs, browser, outDir, workDir, engineR
       return planned.map((p) => p.frame);
     },
   });
-  const lint = await framesmithLint(fs, dir);
-  const build = framesmithBuild(root, dir, join(base, 'build.zip'));
+  const lint = await framesmithLint(fs, source);
 
-  log(`${c.set}/${c.name}: engine render`);
+  log(`${c.set}/${c.name}: engine render${input === 'build' ? ' (of the build)' : ''}`);
   const runs = [];
   for (let i = 0; i < engineRuns; i++) {
     const copy = join(base, `engine-project-${i}`);
-    c.prepare(copy);
+    engineCopy(copy);
     // Its render takes up to ~0.3 s a frame on a busy 2-core machine: allow 1 s a frame, 10 min at least.
     const timeoutMs = engineTimeoutMs ?? Math.max(10 * 60_000, (ours.info?.frameCount ?? 0) * 1000);
     const r = await engineRender(tool, copy, { outDir: join(base, `engine-${i}`), timeoutMs });
@@ -116,8 +141,8 @@ async function compareOne({ root, tool, c, fs, browser, outDir, workDir, engineR
     const a = ours.frames.get(p.frame);
     const b = engine.frames.get(p.frame);
     if (!a || !b) continue;
-    const row = { frame: p.frame, time: p.frame / fps, why: p.why, psnr: psnrFiles(a, b) };
-    if (runs[1]?.frames.get(p.frame)) row.engineSelf = psnrFiles(b, runs[1].frames.get(p.frame));
+    const row = { frame: p.frame, time: p.frame / fps, why: p.why, psnr: psnrFiles(a, b, { ignore }) };
+    if (runs[1]?.frames.get(p.frame)) row.engineSelf = psnrFiles(b, runs[1].frames.get(p.frame), { ignore });
     frames.push(row);
   }
   let worst = null;
@@ -130,9 +155,9 @@ async function compareOne({ root, tool, c, fs, browser, outDir, workDir, engineR
   let snapshot = null;
   if (checkSnapshot && engine.ok && frames.length) {
     const times = frames.map((f) => f.time);
-    const snap = await engineSnapshot(tool, c.prepare(join(base, 'snapshot-project')), times, { outDir: join(base, 'engine-snapshot') });
+    const snap = await engineSnapshot(tool, engineCopy(join(base, 'snapshot-project')), times, { outDir: join(base, 'engine-snapshot') });
     if (snap.ok) {
-      const values = frames.map((f, i) => psnrFiles(snap.stills.get(i), engine.frames.get(f.frame)));
+      const values = frames.map((f, i) => psnrFiles(snap.stills.get(i), engine.frames.get(f.frame), { ignore }));
       snapshot = { min: Math.min(...values), median: median(values), ms: snap.ms, cpuMs: snap.cpuMs };
     } else snapshot = { failed: true, ms: snap.ms };
   }
@@ -146,6 +171,10 @@ async function compareOne({ root, tool, c, fs, browser, outDir, workDir, engineR
     name: c.name,
     set: c.set,
     remote,
+    // 'build': both sides rendered the unpacked `framesmith build` zip (module scripts bundled).
+    input,
+    // Parts of the frame left out of the PSNR, and why (compositions.mjs IGNORE).
+    ignored: c.ignore ?? null,
     framesmith: {
       loaded: ours.ok,
       refused: build.refused,

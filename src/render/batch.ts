@@ -89,15 +89,24 @@ export async function renderBatch(options: BatchOptions): Promise<BatchResult> {
     const outputs = await batchOutputs(rows, pattern, session.model.root, session.params.format, session.name);
     const outcomes: BatchRowOutcome[] = rows.map((row, i) => ({ index: i + 1, variables: { ...options.variables, ...row }, output: outputs[i], status: 'skipped', warnings: [] }));
     // Rows overlap by one: the next row's pages open and capture while this row's ffmpeg
-    // finishes. A failure that ends the batch (--fail-fast, a full disk) stops the row in flight.
-    const stop = new AbortController();
+    // finishes. A failure that ends the batch stops the rows after it: --fail-fast lets the row
+    // before the failed one finish (it did not fail; the docs promise the rest are skipped), a
+    // full disk stops every row in flight (each would fail the same way, and none may look done).
+    const stops = new Map<number, AbortController>();
+    let stopped = false;
+    const stopFrom = (index: number, reason: CancelledError) => {
+      stopped = true;
+      for (const [i, c] of stops) if (i >= index) c.abort(reason);
+    };
     // Frames the rows show alike are drawn once, by the first row (row-frames.ts).
     const rowFrames = outcomes.length > 1 ? new RowFrames() : null;
     let cancelled = null as unknown;
     let diskFull = null as BatchRowOutcome | null;
     let previous: Promise<void> = Promise.resolve();
     for (const outcome of outcomes) {
-      if (stop.signal.aborted || cancelled) break;
+      if (stopped || cancelled) break;
+      const stop = new AbortController();
+      stops.set(outcome.index, stop);
       const label = `Row ${outcome.index}/${rows.length}`;
       // The row's warnings say which row they are about, and pass on to the batch's list.
       const rowLogger = collectWarnings(logger, `row ${outcome.index}: `);
@@ -132,8 +141,8 @@ export async function renderBatch(options: BatchOptions): Promise<BatchResult> {
           if (outcome.error.code === 'disk_full') {
             // Every further row would fail the same way: stop, keep what is finished.
             diskFull ??= outcome;
-            stop.abort(new CancelledError('The batch stopped: the disk is full.'));
-          } else if (options.failFast) stop.abort(new CancelledError('The batch stopped at the first failed row (--fail-fast).'));
+            stopFrom(0, new CancelledError('The batch stopped: the disk is full.'));
+          } else if (options.failFast) stopFrom(outcome.index + 1, new CancelledError('The batch stopped at the first failed row (--fail-fast).'));
         },
       );
       // The next row may start once this one has captured every frame (or ended), and the row

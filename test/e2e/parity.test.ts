@@ -9,6 +9,12 @@
  * a regression still fails. Where the engine itself is not deterministic (parity-random), the
  * test renders it twice and requires every frame framesmith disagrees on to be one where the
  * engine disagrees with itself.
+ *
+ * The harness gives both sides what HeyGen would get: a project with module scripts
+ * (fixtures/build-module, dev-module) is compared on its unpacked `framesmith build` zip; videos
+ * are drawn from ffmpeg's decoded frames as `framesmith render` draws them; the parts of
+ * fixtures/probe that the engine draws differently on every render (its timers run on real time,
+ * its Math.random is unseeded) are left out of the PSNR (bench/parity/compositions.mjs IGNORE).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,6 +34,12 @@ const KNOWN: Record<string, { floor: number; cause: string }> = {
   // Measured at 1 fps before the fonts landed (17:00 run): floors until re-measured.
   'corpus/swiss-grid': { floor: 12, cause: 'fonts before i11-fonts (the captions match): re-measure' },
   'corpus/vignelli': { floor: 12, cause: 'fonts before i11-fonts (Helvetica → Inter): re-measure' },
+  // Measured 20:57 (npm run parity -- --engine-runs 2 fixtures/render-media; /work/notes/issue-12.md).
+  'fixtures/render-media': {
+    floor: 32,
+    cause:
+      "the video's pixels (32.4 dB over the frame, 26.4 dB inside the video; same source frame, timing matches): framesmith shows ffmpeg's lossless decode, the engine extracts its frames as JPEG (-q:v 2, BT.601 full range, nearest-neighbour chroma) and Chrome decodes those: colours 1-4 levels off, softer colour edges",
+  },
   'corpus/warm-grain': { floor: 18, cause: 'frames at 2, 8, 9 s (see corpus.test.ts) and the paper texture no registry has' },
 };
 
@@ -72,8 +84,10 @@ describe('parity with the official engine', () => {
         }
         expect(r.framesmith.refused, summary).toBe(r.engine.refused);
         if (r.engine.refused) return;
-        expect(r.compared, summary).toBeGreaterThanOrEqual(10);
         expect(r.framesmith.frameCount, summary).toBe(r.engine.frameCount);
+        // At least 10 frames; a composition shorter than that (render-odd-aspect: 0.5 s at 10 fps)
+        // compares every one of its frames.
+        expect(r.compared, summary).toBeGreaterThanOrEqual(Math.min(10, r.engine.frameCount));
         if (ENGINE_NONDETERMINISTIC.has(id)) {
           expect(r.engineSelfMin!, `${summary}\nthe engine was expected to differ from itself`).toBeLessThan(MIN_PSNR);
           for (const f of r.frames) if (f.psnr < MIN_PSNR) expect(f.engineSelf!, `${summary}\nframe ${f.frame}`).toBeLessThan(MIN_PSNR);
