@@ -103,7 +103,7 @@ async function showDecoded(v: HTMLVideoElement, target: number, frames: Record<s
     restoreLive(v);
     return false;
   }
-  const url = `${set.url}/${frameIndex(set.pts, target) + 1}.png`;
+  const url = `${set.url}/${frameIndex(set.pts, target) + 1}.${set.ext}`;
   if (shownFrames.get(v)?.url === url) return true;
   const img = new Image();
   img.src = url;

@@ -56,8 +56,10 @@ export interface BootOptions {
 
 /** Decoded frames of one video file, for the media times `[pts[0], until]`. */
 export interface VideoFrameSet {
-  /** URL folder of the images: frame `i` is `${url}/${i + 1}.png`. */
+  /** URL folder of the images: frame `i` is `${url}/${i + 1}.${ext}`. */
   url: string;
+  /** Image format: JPEG as the official engine extracts opaque SDR sources, PNG for sources that may carry alpha (and HDR). */
+  ext: 'jpg' | 'png';
   /** Presentation time in seconds of each image, ascending (every source frame in the window). */
   pts: number[];
   /** Last media time the set covers; later times fall back to the live video. */

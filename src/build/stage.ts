@@ -52,7 +52,7 @@ async function viteBuild(root: string, outDir: string, inputs: string[], logger:
   try {
     await build({
       root,
-      base: './/',
+      base: './',
       configFile: hasConfig ? undefined : false,
       // .env files must never reach a bundle, not even as inlined VITE_ values.
       envDir: false,

@@ -83,7 +83,7 @@ function relativeImports(ast: Program): string[] {
   for (const node of ast.body) {
     if ((node.type === 'ImportDeclaration' || node.type === 'ExportAllDeclaration' || node.type === 'ExportNamedDeclaration') && node.source) {
       const spec = String(node.source.value);
-      if (spec.startsWith('.//') || spec.startsWith('../') || spec.startsWith('/')) out.push(spec);
+      if (spec.startsWith('./') || spec.startsWith('../') || spec.startsWith('/')) out.push(spec);
     }
   }
   return out;

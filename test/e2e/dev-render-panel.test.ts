@@ -287,7 +287,8 @@ describe('render panel (cloud, fake HeyGen server)', () => {
       expect(text).toContain('1080p (640×360)');
       expect(text).toContain('2.0 s each');
       await page.click('[data-testid=submit-cloud]');
-      const card = page.locator('.job').first();
+      // This server's queue also lists the earlier tests' jobs: find this one by its name.
+      const card = page.locator('.job').filter({ hasText: 'cloudy' });
       await card.locator('[data-testid=job-status]', { hasText: /^Done$/ }).waitFor({ timeout: 60_000 });
       expect(await card.locator('[data-testid=item-path]').textContent()).toBe('renders/cloudy.mp4');
     });

@@ -12,7 +12,8 @@
  *
  * The harness gives both sides what HeyGen would get: a project with module scripts
  * (fixtures/build-module, dev-module) is compared on its unpacked `framesmith build` zip; videos
- * are drawn from ffmpeg's decoded frames as `framesmith render` draws them; the parts of
+ * are drawn from ffmpeg's decoded frames as `framesmith render` draws them (JPEG or PNG as the engine
+ * extracts them, so fixtures/render-media matches inside its video too); the parts of
  * fixtures/probe that the engine draws differently on every render (its timers run on real time,
  * its Math.random is unseeded) are left out of the PSNR (bench/parity/compositions.mjs IGNORE).
  */
@@ -31,12 +32,6 @@ const KNOWN: Record<string, { floor: number; cause: string }> = {
   'corpus/play-mode': { floor: 32, cause: "a card mid-motion a sub-pixel off in the harness's screenshot (33.0 dB); the two renders agree at 39.6 dB (corpus test)" },
   // Measured at 1 fps before the fonts landed (17:00 run): floors until re-measured.
   'corpus/vignelli': { floor: 12, cause: 'fonts before i11-fonts (Helvetica → Inter): re-measure' },
-  // Measured 20:57 (npm run parity -- --engine-runs 2 fixtures/render-media; /work/notes/issue-12.md).
-  'fixtures/render-media': {
-    floor: 32,
-    cause:
-      "the video's pixels (32.4 dB over the frame, 26.4 dB inside the video; same source frame, timing matches): framesmith shows ffmpeg's lossless decode, the engine extracts its frames as JPEG (-q:v 2, BT.601 full range, nearest-neighbour chroma) and Chrome decodes those: colours 1-4 levels off, softer colour edges",
-  },
 };
 
 /** Compositions the engine renders differently each time: render it twice. */

@@ -2,6 +2,9 @@
  * Script rules read code, not text: the facts found in small snippets, including the look-alikes
  * that a substring search would get wrong.
  */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseHtmlFile } from '../../../src/model/html.js';
 import { collectScripts } from '../../../src/lint/scripts.js';
@@ -64,5 +67,18 @@ describe('script facts', () => {
     const html = parseHtmlFile('index.html', '<!doctype html><html><body>\n<script>\nconst ok = 1;\n  const = 2;\n</script></body></html>');
     const [unit] = collectScripts('/nonexistent', [html]);
     expect(unit.error).toMatchObject({ loc: { file: 'index.html', line: 4, column: 9 } });
+  });
+
+  it('follows the ./, ../ and / imports of a module into the project, not bare or remote ones', () => {
+    const root = mkdtempSync(join(tmpdir(), 'framesmith-scripts-'));
+    try {
+      mkdirSync(join(root, 'src', 'lib'), { recursive: true });
+      writeFileSync(join(root, 'src', 'main.js'), "import './lib/a.js';\nimport '../shared.js';\nimport '/src/lib/b.js';\nimport 'gsap';\nimport 'https://example.org/x.js';\n");
+      for (const f of ['src/lib/a.js', 'shared.js', 'src/lib/b.js']) writeFileSync(join(root, f), 'export const x = 1;\n');
+      const html = parseHtmlFile('index.html', '<!doctype html><html><body><script type="module" src="src/main.js"></script></body></html>');
+      expect(collectScripts(root, [html]).map((u) => u.file).sort()).toEqual(['shared.js', 'src/lib/a.js', 'src/lib/b.js', 'src/main.js']);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
