@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { engineVideoRender } from '../parity/engine-cache.mjs';
+import { FONTS_AS_OFFLINE_ENGINE } from '../parity/framesmith.mjs';
 import { corpusFps } from '../parity/run.mjs';
 
 const require = createRequire(import.meta.url);
@@ -174,7 +175,8 @@ export async function checkExample(o) {
   const vj = json(vend);
   r.vendor = { exit: vend.status, written: vj?.written?.length ?? 0, unresolved: (vj?.unresolved ?? []).map((u) => `${u.url} (${u.code})`) };
   log(`${name}: vendor exit ${vend.status}, ${r.vendor.written} files${r.vendor.unresolved.length ? `, unresolved: ${r.vendor.unresolved.join(', ')}` : ''}`);
-  const offline = { FRAMESMITH_CACHE_DIR: join(work, 'empty-cache'), FRAMESMITH_NPM_REGISTRY: registry, FRAMESMITH_OFFLINE: '1' };
+  // Fonts as the offline engine CLI draws them (FONTS_AS_OFFLINE_ENGINE): this render is compared with it.
+  const offline = { FRAMESMITH_CACHE_DIR: join(work, 'empty-cache'), FRAMESMITH_NPM_REGISTRY: registry, FRAMESMITH_OFFLINE: '1', ...FONTS_AS_OFFLINE_ENGINE };
   const vr = await fs(['render', vendored, '--fps', String(fps), '--quality', 'high', '--no-thumbnail', '-o', join(work, 'vendored.mp4'), '--json'], offline);
   const vrj = json(vr);
   r.vendoredRender = { ok: vr.status === 0, exit: vr.status, ms: Math.round(vr.ms), requests: vrj?.remote?.requests ?? null, failed: (vrj?.remote?.failed ?? []).map((f) => f.url), error: vr.status === 0 ? null : lastError(vr.stderr) };

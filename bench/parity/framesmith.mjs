@@ -10,8 +10,19 @@ import { pathToFileURL } from 'node:url';
 
 const yauzl = createRequire(import.meta.url)('yauzl');
 
-/** Loads framesmith's built modules (run `npm run build` first). */
+/**
+ * The official engine CLI we compare with runs offline: it cannot reach Google Fonts, so for the
+ * families it embeds it draws only the embedded weights (Inter 500 → 400, 600 → 700, 800 → 900),
+ * where the cloud (and framesmith by default) also has Google's faces for every weight. framesmith's
+ * side of every comparison draws fonts as that offline CLI does, so a comparison measures the
+ * runtime, not which faces exist (docs/fonts.md "Comparing with the offline engine").
+ */
+export const FONTS_AS_OFFLINE_ENGINE = { FRAMESMITH_FONTS_AS_OFFLINE_ENGINE: '1' };
+
+/** Loads framesmith's built modules (run `npm run build` first), fonts drawn as the offline engine does. */
 export async function framesmithModules(root) {
+  // Read by src/fonts at each page load in this process, and inherited by the CLI runs it spawns.
+  Object.assign(process.env, FONTS_AS_OFFLINE_ENGINE);
   const dist = (p) => import(pathToFileURL(join(root, 'dist', 'node', p)).href);
   const [launch, page, server, model, lint, renderMode, videoFrames, ffmpeg, logger, time] = await Promise.all([
     dist('browser/launch.js'),

@@ -85,6 +85,9 @@ export interface FramesmithModules {
   launchBrowser(): Promise<{ browser: Browser; close(): Promise<void> }>;
   [name: string]: unknown;
 }
+/** Environment that draws fonts as the offline official CLI does (set by framesmithModules; docs/fonts.md). */
+export const FONTS_AS_OFFLINE_ENGINE: { FRAMESMITH_FONTS_AS_OFFLINE_ENGINE: '1' };
+/** Also sets FONTS_AS_OFFLINE_ENGINE in process.env: comparisons draw fonts as the offline engine CLI. */
 export function framesmithModules(root: string): Promise<FramesmithModules>;
 export interface FramesmithFrames {
   ok: boolean;

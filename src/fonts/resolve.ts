@@ -15,6 +15,11 @@
  *    project's node_modules, the npm-registry cache).
  * 4. Otherwise the cloud has no face for it, and the next family in the list is drawn.
  *
+ * With {@link FONTS_AS_OFFLINE_ENGINE_ENV} set to `1`, step 2 stops at the embedded faces: that is
+ * what the official engine CLI draws when it cannot reach Google Fonts (its Google request throws,
+ * it keeps the embedded faces only, Inter 500 is then drawn with the 400 face). It exists ONLY so
+ * the parity harness can compare with that offline CLI; users get the cloud's faces.
+ *
  * Only `font-family` declarations of `<style>` blocks and `style` attributes count (the entry
  * and its sub-compositions), not linked .css files nor the `font` shorthand: the engine does not
  * read those when it supplies faces.
@@ -81,6 +86,17 @@ export interface FontPlan {
 }
 
 const ALL_FACES_REQUEST = GOOGLE_DEFAULT_FACES as readonly FaceRequirement[];
+
+/**
+ * Environment variable: `1` draws the engine's embedded families as the official engine CLI does
+ * OFFLINE (embedded faces only, no Google Fonts faces). Set by the parity harness only.
+ */
+export const FONTS_AS_OFFLINE_ENGINE_ENV = 'FRAMESMITH_FONTS_AS_OFFLINE_ENGINE';
+
+/** Whether {@link FONTS_AS_OFFLINE_ENGINE_ENV} is on (read at each plan, so a harness can set it late). */
+export function fontsAsOfflineEngine(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env[FONTS_AS_OFFLINE_ENGINE_ENV] === '1';
+}
 
 /** Whether Google answers the engine's 100–900 + italic request for this family. */
 export function answersDefaultRequest(pkg: FontsourcePackage): boolean {
@@ -224,9 +240,13 @@ function planFontsWith(originalScans: readonly DocumentFontScan[], findPackage: 
       }
       const pkg = found.pkg;
       const bundled = selectFontFiles(pkg, { faces: canonical.weights.map((weight) => ({ style: 'normal', weight })), subsets: ['latin'] }).files;
-      const supplement = answersDefaultRequest(pkg) ? selectFontFiles(pkg, { faces: ALL_FACES_REQUEST }).files : [];
+      // Offline (parity with the official CLI only): Google Fonts is unreachable, the engine's
+      // request for the other weights fails and it keeps its embedded faces; so does the page's
+      // own Google Fonts stylesheet.
+      const offline = fontsAsOfflineEngine();
+      const supplement = !offline && answersDefaultRequest(pkg) ? selectFontFiles(pkg, { faces: ALL_FACES_REQUEST }).files : [];
       // The page's own Google Fonts stylesheets for it load in the cloud too.
-      const linked = linkedFiles(pkg, key, base.googleStylesheets).filter((f) => !supplement.some((s) => s.file === f.file));
+      const linked = offline ? [] : linkedFiles(pkg, key, base.googleStylesheets).filter((f) => !supplement.some((s) => s.file === f.file));
       // Google's faces first, the engine's latin faces last: for latin text at the engine's
       // weights its own files win, as in the engine's stylesheet (placed after the page's).
       for (const f of [...linked, ...supplement]) rules.push(rule(f, family));

@@ -56,10 +56,8 @@ const UNVENDORABLE: Record<string, string[]> = {
  * regression on the rest of the clip still fails.
  */
 const KNOWN: Record<string, { fails?: RegExp; psnrBelow?: number; floor?: number; why: string }> = {
-  'airbnb-deck': { psnrBelow: lib.MIN_PSNR, why: "framesmith's video differs from the engine's on most frames (min 3.0, median 15.2 dB at 3 fps) although its frame-by-frame capture of the same copy matches on most (parity test: median 42.4 dB, worst 14.8 at 63 s): the render path (workers starting mid-clip, the three.js canvas) is the suspect (issue 12, not yet found)" },
-  'startup-pitch': { psnrBelow: lib.MIN_PSNR, why: 'most frames differ (min 10.9, median 13.0 dB at 3 fps before the seek-order fixes; not re-measured since): its text is Inter 500/600/800, which the cloud draws from Google Fonts (as framesmith does) and the offline engine CLI draws at 400/700/900 (issue 11); its slide entrances now start on the frame the engine starts them (issue 12: parity-free-tween, parity-seek-state)' },
-  'swiss-grid': { psnrBelow: lib.MIN_PSNR, why: 'some frames differ (min 25.3, median 36.1 dB at 3 fps; the captions now show the same word as the engine): cause not yet found (issue 12)' },
-  'warm-grain': { psnrBelow: lib.MIN_PSNR, why: 'frames at t = 2, 8, 9 s differ (runtime, issue 12; text frames match at ~50 dB since the fonts are the cloud\'s), and the paper texture no registry has (both engines lack it offline)' },
+  'airbnb-deck': { psnrBelow: lib.MIN_PSNR, floor: 1, why: "framesmith's RENDER differs from the engine's video on most frames (min 3.0, median 15.2 dB at 3 fps, 22:09 with fonts drawn as the offline engine, unchanged by it: its text is Nunito Sans, vendored into the project) although framesmith's frame-by-frame capture of the same copy matches it (parity test, same engine video: min 39.5, median 42.4 dB): a render-path cause (workers starting mid-clip, the three.js canvas; issue 12, not yet found)" },
+  'startup-pitch': { psnrBelow: lib.MIN_PSNR, floor: 9, why: "framesmith's RENDER differs from the engine's video on most frames (min 10.9, median 13.0 dB at 3 fps, 22:09, with fonts drawn as the offline engine: its Inter 500/600/800 are no longer the cause) although framesmith's frame-by-frame capture of the same copy matches it (parity test, same engine video: min 41.5, median 42.9 dB): a render-path cause (issue 12, not yet found)" },
 };
 
 describe('the corpus of official HyperFrames examples', () => {

@@ -3,8 +3,10 @@
  * fonts-rows fixture draws the same text, and rows the engine resolves to the same face must be
  * the same pixels as a row that declares that face itself (files copied from the @fontsource
  * packages). When the official engine is installed, its render of the same page agrees row by
- * row, except where the cloud has a face the engine cannot fetch offline (Inter 300 comes from
- * Google Fonts in the cloud; offline the engine draws 400).
+ * row, except where the cloud has a face the engine cannot fetch offline (Inter 300 and 500 come
+ * from Google Fonts in the cloud; offline the engine draws 400). With
+ * FRAMESMITH_FONTS_AS_OFFLINE_ENGINE=1 (set by the parity harness only) framesmith draws those rows
+ * as the offline engine does, and every row agrees.
  */
 import { copyFileSync, cpSync, mkdirSync, readFileSync, readdirSync, existsSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -55,6 +57,7 @@ function rowsProject(): string {
   const copy = (pkg: string, file: string, to: string) => copyFileSync(join(FONTSOURCE, pkg, 'files', file), join(dir, 'fonts', to));
   copy('inter', 'inter-latin-400-normal.woff2', 'inter-400.woff2');
   copy('inter', 'inter-latin-300-normal.woff2', 'inter-300.woff2');
+  copy('inter', 'inter-latin-500-normal.woff2', 'inter-500.woff2');
   copy('nunito', 'nunito-latin-900-normal.woff2', 'nunito-900.woff2');
   copy('eb-garamond', 'eb-garamond-latin-400-normal.woff2', 'eb-garamond-400.woff2');
   return dir;
@@ -64,6 +67,25 @@ function rowsProject(): string {
 const REF_INTER = 0;
 const SAME_AS_INTER = { 1: 'Inter', 2: 'sans-serif (Inter put first)', 3: 'Arial (mapped to Inter)', 4: 'var(--undefined, serif)', 5: 'style="font-family: monospace"', 13: 'sans-serif in a sub-composition' };
 const FALLBACK = 6; // "Foobar Sans", sans-serif: no face anywhere
+const INTER_300 = 8; // Inter 300: a Google Fonts face in the cloud (row 7 is its reference)
+const INTER_500 = 15; // Inter 500: a Google Fonts face in the cloud (row 16 is its reference)
+/** Rows the cloud draws with a Google Fonts face of Inter, which the offline engine CLI lacks. */
+const GOOGLE_ROWS = [INTER_300, INTER_500];
+const LAST_ROW = 16;
+
+/** The engine's render of the rows project (one render shared by the tests that compare with it). */
+let engineStill: Promise<Image> | null = null;
+function officialStill(dir: string): Promise<Image> {
+  engineStill ??= (async () => {
+    const copy = join(tempDir(), 'official');
+    cpSync(dir, copy, { recursive: true });
+    const frames = tempDir();
+    const r = spawnSync(OFFICIAL, ['render', copy, '--fps', '1', '--format', 'png-sequence', '-o', frames, '--quiet'], { encoding: 'utf8', timeout: 120_000 });
+    expect(r.status, r.stderr).toBe(0);
+    return read(join(frames, readdirSync(frames).filter((f) => f.endsWith('.png')).sort()[0]));
+  })();
+  return engineStill;
+}
 
 describe('text draws with the faces HeyGen\'s engine gives', () => {
   let dir: string;
@@ -100,18 +122,44 @@ describe('text draws with the faces HeyGen\'s engine gives', () => {
     expect(rowPsnr(still, 12, still, 11)).toBe(Infinity);
   });
 
-  it.runIf(officialReady)('the official engine renders every row the same, except Inter 300 (a Google Fonts face it cannot fetch offline)', () => {
-    const copy = join(tempDir(), 'official');
-    cpSync(dir, copy, { recursive: true });
-    const frames = tempDir();
-    const r = spawnSync(OFFICIAL, ['render', copy, '--fps', '1', '--format', 'png-sequence', '-o', frames, '--quiet'], { encoding: 'utf8', timeout: 120_000 });
-    expect(r.status, r.stderr).toBe(0);
-    const theirs = read(join(frames, readdirSync(frames).filter((f) => f.endsWith('.png')).sort()[0]));
-    for (let row = 0; row <= 14; row++) {
+  it('Inter at 500: the Medium face the cloud fetches from Google Fonts, from @fontsource/inter', () => {
+    expect(rowPsnr(still, INTER_500, still, 16)).toBe(Infinity);
+    expect(rowPsnr(still, INTER_500, still, REF_INTER)).toBeLessThan(25);
+  });
+
+  it.runIf(officialReady)('the official engine renders every row the same, except Inter 300 and 500 (Google Fonts faces it cannot fetch offline)', async () => {
+    const theirs = await officialStill(dir);
+    for (let row = 0; row <= LAST_ROW; row++) {
       const figure = rowPsnr(still, row, theirs, row);
-      if (row === 8) expect(figure, 'Inter 300 differs offline').toBeLessThan(25);
+      if (GOOGLE_ROWS.includes(row)) expect(figure, `row ${row} differs offline`).toBeLessThan(25);
       else expect(figure, `row ${row}`).toBeGreaterThanOrEqual(45);
     }
+  });
+
+  describe('FRAMESMITH_FONTS_AS_OFFLINE_ENGINE=1 (parity comparisons only): the offline engine CLI\'s faces', () => {
+    let offline: Image;
+    beforeAll(async () => {
+      const out = tempDir();
+      const r = await runCli(['snapshot', dir, '--at', '0', '--out', out], { env: { FRAMESMITH_FONTS_AS_OFFLINE_ENGINE: '1' } });
+      expect(r.code, r.stderr).toBe(0);
+      offline = read(join(out, 'still-0.000s.png'));
+    });
+
+    it('Inter 300 and 500 draw with the embedded 400 face, as the engine does without Google Fonts', () => {
+      for (const row of GOOGLE_ROWS) {
+        expect(rowPsnr(offline, row, offline, REF_INTER), `row ${row}`).toBe(Infinity);
+        expect(rowPsnr(offline, row, still, row), `row ${row} differs from the cloud's face`).toBeLessThan(25);
+      }
+    });
+
+    it('every other row is the same pixels as without it', () => {
+      for (let row = 0; row <= LAST_ROW; row++) if (!GOOGLE_ROWS.includes(row)) expect(rowPsnr(offline, row, still, row), `row ${row}`).toBe(Infinity);
+    });
+
+    it.runIf(officialReady)('the official engine renders every row the same, Inter 300 and 500 included', async () => {
+      const theirs = await officialStill(dir);
+      for (let row = 0; row <= LAST_ROW; row++) expect(rowPsnr(offline, row, theirs, row), `row ${row}`).toBeGreaterThanOrEqual(45);
+    });
   });
 });
 
@@ -131,6 +179,7 @@ describe('the dev preview draws the same faces', () => {
       expect([shot.width, shot.height]).toEqual([1280, 720]);
       for (const row of Object.keys(SAME_AS_INTER)) expect(rowPsnr(shot, Number(row), shot, REF_INTER), `row ${row}`).toBe(Infinity);
       expect(rowPsnr(shot, 8, shot, 7)).toBe(Infinity);
+      expect(rowPsnr(shot, INTER_500, shot, 16)).toBe(Infinity);
       expect(rowPsnr(shot, 10, shot, 9)).toBe(Infinity);
       expect(rowPsnr(shot, FALLBACK, shot, REF_INTER)).toBeLessThan(25);
     } finally {

@@ -27,15 +27,11 @@ import { itOfficial, officialWanted } from '../helpers/official.js';
 
 /** Compositions below 35 dB for a reason this comparison cannot remove: the floor measured, and why. */
 const KNOWN: Record<string, { floor: number; cause: string }> = {
-  // Measured at 3 fps after the fonts landed (18:10 run, /work/notes/issue-12.md).
-  'corpus/airbnb-deck': { floor: 14, cause: 'frame 189 (63 s) and a few around it differ (14.8 dB; median 42.4): not yet found' },
+  // airbnb-deck, startup-pitch, swiss-grid, warm-grain reach 35 dB since framesmith's side draws
+  // fonts as the offline engine CLI does (FRAMESMITH_FONTS_AS_OFFLINE_ENGINE; 22:02 run, 39.5-41.9 dB min).
   'corpus/play-mode': { floor: 32, cause: "a card mid-motion a sub-pixel off in the harness's screenshot (33.0 dB); the two renders agree at 39.6 dB (corpus test)" },
-  // Measured at 3 fps after the seek-order fixes (21:10, /work/notes/issue-12.md): min 13.1, median 16.2.
-  'corpus/startup-pitch': { floor: 11, cause: "fonts, not timing: its text is Inter 500/600/800, which HeyGen's cloud draws from Google Fonts (as framesmith does) but the offline engine CLI lacks and draws at 400/700/900; with those weights mapped as the CLI maps them the frames checked match at 41.5-44.7 dB (its slide entrances, once 12.1 dB, match: parity-free-tween, parity-seek-state)" },
   // Measured at 1 fps before the fonts landed (17:00 run): floors until re-measured.
-  'corpus/swiss-grid': { floor: 12, cause: 'fonts before i11-fonts (the captions match): re-measure' },
   'corpus/vignelli': { floor: 12, cause: 'fonts before i11-fonts (Helvetica → Inter): re-measure' },
-  'corpus/warm-grain': { floor: 18, cause: 'frames at 2, 8, 9 s (see corpus.test.ts) and the paper texture no registry has' },
 };
 
 /** Compositions the engine renders differently each time: render it twice. */

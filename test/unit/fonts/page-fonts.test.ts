@@ -75,6 +75,29 @@ describe('the served entry document', () => {
   });
 });
 
+describe('FRAMESMITH_FONTS_AS_OFFLINE_ENGINE=1 (parity with the offline official CLI only)', () => {
+  const head = '<link href="https://fonts.googleapis.com/css2?family=Inter:wght@500" rel="stylesheet">\n<style>\n  a { font-family: Inter; font-weight: 500; }\n  b { font-family: Oswald; }\n</style>';
+  const interFiles = (rules: string[]) => rules.flatMap((r) => /inter-[a-z-]+-(\d+)-normal\.woff2/.exec(r)?.[1] ?? []);
+
+  it('the engine\'s embedded families get their embedded faces only: no Google supplement, no faces from the page\'s Google Fonts link', async () => {
+    process.env.FRAMESMITH_FONTS_AS_OFFLINE_ENGINE = '1';
+    try {
+      const { plan } = await compose(head);
+      expect(new Set(interFiles(plan.rules))).toEqual(new Set(['400', '700', '900']));
+      expect(plan.families.find((f) => f.family === 'Inter')!.faces.map((f) => [f.weight, f.source])).toEqual([[400, 'engine'], [700, 'engine'], [900, 'engine']]);
+      expect(plan.families.find((f) => f.family === 'Oswald')!.faces.map((f) => f.weight)).toEqual([400, 700]);
+    } finally {
+      delete process.env.FRAMESMITH_FONTS_AS_OFFLINE_ENGINE;
+    }
+  });
+
+  it('without it, the cloud\'s faces: Google\'s Inter weights 100-900 as well', async () => {
+    const { plan } = await compose(head);
+    expect(new Set(interFiles(plan.rules))).toEqual(new Set(['100', '200', '300', '400', '500', '600', '700', '800', '900']));
+    expect(plan.families.find((f) => f.family === 'Inter')!.faces.some((f) => f.weight === 500 && f.source === 'google')).toBe(true);
+  });
+});
+
 it('a sub-composition file gets the generic rewrite only', () => {
   const out = composeFontFragment('s.html', '<template><div><style>.a { font-family: ui-monospace, monospace; }</style></div></template>');
   expect(out).toBe('<template><div><style>.a { font-family: Inter, ui-monospace, monospace; }</style></div></template>');
