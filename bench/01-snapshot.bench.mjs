@@ -24,7 +24,11 @@ export async function run({ root, figure }) {
   const server = await startStaticServer({ root: dir });
   const browser = await launchBrowser();
   try {
-    const page = await openComposition(browser.browser, { url: server.url(model.entry), width: model.composition.width, height: model.composition.height });
+    const page = await openComposition(browser.browser, {
+      url: server.url(model.entry),
+      width: model.composition.width,
+      height: model.composition.height,
+    });
     const frames = page.info.frameCount;
     const times = [];
     let s = 12345;

@@ -8,7 +8,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ENGINE_VERSION, engineRender, engineSnapshot, findOfficialEngine, listCompositions, runParity, writeReport } from './parity/index.mjs';
+import {
+  ENGINE_VERSION,
+  engineRender,
+  engineSnapshot,
+  findOfficialEngine,
+  listCompositions,
+  runParity,
+  writeReport,
+} from './parity/index.mjs';
 
 export const title = 'parity with the official engine (issues 2 and 12)';
 

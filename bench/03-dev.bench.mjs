@@ -16,7 +16,10 @@ const epoch = () => performance.timeOrigin + performance.now();
 /** Spawns `framesmith dev`; resolves with the URL and the ms to print it and to be ready. */
 function startDev(root, dir) {
   const t0 = epoch();
-  const child = spawn(process.execPath, [join(root, 'bin/framesmith.js'), 'dev', dir, '--port', '0', '--verbose'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  const child = spawn(process.execPath, [join(root, 'bin/framesmith.js'), 'dev', dir, '--port', '0', '--verbose'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   let out = '';
   let err = '';
   const url = new Promise((resolve, reject) => {
@@ -61,7 +64,7 @@ function filmstripMb(pid, measure = rssMb) {
   const worker = [...parents].find(([p, pp]) => pp === pid && readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('filmstrip-worker'))?.[0];
   if (!worker) return 0;
   const family = new Set([worker]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const [p, pp] of parents) {
       if (!family.has(p) && family.has(pp)) {
@@ -81,7 +84,10 @@ function filmstripMb(pid, measure = rssMb) {
 
 async function officialStart(tool, dir, port) {
   const t0 = epoch();
-  const child = spawn(tool, ['preview', dir, '--no-open', '--foreground', '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(tool, ['preview', dir, '--no-open', '--foreground', '--port', String(port)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   let out = '';
   const ms = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('official preview did not start in 30 s')), 30_000);
@@ -112,7 +118,9 @@ function bigComposition(root, clips, tweens, seconds) {
   for (let i = 0; i < clips; i++) {
     const t = i % 50;
     const k = Math.floor(i / 50);
-    els.push(`<div id="c${i}" class="clip" data-start="${(k * len).toFixed(4)}" data-duration="${len.toFixed(4)}" data-track-index="${t}" style="position:absolute;left:${t * 12}px;top:${(k % 100) * 3}px;width:10px;height:2px;background:#4cc9f0"></div>`);
+    els.push(
+      `<div id="c${i}" class="clip" data-start="${(k * len).toFixed(4)}" data-duration="${len.toFixed(4)}" data-track-index="${t}" style="position:absolute;left:${t * 12}px;top:${(k % 100) * 3}px;width:10px;height:2px;background:#4cc9f0"></div>`,
+    );
   }
   writeFileSync(
     join(dir, 'index.html'),
@@ -228,7 +236,11 @@ export async function run({ root, figure, log }) {
       }
       return times;
     }
-    const html = await saveToPainted(index, (t, i) => t.replace(/<!-- bench \d+ -->|<\/body>/, (m) => (m === '</body>' ? `<!-- bench ${i} --></body>` : `<!-- bench ${i} -->`)), 'change');
+    const html = await saveToPainted(
+      index,
+      (t, i) => t.replace(/<!-- bench \d+ -->|<\/body>/, (m) => (m === '</body>' ? `<!-- bench ${i} --></body>` : `<!-- bench ${i} -->`)),
+      'change',
+    );
     figure('dev', 'save HTML to updated frame painted, median (15 saves)', median(html), 'ms');
     figure('dev', 'save HTML to updated frame painted p95', percentile(html, 95), 'ms', '< 150 ms');
     const css = await saveToPainted(join(dir, 'bench.css'), (_t, i) => `#root { outline: ${i % 3}px solid rgb(0 0 0 / 0); }\n`, 'css');
@@ -248,7 +260,12 @@ export async function run({ root, figure, log }) {
     figure('dev', 'filmstrip cache memory in the page (decoded bitmaps)', film.bytes / 1024 / 1024, 'MB');
     figure('dev', 'filmstrip cache memory in the server (JPEG, budget 24 MB)', film.serverBytes / 1024 / 1024, 'MB');
     figure('dev', 'dev server memory (RSS) with the filmstrip made', rssMb(dev.child.pid), 'MB', '< 200 MB');
-    figure('dev', 'filmstrip capture process and its Chromium (RSS summed, shared pages counted per process)', filmstripMb(dev.child.pid), 'MB');
+    figure(
+      'dev',
+      'filmstrip capture process and its Chromium (RSS summed, shared pages counted per process)',
+      filmstripMb(dev.child.pid),
+      'MB',
+    );
     figure('dev', 'filmstrip capture process and its Chromium (PSS summed: shared pages divided)', filmstripMb(dev.child.pid, pssMb), 'MB');
     await context.close();
     await dev.stop();

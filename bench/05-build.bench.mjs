@@ -53,7 +53,8 @@ export async function run(ctx) {
   const mediaSize = Math.floor((45 * 1024 * 1024) / 150);
   for (let i = 0; i < 150; i++) writeFileSync(join(big, 'media', `clip-${String(i).padStart(3, '0')}.mp4`), randomBytes(mediaSize));
   const text = JSON.stringify(Array.from({ length: 4000 }, (_, i) => ({ i, label: `row ${i}`, value: (i * 7919) % 1000 })));
-  for (let i = 0; i < 50; i++) writeFileSync(join(big, 'data', `rows-${String(i).padStart(2, '0')}.json`), text.slice(0, Math.floor((5 * 1024 * 1024) / 50)));
+  for (let i = 0; i < 50; i++)
+    writeFileSync(join(big, 'data', `rows-${String(i).padStart(2, '0')}.json`), text.slice(0, Math.floor((5 * 1024 * 1024) / 50)));
   const zipMs = [];
   for (let i = 0; i < 3; i++) {
     const out = join(tempDir(), 'big.zip');

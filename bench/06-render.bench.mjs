@@ -119,17 +119,29 @@ async function speed(ctx, root, tool) {
     const out = tempDir();
     const ours = await framesmith(cli, dir, join(out, 'standard.mp4'));
     const r = ours.result;
-    log(`${name}: framesmith ${r.frames} frames, ${r.workers} workers (${r.captureMode}), ${r.captured} drawn, ${r.reused} reused, ${r.encoded} sent to ffmpeg; ${s1(ours.ms)}, CPU ${ours.cpu.total.toFixed(1)} s (${kinds(ours.cpu)})`);
+    log(
+      `${name}: framesmith ${r.frames} frames, ${r.workers} workers (${r.captureMode}), ${r.captured} drawn, ${r.reused} reused, ${r.encoded} sent to ffmpeg; ${s1(ours.ms)}, CPU ${ours.cpu.total.toFixed(1)} s (${kinds(ours.cpu)})`,
+    );
     figure('render', `${name} framesmith wall`, ours.ms / 1000, 's');
     figure('render', `${name} framesmith CPU (user+sys, whole tree)`, ours.cpu.total, 's');
-    figure('render', `${name} framesmith peak memory (RSS sum / PSS sum)`, `${(ours.peak.rss / MB).toFixed(0)} / ${(ours.peak.pss / MB).toFixed(0)}`, 'MB');
+    figure(
+      'render',
+      `${name} framesmith peak memory (RSS sum / PSS sum)`,
+      `${(ours.peak.rss / MB).toFixed(0)} / ${(ours.peak.pss / MB).toFixed(0)}`,
+      'MB',
+    );
     let theirs = null;
     if (tool) {
       theirs = await official(tool, dir, join(out, 'official.mp4'));
       log(`${name}: official ${s1(theirs.ms)}, CPU ${theirs.cpu.total.toFixed(1)} s (${kinds(theirs.cpu)})`);
       figure('render', `${name} official wall`, theirs.ms / 1000, 's');
       figure('render', `${name} official CPU (user+sys, whole tree)`, theirs.cpu.total, 's');
-      figure('render', `${name} official peak memory (RSS sum / PSS sum)`, `${(theirs.peak.rss / MB).toFixed(0)} / ${(theirs.peak.pss / MB).toFixed(0)}`, 'MB');
+      figure(
+        'render',
+        `${name} official peak memory (RSS sum / PSS sum)`,
+        `${(theirs.peak.rss / MB).toFixed(0)} / ${(theirs.peak.pss / MB).toFixed(0)}`,
+        'MB',
+      );
       figure('render', `${name} speed ratio (official wall / framesmith wall)`, theirs.ms / ours.ms, 'x', '>= 3x');
       figure('render', `${name} CPU ratio (official / framesmith)`, theirs.cpu.total / ours.cpu.total, 'x');
     }
@@ -158,7 +170,13 @@ async function speed(ctx, root, tool) {
       qOff = videoPsnr(join(out, 'official.mp4'), officialPngFrames(seq, frames));
       officialQuality.set(name, { frames, psnr: qOff });
     }
-    figure('render', `${name} PSNR standard vs own stills (pooled, ${frames.length} frames)`, qStd.pooled, 'dB', qOff ? `>= ${(qOff.pooled - 0.5).toFixed(2)}` : '');
+    figure(
+      'render',
+      `${name} PSNR standard vs own stills (pooled, ${frames.length} frames)`,
+      qStd.pooled,
+      'dB',
+      qOff ? `>= ${(qOff.pooled - 0.5).toFixed(2)}` : '',
+    );
     figure('render', `${name} PSNR high vs own stills (pooled)`, qHigh.pooled, 'dB', qOff ? `> ${qOff.pooled.toFixed(2)}` : '');
     if (qOff) figure('render', `${name} PSNR official default vs its png-sequence (pooled)`, qOff.pooled, 'dB');
     const size = (f) => `${(readFileSync(f).length / MB).toFixed(1)} MB`;
@@ -171,10 +189,31 @@ async function speed(ctx, root, tool) {
     ]);
   }
   log('Speed, side by side (wall · CPU seconds of the whole process tree; ratio = official / framesmith):');
-  table(log, ['composition', 'frames (drawn/reused)', 'framesmith wall · CPU s', 'official wall · CPU s', 'ratio wall (CPU)', 'peak RSS (PSS) MB: framesmith / official'], rows);
+  table(
+    log,
+    [
+      'composition',
+      'frames (drawn/reused)',
+      'framesmith wall · CPU s',
+      'official wall · CPU s',
+      'ratio wall (CPU)',
+      'peak RSS (PSS) MB: framesmith / official',
+    ],
+    rows,
+  );
   if (qrows.length) {
-    log('Encode quality: PSNR of each video against its own engine\'s lossless frames (pooled over 12 frames, dB) · file size:');
-    table(log, ['composition', 'framesmith standard', 'framesmith high (· wall)', 'official default (looks)', 'standard ≥ official − 0.5 and high > official'], qrows);
+    log("Encode quality: PSNR of each video against its own engine's lossless frames (pooled over 12 frames, dB) · file size:");
+    table(
+      log,
+      [
+        'composition',
+        'framesmith standard',
+        'framesmith high (· wall)',
+        'official default (looks)',
+        'standard ≥ official − 0.5 and high > official',
+      ],
+      qrows,
+    );
   }
 }
 
@@ -213,9 +252,21 @@ async function officialDefaultQuality(tool, name, dir, frames) {
  * then presets and CRFs around the engine's (medium, CRF 16) on q100 frames. BENCH_TUNE_GRID="q:preset:crf,..." replaces it.
  */
 function tuneGrid() {
-  if (process.env.BENCH_TUNE_GRID) return process.env.BENCH_TUNE_GRID.split(',').map((t) => { const [q, preset, crf] = t.split(':'); return { q: Number(q), preset, crf: Number(crf) }; });
+  if (process.env.BENCH_TUNE_GRID)
+    return process.env.BENCH_TUNE_GRID.split(',').map((t) => {
+      const [q, preset, crf] = t.split(':');
+      return { q: Number(q), preset, crf: Number(crf) };
+    });
   const grid = [{ q: 95, preset: 'veryfast', crf: 14 }];
-  for (const [preset, crf] of [['superfast', 14], ['veryfast', 14], ['veryfast', 16], ['faster', 12], ['medium', 16], ['medium', 18]]) grid.push({ q: 100, preset, crf });
+  for (const [preset, crf] of [
+    ['superfast', 14],
+    ['veryfast', 14],
+    ['veryfast', 16],
+    ['faster', 12],
+    ['medium', 16],
+    ['medium', 18],
+  ])
+    grid.push({ q: 100, preset, crf });
   return grid;
 }
 
@@ -242,7 +293,9 @@ async function tune(ctx, root, tool) {
     for (const q of [...new Set(grid.map((g) => g.q))]) {
       const c = await captureAlone(dist, dir, join(out, `frames-q${q}.mp4`), { jpegQuality: q });
       streams.set(q, c);
-      log(`${name}: frames at JPEG q${q}: capture ${s1(c.ms)}, CPU ${c.cpu.total.toFixed(1)} s (${kinds(c.cpu)}), stream ${(readFileSync(join(out, `frames-q${q}.mp4`)).length / MB).toFixed(0)} MB`);
+      log(
+        `${name}: frames at JPEG q${q}: capture ${s1(c.ms)}, CPU ${c.cpu.total.toFixed(1)} s (${kinds(c.cpu)}), stream ${(readFileSync(join(out, `frames-q${q}.mp4`)).length / MB).toFixed(0)} MB`,
+      );
     }
     const r = streams.values().next().value.result;
     const frames = sampleFrames(r.frames, clip > 0 ? 8 : 12);
@@ -252,15 +305,49 @@ async function tune(ctx, root, tool) {
     const rows = [];
     for (const g of grid) {
       const video = join(out, `q${g.q}-${g.preset}-${g.crf}.mp4`);
-      const args = encodeArgs({ format: 'mp4', quality: 'standard', fps: r.fps, frames: r.frames, width: r.width, height: r.height, output: video, image: 'jpeg', tuning: { x264Preset: g.preset, crf: g.crf, x264Params: g.preset === 'ultrafast' ? QUALITY_PRESETS.draft.x264Params : QUALITY_PRESETS.standard.x264Params } }).map((a) => (a === 'pipe:0' ? join(out, `frames-q${g.q}.mp4`) : a));
+      const args = encodeArgs({
+        format: 'mp4',
+        quality: 'standard',
+        fps: r.fps,
+        frames: r.frames,
+        width: r.width,
+        height: r.height,
+        output: video,
+        image: 'jpeg',
+        tuning: {
+          x264Preset: g.preset,
+          crf: g.crf,
+          x264Params: g.preset === 'ultrafast' ? QUALITY_PRESETS.draft.x264Params : QUALITY_PRESETS.standard.x264Params,
+        },
+      }).map((a) => (a === 'pipe:0' ? join(out, `frames-q${g.q}.mp4`) : a));
       const e = await runSampled('ffmpeg', args);
       if (e.status !== 0) throw new Error(`encode ${g.preset} ${g.crf} failed: ${e.stderr.slice(-800)}`);
       const q = videoPsnr(video, stills);
-      const mark = Object.entries(QUALITY_PRESETS).filter(([, p]) => p.jpegQuality === g.q && p.x264Preset === g.preset && p.crf === g.crf).map(([k]) => k).join(', ');
-      figure('tune', `${key} q${g.q} ${g.preset} CRF ${g.crf}: PSNR (pooled)`, q.pooled, 'dB', off ? `official ${off.pooled.toFixed(2)}` : '');
-      rows.push([`q${g.q}`, g.preset, g.crf, `${db(q.pooled)} (min ${db(q.min)})`, off ? (q.pooled - off.pooled).toFixed(2) : '—', e.cpu.total.toFixed(1), (readFileSync(video).length / MB).toFixed(1), mark]);
+      const mark = Object.entries(QUALITY_PRESETS)
+        .filter(([, p]) => p.jpegQuality === g.q && p.x264Preset === g.preset && p.crf === g.crf)
+        .map(([k]) => k)
+        .join(', ');
+      figure(
+        'tune',
+        `${key} q${g.q} ${g.preset} CRF ${g.crf}: PSNR (pooled)`,
+        q.pooled,
+        'dB',
+        off ? `official ${off.pooled.toFixed(2)}` : '',
+      );
+      rows.push([
+        `q${g.q}`,
+        g.preset,
+        g.crf,
+        `${db(q.pooled)} (min ${db(q.min)})`,
+        off ? (q.pooled - off.pooled).toFixed(2) : '—',
+        e.cpu.total.toFixed(1),
+        (readFileSync(video).length / MB).toFixed(1),
+        mark,
+      ]);
     }
-    log(`${key} (${r.frames} frames, ${r.captured} drawn): encode quality by frame JPEG quality, x264 preset and CRF; PSNR pooled over ${frames.length} frames against framesmith's lossless stills; Δ = against the official default (looks) against its own PNGs; encoder CPU alone:`);
+    log(
+      `${key} (${r.frames} frames, ${r.captured} drawn): encode quality by frame JPEG quality, x264 preset and CRF; PSNR pooled over ${frames.length} frames against framesmith's lossless stills; Δ = against the official default (looks) against its own PNGs; encoder CPU alone:`,
+    );
     table(log, ['frames', 'x264 preset', 'CRF', 'PSNR dB (min)', 'Δ official dB', 'encode CPU s', 'MB', 'preset'], rows);
   }
 }
@@ -286,7 +373,17 @@ async function floors(ctx, root) {
     if (capture.status !== 0) throw new Error(`capture alone failed: ${capture.stderr.slice(-1500)}`);
     const r = JSON.parse(capture.stdout);
     // The encoder alone, on exactly those frames, with the render's own arguments.
-    const args = encodeArgs({ format: 'mp4', quality: 'standard', fps: r.fps, frames: r.frames, width: r.width, height: r.height, output: join(out, 'encoded.mp4'), image: 'jpeg', threads: encoderThreads() }).map((a) => (a === 'pipe:0' ? join(out, 'frames.mp4') : a));
+    const args = encodeArgs({
+      format: 'mp4',
+      quality: 'standard',
+      fps: r.fps,
+      frames: r.frames,
+      width: r.width,
+      height: r.height,
+      output: join(out, 'encoded.mp4'),
+      image: 'jpeg',
+      threads: encoderThreads(),
+    }).map((a) => (a === 'pipe:0' ? join(out, 'frames.mp4') : a));
     const encode = await runSampled('ffmpeg', args);
     if (encode.status !== 0) throw new Error(`encode alone failed: ${encode.stderr.slice(-1500)}`);
     const whole = await framesmith(join(root, 'bin', 'framesmith.js'), dir, join(out, 'whole.mp4'));
@@ -314,8 +411,24 @@ async function floors(ctx, root) {
       (perFrame * 1000).toFixed(0),
     ]);
   }
-  log(`Floors on this machine (${availableParallelism()} cores, load average now ${loadavg()[0].toFixed(2)}; wall · CPU s). With both on the same cores the whole render cannot beat (capture CPU + encode CPU) / cores either:`);
-  table(log, ['composition', 'capture alone', 'encode alone', 'max(capture, encode)', 'max(that, CPU / cores)', 'whole render', 'whole / max', 'startup: 1-frame render', 'CPU ms / frame beyond startup'], rows);
+  log(
+    `Floors on this machine (${availableParallelism()} cores, load average now ${loadavg()[0].toFixed(2)}; wall · CPU s). With both on the same cores the whole render cannot beat (capture CPU + encode CPU) / cores either:`,
+  );
+  table(
+    log,
+    [
+      'composition',
+      'capture alone',
+      'encode alone',
+      'max(capture, encode)',
+      'max(that, CPU / cores)',
+      'whole render',
+      'whole / max',
+      'startup: 1-frame render',
+      'CPU ms / frame beyond startup',
+    ],
+    rows,
+  );
 }
 
 async function growth(ctx, root) {
@@ -338,7 +451,16 @@ async function growth(ctx, root) {
     const r = await framesmith(cli, dir, join(tempDir(), 'g.mp4'), args);
     got[label] = r;
     const px = r.result.width * r.result.height * r.result.frames;
-    rows.push([label, r.result.frames, r.result.workers, s1(r.ms), r.cpu.total.toFixed(1), ((r.cpu.total * 1000) / r.result.frames).toFixed(1), ((r.cpu.total * 1e9) / px).toFixed(2), `${(r.peak.rss / MB).toFixed(0)} (${(r.peak.pss / MB).toFixed(0)})`]);
+    rows.push([
+      label,
+      r.result.frames,
+      r.result.workers,
+      s1(r.ms),
+      r.cpu.total.toFixed(1),
+      ((r.cpu.total * 1000) / r.result.frames).toFixed(1),
+      ((r.cpu.total * 1e9) / px).toFixed(2),
+      `${(r.peak.rss / MB).toFixed(0)} (${(r.peak.pss / MB).toFixed(0)})`,
+    ]);
   }
   const base = got['10 s, 30 fps, 1080p, default workers'];
   const ratio = (label, expected) => {
@@ -353,45 +475,89 @@ async function growth(ctx, root) {
   const l60 = got['60 s, 30 fps, 1080p, default workers'];
   const perFrame = (r) => (r.cpu.total - one.cpu.total) / (r.result.frames - 1);
   figure('growth', 'CPU per frame beyond start-up: 60 s / 10 s', perFrame(l60) / perFrame(base), 'x', '1.0 if linear');
-  figure('growth', 'wall per frame beyond start-up: 60 s / 10 s', (l60.ms - one.ms) / (l60.result.frames - 1) / ((base.ms - one.ms) / (base.result.frames - 1)), 'x', '1.0 if linear');
+  figure(
+    'growth',
+    'wall per frame beyond start-up: 60 s / 10 s',
+    (l60.ms - one.ms) / (l60.result.frames - 1) / ((base.ms - one.ms) / (base.result.frames - 1)),
+    'x',
+    '1.0 if linear',
+  );
   log(`Growth of one render (the growth composition: something moves on every frame; load average now ${loadavg()[0].toFixed(2)}):`);
   table(log, ['render', 'frames', 'workers', 'wall', 'CPU s', 'CPU ms / frame', 'CPU ns / pixel', 'peak RSS (PSS) MB'], rows);
   const w1 = got['10 s, 1 worker'];
   const w2 = got['10 s, 2 workers'];
-  table(log, ['against 10 s, 30 fps, 1080p', 'linear would be', 'wall', 'CPU'], [
-    ratio('60 s, 30 fps, 1080p, default workers', 6),
-    ratio('10 s, 60 fps', 2),
-    ratio('10 s, 4k', 4),
-    ['2 workers against 1', '≤ 1x', `${(w2.ms / w1.ms).toFixed(2)}x`, `${(w2.cpu.total / w1.cpu.total).toFixed(2)}x`],
-  ]);
+  table(
+    log,
+    ['against 10 s, 30 fps, 1080p', 'linear would be', 'wall', 'CPU'],
+    [
+      ratio('60 s, 30 fps, 1080p, default workers', 6),
+      ratio('10 s, 60 fps', 2),
+      ratio('10 s, 4k', 4),
+      ['2 workers against 1', '≤ 1x', `${(w2.ms / w1.ms).toFixed(2)}x`, `${(w2.cpu.total / w1.cpu.total).toFixed(2)}x`],
+    ],
+  );
 
   // A batch of a 10 s template: one session, rows overlapping, against separate renders.
   const n = Number(process.env.BENCH_BATCH_ROWS ?? 50);
   const work = tempDir();
   const rowsFile = join(work, 'rows.json');
   writeFileSync(rowsFile, JSON.stringify(Array.from({ length: n }, (_, i) => ({ headline: `Report ${i + 1}`, value: 1000 + i * 137 }))));
-  const batch = await runSampled(process.execPath, [cli, 'render', ten, '--batch', rowsFile, '--out-pattern', join(work, 'out', '{index}.mp4'), '--json']);
+  const batch = await runSampled(process.execPath, [
+    cli,
+    'render',
+    ten,
+    '--batch',
+    rowsFile,
+    '--out-pattern',
+    join(work, 'out', '{index}.mp4'),
+    '--json',
+  ]);
   if (batch.status !== 0) throw new Error(`batch failed: ${batch.stderr.slice(-1500)}`);
   const separate = [];
   for (let i = 0; i < 3; i++) {
-    separate.push(await framesmith(cli, ten, join(work, `separate-${i}.mp4`), ['--variables', JSON.stringify({ headline: `Report ${i + 1}`, value: 1000 + i * 137 })]));
+    separate.push(
+      await framesmith(cli, ten, join(work, `separate-${i}.mp4`), [
+        '--variables',
+        JSON.stringify({ headline: `Report ${i + 1}`, value: 1000 + i * 137 }),
+      ]),
+    );
   }
   const sepWall = separate.reduce((a, r) => a + r.ms, 0) / separate.length;
   const sepCpu = separate.reduce((a, r) => a + r.cpu.total, 0) / separate.length;
   const perVideo = batch.ms / n;
   figure('growth', `batch of ${n}: wall per video`, perVideo / 1000, 's', `< ${(sepWall / 1000).toFixed(1)} s (separate)`);
   figure('growth', `batch of ${n}: videos per hour`, 3600_000 / perVideo, '');
-  table(log, ['10 s template', 'wall per video', 'CPU s per video', 'videos per hour', 'peak RSS (PSS) MB'], [
-    [`batch of ${n} rows`, s1(perVideo), (batch.cpu.total / n).toFixed(1), (3600_000 / perVideo).toFixed(0), `${(batch.peak.rss / MB).toFixed(0)} (${(batch.peak.pss / MB).toFixed(0)})`],
-    ['separate renders (mean of 3)', s1(sepWall), sepCpu.toFixed(1), (3600_000 / sepWall).toFixed(0), `${(separate[0].peak.rss / MB).toFixed(0)} (${(separate[0].peak.pss / MB).toFixed(0)})`],
-  ]);
+  table(
+    log,
+    ['10 s template', 'wall per video', 'CPU s per video', 'videos per hour', 'peak RSS (PSS) MB'],
+    [
+      [
+        `batch of ${n} rows`,
+        s1(perVideo),
+        (batch.cpu.total / n).toFixed(1),
+        (3600_000 / perVideo).toFixed(0),
+        `${(batch.peak.rss / MB).toFixed(0)} (${(batch.peak.pss / MB).toFixed(0)})`,
+      ],
+      [
+        'separate renders (mean of 3)',
+        s1(sepWall),
+        sepCpu.toFixed(1),
+        (3600_000 / sepWall).toFixed(0),
+        `${(separate[0].peak.rss / MB).toFixed(0)} (${(separate[0].peak.pss / MB).toFixed(0)})`,
+      ],
+    ],
+  );
 }
 
 async function limits(ctx, root) {
   const { figure, log } = ctx;
   const cli = join(root, 'bin', 'framesmith.js');
   const ten = await growthProject(root, 10);
-  const r = spawnSync(process.execPath, [cli, 'render', ten, '-o', join(tempDir(), 'w.mp4'), '--workers', '64', '--frames', '0-59', '--json'], { encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    [cli, 'render', ten, '-o', join(tempDir(), 'w.mp4'), '--workers', '64', '--frames', '0-59', '--json'],
+    { encoding: 'utf8' },
+  );
   if (r.status !== 0) throw new Error(`--workers 64 failed: ${r.stderr.slice(-1500)}`);
   const j = JSON.parse(r.stdout);
   const note = j.warnings.find((w) => w.code === 'workers_capped');
@@ -401,7 +567,13 @@ async function limits(ctx, root) {
   const long = await growthProject(root, seconds);
   log(`4k, 60 fps, ${seconds} s, every frame changes (${seconds * 60} frames of 3840x2160): this takes a while`);
   const big = await framesmith(cli, long, join(tempDir(), 'big.mp4'), ['--resolution', '4k', '--fps', '60']);
-  figure('limits', `4k 60 fps ${seconds} s: peak memory RSS sum`, big.peak.rss / MB, 'MB', `bounded (machine has ${(totalmem() / 2 ** 30).toFixed(0)} GB)`);
+  figure(
+    'limits',
+    `4k 60 fps ${seconds} s: peak memory RSS sum`,
+    big.peak.rss / MB,
+    'MB',
+    `bounded (machine has ${(totalmem() / 2 ** 30).toFixed(0)} GB)`,
+  );
   figure('limits', `4k 60 fps ${seconds} s: peak memory PSS sum`, big.peak.pss / MB, 'MB');
   figure('limits', `4k 60 fps ${seconds} s: wall`, big.ms / 1000, 's');
   figure('limits', `4k 60 fps ${seconds} s: CPU`, big.cpu.total, 's');

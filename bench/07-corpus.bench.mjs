@@ -34,7 +34,15 @@ export async function run(ctx) {
     ctx.figure('corpus', `${name} network requests (vendored)`, r.vendoredRender.requests ?? -1, '', '0');
     cleanup(r.work);
   }
-  const header = ['example', 'clip @ sampled', 'PSNR min / median dB', 'render original', 'render vendored', 'network requests', 'official render'];
+  const header = [
+    'example',
+    'clip @ sampled',
+    'PSNR min / median dB',
+    'render original',
+    'render vendored',
+    'network requests',
+    'official render',
+  ];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   ctx.log('');

@@ -32,7 +32,8 @@ export async function run(ctx) {
   try {
     const stage = join(work, 'stage');
     mkdirSync(join(stage, 'scripts'), { recursive: true });
-    for (const f of ['package.json', 'README.md', ...pkg.files.filter((f) => !f.startsWith('!'))]) cpSync(join(ctx.root, f), join(stage, f), { recursive: true });
+    for (const f of ['package.json', 'README.md', ...pkg.files.filter((f) => !f.startsWith('!'))])
+      cpSync(join(ctx.root, f), join(stage, f), { recursive: true });
     cpSync(join(ctx.root, 'scripts', 'pack-manifest.mjs'), join(stage, 'scripts', 'pack-manifest.mjs'));
     const dest = join(work, 'files');
     mkdirSync(dest);
@@ -63,7 +64,12 @@ export async function run(ctx) {
     const made = timed(bin, ['new', 'q3', '--template', 'data-chart'], app);
     ctx.figure('pack', 'framesmith new (installed), wall', made.ms, 'ms');
     const own = timed('npm', ['install', '--prefer-offline'], join(app, 'q3'));
-    ctx.figure('pack', "the new project's own npm install (file: dependency), wall / CPU", `${Math.round(own.ms)} ms / ${own.cpu.toFixed(1)} s`, '');
+    ctx.figure(
+      'pack',
+      "the new project's own npm install (file: dependency), wall / CPU",
+      `${Math.round(own.ms)} ms / ${own.cpu.toFixed(1)} s`,
+      '',
+    );
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

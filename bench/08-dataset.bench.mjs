@@ -13,7 +13,10 @@ const COLORS = ['#c8471d', '#1d6fc8', '#2f9e44', '#7048e8', '#e8590c', '#0c8599'
 
 function csv100() {
   const lines = ['eyebrow,headline,accent,background'];
-  for (let i = 1; i <= 100; i++) lines.push(`Chapter ${String(i).padStart(2, '0')},"Row ${i}: the shape of *things* to come",${COLORS[i % 10]},${i % 2 ? '#f1ede4' : '#e4ecf1'}`);
+  for (let i = 1; i <= 100; i++)
+    lines.push(
+      `Chapter ${String(i).padStart(2, '0')},"Row ${i}: the shape of *things* to come",${COLORS[i % 10]},${i % 2 ? '#f1ede4' : '#e4ecf1'}`,
+    );
   return `${lines.join('\n')}\n`;
 }
 
@@ -57,7 +60,8 @@ export async function run({ root, figure }) {
       const dt = new DataTransfer();
       dt.items.add(new File([body], 'rows.csv', { type: 'text/csv' }));
       const at = performance.now();
-      for (const type of ['dragenter', 'dragover', 'drop']) window.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+      for (const type of ['dragenter', 'dragover', 'drop'])
+        window.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
       return at;
     }, text);
     const t0 = Date.now();
@@ -79,16 +83,33 @@ export async function run({ root, figure }) {
     figure('dataset', `CSV drop (100 rows) to every row on screen with its thumbnail (${onScreen} rows drawn)`, gridMs, 'ms');
 
     // All 100 rows checked (layout measures at 3 times + the thumbnail) in the background.
-    await page.waitForFunction(() => /· 100 checked in the page/.test(document.querySelector('[data-testid=dataset-summary]')?.textContent ?? ''), null, { timeout: 600_000, polling: 100 });
+    await page.waitForFunction(
+      () => /· 100 checked in the page/.test(document.querySelector('[data-testid=dataset-summary]')?.textContent ?? ''),
+      null,
+      { timeout: 600_000, polling: 100 },
+    );
     const allSeconds = (Date.now() - t0) / 1000;
-    figure('dataset', 'rows checked with a thumbnail per second, 100 rows at 1080p (2 pages, frame reuse)', 100 / allSeconds, 'rows/s', '≥ 10/s');
+    figure(
+      'dataset',
+      'rows checked with a thumbnail per second, 100 rows at 1080p (2 pages, frame reuse)',
+      100 / allSeconds,
+      'rows/s',
+      '≥ 10/s',
+    );
 
     // Seek p95 idle, then with a render running in the queue.
     const idle = await seekTimes(page, 200);
     const res = await fetch(`${origin}${STUDIO_API_PATH}jobs`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', origin },
-      body: JSON.stringify({ kind: 'local', composition: 'index.html', params: { format: 'mp4', quality: 'standard', fps: 30, resolution: '1080p' }, rows: [{ variables: {} }], name: 'bench', onConflict: 'number' }),
+      body: JSON.stringify({
+        kind: 'local',
+        composition: 'index.html',
+        params: { format: 'mp4', quality: 'standard', fps: 30, resolution: '1080p' },
+        rows: [{ variables: {} }],
+        name: 'bench',
+        onConflict: 'number',
+      }),
     });
     if (res.status !== 201) throw new Error(`render not queued: ${res.status} ${await res.text()}`);
     const job = await res.json();
@@ -101,9 +122,18 @@ export async function run({ root, figure }) {
     const busy = await seekTimes(page, 200);
     const after = await (await fetch(`${origin}${STUDIO_API_PATH}jobs/${job.id}`)).json();
     figure('dataset', 'preview seek to painted p95, idle (200 random frames, 1080p)', percentile(idle, 95), 'ms');
-    figure('dataset', `preview seek to painted p95 while a local render runs (${after.status}, ${after.progress?.done ?? '?'}/${after.progress?.total ?? '?'} frames when done measuring)`, percentile(busy, 95), 'ms');
+    figure(
+      'dataset',
+      `preview seek to painted p95 while a local render runs (${after.status}, ${after.progress?.done ?? '?'}/${after.progress?.total ?? '?'} frames when done measuring)`,
+      percentile(busy, 95),
+      'ms',
+    );
     figure('dataset', 'preview seek to painted median while a local render runs', median(busy), 'ms');
-    await fetch(`${origin}${STUDIO_API_PATH}jobs/${job.id}/cancel`, { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: '{}' });
+    await fetch(`${origin}${STUDIO_API_PATH}jobs/${job.id}/cancel`, {
+      method: 'POST',
+      headers: { origin, 'content-type': 'application/json' },
+      body: '{}',
+    });
     await context.close();
   } finally {
     await server.close();

@@ -20,7 +20,9 @@ export function tempDir(prefix = 'framesmith-bench-') {
 /** A fresh project from a template via the real CLI (`framesmith new`), for benchmarks. */
 export function templateProject(root, template, aspect = '16:9') {
   const dir = join(tempDir(), template);
-  const r = spawnSync(process.execPath, [join(root, 'bin/framesmith.js'), 'new', dir, '--template', template, '--aspect', aspect], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [join(root, 'bin/framesmith.js'), 'new', dir, '--template', template, '--aspect', aspect], {
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`framesmith new failed: ${r.stderr}`);
   return dir;
 }
@@ -40,7 +42,11 @@ export function timeCommand(cmd, args, options = {}) {
 
 /** PSNR (dB, RGB average) between two images or video frames, via ffmpeg's psnr filter. */
 export function psnr(a, b) {
-  const r = spawnSync('ffmpeg', ['-hide_banner', '-i', a, '-i', b, '-lavfi', '[0]format=rgb24[x];[1]format=rgb24[y];[x][y]psnr', '-f', 'null', '-'], { encoding: 'utf8' });
+  const r = spawnSync(
+    'ffmpeg',
+    ['-hide_banner', '-i', a, '-i', b, '-lavfi', '[0]format=rgb24[x];[1]format=rgb24[y];[x][y]psnr', '-f', 'null', '-'],
+    { encoding: 'utf8' },
+  );
   const m = /average:(inf|[\d.]+)/.exec(r.stderr);
   if (!m) throw new Error(`psnr failed: ${r.stderr.slice(-400)}`);
   return m[1] === 'inf' ? Infinity : Number(m[1]);
@@ -64,7 +70,22 @@ export async function benchComposition(root, name) {
 /** Per-frame PSNR (dB, RGB) between two videos, up to the shorter one's length. */
 export function psnrFrames(a, b) {
   const stats = join(tempDir(), 'psnr.log');
-  const r = spawnSync('ffmpeg', ['-hide_banner', '-i', a, '-i', b, '-lavfi', `[0]format=rgb24[x];[1]format=rgb24[y];[x][y]psnr=stats_file=${stats}:shortest=1`, '-f', 'null', '-'], { encoding: 'utf8' });
+  const r = spawnSync(
+    'ffmpeg',
+    [
+      '-hide_banner',
+      '-i',
+      a,
+      '-i',
+      b,
+      '-lavfi',
+      `[0]format=rgb24[x];[1]format=rgb24[y];[x][y]psnr=stats_file=${stats}:shortest=1`,
+      '-f',
+      'null',
+      '-',
+    ],
+    { encoding: 'utf8' },
+  );
   if (r.status !== 0) throw new Error(`psnr failed: ${r.stderr.slice(-400)}`);
   return readFileSync(stats, 'utf8')
     .split('\n')
@@ -75,7 +96,11 @@ export function psnrFrames(a, b) {
 
 /** Frames in a video, counted by decoding (ffprobe). */
 export function videoFrames(file) {
-  const r = spawnSync('ffprobe', ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', file], { encoding: 'utf8' });
+  const r = spawnSync(
+    'ffprobe',
+    ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', file],
+    { encoding: 'utf8' },
+  );
   return Number(r.stdout.trim());
 }
 
@@ -204,7 +229,11 @@ export function runSampled(cmd, args, { everyMs = 100, ...options } = {}) {
 /** The corpus of official HyperFrames examples (FRAMESMITH_CORPUS or /work/shared/corpus/hyperframes-examples). */
 export function corpusDir(root) {
   if (process.env.FRAMESMITH_CORPUS) return process.env.FRAMESMITH_CORPUS;
-  return [join(root, '..', 'shared', 'corpus', 'hyperframes-examples'), join(root, '..', '..', 'shared', 'corpus', 'hyperframes-examples')].find(existsSync) ?? null;
+  return (
+    [join(root, '..', 'shared', 'corpus', 'hyperframes-examples'), join(root, '..', '..', 'shared', 'corpus', 'hyperframes-examples')].find(
+      existsSync,
+    ) ?? null
+  );
 }
 
 /** Every .html file under a folder (relative paths). */
@@ -268,7 +297,10 @@ function threeModule(version) {
   mkdirSync(cache, { recursive: true });
   const pack = spawnSync('npm', ['pack', `three@${version}`, '--silent'], { cwd: cache, encoding: 'utf8' });
   if (pack.status !== 0) throw new Error(`npm pack three@${version} failed: ${pack.stderr}`);
-  const r = spawnSync('tar', ['-xzf', pack.stdout.trim(), 'package/build/three.module.js', 'package/build/three.core.js'], { cwd: cache, encoding: 'utf8' });
+  const r = spawnSync('tar', ['-xzf', pack.stdout.trim(), 'package/build/three.module.js', 'package/build/three.core.js'], {
+    cwd: cache,
+    encoding: 'utf8',
+  });
   if (!existsSync(file)) throw new Error(`three@${version}: ${r.stderr}`);
   return file;
 }

@@ -24,10 +24,16 @@ export function videoFramesAsPng(video, frames, outDir = tempDir('framesmith-q-'
   mkdirSync(outDir, { recursive: true });
   const select = frames.map((f) => `eq(n\\,${f})`).join('+');
   const vf = `select='${select}',scale=in_color_matrix=bt709:in_range=tv:out_range=pc:flags=bicubic+accurate_rnd+full_chroma_int,format=rgb24`;
-  const r = spawnSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-i', video, '-vf', vf, '-vsync', '0', '-f', 'image2', join(outDir, '%d.png')], { encoding: 'utf8' });
+  const r = spawnSync(
+    'ffmpeg',
+    ['-hide_banner', '-loglevel', 'error', '-i', video, '-vf', vf, '-vsync', '0', '-f', 'image2', join(outDir, '%d.png')],
+    { encoding: 'utf8' },
+  );
   if (r.status !== 0) throw new Error(`decoding ${video} failed: ${r.stderr.slice(-400)}`);
   const sorted = [...frames].sort((a, b) => a - b);
-  const files = readdirSync(outDir).filter((f) => /^\d+\.png$/.test(f)).sort((a, b) => parseInt(a) - parseInt(b));
+  const files = readdirSync(outDir)
+    .filter((f) => /^\d+\.png$/.test(f))
+    .sort((a, b) => parseInt(a) - parseInt(b));
   if (files.length !== sorted.length) throw new Error(`${video}: decoded ${files.length} of ${sorted.length} frames`);
   return new Map(sorted.map((f, i) => [f, join(outDir, files[i])]));
 }
@@ -54,7 +60,8 @@ function rgbOf(file) {
 export function squaredError(a, b) {
   const x = rgbOf(a);
   const y = rgbOf(b);
-  if (x.width !== y.width || x.height !== y.height) throw new Error(`size differs: ${a} ${x.width}x${x.height}, ${b} ${y.width}x${y.height}`);
+  if (x.width !== y.width || x.height !== y.height)
+    throw new Error(`size differs: ${a} ${x.width}x${x.height}, ${b} ${y.width}x${y.height}`);
   let sse = 0;
   for (let i = 0; i < x.rgb.length; i++) {
     const d = x.rgb[i] - y.rgb[i];
@@ -87,7 +94,9 @@ export function videoPsnr(video, reference) {
 export function framesmithStills(cli, dir, frames, fps = 30, extra = []) {
   const out = tempDir('framesmith-stills-');
   const times = frames.map((f) => (f / fps).toFixed(6));
-  const r = spawnSync(process.execPath, [cli, 'snapshot', dir, '--at', times.join(','), '--out', out, '--json', ...extra], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [cli, 'snapshot', dir, '--at', times.join(','), '--out', out, '--json', ...extra], {
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`framesmith snapshot failed: ${r.stderr.slice(-1000)}`);
   const { stills } = JSON.parse(r.stdout);
   return new Map(frames.map((f, i) => [f, stills.find((s) => Math.abs(s.time - Number(times[i])) < 1e-6).file]));
@@ -95,6 +104,8 @@ export function framesmithStills(cli, dir, frames, fps = 30, extra = []) {
 
 /** The official engine's lossless frames of a `--format png-sequence` render folder. Returns frame -> file. */
 export function officialPngFrames(folder, frames) {
-  const files = readdirSync(folder).filter((f) => /\.png$/i.test(f)).sort();
+  const files = readdirSync(folder)
+    .filter((f) => /\.png$/i.test(f))
+    .sort();
   return new Map(frames.map((f) => [f, join(folder, files[f])]));
 }

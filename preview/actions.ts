@@ -66,4 +66,3 @@ export function createActions(store: Store, preview: Preview, player: Player): A
     setRate: (rate) => store.set({ rate: Math.min(2, Math.max(0.25, rate)) }),
   };
 }
-

@@ -64,7 +64,12 @@ export class DatasetView {
   private readonly scroller = h('div', { class: 'ds-scroller', role: 'grid', 'aria-label': 'Dataset rows' }, this.header, this.spacer);
   private readonly footer = h('div', { class: 'ds-footer' });
   private readonly dropOverlay = h('div', { class: 'ds-drop', hidden: true }, h('div', {}, 'Drop a CSV or JSON file of rows'));
-  private readonly fileInput = h('input', { type: 'file', accept: '.csv,.json,text/csv,application/json', hidden: true, 'data-testid': 'dataset-file-input' });
+  private readonly fileInput = h('input', {
+    type: 'file',
+    accept: '.csv,.json,text/csv,application/json',
+    hidden: true,
+    'data-testid': 'dataset-file-input',
+  });
   private drawQueued = false;
   private wantTimer: ReturnType<typeof setTimeout> | undefined;
   private refetchTimer: ReturnType<typeof setTimeout> | undefined;
@@ -102,7 +107,10 @@ export class DatasetView {
     this.ctx.visibility(this.open);
     if (this.open) {
       void this.refresh();
-      void studioApi.datasetFiles().then((f) => ((this.files = f), this.drawToolbar()), () => {});
+      void studioApi.datasetFiles().then(
+        (f) => ((this.files = f), this.drawToolbar()),
+        () => {},
+      );
     }
   }
 
@@ -142,7 +150,8 @@ export class DatasetView {
       this.updateRow(event.row);
       this.drawFooter();
     } else if (event.kind === 'check-progress') {
-      this.progress = event.done >= event.total ? '' : `Checking rows in the background: ${event.done}/${event.total} · ${event.perSecond}/s`;
+      this.progress =
+        event.done >= event.total ? '' : `Checking rows in the background: ${event.done}/${event.total} · ${event.perSecond}/s`;
       this.drawFooter();
     }
   }
@@ -202,12 +211,18 @@ export class DatasetView {
 
   private async upload(file: File): Promise<void> {
     if (!/\.(csv|json)$/i.test(file.name)) {
-      this.error = { message: `${file.name} is not a .csv or .json file.`, hint: 'Use a CSV with a header row of variable ids, or a JSON array of objects.' };
+      this.error = {
+        message: `${file.name} is not a .csv or .json file.`,
+        hint: 'Use a CSV with a header row of variable ids, or a JSON array of objects.',
+      };
       return this.drawAll();
     }
     if (file.size > DATASET_MAX_BYTES) {
       // The server refuses it too; saying so here spares sending 50 MB first.
-      this.error = { message: `${file.name} is ${(file.size / 1024 / 1024).toFixed(1)} MB; the dataset view reads files of at most ${(DATASET_MAX_BYTES / 1024 / 1024).toFixed(1)} MB.`, hint: 'Split the rows into smaller files, or render them from the terminal: framesmith render --batch <file>.' };
+      this.error = {
+        message: `${file.name} is ${(file.size / 1024 / 1024).toFixed(1)} MB; the dataset view reads files of at most ${(DATASET_MAX_BYTES / 1024 / 1024).toFixed(1)} MB.`,
+        hint: 'Split the rows into smaller files, or render them from the terminal: framesmith render --batch <file>.',
+      };
       return this.drawAll();
     }
     await this.load(file.name, () => studioApi.upload(this.ctx.entry, file));
@@ -253,7 +268,9 @@ export class DatasetView {
       if (!this.view || !this.open || !this.shown.length) return;
       const [a, b] = this.visibleRange();
       const rows = this.shown.slice(a, b + 1).map((r) => r.index);
-      void studioApi.thumbs({ page: PAGE_ID, composition: this.ctx.entry, rows, times: this.times(), height: this.thumbHeight() }).catch(() => {});
+      void studioApi
+        .thumbs({ page: PAGE_ID, composition: this.ctx.entry, rows, times: this.times(), height: this.thumbHeight() })
+        .catch(() => {});
     }, delay);
   }
 
@@ -323,46 +340,180 @@ export class DatasetView {
     replaceChildren(
       this.toolbar,
       h('h2', {}, 'Dataset'),
-      v ? h('span', { class: 'ds-source', title: v.source.path ?? v.source.name }, `${v.source.name} · ${v.rows.length.toLocaleString('en')} row${v.rows.length === 1 ? '' : 's'}`) : null,
+      v
+        ? h(
+            'span',
+            { class: 'ds-source', title: v.source.path ?? v.source.name },
+            `${v.source.name} · ${v.rows.length.toLocaleString('en')} row${v.rows.length === 1 ? '' : 's'}`,
+          )
+        : null,
       this.loading ? h('span', { class: 'ds-loading' }, `Reading ${this.loading}…`) : null,
       fileSelect,
       h('button', { class: 'text-button', 'data-testid': 'dataset-open-file', onclick: () => this.fileInput.click() }, 'Open file…'),
       h('span', { class: 'ds-sep' }),
       h('label', { class: 'ds-field' }, 'Thumbnail at', timeInput, 's'),
-      h('button', { class: 'text-button', title: 'Use the preview\'s playhead', onclick: () => ((this.time = Math.round((this.ctx.store.state.frame / this.ctx.store.state.fps) * 100) / 100), (this.mode = 'time'), this.thumbs.clear(), this.drawAll(), this.requestThumbs(0)) }, 'Playhead'),
-      h('label', { class: 'small-check' }, h('input', { type: 'checkbox', 'data-testid': 'dataset-strip', checked: this.mode === 'strip', onchange: (e: Event) => ((this.mode = (e.target as HTMLInputElement).checked ? 'strip' : 'time'), this.thumbs.clear(), this.drawAll(), this.requestThumbs(0)) }), 'Strip'),
+      h(
+        'button',
+        {
+          class: 'text-button',
+          title: "Use the preview's playhead",
+          onclick: () => (
+            (this.time = Math.round((this.ctx.store.state.frame / this.ctx.store.state.fps) * 100) / 100),
+            (this.mode = 'time'),
+            this.thumbs.clear(),
+            this.drawAll(),
+            this.requestThumbs(0)
+          ),
+        },
+        'Playhead',
+      ),
+      h(
+        'label',
+        { class: 'small-check' },
+        h('input', {
+          type: 'checkbox',
+          'data-testid': 'dataset-strip',
+          checked: this.mode === 'strip',
+          onchange: (e: Event) => (
+            (this.mode = (e.target as HTMLInputElement).checked ? 'strip' : 'time'),
+            this.thumbs.clear(),
+            this.drawAll(),
+            this.requestThumbs(0)
+          ),
+        }),
+        'Strip',
+      ),
       h(
         'select',
-        { 'data-testid': 'dataset-filter', onchange: (e: Event) => ((this.filter = (e.target as HTMLSelectElement).value as Filter), this.scroller.scrollTop = 0, this.drawAll(), this.requestThumbs(0)) },
+        {
+          'data-testid': 'dataset-filter',
+          onchange: (e: Event) => (
+            (this.filter = (e.target as HTMLSelectElement).value as Filter),
+            (this.scroller.scrollTop = 0),
+            this.drawAll(),
+            this.requestThumbs(0)
+          ),
+        },
         h('option', { value: 'all', selected: this.filter === 'all' }, 'All rows'),
         h('option', { value: 'problems', selected: this.filter === 'problems' }, 'Rows with problems'),
       ),
       h('span', { class: 'grow' }),
       h('span', { class: 'ds-selected', 'data-testid': 'dataset-selected' }, sel ? `${sel} selected` : 'None selected'),
-      h('input', { type: 'text', class: 'mono ds-name', placeholder: `${this.sourceStem()}-{row}`, value: this.namePattern, title: 'Output names under renders/: {row} (the row number in the file), {column}, {index} (1, 2… of the selection), {format}; {render_id} in the cloud', oninput: (e: Event) => (this.namePattern = (e.target as HTMLInputElement).value) }),
-      h('button', { class: 'text-button primary', 'data-testid': 'dataset-render', disabled: !sel, onclick: () => void this.render('local') }, `Render ${sel || ''}`.trim()),
-      h('button', { class: 'text-button', 'data-testid': 'dataset-render-cloud', disabled: !sel || !cloud, title: cloud ? 'One upload, one HeyGen render per row' : 'No HeyGen API key is set up', onclick: () => void this.render('cloud') }, 'On HeyGen…'),
-      h('button', { class: 'text-button with-icon', 'data-testid': 'dataset-copy-commands', disabled: !v?.rows.length, title: 'One framesmith render command per selected row (all rows when none is selected)', onclick: () => void this.copyCommands() }, icon(ICONS.copy, { size: 13 }), 'Commands'),
-      h('button', { class: 'text-button', 'data-testid': 'dataset-export', disabled: !v?.rows.length, title: 'The selected rows (all when none is selected) as a batch file, and its command', onclick: () => void this.exportBatch() }, 'Batch file'),
-      v?.autoCheck === false ? h('button', { class: 'text-button', 'data-testid': 'dataset-check-all', title: 'Load every row in the page to check it (takes a while)', onclick: () => void studioApi.checkAll(this.ctx.entry).catch((e) => this.ctx.toast((e as Error).message)) }, 'Check all') : null,
-      v ? h('button', { class: 'icon-button', title: 'Close the dataset', 'aria-label': 'Close the dataset', onclick: () => void studioApi.closeDataset().then(() => this.setView(null)) }, icon(ICONS.reset, { size: 14 })) : null,
-      h('button', { class: 'icon-button', title: 'Hide the dataset view', 'aria-label': 'Hide', onclick: () => this.toggle(false) }, icon(ICONS.close, { size: 14 })),
+      h('input', {
+        type: 'text',
+        class: 'mono ds-name',
+        placeholder: `${this.sourceStem()}-{row}`,
+        value: this.namePattern,
+        title:
+          'Output names under renders/: {row} (the row number in the file), {column}, {index} (1, 2… of the selection), {format}; {render_id} in the cloud',
+        oninput: (e: Event) => (this.namePattern = (e.target as HTMLInputElement).value),
+      }),
+      h(
+        'button',
+        { class: 'text-button primary', 'data-testid': 'dataset-render', disabled: !sel, onclick: () => void this.render('local') },
+        `Render ${sel || ''}`.trim(),
+      ),
+      h(
+        'button',
+        {
+          class: 'text-button',
+          'data-testid': 'dataset-render-cloud',
+          disabled: !sel || !cloud,
+          title: cloud ? 'One upload, one HeyGen render per row' : 'No HeyGen API key is set up',
+          onclick: () => void this.render('cloud'),
+        },
+        'On HeyGen…',
+      ),
+      h(
+        'button',
+        {
+          class: 'text-button with-icon',
+          'data-testid': 'dataset-copy-commands',
+          disabled: !v?.rows.length,
+          title: 'One framesmith render command per selected row (all rows when none is selected)',
+          onclick: () => void this.copyCommands(),
+        },
+        icon(ICONS.copy, { size: 13 }),
+        'Commands',
+      ),
+      h(
+        'button',
+        {
+          class: 'text-button',
+          'data-testid': 'dataset-export',
+          disabled: !v?.rows.length,
+          title: 'The selected rows (all when none is selected) as a batch file, and its command',
+          onclick: () => void this.exportBatch(),
+        },
+        'Batch file',
+      ),
+      v?.autoCheck === false
+        ? h(
+            'button',
+            {
+              class: 'text-button',
+              'data-testid': 'dataset-check-all',
+              title: 'Load every row in the page to check it (takes a while)',
+              onclick: () => void studioApi.checkAll(this.ctx.entry).catch((e) => this.ctx.toast((e as Error).message)),
+            },
+            'Check all',
+          )
+        : null,
+      v
+        ? h(
+            'button',
+            {
+              class: 'icon-button',
+              title: 'Close the dataset',
+              'aria-label': 'Close the dataset',
+              onclick: () => void studioApi.closeDataset().then(() => this.setView(null)),
+            },
+            icon(ICONS.reset, { size: 14 }),
+          )
+        : null,
+      h(
+        'button',
+        { class: 'icon-button', title: 'Hide the dataset view', 'aria-label': 'Hide', onclick: () => this.toggle(false) },
+        icon(ICONS.close, { size: 14 }),
+      ),
     );
   }
 
   private drawBanners(): void {
     const v = this.view;
     const items: Node[] = [];
-    if (this.error) items.push(h('div', { class: 'ds-banner error', role: 'alert', 'data-testid': 'dataset-error' }, h('div', {}, this.error.message), this.error.hint ? h('div', { class: 'problem-hint' }, this.error.hint) : null));
-    for (const c of v?.columnInfo ?? []) if (!c.declared) items.push(h('div', { class: 'ds-banner warn', 'data-testid': 'dataset-unknown-column' }, `Column "${c.id}": ${c.message}`));
+    if (this.error)
+      items.push(
+        h(
+          'div',
+          { class: 'ds-banner error', role: 'alert', 'data-testid': 'dataset-error' },
+          h('div', {}, this.error.message),
+          this.error.hint ? h('div', { class: 'problem-hint' }, this.error.hint) : null,
+        ),
+      );
+    for (const c of v?.columnInfo ?? [])
+      if (!c.declared)
+        items.push(h('div', { class: 'ds-banner warn', 'data-testid': 'dataset-unknown-column' }, `Column "${c.id}": ${c.message}`));
     for (const m of v?.missing ?? []) items.push(h('div', { class: 'ds-banner warn', 'data-testid': 'dataset-missing-column' }, m.message));
     if (!v && !this.error && !this.loading) {
       items.push(
         h(
           'div',
           { class: 'ds-empty', 'data-testid': 'dataset-empty' },
-          h('p', {}, 'No dataset yet. Drop a CSV or JSON file of rows here, open one of the project, or start with ', h('code', {}, `framesmith dev --data rows.csv`), '.'),
-          h('p', {}, 'A CSV has a header row of variable ids and one line per video; a JSON file is an array of objects (as ', h('code', {}, 'framesmith render --batch'), ' reads them).'),
+          h(
+            'p',
+            {},
+            'No dataset yet. Drop a CSV or JSON file of rows here, open one of the project, or start with ',
+            h('code', {}, `framesmith dev --data rows.csv`),
+            '.',
+          ),
+          h(
+            'p',
+            {},
+            'A CSV has a header row of variable ids and one line per video; a JSON file is an array of objects (as ',
+            h('code', {}, 'framesmith render --batch'),
+            ' reads them).',
+          ),
         ),
       );
     }
@@ -389,10 +540,30 @@ export class DatasetView {
     const all = this.shown.length > 0 && this.shown.every((r) => this.selected.has(r.index));
     replaceChildren(
       this.header,
-      h('div', { class: 'ds-cell' }, h('input', { type: 'checkbox', 'aria-label': 'Select all rows', 'data-testid': 'dataset-select-all', checked: all, onchange: (e: Event) => this.selectAll((e.target as HTMLInputElement).checked) })),
+      h(
+        'div',
+        { class: 'ds-cell' },
+        h('input', {
+          type: 'checkbox',
+          'aria-label': 'Select all rows',
+          'data-testid': 'dataset-select-all',
+          checked: all,
+          onchange: (e: Event) => this.selectAll((e.target as HTMLInputElement).checked),
+        }),
+      ),
       h('div', { class: 'ds-cell num' }, '#'),
       h('div', { class: 'ds-cell' }, this.mode === 'strip' ? 'Strip' : `At ${(this.times()[0] ?? 0).toFixed(2)} s`),
-      cols.map((c) => h('div', { class: `ds-cell col${info.get(c)?.declared ? '' : ' undeclared'}`, title: info.get(c)?.message ?? `${c} (${info.get(c)?.type ?? ''})` }, c, info.get(c)?.declared ? null : ' ⚠')),
+      cols.map((c) =>
+        h(
+          'div',
+          {
+            class: `ds-cell col${info.get(c)?.declared ? '' : ' undeclared'}`,
+            title: info.get(c)?.message ?? `${c} (${info.get(c)?.type ?? ''})`,
+          },
+          c,
+          info.get(c)?.declared ? null : ' ⚠',
+        ),
+      ),
       h('div', { class: 'ds-cell' }, 'Problems'),
     );
   }
@@ -443,7 +614,16 @@ export class DatasetView {
         },
         title: 'Click: show this row in the preview',
       },
-      h('div', { class: 'ds-cell' }, h('input', { type: 'checkbox', 'aria-label': `Select row ${r.index}`, checked: this.selected.has(r.index), onclick: (e: MouseEvent) => this.toggleSelect(r.index, pos, (e.target as HTMLInputElement).checked, e.shiftKey) })),
+      h(
+        'div',
+        { class: 'ds-cell' },
+        h('input', {
+          type: 'checkbox',
+          'aria-label': `Select row ${r.index}`,
+          checked: this.selected.has(r.index),
+          onclick: (e: MouseEvent) => this.toggleSelect(r.index, pos, (e.target as HTMLInputElement).checked, e.shiftKey),
+        }),
+      ),
       h('div', { class: 'ds-cell num' }, String(r.index)),
       h(
         'div',
@@ -451,15 +631,36 @@ export class DatasetView {
         times.map((t) => {
           const url = thumbs?.get(t) ?? (stale ? [...(thumbs?.entries() ?? [])].find(([k]) => k !== -1)?.[1] : undefined);
           return url && url !== 'stale'
-            ? h('img', { class: 'thumb', src: url, alt: `Row ${r.index} at ${t.toFixed(2)} s`, 'data-loaded': stale ? undefined : '', 'data-time': t, draggable: false })
-            : h('div', { class: `thumb placeholder${this.thumbErrors.has(r.index) ? ' failed' : ''}`, title: this.thumbErrors.get(r.index) ?? 'Making the thumbnail…' }, this.thumbErrors.has(r.index) ? '!' : '');
+            ? h('img', {
+                class: 'thumb',
+                src: url,
+                alt: `Row ${r.index} at ${t.toFixed(2)} s`,
+                'data-loaded': stale ? undefined : '',
+                'data-time': t,
+                draggable: false,
+              })
+            : h(
+                'div',
+                {
+                  class: `thumb placeholder${this.thumbErrors.has(r.index) ? ' failed' : ''}`,
+                  title: this.thumbErrors.get(r.index) ?? 'Making the thumbnail…',
+                },
+                this.thumbErrors.has(r.index) ? '!' : '',
+              );
         }),
       ),
       cols.map((c) => {
         const v = r.values[c];
         const text = v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
         const f = byColumn.get(c);
-        return h('div', { class: `ds-cell val${f?.some((x) => x.severity === 'error') ? ' bad' : f ? ' warn' : ''}`, title: f ? f.map((x) => x.message).join('\n') : text }, text.replace(/\s+/g, ' '));
+        return h(
+          'div',
+          {
+            class: `ds-cell val${f?.some((x) => x.severity === 'error') ? ' bad' : f ? ' warn' : ''}`,
+            title: f ? f.map((x) => x.message).join('\n') : text,
+          },
+          text.replace(/\s+/g, ' '),
+        );
       }),
       h(
         'div',
@@ -471,13 +672,34 @@ export class DatasetView {
                 {
                   class: `flag ${f.severity} k-${f.kind}`,
                   title: f.message + (f.time !== undefined ? ' (click: show it)' : ''),
-                  onclick: f.time !== undefined ? (e: Event) => (e.stopPropagation(), (this.previewRow = r.index), this.ctx.loadValues(r.values), this.ctx.seek(f.time!), this.drawRows(true)) : undefined,
+                  onclick:
+                    f.time !== undefined
+                      ? (e: Event) => (
+                          e.stopPropagation(),
+                          (this.previewRow = r.index),
+                          this.ctx.loadValues(r.values),
+                          this.ctx.seek(f.time!),
+                          this.drawRows(true)
+                        )
+                      : undefined,
                 },
                 flagText(f),
               ),
             )
           : h('span', { class: 'flag ok' }, checkedYet ? 'OK' : r.flags.length ? '' : 'checking…'),
-        flags.length > 3 ? h('span', { class: 'flag more', title: flags.slice(3).map((f) => f.message).join('\n') }, `+${flags.length - 3}`) : null,
+        flags.length > 3
+          ? h(
+              'span',
+              {
+                class: 'flag more',
+                title: flags
+                  .slice(3)
+                  .map((f) => f.message)
+                  .join('\n'),
+              },
+              `+${flags.length - 3}`,
+            )
+          : null,
       ),
     );
     return el;
@@ -514,7 +736,11 @@ export class DatasetView {
     const checked = v.rows.filter((r) => this.checked.has(r.index)).length;
     replaceChildren(
       this.footer,
-      h('span', { 'data-testid': 'dataset-summary' }, `${v.rows.length.toLocaleString('en')} rows · ${withProblems} with problems · ${checked} checked in the page${v.autoCheck ? '' : ' (rows on screen are checked; "Check all" checks the rest)'}`),
+      h(
+        'span',
+        { 'data-testid': 'dataset-summary' },
+        `${v.rows.length.toLocaleString('en')} rows · ${withProblems} with problems · ${checked} checked in the page${v.autoCheck ? '' : ' (rows on screen are checked; "Check all" checks the rest)'}`,
+      ),
       this.progress ? h('span', { class: 'ds-progress', 'data-testid': 'dataset-progress' }, this.progress) : null,
     );
   }
@@ -535,10 +761,22 @@ export class DatasetView {
     const rows = this.selectedRows(false);
     if (!rows.length) return;
     const bad = rows.filter((r) => r.flags.some((f) => f.severity === 'error'));
-    if (bad.length) this.ctx.toast(`${bad.length} selected row${bad.length > 1 ? 's have' : ' has'} invalid values; they render with the values as given (as the CLI does).`, 6000);
+    if (bad.length)
+      this.ctx.toast(
+        `${bad.length} selected row${bad.length > 1 ? 's have' : ' has'} invalid values; they render with the values as given (as the CLI does).`,
+        6000,
+      );
     const name = this.namePattern.trim() || `${this.sourceStem()}-{row}`;
     const job = await submitRender(
-      { kind, composition: this.ctx.entry, params: { ...this.ctx.settings.params }, rows: rows.map((r) => ({ row: r.index, variables: r.values })), name, onConflict: 'ask', source: this.view?.source.name },
+      {
+        kind,
+        composition: this.ctx.entry,
+        params: { ...this.ctx.settings.params },
+        rows: rows.map((r) => ({ row: r.index, variables: r.values })),
+        name,
+        onConflict: 'ask',
+        source: this.view?.source.name,
+      },
       this.ctx.config(),
       this.ctx.toast,
     );
@@ -549,7 +787,15 @@ export class DatasetView {
     const rows = this.selectedRows(true);
     const p = this.ctx.settings.params;
     const stem = this.sourceStem();
-    const lines = rows.map((r) => renderCommand({ dir: this.ctx.dirLabel, composition: this.ctx.entry, params: p, variables: r.values, out: `renders/${stem}-${r.index}.${p.format}` }));
+    const lines = rows.map((r) =>
+      renderCommand({
+        dir: this.ctx.dirLabel,
+        composition: this.ctx.entry,
+        params: p,
+        variables: r.values,
+        out: `renders/${stem}-${r.index}.${p.format}`,
+      }),
+    );
     const ok = await copyText(lines.join('\n'));
     this.ctx.toast(ok ? `Copied ${lines.length} command${lines.length > 1 ? 's' : ''}` : 'Could not copy to the clipboard');
   }
@@ -558,14 +804,29 @@ export class DatasetView {
     const rows = this.selectedRows(true);
     const stem = this.sourceStem();
     const file = `${stem}${rows.length !== (this.view?.rows.length ?? 0) ? '-selected' : ''}.json`;
-    const blob = new Blob([`${JSON.stringify(rows.map((r) => r.values), null, 2)}\n`], { type: 'application/json' });
+    const blob = new Blob(
+      [
+        `${JSON.stringify(
+          rows.map((r) => r.values),
+          null,
+          2,
+        )}\n`,
+      ],
+      { type: 'application/json' },
+    );
     const a = h('a', { href: URL.createObjectURL(blob), download: file });
     document.body.append(a);
     a.click();
     a.remove();
     setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
     const p = this.ctx.settings.params;
-    const cmd = renderCommand({ dir: this.ctx.dirLabel, composition: this.ctx.entry, params: p, batch: file, pattern: `renders/${this.namePattern.trim() || `${stem}-{index}`}.${p.format}` });
+    const cmd = renderCommand({
+      dir: this.ctx.dirLabel,
+      composition: this.ctx.entry,
+      params: p,
+      batch: file,
+      pattern: `renders/${this.namePattern.trim() || `${stem}-{index}`}.${p.format}`,
+    });
     const ok = await copyText(cmd);
     this.ctx.toast(`Saved ${file} (${rows.length} row${rows.length > 1 ? 's' : ''})${ok ? `; copied: ${cmd}` : ''}`, 6000);
   }

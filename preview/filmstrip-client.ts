@@ -56,7 +56,15 @@ export class FilmstripClient {
     const text = `${this.key}|${px}|${missing.join(',')}`;
     if (!missing.length || text === this.lastRequest) return;
     this.lastRequest = text;
-    this.send({ type: 'filmstrip', key: this.key, composition: this.source.composition, boot: this.source.boot, generation: this.source.generation, frames: missing, height: px });
+    this.send({
+      type: 'filmstrip',
+      key: this.key,
+      composition: this.source.composition,
+      boot: this.source.boot,
+      generation: this.source.generation,
+      frames: missing,
+      height: px,
+    });
   }
 
   receive(message: DevServerMessage): void {

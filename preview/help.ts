@@ -12,9 +12,29 @@ export class HelpDialog {
       h(
         'div',
         { class: 'modal', role: 'dialog', 'aria-label': 'Keyboard shortcuts' },
-        h('header', {}, h('h2', {}, 'Keyboard shortcuts'), h('button', { class: 'icon-button', title: 'Close (Esc)', onclick: () => this.close() }, icon(ICONS.close))),
-        h('dl', { class: 'shortcuts' }, SHORTCUTS.flatMap((s) => [h('dt', {}, s.keys.split(' ').map((k) => (/^[/+]$/.test(k) ? ` ${k} ` : h('kbd', {}, k)))), h('dd', {}, s.what)])),
-        h('p', { class: 'modal-note' }, 'Shortcuts work wherever the focus is, also inside the preview, except in text fields. Drag on the timeline to scrub; double-click a clip or tween to make it the in/out range; Ctrl/⌘+wheel zooms the timeline.'),
+        h(
+          'header',
+          {},
+          h('h2', {}, 'Keyboard shortcuts'),
+          h('button', { class: 'icon-button', title: 'Close (Esc)', onclick: () => this.close() }, icon(ICONS.close)),
+        ),
+        h(
+          'dl',
+          { class: 'shortcuts' },
+          SHORTCUTS.flatMap((s) => [
+            h(
+              'dt',
+              {},
+              s.keys.split(' ').map((k) => (/^[/+]$/.test(k) ? ` ${k} ` : h('kbd', {}, k))),
+            ),
+            h('dd', {}, s.what),
+          ]),
+        ),
+        h(
+          'p',
+          { class: 'modal-note' },
+          'Shortcuts work wherever the focus is, also inside the preview, except in text fields. Drag on the timeline to scrub; double-click a clip or tween to make it the in/out range; Ctrl/⌘+wheel zooms the timeline.',
+        ),
       ),
     );
   }

@@ -71,7 +71,12 @@ export class InstancesPanel {
   constructor(private readonly options: InstancesPanelOptions) {
     this.typed = structuredClone(options.initial);
     for (const k of Object.keys(this.typed)) this.open.add(k);
-    this.el = h('section', { class: 'panel instances', 'aria-label': 'Sub-compositions' }, h('header', {}, h('h2', {}, 'Sub-compositions')), this.list);
+    this.el = h(
+      'section',
+      { class: 'panel instances', 'aria-label': 'Sub-compositions' },
+      h('header', {}, h('h2', {}, 'Sub-compositions')),
+      this.list,
+    );
   }
 
   /** The values to boot with: for each edited instance, its full data-variable-values. */
@@ -94,11 +99,16 @@ export class InstancesPanel {
   set(comp: CompositionModel | null): void {
     this.rows = flatten(comp);
     this.el.hidden = this.rows.length === 0;
-    const shape = JSON.stringify(this.rows.map((r) => [r.key, r.inst.src, r.start, r.end, r.inst.variableValues, r.inst.composition?.variables]));
+    const shape = JSON.stringify(
+      this.rows.map((r) => [r.key, r.inst.src, r.start, r.end, r.inst.variableValues, r.inst.composition?.variables]),
+    );
     if (shape === this.lastShape) return;
     this.lastShape = shape;
     this.controls.clear();
-    replaceChildren(this.list, this.rows.map((row) => this.card(row)));
+    replaceChildren(
+      this.list,
+      this.rows.map((row) => this.card(row)),
+    );
     this.appliedKey = JSON.stringify(this.applied());
   }
 
@@ -123,16 +133,46 @@ export class InstancesPanel {
     const undeclared = Object.keys(inst.variableValues).filter((k) => !decls.some((d) => d.id === k));
     if (undeclared.length) {
       body.append(
-        h('dl', { class: 'instance-values' }, undeclared.flatMap((k) => [h('dt', {}, k), h('dd', {}, JSON.stringify(inst.variableValues[k]))])),
-        h('div', { class: 'instance-none' }, `${inst.composition ? inst.src : 'The child'} does not declare ${undeclared.join(', ')}: ${undeclared.length > 1 ? 'they are' : 'it is'} passed but unused.`),
+        h(
+          'dl',
+          { class: 'instance-values' },
+          undeclared.flatMap((k) => [h('dt', {}, k), h('dd', {}, JSON.stringify(inst.variableValues[k]))]),
+        ),
+        h(
+          'div',
+          { class: 'instance-none' },
+          `${inst.composition ? inst.src : 'The child'} does not declare ${undeclared.join(', ')}: ${undeclared.length > 1 ? 'they are' : 'it is'} passed but unused.`,
+        ),
       );
     }
-    if (!decls.length && !undeclared.length) body.append(h('div', { class: 'instance-none' }, inst.composition ? `${inst.src} declares no variables.` : `${inst.src} could not be read.`));
-    const copy = h('button', { class: 'text-button with-icon', title: 'Copy data-variable-values=\'…\' with these values, to paste into the host element', onclick: () => void this.copyAttribute(row) }, icon(ICONS.copy, { size: 13 }), 'Copy attribute');
-    const details = h('div', { class: 'instance-details', hidden: !this.open.has(row.key) }, body, h('div', { class: 'panel-footer' }, copy));
+    if (!decls.length && !undeclared.length)
+      body.append(
+        h('div', { class: 'instance-none' }, inst.composition ? `${inst.src} declares no variables.` : `${inst.src} could not be read.`),
+      );
+    const copy = h(
+      'button',
+      {
+        class: 'text-button with-icon',
+        title: "Copy data-variable-values='…' with these values, to paste into the host element",
+        onclick: () => void this.copyAttribute(row),
+      },
+      icon(ICONS.copy, { size: 13 }),
+      'Copy attribute',
+    );
+    const details = h(
+      'div',
+      { class: 'instance-details', hidden: !this.open.has(row.key) },
+      body,
+      h('div', { class: 'panel-footer' }, copy),
+    );
     const toggle = h(
       'button',
-      { class: 'icon-button small instance-toggle', title: 'Edit the values', 'aria-label': `Edit the values of ${inst.hostId ? `#${inst.hostId}` : inst.compositionId}`, 'aria-expanded': String(this.open.has(row.key)) },
+      {
+        class: 'icon-button small instance-toggle',
+        title: 'Edit the values',
+        'aria-label': `Edit the values of ${inst.hostId ? `#${inst.hostId}` : inst.compositionId}`,
+        'aria-expanded': String(this.open.has(row.key)),
+      },
       icon(ICONS.chevron, { size: 12 }),
     );
     toggle.addEventListener('click', () => {
@@ -149,7 +189,11 @@ export class InstancesPanel {
         'div',
         { class: 'instance-head' },
         toggle,
-        h('button', { class: 'instance-name', title: `Jump to ${row.start.toFixed(2)}s`, onclick: () => this.options.jump(row.start) }, inst.hostId ? `#${inst.hostId}` : inst.compositionId),
+        h(
+          'button',
+          { class: 'instance-name', title: `Jump to ${row.start.toFixed(2)}s`, onclick: () => this.options.jump(row.start) },
+          inst.hostId ? `#${inst.hostId}` : inst.compositionId,
+        ),
         h('span', { class: 'instance-time' }, span),
       ),
       h('div', { class: 'instance-src' }, inst.src, inst.composition ? '' : ' (not loaded)'),
@@ -163,7 +207,11 @@ export class InstancesPanel {
 
   private input(row: Row, id: string, value: unknown): void {
     const edits = (this.typed[row.key] ??= {});
-    if (JSON.stringify(value) === JSON.stringify(row.inst.variableValues[id] ?? row.inst.composition?.variables.find((d) => d.id === id)?.default)) delete edits[id];
+    if (
+      JSON.stringify(value) ===
+      JSON.stringify(row.inst.variableValues[id] ?? row.inst.composition?.variables.find((d) => d.id === id)?.default)
+    )
+      delete edits[id];
     else edits[id] = value;
     if (!Object.keys(edits).length) delete this.typed[row.key];
     this.changed(row, 250);
@@ -199,7 +247,14 @@ export class InstancesPanel {
       replaceChildren(
         summary,
         entries.length
-          ? entries.flatMap(([k, v], i) => [i ? ' · ' : '', h('span', { class: k in edits ? 'edited' : '' }, `${k}: ${typeof v === 'string' ? (v.length > 60 ? `${v.slice(0, 60)}…` : v) : JSON.stringify(v)}`)])
+          ? entries.flatMap(([k, v], i) => [
+              i ? ' · ' : '',
+              h(
+                'span',
+                { class: k in edits ? 'edited' : '' },
+                `${k}: ${typeof v === 'string' ? (v.length > 60 ? `${v.slice(0, 60)}…` : v) : JSON.stringify(v)}`,
+              ),
+            ])
           : 'no data-variable-values',
       );
     }

@@ -7,7 +7,15 @@
  */
 import './overlay.css';
 import type { RuntimeProblem } from '../shared/control';
-import { DEV_BOOT_PARAM, DEV_BOOT_PATH, DEV_STATE_PATH, type DevBootParam, type DevPageConfig, type DevServerMessage, type DevState } from '../shared/dev-protocol';
+import {
+  DEV_BOOT_PARAM,
+  DEV_BOOT_PATH,
+  DEV_STATE_PATH,
+  type DevBootParam,
+  type DevPageConfig,
+  type DevServerMessage,
+  type DevState,
+} from '../shared/dev-protocol';
 import type { LiveDescription } from '../shared/live';
 import type { VariableValues } from '../shared/variables';
 import { createActions } from './actions';
@@ -145,7 +153,11 @@ const preview = new Preview(stage.holder, {
     }
     problems.setRuntime(list);
     // The terminal gets a bounded copy (a 1 MB value must not travel in every message).
-    connection?.send({ type: 'runtime-problems', composition: entry, problems: list.slice(0, 200).map((p) => ({ ...p, message: p.message.slice(0, 2000) })) });
+    connection?.send({
+      type: 'runtime-problems',
+      composition: entry,
+      problems: list.slice(0, 200).map((p) => ({ ...p, message: p.message.slice(0, 2000) })),
+    });
   },
   painted() {},
   described(live: LiveDescription | null) {
@@ -203,7 +215,8 @@ const variables: VariablesPanel = new VariablesPanel({
     void reload('variables', values);
   },
   persist: (values) => writeUrl({ vars: values }),
-  renderCommand: () => `framesmith render ${shellQuote(config.dirLabel)}${entry !== 'index.html' ? ` --composition ${shellQuote(entry)}` : ''}`,
+  renderCommand: () =>
+    `framesmith render ${shellQuote(config.dirLabel)}${entry !== 'index.html' ? ` --composition ${shellQuote(entry)}` : ''}`,
   toast,
   ...controlContext,
 });
@@ -217,7 +230,12 @@ const instances = new InstancesPanel({
 });
 problems.onChange = (list) => {
   const marks = new Map<string, string>();
-  for (const p of list) if (p.variable && !marks.has(p.variable.id)) marks.set(p.variable.id, `The page fails with this value: ${p.message}${p.loc ? ` (${p.loc.file}${p.loc.line ? `:${p.loc.line}` : ''})` : ''}`);
+  for (const p of list)
+    if (p.variable && !marks.has(p.variable.id))
+      marks.set(
+        p.variable.id,
+        `The page fails with this value: ${p.message}${p.loc ? ` (${p.loc.file}${p.loc.line ? `:${p.loc.line}` : ''})` : ''}`,
+      );
   variables.markRuntime(marks);
 };
 problems.refresh();
@@ -240,12 +258,18 @@ stage.onScale = (s) => topbar.setScale(s);
 const transport = new Transport(store, actions);
 
 // The timeline's height is dragged on its top edge.
-const resizer = h('div', { class: 'tl-resizer', title: 'Drag to resize the timeline', role: 'separator', 'aria-orientation': 'horizontal' });
+const resizer = h('div', {
+  class: 'tl-resizer',
+  title: 'Drag to resize the timeline',
+  role: 'separator',
+  'aria-orientation': 'horizontal',
+});
 resizer.addEventListener('pointerdown', (e) => {
   const startY = e.clientY;
   const startH = store.state.timelineHeight;
   resizer.setPointerCapture(e.pointerId);
-  const move = (ev: PointerEvent) => store.set({ timelineHeight: Math.round(Math.min(window.innerHeight - 200, Math.max(110, startH + startY - ev.clientY))) });
+  const move = (ev: PointerEvent) =>
+    store.set({ timelineHeight: Math.round(Math.min(window.innerHeight - 200, Math.max(110, startH + startY - ev.clientY))) });
   const up = () => (resizer.removeEventListener('pointermove', move), resizer.removeEventListener('pointerup', up));
   resizer.addEventListener('pointermove', move);
   resizer.addEventListener('pointerup', up);
@@ -279,7 +303,8 @@ applyLayout();
 timeline.onNaturalHeight = () => applyLayout();
 window.addEventListener('resize', () => applyLayout());
 store.subscribe((_s, changed) => {
-  if (['sideHidden', 'timelineHeight', 'width', 'height', 'guides', 'safeZone'].some((k) => changed.has(k as keyof ViewState))) applyLayout();
+  if (['sideHidden', 'timelineHeight', 'width', 'height', 'guides', 'safeZone'].some((k) => changed.has(k as keyof ViewState)))
+    applyLayout();
 });
 // The render panel and the dataset view (preview/studio.ts).
 const studio = mountStudio({
@@ -335,7 +360,9 @@ async function reload(reason: string, values = variables.applied(), generation?:
   lastBoot = boot;
   showingDefaults = !Object.keys(values).length && !Object.keys(inst).length;
   const asked = performance.now();
-  const loaded = await preview.load(`${entryPath()}?${DEV_BOOT_PARAM}=${encodeURIComponent(boot)}`, store.state.frame, { firstDrawn: firstOpen });
+  const loaded = await preview.load(`${entryPath()}?${DEV_BOOT_PARAM}=${encodeURIComponent(boot)}`, store.state.frame, {
+    firstDrawn: firstOpen,
+  });
   const painted = preview.lastLoad.start >= asked ? preview.lastLoad.painted : undefined;
   if (reason === 'variables' && loaded) pendingEdit = null;
   if (loaded) {
@@ -358,7 +385,13 @@ function applyState(state: DevState): void {
   instances.set(comp);
   if (comp && !preview.info) {
     const fps = comp.fps ?? 30;
-    store.set({ width: comp.width, height: comp.height, fps, duration: comp.duration, frameCount: Math.max(1, Math.round(comp.duration * fps)) });
+    store.set({
+      width: comp.width,
+      height: comp.height,
+      fps,
+      duration: comp.duration,
+      frameCount: Math.max(1, Math.round(comp.duration * fps)),
+    });
   }
   timeline.setModel(comp, entry);
   studio.refreshConfig();

@@ -81,7 +81,9 @@ export class VideoThumbs {
         const entry = [...this.sources.values()].find((s) => !s.failed && s.wanted.length);
         if (!entry) break;
         while (performance.now() < this.busyUntil) await new Promise((r) => setTimeout(r, 150));
-        await new Promise((r) => (typeof window.requestIdleCallback === 'function' ? requestIdleCallback(r, { timeout: 300 }) : setTimeout(r, 16)));
+        await new Promise((r) =>
+          typeof window.requestIdleCallback === 'function' ? requestIdleCallback(r, { timeout: 300 }) : setTimeout(r, 16),
+        );
         if (!(await entry.ready)) continue;
         const t = entry.wanted.shift();
         if (t === undefined) continue;
@@ -97,7 +99,11 @@ export class VideoThumbs {
         }
         try {
           const scale = THUMB_HEIGHT / Math.max(1, v.videoHeight);
-          const bmp = await createImageBitmap(v, { resizeHeight: THUMB_HEIGHT, resizeWidth: Math.max(1, Math.round(v.videoWidth * scale)), resizeQuality: 'low' });
+          const bmp = await createImageBitmap(v, {
+            resizeHeight: THUMB_HEIGHT,
+            resizeWidth: Math.max(1, Math.round(v.videoWidth * scale)),
+            resizeQuality: 'low',
+          });
           entry.thumbs.set(t, bmp);
           if (entry.thumbs.size > MAX_THUMBS) {
             const [oldest] = entry.thumbs.keys();

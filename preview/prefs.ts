@@ -4,7 +4,18 @@ import { RATES, ZOOM_MAX, ZOOM_MIN, type SafeZone, type ViewState, type Zoom } f
 const KEY = 'framesmith.dev.view';
 const FIELDS = ['zoom', 'guides', 'safeZone', 'checker', 'rate', 'loop', 'volume', 'muted', 'timelineHeight', 'sideHidden'] as const;
 type Prefs = Pick<ViewState, (typeof FIELDS)[number]>;
-const DEFAULTS: Prefs = { zoom: 'fit', guides: false, safeZone: 'none', checker: false, rate: 1, loop: false, volume: 1, muted: false, timelineHeight: 230, sideHidden: false };
+const DEFAULTS: Prefs = {
+  zoom: 'fit',
+  guides: false,
+  safeZone: 'none',
+  checker: false,
+  rate: 1,
+  loop: false,
+  volume: 1,
+  muted: false,
+  timelineHeight: 230,
+  sideHidden: false,
+};
 const ZONES: SafeZone[] = ['none', 'tiktok', 'reels', 'shorts', 'youtube'];
 
 function zoomOf(v: unknown): Zoom {
@@ -15,7 +26,8 @@ function zoomOf(v: unknown): Zoom {
 export function loadPrefs(): Prefs {
   try {
     const saved = JSON.parse(localStorage.getItem(KEY) ?? '{}') as Partial<Record<keyof Prefs, unknown>>;
-    const num = (v: unknown, lo: number, hi: number, d: number) => (typeof v === 'number' && Number.isFinite(v) ? Math.min(hi, Math.max(lo, v)) : d);
+    const num = (v: unknown, lo: number, hi: number, d: number) =>
+      typeof v === 'number' && Number.isFinite(v) ? Math.min(hi, Math.max(lo, v)) : d;
     return {
       zoom: zoomOf(saved.zoom),
       guides: saved.guides === true,

@@ -143,7 +143,12 @@ export class Preview {
       return true;
     } catch (error) {
       if (token !== this.loadToken) return (frameEl.remove(), false);
-      problems.push({ kind: 'page-error', code: 'preview_not_ready', message: `The composition did not become ready: ${(error as Error).message}`, hint: 'Look for an endless loop or a script waiting on the network.' });
+      problems.push({
+        kind: 'page-error',
+        code: 'preview_not_ready',
+        message: `The composition did not become ready: ${(error as Error).message}`,
+        hint: 'Look for an endless loop or a script waiting on the network.',
+      });
       this.show(frameEl, null, null);
       this.events.problems(problems);
       this.events.described(null);

@@ -94,7 +94,10 @@ export function mergeProblems(
     return p;
   };
   if (fatal) push({ ...fatal, severity: 'error', source: 'project', consequences: [] });
-  const projectShown = project.filter((p) => p.severity !== 'info').map((p) => push({ ...p, severity: p.severity === 'error' ? 'error' : 'warning', source: 'lint', consequences: [] })).filter((p): p is ShownProblem => p !== null);
+  const projectShown = project
+    .filter((p) => p.severity !== 'info')
+    .map((p) => push({ ...p, severity: p.severity === 'error' ? 'error' : 'warning', source: 'lint', consequences: [] }))
+    .filter((p): p is ShownProblem => p !== null);
   for (const m of modules) push({ ...m, message: clip(m.message), severity: 'error', source: 'module', consequences: [] });
 
   const assets = ctx.assets();
@@ -130,7 +133,10 @@ export function mergeProblems(
     if (r.kind === 'timeline') {
       if (hasLint('missing_timeline_registry')) continue;
       if (firstScriptError) {
-        firstScriptError.consequences.push({ ...base, hint: `This follows from the error above: the script stopped before it registered the timeline. Fix that error first.` });
+        firstScriptError.consequences.push({
+          ...base,
+          hint: `This follows from the error above: the script stopped before it registered the timeline. Fix that error first.`,
+        });
         continue;
       }
     }
@@ -189,16 +195,41 @@ export class Problems {
       h(
         'div',
         { class: 'error-card' },
-        h('header', {}, icon(ICONS.warn, { size: 18 }), h('h2', {}, 'The composition has errors'), h('button', { class: 'icon-button', title: 'Hide until the next change (Esc)', onclick: () => this.dismiss() }, icon(ICONS.close))),
+        h(
+          'header',
+          {},
+          icon(ICONS.warn, { size: 18 }),
+          h('h2', {}, 'The composition has errors'),
+          h(
+            'button',
+            { class: 'icon-button', title: 'Hide until the next change (Esc)', onclick: () => this.dismiss() },
+            icon(ICONS.close),
+          ),
+        ),
         this.overlayList,
         this.overlayFooter,
       ),
     );
-    this.badge = h('button', { class: 'problems-badge ok', 'aria-haspopup': 'dialog', 'aria-expanded': 'false', title: 'Problems', onclick: () => this.toggleList() });
+    this.badge = h('button', {
+      class: 'problems-badge ok',
+      'aria-haspopup': 'dialog',
+      'aria-expanded': 'false',
+      title: 'Problems',
+      onclick: () => this.toggleList(),
+    });
     this.popover = h(
       'section',
       { class: 'problems-popover', role: 'dialog', 'aria-label': 'Problems', hidden: true },
-      h('header', {}, h('h2', {}, 'Problems'), h('button', { class: 'icon-button small', title: 'Close (Esc)', 'aria-label': 'Close', onclick: () => this.closeList() }, icon(ICONS.close, { size: 14 }))),
+      h(
+        'header',
+        {},
+        h('h2', {}, 'Problems'),
+        h(
+          'button',
+          { class: 'icon-button small', title: 'Close (Esc)', 'aria-label': 'Close', onclick: () => this.closeList() },
+          icon(ICONS.close, { size: 14 }),
+        ),
+      ),
       this.popoverList,
     );
     document.addEventListener('pointerdown', (e) => {
@@ -287,13 +318,38 @@ export class Problems {
         { class: 'problem-head' },
         h('span', { class: 'problem-source' }, nested ? 'consequence' : p.source),
         p.loc ? locLink(p.loc, toast) : null,
-        p.variable ? h('button', { class: 'problem-var', title: 'Show the variable', onclick: () => (this.closeList(), this.ctx.showVariable(p.variable!.id)) }, `variable ${p.variable.label}`) : null,
+        p.variable
+          ? h(
+              'button',
+              {
+                class: 'problem-var',
+                title: 'Show the variable',
+                onclick: () => (this.closeList(), this.ctx.showVariable(p.variable!.id)),
+              },
+              `variable ${p.variable.label}`,
+            )
+          : null,
         h('code', { class: 'problem-code' }, p.code),
       ),
-      h('div', { class: 'problem-message' }, p.message, p.time !== undefined ? h('span', { class: 'problem-time' }, ` at ${p.time.toFixed(2)}s`) : null),
+      h(
+        'div',
+        { class: 'problem-message' },
+        p.message,
+        p.time !== undefined ? h('span', { class: 'problem-time' }, ` at ${p.time.toFixed(2)}s`) : null,
+      ),
       p.note ? h('div', { class: 'problem-note' }, p.note) : null,
-      p.variable ? h('div', { class: 'problem-hint' }, `Caused by the value of "${p.variable.label}" in the variables panel: change or reset it.`) : p.hint ? h('div', { class: 'problem-hint' }, p.hint) : null,
-      p.consequences.length ? h('ul', { class: 'problem-consequences' }, p.consequences.map((c) => this.item(c, true))) : null,
+      p.variable
+        ? h('div', { class: 'problem-hint' }, `Caused by the value of "${p.variable.label}" in the variables panel: change or reset it.`)
+        : p.hint
+          ? h('div', { class: 'problem-hint' }, p.hint)
+          : null,
+      p.consequences.length
+        ? h(
+            'ul',
+            { class: 'problem-consequences' },
+            p.consequences.map((c) => this.item(c, true)),
+          )
+        : null,
     );
   }
 
@@ -302,16 +358,30 @@ export class Problems {
     const errors = this.shown.filter((p) => p.severity === 'error');
     const warnings = this.shown.filter((p) => p.severity === 'warning');
     const fileErrors = this.fileErrors();
-    replaceChildren(this.overlayList, fileErrors.map((p) => this.item(p)));
+    replaceChildren(
+      this.overlayList,
+      fileErrors.map((p) => this.item(p)),
+    );
     this.overlayFooter.textContent = 'Fix the file and save: the preview reloads and this panel clears. The terminal shows the same list.';
     this.overlay.hidden = fileErrors.length === 0 || this.overlayKey() === this.dismissedKey;
-    replaceChildren(this.popoverList, this.shown.length ? this.shown.map((p) => this.item(p)) : h('li', { class: 'empty' }, 'No problems.'));
+    replaceChildren(
+      this.popoverList,
+      this.shown.length ? this.shown.map((p) => this.item(p)) : h('li', { class: 'empty' }, 'No problems.'),
+    );
     const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
     this.badge.className = `problems-badge ${errors.length ? 'has-errors' : warnings.length ? 'has-warnings' : 'ok'}`;
     replaceChildren(
       this.badge,
       icon(errors.length ? ICONS.error : warnings.length ? ICONS.warn : ICONS.check, { size: 14 }),
-      h('span', {}, errors.length || warnings.length ? [errors.length ? plural(errors.length, 'error') : null, warnings.length ? plural(warnings.length, 'warning') : null].filter(Boolean).join(' · ') : 'No problems'),
+      h(
+        'span',
+        {},
+        errors.length || warnings.length
+          ? [errors.length ? plural(errors.length, 'error') : null, warnings.length ? plural(warnings.length, 'warning') : null]
+              .filter(Boolean)
+              .join(' · ')
+          : 'No problems',
+      ),
     );
     this.badge.title = errors.length || warnings.length ? 'Show the problems' : 'No problems';
     this.onChange(this.shown);

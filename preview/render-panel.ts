@@ -39,7 +39,12 @@ const DEFAULT_PARAMS: StudioParams = { format: 'mp4', quality: 'standard', fps: 
 export function loadSettings(): RenderSettings {
   try {
     const s = JSON.parse(localStorage.getItem(SETTINGS_KEY) ?? '{}') as Partial<RenderSettings>;
-    return { kind: s.kind === 'cloud' ? 'cloud' : 'local', params: { ...DEFAULT_PARAMS, ...(s.params ?? {}) }, useRange: s.useRange === true, name: '' };
+    return {
+      kind: s.kind === 'cloud' ? 'cloud' : 'local',
+      params: { ...DEFAULT_PARAMS, ...(s.params ?? {}) },
+      useRange: s.useRange === true,
+      name: '',
+    };
   } catch {
     return { kind: 'local', params: { ...DEFAULT_PARAMS }, useRange: false, name: '' };
   }
@@ -72,7 +77,12 @@ const paramsText = (p: StudioParams) => `${p.format} · ${p.quality} · ${p.fps}
  * Queues a render, asking first where needed: the cloud's cost (once), and what to do with an
  * output name that is taken. Resolves with the job, or null when the user said no.
  */
-export async function submitRender(request: NewJobRequest, config: StudioConfig | null, toast: (m: string, ms?: number) => void, onError?: (p: ProblemData) => void): Promise<StudioJob | null> {
+export async function submitRender(
+  request: NewJobRequest,
+  config: StudioConfig | null,
+  toast: (m: string, ms?: number) => void,
+  onError?: (p: ProblemData) => void,
+): Promise<StudioJob | null> {
   if (request.kind === 'cloud') {
     if (!config?.cloud) {
       toast(config?.cloudMissing?.message ?? 'No HeyGen API key is set up.', 8000);
@@ -92,12 +102,21 @@ export async function submitRender(request: NewJobRequest, config: StudioConfig 
           c.taken.length === 1 ? 'This output exists' : `${c.taken.length} outputs exist`,
           [
             h('p', {}, c.message),
-            h('ul', { class: 'ask-list' }, shown.map((t) => h('li', {}, h('code', {}, t)))),
+            h(
+              'ul',
+              { class: 'ask-list' },
+              shown.map((t) => h('li', {}, h('code', {}, t))),
+            ),
             c.taken.length > shown.length ? h('p', {}, `…and ${c.taken.length - shown.length} more.`) : null,
             h('p', { class: 'ask-note' }, 'Nothing is overwritten unless you say so.'),
           ],
           [
-            { label: c.numbered.length === 1 ? `Keep both (write ${c.numbered[0].split('/').pop()})` : 'Keep both (numbered names)', value: 'number', primary: true, testid: 'keep-both' },
+            {
+              label: c.numbered.length === 1 ? `Keep both (write ${c.numbered[0].split('/').pop()})` : 'Keep both (numbered names)',
+              value: 'number',
+              primary: true,
+              testid: 'keep-both',
+            },
             { label: 'Replace', value: 'replace', testid: 'replace' },
           ],
         );
@@ -132,8 +151,16 @@ async function confirmCloud(request: NewJobRequest, config: StudioConfig): Promi
   const answer = await ask(
     'Render on HeyGen?',
     [
-      h('dl', { class: 'cost', 'data-testid': 'cost-summary' }, rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
-      h('p', { class: 'ask-note' }, n > 1 ? 'The project is uploaded once; each row is one render, billed by HeyGen.' : 'This render is billed by HeyGen.'),
+      h(
+        'dl',
+        { class: 'cost', 'data-testid': 'cost-summary' },
+        rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]),
+      ),
+      h(
+        'p',
+        { class: 'ask-note' },
+        n > 1 ? 'The project is uploaded once; each row is one render, billed by HeyGen.' : 'This render is billed by HeyGen.',
+      ),
     ],
     [{ label: n > 1 ? `Submit ${n} renders` : 'Submit the render', value: true, primary: true, testid: 'submit-cloud' }],
   );
@@ -165,7 +192,15 @@ export class RenderPanel {
         'div',
         { class: 'queue-head' },
         h('h3', {}, 'Queue'),
-        h('label', { class: 'small-check' }, h('input', { type: 'checkbox', onchange: (e: Event) => ((this.hideFinished = (e.target as HTMLInputElement).checked), this.drawList()) }), 'Hide finished'),
+        h(
+          'label',
+          { class: 'small-check' },
+          h('input', {
+            type: 'checkbox',
+            onchange: (e: Event) => ((this.hideFinished = (e.target as HTMLInputElement).checked), this.drawList()),
+          }),
+          'Hide finished',
+        ),
         h('button', { class: 'text-button', onclick: () => void this.clearFinished() }, 'Clear finished'),
       ),
       this.list,
@@ -249,7 +284,10 @@ export class RenderPanel {
         h('span', {}, label),
         h(
           'select',
-          { 'data-testid': `render-${key}`, onchange: (e: Event) => set({ [key]: (e.target as HTMLSelectElement).value } as Partial<StudioParams>) },
+          {
+            'data-testid': `render-${key}`,
+            onchange: (e: Event) => set({ [key]: (e.target as HTMLSelectElement).value } as Partial<StudioParams>),
+          },
           values.map((v) => h('option', { value: v, selected: String(s.params[key]) === v, disabled: disabled(v) }, v)),
         ),
       );
@@ -261,10 +299,24 @@ export class RenderPanel {
     const where = h(
       'div',
       { class: 'segmented wide', role: 'group', 'aria-label': 'Where to render' },
-      h('button', { class: s.kind === 'local' ? 'on' : '', 'data-testid': 'render-local', onclick: () => ((s.kind = 'local'), saveSettings(s), this.drawForm()) }, 'This machine'),
       h(
         'button',
-        { class: s.kind === 'cloud' ? 'on' : '', 'data-testid': 'render-cloud', disabled: !cloud, title: cloud ? `HeyGen, with the key from ${cloud.source}` : (this.config?.cloudMissing?.hint ?? 'No HeyGen API key is set up'), onclick: () => ((s.kind = 'cloud'), saveSettings(s), this.drawForm()) },
+        {
+          class: s.kind === 'local' ? 'on' : '',
+          'data-testid': 'render-local',
+          onclick: () => ((s.kind = 'local'), saveSettings(s), this.drawForm()),
+        },
+        'This machine',
+      ),
+      h(
+        'button',
+        {
+          class: s.kind === 'cloud' ? 'on' : '',
+          'data-testid': 'render-cloud',
+          disabled: !cloud,
+          title: cloud ? `HeyGen, with the key from ${cloud.source}` : (this.config?.cloudMissing?.hint ?? 'No HeyGen API key is set up'),
+          onclick: () => ((s.kind = 'cloud'), saveSettings(s), this.drawForm()),
+        },
         'HeyGen cloud',
       ),
     );
@@ -296,7 +348,13 @@ export class RenderPanel {
     replaceChildren(
       this.form,
       where,
-      !cloud && this.config?.cloudMissing ? h('p', { class: 'form-note' }, `Cloud renders need a HeyGen API key: ${this.config.cloudMissing.hint ?? this.config.cloudMissing.message}`) : null,
+      !cloud && this.config?.cloudMissing
+        ? h(
+            'p',
+            { class: 'form-note' },
+            `Cloud renders need a HeyGen API key: ${this.config.cloudMissing.hint ?? this.config.cloudMissing.message}`,
+          )
+        : null,
       h(
         'div',
         { class: 'field-grid' },
@@ -307,30 +365,82 @@ export class RenderPanel {
       ),
       h(
         'label',
-        { class: `small-check${range && s.kind === 'local' ? '' : ' disabled'}`, title: s.kind === 'cloud' ? 'The cloud renders the whole composition' : range ? '' : 'Set in/out points on the timeline (I and O) first' },
-        h('input', { type: 'checkbox', 'data-testid': 'render-range', checked: s.useRange && !!range && s.kind === 'local', disabled: !range || s.kind === 'cloud', onchange: (e: Event) => ((s.useRange = (e.target as HTMLInputElement).checked), saveSettings(s), this.drawForm()) }),
-        range ? `Only the in/out range: frames ${range.first}–${range.last} (${range.from.toFixed(2)}–${range.to.toFixed(2)} s)` : 'Only the in/out range (none set)',
+        {
+          class: `small-check${range && s.kind === 'local' ? '' : ' disabled'}`,
+          title:
+            s.kind === 'cloud'
+              ? 'The cloud renders the whole composition'
+              : range
+                ? ''
+                : 'Set in/out points on the timeline (I and O) first',
+        },
+        h('input', {
+          type: 'checkbox',
+          'data-testid': 'render-range',
+          checked: s.useRange && !!range && s.kind === 'local',
+          disabled: !range || s.kind === 'cloud',
+          onchange: (e: Event) => ((s.useRange = (e.target as HTMLInputElement).checked), saveSettings(s), this.drawForm()),
+        }),
+        range
+          ? `Only the in/out range: frames ${range.first}–${range.last} (${range.from.toFixed(2)}–${range.to.toFixed(2)} s)`
+          : 'Only the in/out range (none set)',
       ),
-      h('div', { class: 'values-line', title: changed.length ? JSON.stringify(values, null, 1) : '' }, changed.length ? `Values: ${changed.length} changed (${changed.slice(0, 4).join(', ')}${changed.length > 4 ? '…' : ''})` : 'Values: the defaults'),
+      h(
+        'div',
+        { class: 'values-line', title: changed.length ? JSON.stringify(values, null, 1) : '' },
+        changed.length
+          ? `Values: ${changed.length} changed (${changed.slice(0, 4).join(', ')}${changed.length > 4 ? '…' : ''})`
+          : 'Values: the defaults',
+      ),
       h('label', { class: 'field name-field' }, h('span', {}, 'Name'), nameInput),
       h('div', { class: 'out-line' }, 'Writes ', out),
       h(
         'div',
         { class: 'render-actions' },
-        h('button', { class: 'text-button primary', 'data-testid': 'render-start', onclick: () => void this.start() }, icon(ICONS.play, { size: 12, filled: true }), s.kind === 'cloud' ? ' Render on HeyGen…' : ' Render'),
-        h('button', { class: 'text-button with-icon', title: 'The framesmith render command that does the same', onclick: () => void this.copyCommand() }, icon(ICONS.copy, { size: 13 }), 'Copy command'),
+        h(
+          'button',
+          { class: 'text-button primary', 'data-testid': 'render-start', onclick: () => void this.start() },
+          icon(ICONS.play, { size: 12, filled: true }),
+          s.kind === 'cloud' ? ' Render on HeyGen…' : ' Render',
+        ),
+        h(
+          'button',
+          {
+            class: 'text-button with-icon',
+            title: 'The framesmith render command that does the same',
+            onclick: () => void this.copyCommand(),
+          },
+          icon(ICONS.copy, { size: 13 }),
+          'Copy command',
+        ),
       ),
     );
   }
 
   private defaultName(): string {
-    const stem = this.ctx.entry.replace(/\.html?$/i, '').split('/').pop() ?? 'video';
-    return stem === 'index' ? (this.ctx.dirLabel.replace(/[\\/]+$/, '').split(/[\\/]/).pop() || 'video').replace(/^\.$/, 'video') : stem;
+    const stem =
+      this.ctx.entry
+        .replace(/\.html?$/i, '')
+        .split('/')
+        .pop() ?? 'video';
+    return stem === 'index'
+      ? (
+          this.ctx.dirLabel
+            .replace(/[\\/]+$/, '')
+            .split(/[\\/]/)
+            .pop() || 'video'
+        ).replace(/^\.$/, 'video')
+      : stem;
   }
 
   private async start(): Promise<void> {
     this.error.textContent = '';
-    const job = await submitRender(this.request(), this.config, this.ctx.toast, (p) => (this.error.textContent = `${p.message}${p.hint ? ` ${p.hint}` : ''}`));
+    const job = await submitRender(
+      this.request(),
+      this.config,
+      this.ctx.toast,
+      (p) => (this.error.textContent = `${p.message}${p.hint ? ` ${p.hint}` : ''}`),
+    );
     if (job) {
       this.upsert(job);
       this.ctx.toast(job.kind === 'cloud' ? 'Submitting to HeyGen…' : job.status === 'queued' ? 'Queued' : 'Rendering…', 1600);
@@ -339,7 +449,15 @@ export class RenderPanel {
 
   private async copyCommand(): Promise<void> {
     const r = this.request();
-    const cmd = renderCommand({ dir: this.ctx.dirLabel, composition: r.composition, params: r.params, cloud: r.kind === 'cloud', frames: r.frames ?? null, variables: r.rows[0].variables, out: r.name ? `renders/${r.name}.${r.params.format}` : undefined });
+    const cmd = renderCommand({
+      dir: this.ctx.dirLabel,
+      composition: r.composition,
+      params: r.params,
+      cloud: r.kind === 'cloud',
+      frames: r.frames ?? null,
+      variables: r.rows[0].variables,
+      out: r.name ? `renders/${r.name}.${r.params.format}` : undefined,
+    });
     const ok = await copyText(cmd);
     this.ctx.toast(ok ? `Copied: ${cmd}` : 'Could not copy to the clipboard');
   }
@@ -363,7 +481,13 @@ export class RenderPanel {
             this.drawCard(card, j);
             return card;
           })
-        : h('p', { class: 'empty' }, this.jobs.size ? 'Only finished renders; untick "Hide finished" to see them.' : 'No renders yet. Renders keep going when you reload the page.'),
+        : h(
+            'p',
+            { class: 'empty' },
+            this.jobs.size
+              ? 'Only finished renders; untick "Hide finished" to see them.'
+              : 'No renders yet. Renders keep going when you reload the page.',
+          ),
     );
     this.onActivity([...this.jobs.values()].filter((j) => j.status === 'running' || j.status === 'queued' || j.status === 'cloud').length);
   }
@@ -373,11 +497,36 @@ export class RenderPanel {
     card.dataset.status = job.status;
     const actions: Node[] = [];
     if (job.status === 'queued' || job.status === 'running' || job.status === 'cloud') {
-      actions.push(h('button', { class: 'text-button', 'data-testid': 'job-cancel', onclick: () => void studioApi.cancel(job.id).catch((e) => this.ctx.toast((e as Error).message)) }, 'Cancel'));
+      actions.push(
+        h(
+          'button',
+          {
+            class: 'text-button',
+            'data-testid': 'job-cancel',
+            onclick: () => void studioApi.cancel(job.id).catch((e) => this.ctx.toast((e as Error).message)),
+          },
+          'Cancel',
+        ),
+      );
     } else {
-      if (job.status === 'failed' || job.status === 'cancelled') actions.push(h('button', { class: 'text-button', 'data-testid': 'job-retry', onclick: () => void this.retry(job) }, 'Retry'));
-      if (job.items.some((i) => i.status === 'done')) actions.push(h('button', { class: 'text-button', 'data-testid': 'job-reveal', onclick: () => void this.reveal(job) }, 'Open folder'));
-      actions.push(h('button', { class: 'icon-button small', title: 'Remove from the list (the files stay)', 'aria-label': 'Remove', onclick: () => void studioApi.remove(job.id).catch(() => {}) }, icon(ICONS.close, { size: 12 })));
+      if (job.status === 'failed' || job.status === 'cancelled')
+        actions.push(h('button', { class: 'text-button', 'data-testid': 'job-retry', onclick: () => void this.retry(job) }, 'Retry'));
+      if (job.items.some((i) => i.status === 'done'))
+        actions.push(
+          h('button', { class: 'text-button', 'data-testid': 'job-reveal', onclick: () => void this.reveal(job) }, 'Open folder'),
+        );
+      actions.push(
+        h(
+          'button',
+          {
+            class: 'icon-button small',
+            title: 'Remove from the list (the files stay)',
+            'aria-label': 'Remove',
+            onclick: () => void studioApi.remove(job.id).catch(() => {}),
+          },
+          icon(ICONS.close, { size: 12 }),
+        ),
+      );
     }
     const p = job.progress;
     const pct = p && p.total ? Math.min(100, (p.done / p.total) * 100) : 0;
@@ -399,19 +548,50 @@ export class RenderPanel {
         h('span', { class: 'job-status', 'data-testid': 'job-status' }, statusText(job)),
         h('span', { class: 'job-actions' }, actions),
       ),
-      h('div', { class: 'job-params' }, paramsText(job.params), job.frames ? ` · frames ${job.frames.first}–${job.frames.last}` : '', when ? ` · ${when}` : ''),
+      h(
+        'div',
+        { class: 'job-params' },
+        paramsText(job.params),
+        job.frames ? ` · frames ${job.frames.first}–${job.frames.last}` : '',
+        when ? ` · ${when}` : '',
+      ),
       job.status === 'running' || job.status === 'cloud' || job.status === 'queued'
         ? h(
             'div',
             { class: 'job-progress' },
-            h('div', { class: 'bar', role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': Math.round(pct) }, h('div', { class: 'fill', style: { width: `${pct}%` } })),
-            h('div', { class: 'progress-text', 'data-testid': 'job-progress' }, job.status === 'queued' ? 'Waiting for the render before it' : progressText),
+            h(
+              'div',
+              { class: 'bar', role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': Math.round(pct) },
+              h('div', { class: 'fill', style: { width: `${pct}%` } }),
+            ),
+            h(
+              'div',
+              { class: 'progress-text', 'data-testid': 'job-progress' },
+              job.status === 'queued' ? 'Waiting for the render before it' : progressText,
+            ),
           )
         : null,
       job.error && job.status !== 'done' ? problemBox(job.error) : null,
-      job.items.length === 1 ? this.itemView(job, job.items[0], true) : h('ol', { class: 'job-items' }, job.items.slice(0, 200).map((i) => h('li', {}, this.itemView(job, i, false)))),
+      job.items.length === 1
+        ? this.itemView(job, job.items[0], true)
+        : h(
+            'ol',
+            { class: 'job-items' },
+            job.items.slice(0, 200).map((i) => h('li', {}, this.itemView(job, i, false))),
+          ),
       job.items.length > 200 ? h('p', { class: 'empty' }, `…and ${job.items.length - 200} more`) : null,
-      job.warnings.length ? h('details', { class: 'job-warnings' }, h('summary', {}, `${job.warnings.length} warning${job.warnings.length > 1 ? 's' : ''}`), h('ul', {}, job.warnings.map((w) => h('li', {}, w)))) : null,
+      job.warnings.length
+        ? h(
+            'details',
+            { class: 'job-warnings' },
+            h('summary', {}, `${job.warnings.length} warning${job.warnings.length > 1 ? 's' : ''}`),
+            h(
+              'ul',
+              {},
+              job.warnings.map((w) => h('li', {}, w)),
+            ),
+          )
+        : null,
       h('details', { class: 'job-command' }, h('summary', {}, 'Command'), h('code', {}, job.command)),
     );
   }
@@ -423,19 +603,44 @@ export class RenderPanel {
     const parts: (Node | null)[] = [label];
     if (item.status === 'done' && item.video) {
       parts.push(
-        h('button', { class: 'text-button with-icon', 'data-testid': 'item-play', onclick: () => (open ? this.openVideos.delete(key) : this.openVideos.add(key), this.upsert(job)) }, icon(open ? ICONS.close : ICONS.play, { size: 11, filled: !open }), open ? 'Close' : 'Play'),
+        h(
+          'button',
+          {
+            class: 'text-button with-icon',
+            'data-testid': 'item-play',
+            onclick: () => (open ? this.openVideos.delete(key) : this.openVideos.add(key), this.upsert(job)),
+          },
+          icon(open ? ICONS.close : ICONS.play, { size: 11, filled: !open }),
+          open ? 'Close' : 'Play',
+        ),
         h('code', { class: 'item-path', 'data-testid': 'item-path', title: item.output }, item.output),
-        h('span', { class: 'item-meta', 'data-testid': 'item-meta' }, `${item.size !== undefined ? formatBytes(item.size) : ''}${item.wallMs !== undefined ? ` · ${formatSeconds(item.wallMs / 1000)}` : ''}`),
+        h(
+          'span',
+          { class: 'item-meta', 'data-testid': 'item-meta' },
+          `${item.size !== undefined ? formatBytes(item.size) : ''}${item.wallMs !== undefined ? ` · ${formatSeconds(item.wallMs / 1000)}` : ''}`,
+        ),
       );
     } else {
-      parts.push(h('span', { class: `item-status s-${item.status}` }, itemStatus(item)), h('code', { class: 'item-path', title: item.output }, item.output));
+      parts.push(
+        h('span', { class: `item-status s-${item.status}` }, itemStatus(item)),
+        h('code', { class: 'item-path', title: item.output }, item.output),
+      );
     }
     return h(
       'div',
       { class: `job-item s-${item.status}`, 'data-item': item.index },
       h('div', { class: 'item-line' }, parts),
       item.error && item.status !== 'done' && (!job.error || item.error.message !== job.error.message) ? problemBox(item.error) : null,
-      open && item.video ? h('video', { class: 'item-video', src: item.video, controls: true, preload: 'metadata', poster: item.thumbnail, 'data-testid': 'item-video' }) : null,
+      open && item.video
+        ? h('video', {
+            class: 'item-video',
+            src: item.video,
+            controls: true,
+            preload: 'metadata',
+            poster: item.thumbnail,
+            'data-testid': 'item-video',
+          })
+        : null,
     );
   }
 
@@ -482,10 +687,27 @@ function statusText(job: StudioJob): string {
 }
 
 function itemStatus(item: JobItem): string {
-  if (item.cloudStatus && item.status !== 'failed' && item.status !== 'cancelled' && item.status !== 'downloading') return `cloud: ${item.cloudStatus}`;
-  return { waiting: 'waiting', rendering: 'rendering', uploading: 'uploading', submitted: 'submitted', queued: 'queued', downloading: 'downloading', done: 'done', failed: 'failed', cancelled: 'cancelled', skipped: 'not rendered' }[item.status];
+  if (item.cloudStatus && item.status !== 'failed' && item.status !== 'cancelled' && item.status !== 'downloading')
+    return `cloud: ${item.cloudStatus}`;
+  return {
+    waiting: 'waiting',
+    rendering: 'rendering',
+    uploading: 'uploading',
+    submitted: 'submitted',
+    queued: 'queued',
+    downloading: 'downloading',
+    done: 'done',
+    failed: 'failed',
+    cancelled: 'cancelled',
+    skipped: 'not rendered',
+  }[item.status];
 }
 
 function problemBox(p: ProblemData): HTMLElement {
-  return h('div', { class: 'job-error', 'data-testid': 'job-error' }, h('div', {}, p.message), p.hint ? h('div', { class: 'problem-hint' }, p.hint) : null);
+  return h(
+    'div',
+    { class: 'job-error', 'data-testid': 'job-error' },
+    h('div', {}, p.message),
+    p.hint ? h('div', { class: 'problem-hint' }, p.hint) : null,
+  );
 }

@@ -49,7 +49,16 @@ export function soundTracks(live: LiveDescription | null): SoundTrack[] {
       if (!m || !m.audible || !m.src) continue;
       const end = Math.min(clip.end, comp.end, live!.duration);
       if (end <= clip.start) continue;
-      out.push({ src: m.src, kind: m.kind, start: clip.start, end, mediaStart: m.mediaStart, rate: m.rate > 0 ? m.rate : 1, volume: m.volume, label: clip.id ? `#${clip.id}` : `<${clip.tag}>` });
+      out.push({
+        src: m.src,
+        kind: m.kind,
+        start: clip.start,
+        end,
+        mediaStart: m.mediaStart,
+        rate: m.rate > 0 ? m.rate : 1,
+        volume: m.volume,
+        label: clip.id ? `#${clip.id}` : `<${clip.tag}>`,
+      });
     }
   }
   return out;
@@ -196,7 +205,10 @@ export class Sound {
   private perfTimeOf(when: number): number {
     const ctx = this.ctx!;
     const stamp = ctx.getOutputTimestamp?.();
-    const base = stamp && stamp.contextTime !== undefined && stamp.performanceTime ? stamp : { contextTime: ctx.currentTime, performanceTime: performance.now() };
+    const base =
+      stamp && stamp.contextTime !== undefined && stamp.performanceTime
+        ? stamp
+        : { contextTime: ctx.currentTime, performanceTime: performance.now() };
     return base.performanceTime! + (when - base.contextTime!) * 1000 + (ctx.outputLatency || 0) * 1000;
   }
 

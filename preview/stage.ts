@@ -137,8 +137,10 @@ export class Stage {
     this.el = h('div', { class: 'stage' }, this.scrollEl, this.cover);
     new ResizeObserver(() => this.layout()).observe(this.el);
     store.subscribe((s, changed) => {
-      if (changed.has('guides') || changed.has('checker') || changed.has('safeZone') || changed.has('width') || changed.has('height')) this.decorate(s);
-      if (changed.has('zoom') || changed.has('width') || changed.has('height') || changed.has('guides') || changed.has('safeZone')) this.layout();
+      if (changed.has('guides') || changed.has('checker') || changed.has('safeZone') || changed.has('width') || changed.has('height'))
+        this.decorate(s);
+      if (changed.has('zoom') || changed.has('width') || changed.has('height') || changed.has('guides') || changed.has('safeZone'))
+        this.layout();
     });
     this.el.addEventListener(
       'wheel',
@@ -170,7 +172,16 @@ export class Stage {
     this.zones.replaceChildren(
       ...(zone
         ? zonesFor(zone, s.width, s.height).map((z) =>
-            h('div', { class: 'safe-zone', 'data-label': z.label, style: { left: `${(z.x / s.width) * 100}%`, top: `${(z.y / s.height) * 100}%`, width: `${(z.w / s.width) * 100}%`, height: `${(z.h / s.height) * 100}%` } }),
+            h('div', {
+              class: 'safe-zone',
+              'data-label': z.label,
+              style: {
+                left: `${(z.x / s.width) * 100}%`,
+                top: `${(z.y / s.height) * 100}%`,
+                width: `${(z.w / s.width) * 100}%`,
+                height: `${(z.h / s.height) * 100}%`,
+              },
+            }),
           )
         : []),
     );
@@ -183,8 +194,24 @@ export class Stage {
     const boxH = s.height * this.scale;
     const items: HTMLElement[] = [];
     if (s.guides) {
-      items.push(h('div', { class: 'guide-label left', title: 'Action safe: 90 % of the frame', style: { top: `${0.05 * boxH - 7}px` } }, 'Action safe'));
-      items.push(h('div', { class: 'guide-label left', title: 'Title safe: 80 % of the frame', style: { top: `${Math.max(0.1 * boxH - 7, 0.05 * boxH + 9)}px` } }, 'Title safe'));
+      items.push(
+        h(
+          'div',
+          { class: 'guide-label left', title: 'Action safe: 90 % of the frame', style: { top: `${0.05 * boxH - 7}px` } },
+          'Action safe',
+        ),
+      );
+      items.push(
+        h(
+          'div',
+          {
+            class: 'guide-label left',
+            title: 'Title safe: 80 % of the frame',
+            style: { top: `${Math.max(0.1 * boxH - 7, 0.05 * boxH + 9)}px` },
+          },
+          'Title safe',
+        ),
+      );
     }
     const zone = this.activeZone(s);
     if (zone) {

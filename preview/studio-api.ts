@@ -3,7 +3,15 @@
  * back as the server's problem (code, message, hint), ready to be shown as they are.
  */
 import type { ProblemData } from '../shared/diagnostics';
-import { STUDIO_API_PATH, type DatasetView, type NewJobRequest, type OutputConflict, type StudioConfig, type StudioJob, type ThumbRequest } from '../shared/studio-protocol';
+import {
+  STUDIO_API_PATH,
+  type DatasetView,
+  type NewJobRequest,
+  type OutputConflict,
+  type StudioConfig,
+  type StudioJob,
+  type ThumbRequest,
+} from '../shared/studio-protocol';
 
 export class ApiError extends Error {
   constructor(
@@ -24,7 +32,10 @@ async function call<T>(method: string, path: string, body?: unknown, headers: Re
       body: body === undefined ? undefined : body instanceof Blob ? body : JSON.stringify(body),
     });
   } catch (error) {
-    throw new ApiError(0, { code: 'offline', message: `The dev server did not answer (${(error as Error).message}). Is framesmith dev still running?` });
+    throw new ApiError(0, {
+      code: 'offline',
+      message: `The dev server did not answer (${(error as Error).message}). Is framesmith dev still running?`,
+    });
   }
   const text = await res.text();
   let parsed: unknown;
@@ -35,8 +46,12 @@ async function call<T>(method: string, path: string, body?: unknown, headers: Re
   }
   if (!res.ok) {
     const error = (parsed as { error?: ProblemData & Partial<OutputConflict> } | null)?.error;
-    if (res.status === 409 && error && 'taken' in error) throw new ApiError(409, { code: error.code, message: error.message }, error as OutputConflict);
-    throw new ApiError(res.status, error?.message ? error : { code: `http_${res.status}`, message: text.slice(0, 300) || `HTTP ${res.status}` });
+    if (res.status === 409 && error && 'taken' in error)
+      throw new ApiError(409, { code: error.code, message: error.message }, error as OutputConflict);
+    throw new ApiError(
+      res.status,
+      error?.message ? error : { code: `http_${res.status}`, message: text.slice(0, 300) || `HTTP ${res.status}` },
+    );
   }
   return parsed as T;
 }
@@ -55,7 +70,10 @@ export const studioApi = {
   datasetFiles: () => call<string[]>('GET', 'dataset/files'),
   openProjectFile: (composition: string, file: string) => call<DatasetView>('POST', `dataset${q(composition)}`, { project: file }),
   upload: (composition: string, file: File) =>
-    call<DatasetView>('POST', `dataset${q(composition)}`, file, { 'content-type': file.type || 'text/plain', 'x-file-name': encodeURIComponent(file.name) }),
+    call<DatasetView>('POST', `dataset${q(composition)}`, file, {
+      'content-type': file.type || 'text/plain',
+      'x-file-name': encodeURIComponent(file.name),
+    }),
   closeDataset: () => call<null>('DELETE', 'dataset'),
   thumbs: (request: ThumbRequest) => call<{ ok: boolean }>('POST', `dataset/thumbs${q(request.composition)}`, request),
   checkAll: (composition: string) => call<{ ok: boolean }>('POST', `dataset/check-all${q(composition)}`, {}),

@@ -61,10 +61,37 @@ export function mountStudio(m: StudioMount): Studio {
   });
 
   const badge = h('span', { class: 'studio-badge', hidden: true });
-  const renderButton = h('button', { class: 'text-button with-icon studio-toggle', 'data-testid': 'open-render', title: 'Render this composition (locally or on HeyGen) and see the queue', 'aria-pressed': 'false', onclick: () => toggleRender() }, icon(RENDER_ICON, { size: 14 }), 'Render', badge);
-  const datasetButton = h('button', { class: 'text-button with-icon studio-toggle', 'data-testid': 'open-dataset', title: 'One bundle, many videos: rows of values from a CSV or JSON file', 'aria-pressed': 'false', onclick: () => dataset.toggle() }, icon(TABLE_ICON, { size: 14 }), 'Dataset');
+  const renderButton = h(
+    'button',
+    {
+      class: 'text-button with-icon studio-toggle',
+      'data-testid': 'open-render',
+      title: 'Render this composition (locally or on HeyGen) and see the queue',
+      'aria-pressed': 'false',
+      onclick: () => toggleRender(),
+    },
+    icon(RENDER_ICON, { size: 14 }),
+    'Render',
+    badge,
+  );
+  const datasetButton = h(
+    'button',
+    {
+      class: 'text-button with-icon studio-toggle',
+      'data-testid': 'open-dataset',
+      title: 'One bundle, many videos: rows of values from a CSV or JSON file',
+      'aria-pressed': 'false',
+      onclick: () => dataset.toggle(),
+    },
+    icon(TABLE_ICON, { size: 14 }),
+    'Dataset',
+  );
   const drawer = h('aside', { class: 'render-drawer', hidden: true, 'data-testid': 'render-panel' }, renderPanel.el);
-  const closeRender = h('button', { class: 'icon-button', title: 'Close', 'aria-label': 'Close the render panel', onclick: () => toggleRender(false) }, icon('M18 6L6 18|M6 6l12 12', { size: 14 }));
+  const closeRender = h(
+    'button',
+    { class: 'icon-button', title: 'Close', 'aria-label': 'Close the render panel', onclick: () => toggleRender(false) },
+    icon('M18 6L6 18|M6 6l12 12', { size: 14 }),
+  );
   renderPanel.el.querySelector('header')?.append(closeRender);
 
   function toggleRender(force?: boolean): void {

@@ -48,7 +48,17 @@ export function exposeTestHandle(parts: Parts) {
     /** Shows `frame`; resolves when it is painted (as a scrub does). */
     seek: (frame: number) => (parts.store.set({ frame }), parts.preview.seek(frame)),
     updates: parts.updates,
-    problems: () => parts.problems.list.map((p) => ({ severity: p.severity, source: p.source, code: p.code, message: p.message, loc: p.loc, variable: p.variable?.id, consequences: p.consequences.map((c) => c.code), note: p.note })),
+    problems: () =>
+      parts.problems.list.map((p) => ({
+        severity: p.severity,
+        source: p.source,
+        code: p.code,
+        message: p.message,
+        loc: p.loc,
+        variable: p.variable?.id,
+        consequences: p.consequences.map((c) => c.code),
+        note: p.note,
+      })),
     timeline: parts.timeline.debug(),
     /** Rebuilds and draws the timeline `n` times; the time of each, ms. */
     timeTimeline: (n: number) => {

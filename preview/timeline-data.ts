@@ -8,7 +8,15 @@
  * hit-testing find what is visible by binary search (a 5,000-clip composition stays fast).
  */
 import type { SourceLocation } from '../shared/diagnostics';
-import { instanceKey, type LiveClipKind, type LiveComposition, type LiveDescription, type LiveLabel, type LiveMedia, type TweenKind } from '../shared/live';
+import {
+  instanceKey,
+  type LiveClipKind,
+  type LiveComposition,
+  type LiveDescription,
+  type LiveLabel,
+  type LiveMedia,
+  type TweenKind,
+} from '../shared/live';
 import type { Clip, CompositionModel } from '../shared/model';
 
 export interface TlItem {
@@ -95,10 +103,24 @@ const TWEEN_LANES = 3;
 const who = (id: string | null, tag: string) => (id ? `#${id}` : `<${tag}>`);
 
 /** Model compositions by instance key, with the root-time offset of each. */
-function modelComps(root: CompositionModel | null): Map<string, { comp: CompositionModel; offset: number; start: number; end: number; hostId: string | null; parent: string | null }> {
-  const out = new Map<string, { comp: CompositionModel; offset: number; start: number; end: number; hostId: string | null; parent: string | null }>();
+function modelComps(
+  root: CompositionModel | null,
+): Map<string, { comp: CompositionModel; offset: number; start: number; end: number; hostId: string | null; parent: string | null }> {
+  const out = new Map<
+    string,
+    { comp: CompositionModel; offset: number; start: number; end: number; hostId: string | null; parent: string | null }
+  >();
   if (!root) return out;
-  const walk = (comp: CompositionModel, key: string, offset: number, start: number, end: number, hostId: string | null, parent: string | null, depth: number) => {
+  const walk = (
+    comp: CompositionModel,
+    key: string,
+    offset: number,
+    start: number,
+    end: number,
+    hostId: string | null,
+    parent: string | null,
+    depth: number,
+  ) => {
     out.set(key, { comp, offset, start, end, hostId, parent });
     if (depth > 16) return;
     const seen = new Map<string, number>();
@@ -176,15 +198,16 @@ function trackRows(comp: TlComposition, items: TlItem[]): TlRow[] {
     if (it.track === null) loose.push(it);
     else byTrack.set(it.track, [...(byTrack.get(it.track) ?? []), it]);
   }
-  const rows: { label: string; items: TlItem[] }[] = [...byTrack.entries()].sort((a, b) => a[0] - b[0]).map(([t, its]) => ({ label: `T${t}`, items: its }));
+  const rows: { label: string; items: TlItem[] }[] = [...byTrack.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([t, its]) => ({ label: `T${t}`, items: its }));
   const free: { end: number; items: TlItem[] }[] = [];
   for (const it of loose.sort((a, b) => a.start - b.start)) {
     const row = free.find((r) => r.end <= it.start + 1e-9);
     if (row) {
       row.items.push(it);
       row.end = Math.max(it.end, it.start);
-    }
-    else free.push({ end: Math.max(it.end, it.start), items: [it] });
+    } else free.push({ end: Math.max(it.end, it.start), items: [it] });
   }
   rows.push(...free.map((r) => ({ label: '·', items: r.items })));
   return rows.map((r, i) => {
@@ -195,7 +218,9 @@ function trackRows(comp: TlComposition, items: TlItem[]): TlRow[] {
       type: 'track' as const,
       depth: comp.depth + 1,
       label: r.label,
-      title: r.label.startsWith('T') ? `data-track-index ${r.label.slice(1)} of ${comp.name}` : `Clips of ${comp.name} without data-track-index`,
+      title: r.label.startsWith('T')
+        ? `data-track-index ${r.label.slice(1)} of ${comp.name}`
+        : `Clips of ${comp.name} without data-track-index`,
       comp: comp.key,
       items: sorted,
       maxEnd: runningMax(sorted),
@@ -216,7 +241,7 @@ export function buildTimeline(model: CompositionModel | null, live: LiveDescript
   if (!desc) return { duration: 0, fps: 30, comps, rows, clipCount, tweenCount };
 
   for (const c of desc.compositions) {
-    const parent = c.parent === null ? null : comps.get(c.parent) ?? comps.get('') ?? null;
+    const parent = c.parent === null ? null : (comps.get(c.parent) ?? comps.get('') ?? null);
     const tweens: TlTween[] = c.tweens.map((t) => ({ ...t, lane: 0 }));
     packTweens(tweens);
     const comp: TlComposition = {

@@ -24,7 +24,16 @@ import type { CompositionModel } from '../shared/model';
 import type { Actions } from './actions';
 import { h, icon, ICONS } from './dom';
 import type { Store, ViewState } from './store';
-import { buildTimeline, firstOverlapping, visibleRows, type TimelineData, type TlComposition, type TlItem, type TlRow, type TlTween } from './timeline-data';
+import {
+  buildTimeline,
+  firstOverlapping,
+  visibleRows,
+  type TimelineData,
+  type TlComposition,
+  type TlItem,
+  type TlRow,
+  type TlTween,
+} from './timeline-data';
 
 /** What the timeline draws on media clips and in the filmstrip; supplied by the page. */
 export interface TimelineArt {
@@ -83,7 +92,15 @@ export class Timeline {
   private readonly shadeLeft = h('div', { class: 'tl-shade' });
   private readonly shadeRight = h('div', { class: 'tl-shade' });
   private readonly tooltip = h('div', { class: 'tl-tooltip', role: 'tooltip', hidden: true });
-  private readonly zoomSlider = h('input', { type: 'range', min: '0', max: '1000', step: '1', class: 'tl-zoom', 'aria-label': 'Timeline zoom', title: 'Timeline zoom (Ctrl/Cmd + wheel, or pinch)' });
+  private readonly zoomSlider = h('input', {
+    type: 'range',
+    min: '0',
+    max: '1000',
+    step: '1',
+    class: 'tl-zoom',
+    'aria-label': 'Timeline zoom',
+    title: 'Timeline zoom (Ctrl/Cmd + wheel, or pinch)',
+  });
   private readonly counts = h('span', { class: 'tl-counts' });
   private readonly body: HTMLElement;
   private model: CompositionModel | null = null;
@@ -119,7 +136,17 @@ export class Timeline {
     this.layer.append(this.canvas, this.ruler, this.shadeLeft, this.shadeRight, this.rangeEl, this.playhead, this.labels, this.tooltip);
     this.body = h('div', { class: 'tl-body' }, this.scroll, this.layer);
     const zoomButton = (label: string, path: string, factor: number) =>
-      h('button', { class: 'icon-button small', title: label, 'aria-label': label, onmousedown: (e: Event) => e.preventDefault(), onclick: () => this.zoomBy(factor) }, icon(path, { size: 13 }));
+      h(
+        'button',
+        {
+          class: 'icon-button small',
+          title: label,
+          'aria-label': label,
+          onmousedown: (e: Event) => e.preventDefault(),
+          onclick: () => this.zoomBy(factor),
+        },
+        icon(path, { size: 13 }),
+      );
     const toolbar = h(
       'div',
       { class: 'tl-toolbar' },
@@ -128,7 +155,16 @@ export class Timeline {
       zoomButton('Zoom out', ICONS.minus, 1 / 1.5),
       this.zoomSlider,
       zoomButton('Zoom in', ICONS.plus, 1.5),
-      h('button', { class: 'text-button', title: 'Show the whole composition', onmousedown: (e: Event) => e.preventDefault(), onclick: () => this.zoomToFit() }, 'Fit'),
+      h(
+        'button',
+        {
+          class: 'text-button',
+          title: 'Show the whole composition',
+          onmousedown: (e: Event) => e.preventDefault(),
+          onclick: () => this.zoomToFit(),
+        },
+        'Fit',
+      ),
     );
     this.el = h('div', { class: 'timeline', 'aria-label': 'Timeline' }, toolbar, this.body);
     this.zoomSlider.addEventListener('input', () => this.setZoomFromSlider());
@@ -317,7 +353,10 @@ export class Timeline {
   }
 
   zoomBy(factor: number, anchorX?: number): void {
-    this.zoomTo(this.pps * factor, anchorX ?? Math.max(LABEL_W, Math.min(LABEL_W + this.lanesW, this.xOf(this.store.state.frame / this.fps))));
+    this.zoomTo(
+      this.pps * factor,
+      anchorX ?? Math.max(LABEL_W, Math.min(LABEL_W + this.lanesW, this.xOf(this.store.state.frame / this.fps))),
+    );
   }
 
   zoomToFit(): void {
@@ -760,7 +799,8 @@ export class Timeline {
       const w = this.layer.clientWidth;
       if (!this.fit && (x > w - 8 || x < LABEL_W)) {
         const t = s.frame / this.fps;
-        this.scroll.scrollLeft = s.playing === 'reverse' ? Math.max(0, t * this.pps - this.lanesW * 0.92) : Math.max(0, t * this.pps - this.lanesW * 0.08);
+        this.scroll.scrollLeft =
+          s.playing === 'reverse' ? Math.max(0, t * this.pps - this.lanesW * 0.92) : Math.max(0, t * this.pps - this.lanesW * 0.08);
         this.syncScroll();
       }
     }
@@ -792,7 +832,9 @@ export class Timeline {
     if (row.type === 'comp') {
       const comp = this.data.comps.get(row.comp)!;
       const within = ry - this.rowTops[lo];
-      for (const label of comp.labels) if (Math.abs(label.time - t) <= slack && within >= row.height - 12) return { type: 'label', comp, name: label.name, time: label.time };
+      for (const label of comp.labels)
+        if (Math.abs(label.time - t) <= slack && within >= row.height - 12)
+          return { type: 'label', comp, name: label.name, time: label.time };
       const lane = Math.floor((within - 5) / 6);
       let best: TlTween | null = null;
       for (let i = firstOverlapping(comp.tweenMaxEnd, t - slack); i < comp.tweens.length; i++) {
@@ -803,7 +845,8 @@ export class Timeline {
         if (!best || tw.start >= best.start) best = tw;
       }
       if (best) return { type: 'tween', comp, tween: best };
-      for (const label of comp.labels) if (Math.abs(label.time - t) <= slack) return { type: 'label', comp, name: label.name, time: label.time };
+      for (const label of comp.labels)
+        if (Math.abs(label.time - t) <= slack) return { type: 'label', comp, name: label.name, time: label.time };
       return { type: 'none' };
     }
     let best: TlItem | null = null;
@@ -883,8 +926,16 @@ export class Timeline {
       const p = this.layerPoint(e);
       const hit = this.hitTest(p.x, p.y);
       const fps = this.fps;
-      if (hit.type === 'item') this.actions.setRange(Math.round(hit.item.start * fps), Math.max(Math.round(hit.item.start * fps), Math.round(hit.item.end * fps) - 1));
-      else if (hit.type === 'tween') this.actions.setRange(Math.round(hit.tween.start * fps), Math.max(Math.round(hit.tween.start * fps), Math.round(hit.tween.end * fps) - 1));
+      if (hit.type === 'item')
+        this.actions.setRange(
+          Math.round(hit.item.start * fps),
+          Math.max(Math.round(hit.item.start * fps), Math.round(hit.item.end * fps) - 1),
+        );
+      else if (hit.type === 'tween')
+        this.actions.setRange(
+          Math.round(hit.tween.start * fps),
+          Math.max(Math.round(hit.tween.start * fps), Math.round(hit.tween.end * fps) - 1),
+        );
       else if (hit.type === 'label') this.actions.seek(Math.round(hit.time * fps));
     });
     this.scroll.addEventListener(
@@ -951,7 +1002,8 @@ export class Timeline {
   private tooltipContent(hit: Hit): Node[] {
     const fps = this.fps;
     const time = (t: number) => `${t.toFixed(2)} s (f ${Math.round(t * fps)})`;
-    const line = (k: string, v: string) => h('div', { class: 'tt-line' }, h('span', { class: 'tt-key' }, k), h('span', { class: 'tt-val' }, v));
+    const line = (k: string, v: string) =>
+      h('div', { class: 'tt-line' }, h('span', { class: 'tt-key' }, k), h('span', { class: 'tt-val' }, v));
     if (hit.type === 'item') {
       const it = hit.item;
       const d = it.end - it.start;
@@ -959,9 +1011,26 @@ export class Timeline {
       return [
         h('div', { class: 'tt-title' }, it.label, h('span', { class: 'tt-kind' }, it.kind === 'composition' ? 'sub-composition' : it.kind)),
         line('file', it.loc ? `${it.loc.file}:${it.loc.line}` : (comp?.file ?? '')),
-        line('start', `${time(it.start)}${it.startExpr && it.startExpr.trim() !== String(Number(it.startExpr)) ? ` · data-start="${it.startExpr}"` : ''}`),
-        line('duration', it.invalid ? it.invalid : `${d.toFixed(2)} s (${Math.round(d * fps)} f)${it.openEnd ? ' · to the end of its ' + (it.media ? 'media' : 'composition') : ''}`),
-        it.media ? line('sound', it.media.audible ? `volume ${Math.round(it.media.volume * 100)}%` : it.media.kind === 'video' ? 'none (no data-has-audio)' : 'muted') : null,
+        line(
+          'start',
+          `${time(it.start)}${it.startExpr && it.startExpr.trim() !== String(Number(it.startExpr)) ? ` · data-start="${it.startExpr}"` : ''}`,
+        ),
+        line(
+          'duration',
+          it.invalid
+            ? it.invalid
+            : `${d.toFixed(2)} s (${Math.round(d * fps)} f)${it.openEnd ? ' · to the end of its ' + (it.media ? 'media' : 'composition') : ''}`,
+        ),
+        it.media
+          ? line(
+              'sound',
+              it.media.audible
+                ? `volume ${Math.round(it.media.volume * 100)}%`
+                : it.media.kind === 'video'
+                  ? 'none (no data-has-audio)'
+                  : 'muted',
+            )
+          : null,
         h('div', { class: 'tt-hint' }, 'Double-click: in/out to this clip · Ctrl/⌘+click: open in editor'),
       ].filter((n): n is HTMLDivElement => n !== null);
     }
@@ -977,7 +1046,11 @@ export class Timeline {
       ].filter((n): n is HTMLDivElement => n !== null);
     }
     if (hit.type === 'label') {
-      return [h('div', { class: 'tt-title' }, hit.name, h('span', { class: 'tt-kind' }, 'label')), line('timeline', hit.comp.name), line('time', time(hit.time))];
+      return [
+        h('div', { class: 'tt-title' }, hit.name, h('span', { class: 'tt-kind' }, 'label')),
+        line('timeline', hit.comp.name),
+        line('time', time(hit.time)),
+      ];
     }
     return [];
   }
@@ -986,8 +1059,23 @@ export class Timeline {
   debug() {
     const rect = () => this.layer.getBoundingClientRect();
     return {
-      rows: () => this.rows.map((row) => ({ label: row.label, type: row.type, comp: row.comp, depth: row.depth, items: row.items.map((i) => ({ label: i.label, start: i.start, end: i.end, invalid: i.invalid })) })),
-      comps: () => [...this.data.comps.values()].map((c) => ({ key: c.key, name: c.name, tweens: c.tweens.length, labels: c.labels.map((l) => l.name), depth: c.depth, collapsed: this.collapsed.has(c.key) })),
+      rows: () =>
+        this.rows.map((row) => ({
+          label: row.label,
+          type: row.type,
+          comp: row.comp,
+          depth: row.depth,
+          items: row.items.map((i) => ({ label: i.label, start: i.start, end: i.end, invalid: i.invalid })),
+        })),
+      comps: () =>
+        [...this.data.comps.values()].map((c) => ({
+          key: c.key,
+          name: c.name,
+          tweens: c.tweens.length,
+          labels: c.labels.map((l) => l.name),
+          depth: c.depth,
+          collapsed: this.collapsed.has(c.key),
+        })),
       /** Centre of the visible part of the first item labelled `label` (null when out of view). */
       itemPoint: (label: string) => {
         const r = rect();

@@ -52,9 +52,20 @@ export class Topbar {
   private readonly menu = h('div', { class: 'picker-menu', role: 'menu', hidden: true });
   private readonly facts = h('div', { class: 'facts' });
   private readonly status = h('span', { class: 'status', title: 'Connected to framesmith dev' });
-  private readonly zoomInput = h('input', { type: 'text', class: 'zoom-input', 'aria-label': 'Zoom (%)', title: 'Zoom: type a percentage (150), "fit" or "width" and press Enter', spellcheck: false, autocomplete: 'off' });
+  private readonly zoomInput = h('input', {
+    type: 'text',
+    class: 'zoom-input',
+    'aria-label': 'Zoom (%)',
+    title: 'Zoom: type a percentage (150), "fit" or "width" and press Enter',
+    spellcheck: false,
+    autocomplete: 'off',
+  });
   private readonly zoomMenu = h('div', { class: 'zoom-menu', role: 'menu', hidden: true });
-  private readonly zoneSelect = h('select', { class: 'zone-select', 'aria-label': 'Platform safe zones', title: 'Platform safe zones: where the app’s buttons and captions cover the video' });
+  private readonly zoneSelect = h('select', {
+    class: 'zone-select',
+    'aria-label': 'Platform safe zones',
+    title: 'Platform safe zones: where the app’s buttons and captions cover the video',
+  });
   private scale = 1;
 
   constructor(private readonly options: TopbarOptions) {
@@ -67,7 +78,19 @@ export class Topbar {
     });
     const noFocus = (e: Event) => e.preventDefault();
     this.zoomMenu.append(
-      ...ZOOM_PRESETS.map((z) => h('button', { class: 'menu-item', role: 'menuitem', 'data-zoom': String(z), onmousedown: noFocus, onclick: () => ((this.zoomMenu.hidden = true), store.set({ zoom: z })) }, zoomName(z))),
+      ...ZOOM_PRESETS.map((z) =>
+        h(
+          'button',
+          {
+            class: 'menu-item',
+            role: 'menuitem',
+            'data-zoom': String(z),
+            onmousedown: noFocus,
+            onclick: () => ((this.zoomMenu.hidden = true), store.set({ zoom: z })),
+          },
+          zoomName(z),
+        ),
+      ),
     );
     this.zoomInput.addEventListener('keydown', (e) => {
       if (e.key === 'Enter') {
@@ -89,17 +112,48 @@ export class Topbar {
       'div',
       { class: 'zoom-control' },
       this.zoomInput,
-      h('button', { class: 'icon-button small', title: 'Zoom presets', 'aria-label': 'Zoom presets', 'aria-haspopup': 'menu', onmousedown: noFocus, onclick: () => this.toggle(this.zoomMenu) }, icon(ICONS.chevron, { size: 12 })),
+      h(
+        'button',
+        {
+          class: 'icon-button small',
+          title: 'Zoom presets',
+          'aria-label': 'Zoom presets',
+          'aria-haspopup': 'menu',
+          onmousedown: noFocus,
+          onclick: () => this.toggle(this.zoomMenu),
+        },
+        icon(ICONS.chevron, { size: 12 }),
+      ),
       this.zoomMenu,
     );
     const toggle = (label: string, path: string, key: 'guides' | 'checker') => {
-      const b = h('button', { class: 'icon-button toggle', title: label, 'aria-label': label, onclick: () => store.set({ [key]: !store.state[key] }), onmousedown: noFocus }, icon(path));
+      const b = h(
+        'button',
+        {
+          class: 'icon-button toggle',
+          title: label,
+          'aria-label': label,
+          onclick: () => store.set({ [key]: !store.state[key] }),
+          onmousedown: noFocus,
+        },
+        icon(path),
+      );
       store.subscribe((s) => (b.classList.toggle('on', s[key]), b.setAttribute('aria-pressed', String(s[key]))));
       b.classList.toggle('on', store.state[key]);
       return b;
     };
     this.zoneSelect.addEventListener('change', () => (store.set({ safeZone: this.zoneSelect.value as SafeZone }), this.zoneSelect.blur()));
-    const sideButton = h('button', { class: 'icon-button toggle', title: 'Show / hide the panels', 'aria-label': 'Panels', onmousedown: noFocus, onclick: () => store.set({ sideHidden: !store.state.sideHidden }) }, icon(ICONS.sidebar));
+    const sideButton = h(
+      'button',
+      {
+        class: 'icon-button toggle',
+        title: 'Show / hide the panels',
+        'aria-label': 'Panels',
+        onmousedown: noFocus,
+        onclick: () => store.set({ sideHidden: !store.state.sideHidden }),
+      },
+      icon(ICONS.sidebar),
+    );
     store.subscribe((s) => sideButton.classList.toggle('on', !s.sideHidden));
     sideButton.classList.toggle('on', !store.state.sideHidden);
     this.el = h(
@@ -114,9 +168,23 @@ export class Topbar {
       toggle('Safe-area guides', ICONS.safe, 'guides'),
       this.zoneSelect,
       toggle('Checkerboard (shows transparency)', ICONS.checker, 'checker'),
-      h('button', { class: 'icon-button', title: 'Fullscreen (F)', 'aria-label': 'Fullscreen', onmousedown: noFocus, onclick: () => options.fullscreen() }, icon(ICONS.fullscreen)),
+      h(
+        'button',
+        {
+          class: 'icon-button',
+          title: 'Fullscreen (F)',
+          'aria-label': 'Fullscreen',
+          onmousedown: noFocus,
+          onclick: () => options.fullscreen(),
+        },
+        icon(ICONS.fullscreen),
+      ),
       sideButton,
-      h('button', { class: 'icon-button', title: 'Keyboard shortcuts (?)', 'aria-label': 'Keyboard shortcuts', onclick: () => options.help() }, icon(ICONS.help)),
+      h(
+        'button',
+        { class: 'icon-button', title: 'Keyboard shortcuts (?)', 'aria-label': 'Keyboard shortcuts', onclick: () => options.help() },
+        icon(ICONS.help),
+      ),
       this.status,
     );
     store.subscribe((s, changed) => {
@@ -139,7 +207,8 @@ export class Topbar {
 
   private drawZoom(): void {
     const z = this.options.store.state.zoom;
-    if (document.activeElement !== this.zoomInput) this.zoomInput.value = typeof z === 'number' ? `${Math.round(z * 100)}%` : `${zoomName(z)} ${Math.round(this.scale * 100)}%`;
+    if (document.activeElement !== this.zoomInput)
+      this.zoomInput.value = typeof z === 'number' ? `${Math.round(z * 100)}%` : `${zoomName(z)} ${Math.round(this.scale * 100)}%`;
     for (const b of this.zoomMenu.querySelectorAll<HTMLElement>('[data-zoom]')) b.classList.toggle('current', b.dataset.zoom === String(z));
   }
 
@@ -152,7 +221,9 @@ export class Topbar {
       available.map((p) => h('option', { value: p }, PLATFORMS[p].name)),
     );
     this.zoneSelect.disabled = available.length === 0;
-    this.zoneSelect.title = available.length ? 'Platform safe zones: where the app’s buttons and captions cover the video' : 'Platform safe zones exist for 9:16, 1:1 and 16:9 compositions';
+    this.zoneSelect.title = available.length
+      ? 'Platform safe zones: where the app’s buttons and captions cover the video'
+      : 'Platform safe zones exist for 9:16, 1:1 and 16:9 compositions';
     this.zoneSelect.value = available.includes(s.safeZone as never) ? s.safeZone : 'none';
   }
 
@@ -170,13 +241,26 @@ export class Topbar {
       this.menu,
       h('div', { class: 'menu-title' }, 'Entries'),
       (entries.length ? entries : [entry]).map((e) =>
-        h('button', { class: `menu-item${e === entry ? ' current' : ''}`, role: 'menuitem', onclick: () => ((this.menu.hidden = true), this.options.chooseEntry(e)) }, e),
+        h(
+          'button',
+          {
+            class: `menu-item${e === entry ? ' current' : ''}`,
+            role: 'menuitem',
+            onclick: () => ((this.menu.hidden = true), this.options.chooseEntry(e)),
+          },
+          e,
+        ),
       ),
       subs.size ? h('div', { class: 'menu-title' }, `Used by ${entry}`) : null,
       [...subs].map(([src, starts]) =>
         h(
           'button',
-          { class: 'menu-item sub', role: 'menuitem', title: `Jump to its first instance at ${starts[0].toFixed(2)}s`, onclick: () => ((this.menu.hidden = true), this.options.jump(starts[0])) },
+          {
+            class: 'menu-item sub',
+            role: 'menuitem',
+            title: `Jump to its first instance at ${starts[0].toFixed(2)}s`,
+            onclick: () => ((this.menu.hidden = true), this.options.jump(starts[0])),
+          },
           h('span', {}, `↳ ${src}`),
           h('span', { class: 'menu-meta' }, `${starts.length}×`),
         ),
@@ -190,7 +274,10 @@ export class Topbar {
       h('span', { class: 'chip', title: 'data-width × data-height' }, `${comp.width}×${comp.height}`),
       h(
         'span',
-        { class: `chip${accepted ? '' : ' warn'}`, title: accepted ? 'An aspect ratio the cloud renders' : `The cloud renders 16:9, 9:16 and 1:1 only; ${aspect} would be refused` },
+        {
+          class: `chip${accepted ? '' : ' warn'}`,
+          title: accepted ? 'An aspect ratio the cloud renders' : `The cloud renders 16:9, 9:16 and 1:1 only; ${aspect} would be refused`,
+        },
         accepted ? null : icon(ICONS.warn, { size: 12 }),
         accepted ? aspect : `${aspect} · not a cloud size`,
       ),

@@ -14,7 +14,11 @@ export function clock(seconds: number): string {
 }
 
 function button(label: string, path: string, onclick: () => void, extra: Record<string, unknown> = {}): HTMLButtonElement {
-  const b = h('button', { class: 'icon-button', title: label, 'aria-label': label, onclick, ...extra }, icon(path, { filled: path === ICONS.play || path === ICONS.pause }));
+  const b = h(
+    'button',
+    { class: 'icon-button', title: label, 'aria-label': label, onclick, ...extra },
+    icon(path, { filled: path === ICONS.play || path === ICONS.pause }),
+  );
   // Keep focus where it was: a focused button would swallow the next Space.
   b.addEventListener('mousedown', (e) => e.preventDefault());
   return b;
@@ -31,7 +35,15 @@ export class Transport {
   private readonly range = h('span', { class: 'range-readout' });
   private readonly clear: HTMLButtonElement;
   private readonly muteButton: HTMLButtonElement;
-  private readonly volume = h('input', { type: 'range', min: '0', max: '100', step: '1', class: 'volume', 'aria-label': 'Volume', title: 'Volume' });
+  private readonly volume = h('input', {
+    type: 'range',
+    min: '0',
+    max: '100',
+    step: '1',
+    class: 'volume',
+    'aria-label': 'Volume',
+    title: 'Volume',
+  });
   private readonly soundNote = h('span', { class: 'sound-note' });
 
   constructor(
@@ -41,20 +53,40 @@ export class Transport {
     this.playButton = button('Play (Space)', ICONS.play, () => actions.togglePlay(), { class: 'icon-button play' });
     this.rate = h(
       'select',
-      { class: 'rate', title: 'Playback rate', 'aria-label': 'Playback rate', onchange: () => (actions.setRate(Number(this.rate.value)), this.rate.blur()) },
+      {
+        class: 'rate',
+        title: 'Playback rate',
+        'aria-label': 'Playback rate',
+        onchange: () => (actions.setRate(Number(this.rate.value)), this.rate.blur()),
+      },
       RATES.map((r) => h('option', { value: String(r) }, `${r}×`)),
     );
     this.loop = button('Loop (Shift+L)', ICONS.loop, () => actions.toggleLoop(), { class: 'icon-button toggle' });
     this.clear = h('button', { class: 'text-button', title: 'Clear the in/out range', onclick: () => actions.clearRange() }, 'Clear');
     this.clear.addEventListener('mousedown', (e) => e.preventDefault());
-    this.muteButton = button('Mute (M)', ICONS.volume, () => store.set({ muted: !store.state.muted }), { class: 'icon-button toggle mute' });
+    this.muteButton = button('Mute (M)', ICONS.volume, () => store.set({ muted: !store.state.muted }), {
+      class: 'icon-button toggle mute',
+    });
     this.volume.addEventListener('input', () => store.set({ volume: Number(this.volume.value) / 100, muted: false }));
     this.volume.addEventListener('change', () => this.volume.blur());
     const inOut = h(
       'div',
       { class: 'inout' },
-      h('button', { class: 'text-button', title: 'Set in point (I)', onclick: () => actions.setIn(), onmousedown: (e: Event) => e.preventDefault() }, 'In'),
-      h('button', { class: 'text-button', title: 'Set out point (O)', onclick: () => actions.setOut(), onmousedown: (e: Event) => e.preventDefault() }, 'Out'),
+      h(
+        'button',
+        { class: 'text-button', title: 'Set in point (I)', onclick: () => actions.setIn(), onmousedown: (e: Event) => e.preventDefault() },
+        'In',
+      ),
+      h(
+        'button',
+        {
+          class: 'text-button',
+          title: 'Set out point (O)',
+          onclick: () => actions.setOut(),
+          onmousedown: (e: Event) => e.preventDefault(),
+        },
+        'Out',
+      ),
       this.range,
       this.clear,
     );
@@ -71,7 +103,14 @@ export class Transport {
         button('End (End)', ICONS.end, () => actions.toEnd()),
       ),
       h('div', { class: 'timecode' }, this.time, this.frame, this.total),
-      h('div', { class: 'transport-right' }, h('div', { class: 'sound' }, this.muteButton, this.volume, this.soundNote), inOut, this.loop, this.rate),
+      h(
+        'div',
+        { class: 'transport-right' },
+        h('div', { class: 'sound' }, this.muteButton, this.volume, this.soundNote),
+        inOut,
+        this.loop,
+        this.rate,
+      ),
     );
     store.subscribe((s) => this.draw(s));
     this.draw(store.state);

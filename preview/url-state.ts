@@ -48,7 +48,12 @@ export function readUrl(): UrlState {
   const frame = Number(p.get('frame'));
   const inst: Record<string, VariableValues> = {};
   for (const [k, v] of Object.entries(readJson(p, 'inst'))) if (isObject(v)) inst[k] = v;
-  return { composition: p.get('composition'), vars: readJson(p, 'vars'), inst, frame: p.has('frame') && Number.isInteger(frame) && frame >= 0 ? frame : null };
+  return {
+    composition: p.get('composition'),
+    vars: readJson(p, 'vars'),
+    inst,
+    frame: p.has('frame') && Number.isInteger(frame) && frame >= 0 ? frame : null,
+  };
 }
 
 function writeJson(p: URLSearchParams, name: string, value: Record<string, unknown> | undefined): void {

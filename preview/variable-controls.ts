@@ -81,9 +81,19 @@ function textInput(value: string, onInput: (v: string) => void, attrs: Record<st
 }
 
 /** Builds the control for `decl`. `onInput` gets the raw new value; `onReset` restores the default. */
-export function createControl(decl: VariableDeclaration, ctx: ControlContext, onInput: (value: unknown) => void, onReset: () => void, idPrefix = 'var-'): VariableControl {
+export function createControl(
+  decl: VariableDeclaration,
+  ctx: ControlContext,
+  onInput: (value: unknown) => void,
+  onReset: () => void,
+  idPrefix = 'var-',
+): VariableControl {
   const error = h('div', { class: 'var-error', role: 'alert' });
-  const reset = h('button', { class: 'icon-button small var-reset', title: `Reset ${decl.label} to ${JSON.stringify(decl.default)}`, onclick: onReset }, icon(ICONS.reset, { size: 13 }));
+  const reset = h(
+    'button',
+    { class: 'icon-button small var-reset', title: `Reset ${decl.label} to ${JSON.stringify(decl.default)}`, onclick: onReset },
+    icon(ICONS.reset, { size: 13 }),
+  );
   const field = h('div', { class: 'var-field' });
   const meta = h('span', { class: 'var-meta' });
   let update: (value: unknown) => void = () => {};
@@ -91,7 +101,14 @@ export function createControl(decl: VariableDeclaration, ctx: ControlContext, on
   const json = isJsonVariable(decl);
   switch (json ? 'json' : decl.type) {
     case 'json': {
-      const area = h('textarea', { class: 'json-editor mono', spellcheck: false, autocomplete: 'off', rows: 4, 'aria-label': decl.label, wrap: 'off' });
+      const area = h('textarea', {
+        class: 'json-editor mono',
+        spellcheck: false,
+        autocomplete: 'off',
+        rows: 4,
+        'aria-label': decl.label,
+        wrap: 'off',
+      });
       const grow = () => (area.rows = Math.max(3, Math.min(14, area.value.split('\n').length + 1)));
       area.addEventListener('input', () => (grow(), onInput(area.value)));
       // Tab indents inside the editor instead of leaving it.
@@ -147,7 +164,15 @@ export function createControl(decl: VariableDeclaration, ctx: ControlContext, on
     case 'number': {
       const number = h('input', { type: 'number', step: decl.step ?? 'any', min: decl.min, max: decl.max });
       const hasRange = decl.min !== undefined && decl.max !== undefined;
-      const slider = hasRange ? h('input', { type: 'range', min: decl.min, max: decl.max, step: decl.step ?? (decl.max! - decl.min!) / 100, 'aria-label': decl.label }) : null;
+      const slider = hasRange
+        ? h('input', {
+            type: 'range',
+            min: decl.min,
+            max: decl.max,
+            step: decl.step ?? (decl.max! - decl.min!) / 100,
+            'aria-label': decl.label,
+          })
+        : null;
       const parse = (s: string): unknown => (s.trim() !== '' && Number.isFinite(Number(s)) ? Number(s) : s);
       number.addEventListener('input', () => onInput(parse(number.value)));
       slider?.addEventListener('input', () => onInput(Number(slider.value)));
@@ -179,7 +204,11 @@ export function createControl(decl: VariableDeclaration, ctx: ControlContext, on
       break;
     }
     case 'enum': {
-      const select = h('select', { 'aria-label': decl.label }, (decl.options ?? []).map((o) => h('option', { value: o.value }, o.label)));
+      const select = h(
+        'select',
+        { 'aria-label': decl.label },
+        (decl.options ?? []).map((o) => h('option', { value: o.value }, o.label)),
+      );
       select.addEventListener('change', () => (onInput(select.value), select.blur()));
       field.append(select);
       update = (v) => (select.value = String(v));
@@ -218,7 +247,14 @@ export function createControl(decl: VariableDeclaration, ctx: ControlContext, on
   const el = h(
     'div',
     { class: `var var-${decl.type}${json ? ' var-json' : ''}`, 'data-var': decl.id },
-    h('div', { class: 'var-head' }, h('label', { class: 'var-label', title: decl.description }, decl.label), h('code', { class: 'var-id' }, decl.id), meta, reset),
+    h(
+      'div',
+      { class: 'var-head' },
+      h('label', { class: 'var-label', title: decl.description }, decl.label),
+      h('code', { class: 'var-id' }, decl.id),
+      meta,
+      reset,
+    ),
     decl.description ? h('div', { class: 'var-desc' }, decl.description) : null,
     field,
     error,

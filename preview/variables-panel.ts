@@ -46,11 +46,21 @@ export class VariablesPanel {
 
   constructor(private readonly options: VariablesPanelOptions) {
     this.typed = { ...options.initial };
-    const action = (label: string, path: string, onclick: () => void) => h('button', { class: 'text-button with-icon', onclick }, icon(path, { size: 13 }), label);
+    const action = (label: string, path: string, onclick: () => void) =>
+      h('button', { class: 'text-button with-icon', onclick }, icon(path, { size: 13 }), label);
     this.el = h(
       'section',
       { class: 'panel variables', 'aria-label': 'Variables' },
-      h('header', {}, h('h2', {}, 'Variables'), h('div', { class: 'panel-actions' }, action('Reset all', ICONS.reset, () => this.resetAll()))),
+      h(
+        'header',
+        {},
+        h('h2', {}, 'Variables'),
+        h(
+          'div',
+          { class: 'panel-actions' },
+          action('Reset all', ICONS.reset, () => this.resetAll()),
+        ),
+      ),
       this.list,
       this.note,
       h(
@@ -79,11 +89,19 @@ export class VariablesPanel {
     this.declarations = declarations;
     this.controls.clear();
     const items = declarations.map((d) => {
-      const control = createControl(d, this.options, (v) => this.input(d, v), () => this.reset(d.id));
+      const control = createControl(
+        d,
+        this.options,
+        (v) => this.input(d, v),
+        () => this.reset(d.id),
+      );
       this.controls.set(d.id, control);
       return control.el;
     });
-    replaceChildren(this.list, items.length ? items : h('p', { class: 'empty' }, 'This composition declares no variables (data-composition-variables on <html>).'));
+    replaceChildren(
+      this.list,
+      items.length ? items : h('p', { class: 'empty' }, 'This composition declares no variables (data-composition-variables on <html>).'),
+    );
     this.appliedKey = JSON.stringify(this.applied());
     this.draw();
   }
@@ -184,6 +202,10 @@ export class VariablesPanel {
     const applied = this.applied();
     const command = `${this.options.renderCommand()}${Object.keys(applied).length ? ` --variables ${shellQuote(JSON.stringify(applied))}` : ''}`;
     const ok = await copyText(command);
-    this.options.toast(ok ? 'Copied: ' + (command.length > 300 ? `${command.slice(0, 300)}… (${command.length} characters)` : command) : 'Could not copy to the clipboard');
+    this.options.toast(
+      ok
+        ? 'Copied: ' + (command.length > 300 ? `${command.slice(0, 300)}… (${command.length} characters)` : command)
+        : 'Could not copy to the clipboard',
+    );
   }
 }

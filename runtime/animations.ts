@@ -35,7 +35,12 @@ export function seekAnimations(t: number, timed: TimedNode[], compositionOffset:
 }
 
 /** Whether any animation can change between two root times (conservative). */
-export function animationsChangeBetween(a: number, b: number, timed: TimedNode[], compositionOffset: (el: Element | null) => number): boolean {
+export function animationsChangeBetween(
+  a: number,
+  b: number,
+  timed: TimedNode[],
+  compositionOffset: (el: Element | null) => number,
+): boolean {
   const starts = new Map<Element, number>(timed.map((n) => [n.el, n.start]));
   for (const anim of document.getAnimations()) {
     const effect = anim.effect as KeyframeEffect | null;

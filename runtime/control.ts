@@ -28,7 +28,17 @@ import { displayUrl, locationFromStack, type ProblemCollector } from './problems
 import { collectTimed, findRoot, readScene, type Scene } from './scene';
 import { mountSubCompositions, type MountedInstance } from './subcompositions';
 import type { Batching } from './timeline-batching';
-import { activeIntervals, bindTimelines, hasSeekCallbacks, hasTimeline, registry, seekBound, takeOverGsap, type BoundTimelines, type CompositionTimeline } from './timelines';
+import {
+  activeIntervals,
+  bindTimelines,
+  hasSeekCallbacks,
+  hasTimeline,
+  registry,
+  seekBound,
+  takeOverGsap,
+  type BoundTimelines,
+  type CompositionTimeline,
+} from './timelines';
 import { createTimingResolver, playbackRateOf, playbackStartOf, timelineLength } from './timing';
 import { applyPageSetup } from './page-setup';
 import { describeScene, drawsSomething } from './inspect';
@@ -190,7 +200,9 @@ export function createControl(deps: RuntimeDeps): FramesmithControl & { instance
           `No timeline was registered for ${names}: ${thrown ? `a script threw "${thrown.message}"${where}` : first.message}` +
           `${thrown && loads.length ? `; a script failed to load: ${loads.join(', ')}` : ''}. ` +
           `HeyGen's renderer refuses this render (sub_timeline_script_failure).` +
-          (cause ? ` Cause: \`tl.${cause.property}\` is undefined in HeyGen's renderer${cause.loc ? ` (${cause.loc.file}:${cause.loc.line})` : ''}.` : ''),
+          (cause
+            ? ` Cause: \`tl.${cause.property}\` is undefined in HeyGen's renderer${cause.loc ? ` (${cause.loc.file}:${cause.loc.line})` : ''}.`
+            : ''),
         hint: cause
           ? `${cause.fix[0].toUpperCase()}${cause.fix.slice(1)}.`
           : first.kind === 'asset'
@@ -248,7 +260,15 @@ export function createControl(deps: RuntimeDeps): FramesmithControl & { instance
       const offset = start - playbackStartOf(inst.host);
       const length = resolver.durationOf(inst.host);
       const end = length !== null && length > 0 ? start + length : s.duration;
-      return { host: inst.host, root: inst.root, compositionId: inst.compositionId, offset, start, end, duration: length !== null && length > 0 ? length : Math.max(0, end - start) };
+      return {
+        host: inst.host,
+        root: inst.root,
+        compositionId: inst.compositionId,
+        offset,
+        start,
+        end,
+        duration: length !== null && length > 0 ? length : Math.max(0, end - start),
+      };
     });
   }
 

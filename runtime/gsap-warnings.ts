@@ -18,10 +18,16 @@ interface GsapWarning {
 /** Which console.warn messages are GSAP's, and what to do about each. */
 export function classifyGsapWarning(message: string): GsapWarning | null {
   if (/^GSAP target .* not found/.test(message)) {
-    return { code: 'gsap_target_not_found', hint: 'The selector matches no element when the tween is created: check the id or class, and that the element exists before the script runs.' };
+    return {
+      code: 'gsap_target_not_found',
+      hint: 'The selector matches no element when the tween is created: check the id or class, and that the element exists before the script runs.',
+    };
   }
   if (/^Invalid property /.test(message)) {
-    return { code: 'gsap_invalid_property', hint: 'Check the property name (a typo animates nothing), or register the plugin that provides it with gsap.registerPlugin().' };
+    return {
+      code: 'gsap_invalid_property',
+      hint: 'Check the property name (a typo animates nothing), or register the plugin that provides it with gsap.registerPlugin().',
+    };
   }
   if (/ not eligible for reset| effect requires | plugin\.$|^Please gsap\.registerPlugin|^Invalid scope/.test(message)) {
     return { code: 'gsap_warning', hint: 'GSAP ignored part of this call; see the message.' };
@@ -102,10 +108,18 @@ async function locateProperty(key: string): Promise<RuntimeProblem['loc']> {
 export function captureGsapWarnings(win: Window & typeof globalThis, problems: ProblemCollector): void {
   const original = win.console.warn;
   win.console.warn = (...args: unknown[]) => {
-    const message = args.map((a) => (typeof a === 'string' ? a : a instanceof Element ? `<${a.tagName.toLowerCase()}${a.id ? `#${a.id}` : ''}>` : String(a))).join(' ');
+    const message = args
+      .map((a) => (typeof a === 'string' ? a : a instanceof Element ? `<${a.tagName.toLowerCase()}${a.id ? `#${a.id}` : ''}>` : String(a)))
+      .join(' ');
     const kind = classifyGsapWarning(message);
     if (kind) {
-      const problem: RuntimeProblem = { kind: 'console', code: kind.code, message: message.replace(/\s*https:\/\/gsap\.com\/?$/, ''), hint: kind.hint, loc: queuedCallLocation() ?? callerLocation(new Error().stack) };
+      const problem: RuntimeProblem = {
+        kind: 'console',
+        code: kind.code,
+        message: message.replace(/\s*https:\/\/gsap\.com\/?$/, ''),
+        hint: kind.hint,
+        loc: queuedCallLocation() ?? callerLocation(new Error().stack),
+      };
       const prop = kind.code === 'gsap_invalid_property' && typeof args[1] === 'string' ? args[1] : null;
       const inLibrary = !problem.loc || problem.loc.line === 0;
       if (prop && inLibrary) {

@@ -36,7 +36,13 @@ function start(win: HfWindow): void {
   installInstanceOverrides(document, boot.instanceValues);
   const clock = new VirtualClock(boot.seed ?? 0x5eed);
   clock.onRunaway = (message) =>
-    problems.add({ kind: 'page-error', code: 'timer_loop', message: `A script's timers loop without end: ${message}`, hint: 'Remove the zero-delay timer loop; drive motion from the GSAP timeline.', fatal: false });
+    problems.add({
+      kind: 'page-error',
+      code: 'timer_loop',
+      message: `A script's timers loop without end: ${message}`,
+      hint: 'Remove the zero-delay timer loop; drive motion from the GSAP timeline.',
+      fatal: false,
+    });
   clock.install(win);
   trackPendingRequests(win);
   const bodyScripts = installBodyScripts(win, problems, decodeURIComponent(win.location.pathname.replace(/^\//, '')) || 'index.html');

@@ -43,7 +43,7 @@ function hostOf(root: Element): HTMLElement | null {
 /** The instance key path of a sub-composition host (see LiveComposition.key). */
 export function hostKey(host: Element): string {
   const parts: string[] = [];
-  for (let h: Element | null = host; h; ) {
+  for (let h: Element | null = host; h;) {
     const scope = ownerRoot(h);
     const id = h.getAttribute('data-composition-id') ?? '';
     let index = 0;
@@ -105,10 +105,46 @@ function describeTargets(targets: unknown[]): string {
 
 /** GSAP's own keys in a tween's vars (everything else is an animated property). */
 const RESERVED = new Set([
-  'duration', 'delay', 'ease', 'repeat', 'repeatDelay', 'yoyo', 'yoyoEase', 'stagger', 'overwrite', 'immediateRender', 'lazy', 'paused',
-  'reversed', 'runBackwards', 'startAt', 'data', 'id', 'inherit', 'keyframes', 'callbackScope', 'autoRevert', 'parent', 'defaults',
-  'onStart', 'onStartParams', 'onUpdate', 'onUpdateParams', 'onComplete', 'onCompleteParams', 'onRepeat', 'onRepeatParams',
-  'onReverseComplete', 'onReverseCompleteParams', 'onInterrupt', 'onInterruptParams', 'smoothChildTiming', 'stringFilter', 'snap', 'modifiers', 'css',
+  'duration',
+  'delay',
+  'ease',
+  'repeat',
+  'repeatDelay',
+  'yoyo',
+  'yoyoEase',
+  'stagger',
+  'overwrite',
+  'immediateRender',
+  'lazy',
+  'paused',
+  'reversed',
+  'runBackwards',
+  'startAt',
+  'data',
+  'id',
+  'inherit',
+  'keyframes',
+  'callbackScope',
+  'autoRevert',
+  'parent',
+  'defaults',
+  'onStart',
+  'onStartParams',
+  'onUpdate',
+  'onUpdateParams',
+  'onComplete',
+  'onCompleteParams',
+  'onRepeat',
+  'onRepeatParams',
+  'onReverseComplete',
+  'onReverseCompleteParams',
+  'onInterrupt',
+  'onInterruptParams',
+  'smoothChildTiming',
+  'stringFilter',
+  'snap',
+  'modifiers',
+  'css',
 ]);
 
 function tweenKind(t: Anim, vars: Record<string, unknown>): TweenKind {
@@ -225,7 +261,9 @@ export function describeScene(scene: Scene | null, instances: MountedInstance[],
       hasTimeline: isAnim(tl),
       timelineDuration: isAnim(tl) ? tl.totalDuration() : null,
       clips: [],
-      ...(isAnim(tl) && !seen.has(tl) ? describeTimeline(tl, child.offset, LIVE_TWEEN_LIMIT) : { tweens: [], labels: [], truncated: false }),
+      ...(isAnim(tl) && !seen.has(tl)
+        ? describeTimeline(tl, child.offset, LIVE_TWEEN_LIMIT)
+        : { tweens: [], labels: [], truncated: false }),
     };
     seen.add(tl);
     comps.push(comp);
@@ -303,7 +341,8 @@ export function drawsSomething(root: HTMLElement, budget = 4000): boolean {
     }
     if (style.visibility !== 'hidden') {
       const r = el.getBoundingClientRect();
-      const overlaps = r.width > 0 && r.height > 0 && r.right > frame.left && r.left < frame.right && r.bottom > frame.top && r.top < frame.bottom;
+      const overlaps =
+        r.width > 0 && r.height > 0 && r.right > frame.left && r.left < frame.right && r.bottom > frame.top && r.top < frame.bottom;
       if (overlaps && drawsItself(el, style)) return true;
     }
     el = walker.nextNode() as Element | null;
@@ -330,7 +369,12 @@ function drawsItself(el: Element, style: CSSStyleDeclaration): boolean {
   if (opaque(style.backgroundColor) || style.backgroundImage !== 'none') return true;
   if (style.boxShadow !== 'none' || style.textShadow !== 'none') return true;
   for (const side of ['Top', 'Right', 'Bottom', 'Left'] as const) {
-    if (parseFloat(style.getPropertyValue(`border-${side.toLowerCase()}-width`)) > 0 && style.getPropertyValue(`border-${side.toLowerCase()}-style`) !== 'none' && opaque(style.getPropertyValue(`border-${side.toLowerCase()}-color`))) return true;
+    if (
+      parseFloat(style.getPropertyValue(`border-${side.toLowerCase()}-width`)) > 0 &&
+      style.getPropertyValue(`border-${side.toLowerCase()}-style`) !== 'none' &&
+      opaque(style.getPropertyValue(`border-${side.toLowerCase()}-color`))
+    )
+      return true;
   }
   if (opaque(style.color)) {
     for (const n of el.childNodes) if (n.nodeType === Node.TEXT_NODE && (n.textContent ?? '').trim() !== '') return true;

@@ -13,7 +13,8 @@ export function installBaseStyles(doc: Document): void {
   style.setAttribute('data-framesmith', 'base');
   // A hidden clip hides all it contains, even descendants that set visibility: visible.
   style.textContent =
-    'html,body,*{text-rendering:geometricPrecision}' + '[data-framesmith-hidden][style*="visibility: hidden"] *{visibility:hidden !important}';
+    'html,body,*{text-rendering:geometricPrecision}' +
+    '[data-framesmith-hidden][style*="visibility: hidden"] *{visibility:hidden !important}';
   (doc.head ?? doc.documentElement).appendChild(style);
 }
 

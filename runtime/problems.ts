@@ -64,13 +64,30 @@ export class ProblemCollector {
             const kind = remoteKindOf(target);
             if (kind === 'script' && !this.missingRemoteScript) this.missingRemoteScript = original;
             const d = resourceDiagnostic('remote_unavailable', { url: original, kind });
-            this.add({ kind: 'asset', code: d.code, severity: 'warning', message: d.message, hint: d.hint, url: original, loc: locationOf(win.location.href), fatal: false });
+            this.add({
+              kind: 'asset',
+              code: d.code,
+              severity: 'warning',
+              message: d.message,
+              hint: d.hint,
+              url: original,
+              loc: locationOf(win.location.href),
+              fatal: false,
+            });
             return;
           }
           if (abs && !/^(https?|data|blob):/i.test(abs)) {
             // file:, ftp:, …: neither framesmith nor the cloud can load it; an error, like a missing file.
             const d = resourceDiagnostic('unsupported_scheme', { url: abs, kind: remoteKindOf(target) });
-            this.add({ kind: 'asset', code: d.code, message: d.message, hint: d.hint, url: abs, loc: locationOf(win.location.href), fatal: false });
+            this.add({
+              kind: 'asset',
+              code: d.code,
+              message: d.message,
+              hint: d.hint,
+              url: abs,
+              loc: locationOf(win.location.href),
+              fatal: false,
+            });
             return;
           }
           this.add({

@@ -52,7 +52,11 @@ const num = (v: string | null): number | null => {
 
 /** The composition root, as HeyGen's renderer picks it: data-root="true", else the first element with data-composition-id. */
 export function findRoot(doc: Document): HTMLElement | null {
-  return doc.body?.querySelector<HTMLElement>('[data-composition-id][data-root="true"]') ?? doc.body?.querySelector<HTMLElement>('[data-composition-id]') ?? null;
+  return (
+    doc.body?.querySelector<HTMLElement>('[data-composition-id][data-root="true"]') ??
+    doc.body?.querySelector<HTMLElement>('[data-composition-id]') ??
+    null
+  );
 }
 
 /** Reads the root's facts; missing ones are reported and defaulted so the page still works. */
@@ -60,7 +64,11 @@ export function readScene(root: HTMLElement, problems: ProblemCollector, file: s
   const width = num(root.getAttribute('data-width'));
   const height = num(root.getAttribute('data-height'));
   const duration = num(root.getAttribute('data-duration'));
-  for (const [attr, v] of [['data-width', width], ['data-height', height], ['data-duration', duration]] as const) {
+  for (const [attr, v] of [
+    ['data-width', width],
+    ['data-height', height],
+    ['data-duration', duration],
+  ] as const) {
     if (v === null || v <= 0) {
       problems.add({
         kind: 'contract',

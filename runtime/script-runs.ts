@@ -27,7 +27,12 @@ function classic(el: HTMLScriptElement): boolean {
 
 /** Starts a new run of joined inline scripts (as the engine's compiler splits them). */
 function separate(el: HTMLScriptElement): boolean {
-  return el.hasAttribute('src') || el.hasAttribute('defer') || el.hasAttribute('async') || (el.getAttribute('type') ?? '').trim().toLowerCase() === 'module';
+  return (
+    el.hasAttribute('src') ||
+    el.hasAttribute('defer') ||
+    el.hasAttribute('async') ||
+    (el.getAttribute('type') ?? '').trim().toLowerCase() === 'module'
+  );
 }
 
 interface Deferred {
@@ -87,8 +92,14 @@ export function installBodyScripts(win: Window & typeof globalThis, problems: Pr
     const captured: { target: EventTarget; type: string; listener: EventListenerOrEventListenerObject }[] = [];
     const restore = [doc, win].map((target) => {
       const original = target.addEventListener;
-      target.addEventListener = function (this: EventTarget, type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions) {
-        if (listener && (type === 'DOMContentLoaded' || (type === 'load' && target === win && doc.readyState === 'complete'))) captured.push({ target, type, listener });
+      target.addEventListener = function (
+        this: EventTarget,
+        type: string,
+        listener: EventListenerOrEventListenerObject | null,
+        options?: boolean | AddEventListenerOptions,
+      ) {
+        if (listener && (type === 'DOMContentLoaded' || (type === 'load' && target === win && doc.readyState === 'complete')))
+          captured.push({ target, type, listener });
         else original.call(this, type, listener as EventListenerOrEventListenerObject, options);
       } as typeof original;
       return () => {

@@ -49,7 +49,13 @@ export async function mountSubCompositions(
     const id = host.getAttribute('data-composition-id') ?? '';
     const where = { file: chain[chain.length - 1] ?? '', line: 0, column: 0 };
     if (chain.includes(src)) {
-      problems.add({ kind: 'contract', code: 'subcomposition_cycle', message: `Sub-compositions include each other: ${[...chain, src].join(' → ')}; the inner one is left out, as HeyGen's renderer does.`, loc: where, fatal: false });
+      problems.add({
+        kind: 'contract',
+        code: 'subcomposition_cycle',
+        message: `Sub-compositions include each other: ${[...chain, src].join(' → ')}; the inner one is left out, as HeyGen's renderer does.`,
+        loc: where,
+        fatal: false,
+      });
       continue;
     }
     mountedHosts.add(host);
@@ -92,7 +98,14 @@ export async function mountSubCompositions(
   return mounted;
 }
 
-function mountOne(host: HTMLElement, file: string, id: string, text: string, problems: ProblemCollector, parentValues: VariableValues): MountedInstance | null {
+function mountOne(
+  host: HTMLElement,
+  file: string,
+  id: string,
+  text: string,
+  problems: ProblemCollector,
+  parentValues: VariableValues,
+): MountedInstance | null {
   const doc = new DOMParser().parseFromString(text, 'text/html');
   const selector = `[data-composition-id="${CSS.escape(id)}"]`;
   const templates = [...doc.querySelectorAll('template')];
@@ -109,7 +122,7 @@ function mountOne(host: HTMLElement, file: string, id: string, text: string, pro
         kind: 'contract',
         code: 'missing_or_empty_sub_composition',
         message: `${file} has no element with data-composition-id: there is no composition to mount.`,
-        hint: 'Give the sub-composition\'s root element data-composition-id (the host\'s id), in a <template> or the <body>.',
+        hint: "Give the sub-composition's root element data-composition-id (the host's id), in a <template> or the <body>.",
         loc: { file, line: 0, column: 0 },
         fatal: true,
       });
@@ -207,7 +220,11 @@ const TWEENS = ['to', 'from', 'fromTo', 'set'] as const;
 function scopedGsap(host: Element, base: GsapLike | undefined): GsapLike | undefined {
   if (!base) return base;
   const resolve = (target: unknown): unknown =>
-    typeof target === 'string' ? scopedAll(host, target) : Array.isArray(target) ? target.flatMap((t) => (typeof t === 'string' ? scopedAll(host, t) : [t])) : target;
+    typeof target === 'string'
+      ? scopedAll(host, target)
+      : Array.isArray(target)
+        ? target.flatMap((t) => (typeof t === 'string' ? scopedAll(host, t) : [t]))
+        : target;
   const scopeTimeline = (tl: Record<string, unknown>) => {
     for (const m of TWEENS) {
       const original = tl[m];
@@ -222,17 +239,20 @@ function scopedGsap(host: Element, base: GsapLike | undefined): GsapLike | undef
     get(target, prop) {
       if (prop === 'timeline') return (...args: unknown[]) => scopeTimeline(target.timeline(...args));
       if ((TWEENS as readonly (string | symbol)[]).includes(prop)) {
-        return (first: unknown, ...rest: unknown[]) => (target[prop as string] as (...a: unknown[]) => unknown).call(target, resolve(first), ...rest);
+        return (first: unknown, ...rest: unknown[]) =>
+          (target[prop as string] as (...a: unknown[]) => unknown).call(target, resolve(first), ...rest);
       }
       if (prop === 'utils' && target.utils) {
         const utils = target.utils;
         return new Proxy(utils, {
           get(u, up) {
-            if (up === 'toArray') return (first: unknown, ...rest: unknown[]) => (u.toArray as (...a: unknown[]) => unknown).call(u, resolve(first), ...rest);
+            if (up === 'toArray')
+              return (first: unknown, ...rest: unknown[]) => (u.toArray as (...a: unknown[]) => unknown).call(u, resolve(first), ...rest);
             if (up === 'selector') {
               return (base?: unknown) => {
                 const scope = typeof base === 'string' ? (scopedAll(host, base)[0] ?? host) : ((base as Element | undefined) ?? host);
-                return (sel: string) => (typeof sel === 'string' ? [...document.querySelectorAll(sel)].filter((n) => n === scope || scope.contains(n)) : []);
+                return (sel: string) =>
+                  typeof sel === 'string' ? [...document.querySelectorAll(sel)].filter((n) => n === scope || scope.contains(n)) : [];
               };
             }
             const v = Reflect.get(u, up, u);
@@ -286,7 +306,9 @@ async function runScripts(instance: MountedInstance, text: string): Promise<void
       try {
         await loadScriptOnce(url);
       } catch (e) {
-        throw Object.assign(new Error(`Could not load ${original.getAttribute('src')} for ${instance.file}: ${(e as Error).message}`), { url });
+        throw Object.assign(new Error(`Could not load ${original.getAttribute('src')} for ${instance.file}: ${(e as Error).message}`), {
+          url,
+        });
       }
     } else {
       const code = original.textContent ?? '';
@@ -296,7 +318,9 @@ async function runScripts(instance: MountedInstance, text: string): Promise<void
   }
   if (!parts.length) return;
   const host = instance.host;
-  const index = scopes.push({ host, document: scopedDocument(host), gsap: () => scopedGsap(host, (window as unknown as { gsap?: GsapLike }).gsap) }) - 1;
+  const index =
+    scopes.push({ host, document: scopedDocument(host), gsap: () => scopedGsap(host, (window as unknown as { gsap?: GsapLike }).gsap) }) -
+    1;
   const s = document.createElement('script');
   s.setAttribute(OWN_SCRIPT_ATTR, '');
   scriptOwners.set(s, instance);
@@ -313,5 +337,6 @@ async function runScripts(instance: MountedInstance, text: string): Promise<void
   ids.forEach((k, i) => {
     if (reg[k] === undefined && before[i] !== undefined) reg[k] = before[i];
   });
-  if (instance.timeline !== undefined && reg[instance.compositionId] === undefined) reg[instance.compositionId] = instance.timeline as (typeof reg)[string];
+  if (instance.timeline !== undefined && reg[instance.compositionId] === undefined)
+    reg[instance.compositionId] = instance.timeline as (typeof reg)[string];
 }

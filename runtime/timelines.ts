@@ -114,7 +114,11 @@ const MIN_USABLE_SECONDS = 1e-3;
  * on its own at every frame (see seekBound). Timelines registered under ids no element has are
  * not driven, as in the engine.
  */
-export function bindTimelines(rootTimeline: unknown, children: CompositionTimeline[], insideRoot: (timeline: unknown) => boolean = () => true): BoundTimelines {
+export function bindTimelines(
+  rootTimeline: unknown,
+  children: CompositionTimeline[],
+  insideRoot: (timeline: unknown) => boolean = () => true,
+): BoundTimelines {
   const g = (window as unknown as { gsap?: { timeline(vars?: unknown): GsapAnimation } }).gsap;
   const candidates = children.map((c) => ({ ...c, timeline: realTimeline(c.timeline) })).filter((c) => isAnimation(c.timeline));
   rootTimeline = realTimeline(rootTimeline);
@@ -218,7 +222,8 @@ export function activeIntervals(timelines: BoundTimelines | null): Array<[number
   // Each composition's timeline plays on its own clock: [start, end] in its time maps to root time.
   const tops: Array<{ tl: GsapAnimation; map: (local: number) => number }> = [];
   if (timelines?.root) tops.push({ tl: timelines.root, map: (x) => x });
-  for (const c of timelines?.children ?? []) tops.push({ tl: c.timeline as GsapAnimation, map: (x) => c.start + (x - c.playbackStart) / c.rate });
+  for (const c of timelines?.children ?? [])
+    tops.push({ tl: c.timeline as GsapAnimation, map: (x) => c.start + (x - c.playbackStart) / c.rate });
   for (const { tl, map } of tops) {
     if (tl.eventCallback?.('onUpdate')) return null;
     if ((tl.repeat?.() ?? 0) < 0) return null;

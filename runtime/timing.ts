@@ -102,7 +102,13 @@ export function createTimingResolver(doc: Document, timelineOf: (el: Element) =>
   /** The host a composition element takes its timing from (itself, or the host it is mounted in). */
   function timingHost(comp: Element): Element {
     const parent = comp.parentElement;
-    if (comp.hasAttribute('data-composition-id') && parent && isHostLike(parent) && !parseStartExpression(comp.getAttribute('data-start') ?? '')) return parent;
+    if (
+      comp.hasAttribute('data-composition-id') &&
+      parent &&
+      isHostLike(parent) &&
+      !parseStartExpression(comp.getAttribute('data-start') ?? '')
+    )
+      return parent;
     return comp;
   }
 
@@ -111,7 +117,9 @@ export function createTimingResolver(doc: Document, timelineOf: (el: Element) =>
    * composition's start, minus its host's data-playback-start.
    */
   function hostOffset(el: Element, fallback: number): number {
-    const comp = el.hasAttribute('data-composition-id') ? el.parentElement?.closest('[data-composition-id]') : el.closest('[data-composition-id]');
+    const comp = el.hasAttribute('data-composition-id')
+      ? el.parentElement?.closest('[data-composition-id]')
+      : el.closest('[data-composition-id]');
     return comp ? startOf(comp, fallback) - playbackStartOf(timingHost(comp)) : 0;
   }
 

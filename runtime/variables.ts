@@ -27,7 +27,13 @@ export function readDeclarations(el: Element | null, problems: ProblemCollector,
   }
   const { declarations, problems: found } = validateDeclarations(parsed);
   for (const p of found) {
-    problems.add({ kind: 'contract', code: 'invalid_variable_declaration', message: p.message, loc: { file, line: 0, column: 0 }, fatal: false });
+    problems.add({
+      kind: 'contract',
+      code: 'invalid_variable_declaration',
+      message: p.message,
+      loc: { file, line: 0, column: 0 },
+      fatal: false,
+    });
   }
   return declarations;
 }
@@ -62,7 +68,8 @@ export function resolveValues(declarations: VariableDeclaration[], ...layers: (V
 export function cssText(value: unknown): string | null {
   let text: string;
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') text = String(value);
-  else if (value && typeof value === 'object' && typeof (value as { name?: unknown }).name === 'string') text = (value as { name: string }).name;
+  else if (value && typeof value === 'object' && typeof (value as { name?: unknown }).name === 'string')
+    text = (value as { name: string }).name;
   else return null;
   return text.replace(/[;{}<>\r\n]/g, '');
 }
@@ -109,7 +116,8 @@ function bindSrc(el: Element, value: unknown): void {
  */
 export function applyBindings(scope: Element, values: VariableValues, skip?: (el: Element) => boolean): void {
   setCustomProperties(scope as HTMLElement, values);
-  const owned = (el: Element) => el.parentElement?.closest('[data-composition-id]') === scope.closest('[data-composition-id]') && !skip?.(el);
+  const owned = (el: Element) =>
+    el.parentElement?.closest('[data-composition-id]') === scope.closest('[data-composition-id]') && !skip?.(el);
   for (const el of scope.querySelectorAll('[data-var-text]')) if (owned(el)) bindText(el, values[el.getAttribute('data-var-text')!]);
   for (const el of scope.querySelectorAll('[data-var-src]')) if (owned(el)) bindSrc(el, values[el.getAttribute('data-var-src')!]);
 }

@@ -38,4 +38,6 @@ for (const file of files) {
     process.exitCode = 1;
   }
 }
-console.log(`\n${rows.length} figures on ${process.platform} ${process.arch}, ${(await import('node:os')).cpus().length} cores, node ${process.version}`);
+console.log(
+  `\n${rows.length} figures on ${process.platform} ${process.arch}, ${(await import('node:os')).cpus().length} cores, node ${process.version}`,
+);

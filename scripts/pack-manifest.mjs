@@ -26,7 +26,8 @@ function restore() {
 const mode = process.argv[2];
 if (mode === 'strip') {
   restore();
-  if (process.env.FRAMESMITH_PACK_SKIP_BUILD !== '1') execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });
+  if (process.env.FRAMESMITH_PACK_SKIP_BUILD !== '1')
+    execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });
   const text = readFileSync(manifest, 'utf8');
   const pkg = JSON.parse(text);
   if (pkg.scripts?.prepare) {

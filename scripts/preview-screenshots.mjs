@@ -52,8 +52,28 @@ try {
   // The overview: nested sub-compositions, tweens, media, a range.
   const timeline = copy('test/fixtures/dev-timeline');
   mkdirSync(join(timeline, 'media'), { recursive: true });
-  ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=220:duration=3', '-af', 'volume=0.8,apulsator=hz=2', '-ac', '2', join(timeline, 'media', 'tone.wav')]);
-  ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=30:duration=3', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', join(timeline, 'media', 'clip.mp4')]);
+  ffmpeg([
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=220:duration=3',
+    '-af',
+    'volume=0.8,apulsator=hz=2',
+    '-ac',
+    '2',
+    join(timeline, 'media', 'tone.wav'),
+  ]);
+  ffmpeg([
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=320x180:rate=30:duration=3',
+    '-c:v',
+    'libx264',
+    '-pix_fmt',
+    'yuv420p',
+    join(timeline, 'media', 'clip.mp4'),
+  ]);
   await shot(timeline, {
     query: '?frame=75',
     prefs: { zoom: 'fit', guides: true, timelineHeight: 420 },
@@ -76,7 +96,9 @@ try {
     viewport: { width: 1400, height: 860 },
     out: 'dev-problems.png',
     before: async (page) => {
-      await page.waitForFunction(() => document.querySelector('.var[data-var=logo]')?.classList.contains('fails'), null, { timeout: 15_000 });
+      await page.waitForFunction(() => document.querySelector('.var[data-var=logo]')?.classList.contains('fails'), null, {
+        timeout: 15_000,
+      });
       await page.locator('.problems-badge').click();
       await page.waitForTimeout(200);
     },
@@ -106,7 +128,14 @@ try {
   const rows = copy('test/fixtures/dev-basic');
   writeFileSync(
     join(rows, 'rows.csv'),
-    ['title,boxColor,size,extra', 'Hello,#ff0000,80,a', 'A very very long title,#00ff00,120,b', 'Short,#0000ff,300,c', 'Last one,#ffaa00,60,d', ''].join('\n'),
+    [
+      'title,boxColor,size,extra',
+      'Hello,#ff0000,80,a',
+      'A very very long title,#00ff00,120,b',
+      'Short,#0000ff,300,c',
+      'Last one,#ffaa00,60,d',
+      '',
+    ].join('\n'),
   );
   await shot(rows, {
     viewport: { width: 1440, height: 900 },
@@ -115,7 +144,11 @@ try {
     before: async (page) => {
       await page.click('[data-testid=open-render]');
       await page.waitForSelector('[data-testid=render-panel]:not([hidden])');
-      await page.waitForFunction(() => /4 checked in the page/.test(document.querySelector('[data-testid=dataset-summary]')?.textContent ?? ''), null, { timeout: 60_000 });
+      await page.waitForFunction(
+        () => /4 checked in the page/.test(document.querySelector('[data-testid=dataset-summary]')?.textContent ?? ''),
+        null,
+        { timeout: 60_000 },
+      );
       await page.waitForTimeout(500);
     },
   });

@@ -28,7 +28,11 @@ export const TIMELINE_PROPERTIES_MISSING: Readonly<Record<string, string>> = {
  * never registers because a script threw, a video that cannot be read, no length at all) are the
  * runtime's to report.
  */
-export const REFUSED_BY_HEYGEN: ReadonlySet<string> = new Set(['root_missing_composition_id', 'standalone_composition_wrapped_in_template', 'missing_or_empty_sub_composition']);
+export const REFUSED_BY_HEYGEN: ReadonlySet<string> = new Set([
+  'root_missing_composition_id',
+  'standalone_composition_wrapped_in_template',
+  'missing_or_empty_sub_composition',
+]);
 
 /**
  * Files framesmith could not read through at all (too deep, too large): part of

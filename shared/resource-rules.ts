@@ -41,18 +41,68 @@ export interface ResourceRule {
   hint: string;
 }
 
-export const VENDOR_HINT = 'Run `framesmith vendor` to copy remote files into the project (it works offline from the cache), or put the file into the project yourself.';
+export const VENDOR_HINT =
+  'Run `framesmith vendor` to copy remote files into the project (it works offline from the cache), or put the file into the project yourself.';
 
 export const RESOURCE_RULES: Record<ResourceCase, ResourceRule> = {
-  remote_cached: { code: 'remote_resource', severity: 'info', title: 'A file is loaded from the network; framesmith has a copy in its cache, so local renders work offline. The cloud fetches it itself.', hint: VENDOR_HINT },
-  remote_not_cached: { code: 'remote_not_cached', severity: 'warning', title: 'A file is loaded from the network and framesmith has no copy yet: the next snapshot, render or preview fetches it (npm CDN files from the npm registry); offline, the picture lacks it.', hint: VENDOR_HINT },
-  remote_loaded: { code: 'remote_resource', severity: 'info', title: 'A file was loaded from the network or framesmith\'s cache. The cloud fetches it itself.', hint: VENDOR_HINT },
-  remote_from_registry: { code: 'remote_from_registry', severity: 'info', title: 'The CDN could not be reached; the same file of the same package version came from the npm registry (integrity checked).', hint: VENDOR_HINT },
-  remote_from_fontsource: { code: 'remote_from_fontsource', severity: 'info', title: 'Google Fonts could not be reached; the font faces came from the family\'s @fontsource package.', hint: VENDOR_HINT },
-  remote_unavailable: { code: 'remote_unavailable', severity: 'warning', title: 'A remote file could not be had (offline, 404, timeout, too large, wrong content…) and is not cached: the picture lacks it here; the cloud, which has a network, may still load it.', hint: VENDOR_HINT },
-  remote_consequence: { code: 'remote_unavailable', severity: 'warning', title: 'A script error that follows from a remote script that could not be loaded.', hint: VENDOR_HINT },
-  unsupported_scheme: { code: 'unsupported_url_scheme', severity: 'error', title: 'A reference uses a scheme other than http(s), data: or blob: (file:, ftp:, …), which neither framesmith nor the cloud can load.', hint: 'Put the file into the project and reference it with a relative path.' },
-  local_missing: { code: 'missing_local_asset', severity: 'error', title: 'A referenced project file does not exist.', hint: 'Add the file or fix the path (HTML paths resolve from the project root; names are case-sensitive).' },
+  remote_cached: {
+    code: 'remote_resource',
+    severity: 'info',
+    title:
+      'A file is loaded from the network; framesmith has a copy in its cache, so local renders work offline. The cloud fetches it itself.',
+    hint: VENDOR_HINT,
+  },
+  remote_not_cached: {
+    code: 'remote_not_cached',
+    severity: 'warning',
+    title:
+      'A file is loaded from the network and framesmith has no copy yet: the next snapshot, render or preview fetches it (npm CDN files from the npm registry); offline, the picture lacks it.',
+    hint: VENDOR_HINT,
+  },
+  remote_loaded: {
+    code: 'remote_resource',
+    severity: 'info',
+    title: "A file was loaded from the network or framesmith's cache. The cloud fetches it itself.",
+    hint: VENDOR_HINT,
+  },
+  remote_from_registry: {
+    code: 'remote_from_registry',
+    severity: 'info',
+    title: 'The CDN could not be reached; the same file of the same package version came from the npm registry (integrity checked).',
+    hint: VENDOR_HINT,
+  },
+  remote_from_fontsource: {
+    code: 'remote_from_fontsource',
+    severity: 'info',
+    title: "Google Fonts could not be reached; the font faces came from the family's @fontsource package.",
+    hint: VENDOR_HINT,
+  },
+  remote_unavailable: {
+    code: 'remote_unavailable',
+    severity: 'warning',
+    title:
+      'A remote file could not be had (offline, 404, timeout, too large, wrong content…) and is not cached: the picture lacks it here; the cloud, which has a network, may still load it.',
+    hint: VENDOR_HINT,
+  },
+  remote_consequence: {
+    code: 'remote_unavailable',
+    severity: 'warning',
+    title: 'A script error that follows from a remote script that could not be loaded.',
+    hint: VENDOR_HINT,
+  },
+  unsupported_scheme: {
+    code: 'unsupported_url_scheme',
+    severity: 'error',
+    title:
+      'A reference uses a scheme other than http(s), data: or blob: (file:, ftp:, …), which neither framesmith nor the cloud can load.',
+    hint: 'Put the file into the project and reference it with a relative path.',
+  },
+  local_missing: {
+    code: 'missing_local_asset',
+    severity: 'error',
+    title: 'A referenced project file does not exist.',
+    hint: 'Add the file or fix the path (HTML paths resolve from the project root; names are case-sensitive).',
+  },
 };
 
 /** Kinds of resource, as the page and the model know them. */

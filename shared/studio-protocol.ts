@@ -109,7 +109,8 @@ export interface OutputConflict {
 
 export type JobStatus = 'queued' | 'running' | 'cloud' | 'done' | 'failed' | 'cancelled';
 /** Status of one video of a job. Cloud renders add the API's own statuses. */
-export type ItemStatus = 'waiting' | 'rendering' | 'uploading' | 'submitted' | 'queued' | 'downloading' | 'done' | 'failed' | 'cancelled' | 'skipped';
+export type ItemStatus =
+  'waiting' | 'rendering' | 'uploading' | 'submitted' | 'queued' | 'downloading' | 'done' | 'failed' | 'cancelled' | 'skipped';
 
 export interface JobItem {
   /** 1-based position in the job. */
@@ -226,7 +227,16 @@ export type StudioEvent =
   /** The dataset changed (loaded, closed, re-read or re-checked after an edit): fetch it again. */
   | { kind: 'dataset'; generation: number }
   /** A thumbnail of a row is ready (or failed). */
-  | { kind: 'thumb'; composition: string; row: number; time: number; height: number; generation: number; url: string | null; error?: string }
+  | {
+      kind: 'thumb';
+      composition: string;
+      row: number;
+      time: number;
+      height: number;
+      generation: number;
+      url: string | null;
+      error?: string;
+    }
   /** A row was checked in the page. */
   | { kind: 'row-checked'; composition: string; row: number; generation: number; checked: RowFlag[] }
   /** Background checking progress. */

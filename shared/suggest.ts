@@ -5,7 +5,10 @@
  */
 
 function normalize(s: string): string {
-  return s.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase().replace(/_/g, '-');
+  return s
+    .replace(/([a-z])([A-Z])/g, '$1-$2')
+    .toLowerCase()
+    .replace(/_/g, '-');
 }
 
 /** Optimal string alignment distance (Damerau–Levenshtein without repeated edits of a substring). */

@@ -60,8 +60,7 @@ export interface TimedItem {
 }
 
 export type StartResolution =
-  | { ok: true; start: number }
-  | { ok: false; reason: 'invalid' | 'unknown-ref' | 'cycle'; message: string; chain?: string[] };
+  { ok: true; start: number } | { ok: false; reason: 'invalid' | 'unknown-ref' | 'cycle'; message: string; chain?: string[] };
 
 /**
  * Resolves every item's absolute start. Items are matched by id for references; the result has
@@ -84,12 +83,20 @@ export function resolveStarts(items: TimedItem[]): StartResolution[] {
     const item = items[i];
     const expr = parseStartExpression(item.startExpr);
     if (!expr) {
-      return (results[i] = { ok: false, reason: 'invalid', message: `data-start="${item.startExpr}" is not a number of seconds or "clip-id [+|- seconds]"` });
+      return (results[i] = {
+        ok: false,
+        reason: 'invalid',
+        message: `data-start="${item.startExpr}" is not a number of seconds or "clip-id [+|- seconds]"`,
+      });
     }
     if (expr.ref === null) return (results[i] = { ok: true, start: Math.max(0, expr.offset) });
     const target = byId.get(expr.ref);
     if (target === undefined) {
-      return (results[i] = { ok: false, reason: 'unknown-ref', message: `data-start="${item.startExpr}" refers to "${expr.ref}", but no clip in this composition has that id` });
+      return (results[i] = {
+        ok: false,
+        reason: 'unknown-ref',
+        message: `data-start="${item.startExpr}" refers to "${expr.ref}", but no clip in this composition has that id`,
+      });
     }
     visiting.push(i);
     if (visiting.includes(target)) {

@@ -7,15 +7,7 @@ import { closest } from './suggest.js';
 
 export type VariableType = 'string' | 'number' | 'color' | 'boolean' | 'enum' | 'font' | 'image';
 
-export const VARIABLE_TYPES: readonly VariableType[] = [
-  'string',
-  'number',
-  'color',
-  'boolean',
-  'enum',
-  'font',
-  'image',
-];
+export const VARIABLE_TYPES: readonly VariableType[] = ['string', 'number', 'color', 'boolean', 'enum', 'font', 'image'];
 
 export interface EnumOption {
   value: string;
@@ -194,7 +186,11 @@ export function checkValues(declarations: VariableDeclaration[], values: Variabl
       const ids = declarations.map((d) => d.id);
       const near = closest(id, ids);
       const known = ids.join(', ') || 'none';
-      problems.push({ id, kind: 'undeclared', message: `"${id}" is not a declared variable${near ? `; did you mean "${near}"?` : ''} (declared: ${known})` });
+      problems.push({
+        id,
+        kind: 'undeclared',
+        message: `"${id}" is not a declared variable${near ? `; did you mean "${near}"?` : ''} (declared: ${known})`,
+      });
       continue;
     }
     const problem = checkValue(decl, value);

@@ -18,7 +18,8 @@ import { EXIT } from './core/exit-codes.js';
  */
 function osError(error: unknown): unknown {
   const e = error as NodeJS.ErrnoException;
-  if (!(error instanceof Error) || isFramesmithError(error) || typeof e.code !== 'string' || !/^E[A-Z]+$/.test(e.code) || !e.syscall) return error;
+  if (!(error instanceof Error) || isFramesmithError(error) || typeof e.code !== 'string' || !/^E[A-Z]+$/.test(e.code) || !e.syscall)
+    return error;
   const what: Record<string, string> = {
     EACCES: 'permission denied',
     EPERM: 'operation not permitted',
@@ -95,7 +96,11 @@ export async function main(argv: string[]): Promise<void> {
     const entry = commands[name];
     if (!entry) {
       const known = Object.keys(commands).join(', ');
-      throw new FramesmithError('unknown_command', `Unknown command "${name}".${didYouMean(name, Object.keys(commands), (c) => `\`framesmith ${c}\``)}`, { hint: `Commands: ${known}. Run \`framesmith --help\`.`, exitCode: EXIT.usage });
+      throw new FramesmithError(
+        'unknown_command',
+        `Unknown command "${name}".${didYouMean(name, Object.keys(commands), (c) => `\`framesmith ${c}\``)}`,
+        { hint: `Commands: ${known}. Run \`framesmith --help\`.`, exitCode: EXIT.usage },
+      );
     }
     const cmd = await entry.load();
     const rest = argv.slice(1);

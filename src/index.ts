@@ -16,7 +16,14 @@ export { listTemplates } from './scaffold/templates.js';
 export type { ProjectModel, CompositionModel, Clip, AssetRef, MediaElement, SubCompositionInstance } from '../shared/model.js';
 export type { Diagnostic, SourceLocation, ProblemData } from '../shared/diagnostics.js';
 export type { VariableDeclaration, VariableValues } from '../shared/variables.js';
-export { vendorProject, VENDOR_EXIT_INCOMPLETE, type VendorOptions, type VendorResult, type VendoredFile, type VendorProblem } from './vendor/vendor.js';
+export {
+  vendorProject,
+  VENDOR_EXIT_INCOMPLETE,
+  type VendorOptions,
+  type VendorResult,
+  type VendoredFile,
+  type VendorProblem,
+} from './vendor/vendor.js';
 export { RemoteResolver, type RemoteFile } from './remote/resolver.js';
 export { ContentCache, defaultCacheDir, type CacheRecord, type CacheRead } from './remote/content-cache.js';
 export { NpmRegistry, readRegistryConfig, type ResolvedVersion, type NpmFile, type PackageListing } from './remote/npm-registry.js';

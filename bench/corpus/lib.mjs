@@ -163,24 +163,62 @@ export async function checkExample(o) {
   r.fps = fps;
   const render = await fs(['render', original, '--fps', String(fps), '--no-thumbnail', '-o', join(work, 'original.mp4'), '--json'], online);
   const rj = json(render);
-  r.render = { ok: render.status === 0, exit: render.status, ms: Math.round(render.ms), warnings: (rj?.warnings ?? []).map((w) => w.code), loaded: (rj?.remote?.loaded ?? []).map((l) => `${l.via}:${l.url}`), error: render.status === 0 ? null : lastError(render.stderr) };
+  r.render = {
+    ok: render.status === 0,
+    exit: render.status,
+    ms: Math.round(render.ms),
+    warnings: (rj?.warnings ?? []).map((w) => w.code),
+    loaded: (rj?.remote?.loaded ?? []).map((l) => `${l.via}:${l.url}`),
+    error: render.status === 0 ? null : lastError(render.stderr),
+  };
   log(`${name}: render original ${r.render.ok ? 'ok' : `failed (${r.render.error})`} in ${(render.ms / 1000).toFixed(1)} s`);
-  const snap = await fs(['snapshot', original, '--at', String(Math.min(1, duration ?? 0)), '--out', join(work, 'offline-stills'), '--json'], { ...online, FRAMESMITH_OFFLINE: '1' });
+  const snap = await fs(
+    ['snapshot', original, '--at', String(Math.min(1, duration ?? 0)), '--out', join(work, 'offline-stills'), '--json'],
+    { ...online, FRAMESMITH_OFFLINE: '1' },
+  );
   const sj = json(snap);
-  r.snapshot = { ok: snap.status === 0, exit: snap.status, warnings: (sj?.warnings ?? []).map((w) => w.code), error: snap.status === 0 ? null : lastError(snap.stderr) };
+  r.snapshot = {
+    ok: snap.status === 0,
+    exit: snap.status,
+    warnings: (sj?.warnings ?? []).map((w) => w.code),
+    error: snap.status === 0 ? null : lastError(snap.stderr),
+  };
 
   // Vendor a copy, then render it with an empty cache and no network, counting its requests.
   const vendored = copyExample(corpus, name, join(work, 'vendored'));
   const vend = await fs(['vendor', vendored, '--json'], online);
   const vj = json(vend);
-  r.vendor = { exit: vend.status, written: vj?.written?.length ?? 0, unresolved: (vj?.unresolved ?? []).map((u) => `${u.url} (${u.code})`) };
-  log(`${name}: vendor exit ${vend.status}, ${r.vendor.written} files${r.vendor.unresolved.length ? `, unresolved: ${r.vendor.unresolved.join(', ')}` : ''}`);
+  r.vendor = {
+    exit: vend.status,
+    written: vj?.written?.length ?? 0,
+    unresolved: (vj?.unresolved ?? []).map((u) => `${u.url} (${u.code})`),
+  };
+  log(
+    `${name}: vendor exit ${vend.status}, ${r.vendor.written} files${r.vendor.unresolved.length ? `, unresolved: ${r.vendor.unresolved.join(', ')}` : ''}`,
+  );
   // Fonts as the offline engine CLI draws them (FONTS_AS_OFFLINE_ENGINE): this render is compared with it.
-  const offline = { FRAMESMITH_CACHE_DIR: join(work, 'empty-cache'), FRAMESMITH_NPM_REGISTRY: registry, FRAMESMITH_OFFLINE: '1', ...FONTS_AS_OFFLINE_ENGINE };
-  const vr = await fs(['render', vendored, '--fps', String(fps), '--quality', 'high', '--no-thumbnail', '-o', join(work, 'vendored.mp4'), '--json'], offline);
+  const offline = {
+    FRAMESMITH_CACHE_DIR: join(work, 'empty-cache'),
+    FRAMESMITH_NPM_REGISTRY: registry,
+    FRAMESMITH_OFFLINE: '1',
+    ...FONTS_AS_OFFLINE_ENGINE,
+  };
+  const vr = await fs(
+    ['render', vendored, '--fps', String(fps), '--quality', 'high', '--no-thumbnail', '-o', join(work, 'vendored.mp4'), '--json'],
+    offline,
+  );
   const vrj = json(vr);
-  r.vendoredRender = { ok: vr.status === 0, exit: vr.status, ms: Math.round(vr.ms), requests: vrj?.remote?.requests ?? null, failed: (vrj?.remote?.failed ?? []).map((f) => f.url), error: vr.status === 0 ? null : lastError(vr.stderr) };
-  log(`${name}: render vendored ${r.vendoredRender.ok ? 'ok' : 'failed'}, ${r.vendoredRender.requests} network requests, ${(vr.ms / 1000).toFixed(1)} s`);
+  r.vendoredRender = {
+    ok: vr.status === 0,
+    exit: vr.status,
+    ms: Math.round(vr.ms),
+    requests: vrj?.remote?.requests ?? null,
+    failed: (vrj?.remote?.failed ?? []).map((f) => f.url),
+    error: vr.status === 0 ? null : lastError(vr.stderr),
+  };
+  log(
+    `${name}: render vendored ${r.vendoredRender.ok ? 'ok' : 'failed'}, ${r.vendoredRender.requests} network requests, ${(vr.ms / 1000).toFixed(1)} s`,
+  );
 
   // The engine renders a copy of the vendored project, at the same fps and quality: once per test
   // run, shared with the parity tests ($FRAMESMITH_ENGINE_RENDERS, see bench/parity/engine-cache.mjs).
@@ -192,8 +230,16 @@ export async function checkExample(o) {
     timeoutMs: 20 * 60_000,
   });
   const engineFrames = official.frames;
-  r.official = { ok: official.ok, ms: Math.round(official.ms), shared: official.shared, frames: engineFrames.length, error: official.ok ? null : lastError(official.log) };
-  log(`${name}: official render ${r.official.ok ? `${engineFrames.length} frames` : `failed (${r.official.error})`} in ${(official.ms / 1000).toFixed(1)} s${official.shared ? ' (shared: rendered once for this test run)' : ''}`);
+  r.official = {
+    ok: official.ok,
+    ms: Math.round(official.ms),
+    shared: official.shared,
+    frames: engineFrames.length,
+    error: official.ok ? null : lastError(official.log),
+  };
+  log(
+    `${name}: official render ${r.official.ok ? `${engineFrames.length} frames` : `failed (${r.official.error})`} in ${(official.ms / 1000).toFixed(1)} s${official.shared ? ' (shared: rendered once for this test run)' : ''}`,
+  );
   r.psnr = null;
   if (r.official.ok && r.vendoredRender.ok) {
     const ours = await decodeFrames(join(work, 'vendored.mp4'), join(work, 'framesmith-frames'));
@@ -201,7 +247,14 @@ export async function checkExample(o) {
     const values = Array.from({ length: n }, (_, i) => ({ time: i / fps, db: psnrFiles(ours[i], engineFrames[i]) }));
     const dbs = values.map((v) => v.db);
     const worst = values.reduce((w, v) => (v.db < w.db ? v : w), values[0]);
-    r.psnr = { frames: n, framesmithFrames: ours.length, min: Math.min(...dbs), median: median(dbs), worst: worst ? { time: worst.time, db: worst.db } : null, under: values.filter((v) => v.db < MIN_PSNR).map((v) => `${v.time.toFixed(2)} s: ${v.db.toFixed(1)} dB`) };
+    r.psnr = {
+      frames: n,
+      framesmithFrames: ours.length,
+      min: Math.min(...dbs),
+      median: median(dbs),
+      worst: worst ? { time: worst.time, db: worst.db } : null,
+      under: values.filter((v) => v.db < MIN_PSNR).map((v) => `${v.time.toFixed(2)} s: ${v.db.toFixed(1)} dB`),
+    };
     log(`${name}: PSNR min ${r.psnr.min.toFixed(1)} dB, median ${r.psnr.median.toFixed(1)} dB over ${n} frames`);
   }
   if (o.dev !== false) r.dev = await devCheck(root, original, online);
@@ -214,7 +267,10 @@ export async function decodeFrames(video, dir) {
   execFileSync('mkdir', ['-p', dir]);
   const r = await run('ffmpeg', ['-v', 'error', '-i', video, '-vsync', '0', join(dir, '%06d.png')]);
   if (r.status !== 0) return [];
-  return readdirSync(dir).filter((f) => f.endsWith('.png')).sort().map((f) => join(dir, f));
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.png'))
+    .sort()
+    .map((f) => join(dir, f));
 }
 
 /** The first frame in the dev preview: painted? which errors does the preview show? */
@@ -236,7 +292,12 @@ export async function devCheck(root, dir, env) {
       if (!req.url().startsWith(server.origin) && !req.url().startsWith('data:')) foreign.push(req.url());
     });
     await page.goto(server.url);
-    const painted = await page.waitForFunction(() => (window.__framesmithDev?.updates.length ?? 0) >= 1, null, { timeout: 45_000 }).then(() => true, () => false);
+    const painted = await page
+      .waitForFunction(() => (window.__framesmithDev?.updates.length ?? 0) >= 1, null, { timeout: 45_000 })
+      .then(
+        () => true,
+        () => false,
+      );
     await page.waitForTimeout(500);
     const shown = await page.evaluate(() => {
       // The problems list the top bar's badge opens (its causes; consequences are nested under them).
@@ -244,7 +305,12 @@ export async function devCheck(root, dir, env) {
       const overlay = document.querySelector('.error-overlay');
       return {
         overlay: Boolean(overlay && !overlay.hidden),
-        errors: items.filter((i) => i.classList.contains('error')).map((i) => ({ source: i.querySelector('.problem-source')?.textContent ?? '', code: i.querySelector('.problem-code')?.textContent ?? '' })),
+        errors: items
+          .filter((i) => i.classList.contains('error'))
+          .map((i) => ({
+            source: i.querySelector('.problem-source')?.textContent ?? '',
+            code: i.querySelector('.problem-code')?.textContent ?? '',
+          })),
         warnings: items.filter((i) => i.classList.contains('warning')).length,
       };
     });
@@ -261,7 +327,10 @@ export async function devCheck(root, dir, env) {
 }
 
 function lastError(text) {
-  const lines = String(text).split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = String(text)
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   return lines.find((l) => /^error\b|✗|Error:/.test(l))?.slice(0, 300) ?? lines.at(-1)?.slice(0, 300) ?? '';
 }
 

@@ -47,7 +47,13 @@ export function listCompositions({ root, sets = ['templates', 'fixtures', 'parit
     for (const name of readdirSync(base).sort()) {
       const src = join(base, name);
       if (NOT_COMPOSITIONS.has(name) || name.startsWith('parity-') || !existsSync(join(src, 'index.html'))) continue;
-      all.push({ name, set: 'fixtures', source: src, prepare: (dest) => fromFixture(root, src, dest), ...(IGNORE[name] ? { ignore: IGNORE[name] } : {}) });
+      all.push({
+        name,
+        set: 'fixtures',
+        source: src,
+        prepare: (dest) => fromFixture(root, src, dest),
+        ...(IGNORE[name] ? { ignore: IGNORE[name] } : {}),
+      });
     }
   }
   if (sets.includes('parity')) {
@@ -74,7 +80,10 @@ export function listCompositions({ root, sets = ['templates', 'fixtures', 'parit
 
 /** A project from a template, made by the real CLI as a user would. */
 function fromTemplate(root, name, dest) {
-  const r = spawnSync(process.execPath, [join(root, 'bin', 'framesmith.js'), 'new', dest, '--template', name, '--quiet'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, [join(root, 'bin', 'framesmith.js'), 'new', dest, '--template', name, '--quiet'], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   if (r.status !== 0) throw new Error(`framesmith new --template ${name} failed: ${r.stderr}`);
   return dest;
 }
@@ -102,7 +111,8 @@ export const IGNORE = {
       { x: 0, y: 100, width: 640, height: 24 }, // #interval-bar: setInterval on the engine's real time
       { x: 0, y: 130, width: 640, height: 24 }, // #random-bar: unseeded Math.random on a real-time interval
     ],
-    cause: "the engine's timers run on real time and its Math.random is not seeded: the timeout, interval and random bars (y 70-154) differ between two of its own renders; left out",
+    cause:
+      "the engine's timers run on real time and its Math.random is not seeded: the timeout, interval and random bars (y 70-154) differ between two of its own renders; left out",
   },
 };
 
@@ -110,7 +120,24 @@ export const IGNORE = {
 const GENERATED = {
   'render-media': (dir) => {
     mkdirSync(join(dir, 'media'), { recursive: true });
-    ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=30:duration=2', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=2', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', join(dir, 'media', 'clip.mp4')]);
+    ffmpeg([
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=320x180:rate=30:duration=2',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=440:duration=2',
+      '-c:v',
+      'libx264',
+      '-pix_fmt',
+      'yuv420p',
+      '-c:a',
+      'aac',
+      '-shortest',
+      join(dir, 'media', 'clip.mp4'),
+    ]);
     ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=880:duration=1', join(dir, 'media', 'chime.wav')]);
   },
 };
@@ -160,7 +187,11 @@ function linkDependencies(root, dir) {
  * as they are: both engines fail to load them the same way, and the report says so.
  */
 const KNOWN_CDN_FILES = [
-  { pattern: /https:\/\/cdn\.jsdelivr\.net\/npm\/gsap@3(?:\.\d+){0,2}\/dist\/gsap\.min\.js/g, file: ['gsap', 'dist', 'gsap.min.js'], to: 'vendor/gsap.min.js' },
+  {
+    pattern: /https:\/\/cdn\.jsdelivr\.net\/npm\/gsap@3(?:\.\d+){0,2}\/dist\/gsap\.min\.js/g,
+    file: ['gsap', 'dist', 'gsap.min.js'],
+    to: 'vendor/gsap.min.js',
+  },
 ];
 
 function selfContained(root, src, dest) {
@@ -172,8 +203,18 @@ function selfContained(root, src, dest) {
   if (existsSync(join(root, 'dist', 'node', 'commands', 'vendor.js'))) {
     // The real npm registry (the tests point FRAMESMITH_NPM_REGISTRY at a closed port), as the
     // corpus tests vendor: both then hand the engine the same copy (engine-cache.mjs shares it).
-    const env = { ...process.env, NO_COLOR: '1', CI: '1', FRAMESMITH_CACHE_DIR: process.env.FRAMESMITH_CACHE_DIR ?? join(root, 'bench-out', 'cache'), FRAMESMITH_NPM_REGISTRY: npmRegistry() };
-    const r = spawnSync(process.execPath, [join(root, 'bin', 'framesmith.js'), 'vendor', dest, '--json'], { encoding: 'utf8', env, timeout: 300_000 });
+    const env = {
+      ...process.env,
+      NO_COLOR: '1',
+      CI: '1',
+      FRAMESMITH_CACHE_DIR: process.env.FRAMESMITH_CACHE_DIR ?? join(root, 'bench-out', 'cache'),
+      FRAMESMITH_NPM_REGISTRY: npmRegistry(),
+    };
+    const r = spawnSync(process.execPath, [join(root, 'bin', 'framesmith.js'), 'vendor', dest, '--json'], {
+      encoding: 'utf8',
+      env,
+      timeout: 300_000,
+    });
     // Exit 9: some files could not be had (left remote, as they are for the engine too).
     if (r.status === 0 || r.status === 9) return dest;
     throw new Error(`framesmith vendor failed (exit ${r.status}): ${(r.stderr || r.stdout).slice(-600)}`);
@@ -228,11 +269,12 @@ export function htmlFiles(dir) {
 export function remoteRefs(dir) {
   const found = new Set();
   for (const f of htmlFiles(dir)) {
-    for (const m of readFileSync(f, 'utf8').matchAll(/(?:src|href)=["'](https?:\/\/[^"']+)["']|url\(["']?(https?:\/\/[^"')]+)|from\s+["'](https?:\/\/[^"']+)["']|@import\s+["'](https?:\/\/[^"']+)["']/g)) {
+    for (const m of readFileSync(f, 'utf8').matchAll(
+      /(?:src|href)=["'](https?:\/\/[^"']+)["']|url\(["']?(https?:\/\/[^"')]+)|from\s+["'](https?:\/\/[^"']+)["']|@import\s+["'](https?:\/\/[^"']+)["']/g,
+    )) {
       const url = m[1] ?? m[2] ?? m[3] ?? m[4];
       if (!/^https:\/\/fonts\.(googleapis|gstatic)\.com\/?$/.test(url)) found.add(url);
     }
   }
   return [...found];
 }
-

@@ -89,7 +89,8 @@ export async function engineVideoRender(tool, options) {
         rmSync(lock, { recursive: true, force: true });
       }
     }
-    if (Date.now() > deadline) throw new Error(`waited too long for the engine's render of ${name} at ${fps} fps (another test process holds ${lock})`);
+    if (Date.now() > deadline)
+      throw new Error(`waited too long for the engine's render of ${name} at ${fps} fps (another test process holds ${lock})`);
     await new Promise((r) => setTimeout(r, 500));
   }
 }
@@ -108,7 +109,9 @@ async function renderInto(tool, dir, { fps, prepare, timeoutMs }) {
   const project = join(dir, 'project');
   prepare(project);
   const video = join(dir, 'official.mp4');
-  const run = await runEngine(tool, ['render', project, '-o', video, '--fps', String(fps), '--quality', 'high', '--workers', '1'], { timeoutMs });
+  const run = await runEngine(tool, ['render', project, '-o', video, '--fps', String(fps), '--quality', 'high', '--workers', '1'], {
+    timeoutMs,
+  });
   rmSync(project, { recursive: true, force: true });
   const framesDir = join(dir, 'frames');
   const frames = run.status === 0 && existsSync(video) ? decodeFrames(video, framesDir) : [];
@@ -118,7 +121,11 @@ async function renderInto(tool, dir, { fps, prepare, timeoutMs }) {
   const result = {
     ok,
     status: run.status,
-    failure: ok ? null : run.timedOut ? { code: 'timeout', message: `the engine did not finish within ${Math.round(timeoutMs / 1000)} s` } : engineFailure(log),
+    failure: ok
+      ? null
+      : run.timedOut
+        ? { code: 'timeout', message: `the engine did not finish within ${Math.round(timeoutMs / 1000)} s` }
+        : engineFailure(log),
     fps,
     duration: resolved ? Number(resolved[1]) : null,
     frameCount: frames.length,
@@ -134,8 +141,21 @@ async function renderInto(tool, dir, { fps, prepare, timeoutMs }) {
 function readResult(dir, shared, ms) {
   const result = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8'));
   const framesDir = join(dir, 'frames');
-  const frames = existsSync(framesDir) ? readdirSync(framesDir).filter((f) => f.endsWith('.png')).sort().map((f) => join(framesDir, f)) : [];
-  return { ...result, frames, video: join(dir, 'official.mp4'), log: readText(join(dir, 'engine.log')), dir, shared, ...(ms !== undefined ? { ms } : {}) };
+  const frames = existsSync(framesDir)
+    ? readdirSync(framesDir)
+        .filter((f) => f.endsWith('.png'))
+        .sort()
+        .map((f) => join(framesDir, f))
+    : [];
+  return {
+    ...result,
+    frames,
+    video: join(dir, 'official.mp4'),
+    log: readText(join(dir, 'engine.log')),
+    dir,
+    shared,
+    ...(ms !== undefined ? { ms } : {}),
+  };
 }
 
 /** Every frame of a video as PNG files, in order. */
@@ -143,11 +163,16 @@ export function decodeFrames(video, dir) {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   try {
-    execFileSync('ffmpeg', ['-v', 'error', '-i', video, '-fps_mode', 'passthrough', join(dir, '%06d.png')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    execFileSync('ffmpeg', ['-v', 'error', '-i', video, '-fps_mode', 'passthrough', join(dir, '%06d.png')], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
   } catch {
     return [];
   }
-  return readdirSync(dir).filter((f) => f.endsWith('.png')).sort().map((f) => join(dir, f));
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.png'))
+    .sort()
+    .map((f) => join(dir, f));
 }
 
 /**

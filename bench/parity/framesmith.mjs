@@ -44,7 +44,13 @@ export async function framesmithModules(root) {
      */
     extractVideoFrames: (projectModel, fps) => {
       const count = time.frameCount(projectModel.composition.duration, fps);
-      return videoFrames.extractVideoFrames(ffmpeg.findFfmpeg(), projectModel, { first: 0, last: Math.max(0, count - 1) }, fps, logger.silentLogger);
+      return videoFrames.extractVideoFrames(
+        ffmpeg.findFfmpeg(),
+        projectModel,
+        { first: 0, last: Math.max(0, count - 1) },
+        fps,
+        logger.silentLogger,
+      );
     },
     videoFramesUrl: videoFrames.VIDEO_FRAMES_URL,
     launchBrowser: launch.launchBrowser,
@@ -59,7 +65,10 @@ export async function framesmithModules(root) {
 
 /** A comparable key for a problem, shared with engineProblems() so one-sided problems show. */
 export function problemKey(p) {
-  const first = String(p.message ?? '').split('\n')[0].replace(/^Uncaught /, '').trim();
+  const first = String(p.message ?? '')
+    .split('\n')[0]
+    .replace(/^Uncaught /, '')
+    .trim();
   if (p.code === 'page_error' || p.kind === 'page-error') return `page_error:${first.replace(/ \(at [\d.]+ s\)$/, '')}`;
   if (p.url) return `load_failed:${p.url}`;
   if (p.code === 'timeline_not_registered') return `timeline_missing:${/"([^"]+)"/.exec(p.message)?.[1] ?? ''}`;
@@ -82,7 +91,15 @@ export async function framesmithFrames(fs, browser, dir, { outDir, plan, fps: gr
   try {
     model = await fs.loadProject(dir);
   } catch (error) {
-    return { ok: false, failure: { code: error.code ?? 'load_failed', message: error.message }, info: null, clips: [], frames: new Map(), problems: [], ms: performance.now() - started };
+    return {
+      ok: false,
+      failure: { code: error.code ?? 'load_failed', message: error.message },
+      info: null,
+      clips: [],
+      frames: new Map(),
+      problems: [],
+      ms: performance.now() - started,
+    };
   }
   const comp = model.composition;
   const fps = gridFps ?? comp.fps ?? 30;
@@ -97,7 +114,15 @@ export async function framesmithFrames(fs, browser, dir, { outDir, plan, fps: gr
     try {
       page = await fs.openComposition(browser, { url: server.url(model.entry), width: comp.width, height: comp.height });
     } catch (error) {
-      return { ok: false, failure: { code: error.code ?? 'page_not_ready', message: error.message }, info: null, clips: [], frames: new Map(), problems: [], ms: performance.now() - started };
+      return {
+        ok: false,
+        failure: { code: error.code ?? 'page_not_ready', message: error.message },
+        info: null,
+        clips: [],
+        frames: new Map(),
+        problems: [],
+        ms: performance.now() - started,
+      };
     }
     const info = page.info;
     const clips = await page.page.evaluate(() => globalThis.__framesmith.clips?.() ?? []);
@@ -107,12 +132,14 @@ export async function framesmithFrames(fs, browser, dir, { outDir, plan, fps: gr
     const frames = new Map();
     // The engine's PNG sequence is its alpha path: it clears the html and body backgrounds and
     // captures with a transparent default background. Do the same, so the frames compare.
-    if (!opaque) await page.page.evaluate(() => {
-      const style = document.createElement('style');
-      style.id = '__framesmith_parity_transparent_bg__';
-      style.textContent = 'html,body{background:transparent !important;background-color:transparent !important;background-image:none !important;}';
-      document.head.appendChild(style);
-    });
+    if (!opaque)
+      await page.page.evaluate(() => {
+        const style = document.createElement('style');
+        style.id = '__framesmith_parity_transparent_bg__';
+        style.textContent =
+          'html,body{background:transparent !important;background-color:transparent !important;background-image:none !important;}';
+        document.head.appendChild(style);
+      });
     let at = 0;
     for (const frame of wanted) {
       // Renders go frame after frame; scripts that keep state between seeks (a velocity from the
@@ -126,7 +153,9 @@ export async function framesmithFrames(fs, browser, dir, { outDir, plan, fps: gr
       frames.set(frame, file);
     }
     const problems = (await page.problems()).map((p) => ({ code: p.code, message: p.message, key: problemKey(p), kind: p.kind }));
-    for (const url of new Set(page.blocked)) if (!problems.some((p) => p.key === `load_failed:${url}`)) problems.push({ code: 'remote_resource', message: `blocked ${url}`, key: `load_failed:${url}`, kind: 'asset' });
+    for (const url of new Set(page.blocked))
+      if (!problems.some((p) => p.key === `load_failed:${url}`))
+        problems.push({ code: 'remote_resource', message: `blocked ${url}`, key: `load_failed:${url}`, kind: 'asset' });
     return { ok: true, failure: null, info, clips, frames, problems, fps, ms: performance.now() - started };
   } finally {
     await page?.close();
@@ -154,7 +183,16 @@ export function framesmithBuild(root, dir, outZip, { keepZip = false } = {}) {
   if (!keepZip || r.status !== 0) rmSync(outZip, { force: true });
   const warnings = (json?.warnings ?? json?.result?.warnings ?? []).map((w) => ({ code: w.code, message: w.message }));
   // bundler 'vite': the project has module scripts, and the zip holds Vite's output, not the source.
-  if (r.status === 0) return { refused: false, code: null, message: null, warnings, bundler: json?.bundler ?? null, zip: keepZip ? outZip : null, ms: performance.now() - t0 };
+  if (r.status === 0)
+    return {
+      refused: false,
+      code: null,
+      message: null,
+      warnings,
+      bundler: json?.bundler ?? null,
+      zip: keepZip ? outZip : null,
+      ms: performance.now() - t0,
+    };
   return {
     refused: true,
     code: json?.error?.code ?? (r.status === null ? 'timeout' : `exit_${r.status}`),

@@ -23,7 +23,11 @@ export interface EngineRun {
   ms: number;
   cpuMs: number | null;
 }
-export function runEngine(tool: string, args: string[], options?: { timeoutMs?: number; env?: NodeJS.ProcessEnv; cwd?: string }): Promise<EngineRun>;
+export function runEngine(
+  tool: string,
+  args: string[],
+  options?: { timeoutMs?: number; env?: NodeJS.ProcessEnv; cwd?: string },
+): Promise<EngineRun>;
 
 export interface Problem {
   code: string;
@@ -57,7 +61,11 @@ export function engineSnapshot(
   times: number[],
   options: { outDir: string; timeoutMs?: number },
 ): Promise<{ ok: boolean; stills: Map<number, string>; log: string; ms: number; cpuMs: number | null }>;
-export function engineClips(tool: string, dir: string, options?: { timeoutMs?: number }): Promise<Array<{ id: string; start: number; end: number }>>;
+export function engineClips(
+  tool: string,
+  dir: string,
+  options?: { timeoutMs?: number },
+): Promise<Array<{ id: string; start: number; end: number }>>;
 export function engineProblems(log: string): Problem[];
 
 export interface Composition {
@@ -102,14 +110,28 @@ export function framesmithFrames(
   fs: FramesmithModules,
   browser: Browser,
   dir: string,
-  options: { outDir: string; plan: (info: NonNullable<FramesmithFrames['info']>, clips: FramesmithFrames['clips']) => number[]; fps?: number; opaque?: boolean },
+  options: {
+    outDir: string;
+    plan: (info: NonNullable<FramesmithFrames['info']>, clips: FramesmithFrames['clips']) => number[];
+    fps?: number;
+    opaque?: boolean;
+  },
 ): Promise<FramesmithFrames>;
 export function framesmithBuild(
   root: string,
   dir: string,
   outZip: string,
   options?: { keepZip?: boolean },
-): { refused: boolean; code: string | null; message: string | null; hint?: string | null; warnings: Array<{ code: string; message: string }>; bundler?: string | null; zip?: string | null; ms: number };
+): {
+  refused: boolean;
+  code: string | null;
+  message: string | null;
+  hint?: string | null;
+  warnings: Array<{ code: string; message: string }>;
+  bundler?: string | null;
+  zip?: string | null;
+  ms: number;
+};
 /** Unpacks a zip made by `framesmith build` into `dir`; returns `dir`. */
 export function extractZip(zipPath: string, dir: string): Promise<string>;
 export function framesmithLint(fs: FramesmithModules, dir: string): Promise<Problem[]>;
@@ -127,7 +149,12 @@ export function psnrFiles(a: string, b: string, options?: { ignore?: Region[] })
 export function writeSideBySide(a: string, b: string, out: string, options?: { maxWidth?: number }): string;
 export function median(xs: number[]): number;
 
-export function sampleFrames(options: { fps: number; frameCount: number; clips?: Array<{ id?: string; start: number; end: number }>; evenly?: number }): Array<{ frame: number; why: string }>;
+export function sampleFrames(options: {
+  fps: number;
+  frameCount: number;
+  clips?: Array<{ id?: string; start: number; end: number }>;
+  evenly?: number;
+}): Array<{ frame: number; why: string }>;
 
 export interface ParityResult {
   name: string;
@@ -219,7 +246,15 @@ export interface EngineVideo {
 /** The engine's H.264 render at `fps`, decoded; once per test run under $FRAMESMITH_ENGINE_RENDERS. */
 export function engineVideoRender(
   tool: string,
-  options: { name: string; fps: number; prepare: (dest: string) => void; timeoutMs?: number; workDir?: string; cacheDir?: string | null; log?: (s: string) => void },
+  options: {
+    name: string;
+    fps: number;
+    prepare: (dest: string) => void;
+    timeoutMs?: number;
+    workDir?: string;
+    cacheDir?: string | null;
+    log?: (s: string) => void;
+  },
 ): Promise<EngineVideo>;
 export function sharedRendersDir(env?: NodeJS.ProcessEnv): string | null;
 export function renderKey(name: string, fps: number): string;

@@ -38,7 +38,18 @@ import { sampleFrames } from './sample.mjs';
  * @returns {Promise<ParityResult[]>}
  */
 export async function runParity(options) {
-  const { root, tool, compositions, outDir, engineRuns = 1, checkSnapshot = false, keepWork = false, engineTimeoutMs, corpusVideo = false, log = () => {} } = options;
+  const {
+    root,
+    tool,
+    compositions,
+    outDir,
+    engineRuns = 1,
+    checkSnapshot = false,
+    keepWork = false,
+    engineTimeoutMs,
+    corpusVideo = false,
+    log = () => {},
+  } = options;
   const workDir = options.workDir ?? join(outDir, 'work');
   mkdirSync(outDir, { recursive: true });
   const fs = await framesmithModules(root);
@@ -64,7 +75,10 @@ export async function runParity(options) {
     await launched.close();
     if (!keepWork) rmSync(workDir, { recursive: true, force: true });
   }
-  writeFileSync(join(outDir, 'results.json'), JSON.stringify(results, (k, v) => (v === Infinity ? 'Infinity' : v instanceof Map ? undefined : v), 2));
+  writeFileSync(
+    join(outDir, 'results.json'),
+    JSON.stringify(results, (k, v) => (v === Infinity ? 'Infinity' : v instanceof Map ? undefined : v), 2),
+  );
   return results;
 }
 
@@ -239,7 +253,14 @@ async function compareVideo({ root, tool, c, fs, browser, outDir, workDir, engin
   } catch {}
   const fps = corpusFps(duration ?? 10);
   log(`${c.set}/${c.name}: engine video at ${fps} fps`);
-  const engine = await engineVideoRender(tool, { name: c.name, fps, prepare: (dest) => cpSync(dir, dest, { recursive: true }), workDir: join(base, 'engine'), timeoutMs: engineTimeoutMs ?? 20 * 60_000, log });
+  const engine = await engineVideoRender(tool, {
+    name: c.name,
+    fps,
+    prepare: (dest) => cpSync(dir, dest, { recursive: true }),
+    workDir: join(base, 'engine'),
+    timeoutMs: engineTimeoutMs ?? 20 * 60_000,
+    log,
+  });
   writeFileSync(join(shown, 'engine-0.log'), engine.log);
   log(`${c.set}/${c.name}: framesmith`);
   const ours = await framesmithFrames(fs, browser, dir, {
@@ -254,7 +275,13 @@ async function compareVideo({ root, tool, c, fs, browser, outDir, workDir, engin
   const frames = [];
   engine.frames.forEach((b, n) => {
     const a = ours.frames.get(n);
-    if (a) frames.push({ frame: n, time: n / fps, why: n === 0 ? 'first' : n === engine.frames.length - 1 ? 'last' : `every frame at ${fps} fps`, psnr: psnrFiles(a, b) });
+    if (a)
+      frames.push({
+        frame: n,
+        time: n / fps,
+        why: n === 0 ? 'first' : n === engine.frames.length - 1 ? 'last' : `every frame at ${fps} fps`,
+        psnr: psnrFiles(a, b),
+      });
   });
   let worst = null;
   if (frames.length) {
@@ -341,4 +368,3 @@ export function summaryLine(r) {
  *   worst: { frame: number, time: number, psnr: number, image: string } | null,
  *   onlyFramesmith: any[], onlyEngine: any[], snapshot: any, ms: number }} ParityResult
  */
-

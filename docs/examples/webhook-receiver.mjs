@@ -48,14 +48,20 @@ const server = createServer((req, res) => {
         renderId = undefined;
       }
       if (typeof renderId !== 'string') return console.log('ignored a signed delivery without event_data.render_id');
-      client.renders.get(renderId).then((d) => onRenderEnded(d, `signed, ${check.convention}`), (e) => console.log(`could not fetch ${renderId}: ${e.message}`));
+      client.renders.get(renderId).then(
+        (d) => onRenderEnded(d, `signed, ${check.convention}`),
+        (e) => console.log(`could not fetch ${renderId}: ${e.message}`),
+      );
     } else if (check.reason === 'replayed') {
       res.writeHead(200).end(); // handled already: acknowledge so HeyGen stops retrying
       console.log(`ignored a replay of ${check.eventId}`);
     } else if (check.reason === 'unsigned') {
       res.writeHead(202).end();
       confirmDelivery(client, payload).then(
-        (c) => (c.consistent ? onRenderEnded(c.detail, 'unsigned, confirmed with the API') : console.log(`ignored an unconfirmed delivery: ${c.message}`)),
+        (c) =>
+          c.consistent
+            ? onRenderEnded(c.detail, 'unsigned, confirmed with the API')
+            : console.log(`ignored an unconfirmed delivery: ${c.message}`),
         (e) => console.log(`ignored a delivery: ${e.message}`),
       );
     } else {

@@ -103,10 +103,14 @@ export async function openComposition(browser: Browser, options: OpenComposition
 
   const notReady = (error?: unknown) => {
     const detail = earlyErrors.length ? ` Page errors: ${earlyErrors.join('; ')}` : '';
-    return new FramesmithError('page_not_ready', `The composition page did not become ready within ${Math.round(timeout / 1000)} s.${detail}`, {
-      hint: 'Check the browser console output of `framesmith dev`, and that scripts do not wait on the network.',
-      cause: error,
-    });
+    return new FramesmithError(
+      'page_not_ready',
+      `The composition page did not become ready within ${Math.round(timeout / 1000)} s.${detail}`,
+      {
+        hint: 'Check the browser console output of `framesmith dev`, and that scripts do not wait on the network.',
+        cause: error,
+      },
+    );
   };
 
   async function load(kind: 'goto' | 'reload'): Promise<ReadyInfo> {
@@ -167,13 +171,20 @@ export async function openComposition(browser: Browser, options: OpenComposition
       return reloads;
     },
     guard: (step, work) => watchdog.run(step, work),
-    problems: () => watchdog.run({ what: 'evaluate' }, () => page.evaluate(() => (globalThis as unknown as { __framesmith: { errors(): RuntimeProblem[] } }).__framesmith.errors())),
+    problems: () =>
+      watchdog.run({ what: 'evaluate' }, () =>
+        page.evaluate(() => (globalThis as unknown as { __framesmith: { errors(): RuntimeProblem[] } }).__framesmith.errors()),
+      ),
     seekFrame: (frame) => seek('seek', frame),
     seekTime: (seconds) => seek('seekTime', seconds),
     changesBetween: (from, to) =>
       watchdog.run({ what: 'evaluate' }, () =>
         page.evaluate(
-          ([a, b]) => (globalThis as unknown as { __framesmith: { changesBetween(a: number, b: number): boolean } }).__framesmith.changesBetween(a, b),
+          ([a, b]) =>
+            (globalThis as unknown as { __framesmith: { changesBetween(a: number, b: number): boolean } }).__framesmith.changesBetween(
+              a,
+              b,
+            ),
           [from, to] as const,
         ),
       ),

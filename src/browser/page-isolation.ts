@@ -102,7 +102,11 @@ async function startRefusingProxy(blocked: string[]): Promise<{ url: string; clo
  * A browser context for composition pages served from `allowOrigins` (their own local server):
  * everything else is refused and listed in `networkAttempts(context)`.
  */
-export async function newIsolatedContext(browser: Browser, allowOrigins: string[], options: BrowserContextOptions = {}): Promise<BrowserContext> {
+export async function newIsolatedContext(
+  browser: Browser,
+  allowOrigins: string[],
+  options: BrowserContextOptions = {},
+): Promise<BrowserContext> {
   const blocked: string[] = [];
   const proxy = await startRefusingProxy(blocked);
   let context: BrowserContext;
@@ -121,10 +125,13 @@ export async function newIsolatedContext(browser: Browser, allowOrigins: string[
   try {
     await context.exposeBinding('__framesmithNetworkAttempt', (_source, what: unknown) => void blocked.push(String(what).slice(0, 500)));
     await context.addInitScript({ content: CHANNEL_REPORTER });
-    await context.routeWebSocket(() => true, (ws) => {
-      blocked.push(ws.url());
-      ws.close({ code: 1008, reason: 'Blocked: composition pages cannot reach the network.' });
-    });
+    await context.routeWebSocket(
+      () => true,
+      (ws) => {
+        blocked.push(ws.url());
+        ws.close({ code: 1008, reason: 'Blocked: composition pages cannot reach the network.' });
+      },
+    );
   } catch (error) {
     await context.close().catch(() => {});
     throw error;

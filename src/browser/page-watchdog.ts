@@ -75,7 +75,10 @@ interface Position {
 }
 
 /** Where a paused page is: the innermost frame in a project file (not the runtime), else the innermost. */
-function positionOf(frames: { functionName: string; url: string; location: { lineNumber: number; columnNumber?: number } }[], origin: string): Position | null {
+function positionOf(
+  frames: { functionName: string; url: string; location: { lineNumber: number; columnNumber?: number } }[],
+  origin: string,
+): Position | null {
   if (!frames.length) return null;
   const own = (u: string) => u.startsWith(`${origin}/`) && !u.startsWith(`${origin}/__framesmith/`);
   const frame = frames.find((f) => own(f.url)) ?? frames[0];
@@ -135,7 +138,12 @@ export async function watchPage(page: Page, composition: string, origin: string)
     crashedByUs = true;
     if (!crashed) {
       // Page.crash is served on the renderer's IO thread: it works while the main thread spins.
-      const session = cdp ?? (await page.context().newCDPSession(page).catch(() => null));
+      const session =
+        cdp ??
+        (await page
+          .context()
+          .newCDPSession(page)
+          .catch(() => null));
       // The answer to Page.crash may never come (the renderer is gone): wait for the crash itself.
       void session?.send('Page.crash').catch(() => {});
       await Promise.race([crash, new Promise((r) => setTimeout(r, 1000))]);
@@ -143,23 +151,35 @@ export async function watchPage(page: Page, composition: string, origin: string)
     const seconds = +(ms / 1000).toFixed(1);
     if (position === 'idle' && step.idleError) return step.idleError();
     if (position === 'idle') {
-      return new FramesmithError('page_timeout', `The page of ${composition} did not finish ${describeStep(step)} within ${seconds} s; no script was running, it waited for something that never came. The page was stopped.`, {
-        hint: 'Check that the page does not wait on the network or on a promise that never settles (fonts, media, fetch); `framesmith dev` shows the page live. FRAMESMITH_PAGE_TIMEOUT (seconds) changes the limit.',
-        loc: { file: composition, line: 0, column: 0 },
-      });
+      return new FramesmithError(
+        'page_timeout',
+        `The page of ${composition} did not finish ${describeStep(step)} within ${seconds} s; no script was running, it waited for something that never came. The page was stopped.`,
+        {
+          hint: 'Check that the page does not wait on the network or on a promise that never settles (fonts, media, fetch); `framesmith dev` shows the page live. FRAMESMITH_PAGE_TIMEOUT (seconds) changes the limit.',
+          loc: { file: composition, line: 0, column: 0 },
+        },
+      );
     }
     const where = position ? ` (at ${position.text})` : '';
-    return new FramesmithError('page_stuck', `The page of ${composition} was still running a script${where} after ${seconds} s of ${describeStep(step)}; its renderer was stopped.`, {
-      hint: 'Look for a loop that never ends at that place (`framesmith lint` flags `while (true)` and `for (;;)` loops without an exit), or very heavy work per frame. FRAMESMITH_PAGE_TIMEOUT (seconds) changes the limit.',
-      loc: position?.loc ?? { file: composition, line: 0, column: 0 },
-    });
+    return new FramesmithError(
+      'page_stuck',
+      `The page of ${composition} was still running a script${where} after ${seconds} s of ${describeStep(step)}; its renderer was stopped.`,
+      {
+        hint: 'Look for a loop that never ends at that place (`framesmith lint` flags `while (true)` and `for (;;)` loops without an exit), or very heavy work per frame. FRAMESMITH_PAGE_TIMEOUT (seconds) changes the limit.',
+        loc: position?.loc ?? { file: composition, line: 0, column: 0 },
+      },
+    );
   }
 
   const crashError = (step: Step) =>
-    new FramesmithError('page_crashed', `Chromium's renderer of ${composition} crashed while ${describeStep(step)} (often: out of memory).`, {
-      hint: 'Reduce what the page holds in memory (very large images, canvases or DOM trees), then try again; `framesmith dev` shows the page live.',
-      loc: { file: composition, line: 0, column: 0 },
-    });
+    new FramesmithError(
+      'page_crashed',
+      `Chromium's renderer of ${composition} crashed while ${describeStep(step)} (often: out of memory).`,
+      {
+        hint: 'Reduce what the page holds in memory (very large images, canvases or DOM trees), then try again; `framesmith dev` shows the page live.',
+        loc: { file: composition, line: 0, column: 0 },
+      },
+    );
 
   return {
     async run(step, work) {
@@ -180,7 +200,11 @@ export async function watchPage(page: Page, composition: string, origin: string)
         if (error instanceof FramesmithError) throw error;
         if (crashed && !crashedByUs) throw crashError(step);
         // The browser went away under the page (killed, out of memory): the user's to know, not a bug.
-        if (/Target (page, context or browser has been )?closed|Target crashed|Browser has been closed|browser has disconnected/i.test(String((error as Error)?.message))) {
+        if (
+          /Target (page, context or browser has been )?closed|Target crashed|Browser has been closed|browser has disconnected/i.test(
+            String((error as Error)?.message),
+          )
+        ) {
           throw new FramesmithError('browser_failed', `Chromium closed while ${describeStep(step)} ${composition}.`, {
             hint: 'Run the command again; if it keeps happening, check the memory available and `framesmith dev` for the page.',
             loc: { file: composition, line: 0, column: 0 },

@@ -98,12 +98,20 @@ export async function checkInBrowser(options: BrowserCheckOptions): Promise<Brow
       const time = frame / opened.info.fps;
       await opened.seekFrame(frame);
       await fail(time);
-      frames.push({ frame, time, blank: await opened.guard({ what: 'capture', frame, time }, () => isFlat(cdp, options.width, options.height)) });
+      frames.push({
+        frame,
+        time,
+        blank: await opened.guard({ what: 'capture', frame, time }, () => isFlat(cdp, options.width, options.height)),
+      });
     }
     await cdp.detach().catch(() => {});
     const remote = summarizeRemote([opened.remote]);
     const cutOff = [...new Set(opened.cutOff)];
-    const warnings = [...remoteDiagnostics(remote).filter((d) => d.severity !== 'info'), ...cutOff.map(cutOffWarning), ...(await pageWarnings(opened))];
+    const warnings = [
+      ...remoteDiagnostics(remote).filter((d) => d.severity !== 'info'),
+      ...cutOff.map(cutOffWarning),
+      ...(await pageWarnings(opened)),
+    ];
     if (frames.every((f) => f.blank)) {
       // HeyGen renders it all the same: a warning, not a refusal.
       const times = frames.map((f) => `${f.time.toFixed(2)} s`).join(', ');

@@ -107,10 +107,19 @@ async function resolveOut(root: string, out: string | undefined): Promise<string
 function skippedWarning(s: SkippedFile): Diagnostic | null {
   const loc = { file: s.rel, line: 0, column: 0 };
   if (s.reason === 'broken-symlink') {
-    return { code: 'broken_symlink', severity: 'warning', message: `${s.rel} is a broken symlink (to ${s.target}); left out of the zip.`, hint: 'Remove the link, or point it at a file inside the project.', loc };
+    return {
+      code: 'broken_symlink',
+      severity: 'warning',
+      message: `${s.rel} is a broken symlink (to ${s.target}); left out of the zip.`,
+      hint: 'Remove the link, or point it at a file inside the project.',
+      loc,
+    };
   }
   if (s.reason !== 'symlink-outside' && s.reason !== 'refused') return null;
-  const why = s.reason === 'symlink-outside' ? `links to ${s.target}, outside the project` : `links to ${s.target}, a dotfile or key/credential file framesmith never bundles`;
+  const why =
+    s.reason === 'symlink-outside'
+      ? `links to ${s.target}, outside the project`
+      : `links to ${s.target}, a dotfile or key/credential file framesmith never bundles`;
   return { code: FILE_REFUSED, severity: 'warning', message: `${s.rel} ${why}; left out of the zip.`, hint: REFUSAL_HINT, loc };
 }
 
@@ -125,7 +134,9 @@ export async function buildBundle(options: BuildOptions): Promise<BuildResult> {
   const lint = lintParsed(parsed);
   timings.lint = performance.now() - t0;
   const warnings: Diagnostic[] = lint.diagnostics.filter((d) => d.severity === 'warning');
-  const errors = lint.diagnostics.filter((d) => d.severity === 'error' && (options.strict || REFUSED_BY_HEYGEN.has(d.code) || REFUSED_BY_FRAMESMITH.has(d.code)));
+  const errors = lint.diagnostics.filter(
+    (d) => d.severity === 'error' && (options.strict || REFUSED_BY_HEYGEN.has(d.code) || REFUSED_BY_FRAMESMITH.has(d.code)),
+  );
   if (errors.length) {
     const [first] = errors;
     throw new FramesmithError('lint_failed', `Lint found ${lintCounts(lint)}; nothing was built. First: ${first.message}`, {
@@ -153,15 +164,31 @@ export async function buildBundle(options: BuildOptions): Promise<BuildResult> {
     logger.diagnostic(w);
   }
   if (!collected.files.some((f) => f.rel === model.entry)) {
-    throw new FramesmithError('entry_excluded', `${model.entry} would not be in the zip (it is excluded by .framesmithignore or a build folder).`, {
-      hint: 'Remove the pattern that matches the entry from .framesmithignore.',
-      loc: { file: model.entry, line: 0, column: 0 },
-    });
+    throw new FramesmithError(
+      'entry_excluded',
+      `${model.entry} would not be in the zip (it is excluded by .framesmithignore or a build folder).`,
+      {
+        hint: 'Remove the pattern that matches the entry from .framesmithignore.',
+        loc: { file: model.entry, line: 0, column: 0 },
+      },
+    );
   }
-  const shipped = await excludeOutputs(root, model, collected.files, collected.skipped, { include: options.include, references: options.references });
-  if (shipped.leftOut.length) logger.info(`✓ left out ${shipped.leftOut.length} file${shipped.leftOut.length > 1 ? 's' : ''}: ${describeLeftOut(shipped.leftOut, formatBytes)} (--include keeps them)`);
-  checkBundleSize(shipped.files, shipped.files.reduce((n, f) => n + f.size, 0));
-  const needs = await findModuleNeeds(root, shipped.files.filter((f) => /\.html?$/i.test(f.rel)).map((f) => f.rel));
+  const shipped = await excludeOutputs(root, model, collected.files, collected.skipped, {
+    include: options.include,
+    references: options.references,
+  });
+  if (shipped.leftOut.length)
+    logger.info(
+      `✓ left out ${shipped.leftOut.length} file${shipped.leftOut.length > 1 ? 's' : ''}: ${describeLeftOut(shipped.leftOut, formatBytes)} (--include keeps them)`,
+    );
+  checkBundleSize(
+    shipped.files,
+    shipped.files.reduce((n, f) => n + f.size, 0),
+  );
+  const needs = await findModuleNeeds(
+    root,
+    shipped.files.filter((f) => /\.html?$/i.test(f.rel)).map((f) => f.rel),
+  );
   // The zip's folder is made now (the stage lives in it); a failed build takes it back if it made it.
   const outDirs = await makeDirs(dirname(outPath));
   let staged: Awaited<ReturnType<typeof stageOutput>>;
@@ -174,7 +201,11 @@ export async function buildBundle(options: BuildOptions): Promise<BuildResult> {
   let built = false;
   try {
     timings.bundle = performance.now() - tBundle;
-    logger.info(staged.mode === 'vite' ? `✓ bundle: Vite built ${needs.map((n) => `${n.html} (${n.reason})`).join(', ')}` : `✓ bundle: ${staged.files.length} files copied as they are`);
+    logger.info(
+      staged.mode === 'vite'
+        ? `✓ bundle: Vite built ${needs.map((n) => `${n.html} (${n.reason})`).join(', ')}`
+        : `✓ bundle: ${staged.files.length} files copied as they are`,
+    );
 
     const comp = model.composition;
     // A root without a size renders at HeyGen's default size (lint warned about it).
@@ -188,14 +219,23 @@ export async function buildBundle(options: BuildOptions): Promise<BuildResult> {
       const tCheck = performance.now();
       // Loaded only when used: playwright-core alone takes a few hundred ms to import.
       const { checkInBrowser } = await import('./browser-check.js');
-      const result = await checkInBrowser({ dir: staged.dir, entry: model.entry, width: comp.width, height: comp.height, fps, browser: options.browser }).catch((e: unknown) => {
+      const result = await checkInBrowser({
+        dir: staged.dir,
+        entry: model.entry,
+        width: comp.width,
+        height: comp.height,
+        fps,
+        browser: options.browser,
+      }).catch((e: unknown) => {
         throw explainLeftOut(e, shipped.leftOut);
       });
       timings.check = performance.now() - tCheck;
       for (const w of result.warnings) logger.diagnostic(w);
       warnings.push(...result.warnings);
       check = { frames: result.frames, blocked: result.blocked, ms: result.ms };
-      logger.info(`✓ check: frames ${result.frames.map((f) => f.frame).join(', ')} rendered in Chromium (${(result.ms / 1000).toFixed(1)} s)`);
+      logger.info(
+        `✓ check: frames ${result.frames.map((f) => f.frame).join(', ')} rendered in Chromium (${(result.ms / 1000).toFixed(1)} s)`,
+      );
     }
 
     const tZip = performance.now();

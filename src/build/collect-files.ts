@@ -63,9 +63,13 @@ export function bytesForDisplay(name: Buffer): string {
 /** The error for names that are not UTF-8 (build and `render --cloud` refuse them). */
 export function badNamesError(badNames: string[]): FramesmithError {
   const shown = badNames.slice(0, 5).join(', ') + (badNames.length > 5 ? ` and ${badNames.length - 5} more` : '');
-  return new FramesmithError('file_name_not_utf8', `${badNames.length === 1 ? 'A file name is' : `${badNames.length} file names are`} not valid UTF-8, so ${badNames.length === 1 ? 'it' : 'they'} cannot go into the zip: ${shown} (bytes shown as \\xNN).`, {
-    hint: 'Rename the file with a UTF-8 name (e.g. `mv` it on the machine that wrote it), or leave it out with a .framesmithignore pattern.',
-  });
+  return new FramesmithError(
+    'file_name_not_utf8',
+    `${badNames.length === 1 ? 'A file name is' : `${badNames.length} file names are`} not valid UTF-8, so ${badNames.length === 1 ? 'it' : 'they'} cannot go into the zip: ${shown} (bytes shown as \\xNN).`,
+    {
+      hint: 'Rename the file with a UTF-8 name (e.g. `mv` it on the machine that wrote it), or leave it out with a .framesmithignore pattern.',
+    },
+  );
 }
 
 async function loadIgnore(root: string): Promise<Ignore | null> {
@@ -104,7 +108,8 @@ export async function collectProjectFiles(rootDir: string, options: CollectOptio
       } catch {
         const lossy = raw.toString('utf8');
         const relLossy = relDir ? `${relDir}/${lossy}` : lossy;
-        if (!(ig && ig.ignores(entry.isDirectory() ? `${relLossy}/` : relLossy))) badNames.push(relDir ? `${relDir}/${bytesForDisplay(raw)}` : bytesForDisplay(raw));
+        if (!(ig && ig.ignores(entry.isDirectory() ? `${relLossy}/` : relLossy)))
+          badNames.push(relDir ? `${relDir}/${bytesForDisplay(raw)}` : bytesForDisplay(raw));
         continue;
       }
       const rel = relDir ? `${relDir}/${name}` : name;
@@ -118,7 +123,11 @@ export async function collectProjectFiles(rootDir: string, options: CollectOptio
         skipped.push({ rel, reason: 'node_modules' });
         continue;
       }
-      if ((!relDir && (OUTPUT_FOLDERS as readonly string[]).includes(name)) || exclude.has(rel) || (entry.isFile() && BATCH_STATE_FILE.test(name))) {
+      if (
+        (!relDir && (OUTPUT_FOLDERS as readonly string[]).includes(name)) ||
+        exclude.has(rel) ||
+        (entry.isFile() && BATCH_STATE_FILE.test(name))
+      ) {
         skipped.push({ rel, reason: 'output' });
         continue;
       }
@@ -136,7 +145,11 @@ export async function collectProjectFiles(rootDir: string, options: CollectOptio
         const verdict = judge(root, rel, resolved);
         if (!verdict.ok) {
           const outside = verdict.refusal.reason === 'outside';
-          skipped.push({ rel, reason: outside ? 'symlink-outside' : 'refused', target: outside ? resolved : (verdict.refusal.target ?? relative(root, resolved).split(sep).join('/')) });
+          skipped.push({
+            rel,
+            reason: outside ? 'symlink-outside' : 'refused',
+            target: outside ? resolved : (verdict.refusal.target ?? relative(root, resolved).split(sep).join('/')),
+          });
           continue;
         }
         const stat = await fs.stat(resolved);

@@ -10,7 +10,13 @@ import { parse as parseJs } from 'acorn';
 import { parse as parseHtml } from 'parse5';
 import { bracketDepthOver, countStartTags, limits, SCRIPT_DEPTH } from '../security/budgets.js';
 
-type HtmlNode = { nodeName: string; attrs?: { name: string; value: string }[]; childNodes?: HtmlNode[]; content?: HtmlNode; value?: string };
+type HtmlNode = {
+  nodeName: string;
+  attrs?: { name: string; value: string }[];
+  childNodes?: HtmlNode[];
+  content?: HtmlNode;
+  value?: string;
+};
 
 const TS_EXT = new Set(['.ts', '.tsx', '.mts', '.cts', '.jsx']);
 
@@ -54,7 +60,10 @@ function importsOf(code: string): string[] | null {
   }
   const specs: string[] = [];
   for (const node of ast.body) {
-    if ((node.type === 'ImportDeclaration' || node.type === 'ExportAllDeclaration' || node.type === 'ExportNamedDeclaration') && node.source) {
+    if (
+      (node.type === 'ImportDeclaration' || node.type === 'ExportAllDeclaration' || node.type === 'ExportNamedDeclaration') &&
+      node.source
+    ) {
       specs.push(String(node.source.value));
     }
   }

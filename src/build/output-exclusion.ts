@@ -104,7 +104,13 @@ function reasonFor(rel: string, all: Set<string>): LeftOutFile['reason'] {
  * Applies the rules to the collected files. `skipped` is collect-files' list (its `output`
  * entries are searched for referenced files to bring back).
  */
-export async function excludeOutputs(root: string, model: ProjectModel, files: ProjectFile[], skipped: SkippedFile[], options: ExclusionOptions = {}): Promise<ExclusionResult> {
+export async function excludeOutputs(
+  root: string,
+  model: ProjectModel,
+  files: ProjectFile[],
+  skipped: SkippedFile[],
+  options: ExclusionOptions = {},
+): Promise<ExclusionResult> {
   const include = ignore().add(options.include ?? []);
   const isIncluded = (rel: string) => (options.include?.length ? include.ignores(rel) : false);
   const resolvedRefs = new Set(model.assets.filter((a) => a.path && a.exists).map((a) => a.path as string));
@@ -142,7 +148,12 @@ export async function excludeOutputs(root: string, model: ProjectModel, files: P
 
 /** One line for the build summary: what was left out and the bytes saved. */
 export function describeLeftOut(leftOut: LeftOutFile[], formatBytes: (n: number) => string, max = 5): string {
-  const LABEL: Record<LeftOutFile['reason'], string> = { archive: 'zip', 'render-output': 'render output', snapshot: 'snapshot', 'unreferenced-media': 'not referenced' };
+  const LABEL: Record<LeftOutFile['reason'], string> = {
+    archive: 'zip',
+    'render-output': 'render output',
+    snapshot: 'snapshot',
+    'unreferenced-media': 'not referenced',
+  };
   const sorted = [...leftOut].sort((a, b) => b.size - a.size);
   const shown = sorted.slice(0, max).map((f) => `${f.rel} ${formatBytes(f.size)} (${LABEL[f.reason]})`);
   const more = sorted.length > max ? `, and ${sorted.length - max} more` : '';
@@ -187,5 +198,8 @@ export function includePatterns(rawArgs: string[]): string[] {
     if (a === '--include' && i + 1 < rawArgs.length) out.push(rawArgs[++i]);
     else if (a.startsWith('--include=')) out.push(a.slice('--include='.length));
   }
-  return out.flatMap((v) => v.split(',')).map((p) => p.trim()).filter(Boolean);
+  return out
+    .flatMap((v) => v.split(','))
+    .map((p) => p.trim())
+    .filter(Boolean);
 }

@@ -66,17 +66,25 @@ async function viteBuild(root: string, outDir: string, inputs: string[], logger:
         copyPublicDir: true,
         reportCompressedSize: false,
         modulePreload: { polyfill: false },
-        rolldownOptions: { input: Object.fromEntries(inputs.map((f) => [f.replace(/\.html?$/, '').replace(/[^\w-]/g, '_'), join(root, f)])) },
+        rolldownOptions: {
+          input: Object.fromEntries(inputs.map((f) => [f.replace(/\.html?$/, '').replace(/[^\w-]/g, '_'), join(root, f)])),
+        },
       },
     });
   } catch (error) {
     const e = error as { message?: string; id?: string; loc?: { file?: string; line?: number; column?: number } };
     const file = e.loc?.file ?? e.id;
-    throw new FramesmithError('bundle_failed', `Vite could not build the module scripts: ${(e.message ?? String(error)).split('\n')[0].split(`${root}${sep}`).join('')}`, {
-      hint: 'Fix the error in the script, and check that the packages it imports are installed (npm install) in the project.',
-      loc: file ? { file: relative(root, file).split(sep).join('/'), line: e.loc?.line ?? 0, column: (e.loc?.column ?? -1) + 1 } : undefined,
-      cause: error,
-    });
+    throw new FramesmithError(
+      'bundle_failed',
+      `Vite could not build the module scripts: ${(e.message ?? String(error)).split('\n')[0].split(`${root}${sep}`).join('')}`,
+      {
+        hint: 'Fix the error in the script, and check that the packages it imports are installed (npm install) in the project.',
+        loc: file
+          ? { file: relative(root, file).split(sep).join('/'), line: e.loc?.line ?? 0, column: (e.loc?.column ?? -1) + 1 }
+          : undefined,
+        cause: error,
+      },
+    );
   }
   await fs.rm(join(outDir, '.vite-cache'), { recursive: true, force: true });
   logger.debug(`vite built ${inputs.join(', ')}`);
@@ -103,7 +111,13 @@ async function stageSources(root: string, files: ProjectFile[], parent: string):
  * (HTML files whose module scripts need bundling), Vite builds those first and the TypeScript
  * sources and package manifests are left out.
  */
-export async function stageOutput(root: string, files: ProjectFile[], needs: ModuleNeed[], parent: string, logger: Logger): Promise<StagedOutput> {
+export async function stageOutput(
+  root: string,
+  files: ProjectFile[],
+  needs: ModuleNeed[],
+  parent: string,
+  logger: Logger,
+): Promise<StagedOutput> {
   await fs.mkdir(parent, { recursive: true });
   const dir = await fs.mkdtemp(join(parent, '.framesmith-stage-'));
   const remove = () => fs.rm(dir, { recursive: true, force: true });
@@ -112,7 +126,13 @@ export async function stageOutput(root: string, files: ProjectFile[], needs: Mod
     if (mode === 'vite') {
       const sources = await stageSources(root, files, parent);
       try {
-        await viteBuild(sources.dir, dir, needs.map((n) => n.html), logger, sources.allowedOutside);
+        await viteBuild(
+          sources.dir,
+          dir,
+          needs.map((n) => n.html),
+          logger,
+          sources.allowedOutside,
+        );
       } finally {
         await fs.rm(sources.dir, { recursive: true, force: true });
       }

@@ -14,7 +14,8 @@ export function zipNameProblem(name: string): string | null {
   const control = /[\u0000-\u001f\u007f-\u009f]/.exec(name);
   if (control) return `the name holds the control character U+${control[0].charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}`;
   // A lone surrogate has no UTF-8 form; U+FFFD is what a name that was not UTF-8 decodes to.
-  if (/\uFFFD|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(name)) return 'the name is not valid Unicode (UTF-8)';
+  if (/\uFFFD|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(name))
+    return 'the name is not valid Unicode (UTF-8)';
   const normal = name.replace(/\\/g, '/');
   if (normal.startsWith('/')) return 'the name is an absolute path';
   if (/^[A-Za-z]:/.test(normal)) return 'the name starts with a drive letter';
@@ -41,10 +42,14 @@ export function checkZipNames(names: string[]): void {
     const key = nameKey(name);
     const other = seen.get(key);
     if (other !== undefined) {
-      throw new FramesmithError('bundle_name_invalid', `${JSON.stringify(name)} and ${JSON.stringify(other)} would be the same zip entry ${JSON.stringify(key)}. Nothing was written.`, {
-        hint: 'Rename one of the two files, or leave one out with a .framesmithignore pattern.',
-        loc: { file: name, line: 0, column: 0 },
-      });
+      throw new FramesmithError(
+        'bundle_name_invalid',
+        `${JSON.stringify(name)} and ${JSON.stringify(other)} would be the same zip entry ${JSON.stringify(key)}. Nothing was written.`,
+        {
+          hint: 'Rename one of the two files, or leave one out with a .framesmithignore pattern.',
+          loc: { file: name, line: 0, column: 0 },
+        },
+      );
     }
     seen.set(key, name);
   }
@@ -73,19 +78,40 @@ export async function verifyZip(path: string, expected: string[]): Promise<void>
   try {
     names = await readZipNames(path);
   } catch (error) {
-    throw new FramesmithError('zip_verify_failed', `The zip just written cannot be read back: ${(error as Error).message}. Nothing was written.`, {
-      hint: 'Check the disk (space, errors) and build again.',
-      cause: error,
-    });
+    throw new FramesmithError(
+      'zip_verify_failed',
+      `The zip just written cannot be read back: ${(error as Error).message}. Nothing was written.`,
+      {
+        hint: 'Check the disk (space, errors) and build again.',
+        cause: error,
+      },
+    );
   }
   const same = names.length === expected.length && names.every((n, i) => n === expected[i]);
   if (same) return;
   const missing = expected.filter((n) => !names.includes(n));
   const extra = names.filter((n) => !expected.includes(n));
-  const detail = [missing.length ? `missing ${missing.slice(0, 3).map((n) => JSON.stringify(n)).join(', ')}` : '', extra.length ? `unexpected ${extra.slice(0, 3).map((n) => JSON.stringify(n)).join(', ')}` : '']
+  const detail = [
+    missing.length
+      ? `missing ${missing
+          .slice(0, 3)
+          .map((n) => JSON.stringify(n))
+          .join(', ')}`
+      : '',
+    extra.length
+      ? `unexpected ${extra
+          .slice(0, 3)
+          .map((n) => JSON.stringify(n))
+          .join(', ')}`
+      : '',
+  ]
     .filter(Boolean)
     .join('; ');
-  throw new FramesmithError('zip_verify_failed', `The zip read back does not list the checked files (${detail || 'another order'}). Nothing was written.`, {
-    hint: 'This should not happen: please report it with the file names involved.',
-  });
+  throw new FramesmithError(
+    'zip_verify_failed',
+    `The zip read back does not list the checked files (${detail || 'another order'}). Nothing was written.`,
+    {
+      hint: 'This should not happen: please report it with the file names involved.',
+    },
+  );
 }

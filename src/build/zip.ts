@@ -22,8 +22,26 @@ const FILE_MODE = 0o644;
 
 /** Formats whose bytes are already compressed: deflating them again costs time and saves nothing. */
 const STORED = new Set([
-  '.png', '.jpg', '.jpeg', '.gif', '.webp', '.avif', '.woff', '.woff2', '.mp4', '.webm', '.mov', '.m4v',
-  '.mp3', '.m4a', '.aac', '.ogg', '.opus', '.zip', '.gz', '.br',
+  '.png',
+  '.jpg',
+  '.jpeg',
+  '.gif',
+  '.webp',
+  '.avif',
+  '.woff',
+  '.woff2',
+  '.mp4',
+  '.webm',
+  '.mov',
+  '.m4v',
+  '.mp3',
+  '.m4a',
+  '.aac',
+  '.ogg',
+  '.opus',
+  '.zip',
+  '.gz',
+  '.br',
 ]);
 
 export interface ZipResult {
@@ -41,13 +59,22 @@ export function formatBytes(n: number): string {
 }
 
 /** Throws `bundle_too_large` naming the largest files when the bundle cannot be uploaded. */
-export function checkBundleSize(files: ProjectFile[], totalBytes: number, limit = MAX_BUNDLE_BYTES, what = 'The project files add up to'): void {
+export function checkBundleSize(
+  files: ProjectFile[],
+  totalBytes: number,
+  limit = MAX_BUNDLE_BYTES,
+  what = 'The project files add up to',
+): void {
   if (totalBytes <= limit) return;
   const largest = [...files].sort((a, b) => b.size - a.size).slice(0, 5);
   const list = largest.map((f) => `${f.rel} (${formatBytes(f.size)})`).join(', ');
-  throw new FramesmithError('bundle_too_large', `${what} ${formatBytes(totalBytes)}, over the ${formatBytes(limit)} upload limit. Largest: ${list}.`, {
-    hint: 'Compress or shorten the largest media, or leave files the composition does not use out with a .framesmithignore file.',
-  });
+  throw new FramesmithError(
+    'bundle_too_large',
+    `${what} ${formatBytes(totalBytes)}, over the ${formatBytes(limit)} upload limit. Largest: ${list}.`,
+    {
+      hint: 'Compress or shorten the largest media, or leave files the composition does not use out with a .framesmithignore file.',
+    },
+  );
 }
 
 /**
@@ -91,7 +118,10 @@ export async function writeZip(files: ProjectFile[], outPath: string, limit = MA
         hint: 'Compress or shorten the largest media, or leave unused files out with a .framesmithignore file.',
       });
     }
-    await verifyZip(tmp, files.map((f) => f.rel));
+    await verifyZip(
+      tmp,
+      files.map((f) => f.rel),
+    );
     await fs.rename(tmp, outPath);
   } catch (error) {
     await fs.rm(tmp, { force: true });

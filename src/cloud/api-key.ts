@@ -77,10 +77,14 @@ function readDotenv(projectDir: string): { values: Record<string, string>; path:
 /** A secret that cannot travel in an HTTP header (control characters, spaces) is refused by name. */
 function checkHeaderSafe(value: string, label: string, kind: CredentialKind): void {
   if (/[\u0000-\u0020\u007f-\u00ff]/.test(value) || /[^\u0000-\u00ff]/.test(value)) {
-    throw new FramesmithError('invalid_api_key', `The ${kind === 'access_token' ? 'access token' : 'API key'} read from ${label} contains spaces or control characters, so it cannot be sent.`, {
-      hint: 'Copy the value again without quotes, spaces or line breaks.',
-      exitCode: EXIT.auth,
-    });
+    throw new FramesmithError(
+      'invalid_api_key',
+      `The ${kind === 'access_token' ? 'access token' : 'API key'} read from ${label} contains spaces or control characters, so it cannot be sent.`,
+      {
+        hint: 'Copy the value again without quotes, spaces or line breaks.',
+        exitCode: EXIT.auth,
+      },
+    );
   }
 }
 
@@ -106,7 +110,10 @@ export function resolveCredential(options: ResolveApiKeyOptions = {}): ResolvedA
     }
   }
   if (options.flag !== undefined && options.accessToken !== undefined) {
-    throw new FramesmithError('invalid_option', 'Give --api-key or --access-token, not both.', { hint: 'One credential per command: an API key, or an OAuth access token.', exitCode: EXIT.usage });
+    throw new FramesmithError('invalid_option', 'Give --api-key or --access-token, not both.', {
+      hint: 'One credential per command: an API key, or an OAuth access token.',
+      exitCode: EXIT.usage,
+    });
   }
   if (options.flag !== undefined) return make(options.flag.trim(), 'flag', '--api-key', 'api_key');
   if (options.accessToken !== undefined) return make(options.accessToken.trim(), 'flag', '--access-token', 'access_token');
@@ -154,10 +161,14 @@ export function resolveBaseUrl(explicit?: string, env: NodeJS.ProcessEnv = proce
     });
   }
   if (url.protocol === 'http:' && !LOOPBACK_HOSTS.test(url.hostname)) {
-    throw new FramesmithError('invalid_api_url', `${API_URL_ENV} is plain http to ${url.host}: the API key would cross the network unencrypted.`, {
-      hint: `Use https://${url.host}${url.pathname === '/' ? '' : url.pathname} (plain http is accepted only for a server on this machine).`,
-      exitCode: EXIT.usage,
-    });
+    throw new FramesmithError(
+      'invalid_api_url',
+      `${API_URL_ENV} is plain http to ${url.host}: the API key would cross the network unencrypted.`,
+      {
+        hint: `Use https://${url.host}${url.pathname === '/' ? '' : url.pathname} (plain http is accepted only for a server on this machine).`,
+        exitCode: EXIT.usage,
+      },
+    );
   }
   if (url.username || url.password || url.search || url.hash) {
     throw new FramesmithError('invalid_api_url', `${API_URL_ENV} must be a plain base URL, without credentials, query or fragment.`, {

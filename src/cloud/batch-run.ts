@@ -158,16 +158,25 @@ export async function runBatch(o: RunBatchOptions): Promise<void> {
         detail = await o.client.renders.get(row.state.render_id!, { signal: o.signal });
       } catch (error) {
         if (!(error instanceof CloudApiError && error.status === 404)) throw error;
-        detail = { ...(row.detail ?? ({} as RenderDetail)), render_id: row.state.render_id!, status: 'failed', failure_message: 'The render no longer exists on the account (deleted).' } as RenderDetail;
+        detail = {
+          ...(row.detail ?? ({} as RenderDetail)),
+          render_id: row.state.render_id!,
+          status: 'failed',
+          failure_message: 'The render no longer exists on the account (deleted).',
+        } as RenderDetail;
       }
       row.state.status = detail.status;
       if (!isTerminal(detail)) {
         if (Date.now() - (followedSince.get(row) ?? started) > o.timeout) {
           await save();
-          throw new FramesmithError('cloud_wait_timeout', `Render ${row.state.render_id} (row ${row.index}) is still ${detail.status} after ${Math.round((Date.now() - (followedSince.get(row) ?? started)) / 1000)} s; stopped waiting.`, {
-            hint: `The renders keep going in the cloud. Run the same command again to resume the batch (state: ${o.statePath}), or raise --timeout.`,
-            exitCode: EXIT.timeout,
-          });
+          throw new FramesmithError(
+            'cloud_wait_timeout',
+            `Render ${row.state.render_id} (row ${row.index}) is still ${detail.status} after ${Math.round((Date.now() - (followedSince.get(row) ?? started)) / 1000)} s; stopped waiting.`,
+            {
+              hint: `The renders keep going in the cloud. Run the same command again to resume the batch (state: ${o.statePath}), or raise --timeout.`,
+              exitCode: EXIT.timeout,
+            },
+          );
         }
         continue;
       }
@@ -176,7 +185,13 @@ export async function runBatch(o: RunBatchOptions): Promise<void> {
       row.detail = detail;
       row.state.failure = detail.failure_message;
       await save();
-      o.onEvent?.({ type: 'ended', index: row.index, renderId: row.state.render_id!, status: detail.status, failureMessage: detail.failure_message });
+      o.onEvent?.({
+        type: 'ended',
+        index: row.index,
+        renderId: row.state.render_id!,
+        status: detail.status,
+        failureMessage: detail.failure_message,
+      });
       if (detail.status === 'completed' && o.download) toDownload.push(row);
     }
     progress();

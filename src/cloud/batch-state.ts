@@ -87,8 +87,17 @@ export async function loadBatchState(path: string): Promise<BatchState | null> {
   } catch {
     state = null;
   }
-  const rowsOk = state && Array.isArray(state.rows) && state.rows.every((r) => r && Number.isInteger(r.index) && typeof r.values === 'string' && typeof r.key === 'string');
-  if (!state || state.framesmith_batch !== STATE_VERSION || !rowsOk || typeof state.base_key !== 'string' || typeof state.settings !== 'string') {
+  const rowsOk =
+    state &&
+    Array.isArray(state.rows) &&
+    state.rows.every((r) => r && Number.isInteger(r.index) && typeof r.values === 'string' && typeof r.key === 'string');
+  if (
+    !state ||
+    state.framesmith_batch !== STATE_VERSION ||
+    !rowsOk ||
+    typeof state.base_key !== 'string' ||
+    typeof state.settings !== 'string'
+  ) {
     throw new FramesmithError('batch_state_invalid', `The batch state file ${path} is damaged or from another version.`, {
       hint: 'Look at it, and delete it to start the batch over (renders already made stay on your HeyGen account: `framesmith renders list`).',
       exitCode: EXIT.usage,
@@ -124,25 +133,49 @@ function ranges(ns: number[]): string {
  * Refuses to resume when the batch is not the one the state describes: rows edited, added or
  * removed (named by number), other render settings, another project, another idempotency key.
  */
-export function checkResumable(state: BatchState, path: string, now: { rowHashes: string[]; settings: string; project: string; baseKey?: string; projectHint?: string }): void {
+export function checkResumable(
+  state: BatchState,
+  path: string,
+  now: { rowHashes: string[]; settings: string; project: string; baseKey?: string; projectHint?: string },
+): void {
   const restart = `Put the batch back as it was to resume, or delete ${path} to start a new batch (renders already made stay on your HeyGen account).`;
   const changed = state.rows.filter((r) => r.index <= now.rowHashes.length && now.rowHashes[r.index - 1] !== r.values).map((r) => r.index);
   const removed = state.rows.filter((r) => r.index > now.rowHashes.length).map((r) => r.index);
   const added = now.rowHashes.map((_, i) => i + 1).filter((n) => n > state.rows.length);
   if (changed.length || removed.length || added.length) {
-    const parts = [changed.length ? `${changed.length === 1 ? 'row' : 'rows'} ${ranges(changed)} changed` : '', removed.length ? `${removed.length === 1 ? 'row' : 'rows'} ${ranges(removed)} removed` : '', added.length ? `${added.length === 1 ? 'row' : 'rows'} ${ranges(added)} added` : ''].filter(Boolean);
-    throw new FramesmithError('batch_changed', `${state.source} was edited since this batch started: ${parts.join('; ')} (state: ${path}).`, {
-      hint: `Put the batch back as it was to resume, or delete ${path} to start a new batch (renders already made stay on your HeyGen account).`,
-      exitCode: EXIT.usage,
-    });
+    const parts = [
+      changed.length ? `${changed.length === 1 ? 'row' : 'rows'} ${ranges(changed)} changed` : '',
+      removed.length ? `${removed.length === 1 ? 'row' : 'rows'} ${ranges(removed)} removed` : '',
+      added.length ? `${added.length === 1 ? 'row' : 'rows'} ${ranges(added)} added` : '',
+    ].filter(Boolean);
+    throw new FramesmithError(
+      'batch_changed',
+      `${state.source} was edited since this batch started: ${parts.join('; ')} (state: ${path}).`,
+      {
+        hint: `Put the batch back as it was to resume, or delete ${path} to start a new batch (renders already made stay on your HeyGen account).`,
+        exitCode: EXIT.usage,
+      },
+    );
   }
   if (now.settings !== state.settings) {
-    throw new FramesmithError('batch_changed', `The render settings (flags such as --quality, --fps, --title, --composition) differ from the ones this batch started with (state: ${path}).`, { hint: `Run the command with the same flags to resume. ${restart}`, exitCode: EXIT.usage });
+    throw new FramesmithError(
+      'batch_changed',
+      `The render settings (flags such as --quality, --fps, --title, --composition) differ from the ones this batch started with (state: ${path}).`,
+      { hint: `Run the command with the same flags to resume. ${restart}`, exitCode: EXIT.usage },
+    );
   }
   if (now.project !== state.project.fingerprint) {
-    throw new FramesmithError('batch_changed', `The project changed since this batch started, so resuming would mix two versions in one batch (state: ${path}).`, { hint: `${now.projectHint ? `${now.projectHint} ` : ''}${restart}`, exitCode: EXIT.usage });
+    throw new FramesmithError(
+      'batch_changed',
+      `The project changed since this batch started, so resuming would mix two versions in one batch (state: ${path}).`,
+      { hint: `${now.projectHint ? `${now.projectHint} ` : ''}${restart}`, exitCode: EXIT.usage },
+    );
   }
   if (now.baseKey !== undefined && now.baseKey !== state.base_key) {
-    throw new FramesmithError('batch_changed', `This batch was started with --idempotency-key ${state.base_key}, not ${now.baseKey} (state: ${path}).`, { hint: `Leave --idempotency-key out (or give ${state.base_key}) to resume. ${restart}`, exitCode: EXIT.usage });
+    throw new FramesmithError(
+      'batch_changed',
+      `This batch was started with --idempotency-key ${state.base_key}, not ${now.baseKey} (state: ${path}).`,
+      { hint: `Leave --idempotency-key out (or give ${state.base_key}) to resume. ${restart}`, exitCode: EXIT.usage },
+    );
   }
 }

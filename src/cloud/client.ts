@@ -43,11 +43,19 @@ export function newIdempotencyKey(): string {
 export function checkIdempotencyKey(key: string): void {
   if (IDEMPOTENCY_KEY.test(key)) return;
   const bad = [...key].find((c) => !/[A-Za-z0-9_:.-]/.test(c));
-  const why = !key.length ? 'it is empty' : key.length > 255 ? `it is ${key.length} characters long` : `"${bad === ' ' ? 'a space' : JSON.stringify(bad).slice(1, -1)}" is not allowed`;
-  throw new FramesmithError('invalid_option', `--idempotency-key must be 1–255 characters of letters, digits, _ : . or -; ${why} in "${key.slice(0, 40)}${key.length > 40 ? '…' : ''}".`, {
-    hint: 'Use e.g. a UUID or "campaign-42:row-7".',
-    exitCode: EXIT.usage,
-  });
+  const why = !key.length
+    ? 'it is empty'
+    : key.length > 255
+      ? `it is ${key.length} characters long`
+      : `"${bad === ' ' ? 'a space' : JSON.stringify(bad).slice(1, -1)}" is not allowed`;
+  throw new FramesmithError(
+    'invalid_option',
+    `--idempotency-key must be 1–255 characters of letters, digits, _ : . or -; ${why} in "${key.slice(0, 40)}${key.length > 40 ? '…' : ''}".`,
+    {
+      hint: 'Use e.g. a UUID or "campaign-42:row-7".',
+      exitCode: EXIT.usage,
+    },
+  );
 }
 
 const enc = encodeURIComponent;
@@ -96,12 +104,27 @@ export function createCloudClient(options: CloudClientOptions) {
       return { ...data, idempotency_key: idempotencyKey };
     },
     async get(renderId: string, opts: CallOptions = {}) {
-      const detail = await req({ method: 'GET', path: `/v3/hyperframes/renders/${enc(renderId)}`, resource: { kind: 'render', id: renderId }, signal: opts.signal, schema: S.renderDetail, resumeHint: `The render goes on in the cloud; follow it later with: framesmith renders get ${renderId} --download` });
-      if (detail.render_id !== renderId) throw S.badResponse(`GET /v3/hyperframes/renders/${renderId}`, 'data.render_id', `is "${detail.render_id}", another render`);
+      const detail = await req({
+        method: 'GET',
+        path: `/v3/hyperframes/renders/${enc(renderId)}`,
+        resource: { kind: 'render', id: renderId },
+        signal: opts.signal,
+        schema: S.renderDetail,
+        resumeHint: `The render goes on in the cloud; follow it later with: framesmith renders get ${renderId} --download`,
+      });
+      if (detail.render_id !== renderId)
+        throw S.badResponse(`GET /v3/hyperframes/renders/${renderId}`, 'data.render_id', `is "${detail.render_id}", another render`);
       return detail;
     },
     list: (query: T.ListRendersQuery = {}, opts: CallOptions = {}) =>
-      req({ method: 'GET', path: '/v3/hyperframes/renders', query: { limit: query.limit, token: query.token }, root: 'body', schema: S.renderPage, signal: opts.signal }),
+      req({
+        method: 'GET',
+        path: '/v3/hyperframes/renders',
+        query: { limit: query.limit, token: query.token },
+        root: 'body',
+        schema: S.renderPage,
+        signal: opts.signal,
+      }),
     /** Follows `next_token` until the last page (or `max` renders). */
     async listAll(opts: CallOptions & { pageSize?: number; max?: number } = {}): Promise<T.RenderDetail[]> {
       const out: T.RenderDetail[] = [];
@@ -118,19 +141,40 @@ export function createCloudClient(options: CloudClientOptions) {
       return opts.max === undefined ? out : out.slice(0, opts.max);
     },
     delete: (renderId: string, opts: CallOptions = {}) =>
-      req({ method: 'DELETE', path: `/v3/hyperframes/renders/${enc(renderId)}`, resource: { kind: 'render', id: renderId }, signal: opts.signal, schema: S.deleteRenderData }),
+      req({
+        method: 'DELETE',
+        path: `/v3/hyperframes/renders/${enc(renderId)}`,
+        resource: { kind: 'render', id: renderId },
+        signal: opts.signal,
+        schema: S.deleteRenderData,
+      }),
   };
 
   const assets = {
     /** Step 1 of a direct upload. Sent with an Idempotency-Key so a retried create reuses the asset. */
     createDirectUpload: (body: T.CreateDirectUploadRequest, opts: CallOptions & { idempotencyKey?: string } = {}) =>
-      req({ method: 'POST', path: '/v3/assets/direct-uploads', body, idempotencyKey: opts.idempotencyKey ?? newIdempotencyKey(), signal: opts.signal, schema: S.directUploadData }),
+      req({
+        method: 'POST',
+        path: '/v3/assets/direct-uploads',
+        body,
+        idempotencyKey: opts.idempotencyKey ?? newIdempotencyKey(),
+        signal: opts.signal,
+        schema: S.directUploadData,
+      }),
     /** Step 3: finalises the asset. Retries 409 (upload still propagating) with backoff; idempotent. */
     async complete(assetId: string, body: T.CompleteUploadRequest = {}, opts: CallOptions = {}) {
       const tries = Math.max(6, http.retry.retries + 1);
       for (let n = 0; ; n++) {
         try {
-          return await req({ method: 'POST', path: `/v3/assets/${enc(assetId)}/complete`, body, idempotent: true, resource: { kind: 'asset', id: assetId }, signal: opts.signal, schema: S.completeUploadData });
+          return await req({
+            method: 'POST',
+            path: `/v3/assets/${enc(assetId)}/complete`,
+            body,
+            idempotent: true,
+            resource: { kind: 'asset', id: assetId },
+            signal: opts.signal,
+            schema: S.completeUploadData,
+          });
         } catch (error) {
           if (!(error instanceof CloudApiError && error.status === 409) || n + 1 >= tries) throw error;
           const wait = backoffDelay(n, http.retry);
@@ -143,7 +187,15 @@ export function createCloudClient(options: CloudClientOptions) {
     upload(file: Blob, filename: string, opts: CallOptions = {}) {
       const form = new FormData();
       form.append('file', file, filename);
-      return req({ method: 'POST', path: '/v3/assets', body: form, idempotencyKey: newIdempotencyKey(), signal: opts.signal, long: true, schema: S.simpleUploadData });
+      return req({
+        method: 'POST',
+        path: '/v3/assets',
+        body: form,
+        idempotencyKey: newIdempotencyKey(),
+        signal: opts.signal,
+        long: true,
+        schema: S.simpleUploadData,
+      });
     },
   };
 
@@ -158,7 +210,15 @@ export function createCloudClient(options: CloudClientOptions) {
       let token: string | undefined;
       do {
         // A bare list in `data` (the reference) or a page with has_more/next_token (heygen-cli): both read.
-        const page = await req({ method: 'GET', path: '/v3/webhooks/endpoints', query: { limit: 100, token }, root: 'body', signal: opts.signal, schema: (v, p, c) => (Array.isArray(v) ? { data: S.list(S.webhookEndpoint)(v, p, c), has_more: false, next_token: null } : endpointPage(v, p, c)) });
+        const page = await req({
+          method: 'GET',
+          path: '/v3/webhooks/endpoints',
+          query: { limit: 100, token },
+          root: 'body',
+          signal: opts.signal,
+          schema: (v, p, c) =>
+            Array.isArray(v) ? { data: S.list(S.webhookEndpoint)(v, p, c), has_more: false, next_token: null } : endpointPage(v, p, c),
+        });
         out.push(...page.data);
         token = page.has_more && page.next_token && !seen.has(page.next_token) ? page.next_token : undefined;
         if (token) seen.add(token);
@@ -166,16 +226,42 @@ export function createCloudClient(options: CloudClientOptions) {
       return out;
     },
     updateEndpoint: (endpointId: string, body: T.UpdateWebhookEndpointRequest, opts: CallOptions = {}) =>
-      req({ method: 'PATCH', path: `/v3/webhooks/endpoints/${enc(endpointId)}`, body, idempotent: true, resource: { kind: 'webhook endpoint', id: endpointId }, signal: opts.signal, schema: S.webhookEndpoint }),
+      req({
+        method: 'PATCH',
+        path: `/v3/webhooks/endpoints/${enc(endpointId)}`,
+        body,
+        idempotent: true,
+        resource: { kind: 'webhook endpoint', id: endpointId },
+        signal: opts.signal,
+        schema: S.webhookEndpoint,
+      }),
     deleteEndpoint: (endpointId: string, opts: CallOptions = {}) =>
-      req({ method: 'DELETE', path: `/v3/webhooks/endpoints/${enc(endpointId)}`, resource: { kind: 'webhook endpoint', id: endpointId }, signal: opts.signal, schema: S.withDefault(S.object({ endpoint_id: S.optional(S.id) }), { endpoint_id: undefined }) }),
+      req({
+        method: 'DELETE',
+        path: `/v3/webhooks/endpoints/${enc(endpointId)}`,
+        resource: { kind: 'webhook endpoint', id: endpointId },
+        signal: opts.signal,
+        schema: S.withDefault(S.object({ endpoint_id: S.optional(S.id) }), { endpoint_id: undefined }),
+      }),
     /** A new secret; heygen-cli documents the answer as just `endpoint_id` and `secret`. */
     async rotateSecret(endpointId: string, opts: CallOptions = {}): Promise<{ endpoint_id: string; secret: string }> {
-      const data = await req({ method: 'POST', path: `/v3/webhooks/endpoints/${enc(endpointId)}/rotate-secret`, resource: { kind: 'webhook endpoint', id: endpointId }, signal: opts.signal, schema: S.rotatedSecretData });
+      const data = await req({
+        method: 'POST',
+        path: `/v3/webhooks/endpoints/${enc(endpointId)}/rotate-secret`,
+        resource: { kind: 'webhook endpoint', id: endpointId },
+        signal: opts.signal,
+        schema: S.rotatedSecretData,
+      });
       return { endpoint_id: data.endpoint_id ?? endpointId, secret: data.secret };
     },
     eventTypes: async (opts: CallOptions = {}) => {
-      const page = await req({ method: 'GET', path: '/v3/webhooks/event-types', root: 'body', signal: opts.signal, schema: S.pageOf(S.eventTypeInfo) });
+      const page = await req({
+        method: 'GET',
+        path: '/v3/webhooks/event-types',
+        root: 'body',
+        signal: opts.signal,
+        schema: S.pageOf(S.eventTypeInfo),
+      });
       return page.data;
     },
   };

@@ -49,9 +49,18 @@ export interface DownloadResult {
 
 /** Throws `cloud_bad_response` unless the id and format can safely name a file. */
 export function checkOutputNaming(detail: Pick<RenderDetail, 'render_id' | 'format'>): void {
-  const shown = (v: unknown, n: number) => `"${String(v).slice(0, n).replace(/[^\x20-\x7e]/g, '?')}"`;
-  if (typeof detail.render_id !== 'string' || !ID.test(detail.render_id)) throw badResponse('a render lookup', 'render_id', `is ${shown(detail.render_id, 60)}, not an id of letters, digits, _ and -`);
-  if (!(FORMATS as readonly string[]).includes(detail.format)) throw badResponse(`the lookup of render ${detail.render_id}`, 'format', `is ${shown(detail.format, 20)}, not one of ${FORMATS.join(', ')}`);
+  const shown = (v: unknown, n: number) =>
+    `"${String(v)
+      .slice(0, n)
+      .replace(/[^\x20-\x7e]/g, '?')}"`;
+  if (typeof detail.render_id !== 'string' || !ID.test(detail.render_id))
+    throw badResponse('a render lookup', 'render_id', `is ${shown(detail.render_id, 60)}, not an id of letters, digits, _ and -`);
+  if (!(FORMATS as readonly string[]).includes(detail.format))
+    throw badResponse(
+      `the lookup of render ${detail.render_id}`,
+      'format',
+      `is ${shown(detail.format, 20)}, not one of ${FORMATS.join(', ')}`,
+    );
 }
 
 /** Where a render's video goes by default: always inside `<cwd>/renders`. */
@@ -97,13 +106,24 @@ async function getLink(url: string, ctx: Ctx, signal?: AbortSignal, onReceived?:
     const why = refuseLink(current, ctx.policy);
     if (why) throw refused(why, ctx);
     const { response } = await sendWithRetry(
-      (s) => send({ method: 'GET', url: new URL(current), signal: s, policy: ctx.policy, stall: { windowMs: ctx.retry.stallWindowMs, minBytes: ctx.retry.stallMinBytes }, onReceived }),
+      (s) =>
+        send({
+          method: 'GET',
+          url: new URL(current),
+          signal: s,
+          policy: ctx.policy,
+          stall: { windowMs: ctx.retry.stallWindowMs, minBytes: ctx.retry.stallMinBytes },
+          onReceived,
+        }),
       {
         label: `GET ${basename(new URL(current).pathname)}`,
         ctx,
         signal,
         safeToRepeat: true,
-        onNetworkError: (e, attempts) => (e instanceof TransportError && e.kind === 'refused' ? refused(e.message, ctx) : transferError(e, `Downloading render ${ctx.renderId}`, attempts, ctx.secrets, ctx.resume)),
+        onNetworkError: (e, attempts) =>
+          e instanceof TransportError && e.kind === 'refused'
+            ? refused(e.message, ctx)
+            : transferError(e, `Downloading render ${ctx.renderId}`, attempts, ctx.secrets, ctx.resume),
       },
     );
     const location = response.headers.get('location');
@@ -163,7 +183,13 @@ async function fetchToFile(url: string, target: string, ctx: Ctx, opts: Download
       }
       const stalled = error instanceof TransportError && (error.kind === 'stalled' || error.kind === 'timeout');
       // A dropped or stalled connection, or a body shorter than Content-Length, surfaces here.
-      throw new CutOff(stalled ? `it stalled after ${received} bytes (${error.message})` : expected === null ? `the connection dropped after ${received} bytes` : `it stopped at ${received} of ${expected} bytes`);
+      throw new CutOff(
+        stalled
+          ? `it stalled after ${received} bytes (${error.message})`
+          : expected === null
+            ? `the connection dropped after ${received} bytes`
+            : `it stopped at ${received} of ${expected} bytes`,
+      );
     }
     if (expected !== null && received !== expected) throw new CutOff(`it stopped at ${received} of ${expected} bytes`);
     await rename(temp, target);
@@ -191,10 +217,17 @@ function thumbnailPathFor(videoPath: string, url: string): string {
 export async function downloadRenderOutputs(detail: RenderDetail, options: DownloadOptions = {}): Promise<DownloadResult> {
   checkOutputNaming(detail);
   if (detail.status !== 'completed' || !detail.video_url) {
-    throw new FramesmithError('cloud_render_not_ready', `Render ${detail.render_id} is ${detail.status}; there is no video to download yet.`, {
-      hint: detail.status === 'failed' ? `It failed: ${detail.failure_message ?? 'no reason given'}.` : `Wait for it and download: framesmith renders get ${detail.render_id} --download`,
-      exitCode: detail.status === 'failed' ? EXIT.renderFailed : EXIT.failed,
-    });
+    throw new FramesmithError(
+      'cloud_render_not_ready',
+      `Render ${detail.render_id} is ${detail.status}; there is no video to download yet.`,
+      {
+        hint:
+          detail.status === 'failed'
+            ? `It failed: ${detail.failure_message ?? 'no reason given'}.`
+            : `Wait for it and download: framesmith renders get ${detail.render_id} --download`,
+        exitCode: detail.status === 'failed' ? EXIT.renderFailed : EXIT.failed,
+      },
+    );
   }
   const logger = options.logger ?? options.client?.http.logger ?? silentLogger;
   const videoPath = options.outPath ? resolve(options.cwd ?? process.cwd(), options.outPath) : defaultOutputPath(detail, options.cwd);
@@ -216,10 +249,14 @@ export async function downloadRenderOutputs(detail: RenderDetail, options: Downl
       } catch (error) {
         if (!(error instanceof CutOff) || options.signal?.aborted) throw error;
         if (attempt >= CUT_OFF_RETRIES) {
-          throw new FramesmithError('cloud_download_interrupted', `The download of render ${detail.render_id} was cut off ${attempt + 1} times (last time ${error.message}); nothing was kept under ${basename(target)}.`, {
-            hint: `The render is finished in the cloud. Fetch it again with: ${retryCommand}`,
-            exitCode: EXIT.unavailable,
-          });
+          throw new FramesmithError(
+            'cloud_download_interrupted',
+            `The download of render ${detail.render_id} was cut off ${attempt + 1} times (last time ${error.message}); nothing was kept under ${basename(target)}.`,
+            {
+              hint: `The render is finished in the cloud. Fetch it again with: ${retryCommand}`,
+              exitCode: EXIT.unavailable,
+            },
+          );
         }
         const wait = backoffDelay(attempt, ctx.retry);
         logger.info(`${basename(target)}: the download was cut off (${error.message}); starting again in ${(wait / 1000).toFixed(1)} s`);
@@ -233,24 +270,37 @@ export async function downloadRenderOutputs(detail: RenderDetail, options: Downl
     } catch (error) {
       if (!(error instanceof LinkExpired)) throw error;
       if (!options.client) {
-        throw new FramesmithError('cloud_link_expired', `The download link of render ${detail.render_id} has expired (the storage answered ${error.message}).`, {
-          hint: `Fetch fresh links: ${retryCommand}`,
-          exitCode: EXIT.failed,
-        });
+        throw new FramesmithError(
+          'cloud_link_expired',
+          `The download link of render ${detail.render_id} has expired (the storage answered ${error.message}).`,
+          {
+            hint: `Fetch fresh links: ${retryCommand}`,
+            exitCode: EXIT.failed,
+          },
+        );
       }
       // Presigned links are short-lived: ask for the render again, which signs new ones, and retry once.
       logger.info(`The download link of render ${detail.render_id} expired (${error.message}); fetching fresh links`);
       current = await options.client.renders.get(detail.render_id, { signal: options.signal });
       const url = pick(current);
-      if (!url) throw new FramesmithError('cloud_download_failed', `Render ${detail.render_id} no longer has a download link (status ${current.status}).`, { hint: 'List your renders with `framesmith renders list`.', exitCode: EXIT.failed });
+      if (!url)
+        throw new FramesmithError(
+          'cloud_download_failed',
+          `Render ${detail.render_id} no longer has a download link (status ${current.status}).`,
+          { hint: 'List your renders with `framesmith renders list`.', exitCode: EXIT.failed },
+        );
       try {
         return await fetchWhole(url, target, progress);
       } catch (again) {
         if (again instanceof LinkExpired) {
-          throw new FramesmithError('cloud_link_expired', `The storage refused the fresh download link of render ${detail.render_id} too (it answered ${again.message}).`, {
-            hint: `The render is finished in the cloud; try again in a minute with: ${retryCommand}`,
-            exitCode: EXIT.failed,
-          });
+          throw new FramesmithError(
+            'cloud_link_expired',
+            `The storage refused the fresh download link of render ${detail.render_id} too (it answered ${again.message}).`,
+            {
+              hint: `The render is finished in the cloud; try again in a minute with: ${retryCommand}`,
+              exitCode: EXIT.failed,
+            },
+          );
         }
         throw again;
       }

@@ -34,10 +34,13 @@ export interface RequestContext {
 
 /** Hints for the codes HeyGen's published clients name (their wording is theirs; these are ours). */
 const CODE_HINTS: Record<string, string> = {
-  hyperframes_project_too_large: 'The zip is over the 200 MB limit: compress videos and images or list unused files in .framesmithignore, then build again.',
+  hyperframes_project_too_large:
+    'The zip is over the 200 MB limit: compress videos and images or list unused files in .framesmithignore, then build again.',
   hyperframes_project_invalid: 'The zip is missing its entry or is not a zip: run `framesmith build` and check --composition.',
-  hyperframes_render_not_found: 'The render was deleted or never existed on this account: `framesmith renders list` shows the ones that do.',
-  request_in_progress: 'An earlier request with the same Idempotency-Key is still running: wait a few seconds and run the same command again.',
+  hyperframes_render_not_found:
+    'The render was deleted or never existed on this account: `framesmith renders list` shows the ones that do.',
+  request_in_progress:
+    'An earlier request with the same Idempotency-Key is still running: wait a few seconds and run the same command again.',
 };
 
 interface ApiErrorFields {
@@ -65,7 +68,9 @@ export class CloudApiError extends FramesmithError {
 
   constructor(code: ErrorCode, message: string, options: ConstructorParameters<typeof FramesmithError>[2] & ApiErrorFields) {
     const advice = options.apiCode && CODE_HINTS[options.apiCode] ? CODE_HINTS[options.apiCode] : options.hint;
-    const extra = [options.docUrl ? `Docs: ${options.docUrl}` : '', options.requestId ? `Request id: ${options.requestId}.` : ''].filter(Boolean).join(' ');
+    const extra = [options.docUrl ? `Docs: ${options.docUrl}` : '', options.requestId ? `Request id: ${options.requestId}.` : '']
+      .filter(Boolean)
+      .join(' ');
     super(code, message, { ...options, hint: [advice, extra].filter(Boolean).join(' ') || undefined });
     this.status = options.status;
     this.apiCode = options.apiCode;
@@ -90,7 +95,12 @@ export function parseErrorBody(text: string): ApiErrorBody {
 const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
 
 /** Maps an HTTP error status and body to a FramesmithError (a CloudApiError). */
-export function apiError(status: number, body: ApiErrorBody, ctx: RequestContext, meta: { requestId?: string | null; retryAfterMs?: number | null } = {}): CloudApiError {
+export function apiError(
+  status: number,
+  body: ApiErrorBody,
+  ctx: RequestContext,
+  meta: { requestId?: string | null; retryAfterMs?: number | null } = {},
+): CloudApiError {
   const clean = (v: unknown, max = 500) => (str(v) ? cleanServerText(v as string, ctx.secrets, max) : undefined);
   const apiCode = clean(body.code, 80);
   const apiMessage = clean(body.message, 1000);
@@ -105,11 +115,17 @@ export function apiError(status: number, body: ApiErrorBody, ctx: RequestContext
   switch (status) {
     case 400:
     case 422:
-      return new CloudApiError('cloud_invalid_parameter', param ? `HeyGen rejected the parameter "${param}".${says}` : `HeyGen rejected the request ${what}.${says}`, {
-        ...fields,
-        hint: param ? `Fix "${param}" (see \`framesmith render --help\`) and submit again.` : 'Check the flags against `framesmith render --help`.',
-        exitCode: EXIT.usage,
-      });
+      return new CloudApiError(
+        'cloud_invalid_parameter',
+        param ? `HeyGen rejected the parameter "${param}".${says}` : `HeyGen rejected the request ${what}.${says}`,
+        {
+          ...fields,
+          hint: param
+            ? `Fix "${param}" (see \`framesmith render --help\`) and submit again.`
+            : 'Check the flags against `framesmith render --help`.',
+          exitCode: EXIT.usage,
+        },
+      );
     case 401:
       return new CloudApiError('cloud_unauthorized', `HeyGen rejected the ${cred} read from ${from}.${says}`, {
         ...fields,
@@ -136,7 +152,10 @@ export function apiError(status: number, body: ApiErrorBody, ctx: RequestContext
       const id = ctx.resourceId ? ` "${cleanServerText(ctx.resourceId, ctx.secrets, 200)}"` : '';
       return new CloudApiError('cloud_not_found', `No ${kind}${id} exists on this account (it may have been deleted).${says}`, {
         ...fields,
-        hint: kind === 'render' ? 'List your renders with `framesmith renders list`.' : 'Check the id; list them with the matching `list` command.',
+        hint:
+          kind === 'render'
+            ? 'List your renders with `framesmith renders list`.'
+            : 'Check the id; list them with the matching `list` command.',
         exitCode: EXIT.notFound,
       });
     }
@@ -162,11 +181,17 @@ export function apiError(status: number, body: ApiErrorBody, ctx: RequestContext
       if (status >= 500) {
         return new CloudApiError('cloud_server_error', `HeyGen answered ${status} to ${what}${tries}.${says}`, {
           ...fields,
-          hint: !ctx.resumeHint ? "This is on HeyGen's side; try again in a few minutes. A render already submitted keeps going: check `framesmith renders list`." : ctx.resumeHint,
+          hint: !ctx.resumeHint
+            ? "This is on HeyGen's side; try again in a few minutes. A render already submitted keeps going: check `framesmith renders list`."
+            : ctx.resumeHint,
           exitCode: EXIT.unavailable,
         });
       }
-      return new CloudApiError('cloud_http_error', `HeyGen answered ${status} to ${what}.${says}`, { ...fields, hint: ctx.resumeHint, exitCode: EXIT.failed });
+      return new CloudApiError('cloud_http_error', `HeyGen answered ${status} to ${what}.${says}`, {
+        ...fields,
+        hint: ctx.resumeHint,
+        exitCode: EXIT.failed,
+      });
   }
 }
 
@@ -183,10 +208,16 @@ export function networkError(error: unknown, ctx: RequestContext, baseUrl: strin
           ? t.message
           : `the connection failed${code ? ` (${code})` : ''}`;
   const tries = ctx.attempts && ctx.attempts > 1 ? ` after ${ctx.attempts} attempts` : '';
-  return new FramesmithError('cloud_unreachable', cleanServerText(`Could not reach HeyGen at ${baseUrl} for ${ctx.method} ${ctx.path}: ${detail}${tries}.`, ctx.secrets), {
-    hint: !ctx.resumeHint ? 'Check the network (and HEYGEN_API_URL if you set it), then run the command again. A render already submitted keeps going.' : ctx.resumeHint,
-    exitCode: EXIT.unavailable,
-  });
+  return new FramesmithError(
+    'cloud_unreachable',
+    cleanServerText(`Could not reach HeyGen at ${baseUrl} for ${ctx.method} ${ctx.path}: ${detail}${tries}.`, ctx.secrets),
+    {
+      hint: !ctx.resumeHint
+        ? 'Check the network (and HEYGEN_API_URL if you set it), then run the command again. A render already submitted keeps going.'
+        : ctx.resumeHint,
+      exitCode: EXIT.unavailable,
+    },
+  );
 }
 
 /**
@@ -202,6 +233,10 @@ export function transferError(error: unknown, what: string, attempts: number, se
       exitCode: EXIT.failed,
     });
   }
-  const detail = t?.kind === 'stalled' || t?.kind === 'timeout' ? `it stalled (${t.message})` : `the connection failed${t?.code ? ` (${t.code})` : ''}`;
-  return new FramesmithError('cloud_unreachable', cleanServerText(`${what} failed: ${detail}${tries}.`, secrets), { hint: resume, exitCode: EXIT.unavailable });
+  const detail =
+    t?.kind === 'stalled' || t?.kind === 'timeout' ? `it stalled (${t.message})` : `the connection failed${t?.code ? ` (${t.code})` : ''}`;
+  return new FramesmithError('cloud_unreachable', cleanServerText(`${what} failed: ${detail}${tries}.`, secrets), {
+    hint: resume,
+    exitCode: EXIT.unavailable,
+  });
 }

@@ -51,7 +51,10 @@ const stopped = (signal?: AbortSignal) => Boolean(signal?.aborted);
  * Returns the last response (which may be an error status); throws for network failures. Used for
  * the presigned transfers, whose bodies the caller reads.
  */
-export async function sendWithRetry(attempt: (signal?: AbortSignal) => Promise<TransportResponse>, opts: SendOptions): Promise<{ response: TransportResponse; attempts: number }> {
+export async function sendWithRetry(
+  attempt: (signal?: AbortSignal) => Promise<TransportResponse>,
+  opts: SendOptions,
+): Promise<{ response: TransportResponse; attempts: number }> {
   const { retry, logger } = opts.ctx;
   for (let n = 0; ; n++) {
     if (stopped(opts.signal)) throw new CancelledError();
@@ -66,7 +69,11 @@ export async function sendWithRetry(attempt: (signal?: AbortSignal) => Promise<T
     }
     const kind = failure instanceof TransportError ? failure.kind : 'network';
     logger.debug(`${opts.label} → ${response ? response.status : kind} (${Date.now() - started} ms)`);
-    const canRetry = n < retry.retries && (response ? response.status === 429 || (opts.safeToRepeat && isRetryableStatus(response.status)) : opts.safeToRepeat && kind === 'network');
+    const canRetry =
+      n < retry.retries &&
+      (response
+        ? response.status === 429 || (opts.safeToRepeat && isRetryableStatus(response.status))
+        : opts.safeToRepeat && kind === 'network');
     if (!canRetry) {
       if (response) return { response, attempts: n + 1 };
       throw opts.onNetworkError(failure, n + 1);
@@ -126,9 +133,16 @@ async function sendToApi(ctx: HttpContext, first: URL, init: Omit<TransportReque
     if (!next || next.origin !== origin || !keepsMethod || hop >= MAX_REDIRECTS) {
       const where = next ? next.origin : 'an unreadable address';
       const sameHostHttps = next && next.hostname === url.hostname && next.protocol === 'https:' && url.protocol === 'http:';
-      const why = !next || next.origin !== origin ? `to another origin, ${where}; the ${credentialNoun(ctx.key)} is sent only to ${origin}, so framesmith did not follow it` : hop >= MAX_REDIRECTS ? `${MAX_REDIRECTS} times in a row` : `that would change ${init.method} into GET`;
+      const why =
+        !next || next.origin !== origin
+          ? `to another origin, ${where}; the ${credentialNoun(ctx.key)} is sent only to ${origin}, so framesmith did not follow it`
+          : hop >= MAX_REDIRECTS
+            ? `${MAX_REDIRECTS} times in a row`
+            : `that would change ${init.method} into GET`;
       throw new FramesmithError('cloud_redirect_refused', `HeyGen answered ${label} with a redirect (${res.status}) ${why}.`, {
-        hint: sameHostHttps ? `Set HEYGEN_API_URL to ${next!.origin} (https).` : 'Check HEYGEN_API_URL (unset it for https://api.heygen.com); a proxy between you and HeyGen may be redirecting.',
+        hint: sameHostHttps
+          ? `Set HEYGEN_API_URL to ${next!.origin} (https).`
+          : 'Check HEYGEN_API_URL (unset it for https://api.heygen.com); a proxy between you and HeyGen may be redirecting.',
         exitCode: EXIT.failed,
       });
     }
@@ -141,7 +155,12 @@ async function sendToApi(ctx: HttpContext, first: URL, init: Omit<TransportReque
 export async function apiRequest<T>(ctx: HttpContext, req: ApiRequest<T>): Promise<T> {
   const url = new URL(ctx.baseUrl + req.path);
   for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-  const headers: Record<string, string> = { ...authHeaders(ctx.key), accept: 'application/json', 'user-agent': ctx.userAgent, [CLIENT_SOURCE_HEADER]: CLIENT_SOURCE };
+  const headers: Record<string, string> = {
+    ...authHeaders(ctx.key),
+    accept: 'application/json',
+    'user-agent': ctx.userAgent,
+    [CLIENT_SOURCE_HEADER]: CLIENT_SOURCE,
+  };
   let body: Buffer | undefined;
   if (req.body instanceof FormData) {
     // Encoded once (≤ 32 MB), so every attempt sends the same bytes with the same boundary.
@@ -198,7 +217,9 @@ export async function apiRequest<T>(ctx: HttpContext, req: ApiRequest<T>): Promi
     if (!answer) {
       if (n < retry.retries && safe && kind === 'network') {
         const wait = backoffDelay(n, retry);
-        logger.debug(`${label}: retrying in ${(wait / 1000).toFixed(1)} s after a dropped connection (attempt ${n + 2} of ${retry.retries + 1})`);
+        logger.debug(
+          `${label}: retrying in ${(wait / 1000).toFixed(1)} s after a dropped connection (attempt ${n + 2} of ${retry.retries + 1})`,
+        );
         await sleep(wait, req.signal);
         continue;
       }
@@ -216,7 +237,12 @@ export async function apiRequest<T>(ctx: HttpContext, req: ApiRequest<T>): Promi
     else if (status === 429) retryable = !req.rateLimitToCaller && n < retry.retries;
     else if (safe && isRetryableStatus(status)) retryable = n < retry.retries;
     if (!retryable) {
-      throw apiError(status, errorBody, { ...rc, attempts: n + 1 }, { requestId: answer.headers.get('x-request-id'), retryAfterMs: retryAfter });
+      throw apiError(
+        status,
+        errorBody,
+        { ...rc, attempts: n + 1 },
+        { requestId: answer.headers.get('x-request-id'), retryAfterMs: retryAfter },
+      );
     }
     const wait = retryAfter ?? backoffDelay(n, retry);
     const why = inProgress ? 'the same request still in progress (409)' : `HTTP ${status}`;
@@ -240,5 +266,11 @@ function parseAnswer<T>(text: string, req: ApiRequest<T>, label: string, secrets
   if ((req.root ?? 'data') === 'body') return readAnswer(req.schema, parsed, label, 'body', { secrets });
   // The v3 envelope is {"data": …}; HeyGen's own client also reads a bare payload, so do we.
   const enveloped = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) && 'data' in parsed;
-  return readAnswer(req.schema, enveloped ? (parsed as { data: unknown }).data : parsed, label, enveloped || parsed === undefined ? 'data' : 'body', { secrets });
+  return readAnswer(
+    req.schema,
+    enveloped ? (parsed as { data: unknown }).data : parsed,
+    label,
+    enveloped || parsed === undefined ? 'data' : 'body',
+    { secrets },
+  );
 }

@@ -15,7 +15,13 @@ export type AddressClass = 'public' | 'loopback' | 'private' | 'link-local' | 'u
 function ipv4Class(a: string): AddressClass {
   const p = a.split('.').map(Number);
   if (p[0] === 127) return 'loopback';
-  if (p[0] === 10 || (p[0] === 172 && p[1] >= 16 && p[1] <= 31) || (p[0] === 192 && p[1] === 168) || (p[0] === 100 && p[1] >= 64 && p[1] <= 127)) return 'private';
+  if (
+    p[0] === 10 ||
+    (p[0] === 172 && p[1] >= 16 && p[1] <= 31) ||
+    (p[0] === 192 && p[1] === 168) ||
+    (p[0] === 100 && p[1] >= 64 && p[1] <= 127)
+  )
+    return 'private';
   if (p[0] === 169 && p[1] === 254) return 'link-local';
   if (p[0] === 0) return 'unspecified';
   if (p[0] >= 224 && p[0] <= 239) return 'multicast';
@@ -25,7 +31,10 @@ function ipv4Class(a: string): AddressClass {
 
 /** Expands an IPv6 address to its eight 16-bit groups (null when it is not one). */
 function ipv6Groups(a: string): number[] | null {
-  let text = a.toLowerCase().replace(/^\[|\]$/g, '').split('%')[0];
+  let text = a
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+    .split('%')[0];
   const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
   if (v4) {
     const p = v4[1].split('.').map(Number);
@@ -61,7 +70,9 @@ export async function classesOfHost(hostname: string): Promise<Set<AddressClass>
   const host = hostname.replace(/^\[|\]$/g, '');
   if (isIP(host)) return new Set([classifyAddress(host)]);
   if (LOCAL_NAMES.has(host.toLowerCase()) || host.toLowerCase().endsWith('.localhost')) return new Set(['loopback']);
-  const addresses = await new Promise<LookupAddress[]>((resolve) => dnsLookup(host, { all: true }, (err, list) => resolve(err ? [] : list)));
+  const addresses = await new Promise<LookupAddress[]>((resolve) =>
+    dnsLookup(host, { all: true }, (err, list) => resolve(err ? [] : list)),
+  );
   return new Set(addresses.map((a) => classifyAddress(a.address)));
 }
 
@@ -106,12 +117,15 @@ export function refuseLink(raw: string, policy: LinkPolicy): string | null {
     return 'it is not a URL';
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && url.origin === policy.apiOrigin)) {
-    return url.protocol === 'http:' ? 'it is plain http to another host than the API (only https links are followed)' : `its scheme is ${url.protocol} (only https links are followed)`;
+    return url.protocol === 'http:'
+      ? 'it is plain http to another host than the API (only https links are followed)'
+      : `its scheme is ${url.protocol} (only https links are followed)`;
   }
   if (url.username || url.password) return 'it carries a user name or password';
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (isIP(host)) return refuseAddress(host, policy);
-  if ((LOCAL_NAMES.has(host.toLowerCase()) || host.toLowerCase().endsWith('.localhost')) && !policy.extraClasses.has('loopback')) return `${host} is this machine`;
+  if ((LOCAL_NAMES.has(host.toLowerCase()) || host.toLowerCase().endsWith('.localhost')) && !policy.extraClasses.has('loopback'))
+    return `${host} is this machine`;
   return null;
 }
 
@@ -128,7 +142,9 @@ export function guardedLookup(policy: LinkPolicy) {
       for (const a of list) {
         const why = refuseAddress(a.address, policy);
         if (why) {
-          const e = Object.assign(new Error(`${hostname} resolves to ${why}`), { code: 'FRAMESMITH_REFUSED_ADDRESS' }) as NodeJS.ErrnoException;
+          const e = Object.assign(new Error(`${hostname} resolves to ${why}`), {
+            code: 'FRAMESMITH_REFUSED_ADDRESS',
+          }) as NodeJS.ErrnoException;
           return callback(e, options.all ? [] : '');
         }
       }

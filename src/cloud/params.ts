@@ -8,7 +8,14 @@ import { FramesmithError } from '../core/errors.js';
 import type { Diagnostic } from '../../shared/diagnostics.js';
 import { EXIT } from '../core/exit-codes.js';
 import { isErrorCode } from '../core/error-catalog.js';
-import { choiceProblem, formatResolutionProblem, fpsProblem, usageDiagnostic, usageError, type UsageProblem } from '../options/render-params.js';
+import {
+  choiceProblem,
+  formatResolutionProblem,
+  fpsProblem,
+  usageDiagnostic,
+  usageError,
+  type UsageProblem,
+} from '../options/render-params.js';
 import { ASPECT_RATIOS, FORMATS, QUALITIES, RESOLUTIONS, type CreateRenderRequest } from './types.js';
 
 /** Parameter values as the library takes them (camelCase). */
@@ -42,15 +49,89 @@ export interface RenderParamDef {
 
 /** Every parameter of `POST /v3/hyperframes/renders` a user sets (the project is chosen separately). */
 export const RENDER_PARAMS: readonly RenderParamDef[] = [
-  { name: 'fps', flag: 'fps', apiField: 'fps', kind: 'int', min: 1, max: 240, default: '30', valueHint: 'n', description: 'Frames per second, a whole number 1–240' },
-  { name: 'quality', flag: 'quality', apiField: 'quality', kind: 'enum', values: QUALITIES, default: 'standard', description: 'Encoding quality: draft, standard or high' },
-  { name: 'format', flag: 'format', apiField: 'format', kind: 'enum', values: FORMATS, default: 'mp4', description: 'Container: mp4, webm or mov (webm/mov keep transparency)' },
-  { name: 'resolution', flag: 'resolution', apiField: 'resolution', kind: 'enum', values: RESOLUTIONS, default: '1080p', description: '1080p or 4k (4k is billed 1.5x and needs --format mp4)' },
-  { name: 'aspectRatio', flag: 'aspect-ratio', apiField: 'aspect_ratio', kind: 'enum', values: ASPECT_RATIOS, valueHint: 'ratio', description: '16:9, 9:16 or 1:1; taken from the composition\'s data-width/height when left out' },
-  { name: 'composition', flag: 'composition', apiField: 'composition', kind: 'string', maxLength: 512, default: 'index.html', valueHint: 'file.html', description: 'Entry HTML path inside the zip' },
-  { name: 'title', flag: 'title', apiField: 'title', kind: 'string', maxLength: 500, valueHint: 'text', description: 'Display name of the render, at most 500 characters' },
-  { name: 'callbackId', flag: 'callback-id', apiField: 'callback_id', kind: 'string', maxLength: 256, valueHint: 'id', description: 'Your own correlation id, at most 256 characters, echoed in the webhook' },
-  { name: 'callbackUrl', flag: 'callback-url', apiField: 'callback_url', kind: 'https-url', valueHint: 'https-url', description: 'HTTPS URL that receives a POST when the render ends' },
+  {
+    name: 'fps',
+    flag: 'fps',
+    apiField: 'fps',
+    kind: 'int',
+    min: 1,
+    max: 240,
+    default: '30',
+    valueHint: 'n',
+    description: 'Frames per second, a whole number 1–240',
+  },
+  {
+    name: 'quality',
+    flag: 'quality',
+    apiField: 'quality',
+    kind: 'enum',
+    values: QUALITIES,
+    default: 'standard',
+    description: 'Encoding quality: draft, standard or high',
+  },
+  {
+    name: 'format',
+    flag: 'format',
+    apiField: 'format',
+    kind: 'enum',
+    values: FORMATS,
+    default: 'mp4',
+    description: 'Container: mp4, webm or mov (webm/mov keep transparency)',
+  },
+  {
+    name: 'resolution',
+    flag: 'resolution',
+    apiField: 'resolution',
+    kind: 'enum',
+    values: RESOLUTIONS,
+    default: '1080p',
+    description: '1080p or 4k (4k is billed 1.5x and needs --format mp4)',
+  },
+  {
+    name: 'aspectRatio',
+    flag: 'aspect-ratio',
+    apiField: 'aspect_ratio',
+    kind: 'enum',
+    values: ASPECT_RATIOS,
+    valueHint: 'ratio',
+    description: "16:9, 9:16 or 1:1; taken from the composition's data-width/height when left out",
+  },
+  {
+    name: 'composition',
+    flag: 'composition',
+    apiField: 'composition',
+    kind: 'string',
+    maxLength: 512,
+    default: 'index.html',
+    valueHint: 'file.html',
+    description: 'Entry HTML path inside the zip',
+  },
+  {
+    name: 'title',
+    flag: 'title',
+    apiField: 'title',
+    kind: 'string',
+    maxLength: 500,
+    valueHint: 'text',
+    description: 'Display name of the render, at most 500 characters',
+  },
+  {
+    name: 'callbackId',
+    flag: 'callback-id',
+    apiField: 'callback_id',
+    kind: 'string',
+    maxLength: 256,
+    valueHint: 'id',
+    description: 'Your own correlation id, at most 256 characters, echoed in the webhook',
+  },
+  {
+    name: 'callbackUrl',
+    flag: 'callback-url',
+    apiField: 'callback_url',
+    kind: 'https-url',
+    valueHint: 'https-url',
+    description: 'HTTPS URL that receives a POST when the render ends',
+  },
 ];
 
 /**
@@ -73,10 +154,14 @@ export function checkParam(def: RenderParamDef, value: unknown): string | null {
         ? null
         : `--${def.flag} must be a whole number from ${def.min} to ${def.max}, got ${shown}`;
     case 'enum':
-      return typeof value === 'string' && def.values!.includes(value) ? null : `--${def.flag} must be one of ${def.values!.join(', ')}, got ${shown}`;
+      return typeof value === 'string' && def.values!.includes(value)
+        ? null
+        : `--${def.flag} must be one of ${def.values!.join(', ')}, got ${shown}`;
     case 'string':
       if (typeof value !== 'string' || value === '') return `--${def.flag} must be a non-empty string`;
-      return def.maxLength !== undefined && value.length > def.maxLength ? `--${def.flag} is ${value.length} characters; the limit is ${def.maxLength}` : null;
+      return def.maxLength !== undefined && value.length > def.maxLength
+        ? `--${def.flag} is ${value.length} characters; the limit is ${def.maxLength}`
+        : null;
     case 'https-url': {
       let url: URL;
       try {
@@ -107,7 +192,12 @@ export function renderParamsToRequest(params: RenderParams): { fields: Omit<Crea
   if (combination) problems.push(usageDiagnostic(combination));
   if (params.variables !== undefined) {
     if (typeof params.variables !== 'object' || params.variables === null || Array.isArray(params.variables)) {
-      problems.push({ severity: 'error', code: 'invalid_render_parameter', message: '--variables must be a JSON object', hint: 'e.g. --variables \'{"headline":"Hi"}\'' });
+      problems.push({
+        severity: 'error',
+        code: 'invalid_render_parameter',
+        message: '--variables must be a JSON object',
+        hint: 'e.g. --variables \'{"headline":"Hi"}\'',
+      });
     } else fields.variables = params.variables;
   }
   return { fields: fields as Omit<CreateRenderRequest, 'project'>, problems };
@@ -118,12 +208,17 @@ export function throwIfProblems(problems: Diagnostic[], what = 'render parameter
   const errors = problems.filter((p) => p.severity === 'error');
   if (!errors.length) return;
   // One mistake gets the answer a local render gives it (same code, message and hint).
-  if (errors.length === 1 && isErrorCode(errors[0].code)) throw usageError({ code: errors[0].code, message: `${errors[0].message}.`, hint: errors[0].hint ?? '' });
-  throw new FramesmithError('invalid_render_parameters', errors.length === 1 ? errors[0].message + '.' : `${errors.length} ${what} are invalid.`, {
-    hint: errors.length === 1 ? errors[0].hint : 'Fix the flags listed above; nothing was uploaded.',
-    details: errors.length === 1 ? [] : errors,
-    exitCode: EXIT.usage,
-  });
+  if (errors.length === 1 && isErrorCode(errors[0].code))
+    throw usageError({ code: errors[0].code, message: `${errors[0].message}.`, hint: errors[0].hint ?? '' });
+  throw new FramesmithError(
+    'invalid_render_parameters',
+    errors.length === 1 ? errors[0].message + '.' : `${errors.length} ${what} are invalid.`,
+    {
+      hint: errors.length === 1 ? errors[0].hint : 'Fix the flags listed above; nothing was uploaded.',
+      details: errors.length === 1 ? [] : errors,
+      exitCode: EXIT.usage,
+    },
+  );
 }
 
 /** citty definitions of the parameter flags, generated from RENDER_PARAMS. */
@@ -132,7 +227,11 @@ export function renderParamArgs(): ArgsDef {
   for (const def of RENDER_PARAMS) {
     const values = def.values ? ` (${def.values.join('|')})` : '';
     const dflt = def.default ? ` [default ${def.default}]` : '';
-    out[def.flag] = { type: 'string', valueHint: def.valueHint ?? def.values?.join('|'), description: `${def.description}${def.values ? '' : values}${dflt}` };
+    out[def.flag] = {
+      type: 'string',
+      valueHint: def.valueHint ?? def.values?.join('|'),
+      description: `${def.description}${def.values ? '' : values}${dflt}`,
+    };
   }
   return out;
 }

@@ -60,10 +60,14 @@ export async function waitForRender(client: CloudClient, renderId: string, optio
     options.onStatus?.(detail, elapsed);
     if (isTerminal(detail)) return detail;
     if (elapsed >= timeout) {
-      throw new FramesmithError('cloud_wait_timeout', `Render ${renderId} is still ${detail.status} after ${Math.round(elapsed / 1000)} s; stopped waiting.`, {
-        hint: `It keeps going in the cloud. Resume with: ${resumeCommand(renderId)} (or raise --timeout).`,
-        exitCode: EXIT.timeout,
-      });
+      throw new FramesmithError(
+        'cloud_wait_timeout',
+        `Render ${renderId} is still ${detail.status} after ${Math.round(elapsed / 1000)} s; stopped waiting.`,
+        {
+          hint: `It keeps going in the cloud. Resume with: ${resumeCommand(renderId)} (or raise --timeout).`,
+          exitCode: EXIT.timeout,
+        },
+      );
     }
     try {
       await sleep(Math.min(interval, Math.max(0, timeout - elapsed)), options.signal);

@@ -24,20 +24,28 @@ export interface SourceChoice {
 }
 
 /** Checks what can be checked without the zip: source, parameters, key format, wait settings. */
-export function checkStatic(o: SourceChoice & {
-  params?: RenderParams;
-  idempotencyKey?: string;
-  pollInterval?: number;
-  timeout?: number;
-  batch?: { rows?: VariableValues[]; file?: string; namePattern?: string };
-  outPath?: string;
-}): Omit<CreateRenderRequest, 'project'> {
+export function checkStatic(
+  o: SourceChoice & {
+    params?: RenderParams;
+    idempotencyKey?: string;
+    pollInterval?: number;
+    timeout?: number;
+    batch?: { rows?: VariableValues[]; file?: string; namePattern?: string };
+    outPath?: string;
+  },
+): Omit<CreateRenderRequest, 'project'> {
   const given = [o.zip !== undefined && 'a zip', o.assetId !== undefined && '--asset-id', o.url !== undefined && '--url'].filter(Boolean);
   if (given.length !== 1) {
-    throw new FramesmithError('invalid_project_source', given.length ? `Give one project source, not ${given.join(' and ')}.` : 'No project to render: give a project folder or zip, --asset-id or --url.', {
-      hint: 'Use a project folder (built for you), --asset-id of an uploaded zip, or --url of a public https zip.',
-      exitCode: EXIT.usage,
-    });
+    throw new FramesmithError(
+      'invalid_project_source',
+      given.length
+        ? `Give one project source, not ${given.join(' and ')}.`
+        : 'No project to render: give a project folder or zip, --asset-id or --url.',
+      {
+        hint: 'Use a project folder (built for you), --asset-id of an uploaded zip, or --url of a public https zip.',
+        exitCode: EXIT.usage,
+      },
+    );
   }
   const { fields, problems } = renderParamsToRequest(o.params ?? {});
   const err = (message: string, hint: string) => problems.push({ severity: 'error', code: 'invalid_render_parameter', message, hint });
@@ -48,13 +56,20 @@ export function checkStatic(o: SourceChoice & {
     } catch {
       ok = false;
     }
-    if (!ok) err(`--url must be a public https:// URL of a zip, got "${o.url}"`, 'Upload the zip somewhere public over HTTPS, or render the folder directly.');
+    if (!ok)
+      err(
+        `--url must be a public https:// URL of a zip, got "${o.url}"`,
+        'Upload the zip somewhere public over HTTPS, or render the folder directly.',
+      );
   }
-  if (o.assetId !== undefined && !/^[\w.:-]{1,255}$/.test(o.assetId)) err(`--asset-id "${o.assetId}" is not an asset id`, 'Use the asset_id printed by an upload.');
-  if (o.pollInterval !== undefined && !(o.pollInterval >= 0)) err(`--poll-interval must not be negative`, 'The official client polls every 10 s.');
+  if (o.assetId !== undefined && !/^[\w.:-]{1,255}$/.test(o.assetId))
+    err(`--asset-id "${o.assetId}" is not an asset id`, 'Use the asset_id printed by an upload.');
+  if (o.pollInterval !== undefined && !(o.pollInterval >= 0))
+    err(`--poll-interval must not be negative`, 'The official client polls every 10 s.');
   if (o.timeout !== undefined && !(o.timeout > 0)) err(`--timeout must be above 0`, 'Give minutes, e.g. --timeout 30.');
   if (o.batch) {
-    if (o.batch.rows ? !o.batch.rows.length : !o.batch.file) err('the batch has no rows', 'Give a .json or .csv file with at least one row of variables.');
+    if (o.batch.rows ? !o.batch.rows.length : !o.batch.file)
+      err('the batch has no rows', 'Give a .json or .csv file with at least one row of variables.');
     if (o.outPath) err('-o cannot name the outputs of a batch', 'Use --name-pattern, e.g. "renders/{headline}.mp4".');
   }
   // As in a local render, -o's extension picks the format, and one that contradicts --format is refused.

@@ -32,16 +32,24 @@ export function resolveAspectRatio(explicit: AspectRatio | undefined, info: Proj
   const derived = aspectRatioOf(info.width, info.height);
   const size = `${info.width}x${info.height}`;
   if (!derived) {
-    throw new FramesmithError('unsupported_aspect_ratio', `${info.entry} is ${size}, which is not 16:9, 9:16 or 1:1; HeyGen renders only those.`, {
-      hint: 'Set data-width/data-height on the root to e.g. 1920x1080, 1080x1920 or 1080x1080.',
-      exitCode: EXIT.usage,
-    });
+    throw new FramesmithError(
+      'unsupported_aspect_ratio',
+      `${info.entry} is ${size}, which is not 16:9, 9:16 or 1:1; HeyGen renders only those.`,
+      {
+        hint: 'Set data-width/data-height on the root to e.g. 1920x1080, 1080x1920 or 1080x1080.',
+        exitCode: EXIT.usage,
+      },
+    );
   }
   if (explicit && explicit !== derived) {
-    throw new FramesmithError('aspect_ratio_conflict', `--aspect-ratio ${explicit} does not match the composition (${size} is ${derived}).`, {
-      hint: `Drop --aspect-ratio (it is taken from the composition), or author the composition at ${explicit}.`,
-      exitCode: EXIT.usage,
-    });
+    throw new FramesmithError(
+      'aspect_ratio_conflict',
+      `--aspect-ratio ${explicit} does not match the composition (${size} is ${derived}).`,
+      {
+        hint: `Drop --aspect-ratio (it is taken from the composition), or author the composition at ${explicit}.`,
+        exitCode: EXIT.usage,
+      },
+    );
   }
   return derived;
 }
@@ -73,7 +81,10 @@ export async function inspectProjectZip(zipPath: string, entry = 'index.html'): 
   try {
     zip = await openZip(zipPath, { lazyEntries: true, autoClose: false });
   } catch (error) {
-    throw new FramesmithError('invalid_zip', `${zipPath} is not a readable zip: ${(error as Error).message}.`, { hint: 'Rebuild it with `framesmith build`.', exitCode: EXIT.usage });
+    throw new FramesmithError('invalid_zip', `${zipPath} is not a readable zip: ${(error as Error).message}.`, {
+      hint: 'Rebuild it with `framesmith build`.',
+      exitCode: EXIT.usage,
+    });
   }
   const htmlFiles: string[] = [];
   try {
@@ -89,7 +100,9 @@ export async function inspectProjectZip(zipPath: string, entry = 'index.html'): 
     zip.close();
   }
   throw new FramesmithError('project_entry_missing', `The project zip has no ${entry} at its root.`, {
-    hint: htmlFiles.length ? `HTML files in the zip: ${htmlFiles.slice(0, 8).join(', ')}. Pass --composition with one of them.` : 'Build the zip from the project folder with `framesmith build`.',
+    hint: htmlFiles.length
+      ? `HTML files in the zip: ${htmlFiles.slice(0, 8).join(', ')}. Pass --composition with one of them.`
+      : 'Build the zip from the project folder with `framesmith build`.',
     exitCode: EXIT.usage,
   });
 }

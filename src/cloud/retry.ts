@@ -21,7 +21,14 @@ export interface RetryOptions {
 
 export type ResolvedRetry = Required<RetryOptions>;
 
-export const DEFAULT_RETRY: ResolvedRetry = { retries: 4, baseDelayMs: 500, maxDelayMs: 30_000, timeoutMs: 60_000, stallWindowMs: 30_000, stallMinBytes: 32 * 1024 };
+export const DEFAULT_RETRY: ResolvedRetry = {
+  retries: 4,
+  baseDelayMs: 500,
+  maxDelayMs: 30_000,
+  timeoutMs: 60_000,
+  stallWindowMs: 30_000,
+  stallMinBytes: 32 * 1024,
+};
 
 export function resolveRetry(options: RetryOptions = {}): ResolvedRetry {
   const pick = (v: number | undefined, d: number) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : d);

@@ -12,7 +12,17 @@ import type { VariableValues } from '../../shared/variables.js';
 import { resolveCredential, type ResolvedApiKey } from './api-key.js';
 import { expandNamePattern, loadBatchRows, uniqueNames } from '../options/batch-rows.js';
 import { DEFAULT_CONCURRENCY, runBatch, type BatchEvent, type BatchRow } from './batch-run.js';
-import { batchOutputDir, checkResumable, hashValues, loadBatchState, removeBatchState, saveBatchState, statePathFor, STATE_VERSION, type BatchState } from './batch-state.js';
+import {
+  batchOutputDir,
+  checkResumable,
+  hashValues,
+  loadBatchState,
+  removeBatchState,
+  saveBatchState,
+  statePathFor,
+  STATE_VERSION,
+  type BatchState,
+} from './batch-state.js';
 import { createCloudClient, newIdempotencyKey, type CloudClient } from './client.js';
 import { defaultOutputPath, downloadRenderOutputs } from './download.js';
 import { EXIT } from '../core/exit-codes.js';
@@ -123,12 +133,20 @@ export async function runCloudRender(options: RunCloudRenderOptions): Promise<Ru
   const fields = checkStatic(options);
   const client = options.dryRun
     ? null
-    : (options.client ?? createCloudClient({ apiKey: options.apiKey ?? resolveCredential({ projectDir: options.projectDir ?? cwd }), baseUrl: options.baseUrl, logger, retry: options.retry }));
+    : (options.client ??
+      createCloudClient({
+        apiKey: options.apiKey ?? resolveCredential({ projectDir: options.projectDir ?? cwd }),
+        baseUrl: options.baseUrl,
+        logger,
+        retry: options.retry,
+      }));
 
   const zipPath = typeof options.zip === 'function' ? await options.zip() : options.zip ? resolve(cwd, options.zip) : null;
   if (options.signal?.aborted) throw new CancelledError('Stopped before uploading; nothing was sent.');
   const info = options.project !== undefined ? options.project : zipPath ? await inspectProjectZip(zipPath, fields.composition) : null;
-  const batchRows = options.batch ? (options.batch.rows ?? (await loadBatchRows(resolve(cwd, options.batch.file!), info?.declarations ?? []))) : null;
+  const batchRows = options.batch
+    ? (options.batch.rows ?? (await loadBatchRows(resolve(cwd, options.batch.file!), info?.declarations ?? [])))
+    : null;
   const rows: (VariableValues | undefined)[] = batchRows ?? [undefined];
   const variableSets = rows.map((row, i) => ({
     label: row ? `row ${i + 1}` : '--variables',
@@ -140,10 +158,14 @@ export async function runCloudRender(options: RunCloudRenderOptions): Promise<Ru
   // A batch sends `<key>:<row>`: the longest of those must fit HeyGen's 255 characters too.
   const key = options.idempotencyKey;
   if (batchRows && key !== undefined && key.length + `:${bodies.length}`.length > 255) {
-    throw new FramesmithError('invalid_option', `--idempotency-key is ${key.length} characters; a batch sends it with the row number added (\`:${bodies.length}\` for row ${bodies.length}), which goes over the 255 characters HeyGen allows.`, {
-      hint: `Use a key of at most ${255 - `:${bodies.length}`.length} characters for this batch of ${bodies.length} rows.`,
-      exitCode: EXIT.usage,
-    });
+    throw new FramesmithError(
+      'invalid_option',
+      `--idempotency-key is ${key.length} characters; a batch sends it with the row number added (\`:${bodies.length}\` for row ${bodies.length}), which goes over the 255 characters HeyGen allows.`,
+      {
+        hint: `Use a key of at most ${255 - `:${bodies.length}`.length} characters for this batch of ${bodies.length} rows.`,
+        exitCode: EXIT.usage,
+      },
+    );
   }
 
   // Inline base64 would carry the whole zip in every create: a batch uploads it once as an asset.
@@ -153,12 +175,21 @@ export async function runCloudRender(options: RunCloudRenderOptions): Promise<Ru
     // What would be sent, with placeholders where the upload would fill something in.
     const size = zipPath ? (await stat(zipPath)).size : 0;
     const project: ProjectInput = !zipPath
-      ? options.assetId ? { type: 'asset_id', asset_id: options.assetId } : { type: 'url', url: options.url! }
+      ? options.assetId
+        ? { type: 'asset_id', asset_id: options.assetId }
+        : { type: 'url', url: options.url! }
       : size <= (inlineMaxBytes ?? INLINE_MAX_BYTES)
         ? { type: 'base64', media_type: 'application/zip', data: `<${size}-byte zip as base64>` }
         : { type: 'asset_id', asset_id: `<from the direct upload of the ${size}-byte zip>` };
     logger.success(`Checked: ${bodies.length} render${bodies.length > 1 ? 's' : ''} would be submitted; nothing uploaded.`);
-    return { dryRun: true, zipPath, upload: null, requests: bodies.map((b) => ({ project, ...b })), renders: [], elapsedMs: Date.now() - started };
+    return {
+      dryRun: true,
+      zipPath,
+      upload: null,
+      requests: bodies.map((b) => ({ project, ...b })),
+      renders: [],
+      elapsedMs: Date.now() - started,
+    };
   }
 
   if (options.batch) return runCloudBatch({ options, client, zipPath, fields, bodies, batchRows: batchRows!, cwd, logger, started });
@@ -171,7 +202,11 @@ export async function runCloudRender(options: RunCloudRenderOptions): Promise<Ru
       upload = await uploadProjectZip(client, zipPath, {
         signal: options.signal,
         inlineMaxBytes,
-        onProgress: (p) => bar.update(Math.floor((p.sentBytes / p.totalBytes) * 100), `${(p.sentBytes / 1e6).toFixed(1)}/${(p.totalBytes / 1e6).toFixed(1)} MB`),
+        onProgress: (p) =>
+          bar.update(
+            Math.floor((p.sentBytes / p.totalBytes) * 100),
+            `${(p.sentBytes / 1e6).toFixed(1)}/${(p.totalBytes / 1e6).toFixed(1)} MB`,
+          ),
       });
       bar.done(`Uploaded ${(upload.sizeBytes / 1e6).toFixed(2)} MB (${upload.method === 'base64' ? 'inline' : `asset ${upload.assetId}`})`);
     } catch (error) {
@@ -194,33 +229,62 @@ export async function runCloudRender(options: RunCloudRenderOptions): Promise<Ru
     // Not aborted by the signal: once sent, we want the id back so the user can resume.
     const created = await client.renders.create({ project, ...body }, { idempotencyKey });
     logger.info(`Submitted render ${created.render_id}`);
-    outcomes.push({ renderId: created.render_id, status: created.status, idempotencyKey, variables: body.variables, videoPath: null, thumbnailPath: null, failureMessage: null, detail: null });
+    outcomes.push({
+      renderId: created.render_id,
+      status: created.status,
+      idempotencyKey,
+      variables: body.variables,
+      videoPath: null,
+      thumbnailPath: null,
+      failureMessage: null,
+      detail: null,
+    });
   }
-  const result: RunCloudRenderResult = { dryRun: false, zipPath, upload: upload && { method: upload.method, sizeBytes: upload.sizeBytes, sha256: upload.sha256, assetId: upload.assetId }, requests: bodies.map((b) => ({ project: elide(project), ...b })), renders: outcomes, elapsedMs: 0 };
+  const result: RunCloudRenderResult = {
+    dryRun: false,
+    zipPath,
+    upload: upload && { method: upload.method, sizeBytes: upload.sizeBytes, sha256: upload.sha256, assetId: upload.assetId },
+    requests: bodies.map((b) => ({ project: elide(project), ...b })),
+    renders: outcomes,
+    elapsedMs: 0,
+  };
   if (options.wait === false) {
     for (const o of outcomes) logger.info(`Follow it with: ${resumeCommand(o.renderId)}`);
     result.elapsedMs = Date.now() - started;
     return result;
   }
 
-  const line = createStatusLine(logger, outcomes.map((o) => o.renderId));
+  const line = createStatusLine(
+    logger,
+    outcomes.map((o) => o.renderId),
+  );
   try {
     await Promise.all(
       outcomes.map(async (o) => {
-        o.detail = await waitForRender(client, o.renderId, { pollInterval: options.pollInterval, timeout: options.timeout, signal: options.signal, onStatus: (d, ms) => line.update(o.renderId, d.status, ms) });
+        o.detail = await waitForRender(client, o.renderId, {
+          pollInterval: options.pollInterval,
+          timeout: options.timeout,
+          signal: options.signal,
+          onStatus: (d, ms) => line.update(o.renderId, d.status, ms),
+        });
         o.status = o.detail.status;
         o.failureMessage = o.detail.failure_message;
       }),
     );
   } catch (error) {
     line.end();
-    if (error instanceof CancelledError) throw stoppedWaiting(outcomes.filter((o) => !o.detail || !isTerminal(o.detail)).map((o) => o.renderId));
+    if (error instanceof CancelledError)
+      throw stoppedWaiting(outcomes.filter((o) => !o.detail || !isTerminal(o.detail)).map((o) => o.renderId));
     throw error;
   }
   line.end();
 
   const rendersDir = resolve(cwd, options.rendersDir ?? 'renders');
-  const names = [options.outPath ? await videoPathFor(resolve(cwd, options.outPath), outcomes[0].detail!) : join(rendersDir, basename(defaultOutputPath(outcomes[0].detail!, cwd)))];
+  const names = [
+    options.outPath
+      ? await videoPathFor(resolve(cwd, options.outPath), outcomes[0].detail!)
+      : join(rendersDir, basename(defaultOutputPath(outcomes[0].detail!, cwd))),
+  ];
   for (const [i, o] of outcomes.entries()) {
     if (o.status !== 'completed' || options.download === false) continue;
     let got;
@@ -243,8 +307,13 @@ export async function runCloudRender(options: RunCloudRenderOptions): Promise<Ru
     const one = failed[0];
     throw new FramesmithError(
       'render_failed',
-      outcomes.length === 1 ? `Render ${one.renderId} failed: ${one.failureMessage ?? 'no reason given'}.` : `${failed.length} of ${outcomes.length} renders failed (first: ${one.renderId}: ${one.failureMessage ?? 'no reason given'}).`,
-      { hint: 'Check the composition with `framesmith lint` and a local `framesmith render`, then submit again.', exitCode: EXIT.renderFailed },
+      outcomes.length === 1
+        ? `Render ${one.renderId} failed: ${one.failureMessage ?? 'no reason given'}.`
+        : `${failed.length} of ${outcomes.length} renders failed (first: ${one.renderId}: ${one.failureMessage ?? 'no reason given'}).`,
+      {
+        hint: 'Check the composition with `framesmith lint` and a local `framesmith render`, then submit again.',
+        exitCode: EXIT.renderFailed,
+      },
     );
   }
   for (const o of outcomes) if (o.videoPath) logger.success(`${o.videoPath} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
@@ -267,14 +336,28 @@ interface BatchInput {
  * A batch: one upload, one render per row, at most `concurrency` in flight, the state beside the
  * outputs so the same command resumes it (batch-state.ts, batch-run.ts).
  */
-async function runCloudBatch({ options, client, zipPath, fields, bodies, batchRows, cwd, logger, started }: BatchInput): Promise<RunCloudRenderResult> {
+async function runCloudBatch({
+  options,
+  client,
+  zipPath,
+  fields,
+  bodies,
+  batchRows,
+  cwd,
+  logger,
+  started,
+}: BatchInput): Promise<RunCloudRenderResult> {
   const batch = options.batch!;
   const concurrency = batch.concurrency ?? DEFAULT_CONCURRENCY;
   const rendersDir = resolve(cwd, options.rendersDir ?? 'renders');
   const outDir = batchOutputDir(cwd, rendersDir, batch.namePattern);
   const statePath = batch.statePath ? resolve(cwd, batch.statePath) : statePathFor(outDir, batch.file);
   const { variables: _shared, ...settings } = fields;
-  const fingerprint = zipPath ? `zip:${await sha256File(zipPath, options.signal)}` : options.assetId ? `asset:${options.assetId}` : `url:${options.url}`;
+  const fingerprint = zipPath
+    ? `zip:${await sha256File(zipPath, options.signal)}`
+    : options.assetId
+      ? `asset:${options.assetId}`
+      : `url:${options.url}`;
   const rowHashes = bodies.map((b) => hashValues(b.variables ?? null));
 
   let state = await loadBatchState(statePath);
@@ -282,8 +365,18 @@ async function runCloudBatch({ options, client, zipPath, fields, bodies, batchRo
   // Builds leave the batch's videos and state file out, wherever they sit, unless a project file names a video or --include keeps it.
   const projectDir = options.projectDir ? resolve(cwd, options.projectDir) : null;
   // The project folder and renders/ themselves count as inside them.
-  const projectHint = projectDir && isWithin(projectDir, outDir) && !isWithin(join(projectDir, 'renders'), outDir) ? `The batch writes into ${relative(cwd, outDir) || '.'}, inside the project: a video there is part of the next build when a project file names it or --include keeps it.` : undefined;
-  if (state) checkResumable(state, statePath, { rowHashes, settings: hashValues(settings), project: fingerprint, baseKey: options.idempotencyKey, projectHint });
+  const projectHint =
+    projectDir && isWithin(projectDir, outDir) && !isWithin(join(projectDir, 'renders'), outDir)
+      ? `The batch writes into ${relative(cwd, outDir) || '.'}, inside the project: a video there is part of the next build when a project file names it or --include keeps it.`
+      : undefined;
+  if (state)
+    checkResumable(state, statePath, {
+      rowHashes,
+      settings: hashValues(settings),
+      project: fingerprint,
+      baseKey: options.idempotencyKey,
+      projectHint,
+    });
   else {
     const baseKey = options.idempotencyKey ?? newIdempotencyKey();
     const now = new Date().toISOString();
@@ -295,7 +388,15 @@ async function runCloudBatch({ options, client, zipPath, fields, bodies, batchRo
       base_key: baseKey,
       created_at: now,
       updated_at: now,
-      rows: rowHashes.map((values, i) => ({ index: i + 1, values, key: `${baseKey}:${i + 1}`, render_id: null, status: null, video: null, failure: null })),
+      rows: rowHashes.map((values, i) => ({
+        index: i + 1,
+        values,
+        key: `${baseKey}:${i + 1}`,
+        render_id: null,
+        status: null,
+        video: null,
+        failure: null,
+      })),
     } satisfies BatchState;
     // The keys are on disk before the first request: a create whose answer is lost is replayed, not repeated.
     await saveBatchState(statePath, state);
@@ -314,9 +415,17 @@ async function runCloudBatch({ options, client, zipPath, fields, bodies, batchRo
   // Names: from the pattern (render id filled in once known), made unique in row order.
   const pattern = batch.namePattern;
   const format = fields.format ?? 'mp4';
-  const planned = pattern ? uniqueNames(rows.map((r) => resolve(cwd, expandNamePattern(pattern, batchRows[r.index - 1], { index: r.index, render_id: '{render_id}', format })))) : null;
+  const planned = pattern
+    ? uniqueNames(
+        rows.map((r) =>
+          resolve(cwd, expandNamePattern(pattern, batchRows[r.index - 1], { index: r.index, render_id: '{render_id}', format })),
+        ),
+      )
+    : null;
   const outputPath = (row: BatchRow, detail: RenderDetail) =>
-    planned ? planned[row.index - 1].split('{render_id}').join(detail.render_id) : join(rendersDir, basename(defaultOutputPath(detail, cwd)));
+    planned
+      ? planned[row.index - 1].split('{render_id}').join(detail.render_id)
+      : join(rendersDir, basename(defaultOutputPath(detail, cwd)));
 
   let upload: UploadedProject | null = null;
   const project = async (): Promise<ProjectInput> => {
@@ -328,12 +437,20 @@ async function runCloudBatch({ options, client, zipPath, fields, bodies, batchRo
       upload = await uploadProjectZip(client, zipPath, {
         signal: options.signal,
         inlineMaxBytes: options.inlineMaxBytes ?? 0,
-        onProgress: (p) => bar.update(Math.floor((p.sentBytes / p.totalBytes) * 100), `${(p.sentBytes / 1e6).toFixed(1)}/${(p.totalBytes / 1e6).toFixed(1)} MB`),
+        onProgress: (p) =>
+          bar.update(
+            Math.floor((p.sentBytes / p.totalBytes) * 100),
+            `${(p.sentBytes / 1e6).toFixed(1)}/${(p.totalBytes / 1e6).toFixed(1)} MB`,
+          ),
       });
       bar.done(`Uploaded ${(upload.sizeBytes / 1e6).toFixed(2)} MB (${upload.method === 'base64' ? 'inline' : `asset ${upload.assetId}`})`);
     } catch (error) {
       bar.fail('Upload failed');
-      if (options.signal?.aborted) throw new CancelledError('Stopped while uploading; nothing was submitted.', `The batch starts where it was when you run the same command again (state: ${statePath}).`);
+      if (options.signal?.aborted)
+        throw new CancelledError(
+          'Stopped while uploading; nothing was submitted.',
+          `The batch starts where it was when you run the same command again (state: ${statePath}).`,
+        );
       throw error;
     }
     if (upload.assetId) {
@@ -375,7 +492,11 @@ async function runCloudBatch({ options, client, zipPath, fields, bodies, batchRo
       );
     }
     if (error instanceof FramesmithError && !/state:/.test(error.hint ?? '') && error.exitCode !== EXIT.usage) {
-      throw FramesmithError.passOn(error.code, error.message, { hint: `${error.hint ? `${error.hint} ` : ''}Run the same command again to resume the batch (state: ${statePath}).`, exitCode: error.exitCode, details: error.details });
+      throw FramesmithError.passOn(error.code, error.message, {
+        hint: `${error.hint ? `${error.hint} ` : ''}Run the same command again to resume the batch (state: ${statePath}).`,
+        exitCode: error.exitCode,
+        details: error.details,
+      });
     }
     throw error;
   }
@@ -391,10 +512,18 @@ async function runCloudBatch({ options, client, zipPath, fields, bodies, batchRo
     failureMessage: r.state.failure,
     detail: r.detail,
   }));
-  const complete = rows.every((r) => r.state.status === 'failed' || (r.state.status === 'completed' && (options.download === false || r.state.video)));
+  const complete = rows.every(
+    (r) => r.state.status === 'failed' || (r.state.status === 'completed' && (options.download === false || r.state.video)),
+  );
   if (complete) await removeBatchState(statePath);
   const up = upload as UploadedProject | null;
-  const projectShown: ProjectInput = up ? up.project : zipPath ? { type: 'asset_id', asset_id: st.project.asset_id ?? '' } : options.assetId ? { type: 'asset_id', asset_id: options.assetId } : { type: 'url', url: options.url! };
+  const projectShown: ProjectInput = up
+    ? up.project
+    : zipPath
+      ? { type: 'asset_id', asset_id: st.project.asset_id ?? '' }
+      : options.assetId
+        ? { type: 'asset_id', asset_id: options.assetId }
+        : { type: 'url', url: options.url! };
   const result: RunCloudRenderResult = {
     dryRun: false,
     zipPath,
@@ -412,10 +541,14 @@ async function runCloudBatch({ options, client, zipPath, fields, bodies, batchRo
   const failed = outcomes.filter((o) => o.status === 'failed');
   if (failed.length) {
     const one = failed[0];
-    throw new FramesmithError('render_failed', `${failed.length} of ${outcomes.length} renders failed (first: ${one.renderId}: ${one.failureMessage ?? 'no reason given'}).`, {
-      hint: 'Check the composition with `framesmith lint` and a local `framesmith render`, then submit the failed rows again (in a new batch file).',
-      exitCode: EXIT.renderFailed,
-    });
+    throw new FramesmithError(
+      'render_failed',
+      `${failed.length} of ${outcomes.length} renders failed (first: ${one.renderId}: ${one.failureMessage ?? 'no reason given'}).`,
+      {
+        hint: 'Check the composition with `framesmith lint` and a local `framesmith render`, then submit the failed rows again (in a new batch file).',
+        exitCode: EXIT.renderFailed,
+      },
+    );
   }
   for (const o of outcomes) if (o.videoPath) logger.success(`${o.videoPath} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   return result;

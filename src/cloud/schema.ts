@@ -10,7 +10,19 @@
 import { FramesmithError } from '../core/errors.js';
 import { cleanServerText } from './api-key.js';
 import { EXIT } from '../core/exit-codes.js';
-import { FORMATS, type CreateRenderResponse, type RenderDetail, type ListRendersResponse, type CreateDirectUploadResponse, type CompleteUploadResponse, type SimpleUploadResponse, type WebhookEndpoint, type WebhookEventTypeInfo, type RenderStatus, type RenderFormat } from './types.js';
+import {
+  FORMATS,
+  type CreateRenderResponse,
+  type RenderDetail,
+  type ListRendersResponse,
+  type CreateDirectUploadResponse,
+  type CompleteUploadResponse,
+  type SimpleUploadResponse,
+  type WebhookEndpoint,
+  type WebhookEventTypeInfo,
+  type RenderStatus,
+  type RenderFormat,
+} from './types.js';
 
 /** A value that does not fit: `path` names the field, `problem` what is wrong with it. */
 export class BadShape extends Error {
@@ -50,10 +62,12 @@ export const text =
 
 /** Ids that may become part of a file name or a URL path: letters, digits, `_` and `-`. */
 export const ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
-export const id: Schema<string> = (v, path, ctx) => (typeof v === 'string' && ID.test(v) ? v : fail(path, v, ctx, 'an id of letters, digits, _ and -'));
+export const id: Schema<string> = (v, path, ctx) =>
+  typeof v === 'string' && ID.test(v) ? v : fail(path, v, ctx, 'an id of letters, digits, _ and -');
 
 /** Opaque tokens passed back as they came (pagination cursors): printable ASCII, no spaces. */
-export const token: Schema<string> = (v, path, ctx) => (typeof v === 'string' && /^[\x21-\x7e]{1,2048}$/.test(v) ? v : fail(path, v, ctx, 'a token'));
+export const token: Schema<string> = (v, path, ctx) =>
+  typeof v === 'string' && /^[\x21-\x7e]{1,2048}$/.test(v) ? v : fail(path, v, ctx, 'a token');
 
 /** An absolute http(s) URL (where it may lead is checked when it is used: net-policy.ts). */
 export const link: Schema<string> = (v, path, ctx) => {
@@ -117,7 +131,12 @@ export const object =
   };
 
 /** Unix seconds, or an ISO date as some endpoints send it (kept as given). */
-export const timestamp: Schema<number | string> = (v, path, ctx) => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && v.length <= 64 ? cleanServerText(v, ctx.secrets, 64) : fail(path, v, ctx, 'a time'));
+export const timestamp: Schema<number | string> = (v, path, ctx) =>
+  typeof v === 'number' && Number.isFinite(v)
+    ? v
+    : typeof v === 'string' && v.length <= 64
+      ? cleanServerText(v, ctx.secrets, 64)
+      : fail(path, v, ctx, 'a time');
 
 /** `upload_headers`: text, numbers and booleans become header values; anything else is dropped. */
 export const headerMap: Schema<Record<string, string>> = (v, path, ctx) => {
@@ -135,12 +154,16 @@ export const headerMap: Schema<Record<string, string>> = (v, path, ctx) => {
 };
 
 /** A status: the four the API documents, or (liberal) any other word, kept so polling goes on. */
-const status: Schema<RenderStatus> = (v, path, ctx) => (typeof v === 'string' && /^[a-z_]{1,40}$/.test(v) ? (v as RenderStatus) : fail(path, v, ctx, 'a status'));
+const status: Schema<RenderStatus> = (v, path, ctx) =>
+  typeof v === 'string' && /^[a-z_]{1,40}$/.test(v) ? (v as RenderStatus) : fail(path, v, ctx, 'a status');
 
 // ── The answers, endpoint by endpoint ────────────────────────────────────────────────────────
 
 /** `POST /v3/hyperframes/renders` → `data`. HeyGen's generated client lists only `render_id`. */
-export const createRenderData: Schema<CreateRenderResponse> = object({ render_id: id, status: withDefault(status, 'queued' as RenderStatus) });
+export const createRenderData: Schema<CreateRenderResponse> = object({
+  render_id: id,
+  status: withDefault(status, 'queued' as RenderStatus),
+});
 
 /** `HyperframesRenderDetail`. */
 export const renderDetail: Schema<RenderDetail> = object({
@@ -212,7 +235,10 @@ export const pageOf = <T>(item: Schema<T>) =>
 /** `rotate-secret`: heygen-cli documents only `endpoint_id` and `secret`. */
 export const rotatedSecretData = object({ endpoint_id: optional(id), secret: text(500) });
 
-export const eventTypeInfo: Schema<WebhookEventTypeInfo> = object({ event_type: text(100), description: optional(text(500)) }) as Schema<WebhookEventTypeInfo>;
+export const eventTypeInfo: Schema<WebhookEventTypeInfo> = object({
+  event_type: text(100),
+  description: optional(text(500)),
+}) as Schema<WebhookEventTypeInfo>;
 
 /** The one `cloud_bad_response`: an answer of the wrong shape, naming the field and what is wrong. */
 export function badResponse(where: string, field: string, problem: string): FramesmithError {

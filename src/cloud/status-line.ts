@@ -59,7 +59,10 @@ const PHASES = ['waiting', 'queued', 'rendering', 'completed', 'failed'] as cons
  * wait, render and ended, redrawn in place on a terminal and printed on change in logs; a line per
  * submitted render; a note when HeyGen answers 429 and the batch waits for a free slot.
  */
-export function createBatchPrinter(logger: Logger, stream: NodeJS.WriteStream = process.stderr): { onEvent(e: import('./batch-run.js').BatchEvent): void; end(): void } {
+export function createBatchPrinter(
+  logger: Logger,
+  stream: NodeJS.WriteStream = process.stderr,
+): { onEvent(e: import('./batch-run.js').BatchEvent): void; end(): void } {
   const quiet = logger.json || logger.level === 'silent' || logger.level === 'error' || logger.level === 'warn';
   let drawn = false;
   let lastText = '';
@@ -78,7 +81,9 @@ export function createBatchPrinter(logger: Logger, stream: NodeJS.WriteStream = 
         logger.info(`Resuming the batch in ${shown(e.statePath)}: ${e.withRender} of ${e.total} rows already have a render`);
       } else if (e.type === 'all-submitted') {
         clear();
-        logger.info(`All ${e.total} rows are submitted; run the same command again to follow and download them (state: ${shown(e.statePath)}).`);
+        logger.info(
+          `All ${e.total} rows are submitted; run the same command again to follow and download them (state: ${shown(e.statePath)}).`,
+        );
       } else if (e.type === 'submitted') {
         clear();
         logger.info(`Submitted render ${e.renderId} (row ${e.index})`);
@@ -86,7 +91,9 @@ export function createBatchPrinter(logger: Logger, stream: NodeJS.WriteStream = 
         if (e.limit === lastLimit) return;
         lastLimit = e.limit;
         clear();
-        logger.info(`HeyGen answered 429 (too many renders at once): ${e.inFlight ? `at most ${e.limit} in flight from now on; ` : ''}the next row waits ${(e.waitMs / 1000).toFixed(1)} s`);
+        logger.info(
+          `HeyGen answered 429 (too many renders at once): ${e.inFlight ? `at most ${e.limit} in flight from now on; ` : ''}the next row waits ${(e.waitMs / 1000).toFixed(1)} s`,
+        );
       } else if (e.type === 'progress') {
         const parts = PHASES.filter((p) => e.counts[p]).map((p) => `${e.counts[p]} ${p}`);
         const line = `${e.total} renders: ${parts.join(', ')} · ${formatElapsed(e.elapsedMs)}`;

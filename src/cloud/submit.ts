@@ -15,7 +15,10 @@ export interface SubmitRenderOptions {
 }
 
 /** Validates `params` (exit 2 on problems, nothing sent) and creates the render. */
-export async function submitRender(client: CloudClient, options: SubmitRenderOptions): Promise<CreateRenderResponse & { idempotency_key: string }> {
+export async function submitRender(
+  client: CloudClient,
+  options: SubmitRenderOptions,
+): Promise<CreateRenderResponse & { idempotency_key: string }> {
   const { fields, problems } = renderParamsToRequest(options.params ?? {});
   throwIfProblems(problems);
   return client.renders.create({ project: options.project, ...fields }, { idempotencyKey: options.idempotencyKey });

@@ -14,10 +14,14 @@ export interface SummaryRow {
   failureMessage: string | null;
 }
 
-
 /** Prints the batch summary through the logger (info level). */
 export function printBatchSummary(logger: Logger, outcomes: SummaryRow[], elapsedMs: number, cwd = process.cwd()): void {
-  const rows = outcomes.map((o, i) => [String(i + 1), o.renderId, o.status, o.videoPath ? relative(cwd, o.videoPath) : (o.failureMessage ?? '')]);
+  const rows = outcomes.map((o, i) => [
+    String(i + 1),
+    o.renderId,
+    o.status,
+    o.videoPath ? relative(cwd, o.videoPath) : (o.failureMessage ?? ''),
+  ]);
   for (const line of formatTable(['#', 'render', 'status', 'output'], rows)) logger.info(line);
   const done = outcomes.filter((o) => o.status === 'completed').length;
   logger.info(`${done}/${outcomes.length} completed in ${formatElapsed(elapsedMs)}`);

@@ -84,7 +84,7 @@ export function send(req: TransportRequest): Promise<TransportResponse> {
     let settled = false;
     let response: IncomingMessage | null = null;
     /** Bytes of the answer received so far. */
-  let moved = 0;
+    let moved = 0;
     let failure: TransportError | null = null;
     const timers: NodeJS.Timeout[] = [];
     const cleanup = () => {
@@ -118,7 +118,9 @@ export function send(req: TransportRequest): Promise<TransportResponse> {
     });
     req.signal?.addEventListener('abort', onAbort, { once: true });
     if (req.deadlineMs && req.deadlineMs > 0) {
-      timers.push(setTimeout(() => fail(new TransportError('timeout', `no complete answer within ${seconds(req.deadlineMs!)} s`)), req.deadlineMs));
+      timers.push(
+        setTimeout(() => fail(new TransportError('timeout', `no complete answer within ${seconds(req.deadlineMs!)} s`)), req.deadlineMs),
+      );
     }
     if (req.stall) {
       const { windowMs, minBytes } = req.stall;
@@ -155,7 +157,8 @@ export function send(req: TransportRequest): Promise<TransportResponse> {
       res.on('end', cleanup);
       res.on('error', (e: NodeJS.ErrnoException) => {
         // A connection cut mid-body: the body stream errors with it (see `text()` and the downloads).
-        if (!failure) fail(describeNetworkError(e.code === 'ECONNRESET' || e.message === 'aborted' ? Object.assign(e, { code: 'ECONNRESET' }) : e));
+        if (!failure)
+          fail(describeNetworkError(e.code === 'ECONNRESET' || e.message === 'aborted' ? Object.assign(e, { code: 'ECONNRESET' }) : e));
       });
       res.on('aborted', () => fail(new TransportError('network', 'ECONNRESET', 'ECONNRESET')));
       const h = new Headers();

@@ -9,14 +9,21 @@
 export const RENDER_STATUSES = ['queued', 'rendering', 'completed', 'failed'] as const;
 export type RenderStatus = (typeof RENDER_STATUSES)[number];
 // The render parameters' vocabulary is shared with local renders (src/options/render-params.ts).
-export { QUALITIES, FORMATS, RESOLUTIONS, ASPECT_RATIOS, type RenderQuality, type RenderFormat, type RenderResolution, type AspectRatio } from '../options/render-params.js';
+export {
+  QUALITIES,
+  FORMATS,
+  RESOLUTIONS,
+  ASPECT_RATIOS,
+  type RenderQuality,
+  type RenderFormat,
+  type RenderResolution,
+  type AspectRatio,
+} from '../options/render-params.js';
 import type { AspectRatio, RenderFormat, RenderQuality, RenderResolution } from '../options/render-params.js';
 
 /** How the project zip reaches the renderer: exactly one of the three. */
 export type ProjectInput =
-  | { type: 'asset_id'; asset_id: string }
-  | { type: 'url'; url: string }
-  | { type: 'base64'; media_type: 'application/zip'; data: string };
+  { type: 'asset_id'; asset_id: string } | { type: 'url'; url: string } | { type: 'base64'; media_type: 'application/zip'; data: string };
 
 /** Body of `POST /v3/hyperframes/renders`. */
 export interface CreateRenderRequest {

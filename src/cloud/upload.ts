@@ -58,9 +58,16 @@ async function zipSize(zipPath: string): Promise<number> {
   try {
     size = (await stat(zipPath)).size;
   } catch {
-    throw new FramesmithError('zip_not_found', `The project zip ${zipPath} does not exist.`, { hint: 'Build it with `framesmith build`, or pass the path of an existing zip.', exitCode: EXIT.usage });
+    throw new FramesmithError('zip_not_found', `The project zip ${zipPath} does not exist.`, {
+      hint: 'Build it with `framesmith build`, or pass the path of an existing zip.',
+      exitCode: EXIT.usage,
+    });
   }
-  if (size === 0) throw new FramesmithError('zip_empty', `The project zip ${zipPath} is empty.`, { hint: 'Rebuild it with `framesmith build`.', exitCode: EXIT.usage });
+  if (size === 0)
+    throw new FramesmithError('zip_empty', `The project zip ${zipPath} is empty.`, {
+      hint: 'Rebuild it with `framesmith build`.',
+      exitCode: EXIT.usage,
+    });
   if (size > DIRECT_UPLOAD_MAX_BYTES) {
     throw new FramesmithError('cloud_too_large', `The project zip is ${(size / 1e6).toFixed(1)} MB; HeyGen accepts at most 200 MB.`, {
       hint: 'Compress videos and images or drop unused files (list them in .framesmithignore), then build again.',
@@ -71,12 +78,19 @@ async function zipSize(zipPath: string): Promise<number> {
 }
 
 /** PUTs a file to a presigned URL: no auth header, `upload_headers` verbatim, streamed with progress. */
-async function putPresigned(client: CloudClient, url: string, headers: Record<string, string>, zipPath: string, size: number, opts: UploadProjectOptions): Promise<void> {
+async function putPresigned(
+  client: CloudClient,
+  url: string,
+  headers: Record<string, string>,
+  zipPath: string,
+  size: number,
+  opts: UploadProjectOptions,
+): Promise<void> {
   const policy = await client.http.linkPolicy();
   const refused = refuseLink(url, policy);
   if (refused) {
     throw new FramesmithError('cloud_link_refused', `HeyGen's upload link was not used: ${refused}.`, {
-      hint: 'Nothing was uploaded. Upload links must be https (or the API\'s own address for a local test server); check HEYGEN_API_URL.',
+      hint: "Nothing was uploaded. Upload links must be https (or the API's own address for a local test server); check HEYGEN_API_URL.",
       exitCode: EXIT.failed,
     });
   }
@@ -106,7 +120,8 @@ async function putPresigned(client: CloudClient, url: string, headers: Record<st
       ctx: client.http,
       signal: opts.signal,
       safeToRepeat: true,
-      onNetworkError: (e, attempts) => transferError(e, 'Uploading the project zip', attempts, [client.http.key.value()], 'Run the command again; nothing was submitted.'),
+      onNetworkError: (e, attempts) =>
+        transferError(e, 'Uploading the project zip', attempts, [client.http.key.value()], 'Run the command again; nothing was submitted.'),
     },
   );
   if (response.status >= 200 && response.status < 300) {
@@ -114,10 +129,17 @@ async function putPresigned(client: CloudClient, url: string, headers: Record<st
     return;
   }
   const text = cleanServerText((await response.text(64 * 1024).catch(() => '')).slice(0, 200), [client.http.key.value()]);
-  throw new FramesmithError('cloud_upload_failed', `Uploading the project zip failed: the storage answered ${response.status}${text ? ` (${text})` : ''}.`, {
-    hint: response.status === 403 ? 'The upload link expired or its signature did not match; run the command again for a fresh one.' : 'Run the command again; if it keeps failing, try a smaller zip.',
-    exitCode: response.status === 413 ? EXIT.usage : EXIT.unavailable,
-  });
+  throw new FramesmithError(
+    'cloud_upload_failed',
+    `Uploading the project zip failed: the storage answered ${response.status}${text ? ` (${text})` : ''}.`,
+    {
+      hint:
+        response.status === 403
+          ? 'The upload link expired or its signature did not match; run the command again for a fresh one.'
+          : 'Run the command again; if it keeps failing, try a smaller zip.',
+      exitCode: response.status === 413 ? EXIT.usage : EXIT.unavailable,
+    },
+  );
 }
 
 /**
@@ -131,7 +153,13 @@ export async function uploadProjectZip(client: CloudClient, zipPath: string, opt
     const bytes = await readFile(zipPath, { signal: opts.signal });
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     opts.onProgress?.({ phase: 'upload', sentBytes: size, totalBytes: size });
-    return { project: { type: 'base64', media_type: 'application/zip', data: bytes.toString('base64') }, method: 'base64', sizeBytes: size, sha256, assetId: null };
+    return {
+      project: { type: 'base64', media_type: 'application/zip', data: bytes.toString('base64') },
+      method: 'base64',
+      sizeBytes: size,
+      sha256,
+      assetId: null,
+    };
   }
   opts.onProgress?.({ phase: 'hash', sentBytes: 0, totalBytes: size });
   const sha256 = await sha256File(zipPath, opts.signal);
@@ -140,7 +168,10 @@ export async function uploadProjectZip(client: CloudClient, zipPath: string, opt
     { signal: opts.signal },
   );
   if (typeof created.max_bytes === 'number' && created.max_bytes > 0 && size > created.max_bytes) {
-    throw new FramesmithError('cloud_too_large', `The project zip is ${size} bytes; this upload accepts at most ${created.max_bytes}.`, { hint: 'Make the project smaller and build again.', exitCode: EXIT.usage });
+    throw new FramesmithError('cloud_too_large', `The project zip is ${size} bytes; this upload accepts at most ${created.max_bytes}.`, {
+      hint: 'Make the project smaller and build again.',
+      exitCode: EXIT.usage,
+    });
   }
   await putPresigned(client, created.upload_url, created.upload_headers, zipPath, size, opts);
   opts.onProgress?.({ phase: 'complete', sentBytes: size, totalBytes: size });
@@ -152,7 +183,11 @@ export async function uploadProjectZip(client: CloudClient, zipPath: string, opt
 export async function uploadAssetFile(client: CloudClient, path: string, opts: { signal?: AbortSignal; mimeType?: string } = {}) {
   const size = (await stat(path)).size;
   if (size > SIMPLE_UPLOAD_MAX_BYTES) {
-    throw new FramesmithError('cloud_too_large', `${basename(path)} is ${(size / 1e6).toFixed(1)} MB; the simple upload takes at most 32 MB.`, { hint: 'Use uploadProjectZip (direct upload) for larger files.', exitCode: EXIT.usage });
+    throw new FramesmithError(
+      'cloud_too_large',
+      `${basename(path)} is ${(size / 1e6).toFixed(1)} MB; the simple upload takes at most 32 MB.`,
+      { hint: 'Use uploadProjectZip (direct upload) for larger files.', exitCode: EXIT.usage },
+    );
   }
   const blob = new Blob([await readFile(path)], { type: opts.mimeType ?? 'application/octet-stream' });
   return client.assets.upload(blob, basename(path), { signal: opts.signal });

@@ -22,7 +22,11 @@ export interface DeliveryConfirmation {
 }
 
 /** Reads `event_type` and `event_data.render_id` from a delivery body (throws `webhook_bad_payload`). */
-export function readDelivery(payload: string | Buffer | Uint8Array): { eventType: string | null; renderId: string; callbackId: string | null } {
+export function readDelivery(payload: string | Buffer | Uint8Array): {
+  eventType: string | null;
+  renderId: string;
+  callbackId: string | null;
+} {
   const text = typeof payload === 'string' ? payload : Buffer.from(payload).toString('utf8');
   let body: { event_type?: unknown; event_data?: { render_id?: unknown; callback_id?: unknown } } | null;
   try {
@@ -45,7 +49,11 @@ export function readDelivery(payload: string | Buffer | Uint8Array): { eventType
 }
 
 /** Fetches the render a delivery names and compares its state with the delivery's claim. */
-export async function confirmDelivery(client: CloudClient, payload: string | Buffer | Uint8Array, opts: { signal?: AbortSignal } = {}): Promise<DeliveryConfirmation> {
+export async function confirmDelivery(
+  client: CloudClient,
+  payload: string | Buffer | Uint8Array,
+  opts: { signal?: AbortSignal } = {},
+): Promise<DeliveryConfirmation> {
   const { eventType, renderId, callbackId } = readDelivery(payload);
   const claimedStatus = eventType === 'hyperframes_video.success' ? 'completed' : eventType === 'hyperframes_video.fail' ? 'failed' : null;
   const detail = await client.renders.get(renderId, { signal: opts.signal });

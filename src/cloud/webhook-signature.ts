@@ -48,11 +48,19 @@ export interface VerifyWebhookOptions {
   seen?: { has(id: string): boolean; add?(id: string): unknown };
 }
 
-export type WebhookFailure = 'unsigned' | 'missing_signature' | 'missing_timestamp' | 'bad_timestamp' | 'expired' | 'mismatch' | 'reserialised' | 'replayed';
+export type WebhookFailure =
+  'unsigned' | 'missing_signature' | 'missing_timestamp' | 'bad_timestamp' | 'expired' | 'mismatch' | 'reserialised' | 'replayed';
 
 export type WebhookVerification =
   | { ok: true; convention: SignatureConvention; timestamp: number | null; eventId: string | null; message: string }
-  | { ok: false; convention: SignatureConvention | 'unsigned'; reason: WebhookFailure; timestamp: number | null; eventId: string | null; message: string };
+  | {
+      ok: false;
+      convention: SignatureConvention | 'unsigned';
+      reason: WebhookFailure;
+      timestamp: number | null;
+      eventId: string | null;
+      message: string;
+    };
 
 function header(headers: WebhookHeaders | undefined, name: string): string | undefined {
   if (!headers) return undefined;
@@ -98,7 +106,8 @@ export function verifyWebhook(options: VerifyWebhookOptions): WebhookVerificatio
   const text = typeof options.payload === 'string' ? options.payload : Buffer.from(options.payload).toString('utf8');
   let convention: SignatureConvention | null = null;
   let signature = options.signature;
-  if (signature !== undefined) convention = options.timestamp !== undefined || header(options.headers, TIMESTAMP_HEADER) ? 'Heygen-Signature' : 'X-HeyGen-Signature';
+  if (signature !== undefined)
+    convention = options.timestamp !== undefined || header(options.headers, TIMESTAMP_HEADER) ? 'Heygen-Signature' : 'X-HeyGen-Signature';
   else {
     for (const [name, conv] of [
       [SIGNATURE_HEADER, 'Heygen-Signature'],
@@ -122,21 +131,43 @@ export function verifyWebhook(options: VerifyWebhookOptions): WebhookVerificatio
       convention: 'unsigned',
       reason: 'unsigned',
       ...base,
-      message: 'The delivery carries no signature (no Heygen-Signature, X-HeyGen-Signature or Signature header). HeyGen does not sign deliveries to a render\'s callback_url: do not trust the body; fetch the render with the API for its real state.',
+      message:
+        "The delivery carries no signature (no Heygen-Signature, X-HeyGen-Signature or Signature header). HeyGen does not sign deliveries to a render's callback_url: do not trust the body; fetch the render with the API for its real state.",
     };
   }
   if (!signature) return { ok: false, convention, reason: 'missing_signature', ...base, message: `The ${convention} header is empty.` };
   let timestamp: number | null = null;
   if (convention === 'Heygen-Signature' || (rawTs !== undefined && rawTs !== '')) {
-    if (rawTs === undefined || rawTs === '') return { ok: false, convention, reason: 'missing_timestamp', ...base, message: 'No Heygen-Timestamp header: a Heygen-Signature delivery must carry one.' };
+    if (rawTs === undefined || rawTs === '')
+      return {
+        ok: false,
+        convention,
+        reason: 'missing_timestamp',
+        ...base,
+        message: 'No Heygen-Timestamp header: a Heygen-Signature delivery must carry one.',
+      };
     let ts = Number(rawTs);
-    if (!Number.isFinite(ts) || !/^\s*\d+(\.\d+)?\s*$/.test(String(rawTs))) return { ok: false, convention, reason: 'bad_timestamp', ...base, message: `Heygen-Timestamp is not unix seconds: "${String(rawTs).slice(0, 40)}".` };
+    if (!Number.isFinite(ts) || !/^\s*\d+(\.\d+)?\s*$/.test(String(rawTs)))
+      return {
+        ok: false,
+        convention,
+        reason: 'bad_timestamp',
+        ...base,
+        message: `Heygen-Timestamp is not unix seconds: "${String(rawTs).slice(0, 40)}".`,
+      };
     if (ts > 1e11) ts = Math.floor(ts / 1000); // milliseconds, liberally
     timestamp = Math.floor(ts);
     const now = options.now ?? Math.floor(Date.now() / 1000);
     const tolerance = options.toleranceSec ?? DEFAULT_TOLERANCE_SEC;
     if (Math.abs(now - timestamp) > tolerance) {
-      return { ok: false, convention, reason: 'expired', eventId, timestamp, message: `The timestamp is ${Math.abs(now - timestamp)} s from now, more than the ${tolerance} s allowed (a replayed or delayed delivery, or a wrong clock).` };
+      return {
+        ok: false,
+        convention,
+        reason: 'expired',
+        eventId,
+        timestamp,
+        message: `The timestamp is ${Math.abs(now - timestamp)} s from now, more than the ${tolerance} s allowed (a replayed or delayed delivery, or a wrong clock).`,
+      };
     }
   }
   if (!matches(signature, options.payload, options.secret)) {
@@ -144,20 +175,49 @@ export function verifyWebhook(options: VerifyWebhookOptions): WebhookVerificatio
     let reserialised: boolean;
     try {
       const parsed = JSON.parse(text);
-      reserialised = [JSON.stringify(parsed), JSON.stringify(parsed, null, 2), JSON.stringify(parsed, null, 4)].some((t) => t !== text && matches(signature!, t, options.secret));
+      reserialised = [JSON.stringify(parsed), JSON.stringify(parsed, null, 2), JSON.stringify(parsed, null, 4)].some(
+        (t) => t !== text && matches(signature!, t, options.secret),
+      );
     } catch {
       reserialised = false;
     }
     if (reserialised) {
-      return { ok: false, convention, reason: 'reserialised', eventId, timestamp, message: `The ${convention} signature matches this body only once it is re-serialised as compact JSON: the body given is not the raw bytes received. Verify the raw request body, before any JSON parsing.` };
+      return {
+        ok: false,
+        convention,
+        reason: 'reserialised',
+        eventId,
+        timestamp,
+        message: `The ${convention} signature matches this body only once it is re-serialised as compact JSON: the body given is not the raw bytes received. Verify the raw request body, before any JSON parsing.`,
+      };
     }
-    return { ok: false, convention, reason: 'mismatch', eventId, timestamp, message: `The ${convention} signature does not match the body and secret (a wrong secret, or a body changed or re-serialised on the way).` };
+    return {
+      ok: false,
+      convention,
+      reason: 'mismatch',
+      eventId,
+      timestamp,
+      message: `The ${convention} signature does not match the body and secret (a wrong secret, or a body changed or re-serialised on the way).`,
+    };
   }
   if (eventId && options.seen?.has(eventId)) {
-    return { ok: false, convention, reason: 'replayed', eventId, timestamp, message: `Event ${eventId} was already received: a replayed delivery (HeyGen retries deliveries; handle each event id once).` };
+    return {
+      ok: false,
+      convention,
+      reason: 'replayed',
+      eventId,
+      timestamp,
+      message: `Event ${eventId} was already received: a replayed delivery (HeyGen retries deliveries; handle each event id once).`,
+    };
   }
   if (eventId) options.seen?.add?.(eventId);
-  return { ok: true, convention, eventId, timestamp, message: `Signature valid (${convention}${timestamp !== null ? `, timestamp within ±${options.toleranceSec ?? DEFAULT_TOLERANCE_SEC} s` : ', no timestamp in this convention'}${eventId ? `, event ${eventId}` : ''}).` };
+  return {
+    ok: true,
+    convention,
+    eventId,
+    timestamp,
+    message: `Signature valid (${convention}${timestamp !== null ? `, timestamp within ±${options.toleranceSec ?? DEFAULT_TOLERANCE_SEC} s` : ', no timestamp in this convention'}${eventId ? `, event ${eventId}` : ''}).`,
+  };
 }
 
 export type VerifyWebhookResult =
@@ -169,7 +229,11 @@ export type VerifyWebhookResult =
  * kept for receivers written against it. Prefer `verifyWebhook`, which accepts every convention.
  */
 export function verifyWebhookSignature(options: VerifyWebhookOptions): VerifyWebhookResult {
-  const signature = options.signature ?? header(options.headers, SIGNATURE_HEADER) ?? header(options.headers, X_SIGNATURE_HEADER) ?? header(options.headers, LEGACY_SIGNATURE_HEADER);
+  const signature =
+    options.signature ??
+    header(options.headers, SIGNATURE_HEADER) ??
+    header(options.headers, X_SIGNATURE_HEADER) ??
+    header(options.headers, LEGACY_SIGNATURE_HEADER);
   if (!signature) return { ok: false, reason: 'missing_signature', convention: 'unsigned', message: 'No Heygen-Signature header.' };
   const r = verifyWebhook({ ...options, signature, timestamp: options.timestamp ?? header(options.headers, TIMESTAMP_HEADER) ?? '' });
   if (!r.ok) return { ok: false, reason: r.reason, message: r.message, convention: r.convention };

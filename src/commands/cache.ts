@@ -16,10 +16,20 @@ export default defineFramesmithCommand({
     const before = await cache.usage();
     if (args.clear) await cache.clear();
     const after = args.clear ? await cache.usage() : before;
-    const result = { dir: cache.dir, bytes: after.bytes, entries: after.entries, maxEntryBytes: cache.maxEntryBytes, maxTotalBytes: cache.maxTotalBytes, cleared: args.clear ? before : null };
+    const result = {
+      dir: cache.dir,
+      bytes: after.bytes,
+      entries: after.entries,
+      maxEntryBytes: cache.maxEntryBytes,
+      maxTotalBytes: cache.maxTotalBytes,
+      cleared: args.clear ? before : null,
+    };
     if (logger.json) return logger.result(result);
     if (args.clear) logger.success(`removed ${before.entries} cached file${before.entries === 1 ? '' : 's'} (${mib(before.bytes)})`);
-    else logger.info(`${before.entries} cached file${before.entries === 1 ? '' : 's'}, ${mib(before.bytes)} of ${mib(cache.maxTotalBytes)} (one file at most ${mib(cache.maxEntryBytes)})`);
+    else
+      logger.info(
+        `${before.entries} cached file${before.entries === 1 ? '' : 's'}, ${mib(before.bytes)} of ${mib(cache.maxTotalBytes)} (one file at most ${mib(cache.maxEntryBytes)})`,
+      );
     logger.result(cache.dir);
   },
 });

@@ -26,7 +26,10 @@ export function retryFromEnv(env: NodeJS.ProcessEnv = process.env): RetryOptions
     if (!raw) return undefined;
     const n = Number(raw);
     if (!Number.isFinite(n) || n <= 0 || n > 3600) {
-      throw new FramesmithError('invalid_option', `${name} must be a number of seconds from 0 to 3600, got "${raw.slice(0, 20)}".`, { hint: `Unset ${name} for the default.`, exitCode: EXIT.usage });
+      throw new FramesmithError('invalid_option', `${name} must be a number of seconds from 0 to 3600, got "${raw.slice(0, 20)}".`, {
+        hint: `Unset ${name} for the default.`,
+        exitCode: EXIT.usage,
+      });
     }
     return Math.round(n * 1000);
   };
@@ -39,19 +42,36 @@ export function retryFromEnv(env: NodeJS.ProcessEnv = process.env): RetryOptions
 }
 
 /** A client for the credential from `--api-key`/`--access-token`, the environment or `<projectDir>/.env`. */
-export function clientFromArgs(args: { 'api-key'?: string; 'access-token'?: string }, logger: Logger, projectDir = process.cwd()): CloudClient {
-  return createCloudClient({ apiKey: resolveCredential({ flag: args['api-key'], accessToken: args['access-token'], projectDir }), logger, retry: retryFromEnv() });
+export function clientFromArgs(
+  args: { 'api-key'?: string; 'access-token'?: string },
+  logger: Logger,
+  projectDir = process.cwd(),
+): CloudClient {
+  return createCloudClient({
+    apiKey: resolveCredential({ flag: args['api-key'], accessToken: args['access-token'], projectDir }),
+    logger,
+    retry: retryFromEnv(),
+  });
 }
 
 /**
  * Follows one render to its end with the status line; the first Ctrl+C stops the wait with the
  * resume command in the error.
  */
-export async function followRender(client: CloudClient, renderId: string, logger: Logger, options: Omit<WaitForRenderOptions, 'onStatus' | 'signal'> = {}): Promise<RenderDetail> {
+export async function followRender(
+  client: CloudClient,
+  renderId: string,
+  logger: Logger,
+  options: Omit<WaitForRenderOptions, 'onStatus' | 'signal'> = {},
+): Promise<RenderDetail> {
   const line = createStatusLine(logger, [renderId]);
   const interrupt = abortOnInterrupt();
   try {
-    return await waitForRender(client, renderId, { ...options, signal: interrupt.signal, onStatus: (d, ms) => line.update(renderId, d.status, ms) });
+    return await waitForRender(client, renderId, {
+      ...options,
+      signal: interrupt.signal,
+      onStatus: (d, ms) => line.update(renderId, d.status, ms),
+    });
   } finally {
     line.end();
     interrupt.dispose();

@@ -67,10 +67,14 @@ export function checkUnknownFlags(rawArgs: string[], args: ArgsDef, command: str
     const name = raw.replace(/^-+/, '').split('=')[0];
     if (known.has(name)) continue;
     // Suggest the flags as --help spells them (not their camelCase or one-letter forms).
-    const spelled = Object.entries(args).flatMap(([flag, def]) => (def.type === 'positional' ? [] : def.type === 'boolean' ? [flag, `no-${flag}`] : [flag]));
+    const spelled = Object.entries(args).flatMap(([flag, def]) =>
+      def.type === 'positional' ? [] : def.type === 'boolean' ? [flag, `no-${flag}`] : [flag],
+    );
     const near = closest(name, spelled);
     throw new FramesmithError('unknown_option', `Unknown option ${raw} for \`framesmith ${command}\`.`, {
-      hint: near ? `Did you mean --${near}? Run \`framesmith ${command} --help\` for the list.` : `Run \`framesmith ${command} --help\` for the options.`,
+      hint: near
+        ? `Did you mean --${near}? Run \`framesmith ${command} --help\` for the list.`
+        : `Run \`framesmith ${command} --help\` for the options.`,
       exitCode: EXIT.usage,
     });
   }
@@ -106,10 +110,14 @@ export function parseNumberFlag(
   const n = Number(value);
   const range = `${min ?? '-∞'}–${max ?? '∞'}`;
   if (!Number.isFinite(n) || (integer && !Number.isInteger(n)) || (min !== undefined && n < min) || (max !== undefined && n > max)) {
-    throw new FramesmithError('invalid_option', `--${flag} must be ${integer ? 'a whole number' : 'a number'} in ${range}, got "${value}".`, {
-      hint: `Pass --${flag} with a value in ${range}.`,
-      exitCode: EXIT.usage,
-    });
+    throw new FramesmithError(
+      'invalid_option',
+      `--${flag} must be ${integer ? 'a whole number' : 'a number'} in ${range}, got "${value}".`,
+      {
+        hint: `Pass --${flag} with a value in ${range}.`,
+        exitCode: EXIT.usage,
+      },
+    );
   }
   return n;
 }

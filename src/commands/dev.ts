@@ -17,13 +17,27 @@ function networkUrls(port: number): string[] {
 export default defineFramesmithCommand({
   name: 'dev',
   description: 'Preview a composition live: scrubber, variables panel, hot reload',
-  examples: ['framesmith dev', 'framesmith dev my-video --port 3000', 'framesmith dev . --composition vertical.html --open', 'framesmith dev . --data rows.csv'],
+  examples: [
+    'framesmith dev',
+    'framesmith dev my-video --port 3000',
+    'framesmith dev . --composition vertical.html --open',
+    'framesmith dev . --data rows.csv',
+  ],
   args: {
     dir: { type: 'positional', required: false, default: '.', description: 'Project folder' },
     port: { type: 'string', valueHint: 'n', description: 'Port to listen on; a busy port moves to the next free one (default 5173)' },
-    host: { type: 'string', valueHint: 'address', description: 'Listen on this address instead of 127.0.0.1 (alone: every interface); beyond loopback the project is served to the network' },
+    host: {
+      type: 'string',
+      valueHint: 'address',
+      description:
+        'Listen on this address instead of 127.0.0.1 (alone: every interface); beyond loopback the project is served to the network',
+    },
     open: { type: 'boolean', description: 'Open the preview in the default browser' },
-    data: { type: 'string', valueHint: 'rows.csv|rows.json', description: 'Open the dataset view with these rows (as render --batch reads them)' },
+    data: {
+      type: 'string',
+      valueHint: 'rows.csv|rows.json',
+      description: 'Open the dataset view with these rows (as render --batch reads them)',
+    },
     'render-slots': { type: 'string', valueHint: 'n', description: 'Renders of the render panel that run at once, 1–4 (default 1)' },
     ...compositionArg,
   },
@@ -52,7 +66,10 @@ export default defineFramesmithCommand({
     logger.info(`  preview  ${server.url}`);
     if (server.host === '0.0.0.0' || server.host === '::') for (const u of networkUrls(server.port)) logger.info(`  network  ${u}`);
     if (!isLoopback(server.host)) {
-      logger.warn(`the project is served to the network on ${server.host}:${server.port}: anyone who can reach this machine there can open the preview and read the files it serves (dotfiles and secrets excepted).`, 'dev_network');
+      logger.warn(
+        `the project is served to the network on ${server.host}:${server.port}: anyone who can reach this machine there can open the preview and read the files it serves (dotfiles and secrets excepted).`,
+        'dev_network',
+      );
     }
     logger.info('  press Ctrl+C to stop');
 
@@ -62,7 +79,8 @@ export default defineFramesmithCommand({
     });
     const ready = server.ready.then(
       () => logger.debug(`ready in ${Math.round(performance.now() - started)} ms (Vite and the watcher)`),
-      (error: Error) => logger.warn(`Vite did not start (${error.message}): module scripts and hot reload are off; plain files are still served.`),
+      (error: Error) =>
+        logger.warn(`Vite did not start (${error.message}): module scripts and hot reload are off; plain files are still served.`),
     );
     await Promise.race([ready.then(() => stop), stop]);
     logger.info('stopping…');

@@ -13,7 +13,8 @@ export const COMMAND_EXAMPLES = new WeakMap<object, string[]>();
 /** The order commands are listed in: the order of the work. Others follow in table order. */
 const ORDER = ['new', 'dev', 'snapshot', 'lint', 'build', 'render', 'renders', 'webhooks'];
 
-const resolveValue = async <T>(v: T | (() => T | Promise<T>) | Promise<T> | undefined): Promise<T | undefined> => (typeof v === 'function' ? await (v as () => T | Promise<T>)() : await v);
+const resolveValue = async <T>(v: T | (() => T | Promise<T>) | Promise<T> | undefined): Promise<T | undefined> =>
+  typeof v === 'function' ? await (v as () => T | Promise<T>)() : await v;
 
 /** Two aligned columns; a left cell longer than `max` puts its text on the next line. */
 function columns(rows: [string, string][], indent = 2, max = 30): string[] {
@@ -37,7 +38,10 @@ function optionRows(args: ArgsDef): [string, string][] {
   for (const [name, def] of Object.entries(args)) {
     if (def.type === 'positional') continue;
     const aliases = aliasesOf(def);
-    const short = aliases.filter((a) => a.length === 1).map((a) => `-${a}, `).join('');
+    const short = aliases
+      .filter((a) => a.length === 1)
+      .map((a) => `-${a}, `)
+      .join('');
     const long = aliases.filter((a) => a.length > 1);
     const also = long.length ? ` (also ${long.map((a) => `--${a}`).join(', ')})` : '';
     const description = def.description ?? '';
@@ -65,7 +69,8 @@ export async function commandHelp(cmd: CommandDef, path: string): Promise<string
   if (Object.keys(subs).length) {
     lines.push(`Usage: ${path} <command> [options]`, '', meta?.description ?? '', '', 'Commands:');
     const rows: [string, string][] = [];
-    for (const [name, sub] of Object.entries(subs)) rows.push([name, (await resolveValue((await resolveValue(sub))?.meta))?.description?.split('\n')[0] ?? '']);
+    for (const [name, sub] of Object.entries(subs))
+      rows.push([name, (await resolveValue((await resolveValue(sub))?.meta))?.description?.split('\n')[0] ?? '']);
     lines.push(...columns(rows), '', `Run \`${path} <command> --help\` for its options and examples.`);
     return lines.join('\n');
   }
@@ -73,7 +78,11 @@ export async function commandHelp(cmd: CommandDef, path: string): Promise<string
   lines.push(`Usage: ${path}${usageArgs ? ` ${usageArgs}` : ''} [options]`, '', meta?.description ?? '');
   if (positional.length) {
     lines.push('', 'Arguments:');
-    lines.push(...columns(positional.map(([name, d]) => [name, `${d.description ?? ''}${d.default !== undefined ? ` (default ${d.default})` : ''}`])));
+    lines.push(
+      ...columns(
+        positional.map(([name, d]) => [name, `${d.description ?? ''}${d.default !== undefined ? ` (default ${d.default})` : ''}`]),
+      ),
+    );
   }
   lines.push('', 'Options:', ...columns([...optionRows(args), ['-h, --help', 'Show this help']]));
   const examples = COMMAND_EXAMPLES.get(cmd);

@@ -16,7 +16,14 @@ export default defineFramesmithCommand({
     if (logger.json) logger.result(lintJson(result, logger.level === 'debug'));
     else {
       const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
-      logger.result(formatLintReport(result, { dirLabel: args.dir, only: logger.level === 'error' ? 'error' : undefined, verbose: logger.level === 'debug', color }));
+      logger.result(
+        formatLintReport(result, {
+          dirLabel: args.dir,
+          only: logger.level === 'error' ? 'error' : undefined,
+          verbose: logger.level === 'debug',
+          color,
+        }),
+      );
     }
     // The report is the output; an error only sets the exit code (a thrown error would print twice).
     if (!result.ok) process.exitCode = EXIT.failed;

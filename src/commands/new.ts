@@ -39,7 +39,8 @@ function printNextSteps(result: CreateProjectResult, logger: Logger): void {
     return;
   }
   for (const file of result.overwritten) logger.warn(`replaced ${file}`);
-  if (result.packageJson === 'merged') logger.info('package.json: added the framesmith scripts' + (result.dependency.source === 'existing' ? '' : ' and devDependency'));
+  if (result.packageJson === 'merged')
+    logger.info('package.json: added the framesmith scripts' + (result.dependency.source === 'existing' ? '' : ' and devDependency'));
   logger.success(
     `Created ${displayPath(result.dir)} from "${result.template}" (${result.width}x${result.height}, ${result.aspect}, ${result.duration}s, ${result.files.length} files)`,
   );
@@ -48,11 +49,27 @@ function printNextSteps(result: CreateProjectResult, logger: Logger): void {
   const ws = result.enclosing?.workspaceRoot;
   const steps = ['', 'Next:'];
   if (ws) {
-    logger.info(`${displayPath(result.dir)} is a workspace of the npm project at ${displayPath(ws.dir)} (its workspaces include "${ws.pattern}"): npm installs its dependencies at that root.`);
-    steps.push(`  cd ${shellPath(displayPath(ws.dir))} && npm install`, `  npm run dev -w ${shellPath(ws.relativePath)}       # preview with live reload`, `  npm run render -w ${shellPath(ws.relativePath)}    # render an MP4 locally`, '');
+    logger.info(
+      `${displayPath(result.dir)} is a workspace of the npm project at ${displayPath(ws.dir)} (its workspaces include "${ws.pattern}"): npm installs its dependencies at that root.`,
+    );
+    steps.push(
+      `  cd ${shellPath(displayPath(ws.dir))} && npm install`,
+      `  npm run dev -w ${shellPath(ws.relativePath)}       # preview with live reload`,
+      `  npm run render -w ${shellPath(ws.relativePath)}    # render an MP4 locally`,
+      '',
+    );
   } else {
-    if (result.enclosing) logger.info(`Inside the npm project at ${displayPath(result.enclosing.dir)}: this project gets its own package.json and node_modules.`);
-    steps.push(`  cd ${where}`, '  npm install', '  npm run dev       # preview with live reload', '  npm run render    # render an MP4 locally', '');
+    if (result.enclosing)
+      logger.info(
+        `Inside the npm project at ${displayPath(result.enclosing.dir)}: this project gets its own package.json and node_modules.`,
+      );
+    steps.push(
+      `  cd ${where}`,
+      '  npm install',
+      '  npm run dev       # preview with live reload',
+      '  npm run render    # render an MP4 locally',
+      '',
+    );
   }
   logger.info(steps.join('\n'));
   process.stdout.write(`${result.dir}\n`);
@@ -69,7 +86,12 @@ export default defineFramesmithCommand({
     force: { type: 'boolean', description: 'Write into a non-empty folder; replaces only the files the template provides' },
     list: { type: 'boolean', description: 'List the templates (name, aspect, duration, description) and exit' },
   },
-  examples: ['framesmith new my-video', 'framesmith new promo --template social-promo', 'framesmith new chart --template data-chart --aspect 1:1 --resolution 4k', 'framesmith new --list'],
+  examples: [
+    'framesmith new my-video',
+    'framesmith new promo --template social-promo',
+    'framesmith new chart --template data-chart --aspect 1:1 --resolution 4k',
+    'framesmith new --list',
+  ],
   async run({ args, logger }) {
     if (args.list) {
       printList(await listTemplates(), logger);

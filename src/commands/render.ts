@@ -27,12 +27,33 @@ import { EXIT } from '../core/exit-codes.js';
 /** Flags of local renders only. */
 const LOCAL_ONLY = {
   frames: { type: 'string', valueHint: 'a-b', description: 'Only these frames, inclusive and 0-based, e.g. 0-89 (local only)' },
-  workers: { type: 'string', valueHint: 'n', description: 'Parallel capture browsers (local only; default and maximum sized to this machine)' },
-  thumbnail: { type: 'boolean', default: true, description: 'Write <name>.png (the middle frame) beside the video (local only)', negativeDescription: 'Do not write the thumbnail' },
+  workers: {
+    type: 'string',
+    valueHint: 'n',
+    description: 'Parallel capture browsers (local only; default and maximum sized to this machine)',
+  },
+  thumbnail: {
+    type: 'boolean',
+    default: true,
+    description: 'Write <name>.png (the middle frame) beside the video (local only)',
+    negativeDescription: 'Do not write the thumbnail',
+  },
   'fail-fast': { type: 'boolean', description: 'Batch: stop at the first failed row (local only)' },
 } as const satisfies ArgsDef;
 
-const SHARED = new Set(['fps', 'quality', 'format', 'resolution', 'composition', 'variables', 'variables-file', 'strict-variables', 'out', 'batch', 'name-pattern']);
+const SHARED = new Set([
+  'fps',
+  'quality',
+  'format',
+  'resolution',
+  'composition',
+  'variables',
+  'variables-file',
+  'strict-variables',
+  'out',
+  'batch',
+  'name-pattern',
+]);
 
 /** The cloud's flags, with the ones only the cloud uses marked in --help. */
 function cloudArgs(): ArgsDef {
@@ -48,10 +69,29 @@ const args = {
   dir: { type: 'positional', required: false, default: '.', description: 'Project folder' },
   cloud: { type: 'boolean', description: 'Render on HeyGen HyperFrames (needs an API key) instead of this machine' },
   ...cloudArgs(),
-  out: { type: 'string', alias: 'o', valueHint: 'file', description: 'Video to write; its extension picks the format (default <dir>/renders/<name>.<format>, with --cloud <dir>/renders/<render_id>.<format>)' },
-  batch: { type: 'string', valueHint: 'rows.json|rows.csv', description: 'One video per row of variable values (JSON array of objects, or CSV with a header row)' },
-  'out-pattern': { type: 'string', alias: 'name-pattern', valueHint: 'pattern', description: 'Batch output names, e.g. "renders/{headline}.mp4" ({index} and {format} too; {render_id} with --cloud)' },
-  include: { type: 'string', valueHint: 'pattern', description: '(--cloud) Upload files the bundle leaves out by default (renders, zips, media nothing references); gitignore patterns' },
+  out: {
+    type: 'string',
+    alias: 'o',
+    valueHint: 'file',
+    description:
+      'Video to write; its extension picks the format (default <dir>/renders/<name>.<format>, with --cloud <dir>/renders/<render_id>.<format>)',
+  },
+  batch: {
+    type: 'string',
+    valueHint: 'rows.json|rows.csv',
+    description: 'One video per row of variable values (JSON array of objects, or CSV with a header row)',
+  },
+  'out-pattern': {
+    type: 'string',
+    alias: 'name-pattern',
+    valueHint: 'pattern',
+    description: 'Batch output names, e.g. "renders/{headline}.mp4" ({index} and {format} too; {render_id} with --cloud)',
+  },
+  include: {
+    type: 'string',
+    valueHint: 'pattern',
+    description: '(--cloud) Upload files the bundle leaves out by default (renders, zips, media nothing references); gitignore patterns',
+  },
   ...LOCAL_ONLY,
 } as const satisfies ArgsDef;
 
@@ -70,15 +110,23 @@ function givenFlags(rawArgs: string[]): Map<string, string> {
 function refuse(flags: string[], mode: 'local' | 'cloud'): void {
   if (!flags.length) return;
   const list = flags.map((f) => `--${f}`).join(', ');
-  throw new FramesmithError('option_not_for_mode', mode === 'local' ? `${list} ${flags.length > 1 ? 'work' : 'works'} only with --cloud.` : `${list} ${flags.length > 1 ? 'apply' : 'applies'} to local renders only, not with --cloud.`, {
-    hint: mode === 'local' ? 'Add --cloud to render on HeyGen, or drop the flag.' : 'Drop the flag, or render locally without --cloud.',
-    exitCode: EXIT.usage,
-  });
+  throw new FramesmithError(
+    'option_not_for_mode',
+    mode === 'local'
+      ? `${list} ${flags.length > 1 ? 'work' : 'works'} only with --cloud.`
+      : `${list} ${flags.length > 1 ? 'apply' : 'applies'} to local renders only, not with --cloud.`,
+    {
+      hint: mode === 'local' ? 'Add --cloud to render on HeyGen, or drop the flag.' : 'Drop the flag, or render locally without --cloud.',
+      exitCode: EXIT.usage,
+    },
+  );
 }
 
 function printLocal(logger: Logger, r: RenderResult): void {
   const reuse = (r.reused ? `, ${r.reused} reused unchanged` : '') + (r.shared ? `, ${r.shared} shared with row 1` : '');
-  logger.success(`${r.frames} frames (${r.width}x${r.height}, ${r.fps} fps, ${r.format} ${r.quality}${r.audio ? ', with audio' : ''}) in ${(r.wallMs / 1000).toFixed(1)} s · ${r.renderFps} fps · ${r.captured} drawn${reuse} · ${r.workers} worker${r.workers > 1 ? 's' : ''} (${r.captureMode})`);
+  logger.success(
+    `${r.frames} frames (${r.width}x${r.height}, ${r.fps} fps, ${r.format} ${r.quality}${r.audio ? ', with audio' : ''}) in ${(r.wallMs / 1000).toFixed(1)} s · ${r.renderFps} fps · ${r.captured} drawn${reuse} · ${r.workers} worker${r.workers > 1 ? 's' : ''} (${r.captureMode})`,
+  );
   if (r.thumbnail) logger.info(`thumbnail: ${relative(process.cwd(), r.thumbnail) || r.thumbnail}`);
   logger.result(relative(process.cwd(), r.output) || r.output);
 }
@@ -96,10 +144,17 @@ function printBatch(logger: Logger, b: BatchResult, pattern: string | undefined)
   // a name made file-name-safe shows the values as they were written.
   const status = (o: BatchResult['rows'][number]) => (o.status === 'rendered' && o.warnings.length ? 'rendered with warnings' : o.status);
   const from = b.rows.map((o) => renamedValues(pattern, o.variables).join(', '));
-  const rows = b.rows.map((o, i) => [String(o.index), status(o), o.status === 'failed' ? (o.error?.message ?? '') : relative(process.cwd(), o.output), ...(from.some(Boolean) ? [from[i]] : [])]);
+  const rows = b.rows.map((o, i) => [
+    String(o.index),
+    status(o),
+    o.status === 'failed' ? (o.error?.message ?? '') : relative(process.cwd(), o.output),
+    ...(from.some(Boolean) ? [from[i]] : []),
+  ]);
   for (const line of formatTable(['#', 'status', 'output', ...(from.some(Boolean) ? ['named from'] : [])], rows)) logger.info(line);
   const shared = b.rows.reduce((n, o) => n + (o.result?.shared ?? 0), 0);
-  logger.info(`${b.rendered}/${b.total} rendered${b.failed ? `, ${b.failed} failed` : ''} in ${(b.wallMs / 1000).toFixed(1)} s${shared ? ` · ${shared} frames shared with row 1` : ''}`);
+  logger.info(
+    `${b.rendered}/${b.total} rendered${b.failed ? `, ${b.failed} failed` : ''} in ${(b.wallMs / 1000).toFixed(1)} s${shared ? ` · ${shared} frames shared with row 1` : ''}`,
+  );
   for (const o of b.rows) if (o.status === 'rendered') logger.result(relative(process.cwd(), o.output));
 }
 
@@ -122,7 +177,12 @@ export default defineFramesmithCommand({
     const str = (k: string) => (typeof raw[k] === 'string' ? (raw[k] as string) : undefined);
     const pattern = a['out-pattern'];
     if (a.cloud) {
-      refuse(Object.keys(LOCAL_ONLY).filter((f) => given.has(f)).map((f) => given.get(f)!), 'cloud');
+      refuse(
+        Object.keys(LOCAL_ONLY)
+          .filter((f) => given.has(f))
+          .map((f) => given.get(f)!),
+        'cloud',
+      );
       const options = await cloudRenderOptionsFromArgs({ ...a, 'name-pattern': pattern });
       const fromFolder = !options.assetId && !options.url;
       // Ctrl+C stops the upload or the wait with the resume command; renders go on in the cloud.
@@ -139,8 +199,19 @@ export default defineFramesmithCommand({
           signal: interrupt.signal,
           zip: fromFolder
             ? async () => {
-                const references = await renderReferences({ variables: options.params?.variables, batchFile: options.batch?.file && resolve(options.batch.file) });
-                return (await buildBundle({ dir: a.dir, composition: str('composition'), include: includePatterns(rawArgs), references, logger: collecting })).zipPath;
+                const references = await renderReferences({
+                  variables: options.params?.variables,
+                  batchFile: options.batch?.file && resolve(options.batch.file),
+                });
+                return (
+                  await buildBundle({
+                    dir: a.dir,
+                    composition: str('composition'),
+                    include: includePatterns(rawArgs),
+                    references,
+                    logger: collecting,
+                  })
+                ).zipPath;
               }
             : undefined,
         });
@@ -172,7 +243,11 @@ export default defineFramesmithCommand({
     const interrupt = abortOnInterrupt();
     try {
       if (a.batch) {
-        if (a.out) throw new FramesmithError('invalid_option', '-o names one video; a batch writes one per row.', { hint: 'Use --out-pattern "renders/{headline}.mp4" instead.', exitCode: EXIT.usage });
+        if (a.out)
+          throw new FramesmithError('invalid_option', '-o names one video; a batch writes one per row.', {
+            hint: 'Use --out-pattern "renders/{headline}.mp4" instead.',
+            exitCode: EXIT.usage,
+          });
         const result = await renderBatch({ ...common, file: a.batch, pattern, failFast: a['fail-fast'], signal: interrupt.signal });
         if (logger.json) logger.result(result);
         else printBatch(logger, result, pattern);
@@ -180,7 +255,10 @@ export default defineFramesmithCommand({
         return;
       }
       if (pattern || a['fail-fast']) {
-        throw new FramesmithError('invalid_option', `--${pattern ? 'out-pattern' : 'fail-fast'} applies to batches only.`, { hint: 'Add --batch rows.json|rows.csv, or use -o for one video.', exitCode: EXIT.usage });
+        throw new FramesmithError('invalid_option', `--${pattern ? 'out-pattern' : 'fail-fast'} applies to batches only.`, {
+          hint: 'Add --batch rows.json|rows.csv, or use -o for one video.',
+          exitCode: EXIT.usage,
+        });
       }
       const result = await renderLocal({ ...common, signal: interrupt.signal });
       if (logger.json) logger.result(result);

@@ -25,22 +25,43 @@ const list = defineFramesmithCommand({
   async run({ args, logger }) {
     const limit = parseNumberFlag(args.limit, 'limit', { min: 1, max: 100, integer: true });
     const client = clientFromArgs(args, logger);
-    const page = args.all ? { data: await client.renders.listAll({ pageSize: limit ?? 100 }), has_more: false, next_token: null } : await client.renders.list({ limit: limit ?? 10 });
+    const page = args.all
+      ? { data: await client.renders.listAll({ pageSize: limit ?? 100 }), has_more: false, next_token: null }
+      : await client.renders.list({ limit: limit ?? 10 });
     if (logger.json) return logger.result({ ok: true, renders: page.data, has_more: page.has_more, next_token: page.next_token });
     if (!page.data.length) return logger.info('No renders on this account yet.');
-    logger.result(table(['render', 'status', 'format', 'created', 'title'], page.data.map((r) => [r.render_id, r.status, r.format, formatTime(r.created_at), r.title ?? ''])));
+    logger.result(
+      table(
+        ['render', 'status', 'format', 'created', 'title'],
+        page.data.map((r) => [r.render_id, r.status, r.format, formatTime(r.created_at), r.title ?? '']),
+      ),
+    );
     if (page.has_more) logger.info('More renders exist: add --all, or --limit up to 100.');
   },
 });
 
 function describeRender(d: RenderDetail): string {
   const rows: [string, unknown][] = [
-    ['render', d.render_id], ['status', d.status], ['title', d.title], ['format', d.format], ['resolution', d.resolution],
-    ['aspect ratio', d.aspect_ratio], ['fps', d.fps], ['quality', d.quality], ['duration', d.duration === null ? null : `${d.duration} s`],
-    ['created', formatTime(d.created_at)], ['completed', d.completed_at ? formatTime(d.completed_at) : null],
-    ['callback id', d.callback_id], ['failure', d.failure_message], ['video url', d.video_url], ['thumbnail url', d.thumbnail_url],
+    ['render', d.render_id],
+    ['status', d.status],
+    ['title', d.title],
+    ['format', d.format],
+    ['resolution', d.resolution],
+    ['aspect ratio', d.aspect_ratio],
+    ['fps', d.fps],
+    ['quality', d.quality],
+    ['duration', d.duration === null ? null : `${d.duration} s`],
+    ['created', formatTime(d.created_at)],
+    ['completed', d.completed_at ? formatTime(d.completed_at) : null],
+    ['callback id', d.callback_id],
+    ['failure', d.failure_message],
+    ['video url', d.video_url],
+    ['thumbnail url', d.thumbnail_url],
   ];
-  return rows.filter(([, v]) => v !== null && v !== undefined && v !== '').map(([k, v]) => `${k.padEnd(13)} ${v}`).join('\n');
+  return rows
+    .filter(([, v]) => v !== null && v !== undefined && v !== '')
+    .map(([k, v]) => `${k.padEnd(13)} ${v}`)
+    .join('\n');
 }
 
 const get = defineFramesmithCommand({
@@ -58,16 +79,24 @@ const get = defineFramesmithCommand({
   async run({ args, logger }) {
     const poll = parseNumberFlag(args['poll-interval'], 'poll-interval', { min: 1 });
     const timeout = parseNumberFlag(args.timeout, 'timeout', { min: 0.01 });
-    if (args.out && !args.download) throw new FramesmithError('invalid_option', '-o only applies with --download.', { hint: 'Add --download.', exitCode: EXIT.usage });
+    if (args.out && !args.download)
+      throw new FramesmithError('invalid_option', '-o only applies with --download.', { hint: 'Add --download.', exitCode: EXIT.usage });
     const client = clientFromArgs(args, logger);
     let detail = await client.renders.get(args.id);
     if (!args.download) {
       if (logger.json) return logger.result({ ok: true, render: detail });
       return logger.result(describeRender(detail));
     }
-    if (!isTerminal(detail)) detail = await followRender(client, args.id, logger, { pollInterval: poll === undefined ? undefined : poll * 1000, timeout: timeout === undefined ? undefined : timeout * 60_000 });
+    if (!isTerminal(detail))
+      detail = await followRender(client, args.id, logger, {
+        pollInterval: poll === undefined ? undefined : poll * 1000,
+        timeout: timeout === undefined ? undefined : timeout * 60_000,
+      });
     if (detail.status === 'failed') {
-      throw new FramesmithError('render_failed', `Render ${detail.render_id} failed: ${detail.failure_message ?? 'no reason given'}.`, { hint: 'Check the composition with `framesmith lint` and a local render, then submit again.', exitCode: EXIT.renderFailed });
+      throw new FramesmithError('render_failed', `Render ${detail.render_id} failed: ${detail.failure_message ?? 'no reason given'}.`, {
+        hint: 'Check the composition with `framesmith lint` and a local render, then submit again.',
+        exitCode: EXIT.renderFailed,
+      });
     }
     const files = await downloadRenderOutputs(detail, { client, outPath: args.out, logger });
     if (logger.json) return logger.result({ ok: true, render: detail, video: files.videoPath, thumbnail: files.thumbnailPath });

@@ -27,7 +27,11 @@ export function parseTimes(value: string): number[] {
 export default defineFramesmithCommand({
   name: 'snapshot',
   description: 'Write PNG stills of a composition at given times, rendered by a real Chromium',
-  examples: ['framesmith snapshot . --at 0,1.5,3', 'framesmith snapshot my-video --count 8 --out stills', `framesmith snapshot . --at 2 --variables '{"headline":"Hi"}'`],
+  examples: [
+    'framesmith snapshot . --at 0,1.5,3',
+    'framesmith snapshot my-video --count 8 --out stills',
+    `framesmith snapshot . --at 2 --variables '{"headline":"Hi"}'`,
+  ],
   args: {
     dir: { type: 'positional', required: false, default: '.', description: 'Project folder' },
     at: { type: 'string', valueHint: 'times', description: 'Comma-separated times in seconds, e.g. 0,1.5,3' },
@@ -43,13 +47,22 @@ export default defineFramesmithCommand({
     // The warnings also go into the --json object, which is all --json prints.
     const logger = collectWarnings(base);
     if (args.frames !== undefined) {
-      throw new FramesmithError('renamed_option', `snapshot --frames ${args.frames}: --frames is a frame range (as in \`framesmith render --frames 0-89\`); the number of stills is --count.`, {
-        hint: /^\d+$/.test(String(args.frames)) ? `Use --count ${args.frames} for ${args.frames} stills spread over the composition, or --at for times in seconds.` : 'Use --at with times in seconds (e.g. --at 0,1.5,3), or --count N for N stills spread over the composition.',
-        exitCode: EXIT.usage,
-      });
+      throw new FramesmithError(
+        'renamed_option',
+        `snapshot --frames ${args.frames}: --frames is a frame range (as in \`framesmith render --frames 0-89\`); the number of stills is --count.`,
+        {
+          hint: /^\d+$/.test(String(args.frames))
+            ? `Use --count ${args.frames} for ${args.frames} stills spread over the composition, or --at for times in seconds.`
+            : 'Use --at with times in seconds (e.g. --at 0,1.5,3), or --count N for N stills spread over the composition.',
+          exitCode: EXIT.usage,
+        },
+      );
     }
     if (args.at && args.count) {
-      throw new FramesmithError('invalid_option', 'Use either --at or --count, not both.', { hint: '--at lists times; --count spreads N stills evenly.', exitCode: EXIT.usage });
+      throw new FramesmithError('invalid_option', 'Use either --at or --count, not both.', {
+        hint: '--at lists times; --count spreads N stills evenly.',
+        exitCode: EXIT.usage,
+      });
     }
     const variables = await readVariablesInput({ json: args.variables, file: args['variables-file'] });
     const result = await takeSnapshots({
@@ -68,6 +81,7 @@ export default defineFramesmithCommand({
     if (logger.json) return logger.result({ ok: true, ...result, warnings: logger.warnings });
     for (const still of result.stills) logger.result(relative(process.cwd(), still.file) || still.file);
     logger.success(`${result.stills.length} still${result.stills.length === 1 ? '' : 's'} (${result.width}x${result.height})`);
-    if (result.variablesHash) logger.info(`variables ${result.variablesHash}: ${JSON.stringify(variables)} (the -${result.variablesHash} in the file names)`);
+    if (result.variablesHash)
+      logger.info(`variables ${result.variablesHash}: ${JSON.stringify(variables)} (the -${result.variablesHash} in the file names)`);
   },
 });

@@ -46,13 +46,16 @@ function parse(data: unknown): DevClientMessage | null {
 
 export function createChannel(options: ChannelOptions): Channel {
   // `ws` loads in the background: the first page connects well after the server is up.
-  const wssReady: Promise<WebSocketServer> = import('ws').then(({ WebSocketServer }) => new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 }));
+  const wssReady: Promise<WebSocketServer> = import('ws').then(
+    ({ WebSocketServer }) => new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 }),
+  );
   const clients = new Set<DevClient>();
   let nextId = 1;
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     // Every websocket (ours and Vite's) only from the server's own pages.
-    if (foreignRequest(req, options.host) || !isOwnOrigin(req.headers.origin, req.headers.host, options.host)) return refuse(socket, '403 Forbidden');
+    if (foreignRequest(req, options.host) || !isOwnOrigin(req.headers.origin, req.headers.host, options.host))
+      return refuse(socket, '403 Forbidden');
     if (rawPath(req) !== DEV_WS_PATH) {
       // Vite answers its own protocols on its path; anything else would hang open.
       const protocol = req.headers['sec-websocket-protocol'];

@@ -67,7 +67,19 @@ interface Measure {
    * Per element: the most it reached out, and when; and the least over every sampled time it was
    * visible at (what stays out: a word sliding in through a mask is out at one time only).
    */
-  texts: Map<string, { variable: string | null; text: string; box: number; frame: number; boxAt: number; frameAt: number; boxLeast: number; frameLeast: number }>;
+  texts: Map<
+    string,
+    {
+      variable: string | null;
+      text: string;
+      box: number;
+      frame: number;
+      boxAt: number;
+      frameAt: number;
+      boxLeast: number;
+      frameLeast: number;
+    }
+  >;
   images: ImageFailure[];
   errors: string[];
 }
@@ -99,7 +111,11 @@ function textKind(key: string): string {
 
 /** Values as a stable key (sorted keys). */
 export function valuesKey(values: VariableValues): string {
-  return JSON.stringify(Object.keys(values).sort().map((k) => [k, values[k]]));
+  return JSON.stringify(
+    Object.keys(values)
+      .sort()
+      .map((k) => [k, values[k]]),
+  );
 }
 
 export function createDatasetChecker(options: DatasetCheckerOptions): DatasetChecker {
@@ -111,7 +127,8 @@ export function createDatasetChecker(options: DatasetCheckerOptions): DatasetChe
   const measures = new Map<string, Measure>();
   const failures = new Map<string, string>();
   const wants = new Map<string, { composition: string; generation: number; rows: CheckRow[]; times: number[]; height: number }>();
-  let background: { composition: string; generation: number; rows: CheckRow[]; next: number; times: number[]; height: number } | null = null;
+  let background: { composition: string; generation: number; rows: CheckRow[]; next: number; times: number[]; height: number } | null =
+    null;
   const inFlight = new Set<string>();
   const stats = { thumbs: 0, checks: 0, reused: 0, loads: 0 };
   let busyUntil = 0;
@@ -162,16 +179,33 @@ export function createDatasetChecker(options: DatasetCheckerOptions): DatasetChe
       const quote = JSON.stringify(t.text.length > 40 ? `${t.text.slice(0, 40).trimEnd()}…` : t.text);
       // Flagged: text that stays out at every sampled time it shows, by more than with the defaults.
       if (t.boxLeast > (b?.boxLeast ?? 0) + 2) {
-        flags.push({ kind: 'overflow-box', column: t.variable ?? undefined, time: t.boxAt, severity: 'warning', message: `Text ${quote} reaches ${t.box} px past its box (${key}) at ${fmt(t.boxAt)}.` });
+        flags.push({
+          kind: 'overflow-box',
+          column: t.variable ?? undefined,
+          time: t.boxAt,
+          severity: 'warning',
+          message: `Text ${quote} reaches ${t.box} px past its box (${key}) at ${fmt(t.boxAt)}.`,
+        });
       }
       if (t.frameLeast > (b?.frameLeast ?? 0) + 2) {
-        flags.push({ kind: 'overflow-frame', column: t.variable ?? undefined, time: t.frameAt, severity: 'warning', message: `Text ${quote} reaches ${t.frame} px past the frame (${key}) at ${fmt(t.frameAt)}.` });
+        flags.push({
+          kind: 'overflow-frame',
+          column: t.variable ?? undefined,
+          time: t.frameAt,
+          severity: 'warning',
+          message: `Text ${quote} reaches ${t.frame} px past the frame (${key}) at ${fmt(t.frameAt)}.`,
+        });
       }
     }
     const baseImages = new Set(base?.images.map((i) => i.src) ?? []);
     for (const img of m.images) {
       if (baseImages.has(img.src)) continue;
-      flags.push({ kind: 'image', column: img.variable ?? undefined, severity: 'error', message: `The image ${img.src} did not load${/^https?:/i.test(img.src) && !img.src.startsWith(options.origin()) ? ' (pages reach nothing but their own project: put the file in the project)' : ''}.` });
+      flags.push({
+        kind: 'image',
+        column: img.variable ?? undefined,
+        severity: 'error',
+        message: `The image ${img.src} did not load${/^https?:/i.test(img.src) && !img.src.startsWith(options.origin()) ? ' (pages reach nothing but their own project: put the file in the project)' : ''}.`,
+      });
     }
     const baseErrors = new Set(base?.errors ?? []);
     for (const e of m.errors) if (!baseErrors.has(e)) flags.push({ kind: 'page-error', severity: 'error', message: e });
@@ -198,7 +232,16 @@ export function createDatasetChecker(options: DatasetCheckerOptions): DatasetChe
     const missing = failed ? [] : times.filter((t) => !thumbs.has(thumbKey(composition, generation, vk, t, height)));
     const measure = !failed && !measures.has(key);
     if (!missing.length && !measure) return null;
-    return { composition, generation, values: row.values, key, rows: rows.filter((r) => valuesKey(r.values) === vk).map((r) => r.row), times: missing, height, measure };
+    return {
+      composition,
+      generation,
+      values: row.values,
+      key,
+      rows: rows.filter((r) => valuesKey(r.values) === vk).map((r) => r.row),
+      times: missing,
+      height,
+      measure,
+    };
   }
 
   function nextUnit(): Unit | null {
@@ -207,7 +250,8 @@ export function createDatasetChecker(options: DatasetCheckerOptions): DatasetChe
     for (const w of [...wants.values()].reverse()) {
       if (w.generation !== gen) continue;
       const bk = baseKey(w.composition, gen);
-      if (!measures.has(bk) && !failures.has(bk) && !inFlight.has(bk)) return { composition: w.composition, generation: gen, values: {}, key: bk, rows: [], times: [], height: w.height, measure: true };
+      if (!measures.has(bk) && !failures.has(bk) && !inFlight.has(bk))
+        return { composition: w.composition, generation: gen, values: {}, key: bk, rows: [], times: [], height: w.height, measure: true };
     }
     for (const [page, w] of [...wants.entries()].reverse()) {
       if (w.generation !== gen) {
@@ -223,7 +267,8 @@ export function createDatasetChecker(options: DatasetCheckerOptions): DatasetChe
       const b = background;
       const bk = baseKey(b.composition, gen);
       if (!measures.has(bk) && !failures.has(bk)) {
-        if (!inFlight.has(bk)) return { composition: b.composition, generation: gen, values: {}, key: bk, rows: [], times: [], height: b.height, measure: true };
+        if (!inFlight.has(bk))
+          return { composition: b.composition, generation: gen, values: {}, key: bk, rows: [], times: [], height: b.height, measure: true };
         return null;
       }
       while (b.next < b.rows.length) {
@@ -250,7 +295,14 @@ export function createDatasetChecker(options: DatasetCheckerOptions): DatasetChe
   async function getBrowser(): Promise<LaunchedBrowser> {
     // Unthrottled frames (the launch default) make every navigation paint several frames: this
     // browser draws at the display's pace, which costs a third less CPU per row.
-    browser ??= (options.launch ?? (async () => (await import('../browser/launch.js')).launchBrowser({ handleSignals: false, omitArgs: ['--disable-frame-rate-limit', '--disable-gpu-vsync'] })))();
+    browser ??= (
+      options.launch ??
+      (async () =>
+        (await import('../browser/launch.js')).launchBrowser({
+          handleSignals: false,
+          omitArgs: ['--disable-frame-rate-limit', '--disable-gpu-vsync'],
+        }))
+    )();
     try {
       return await browser;
     } catch (error) {
@@ -333,12 +385,20 @@ export function createDatasetChecker(options: DatasetCheckerOptions): DatasetChe
     // below 1 makes raster and compositing cost a fraction of a full frame (measures are in CSS px).
     const scale = Math.min(1, u.height / size.height);
     if (!w.size || w.size.width !== size.width || w.size.height !== size.height || w.scale !== scale) {
-      await w.cdp.send('Emulation.setDeviceMetricsOverride', { width: size.width, height: size.height, deviceScaleFactor: scale, mobile: false });
+      await w.cdp.send('Emulation.setDeviceMetricsOverride', {
+        width: size.width,
+        height: size.height,
+        deviceScaleFactor: scale,
+        mobile: false,
+      });
       w.size = size;
       w.scale = scale;
     }
     const url = bootUrl(u.composition, u.values);
-    if (url.length > MAX_BOOT_URL) throw new Error(`The row's values are too long for a preview address (${Math.round(url.length / 1024)} KB; at most ${MAX_BOOT_URL / 1000} KB): render it to see it.`);
+    if (url.length > MAX_BOOT_URL)
+      throw new Error(
+        `The row's values are too long for a preview address (${Math.round(url.length / 1024)} KB; at most ${MAX_BOOT_URL / 1000} KB): render it to see it.`,
+      );
     if (w.generation !== u.generation) {
       // Files may have changed: nothing cached from before may answer (the HTTP cache is per browser).
       await w.cdp.send('Network.clearBrowserCache');
@@ -356,7 +416,16 @@ export function createDatasetChecker(options: DatasetCheckerOptions): DatasetChe
     const m: Measure = { texts: new Map(), images: [], errors: [] };
     const record = (found: TextMeasure[], time: number) => {
       for (const f of found) {
-        const prev = m.texts.get(f.key) ?? { variable: f.variable, text: f.text, box: 0, frame: 0, boxAt: time, frameAt: time, boxLeast: f.box, frameLeast: f.frame };
+        const prev = m.texts.get(f.key) ?? {
+          variable: f.variable,
+          text: f.text,
+          box: 0,
+          frame: 0,
+          boxAt: time,
+          frameAt: time,
+          boxLeast: f.box,
+          frameLeast: f.frame,
+        };
         prev.boxLeast = Math.min(prev.boxLeast, f.box);
         prev.frameLeast = Math.min(prev.frameLeast, f.frame);
         if (f.box > prev.box) {
@@ -372,7 +441,13 @@ export function createDatasetChecker(options: DatasetCheckerOptions): DatasetChe
         m.texts.set(f.key, prev);
       }
     };
-    type Step = { duration: number; fps: number; at: { time: number; frame: number; found: TextMeasure[]; changed: boolean }[]; images?: ImageFailure[]; problems?: { kind: string; message: string; url?: string }[] };
+    type Step = {
+      duration: number;
+      fps: number;
+      at: { time: number; frame: number; found: TextMeasure[]; changed: boolean }[];
+      images?: ImageFailure[];
+      problems?: { kind: string; message: string; url?: string }[];
+    };
     // `times` null = the sample times spread over the composition (known once the page is ready).
     const step = (times: number[] | null, since: number | null, finish: boolean) =>
       inPage<Step>(
@@ -405,18 +480,31 @@ export function createDatasetChecker(options: DatasetCheckerOptions): DatasetChe
         jpeg = last.jpeg;
         stats.reused++;
       } else {
-        const { data } = (await within(w, 'draw the thumbnail', w.cdp.send('Page.captureScreenshot', {
-          format: 'jpeg',
-          quality: 70,
-          fromSurface: true,
-          clip: { x: 0, y: 0, width: size.width, height: size.height, scale: 1 },
-        }))) as { data: string };
+        const { data } = (await within(
+          w,
+          'draw the thumbnail',
+          w.cdp.send('Page.captureScreenshot', {
+            format: 'jpeg',
+            quality: 70,
+            fromSurface: true,
+            clip: { x: 0, y: 0, width: size.width, height: size.height, scale: 1 },
+          }),
+        )) as { data: string };
         jpeg = Buffer.from(data, 'base64');
         stats.thumbs++;
       }
       last = { frame: at.frame, jpeg };
       const id = storeThumb(thumbKey(u.composition, u.generation, vk, t, u.height), jpeg);
-      for (const row of u.rows) options.send({ kind: 'thumb', composition: u.composition, row, time: t, height: u.height, generation: u.generation, url: `${THUMB_URL}${id}.jpg` });
+      for (const row of u.rows)
+        options.send({
+          kind: 'thumb',
+          composition: u.composition,
+          row,
+          time: t,
+          height: u.height,
+          generation: u.generation,
+          url: `${THUMB_URL}${id}.jpg`,
+        });
     }
     if (!u.measure) return;
     const result = await step(null, null, true);
@@ -434,7 +522,9 @@ export function createDatasetChecker(options: DatasetCheckerOptions): DatasetChe
     stats.checks++;
     checkedCount++;
     const flags = u.values && Object.keys(u.values).length ? flagsFor(u.composition, u.generation, u.values) : null;
-    if (flags) for (const row of u.rows) options.send({ kind: 'row-checked', composition: u.composition, row, generation: u.generation, checked: flags });
+    if (flags)
+      for (const row of u.rows)
+        options.send({ kind: 'row-checked', composition: u.composition, row, generation: u.generation, checked: flags });
     if (!Object.keys(u.values).length) notifyAfterBaseline(u.composition, u.generation);
   }
 
@@ -477,13 +567,38 @@ export function createDatasetChecker(options: DatasetCheckerOptions): DatasetChe
           options.logger.debug(`dataset: ${(error as Error).stack ?? error}`);
           if (!browser) {
             // No browser at all: every row would fail the same way; say it once per row asked.
-            for (const row of u.rows) options.send({ kind: 'thumb', composition: u.composition, row, time: u.times[0] ?? 0, height: u.height, generation: u.generation, url: null, error: message });
+            for (const row of u.rows)
+              options.send({
+                kind: 'thumb',
+                composition: u.composition,
+                row,
+                time: u.times[0] ?? 0,
+                height: u.height,
+                generation: u.generation,
+                url: null,
+                error: message,
+              });
             failures.set(u.key, `No thumbnail: ${message}`);
           } else {
             failures.set(u.key, `The page failed with these values: ${message}`);
             for (const row of u.rows) {
-              options.send({ kind: 'thumb', composition: u.composition, row, time: u.times[0] ?? 0, height: u.height, generation: u.generation, url: null, error: message });
-              options.send({ kind: 'row-checked', composition: u.composition, row, generation: u.generation, checked: [{ kind: 'page-error', severity: 'error', message: failures.get(u.key)! }] });
+              options.send({
+                kind: 'thumb',
+                composition: u.composition,
+                row,
+                time: u.times[0] ?? 0,
+                height: u.height,
+                generation: u.generation,
+                url: null,
+                error: message,
+              });
+              options.send({
+                kind: 'row-checked',
+                composition: u.composition,
+                row,
+                generation: u.generation,
+                checked: [{ kind: 'page-error', severity: 'error', message: failures.get(u.key)! }],
+              });
             }
           }
           await w?.context.close().catch(() => {});
@@ -507,7 +622,13 @@ export function createDatasetChecker(options: DatasetCheckerOptions): DatasetChe
     if (now - lastProgress < 300 && b.next < b.rows.length) return;
     lastProgress = now;
     const elapsed = (now - checkStarted) / 1000;
-    options.send({ kind: 'check-progress', composition, done: Math.min(b.next, b.rows.length), total: b.rows.length, perSecond: elapsed > 0 ? Math.round((checkedCount / elapsed) * 10) / 10 : 0 });
+    options.send({
+      kind: 'check-progress',
+      composition,
+      done: Math.min(b.next, b.rows.length),
+      total: b.rows.length,
+      perSecond: elapsed > 0 ? Math.round((checkedCount / elapsed) * 10) / 10 : 0,
+    });
   }
 
   function wakeAll(): void {
@@ -549,15 +670,24 @@ export function createDatasetChecker(options: DatasetCheckerOptions): DatasetChe
       const t = [...new Set(times.filter((x) => Number.isFinite(x) && x >= 0).map((x) => Math.round(x * 1000) / 1000))].slice(0, 5);
       const h = Math.max(16, Math.min(360, Math.round(height) || 72));
       wants.delete(page);
-      if (rows.length) wants.set(page, { composition, generation: options.generation(), rows: rows.slice(0, MAX_ROWS_PER_REQUEST), times: t.length ? t : [0], height: h });
-      if (background && background.composition === composition) Object.assign(background, { times: t.length ? t : background.times, height: h });
+      if (rows.length)
+        wants.set(page, {
+          composition,
+          generation: options.generation(),
+          rows: rows.slice(0, MAX_ROWS_PER_REQUEST),
+          times: t.length ? t : [0],
+          height: h,
+        });
+      if (background && background.composition === composition)
+        Object.assign(background, { times: t.length ? t : background.times, height: h });
       // What is cached already goes out at once.
       const gen = options.generation();
       for (const r of rows.slice(0, MAX_ROWS_PER_REQUEST)) {
         const vk = valuesKey(r.values);
         for (const time of t) {
           const hit = thumbs.get(thumbKey(composition, gen, vk, time, h));
-          if (hit) options.send({ kind: 'thumb', composition, row: r.row, time, height: h, generation: gen, url: `${THUMB_URL}${hit.id}.jpg` });
+          if (hit)
+            options.send({ kind: 'thumb', composition, row: r.row, time, height: h, generation: gen, url: `${THUMB_URL}${hit.id}.jpg` });
         }
       }
       kick();

@@ -141,7 +141,12 @@ export async function createDevServer(options: DevServerOptions): Promise<DevSer
       root,
       host,
       allowedOutside,
-      page: { defaultComposition: composition, dirLabel: options.dirLabel ?? options.dir, version: PACKAGE_VERSION, projectId: createHash('sha1').update(root).digest('hex').slice(0, 12) },
+      page: {
+        defaultComposition: composition,
+        dirLabel: options.dirLabel ?? options.dir,
+        version: PACKAGE_VERSION,
+        projectId: createHash('sha1').update(root).digest('hex').slice(0, 12),
+      },
       state: (c) => store.get(c),
       vite,
       stash,
@@ -199,27 +204,35 @@ export async function createDevServer(options: DevServerOptions): Promise<DevSer
     root,
     onBatch: (b) => {
       void hot.onBatch(b).catch((e) => logger.error(`dev: ${(e as Error).stack ?? e}`));
-      void studio.then((s) => s.filesChanged(b.files), () => {});
+      void studio.then(
+        (s) => s.filesChanged(b.files),
+        () => {},
+      );
     },
   });
 
-  viteStart = createLazyStart(() => (store.warm(), createViteApp({
-    root,
-    cacheDir,
-    allowedOutside,
-    httpServer,
-    logger,
-    onModuleProblem: (problem) => channel.broadcast({ type: 'module-problem', problem }),
-    onDepsReload: () => {
-      depsReloadedAt = Date.now();
-      channel.broadcast({ type: 'deps-reload' });
-    },
-    onWatcher(watcher) {
-      for (const event of ['add', 'change', 'unlink'] as const) watcher.on(event, (path: string) => batcher.add(event, path));
-      // chokidar says `ready` once it has read the tree; edits made before that are not seen.
-      watcher.once('ready', () => watcherReady());
-    },
-  })));
+  viteStart = createLazyStart(
+    () => (
+      store.warm(),
+      createViteApp({
+        root,
+        cacheDir,
+        allowedOutside,
+        httpServer,
+        logger,
+        onModuleProblem: (problem) => channel.broadcast({ type: 'module-problem', problem }),
+        onDepsReload: () => {
+          depsReloadedAt = Date.now();
+          channel.broadcast({ type: 'deps-reload' });
+        },
+        onWatcher(watcher) {
+          for (const event of ['add', 'change', 'unlink'] as const) watcher.on(event, (path: string) => batcher.add(event, path));
+          // chokidar says `ready` once it has read the tree; edits made before that are not seen.
+          watcher.once('ready', () => watcherReady());
+        },
+      })
+    ),
+  );
 
   const ready = (async () => {
     await viteStart.settled;
@@ -243,7 +256,10 @@ export async function createDevServer(options: DevServerOptions): Promise<DevSer
         batcher.close();
         await filmstrip.close();
         // Renders in progress are cancelled and clean up before the server goes.
-        await studio.then((s) => s.close(), () => {});
+        await studio.then(
+          (s) => s.close(),
+          () => {},
+        );
         await channel.close();
         viteStart.cancel();
         const v = viteStart.started ? await viteStart.get().catch(() => undefined) : undefined;

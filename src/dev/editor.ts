@@ -40,11 +40,19 @@ function source(env: NodeJS.ProcessEnv, specified: string | undefined): string {
  * started (or failed to): a command that does not exist or exits at once with an error is
  * reported, an editor that keeps running is left alone.
  */
-export async function openInEditor(root: string, req: OpenRequest, options: { editor?: string; env?: NodeJS.ProcessEnv; waitMs?: number } = {}): Promise<OpenResult> {
+export async function openInEditor(
+  root: string,
+  req: OpenRequest,
+  options: { editor?: string; env?: NodeJS.ProcessEnv; waitMs?: number } = {},
+): Promise<OpenResult> {
   if (typeof req.file !== 'string' || req.file === '') return { ok: false, status: 400, message: 'No file to open.' };
   const resolved = await resolveProjectPath(root, `/${req.file.replace(/^\/+/, '')}`);
   if (!resolved.ok) {
-    return { ok: false, status: resolved.status, message: `${req.file} is not a file of this project (${resolved.reason.toLowerCase()}); only project files open in the editor.` };
+    return {
+      ok: false,
+      status: resolved.status,
+      message: `${req.file} is not a file of this project (${resolved.reason.toLowerCase()}); only project files open in the editor.`,
+    };
   }
   const env = options.env ?? process.env;
   const line = Number.isInteger(req.line) && req.line! > 0 ? req.line : undefined;
@@ -59,7 +67,8 @@ export async function openInEditor(root: string, req: OpenRequest, options: { ed
     return {
       ok: false,
       status: 501,
-      message: 'No editor to open it with: set LAUNCH_EDITOR (or EDITOR) to your editor command, e.g. LAUNCH_EDITOR=code, and start framesmith dev again.',
+      message:
+        'No editor to open it with: set LAUNCH_EDITOR (or EDITOR) to your editor command, e.g. LAUNCH_EDITOR=code, and start framesmith dev again.',
     };
   }
   const name = basename(editor).replace(/\.(exe|cmd|bat)$/i, '');
@@ -83,7 +92,11 @@ export async function openInEditor(root: string, req: OpenRequest, options: { ed
     try {
       child = spawn(editor, args, { stdio: 'ignore', detached: true, shell: process.platform === 'win32' });
     } catch (error) {
-      return done({ ok: false, status: 500, message: `Could not start the editor "${editor}" (from ${from}): ${(error as Error).message}.` });
+      return done({
+        ok: false,
+        status: 500,
+        message: `Could not start the editor "${editor}" (from ${from}): ${(error as Error).message}.`,
+      });
     }
     child.on('error', (error: NodeJS.ErrnoException) => {
       const missing = error.code === 'ENOENT';
@@ -96,7 +109,12 @@ export async function openInEditor(root: string, req: OpenRequest, options: { ed
       });
     });
     child.on('exit', (code: number | null) => {
-      if (code) done({ ok: false, status: 500, message: `The editor "${editor}" (from ${from}) exited with code ${code} when asked to open ${resolved.relative}.` });
+      if (code)
+        done({
+          ok: false,
+          status: 500,
+          message: `The editor "${editor}" (from ${from}) exited with code ${code} when asked to open ${resolved.relative}.`,
+        });
       else done({ ok: true, editor });
     });
     // An editor that is still running after a moment has started (GUI editors keep running).

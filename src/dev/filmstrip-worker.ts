@@ -53,7 +53,7 @@ function lowerDescendants(): void {
     return;
   }
   const family = new Set([process.pid]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const [pid, ppid] of parents) {
       if (!family.has(pid) && family.has(ppid)) {

@@ -83,7 +83,8 @@ export function createFilmstrip(options: FilmstripOptions): Filmstrip {
   let failure: { key: string; message: string } | null = null;
   let idleTimer: NodeJS.Timeout | undefined;
 
-  const cacheKey = (r: FilmstripRequest, generation: number, frame: number) => `${r.composition}\n${r.boot}\n${generation}\n${r.height}\n${frame}`;
+  const cacheKey = (r: FilmstripRequest, generation: number, frame: number) =>
+    `${r.composition}\n${r.boot}\n${generation}\n${r.height}\n${frame}`;
   const pageKey = (r: FilmstripRequest, generation: number) => `${r.composition}\n${r.boot}\n${generation}\n${r.height}`;
 
   function store(key: string, jpeg: Buffer): Entry {
@@ -117,7 +118,9 @@ export function createFilmstrip(options: FilmstripOptions): Filmstrip {
   function getWorker(): NonNullable<typeof worker> {
     if (worker && worker.child.connected) return worker;
     // The built worker (also when the server itself runs from src/, as in the tests).
-    const child = fork(join(PACKAGE_ROOT, 'dist', 'node', 'dev', 'filmstrip-worker.js'), [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    const child = fork(join(PACKAGE_ROOT, 'dist', 'node', 'dev', 'filmstrip-worker.js'), [], {
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
     let stderr = '';
     child.stderr?.on('data', (d) => (stderr = (stderr + String(d)).slice(-2000)));
     const w = { child, waiting: new Map<number, (r: WorkerReply) => void>() };
@@ -127,7 +130,12 @@ export function createFilmstrip(options: FilmstripOptions): Filmstrip {
     });
     child.on('exit', (code) => {
       if (worker === w) worker = null;
-      for (const [id, done] of w.waiting) done({ id, ok: false, message: `the capture process stopped (${code ?? 'killed'})${stderr ? `: ${stderr.trim().split('\n').pop()}` : ''}` });
+      for (const [id, done] of w.waiting)
+        done({
+          id,
+          ok: false,
+          message: `the capture process stopped (${code ?? 'killed'})${stderr ? `: ${stderr.trim().split('\n').pop()}` : ''}`,
+        });
       w.waiting.clear();
     });
     worker = w;
@@ -189,7 +197,14 @@ export function createFilmstrip(options: FilmstripOptions): Filmstrip {
           const size = await options.size(req.composition);
           if (!size) throw new Error(`${req.composition} cannot be read`);
           const url = `${options.origin()}/${req.composition.split('/').map(encodeURIComponent).join('/')}?${DEV_BOOT_PARAM}=${encodeURIComponent(captureBoot(req.boot))}`;
-          const jpeg = await capture({ key: `${key}\n${size.width}x${size.height}`, url, width: size.width, height: size.height, frame, scale: req.height / size.height });
+          const jpeg = await capture({
+            key: `${key}\n${size.width}x${size.height}`,
+            url,
+            width: size.width,
+            height: size.height,
+            frame,
+            scale: req.height / size.height,
+          });
           const entry = store(cacheKey(req, req.generation, frame), jpeg);
           for (const [c, r] of pending) if (pageKey(r, r.generation) === key && r.frames.includes(frame)) sendThumb(c, r.key, frame, entry);
           if (pending.get(client) === req && !req.frames.includes(frame)) sendThumb(client, req.key, frame, entry);
@@ -227,7 +242,14 @@ export function createFilmstrip(options: FilmstripOptions): Filmstrip {
       armIdle();
       const height = Math.max(8, Math.min(MAX_HEIGHT, Math.round(Number(raw.height) || 40)));
       const frames = (Array.isArray(raw.frames) ? raw.frames : []).filter((f) => Number.isInteger(f) && f >= 0).slice(0, MAX_FRAMES);
-      const req = { key: String(raw.key), composition: String(raw.composition), boot: String(raw.boot ?? ''), frames, height, generation: options.generation() };
+      const req = {
+        key: String(raw.key),
+        composition: String(raw.composition),
+        boot: String(raw.boot ?? ''),
+        frames,
+        height,
+        generation: options.generation(),
+      };
       const key = pageKey(req, req.generation);
       if (failure?.key === key) return client.send({ type: 'filmstrip-error', key: req.key, message: failure.message });
       const missing: number[] = [];

@@ -37,7 +37,13 @@ import { STUDIO_API_PATH } from '../../shared/studio-protocol.js';
 import type { Studio } from './studio.js';
 import { FONT_URL_PREFIX } from '../fonts/packages.js';
 import { servedFontFile, servedFragment, type FontPageCache } from '../fonts/serve.js';
-import { createRemoteProxy, proxyRemoteUrlsInCss, proxyRemoteUrlsInHtml, REMOTE_PROXY_PREFIX, type RemoteProxy } from '../remote/dev-proxy.js';
+import {
+  createRemoteProxy,
+  proxyRemoteUrlsInCss,
+  proxyRemoteUrlsInHtml,
+  REMOTE_PROXY_PREFIX,
+  type RemoteProxy,
+} from '../remote/dev-proxy.js';
 import type { Logger } from '../core/logger.js';
 
 export interface MiddlewareContext {
@@ -84,7 +90,11 @@ function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
 
 const sendJson = (res: ServerResponse, status: number, value: unknown) => {
   const body = JSON.stringify(value);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    'cache-control': 'no-store',
+  });
   res.end(body);
 };
 
@@ -169,7 +179,16 @@ export function createRequestHandler(ctx: MiddlewareContext): (req: IncomingMess
       if ((ext === '.html' || ext === '.htm') && !url.searchParams.has('html-proxy')) {
         const rel = relative(ctx.root, verdict.file).split(sep).join('/');
         if (isDocumentRequest(req)) {
-          const html = await composeDocument(ctx.root, rel, path, url.searchParams.get(DEV_BOOT_PARAM), runtimeUrl, ctx.vite, fontPages, (ref) => ctx.stash.get(ref));
+          const html = await composeDocument(
+            ctx.root,
+            rel,
+            path,
+            url.searchParams.get(DEV_BOOT_PARAM),
+            runtimeUrl,
+            ctx.vite,
+            fontPages,
+            (ref) => ctx.stash.get(ref),
+          );
           return sendBody(res, html, 'text/html; charset=utf-8', head);
         }
         // A sub-composition the runtime fetches: with the engine's generic-family rewrite, and its
@@ -211,7 +230,11 @@ export function createRequestHandler(ctx: MiddlewareContext): (req: IncomingMess
     if (path.startsWith(DEV_THUMB_PATH)) {
       const jpeg = ctx.thumb(path.slice(DEV_THUMB_PATH.length).replace(/\.jpg$/, ''));
       if (!jpeg) return sendText(res, 404, 'Not found');
-      res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': jpeg.length, 'cache-control': 'private, max-age=3600, immutable' });
+      res.writeHead(200, {
+        'content-type': 'image/jpeg',
+        'content-length': jpeg.length,
+        'cache-control': 'private, max-age=3600, immutable',
+      });
       return void res.end(head ? undefined : jpeg);
     }
     if (path === DEV_STATE_PATH) {
@@ -241,10 +264,15 @@ export function createRequestHandler(ctx: MiddlewareContext): (req: IncomingMess
    * origin (another site's page must not make the server start programs) and with a JSON body.
    */
   async function servePost(req: IncomingMessage, path: string, res: ServerResponse): Promise<void> {
-    if (!isOwnOrigin(req.headers.origin, req.headers.host, ctx.host)) return sendText(res, 403, 'Forbidden: only the preview page may ask this');
+    if (!isOwnOrigin(req.headers.origin, req.headers.host, ctx.host))
+      return sendText(res, 403, 'Forbidden: only the preview page may ask this');
     if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) return sendText(res, 415, 'Send JSON');
     const body = await readBody(req, path === DEV_BOOT_PATH ? BOOT_BODY_LIMIT : 64 * 1024);
-    if (body === null) return sendJson(res, 413, { ok: false, message: `Too large: the limit is ${path === DEV_BOOT_PATH ? BOOT_BODY_LIMIT / 1024 / 1024 + ' MB' : '64 KB'}.` });
+    if (body === null)
+      return sendJson(res, 413, {
+        ok: false,
+        message: `Too large: the limit is ${path === DEV_BOOT_PATH ? BOOT_BODY_LIMIT / 1024 / 1024 + ' MB' : '64 KB'}.`,
+      });
     let parsed: unknown;
     try {
       parsed = JSON.parse(body);
@@ -252,7 +280,8 @@ export function createRequestHandler(ctx: MiddlewareContext): (req: IncomingMess
       return sendJson(res, 400, { ok: false, message: 'The body is not JSON.' });
     }
     if (path === DEV_BOOT_PATH) {
-      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return sendJson(res, 400, { ok: false, message: 'Send a boot object.' });
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+        return sendJson(res, 400, { ok: false, message: 'Send a boot object.' });
       return sendJson(res, 200, { ok: true, ref: ctx.stash.put(body) });
     }
     const r = parsed as Partial<OpenRequest>;
@@ -270,6 +299,8 @@ export function createRequestHandler(ctx: MiddlewareContext): (req: IncomingMess
   }
 
   return (req, res) => {
-    handle(req, res).catch((error: unknown) => sendText(res, 500, `framesmith dev: ${publicMessage(String((error as Error).message ?? error), ctx.root)}`));
+    handle(req, res).catch((error: unknown) =>
+      sendText(res, 500, `framesmith dev: ${publicMessage(String((error as Error).message ?? error), ctx.root)}`),
+    );
   };
 }

@@ -8,7 +8,11 @@ import type { Logger } from '../core/logger.js';
 /** Opens `url`; never throws. */
 export function openBrowser(url: string, logger: Logger): void {
   const [cmd, args] =
-    process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', url]] : ['xdg-open', [url]];
+    process.platform === 'darwin'
+      ? ['open', [url]]
+      : process.platform === 'win32'
+        ? ['cmd', ['/c', 'start', '', url]]
+        : ['xdg-open', [url]];
   try {
     const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
     child.on('error', () => logger.warn(`could not open a browser (${cmd} is missing); open ${url} yourself`));

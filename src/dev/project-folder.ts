@@ -12,7 +12,9 @@ export async function projectFolder(dir: string): Promise<string> {
   try {
     const stat = await fs.stat(dir);
     if (!stat.isDirectory()) {
-      throw new FramesmithError('project_not_a_folder', `${dir} is not a folder.`, { hint: 'Pass the folder that holds the composition: `framesmith dev my-video`.' });
+      throw new FramesmithError('project_not_a_folder', `${dir} is not a folder.`, {
+        hint: 'Pass the folder that holds the composition: `framesmith dev my-video`.',
+      });
     }
   } catch (error) {
     if (error instanceof FramesmithError) throw error;
@@ -29,6 +31,8 @@ export async function checkEntry(root: string, composition: string): Promise<voi
   const { listEntries } = await import('../model/index.js');
   const entries = await listEntries(root);
   throw new FramesmithError('entry_not_found', `No ${composition} in ${root}.`, {
-    hint: entries.length ? `Pass --composition with one of: ${entries.join(', ')}.` : 'Create index.html with a composition root, or start from a template: `framesmith new <dir>`.',
+    hint: entries.length
+      ? `Pass --composition with one of: ${entries.join(', ')}.`
+      : 'Create index.html with a composition root, or start from a template: `framesmith new <dir>`.',
   });
 }

@@ -38,7 +38,14 @@ export function createStateStore(root: string, logger: Logger): StateStore {
         logger.debug(`lint failed: ${(error as Error).stack ?? error}`);
         problems = parsed.model.diagnostics;
       }
-      return { composition: parsed.model.entry, entries: parsed.model.entries, model: parsed.model, problems, fatal: null, generation: gen };
+      return {
+        composition: parsed.model.entry,
+        entries: parsed.model.entries,
+        model: parsed.model,
+        problems,
+        fatal: null,
+        generation: gen,
+      };
     } catch (error) {
       if (!isFramesmithError(error)) throw error;
       const entries = await listEntries(root).catch(() => []);

@@ -22,7 +22,16 @@ import type { Logger } from '../core/logger.js';
 import { PACKAGE_ROOT } from '../core/paths.js';
 import type { ProblemData } from '../../shared/diagnostics.js';
 import { renderCommand } from '../../shared/studio-commands.js';
-import { RENDER_ID_TOKEN, STUDIO_API_PATH, type ItemStatus, type JobItem, type NewJobRequest, type OutputConflict, type StudioJob, type StudioParams } from '../../shared/studio-protocol.js';
+import {
+  RENDER_ID_TOKEN,
+  STUDIO_API_PATH,
+  type ItemStatus,
+  type JobItem,
+  type NewJobRequest,
+  type OutputConflict,
+  type StudioJob,
+  type StudioParams,
+} from '../../shared/studio-protocol.js';
 import type { VariableValues } from '../../shared/variables.js';
 import type { FromWorker, ToWorker, WorkerJob } from './render-worker.js';
 import { EXIT } from '../core/exit-codes.js';
@@ -97,8 +106,19 @@ function checkName(name: string): string {
   // An absolute path is refused, not quietly read as a folder under renders/.
   const n = name.trim().replace(/^\.\/+/, '');
   const segments = n.split('/');
-  if (!n || n.includes('\0') || n.includes('\\') || n.startsWith('/') || /^[A-Za-z]:/.test(n) || segments.some((s) => s === '' || s === '..' || s.startsWith('.'))) {
-    throw usage('invalid_output_name', `The output name "${name}" must be a file name inside the project's renders/ folder (letters, digits, -, _, sub-folders with /; no "..", no leading dot).`, 'Type e.g. promo, or campaign/{headline} for a batch.');
+  if (
+    !n ||
+    n.includes('\0') ||
+    n.includes('\\') ||
+    n.startsWith('/') ||
+    /^[A-Za-z]:/.test(n) ||
+    segments.some((s) => s === '' || s === '..' || s.startsWith('.'))
+  ) {
+    throw usage(
+      'invalid_output_name',
+      `The output name "${name}" must be a file name inside the project's renders/ folder (letters, digits, -, _, sub-folders with /; no "..", no leading dot).`,
+      'Type e.g. promo, or campaign/{headline} for a batch.',
+    );
   }
   return n;
 }
@@ -109,7 +129,11 @@ function withoutExtension(name: string, format: StudioParams['format']): string 
   if (!ext) return name;
   if (ext === EXTENSIONS[format]) return name.slice(0, -ext.length);
   if (Object.values(EXTENSIONS).includes(ext)) {
-    throw usage('output_extension_mismatch', `The output name ${name} ends in ${ext}, but the render is ${format} (${EXTENSIONS[format]}).`, `Leave out the extension, or pick the format ${ext.slice(1)}.`);
+    throw usage(
+      'output_extension_mismatch',
+      `The output name ${name} ends in ${ext}, but the render is ${format} (${EXTENSIONS[format]}).`,
+      `Leave out the extension, or pick the format ${ext.slice(1)}.`,
+    );
   }
   return name;
 }
@@ -124,7 +148,11 @@ function numbered(path: string, taken: (p: string) => boolean): string {
   }
 }
 
-const exists = (p: string) => fs.access(p).then(() => true, () => false);
+const exists = (p: string) =>
+  fs.access(p).then(
+    () => true,
+    () => false,
+  );
 
 export function createRenderQueue(options: RenderQueueOptions): RenderQueue {
   const { root, logger } = options;
@@ -159,23 +187,38 @@ export function createRenderQueue(options: RenderQueueOptions): RenderQueue {
     const { format } = request.params;
     const ext = EXTENSIONS[format];
     const batch = request.rows.length > 1;
-    const name = withoutExtension(checkName(request.name?.trim() || (batch ? `${defaultName(request.composition)}-{index}` : defaultName(request.composition))), format);
+    const name = withoutExtension(
+      checkName(request.name?.trim() || (batch ? `${defaultName(request.composition)}-{index}` : defaultName(request.composition))),
+      format,
+    );
     const abs = join(root, 'renders', `${name}${ext}`);
     // `{row}`: the row's number in the dataset (the CLI has no such placeholder: such a batch
     // renders row by row, each with its own name).
     const rowNumber = (i: number) => String(request.rows[i].row ?? i + 1);
     if (batch && name.includes('{row}')) {
       if (request.kind === 'local' && name.includes('{render_id}')) {
-        throw usage('batch_pattern_invalid', `The name "${name}" uses {render_id}, which only cloud renders have.`, 'Use {row}, {index} or column names, e.g. rows-{row}.');
+        throw usage(
+          'batch_pattern_invalid',
+          `The name "${name}" uses {render_id}, which only cloud renders have.`,
+          'Use {row}, {index} or column names, e.g. rows-{row}.',
+        );
       }
       const { expandNamePattern } = await import('../options/batch-rows.js');
       const outputs = request.rows.map((r, i) =>
-        join(root, 'renders', `${expandNamePattern(name.split('{row}').join(rowNumber(i)), r.variables, { index: i + 1, format, ...(request.kind === 'cloud' ? { render_id: RENDER_ID_TOKEN } : {}) })}${ext}`),
+        join(
+          root,
+          'renders',
+          `${expandNamePattern(name.split('{row}').join(rowNumber(i)), r.variables, { index: i + 1, format, ...(request.kind === 'cloud' ? { render_id: RENDER_ID_TOKEN } : {}) })}${ext}`,
+        ),
       );
       const seen = new Map<string, number>();
       outputs.forEach((o, i) => {
         if (!o.includes(RENDER_ID_TOKEN) && seen.has(o)) {
-          throw usage('batch_name_collision', `Rows ${seen.get(o)! + 1} and ${i + 1} would both write ${rel(o)}.`, 'Put {row}, {index} or a column that differs per row in the name.');
+          throw usage(
+            'batch_name_collision',
+            `Rows ${seen.get(o)! + 1} and ${i + 1} would both write ${rel(o)}.`,
+            'Put {row}, {index} or a column that differs per row in the name.',
+          );
         }
         seen.set(o, i);
       });
@@ -185,14 +228,24 @@ export function createRenderQueue(options: RenderQueueOptions): RenderQueue {
       if (/\{[A-Za-z0-9_-]+\}/.test(name) && !(request.kind === 'cloud' && name.includes('{render_id}'))) {
         // One video: placeholders read the row's values, as a batch pattern would.
         const { expandNamePattern } = await import('../options/batch-rows.js');
-        const expanded = expandNamePattern(name.split('{render_id}').join(RENDER_ID_TOKEN).split('{row}').join(rowNumber(0)), request.rows[0].variables, { index: 1, format });
+        const expanded = expandNamePattern(
+          name.split('{render_id}').join(RENDER_ID_TOKEN).split('{row}').join(rowNumber(0)),
+          request.rows[0].variables,
+          { index: 1, format },
+        );
         return { outputs: [join(root, 'renders', `${expanded}${ext}`)] };
       }
       return { outputs: [abs.split('{render_id}').join(RENDER_ID_TOKEN)] };
     }
     if (request.kind === 'local') {
       const { batchOutputs } = await import('../render/batch.js');
-      const outputs = await batchOutputs(request.rows.map((r) => r.variables), abs, root, format, defaultName(request.composition));
+      const outputs = await batchOutputs(
+        request.rows.map((r) => r.variables),
+        abs,
+        root,
+        format,
+        defaultName(request.composition),
+      );
       return { outputs, pattern: abs };
     }
     const { expandNamePattern } = await import('../options/batch-rows.js');
@@ -200,7 +253,11 @@ export function createRenderQueue(options: RenderQueueOptions): RenderQueue {
     const seen = new Map<string, number>();
     outputs.forEach((o, i) => {
       if (!o.includes(RENDER_ID_TOKEN) && seen.has(o)) {
-        throw usage('batch_name_collision', `Rows ${seen.get(o)! + 1} and ${i + 1} would both write ${rel(o)}.`, 'Put a variable that differs per row, {index} or {render_id} in the name.');
+        throw usage(
+          'batch_name_collision',
+          `Rows ${seen.get(o)! + 1} and ${i + 1} would both write ${rel(o)}.`,
+          'Put a variable that differs per row, {index} or {render_id} in the name.',
+        );
       }
       seen.set(o, i);
     });
@@ -229,38 +286,73 @@ export function createRenderQueue(options: RenderQueueOptions): RenderQueue {
 
   function commandFor(request: NewJobRequest, outputs: string[], pattern?: string): string {
     const params = request.params;
-    const base = { dir: options.dirLabel, composition: request.composition, params, cloud: request.kind === 'cloud', frames: request.frames ?? null };
-    if (request.rows.length === 1) return renderCommand({ ...base, variables: request.rows[0].variables, out: outputs[0].includes(RENDER_ID_TOKEN) ? undefined : rel(outputs[0]) });
+    const base = {
+      dir: options.dirLabel,
+      composition: request.composition,
+      params,
+      cloud: request.kind === 'cloud',
+      frames: request.frames ?? null,
+    };
+    if (request.rows.length === 1)
+      return renderCommand({
+        ...base,
+        variables: request.rows[0].variables,
+        out: outputs[0].includes(RENDER_ID_TOKEN) ? undefined : rel(outputs[0]),
+      });
     // Rows named one by one ({row}, or numbered names): one command per row.
     if (!pattern && request.kind === 'local') {
       const lines = request.rows.slice(0, 20).map((r, i) => renderCommand({ ...base, variables: r.variables, out: rel(outputs[i]) }));
       return request.rows.length > 20 ? `${lines.join('\n')}\n# …and ${request.rows.length - 20} more` : lines.join('\n');
     }
-    return renderCommand({ ...base, batch: request.source ?? 'rows.json', pattern: pattern ? rel(pattern) : `renders/${request.name ?? '{render_id}'}${EXTENSIONS[params.format]}` });
+    return renderCommand({
+      ...base,
+      batch: request.source ?? 'rows.json',
+      pattern: pattern ? rel(pattern) : `renders/${request.name ?? '{render_id}'}${EXTENSIONS[params.format]}`,
+    });
   }
 
   async function validate(request: NewJobRequest): Promise<void> {
-    if (request.kind !== 'local' && request.kind !== 'cloud') throw usage('invalid_job', 'A render is "local" or "cloud".', 'Send kind "local" or "cloud".');
-    if (!Array.isArray(request.rows) || !request.rows.length) throw usage('invalid_job', 'Nothing to render: no rows.', 'Send at least one row of values.');
-    if (request.rows.length > 10_000) throw usage('invalid_job', `${request.rows.length} rows in one job; at most 10,000.`, 'Render the rows in parts.');
-    for (const r of request.rows) if (!r || typeof r.variables !== 'object' || r.variables === null || Array.isArray(r.variables)) throw usage('invalid_job', 'Each row needs an object of values.', 'Send {"variables": {...}} per row.');
+    if (request.kind !== 'local' && request.kind !== 'cloud')
+      throw usage('invalid_job', 'A render is "local" or "cloud".', 'Send kind "local" or "cloud".');
+    if (!Array.isArray(request.rows) || !request.rows.length)
+      throw usage('invalid_job', 'Nothing to render: no rows.', 'Send at least one row of values.');
+    if (request.rows.length > 10_000)
+      throw usage('invalid_job', `${request.rows.length} rows in one job; at most 10,000.`, 'Render the rows in parts.');
+    for (const r of request.rows)
+      if (!r || typeof r.variables !== 'object' || r.variables === null || Array.isArray(r.variables))
+        throw usage('invalid_job', 'Each row needs an object of values.', 'Send {"variables": {...}} per row.');
     const { checkParams } = await import('../render/options.js');
     const p = request.params ?? ({} as StudioParams);
     request.params = checkParams({ fps: p.fps, quality: p.quality, format: p.format, resolution: p.resolution });
     if (request.frames) {
-      if (request.kind === 'cloud') throw usage('option_not_for_mode', 'A frame range renders locally only; the cloud renders the whole composition.', 'Clear the in/out range, or render locally.');
+      if (request.kind === 'cloud')
+        throw usage(
+          'option_not_for_mode',
+          'A frame range renders locally only; the cloud renders the whole composition.',
+          'Clear the in/out range, or render locally.',
+        );
       const count = await options.frameCount(request.composition, request.params.fps);
-      if (count === null) throw usage('composition_unreadable', `${request.composition} cannot be read; fix it before rendering.`, 'See the problems in the preview.');
+      if (count === null)
+        throw usage(
+          'composition_unreadable',
+          `${request.composition} cannot be read; fix it before rendering.`,
+          'See the problems in the preview.',
+        );
       const { parseFrameRange } = await import('../render/options.js');
       request.frames = parseFrameRange(request.frames, count);
     }
     if (request.kind === 'cloud' && !request.confirmed) {
-      throw usage('cloud_not_confirmed', 'A cloud render costs credits: confirm it first.', 'Submit from the render panel, which shows what will be rendered and asks once.');
+      throw usage(
+        'cloud_not_confirmed',
+        'A cloud render costs credits: confirm it first.',
+        'Submit from the render panel, which shows what will be rendered and asks once.',
+      );
     }
   }
 
   async function add(request: NewJobRequest, retryOf: string | null = null): Promise<StudioJob> {
-    if (closed) throw new FramesmithError('server_stopping', 'The dev server is stopping.', { hint: 'Start framesmith dev again, then render.' });
+    if (closed)
+      throw new FramesmithError('server_stopping', 'The dev server is stopping.', { hint: 'Start framesmith dev again, then render.' });
     await validate(request);
     let { outputs, pattern } = await planOutputs(request);
     const taken = await takenOutputs(outputs);
@@ -285,7 +377,12 @@ export function createRenderQueue(options: RenderQueueOptions): RenderQueue {
       id,
       kind: request.kind,
       composition: request.composition,
-      title: rows.length === 1 ? (rows[0].row ? `Row ${rows[0].row}${request.source ? ` of ${request.source}` : ''}` : 'Current values') : `${rows.length} rows${request.source ? ` of ${request.source}` : ''}`,
+      title:
+        rows.length === 1
+          ? rows[0].row
+            ? `Row ${rows[0].row}${request.source ? ` of ${request.source}` : ''}`
+            : 'Current values'
+          : `${rows.length} rows${request.source ? ` of ${request.source}` : ''}`,
       params: request.params,
       frames: request.frames ?? null,
       status: 'queued',
@@ -293,13 +390,31 @@ export function createRenderQueue(options: RenderQueueOptions): RenderQueue {
       startedAt: null,
       endedAt: null,
       progress: null,
-      items: rows.map((r, i) => ({ index: i + 1, row: r.row ?? null, variables: r.variables, output: rel(outputs[i]).split(RENDER_ID_TOKEN).join('{render_id}'), status: 'waiting' })),
+      items: rows.map((r, i) => ({
+        index: i + 1,
+        row: r.row ?? null,
+        variables: r.variables,
+        output: rel(outputs[i]).split(RENDER_ID_TOKEN).join('{render_id}'),
+        status: 'waiting',
+      })),
       error: null,
       warnings: [],
       retryOf,
       command: commandFor(request, outputs, pattern),
     };
-    const entry: Entry = { job, request, outputs, pattern, child: null, holdsSlot: false, samples: [], label: '', files: new Map(), exited: null, cancelRequested: false };
+    const entry: Entry = {
+      job,
+      request,
+      outputs,
+      pattern,
+      child: null,
+      holdsSlot: false,
+      samples: [],
+      label: '',
+      files: new Map(),
+      exited: null,
+      cancelRequested: false,
+    };
     entries.set(id, entry);
     trim();
     changed(entry);
@@ -348,7 +463,14 @@ export function createRenderQueue(options: RenderQueueOptions): RenderQueue {
     e.holdsSlot = true;
     job.status = 'running';
     job.startedAt = Date.now();
-    job.progress = { done: 0, total: 0, fps: 0, etaSeconds: null, phase: 'Starting', ...(job.items.length > 1 ? { item: 0, items: job.items.length } : {}) };
+    job.progress = {
+      done: 0,
+      total: 0,
+      fps: 0,
+      etaSeconds: null,
+      phase: 'Starting',
+      ...(job.items.length > 1 ? { item: 0, items: job.items.length } : {}),
+    };
     changed(e);
     // A file that appeared since the job was queued is not overwritten either.
     if (e.request.onConflict !== 'replace') {
@@ -381,7 +503,12 @@ export function createRenderQueue(options: RenderQueueOptions): RenderQueue {
   function runWorker(e: Entry, work: WorkerJob, itemOffset = 0): Promise<void> {
     let child: ChildProcess;
     try {
-      child = fork(workerPath(), [], { env: options.env ?? process.env, execArgv: [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'json' });
+      child = fork(workerPath(), [], {
+        env: options.env ?? process.env,
+        execArgv: [],
+        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+        serialization: 'json',
+      });
     } catch (error) {
       finish(e, 'failed', { code: 'worker_failed', message: `Could not start the render: ${(error as Error).message}` });
       return Promise.resolve();
@@ -401,7 +528,11 @@ export function createRenderQueue(options: RenderQueueOptions): RenderQueue {
         e.child = null;
         if (!ended && !closed) {
           // Ended without a word: a crash (out of memory, killed).
-          finish(e, e.job.status === 'cancelled' ? 'cancelled' : 'failed', { code: 'worker_crashed', message: `The render process ended unexpectedly (${signal ?? `exit ${code}`}).${stderr ? ` ${stderr.trim().split('\n').slice(-3).join(' ')}` : ''}`, hint: 'Run the command shown in a terminal to see more.' });
+          finish(e, e.job.status === 'cancelled' ? 'cancelled' : 'failed', {
+            code: 'worker_crashed',
+            message: `The render process ended unexpectedly (${signal ?? `exit ${code}`}).${stderr ? ` ${stderr.trim().split('\n').slice(-3).join(' ')}` : ''}`,
+            hint: 'Run the command shown in a terminal to see more.',
+          });
         }
         void removeLeftovers(e, child.pid).finally(resolveExit);
       });
@@ -532,7 +663,9 @@ export function createRenderQueue(options: RenderQueueOptions): RenderQueue {
     const folders = new Set(e.outputs.map((o) => dirname(o)));
     for (const folder of folders) {
       const names = await fs.readdir(folder).catch(() => [] as string[]);
-      for (const n of names) if (n.startsWith('.') && n.includes(`.${pid}-`) && /\.(partial|wav)$/.test(n)) await fs.rm(join(folder, n), { force: true }).catch(() => {});
+      for (const n of names)
+        if (n.startsWith('.') && n.includes(`.${pid}-`) && /\.(partial|wav)$/.test(n))
+          await fs.rm(join(folder, n), { force: true }).catch(() => {});
     }
   }
 
@@ -609,6 +742,8 @@ export function createRenderQueue(options: RenderQueueOptions): RenderQueue {
   };
 }
 
-export const isConflict = (error: unknown): error is Error & { conflict: OutputConflict } => Boolean(error && typeof error === 'object' && 'conflict' in error);
-export const problemOf = (error: unknown): ProblemData => (isFramesmithError(error) ? error.toJSON() : { code: 'internal', message: String((error as Error)?.message ?? error) });
+export const isConflict = (error: unknown): error is Error & { conflict: OutputConflict } =>
+  Boolean(error && typeof error === 'object' && 'conflict' in error);
+export const problemOf = (error: unknown): ProblemData =>
+  isFramesmithError(error) ? error.toJSON() : { code: 'internal', message: String((error as Error)?.message ?? error) };
 export type { JobItem, VariableValues };

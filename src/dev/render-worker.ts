@@ -43,7 +43,20 @@ export type FromWorker =
   | { type: 'progress-end'; label: string; ok: boolean }
   | { type: 'phase'; text: string }
   | { type: 'log'; level: 'error' | 'warn' | 'info'; message: string }
-  | { type: 'item'; index: number; patch: { status?: string; renderId?: string; cloudStatus?: string; output?: string; size?: number; wallMs?: number; thumbnail?: string | null; error?: ProblemData } }
+  | {
+      type: 'item';
+      index: number;
+      patch: {
+        status?: string;
+        renderId?: string;
+        cloudStatus?: string;
+        output?: string;
+        size?: number;
+        wallMs?: number;
+        thumbnail?: string | null;
+        error?: ProblemData;
+      };
+    }
   /** Cloud: the local part (build, upload, submit) is over; the queue may start the next job. */
   | { type: 'slot-free' }
   | { type: 'done' }
@@ -67,7 +80,8 @@ function parentLogger(): Logger {
     info: (m) => send({ type: 'log', level: 'info', message: m }),
     success: (m) => send({ type: 'log', level: 'info', message: m }),
     debug: () => {},
-    diagnostic: (d) => send({ type: 'log', level: d.severity === 'error' ? 'error' : d.severity === 'warning' ? 'warn' : 'info', message: d.message }),
+    diagnostic: (d) =>
+      send({ type: 'log', level: d.severity === 'error' ? 'error' : d.severity === 'warning' ? 'warn' : 'info', message: d.message }),
     result: () => {},
     progress(label, total): Progress {
       let last = 0;
@@ -111,7 +125,11 @@ async function runLocal(job: WorkerJob, logger: Logger, signal: AbortSignal): Pr
   const result = await renderBatch({ ...common, rows: job.items.map((i) => i.variables), pattern: job.pattern });
   for (const row of result.rows) {
     if (row.status === 'rendered' && row.result) {
-      send({ type: 'item', index: row.index, patch: { status: 'done', output: row.output, size: row.result.size, wallMs: row.result.wallMs, thumbnail: row.result.thumbnail } });
+      send({
+        type: 'item',
+        index: row.index,
+        patch: { status: 'done', output: row.output, size: row.result.size, wallMs: row.result.wallMs, thumbnail: row.result.thumbnail },
+      });
     } else if (row.status === 'failed') {
       send({ type: 'item', index: row.index, patch: { status: 'failed', error: row.error } });
     } else send({ type: 'item', index: row.index, patch: { status: 'skipped' } });
@@ -119,14 +137,25 @@ async function runLocal(job: WorkerJob, logger: Logger, signal: AbortSignal): Pr
 }
 
 async function runCloud(job: WorkerJob, logger: Logger, signal: AbortSignal): Promise<void> {
-  const [{ buildBundle }, { renderReferences }, cloud] = await Promise.all([import('../build/build-bundle.js'), import('../build/output-exclusion.js'), import('../cloud/index.js')]);
+  const [{ buildBundle }, { renderReferences }, cloud] = await Promise.all([
+    import('../build/build-bundle.js'),
+    import('../build/output-exclusion.js'),
+    import('../cloud/index.js'),
+  ]);
   const client = cloud.createCloudClient({ apiKey: cloud.resolveApiKey({ projectDir: job.dir }), logger });
   send({ type: 'phase', text: 'Building the bundle' });
   const references = await renderReferences({ variables: Object.assign({}, ...job.items.map((i) => i.variables)) as VariableValues });
   const built = await buildBundle({ dir: job.dir, composition: job.composition, references, logger });
   if (signal.aborted) throw new CancelledError('Stopped before uploading; nothing was sent.');
-  const params = { fps: job.params.fps, quality: job.params.quality, format: job.params.format, resolution: job.params.resolution, composition: built.entry };
-  const onUpload = (p: { sentBytes: number; totalBytes: number }) => send({ type: 'phase', text: `Uploading ${(p.sentBytes / 1e6).toFixed(1)}/${(p.totalBytes / 1e6).toFixed(1)} MB` });
+  const params = {
+    fps: job.params.fps,
+    quality: job.params.quality,
+    format: job.params.format,
+    resolution: job.params.resolution,
+    composition: built.entry,
+  };
+  const onUpload = (p: { sentBytes: number; totalBytes: number }) =>
+    send({ type: 'phase', text: `Uploading ${(p.sentBytes / 1e6).toFixed(1)}/${(p.totalBytes / 1e6).toFixed(1)} MB` });
 
   // One upload: a single render sends the zip with its create (as the CLI does); a batch
   // uploads it once as an asset and every row's render names that asset.
@@ -142,7 +171,15 @@ async function runCloud(job: WorkerJob, logger: Logger, signal: AbortSignal): Pr
     if (signal.aborted) break;
     send({ type: 'phase', text: job.items.length > 1 ? `Submitting ${i + 1}/${job.items.length}` : 'Uploading and submitting' });
     try {
-      const r = await cloud.runCloudRender({ ...source, params: { ...params, variables: item.variables }, wait: false, client, logger: quietInfo(logger), signal, projectDir: job.dir });
+      const r = await cloud.runCloudRender({
+        ...source,
+        params: { ...params, variables: item.variables },
+        wait: false,
+        client,
+        logger: quietInfo(logger),
+        signal,
+        projectDir: job.dir,
+      });
       const renderId = r.renders[0].renderId;
       submitted.push({ index: i + 1, renderId });
       send({ type: 'item', index: i + 1, patch: { status: 'queued', renderId, cloudStatus: r.renders[0].status } });
@@ -152,7 +189,13 @@ async function runCloud(job: WorkerJob, logger: Logger, signal: AbortSignal): Pr
       send({ type: 'item', index: i + 1, patch: { status: 'failed', error: problemOf(error) } });
     }
   }
-  if (signal.aborted) throw new CancelledError(submitted.length ? `Stopped; ${submitted.length} render${submitted.length > 1 ? 's keep' : ' keeps'} rendering in the cloud (${submitted.map((s) => s.renderId).join(', ')}).` : 'Stopped before submitting; nothing was rendered.', submitted.length ? `Resume with: ${submitted.map((s) => cloud.resumeCommand(s.renderId)).join(' ; ')}` : undefined);
+  if (signal.aborted)
+    throw new CancelledError(
+      submitted.length
+        ? `Stopped; ${submitted.length} render${submitted.length > 1 ? 's keep' : ' keeps'} rendering in the cloud (${submitted.map((s) => s.renderId).join(', ')}).`
+        : 'Stopped before submitting; nothing was rendered.',
+      submitted.length ? `Resume with: ${submitted.map((s) => cloud.resumeCommand(s.renderId)).join(' ; ')}` : undefined,
+    );
   send({ type: 'slot-free' });
   send({ type: 'phase', text: 'Rendering in the cloud' });
   await Promise.all(
@@ -160,18 +203,65 @@ async function runCloud(job: WorkerJob, logger: Logger, signal: AbortSignal): Pr
       const item = job.items[index - 1];
       const started = Date.now();
       try {
-        const detail = await cloud.waitForRender(client, renderId, { pollInterval: job.pollMs, signal, onStatus: (d) => send({ type: 'item', index, patch: { cloudStatus: d.status, status: d.status === 'completed' || d.status === 'failed' ? undefined : d.status === 'queued' ? 'queued' : 'rendering' } }) });
+        const detail = await cloud.waitForRender(client, renderId, {
+          pollInterval: job.pollMs,
+          signal,
+          onStatus: (d) =>
+            send({
+              type: 'item',
+              index,
+              patch: {
+                cloudStatus: d.status,
+                status: d.status === 'completed' || d.status === 'failed' ? undefined : d.status === 'queued' ? 'queued' : 'rendering',
+              },
+            }),
+        });
         if (detail.status === 'failed') {
-          send({ type: 'item', index, patch: { status: 'failed', cloudStatus: 'failed', error: { code: 'render_failed', message: `Render ${renderId} failed: ${detail.failure_message ?? 'no reason given'}.`, hint: 'Check the composition with `framesmith lint` and a local render, then submit again.' } } });
+          send({
+            type: 'item',
+            index,
+            patch: {
+              status: 'failed',
+              cloudStatus: 'failed',
+              error: {
+                code: 'render_failed',
+                message: `Render ${renderId} failed: ${detail.failure_message ?? 'no reason given'}.`,
+                hint: 'Check the composition with `framesmith lint` and a local render, then submit again.',
+              },
+            },
+          });
           return;
         }
         const output = item.output.split(RENDER_ID_TOKEN).join(renderId).split('{render_id}').join(renderId);
         send({ type: 'item', index, patch: { status: 'downloading', output } });
         const got = await cloud.downloadRenderOutputs(detail, { outPath: output, client, signal, logger });
-        send({ type: 'item', index, patch: { status: 'done', output: got.videoPath, size: got.videoBytes, wallMs: Date.now() - started, thumbnail: got.thumbnailPath } });
+        send({
+          type: 'item',
+          index,
+          patch: {
+            status: 'done',
+            output: got.videoPath,
+            size: got.videoBytes,
+            wallMs: Date.now() - started,
+            thumbnail: got.thumbnailPath,
+          },
+        });
       } catch (error) {
         const cancelled = error instanceof CancelledError || signal.aborted;
-        send({ type: 'item', index, patch: { status: cancelled ? 'cancelled' : 'failed', error: cancelled ? { code: 'cancelled', message: `Stopped following render ${renderId}; it keeps rendering in the cloud.`, hint: `Resume with: ${cloud.resumeCommand(renderId)}` } : problemOf(error) } });
+        send({
+          type: 'item',
+          index,
+          patch: {
+            status: cancelled ? 'cancelled' : 'failed',
+            error: cancelled
+              ? {
+                  code: 'cancelled',
+                  message: `Stopped following render ${renderId}; it keeps rendering in the cloud.`,
+                  hint: `Resume with: ${cloud.resumeCommand(renderId)}`,
+                }
+              : problemOf(error),
+          },
+        });
       }
     }),
   );

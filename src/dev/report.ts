@@ -49,10 +49,17 @@ export function createReporter(logger: Logger): Reporter {
       const firstError = problems.find((p) => p.kind === 'page-error');
       const shown = problems.map((p) =>
         p.kind === 'timeline' && !p.severity && firstError && problems.indexOf(firstError) < problems.indexOf(p)
-          ? { ...p, message: `${p.message} (a consequence of: ${firstError.message.slice(0, 200)})`, hint: 'Fix the error above first: the script stopped before it registered the timeline.' }
+          ? {
+              ...p,
+              message: `${p.message} (a consequence of: ${firstError.message.slice(0, 200)})`,
+              hint: 'Fix the error above first: the script stopped before it registered the timeline.',
+            }
           : p,
       );
-      const now = printNew(before, shown.map((p) => ({ ...p, severity: problemSeverity(p) })));
+      const now = printNew(
+        before,
+        shown.map((p) => ({ ...p, severity: problemSeverity(p) })),
+      );
       // Problems collected over the page's life stay printed once; a clean reload says so.
       printedRuntime.set(composition, new Set([...before, ...now]));
       if (before.size > 0 && problems.length === 0) {

@@ -23,8 +23,7 @@ import { isPendingDependency } from './pending-dependency.js';
 
 export type Verdict =
   /** A project file (or a Vite URL) that may be served; `file` is set for project files that exist. */
-  | { ok: true; file?: string; relative?: string }
-  | { ok: false; status: 404; reason: 'Not found' };
+  { ok: true; file?: string; relative?: string } | { ok: false; status: 404; reason: 'Not found' };
 
 export const NOT_FOUND = { ok: false, status: 404, reason: 'Not found' } as const;
 
@@ -78,7 +77,12 @@ export function foreignRequest(req: IncomingMessage, boundHost: string): string 
  * below it. `missing` when the file does not exist (Vite may still answer a virtual module).
  * With `packages` (a build), files of installed packages are allowed wherever they are.
  */
-export async function checkAbsolutePath(root: string, allowedOutside: string[], file: string, { packages = false } = {}): Promise<'ok' | 'missing' | 'refused'> {
+export async function checkAbsolutePath(
+  root: string,
+  allowedOutside: string[],
+  file: string,
+  { packages = false } = {},
+): Promise<'ok' | 'missing' | 'refused'> {
   if (file.includes('\0')) return 'refused';
   let real: string;
   try {

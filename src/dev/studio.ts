@@ -16,11 +16,30 @@ import { FramesmithError, isFramesmithError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { ProblemData } from '../../shared/diagnostics.js';
 import type { DevState } from '../../shared/dev-protocol.js';
-import { DATASET_MAX_BYTES, STUDIO_API_PATH, STUDIO_ROUTES, type DatasetView, type NewJobRequest, type StudioConfig, type StudioEvent, type ThumbRequest } from '../../shared/studio-protocol.js';
+import {
+  DATASET_MAX_BYTES,
+  STUDIO_API_PATH,
+  STUDIO_ROUTES,
+  type DatasetView,
+  type NewJobRequest,
+  type StudioConfig,
+  type StudioEvent,
+  type ThumbRequest,
+} from '../../shared/studio-protocol.js';
 import type { VariableDeclaration, VariableValues } from '../../shared/variables.js';
 import { sendFile } from '../serve/send-file.js';
 import { createDatasetChecker, type CheckRow, type DatasetChecker } from './dataset-check.js';
-import { checkDatasetName, checkProjectFile, cliDataPath, datasetView, projectDataFiles, readRows, tooLarge, type DatasetSource, type LoadedRows } from './dataset.js';
+import {
+  checkDatasetName,
+  checkProjectFile,
+  cliDataPath,
+  datasetView,
+  projectDataFiles,
+  readRows,
+  tooLarge,
+  type DatasetSource,
+  type LoadedRows,
+} from './dataset.js';
 import { createRenderQueue, isConflict, problemOf, type RenderQueue } from './render-queue.js';
 import { isOwnOrigin } from './request-guard.js';
 import { EXIT } from '../core/exit-codes.js';
@@ -74,7 +93,11 @@ export function isLoopbackAddress(address: string | undefined): boolean {
 
 function sendJson(res: ServerResponse, status: number, value: unknown): void {
   const body = JSON.stringify(value);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    'cache-control': 'no-store',
+  });
   res.end(body);
 }
 
@@ -103,12 +126,19 @@ function readBody(req: IncomingMessage, limit: number, name: string): Promise<Bu
 }
 
 async function readJson<T>(req: IncomingMessage, limit = JSON_LIMIT): Promise<T> {
-  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) throw new FramesmithError('bad_request', 'Send JSON (content-type: application/json).', { hint: 'This endpoint is for the preview page: use the render panel or the dataset view.', exitCode: EXIT.usage });
+  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? ''))
+    throw new FramesmithError('bad_request', 'Send JSON (content-type: application/json).', {
+      hint: 'This endpoint is for the preview page: use the render panel or the dataset view.',
+      exitCode: EXIT.usage,
+    });
   const body = await readBody(req, limit, 'The request');
   try {
     return JSON.parse(body.toString('utf8')) as T;
   } catch {
-    throw new FramesmithError('bad_request', 'The body is not JSON.', { hint: 'This endpoint is for the preview page: use the render panel or the dataset view.', exitCode: EXIT.usage });
+    throw new FramesmithError('bad_request', 'The body is not JSON.', {
+      hint: 'This endpoint is for the preview page: use the render panel or the dataset view.',
+      exitCode: EXIT.usage,
+    });
   }
 }
 
@@ -119,7 +149,12 @@ async function readJson<T>(req: IncomingMessage, limit = JSON_LIMIT): Promise<T>
  * as opened. Still running after a moment = a file manager is starting.
  */
 function defaultReveal(file: string, env: NodeJS.ProcessEnv = process.env): Promise<{ ok: boolean; message?: string }> {
-  const [cmd, args] = process.platform === 'darwin' ? ['open', ['-R', file]] : process.platform === 'win32' ? ['explorer', [`/select,${file}`]] : ['xdg-open', [dirname(file)]];
+  const [cmd, args] =
+    process.platform === 'darwin'
+      ? ['open', ['-R', file]]
+      : process.platform === 'win32'
+        ? ['explorer', [`/select,${file}`]]
+        : ['xdg-open', [dirname(file)]];
   const fallback = (why: string) => ({ ok: false, message: `${why}: the file is ${file}` });
   return new Promise((resolve) => {
     try {
@@ -129,7 +164,13 @@ function defaultReveal(file: string, env: NodeJS.ProcessEnv = process.env): Prom
       child.once('spawn', () => {
         timer = setTimeout(() => (child.unref(), resolve({ ok: true })), 2500);
         // explorer.exe exits 1 even when it opened the window.
-        child.once('exit', (code) => (clearTimeout(timer), resolve(code === 0 || process.platform === 'win32' ? { ok: true } : fallback(`${cmd} could not open the folder (exit ${code})`))));
+        child.once(
+          'exit',
+          (code) => (
+            clearTimeout(timer),
+            resolve(code === 0 || process.platform === 'win32' ? { ok: true } : fallback(`${cmd} could not open the folder (exit ${code})`))
+          ),
+        );
       });
     } catch {
       resolve(fallback('No file manager could be started'));
@@ -216,12 +257,16 @@ export function createStudio(options: StudioOptions): Studio {
     if (!source) return null;
     const { loaded, error, declarations } = await rowsFor(c);
     const info = sourceInfo(source);
-    if (source.kind !== 'dropped' && info.path) info.bytes = (await fs.stat(source.kind === 'project' ? `${root}/${source.rel}` : source.path).catch(() => null))?.size ?? 0;
+    if (source.kind !== 'dropped' && info.path)
+      info.bytes = (await fs.stat(source.kind === 'project' ? `${root}/${source.rel}` : source.path).catch(() => null))?.size ?? 0;
     const v = datasetView(info, c, declarations, loaded, error, options.generation(), (values) => checker.checked(c, values));
     const key = `${c}\n${options.generation()}\n${version}`;
     if (v.autoCheck && loaded && !autoChecked.has(key)) {
       autoChecked.add(key);
-      checker.checkAll(c, v.rows.map((r) => ({ row: r.index, values: r.values })));
+      checker.checkAll(
+        c,
+        v.rows.map((r) => ({ row: r.index, values: r.values })),
+      );
     }
     return v;
   }
@@ -257,7 +302,8 @@ export function createStudio(options: StudioOptions): Studio {
   function foreign(req: IncomingMessage): string | null {
     // Renders write files and spend credits: only a page on this machine may ask, even when
     // the preview itself is shared on the network (`framesmith dev --host`).
-    if (!isLoopbackAddress(req.socket.remoteAddress)) return 'the render panel and the dataset view answer only to this machine, not to other devices on the network';
+    if (!isLoopbackAddress(req.socket.remoteAddress))
+      return 'the render panel and the dataset view answer only to this machine, not to other devices on the network';
     const origin = req.headers.origin;
     if (origin !== undefined && !isOwnOrigin(origin, req.headers.host, options.host)) return 'it comes from a page of another origin';
     const site = req.headers['sec-fetch-site'];
@@ -272,7 +318,10 @@ export function createStudio(options: StudioOptions): Studio {
     try {
       const { resolveApiKey, resolveBaseUrl } = await import('../cloud/api-key.js');
       const key = resolveApiKey({ projectDir: root, env });
-      cloud = { source: key.source === 'dotenv' ? `${rel(key.sourceLabel) || '.env'} of the project` : key.sourceLabel, apiHost: new URL(resolveBaseUrl(undefined, env)).host };
+      cloud = {
+        source: key.source === 'dotenv' ? `${rel(key.sourceLabel) || '.env'} of the project` : key.sourceLabel,
+        apiHost: new URL(resolveBaseUrl(undefined, env)).host,
+      };
     } catch (error) {
       cloudMissing = problemOf(error);
     }
@@ -283,7 +332,16 @@ export function createStudio(options: StudioOptions): Studio {
       slots: Math.max(1, options.slots ?? 1),
       cloud,
       cloudMissing,
-      composition: comp ? { entry: c, width: comp.width, height: comp.height, duration: comp.duration, fps: comp.fps, aspect: aspectRatioOf(comp.width, comp.height) } : null,
+      composition: comp
+        ? {
+            entry: c,
+            width: comp.width,
+            height: comp.height,
+            duration: comp.duration,
+            fps: comp.fps,
+            aspect: aspectRatioOf(comp.width, comp.height),
+          }
+        : null,
       dataFile: options.dataFile ?? null,
     };
   }
@@ -308,10 +366,17 @@ export function createStudio(options: StudioOptions): Studio {
     const job = /^jobs\/([0-9a-f]{12})(?:\/(cancel|retry|reveal)|\/(\d+)\/(video|thumbnail))?$/.exec(sub);
     if (job) {
       const [, id, action, item, kind] = job;
-      if (!queue.get(id)) return sendProblem(res, 404, { code: 'job_not_found', message: 'No such render (it may have been removed, or the server restarted).' });
+      if (!queue.get(id))
+        return sendProblem(res, 404, {
+          code: 'job_not_found',
+          message: 'No such render (it may have been removed, or the server restarted).',
+        });
       if (!action && !item) {
         if (method === 'GET') return sendJson(res, 200, queue.get(id));
-        if (method === 'DELETE') return queue.remove(id) ? sendJson(res, 200, { ok: true }) : sendProblem(res, 409, { code: 'job_running', message: 'A queued or running render cannot be removed; cancel it first.' });
+        if (method === 'DELETE')
+          return queue.remove(id)
+            ? sendJson(res, 200, { ok: true })
+            : sendProblem(res, 409, { code: 'job_running', message: 'A queued or running render cannot be removed; cancel it first.' });
       }
       if (method === 'POST' && action === 'cancel') return sendJson(res, 200, { ok: queue.cancel(id) });
       if (method === 'POST' && action === 'retry') {
@@ -362,22 +427,39 @@ export function createStudio(options: StudioOptions): Studio {
     if (sub === STUDIO_ROUTES.thumbs && method === 'POST') {
       const r = await readJson<ThumbRequest>(req, 1024 * 1024);
       const rows = await checkRowsFor(c === r.composition ? c : String(r.composition ?? c), Array.isArray(r.rows) ? r.rows : []);
-      checker.want(String(r.page ?? 'page'), String(r.composition ?? c), rows, Array.isArray(r.times) ? r.times.map(Number) : [0], Number(r.height) || 72);
+      checker.want(
+        String(r.page ?? 'page'),
+        String(r.composition ?? c),
+        rows,
+        Array.isArray(r.times) ? r.times.map(Number) : [0],
+        Number(r.height) || 72,
+      );
       return sendJson(res, 202, { ok: true, rows: rows.length });
     }
     if (sub === STUDIO_ROUTES.checkAll && method === 'POST') {
       const v = await view(c);
       if (!v || !v.rows.length) return sendProblem(res, 400, { code: 'no_dataset', message: 'No dataset is open.' });
-      checker.checkAll(c, v.rows.map((row) => ({ row: row.index, values: row.values })));
+      checker.checkAll(
+        c,
+        v.rows.map((row) => ({ row: row.index, values: row.values })),
+      );
       return sendJson(res, 202, { ok: true, rows: v.rows.length });
     }
     if (sub.startsWith(STUDIO_ROUTES.thumb) && (method === 'GET' || method === 'HEAD')) {
       const jpeg = checker.thumb(sub.slice(STUDIO_ROUTES.thumb.length).replace(/\.jpg$/, ''));
-      if (!jpeg) return sendProblem(res, 404, { code: 'not_found', message: 'No such thumbnail (it was made for an older version of the files).' });
-      res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': jpeg.length, 'cache-control': 'private, max-age=3600, immutable' });
+      if (!jpeg)
+        return sendProblem(res, 404, { code: 'not_found', message: 'No such thumbnail (it was made for an older version of the files).' });
+      res.writeHead(200, {
+        'content-type': 'image/jpeg',
+        'content-length': jpeg.length,
+        'cache-control': 'private, max-age=3600, immutable',
+      });
       return void res.end(method === 'HEAD' ? undefined : jpeg);
     }
-    return sendProblem(res, method === 'GET' || method === 'POST' || method === 'DELETE' ? 404 : 405, { code: 'not_found', message: `No ${method} ${STUDIO_API_PATH}${sub}.` });
+    return sendProblem(res, method === 'GET' || method === 'POST' || method === 'DELETE' ? 404 : 405, {
+      code: 'not_found',
+      message: `No ${method} ${STUDIO_API_PATH}${sub}.`,
+    });
   }
 
   async function checkRowsFor(c: string, indices: unknown[]): Promise<CheckRow[]> {
@@ -396,7 +478,8 @@ export function createStudio(options: StudioOptions): Studio {
     queue,
     async handle(req, res, path, url) {
       const why = foreign(req);
-      if (why) return sendProblem(res, 403, { code: 'forbidden', message: `Blocked request: ${why}. Open the URL framesmith dev printed.` });
+      if (why)
+        return sendProblem(res, 403, { code: 'forbidden', message: `Blocked request: ${why}. Open the URL framesmith dev printed.` });
       try {
         await route(req, res, path.slice(STUDIO_API_PATH.length), url);
       } catch (error) {
@@ -407,7 +490,8 @@ export function createStudio(options: StudioOptions): Studio {
       }
     },
     filesChanged(files) {
-      if ((source?.kind === 'project' && files.includes(source.rel)) || (source?.kind === 'cli' && files.includes(rel(source.path)))) version++;
+      if ((source?.kind === 'project' && files.includes(source.rel)) || (source?.kind === 'cli' && files.includes(rel(source.path))))
+        version++;
       autoChecked.clear();
       // New generation: checks and thumbnails are made again for what the pages show (no dataset: nothing to say).
       if (source) options.send({ kind: 'dataset', generation: options.generation() });

@@ -44,13 +44,15 @@ export function viteErrorProblem(root: string, error: ViteError): ProblemData {
   const inside = file !== undefined && isBelow(root, file);
   const rel = inside ? relative(root, file).split(sep).join('/') : undefined;
   const message = error.message.split('\n')[0].replace(/^\[[^\]]+\]\s*/, '');
-  if (error.plugin === 'framesmith:file-policy') return { code: FILE_REFUSED, message, hint: REFUSAL_HINT, loc: inside && rel ? { file: rel, line: 0, column: 0 } : undefined };
+  if (error.plugin === 'framesmith:file-policy')
+    return { code: FILE_REFUSED, message, hint: REFUSAL_HINT, loc: inside && rel ? { file: rel, line: 0, column: 0 } : undefined };
   return {
     code: 'module_transform_failed',
     message: inside ? message.replace(file!, rel!) : message,
-    hint: error.plugin === 'vite:import-analysis'
-      ? 'Check the import: the package must be installed in the project (npm install) and the path must exist.'
-      : 'Fix the module so it parses; the preview reloads when you save.',
+    hint:
+      error.plugin === 'vite:import-analysis'
+        ? 'Check the import: the package must be installed in the project (npm install) and the path must exist.'
+        : 'Fix the module so it parses; the preview reloads when you save.',
     loc: inside && rel ? { file: rel, line: error.loc?.line ?? 0, column: (error.loc?.column ?? -1) + 1 } : undefined,
   };
 }
@@ -151,7 +153,11 @@ export async function createViteApp(options: ViteAppOptions): Promise<ViteDevSer
       cors: false,
       watch: { ignored: [(path: string) => isWatchIgnored(root, path)] },
     },
-    plugins: [filePolicyPlugin(root, options.allowedOutside), { name: 'framesmith:watcher', configureServer: (server) => options.onWatcher(server.watcher) }, ...remoteImportsPlugin()],
+    plugins: [
+      filePolicyPlugin(root, options.allowedOutside),
+      { name: 'framesmith:watcher', configureServer: (server) => options.onWatcher(server.watcher) },
+      ...remoteImportsPlugin(),
+    ],
   });
   const hot = vite.environments.client.hot;
   const send = hot.send.bind(hot) as (...args: unknown[]) => void;

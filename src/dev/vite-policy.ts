@@ -21,11 +21,14 @@ export function fileOfId(id: string): string | null {
   return isAbsolute(file) ? file : null;
 }
 
-const shown = (file: string, root: string) => (isBelow(root, file) ? relative(root, file).split(sep).join('/') : 'a file outside the project');
+const shown = (file: string, root: string) =>
+  isBelow(root, file) ? relative(root, file).split(sep).join('/') : 'a file outside the project';
 
 /** An error Vite answers as "not found" (404), like a file that is not there. */
 function notFound(file: string, root: string): Error {
-  return Object.assign(new Error(`Failed to load ${shown(file, root)}: framesmith's file-access policy refuses it`), { code: 'ERR_LOAD_URL' });
+  return Object.assign(new Error(`Failed to load ${shown(file, root)}: framesmith's file-access policy refuses it`), {
+    code: 'ERR_LOAD_URL',
+  });
 }
 
 const CSS_ID = /\.(css|scss|sass|less|styl|stylus|pcss|postcss)(?:$|\?)/i;

@@ -28,7 +28,13 @@ export interface CanonicalFont {
   shipped: boolean;
 }
 
-const C = (key: string, family: string, weights: number[], shipped = true): CanonicalFont => ({ key, family, package: `@fontsource/${key}`, weights, shipped });
+const C = (key: string, family: string, weights: number[], shipped = true): CanonicalFont => ({
+  key,
+  family,
+  package: `@fontsource/${key}`,
+  weights,
+  shipped,
+});
 
 /** The 18 families the engine embeds, with the weights it embeds. */
 export const CANONICAL_FONTS: readonly CanonicalFont[] = [
@@ -57,18 +63,56 @@ const BY_KEY = new Map(CANONICAL_FONTS.map((f) => [f.key, f]));
 
 const ALIAS_GROUPS: Record<string, string[]> = {
   inter: [
-    'helvetica neue', 'helvetica', 'arial', 'helvetica bold', 'sf pro', 'sf pro display', 'sf pro text', 'sf pro rounded', 'avenir',
-    'avenir next', 'lucida grande', 'geneva', 'optima', 'verdana', 'tahoma', 'trebuchet ms', 'calibri', 'candara', 'corbel',
-    'lucida sans', 'lucida sans unicode', 'noto sans', 'dejavu sans', 'liberation sans',
+    'helvetica neue',
+    'helvetica',
+    'arial',
+    'helvetica bold',
+    'sf pro',
+    'sf pro display',
+    'sf pro text',
+    'sf pro rounded',
+    'avenir',
+    'avenir next',
+    'lucida grande',
+    'geneva',
+    'optima',
+    'verdana',
+    'tahoma',
+    'trebuchet ms',
+    'calibri',
+    'candara',
+    'corbel',
+    'lucida sans',
+    'lucida sans unicode',
+    'noto sans',
+    'dejavu sans',
+    'liberation sans',
   ],
   montserrat: ['futura', 'din alternate', 'arial black'],
   'league-gothic': ['bebas neue'],
   'jetbrains-mono': [
-    'courier new', 'courier', 'sf mono', 'menlo', 'monaco', 'consolas', 'lucida console', 'lucida sans typewriter', 'andale mono',
-    'dejavu sans mono', 'liberation mono',
+    'courier new',
+    'courier',
+    'sf mono',
+    'menlo',
+    'monaco',
+    'consolas',
+    'lucida console',
+    'lucida sans typewriter',
+    'andale mono',
+    'dejavu sans mono',
+    'liberation mono',
   ],
   'eb-garamond': [
-    'garamond', 'georgia', 'palatino', 'palatino linotype', 'book antiqua', 'cambria', 'times', 'times new roman', 'dejavu serif',
+    'garamond',
+    'georgia',
+    'palatino',
+    'palatino linotype',
+    'book antiqua',
+    'cambria',
+    'times',
+    'times new roman',
+    'dejavu serif',
     'liberation serif',
   ],
   'noto-sans-jp': ['noto sans japanese'],
@@ -83,8 +127,20 @@ export const FONT_ALIASES: ReadonlyMap<string, string> = new Map([
 
 /** Generic families the engine never looks up (lower case). */
 export const GENERIC_FAMILIES: ReadonlySet<string> = new Set([
-  'sans-serif', 'serif', 'monospace', 'cursive', 'fantasy', 'system-ui', 'ui-sans-serif', 'ui-serif', 'ui-monospace', 'emoji', 'math',
-  'fangsong', '-apple-system', 'blinkmacsystemfont',
+  'sans-serif',
+  'serif',
+  'monospace',
+  'cursive',
+  'fantasy',
+  'system-ui',
+  'ui-sans-serif',
+  'ui-serif',
+  'ui-monospace',
+  'emoji',
+  'math',
+  'fangsong',
+  '-apple-system',
+  'blinkmacsystemfont',
 ]);
 
 /** CSS-wide keywords: not family names. */

@@ -211,7 +211,8 @@ export function selectFontFiles(pkg: FontsourcePackage, request: FontFileRequest
       const axis = pkg.axes?.wght;
       const span: WeightSpec = axis ? { min: axis.min, max: axis.max } : 400;
       const tag = variableAxisTag(pkg);
-      if (!weightCovers(span, face.weight) || !add({ style: face.style, weight: span }, (s) => `${pkg.id}-${s}-${tag}-${face.style}.woff2`)) missing.push(face);
+      if (!weightCovers(span, face.weight) || !add({ style: face.style, weight: span }, (s) => `${pkg.id}-${s}-${tag}-${face.style}.woff2`))
+        missing.push(face);
       continue;
     }
     const weights =
@@ -271,7 +272,11 @@ export function fontFaceCss(files: readonly FontFile[], options: FontFaceCssOpti
  * `missing` lists the faces the package lacks (Google Fonts answers such a request with HTTP
  * 400 for the whole stylesheet; callers decide whether to serve the rest).
  */
-export function fontsourceCss(pkg: FontsourcePackage, request: FontFileRequest, options: FontFaceCssOptions): FontFileSelection & { css: string } {
+export function fontsourceCss(
+  pkg: FontsourcePackage,
+  request: FontFileRequest,
+  options: FontFaceCssOptions,
+): FontFileSelection & { css: string } {
   const selection = selectFontFiles(pkg, request);
   return { ...selection, css: fontFaceCss(selection.files, options) };
 }

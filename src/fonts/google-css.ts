@@ -25,7 +25,10 @@ export interface GoogleCssResult {
  * font file (default: the local servers' /__framesmith/fonts/… path). Null when `url` is not a
  * Google Fonts stylesheet URL.
  */
-export async function googleFontsCss(url: string, options: { projectDir: string; fileUrl?: (file: FontFile) => string; providers?: readonly FontPackageProvider[] }): Promise<GoogleCssResult | null> {
+export async function googleFontsCss(
+  url: string,
+  options: { projectDir: string; fileUrl?: (file: FontFile) => string; providers?: readonly FontPackageProvider[] },
+): Promise<GoogleCssResult | null> {
   const request = parseGoogleFontsUrl(url);
   if (!request) return null;
   const result: GoogleCssResult = { css: '', packages: [], unavailable: [], refused: [] };
@@ -33,13 +36,18 @@ export async function googleFontsCss(url: string, options: { projectDir: string;
   for (const fam of request.families) {
     const variable = fam.faces.some((f) => typeof f.weight !== 'number');
     const find = (name: string) => findFontPackage(name, options.projectDir, options.providers);
-    const found = (variable ? await find(fontsourcePackageName(fam.family, true)) : null) ?? (await find(fontsourcePackageName(fam.family)));
+    const found =
+      (variable ? await find(fontsourcePackageName(fam.family, true)) : null) ?? (await find(fontsourcePackageName(fam.family)));
     if (!found) {
       result.unavailable.push(fam.family);
       continue;
     }
     result.packages.push(found.pkg);
-    const out = fontsourceCss(found.pkg, { faces: fam.faces, subsets: request.subsets.length ? request.subsets : undefined }, { family: fam.family, url: options.fileUrl ?? fontFileUrl, display: request.display ?? 'auto' });
+    const out = fontsourceCss(
+      found.pkg,
+      { faces: fam.faces, subsets: request.subsets.length ? request.subsets : undefined },
+      { family: fam.family, url: options.fileUrl ?? fontFileUrl, display: request.display ?? 'auto' },
+    );
     if (out.missing.length) result.refused.push({ family: fam.family, faces: out.missing.map(describe) });
     parts.push(out.css);
   }

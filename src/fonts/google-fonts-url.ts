@@ -82,7 +82,24 @@ function parseUrl(url: string): URL | null {
   }
 }
 
-const WEIGHT_WORDS: Record<string, number> = { thin: 100, hairline: 100, extralight: 200, ultralight: 200, light: 300, regular: 400, normal: 400, book: 400, medium: 500, semibold: 600, demibold: 600, bold: 700, extrabold: 800, ultrabold: 800, black: 900, heavy: 900 };
+const WEIGHT_WORDS: Record<string, number> = {
+  thin: 100,
+  hairline: 100,
+  extralight: 200,
+  ultralight: 200,
+  light: 300,
+  regular: 400,
+  normal: 400,
+  book: 400,
+  medium: 500,
+  semibold: 600,
+  demibold: 600,
+  bold: 700,
+  extrabold: 800,
+  ultrabold: 800,
+  black: 900,
+  heavy: 900,
+};
 
 /**
  * Parses a Google Fonts CSS URL. Returns null when `url` is not one (see
@@ -163,8 +180,14 @@ function parseCss2Family(spec: string, problems: string[]): GoogleFamilyRequest 
     result.faces.push({ style: 'normal', weight: 400 });
     return result;
   }
-  const axes = rest.slice(0, at).split(',').map((a) => a.trim());
-  const tuples = rest.slice(at + 1).split(';').filter((t) => t.trim());
+  const axes = rest
+    .slice(0, at)
+    .split(',')
+    .map((a) => a.trim());
+  const tuples = rest
+    .slice(at + 1)
+    .split(';')
+    .filter((t) => t.trim());
   const ital = axes.indexOf('ital');
   const wght = axes.indexOf('wght');
   for (const tuple of tuples) {

@@ -94,7 +94,11 @@ export function findFontPackageSync(name: string, projectDir: string): FoundPack
  * embeds), then the project's node_modules, then the registered providers, then `extra` ones
  * (a caller's own, e.g. a remote resolver's registry). Null when none has it.
  */
-export async function findFontPackage(name: string, projectDir: string, extra: readonly FontPackageProvider[] = []): Promise<FoundPackage | null> {
+export async function findFontPackage(
+  name: string,
+  projectDir: string,
+  extra: readonly FontPackageProvider[] = [],
+): Promise<FoundPackage | null> {
   const own = tryRead(ownPackageDir(name));
   if (own) return { pkg: remember(own), from: 'framesmith' };
   const local = tryRead(projectPackageDir(name, projectDir));

@@ -32,7 +32,10 @@ export interface CompositionFonts {
  * Reads an entry and, recursively, the sub-compositions it mounts (`data-composition-src`, paths
  * from the project root). `read` returns a file's text or null when it cannot be read.
  */
-export async function readCompositionFonts(entry: { file: string; source: string }, read: (file: string) => Promise<string | null>): Promise<CompositionFonts> {
+export async function readCompositionFonts(
+  entry: { file: string; source: string },
+  read: (file: string) => Promise<string | null>,
+): Promise<CompositionFonts> {
   const files: ParsedHtmlFile[] = [];
   const seen = new Set<string>();
   const queue: { file: string; source: string }[] = [entry];
@@ -69,7 +72,14 @@ export function projectReader(root: string): (file: string) => Promise<string | 
 
 /** Where the injected style goes: before `</head>`, else before `<body>`, else at the head's start. */
 function styleOffset(file: ParsedHtmlFile): number {
-  const html = file.document.childNodes.find((n) => n.nodeName === 'html') as { childNodes?: { nodeName: string; sourceCodeLocation?: { endTag?: { startOffset: number } | null; startTag?: { startOffset: number } | null } | null }[] } | undefined;
+  const html = file.document.childNodes.find((n) => n.nodeName === 'html') as
+    | {
+        childNodes?: {
+          nodeName: string;
+          sourceCodeLocation?: { endTag?: { startOffset: number } | null; startTag?: { startOffset: number } | null } | null;
+        }[];
+      }
+    | undefined;
   const head = html?.childNodes?.find((n) => n.nodeName === 'head');
   if (head?.sourceCodeLocation?.endTag) return head.sourceCodeLocation.endTag.startOffset;
   const body = html?.childNodes?.find((n) => n.nodeName === 'body');
@@ -84,11 +94,18 @@ export function fontStyleElement(plan: FontPlan): string {
 
 /** `source` with the engine's `Inter, ` before each generic first family. */
 export function withEnginePrimary(scan: DocumentFontScan, source: string, customProperties: ReadonlyMap<string, string>): string {
-  return insertAt(source, primaryInsertions(scan, (name) => Boolean(customProperties.get(name))), PRIMARY_PREFIX);
+  return insertAt(
+    source,
+    primaryInsertions(scan, (name) => Boolean(customProperties.get(name))),
+    PRIMARY_PREFIX,
+  );
 }
 
 /** The served entry document (before the runtime is injected) and the plan behind it. */
-export async function composeFontPage(projectDir: string, entry: { file: string; source: string }): Promise<{ html: string; plan: FontPlan; composition: CompositionFonts }> {
+export async function composeFontPage(
+  projectDir: string,
+  entry: { file: string; source: string },
+): Promise<{ html: string; plan: FontPlan; composition: CompositionFonts }> {
   const composition = await readCompositionFonts(entry, projectReader(projectDir));
   const plan = await planFonts(composition.scans, projectDir);
   const entryFile = composition.files[0];

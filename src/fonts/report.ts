@@ -24,7 +24,7 @@ export interface FontSummary {
 function weightList(weights: readonly WeightSpec[]): string {
   const points = [...new Set(weights.filter((w): w is number => typeof w === 'number'))].sort((a, b) => a - b);
   const parts: string[] = [];
-  for (let i = 0; i < points.length; ) {
+  for (let i = 0; i < points.length;) {
     let j = i;
     while (j + 1 < points.length && points[j + 1] - points[j] === 100) j++;
     parts.push(j - i >= 2 ? `${points[i]}–${points[j]}` : points.slice(i, j + 1).join(', '));
@@ -72,13 +72,28 @@ export function summarizeFonts(plan: FontPlan, scans: readonly DocumentFontScan[
     const here = r.local ? '' : `; no copy here: ${r.reason}`;
     switch (r.status) {
       case 'project':
-        return { family: r.family, status: r.status, cloud: `the project's own @font-face${r.faces.length ? ` (${facesText(r)})` : ''}`, local: true };
+        return {
+          family: r.family,
+          status: r.status,
+          cloud: `the project's own @font-face${r.faces.length ? ` (${facesText(r)})` : ''}`,
+          local: true,
+        };
       case 'engine':
         return { family: r.family, status: r.status, cloud: `HeyGen's ${r.canonical!.family} (${facesText(r)})${here}`, local: r.local };
       case 'alias':
-        return { family: r.family, status: r.status, cloud: `${r.canonical!.family}, HeyGen's stand-in for "${r.family}" (${facesText(r)})${here}`, local: r.local };
+        return {
+          family: r.family,
+          status: r.status,
+          cloud: `${r.canonical!.family}, HeyGen's stand-in for "${r.family}" (${facesText(r)})${here}`,
+          local: r.local,
+        };
       case 'google':
-        return { family: r.family, status: r.status, cloud: `Google Fonts' ${r.package?.family ?? r.family}${r.faces.length ? ` (${facesText(r)})` : ''}${here}`, local: r.local };
+        return {
+          family: r.family,
+          status: r.status,
+          cloud: `Google Fonts' ${r.package?.family ?? r.family}${r.faces.length ? ` (${facesText(r)})` : ''}${here}`,
+          local: r.local,
+        };
       default: {
         const fallback = fallbackFor(r.family, scans, plan);
         return { family: r.family, status: r.status, cloud: `no face: ${fallback} instead`, local: true, fallback };
@@ -99,7 +114,10 @@ export interface FaceMismatch {
 
 function numericWeight(w: string | undefined): number | null {
   if (!w) return null;
-  const v = w.trim().toLowerCase().replace(/\s*!important$/, '');
+  const v = w
+    .trim()
+    .toLowerCase()
+    .replace(/\s*!important$/, '');
   if (v === 'normal') return 400;
   if (v === 'bold') return 700;
   const n = Number(v);
@@ -127,12 +145,21 @@ export function faceMismatches(plan: FontPlan, originalScans: readonly DocumentF
     if (weightText === undefined && styleText === undefined) return;
     const sameStyle = r.faces.filter((f) => f.style === style);
     const pool = sameStyle.length ? sameStyle : r.faces.filter((f) => f.style === 'normal');
-    const drawn = matchWeight(weight, pool.map((f) => f.weight));
+    const drawn = matchWeight(
+      weight,
+      pool.map((f) => f.weight),
+    );
     if (drawn === null) return;
     const synthesizedItalic = style === 'italic' && !sameStyle.length;
     if (drawn === weight && !synthesizedItalic) return;
     if (out.some((m) => m.family === r.family && m.want.weight === weight && m.want.style === style)) return;
-    out.push({ family: r.family, loc, want: { weight, style }, drawn: { weight: drawn, synthesizedItalic, synthesizedBold: weight >= 600 && drawn < 600 }, available: facesText(r) });
+    out.push({
+      family: r.family,
+      loc,
+      want: { weight, style },
+      drawn: { weight: drawn, synthesizedItalic, synthesizedBold: weight >= 600 && drawn < 600 },
+      available: facesText(r),
+    });
   };
   for (const scan of scans) {
     const familiesHere = new Set<string>();

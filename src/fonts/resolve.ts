@@ -100,26 +100,38 @@ export function fontsAsOfflineEngine(env: NodeJS.ProcessEnv = process.env): bool
 
 /** Whether Google answers the engine's 100–900 + italic request for this family. */
 export function answersDefaultRequest(pkg: FontsourcePackage): boolean {
-  return selectFontFiles(pkg, { faces: ALL_FACES_REQUEST, subsets: [pkg.subsets.includes('latin') ? 'latin' : pkg.subsets[0]] }).missing.length === 0;
+  return (
+    selectFontFiles(pkg, { faces: ALL_FACES_REQUEST, subsets: [pkg.subsets.includes('latin') ? 'latin' : pkg.subsets[0]] }).missing
+      .length === 0
+  );
 }
 
 function facesOf(files: readonly FontFile[], source: CloudFace['source']): CloudFace[] {
   const out: CloudFace[] = [];
   for (const f of files) {
-    if (!out.some((x) => x.style === f.style && JSON.stringify(x.weight) === JSON.stringify(f.weight))) out.push({ style: f.style, weight: f.weight, source });
+    if (!out.some((x) => x.style === f.style && JSON.stringify(x.weight) === JSON.stringify(f.weight)))
+      out.push({ style: f.style, weight: f.weight, source });
   }
   return out;
 }
 
 function parseWeight(w: string): WeightSpec | null {
-  const parts = w.trim().split(/\s+/).map((p) => (p === 'normal' ? 400 : p === 'bold' ? 700 : Number(p)));
+  const parts = w
+    .trim()
+    .split(/\s+/)
+    .map((p) => (p === 'normal' ? 400 : p === 'bold' ? 700 : Number(p)));
   if (!parts.length || parts.some((p) => !Number.isFinite(p))) return null;
   return parts.length === 1 ? parts[0] : { min: Math.min(...parts), max: Math.max(...parts) };
 }
 
 /** Face rule for injection: one line, the family as written, display block. */
 function rule(file: FontFile, family: string, range?: string): string {
-  return fontFaceRule(file, { family, url: fontFileUrl, display: 'block', unicodeRange: range === undefined ? undefined : () => range }).replace(/\n\s*/g, ' ');
+  return fontFaceRule(file, {
+    family,
+    url: fontFileUrl,
+    display: 'block',
+    unicodeRange: range === undefined ? undefined : () => range,
+  }).replace(/\n\s*/g, ' ');
 }
 
 /** Files for the faces the page's Google Fonts stylesheets ask for this family (Google refuses a stylesheet asking for a face the family lacks). */
@@ -199,7 +211,9 @@ function planFontsWith(originalScans: readonly DocumentFontScan[], findPackage: 
   }
   const families: FamilyResolution[] = [];
   const rules: string[] = [];
-  const requested = [...requestedFamilies(scans, customPropertyMap(scans)).values()].sort((a, b) => Number(a.optional) - Number(b.optional));
+  const requested = [...requestedFamilies(scans, customPropertyMap(scans)).values()].sort(
+    (a, b) => Number(a.optional) - Number(b.optional),
+  );
   for (const { family, optional, uses } of requested) {
     const key = normalizeFamily(family);
     const base = { family, uses, optional, googleStylesheets: googleByFamily.get(key) ?? [] };
@@ -209,13 +223,26 @@ function planFontsWith(originalScans: readonly DocumentFontScan[], findPackage: 
         for (const r of s.faceRules) {
           if (r.family !== key) continue;
           const weight = parseWeight(r.weight) ?? 400;
-          faces.push({ style: r.style.toLowerCase().startsWith('italic') || r.style.toLowerCase().startsWith('oblique') ? 'italic' : 'normal', weight, source: 'project' });
+          faces.push({
+            style: r.style.toLowerCase().startsWith('italic') || r.style.toLowerCase().startsWith('oblique') ? 'italic' : 'normal',
+            weight,
+            source: 'project',
+          });
         }
       }
       const rulesHere = scans.flatMap((s) => s.faceRules.filter((r) => r.family === key));
       if (rulesHere.length && rulesHere.every((r) => !r.hasFile)) {
         // Only local() sources: a font installed on the author's machine, not on the cloud's.
-        families.push({ ...base, status: 'unresolved', canonical: null, faces: [], package: null, packageFrom: null, local: true, reason: `its @font-face names only local() fonts, which HeyGen's render machines do not have (and the engine then supplies none)` });
+        families.push({
+          ...base,
+          status: 'unresolved',
+          canonical: null,
+          faces: [],
+          package: null,
+          packageFrom: null,
+          local: true,
+          reason: `its @font-face names only local() fonts, which HeyGen's render machines do not have (and the engine then supplies none)`,
+        });
         continue;
       }
       families.push({ ...base, status: 'project', canonical: null, faces, package: null, packageFrom: null, local: true });
@@ -239,7 +266,10 @@ function planFontsWith(originalScans: readonly DocumentFontScan[], findPackage: 
         continue;
       }
       const pkg = found.pkg;
-      const bundled = selectFontFiles(pkg, { faces: canonical.weights.map((weight) => ({ style: 'normal', weight })), subsets: ['latin'] }).files;
+      const bundled = selectFontFiles(pkg, {
+        faces: canonical.weights.map((weight) => ({ style: 'normal', weight })),
+        subsets: ['latin'],
+      }).files;
       // Offline (parity with the official CLI only): Google Fonts is unreachable, the engine's
       // request for the other weights fails and it keeps its embedded faces; so does the page's
       // own Google Fonts stylesheet.
@@ -252,7 +282,8 @@ function planFontsWith(originalScans: readonly DocumentFontScan[], findPackage: 
       for (const f of [...linked, ...supplement]) rules.push(rule(f, family));
       for (const f of bundled) rules.push(rule(f, family, ENGINE_LATIN_RANGE));
       const faces = [...facesOf(bundled, 'engine')];
-      for (const g of facesOf([...linked, ...supplement], 'google')) if (!faces.some((b) => b.style === g.style && JSON.stringify(b.weight) === JSON.stringify(g.weight))) faces.push(g);
+      for (const g of facesOf([...linked, ...supplement], 'google'))
+        if (!faces.some((b) => b.style === g.style && JSON.stringify(b.weight) === JSON.stringify(g.weight))) faces.push(g);
       families.push({ ...base, status, canonical, faces, package: pkg, packageFrom: found.from, local: true });
       continue;
     }
@@ -292,7 +323,15 @@ function planFontsWith(originalScans: readonly DocumentFontScan[], findPackage: 
       continue;
     }
     for (const f of files) rules.push(rule(f, family));
-    families.push({ ...base, status: 'google', canonical: null, faces: facesOf(files, 'google'), package: pkg, packageFrom: found.from, local: true });
+    families.push({
+      ...base,
+      status: 'google',
+      canonical: null,
+      faces: facesOf(files, 'google'),
+      package: pkg,
+      packageFrom: found.from,
+      local: true,
+    });
   }
   return { families, rules, customProperties };
 }

@@ -10,7 +10,17 @@
  * offset where the engine's deterministic primary (`Inter, `) goes (for the served page).
  */
 import postcss, { type ChildNode, type Container, type Declaration, type Root } from 'postcss';
-import { attr, attrValueLocation, contentLocation, descendants, nodeLocation, offsetLocation, positionAt, type HtmlElement, type ParsedHtmlFile } from '../model/index.js';
+import {
+  attr,
+  attrValueLocation,
+  contentLocation,
+  descendants,
+  nodeLocation,
+  offsetLocation,
+  positionAt,
+  type HtmlElement,
+  type ParsedHtmlFile,
+} from '../model/index.js';
 import type { SourceLocation } from '../../shared/diagnostics.js';
 import { isGoogleFontsCssUrl } from './google-fonts-url.js';
 import { CSS_WIDE_KEYWORDS, DETERMINISTIC_PRIMARY, GENERIC_FAMILIES, normalizeFamily } from './engine-fonts.js';
@@ -116,7 +126,12 @@ export function leadingVar(value: string): { name: string; fallback: string | nu
       const comma = inner.indexOf(',');
       const name = (comma < 0 ? inner : inner.slice(0, comma)).trim();
       if (!/^--[A-Za-z0-9_-]+$/.test(name)) return null;
-      return { name, fallback: comma < 0 ? null : inner.slice(comma + 1), fallbackOffset: lead + 4 + comma + 1, rest: trimmed.slice(i + 1) };
+      return {
+        name,
+        fallback: comma < 0 ? null : inner.slice(comma + 1),
+        fallbackOffset: lead + 4 + comma + 1,
+        rest: trimmed.slice(i + 1),
+      };
     }
   }
   return null;
@@ -146,7 +161,12 @@ export const PRIMARY_PREFIX = `${DETERMINISTIC_PRIMARY}, `;
  * Families a declaration asks the engine for, resolving a leading `var()` through the
  * document's custom properties (a family reached only through a fallback is optional).
  */
-export function declaredFamilies(value: string, customProperties: ReadonlyMap<string, string>, depth = 0, optional = false): { family: string; optional: boolean }[] {
+export function declaredFamilies(
+  value: string,
+  customProperties: ReadonlyMap<string, string>,
+  depth = 0,
+  optional = false,
+): { family: string; optional: boolean }[] {
   const families = splitFamilies(value);
   const v = depth < 8 ? leadingVar(value) : null;
   if (!v) return families.map((family) => ({ family, optional }));
@@ -215,7 +235,10 @@ function ruleFacts(container: Container): { family?: Declaration; weight?: strin
 
 /** The `font` shorthand split into style, weight and family list (null for system keywords). */
 export function parseFontShorthand(value: string): { style?: string; weight?: string; families: string[] } | null {
-  const m = /^(.*?)(?:^|\s)((?:\d*\.)?\d+(?:px|pt|pc|em|rem|%|vw|vh|vmin|vmax|ex|ch|cm|mm|in|q|lh|rlh|cq\w+)|xx-small|x-small|small|medium|large|x-large|xx-large|xxx-large|smaller|larger)(?:\s*\/\s*\S+)?\s+(.+)$/i.exec(value.trim());
+  const m =
+    /^(.*?)(?:^|\s)((?:\d*\.)?\d+(?:px|pt|pc|em|rem|%|vw|vh|vmin|vmax|ex|ch|cm|mm|in|q|lh|rlh|cq\w+)|xx-small|x-small|small|medium|large|x-large|xx-large|xxx-large|smaller|larger)(?:\s*\/\s*\S+)?\s+(.+)$/i.exec(
+      value.trim(),
+    );
   if (!m) return null;
   const before = m[1].trim().toLowerCase().split(/\s+/).filter(Boolean);
   const weight = before.find((w) => /^(bold|bolder|lighter|\d{1,4})$/.test(w));
@@ -238,9 +261,16 @@ interface CssContext {
 
 function scanCss(root: Root, ctx: CssContext, scan: DocumentFontScan): void {
   root.walkAtRules(/^font-face$/i, (rule) => {
-    const get = (prop: string) => (rule.nodes ?? []).find((n): n is Declaration => n.type === 'decl' && n.prop.toLowerCase() === prop)?.value.trim();
+    const get = (prop: string) =>
+      (rule.nodes ?? []).find((n): n is Declaration => n.type === 'decl' && n.prop.toLowerCase() === prop)?.value.trim();
     const family = get('font-family');
-    if (family) scan.faceRules.push({ family: normalizeFamily(splitFamilies(family)[0] ?? ''), weight: get('font-weight') ?? '400', style: get('font-style') ?? 'normal', hasFile: /url\(/i.test(get('src') ?? '') });
+    if (family)
+      scan.faceRules.push({
+        family: normalizeFamily(splitFamilies(family)[0] ?? ''),
+        weight: get('font-weight') ?? '400',
+        style: get('font-style') ?? 'normal',
+        hasFile: /url\(/i.test(get('src') ?? ''),
+      });
   });
   const loc = (node: { source?: { start?: { line: number; column: number } } }): SourceLocation => {
     const s = node.source?.start ?? { line: 1, column: 1 };
@@ -276,12 +306,18 @@ function scanCss(root: Root, ctx: CssContext, scan: DocumentFontScan): void {
         valueOffset: valueOffset(facts.family),
       });
     } else if (facts.weight || facts.style) {
-      scan.loose.push({ file: ctx.file.file, loc: loc(parent.nodes?.find((n) => n.type === 'decl' && /^font-(weight|style)$/i.test((n as Declaration).prop)) ?? parent), weight: facts.weight, style: facts.style });
+      scan.loose.push({
+        file: ctx.file.file,
+        loc: loc(parent.nodes?.find((n) => n.type === 'decl' && /^font-(weight|style)$/i.test((n as Declaration).prop)) ?? parent),
+        weight: facts.weight,
+        style: facts.style,
+      });
     }
     if (facts.font) {
       const parsed = parseFontShorthand(facts.font.value);
       if (parsed) {
-        for (const family of parsed.families) scan.shorthand.push({ family, loc: loc(facts.font), weight: parsed.weight ?? facts.weight, style: parsed.style ?? facts.style });
+        for (const family of parsed.families)
+          scan.shorthand.push({ family, loc: loc(facts.font), weight: parsed.weight ?? facts.weight, style: parsed.style ?? facts.style });
       }
     }
   });
@@ -290,7 +326,12 @@ function scanCss(root: Root, ctx: CssContext, scan: DocumentFontScan): void {
 function isUnconditional(el: HtmlElement): boolean {
   const media = (attr(el, 'media') ?? '').trim().toLowerCase();
   const type = (attr(el, 'type') ?? '').trim().toLowerCase();
-  return (media === '' || media === 'all' || media === 'screen') && (type === '' || type === 'text/css') && !(attr(el, 'title') ?? '').trim() && attr(el, 'disabled') === null;
+  return (
+    (media === '' || media === 'all' || media === 'screen') &&
+    (type === '' || type === 'text/css') &&
+    !(attr(el, 'title') ?? '').trim() &&
+    attr(el, 'disabled') === null
+  );
 }
 
 /** Reads one parsed HTML file as the engine reads its fonts. */
@@ -356,7 +397,13 @@ export function scanFontDocument(file: ParsedHtmlFile): DocumentFontScan {
         const i = raw.indexOf(dataFamily, raw.indexOf('=') + 1);
         if (i >= 0 && dataFamily) offset = at.startOffset + i;
       }
-      scan.declarations.push({ file: file.file, loc: nodeLocation(file, el, 'data-font-family'), surface: 'data-font-family', value: dataFamily.trim(), valueOffset: offset === null ? null : offset + (dataFamily.length - dataFamily.trimStart().length) });
+      scan.declarations.push({
+        file: file.file,
+        loc: nodeLocation(file, el, 'data-font-family'),
+        surface: 'data-font-family',
+        value: dataFamily.trim(),
+        valueOffset: offset === null ? null : offset + (dataFamily.length - dataFamily.trimStart().length),
+      });
     }
   }
   return scan;

@@ -30,7 +30,11 @@ async function unchanged(root: string, mtimes: Map<string, number>): Promise<boo
  * The entry `file` (project-relative) of the project at `root` (a realpath) as served before the
  * runtime goes in; `fresh` is true when it is the same text as the last call returned.
  */
-export async function servedFontPage(root: string, file: string, cache: FontPageCache): Promise<{ html: string; plan: FontPlan; fresh: boolean }> {
+export async function servedFontPage(
+  root: string,
+  file: string,
+  cache: FontPageCache,
+): Promise<{ html: string; plan: FontPlan; fresh: boolean }> {
   const hit = cache.get(file);
   if (hit && (await unchanged(root, hit.mtimes))) return { html: hit.html, plan: hit.plan, fresh: true };
   const mtime = await mtimeOf(join(root, file));
@@ -57,7 +61,11 @@ export function servedFontFile(pathname: string): string | null {
  * Warns (once per family) where a local page cannot draw what the cloud draws: a family the cloud
  * has that framesmith found no copy of. Snapshot and render call it before they capture.
  */
-export async function warnFontsNotDrawnHere(logger: { warn(msg: string, code?: string): void }, root: string, entry: string): Promise<void> {
+export async function warnFontsNotDrawnHere(
+  logger: { warn(msg: string, code?: string): void },
+  root: string,
+  entry: string,
+): Promise<void> {
   let plan: FontPlan;
   try {
     plan = (await servedFontPage(await fs.realpath(root), entry, new Map())).plan;
@@ -66,6 +74,9 @@ export async function warnFontsNotDrawnHere(logger: { warn(msg: string, code?: s
   }
   for (const f of plan.families) {
     if (f.local) continue;
-    logger.warn(`"${f.family}": the cloud draws it with ${f.canonical?.family ?? f.family}, but ${f.reason}; this output draws the next family in its list instead (framesmith vendor, or one online run, fetches it).`, 'font_not_available_locally');
+    logger.warn(
+      `"${f.family}": the cloud draws it with ${f.canonical?.family ?? f.family}, but ${f.reason}; this output draws the next family in its list instead (framesmith vendor, or one online run, fetches it).`,
+      'font_not_available_locally',
+    );
   }
 }

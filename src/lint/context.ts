@@ -39,7 +39,12 @@ export interface LintContext {
   /** Location inside a style sheet's file of a postcss node. */
   cssLocation(sheet: StyleSheet, node: { source?: { start?: { line: number; column: number } } }): SourceLocation;
   /** Adds a finding; `raw` accepts a code outside the catalog (a parser diagnostic). */
-  report(code: string, loc: SourceLocation | undefined, message: string, options?: { hint?: string; severity?: Severity; raw?: boolean }): void;
+  report(
+    code: string,
+    loc: SourceLocation | undefined,
+    message: string,
+    options?: { hint?: string; severity?: Severity; raw?: boolean },
+  ): void;
   readonly diagnostics: Diagnostic[];
   /** Per family, what the cloud draws (set by the font rules). */
   fonts?: FontSummary[];
@@ -48,7 +53,14 @@ export interface LintContext {
 function parseSheet(file: string, html: string | null, css: string, base: SourceLocation): StyleSheet {
   const { depth } = limits();
   const deep = bracketDepthOver(css, depth);
-  if (deep) return { file, html, root: null, error: { code: 'nesting_too_deep', message: tooDeepMessage(`The CSS in ${file}`, depth), loc: pointIn(base, deep) }, base };
+  if (deep)
+    return {
+      file,
+      html,
+      root: null,
+      error: { code: 'nesting_too_deep', message: tooDeepMessage(`The CSS in ${file}`, depth), loc: pointIn(base, deep) },
+      base,
+    };
   try {
     return { file, html, root: postcss.parse(css, { from: file }), error: null, base };
   } catch (e) {
@@ -85,7 +97,8 @@ export function createLintContext(parsed: ParsedProject): LintContext {
 
   // Media ids and tags, to tell a media lookup in a script from any other element lookup.
   const mediaIds = new Set<string>();
-  for (const f of files) for (const el of elements(f)) if ((el.tagName === 'video' || el.tagName === 'audio') && attr(el, 'id')) mediaIds.add(attr(el, 'id')!);
+  for (const f of files)
+    for (const el of elements(f)) if ((el.tagName === 'video' || el.tagName === 'audio') && attr(el, 'id')) mediaIds.add(attr(el, 'id')!);
   const isMedia = (q: string, byId: boolean) =>
     byId ? mediaIds.has(q) : /(^|[\s>+~,(])(video|audio)\b/i.test(q) || [...q.matchAll(/#([\w-]+)/g)].some((m) => mediaIds.has(m[1]));
 

@@ -43,7 +43,15 @@ export function lintJson(result: LintResult, verbose = false): LintJson {
     infoCount: result.infoCount,
     findings: result.diagnostics
       .filter((d) => verbose || d.severity !== 'info')
-      .map((d) => ({ file: d.loc?.file ?? null, line: d.loc?.line || null, column: d.loc?.column || null, code: d.code, severity: d.severity, message: d.message, fixHint: d.hint ?? null })),
+      .map((d) => ({
+        file: d.loc?.file ?? null,
+        line: d.loc?.line || null,
+        column: d.loc?.column || null,
+        code: d.code,
+        severity: d.severity,
+        message: d.message,
+        fixHint: d.hint ?? null,
+      })),
     filesScanned: result.files.length,
     files: result.files,
     ms: Math.round(result.ms),
@@ -62,7 +70,10 @@ export function lintCounts(result: Pick<LintResult, 'errorCount' | 'warningCount
  * The human report. `only` limits it to errors (`--quiet`); `color` adds ANSI colours.
  * `dirLabel` is how the project folder is named in the heading (as the user typed it).
  */
-export function formatLintReport(result: LintResult, options: { dirLabel?: string; only?: 'error'; verbose?: boolean; color?: boolean } = {}): string {
+export function formatLintReport(
+  result: LintResult,
+  options: { dirLabel?: string; only?: 'error'; verbose?: boolean; color?: boolean } = {},
+): string {
   const paint = (code: number, s: string) => (options.color ? `\u001b[${code}m${s}\u001b[0m` : s);
   const scope = result.files.length === 1 ? result.files[0] : `${result.files.length} files`;
   const lines = [`◆  Linting ${join(options.dirLabel ?? basename(result.root), scope)}`];
@@ -80,7 +91,7 @@ export function formatLintReport(result: LintResult, options: { dirLabel?: strin
     if (d.hint) lines.push(`    ${paint(90, 'Fix:')} ${d.hint}`);
   }
   if (result.fonts.length && options.only !== 'error') {
-    lines.push('', paint(1, 'Fonts, as HeyGen\'s cloud draws them'));
+    lines.push('', paint(1, "Fonts, as HeyGen's cloud draws them"));
     const width = Math.min(28, Math.max(...result.fonts.map((f) => f.family.length)));
     for (const f of result.fonts) {
       const mark = f.status === 'unresolved' || !f.local ? paint(33, '⚠') : paint(32, '✓');

@@ -55,11 +55,29 @@ function byPlace(a: Diagnostic, b: Diagnostic): number {
   return (a.loc?.line ?? 0) - (b.loc?.line ?? 0) || (a.loc?.column ?? 0) - (b.loc?.column ?? 0) || a.code.localeCompare(b.code);
 }
 
-function summarize(root: string, entry: string, diagnostics: Diagnostic[], files: string[], started: number, fonts: FontSummary[] = []): LintResult {
+function summarize(
+  root: string,
+  entry: string,
+  diagnostics: Diagnostic[],
+  files: string[],
+  started: number,
+  fonts: FontSummary[] = [],
+): LintResult {
   diagnostics.sort(byPlace);
   const count = (s: Diagnostic['severity']) => diagnostics.filter((d) => d.severity === s).length;
   const errorCount = count('error');
-  return { ok: errorCount === 0, root, entry, diagnostics, errorCount, warningCount: count('warning'), infoCount: count('info'), files, ms: performance.now() - started, fonts };
+  return {
+    ok: errorCount === 0,
+    root,
+    entry,
+    diagnostics,
+    errorCount,
+    warningCount: count('warning'),
+    infoCount: count('info'),
+    files,
+    ms: performance.now() - started,
+    fonts,
+  };
 }
 
 /** Lints an already parsed project (build parses once and lints that). */
@@ -72,10 +90,16 @@ function lintNow(parsed: ParsedProject, started: number): LintResult {
   const ctx = createLintContext(parsed);
   for (const d of parsed.model.diagnostics) {
     // Parser findings keep their own message; the catalog fills in a missing hint.
-    ctx.report(d.code, d.loc, d.message, { hint: d.hint ?? (isKnownCode(d.code) ? ruleInfo(d.code).hint : undefined), severity: d.severity, raw: true });
+    ctx.report(d.code, d.loc, d.message, {
+      hint: d.hint ?? (isKnownCode(d.code) ? ruleInfo(d.code).hint : undefined),
+      severity: d.severity,
+      raw: true,
+    });
   }
   for (const rules of RULE_SETS) rules(ctx);
-  const files = [...new Set([...parsed.html.keys(), ...parsed.css.keys(), ...ctx.scripts.filter((s) => !s.inline && !s.library).map((s) => s.file)])].sort();
+  const files = [
+    ...new Set([...parsed.html.keys(), ...parsed.css.keys(), ...ctx.scripts.filter((s) => !s.inline && !s.library).map((s) => s.file)]),
+  ].sort();
   return summarize(parsed.model.root, parsed.model.entry, ctx.diagnostics, files, started, ctx.fonts);
 }
 

@@ -11,7 +11,8 @@ import type { SourceLocation } from '../../shared/diagnostics.js';
 import { unitLocation, type ScriptUnit } from './scripts.js';
 import { TIMELINE_PROPERTIES_MISSING } from '../../shared/render-mode.js';
 
-export type ClockKind = 'Date.now()' | 'new Date()' | 'Date()' | 'performance.now()' | 'Math.random()' | 'crypto.getRandomValues()' | 'gsap.utils.random()';
+export type ClockKind =
+  'Date.now()' | 'new Date()' | 'Date()' | 'performance.now()' | 'Math.random()' | 'crypto.getRandomValues()' | 'gsap.utils.random()';
 
 export interface ScriptFacts {
   unit: ScriptUnit;
@@ -38,7 +39,16 @@ export interface ScriptFacts {
 }
 
 /** Globals the engine (and framesmith's runtime) sets; authored code must not define them. */
-export const ENGINE_GLOBALS = new Set(['__player', '__hf', '__playerReady', '__renderReady', '__hyperframes', '__hfVariables', '__framesmith', '__framesmithBoot']);
+export const ENGINE_GLOBALS = new Set([
+  '__player',
+  '__hf',
+  '__playerReady',
+  '__renderReady',
+  '__hyperframes',
+  '__hfVariables',
+  '__framesmith',
+  '__framesmithBoot',
+]);
 const GLOBAL_OBJECTS = new Set(['window', 'globalThis', 'self']);
 const TWEEN_METHODS = new Set(['to', 'from', 'fromTo', 'set']);
 const HIDING_PROPS = new Set(['visibility', 'display', 'autoAlpha']);
@@ -68,7 +78,9 @@ function globalPath(node: N): string | null {
 }
 
 const isMinusOne = (n: N | undefined) =>
-  !!n && ((n.type === 'UnaryExpression' && n.operator === '-' && n.argument.type === 'Literal' && n.argument.value === 1) || (n.type === 'Literal' && n.value === -1));
+  !!n &&
+  ((n.type === 'UnaryExpression' && n.operator === '-' && n.argument.type === 'Literal' && n.argument.value === 1) ||
+    (n.type === 'Literal' && n.value === -1));
 
 function stringArg(n: N | undefined): string | null {
   if (!n) return null;
@@ -88,7 +100,16 @@ function alwaysTrue(test: N | null | undefined): boolean {
 const FUNCTION_NODES = new Set(['FunctionExpression', 'FunctionDeclaration', 'ArrowFunctionExpression', 'ClassBody']);
 const BREAKABLE = new Set(['WhileStatement', 'DoWhileStatement', 'ForStatement', 'ForInStatement', 'ForOfStatement', 'SwitchStatement']);
 /** Anything that ends the loop, gives control back (await, yield), or may throw out of it (a call). */
-const LEAVING = new Set(['ReturnStatement', 'ThrowStatement', 'AwaitExpression', 'YieldExpression', 'CallExpression', 'NewExpression', 'TaggedTemplateExpression', 'ImportExpression']);
+const LEAVING = new Set([
+  'ReturnStatement',
+  'ThrowStatement',
+  'AwaitExpression',
+  'YieldExpression',
+  'CallExpression',
+  'NewExpression',
+  'TaggedTemplateExpression',
+  'ImportExpression',
+]);
 
 /**
  * Whether anything in `roots` (a loop's body and update) can end the loop: a break that leaves
@@ -97,7 +118,11 @@ const LEAVING = new Set(['ReturnStatement', 'ThrowStatement', 'AwaitExpression',
  * functions are not entered (their returns end them, not the loop).
  */
 function mayLeave(roots: N[], outerLabels: Set<string>): boolean {
-  const stack: { node: N; nested: boolean; inner: Set<string> }[] = roots.map((node) => ({ node, nested: false, inner: new Set<string>() }));
+  const stack: { node: N; nested: boolean; inner: Set<string> }[] = roots.map((node) => ({
+    node,
+    nested: false,
+    inner: new Set<string>(),
+  }));
   while (stack.length) {
     const { node, nested, inner } = stack.pop()!;
     if (LEAVING.has(node.type)) return true;
@@ -124,7 +149,19 @@ function mayLeave(roots: N[], outerLabels: Set<string>): boolean {
 /** Facts of one unit; `isMedia(selectorOrId, byId)` says whether a lookup names managed media. */
 export function scriptFacts(unit: ScriptUnit, isMedia: (query: string, byId: boolean) => boolean): ScriptFacts {
   const facts: ScriptFacts = {
-    unit, clock: [], raf: [], timers: [], registrations: [], touchesRegistry: false, timelines: [], infiniteRepeats: [], engineGlobals: [], mediaControl: [], visibilityTweens: [], usesGsapGlobal: false, endlessLoops: [],
+    unit,
+    clock: [],
+    raf: [],
+    timers: [],
+    registrations: [],
+    touchesRegistry: false,
+    timelines: [],
+    infiniteRepeats: [],
+    engineGlobals: [],
+    mediaControl: [],
+    visibilityTweens: [],
+    usesGsapGlobal: false,
+    endlessLoops: [],
     timelineProperties: [],
   };
   const ast = unit.ast as N | null;
@@ -224,8 +261,12 @@ export function scriptFacts(unit: ScriptUnit, isMedia: (query: string, byId: boo
     CallExpression(n: N) {
       const callee = globalPath(n.callee);
       const clock: Record<string, ClockKind> = {
-        'Date.now': 'Date.now()', Date: 'Date()', 'performance.now': 'performance.now()', 'Math.random': 'Math.random()',
-        'crypto.getRandomValues': 'crypto.getRandomValues()', 'gsap.utils.random': 'gsap.utils.random()',
+        'Date.now': 'Date.now()',
+        Date: 'Date()',
+        'performance.now': 'performance.now()',
+        'Math.random': 'Math.random()',
+        'crypto.getRandomValues': 'crypto.getRandomValues()',
+        'gsap.utils.random': 'gsap.utils.random()',
       };
       if (callee && clock[callee]) facts.clock.push({ kind: clock[callee], loc: at(n) });
       if (callee === 'requestAnimationFrame') facts.raf.push(at(n));
@@ -282,10 +323,11 @@ export function scriptFacts(unit: ScriptUnit, isMedia: (query: string, byId: boo
 
   // Classic scripts share one global scope: top-level declarations become window properties.
   if (!unit.module) {
-    for (const stmt of (ast.body as N[])) {
+    for (const stmt of ast.body as N[]) {
       const names: { name: string; node: N }[] = [];
       if (stmt.type === 'FunctionDeclaration' && stmt.id) names.push({ name: stmt.id.name, node: stmt });
-      if (stmt.type === 'VariableDeclaration') for (const d of stmt.declarations) if (d.id.type === 'Identifier') names.push({ name: d.id.name, node: d });
+      if (stmt.type === 'VariableDeclaration')
+        for (const d of stmt.declarations) if (d.id.type === 'Identifier') names.push({ name: d.id.name, node: d });
       for (const { name, node } of names) if (ENGINE_GLOBALS.has(name)) facts.engineGlobals.push({ name, loc: at(node) });
     }
   }

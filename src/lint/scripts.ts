@@ -53,14 +53,20 @@ export function unitLocation(unit: Pick<ScriptUnit, 'base'>, pos: { line: number
 /** Code nested so deep that the parser ran out of stack: a budget error, not a crash. */
 export function tooDeep(unit: Pick<ScriptUnit, 'file' | 'inline' | 'base'>): NonNullable<ScriptUnit['error']> {
   const what = unit.inline ? `An inline <script> in ${unit.file}` : unit.file;
-  return { code: 'nesting_too_deep', message: `${what} nests its code deeper than ${SCRIPT_DEPTH} brackets, framesmith's limit for scripts; it was not checked.`, loc: unit.base, hint: DEPTH_HINT };
+  return {
+    code: 'nesting_too_deep',
+    message: `${what} nests its code deeper than ${SCRIPT_DEPTH} brackets, framesmith's limit for scripts; it was not checked.`,
+    loc: unit.base,
+    hint: DEPTH_HINT,
+  };
 }
 
 function parseUnit(unit: Omit<ScriptUnit, 'ast' | 'error'>): ScriptUnit {
   if (unit.foreign || unit.library) return { ...unit, ast: null, error: null };
   // Measured before acorn: its recursion on deep nesting can abort the process, not just throw.
   const deep = bracketDepthOver(unit.source, SCRIPT_DEPTH, { js: true });
-  if (deep) return { ...unit, ast: null, error: { ...tooDeep(unit), loc: unitLocation(unit, { line: deep.line, column: deep.column - 1 }) } };
+  if (deep)
+    return { ...unit, ast: null, error: { ...tooDeep(unit), loc: unitLocation(unit, { line: deep.line, column: deep.column - 1 }) } };
   try {
     const ast = parse(unit.source, {
       ecmaVersion: 'latest',
@@ -70,7 +76,8 @@ function parseUnit(unit: Omit<ScriptUnit, 'ast' | 'error'>): ScriptUnit {
     });
     return { ...unit, ast, error: null };
   } catch (e) {
-    if (e instanceof RangeError || /stack space|call stack/i.test((e as Error).message)) return { ...unit, ast: null, error: tooDeep(unit) };
+    if (e instanceof RangeError || /stack space|call stack/i.test((e as Error).message))
+      return { ...unit, ast: null, error: tooDeep(unit) };
     const err = e as SyntaxError & { loc?: { line: number; column: number } };
     const message = err.message.replace(/\s*\(\d+:\d+\)$/, '');
     return { ...unit, ast: null, error: { message, loc: unitLocation(unit, err.loc) } };
@@ -81,7 +88,10 @@ function parseUnit(unit: Omit<ScriptUnit, 'ast' | 'error'>): ScriptUnit {
 function relativeImports(ast: Program): string[] {
   const out: string[] = [];
   for (const node of ast.body) {
-    if ((node.type === 'ImportDeclaration' || node.type === 'ExportAllDeclaration' || node.type === 'ExportNamedDeclaration') && node.source) {
+    if (
+      (node.type === 'ImportDeclaration' || node.type === 'ExportAllDeclaration' || node.type === 'ExportNamedDeclaration') &&
+      node.source
+    ) {
       const spec = String(node.source.value);
       if (spec.startsWith('./') || spec.startsWith('../') || spec.startsWith('/')) out.push(spec);
     }
@@ -116,10 +126,30 @@ export function collectScripts(root: string, htmlFiles: ParsedHtmlFile[]): Scrip
     const size = statSync(abs).size;
     const limit = byteLimitFor(rel);
     if (size > limit && !library) {
-      units.push({ html, file: rel, inline: false, module, source: '', base, foreign, library, ast: null, error: { code: 'file_too_large', message: tooLargeMessage(rel, size, limit), loc: base, hint: SIZE_HINT } });
+      units.push({
+        html,
+        file: rel,
+        inline: false,
+        module,
+        source: '',
+        base,
+        foreign,
+        library,
+        ast: null,
+        error: { code: 'file_too_large', message: tooLargeMessage(rel, size, limit), loc: base, hint: SIZE_HINT },
+      });
       return;
     }
-    const unit = parseUnit({ html, file: rel, inline: false, module, source: library ? '' : readFileSync(abs, 'utf8'), base, foreign, library });
+    const unit = parseUnit({
+      html,
+      file: rel,
+      inline: false,
+      module,
+      source: library ? '' : readFileSync(abs, 'utf8'),
+      base,
+      foreign,
+      library,
+    });
     units.push(unit);
     if (unit.ast && module) {
       for (const spec of relativeImports(unit.ast)) {

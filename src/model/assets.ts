@@ -17,7 +17,17 @@ import { cssRefs, inlineStyleRefs, parseCss, type ParsedCssFile } from './css.js
 import { resolveRef, type FileLookup, type ProjectFiles } from './files.js';
 import { FramesmithError } from '../core/errors.js';
 import { describeRefusal } from '../security/file-policy.js';
-import { attr, attrValueLocation, contentLocation, descendants, nodeLocation, parentElement, textOf, type HtmlElement, type ParsedHtmlFile } from './html.js';
+import {
+  attr,
+  attrValueLocation,
+  contentLocation,
+  descendants,
+  nodeLocation,
+  parentElement,
+  textOf,
+  type HtmlElement,
+  type ParsedHtmlFile,
+} from './html.js';
 
 interface RawRef {
   url: string;
@@ -27,8 +37,27 @@ interface RawRef {
   baseDir: string;
 }
 
-const PRELOAD_KINDS: Record<string, AssetKind> = { font: 'font', script: 'script', style: 'style', image: 'image', audio: 'media', video: 'media', document: 'document' };
-const NOT_LOADED_RELS = new Set(['preconnect', 'dns-prefetch', 'canonical', 'alternate', 'author', 'license', 'help', 'search', 'next', 'prev']);
+const PRELOAD_KINDS: Record<string, AssetKind> = {
+  font: 'font',
+  script: 'script',
+  style: 'style',
+  image: 'image',
+  audio: 'media',
+  video: 'media',
+  document: 'document',
+};
+const NOT_LOADED_RELS = new Set([
+  'preconnect',
+  'dns-prefetch',
+  'canonical',
+  'alternate',
+  'author',
+  'license',
+  'help',
+  'search',
+  'next',
+  'prev',
+]);
 
 function linkKind(el: HtmlElement): AssetKind | null {
   const rels = (attr(el, 'rel') ?? '').toLowerCase().split(/\s+/).filter(Boolean);
@@ -102,7 +131,8 @@ function htmlRefs(file: ParsedHtmlFile, baseDir: string): { refs: RawRef[]; styl
     if (attr(el, 'data-composition-src') !== null) add(el, 'data-composition-src', 'document', undefined, '');
     const style = attr(el, 'style');
     if (style && /url\(/i.test(style)) {
-      for (const r of inlineStyleRefs(style, attrValueLocation(file, el, 'style'))) refs.push({ url: r.url, kind: r.kind, via: 'inline-style', loc: r.loc, baseDir });
+      for (const r of inlineStyleRefs(style, attrValueLocation(file, el, 'style')))
+        refs.push({ url: r.url, kind: r.kind, via: 'inline-style', loc: r.loc, baseDir });
     }
   }
   return { refs, styleBlocks };
@@ -126,8 +156,18 @@ export function collectAssets(
     const resolved = resolveRef(r.url, r.baseDir);
     const found: FileLookup = resolved.path !== null ? files.lookup(resolved.path) : { exists: false, caseMismatch: null };
     const refused = found.refused && resolved.path ? describeRefusal(resolved.path, found.refused) : null;
-    out.push({ url: r.url, kind: r.kind, via: r.via, ...resolved, exists: found.exists, caseMismatch: found.caseMismatch, refused, loc: r.loc });
-    if (r.kind === 'style' && found.exists && resolved.path && !cssFiles.has(resolved.path) && !queue.some((q) => q.path === resolved.path)) queue.push({ path: resolved.path, loc: r.loc });
+    out.push({
+      url: r.url,
+      kind: r.kind,
+      via: r.via,
+      ...resolved,
+      exists: found.exists,
+      caseMismatch: found.caseMismatch,
+      refused,
+      loc: r.loc,
+    });
+    if (r.kind === 'style' && found.exists && resolved.path && !cssFiles.has(resolved.path) && !queue.some((q) => q.path === resolved.path))
+      queue.push({ path: resolved.path, loc: r.loc });
   };
   for (const file of htmlFiles) {
     const baseDir = baseDirOf(file.file);
@@ -154,7 +194,8 @@ export function collectAssets(
     cssFiles.set(path, { file: path, source, root: root ?? parseCss('', path)! });
     if (!root) continue;
     const dir = posix.dirname(path) === '.' ? '' : posix.dirname(path);
-    for (const r of cssRefs(root, { file: path, line: 1, column: 1 })) record({ url: r.url, kind: r.kind, via: 'css-file', loc: r.loc, baseDir: dir });
+    for (const r of cssRefs(root, { file: path, line: 1, column: 1 }))
+      record({ url: r.url, kind: r.kind, via: 'css-file', loc: r.loc, baseDir: dir });
   }
   return out;
 }

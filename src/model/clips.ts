@@ -34,8 +34,14 @@ function clipKind(el: HtmlElement): ClipKind {
 }
 
 const FAILURE: Record<Exclude<StartResolution, { ok: true }>['reason'], { code: string; hint: string }> = {
-  invalid: { code: 'invalid_data_start', hint: 'Write seconds (data-start="1.5") or a clip id with an optional offset (data-start="intro + 0.5").' },
-  'unknown-ref': { code: 'unknown_start_reference', hint: 'Reference the id (or data-composition-id) of another element on the page (ids are case-sensitive).' },
+  invalid: {
+    code: 'invalid_data_start',
+    hint: 'Write seconds (data-start="1.5") or a clip id with an optional offset (data-start="intro + 0.5").',
+  },
+  'unknown-ref': {
+    code: 'unknown_start_reference',
+    hint: 'Reference the id (or data-composition-id) of another element on the page (ids are case-sensitive).',
+  },
   cycle: { code: 'start_reference_cycle', hint: 'Break the cycle: start one of these clips at a number of seconds.' },
 };
 
@@ -52,11 +58,20 @@ export function readClips(
   existsElsewhere: (id: string) => boolean = () => false,
 ): Map<HtmlElement, Clip> {
   const timed = elements.filter((el) => hasAttr(el, 'data-start'));
-  const durations = timed.map((el) => numberAttr(diags, file, el, 'data-duration', { min: 0, example: '3' }) ?? hostDurations.get(el) ?? null);
-  const resolved = resolveStarts(timed.map((el, i) => {
-    const compositionId = attr(el, 'data-composition-id');
-    return { id: attr(el, 'id'), altIds: compositionId ? [compositionId] : [], startExpr: attr(el, 'data-start') ?? '', duration: durations[i] };
-  }));
+  const durations = timed.map(
+    (el) => numberAttr(diags, file, el, 'data-duration', { min: 0, example: '3' }) ?? hostDurations.get(el) ?? null,
+  );
+  const resolved = resolveStarts(
+    timed.map((el, i) => {
+      const compositionId = attr(el, 'data-composition-id');
+      return {
+        id: attr(el, 'id'),
+        altIds: compositionId ? [compositionId] : [],
+        startExpr: attr(el, 'data-start') ?? '',
+        duration: durations[i],
+      };
+    }),
+  );
   const clips = new Map<HtmlElement, Clip>();
   timed.forEach((el, i) => {
     const startExpr = attr(el, 'data-start') ?? '';
@@ -73,7 +88,12 @@ export function readClips(
       diags.error('invalid_data_start', `${who}: data-start="${startExpr}" is negative.`, where, 'Start clips at 0 seconds or later.');
     } else if (!r.ok && r.reason === 'unknown-ref' && expr?.ref && /^[\d.]/.test(expr.ref) && !existsElsewhere(expr.ref)) {
       // "1.5s", "2sec": HeyGen's renderer reads these as the id of another element (none has it).
-      diags.error('invalid_data_start', `${who}: data-start="${startExpr}" is not a number of seconds; HeyGen's renderer reads it as a reference to an element with id "${expr.ref}", finds none and places the clip at 0 s.`, where, FAILURE.invalid.hint);
+      diags.error(
+        'invalid_data_start',
+        `${who}: data-start="${startExpr}" is not a number of seconds; HeyGen's renderer reads it as a reference to an element with id "${expr.ref}", finds none and places the clip at 0 s.`,
+        where,
+        FAILURE.invalid.hint,
+      );
     } else if (!r.ok && r.reason === 'unknown-ref' && expr?.ref && existsElsewhere(expr.ref)) {
       // A clip of another composition on the page: the runtime places it, as the engine does.
     } else if (!r.ok) {
@@ -101,7 +121,12 @@ export function readClips(
 }
 
 /** The `<video>` and `<audio>` elements among `elements`, with their clip window when timed. */
-export function readMedia(diags: Diagnostics, file: ParsedHtmlFile, elements: HtmlElement[], clips: Map<HtmlElement, Clip>): MediaElement[] {
+export function readMedia(
+  diags: Diagnostics,
+  file: ParsedHtmlFile,
+  elements: HtmlElement[],
+  clips: Map<HtmlElement, Clip>,
+): MediaElement[] {
   const media: MediaElement[] = [];
   for (const el of elements) {
     if (el.tagName !== 'video' && el.tagName !== 'audio') continue;

@@ -30,18 +30,33 @@ export function buildComposition(ctx: ParseContext, file: ParsedHtmlFile, root: 
   for (const el of elements) {
     if (attr(el, 'data-composition-src') === null) continue;
     if (!attr(el, 'data-composition-id')?.trim()) {
-      diags.error('host_missing_composition_id', `The element that loads ${attr(el, 'data-composition-src')} has no data-composition-id.`, nodeLocation(file, el, 'data-composition-src'),
-        'Give the host the same data-composition-id as the root element inside the sub-composition file.');
+      diags.error(
+        'host_missing_composition_id',
+        `The element that loads ${attr(el, 'data-composition-src')} has no data-composition-id.`,
+        nodeLocation(file, el, 'data-composition-src'),
+        'Give the host the same data-composition-id as the root element inside the sub-composition file.',
+      );
       children.set(el, null);
       continue;
     }
     const opened = openChild(ctx, el, file, options.chain);
-    children.set(el, opened ? buildComposition(ctx, opened.file, opened.root, { isEntry: false, inTemplate: inTemplate(opened.root), chain: [...options.chain, opened.file.file] }) : null);
+    children.set(
+      el,
+      opened
+        ? buildComposition(ctx, opened.file, opened.root, {
+            isEntry: false,
+            inTemplate: inTemplate(opened.root),
+            chain: [...options.chain, opened.file.file],
+          })
+        : null,
+    );
   }
   const hostDurations = new Map([...children].map(([el, child]) => [el, child && child.duration > 0 ? child.duration : null]));
 
   const existsElsewhere = (id: string) =>
-    [...ctx.html.values()].some((f) => [...descendants(f.document, { intoTemplates: true })].some((el) => attr(el, 'id') === id || attr(el, 'data-composition-id') === id));
+    [...ctx.html.values()].some((f) =>
+      [...descendants(f.document, { intoTemplates: true })].some((el) => attr(el, 'id') === id || attr(el, 'data-composition-id') === id),
+    );
   const clips = readClips(diags, file, elements, hostDurations, existsElsewhere);
   const media = readMedia(diags, file, elements, clips);
   const subCompositions = [...children].map(([el, child]) => readInstance(diags, file, el, clips.get(el), child));
@@ -57,4 +72,3 @@ export function buildComposition(ctx: ParseContext, file: ParsedHtmlFile, root: 
     loc: nodeLocation(file, root),
   };
 }
-

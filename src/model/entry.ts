@@ -48,7 +48,9 @@ export function entryPath(root: string, composition = 'index.html'): string {
 export function readEntry(files: ProjectFiles, entry: string, otherEntries: () => string[], wanted: string): ParsedHtmlFile {
   const found = files.lookup(entry);
   if (found.refused) {
-    throw new FramesmithError('file_refused', `${describeRefusal(entry, found.refused)}; framesmith does not open it.`, { hint: REFUSAL_HINT });
+    throw new FramesmithError('file_refused', `${describeRefusal(entry, found.refused)}; framesmith does not open it.`, {
+      hint: REFUSAL_HINT,
+    });
   }
   if (!found.exists) {
     const others = otherEntries().filter((e) => e !== entry);
@@ -81,18 +83,28 @@ export function findEntryRoot(file: ParsedHtmlFile): HtmlElement | null {
 export function entryRoot(entry: ParsedHtmlFile, diags: Diagnostics): { root: HtmlElement; inTemplate: boolean } {
   const root = findEntryRoot(entry);
   if (root) return { root, inTemplate: false };
-  const templated = [...descendants(entry.document, { intoTemplates: true })].find((el) => attr(el, 'data-composition-id') !== null && inTemplate(el));
+  const templated = [...descendants(entry.document, { intoTemplates: true })].find(
+    (el) => attr(el, 'data-composition-id') !== null && inTemplate(el),
+  );
   if (templated) {
-    diags.error('standalone_composition_wrapped_in_template', `${entry.file} wraps its composition in <template>; an entry file must be a full document.`,
-      nodeLocation(entry, templated), 'Remove the <template> wrapper from the entry file: only sub-composition files use one.');
+    diags.error(
+      'standalone_composition_wrapped_in_template',
+      `${entry.file} wraps its composition in <template>; an entry file must be a full document.`,
+      nodeLocation(entry, templated),
+      'Remove the <template> wrapper from the entry file: only sub-composition files use one.',
+    );
     return { root: templated, inTemplate: true };
   }
   // Point at the element that looks meant to be the root, or at <body>.
   const body = bodyOf(entry.document);
   const candidate = [...descendants(entry.document)].find((el) => attr(el, 'data-width') !== null || attr(el, 'data-duration') !== null);
   const at = candidate ?? (body?.sourceCodeLocation ? body : null);
-  throw new FramesmithError('root_missing_composition_id', `${entry.file} has no composition root: no element in <body> has data-composition-id.`, {
-    hint: `Mark the root element, e.g. ${ROOT_EXAMPLE}.`,
-    loc: at ? nodeLocation(entry, at) : { file: entry.file, line: 1, column: 1 },
-  });
+  throw new FramesmithError(
+    'root_missing_composition_id',
+    `${entry.file} has no composition root: no element in <body> has data-composition-id.`,
+    {
+      hint: `Mark the root element, e.g. ${ROOT_EXAMPLE}.`,
+      loc: at ? nodeLocation(entry, at) : { file: entry.file, line: 1, column: 1 },
+    },
+  );
 }

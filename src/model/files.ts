@@ -131,12 +131,19 @@ export class ProjectFiles {
     if (text === undefined) {
       const checked = checkProjectPathSync(this.realRoot(), path);
       if (!checked.ok && !checked.missing) {
-        throw new FramesmithError('file_refused', `${describeRefusal(path, checked.refusal)}; framesmith does not read it.`, { hint: REFUSAL_HINT, loc: { file: path, line: 0, column: 0 } });
+        throw new FramesmithError('file_refused', `${describeRefusal(path, checked.refusal)}; framesmith does not read it.`, {
+          hint: REFUSAL_HINT,
+          loc: { file: path, line: 0, column: 0 },
+        });
       }
       const abs = join(this.root, path);
       const limit = byteLimitFor(path);
       const size = statSync(abs).size;
-      if (size > limit) throw new FramesmithError('file_too_large', tooLargeMessage(path, size, limit), { hint: SIZE_HINT, loc: { file: path, line: 0, column: 0 } });
+      if (size > limit)
+        throw new FramesmithError('file_too_large', tooLargeMessage(path, size, limit), {
+          hint: SIZE_HINT,
+          loc: { file: path, line: 0, column: 0 },
+        });
       text = readFileSync(abs, 'utf8');
       this.texts.set(path, text);
     }

@@ -27,7 +27,11 @@ export interface ParsedHtmlFile {
 export function parseHtmlFile(file: string, source: string): ParsedHtmlFile {
   const limit = limits().htmlElements;
   const count = countStartTags(source);
-  if (count > limit) throw new FramesmithError('file_too_large', tooManyElementsMessage(file, count, limit), { hint: SIZE_HINT, loc: { file, line: 0, column: 0 } });
+  if (count > limit)
+    throw new FramesmithError('file_too_large', tooManyElementsMessage(file, count, limit), {
+      hint: SIZE_HINT,
+      loc: { file, line: 0, column: 0 },
+    });
   return { file, source, document: parse(source, { sourceCodeLocationInfo: true }) };
 }
 
@@ -67,7 +71,9 @@ export function* descendants(node: HtmlNode, { intoTemplates = false } = {}): Ge
 
 /** The first element (document order, templates included) nested deeper than `limit`, or null. */
 export function firstTooDeep(doc: HtmlNode, limit: number): { el: HtmlElement; depth: number } | null {
-  const stack: { node: HtmlNode; depth: number }[] = childrenOf(doc, true).map((n) => ({ node: n, depth: 1 })).reverse();
+  const stack: { node: HtmlNode; depth: number }[] = childrenOf(doc, true)
+    .map((n) => ({ node: n, depth: 1 }))
+    .reverse();
   while (stack.length) {
     const { node, depth } = stack.pop()!;
     if (!isElement(node)) continue;

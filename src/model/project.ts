@@ -65,9 +65,22 @@ function parseProjectNow(dir: string, options: ParseOptions): ParsedProject {
   // files are mounted into it and written from the project root, which is the same folder for
   // the usual index.html at the top.
   const entryDir = posix.dirname(entry) === '.' ? '' : posix.dirname(entry);
-  const assets = collectAssets([...html.values()], files, css, (file) => (file === entry ? entryDir : ''), (code, message, loc, hint) => diags.error(code, message, loc, hint));
+  const assets = collectAssets(
+    [...html.values()],
+    files,
+    css,
+    (file) => (file === entry ? entryDir : ''),
+    (code, message, loc, hint) => diags.error(code, message, loc, hint),
+  );
   checkNesting([...html.values()], diags);
-  const model: ProjectModel = { root, entry, entries: findEntries(files, html), composition, assets, diagnostics: inReadingOrder(diags.list, [...html.keys()]) };
+  const model: ProjectModel = {
+    root,
+    entry,
+    entries: findEntries(files, html),
+    composition,
+    assets,
+    diagnostics: inReadingOrder(diags.list, [...html.keys()]),
+  };
   return { model, html, css };
 }
 
@@ -98,7 +111,9 @@ function inReadingOrder(list: Diagnostic[], files: string[]): Diagnostic[] {
     const i = files.indexOf(d.loc?.file ?? '');
     return i < 0 ? files.length : i;
   };
-  return [...list].sort((a, b) => rank(a) - rank(b) || (a.loc?.line ?? 0) - (b.loc?.line ?? 0) || (a.loc?.column ?? 0) - (b.loc?.column ?? 0));
+  return [...list].sort(
+    (a, b) => rank(a) - rank(b) || (a.loc?.line ?? 0) - (b.loc?.line ?? 0) || (a.loc?.column ?? 0) - (b.loc?.column ?? 0),
+  );
 }
 
 /**
@@ -114,7 +129,9 @@ export async function loadProject(dir: string, options: ParseOptions = {}): Prom
   // A file framesmith could not read through (too deep, too large) stops them too: nothing about
   // it was checked (i13's size budgets); so does a URL nothing can load (ftp:, file:). Lint and
   // build refuse both likewise (REFUSED_BY_FRAMESMITH).
-  const errors = model.diagnostics.filter((d) => d.severity === 'error' && (REFUSED_BY_HEYGEN.has(d.code) || REFUSED_BY_THE_MODEL.has(d.code)));
+  const errors = model.diagnostics.filter(
+    (d) => d.severity === 'error' && (REFUSED_BY_HEYGEN.has(d.code) || REFUSED_BY_THE_MODEL.has(d.code)),
+  );
   if (errors.length) throw FramesmithError.from(errors[0], { details: errors });
   const comp = model.composition;
   if (!(comp.width > 0) || !(comp.height > 0)) {

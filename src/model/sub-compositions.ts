@@ -33,40 +33,66 @@ const CODE = 'missing_or_empty_sub_composition';
  * Reads the file a host loads and finds its root. Returns null, with a diagnostic at the host,
  * when the file cannot be used. `chain` is the files already on the way (entry excluded).
  */
-export function openChild(ctx: ParseContext, host: HtmlElement, file: ParsedHtmlFile, chain: string[]): { file: ParsedHtmlFile; root: HtmlElement } | null {
+export function openChild(
+  ctx: ParseContext,
+  host: HtmlElement,
+  file: ParsedHtmlFile,
+  chain: string[],
+): { file: ParsedHtmlFile; root: HtmlElement } | null {
   const src = attr(host, 'data-composition-src') ?? '';
   const hostId = attr(host, 'data-composition-id') ?? '';
   const where = nodeLocation(file, host, 'data-composition-src');
   const ref = resolveRef(src, '');
   if (ref.outsideRoot) {
-    ctx.diags.error('invalid_parent_traversal_in_asset_path', `data-composition-src="${src}" climbs above the project root; the file will not be in the bundle.`, where,
-      'Move the sub-composition into the project (e.g. compositions/intro.html) and write its path from the project root.');
+    ctx.diags.error(
+      'invalid_parent_traversal_in_asset_path',
+      `data-composition-src="${src}" climbs above the project root; the file will not be in the bundle.`,
+      where,
+      'Move the sub-composition into the project (e.g. compositions/intro.html) and write its path from the project root.',
+    );
     return null;
   }
   if (!ref.path) {
     const what = src.trim() === '' ? 'is empty' : 'is not a file inside the project';
-    ctx.diags.error(CODE, `data-composition-src="${src}" ${what}.`, where, 'Point it at an HTML file in the project, written from the project root: data-composition-src="compositions/intro.html".');
+    ctx.diags.error(
+      CODE,
+      `data-composition-src="${src}" ${what}.`,
+      where,
+      'Point it at an HTML file in the project, written from the project root: data-composition-src="compositions/intro.html".',
+    );
     return null;
   }
   if (ref.path === ctx.entry || chain.includes(ref.path)) {
     const loop = [ctx.entry, ...chain, ref.path].join(' → ');
-    ctx.diags.error('subcomposition_cycle', `Sub-compositions load each other in a loop: ${loop}.`, where, `Remove the host in ${file.file} that loads ${ref.path} again.`);
+    ctx.diags.error(
+      'subcomposition_cycle',
+      `Sub-compositions load each other in a loop: ${loop}.`,
+      where,
+      `Remove the host in ${file.file} that loads ${ref.path} again.`,
+    );
     return null;
   }
   const found = ctx.files.lookup(ref.path);
   if (found.refused) {
-    ctx.diags.error(FILE_REFUSED, `data-composition-src="${src}": ${describeRefusal(ref.path, found.refused)}; framesmith never serves or bundles it.`, where, REFUSAL_HINT);
+    ctx.diags.error(
+      FILE_REFUSED,
+      `data-composition-src="${src}": ${describeRefusal(ref.path, found.refused)}; framesmith never serves or bundles it.`,
+      where,
+      REFUSAL_HINT,
+    );
     return null;
   }
   if (!found.exists) {
-    ctx.diags.error(CODE,
+    ctx.diags.error(
+      CODE,
       found.caseMismatch
         ? `data-composition-src="${src}" differs in letter case from the file ${found.caseMismatch}.`
         : `data-composition-src="${src}": ${ref.path} does not exist in the project.`,
       where,
       found.caseMismatch
         ? `Write "${found.caseMismatch}": file names are case-sensitive in the cloud renderer.`
-        : 'Check the path: sub-composition paths are written from the project root, also inside sub-composition files.');
+        : 'Check the path: sub-composition paths are written from the project root, also inside sub-composition files.',
+    );
     return null;
   }
   let child = ctx.html.get(ref.path);
@@ -83,14 +109,24 @@ export function openChild(ctx: ParseContext, host: HtmlElement, file: ParsedHtml
   const root = findCompositionRoot(child);
   if (!root) {
     const empty = child.source.trim() === '';
-    ctx.diags.error(CODE, empty ? `${ref.path} (loaded by "${hostId}") is empty.` : `${ref.path} (loaded by "${hostId}") has no element with data-composition-id.`, where,
-      `Wrap the sub-composition in <template><div data-composition-id="${hostId || 'name'}" …>…</div></template>.`);
+    ctx.diags.error(
+      CODE,
+      empty
+        ? `${ref.path} (loaded by "${hostId}") is empty.`
+        : `${ref.path} (loaded by "${hostId}") has no element with data-composition-id.`,
+      where,
+      `Wrap the sub-composition in <template><div data-composition-id="${hostId || 'name'}" …>…</div></template>.`,
+    );
     return null;
   }
   const rootId = attr(root, 'data-composition-id') ?? '';
   if (rootId !== hostId) {
-    ctx.diags.error(CODE, `The host asks for data-composition-id="${hostId}", but the root of ${ref.path} is "${rootId}".`, where,
-      'The host and the root element inside the file must carry the same data-composition-id.');
+    ctx.diags.error(
+      CODE,
+      `The host asks for data-composition-id="${hostId}", but the root of ${ref.path} is "${rootId}".`,
+      where,
+      'The host and the root element inside the file must carry the same data-composition-id.',
+    );
     return null;
   }
   return { file: child, root };
@@ -117,7 +153,13 @@ function readValues(diags: Diagnostics, file: ParsedHtmlFile, host: HtmlElement)
 }
 
 /** The instance a host makes: its window in the parent, playback offset and variable values. */
-export function readInstance(diags: Diagnostics, file: ParsedHtmlFile, host: HtmlElement, clip: Clip | undefined, child: CompositionModel | null): SubCompositionInstance {
+export function readInstance(
+  diags: Diagnostics,
+  file: ParsedHtmlFile,
+  host: HtmlElement,
+  clip: Clip | undefined,
+  child: CompositionModel | null,
+): SubCompositionInstance {
   const duration = clip ? clip.duration : child && child.duration > 0 ? child.duration : null;
   const start = clip?.start ?? 0;
   return {

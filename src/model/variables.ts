@@ -12,8 +12,10 @@ const EXAMPLE = `data-composition-variables='[{"id":"title","type":"string","lab
 
 function hintFor(message: string): string {
   if (/JSON array/.test(message)) return `Declare the variables as a JSON array, even for one: ${EXAMPLE}.`;
-  if (/an enum needs/.test(message)) return 'An enum needs "options": [{"value":"a","label":"A"}, …] and a default that is one of the values.';
-  if (/declared twice/.test(message)) return 'Give every variable a unique id (it becomes the CSS property --<id> and the key in getVariables()).';
+  if (/an enum needs/.test(message))
+    return 'An enum needs "options": [{"value":"a","label":"A"}, …] and a default that is one of the values.';
+  if (/declared twice/.test(message))
+    return 'Give every variable a unique id (it becomes the CSS property --<id> and the key in getVariables()).';
   return 'Every entry needs "id", "type" (string, number, color, boolean, enum, font, image), "label" and a "default" of that type.';
 }
 
@@ -26,8 +28,12 @@ export function readDeclarationsOf(diags: Diagnostics, file: ParsedHtmlFile, el:
   try {
     parsed = JSON.parse(raw);
   } catch (e) {
-    diags.error(CODE, `data-composition-variables on <${el.tagName}> is not valid JSON (${(e as Error).message}).`, loc,
-      `Write a JSON array inside single quotes, with double quotes inside it: ${EXAMPLE}.`);
+    diags.error(
+      CODE,
+      `data-composition-variables on <${el.tagName}> is not valid JSON (${(e as Error).message}).`,
+      loc,
+      `Write a JSON array inside single quotes, with double quotes inside it: ${EXAMPLE}.`,
+    );
     return [];
   }
   const { declarations, problems } = validateDeclarations(parsed);

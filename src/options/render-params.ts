@@ -53,13 +53,21 @@ export function fpsProblem(value: unknown): UsageProblem | null {
 /** A flag that takes one of a few words (`--quality`, `--format`, `--resolution`, `--aspect-ratio`). */
 export function choiceProblem(flag: string, value: unknown, values: readonly string[]): UsageProblem | null {
   if (typeof value === 'string' && values.includes(value)) return null;
-  return { code: 'invalid_option', message: `--${flag} must be one of ${values.join(', ')}, got ${JSON.stringify(value) ?? String(value)}.`, hint: `Pass one of them, e.g. --${flag} ${values[0]}.` };
+  return {
+    code: 'invalid_option',
+    message: `--${flag} must be one of ${values.join(', ')}, got ${JSON.stringify(value) ?? String(value)}.`,
+    hint: `Pass one of them, e.g. --${flag} ${values[0]}.`,
+  };
 }
 
 /** 4k exists only as mp4. */
 export function formatResolutionProblem(format: string | undefined, resolution: string | undefined): UsageProblem | null {
   if (resolution !== '4k' || format === undefined || format === 'mp4') return null;
-  return { code: 'invalid_option', message: `--resolution 4k works only with --format mp4, not ${format}.`, hint: 'Render 4k as mp4, or keep webm/mov at 1080p.' };
+  return {
+    code: 'invalid_option',
+    message: `--resolution 4k works only with --format mp4, not ${format}.`,
+    hint: 'Render 4k as mp4, or keep webm/mov at 1080p.',
+  };
 }
 
 /** The error a problem ends the command with. */
@@ -86,7 +94,12 @@ export interface CheckedRenderParams {
 }
 
 /** Checks fps/quality/format/resolution and their combination; fills the API's defaults. */
-export function checkRenderParams(o: { fps?: number | string; quality?: string; format?: string; resolution?: string }): CheckedRenderParams {
+export function checkRenderParams(o: {
+  fps?: number | string;
+  quality?: string;
+  format?: string;
+  resolution?: string;
+}): CheckedRenderParams {
   const fps = o.fps ?? DEFAULT_FPS;
   const quality = o.quality ?? DEFAULT_QUALITY;
   const format = o.format ?? DEFAULT_FORMAT;
@@ -98,5 +111,10 @@ export function checkRenderParams(o: { fps?: number | string; quality?: string; 
     choiceProblem('resolution', resolution, RESOLUTIONS),
     formatResolutionProblem(format, resolution),
   );
-  return { fps: Number(fps), quality: quality as RenderQuality, format: format as RenderFormat, resolution: resolution as RenderResolution };
+  return {
+    fps: Number(fps),
+    quality: quality as RenderQuality,
+    format: format as RenderFormat,
+    resolution: resolution as RenderResolution,
+  };
 }

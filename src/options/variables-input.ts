@@ -30,10 +30,14 @@ function parseObject(text: string, source: string): VariableValues {
     });
   }
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
-    throw new FramesmithError('invalid_variables_json', `${source} must be a JSON object of variable values, got ${Array.isArray(value) ? 'an array' : typeof value}.`, {
-      hint: 'Use {"id": value, ...} with the ids from data-composition-variables.',
-      exitCode: EXIT.usage,
-    });
+    throw new FramesmithError(
+      'invalid_variables_json',
+      `${source} must be a JSON object of variable values, got ${Array.isArray(value) ? 'an array' : typeof value}.`,
+      {
+        hint: 'Use {"id": value, ...} with the ids from data-composition-variables.',
+        exitCode: EXIT.usage,
+      },
+    );
   }
   return value as VariableValues;
 }
@@ -46,10 +50,14 @@ export async function readVariablesInput(input: VariablesInput): Promise<Variabl
     try {
       text = await readFile(resolve(input.cwd ?? process.cwd(), input.file), 'utf8');
     } catch (e) {
-      throw new FramesmithError('variables_file_unreadable', `Cannot read --variables-file ${input.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`, {
-        hint: 'Check the path (it is relative to the current folder).',
-        exitCode: EXIT.usage,
-      });
+      throw new FramesmithError(
+        'variables_file_unreadable',
+        `Cannot read --variables-file ${input.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`,
+        {
+          hint: 'Check the path (it is relative to the current folder).',
+          exitCode: EXIT.usage,
+        },
+      );
     }
     values = parseObject(text, `--variables-file ${input.file}`);
   }
@@ -62,11 +70,15 @@ export function checkVariablesAgainst(declarations: VariableDeclaration[], value
   const problems = checkValues(declarations, values);
   if (!problems.length) return;
   if (strict) {
-    throw new FramesmithError('invalid_variables', problems[0].message + (problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''), {
-      hint: 'Fix the values or the declarations in data-composition-variables.',
-      details: problems.map((p) => ({ code: `variable_${p.kind}`, message: p.message, severity: 'error' as const })),
-      exitCode: EXIT.usage,
-    });
+    throw new FramesmithError(
+      'invalid_variables',
+      problems[0].message + (problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''),
+      {
+        hint: 'Fix the values or the declarations in data-composition-variables.',
+        details: problems.map((p) => ({ code: `variable_${p.kind}`, message: p.message, severity: 'error' as const })),
+        exitCode: EXIT.usage,
+      },
+    );
   }
   for (const p of problems) logger.warn(`variables: ${p.message}`, `variable_${p.kind}`);
 }

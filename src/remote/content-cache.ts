@@ -60,7 +60,11 @@ export interface ContentCacheOptions {
 /** `50M`, `2G`, `1048576` → bytes (binary multiples). */
 export function parseSize(value: string, name: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([kmg]?)i?b?\s*$/i.exec(value);
-  if (!m) throw new FramesmithError('invalid_size', `${name}="${value}" is not a size.`, { hint: `Write bytes or a number with K, M or G, e.g. ${name}=50M.`, exitCode: EXIT.usage });
+  if (!m)
+    throw new FramesmithError('invalid_size', `${name}="${value}" is not a size.`, {
+      hint: `Write bytes or a number with K, M or G, e.g. ${name}=50M.`,
+      exitCode: EXIT.usage,
+    });
   const mult = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2].toLowerCase() as '' | 'k' | 'm' | 'g'];
   return Math.floor(Number(m[1]) * mult);
 }
@@ -84,8 +88,12 @@ export class ContentCache {
     const env = process.env;
     this.dir = options.dir ?? defaultCacheDir();
     this.content = join(this.dir, 'content');
-    this.maxEntryBytes = options.maxEntryBytes ?? (env.FRAMESMITH_CACHE_MAX_ENTRY ? parseSize(env.FRAMESMITH_CACHE_MAX_ENTRY, 'FRAMESMITH_CACHE_MAX_ENTRY') : DEFAULT_MAX_ENTRY_BYTES);
-    this.maxTotalBytes = options.maxTotalBytes ?? (env.FRAMESMITH_CACHE_MAX_TOTAL ? parseSize(env.FRAMESMITH_CACHE_MAX_TOTAL, 'FRAMESMITH_CACHE_MAX_TOTAL') : DEFAULT_MAX_TOTAL_BYTES);
+    this.maxEntryBytes =
+      options.maxEntryBytes ??
+      (env.FRAMESMITH_CACHE_MAX_ENTRY ? parseSize(env.FRAMESMITH_CACHE_MAX_ENTRY, 'FRAMESMITH_CACHE_MAX_ENTRY') : DEFAULT_MAX_ENTRY_BYTES);
+    this.maxTotalBytes =
+      options.maxTotalBytes ??
+      (env.FRAMESMITH_CACHE_MAX_TOTAL ? parseSize(env.FRAMESMITH_CACHE_MAX_TOTAL, 'FRAMESMITH_CACHE_MAX_TOTAL') : DEFAULT_MAX_TOTAL_BYTES);
   }
 
   /** The body and record files of a key. */
@@ -160,10 +168,14 @@ export class ContentCache {
       await atomicWrite(paths.body, bytes);
       await atomicWrite(paths.record, JSON.stringify(record));
     } catch (error) {
-      throw new FramesmithError('cache_write_failed', `Could not write to the framesmith cache at ${this.dir}: ${(error as Error).message}`, {
-        hint: 'Free some disk space or make the folder writable, or point FRAMESMITH_CACHE_DIR at another folder.',
-        cause: error,
-      });
+      throw new FramesmithError(
+        'cache_write_failed',
+        `Could not write to the framesmith cache at ${this.dir}: ${(error as Error).message}`,
+        {
+          hint: 'Free some disk space or make the folder writable, or point FRAMESMITH_CACHE_DIR at another folder.',
+          cause: error,
+        },
+      );
     }
     await this.evict(paths.body).catch(() => {});
     return record;
@@ -235,9 +247,15 @@ export async function atomicWrite(path: string, data: Buffer | string): Promise<
 const mib = (n: number) => (n < 1024 * 1024 ? `${Math.round(n / 102.4) / 10} KiB` : `${Math.round(n / 104857.6) / 10} MiB`);
 
 export function tooLargeError(url: string, size: number, cap: number): FramesmithError {
-  return new FramesmithError('remote_too_large', size >= 0 ? `${url} is ${mib(size)}, over the ${mib(cap)} limit for one cached file.` : `${url} is larger than the ${mib(cap)} limit for one cached file.`, {
-    hint: 'Put the file into the project yourself, or raise the limit with FRAMESMITH_CACHE_MAX_ENTRY (e.g. 200M).',
-  });
+  return new FramesmithError(
+    'remote_too_large',
+    size >= 0
+      ? `${url} is ${mib(size)}, over the ${mib(cap)} limit for one cached file.`
+      : `${url} is larger than the ${mib(cap)} limit for one cached file.`,
+    {
+      hint: 'Put the file into the project yourself, or raise the limit with FRAMESMITH_CACHE_MAX_ENTRY (e.g. 200M).',
+    },
+  );
 }
 
 let shared: ContentCache | null = null;

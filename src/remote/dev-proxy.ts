@@ -45,7 +45,17 @@ export function proxyRemoteUrlsInJs(code: string, base?: string): string {
   return rewriteJs(code, toProxy(base)).text;
 }
 
-const DEST_KIND: Record<string, ExpectedKind> = { script: 'script', style: 'style', font: 'font', image: 'image', audio: 'media', video: 'media', track: 'data', iframe: 'document', document: 'document' };
+const DEST_KIND: Record<string, ExpectedKind> = {
+  script: 'script',
+  style: 'style',
+  font: 'font',
+  image: 'image',
+  audio: 'media',
+  video: 'media',
+  track: 'data',
+  iframe: 'document',
+  document: 'document',
+};
 
 export interface RemoteProxy {
   handle(req: IncomingMessage, res: ServerResponse, pathAndQuery: string): Promise<void>;
@@ -57,11 +67,14 @@ export function createRemoteProxy(logger: Logger, resolver?: RemoteResolver): Re
   return {
     async handle(req, res, pathAndQuery) {
       // Vite marks some module imports with ?import; it is not part of the remote URL.
-      const url = remoteUrlFromProxyPath(pathAndQuery.replace(/([?&])import(&|$)/, (_, a: string, b: string) => (b ? a : '')).replace(/\?$/, ''));
+      const url = remoteUrlFromProxyPath(
+        pathAndQuery.replace(/([?&])import(&|$)/, (_, a: string, b: string) => (b ? a : '')).replace(/\?$/, ''),
+      );
       if (!url) return sendText(res, 404, 'Not found');
       // Only the preview's own pages may make the server fetch (a page on another site may not).
       const site = req.headers['sec-fetch-site'];
-      if (site && site !== 'same-origin' && site !== 'none') return sendText(res, 403, 'Forbidden: remote files are served to the preview only');
+      if (site && site !== 'same-origin' && site !== 'none')
+        return sendText(res, 403, 'Forbidden: remote files are served to the preview only');
       const dest = String(req.headers['sec-fetch-dest'] ?? '');
       const expect = DEST_KIND[dest] ?? 'any';
       try {
@@ -74,8 +87,14 @@ export function createRemoteProxy(logger: Logger, resolver?: RemoteResolver): Re
           const rewritten = proxyRemoteUrlsInJs(text, url);
           if (rewritten !== text) body = Buffer.from(rewritten);
         }
-        if (file.via === 'npm' || file.via === 'fontsource') logger.info(`${url} ← ${file.via === 'npm' ? 'npm registry' : '@fontsource'} (${file.detail ?? ''})`);
-        const headers = { 'content-type': file.contentType, 'cache-control': 'no-cache', 'access-control-allow-origin': '*', 'accept-ranges': 'bytes' };
+        if (file.via === 'npm' || file.via === 'fontsource')
+          logger.info(`${url} ← ${file.via === 'npm' ? 'npm registry' : '@fontsource'} (${file.detail ?? ''})`);
+        const headers = {
+          'content-type': file.contentType,
+          'cache-control': 'no-cache',
+          'access-control-allow-origin': '*',
+          'accept-ranges': 'bytes',
+        };
         // Media elements seek with byte ranges.
         const range = /^bytes=(\d*)-(\d*)$/.exec(String(req.headers.range ?? ''));
         if (range && (range[1] || range[2])) {

@@ -43,4 +43,3 @@ export const npmFontPackageProvider = {
     return best?.dir ?? null;
   },
 };
-

@@ -40,7 +40,13 @@ function installedPackage(name: string, projectDir?: string): FontsourcePackage 
  * an installed copy first (framesmith ships the families HeyGen's engine embeds, pinned to the
  * engine's files), else the npm registry through the cache.
  */
-async function familyPackage(npm: NpmRegistry, family: string, wantsRange: boolean, url: string, projectDir?: string): Promise<FontsourcePackage> {
+async function familyPackage(
+  npm: NpmRegistry,
+  family: string,
+  wantsRange: boolean,
+  url: string,
+  projectDir?: string,
+): Promise<FontsourcePackage> {
   const id = fontsourceId(family);
   const names = wantsRange ? [`@fontsource-variable/${id}`, `@fontsource/${id}`] : [`@fontsource/${id}`, `@fontsource-variable/${id}`];
   for (const name of names) {
@@ -61,16 +67,29 @@ async function familyPackage(npm: NpmRegistry, family: string, wantsRange: boole
       throw error;
     }
   }
-  throw new FramesmithError('font_family_not_in_fontsource', `${url} asks for the family "${family}", which @fontsource does not have (no ${missing.join(' or ')} on the npm registry).`, {
-    hint: 'Check the family name; or add the font files to the project (fonts/) with an @font-face rule for them.',
-  });
+  throw new FramesmithError(
+    'font_family_not_in_fontsource',
+    `${url} asks for the family "${family}", which @fontsource does not have (no ${missing.join(' or ')} on the npm registry).`,
+    {
+      hint: 'Check the family name; or add the font files to the project (fonts/) with an @font-face rule for them.',
+    },
+  );
 }
 
 /** The stylesheet for a Google Fonts CSS URL; `fileUrl` says how the CSS points at each font file. */
-export async function fontsourceStylesheet(url: string, npm: NpmRegistry, fileUrl: (pkg: FontsourcePackage, file: FontFile) => string, projectDir?: string): Promise<FontsourceStylesheet> {
+export async function fontsourceStylesheet(
+  url: string,
+  npm: NpmRegistry,
+  fileUrl: (pkg: FontsourcePackage, file: FontFile) => string,
+  projectDir?: string,
+): Promise<FontsourceStylesheet> {
   const request = parseGoogleFontsUrl(url);
   if (!request || !request.families.length) {
-    throw new FramesmithError('font_family_not_in_fontsource', `${url} names no font family framesmith can read${request?.problems.length ? ` (${request.problems.join('; ')})` : ''}.`, { hint: 'Check the URL (family=Name:wght@400;700).' });
+    throw new FramesmithError(
+      'font_family_not_in_fontsource',
+      `${url} names no font family framesmith can read${request?.problems.length ? ` (${request.problems.join('; ')})` : ''}.`,
+      { hint: 'Check the URL (family=Name:wght@400;700).' },
+    );
   }
   const parts: string[] = [];
   const packages: FontsourceStylesheet['packages'] = [];
@@ -78,12 +97,20 @@ export async function fontsourceStylesheet(url: string, npm: NpmRegistry, fileUr
   for (const fam of request.families) {
     const wantsRange = fam.faces.some((f) => typeof f.weight !== 'number');
     const pkg = await familyPackage(npm, fam.family, wantsRange, url, projectDir);
-    const { css, files, missing } = fontsourceCss(pkg, { faces: fam.faces, subsets: request.subsets.length ? request.subsets : undefined }, { url: (f) => fileUrl(pkg, f), display: request.display ?? 'auto', family: fam.family });
+    const { css, files, missing } = fontsourceCss(
+      pkg,
+      { faces: fam.faces, subsets: request.subsets.length ? request.subsets : undefined },
+      { url: (f) => fileUrl(pkg, f), display: request.display ?? 'auto', family: fam.family },
+    );
     if (missing.length) {
       const list = missing.map((m) => `${cssWeight(m.weight)} ${m.style}`).join(', ');
-      throw new FramesmithError('font_family_not_in_fontsource', `${url} asks for ${fam.family} ${list}, which ${pkg.name}@${pkg.version} does not have (it has ${pkg.weights.join(', ')}${pkg.styles.includes('italic') ? ', italic too' : ''}).`, {
-        hint: 'Ask only for weights and styles the family has; Google Fonts refuses such a stylesheet too.',
-      });
+      throw new FramesmithError(
+        'font_family_not_in_fontsource',
+        `${url} asks for ${fam.family} ${list}, which ${pkg.name}@${pkg.version} does not have (it has ${pkg.weights.join(', ')}${pkg.styles.includes('italic') ? ', italic too' : ''}).`,
+        {
+          hint: 'Ask only for weights and styles the family has; Google Fonts refuses such a stylesheet too.',
+        },
+      );
     }
     parts.push(`/* ${fam.family}: ${pkg.name}@${pkg.version} (${pkg.license}) */\n${css}`);
     packages.push({ pkg, files });
@@ -106,22 +133,41 @@ export async function googleFontsFallback(url: string, _expect: ExpectedKind, re
   if (!isGoogleFontsCssUrl(url)) return null;
   const request = parseGoogleFontsUrl(url);
   if (!request || !request.families.length) {
-    throw new FramesmithError('font_family_not_in_fontsource', `${url} names no font family framesmith can read${request?.problems.length ? ` (${request.problems.join('; ')})` : ''}.`, { hint: 'Check the URL (family=Name:wght@400;700).' });
+    throw new FramesmithError(
+      'font_family_not_in_fontsource',
+      `${url} names no font family framesmith can read${request?.problems.length ? ` (${request.problems.join('; ')})` : ''}.`,
+      { hint: 'Check the URL (family=Name:wght@400;700).' },
+    );
   }
   // The resolver's own registry too (its cache and offline setting), after the registered providers.
-  const registry = { name: 'npm registry', find: async (name: string) => (await resolver.npm.packageDir(name, 'latest').catch(() => null))?.dir ?? null };
-  const sheet = await googleFontsCss(url, { projectDir: process.cwd(), fileUrl: (f) => fontsourceFileCdnUrl(f.package, f), providers: [registry] });
+  const registry = {
+    name: 'npm registry',
+    find: async (name: string) => (await resolver.npm.packageDir(name, 'latest').catch(() => null))?.dir ?? null,
+  };
+  const sheet = await googleFontsCss(url, {
+    projectDir: process.cwd(),
+    fileUrl: (f) => fontsourceFileCdnUrl(f.package, f),
+    providers: [registry],
+  });
   if (!sheet) return null;
   if (sheet.unavailable.length) {
-    throw new FramesmithError('font_family_not_in_fontsource', `${url} asks for ${sheet.unavailable.map((f) => `"${f}"`).join(', ')}, which @fontsource does not have (no such package on the npm registry, or it cannot be reached).`, {
-      hint: 'Check the family name; or add the font files to the project (fonts/) with an @font-face rule for them.',
-    });
+    throw new FramesmithError(
+      'font_family_not_in_fontsource',
+      `${url} asks for ${sheet.unavailable.map((f) => `"${f}"`).join(', ')}, which @fontsource does not have (no such package on the npm registry, or it cannot be reached).`,
+      {
+        hint: 'Check the family name; or add the font files to the project (fonts/) with an @font-face rule for them.',
+      },
+    );
   }
   if (sheet.refused.length) {
     const list = sheet.refused.map((r) => `${r.family} ${r.faces.join(', ')}`).join('; ');
-    throw new FramesmithError('font_family_not_in_fontsource', `${url} asks for ${list}, which the family's @fontsource package does not have.`, {
-      hint: 'Ask only for weights and styles the family has; Google Fonts refuses such a stylesheet too.',
-    });
+    throw new FramesmithError(
+      'font_family_not_in_fontsource',
+      `${url} asks for ${list}, which the family's @fontsource package does not have.`,
+      {
+        hint: 'Ask only for weights and styles the family has; Google Fonts refuses such a stylesheet too.',
+      },
+    );
   }
   const detail = sheet.packages.map((p) => `${p.name}@${p.version}`).join('; ');
   return { bytes: Buffer.from(sheet.css), contentType: 'text/css; charset=utf-8', source: 'fontsource', detail };

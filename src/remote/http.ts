@@ -37,7 +37,17 @@ export interface Fetched {
 }
 
 /** Codes of the errors fetchRemote throws. */
-export const REMOTE_ERROR_CODES = ['remote_unsupported_scheme', 'remote_local_address', 'remote_unreachable', 'remote_timeout', 'remote_not_found', 'remote_http_error', 'remote_redirect_loop', 'remote_too_large', 'remote_unexpected_html'] as const;
+export const REMOTE_ERROR_CODES = [
+  'remote_unsupported_scheme',
+  'remote_local_address',
+  'remote_unreachable',
+  'remote_timeout',
+  'remote_not_found',
+  'remote_http_error',
+  'remote_redirect_loop',
+  'remote_too_large',
+  'remote_unexpected_html',
+] as const;
 
 const MAX_REDIRECTS = 10;
 
@@ -53,9 +63,13 @@ export function isHttpUrl(url: string): boolean {
 
 export function schemeError(url: string): FramesmithError {
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1] ?? 'unknown';
-  return new FramesmithError('remote_unsupported_scheme', `${url} uses the ${scheme}: scheme; only http(s) URLs and project files can be loaded.`, {
-    hint: 'Put the file into the project and reference it with a relative path.',
-  });
+  return new FramesmithError(
+    'remote_unsupported_scheme',
+    `${url} uses the ${scheme}: scheme; only http(s) URLs and project files can be loaded.`,
+    {
+      hint: 'Put the file into the project and reference it with a relative path.',
+    },
+  );
 }
 
 /** Fetches `url` under the limits. */
@@ -64,7 +78,9 @@ export async function fetchRemote(url: string, options: FetchOptions): Promise<F
   try {
     current = new URL(url.startsWith('//') ? `https:${url}` : url);
   } catch {
-    throw new FramesmithError('remote_unsupported_scheme', `"${url}" is not a valid URL.`, { hint: 'Fix the URL, or put the file into the project.' });
+    throw new FramesmithError('remote_unsupported_scheme', `"${url}" is not a valid URL.`, {
+      hint: 'Fix the URL, or put the file into the project.',
+    });
   }
   if (current.protocol !== 'http:' && current.protocol !== 'https:') throw schemeError(url);
   const timeoutMs = options.timeoutMs ?? defaultTimeoutMs();
@@ -91,10 +107,14 @@ export async function fetchRemote(url: string, options: FetchOptions): Promise<F
         await res.body?.cancel().catch(() => {});
         const next = new URL(res.headers.get('location')!, current);
         if (seen.has(next.href)) {
-          throw new FramesmithError('remote_redirect_loop', `${url} redirects in a loop (${current.href} → ${next.href}).`, { hint: 'Fix the URL, or download the file into the project.' });
+          throw new FramesmithError('remote_redirect_loop', `${url} redirects in a loop (${current.href} → ${next.href}).`, {
+            hint: 'Fix the URL, or download the file into the project.',
+          });
         }
         if (hop + 1 > MAX_REDIRECTS) {
-          throw new FramesmithError('remote_redirect_loop', `${url} redirects more than ${MAX_REDIRECTS} times.`, { hint: 'Fix the URL, or download the file into the project.' });
+          throw new FramesmithError('remote_redirect_loop', `${url} redirects more than ${MAX_REDIRECTS} times.`, {
+            hint: 'Fix the URL, or download the file into the project.',
+          });
         }
         if (next.protocol !== 'http:' && next.protocol !== 'https:') throw schemeError(next.href);
         current = next;
@@ -102,7 +122,9 @@ export async function fetchRemote(url: string, options: FetchOptions): Promise<F
       }
       if (res.status === 404 || res.status === 410) {
         await res.body?.cancel().catch(() => {});
-        throw new FramesmithError('remote_not_found', `${url} does not exist (HTTP ${res.status}).`, { hint: 'Check the URL (a version or file name may be wrong).' });
+        throw new FramesmithError('remote_not_found', `${url} does not exist (HTTP ${res.status}).`, {
+          hint: 'Check the URL (a version or file name may be wrong).',
+        });
       }
       if (res.status < 200 || res.status >= 300) {
         await res.body?.cancel().catch(() => {});
@@ -118,9 +140,13 @@ export async function fetchRemote(url: string, options: FetchOptions): Promise<F
       const bytes = await readCapped(res, url, options.maxBytes);
       const contentType = res.headers.get('content-type');
       if (options.expect && looksLikeUnexpectedHtml(options.expect, contentType, bytes)) {
-        throw new FramesmithError('remote_unexpected_html', `${url} returned an HTML page where a ${options.expect === 'media' ? 'media file' : options.expect} was expected.`, {
-          hint: 'The server answered with an error or login page; check the URL, or download the right file into the project.',
-        });
+        throw new FramesmithError(
+          'remote_unexpected_html',
+          `${url} returned an HTML page where a ${options.expect === 'media' ? 'media file' : options.expect} was expected.`,
+          {
+            hint: 'The server answered with an error or login page; check the URL, or download the right file into the project.',
+          },
+        );
       }
       return { url, finalUrl: current.href, status: res.status, contentType, bytes };
     }
@@ -175,11 +201,22 @@ async function readCapped(res: Response, url: string, maxBytes: number): Promise
 /** An HTML document served where something else was expected. */
 export function looksLikeUnexpectedHtml(expect: ExpectedKind, contentType: string | null, bytes: Buffer): boolean {
   if (expect === 'document' || expect === 'any') return false;
-  const head = bytes.subarray(0, 512).toString('utf8').replace(/^\uFEFF/, '').trimStart().toLowerCase();
-  const htmlBody = head.startsWith('<!doctype html') || head.startsWith('<html') || (head.startsWith('<head') && !head.startsWith('<header'));
+  const head = bytes
+    .subarray(0, 512)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .trimStart()
+    .toLowerCase();
+  const htmlBody =
+    head.startsWith('<!doctype html') || head.startsWith('<html') || (head.startsWith('<head') && !head.startsWith('<header'));
   if (htmlBody) return true;
   // Scripts and styles sent as text/html are refused by the browser anyway when they are HTML.
-  return Boolean(contentType && /^text\/html\b/i.test(contentType) && (expect === 'font' || expect === 'image' || expect === 'media') && !hasBinaryMagic(bytes));
+  return Boolean(
+    contentType &&
+    /^text\/html\b/i.test(contentType) &&
+    (expect === 'font' || expect === 'image' || expect === 'media') &&
+    !hasBinaryMagic(bytes),
+  );
 }
 
 function hasBinaryMagic(bytes: Buffer): boolean {

@@ -15,7 +15,14 @@ export interface ModuleSpecifier {
   dynamic: boolean;
 }
 
-type Literalish = Node & { type: string; value?: unknown; start: number; end: number; quasis?: { value: { cooked: string } }[]; expressions?: unknown[] };
+type Literalish = Node & {
+  type: string;
+  value?: unknown;
+  start: number;
+  end: number;
+  quasis?: { value: { cooked: string } }[];
+  expressions?: unknown[];
+};
 
 function literal(node: Literalish | null | undefined): string | null {
   if (!node) return null;

@@ -33,7 +33,14 @@ export interface NpmCdnRef {
   dirs?: string[];
 }
 
-const JSDELIVR_HOSTS = new Set(['cdn.jsdelivr.net', 'fastly.jsdelivr.net', 'gcore.jsdelivr.net', 'testingcf.jsdelivr.net', 'quantil.jsdelivr.net', 'originfastly.jsdelivr.net']);
+const JSDELIVR_HOSTS = new Set([
+  'cdn.jsdelivr.net',
+  'fastly.jsdelivr.net',
+  'gcore.jsdelivr.net',
+  'testingcf.jsdelivr.net',
+  'quantil.jsdelivr.net',
+  'originfastly.jsdelivr.net',
+]);
 const UNPKG_HOSTS = new Set(['unpkg.com', 'www.unpkg.com', 'npm.unpkg.com']);
 const ESM_SH_HOSTS = new Set(['esm.sh', 'cdn.esm.sh']);
 
@@ -58,31 +65,31 @@ export const CDNJS_LIBRARIES: Record<string, { npm: string; dirs: string[]; vers
   'Chart.js': { npm: 'chart.js', dirs: ['dist', ''] },
   'chart.js': { npm: 'chart.js', dirs: ['dist', ''] },
   'moment.js': { npm: 'moment', dirs: ['min', ''] },
-  'howler': { npm: 'howler', dirs: ['dist', ''] },
-  'KaTeX': { npm: 'katex', dirs: ['dist', ''] },
-  'mathjs': { npm: 'mathjs', dirs: ['lib/browser', 'dist', ''] },
-  'popmotion': { npm: 'popmotion', dirs: ['dist', ''] },
+  howler: { npm: 'howler', dirs: ['dist', ''] },
+  KaTeX: { npm: 'katex', dirs: ['dist', ''] },
+  mathjs: { npm: 'mathjs', dirs: ['lib/browser', 'dist', ''] },
+  popmotion: { npm: 'popmotion', dirs: ['dist', ''] },
   'tween.js': { npm: '@tweenjs/tween.js', dirs: ['dist', ''] },
-  'velocity': { npm: 'velocity-animate', dirs: [''] },
+  velocity: { npm: 'velocity-animate', dirs: [''] },
   'mo-js': { npm: '@mojs/core', dirs: ['dist', ''] },
-  'Splitting': { npm: 'splitting', dirs: ['dist', ''] },
+  Splitting: { npm: 'splitting', dirs: ['dist', ''] },
   'countup.js': { npm: 'countup.js', dirs: ['dist', ''] },
   'typed.js': { npm: 'typed.js', dirs: ['dist', 'lib', ''] },
-  'babylonjs': { npm: 'babylonjs', dirs: [''] },
+  babylonjs: { npm: 'babylonjs', dirs: [''] },
   'canvas-confetti': { npm: 'canvas-confetti', dirs: ['dist', ''] },
-  'tsparticles': { npm: 'tsparticles', dirs: [''] },
-  'normalize': { npm: 'normalize.css', dirs: [''] },
+  tsparticles: { npm: 'tsparticles', dirs: [''] },
+  normalize: { npm: 'normalize.css', dirs: [''] },
   'animate.css': { npm: 'animate.css', dirs: [''] },
   'font-awesome': { npm: '@fortawesome/fontawesome-free', dirs: [''] },
   'highlight.js': { npm: '@highlightjs/cdn-assets', dirs: [''] },
-  'prism': { npm: 'prismjs', dirs: [''] },
-  'marked': { npm: 'marked', dirs: ['lib', ''] },
+  prism: { npm: 'prismjs', dirs: [''] },
+  marked: { npm: 'marked', dirs: ['lib', ''] },
   'rough.js': { npm: 'roughjs', dirs: ['bundled', ''] },
   'two.js': { npm: 'two.js', dirs: ['build', ''] },
   'paper.js': { npm: 'paper', dirs: ['dist', ''] },
   'fabric.js': { npm: 'fabric', dirs: ['dist', ''] },
-  'konva': { npm: 'konva', dirs: ['', 'lib'] },
-  'ScrollMagic': { npm: 'scrollmagic', dirs: ['scrollmagic/minified', 'scrollmagic/uncompressed', ''] },
+  konva: { npm: 'konva', dirs: ['', 'lib'] },
+  ScrollMagic: { npm: 'scrollmagic', dirs: ['scrollmagic/minified', 'scrollmagic/uncompressed', ''] },
 };
 
 /** `name@range/rest` (scoped names too) → parts; null when it is not one. */
@@ -122,7 +129,14 @@ export function parseNpmCdnUrl(input: string): NpmCdnRef | null {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
   const host = url.hostname.toLowerCase();
   const path = url.pathname.replace(/^\/+/, '');
-  const ref = (cdn: NpmCdn, spec: NonNullable<ReturnType<typeof splitSpec>>, form: 'file' | 'module', file: string | null): NpmCdnRef => ({ cdn, url: input, name: spec.name, range: spec.range, file, form });
+  const ref = (cdn: NpmCdn, spec: NonNullable<ReturnType<typeof splitSpec>>, form: 'file' | 'module', file: string | null): NpmCdnRef => ({
+    cdn,
+    url: input,
+    name: spec.name,
+    range: spec.range,
+    file,
+    form,
+  });
 
   if (JSDELIVR_HOSTS.has(host)) {
     if (!path.startsWith('npm/')) return null;
@@ -165,7 +179,15 @@ export function parseNpmCdnUrl(input: string): NpmCdnRef | null {
     const lib = CDNJS_LIBRARIES[decodeURIComponent(m[1])];
     if (!lib) return null;
     const version = decodeURIComponent(m[2]);
-    return { cdn: 'cdnjs', url: input, name: lib.npm, range: lib.version ? lib.version(version) : version, file: decodeURIComponent(m[3]), form: 'file', dirs: lib.dirs };
+    return {
+      cdn: 'cdnjs',
+      url: input,
+      name: lib.npm,
+      range: lib.version ? lib.version(version) : version,
+      file: decodeURIComponent(m[3]),
+      form: 'file',
+      dirs: lib.dirs,
+    };
   }
   return null;
 }
@@ -188,7 +210,11 @@ const has = (listing: PackageListing, path: string) => listing.files.some((f) =>
 export function exportsTarget(manifest: PackageManifest, subpath: string): string | null {
   let exp = manifest.exports as unknown;
   if (exp === undefined || exp === null) return null;
-  if (typeof exp === 'string' || Array.isArray(exp) || (typeof exp === 'object' && !Object.keys(exp as object).some((k) => k.startsWith('.')))) {
+  if (
+    typeof exp === 'string' ||
+    Array.isArray(exp) ||
+    (typeof exp === 'object' && !Object.keys(exp as object).some((k) => k.startsWith('.')))
+  ) {
     exp = { '.': exp };
   }
   const map = exp as Record<string, unknown>;
@@ -216,10 +242,11 @@ export function exportsTarget(manifest: PackageManifest, subpath: string): strin
       return null;
     }
     if (t && typeof t === 'object') {
-      for (const cond of ['browser', 'import', 'module', 'default']) if (cond in (t as object)) {
-        const r = pick((t as Record<string, unknown>)[cond]);
-        if (r) return r;
-      }
+      for (const cond of ['browser', 'import', 'module', 'default'])
+        if (cond in (t as object)) {
+          const r = pick((t as Record<string, unknown>)[cond]);
+          if (r) return r;
+        }
     }
     return null;
   };
@@ -234,7 +261,8 @@ function defaultFile(ref: NpmCdnRef, listing: PackageListing): string | null {
   const browser = typeof m.browser === 'string' ? m.browser : undefined;
   const field = (ref.cdn === 'unpkg' ? m.unpkg : m.jsdelivr) ?? browser ?? m.main ?? 'index.js';
   const path = posix.normalize(field).replace(/^\.\//, '').replace(/^\/+/, '');
-  const candidates = ref.cdn === 'jsdelivr' && /\.js$/.test(path) && !/\.min\.js$/.test(path) ? [path.replace(/\.js$/, '.min.js'), path] : [path];
+  const candidates =
+    ref.cdn === 'jsdelivr' && /\.js$/.test(path) && !/\.min\.js$/.test(path) ? [path.replace(/\.js$/, '.min.js'), path] : [path];
   for (const c of [...candidates, ...candidates.flatMap((c) => [`${c}.js`, `${c}/index.js`])]) if (has(listing, c)) return c;
   return null;
 }
@@ -288,7 +316,11 @@ export async function resolveCdnFile(registry: NpmRegistry, ref: NpmCdnRef): Pro
   // jsDelivr minifies on request: a .min twin the package does not ship is the plain file, minified.
   const plain = ref.file.replace(/\.min\.(js|css)$/, '.$1');
   if (ref.cdn === 'jsdelivr' && plain !== ref.file && has(listing, plain)) {
-    return { ...base, path: plain, note: `the package ships no ${ref.file}; jsDelivr minifies ${plain} on request, framesmith uses it as it is` };
+    return {
+      ...base,
+      path: plain,
+      note: `the package ships no ${ref.file}; jsDelivr minifies ${plain} on request, framesmith uses it as it is`,
+    };
   }
   // unpkg and jsDelivr accept a path without its extension.
   for (const c of [`${ref.file}.js`, `${ref.file}/index.js`]) if (has(listing, c)) return { ...base, path: c };

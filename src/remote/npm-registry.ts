@@ -196,7 +196,8 @@ export class NpmRegistry {
     const u = new URL(url);
     const path = `//${u.host}${u.pathname}`;
     let best: string | null = null;
-    for (const prefix of Object.keys(this.config.tokens)) if (path.startsWith(prefix) && (!best || prefix.length > best.length)) best = prefix;
+    for (const prefix of Object.keys(this.config.tokens))
+      if (path.startsWith(prefix) && (!best || prefix.length > best.length)) best = prefix;
     return best ? { prefix: `${u.protocol}${best}`, headers: { authorization: `Bearer ${this.config.tokens[best]}` } } : undefined;
   }
 
@@ -211,7 +212,9 @@ export class NpmRegistry {
     try {
       return JSON.parse(res.bytes.toString('utf8'));
     } catch {
-      throw new FramesmithError('npm_registry_error', `The npm registry's answer for ${what} (${url}) is not JSON.`, { hint: 'Check the registry setting (FRAMESMITH_NPM_REGISTRY or registry= in .npmrc).' });
+      throw new FramesmithError('npm_registry_error', `The npm registry's answer for ${what} (${url}) is not JSON.`, {
+        hint: 'Check the registry setting (FRAMESMITH_NPM_REGISTRY or registry= in .npmrc).',
+      });
     }
   }
 
@@ -233,11 +236,16 @@ export class NpmRegistry {
     if (!this.offline) {
       try {
         const json = (await this.fetchJson(url, name)) as Packument;
-        if (!json || typeof json !== 'object' || !json.versions) throw new FramesmithError('npm_registry_error', `The npm registry's answer for ${name} (${url}) has no versions.`);
+        if (!json || typeof json !== 'object' || !json.versions)
+          throw new FramesmithError('npm_registry_error', `The npm registry's answer for ${name} (${url}) has no versions.`);
         // Only what resolution needs is kept.
         const slim: Packument = { name: json.name ?? name, 'dist-tags': json['dist-tags'] ?? {}, versions: {} };
-        for (const [v, m] of Object.entries(json.versions)) if (m?.dist?.tarball) slim.versions[v] = { version: v, dist: { tarball: m.dist.tarball, integrity: m.dist.integrity, shasum: m.dist.shasum } };
-        await this.cache.put(key, Buffer.from(JSON.stringify(slim)), { contentType: 'application/json', source: 'npm', from: url }).catch(() => {});
+        for (const [v, m] of Object.entries(json.versions))
+          if (m?.dist?.tarball)
+            slim.versions[v] = { version: v, dist: { tarball: m.dist.tarball, integrity: m.dist.integrity, shasum: m.dist.shasum } };
+        await this.cache
+          .put(key, Buffer.from(JSON.stringify(slim)), { contentType: 'application/json', source: 'npm', from: url })
+          .catch(() => {});
         return slim;
       } catch (error) {
         if ((error as FramesmithError).code === 'remote_not_found') return null;
@@ -257,7 +265,9 @@ export class NpmRegistry {
    */
   async resolve(name: string, range = 'latest'): Promise<ResolvedVersion> {
     if (!isValidPackageName(name)) {
-      throw new FramesmithError('npm_package_not_found', `"${name}" is not a valid npm package name.`, { hint: 'Check the package name in the URL.' });
+      throw new FramesmithError('npm_package_not_found', `"${name}" is not a valid npm package name.`, {
+        hint: 'Check the package name in the URL.',
+      });
     }
     const wanted = range.trim() || 'latest';
     const exact = semver.valid(wanted);
@@ -269,7 +279,9 @@ export class NpmRegistry {
     }
     const doc = await this.packument(name);
     if (!doc) {
-      throw new FramesmithError('npm_package_not_found', `There is no npm package named "${name}" (asked ${registry}).`, { hint: 'Check the package name in the URL.' });
+      throw new FramesmithError('npm_package_not_found', `There is no npm package named "${name}" (asked ${registry}).`, {
+        hint: 'Check the package name in the URL.',
+      });
     }
     const versions = Object.keys(doc.versions);
     let version: string | null = null;
@@ -280,14 +292,26 @@ export class NpmRegistry {
       version = latest && semver.satisfies(latest, wanted) ? latest : semver.maxSatisfying(versions, wanted);
     }
     if (!version || !doc.versions[version]) {
-      const recent = versions.filter((v) => semver.valid(v) && !semver.prerelease(v)).sort(semver.rcompare).slice(0, 5);
+      const recent = versions
+        .filter((v) => semver.valid(v) && !semver.prerelease(v))
+        .sort(semver.rcompare)
+        .slice(0, 5);
       throw new FramesmithError('npm_version_not_found', `npm package "${name}" has no version matching "${wanted}".`, {
         hint: `Pick an existing version${recent.length ? ` (latest: ${recent.join(', ')})` : ''}.`,
       });
     }
     const dist = doc.versions[version].dist;
-    const resolved: ResolvedVersion = { name, version, registry, tarball: dist.tarball, integrity: dist.integrity ?? null, shasum: dist.shasum ?? null };
-    await this.cache.put(versionKey(version), Buffer.from(JSON.stringify(resolved)), { contentType: 'application/json', source: 'npm', from: registry }).catch(() => {});
+    const resolved: ResolvedVersion = {
+      name,
+      version,
+      registry,
+      tarball: dist.tarball,
+      integrity: dist.integrity ?? null,
+      shasum: dist.shasum ?? null,
+    };
+    await this.cache
+      .put(versionKey(version), Buffer.from(JSON.stringify(resolved)), { contentType: 'application/json', source: 'npm', from: registry })
+      .catch(() => {});
     return resolved;
   }
 
@@ -297,23 +321,41 @@ export class NpmRegistry {
     const hit = await this.cache.get(key);
     if (hit.status === 'hit' && verifyIntegrity(hit.bytes, v.integrity, v.shasum).ok) return hit.bytes;
     if (this.offline) throw registryUnreachable(v.name, v.registry, null);
-    const res = await fetchRemote(v.tarball, { maxBytes: this.cache.maxEntryBytes, timeoutMs: this.timeoutMs, authFor: this.authFor(v.tarball), expect: 'data' }).catch((error) => {
+    const res = await fetchRemote(v.tarball, {
+      maxBytes: this.cache.maxEntryBytes,
+      timeoutMs: this.timeoutMs,
+      authFor: this.authFor(v.tarball),
+      expect: 'data',
+    }).catch((error) => {
       if ((error as FramesmithError).code === 'remote_too_large') {
-        throw new FramesmithError('remote_too_large', `The npm package ${v.name}@${v.version} (${v.tarball}) is larger than the ${Math.round(this.cache.maxEntryBytes / 1048576)} MiB cap for one cached file.`, {
-          hint: 'Raise the cap with FRAMESMITH_CACHE_MAX_ENTRY (e.g. 200M), or put the file into the project yourself.',
-        });
+        throw new FramesmithError(
+          'remote_too_large',
+          `The npm package ${v.name}@${v.version} (${v.tarball}) is larger than the ${Math.round(this.cache.maxEntryBytes / 1048576)} MiB cap for one cached file.`,
+          {
+            hint: 'Raise the cap with FRAMESMITH_CACHE_MAX_ENTRY (e.g. 200M), or put the file into the project yourself.',
+          },
+        );
       }
       throw error;
     });
     const check = verifyIntegrity(res.bytes, v.integrity, v.shasum);
     if (!check.ok) {
-      throw new FramesmithError('npm_integrity_mismatch', check.algorithm === 'none'
-        ? `The npm registry gives no integrity for ${v.name}@${v.version}; framesmith does not use unverified packages.`
-        : `The tarball of ${v.name}@${v.version} (${v.tarball}) does not match the registry's ${check.algorithm} integrity.`, {
-        hint: 'Try again (a proxy or a broken download may have changed it); if it persists, the registry or a mirror serves a tampered file.',
-      });
+      throw new FramesmithError(
+        'npm_integrity_mismatch',
+        check.algorithm === 'none'
+          ? `The npm registry gives no integrity for ${v.name}@${v.version}; framesmith does not use unverified packages.`
+          : `The tarball of ${v.name}@${v.version} (${v.tarball}) does not match the registry's ${check.algorithm} integrity.`,
+        {
+          hint: 'Try again (a proxy or a broken download may have changed it); if it persists, the registry or a mirror serves a tampered file.',
+        },
+      );
     }
-    await this.cache.put(key, res.bytes, { contentType: 'application/gzip', source: 'npm', from: v.tarball, extra: { integrity: v.integrity } });
+    await this.cache.put(key, res.bytes, {
+      contentType: 'application/gzip',
+      source: 'npm',
+      from: v.tarball,
+      extra: { integrity: v.integrity },
+    });
     return res.bytes;
   }
 
@@ -343,9 +385,18 @@ export class NpmRegistry {
     } catch {
       /* a broken package.json: no default files */
     }
-    const licenseFile = [...files.keys()].filter((p) => !p.includes('/') && LICENSE_NAME.test(p)).sort((a, b) => a.length - b.length)[0] ?? null;
-    const listing: PackageListing = { name, version: v.version, files: [...files].map(([path, b]) => ({ path, size: b.length })), manifest, licenseFile };
-    await this.cache.put(key, Buffer.from(JSON.stringify(listing)), { contentType: 'application/json', source: 'npm', from: v.tarball }).catch(() => {});
+    const licenseFile =
+      [...files.keys()].filter((p) => !p.includes('/') && LICENSE_NAME.test(p)).sort((a, b) => a.length - b.length)[0] ?? null;
+    const listing: PackageListing = {
+      name,
+      version: v.version,
+      files: [...files].map(([path, b]) => ({ path, size: b.length })),
+      manifest,
+      licenseFile,
+    };
+    await this.cache
+      .put(key, Buffer.from(JSON.stringify(listing)), { contentType: 'application/json', source: 'npm', from: v.tarball })
+      .catch(() => {});
     return listing;
   }
 
@@ -375,10 +426,14 @@ export class NpmRegistry {
         if (!existsSync(marker)) throw error;
       });
     } catch (error) {
-      throw new FramesmithError('cache_write_failed', `Could not unpack ${name}@${v.version} into the framesmith cache at ${this.cache.dir}: ${(error as Error).message}`, {
-        hint: 'Free some disk space or make the folder writable, or point FRAMESMITH_CACHE_DIR at another folder.',
-        cause: error,
-      });
+      throw new FramesmithError(
+        'cache_write_failed',
+        `Could not unpack ${name}@${v.version} into the framesmith cache at ${this.cache.dir}: ${(error as Error).message}`,
+        {
+          hint: 'Free some disk space or make the folder writable, or point FRAMESMITH_CACHE_DIR at another folder.',
+          cause: error,
+        },
+      );
     } finally {
       await fsp.rm(tmp, { recursive: true, force: true }).catch(() => {});
     }
@@ -391,7 +446,8 @@ export class NpmRegistry {
     const clean = path.replace(/^\.?\/+/, '');
     const key = `npm-file:${v.registry}${name}@${v.version}/${clean}`;
     const hit = await this.cache.get(key);
-    if (hit.status === 'hit') return { name, version: v.version, path: clean, bytes: hit.bytes, contentType: hit.record.contentType ?? contentTypeOf(clean) };
+    if (hit.status === 'hit')
+      return { name, version: v.version, path: clean, bytes: hit.bytes, contentType: hit.record.contentType ?? contentTypeOf(clean) };
     const files = await this.unpack(v);
     const bytes = files.get(clean);
     if (!bytes) {
@@ -407,10 +463,14 @@ export class NpmRegistry {
 
 function registryUnreachable(name: string, registry: string, cause: unknown): FramesmithError {
   const why = cause instanceof FramesmithError ? ` (${cause.message})` : cause ? ` (${(cause as Error).message})` : '';
-  return new FramesmithError('npm_registry_unreachable', `Could not reach the npm registry ${registry} for "${name}", and it is not in the framesmith cache${why}.`, {
-    hint: 'Connect to the network once (the files are kept for offline use), or set FRAMESMITH_NPM_REGISTRY / registry= in .npmrc to a registry you can reach.',
-    cause,
-  });
+  return new FramesmithError(
+    'npm_registry_unreachable',
+    `Could not reach the npm registry ${registry} for "${name}", and it is not in the framesmith cache${why}.`,
+    {
+      hint: 'Connect to the network once (the files are kept for offline use), or set FRAMESMITH_NPM_REGISTRY / registry= in .npmrc to a registry you can reach.',
+      cause,
+    },
+  );
 }
 
 /** Unpacks a .tgz into path → bytes, dropping the top folder (`package/`). */
@@ -419,7 +479,9 @@ export async function untar(tgz: Buffer, label: string): Promise<Map<string, Buf
   try {
     tar = gunzipSync(tgz);
   } catch (error) {
-    throw new FramesmithError('npm_tarball_invalid', `The tarball of ${label} is not valid gzip: ${(error as Error).message}.`, { hint: 'Try again; if it persists, report the package.' });
+    throw new FramesmithError('npm_tarball_invalid', `The tarball of ${label} is not valid gzip: ${(error as Error).message}.`, {
+      hint: 'Try again; if it persists, report the package.',
+    });
   }
   const files = new Map<string, Buffer>();
   const ex = tarExtract();
@@ -429,7 +491,11 @@ export async function untar(tgz: Buffer, label: string): Promise<Map<string, Buf
       stream.on('data', (c: unknown) => chunks.push(c as Buffer));
       stream.on('end', () => {
         if (header.type === 'file' || header.type === 'contiguous-file') {
-          const path = header.name.replace(/^\.?\//, '').split('/').slice(1).join('/');
+          const path = header.name
+            .replace(/^\.?\//, '')
+            .split('/')
+            .slice(1)
+            .join('/');
           if (path && !path.split('/').includes('..')) files.set(path, Buffer.concat(chunks));
         }
         next();
@@ -437,7 +503,9 @@ export async function untar(tgz: Buffer, label: string): Promise<Map<string, Buf
       stream.on('error', reject);
     });
     ex.on('finish', resolve);
-    ex.on('error', (e: Error) => reject(new FramesmithError('npm_tarball_invalid', `The tarball of ${label} is not a valid tar archive: ${e.message}.`)));
+    ex.on('error', (e: Error) =>
+      reject(new FramesmithError('npm_tarball_invalid', `The tarball of ${label} is not a valid tar archive: ${e.message}.`)),
+    );
   });
   ex.end(tar);
   await done;

@@ -37,7 +37,15 @@ export interface RemoteRequestLog {
   sent: string[];
 }
 
-const KIND: Record<string, ExpectedKind> = { script: 'script', stylesheet: 'style', font: 'font', image: 'image', media: 'media', document: 'document', texttrack: 'data' };
+const KIND: Record<string, ExpectedKind> = {
+  script: 'script',
+  stylesheet: 'style',
+  font: 'font',
+  image: 'image',
+  media: 'media',
+  document: 'document',
+  texttrack: 'data',
+};
 const SHOWN_KIND: Record<string, string> = { stylesheet: 'style' };
 
 export function newRemoteLog(): RemoteRequestLog {
@@ -46,7 +54,12 @@ export function newRemoteLog(): RemoteRequestLog {
 
 /** Serves `bytes` for a request, honouring a single byte range (media elements ask for ranges). */
 async function fulfill(route: Route, file: RemoteFile): Promise<void> {
-  const headers: Record<string, string> = { 'content-type': file.contentType, 'access-control-allow-origin': '*', 'timing-allow-origin': '*', 'accept-ranges': 'bytes' };
+  const headers: Record<string, string> = {
+    'content-type': file.contentType,
+    'access-control-allow-origin': '*',
+    'timing-allow-origin': '*',
+    'accept-ranges': 'bytes',
+  };
   const range = /^bytes=(\d*)-(\d*)$/.exec(route.request().headers().range ?? '');
   const size = file.bytes.length;
   if (range && (range[1] || range[2])) {
@@ -55,7 +68,11 @@ async function fulfill(route: Route, file: RemoteFile): Promise<void> {
     if (start >= size) return route.fulfill({ status: 416, headers: { ...headers, 'content-range': `bytes */${size}` }, body: '' });
     start = Math.max(0, start);
     end = Math.max(start, end);
-    return route.fulfill({ status: 206, headers: { ...headers, 'content-range': `bytes ${start}-${end}/${size}` }, body: file.bytes.subarray(start, end + 1) });
+    return route.fulfill({
+      status: 206,
+      headers: { ...headers, 'content-range': `bytes ${start}-${end}/${size}` },
+      body: file.bytes.subarray(start, end + 1),
+    });
   }
   return route.fulfill({ status: 200, headers, body: file.bytes });
 }
@@ -64,7 +81,12 @@ async function fulfill(route: Route, file: RemoteFile): Promise<void> {
  * Routes every request of `page` whose URL `isLocal` refuses: http(s) through `resolver` (default:
  * the process's), others refused. Returns the log it fills.
  */
-export async function routeRemoteRequests(page: Page, isLocal: (url: URL) => boolean, resolver: RemoteResolver = defaultRemoteResolver(), log: RemoteRequestLog = newRemoteLog()): Promise<RemoteRequestLog> {
+export async function routeRemoteRequests(
+  page: Page,
+  isLocal: (url: URL) => boolean,
+  resolver: RemoteResolver = defaultRemoteResolver(),
+  log: RemoteRequestLog = newRemoteLog(),
+): Promise<RemoteRequestLog> {
   await page.route(
     (url) => !isLocal(url) && url.protocol !== 'data:' && url.protocol !== 'blob:',
     async (route) => {
@@ -84,11 +106,21 @@ export async function routeRemoteRequests(page: Page, isLocal: (url: URL) => boo
       }
       try {
         const file = await resolver.get(url, KIND[type] ?? 'any');
-        if (!log.loaded.has(url)) log.loaded.set(url, { url, kind, via: file.via, source: file.source, detail: file.detail, networkError: file.networkError, repaired: file.repaired });
+        if (!log.loaded.has(url))
+          log.loaded.set(url, {
+            url,
+            kind,
+            via: file.via,
+            source: file.source,
+            detail: file.detail,
+            networkError: file.networkError,
+            repaired: file.repaired,
+          });
         await fulfill(route, file).catch(() => {});
       } catch (error) {
         const e = error as { code?: string; message?: string };
-        if (!log.failed.has(url)) log.failed.set(url, { url, kind, code: e.code ?? 'remote_unavailable', reason: e.message ?? String(error) });
+        if (!log.failed.has(url))
+          log.failed.set(url, { url, kind, code: e.code ?? 'remote_unavailable', reason: e.message ?? String(error) });
         await route.abort('failed').catch(() => {});
       }
     },

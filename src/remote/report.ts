@@ -27,7 +27,8 @@ export function summarizeRemote(logs: RemoteRequestLog[]): RemoteSummary {
     requests += log.requests;
     for (const [u, l] of log.loaded) if (!loaded.has(u)) loaded.set(u, l);
     for (const [u, f] of log.failed) if (!failed.has(u) && !loaded.has(u)) failed.set(u, f);
-    for (const u of log.refused) if (!failed.has(u)) failed.set(u, { url: u, kind: 'other', code: 'unsupported_url_scheme', reason: 'only http(s) URLs are loaded' });
+    for (const u of log.refused)
+      if (!failed.has(u)) failed.set(u, { url: u, kind: 'other', code: 'unsupported_url_scheme', reason: 'only http(s) URLs are loaded' });
   }
   return { requests, loaded: [...loaded.values()], failed: [...failed.values()] };
 }
@@ -35,11 +36,25 @@ export function summarizeRemote(logs: RemoteRequestLog[]): RemoteSummary {
 /** Diagnostics for a summary, by the rule table. */
 export function remoteDiagnostics(summary: RemoteSummary): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const f of summary.failed) out.push(resourceDiagnostic(f.code === 'unsupported_url_scheme' ? 'unsupported_scheme' : 'remote_unavailable', { url: f.url, kind: f.kind, reason: reasonWithoutUrl(f.reason, f.url) }));
+  for (const f of summary.failed)
+    out.push(
+      resourceDiagnostic(f.code === 'unsupported_url_scheme' ? 'unsupported_scheme' : 'remote_unavailable', {
+        url: f.url,
+        kind: f.kind,
+        reason: reasonWithoutUrl(f.reason, f.url),
+      }),
+    );
   for (const l of summary.loaded) {
     if (l.via === 'npm') out.push(resourceDiagnostic('remote_from_registry', { url: l.url, kind: l.kind, detail: l.detail }));
     else if (l.via === 'fontsource') out.push(resourceDiagnostic('remote_from_fontsource', { url: l.url, kind: l.kind, detail: l.detail }));
-    else out.push(resourceDiagnostic('remote_loaded', { url: l.url, kind: l.kind, detail: l.via === 'cache' ? 'from the cache' : 'from the network, now cached' }));
+    else
+      out.push(
+        resourceDiagnostic('remote_loaded', {
+          url: l.url,
+          kind: l.kind,
+          detail: l.via === 'cache' ? 'from the cache' : 'from the network, now cached',
+        }),
+      );
   }
   return out;
 }
@@ -57,7 +72,12 @@ export function reportRemote(logger: Logger, summary: RemoteSummary): void {
   for (const d of remoteDiagnostics(summary)) if (d.severity !== 'info') logger.diagnostic(d);
   if (!summary.loaded.length) return;
   const n = (via: RemoteLoad['via']) => summary.loaded.filter((l) => l.via === via).length;
-  const parts = [['cache', 'from the cache'], ['network', 'from the network'], ['npm', 'from the npm registry'], ['fontsource', 'from @fontsource']]
+  const parts = [
+    ['cache', 'from the cache'],
+    ['network', 'from the network'],
+    ['npm', 'from the npm registry'],
+    ['fontsource', 'from @fontsource'],
+  ]
     .map(([via, words]) => [n(via as RemoteLoad['via']), words] as const)
     .filter(([k]) => k > 0)
     .map(([k, words]) => `${k} ${words}`);

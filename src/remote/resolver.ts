@@ -81,7 +81,10 @@ function bareImportUrl(ref: NpmCdnRef, manifest: PackageManifest, spec: string):
   const segs = spec.split('/');
   const name = spec.startsWith('@') ? segs.slice(0, 2).join('/') : segs[0];
   const sub = spec.slice(name.length);
-  const deps = { ...(manifest.peerDependencies as Record<string, string> | undefined), ...(manifest.dependencies as Record<string, string> | undefined) };
+  const deps = {
+    ...(manifest.peerDependencies as Record<string, string> | undefined),
+    ...(manifest.dependencies as Record<string, string> | undefined),
+  };
   const range = deps[name] ?? 'latest';
   const origin = new URL(ref.url.startsWith('//') ? `https:${ref.url}` : ref.url).origin;
   const at = `${name}@${encodeURIComponent(range).replace(/%5E/gi, '^').replace(/%3C/gi, '<').replace(/%3E/gi, '>').replace(/%3D/gi, '=')}`;
@@ -124,7 +127,14 @@ export class RemoteResolver {
     if (!isHttpUrl(url)) throw schemeError(url);
     const cached = await this.cache.get(url);
     if (cached.status === 'hit') {
-      return { url, bytes: cached.bytes, contentType: cached.record.contentType ?? contentTypeOf(url), via: 'cache', source: cached.record.source, detail: typeof cached.record.extra?.detail === 'string' ? cached.record.extra.detail : undefined };
+      return {
+        url,
+        bytes: cached.bytes,
+        contentType: cached.record.contentType ?? contentTypeOf(url),
+        via: 'cache',
+        source: cached.record.source,
+        detail: typeof cached.record.extra?.detail === 'string' ? cached.record.extra.detail : undefined,
+      };
     }
     const repaired = cached.status === 'corrupt' ? `the cached copy was damaged (${cached.reason}) and was removed` : undefined;
     const reasons: string[] = [];
@@ -132,7 +142,12 @@ export class RemoteResolver {
     if (!this.offline) {
       try {
         // The URL is the composition's: never an address of this machine or its network (src/security/remote-address.ts).
-        const res = await fetchRemote(url, { maxBytes: this.cache.maxEntryBytes, timeoutMs: this.timeoutMs, expect, checkUrl: (u) => refuseLocalAddress(u) });
+        const res = await fetchRemote(url, {
+          maxBytes: this.cache.maxEntryBytes,
+          timeoutMs: this.timeoutMs,
+          expect,
+          checkUrl: (u) => refuseLocalAddress(u),
+        });
         this.networkFetches++;
         const contentType = res.contentType ?? contentTypeOf(url);
         await this.cache.put(url, res.bytes, { contentType, source: 'network', from: res.finalUrl });
@@ -158,13 +173,33 @@ export class RemoteResolver {
         continue;
       }
       if (!result) continue;
-      await this.cache.put(url, result.bytes, { contentType: result.contentType, source: result.source, from: result.detail, extra: result.detail ? { detail: result.detail } : undefined });
-      return { url, bytes: result.bytes, contentType: result.contentType, via: result.source, source: result.source, detail: result.detail, networkError: reasons.join('; '), repaired };
+      await this.cache.put(url, result.bytes, {
+        contentType: result.contentType,
+        source: result.source,
+        from: result.detail,
+        extra: result.detail ? { detail: result.detail } : undefined,
+      });
+      return {
+        url,
+        bytes: result.bytes,
+        contentType: result.contentType,
+        via: result.source,
+        source: result.source,
+        detail: result.detail,
+        networkError: reasons.join('; '),
+        repaired,
+      };
     }
     const why = reasons.map((r) => reasonWithoutUrl(r, url).replace(/\.$/, ''));
-    throw new FramesmithError('remote_unavailable', why.length === 1 && reasons[0].startsWith(`${url} `) ? reasons[0] : `${url} could not be loaded: ${why.join('; ') || 'not available'}.`, {
-      hint: 'Run `framesmith vendor` once online to copy it into the project, or put the file into the project yourself.',
-    });
+    throw new FramesmithError(
+      'remote_unavailable',
+      why.length === 1 && reasons[0].startsWith(`${url} `)
+        ? reasons[0]
+        : `${url} could not be loaded: ${why.join('; ') || 'not available'}.`,
+      {
+        hint: 'Run `framesmith vendor` once online to copy it into the project, or put the file into the project yourself.',
+      },
+    );
   }
 
   /** An npm CDN URL from the registry: the file itself, or for module CDNs a module re-exporting the package's entry. */
@@ -186,7 +221,9 @@ export class RemoteResolver {
     let bytes = got.file.bytes;
     if (ref.form === 'module' && /\.m?js$/.test(got.path)) {
       // Module CDNs turn bare imports into their own URLs; the package's file, as published, has them bare.
-      const rewritten = rewriteSpecifiers(bytes.toString('utf8'), (s) => (isBareSpecifier(s.value) ? bareImportUrl(ref, got.listing.manifest, s.value) : null));
+      const rewritten = rewriteSpecifiers(bytes.toString('utf8'), (s) =>
+        isBareSpecifier(s.value) ? bareImportUrl(ref, got.listing.manifest, s.value) : null,
+      );
       if (rewritten.changed) bytes = Buffer.from(rewritten.code);
     }
     return { bytes, contentType: got.file.contentType, source: 'npm', detail };
@@ -206,7 +243,12 @@ function installedFile(ref: NpmCdnRef): FallbackResult | null {
     const dir = dirname(manifest);
     const file = join(dir, ref.file);
     if (!file.startsWith(`${dir}/`) || !existsSync(file)) return null;
-    return { bytes: readFileSync(file), contentType: contentTypeOf(ref.file), source: 'npm', detail: `${ref.name}@${ref.range}/${ref.file} (installed with framesmith)` };
+    return {
+      bytes: readFileSync(file),
+      contentType: contentTypeOf(ref.file),
+      source: 'npm',
+      detail: `${ref.name}@${ref.range}/${ref.file} (installed with framesmith)`,
+    };
   } catch {
     return null;
   }
@@ -216,6 +258,7 @@ let shared: RemoteResolver | null = null;
 /** The resolver of this process (cache and registry from the environment). */
 export function defaultRemoteResolver(): RemoteResolver {
   const cache = defaultContentCache();
-  if (!shared || shared.cache !== cache || shared.offline !== isOfflineFromEnv()) shared = new RemoteResolver({ cache, offline: isOfflineFromEnv() });
+  if (!shared || shared.cache !== cache || shared.offline !== isOfflineFromEnv())
+    shared = new RemoteResolver({ cache, offline: isOfflineFromEnv() });
   return shared;
 }

@@ -11,7 +11,10 @@ import { parse, parseFragment } from 'parse5';
 import { srcsetUrls } from '../model/assets.js';
 import { rewriteSpecifiers } from './js-imports.js';
 
-export type UrlContext = { kind: 'script' | 'style' | 'font' | 'image' | 'media' | 'document' | 'other'; via: 'attribute' | 'css' | 'css-import' | 'module-import' | 'importmap' };
+export type UrlContext = {
+  kind: 'script' | 'style' | 'font' | 'image' | 'media' | 'document' | 'other';
+  via: 'attribute' | 'css' | 'css-import' | 'module-import' | 'importmap';
+};
 export type UrlMap = (url: string, ctx: UrlContext) => string | null;
 
 interface Edit {
@@ -30,7 +33,7 @@ function apply(source: string, edits: Edit[]): string {
 function cssComments(css: string): [number, number][] {
   const out: [number, number][] = [];
   const re = /\/\*[\s\S]*?(\*\/|$)/g;
-  for (let m; (m = re.exec(css)); ) out.push([m.index, m.index + m[0].length]);
+  for (let m; (m = re.exec(css));) out.push([m.index, m.index + m[0].length]);
   return out;
 }
 
@@ -44,7 +47,7 @@ export function rewriteCss(css: string, map: UrlMap): { text: string; changed: n
   const edits: Edit[] = [];
   // @import "x" / @import 'x' (the url() form is handled below, as an import).
   const importRe = /@import\s+(["'])([^"']*)\1/gi;
-  for (let m; (m = importRe.exec(css)); ) {
+  for (let m; (m = importRe.exec(css));) {
     if (inComment(m.index)) continue;
     const next = map(m[2], { kind: 'style', via: 'css-import' });
     if (next !== null && next !== m[2]) {
@@ -53,16 +56,26 @@ export function rewriteCss(css: string, map: UrlMap): { text: string; changed: n
     }
   }
   const urlRe = /url\(\s*(?:(["'])((?:\\.|(?!\1).)*)\1|([^"')\s][^)\s]*))\s*\)/gi;
-  for (let m; (m = urlRe.exec(css)); ) {
+  for (let m; (m = urlRe.exec(css));) {
     if (inComment(m.index)) continue;
     const value = m[2] ?? m[3];
     const before = css.slice(Math.max(0, m.index - 40), m.index);
     const isImport = /@import\s*$/i.test(before);
-    const kind: UrlContext['kind'] = isImport ? 'style' : FONT_EXT.test(value) || /src\s*:\s*[^;{}]*$/i.test(before) ? 'font' : IMAGE_EXT.test(value) ? 'image' : 'other';
+    const kind: UrlContext['kind'] = isImport
+      ? 'style'
+      : FONT_EXT.test(value) || /src\s*:\s*[^;{}]*$/i.test(before)
+        ? 'font'
+        : IMAGE_EXT.test(value)
+          ? 'image'
+          : 'other';
     const next = map(value, { kind, via: isImport ? 'css-import' : 'css' });
     if (next === null || next === value) continue;
     const quote = m[1] ?? '"';
-    edits.push({ start: m.index, end: m.index + m[0].length, text: `url(${quote}${next.replace(new RegExp(`[${quote}\\\\]`, 'g'), (c) => `\\${c}`)}${quote})` });
+    edits.push({
+      start: m.index,
+      end: m.index + m[0].length,
+      text: `url(${quote}${next.replace(new RegExp(`[${quote}\\\\]`, 'g'), (c) => `\\${c}`)}${quote})`,
+    });
   }
   return { text: apply(css, edits), changed: edits.length };
 }
@@ -77,10 +90,11 @@ export function rewriteImportMap(json: string, map: UrlMap): { text: string; cha
   }
   const targets = new Set<string>();
   for (const v of Object.values(parsed.imports ?? {})) if (typeof v === 'string') targets.add(v);
-  for (const scope of Object.values(parsed.scopes ?? {})) for (const v of Object.values(scope ?? {})) if (typeof v === 'string') targets.add(v);
+  for (const scope of Object.values(parsed.scopes ?? {}))
+    for (const v of Object.values(scope ?? {})) if (typeof v === 'string') targets.add(v);
   const edits: Edit[] = [];
   const re = /"((?:\\.|[^"\\])*)"/g;
-  for (let m; (m = re.exec(json)); ) {
+  for (let m; (m = re.exec(json));) {
     let value: string;
     try {
       value = JSON.parse(m[0]) as string;
@@ -102,7 +116,15 @@ export function rewriteJs(code: string, map: UrlMap): { text: string; changed: n
 }
 
 type Loc = { startOffset: number; endOffset: number; startTag?: Loc; endTag?: Loc; attrs?: Record<string, Loc> };
-type Node = { nodeName: string; tagName?: string; attrs?: { name: string; value: string; prefix?: string }[]; childNodes?: Node[]; content?: Node; value?: string; sourceCodeLocation?: Loc | null };
+type Node = {
+  nodeName: string;
+  tagName?: string;
+  attrs?: { name: string; value: string; prefix?: string }[];
+  childNodes?: Node[];
+  content?: Node;
+  value?: string;
+  sourceCodeLocation?: Loc | null;
+};
 
 const escapeAttr = (v: string) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
 
@@ -110,14 +132,24 @@ function linkKind(rel: string, as: string): UrlContext['kind'] | null {
   const rels = rel.toLowerCase().split(/\s+/);
   if (rels.includes('stylesheet')) return 'style';
   if (rels.includes('modulepreload')) return 'script';
-  if (rels.includes('preload') || rels.includes('prefetch')) return ({ font: 'font', script: 'script', style: 'style', image: 'image', audio: 'media', video: 'media', document: 'document' } as Record<string, UrlContext['kind']>)[as.toLowerCase()] ?? 'other';
+  if (rels.includes('preload') || rels.includes('prefetch'))
+    return (
+      (
+        { font: 'font', script: 'script', style: 'style', image: 'image', audio: 'media', video: 'media', document: 'document' } as Record<
+          string,
+          UrlContext['kind']
+        >
+      )[as.toLowerCase()] ?? 'other'
+    );
   if (rels.some((r) => r.includes('icon'))) return 'image';
   return null;
 }
 
 /** Rewrites the URLs of an HTML document (or fragment). */
 export function rewriteHtml(html: string, map: UrlMap, options: { fragment?: boolean } = {}): { text: string; changed: number } {
-  const doc = (options.fragment ? parseFragment(html, { sourceCodeLocationInfo: true }) : parse(html, { sourceCodeLocationInfo: true })) as unknown as Node;
+  const doc = (options.fragment
+    ? parseFragment(html, { sourceCodeLocationInfo: true })
+    : parse(html, { sourceCodeLocationInfo: true })) as unknown as Node;
   const edits: Edit[] = [];
   let changed = 0;
   const attrOf = (el: Node, name: string) => el.attrs?.find((a) => (a.prefix ? `${a.prefix}:${a.name}` : a.name) === name)?.value ?? null;
@@ -171,7 +203,8 @@ export function rewriteHtml(html: string, map: UrlMap, options: { fragment?: boo
         urlAttr(node, 'src', 'script');
         if (type === 'importmap') textEdit(node, (t) => rewriteImportMap(t, map));
         // Module scripts' imports; a classic script's only module specifiers are its import() calls.
-        else if ((type === 'module' || type === '' || /javascript|ecmascript/.test(type)) && attrOf(node, 'src') === null) textEdit(node, (t) => rewriteJs(t, map));
+        else if ((type === 'module' || type === '' || /javascript|ecmascript/.test(type)) && attrOf(node, 'src') === null)
+          textEdit(node, (t) => rewriteJs(t, map));
       } else if (tag === 'link') {
         const kind = linkKind(attrOf(node, 'rel') ?? '', attrOf(node, 'as') ?? '');
         if (kind) urlAttr(node, 'href', kind);

@@ -38,7 +38,10 @@ export function collectAudioTracks(model: ProjectModel, logger?: Logger): AudioT
       if (!wanted(m) || !m.src) continue;
       const ref = resolveRef(m.src, base);
       if (!ref.path) {
-        logger?.warn(`audio: ${m.src} is not a project file; it is left out of the mix (vendor it into the project).`, 'audio_not_in_project');
+        logger?.warn(
+          `audio: ${m.src} is not a project file; it is left out of the mix (vendor it into the project).`,
+          'audio_not_in_project',
+        );
         continue;
       }
       const file = join(model.root, ref.path);
@@ -46,7 +49,8 @@ export function collectAudioTracks(model: ProjectModel, logger?: Logger): AudioT
       const start = offset + (m.start ?? 0);
       const ownEnd = m.duration !== null ? start + m.duration : null;
       const end = ownEnd === null ? windowEnd : windowEnd === null ? ownEnd : Math.min(ownEnd, windowEnd);
-      if (m.playbackRate !== 1) logger?.warn(`audio: data-playback-rate on ${m.src} is not applied to the local mix.`, 'audio_playback_rate');
+      if (m.playbackRate !== 1)
+        logger?.warn(`audio: data-playback-rate on ${m.src} is not applied to the local mix.`, 'audio_playback_rate');
       tracks.push({ file, label: ref.path, start, end, mediaStart: m.mediaStart, volume: m.volume });
     }
     for (const sub of comp.subCompositions) {
@@ -59,7 +63,12 @@ export function collectAudioTracks(model: ProjectModel, logger?: Logger): AudioT
 }
 
 async function hasAudioStream(tools: FfmpegTools, file: string, signal?: AbortSignal): Promise<boolean> {
-  const out = await runTool(tools.ffprobe, ['-v', 'error', '-select_streams', 'a', '-show_entries', 'stream=index', '-of', 'csv=p=0', file], `reading ${file}`, signal);
+  const out = await runTool(
+    tools.ffprobe,
+    ['-v', 'error', '-select_streams', 'a', '-show_entries', 'stream=index', '-of', 'csv=p=0', file],
+    `reading ${file}`,
+    signal,
+  );
   return out.trim() !== '';
 }
 
@@ -67,7 +76,15 @@ async function hasAudioStream(tools: FfmpegTools, file: string, signal?: AbortSi
  * Mixes the tracks that fall inside [from, from + length) seconds into `out` (WAV). Returns false
  * when none does (the video then has no audio stream).
  */
-export async function mixAudio(tools: FfmpegTools, tracks: AudioTrack[], from: number, length: number, out: string, logger?: Logger, signal?: AbortSignal): Promise<boolean> {
+export async function mixAudio(
+  tools: FfmpegTools,
+  tracks: AudioTrack[],
+  from: number,
+  length: number,
+  out: string,
+  logger?: Logger,
+  signal?: AbortSignal,
+): Promise<boolean> {
   const inputs: string[] = [];
   const chains: string[] = [];
   for (const t of tracks) {
@@ -81,13 +98,38 @@ export async function mixAudio(tools: FfmpegTools, tracks: AudioTrack[], from: n
     const i = chains.length;
     inputs.push('-ss', (t.mediaStart + start - t.start).toFixed(6), '-t', (end - start).toFixed(6), '-i', t.file);
     const delayMs = Math.round((start - from) * 1000);
-    chains.push(`[${i}:a]aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo,volume=${t.volume},adelay=${delayMs}:all=1,apad,atrim=0:${length.toFixed(6)}[a${i}]`);
+    chains.push(
+      `[${i}:a]aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo,volume=${t.volume},adelay=${delayMs}:all=1,apad,atrim=0:${length.toFixed(6)}[a${i}]`,
+    );
   }
   if (!chains.length) return false;
-  const mix = chains.length === 1 ? `[a0]anull[out]` : `${chains.map((_, i) => `[a${i}]`).join('')}amix=inputs=${chains.length}:duration=longest:dropout_transition=0:normalize=0[out]`;
+  const mix =
+    chains.length === 1
+      ? `[a0]anull[out]`
+      : `${chains.map((_, i) => `[a${i}]`).join('')}amix=inputs=${chains.length}:duration=longest:dropout_transition=0:normalize=0[out]`;
   await runTool(
     tools.ffmpeg,
-    ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', ...inputs, '-filter_complex', [...chains, mix].join(';'), '-map', '[out]', '-c:a', 'pcm_s16le', '-ar', '48000', '-ac', '2', '-f', 'wav', out],
+    [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-nostdin',
+      '-y',
+      ...inputs,
+      '-filter_complex',
+      [...chains, mix].join(';'),
+      '-map',
+      '[out]',
+      '-c:a',
+      'pcm_s16le',
+      '-ar',
+      '48000',
+      '-ac',
+      '2',
+      '-f',
+      'wav',
+      out,
+    ],
     'mixing the audio',
     signal,
   );

@@ -53,9 +53,18 @@ export interface BatchResult {
 }
 
 /** Output paths for every row; refuses two rows that would write the same file. */
-export async function batchOutputs(rows: VariableValues[], pattern: string, root: string, format: keyof typeof FORMAT_FACTS, name: string): Promise<string[]> {
+export async function batchOutputs(
+  rows: VariableValues[],
+  pattern: string,
+  root: string,
+  format: keyof typeof FORMAT_FACTS,
+  name: string,
+): Promise<string[]> {
   if (/\{render_id\}/.test(pattern)) {
-    throw new FramesmithError('batch_pattern_invalid', `The pattern "${pattern}" uses {render_id}, which only cloud renders have.`, { hint: 'Use {index} or variable ids, e.g. "renders/{index}-{headline}.mp4".', exitCode: EXIT.usage });
+    throw new FramesmithError('batch_pattern_invalid', `The pattern "${pattern}" uses {render_id}, which only cloud renders have.`, {
+      hint: 'Use {index} or variable ids, e.g. "renders/{index}-{headline}.mp4".',
+      exitCode: EXIT.usage,
+    });
   }
   const outs: string[] = [];
   for (const [i, row] of rows.entries()) {
@@ -83,11 +92,21 @@ export async function renderBatch(options: BatchOptions): Promise<BatchResult> {
   const session = await openRenderSession({ ...options, logger });
   try {
     const rows = options.rows ?? (options.file ? await loadBatchRows(options.file, session.model.composition.variables) : []);
-    if (!rows.length) throw new FramesmithError('batch_file_invalid', 'The batch has no rows.', { hint: 'Give a JSON array of objects or a CSV with a header row and one line per video.', exitCode: EXIT.usage });
+    if (!rows.length)
+      throw new FramesmithError('batch_file_invalid', 'The batch has no rows.', {
+        hint: 'Give a JSON array of objects or a CSV with a header row and one line per video.',
+        exitCode: EXIT.usage,
+      });
     const ext = FORMAT_FACTS[session.params.format].extension;
     const pattern = options.pattern ?? join(session.model.root, 'renders', `${session.name}-{index}${ext}`);
     const outputs = await batchOutputs(rows, pattern, session.model.root, session.params.format, session.name);
-    const outcomes: BatchRowOutcome[] = rows.map((row, i) => ({ index: i + 1, variables: { ...options.variables, ...row }, output: outputs[i], status: 'skipped', warnings: [] }));
+    const outcomes: BatchRowOutcome[] = rows.map((row, i) => ({
+      index: i + 1,
+      variables: { ...options.variables, ...row },
+      output: outputs[i],
+      status: 'skipped',
+      warnings: [],
+    }));
     // Rows overlap by one: the next row's pages open and capture while this row's ffmpeg
     // finishes. A failure that ends the batch stops the rows after it: --fail-fast lets the row
     // before the failed one finish (it did not fail; the docs promise the rest are skipped), a
@@ -142,7 +161,8 @@ export async function renderBatch(options: BatchOptions): Promise<BatchResult> {
             // Every further row would fail the same way: stop, keep what is finished.
             diskFull ??= outcome;
             stopFrom(0, new CancelledError('The batch stopped: the disk is full.'));
-          } else if (options.failFast) stopFrom(outcome.index + 1, new CancelledError('The batch stopped at the first failed row (--fail-fast).'));
+          } else if (options.failFast)
+            stopFrom(outcome.index + 1, new CancelledError('The batch stopped at the first failed row (--fail-fast).'));
         },
       );
       // The next row may start once this one has captured every frame (or ended), and the row
@@ -162,7 +182,15 @@ export async function renderBatch(options: BatchOptions): Promise<BatchResult> {
     }
     const rendered = outcomes.filter((o) => o.status === 'rendered').length;
     const failed = outcomes.filter((o) => o.status === 'failed').length;
-    return { ok: failed === 0 && rendered === rows.length, total: rows.length, rendered, failed, rows: outcomes, warnings: logger.warnings, wallMs: Math.round(performance.now() - started) };
+    return {
+      ok: failed === 0 && rendered === rows.length,
+      total: rows.length,
+      rendered,
+      failed,
+      rows: outcomes,
+      warnings: logger.warnings,
+      wallMs: Math.round(performance.now() - started),
+    };
   } finally {
     await session.dispose();
   }

@@ -68,7 +68,8 @@ export async function createBrowserPool(options: BrowserPoolOptions): Promise<Br
   if (runsWithoutSandbox()) extraArgs.push('--no-zygote');
   // Screenshots ignore the page's emulated scale; the browser-wide one applies.
   if (scale !== 1) extraArgs.push(`--force-device-scale-factor=${scale}`);
-  const launch = () => launchBrowser({ browser: found, extraArgs, omitArgs: mode === 'beginframe' ? UNTHROTTLED_FLAGS : [], handleSignals: false });
+  const launch = () =>
+    launchBrowser({ browser: found, extraArgs, omitArgs: mode === 'beginframe' ? UNTHROTTLED_FLAGS : [], handleSignals: false });
   const browsers: LaunchedBrowser[] = [];
   let closed = false;
   let growing: Promise<void> = Promise.resolve();

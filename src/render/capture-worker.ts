@@ -117,7 +117,8 @@ export async function openCaptureWorker(o: CaptureWorkerOptions): Promise<Captur
     page = await openComposition(o.browser.browser, { url: o.url, width: o.width, height: o.height, context });
     await failOnProblems(page, o.entry);
     cdp = await context.newCDPSession(page.page);
-    if (o.mode === 'beginframe' && o.alpha) await cdp.send('Emulation.setDefaultBackgroundColorOverride', { color: { r: 0, g: 0, b: 0, a: 0 } });
+    if (o.mode === 'beginframe' && o.alpha)
+      await cdp.send('Emulation.setDefaultBackgroundColorOverride', { color: { r: 0, g: 0, b: 0, a: 0 } });
   } catch (error) {
     await context.close().catch(() => {});
     throw error;
@@ -125,14 +126,19 @@ export async function openCaptureWorker(o: CaptureWorkerOptions): Promise<Captur
 
   const interval = 1000 / o.fps;
   /** JPEG for opaque video: a fraction of PNG's cost to encode, send and decode (see presets.ts). */
-  const screenshot = o.image === 'jpeg' ? { format: 'jpeg' as const, quality: o.jpegQuality, optimizeForSpeed: true } : { format: 'png' as const, optimizeForSpeed: true };
+  const screenshot =
+    o.image === 'jpeg'
+      ? { format: 'jpeg' as const, quality: o.jpegQuality, optimizeForSpeed: true }
+      : { format: 'png' as const, optimizeForSpeed: true };
   let drawnFrame = -1;
   let lastImage: Buffer | null = null;
   let lastFingerprint: string | null = null;
   let surfaceBehind = false;
 
   const pageFingerprint = async (): Promise<string | null> => {
-    const r = (await cdp.send('Runtime.evaluate', { expression: `(${FINGERPRINT_SOURCE})()`, returnByValue: true })) as { result: { value?: string | null } };
+    const r = (await cdp.send('Runtime.evaluate', { expression: `(${FINGERPRINT_SOURCE})()`, returnByValue: true })) as {
+      result: { value?: string | null };
+    };
     return r.result.value ?? null;
   };
 
@@ -145,12 +151,16 @@ export async function openCaptureWorker(o: CaptureWorkerOptions): Promise<Captur
       awaitPromise: true,
       returnByValue: true,
     })) as { result: { value?: Step }; exceptionDetails?: { text: string; exception?: { description?: string } } };
-    if (r.exceptionDetails || !r.result.value) throw new Error(`the page's frame step failed: ${r.exceptionDetails?.exception?.description ?? r.exceptionDetails?.text ?? 'no result'}`);
+    if (r.exceptionDetails || !r.result.value)
+      throw new Error(
+        `the page's frame step failed: ${r.exceptionDetails?.exception?.description ?? r.exceptionDetails?.text ?? 'no result'}`,
+      );
     return r.result.value;
   };
 
   async function draw(): Promise<Buffer> {
-    if (o.mode !== 'beginframe') return page.capture(o.image === 'jpeg' ? { format: 'jpeg', quality: o.jpegQuality } : { format: 'png', omitBackground: o.alpha });
+    if (o.mode !== 'beginframe')
+      return page.capture(o.image === 'jpeg' ? { format: 'jpeg', quality: o.jpegQuality } : { format: 'png', omitBackground: o.alpha });
     // A <video> hands its new frame to the compositor on its own schedule: one frame without a
     // screenshot lets it arrive, so the captured frame shows the seeked video frame every time.
     for (let k = 0; k < o.settleFrames; k++) {

@@ -43,7 +43,8 @@ const RGB_TO_BT709 = 'scale=out_color_matrix=bt709:out_range=tv:flags=neighbor';
  * The same conversion in one pass, YCbCr to YCbCr (matrix and range only: primaries and transfer
  * are sRGB/BT.709 on both sides). About a fifth of the two scalers' CPU; within ~49 dB of them.
  */
-const JPEG_TO_BT709_420 = 'colorspace=ispace=bt470bg:irange=pc:iprimaries=bt709:itrc=bt709:space=bt709:range=tv:primaries=bt709:trc=bt709:format=yuv420p:fast=1';
+const JPEG_TO_BT709_420 =
+  'colorspace=ispace=bt470bg:irange=pc:iprimaries=bt709:itrc=bt709:space=bt709:range=tv:primaries=bt709:trc=bt709:format=yuv420p:fast=1';
 
 const TAGS_709 = ['-colorspace:v', 'bt709', '-color_primaries:v', 'bt709', '-color_trc:v', 'bt709', '-color_range:v', 'tv'];
 
@@ -56,7 +57,10 @@ export function videoFilter(format: RenderFormat, fps: number, width: number, he
     // JPEG frames come only for opaque mp4. Odd sizes are padded on RGB pixels (4:2:0 cannot hold them).
     chain.push(...(odd ? [JPEG_TO_RGB, 'pad=ceil(iw/2)*2:ceil(ih/2)*2', RGB_TO_BT709] : [JPEG_TO_BT709_420]));
   } else if (format === 'mov') {
-    chain.push('scale=out_color_matrix=bt709:out_range=tv:flags=neighbor', 'setparams=color_primaries=bt709:color_trc=bt709:colorspace=bt709:range=tv');
+    chain.push(
+      'scale=out_color_matrix=bt709:out_range=tv:flags=neighbor',
+      'setparams=color_primaries=bt709:color_trc=bt709:colorspace=bt709:range=tv',
+    );
   } else {
     if (format === 'mp4' && odd) chain.push('pad=ceil(iw/2)*2:ceil(ih/2)*2');
     chain.push('scale=out_color_matrix=bt709:out_range=tv');
@@ -69,11 +73,42 @@ function codecArgs(format: RenderFormat, quality: RenderQuality, tuning: Partial
   const p = { ...QUALITY_PRESETS[quality], ...tuning };
   switch (format) {
     case 'mp4':
-      return ['-c:v', 'libx264', '-preset', p.x264Preset, '-crf', String(p.crf), '-bf', '0', '-x264-params', p.x264Params, '-pix_fmt', 'yuv420p', ...TAGS_709];
+      return [
+        '-c:v',
+        'libx264',
+        '-preset',
+        p.x264Preset,
+        '-crf',
+        String(p.crf),
+        '-bf',
+        '0',
+        '-x264-params',
+        p.x264Params,
+        '-pix_fmt',
+        'yuv420p',
+        ...TAGS_709,
+      ];
     case 'webm':
       return [
-        '-c:v', 'libvpx-vp9', '-b:v', '0', '-crf', String(p.vp9Crf), '-deadline', p.vp9Deadline, '-row-mt', '1', '-cpu-used', '4', '-auto-alt-ref', '0',
-        '-metadata:s:v:0', 'alpha_mode=1', '-pix_fmt', 'yuva420p', ...TAGS_709,
+        '-c:v',
+        'libvpx-vp9',
+        '-b:v',
+        '0',
+        '-crf',
+        String(p.vp9Crf),
+        '-deadline',
+        p.vp9Deadline,
+        '-row-mt',
+        '1',
+        '-cpu-used',
+        '4',
+        '-auto-alt-ref',
+        '0',
+        '-metadata:s:v:0',
+        'alpha_mode=1',
+        '-pix_fmt',
+        'yuva420p',
+        ...TAGS_709,
       ];
     case 'mov':
       // ProRes has no quality knob here: the engine always writes 4444 with alpha.

@@ -24,7 +24,8 @@ let cached: FfmpegTools | null = null;
 /** The ffmpeg and ffprobe to run (FRAMESMITH_FFMPEG / FRAMESMITH_FFPROBE, else PATH), and the cached check of them if any. */
 function toolNames(env: NodeJS.ProcessEnv): { ffmpeg: string; ffprobe: string; known: FfmpegTools | null } {
   const ffmpeg = env.FRAMESMITH_FFMPEG || 'ffmpeg';
-  const ffprobe = env.FRAMESMITH_FFPROBE || (env.FRAMESMITH_FFMPEG ? env.FRAMESMITH_FFMPEG.replace(/ffmpeg(\.exe)?$/, 'ffprobe$1') : 'ffprobe');
+  const ffprobe =
+    env.FRAMESMITH_FFPROBE || (env.FRAMESMITH_FFMPEG ? env.FRAMESMITH_FFMPEG.replace(/ffmpeg(\.exe)?$/, 'ffprobe$1') : 'ffprobe');
   return { ffmpeg, ffprobe, known: cached && cached.ffmpeg === ffmpeg && cached.ffprobe === ffprobe ? cached : null };
 }
 
@@ -34,15 +35,21 @@ export function findFfmpeg(env: NodeJS.ProcessEnv = process.env): FfmpegTools {
   if (known) return known;
   const probe = spawnSync(ffmpeg, ['-hide_banner', '-version'], { encoding: 'utf8', env });
   if (probe.error || probe.status !== 0) {
-    throw new FramesmithError('ffmpeg_not_found', `ffmpeg was not found${env.FRAMESMITH_FFMPEG ? ` at ${ffmpeg}` : ' on PATH'}; local renders encode with it.`, {
-      hint: INSTALL_HINT,
-    });
+    throw new FramesmithError(
+      'ffmpeg_not_found',
+      `ffmpeg was not found${env.FRAMESMITH_FFMPEG ? ` at ${ffmpeg}` : ' on PATH'}; local renders encode with it.`,
+      {
+        hint: INSTALL_HINT,
+      },
+    );
   }
   const version = /ffmpeg version (\S+)/.exec(probe.stdout)?.[1] ?? 'unknown';
   const encoders = spawnSync(ffmpeg, ['-hide_banner', '-encoders'], { encoding: 'utf8', env }).stdout ?? '';
   const probeOk = spawnSync(ffprobe, ['-version'], { encoding: 'utf8', env });
   if (probeOk.error || probeOk.status !== 0) {
-    throw new FramesmithError('ffmpeg_not_found', `ffprobe was not found next to ffmpeg (${ffprobe}); it comes with ffmpeg.`, { hint: INSTALL_HINT });
+    throw new FramesmithError('ffmpeg_not_found', `ffprobe was not found next to ffmpeg (${ffprobe}); it comes with ffmpeg.`, {
+      hint: INSTALL_HINT,
+    });
   }
   cached = { ffmpeg, ffprobe, version, encoders };
   return cached;
@@ -50,7 +57,9 @@ export function findFfmpeg(env: NodeJS.ProcessEnv = process.env): FfmpegTools {
 
 /** Runs a probe without blocking the event loop; null when it cannot run or fails. */
 function probeAsync(bin: string, args: string[], env: NodeJS.ProcessEnv): Promise<string | null> {
-  return new Promise((resolve) => execFile(bin, args, { encoding: 'utf8', env, maxBuffer: 8 * 1024 * 1024 }, (error, stdout) => resolve(error ? null : stdout)));
+  return new Promise((resolve) =>
+    execFile(bin, args, { encoding: 'utf8', env, maxBuffer: 8 * 1024 * 1024 }, (error, stdout) => resolve(error ? null : stdout)),
+  );
 }
 
 /**
@@ -153,7 +162,10 @@ export function startStreamWriter(path: string): Encoder {
 
 /** Starts the streaming encoder. */
 export function startEncoder(bin: string, args: string[], output: string): Encoder {
-  const child: ChildProcessWithoutNullStreams = spawn(bin, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
+  const child: ChildProcessWithoutNullStreams = spawn(bin, args, {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    detached: process.platform !== 'win32',
+  });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-16000)));
   child.stdout.resume();

@@ -6,7 +6,16 @@
 export { renderLocal } from './render-local.js';
 export { renderBatch, batchOutputs, type BatchOptions, type BatchResult, type BatchRowOutcome } from './batch.js';
 export { createBrowserPool, captureModeFor, type BrowserPool, type BrowserPoolOptions } from './browser-pool.js';
-export { checkFps, checkParams, checkWorkers, parseFrameRange, type RenderOptions, type FrameRange, type CaptureMode, type CheckedParams } from './options.js';
+export {
+  checkFps,
+  checkParams,
+  checkWorkers,
+  parseFrameRange,
+  type RenderOptions,
+  type FrameRange,
+  type CaptureMode,
+  type CheckedParams,
+} from './options.js';
 export { encodeArgs, videoFilter, type EncodeArgsOptions } from './encode-args.js';
 export { findFfmpeg, type FfmpegTools } from './ffmpeg.js';
 export { QUALITY_PRESETS, FORMAT_FACTS } from './presets.js';

@@ -50,18 +50,46 @@ const text = (id: number, s: string) => element(id, Buffer.from(s, 'utf8'));
 
 /** Matroska element ids used here. */
 const ID = {
-  EBML: 0x1a45dfa3, Segment: 0x18538067, Info: 0x1549a966, TimecodeScale: 0x2ad7b1, MuxingApp: 0x4d80, WritingApp: 0x5741,
-  Tracks: 0x1654ae6b, TrackEntry: 0xae, TrackNumber: 0xd7, TrackUID: 0x73c5, TrackType: 0x83, FlagLacing: 0x9c, CodecID: 0x86,
-  CodecPrivate: 0x63a2, Video: 0xe0, PixelWidth: 0xb0, PixelHeight: 0xba, Cluster: 0x1f43b675, Timecode: 0xe7, SimpleBlock: 0xa3,
+  EBML: 0x1a45dfa3,
+  Segment: 0x18538067,
+  Info: 0x1549a966,
+  TimecodeScale: 0x2ad7b1,
+  MuxingApp: 0x4d80,
+  WritingApp: 0x5741,
+  Tracks: 0x1654ae6b,
+  TrackEntry: 0xae,
+  TrackNumber: 0xd7,
+  TrackUID: 0x73c5,
+  TrackType: 0x83,
+  FlagLacing: 0x9c,
+  CodecID: 0x86,
+  CodecPrivate: 0x63a2,
+  Video: 0xe0,
+  PixelWidth: 0xb0,
+  PixelHeight: 0xba,
+  Cluster: 0x1f43b675,
+  Timecode: 0xe7,
+  SimpleBlock: 0xa3,
 } as const;
 
 /** The stream header for PNG (or JPEG) frames of `width`×`height` pixels. */
 export function mkvHeader(width: number, height: number, image: FrameImageFormat = 'png'): Buffer {
-  const ebml = element(ID.EBML, Buffer.concat([
-    uintElement(0x4286, 1), uintElement(0x42f7, 1), uintElement(0x42f2, 4), uintElement(0x42f3, 8),
-    text(0x4282, 'matroska'), uintElement(0x4287, 4), uintElement(0x4285, 2),
-  ]));
-  const info = element(ID.Info, Buffer.concat([uintElement(ID.TimecodeScale, 1_000_000), text(ID.MuxingApp, 'framesmith'), text(ID.WritingApp, 'framesmith')]));
+  const ebml = element(
+    ID.EBML,
+    Buffer.concat([
+      uintElement(0x4286, 1),
+      uintElement(0x42f7, 1),
+      uintElement(0x42f2, 4),
+      uintElement(0x42f3, 8),
+      text(0x4282, 'matroska'),
+      uintElement(0x4287, 4),
+      uintElement(0x4285, 2),
+    ]),
+  );
+  const info = element(
+    ID.Info,
+    Buffer.concat([uintElement(ID.TimecodeScale, 1_000_000), text(ID.MuxingApp, 'framesmith'), text(ID.WritingApp, 'framesmith')]),
+  );
   // BITMAPINFOHEADER with the "MPNG" FourCC: how ffmpeg maps PNG into Matroska.
   const bih = Buffer.alloc(40);
   bih.writeUInt32LE(40, 0);
@@ -71,11 +99,17 @@ export function mkvHeader(width: number, height: number, image: FrameImageFormat
   bih.writeUInt16LE(24, 14);
   bih.write('MPNG', 16, 'latin1');
   const codec = image === 'jpeg' ? [text(ID.CodecID, 'V_MJPEG')] : [text(ID.CodecID, 'V_MS/VFW/FOURCC'), element(ID.CodecPrivate, bih)];
-  const track = element(ID.TrackEntry, Buffer.concat([
-    uintElement(ID.TrackNumber, 1), uintElement(ID.TrackUID, 1), uintElement(ID.TrackType, 1), uintElement(ID.FlagLacing, 0),
-    ...codec,
-    element(ID.Video, Buffer.concat([uintElement(ID.PixelWidth, width), uintElement(ID.PixelHeight, height)])),
-  ]));
+  const track = element(
+    ID.TrackEntry,
+    Buffer.concat([
+      uintElement(ID.TrackNumber, 1),
+      uintElement(ID.TrackUID, 1),
+      uintElement(ID.TrackType, 1),
+      uintElement(ID.FlagLacing, 0),
+      ...codec,
+      element(ID.Video, Buffer.concat([uintElement(ID.PixelWidth, width), uintElement(ID.PixelHeight, height)])),
+    ]),
+  );
   const unknownSize = Buffer.from([0x01, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
   return Buffer.concat([ebml, idBytes(ID.Segment), unknownSize, info, element(ID.Tracks, track)]);
 }
@@ -100,11 +134,12 @@ export function frameMs(index: number, fps: number): number {
 export function imageSize(image: Buffer): [number, number] | null {
   if (image.length >= 24 && image.readUInt32BE(0) === 0x89504e47) return [image.readUInt32BE(16), image.readUInt32BE(20)];
   if (image.length < 4 || image[0] !== 0xff || image[1] !== 0xd8) return null;
-  for (let i = 2; i + 9 < image.length; ) {
+  for (let i = 2; i + 9 < image.length;) {
     if (image[i] !== 0xff) return null;
     const marker = image[i + 1];
     // SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC) carry the frame size.
-    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) return [image.readUInt16BE(i + 7), image.readUInt16BE(i + 5)];
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc)
+      return [image.readUInt16BE(i + 7), image.readUInt16BE(i + 5)];
     i += 2 + image.readUInt16BE(i + 2);
   }
   return null;

@@ -4,7 +4,15 @@
  * 4k only as mp4), so a local render previews the cloud one. Each check throws a FramesmithError
  * that names the flag, what was given and what is accepted.
  */
-import { checkRenderParams, fpsProblem, throwFirst, type CheckedRenderParams, type RenderFormat, type RenderQuality, type RenderResolution } from '../options/render-params.js';
+import {
+  checkRenderParams,
+  fpsProblem,
+  throwFirst,
+  type CheckedRenderParams,
+  type RenderFormat,
+  type RenderQuality,
+  type RenderResolution,
+} from '../options/render-params.js';
 import { FramesmithError } from '../core/errors.js';
 import type { ErrorCode } from '../core/error-catalog.js';
 import type { Logger } from '../core/logger.js';
@@ -80,12 +88,27 @@ export function parseFrameRange(value: FrameRange | string | undefined, frameCou
   let range: FrameRange;
   if (typeof value === 'string') {
     const m = /^\s*(\d+)\s*(?:-\s*(\d*)\s*)?$/.exec(value);
-    if (!m) throw usage('invalid_frames', `--frames must look like 0-89 (first-last, inclusive), got "${value}".`, `Frames are numbered 0 to ${frameCount - 1} at this fps.`);
+    if (!m)
+      throw usage(
+        'invalid_frames',
+        `--frames must look like 0-89 (first-last, inclusive), got "${value}".`,
+        `Frames are numbered 0 to ${frameCount - 1} at this fps.`,
+      );
     const first = Number(m[1]);
     range = { first, last: m[2] === undefined ? first : m[2] === '' ? frameCount - 1 : Number(m[2]) };
   } else range = value;
-  if (!Number.isInteger(range.first) || !Number.isInteger(range.last) || range.first < 0 || range.last < range.first || range.last >= frameCount) {
-    throw usage('invalid_frames', `--frames ${range.first}-${range.last} is outside the composition (frames 0-${frameCount - 1} at this fps).`, `Pick a range within 0-${frameCount - 1}, first ≤ last.`);
+  if (
+    !Number.isInteger(range.first) ||
+    !Number.isInteger(range.last) ||
+    range.first < 0 ||
+    range.last < range.first ||
+    range.last >= frameCount
+  ) {
+    throw usage(
+      'invalid_frames',
+      `--frames ${range.first}-${range.last} is outside the composition (frames 0-${frameCount - 1} at this fps).`,
+      `Pick a range within 0-${frameCount - 1}, first ≤ last.`,
+    );
   }
   return range;
 }
@@ -93,6 +116,11 @@ export function parseFrameRange(value: FrameRange | string | undefined, frameCou
 /** `--workers`: a whole number from 1 (a count above what the machine can use is capped later, with a warning). */
 export function checkWorkers(n: number | undefined, given: string | number | undefined = n): number | undefined {
   if (n === undefined) return undefined;
-  if (!Number.isInteger(n) || n < 1) throw usage('invalid_option', `--workers must be a whole number of 1 or more, got ${JSON.stringify(String(given))}.`, 'Leave it out to size it to this machine.');
+  if (!Number.isInteger(n) || n < 1)
+    throw usage(
+      'invalid_option',
+      `--workers must be a whole number of 1 or more, got ${JSON.stringify(String(given))}.`,
+      'Leave it out to size it to this machine.',
+    );
   return n;
 }

@@ -45,7 +45,9 @@ export async function resolveVideoPath(root: string, out: string | undefined, fo
   if (!given) return `${abs}${ext}`;
   if (given !== ext) {
     throw new FramesmithError('output_extension_mismatch', `-o ${out} ends in ${given}, but the render is ${format} (${ext}).`, {
-      hint: KNOWN.has(given) ? `Leave out --format (the extension picks it), or name the file *${ext}.` : `Name the file *${ext}, or pick --format mp4|webm|mov.`,
+      hint: KNOWN.has(given)
+        ? `Leave out --format (the extension picks it), or name the file *${ext}.`
+        : `Name the file *${ext}, or pick --format mp4|webm|mov.`,
       exitCode: EXIT.usage,
     });
   }
@@ -53,7 +55,10 @@ export async function resolveVideoPath(root: string, out: string | undefined, fo
 }
 
 async function exists(p: string): Promise<boolean> {
-  return fs.access(p).then(() => true, () => false);
+  return fs.access(p).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** Checks the folder, plans the temp files and reserves the temp video (proves it is writable). */
@@ -76,10 +81,14 @@ export async function planOutput(video: string, withThumbnail: boolean): Promise
   const siblings = await Promise.all(Object.values(FORMAT_FACTS).map((f) => exists(stem + f.extension)));
   if (thumbnail && (await exists(thumbnail)) && !siblings.some(Boolean)) {
     await made.removeIfEmpty();
-    throw new FramesmithError('thumbnail_would_overwrite', `${thumbnail} exists and is not the thumbnail of ${basename(video)}; the render would overwrite it.`, {
-      hint: 'Pick another -o name, move that file, or pass --no-thumbnail.',
-      exitCode: EXIT.usage,
-    });
+    throw new FramesmithError(
+      'thumbnail_would_overwrite',
+      `${thumbnail} exists and is not the thumbnail of ${basename(video)}; the render would overwrite it.`,
+      {
+        hint: 'Pick another -o name, move that file, or pass --no-thumbnail.',
+        exitCode: EXIT.usage,
+      },
+    );
   }
   const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
   const temp = (suffix: string) => join(folder, `.${basename(video)}.${tag}.${suffix}`);
@@ -90,7 +99,9 @@ export async function planOutput(video: string, withThumbnail: boolean): Promise
     tempThumbnail: thumbnail ? temp('thumb.partial') : null,
     tempAudio: temp('audio.wav'),
     async cleanup() {
-      await Promise.all([plan.tempVideo, plan.tempThumbnail, plan.tempAudio].filter((p): p is string => !!p).map((p) => fs.rm(p, { force: true })));
+      await Promise.all(
+        [plan.tempVideo, plan.tempThumbnail, plan.tempAudio].filter((p): p is string => !!p).map((p) => fs.rm(p, { force: true })),
+      );
       // A failed render leaves no folder it made (e.g. an empty renders/).
       if (!committed) await made.removeIfEmpty();
     },
@@ -129,9 +140,13 @@ async function fileInTheWay(video: string): Promise<string | null> {
 export async function outputError(video: string, error: unknown): Promise<FramesmithError> {
   const code = (error as NodeJS.ErrnoException).code ?? 'error';
   if (code === 'ENOSPC' || code === 'EDQUOT') {
-    return new FramesmithError('disk_full', `The disk holding ${dirname(video)} is full; the render stopped and removed its partial files.`, {
-      hint: 'Free some space, or pass -o with a path on another disk.',
-    });
+    return new FramesmithError(
+      'disk_full',
+      `The disk holding ${dirname(video)} is full; the render stopped and removed its partial files.`,
+      {
+        hint: 'Free some space, or pass -o with a path on another disk.',
+      },
+    );
   }
   const blocker = code === 'EEXIST' || code === 'ENOTDIR' ? await fileInTheWay(video) : null;
   const why = blocker

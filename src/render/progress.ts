@@ -19,7 +19,12 @@ export function formatEta(seconds: number): string {
 }
 
 /** Starts a progress display for `total` frames on the logger (nothing with --json/--quiet). */
-export function createRenderProgress(logger: Logger, label: string, total: number, now: () => number = () => performance.now()): RenderProgress {
+export function createRenderProgress(
+  logger: Logger,
+  label: string,
+  total: number,
+  now: () => number = () => performance.now(),
+): RenderProgress {
   const bar: Progress = logger.progress(label, total);
   const samples: { t: number; done: number }[] = [{ t: now(), done: 0 }];
   let lastDraw = 0;

@@ -23,7 +23,8 @@ export interface ProjectSource {
 export async function prepareProjectSource(root: string, logger: Logger): Promise<ProjectSource> {
   const collected = await collectProjectFiles(root);
   // Not served (no URL can name them); only a zip must refuse them.
-  for (const name of collected.badNames) logger.warn(`${name}: the name is not valid UTF-8 (bytes shown as \\xNN); the file is not served.`, 'file_name_not_utf8');
+  for (const name of collected.badNames)
+    logger.warn(`${name}: the name is not valid UTF-8 (bytes shown as \\xNN); the file is not served.`, 'file_name_not_utf8');
   const html = collected.files.filter((f) => /\.html?$/i.test(f.rel)).map((f) => f.rel);
   const needs = await findModuleNeeds(root, html);
   if (!needs.length) return { root, mode: 'project', dispose: async () => {} };

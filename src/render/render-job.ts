@@ -65,17 +65,25 @@ export async function runRenderJob(session: RenderSession, job: RenderJob): Prom
   const width = comp.width * scale;
   const height = comp.height * scale;
   checkVariablesAgainst(comp.variables, job.variables, logger, session.options.strictVariables);
-  session.server.setBoot(job.bootKey, { variables: job.variables, fps: params.fps, paint: session.pool.mode === 'beginframe' ? 'none' : 'raf', videoFrames: session.videoFrames });
+  session.server.setBoot(job.bootKey, {
+    variables: job.variables,
+    fps: params.fps,
+    paint: session.pool.mode === 'beginframe' ? 'none' : 'raf',
+    videoFrames: session.videoFrames,
+  });
 
   const controller = new AbortController();
   const outer = session.options.signal;
-  const onOuterAbort = () => controller.abort(new CancelledError('Render interrupted; stopped the browsers and ffmpeg, no video was written.'));
+  const onOuterAbort = () =>
+    controller.abort(new CancelledError('Render interrupted; stopped the browsers and ffmpeg, no video was written.'));
   if (outer?.aborted) onOuterAbort();
   outer?.addEventListener('abort', onOuterAbort, { once: true });
   const onJobAbort = () => controller.abort(job.signal?.reason ?? new CancelledError('Render stopped; no video was written.'));
   if (job.signal?.aborted) onJobAbort();
   job.signal?.addEventListener('abort', onJobAbort, { once: true });
-  const aborted = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true }));
+  const aborted = new Promise<never>((_, reject) =>
+    controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true }),
+  );
   aborted.catch(() => {});
 
   const plan = await planOutput(job.video, job.thumbnail);
@@ -91,12 +99,29 @@ export async function runRenderJob(session: RenderSession, job: RenderJob): Prom
     const from = range.first / params.fps;
     const seconds = count / params.fps;
     const tracks = collectAudioTracks(model, logger);
-    const audio = tracks.length ? mixAudio(tools, tracks, from, seconds, plan.tempAudio, logger, controller.signal) : Promise.resolve(false);
+    const audio = tracks.length
+      ? mixAudio(tools, tracks, from, seconds, plan.tempAudio, logger, controller.signal)
+      : Promise.resolve(false);
     audio.catch(() => {});
     await Promise.race([session.pool.grow(session.workers), aborted]);
     const url = session.server.url(model.entry, job.bootKey);
     const opening = session.pool.browsers.slice(0, session.workers).map((browser) =>
-      openCaptureWorker({ browser, mode: session.pool.mode, scale, url, entry: model.entry, width: comp.width, height: comp.height, fps: params.fps, alpha, image, jpegQuality: session.options.jpegQuality ?? QUALITY_PRESETS[params.quality].jpegQuality, reuse: session.options.reuseFrames !== false, settleFrames: session.hasVideo ? 1 : 0, rows: job.rows }),
+      openCaptureWorker({
+        browser,
+        mode: session.pool.mode,
+        scale,
+        url,
+        entry: model.entry,
+        width: comp.width,
+        height: comp.height,
+        fps: params.fps,
+        alpha,
+        image,
+        jpegQuality: session.options.jpegQuality ?? QUALITY_PRESETS[params.quality].jpegQuality,
+        reuse: session.options.reuseFrames !== false,
+        settleFrames: session.hasVideo ? 1 : 0,
+        rows: job.rows,
+      }),
     );
     const opened = await Promise.allSettled(opening);
     for (const o of opened) if (o.status === 'fulfilled') workers.push(o.value);
@@ -109,10 +134,38 @@ export async function runRenderJob(session: RenderSession, job: RenderJob): Prom
 
     encoder = session.options.framesOnly
       ? startStreamWriter(plan.tempVideo)
-      : startEncoder(tools.ffmpeg, encodeArgs({ format: params.format, quality: params.quality, fps: params.fps, frames: count, width, height, output: plan.tempVideo, audio: hasAudio ? plan.tempAudio : null, image, threads: encoderThreads() }), plan.video);
-    logger.debug(`render: ${workers.length} ${session.pool.mode} worker(s), frames ${range.first}-${range.last}, ffmpeg pid ${encoder.pid}`);
+      : startEncoder(
+          tools.ffmpeg,
+          encodeArgs({
+            format: params.format,
+            quality: params.quality,
+            fps: params.fps,
+            frames: count,
+            width,
+            height,
+            output: plan.tempVideo,
+            audio: hasAudio ? plan.tempAudio : null,
+            image,
+            threads: encoderThreads(),
+          }),
+          plan.video,
+        );
+    logger.debug(
+      `render: ${workers.length} ${session.pool.mode} worker(s), frames ${range.first}-${range.last}, ffmpeg pid ${encoder.pid}`,
+    );
     const thumbnailFrame = job.thumbnail ? range.first + Math.floor((count - 1) / 2) : null;
-    const theSink = new FrameSink({ encoder, first: range.first, count, fps: params.fps, width, height, image, thumbnailFrame, window: CHUNK * workers.length * 3, onProgress: (n) => progress.update(n) });
+    const theSink = new FrameSink({
+      encoder,
+      first: range.first,
+      count,
+      fps: params.fps,
+      width,
+      height,
+      image,
+      thumbnailFrame,
+      window: CHUNK * workers.length * 3,
+      onProgress: (n) => progress.update(n),
+    });
     sink = theSink;
     const schedule = scheduleChunks(range.first, count, workers.length, CHUNK);
     const runWorker = async (worker: CaptureWorker, chunks: number[][]) => {
@@ -126,7 +179,10 @@ export async function runRenderJob(session: RenderSession, job: RenderJob): Prom
           else captured++;
           if (frame === range.first) {
             const [w, h] = imageSize(shot.image) ?? [0, 0];
-            if (w !== width || h !== height) throw new FramesmithError('capture_size_mismatch', `Chromium drew ${w}x${h} pixels instead of ${width}x${height}.`, { hint: 'Try another Chromium (FRAMESMITH_BROWSER), or report this with the browser version.' });
+            if (w !== width || h !== height)
+              throw new FramesmithError('capture_size_mismatch', `Chromium drew ${w}x${h} pixels instead of ${width}x${height}.`, {
+                hint: 'Try another Chromium (FRAMESMITH_BROWSER), or report this with the browser version.',
+              });
           }
           theSink.put(frame, shot.image);
         }
@@ -146,20 +202,24 @@ export async function runRenderJob(session: RenderSession, job: RenderJob): Prom
       // The pages are done: free the browsers for the next row while ffmpeg finishes this one.
       await Promise.allSettled(workers.splice(0).map((w) => w.close()));
       const capturedMs = performance.now() - started;
-      progress.done(`${job.label}: ${count} frames in ${(capturedMs / 1000).toFixed(1)} s (${((count * 1000) / capturedMs).toFixed(1)} fps)`);
+      progress.done(
+        `${job.label}: ${count} frames in ${(capturedMs / 1000).toFixed(1)} s (${((count * 1000) / capturedMs).toFixed(1)} fps)`,
+      );
       progressEnded = true;
       job.onCaptured();
     }
     await Promise.race([encoder.finish(), aborted]);
     try {
-      if (plan.tempThumbnail && sinkResult.thumbnail) await writeThumbnail(tools.ffmpeg, sinkResult.thumbnail, image, plan.tempThumbnail, controller.signal);
+      if (plan.tempThumbnail && sinkResult.thumbnail)
+        await writeThumbnail(tools.ffmpeg, sinkResult.thumbnail, image, plan.tempThumbnail, controller.signal);
       await plan.commit();
     } catch (error) {
       // A disk that fills up with the thumbnail, or a folder removed meanwhile: the user's problem, said plainly.
       throw (error as NodeJS.ErrnoException).code ? await outputError(plan.video, error) : error;
     }
     const wallMs = performance.now() - started;
-    if (!job.onCaptured) progress.done(`${job.label}: ${count} frames in ${(wallMs / 1000).toFixed(1)} s (${((count * 1000) / wallMs).toFixed(1)} fps)`);
+    if (!job.onCaptured)
+      progress.done(`${job.label}: ${count} frames in ${(wallMs / 1000).toFixed(1)} s (${((count * 1000) / wallMs).toFixed(1)} fps)`);
     reportRemote(logger, remote);
     warnBlockedRequests(logger, cutOff);
     reportPageWarnings(logger, pageWarnings);

@@ -59,7 +59,14 @@ export async function openRenderSession(options: RenderOptions): Promise<RenderS
   const params = checkParams({ ...options, format: options.format ?? formatFromPath(options.out) ?? undefined });
   // -o's extension against --format, the cloud client's answer too (options/output-extension.ts); a folder named *.mp4 stays a folder.
   const mismatch = outputExtensionProblem(options.out, options.format);
-  if (mismatch && !(await fs.stat(options.out!).then((s) => s.isDirectory(), () => false))) throw usageError(mismatch);
+  if (
+    mismatch &&
+    !(await fs.stat(options.out!).then(
+      (s) => s.isDirectory(),
+      () => false,
+    ))
+  )
+    throw usageError(mismatch);
   const requestedWorkers = checkWorkers(options.workers);
   const scale = scaleFor(params.resolution);
   // Chromium starts while the project is read; a bad project closes it again.
@@ -69,7 +76,14 @@ export async function openRenderSession(options: RenderOptions): Promise<RenderS
   const disposeAll = async () => {
     for (const d of owned.splice(0).reverse()) await d.dispose().catch(() => {});
   };
-  if (!options.pool) owned.push({ dispose: () => poolStart.then((p) => p.close(), () => {}) });
+  if (!options.pool)
+    owned.push({
+      dispose: () =>
+        poolStart.then(
+          (p) => p.close(),
+          () => {},
+        ),
+    });
   try {
     const tools = await findFfmpegAsync();
     requireEncoder(tools, ENCODER_OF[params.format]);
@@ -85,10 +99,16 @@ export async function openRenderSession(options: RenderOptions): Promise<RenderS
       });
     }
     if (!aspectRatioOf(comp.width, comp.height)) {
-      logger.warn(`${model.entry} is ${comp.width}x${comp.height}, which is not 16:9, 9:16 or 1:1: the cloud will refuse it (this local render goes on).`, 'aspect_unsupported');
+      logger.warn(
+        `${model.entry} is ${comp.width}x${comp.height}, which is not 16:9, 9:16 or 1:1: the cloud will refuse it (this local render goes on).`,
+        'aspect_unsupported',
+      );
     }
     if (options.fps === undefined && comp.fps !== null && comp.fps !== params.fps) {
-      logger.warn(`rendering at 30 fps, the cloud API's default; the composition declares data-fps="${comp.fps}". Pass --fps ${comp.fps} (here and to the cloud) to use it.`, 'fps_default');
+      logger.warn(
+        `rendering at 30 fps, the cloud API's default; the composition declares data-fps="${comp.fps}". Pass --fps ${comp.fps} (here and to the cloud) to use it.`,
+        'fps_default',
+      );
     }
     const total = frameCount(comp.duration, params.fps);
     const range = parseFrameRange(options.frames, total);
@@ -96,24 +116,39 @@ export async function openRenderSession(options: RenderOptions): Promise<RenderS
     const machine = machineFacts();
     const cap = maxWorkers(scale, machine);
     if (requestedWorkers !== undefined && requestedWorkers > cap) {
-      logger.warn(`--workers ${requestedWorkers} is more than this machine can use (${machine.cores} cores, ${(machine.memory / 2 ** 30).toFixed(1)} GB of memory to spare): rendering with ${cap}.`, 'workers_capped');
+      logger.warn(
+        `--workers ${requestedWorkers} is more than this machine can use (${machine.cores} cores, ${(machine.memory / 2 ** 30).toFixed(1)} GB of memory to spare): rendering with ${cap}.`,
+        'workers_capped',
+      );
     }
     const workers = Math.max(1, Math.min(requestedWorkers ?? defaultWorkers(count, scale, machine), cap, count));
     // ffmpeg decodes the videos' frames while the browsers start.
     const framesStart = extractVideoFrames(tools, model, range, params.fps, logger, options.signal);
     framesStart.catch(() => {});
-    owned.push({ dispose: () => framesStart.then((f) => f?.dispose(), () => {}) });
+    owned.push({
+      dispose: () =>
+        framesStart.then(
+          (f) => f?.dispose(),
+          () => {},
+        ),
+    });
     // The other workers' browsers start now, while the first one finishes starting.
     poolStart.then((p) => p.grow(workers)).catch(() => {});
     const pool = await poolStart;
     phase(`browser started (${pool.mode})`);
     if (options.pool && pool.scale !== scale) {
-      throw new FramesmithError('pool_mismatch', `The browser pool draws at ${pool.scale}x but --resolution ${params.resolution} needs ${scale}x.`);
+      throw new FramesmithError(
+        'pool_mismatch',
+        `The browser pool draws at ${pool.scale}x but --resolution ${params.resolution} needs ${scale}x.`,
+      );
     }
     const source = await prepareProjectSource(model.root, logger);
     owned.push(source);
     phase(`project source ready (${source.mode})`);
-    const server = await startStaticServer({ root: source.root, boot: { fps: params.fps, paint: pool.mode === 'beginframe' ? 'none' : 'raf' } });
+    const server = await startStaticServer({
+      root: source.root,
+      boot: { fps: params.fps, paint: pool.mode === 'beginframe' ? 'none' : 'raf' },
+    });
     owned.push({ dispose: () => server.close() });
     await warnFontsNotDrawnHere(logger, source.root, model.entry);
     const frames = await framesStart;

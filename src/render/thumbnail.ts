@@ -8,12 +8,40 @@ import { runTool } from './ffmpeg.js';
 import type { FrameImageFormat } from './mkv-stream.js';
 
 /** Writes `image` to `path` as a PNG. */
-export async function writeThumbnail(ffmpeg: string, image: Buffer, format: FrameImageFormat, path: string, signal?: AbortSignal): Promise<void> {
+export async function writeThumbnail(
+  ffmpeg: string,
+  image: Buffer,
+  format: FrameImageFormat,
+  path: string,
+  signal?: AbortSignal,
+): Promise<void> {
   if (format === 'png') return writeFile(path, image);
   const jpeg = `${path}.jpg`;
   try {
     await writeFile(jpeg, image);
-    await runTool(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', '-i', jpeg, '-frames:v', '1', '-c:v', 'png', '-pix_fmt', 'rgb24', '-f', 'image2', path], 'writing the thumbnail', signal);
+    await runTool(
+      ffmpeg,
+      [
+        '-hide_banner',
+        '-loglevel',
+        'error',
+        '-nostdin',
+        '-y',
+        '-i',
+        jpeg,
+        '-frames:v',
+        '1',
+        '-c:v',
+        'png',
+        '-pix_fmt',
+        'rgb24',
+        '-f',
+        'image2',
+        path,
+      ],
+      'writing the thumbnail',
+      signal,
+    );
   } finally {
     await rm(jpeg, { force: true });
   }

@@ -72,7 +72,10 @@ export function videoWindows(model: ProjectModel, range: FrameRange, fps: number
       const lo = Math.max(0, m.mediaStart + (from - start) * rate - pad);
       const hi = m.mediaStart + (to - start) * rate + pad;
       const prev = out.get(ref.path);
-      out.set(ref.path, prev ? { file: prev.file, lo: Math.min(prev.lo, lo), hi: Math.max(prev.hi, hi) } : { file: join(model.root, ref.path), lo, hi });
+      out.set(
+        ref.path,
+        prev ? { file: prev.file, lo: Math.min(prev.lo, lo), hi: Math.max(prev.hi, hi) } : { file: join(model.root, ref.path), lo, hi },
+      );
     }
     for (const sub of comp.subCompositions) {
       if (!sub.composition) continue;
@@ -127,15 +130,35 @@ export function colourFilters(info: VideoSourceInfo, format: 'jpg' | 'png'): str
     out.push(`setparams=colorspace=${hd ? 'bt709' : 'smpte170m'}`);
   }
   out.push('setparams=color_primaries=bt709:color_trc=iec61966-2-1');
-  if (format === 'jpg') out.push('scale=flags=neighbor+accurate_rnd', 'format=gbrp', 'scale=out_color_matrix=bt601:out_range=pc:flags=neighbor', 'format=yuv420p');
+  if (format === 'jpg')
+    out.push(
+      'scale=flags=neighbor+accurate_rnd',
+      'format=gbrp',
+      'scale=out_color_matrix=bt601:out_range=pc:flags=neighbor',
+      'format=yuv420p',
+    );
   return out;
 }
 
 /** Reads what frame extraction needs of the first video stream; null when the file has none. */
 async function probeVideo(tools: FfmpegTools, file: string, signal?: AbortSignal): Promise<VideoSourceInfo | null> {
   const entries = 'stream=r_frame_rate,avg_frame_rate,codec_name,pix_fmt,height,color_space,color_transfer:stream_tags:format=duration';
-  const out = await runTool(tools.ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', entries, '-of', 'json', file], `reading ${file}`, signal);
-  type Stream = { r_frame_rate?: string; avg_frame_rate?: string; codec_name?: string; pix_fmt?: string; height?: number; color_space?: string; color_transfer?: string; tags?: Record<string, string> };
+  const out = await runTool(
+    tools.ffprobe,
+    ['-v', 'error', '-select_streams', 'v:0', '-show_entries', entries, '-of', 'json', file],
+    `reading ${file}`,
+    signal,
+  );
+  type Stream = {
+    r_frame_rate?: string;
+    avg_frame_rate?: string;
+    codec_name?: string;
+    pix_fmt?: string;
+    height?: number;
+    color_space?: string;
+    color_transfer?: string;
+    tags?: Record<string, string>;
+  };
   const j = JSON.parse(out) as { streams?: Stream[]; format?: { duration?: string } };
   const s = j.streams?.[0];
   if (!s) return null;
@@ -163,7 +186,15 @@ async function probeVideo(tools: FfmpegTools, file: string, signal?: AbortSignal
  * Decodes every frame of `file` with a timestamp in [lo, hi] into `dir/1.<format>…` as the engine
  * extracts them (format and colours from `info`); returns their times.
  */
-function decodeWindow(tools: FfmpegTools, file: string, info: VideoSourceInfo, lo: number, hi: number, dir: string, signal?: AbortSignal): Promise<number[]> {
+function decodeWindow(
+  tools: FfmpegTools,
+  file: string,
+  info: VideoSourceInfo,
+  lo: number,
+  hi: number,
+  dir: string,
+  signal?: AbortSignal,
+): Promise<number[]> {
   // Input seeking skips the decode of everything before the window (from the keyframe before it);
   // -copyts keeps the source's own timestamps, which is what the page's currentTime is measured in.
   const seek = lo > 2 ? ['-ss', (lo - 1).toFixed(6)] : [];
@@ -174,7 +205,28 @@ function decodeWindow(tools: FfmpegTools, file: string, info: VideoSourceInfo, l
   const decoder = codec === 'vp9' ? ['-c:v', 'libvpx-vp9'] : codec === 'vp8' ? ['-c:v', 'libvpx'] : [];
   // JPEG quality 2 is the engine's (its quality 95); PNG keeps the source's alpha and depth.
   const encode = format === 'jpg' ? ['-c:v', 'mjpeg', '-q:v', '2'] : ['-c:v', 'png', '-compression_level', '1'];
-  const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info', ...seek, '-copyts', ...decoder, '-i', file, '-map', '0:v:0', '-an', '-sn', '-vf', filters.join(','), '-vsync', 'passthrough', ...encode, join(dir, `%d.${format}`)];
+  const args = [
+    '-hide_banner',
+    '-nostdin',
+    '-nostats',
+    '-loglevel',
+    'info',
+    ...seek,
+    '-copyts',
+    ...decoder,
+    '-i',
+    file,
+    '-map',
+    '0:v:0',
+    '-an',
+    '-sn',
+    '-vf',
+    filters.join(','),
+    '-vsync',
+    'passthrough',
+    ...encode,
+    join(dir, `%d.${format}`),
+  ];
   return new Promise((resolve, reject) => {
     const child = spawn(tools.ffmpeg, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: process.platform !== 'win32' });
     const pts: number[] = [];
@@ -207,7 +259,14 @@ function decodeWindow(tools: FfmpegTools, file: string, info: VideoSourceInfo, l
  * composition has no such video, or on abort (after removing what it wrote). A file ffmpeg
  * cannot decode is left to the live video, with a warning.
  */
-export async function extractVideoFrames(tools: FfmpegTools, model: ProjectModel, range: FrameRange, fps: number, logger: Logger, signal?: AbortSignal): Promise<VideoFrames | null> {
+export async function extractVideoFrames(
+  tools: FfmpegTools,
+  model: ProjectModel,
+  range: FrameRange,
+  fps: number,
+  logger: Logger,
+  signal?: AbortSignal,
+): Promise<VideoFrames | null> {
   const windows = videoWindows(model, range, fps);
   if (!windows.size) return null;
   const dir = await realpath(await mkdtemp(join(tmpdir(), 'framesmith-video-frames-')));
@@ -236,15 +295,23 @@ export async function extractVideoFrames(tools: FfmpegTools, model: ProjectModel
         const pts = await decodeWindow(tools, w.file, info, Math.max(0, w.lo - info.frame), hi + 1e-4, out, signal);
         const files = (await readdir(out)).length;
         if (!pts.length || files !== pts.length || pts.some((p, i) => i > 0 && p <= pts[i - 1])) {
-          logger.warn(`video: could not read the frames of ${path} in order (${files} images, ${pts.length} times); it is drawn by Chromium, which may differ slightly between renders.`, 'video_frames_fallback');
+          logger.warn(
+            `video: could not read the frames of ${path} in order (${files} images, ${pts.length} times); it is drawn by Chromium, which may differ slightly between renders.`,
+            'video_frames_fallback',
+          );
           return;
         }
         const ext = frameFormat(info);
         sets[path] = { url: `${VIDEO_FRAMES_URL}/${sub}`, ext, pts, until: w.hi };
-        logger.debug(`video: ${path} decoded ${pts.length} ${ext.toUpperCase()} frames (${pts[0].toFixed(3)}–${pts[pts.length - 1].toFixed(3)} s) in ${Math.round(performance.now() - t0)} ms`);
+        logger.debug(
+          `video: ${path} decoded ${pts.length} ${ext.toUpperCase()} frames (${pts[0].toFixed(3)}–${pts[pts.length - 1].toFixed(3)} s) in ${Math.round(performance.now() - t0)} ms`,
+        );
       } catch (error) {
         if (signal?.aborted) return;
-        logger.warn(`video: ffmpeg could not decode ${path} (${(error as Error).message.split('\n')[0]}); it is drawn by Chromium, which may differ slightly between renders.`, 'video_frames_fallback');
+        logger.warn(
+          `video: ffmpeg could not decode ${path} (${(error as Error).message.split('\n')[0]}); it is drawn by Chromium, which may differ slightly between renders.`,
+          'video_frames_fallback',
+        );
       }
     }),
   );

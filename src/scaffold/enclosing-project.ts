@@ -16,7 +16,11 @@ export interface EnclosingProject {
 function workspacePatterns(pkg: unknown): string[] {
   if (!pkg || typeof pkg !== 'object') return [];
   const ws = (pkg as { workspaces?: unknown }).workspaces;
-  const list = Array.isArray(ws) ? ws : ws && typeof ws === 'object' && Array.isArray((ws as { packages?: unknown }).packages) ? (ws as { packages: unknown[] }).packages : [];
+  const list = Array.isArray(ws)
+    ? ws
+    : ws && typeof ws === 'object' && Array.isArray((ws as { packages?: unknown }).packages)
+      ? (ws as { packages: unknown[] }).packages
+      : [];
   return list.filter((p): p is string => typeof p === 'string');
 }
 
@@ -24,7 +28,14 @@ function workspacePatterns(pkg: unknown): string[] {
 export function matchesWorkspacePattern(pattern: string, relPath: string): boolean {
   const segments = pattern.replace(/^\.\//, '').replace(/\/+$/, '').split('/').filter(Boolean);
   const source = segments
-    .map((s) => (s === '**' ? '(?:[^/]+/)*' : `${s.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}/`))
+    .map((s) =>
+      s === '**'
+        ? '(?:[^/]+/)*'
+        : `${s
+            .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+            .replace(/\*/g, '[^/]*')
+            .replace(/\?/g, '[^/]')}/`,
+    )
     .join('');
   return new RegExp(`^${source}$`).test(`${relPath}/`);
 }

@@ -41,7 +41,11 @@ function resolvedFromLockfiles(packageRoot: string): string | null {
   if (first < 1) return null;
   const root = parts.slice(0, first).join(sep) || sep;
   const key = relative(root, packageRoot).split(sep).join('/');
-  for (const lock of [join(root, 'node_modules', '.package-lock.json'), join(root, 'package-lock.json'), join(root, 'npm-shrinkwrap.json')]) {
+  for (const lock of [
+    join(root, 'node_modules', '.package-lock.json'),
+    join(root, 'package-lock.json'),
+    join(root, 'npm-shrinkwrap.json'),
+  ]) {
     if (!existsSync(lock)) continue;
     try {
       const data = JSON.parse(readFileSync(lock, 'utf8')) as { packages?: Record<string, { resolved?: string }> };
@@ -64,7 +68,11 @@ export function framesmithDependency(facts: DependencyFacts): FramesmithDependen
   const { packageRoot, version } = facts;
   const insideNodeModules = packageRoot.split(sep).includes('node_modules');
   if (!insideNodeModules) {
-    return { spec: `file:${packageRoot}`, source: 'folder', description: `file:${packageRoot} (the framesmith folder this command ran from; npm links to it)` };
+    return {
+      spec: `file:${packageRoot}`,
+      source: 'folder',
+      description: `file:${packageRoot} (the framesmith folder this command ran from; npm links to it)`,
+    };
   }
   if (facts.published) {
     return { spec: `^${version}`, source: 'registry', description: `^${version} from the npm registry` };
@@ -74,7 +82,11 @@ export function framesmithDependency(facts: DependencyFacts): FramesmithDependen
     return { spec: `^${version}`, source: 'registry', description: `^${version} from the npm registry` };
   }
   if (resolved && !/^[a-z]+:/i.test(resolved) && resolved.endsWith('.tgz') && existsSync(resolved)) {
-    return { spec: `file:${resolved}`, source: 'package-file', description: `file:${resolved} (the package file this framesmith was installed from)` };
+    return {
+      spec: `file:${resolved}`,
+      source: 'package-file',
+      description: `file:${resolved} (the package file this framesmith was installed from)`,
+    };
   }
   return {
     spec: `file:${packageRoot}`,

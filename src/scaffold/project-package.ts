@@ -42,9 +42,13 @@ export function projectPackageJson(dir: string, dependency: string, existing?: s
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
       base = parsed as Record<string, unknown>;
     } catch {
-      throw new FramesmithError('invalid_package_json', `${dir}/package.json exists but is not a JSON object, so framesmith cannot add its scripts to it.`, {
-        hint: 'Fix or remove that package.json, then run `framesmith new` again.',
-      });
+      throw new FramesmithError(
+        'invalid_package_json',
+        `${dir}/package.json exists but is not a JSON object, so framesmith cannot add its scripts to it.`,
+        {
+          hint: 'Fix or remove that package.json, then run `framesmith new` again.',
+        },
+      );
     }
   }
   const scripts = { ...(base.scripts as Record<string, string> | undefined), ...PROJECT_SCRIPTS };

@@ -2,7 +2,14 @@
  * The frame sizes HeyGen's cloud renders: three aspects at 1080p, and 4k at double the size.
  * `framesmith new --aspect/--resolution` resolves to one of these.
  */
-import { ASPECT_RATIOS, choiceProblem, RESOLUTIONS as RENDER_RESOLUTIONS, throwFirst, type AspectRatio, type RenderResolution } from '../options/render-params.js';
+import {
+  ASPECT_RATIOS,
+  choiceProblem,
+  RESOLUTIONS as RENDER_RESOLUTIONS,
+  throwFirst,
+  type AspectRatio,
+  type RenderResolution,
+} from '../options/render-params.js';
 
 export type Aspect = AspectRatio;
 export type Resolution = RenderResolution;

@@ -77,10 +77,14 @@ export async function checkTarget(dir: string, planned: string[], force: boolean
     const what = replaced.length
       ? `It would overwrite ${listForHint(replaced)}${existing.has('package.json') ? ' and add scripts to package.json' : ''}; other files are kept.`
       : `No file would be overwritten${existing.has('package.json') ? ' (package.json gets the framesmith scripts)' : ''}; other files are kept.`;
-    throw new FramesmithError('target_not_empty', `${dir} is not empty (${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}).`, {
-      hint: `Choose a new or empty folder, or pass --force to write the template into it. ${what}`,
-      exitCode: EXIT.usage,
-    });
+    throw new FramesmithError(
+      'target_not_empty',
+      `${dir} is not empty (${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}).`,
+      {
+        hint: `Choose a new or empty folder, or pass --force to write the template into it. ${what}`,
+        exitCode: EXIT.usage,
+      },
+    );
   }
   return existing;
 }
@@ -95,7 +99,10 @@ export function wrapWriteError(error: unknown, dir: string): unknown {
     });
   }
   if (code === 'ENOSPC') {
-    return new FramesmithError('disk_full', `No space left while writing ${dir}.`, { hint: 'Free some disk space and run again.', cause: error });
+    return new FramesmithError('disk_full', `No space left while writing ${dir}.`, {
+      hint: 'Free some disk space and run again.',
+      cause: error,
+    });
   }
   return error;
 }

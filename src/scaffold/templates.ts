@@ -50,7 +50,14 @@ function checkManifest(folder: string, raw: unknown): TemplateManifest {
   if (!Array.isArray(fonts) || !fonts.every((f) => typeof f === 'string' && f in FONT_CATALOG)) {
     throw invalid(folder, `"fonts" must list known fonts (${Object.keys(FONT_CATALOG).join(', ')})`);
   }
-  return { name: folder, description: m.description, aspect: m.aspect, duration: m.duration, aspects: m.aspects as Aspect[], fonts: fonts as string[] };
+  return {
+    name: folder,
+    description: m.description,
+    aspect: m.aspect,
+    duration: m.duration,
+    aspects: m.aspects as Aspect[],
+    fonts: fonts as string[],
+  };
 }
 
 /** Reads one template folder's manifest. */

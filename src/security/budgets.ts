@@ -58,8 +58,10 @@ export function formatLimit(bytes: number): string {
   return bytes >= MB ? `${+(bytes / MB).toFixed(1)} MB` : `${Math.round(bytes / 1024)} kB`;
 }
 
-export const SIZE_HINT = 'Split the file, or move large data out of it (images and media as files, data as JSON fetched at run time); FRAMESMITH_MAX_FILE_MB raises the limit.';
-export const DEPTH_HINT = 'Flatten the nesting (browsers flatten HTML nested deeper than 512 elements anyway); FRAMESMITH_MAX_DEPTH raises the limit.';
+export const SIZE_HINT =
+  'Split the file, or move large data out of it (images and media as files, data as JSON fetched at run time); FRAMESMITH_MAX_FILE_MB raises the limit.';
+export const DEPTH_HINT =
+  'Flatten the nesting (browsers flatten HTML nested deeper than 512 elements anyway); FRAMESMITH_MAX_DEPTH raises the limit.';
 
 /**
  * How many start tags `html` has at most (a `<` followed by a letter; comments and scripts may

@@ -24,7 +24,8 @@ export interface Refusal {
 }
 
 /** File names of keys and credentials that carry no leading dot (compared in lower case). */
-const SECRET_NAMES = /^(id_(rsa|dsa|ecdsa|ed25519|xmss)(\.pub)?|npmrc|_netrc|netrc|pgpass|htpasswd|credentials|secrets?(\.(json|ya?ml|toml|txt))?)$/;
+const SECRET_NAMES =
+  /^(id_(rsa|dsa|ecdsa|ed25519|xmss)(\.pub)?|npmrc|_netrc|netrc|pgpass|htpasswd|credentials|secrets?(\.(json|ya?ml|toml|txt))?)$/;
 /** Extensions of private keys, keystores, certificates and env files. */
 const SECRET_EXTENSIONS = /\.(pem|key|p8|p12|pfx|jks|keystore|ppk|kdbx|gpg|pgp|crt|cer|der|env)$/;
 

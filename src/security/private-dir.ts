@@ -52,10 +52,14 @@ export async function ensurePrivateDir(base: string, dir: string): Promise<strin
       await fs.mkdir(folder, { mode: 0o700 });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new FramesmithError('cache_unsafe', `Could not create the cache folder ${folder}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, {
-          hint: 'Make the folder writable, or point FRAMESMITH_CACHE_DIR at a folder of your own.',
-          cause: error,
-        });
+        throw new FramesmithError(
+          'cache_unsafe',
+          `Could not create the cache folder ${folder}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`,
+          {
+            hint: 'Make the folder writable, or point FRAMESMITH_CACHE_DIR at a folder of your own.',
+            cause: error,
+          },
+        );
       }
     }
     const why = await unsafe(folder);

@@ -30,13 +30,17 @@ export function headInsertionOffset(html: string): number {
   // A prefix parses to the same offsets for what it holds; a huge page is not parsed whole per request.
   const doc = parse(html.length > HEAD_SCAN_CHARS ? html.slice(0, HEAD_SCAN_CHARS) : html, { sourceCodeLocationInfo: true });
   const htmlEl = doc.childNodes.find((n) => n.nodeName === 'html') as
-    | { childNodes: { nodeName: string; sourceCodeLocation?: { startTag?: { endOffset: number }; startOffset: number } | null }[]; sourceCodeLocation?: { startTag?: { endOffset: number } } | null }
+    | {
+        childNodes: { nodeName: string; sourceCodeLocation?: { startTag?: { endOffset: number }; startOffset: number } | null }[];
+        sourceCodeLocation?: { startTag?: { endOffset: number } } | null;
+      }
     | undefined;
   const head = htmlEl?.childNodes.find((n) => n.nodeName === 'head');
   if (head?.sourceCodeLocation?.startTag) return head.sourceCodeLocation.startTag.endOffset;
   // No <head> tag written: insert before the first element of the implied head or body.
   if (htmlEl?.sourceCodeLocation?.startTag) return htmlEl.sourceCodeLocation.startTag.endOffset;
-  const doctype = doc.childNodes.find((n) => n.nodeName === '#documentType') as { sourceCodeLocation?: { endOffset: number } | null } | undefined;
+  const doctype = doc.childNodes.find((n) => n.nodeName === '#documentType') as
+    { sourceCodeLocation?: { endOffset: number } | null } | undefined;
   return doctype?.sourceCodeLocation?.endOffset ?? 0;
 }
 

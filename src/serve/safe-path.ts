@@ -10,7 +10,13 @@ import { checkProjectPath, judge, pathRefusal, type Refusal } from '../security/
 
 export type ResolvedPath =
   | { ok: true; path: string; relative: string }
-  | { ok: false; status: 404; reason: 'Not found'; /** Set when the file exists but the policy refuses it. */ refusal?: Refusal; /** Project-relative path asked for, when it could be read. */ asked?: string };
+  | {
+      ok: false;
+      status: 404;
+      reason: 'Not found';
+      /** Set when the file exists but the policy refuses it. */ refusal?: Refusal;
+      /** Project-relative path asked for, when it could be read. */ asked?: string;
+    };
 
 const NOT_FOUND = { ok: false, status: 404, reason: 'Not found' } as const;
 

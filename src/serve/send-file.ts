@@ -81,7 +81,12 @@ export interface SendFileOptions {
  * while the user edits), and an unchanged file answers 304 from its validator, so a reload does
  * not download and compile GSAP again.
  */
-export async function sendFile(req: IncomingMessage, res: ServerResponse, path: string, { head = false, immutable = false, maxAge }: SendFileOptions = {}): Promise<void> {
+export async function sendFile(
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  { head = false, immutable = false, maxAge }: SendFileOptions = {},
+): Promise<void> {
   let size: number;
   let etag: string;
   try {
@@ -92,7 +97,12 @@ export async function sendFile(req: IncomingMessage, res: ServerResponse, path: 
   } catch {
     return sendText(res, 404, 'Not found');
   }
-  const headers = { 'content-type': contentType(path), 'cache-control': immutable ? 'max-age=31536000, immutable' : maxAge ? `private, max-age=${Math.round(maxAge)}` : 'no-cache', etag, 'accept-ranges': 'bytes' };
+  const headers = {
+    'content-type': contentType(path),
+    'cache-control': immutable ? 'max-age=31536000, immutable' : maxAge ? `private, max-age=${Math.round(maxAge)}` : 'no-cache',
+    etag,
+    'accept-ranges': 'bytes',
+  };
   if (req.headers['if-none-match'] === etag) {
     res.writeHead(304, headers);
     return void res.end();

@@ -65,7 +65,9 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
     const url = new URL(req.url ?? '/', 'http://local');
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed');
     if (url.pathname === RUNTIME_URL_PATH || url.pathname === `${RUNTIME_URL_PATH}.map`) {
-      return sendFile(req, res, join(RUNTIME_DIST, url.pathname.endsWith('.map') ? 'runtime.js.map' : 'runtime.js'), { head: req.method === 'HEAD' });
+      return sendFile(req, res, join(RUNTIME_DIST, url.pathname.endsWith('.map') ? 'runtime.js.map' : 'runtime.js'), {
+        head: req.method === 'HEAD',
+      });
     }
     const font = servedFontFile(url.pathname);
     if (font) return sendFile(req, res, font, { head: req.method === 'HEAD', immutable: true });

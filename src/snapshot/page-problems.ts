@@ -43,7 +43,13 @@ export async function pageWarnings(page: CompositionPage): Promise<Diagnostic[]>
   const problems = await page.problems().catch(() => [] as RuntimeProblem[]);
   return problems
     .filter((p) => !isFatal(p) && p.kind !== 'console' && !(p.kind === 'asset' && p.severity === 'warning'))
-    .map((p) => ({ code: p.code, severity: 'warning' as const, message: p.time !== undefined ? `${p.message} (at ${p.time.toFixed(3)} s)` : p.message, hint: p.hint, ...(p.loc?.file ? { loc: p.loc } : {}) }));
+    .map((p) => ({
+      code: p.code,
+      severity: 'warning' as const,
+      message: p.time !== undefined ? `${p.message} (at ${p.time.toFixed(3)} s)` : p.message,
+      hint: p.hint,
+      ...(p.loc?.file ? { loc: p.loc } : {}),
+    }));
 }
 
 /** Logs page warnings once each (several pages of a render report the same). */
@@ -67,10 +73,14 @@ export async function failOnProblems(page: CompositionPage, entry: string, time?
   const [url, ...more] = new Set(page.remote.refused);
   if (url) {
     const rule = resourceDiagnostic('unsupported_scheme', { url });
-    throw new FramesmithError('unsupported_url_scheme', `${rule.message}${more.length ? ` (and ${more.length} more: ${more.join(', ')})` : ''}`, {
-      hint: rule.hint,
-      loc: { file: entry, line: 0, column: 0 },
-    });
+    throw new FramesmithError(
+      'unsupported_url_scheme',
+      `${rule.message}${more.length ? ` (and ${more.length} more: ${more.join(', ')})` : ''}`,
+      {
+        hint: rule.hint,
+        loc: { file: entry, line: 0, column: 0 },
+      },
+    );
   }
 }
 

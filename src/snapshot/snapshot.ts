@@ -125,7 +125,11 @@ export async function takeSnapshots(options: SnapshotOptions): Promise<SnapshotR
     times = timesFor(options, model.composition.duration, model.composition.fps ?? DEFAULT_FPS);
     checkVariablesAgainst(model.composition.variables, options.variables ?? {}, logger, options.strictVariables);
   } catch (error) {
-    if (!options.browser) await launching.then((b) => b.close(), () => {});
+    if (!options.browser)
+      await launching.then(
+        (b) => b.close(),
+        () => {},
+      );
     throw error;
   }
   phase('project read');
@@ -141,7 +145,11 @@ export async function takeSnapshots(options: SnapshotOptions): Promise<SnapshotR
     browser = await launching;
   } catch (error) {
     await server?.close();
-    if (!options.browser) await launching.then((b) => b.close(), () => {});
+    if (!options.browser)
+      await launching.then(
+        (b) => b.close(),
+        () => {},
+      );
     throw error;
   }
   phase('browser ready');
@@ -173,7 +181,17 @@ export async function takeSnapshots(options: SnapshotOptions): Promise<SnapshotR
       stills.sort((a, b) => order.get(a.time)! - order.get(b.time)!);
       done = true;
       const given = options.variables && Object.keys(options.variables).length ? options.variables : null;
-      return { stills, width: comp.width, height: comp.height, duration: comp.duration, blocked: [...page.blocked], cutOff: [...new Set(page.cutOff)], variablesHash: given && variablesHash(given), remote: summarizeRemote([page.remote]), pageWarnings: await pageWarnings(page) };
+      return {
+        stills,
+        width: comp.width,
+        height: comp.height,
+        duration: comp.duration,
+        blocked: [...page.blocked],
+        cutOff: [...new Set(page.cutOff)],
+        variablesHash: given && variablesHash(given),
+        remote: summarizeRemote([page.remote]),
+        pageWarnings: await pageWarnings(page),
+      };
     } finally {
       await page.close();
     }

@@ -126,13 +126,16 @@ function safeSegment(s: string): string {
 /** `vendor/<host>/<path>` (fonts under fonts/), the query folded into a short hash before the extension. */
 function hostPath(url: string, kind: Kind, contentType: string | null): string {
   const u = new URL(url);
-  let segs = u.pathname.split('/').filter(Boolean).map((s) => {
-    try {
-      return safeSegment(decodeURIComponent(s));
-    } catch {
-      return safeSegment(s);
-    }
-  });
+  let segs = u.pathname
+    .split('/')
+    .filter(Boolean)
+    .map((s) => {
+      try {
+        return safeSegment(decodeURIComponent(s));
+      } catch {
+        return safeSegment(s);
+      }
+    });
   if (!segs.length || u.pathname.endsWith('/')) segs = [...segs, 'index'];
   let name = segs.pop()!;
   if (u.search) {
@@ -181,7 +184,10 @@ export async function vendorProject(options: VendorOptions): Promise<VendorResul
   try {
     if (!(await fs.stat(root)).isDirectory()) throw new Error('not a folder');
   } catch {
-    throw new FramesmithError('project_not_found', `${options.dir} is not a project folder.`, { hint: 'Pass the folder that holds index.html.', exitCode: EXIT.usage });
+    throw new FramesmithError('project_not_found', `${options.dir} is not a project folder.`, {
+      hint: 'Pass the folder that holds index.html.',
+      exitCode: EXIT.usage,
+    });
   }
   const collected = await collectProjectFiles(root);
   const textFiles = collected.files.filter((f) => /\.(html?|css|m?js)$/i.test(f.rel));
@@ -270,7 +276,11 @@ export async function vendorProject(options: VendorOptions): Promise<VendorResul
     if (isCss(got.path, got.file.contentType)) followCss(item, got.file.bytes.toString('utf8'));
     else if (isJs(got.path, got.file.contentType)) {
       const moduleCdn = ref.form === 'module';
-      followJs(item, got.file.bytes.toString('utf8'), moduleCdn ? { ref, manifest: got.listing.manifest as Record<string, unknown> } : null);
+      followJs(
+        item,
+        got.file.bytes.toString('utf8'),
+        moduleCdn ? { ref, manifest: got.listing.manifest as Record<string, unknown> } : null,
+      );
     }
     item.state = 'done';
   }
@@ -285,9 +295,12 @@ export async function vendorProject(options: VendorOptions): Promise<VendorResul
     item.from = 'fontsource';
     item.detail = sheet.detail;
     item.license = [...new Set(sheet.packages.map((p) => p.pkg.license))].join(', ');
-    item.bytes = Buffer.from(`/* Made by framesmith vendor from ${item.url}: the same faces from @fontsource (${item.license}). */\n${sheet.css}`);
+    item.bytes = Buffer.from(
+      `/* Made by framesmith vendor from ${item.url}: the same faces from @fontsource (${item.license}). */\n${sheet.css}`,
+    );
     for (const { pkg, files } of sheet.packages) {
-      for (const f of files) item.extras.push({ path: `fonts/${pkg.id}/${basename(f.file)}`, bytes: await fs.readFile(join(pkg.dir, f.file)) });
+      for (const f of files)
+        item.extras.push({ path: `fonts/${pkg.id}/${basename(f.file)}`, bytes: await fs.readFile(join(pkg.dir, f.file)) });
       if (pkg.licenseFile) item.extras.push({ path: `fonts/${pkg.id}/LICENSE`, bytes: await fs.readFile(pkg.licenseFile) });
     }
     item.state = 'done';
@@ -334,7 +347,13 @@ export async function vendorProject(options: VendorOptions): Promise<VendorResul
       const local = pathOf(target);
       if (!local) return null;
       // A relative reference that already lands on the copy (siblings in a package) stays as written.
-      if (!isRemote(url) && !url.startsWith('/') && !item.bare?.has(url) && posix.normalize(posix.join(dir, url.split(/[?#]/)[0])) === local) return null;
+      if (
+        !isRemote(url) &&
+        !url.startsWith('/') &&
+        !item.bare?.has(url) &&
+        posix.normalize(posix.join(dir, url.split(/[?#]/)[0])) === local
+      )
+        return null;
       return relativeRef(dir, local, ctx.via === 'module-import');
     };
     const out = item.deps.type === 'css' ? rewriteCss(item.deps.text, map) : rewriteJs(item.deps.text, map);
@@ -411,7 +430,15 @@ export async function vendorProject(options: VendorOptions): Promise<VendorResul
         if (!writes.some((w) => w.path === f.path)) writes.push(f);
       }
     }
-    vendored.push({ url: item.url, path: item.path!, from: item.from!, detail: item.detail, license: item.license ?? null, extra: item.extras.map((e) => e.path), unchanged });
+    vendored.push({
+      url: item.url,
+      path: item.path!,
+      from: item.from!,
+      detail: item.detail,
+      license: item.license ?? null,
+      extra: item.extras.map((e) => e.path),
+      unchanged,
+    });
   }
   for (const [file, text] of changedSources) writes.push({ path: file, bytes: Buffer.from(text) });
 
@@ -420,7 +447,16 @@ export async function vendorProject(options: VendorOptions): Promise<VendorResul
     .map((i) => ({ url: i.url, code: i.problem!.code, reason: i.problem!.reason, referencedFrom: [...i.referencedFrom] }));
 
   if (!options.dryRun && writes.length) await writeAtomically(root, writes, logger);
-  return { ok: unresolved.length === 0, dryRun: Boolean(options.dryRun), root, vendored, rewritten, removedHints, unresolved, written: writes.map((w) => w.path) };
+  return {
+    ok: unresolved.length === 0,
+    dryRun: Boolean(options.dryRun),
+    root,
+    vendored,
+    rewritten,
+    removedHints,
+    unresolved,
+    written: writes.map((w) => w.path),
+  };
 }
 
 /** Runs `map` over every URL a project file loads; returns the rewritten text. */
@@ -446,7 +482,10 @@ function bareTarget(ref: NpmCdnRef, manifest: Record<string, unknown>, spec: str
   const segs = spec.split('/');
   const name = spec.startsWith('@') ? segs.slice(0, 2).join('/') : segs[0];
   const sub = spec.slice(name.length);
-  const deps = { ...(manifest.peerDependencies as Record<string, string> | undefined), ...(manifest.dependencies as Record<string, string> | undefined) };
+  const deps = {
+    ...(manifest.peerDependencies as Record<string, string> | undefined),
+    ...(manifest.dependencies as Record<string, string> | undefined),
+  };
   const range = encodeURIComponent(deps[name] ?? 'latest');
   const origin = new URL(abs(ref.url)).origin;
   if (ref.cdn === 'jsdelivr') return `https://cdn.jsdelivr.net/npm/${name}@${range}${sub || '/+esm'}`;
@@ -454,7 +493,14 @@ function bareTarget(ref: NpmCdnRef, manifest: Record<string, unknown>, spec: str
   return `${origin}/${name}@${range}${sub}`;
 }
 
-type H5 = { nodeName: string; tagName?: string; attrs?: { name: string; value: string }[]; childNodes?: H5[]; content?: H5; sourceCodeLocation?: { startOffset: number; endOffset: number } | null };
+type H5 = {
+  nodeName: string;
+  tagName?: string;
+  attrs?: { name: string; value: string }[];
+  childNodes?: H5[];
+  content?: H5;
+  sourceCodeLocation?: { startOffset: number; endOffset: number } | null;
+};
 
 /** Removes `<link rel="preconnect|dns-prefetch">` elements whose host `drop` says. */
 function removeHints(html: string, drop: (host: string) => boolean): { text: string; removed: string[] } {
@@ -508,16 +554,24 @@ async function writeAtomically(root: string, writes: { path: string; bytes: Buff
   const failure = (error: unknown, path: string): FramesmithError => {
     const code = (error as NodeJS.ErrnoException).code ?? '';
     if (WRITE_DENIED.has(code)) {
-      return new FramesmithError('project_read_only', `Could not write ${path} in ${root}: the project folder is not writable (${code}). Nothing was changed.`, {
-        hint: 'Make the folder writable (or vendor a copy of it), then run framesmith vendor again.',
-        exitCode: EXIT.usage,
-        cause: error,
-      });
+      return new FramesmithError(
+        'project_read_only',
+        `Could not write ${path} in ${root}: the project folder is not writable (${code}). Nothing was changed.`,
+        {
+          hint: 'Make the folder writable (or vendor a copy of it), then run framesmith vendor again.',
+          exitCode: EXIT.usage,
+          cause: error,
+        },
+      );
     }
-    return new FramesmithError('vendor_write_failed', `Could not write ${path} in ${root}: ${(error as Error).message}. Nothing was changed.`, {
-      hint: 'Check the disk space and the folder, then run framesmith vendor again.',
-      cause: error,
-    });
+    return new FramesmithError(
+      'vendor_write_failed',
+      `Could not write ${path} in ${root}: ${(error as Error).message}. Nothing was changed.`,
+      {
+        hint: 'Check the disk space and the folder, then run framesmith vendor again.',
+        cause: error,
+      },
+    );
   };
   const undoStage = async () => {
     await Promise.all(staged.map((s) => fs.rm(s.tmp, { force: true })));
@@ -539,7 +593,10 @@ async function writeAtomically(root: string, writes: { path: string; bytes: Buff
   const done: typeof staged = [];
   try {
     for (const s of staged) {
-      const exists = await fs.stat(s.target).then(() => true, () => false);
+      const exists = await fs.stat(s.target).then(
+        () => true,
+        () => false,
+      );
       if (exists) {
         s.backup = `${s.target}.vendor-${tag}.bak`;
         await fs.link(s.target, s.backup);

@@ -63,7 +63,9 @@ describe('build refuses what HeyGen refuses', () => {
     motion(dir, 'tl.to("#box", { y: 10, duration: 1 }');
     const e = await buildError(dir);
     expect(e.code).toBe('timeline_script_failure');
-    expect(e.message).toMatch(/No timeline was registered for composition "main": a script threw ".*SyntaxError|missing \) after argument list/);
+    expect(e.message).toMatch(
+      /No timeline was registered for composition "main": a script threw ".*SyntaxError|missing \) after argument list/,
+    );
     expect(e.message).toMatch(/HeyGen's renderer refuses this render/);
     expect(e.loc).toMatchObject({ file: 'js/motion.js' });
     expectNoOutput(dir);
@@ -96,7 +98,6 @@ describe('build refuses what HeyGen refuses', () => {
     expectNoOutput(dir);
   });
 
-
   it('a 201 MB file: refused before zipping, naming the largest files', async () => {
     const dir = useFixture('build-classic');
     mkdirSync(join(dir, 'media'));
@@ -118,11 +119,16 @@ describe('build goes on, with a warning, where HeyGen renders anyway', () => {
   it('GSAP from a CDN that cannot be had (CDN and registry unreachable): warnings naming the URL, what is lacking and the fix; the build succeeds', async () => {
     const dir = useFixture('build-classic');
     const html = join(dir, 'index.html');
-    writeFileSync(html, readFileSync(html, 'utf8').replace('vendor/gsap.min.js', 'https://cdn.jsdelivr.net/npm/gsap@3.13.0/dist/gsap.min.js'));
+    writeFileSync(
+      html,
+      readFileSync(html, 'utf8').replace('vendor/gsap.min.js', 'https://cdn.jsdelivr.net/npm/gsap@3.13.0/dist/gsap.min.js'),
+    );
     const result = await buildBundle({ dir, browser });
     expect(result.check?.blocked).toEqual(['https://cdn.jsdelivr.net/npm/gsap@3.13.0/dist/gsap.min.js']);
     const unavailable = result.warnings.find((w) => w.code === 'remote_unavailable')!;
-    expect(unavailable.message).toMatch(/^Could not load https:\/\/cdn\.jsdelivr\.net\/npm\/gsap@3\.13\.0\/dist\/gsap\.min\.js: .*npm registry http:\/\/127\.0\.0\.1:\d+\/.*its script does not run/);
+    expect(unavailable.message).toMatch(
+      /^Could not load https:\/\/cdn\.jsdelivr\.net\/npm\/gsap@3\.13\.0\/dist\/gsap\.min\.js: .*npm registry http:\/\/127\.0\.0\.1:\d+\/.*its script does not run/,
+    );
     expect(unavailable.hint).toMatch(/framesmith vendor/);
   });
 
@@ -174,17 +180,24 @@ describe('build goes on, with a warning, where HeyGen renders anyway', () => {
 
   it('a timeline that is never registered, with no error: HeyGen waits 45 s, then renders it without animation', async () => {
     const dir = useFixture('build-classic');
-    writeFileSync(join(dir, 'js', 'motion.js'), 'const tl = gsap.timeline({ paused: true });\nif (location.hash === "#ready") { window.__timelines = { main: tl }; }\n');
+    writeFileSync(
+      join(dir, 'js', 'motion.js'),
+      'const tl = gsap.timeline({ paused: true });\nif (location.hash === "#ready") { window.__timelines = { main: tl }; }\n',
+    );
     const r = await buildOk(dir);
     const w = r.warnings.find((x) => x.code === 'timeline_not_registered')!;
-    expect(w.message).toMatch(/No GSAP timeline was registered for composition "main".*waits 45 s for it, then renders without its animation/);
+    expect(w.message).toMatch(
+      /No GSAP timeline was registered for composition "main".*waits 45 s for it, then renders without its animation/,
+    );
   });
 
   it('frames that are blank at every sampled time', async () => {
     const dir = useFixture('build-classic');
     appendFileSync(join(dir, 'css', 'style.css'), '#box { display: none; }\n');
     const r = await buildOk(dir);
-    expect(r.warnings.find((x) => x.code === 'blank_frames')?.message).toMatch(/Every sampled frame \(0\.00 s, 0\.97 s, 1\.97 s\) of index\.html is one flat colour/);
+    expect(r.warnings.find((x) => x.code === 'blank_frames')?.message).toMatch(
+      /Every sampled frame \(0\.00 s, 0\.97 s, 1\.97 s\) of index\.html is one flat colour/,
+    );
   });
 
   it('--strict refuses every lint error, as the official `render --strict` does', async () => {
@@ -223,7 +236,12 @@ describe('build leaves out what must not ship', () => {
     const names = await zipNames(result.zipPath);
     expect(names).toEqual(['css/style.css', 'index.html', 'js/motion.js', 'vendor/gsap.min.js']);
     expect(readFileSync(result.zipPath).includes('sk-very-secret-123')).toBe(false);
-    expect(result.skipped).toEqual(expect.arrayContaining([{ rel: '.env', reason: 'dotfile' }, { rel: '.git', reason: 'dotfile' }]));
+    expect(result.skipped).toEqual(
+      expect.arrayContaining([
+        { rel: '.env', reason: 'dotfile' },
+        { rel: '.git', reason: 'dotfile' },
+      ]),
+    );
   });
 
   it('a symlink to /etc is not followed: the zip has no /etc files and a warning says why', async () => {
@@ -232,7 +250,9 @@ describe('build leaves out what must not ship', () => {
     const result = await buildBundle({ dir, browser });
     const names = await zipNames(result.zipPath);
     expect(names.some((n) => n.startsWith('system'))).toBe(false);
-    expect(result.warnings).toEqual([expect.objectContaining({ code: 'file_refused', message: 'system links to /etc, outside the project; left out of the zip.' })]);
+    expect(result.warnings).toEqual([
+      expect.objectContaining({ code: 'file_refused', message: 'system links to /etc, outside the project; left out of the zip.' }),
+    ]);
   });
 
   it('a reference through a symlink to /etc is a lint error', async () => {
@@ -262,10 +282,15 @@ describe('build leaves out what must not ship', () => {
   it('a remote file that cannot be had is a warning (lint: not cached; check: unavailable); the build succeeds', async () => {
     const dir = useFixture('build-classic');
     const html = join(dir, 'index.html');
-    writeFileSync(html, readFileSync(html, 'utf8').replace('<div id="box"', '<img alt="" src="https://assets.example.org/logo.png" />\n      <div id="box"'));
+    writeFileSync(
+      html,
+      readFileSync(html, 'utf8').replace('<div id="box"', '<img alt="" src="https://assets.example.org/logo.png" />\n      <div id="box"'),
+    );
     const result = await buildBundle({ dir, browser });
     expect(result.check?.blocked).toEqual(['https://assets.example.org/logo.png']);
     expect(result.warnings.map((w) => w.code)).toEqual(['remote_not_cached', 'remote_unavailable']);
-    expect(result.warnings[1].message).toMatch(/^Could not load https:\/\/assets\.example\.org\/logo\.png: its host name does not resolve \(offline\?\); the image is not drawn/);
+    expect(result.warnings[1].message).toMatch(
+      /^Could not load https:\/\/assets\.example\.org\/logo\.png: its host name does not resolve \(offline\?\); the image is not drawn/,
+    );
   });
 });

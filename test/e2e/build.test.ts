@@ -52,7 +52,14 @@ describe('build of every template', () => {
       const dir = join(tempDir(), template);
       const created = await createProject({ dir, template });
       const result = await buildBundle({ dir, browser });
-      expect(result).toMatchObject({ ok: true, entry: 'index.html', width: created.width, height: created.height, duration: created.duration, bundler: 'copy' });
+      expect(result).toMatchObject({
+        ok: true,
+        entry: 'index.html',
+        width: created.width,
+        height: created.height,
+        duration: created.duration,
+        bundler: 'copy',
+      });
       expect(result.aspectRatio).toMatch(/^(16:9|9:16|1:1)$/);
       expect(result.sha256).toMatch(/^[0-9a-f]{64}$/);
       expect(result.check?.frames).toHaveLength(3);
@@ -133,7 +140,18 @@ describe('reproducible zips', () => {
     const r = await runCli(['build', dir, '--out', out, '--json', '--no-check']);
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout);
-    expect(json).toMatchObject({ ok: true, zipPath: out, entry: 'index.html', width: 640, height: 360, duration: 2, fps: 30, aspectRatio: '16:9', variables: [], check: null });
+    expect(json).toMatchObject({
+      ok: true,
+      zipPath: out,
+      entry: 'index.html',
+      width: 640,
+      height: 360,
+      duration: 2,
+      fps: 30,
+      aspectRatio: '16:9',
+      variables: [],
+      check: null,
+    });
     expect(json.size).toBe(readFileSync(out).length);
   });
 

@@ -16,8 +16,14 @@ const blob = (bytes: number) => Buffer.alloc(bytes, 7);
 function messyProject(): string {
   const dir = useFixture('gsap-basic');
   const html = readFileSync(join(dir, 'index.html'), 'utf8')
-    .replace('<div id="outro"', '<img id="logo" class="clip" data-start="0" data-duration="3" data-track-index="3" src="assets/used.png" alt=""><img id="intro" class="clip" data-start="0" data-duration="3" data-track-index="4" src="renders/intro.png" alt="">\n    <div id="outro"')
-    .replace("const tl = gsap.timeline", "const photo = 'media/photo-2.jpg'; // named in a script string: counts as a reference\n    const tl = gsap.timeline");
+    .replace(
+      '<div id="outro"',
+      '<img id="logo" class="clip" data-start="0" data-duration="3" data-track-index="3" src="assets/used.png" alt=""><img id="intro" class="clip" data-start="0" data-duration="3" data-track-index="4" src="renders/intro.png" alt="">\n    <div id="outro"',
+    )
+    .replace(
+      'const tl = gsap.timeline',
+      "const photo = 'media/photo-2.jpg'; // named in a script string: counts as a reference\n    const tl = gsap.timeline",
+    );
   writeFileSync(join(dir, 'index.html'), html);
   const png = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'contact-sheet.png'));
   mkdirSync(join(dir, 'assets'));
@@ -42,8 +48,11 @@ describe('framesmith build leaves outputs out', () => {
     expect(r.code, r.stderr).toBe(0);
     const zip = r.stdout.trim();
     const names = (await zipEntries(zip)).map((e) => e.path);
-    expect(names).toEqual(expect.arrayContaining(['index.html', 'assets/used.png', 'renders/intro.png', 'media/photo-2.jpg', 'vendor/gsap.min.js']));
-    for (const gone of ['q3.mp4', 'q3.png', 'old-build.zip', 'stills/still-1.000s-1a2b3c4d.png', 'assets/unused.jpg']) expect(names).not.toContain(gone);
+    expect(names).toEqual(
+      expect.arrayContaining(['index.html', 'assets/used.png', 'renders/intro.png', 'media/photo-2.jpg', 'vendor/gsap.min.js']),
+    );
+    for (const gone of ['q3.mp4', 'q3.png', 'old-build.zip', 'stills/still-1.000s-1a2b3c4d.png', 'assets/unused.jpg'])
+      expect(names).not.toContain(gone);
     expect(r.stderr).toContain(
       'left out    q3.mp4 300.0 kB (render output), old-build.zip 100.0 kB (zip), q3.png 40.0 kB (render output), stills/still-1.000s-1a2b3c4d.png 20.0 kB (snapshot), assets/unused.jpg 5.0 kB (not referenced): 465.0 kB saved (--include keeps them)',
     );
@@ -66,11 +75,19 @@ describe('framesmith build leaves outputs out', () => {
     const dir = useFixture('gsap-basic');
     mkdirSync(join(dir, 'frames'));
     writeFileSync(join(dir, 'frames', 'f-1.png'), readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'contact-sheet.png')));
-    writeFileSync(join(dir, 'index.html'), readFileSync(join(dir, 'index.html'), 'utf8').replace('window.__timelines = ', "const pic = new Image(); pic.src = 'frames/f-' + (1) + '.png'; document.getElementById('root').appendChild(pic);\n    window.__timelines = "));
+    writeFileSync(
+      join(dir, 'index.html'),
+      readFileSync(join(dir, 'index.html'), 'utf8').replace(
+        'window.__timelines = ',
+        "const pic = new Image(); pic.src = 'frames/f-' + (1) + '.png'; document.getElementById('root').appendChild(pic);\n    window.__timelines = ",
+      ),
+    );
     const r = await runCli(['build', dir]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('frames/f-1.png');
-    expect(r.stderr).toContain("hint: frames/f-1.png was left out of the bundle: no file of the project names it, so framesmith took it for an output or unused media. Keep it with --include 'frames/f-1.png'.");
+    expect(r.stderr).toContain(
+      "hint: frames/f-1.png was left out of the bundle: no file of the project names it, so framesmith took it for an output or unused media. Keep it with --include 'frames/f-1.png'.",
+    );
     const fixed = await runCli(['build', dir, '--include', 'frames/']);
     expect(fixed.code, fixed.stderr).toBe(0);
   });
@@ -80,7 +97,9 @@ describe('framesmith render --cloud --dry-run', () => {
   it('shows the zip path, every file in it and the variables that would be sent; ships files the values name', async () => {
     const dir = messyProject();
     writeFileSync(join(dir, 'assets', 'alt.png'), readFileSync(join(dir, 'assets', 'used.png')));
-    const r = await runCli(['render', '--cloud', dir, '--dry-run', '--variables', '{"headline":"Q3","logo":"assets/alt.png"}'], { env: { HEYGEN_API_KEY: '' } });
+    const r = await runCli(['render', '--cloud', dir, '--dry-run', '--variables', '{"headline":"Q3","logo":"assets/alt.png"}'], {
+      env: { HEYGEN_API_KEY: '' },
+    });
     expect(r.code, r.stderr).toBe(0);
     const zip = join(dir, 'build', 'gsap-basic.zip');
     expect(r.stderr).toMatch(/^zip {9}\S*gsap-basic\.zip \(\d/m);

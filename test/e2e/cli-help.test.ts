@@ -6,7 +6,8 @@ import type { ArgsDef, CommandDef } from 'citty';
 import { commands } from '../../src/commands/index.js';
 import { runCli } from '../helpers/cli.js';
 
-const resolve = async <T>(v: T | (() => T | Promise<T>) | Promise<T>): Promise<T> => (typeof v === 'function' ? await (v as () => T | Promise<T>)() : await v);
+const resolve = async <T>(v: T | (() => T | Promise<T>) | Promise<T>): Promise<T> =>
+  typeof v === 'function' ? await (v as () => T | Promise<T>)() : await v;
 
 /** Every command as typed, with its definition: `dev`, …, `renders get`, `webhooks verify`. */
 async function allCommands(): Promise<Array<{ path: string; cmd: CommandDef }>> {
@@ -25,8 +26,22 @@ describe('framesmith --help', () => {
     const r = await runCli(['--help']);
     expect(r.code).toBe(0);
     const block = r.stdout.split('Commands:\n')[1].split('\n\n')[0].split('\n');
-    expect(block.map((l) => l.trim().split(/\s+/)[0])).toEqual(['new', 'dev', 'snapshot', 'lint', 'build', 'render', 'renders', 'webhooks', ...Object.keys(commands).filter((c) => !['new', 'dev', 'snapshot', 'lint', 'build', 'render', 'renders', 'webhooks'].includes(c))]);
-    const starts = new Set(block.map((l) => l.search(/\S/u) + l.trim().split(/\s+/)[0].length + l.slice(l.search(/\S/) + l.trim().split(/\s+/)[0].length).search(/\S/)));
+    expect(block.map((l) => l.trim().split(/\s+/)[0])).toEqual([
+      'new',
+      'dev',
+      'snapshot',
+      'lint',
+      'build',
+      'render',
+      'renders',
+      'webhooks',
+      ...Object.keys(commands).filter((c) => !['new', 'dev', 'snapshot', 'lint', 'build', 'render', 'renders', 'webhooks'].includes(c)),
+    ]);
+    const starts = new Set(
+      block.map(
+        (l) => l.search(/\S/u) + l.trim().split(/\s+/)[0].length + l.slice(l.search(/\S/) + l.trim().split(/\s+/)[0].length).search(/\S/),
+      ),
+    );
     expect(starts.size).toBe(1);
     for (const line of r.stdout.split('\n')) {
       expect(line.length).toBeLessThanOrEqual(120);
@@ -61,7 +76,7 @@ describe('framesmith --help', () => {
       for (const [name, def] of Object.entries(((await resolve(cmd.args as never)) ?? {}) as ArgsDef)) {
         if (def.type === 'positional') continue;
         // `--out` is where the output goes: a video, a zip or a folder of stills, by command.
-        const hint = name === 'out' ? '' : ('valueHint' in def ? (def.valueHint ?? '') : '');
+        const hint = name === 'out' ? '' : 'valueHint' in def ? (def.valueHint ?? '') : '';
         if (!seen.has(name)) seen.set(name, new Set());
         seen.get(name)!.add(`${def.type} ${hint}`);
       }

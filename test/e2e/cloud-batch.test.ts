@@ -20,9 +20,24 @@ let work: string;
 const temps: string[] = [];
 const printed: string[] = [];
 
-function run(args: string[], env: Record<string, string | undefined> = {}, onStderr?: (text: string, kill: () => void) => void): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  onStderr?: (text: string, kill: () => void) => void,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: work, env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', CI: '1', HEYGEN_API_URL: fake.url, HEYGEN_API_KEY: KEY, ...env } });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: work,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        NO_COLOR: '1',
+        CI: '1',
+        HEYGEN_API_URL: fake.url,
+        HEYGEN_API_KEY: KEY,
+        ...env,
+      },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => (stdout += c));
@@ -37,19 +52,30 @@ function run(args: string[], env: Record<string, string | undefined> = {}, onStd
   });
 }
 
-const rows = (n: number, edit: Record<number, string> = {}) => JSON.stringify(Array.from({ length: n }, (_, i) => ({ headline: edit[i + 1] ?? `Headline ${i + 1}` })));
-const videos = async () => (existsSync(join(work, 'videos')) ? (await readdir(join(work, 'videos'))).filter((f) => f.endsWith('.mp4')).sort() : []);
+const rows = (n: number, edit: Record<number, string> = {}) =>
+  JSON.stringify(Array.from({ length: n }, (_, i) => ({ headline: edit[i + 1] ?? `Headline ${i + 1}` })));
+const videos = async () =>
+  existsSync(join(work, 'videos')) ? (await readdir(join(work, 'videos'))).filter((f) => f.endsWith('.mp4')).sort() : [];
 const STATE = () => join(work, 'videos', 'framesmith-batch-rows.json');
 
 beforeAll(async () => {
   const base = await mkdtemp(join(tmpdir(), 'fs-cloud-batch-'));
   temps.push(base);
   template = join(base, 'template');
-  const created = await new Promise<number | null>((resolve) => spawn(process.execPath, [BIN, 'new', template, '--template', 'title-card'], { stdio: 'ignore' }).on('close', resolve));
+  const created = await new Promise<number | null>((resolve) =>
+    spawn(process.execPath, [BIN, 'new', template, '--template', 'title-card'], { stdio: 'ignore' }).on('close', resolve),
+  );
   expect(created).toBe(0);
 });
 beforeEach(async () => {
-  fake = await startFakeHeygen({ apiKeys: [KEY], bearerTokens: [TOKEN], queuedSeconds: 1, renderingSeconds: 1, concurrencyLimit: 3, concurrencyRetryAfter: 1 });
+  fake = await startFakeHeygen({
+    apiKeys: [KEY],
+    bearerTokens: [TOKEN],
+    queuedSeconds: 1,
+    renderingSeconds: 1,
+    concurrencyLimit: 3,
+    concurrencyRetryAfter: 1,
+  });
   work = await mkdtemp(join(tmpdir(), 'fs-cloud-batch-run-'));
   temps.push(work);
   await cp(template, join(work, 'promo'), { recursive: true });
@@ -62,7 +88,19 @@ afterAll(async () => {
 describe('render --cloud --batch within the account limit', () => {
   it('12 rows, --concurrency 5 on an account that takes 3: never more than 3 in flight, 429s waited out, every video once', async () => {
     await writeFile(join(work, 'rows.json'), rows(12));
-    const r = await run(['render', '--cloud', 'promo', '--batch', 'rows.json', '--name-pattern', 'videos/{index}.mp4', '--concurrency', '5', '--poll-interval', '1']);
+    const r = await run([
+      'render',
+      '--cloud',
+      'promo',
+      '--batch',
+      'rows.json',
+      '--name-pattern',
+      'videos/{index}.mp4',
+      '--concurrency',
+      '5',
+      '--poll-interval',
+      '1',
+    ]);
     expect(r.stderr).not.toMatch(/^error /m);
     expect(r.code).toBe(0);
     expect(fake.state.rendersCreated).toBe(12);
@@ -75,7 +113,19 @@ describe('render --cloud --batch within the account limit', () => {
 
   it('Ctrl+C mid-batch, then the same command: resumes from the state beside the outputs, nothing rendered twice', async () => {
     await writeFile(join(work, 'rows.json'), rows(7));
-    const args = ['render', '--cloud', 'promo', '--batch', 'rows.json', '--name-pattern', 'videos/{index}.mp4', '--concurrency', '3', '--poll-interval', '1'];
+    const args = [
+      'render',
+      '--cloud',
+      'promo',
+      '--batch',
+      'rows.json',
+      '--name-pattern',
+      'videos/{index}.mp4',
+      '--concurrency',
+      '3',
+      '--poll-interval',
+      '1',
+    ];
     const first = await run(args, {}, (text, kill) => /Submitted render .* \(row 2\)/.test(text) && kill());
     expect(first.code).toBe(130);
     expect(first.stderr).toMatch(/Stopped the batch: .* not submitted/);
@@ -89,7 +139,10 @@ describe('render --cloud --batch within the account limit', () => {
     expect(second.stderr).toContain(`Resuming the batch in videos/framesmith-batch-rows.json: ${started} of 7 rows already have a render`);
     expect(fake.state.rendersCreated).toBe(7);
     // Each row's key created one render; none was sent twice to make a new one.
-    const created = fake.controls.requests('renders.create').filter((q) => q.status === 202 && !q.replayed).map((q) => q.idempotencyKey);
+    const created = fake.controls
+      .requests('renders.create')
+      .filter((q) => q.status === 202 && !q.replayed)
+      .map((q) => q.idempotencyKey);
     expect(new Set(created).size).toBe(7);
     expect(created.every((k) => k!.startsWith(`${state.base_key}:`))).toBe(true);
     expect(await videos()).toHaveLength(7);
@@ -105,7 +158,9 @@ describe('render --cloud --batch within the account limit', () => {
     const creates = fake.controls.requests('renders.create').length;
     const r = await run(args);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`error rows.json was edited since this batch started: rows 2, 4 changed (state: ${STATE()}). [batch_changed]`);
+    expect(r.stderr).toContain(
+      `error rows.json was edited since this batch started: rows 2, 4 changed (state: ${STATE()}). [batch_changed]`,
+    );
     expect(fake.controls.requests('renders.create').length).toBe(creates);
   }, 120_000);
 
@@ -113,7 +168,19 @@ describe('render --cloud --batch within the account limit', () => {
     await writeFile(join(work, 'rows.json'), rows(6));
     const inProject = join(work, 'promo', 'videos');
     const state = join(inProject, 'framesmith-batch-rows.json');
-    const args = ['render', '--cloud', 'promo', '--batch', 'rows.json', '--name-pattern', 'promo/videos/{index}.mp4', '--concurrency', '3', '--poll-interval', '1'];
+    const args = [
+      'render',
+      '--cloud',
+      'promo',
+      '--batch',
+      'rows.json',
+      '--name-pattern',
+      'promo/videos/{index}.mp4',
+      '--concurrency',
+      '3',
+      '--poll-interval',
+      '1',
+    ];
     // Stopped once a video sits in the project folder beside the state file.
     const hasVideo = () => existsSync(inProject) && readdirSync(inProject).some((f) => f.endsWith('.mp4'));
     const first = await run(args, {}, (_text, kill) => hasVideo() && kill());
@@ -127,10 +194,16 @@ describe('render --cloud --batch within the account limit', () => {
     expect(second.code).toBe(0);
     expect(second.stderr).toMatch(/Resuming the batch in promo\/videos\/framesmith-batch-rows\.json/);
     expect(fake.state.rendersCreated).toBe(6);
-    expect(readdirSync(inProject).filter((f) => f.endsWith('.mp4')).sort()).toEqual(['1.mp4', '2.mp4', '3.mp4', '4.mp4', '5.mp4', '6.mp4']);
+    expect(
+      readdirSync(inProject)
+        .filter((f) => f.endsWith('.mp4'))
+        .sort(),
+    ).toEqual(['1.mp4', '2.mp4', '3.mp4', '4.mp4', '5.mp4', '6.mp4']);
     expect(existsSync(state)).toBe(false);
     // Resuming needs the same zip: both runs uploaded identical bytes (one asset, reused).
-    const uploads = [...fake.controls.requests('assets.directUpload'), ...fake.controls.requests('assets.upload')].filter((q) => typeof q.status === 'number' && q.status < 300);
+    const uploads = [...fake.controls.requests('assets.directUpload'), ...fake.controls.requests('assets.upload')].filter(
+      (q) => typeof q.status === 'number' && q.status < 300,
+    );
     expect(uploads).toHaveLength(1);
   }, 180_000);
 
@@ -148,7 +221,9 @@ describe('render --cloud --batch within the account limit', () => {
 
 describe('OAuth access tokens', () => {
   it('--access-token and HEYGEN_ACCESS_TOKEN authenticate with Authorization: Bearer; never printed; a rejected one is named', async () => {
-    const viaFlag = await run(['render', '--cloud', 'promo', '--access-token', TOKEN, '--poll-interval', '1'], { HEYGEN_API_KEY: undefined });
+    const viaFlag = await run(['render', '--cloud', 'promo', '--access-token', TOKEN, '--poll-interval', '1'], {
+      HEYGEN_API_KEY: undefined,
+    });
     expect(viaFlag.code).toBe(0);
     const authed = fake.state.requests.filter((q) => q.hadAuth);
     expect(authed.length).toBeGreaterThan(2);

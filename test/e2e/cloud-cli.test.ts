@@ -100,7 +100,9 @@ describe('renders', () => {
     fake.controls.inject({ route: 'storage.get', kind: 'truncate', times: 10 });
     const r = await cli(['renders', 'get', id, '--download']);
     expect(r.code).toBe(6);
-    expect(r.stderr).toMatch(new RegExp(`The download of render ${id} was cut off 3 times \\(last time it stopped at \\d+ of \\d+ bytes\\)`));
+    expect(r.stderr).toMatch(
+      new RegExp(`The download of render ${id} was cut off 3 times \\(last time it stopped at \\d+ of \\d+ bytes\\)`),
+    );
     expect(r.stderr).toContain(`framesmith renders get ${id} --download`);
     expect(r.stdout).toBe('');
     expect(await filesIn(join(cwd, 'renders'))).toEqual([]);
@@ -126,7 +128,12 @@ describe('renders', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`The storage refused the fresh download link of render ${id} too (it answered 403)`);
     expect(r.stderr).toContain(`framesmith renders get ${id} --download`);
-    expect(fake.controls.requests('storage.get').slice(-2).map((q) => q.status)).toEqual([403, 403]);
+    expect(
+      fake.controls
+        .requests('storage.get')
+        .slice(-2)
+        .map((q) => q.status),
+    ).toEqual([403, 403]);
     expect(await filesIn(join(cwd, 'renders'))).toEqual([]);
   });
 
@@ -202,10 +209,20 @@ describe('renders', () => {
 
 describe('errors through the CLI', () => {
   const cases: [string, Fault, number, RegExp][] = [
-    ['400 names the param', { route: 'renders.list', kind: 'status', status: 400, param: 'limit', message: 'limit is wrong' }, 2, /rejected the parameter "limit"/],
+    [
+      '400 names the param',
+      { route: 'renders.list', kind: 'status', status: 400, param: 'limit', message: 'limit is wrong' },
+      2,
+      /rejected the parameter "limit"/,
+    ],
     ['402 no credits', { route: 'renders.list', kind: 'status', status: 402 }, 5, /no credits/],
     ['413 too large', { route: 'renders.list', kind: 'status', status: 413 }, 2, /too large/],
-    ['429 after retries', { route: 'renders.list', kind: 'status', status: 429, retryAfter: 0, times: 20 }, 6, /too many requests.*after 5 attempts/],
+    [
+      '429 after retries',
+      { route: 'renders.list', kind: 'status', status: 429, retryAfter: 0, times: 20 },
+      6,
+      /too many requests.*after 5 attempts/,
+    ],
     ['5xx after retries', { route: 'renders.list', kind: 'status', status: 503, times: 20 }, 6, /answered 503.*after 5 attempts/],
     ['dropped connections', { route: 'renders.list', kind: 'drop', times: 20 }, 6, /Could not reach HeyGen.*connection failed/],
   ];
@@ -260,7 +277,10 @@ describe('webhooks', () => {
     const local = await startFakeHeygen({ apiKeys: [KEY] });
     const env = { HEYGEN_API_URL: local.url };
     try {
-      const add = await cli(['webhooks', 'add', 'https://hooks.example.com/heygen', '--events', 'hyperframes_video.success', '--json'], env);
+      const add = await cli(
+        ['webhooks', 'add', 'https://hooks.example.com/heygen', '--events', 'hyperframes_video.success', '--json'],
+        env,
+      );
       const ep = JSON.parse(add.stdout).endpoint;
       expect(ep.secret).toMatch(/^whsec_/);
       const plain = await cli(['webhooks', 'add', 'https://hooks.example.com/other'], env);
@@ -295,13 +315,37 @@ describe('webhooks', () => {
     const good = await cli(['webhooks', 'verify', '--payload', file, '--signature', sig, '--timestamp', String(now), '--secret', secret]);
     expect(good.code).toBe(0);
     expect(good.stderr).toMatch(/Signature valid/);
-    const viaEnv = await cli(['webhooks', 'verify', '--payload', file, '--signature', sig, '--timestamp', String(now)], { HEYGEN_WEBHOOK_SECRET: secret });
+    const viaEnv = await cli(['webhooks', 'verify', '--payload', file, '--signature', sig, '--timestamp', String(now)], {
+      HEYGEN_WEBHOOK_SECRET: secret,
+    });
     expect(viaEnv.code).toBe(0);
     await writeFile(join(cwd, 'tampered.json'), body.replace('c1', 'c2'));
-    const bad = await cli(['webhooks', 'verify', '--payload', join(cwd, 'tampered.json'), '--signature', sig, '--timestamp', String(now), '--secret', secret]);
+    const bad = await cli([
+      'webhooks',
+      'verify',
+      '--payload',
+      join(cwd, 'tampered.json'),
+      '--signature',
+      sig,
+      '--timestamp',
+      String(now),
+      '--secret',
+      secret,
+    ]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/does not match/);
-    const old = await cli(['webhooks', 'verify', '--payload', file, '--signature', sig, '--timestamp', String(now - 600), '--secret', secret]);
+    const old = await cli([
+      'webhooks',
+      'verify',
+      '--payload',
+      file,
+      '--signature',
+      sig,
+      '--timestamp',
+      String(now - 600),
+      '--secret',
+      secret,
+    ]);
     expect(old.code).toBe(1);
     expect(old.stderr).toMatch(/more than the 300 s allowed/);
   });

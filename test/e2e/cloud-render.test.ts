@@ -44,7 +44,15 @@ function cli(args: string[], options: { env?: Record<string, string | undefined>
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: work,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', CI: '1', HEYGEN_API_URL: (options.server ?? fake).url, HEYGEN_API_KEY: KEY, ...options.env },
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        NO_COLOR: '1',
+        CI: '1',
+        HEYGEN_API_URL: (options.server ?? fake).url,
+        HEYGEN_API_KEY: KEY,
+        ...options.env,
+      },
     });
     let stdout = '';
     let stderr = '';
@@ -87,7 +95,8 @@ async function expectCleanZip(bytes: Buffer) {
 /** Files under a folder (relative), to prove nothing else was left behind. */
 async function tree(dir: string): Promise<string[]> {
   const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) if (e.isFile()) out.push(relative(dir, join(e.parentPath, e.name)));
+  for (const e of await readdir(dir, { withFileTypes: true, recursive: true }))
+    if (e.isFile()) out.push(relative(dir, join(e.parentPath, e.name)));
   return out.sort();
 }
 
@@ -125,12 +134,36 @@ describe('render --cloud from a template', () => {
     // The key comes from the project's .env only: it must reach the API and nothing else.
     await writeFile(join(project, '.env'), `HEYGEN_API_KEY=${DOTENV_KEY}\n`);
     const before = await tree(project);
-    const r = await cli(['render', '--cloud', 'promo', '--poll-interval', '1', '--quality', 'draft', '--fps', '24', '--title', 'Launch teaser', '--variables', '{"headline":"Hello cloud"}'], { env: { HEYGEN_API_KEY: undefined } });
+    const r = await cli(
+      [
+        'render',
+        '--cloud',
+        'promo',
+        '--poll-interval',
+        '1',
+        '--quality',
+        'draft',
+        '--fps',
+        '24',
+        '--title',
+        'Launch teaser',
+        '--variables',
+        '{"headline":"Hello cloud"}',
+      ],
+      { env: { HEYGEN_API_KEY: undefined } },
+    );
     expect(r.stderr).not.toMatch(/^error /m);
     expect(r.code).toBe(0);
     const render = lastRender();
     const id = render.render_id;
-    expect(render.body).toMatchObject({ quality: 'draft', fps: 24, title: 'Launch teaser', aspect_ratio: '16:9', variables: { headline: 'Hello cloud' }, project: { type: 'base64', media_type: 'application/zip' } });
+    expect(render.body).toMatchObject({
+      quality: 'draft',
+      fps: 24,
+      title: 'Launch teaser',
+      aspect_ratio: '16:9',
+      variables: { headline: 'Hello cloud' },
+      project: { type: 'base64', media_type: 'application/zip' },
+    });
     const files = await expectCleanZip(receivedZip(fake, id));
     expect(files.get('index.html')!.toString()).toContain('data-composition-id="title-card"');
     // The status line showed the render moving, then where the video went.
@@ -156,7 +189,11 @@ describe('render --cloud from a template', () => {
     const result = JSON.parse(r.stdout);
     expect(result.ok).toBe(true);
     const [one] = result.renders;
-    expect(one).toMatchObject({ status: 'completed', videoPath: join(work, 'out', 'teaser.webm'), thumbnailPath: join(work, 'out', 'teaser.png') });
+    expect(one).toMatchObject({
+      status: 'completed',
+      videoPath: join(work, 'out', 'teaser.webm'),
+      thumbnailPath: join(work, 'out', 'teaser.png'),
+    });
     expect(lastRender().body.format).toBe('webm');
     expect((await readFile(join(work, 'out', 'teaser.webm'))).readUInt32BE(0)).toBe(0x1a45dfa3); // EBML: a real webm
     expect(r.stderr).toBe('');
@@ -172,7 +209,13 @@ describe('render --cloud from a template', () => {
       expect(r.stderr).not.toMatch(/^error /m);
       expect(r.code).toBe(0);
       const routes = local.state.requests.map((q) => `${q.route} ${q.status}${q.hadAuth ? ' auth' : ''}`);
-      expect(routes.slice(0, 5)).toEqual(['assets.directUpload 200 auth', 'storage.put 200', 'assets.complete 409 auth', 'assets.complete 200 auth', 'renders.create 202 auth']);
+      expect(routes.slice(0, 5)).toEqual([
+        'assets.directUpload 200 auth',
+        'storage.put 200',
+        'assets.complete 409 auth',
+        'assets.complete 200 auth',
+        'renders.create 202 auth',
+      ]);
       const render = lastRender(local);
       expect(render.body.project).toEqual({ type: 'asset_id', asset_id: expect.stringMatching(/^asset_/) });
       const files = await expectCleanZip(receivedZip(local, render.render_id));
@@ -204,7 +247,19 @@ describe('render --cloud from a template', () => {
     await writeFile(join(work, 'rows.json'), JSON.stringify(rows));
     const created = fake.state.rendersCreated;
     const uploads = fake.controls.requests('assets.directUpload').length;
-    const r = await cli(['render', '--cloud', 'promo', '--batch', 'rows.json', '--name-pattern', 'videos/{index}-{headline}.mp4', '--poll-interval', '1', '--quality', 'draft']);
+    const r = await cli([
+      'render',
+      '--cloud',
+      'promo',
+      '--batch',
+      'rows.json',
+      '--name-pattern',
+      'videos/{index}-{headline}.mp4',
+      '--poll-interval',
+      '1',
+      '--quality',
+      'draft',
+    ]);
     expect(r.stderr).not.toMatch(/^error /m);
     expect(r.code).toBe(0);
     expect(fake.state.rendersCreated - created).toBe(3);
@@ -222,14 +277,26 @@ describe('render --cloud from a template', () => {
     }
     expect(r.stdout.trim().split('\n')).toEqual(names.map((n) => join('videos', `${n}.mp4`)));
     expect(r.stderr).toMatch(/#\s+render\s+status\s+output/);
-    for (const [i, b] of batch.entries()) expect(r.stderr).toMatch(new RegExp(`${i + 1}\\s+${b.render_id}\\s+completed\\s+videos/${names[i]}\\.mp4`));
+    for (const [i, b] of batch.entries())
+      expect(r.stderr).toMatch(new RegExp(`${i + 1}\\s+${b.render_id}\\s+completed\\s+videos/${names[i]}\\.mp4`));
     expect(r.stderr).toMatch(/3\/3 completed in \d\d:\d\d/);
   });
 
   it('--batch --json: the machine result alone on stdout; a failed row exits 7 after the others downloaded', async () => {
     await writeFile(join(work, 'rows.csv'), 'headline\nOne\nTwo\nThree\n');
     fake.controls.queueOutcomes(['completed', { failed: 'Font failed to load' }, 'completed']);
-    const r = await cli(['render', '--cloud', 'promo', '--batch', 'rows.csv', '--out-pattern', 'v/{headline}.mp4', '--poll-interval', '1', '--json']);
+    const r = await cli([
+      'render',
+      '--cloud',
+      'promo',
+      '--batch',
+      'rows.csv',
+      '--out-pattern',
+      'v/{headline}.mp4',
+      '--poll-interval',
+      '1',
+      '--json',
+    ]);
     expect(r.code).toBe(7);
     const result = JSON.parse(r.stdout);
     expect(result.ok).toBe(false);
@@ -254,21 +321,42 @@ describe('render --cloud from a template', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/Checked: 1 render would be submitted; nothing uploaded/);
     expect(r.stdout).toBe('');
-    const json = JSON.parse((await cli(['render', '--cloud', 'promo', '--dry-run', '--quality', 'high', '--json'], { env: { HEYGEN_API_KEY: undefined } })).stdout);
+    const json = JSON.parse(
+      (await cli(['render', '--cloud', 'promo', '--dry-run', '--quality', 'high', '--json'], { env: { HEYGEN_API_KEY: undefined } }))
+        .stdout,
+    );
     expect(json).toMatchObject({ ok: true, dryRun: true, upload: null, renders: [] });
-    expect(json.requests).toEqual([{ project: { type: 'base64', media_type: 'application/zip', data: expect.stringMatching(/^<\d+-byte zip as base64>$/) }, quality: 'high', aspect_ratio: '16:9' }]);
+    expect(json.requests).toEqual([
+      {
+        project: { type: 'base64', media_type: 'application/zip', data: expect.stringMatching(/^<\d+-byte zip as base64>$/) },
+        quality: 'high',
+        aspect_ratio: '16:9',
+      },
+    ]);
     expect(existsSync(join(project, 'build', 'promo.zip'))).toBe(true);
     expect(fake.state.requests.length).toBe(n);
   });
 
   it('--json carries the warnings that stderr shows without it (an undeclared variable)', async () => {
-    const plain = await cli(['render', '--cloud', 'promo', '--dry-run', '--variables', '{"nope":1}'], { env: { HEYGEN_API_KEY: undefined } });
+    const plain = await cli(['render', '--cloud', 'promo', '--dry-run', '--variables', '{"nope":1}'], {
+      env: { HEYGEN_API_KEY: undefined },
+    });
     expect(plain.stderr).toMatch(/"nope" is not a declared variable/);
-    const r = await cli(['render', '--cloud', 'promo', '--dry-run', '--json', '--variables', '{"nope":1}'], { env: { HEYGEN_API_KEY: undefined } });
+    const r = await cli(['render', '--cloud', 'promo', '--dry-run', '--json', '--variables', '{"nope":1}'], {
+      env: { HEYGEN_API_KEY: undefined },
+    });
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout);
-    expect(json.warnings).toEqual([expect.objectContaining({ severity: 'warning', code: 'variable_undeclared', message: expect.stringContaining('"nope" is not a declared variable') })]);
-    const clean = JSON.parse((await cli(['render', '--cloud', 'promo', '--dry-run', '--json'], { env: { HEYGEN_API_KEY: undefined } })).stdout);
+    expect(json.warnings).toEqual([
+      expect.objectContaining({
+        severity: 'warning',
+        code: 'variable_undeclared',
+        message: expect.stringContaining('"nope" is not a declared variable'),
+      }),
+    ]);
+    const clean = JSON.parse(
+      (await cli(['render', '--cloud', 'promo', '--dry-run', '--json'], { env: { HEYGEN_API_KEY: undefined } })).stdout,
+    );
     expect(clean.warnings).toEqual([]);
   });
 });
@@ -293,7 +381,9 @@ describe('errors from the API', () => {
   });
 
   it('the right key from --api-key works, and the CLI never echoes it', async () => {
-    const r = await cli(['render', '--cloud', 'promo', '--api-key', FLAG_KEY, '--poll-interval', '1', '--verbose'], { env: { HEYGEN_API_KEY: undefined } });
+    const r = await cli(['render', '--cloud', 'promo', '--api-key', FLAG_KEY, '--poll-interval', '1', '--verbose'], {
+      env: { HEYGEN_API_KEY: undefined },
+    });
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/POST \/v3\/hyperframes\/renders → 202/);
     await expectCleanZip(receivedZip(fake, lastRender().render_id));
@@ -309,7 +399,13 @@ describe('errors from the API', () => {
   });
 
   it('400 names the parameter the API rejected (exit 2)', async () => {
-    fake.controls.inject({ route: 'renders.create', kind: 'status', status: 400, param: 'callback_id', message: 'callback_id contains forbidden characters' });
+    fake.controls.inject({
+      route: 'renders.create',
+      kind: 'status',
+      status: 400,
+      param: 'callback_id',
+      message: 'callback_id contains forbidden characters',
+    });
     const r = await cli(['render', '--cloud', 'promo', '--callback-id', 'bad id']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/rejected the parameter "callback_id"/);
@@ -361,12 +457,20 @@ describe('refused before any request', () => {
     ['a quality that does not exist', ['--quality', 'ultra'], /--quality must be one of draft, standard, high, got "ultra"/],
     ['an http callback', ['--callback-url', 'http://example.com/hook'], /--callback-url must be an https:\/\/ URL/],
     ['4k webm', ['--resolution', '4k', '--format', 'webm'], /--resolution 4k works only with --format mp4/],
-    ['9:16 on a 1920x1080 composition', ['--aspect-ratio', '9:16'], /--aspect-ratio 9:16 does not match the composition \(1920x1080 is 16:9\)/],
+    [
+      '9:16 on a 1920x1080 composition',
+      ['--aspect-ratio', '9:16'],
+      /--aspect-ratio 9:16 does not match the composition \(1920x1080 is 16:9\)/,
+    ],
     ['a title over 500 characters', ['--title', 'x'.repeat(501)], /--title is 501 characters/],
     ['a bad --idempotency-key', ['--idempotency-key', 'has spaces'], /--idempotency-key must be/],
     ['-o with --batch', ['--batch', 'rows.json', '-o', 'x.mp4'], /-o cannot name the outputs of a batch/],
     ['-o x.mp4 with --format mov', ['-o', 'x.mp4', '--format', 'mov'], /-o x\.mp4 ends in \.mp4, but --format is mov/],
-    ['a variable the composition does not declare, with --strict-variables', ['--variables', '{"headlne":"typo"}', '--strict-variables'], /headlne/],
+    [
+      'a variable the composition does not declare, with --strict-variables',
+      ['--variables', '{"headlne":"typo"}', '--strict-variables'],
+      /headlne/,
+    ],
     ['local-only --frames', ['--frames', '0-9'], /--frames applies to local renders only, not with --cloud/],
     ['local-only --workers', ['--workers', '2'], /--workers applies to local renders only/],
   ];

@@ -30,11 +30,18 @@ beforeAll(async () => {
 afterAll(() => fake.close());
 
 const client = () => createCloudClient({ apiKey: KEY, baseUrl: fake.url });
-const newRender = async (extra: Record<string, unknown> = {}) => (await client().renders.create({ project: { type: 'base64', media_type: 'application/zip', data }, ...extra })).render_id;
+const newRender = async (extra: Record<string, unknown> = {}) =>
+  (await client().renders.create({ project: { type: 'base64', media_type: 'application/zip', data }, ...extra })).render_id;
 
-function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function cli(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env.PATH, NO_COLOR: '1', HEYGEN_API_URL: fake.url, HEYGEN_API_KEY: KEY, ...env } });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd,
+      env: { PATH: process.env.PATH, NO_COLOR: '1', HEYGEN_API_URL: fake.url, HEYGEN_API_KEY: KEY, ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => (stdout += c));
@@ -56,7 +63,10 @@ describe('the example receiver from the docs', () => {
   let out = '';
   const waitFor = async (re: RegExp) => {
     for (let i = 0; i < 600 && !re.test(out); i++) await new Promise((r) => setTimeout(r, 25));
-    if (!re.test(out)) console.log(`receiver output so far:\n${out}\ndeliveries: ${JSON.stringify(fake.state.deliveries.map((d) => [d.kind, d.url, d.result]))}`);
+    if (!re.test(out))
+      console.log(
+        `receiver output so far:\n${out}\ndeliveries: ${JSON.stringify(fake.state.deliveries.map((d) => [d.kind, d.url, d.result]))}`,
+      );
     return out.match(re);
   };
   afterAll(() => receiver?.kill());
@@ -65,7 +75,16 @@ describe('the example receiver from the docs', () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}/hooks/heygen`;
     const endpoint = await client().webhooks.createEndpoint({ url });
-    receiver = spawn(process.execPath, [RECEIVER], { cwd: REPO, env: { PATH: process.env.PATH, PORT: String(port), HEYGEN_API_URL: fake.url, HEYGEN_API_KEY: KEY, HEYGEN_WEBHOOK_SECRET: endpoint.secret! } });
+    receiver = spawn(process.execPath, [RECEIVER], {
+      cwd: REPO,
+      env: {
+        PATH: process.env.PATH,
+        PORT: String(port),
+        HEYGEN_API_URL: fake.url,
+        HEYGEN_API_KEY: KEY,
+        HEYGEN_WEBHOOK_SECRET: endpoint.secret!,
+      },
+    });
     receiver.stdout!.on('data', (c) => (out += c));
     receiver.stderr!.on('data', (c) => (out += c));
     expect(await waitFor(/listening on/)).not.toBeNull();
@@ -96,12 +115,20 @@ describe('the example receiver from the docs', () => {
 
     // A forged unsigned "success" for a render still queued: accepted for checking, then ignored.
     const queued = await newRender();
-    const forged = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ event_type: 'hyperframes_video.success', event_data: { render_id: queued } }) });
+    const forged = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ event_type: 'hyperframes_video.success', event_data: { render_id: queued } }),
+    });
     expect(forged.status).toBe(202);
     expect(await waitFor(new RegExp(`ignored an unconfirmed delivery: .*render ${queued} is queued`))).not.toBeNull();
 
     // A signed delivery whose body was changed on the way: 401.
-    const tampered = await fetch(url, { method: 'POST', headers: { ...signed.headers, 'heygen-event-id': 'evt_new' }, body: signed.body.replace('success', 'fail') });
+    const tampered = await fetch(url, {
+      method: 'POST',
+      headers: { ...signed.headers, 'heygen-event-id': 'evt_new' },
+      body: signed.body.replace('success', 'fail'),
+    });
     expect(tampered.status).toBe(401);
     expect(await waitFor(/refused a delivery: The Heygen-Signature signature does not match/)).not.toBeNull();
     expect(out).not.toContain(KEY);
@@ -116,12 +143,17 @@ describe('framesmith webhooks verify', () => {
     const body = '{"event_type":"hyperframes_video.success","event_data":{"render_id":"hfr_1"}}';
     await writeFile(join(cwd, 'body.json'), body);
     const now = Math.floor(Date.now() / 1000);
-    await writeFile(join(cwd, 'h1.txt'), `POST /hooks HTTP/1.1\nHeygen-Signature: ${sign(body)}\nHeygen-Timestamp: ${now}\nHeygen-Event-Id: evt_77\n`);
+    await writeFile(
+      join(cwd, 'h1.txt'),
+      `POST /hooks HTTP/1.1\nHeygen-Signature: ${sign(body)}\nHeygen-Timestamp: ${now}\nHeygen-Event-Id: evt_77\n`,
+    );
     const a = await cli(['webhooks', 'verify', '--payload', 'body.json', '--headers', 'h1.txt', '--secret', secret]);
     expect(a.code).toBe(0);
     expect(a.stderr).toMatch(/Signature valid \(Heygen-Signature, timestamp within ±300 s, event evt_77\)/);
     await writeFile(join(cwd, 'h2.json'), JSON.stringify({ 'X-HeyGen-Signature': sign(body) }));
-    const b = await cli(['webhooks', 'verify', '--payload', 'body.json', '--headers', 'h2.json', '--json'], { HEYGEN_WEBHOOK_SECRET: secret });
+    const b = await cli(['webhooks', 'verify', '--payload', 'body.json', '--headers', 'h2.json', '--json'], {
+      HEYGEN_WEBHOOK_SECRET: secret,
+    });
     expect(b.code).toBe(0);
     expect(JSON.parse(b.stdout)).toEqual({ ok: true, convention: 'X-HeyGen-Signature', timestamp: null, eventId: null });
   });
@@ -130,19 +162,58 @@ describe('framesmith webhooks verify', () => {
     const body = '{"event_type":"hyperframes_video.fail","event_data":{"render_id":"hfr_2"}}';
     await writeFile(join(cwd, 'b2.json'), body);
     const now = Math.floor(Date.now() / 1000);
-    const old = await cli(['webhooks', 'verify', '--payload', 'b2.json', '--signature', sign(body), '--timestamp', String(now - 900), '--secret', secret]);
+    const old = await cli([
+      'webhooks',
+      'verify',
+      '--payload',
+      'b2.json',
+      '--signature',
+      sign(body),
+      '--timestamp',
+      String(now - 900),
+      '--secret',
+      secret,
+    ]);
     expect(old.code).toBe(1);
     expect(old.stderr).toMatch(/\[webhook_expired\]/);
-    const args = ['webhooks', 'verify', '--payload', 'b2.json', '--signature', sign(body), '--timestamp', String(now), '--event-id', 'evt_once', '--secret', secret, '--seen', 'seen.txt'];
+    const args = [
+      'webhooks',
+      'verify',
+      '--payload',
+      'b2.json',
+      '--signature',
+      sign(body),
+      '--timestamp',
+      String(now),
+      '--event-id',
+      'evt_once',
+      '--secret',
+      secret,
+      '--seen',
+      'seen.txt',
+    ];
     expect((await cli(args)).code).toBe(0);
     expect(await readFile(join(cwd, 'seen.txt'), 'utf8')).toBe('evt_once\n');
     const again = await cli(args);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/Event evt_once was already received: a replayed delivery .*\[webhook_replayed\]/);
     await writeFile(join(cwd, 'pretty.json'), JSON.stringify(JSON.parse(body), null, 2));
-    const pretty = await cli(['webhooks', 'verify', '--payload', 'pretty.json', '--signature', sign(body), '--timestamp', String(now), '--secret', secret]);
+    const pretty = await cli([
+      'webhooks',
+      'verify',
+      '--payload',
+      'pretty.json',
+      '--signature',
+      sign(body),
+      '--timestamp',
+      String(now),
+      '--secret',
+      secret,
+    ]);
     expect(pretty.code).toBe(1);
-    expect(pretty.stderr).toMatch(/matches this body only once it is re-serialised .* not the raw bytes received.*\[webhook_reserialised\]/);
+    expect(pretty.stderr).toMatch(
+      /matches this body only once it is re-serialised .* not the raw bytes received.*\[webhook_reserialised\]/,
+    );
   });
 
   it('an unsigned delivery: said so, and checked against the render with the API instead of trusted', async () => {
@@ -151,7 +222,9 @@ describe('framesmith webhooks verify', () => {
     await writeFile(join(cwd, 'unsigned.json'), body);
     const early = await cli(['webhooks', 'verify', '--payload', 'unsigned.json']);
     expect(early.code).toBe(1);
-    expect(early.stderr).toMatch(/Unsigned delivery \(a render's callback_url; HeyGen does not sign these\)\. The delivery claims hyperframes_video\.success .* but the API says render hfr_\w+ is queued/);
+    expect(early.stderr).toMatch(
+      /Unsigned delivery \(a render's callback_url; HeyGen does not sign these\)\. The delivery claims hyperframes_video\.success .* but the API says render hfr_\w+ is queued/,
+    );
     fake.controls.advance(10);
     const later = await cli(['webhooks', 'verify', '--payload', 'unsigned.json']);
     expect(later.code).toBe(0);

@@ -56,14 +56,25 @@ const UNVENDORABLE: Record<string, string[]> = {
  * regression on the rest of the clip still fails.
  */
 const KNOWN: Record<string, { fails?: RegExp; psnrBelow?: number; floor?: number; why: string }> = {
-  'airbnb-deck': { psnrBelow: lib.MIN_PSNR, floor: 1, why: "framesmith's RENDER differs from the engine's video on most frames (min 3.0, median 15.2 dB at 3 fps, 22:09 with fonts drawn as the offline engine, unchanged by it: its text is Nunito Sans, vendored into the project) although framesmith's frame-by-frame capture of the same copy matches it (parity test, same engine video: min 39.5, median 42.4 dB): a render-path cause (workers starting mid-clip, the three.js canvas; issue 12, not yet found)" },
-  'startup-pitch': { psnrBelow: lib.MIN_PSNR, floor: 9, why: "framesmith's RENDER differs from the engine's video on most frames (min 10.9, median 13.0 dB at 3 fps, 22:09, with fonts drawn as the offline engine: its Inter 500/600/800 are no longer the cause) although framesmith's frame-by-frame capture of the same copy matches it (parity test, same engine video: min 41.5, median 42.9 dB): a render-path cause (issue 12, not yet found)" },
+  'airbnb-deck': {
+    psnrBelow: lib.MIN_PSNR,
+    floor: 1,
+    why: "framesmith's RENDER differs from the engine's video on most frames (min 3.0, median 15.2 dB at 3 fps, 22:09 with fonts drawn as the offline engine, unchanged by it: its text is Nunito Sans, vendored into the project) although framesmith's frame-by-frame capture of the same copy matches it (parity test, same engine video: min 39.5, median 42.4 dB): a render-path cause (workers starting mid-clip, the three.js canvas; issue 12, not yet found)",
+  },
+  'startup-pitch': {
+    psnrBelow: lib.MIN_PSNR,
+    floor: 9,
+    why: "framesmith's RENDER differs from the engine's video on most frames (min 10.9, median 13.0 dB at 3 fps, 22:09, with fonts drawn as the offline engine: its Inter 500/600/800 are no longer the cause) although framesmith's frame-by-frame capture of the same copy matches it (parity test, same engine video: min 41.5, median 42.9 dB): a render-path cause (issue 12, not yet found)",
+  },
 };
 
 describe('the corpus of official HyperFrames examples', () => {
   it('is here, and so is the official engine', () => {
     expect(corpus, 'the corpus (shared/corpus/hyperframes-examples above the repository, or FRAMESMITH_CORPUS)').toBeTruthy();
-    expect(engine && existsSync(engine), 'the official engine wrapper (shared/tools/hyperframes-official, or FRAMESMITH_OFFICIAL_ENGINE)').toBeTruthy();
+    expect(
+      engine && existsSync(engine),
+      'the official engine wrapper (shared/tools/hyperframes-official, or FRAMESMITH_OFFICIAL_ENGINE)',
+    ).toBeTruthy();
   });
 
   for (const name of corpus ? lib.listExamples(corpus) : []) {
@@ -135,7 +146,9 @@ describe('the corpus of official HyperFrames examples', () => {
         }
         expect(r.psnr, 'both renders of the vendored copy').not.toBeNull();
         // The figure itself, for the notes (also `npm run bench -- corpus`).
-        console.log(`corpus ${name}: PSNR min ${r.psnr!.min.toFixed(1)} / median ${r.psnr!.median.toFixed(1)} dB over ${r.psnr!.frames} frames`);
+        console.log(
+          `corpus ${name}: PSNR min ${r.psnr!.min.toFixed(1)} / median ${r.psnr!.median.toFixed(1)} dB over ${r.psnr!.frames} frames`,
+        );
         expect(r.psnr!.frames).toBe(r.official.frames);
         expect(r.psnr!.framesmithFrames).toBe(r.official.frames);
         const gap = KNOWN[name];

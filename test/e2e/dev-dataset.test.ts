@@ -83,7 +83,10 @@ beforeAll(async () => {
   dir = join(tempDir(), 'dataset-project');
   mkdirSync(join(dir, 'img'), { recursive: true });
   writeFileSync(join(dir, 'index.html'), html());
-  writeFileSync(join(dir, 'img', 'ok.svg'), '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><rect width="40" height="40" fill="#888"/></svg>');
+  writeFileSync(
+    join(dir, 'img', 'ok.svg'),
+    '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><rect width="40" height="40" fill="#888"/></svg>',
+  );
   writeFileSync(join(dir, 'rows.csv'), `${CSV}\n`);
   vendorGsap(dir);
   [browser, server] = await Promise.all([launchBrowser(), createDevServer({ dir, port: 0, data: join(dir, 'rows.csv') })]);
@@ -111,15 +114,18 @@ async function thumbPixel(page: Page, n: number, x: number, y: number): Promise<
   const img = row(page, n).locator('img.thumb[data-loaded]').first();
   await img.waitFor({ timeout: 60_000 });
   await expect.poll(() => img.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth > 0), { timeout: 15_000 }).toBe(true);
-  return img.evaluate((i: HTMLImageElement, [px, py]) => {
-    const c = document.createElement('canvas');
-    c.width = i.naturalWidth;
-    c.height = i.naturalHeight;
-    const g = c.getContext('2d')!;
-    g.drawImage(i, 0, 0);
-    const d = g.getImageData(Math.round((px * i.naturalWidth) / 640), Math.round((py * i.naturalHeight) / 360), 1, 1).data;
-    return [d[0], d[1], d[2]] as [number, number, number];
-  }, [x, y] as const);
+  return img.evaluate(
+    (i: HTMLImageElement, [px, py]) => {
+      const c = document.createElement('canvas');
+      c.width = i.naturalWidth;
+      c.height = i.naturalHeight;
+      const g = c.getContext('2d')!;
+      g.drawImage(i, 0, 0);
+      const d = g.getImageData(Math.round((px * i.naturalWidth) / 640), Math.round((py * i.naturalHeight) / 360), 1, 1).data;
+      return [d[0], d[1], d[2]] as [number, number, number];
+    },
+    [x, y] as const,
+  );
 }
 
 const near = (a: number[], b: number[], tol = 40) => a.every((v, i) => Math.abs(v - b[i]) <= tol);
@@ -146,7 +152,9 @@ describe('dataset view (framesmith dev --data rows.csv)', () => {
       expect(title).toMatch(/^Text "A headline that is far too long for its…" reaches \d+ px past its box \(#headline\) at [\d.]+ s/);
       // 43 characters of 36 px bold from x = 20 also reach past the 640 px frame.
       expect(await row(page, 2).locator('.flag.k-overflow-frame').textContent()).toMatch(/^headline: text past the frame at [\d.]+ s$/);
-      await expect.poll(() => page.locator('[data-testid=dataset-summary]').textContent(), { timeout: 60_000 }).toMatch(/^4 rows · 3 with problems · 4 checked in the page/);
+      await expect
+        .poll(() => page.locator('[data-testid=dataset-summary]').textContent(), { timeout: 60_000 })
+        .toMatch(/^4 rows · 3 with problems · 4 checked in the page/);
       // Filter: rows with problems only.
       await page.selectOption('[data-testid=dataset-filter]', 'problems');
       await expect.poll(() => page.locator('.ds-row[data-row]').count()).toBe(3);
@@ -223,7 +231,11 @@ describe('dataset view (framesmith dev --data rows.csv)', () => {
       await page.waitForSelector('[data-testid=dataset]:not([hidden])');
       await page.locator('[data-testid=dataset-strip]').check();
       await expect.poll(() => row(page, 1).locator('img.thumb[data-loaded]').count(), { timeout: 60_000 }).toBe(4);
-      expect(await row(page, 1).locator('img.thumb').evaluateAll((imgs) => imgs.map((i) => Number(i.getAttribute('data-time'))))).toEqual([0.25, 0.75, 1.25, 1.75]);
+      expect(
+        await row(page, 1)
+          .locator('img.thumb')
+          .evaluateAll((imgs) => imgs.map((i) => Number(i.getAttribute('data-time')))),
+      ).toEqual([0.25, 0.75, 1.25, 1.75]);
 
       await row(page, 1).locator('input[type=checkbox]').check();
       await row(page, 2).locator('input[type=checkbox]').check();
@@ -241,9 +253,19 @@ describe('dataset view (framesmith dev --data rows.csv)', () => {
       await download.saveAs(saved);
       expect(JSON.parse(readFileSync(saved, 'utf8'))).toEqual([
         { headline: 'Short', accent: '#ff0000', photo: 'img/ok.svg', count: 3, tagline: 'one two three four five six seven' },
-        { headline: 'A headline that is far too long for its box', accent: '#00ff00', photo: 'img/ok.svg', count: 2, tagline: 'Made with care' },
+        {
+          headline: 'A headline that is far too long for its box',
+          accent: '#00ff00',
+          photo: 'img/ok.svg',
+          count: 2,
+          tagline: 'Made with care',
+        },
       ]);
-      await expect.poll(() => page.locator('.toast').last().textContent()).toBe(`Saved rows-selected.json (2 rows); copied: framesmith render ${dir} --batch rows-selected.json --out-pattern 'renders/rows-{index}.mp4'`);
+      await expect
+        .poll(() => page.locator('.toast').last().textContent())
+        .toBe(
+          `Saved rows-selected.json (2 rows); copied: framesmith render ${dir} --batch rows-selected.json --out-pattern 'renders/rows-{index}.mp4'`,
+        );
     } finally {
       await page.context().close();
     }
@@ -254,8 +276,13 @@ describe('dataset view (framesmith dev --data rows.csv)', () => {
       await page.waitForSelector('[data-testid=dataset]:not([hidden])');
       await page.evaluate(() => {
         const dt = new DataTransfer();
-        dt.items.add(new File([JSON.stringify([{ headline: 'Dropped one' }, { headline: 'Dropped two' }])], 'dropped.json', { type: 'application/json' }));
-        for (const type of ['dragenter', 'dragover', 'drop']) window.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+        dt.items.add(
+          new File([JSON.stringify([{ headline: 'Dropped one' }, { headline: 'Dropped two' }])], 'dropped.json', {
+            type: 'application/json',
+          }),
+        );
+        for (const type of ['dragenter', 'dragover', 'drop'])
+          window.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
       });
       await expect.poll(() => page.locator('.ds-source').textContent()).toBe('dropped.json · 2 rows');
       expect(await row(page, 2).locator('.ds-cell.val').first().textContent()).toBe('Dropped two');
@@ -283,8 +310,13 @@ describe('dataset view (framesmith dev --data rows.csv)', () => {
         await page.waitForSelector('[data-testid=dataset]:not([hidden])');
         await page.evaluate((src) => {
           const dt = new DataTransfer();
-          dt.items.add(new File([JSON.stringify([{ headline: 'Local' }, { headline: 'Remote', photo: src }])], 'remote.json', { type: 'application/json' }));
-          for (const type of ['dragenter', 'dragover', 'drop']) window.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+          dt.items.add(
+            new File([JSON.stringify([{ headline: 'Local' }, { headline: 'Remote', photo: src }])], 'remote.json', {
+              type: 'application/json',
+            }),
+          );
+          for (const type of ['dragenter', 'dragover', 'drop'])
+            window.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
         }, remote);
         await expect.poll(() => page.locator('.ds-source').textContent()).toBe('remote.json · 2 rows');
         await expect.poll(() => flagsText(page, 2), { timeout: 90_000 }).toContain('photo: image did not load');
@@ -309,7 +341,9 @@ describe('dataset view (framesmith dev --data rows.csv)', () => {
       await expect.poll(() => page.locator('.ds-source').textContent()).toBe('six-hundred.csv · 600 rows');
       expect(await page.locator('[data-testid=dataset-summary]').textContent()).toContain('"Check all" checks the rest');
       await page.click('[data-testid=dataset-check-all]');
-      await expect.poll(() => page.locator('[data-testid=dataset-summary]').textContent(), { timeout: 90_000 }).toMatch(/^600 rows · 300 with problems · 600 checked in the page/);
+      await expect
+        .poll(() => page.locator('[data-testid=dataset-summary]').textContent(), { timeout: 90_000 })
+        .toMatch(/^600 rows · 300 with problems · 600 checked in the page/);
       // The last row (off screen when checked) carries its own flag.
       await page.locator('.ds-scroller').evaluate((el) => (el.scrollTop = el.scrollHeight));
       await row(page, 600).waitFor();
@@ -329,7 +363,9 @@ describe('dataset view (framesmith dev --data rows.csv)', () => {
       await expect.poll(() => page.locator('.ds-source').textContent()).toBe('many.csv · 10,000 rows');
       expect(await page.locator('.ds-row[data-row]').count()).toBeLessThan(60);
       // Too many to check in full in the background: rows on screen are checked as they show.
-      expect(await page.locator('[data-testid=dataset-summary]').textContent()).toContain('(rows on screen are checked; "Check all" checks the rest)');
+      expect(await page.locator('[data-testid=dataset-summary]').textContent()).toContain(
+        '(rows on screen are checked; "Check all" checks the rest)',
+      );
       await expect.poll(() => flagsText(page, 1), { timeout: 60_000 }).toBe('OK');
       await page.locator('.ds-scroller').evaluate((el) => (el.scrollTop = el.scrollHeight));
       await row(page, 10_000).waitFor();

@@ -92,7 +92,10 @@ describe('seeing the picture', () => {
       await page.keyboard.press('f');
       await expect.poll(() => page.evaluate(() => document.fullscreenElement?.classList.contains('stage') ?? false)).toBe(true);
       // The picture fills the screen, edge to edge on its limiting side.
-      const screen = await page.evaluate(() => ({ w: document.fullscreenElement!.clientWidth, h: document.fullscreenElement!.clientHeight }));
+      const screen = await page.evaluate(() => ({
+        w: document.fullscreenElement!.clientWidth,
+        h: document.fullscreenElement!.clientHeight,
+      }));
       await expect.poll(async () => (await box(page, '.frame-box')).width).toBeCloseTo(Math.min(screen.w, (screen.h * 640) / 360), 0);
       expect((await box(page, '.frame-box')).height).toBeGreaterThan(small);
       await page.keyboard.press('ArrowRight');
@@ -158,7 +161,8 @@ describe('safe zones', () => {
     const frame = await box(page, '.frame-box');
     for (const el of await page.locator('.guide-label').all()) {
       const b = (await el.boundingBox())!;
-      const overlaps = b.x < frame.x + frame.width - 0.5 && b.x + b.width > frame.x + 0.5 && b.y < frame.y + frame.height && b.y + b.height > frame.y;
+      const overlaps =
+        b.x < frame.x + frame.width - 0.5 && b.x + b.width > frame.x + 0.5 && b.y < frame.y + frame.height && b.y + b.height > frame.y;
       if (overlaps) return false;
     }
     return true;
@@ -172,7 +176,12 @@ describe('safe zones', () => {
       expect(await select.locator('option').allTextContents()).toEqual(['No platform', 'TikTok', 'Instagram Reels', 'YouTube Shorts']);
       await select.selectOption('tiktok');
       await expect.poll(() => page.locator('.safe-zone').count()).toBe(3);
-      expect(await page.locator('.guide-label').allTextContents()).toEqual(['TikTok', 'Tabs, search', 'Like, comment, share', 'Caption, sound']);
+      expect(await page.locator('.guide-label').allTextContents()).toEqual([
+        'TikTok',
+        'Tabs, search',
+        'Like, comment, share',
+        'Caption, sound',
+      ]);
       // The caption zone covers the bottom 440/1920 of the picture.
       const frame = await box(page, '.frame-box');
       const caption = await box(page, '.safe-zone[data-label="Caption, sound"]');
@@ -196,7 +205,10 @@ describe('safe zones', () => {
       await page.locator('select[aria-label="Platform safe zones"]').selectOption('reels');
       // Reels' header is above a centred square: its buttons and the top of its caption area fall on it.
       await expect.poll(() => page.locator('.safe-zone').count()).toBe(2);
-      expect(await page.locator('.safe-zone').evaluateAll((els) => els.map((e) => e.getAttribute('data-label')))).toEqual(['Like, comment, share', 'Caption, audio, CTA']);
+      expect(await page.locator('.safe-zone').evaluateAll((els) => els.map((e) => e.getAttribute('data-label')))).toEqual([
+        'Like, comment, share',
+        'Caption, audio, CTA',
+      ]);
       const frame = await box(page, '.frame-box');
       const caption = await box(page, '.safe-zone[data-label="Caption, audio, CTA"]');
       expect(caption.height / frame.height).toBeCloseTo(250 / 1080, 2);
@@ -234,10 +246,14 @@ describe('sub-composition instances', () => {
       const text = () => page.evaluate(() => window.__framesmithDev.frameWindow()!.document.querySelector('#card-a .label')!.textContent);
       expect(await text()).toBe('Zed');
       // The other instance keeps its own value.
-      expect(await page.evaluate(() => window.__framesmithDev.frameWindow()!.document.querySelector('#card-b .label')!.textContent)).toBe('Beta');
+      expect(await page.evaluate(() => window.__framesmithDev.frameWindow()!.document.querySelector('#card-b .label')!.textContent)).toBe(
+        'Beta',
+      );
       expect(await card.locator('.instance-summary').innerText()).toBe('label: Zed · tint: #e4572e');
       await card.locator('button', { hasText: 'Copy attribute' }).click();
-      await expect.poll(() => page.locator('.toast').last().innerText()).toBe(`Copied: data-variable-values='{"label":"Zed","tint":"#e4572e"}'`);
+      await expect
+        .poll(() => page.locator('.toast').last().innerText())
+        .toBe(`Copied: data-variable-values='{"label":"Zed","tint":"#e4572e"}'`);
       // Kept in the URL: a reload shows the same.
       await page.reload();
       await waitUpdates(page, 1);
@@ -269,7 +285,10 @@ describe('sub-composition instances', () => {
     const page0 = readFileSync(join(dir, 'index.html'), 'utf8');
     writeFileSync(
       join(dir, 'nested.html'),
-      page0.replace(/<div id="card-a"[\s\S]*?<\/div>\s*<div id="card-b"[\s\S]*?<\/div>/, '<div id="pair-host" class="clip" data-composition-id="pair" data-composition-src="compositions/pair.html" data-start="0" data-duration="4" data-track-index="1" style="position:absolute;inset:0"></div>'),
+      page0.replace(
+        /<div id="card-a"[\s\S]*?<\/div>\s*<div id="card-b"[\s\S]*?<\/div>/,
+        '<div id="pair-host" class="clip" data-composition-id="pair" data-composition-src="compositions/pair.html" data-start="0" data-duration="4" data-track-index="1" style="position:absolute;inset:0"></div>',
+      ),
     );
     const before = readFileSync(join(dir, 'nested.html'), 'utf8');
     expect(before).toContain('pair-host');
@@ -285,7 +304,8 @@ describe('sub-composition instances', () => {
       const n = await updateCount(page);
       await card.locator('.var[data-var=label] input').fill('Deep');
       await waitUpdates(page, n + 1);
-      const text = () => page.evaluate(() => window.__framesmithDev.frameWindow()!.document.querySelector('#inner-card .label')!.textContent);
+      const text = () =>
+        page.evaluate(() => window.__framesmithDev.frameWindow()!.document.querySelector('#inner-card .label')!.textContent);
       await expect.poll(text).toBe('Deep');
       expect(readFileSync(join(dir, 'nested.html'), 'utf8')).toBe(before);
     } finally {

@@ -15,8 +15,14 @@ import { PNG } from '../helpers/png.js';
 import type { ViewState } from '../../preview/store.js';
 
 /** `framesmith dev …` as a child process; resolves once it printed its URL on stdout. */
-export async function spawnDev(args: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string; stderr: () => string; exit: Promise<number | null> }> {
-  const child = spawn(process.execPath, [CLI, 'dev', ...args], { env: { ...process.env, NO_COLOR: '1', CI: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function spawnDev(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ child: ChildProcess; url: string; stderr: () => string; exit: Promise<number | null> }> {
+  const child = spawn(process.execPath, [CLI, 'dev', ...args], {
+    env: { ...process.env, NO_COLOR: '1', CI: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
@@ -50,7 +56,10 @@ export function memoryLogger(): Logger & { lines: string[] } {
     info: push('info'),
     success: push('success'),
     debug: push('debug'),
-    diagnostic: (d) => lines.push(`${d.severity} ${d.loc ? `${d.loc.file}:${d.loc.line}:${d.loc.column}: ` : ''}${d.message} [${d.code}]${d.hint ? `\n  hint: ${d.hint}` : ''}`),
+    diagnostic: (d) =>
+      lines.push(
+        `${d.severity} ${d.loc ? `${d.loc.file}:${d.loc.line}:${d.loc.column}: ` : ''}${d.message} [${d.code}]${d.hint ? `\n  hint: ${d.hint}` : ''}`,
+      ),
     result: (v) => lines.push(`result ${String(v)}`),
     progress: () => ({ update() {}, done() {}, fail() {} }),
   };
@@ -78,7 +87,8 @@ export async function waitUpdates(page: Page, n: number, timeout = 20_000): Prom
 }
 
 export const updateCount = (page: Page): Promise<number> => page.evaluate(() => window.__framesmithDev.updates.length);
-export const lastUpdate = (page: Page): Promise<{ reason: string; frame: number }> => page.evaluate(() => window.__framesmithDev.updates.at(-1)!);
+export const lastUpdate = (page: Page): Promise<{ reason: string; frame: number }> =>
+  page.evaluate(() => window.__framesmithDev.updates.at(-1)!);
 export const shownFrame = (page: Page): Promise<number> => page.evaluate(() => window.__framesmithDev.shown());
 export const viewState = (page: Page): Promise<ViewState> => page.evaluate(() => window.__framesmithDev.state());
 
@@ -97,10 +107,15 @@ export async function markDocument(page: Page, value: string): Promise<void> {
   await page.evaluate((v) => (window.__framesmithDev.frameWindow()!.__testMarker = v), value);
 }
 
-export const documentMarker = (page: Page): Promise<string | undefined> => page.evaluate(() => window.__framesmithDev.frameWindow()?.__testMarker);
+export const documentMarker = (page: Page): Promise<string | undefined> =>
+  page.evaluate(() => window.__framesmithDev.frameWindow()?.__testMarker);
 
 /** A raw HTTP GET that sends the path exactly as given (no client-side normalisation of `..`). */
-export function rawGet(origin: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+export function rawGet(
+  origin: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
   const url = new URL(origin);
   return new Promise((resolve, reject) => {
     const req = request({ host: url.hostname, port: url.port, path, method: 'GET', headers }, (res) => {
@@ -115,4 +130,5 @@ export function rawGet(origin: string, path: string, headers: Record<string, str
 }
 
 /** Whether a pixel is close to an RGB colour. */
-export const near = (px: [number, number, number], rgb: [number, number, number], tol = 12) => px.every((v, i) => Math.abs(v - rgb[i]) <= tol);
+export const near = (px: [number, number, number], rgb: [number, number, number], tol = 12) =>
+  px.every((v, i) => Math.abs(v - rgb[i]) <= tol);

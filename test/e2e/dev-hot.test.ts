@@ -62,7 +62,11 @@ describe('hot reload of a plain project', () => {
     await waitFrame(page, 20);
     await markDocument(page, 'before');
     const n = await updateCount(page);
-    edit('index.html', '<div id="box"', '<div id="badge" class="clip" data-start="0" data-duration="2" style="position:absolute;right:0;top:0;width:40px;height:40px;background:#ffff00"></div>\n    <div id="box"');
+    edit(
+      'index.html',
+      '<div id="box"',
+      '<div id="badge" class="clip" data-start="0" data-duration="2" style="position:absolute;right:0;top:0;width:40px;height:40px;background:#ffff00"></div>\n    <div id="box"',
+    );
     await waitUpdates(page, n + 1);
     expect(await documentMarker(page)).toBeUndefined();
     expect((await lastUpdate(page)).reason).toBe('change');
@@ -158,10 +162,11 @@ describe('a project with module scripts and npm packages', () => {
     const server = await createDevServer({ dir, port: 0 });
     const page = await openPreview(browser, server);
     try {
-      const frameDoc = () => page.evaluate(() => {
-        const d = window.__framesmithDev.frameWindow()!.document as Document;
-        return { label: d.getElementById('label')!.textContent, scripts: Array.from(d.scripts, (s) => s.src) };
-      });
+      const frameDoc = () =>
+        page.evaluate(() => {
+          const d = window.__framesmithDev.frameWindow()!.document as Document;
+          return { label: d.getElementById('label')!.textContent, scripts: Array.from(d.scripts, (s) => s.src) };
+        });
       await expect.poll(async () => (await frameDoc()).label, { timeout: 15_000 }).toMatch(/^gsap 3\./);
       await server.ready;
       await page.keyboard.press('Shift+ArrowRight');

@@ -23,7 +23,10 @@ let dir: string;
 beforeAll(async () => {
   dir = useFixture('dev-basic');
   // A second entry, 4:3, for the picker and the aspect warning.
-  writeFileSync(join(dir, 'square.html'), readFileSync(join(dir, 'index.html'), 'utf8').replace('data-width="640" data-height="360"', 'data-width="640" data-height="480"'));
+  writeFileSync(
+    join(dir, 'square.html'),
+    readFileSync(join(dir, 'index.html'), 'utf8').replace('data-width="640" data-height="360"', 'data-width="640" data-height="480"'),
+  );
   [browser, server] = await Promise.all([launchBrowser(), startDev(dir)]);
 });
 afterAll(async () => {
@@ -113,7 +116,9 @@ describe('keyboard', () => {
       await page.waitForTimeout(300);
       expect(await shownFrame(page)).toBe(stopped);
       await page.keyboard.press('Space');
-      await page.waitForFunction(() => window.__framesmithDev.state().playing === null && window.__framesmithDev.shown() === 59, null, { timeout: 15_000 });
+      await page.waitForFunction(() => window.__framesmithDev.state().playing === null && window.__framesmithDev.shown() === 59, null, {
+        timeout: 15_000,
+      });
       expect(await boxLeft(page)).toBe(Math.round((59 / 30) * 280));
     });
   });
@@ -223,7 +228,11 @@ describe('variables', () => {
       await page.waitForTimeout(600);
       expect(await updateCount(page)).toBe(n);
       expect(await frameText()).toBe('World');
-      expect(JSON.parse(new URL(page.url()).searchParams.get('vars')!)).toEqual({ title: 'A title that is far too long', boxColor: '#00ff00', size: 120 });
+      expect(JSON.parse(new URL(page.url()).searchParams.get('vars')!)).toEqual({
+        title: 'A title that is far too long',
+        boxColor: '#00ff00',
+        size: 120,
+      });
 
       // A reload (or the URL shared) keeps the values: valid ones applied, the invalid one shown.
       await page.reload();
@@ -237,7 +246,9 @@ describe('variables', () => {
 
       await page.locator('.var[data-var=title] .var-reset').click();
       await page.locator('button', { hasText: 'Copy render command' }).click();
-      await expect.poll(() => page.locator('.toast').last().textContent()).toContain(`framesmith render ${dir} --variables '{"boxColor":"#00ff00","size":120}'`);
+      await expect
+        .poll(() => page.locator('.toast').last().textContent())
+        .toContain(`framesmith render ${dir} --variables '{"boxColor":"#00ff00","size":120}'`);
 
       n = await updateCount(page);
       await page.locator('button', { hasText: 'Reset all' }).click();

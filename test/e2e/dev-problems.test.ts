@@ -102,7 +102,11 @@ describe('badge and list', () => {
       const problems = await listed(page);
       const gone = problems.filter((p) => p.message.includes('not-here.png'));
       expect(gone).toHaveLength(1);
-      expect(gone[0]).toMatchObject({ code: 'missing_local_asset', loc: { file: 'missing.html', line: 6 }, note: 'The page failed to load it too.' });
+      expect(gone[0]).toMatchObject({
+        code: 'missing_local_asset',
+        loc: { file: 'missing.html', line: 6 },
+        note: 'The page failed to load it too.',
+      });
       await page.locator('.problems-badge').click();
       const list = page.locator('.problems-popover');
       await expect.poll(() => list.isVisible()).toBe(true);
@@ -124,7 +128,9 @@ describe('variables as causes', () => {
       await waitUpdates(page, n + 1);
       const field = page.locator('.var[data-var=logo]');
       await expect.poll(() => field.getAttribute('class')).toContain('fails');
-      expect(await field.locator('.var-runtime').innerText()).toMatch(/The page fails with this value: Failed to load <img> images\/nope\.png/);
+      expect(await field.locator('.var-runtime').innerText()).toMatch(
+        /The page fails with this value: Failed to load <img> images\/nope\.png/,
+      );
       expect(await page.locator('.error-overlay').isVisible()).toBe(false);
       await expect.poll(() => page.locator('.problems-badge').innerText()).toBe('1 error · 2 warnings');
       const problems = await listed(page);
@@ -165,7 +171,9 @@ describe('variables as causes', () => {
       await field.locator('button', { hasText: 'Format' }).click();
       expect(await editor.inputValue()).toBe('[\n  4,\n  5\n]');
       await expect.poll(() => field.getAttribute('class')).not.toContain('fails');
-      await expect.poll(() => page.evaluate(() => window.__framesmithDev.frameWindow()!.document.querySelectorAll('#bars div').length)).toBe(2);
+      await expect
+        .poll(() => page.evaluate(() => window.__framesmithDev.frameWindow()!.document.querySelectorAll('#bars div').length))
+        .toBe(2);
     });
   });
 });
@@ -195,9 +203,11 @@ describe('open in editor', () => {
       await expect.poll(() => page.locator('.problems-badge').innerText(), { timeout: 10_000 }).toBe('2 warnings');
       await page.locator('.problems-badge').click();
       await page.locator('.problems-popover .problem-loc', { hasText: 'app.js:9:4' }).click();
-      await expect.poll(() => page.locator('.toast').last().innerText()).toBe(
-        'The editor command "framesmith-no-such-editor" (from the dev server option) does not exist: install it or set LAUNCH_EDITOR to an editor command that is on your PATH (e.g. code).',
-      );
+      await expect
+        .poll(() => page.locator('.toast').last().innerText())
+        .toBe(
+          'The editor command "framesmith-no-such-editor" (from the dev server option) does not exist: install it or set LAUNCH_EDITOR to an editor command that is on your PATH (e.g. code).',
+        );
     } finally {
       await page.context().close();
       await other.close();
@@ -209,7 +219,11 @@ describe('open in editor', () => {
     try {
       const origin = new URL(dev.url).origin;
       const post = (body: unknown, headers: Record<string, string> = { origin }) =>
-        fetch(`${origin}/__framesmith/api/open-in-editor`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+        fetch(`${origin}/__framesmith/api/open-in-editor`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify(body),
+        });
       const missing = await post({ file: 'app.js', line: 3, column: 1 });
       expect(missing.status).toBe(500);
       expect((await missing.json()).message).toMatch(/"framesmith-missing-editor" \(from LAUNCH_EDITOR\) does not exist/);

@@ -26,8 +26,14 @@ const logger = memoryLogger();
 beforeAll(async () => {
   cdn = await startServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
-    if (path === '/css/look.css') return void res.writeHead(200, { 'content-type': 'text/css' }).end('#title { color: rgb(0, 200, 0); } #root { background-image: url(/img/dot.svg); }');
-    if (path === '/img/dot.svg') return void res.writeHead(200, { 'content-type': 'image/svg+xml' }).end('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>');
+    if (path === '/css/look.css')
+      return void res
+        .writeHead(200, { 'content-type': 'text/css' })
+        .end('#title { color: rgb(0, 200, 0); } #root { background-image: url(/img/dot.svg); }');
+    if (path === '/img/dot.svg')
+      return void res
+        .writeHead(200, { 'content-type': 'image/svg+xml' })
+        .end('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>');
     res.writeHead(404).end();
   });
   registry = await startFakeRegistry({
@@ -43,10 +49,16 @@ beforeAll(async () => {
   writeFileSync(
     html,
     readFileSync(html, 'utf8')
-      .replace('<script src="vendor/gsap.min.js"></script>', '<script src="https://cdn.jsdelivr.net/npm/gsap@3.14.2/dist/gsap.min.js"></script>')
+      .replace(
+        '<script src="vendor/gsap.min.js"></script>',
+        '<script src="https://cdn.jsdelivr.net/npm/gsap@3.14.2/dist/gsap.min.js"></script>',
+      )
       .replace('</head>', `<link rel="stylesheet" href="${cdn.origin}/css/look.css"></head>`)
       .replace('<div id="bar"', '<img src="https://images.example.invalid/photo.jpg" alt=""><div id="bar"')
-      .replace('</body>', '<script type="module">import { answer } from "https://esm.sh/tiny@1.0.0"; window.__answer = answer;</script></body>'),
+      .replace(
+        '</body>',
+        '<script type="module">import { answer } from "https://esm.sh/tiny@1.0.0"; window.__answer = answer;</script></body>',
+      ),
   );
   browser = await launchBrowser();
   server = await startDev(dir, { logger });
@@ -77,7 +89,9 @@ describe('dev preview with remote files', () => {
     expect(await frame.evaluate(() => typeof (window as Window & { gsap?: unknown }).gsap)).toBe('object');
     expect(await frame.evaluate(() => (window as Window & { __answer?: unknown }).__answer)).toBe(42);
     expect(await frame.evaluate(() => getComputedStyle(document.getElementById('title')!).color)).toBe('rgb(0, 200, 0)');
-    expect(await frame.evaluate(() => getComputedStyle(document.getElementById('root')!).backgroundImage)).toContain(`/__framesmith/remote/http/127.0.0.1:${new URL(cdn.origin).port}/img/dot.svg`);
+    expect(await frame.evaluate(() => getComputedStyle(document.getElementById('root')!).backgroundImage)).toContain(
+      `/__framesmith/remote/http/127.0.0.1:${new URL(cdn.origin).port}/img/dot.svg`,
+    );
     expect(foreign).toEqual([]);
     // No error overlay; the image is a warning in the problems list (the top bar's badge counts
     // it as a warning, not an error) and in the terminal.
@@ -89,18 +103,26 @@ describe('dev preview with remote files', () => {
     const panel = await page.locator('.problems-popover').innerText();
     expect(panel).toContain('Could not load https://images.example.invalid/photo.jpg');
     expect(panel).toContain('framesmith vendor');
-    expect(logger.lines.join('\n')).toMatch(/warning Could not load https:\/\/images\.example\.invalid\/photo\.jpg: its host name does not resolve/);
+    expect(logger.lines.join('\n')).toMatch(
+      /warning Could not load https:\/\/images\.example\.invalid\/photo\.jpg: its host name does not resolve/,
+    );
     await page.context().close();
   });
 
   test('the endpoint refuses requests from other sites', async () => {
-    const res = await rawGet(server.origin, '/__framesmith/remote/https/cdn.jsdelivr.net/npm/gsap@3.14.2/dist/gsap.min.js', { 'sec-fetch-site': 'cross-site' });
+    const res = await rawGet(server.origin, '/__framesmith/remote/https/cdn.jsdelivr.net/npm/gsap@3.14.2/dist/gsap.min.js', {
+      'sec-fetch-site': 'cross-site',
+    });
     expect(res.status).toBe(403);
-    const ok = await rawGet(server.origin, '/__framesmith/remote/https/cdn.jsdelivr.net/npm/gsap@3.14.2/dist/gsap.min.js', { 'sec-fetch-site': 'same-origin' });
+    const ok = await rawGet(server.origin, '/__framesmith/remote/https/cdn.jsdelivr.net/npm/gsap@3.14.2/dist/gsap.min.js', {
+      'sec-fetch-site': 'same-origin',
+    });
     expect(ok.status).toBe(200);
     expect(ok.body.length).toBe(readFileSync(GSAP_MIN).length);
     // Byte ranges, as media elements ask for them.
-    const part = await rawGet(server.origin, '/__framesmith/remote/https/cdn.jsdelivr.net/npm/gsap@3.14.2/dist/gsap.min.js', { range: 'bytes=0-9' });
+    const part = await rawGet(server.origin, '/__framesmith/remote/https/cdn.jsdelivr.net/npm/gsap@3.14.2/dist/gsap.min.js', {
+      range: 'bytes=0-9',
+    });
     expect(part.status).toBe(206);
     expect(part.headers['content-range']).toBe(`bytes 0-9/${readFileSync(GSAP_MIN).length}`);
     expect(part.body).toBe(readFileSync(GSAP_MIN, 'utf8').slice(0, 10));

@@ -35,11 +35,15 @@ describe("the preview and HeyGen's render mode", () => {
     const page = await openPreview(browser, server);
     try {
       // The problems list opens over the picture with the error, with the file and line.
-      await expect.poll(() => page.locator('.problem.error').allTextContents(), { timeout: 15_000 }).toEqual(
-        expect.arrayContaining([expect.stringMatching(/app\.js:\d+.*`tl\.labels` is undefined in HeyGen's renderer/s)]),
-      );
+      await expect
+        .poll(() => page.locator('.problem.error').allTextContents(), { timeout: 15_000 })
+        .toEqual(expect.arrayContaining([expect.stringMatching(/app\.js:\d+.*`tl\.labels` is undefined in HeyGen's renderer/s)]));
       // The terminal too.
-      await expect.poll(() => logger.lines.some((l) => /^error app\.js:\d+:\d+: `tl\.labels` is undefined in HeyGen's renderer/.test(l)), { timeout: 15_000 }).toBe(true);
+      await expect
+        .poll(() => logger.lines.some((l) => /^error app\.js:\d+:\d+: `tl\.labels` is undefined in HeyGen's renderer/.test(l)), {
+          timeout: 15_000,
+        })
+        .toBe(true);
       // Hidden (its close button), the overlay uncovers a composition that still moves: frame 59
       // is not frame 0.
       await page.locator('.error-overlay header button').click();

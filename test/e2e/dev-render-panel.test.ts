@@ -64,7 +64,27 @@ const leftovers = (folder: string) => (existsSync(folder) ? readdirSync(folder).
 
 /** RGB of a pixel of a 640×360 composition in a video's first frame (ffmpeg decodes and scales it). */
 function videoPixel(file: string, x: number, y: number, at = 0): [number, number, number] {
-  const raw = execFileSync('ffmpeg', ['-v', 'error', '-ss', String(at), '-i', file, '-frames:v', '1', '-vf', `scale=640:360,format=rgb24,crop=1:1:${x}:${y}`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { maxBuffer: 1 << 20 });
+  const raw = execFileSync(
+    'ffmpeg',
+    [
+      '-v',
+      'error',
+      '-ss',
+      String(at),
+      '-i',
+      file,
+      '-frames:v',
+      '1',
+      '-vf',
+      `scale=640:360,format=rgb24,crop=1:1:${x}:${y}`,
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'rgb24',
+      '-',
+    ],
+    { maxBuffer: 1 << 20 },
+  );
   return [raw[0], raw[1], raw[2]];
 }
 
@@ -96,9 +116,16 @@ describe('render panel (local)', () => {
       expect(near(videoPixel(file, 20, 240), [0, 0, 255])).toBe(true);
       // Played in the page, from the server.
       await card.locator('[data-testid=item-play]').click();
-      const duration = await card.locator('[data-testid=item-video]').evaluate(
-        (v: HTMLVideoElement) => new Promise<number>((resolve, reject) => (v.readyState >= 1 ? resolve(v.duration) : (v.onloadedmetadata = () => resolve(v.duration), (v.onerror = () => reject(new Error('video did not load')))))),
-      );
+      const duration = await card
+        .locator('[data-testid=item-video]')
+        .evaluate(
+          (v: HTMLVideoElement) =>
+            new Promise<number>((resolve, reject) =>
+              v.readyState >= 1
+                ? resolve(v.duration)
+                : ((v.onloadedmetadata = () => resolve(v.duration)), (v.onerror = () => reject(new Error('video did not load')))),
+            ),
+        );
       expect(duration).toBeCloseTo(2, 1);
       // The queue lives on the server: a reload finds it again.
       await page.reload();
@@ -131,7 +158,13 @@ async function addJob(s: DevServer, body: Record<string, unknown>): Promise<Resp
   return fetch(`${origin(s)}${STUDIO_API_PATH}jobs`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', origin: origin(s) },
-    body: JSON.stringify({ kind: 'local', composition: 'index.html', params: { format: 'mp4', quality: 'draft', fps: 30, resolution: '1080p' }, rows: [{ variables: {} }], ...body }),
+    body: JSON.stringify({
+      kind: 'local',
+      composition: 'index.html',
+      params: { format: 'mp4', quality: 'draft', fps: 30, resolution: '1080p' },
+      rows: [{ variables: {} }],
+      ...body,
+    }),
   });
 }
 
@@ -173,7 +206,9 @@ describe('render panel: cancel and stop', () => {
       await page.click('[data-testid=render-start]');
       const card = page.locator('.job').first();
       // Progress with frames, fps and time left.
-      await expect.poll(() => card.locator('[data-testid=job-progress]').textContent(), { timeout: 60_000 }).toMatch(/^\d+\/1200 frames · [\d.]+ fps · /);
+      await expect
+        .poll(() => card.locator('[data-testid=job-progress]').textContent(), { timeout: 60_000 })
+        .toMatch(/^\d+\/1200 frames · [\d.]+ fps · /);
       await card.locator('[data-testid=job-cancel]').click();
       await card.locator('[data-testid=job-status]', { hasText: /^Cancelled$/ }).waitFor({ timeout: 30_000 });
       const [job] = await jobs(longServer!);
@@ -205,9 +240,21 @@ describe('render slots', () => {
       const params = { format: 'mp4', quality: 'draft', fps: 10, resolution: '1080p' };
       const a = (await (await addJob(s, { name: 'slot-a', params })).json()) as StudioJob;
       const b = (await (await addJob(s, { name: 'slot-b', params })).json()) as StudioJob;
-      await expect.poll(async () => (await jobs(s)).filter((j) => j.status === 'running' && (j.progress?.done ?? 0) > 0).length, { timeout: 90_000, interval: 250 }).toBe(2);
-      for (const id of [a.id, b.id]) await fetch(`${origin(s)}${STUDIO_API_PATH}jobs/${id}/cancel`, { method: 'POST', headers: { origin: origin(s), 'content-type': 'application/json' }, body: '{}' });
-      await expect.poll(async () => (await jobs(s)).map((j) => j.status).sort(), { timeout: 30_000, interval: 250 }).toEqual(['cancelled', 'cancelled']);
+      await expect
+        .poll(async () => (await jobs(s)).filter((j) => j.status === 'running' && (j.progress?.done ?? 0) > 0).length, {
+          timeout: 90_000,
+          interval: 250,
+        })
+        .toBe(2);
+      for (const id of [a.id, b.id])
+        await fetch(`${origin(s)}${STUDIO_API_PATH}jobs/${id}/cancel`, {
+          method: 'POST',
+          headers: { origin: origin(s), 'content-type': 'application/json' },
+          body: '{}',
+        });
+      await expect
+        .poll(async () => (await jobs(s)).map((j) => j.status).sort(), { timeout: 30_000, interval: 250 })
+        .toEqual(['cancelled', 'cancelled']);
     } finally {
       await s.close();
     }
@@ -222,7 +269,8 @@ describe.runIf(process.platform === 'linux')('render panel: Open folder', () => 
     const bin = join(tempDir(), 'bin');
     mkdirSync(bin, { recursive: true });
     const asked = join(bin, 'asked.txt');
-    const opener = (code: number) => writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s\\n' "$@" >> '${asked}'\nexit ${code}\n`, { mode: 0o755 });
+    const opener = (code: number) =>
+      writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s\\n' "$@" >> '${asked}'\nexit ${code}\n`, { mode: 0o755 });
     opener(0);
     const env = { ...process.env, PATH: `${bin}:${process.env.PATH}` };
     const folderDir = useFixture('dev-basic');
@@ -240,7 +288,9 @@ describe.runIf(process.platform === 'linux')('render panel: Open folder', () => 
         // No desktop: xdg-open exits 3 at once. The panel says where the file is instead.
         opener(3);
         await card.locator('[data-testid=job-reveal]').click();
-        await expect.poll(() => page.locator('.toast').last().textContent()).toBe(`xdg-open could not open the folder (exit 3): the file is ${realpathSync(join(folderDir, 'renders', 'reveal-me.mp4'))}`);
+        await expect
+          .poll(() => page.locator('.toast').last().textContent())
+          .toBe(`xdg-open could not open the folder (exit 3): the file is ${realpathSync(join(folderDir, 'renders', 'reveal-me.mp4'))}`);
       });
     } finally {
       await s.close();
@@ -257,7 +307,9 @@ describe('render panel on another device', () => {
     const shared = await createDevServer({ dir, port: 0, host: true });
     // framesmith's browsers resolve nothing but loopback (page isolation); the user's browser on
     // another device reaches the machine's network address, so this one may too.
-    const lanBrowser = await launchBrowser({ extraArgs: [`--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost , EXCLUDE ${lan}`] });
+    const lanBrowser = await launchBrowser({
+      extraArgs: [`--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost , EXCLUDE ${lan}`],
+    });
     const context = await lanBrowser.browser.newContext({ viewport: { width: 1280, height: 800 } });
     try {
       await shared.ready;
@@ -265,7 +317,9 @@ describe('render panel on another device', () => {
       await page.goto(`http://${lan}:${new URL(shared.url).port}/__framesmith/`);
       await page.waitForFunction(() => (window.__framesmithDev?.updates.length ?? 0) >= 1, null, { timeout: 20_000 });
       await openPanel(page);
-      await expect.poll(() => page.locator('.render-error').textContent()).toContain('the render panel and the dataset view answer only to this machine');
+      await expect
+        .poll(() => page.locator('.render-error').textContent())
+        .toContain('the render panel and the dataset view answer only to this machine');
     } finally {
       await context.close();
       await lanBrowser.close();
@@ -301,7 +355,9 @@ describe('render panel (cloud, fake HeyGen server)', () => {
     const res = await addJob(server, { kind: 'cloud', confirmed: true, name: 'cloud-{render_id}' });
     expect(res.status).toBe(201);
     const job = (await res.json()) as StudioJob;
-    await expect.poll(async () => (await jobs(server)).find((j) => j.id === job.id)?.status, { timeout: 60_000, interval: 250 }).toBe('done');
+    await expect
+      .poll(async () => (await jobs(server)).find((j) => j.id === job.id)?.status, { timeout: 60_000, interval: 250 })
+      .toBe('done');
     const [item] = (await jobs(server)).find((j) => j.id === job.id)!.items;
     expect(item.renderId).toBeTruthy();
     expect(item.output).toBe(`renders/cloud-${item.renderId}.mp4`);
@@ -320,7 +376,9 @@ describe('render panel (cloud, fake HeyGen server)', () => {
     const after = await addJob(server, { name: 'after-cloud' });
     expect(after.status).toBe(201);
     const next = (await after.json()) as StudioJob;
-    await expect.poll(async () => (await jobs(server)).find((j) => j.id === job.id)?.status, { timeout: 60_000, interval: 250 }).toBe('failed');
+    await expect
+      .poll(async () => (await jobs(server)).find((j) => j.id === job.id)?.status, { timeout: 60_000, interval: 250 })
+      .toBe('failed');
     const ended = (await jobs(server)).find((j) => j.id === job.id)!;
     expect(ended.items.map((i) => i.status)).toEqual(['done', 'failed', 'done']);
     expect(ended.items[1].error?.message).toContain('Font could not be loaded');
@@ -330,7 +388,9 @@ describe('render panel (cloud, fake HeyGen server)', () => {
     // One upload for the three renders.
     expect(fake.controls.requests('renders.create').length - before).toBe(3);
     expect(uploads() - uploadsBefore).toBe(1);
-    await expect.poll(async () => (await jobs(server)).find((j) => j.id === next.id)?.status, { timeout: 60_000, interval: 250 }).toBe('done');
+    await expect
+      .poll(async () => (await jobs(server)).find((j) => j.id === next.id)?.status, { timeout: 60_000, interval: 250 })
+      .toBe('done');
 
     // Retry (the card's button) renders the failed row only, under its own name; the finished
     // rows' files stay as they were.
@@ -340,7 +400,9 @@ describe('render panel (cloud, fake HeyGen server)', () => {
       await openPanel(page);
       const card = page.locator(`.job[data-job="${job.id}"]`);
       await card.locator('[data-testid=job-retry]').click();
-      await expect.poll(async () => (await jobs(server)).find((j) => j.retryOf === job.id)?.status, { timeout: 60_000, interval: 250 }).toBe('done');
+      await expect
+        .poll(async () => (await jobs(server)).find((j) => j.retryOf === job.id)?.status, { timeout: 60_000, interval: 250 })
+        .toBe('done');
       const retried = (await jobs(server)).find((j) => j.retryOf === job.id)!;
       expect(retried.items.map((i) => i.output)).toEqual(['renders/cloud-Two.mp4']);
       await page.locator(`.job[data-job="${retried.id}"] [data-testid=job-status]`, { hasText: /^Done$/ }).waitFor({ timeout: 30_000 });
@@ -359,7 +421,8 @@ describe('render panel (cloud, fake HeyGen server)', () => {
       await page.evaluate(() => {
         const dt = new DataTransfer();
         dt.items.add(new File(['title,boxColor\nAlpha,#00ff00\nBeta,#0000ff\nGamma,#ffff00\n'], 'people.csv', { type: 'text/csv' }));
-        for (const type of ['dragenter', 'dragover', 'drop']) window.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+        for (const type of ['dragenter', 'dragover', 'drop'])
+          window.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
       });
       await expect.poll(() => page.locator('.ds-source').textContent()).toBe('people.csv · 3 rows');
       await page.locator('.ds-row[data-row="1"] input[type=checkbox]').check();
@@ -374,7 +437,9 @@ describe('render panel (cloud, fake HeyGen server)', () => {
     });
     const job = (await jobs(server)).find((j) => j.title.includes('people.csv'))!;
     expect(job).toBeTruthy();
-    await expect.poll(async () => (await jobs(server)).find((j) => j.id === job.id)?.status, { timeout: 60_000, interval: 250 }).toBe('done');
+    await expect
+      .poll(async () => (await jobs(server)).find((j) => j.id === job.id)?.status, { timeout: 60_000, interval: 250 })
+      .toBe('done');
     const done = (await jobs(server)).find((j) => j.id === job.id)!;
     expect(done.kind).toBe('cloud');
     expect(done.items.map((i) => i.output)).toEqual(['renders/people-1.mp4', 'renders/people-3.mp4']);

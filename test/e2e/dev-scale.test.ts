@@ -23,7 +23,9 @@ export function bigProject(): string {
   const clips: string[] = [];
   for (let t = 0; t < TRACKS; t++) {
     for (let i = 0; i < PER_TRACK; i++) {
-      clips.push(`<div id="c${t}-${i}" class="clip" data-start="${(i * 0.1).toFixed(1)}" data-duration="0.1" data-track-index="${t}" style="position:absolute;left:${t * 12}px;top:${i * 3}px;width:10px;height:2px;background:#4cc9f0"></div>`);
+      clips.push(
+        `<div id="c${t}-${i}" class="clip" data-start="${(i * 0.1).toFixed(1)}" data-duration="0.1" data-track-index="${t}" style="position:absolute;left:${t * 12}px;top:${i * 3}px;width:10px;height:2px;background:#4cc9f0"></div>`,
+      );
     }
   }
   writeFileSync(
@@ -74,7 +76,9 @@ describe('5,000 clips and 50,000 tweens', () => {
   test('the timeline shows them all, drawing only what is in view; scroll, hover, zoom and double-click work at the bottom', async () => {
     const page = await open();
     try {
-      await expect.poll(() => page.evaluate(() => window.__framesmithDev.timelineStats()), { timeout: 60_000 }).toEqual({ clips: 5001, tweens: TWEENS, rows: TRACKS + 2 });
+      await expect
+        .poll(() => page.evaluate(() => window.__framesmithDev.timelineStats()), { timeout: 60_000 })
+        .toEqual({ clips: 5001, tweens: TWEENS, rows: TRACKS + 2 });
       expect(await page.locator('.tl-counts').innerText()).toBe('5001 clips · 50000 tweens');
       // Only the rows in view have labels in the page.
       expect(await page.locator('.tl-label:not([hidden])').count()).toBeLessThan(20);

@@ -57,8 +57,14 @@ describe('serving a plain project (no package.json)', () => {
   });
 
   test('variables in the iframe URL become the boot options; bad JSON is ignored', async () => {
-    const withVars = await rawGet(server.origin, `/index.html?__fsboot=${encodeURIComponent(JSON.stringify({ variables: { title: 'Hi </script>' } }))}`, { 'sec-fetch-dest': 'iframe' });
-    expect(withVars.body).toContain('window.__framesmithBoot={"paint":"raf","engineMode":"preview","variables":{"title":"Hi \\u003c/script>"}}');
+    const withVars = await rawGet(
+      server.origin,
+      `/index.html?__fsboot=${encodeURIComponent(JSON.stringify({ variables: { title: 'Hi </script>' } }))}`,
+      { 'sec-fetch-dest': 'iframe' },
+    );
+    expect(withVars.body).toContain(
+      'window.__framesmithBoot={"paint":"raf","engineMode":"preview","variables":{"title":"Hi \\u003c/script>"}}',
+    );
     const bad = await rawGet(server.origin, '/index.html?__fsboot=%7Bnot-json', { 'sec-fetch-dest': 'iframe' });
     expect(bad.status).toBe(200);
     expect(bad.body).toContain('window.__framesmithBoot={"paint":"raf","engineMode":"preview"}');

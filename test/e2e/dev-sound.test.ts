@@ -25,7 +25,24 @@ function project(): string {
     if (r.status !== 0) throw new Error(r.stderr);
   };
   run(['-f', 'lavfi', '-i', 'sine=frequency=440:duration=1:sample_rate=48000', '-ac', '2', join(dir, 'tone.wav')]);
-  run(['-f', 'lavfi', '-i', 'testsrc2=size=160x90:rate=30:duration=1', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', join(dir, 'clip.mp4')]);
+  run([
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=160x90:rate=30:duration=1',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=440:duration=1',
+    '-c:v',
+    'libx264',
+    '-pix_fmt',
+    'yuv420p',
+    '-c:a',
+    'aac',
+    '-shortest',
+    join(dir, 'clip.mp4'),
+  ]);
   // Not audio at all: the bytes of a text file with an audio name.
   writeFileSync(join(dir, 'broken.mp3'), 'this is not an mp3 file\n'.repeat(200));
   writeFileSync(

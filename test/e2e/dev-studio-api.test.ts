@@ -46,23 +46,36 @@ interface Answer {
 }
 
 /** A raw request (headers exactly as given; no Origin unless said). */
-function call(method: string, path: string, options: { headers?: Record<string, string>; body?: string | Buffer; host?: string; port?: number } = {}): Promise<Answer> {
+function call(
+  method: string,
+  path: string,
+  options: { headers?: Record<string, string>; body?: string | Buffer; host?: string; port?: number } = {},
+): Promise<Answer> {
   const url = new URL(base());
   return new Promise((resolve, reject) => {
-    const req = request({ host: options.host ?? url.hostname, port: options.port ?? url.port, path: `${STUDIO_API_PATH}${path}`, method, headers: options.headers }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => (body += d));
-      res.on('end', () => {
-        let json: unknown = null;
-        try {
-          json = JSON.parse(body);
-        } catch {
-          /* not JSON */
-        }
-        resolve({ status: res.statusCode ?? 0, body, json });
-      });
-    });
+    const req = request(
+      {
+        host: options.host ?? url.hostname,
+        port: options.port ?? url.port,
+        path: `${STUDIO_API_PATH}${path}`,
+        method,
+        headers: options.headers,
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => (body += d));
+        res.on('end', () => {
+          let json: unknown = null;
+          try {
+            json = JSON.parse(body);
+          } catch {
+            /* not JSON */
+          }
+          resolve({ status: res.statusCode ?? 0, body, json });
+        });
+      },
+    );
     req.on('error', reject);
     req.end(options.body);
   });
@@ -70,9 +83,17 @@ function call(method: string, path: string, options: { headers?: Record<string, 
 
 /** A request as the preview page sends it: its own Origin, JSON. */
 const own = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
-  call(method, path, { headers: { origin: base(), 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body) });
+  call(method, path, {
+    headers: { origin: base(), 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body),
+  });
 
-const JOB = { kind: 'local', composition: 'index.html', params: { format: 'mp4', quality: 'draft', fps: 30, resolution: '1080p' }, rows: [{ variables: {} }] };
+const JOB = {
+  kind: 'local',
+  composition: 'index.html',
+  params: { format: 'mp4', quality: 'draft', fps: 30, resolution: '1080p' },
+  rows: [{ variables: {} }],
+};
 
 describe('who may call', () => {
   test('the page itself: its Origin, or no Origin for a read', async () => {
@@ -88,7 +109,10 @@ describe('who may call', () => {
     }
     const site = await call('GET', 'dataset', { headers: { 'sec-fetch-site': 'cross-site' } });
     expect(site.status).toBe(403);
-    const post = await call('POST', 'jobs', { headers: { origin: 'http://evil.example', 'content-type': 'application/json' }, body: JSON.stringify(JOB) });
+    const post = await call('POST', 'jobs', {
+      headers: { origin: 'http://evil.example', 'content-type': 'application/json' },
+      body: JSON.stringify(JOB),
+    });
     expect(post.status).toBe(403);
   });
 
@@ -172,7 +196,10 @@ describe('no paths outside the project', () => {
 describe('datasets as render --batch reads them', () => {
   test('a CSV with a BOM, CRLF, quoted commas and newlines, an unknown column, a missing column and a bad value', async () => {
     const csv = '\uFEFFtitle,size,extra\r\n"Hello, world",120,x\r\n"Two\r\nlines",500,y\r\n';
-    const r = await call('POST', 'dataset', { headers: { origin: base(), 'content-type': 'text/csv', 'x-file-name': encodeURIComponent('drop me.csv') }, body: csv });
+    const r = await call('POST', 'dataset', {
+      headers: { origin: base(), 'content-type': 'text/csv', 'x-file-name': encodeURIComponent('drop me.csv') },
+      body: csv,
+    });
     expect(r.status).toBe(200);
     const view = r.json as DatasetView;
     expect(view.source).toMatchObject({ kind: 'dropped', name: 'drop me.csv' });
@@ -196,7 +223,10 @@ describe('datasets as render --batch reads them', () => {
     const before = ((await call('GET', 'dataset')).json as DatasetView | null)?.source.name ?? null;
     const big = Buffer.alloc(50 * 1024 * 1024, 'a');
     expect(big.length).toBeGreaterThan(DATASET_MAX_BYTES);
-    const r = await call('POST', 'dataset', { headers: { origin: base(), 'content-type': 'text/csv', 'x-file-name': 'big.csv', 'content-length': String(big.length) }, body: big });
+    const r = await call('POST', 'dataset', {
+      headers: { origin: base(), 'content-type': 'text/csv', 'x-file-name': 'big.csv', 'content-length': String(big.length) },
+      body: big,
+    });
     expect(r.status).toBe(413);
     expect(r.json.error.message).toBe(`big.csv is 50.0 MB; the dataset view reads files of at most 20.0 MB.`);
     expect(r.json.error.hint).toContain('framesmith render --batch');
@@ -206,10 +236,16 @@ describe('datasets as render --batch reads them', () => {
 
   test('a file that is not rows is refused as the CLI refuses it; the open dataset stays', async () => {
     const before = ((await call('GET', 'dataset')).json as DatasetView | null)?.source.name ?? null;
-    const r = await call('POST', 'dataset', { headers: { origin: base(), 'content-type': 'application/json', 'x-file-name': 'rows.json' }, body: '{"not": "rows"}' });
+    const r = await call('POST', 'dataset', {
+      headers: { origin: base(), 'content-type': 'application/json', 'x-file-name': 'rows.json' },
+      body: '{"not": "rows"}',
+    });
     expect(r.status).toBe(400);
     expect(r.json.error.message).toBe('rows.json must hold a non-empty list of rows (objects of variable values).');
-    const txt = await call('POST', 'dataset', { headers: { origin: base(), 'content-type': 'text/plain', 'x-file-name': 'notes.txt' }, body: 'hi' });
+    const txt = await call('POST', 'dataset', {
+      headers: { origin: base(), 'content-type': 'text/plain', 'x-file-name': 'notes.txt' },
+      body: 'hi',
+    });
     expect(txt.status).toBe(400);
     expect(txt.json.error.message).toBe('notes.txt is not a .csv or .json file.');
     expect(((await call('GET', 'dataset')).json as DatasetView | null)?.source.name ?? null).toBe(before);

@@ -28,7 +28,17 @@ export function timelineFixture(): string {
     if (r.status !== 0) throw new Error(r.stderr);
   };
   run(['-f', 'lavfi', '-i', 'sine=frequency=440:duration=3', '-ac', '2', join(dir, 'media', 'tone.wav')]);
-  run(['-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=30:duration=3', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', join(dir, 'media', 'clip.mp4')]);
+  run([
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=320x180:rate=30:duration=3',
+    '-c:v',
+    'libx264',
+    '-pix_fmt',
+    'yuv420p',
+    join(dir, 'media', 'clip.mp4'),
+  ]);
   return dir;
 }
 
@@ -90,18 +100,28 @@ describe('rows', () => {
         ['scene/badge', 2, 1, []],
       ]);
       // Tweens of each depth, hovered where they are drawn, in root time.
-      expect(await hover(page, await dev(page, 'tweenPoint', '', '#box'))).toMatch(/#box gsap to .*animates rotation start 0\.50 s \(f 15\) duration 2\.00 s/);
-      expect(await hover(page, await dev(page, 'tweenPoint', 'scene', '#scene-title'))).toMatch(/#scene-title gsap from timeline #scene animates y, opacity start 2\.00 s/);
-      expect(await hover(page, await dev(page, 'tweenPoint', 'scene/badge', '#badge-dot'))).toMatch(/#badge-dot gsap to timeline #badge animates scale start 3\.25 s \(f 98\)/);
+      expect(await hover(page, await dev(page, 'tweenPoint', '', '#box'))).toMatch(
+        /#box gsap to .*animates rotation start 0\.50 s \(f 15\) duration 2\.00 s/,
+      );
+      expect(await hover(page, await dev(page, 'tweenPoint', 'scene', '#scene-title'))).toMatch(
+        /#scene-title gsap from timeline #scene animates y, opacity start 2\.00 s/,
+      );
+      expect(await hover(page, await dev(page, 'tweenPoint', 'scene/badge', '#badge-dot'))).toMatch(
+        /#badge-dot gsap to timeline #badge animates scale start 3\.25 s \(f 98\)/,
+      );
       // A clip of the nested composition, in root time, with its file:line.
-      expect(await hover(page, await dev(page, 'itemPoint', '#badge-dot'))).toMatch(/#badge-dot element file compositions\/badge\.html:3 start 3\.00 s \(f 90\) duration 1\.50 s/);
+      expect(await hover(page, await dev(page, 'itemPoint', '#badge-dot'))).toMatch(
+        /#badge-dot element file compositions\/badge\.html:3 start 3\.00 s \(f 90\) duration 1\.50 s/,
+      );
     });
   });
 
   test('a sub-composition collapses to its row and expands again', async () => {
     await withPage(async (page) => {
       await page.locator('.tl-fold[aria-label="Collapse #scene"]').click();
-      await expect.poll(() => page.locator('.tl-label:not([hidden]) .tl-name').allTextContents()).toEqual(['main', 'T0', 'T1', 'T2', 'T3', 'T4', '·', '#scene']);
+      await expect
+        .poll(() => page.locator('.tl-label:not([hidden]) .tl-name').allTextContents())
+        .toEqual(['main', 'T0', 'T1', 'T2', 'T3', 'T4', '·', '#scene']);
       expect(await dev(page, 'itemPoint', '#scene-title')).toBeNull();
       await page.locator('.tl-fold[aria-label="Expand #scene"]').click();
       await expect.poll(() => page.locator('.tl-label:not([hidden]) .tl-name').count()).toBe(12);
@@ -110,8 +130,12 @@ describe('rows', () => {
 
   test('hovering a clip shows its id, file:line, start and duration', async () => {
     await withPage(async (page) => {
-      expect(await hover(page, await dev(page, 'itemPoint', '#box'))).toMatch(/^#box element file index\.html:18 start 0\.50 s \(f 15\) duration 2\.50 s \(75 f\)/);
-      expect(await hover(page, await dev(page, 'itemPoint', '#music'))).toMatch(/#music audio file index\.html:20 start 1\.00 s .* sound volume 50%/);
+      expect(await hover(page, await dev(page, 'itemPoint', '#box'))).toMatch(
+        /^#box element file index\.html:18 start 0\.50 s \(f 15\) duration 2\.50 s \(75 f\)/,
+      );
+      expect(await hover(page, await dev(page, 'itemPoint', '#music'))).toMatch(
+        /#music audio file index\.html:20 start 1\.00 s .* sound volume 50%/,
+      );
       expect(await hover(page, await dev(page, 'itemPoint', '#scene'))).toMatch(/#scene sub-composition file index\.html:22 start 2\.00 s/);
       await page.mouse.move(5, 5);
       await expect.poll(() => page.locator('.tl-tooltip').isVisible()).toBe(false);
@@ -181,7 +205,7 @@ describe('mouse', () => {
       const y = (await page.locator('.tl-layer').boundingBox())!.y + 10;
       await page.mouse.move(await dev<number>(page, 'xOfTime', 1), y);
       await page.mouse.down();
-      await page.mouse.move(await dev<number>(page, 'xOfTime', 2) + 1, y, { steps: 4 });
+      await page.mouse.move((await dev<number>(page, 'xOfTime', 2)) + 1, y, { steps: 4 });
       await page.mouse.up();
       await waitFrame(page, 60);
     });
@@ -191,7 +215,9 @@ describe('mouse', () => {
 describe('media and filmstrip', () => {
   test('the audio clip shows its waveform, the video clip its frames, the filmstrip the composition', async () => {
     await withPage(async (page) => {
-      await expect.poll(() => page.evaluate(() => window.__framesmithDev.sound.status()), { timeout: 15_000 }).toEqual({ [`${server.origin}/media/tone.wav`]: 'ready' });
+      await expect
+        .poll(() => page.evaluate(() => window.__framesmithDev.sound.status()), { timeout: 15_000 })
+        .toEqual({ [`${server.origin}/media/tone.wav`]: 'ready' });
       await expect.poll(() => page.evaluate(() => window.__framesmithDev.videoThumbBytes()), { timeout: 15_000 }).toBeGreaterThan(0);
       await expect.poll(() => page.evaluate(() => window.__framesmithDev.filmstrip().current), { timeout: 30_000 }).toBeGreaterThan(3);
       await page.waitForTimeout(300);
@@ -207,7 +233,12 @@ describe('media and filmstrip', () => {
       // Video: many colours (the test pattern), not one fill.
       const clip = (await dev<{ x: number; y: number }>(page, 'itemPoint', '#clip'))!;
       const colours = new Set<string>();
-      for (let dx = -60; dx <= 60; dx += 4) colours.add(at({ x: clip.x + dx, y: clip.y + 3 }).slice(0, 3).join(','));
+      for (let dx = -60; dx <= 60; dx += 4)
+        colours.add(
+          at({ x: clip.x + dx, y: clip.y + 3 })
+            .slice(0, 3)
+            .join(','),
+        );
       expect(colours.size).toBeGreaterThan(8);
 
       // Filmstrip: the composition's background colour (#1d3557) appears in the strip.
@@ -230,9 +261,9 @@ describe('filmstrip without a browser', () => {
       const page = await context.newPage();
       await page.goto(`${dev.url}?frame=0`);
       await waitUpdates(page, 1);
-      await expect.poll(() => page.evaluate(() => window.__framesmithDev.filmstrip().error), { timeout: 20_000 }).toMatch(
-        /^No filmstrip: FRAMESMITH_BROWSER points to \/nonexistent\/chromium, which is not an executable file\.$/,
-      );
+      await expect
+        .poll(() => page.evaluate(() => window.__framesmithDev.filmstrip().error), { timeout: 20_000 })
+        .toMatch(/^No filmstrip: FRAMESMITH_BROWSER points to \/nonexistent\/chromium, which is not an executable file\.$/);
       const p = await page.evaluate(() => window.__framesmithDev.timeline.itemPoint('#box'));
       await page.mouse.dblclick(p!.x, p!.y);
       await expect.poll(() => page.locator('.range-readout').textContent()).toBe('15–89');
@@ -249,7 +280,9 @@ describe('bad input', () => {
     const page = await open('?composition=durations.html&frame=0');
     try {
       const flash = await hover(page, await dev(page, 'itemPoint', '#flash'));
-      expect(flash).toMatch(/#flash element .* duration zero duration: HeyGen's renderer reads it as no length \(shown to the end of its composition\)/);
+      expect(flash).toMatch(
+        /#flash element .* duration zero duration: HeyGen's renderer reads it as no length \(shown to the end of its composition\)/,
+      );
       const oops = await hover(page, await dev(page, 'itemPoint', '#oops'));
       expect(oops).toMatch(/#oops element .* duration negative duration \(-1\.00 s\): HeyGen's renderer reads it as no length/);
       // The rest of the timeline still works.
@@ -270,7 +303,11 @@ function processTable(): Map<number, { ppid: number; nice: number; cmd: string }
     try {
       const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      table.set(Number(d), { ppid: Number(f[1]), nice: Number(f[16]), cmd: readFileSync(`/proc/${d}/cmdline`, 'utf8').replace(/\0/g, ' ') });
+      table.set(Number(d), {
+        ppid: Number(f[1]),
+        nice: Number(f[16]),
+        cmd: readFileSync(`/proc/${d}/cmdline`, 'utf8').replace(/\0/g, ' '),
+      });
     } catch {
       /* gone meanwhile */
     }
@@ -282,7 +319,7 @@ function processTable(): Map<number, { ppid: number; nice: number; cmd: string }
 function family(pid: number): number[] {
   const table = processTable();
   const out = new Set([pid]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const [p, { ppid }] of table) {
       if (!out.has(p) && out.has(ppid)) {
@@ -308,7 +345,10 @@ describe.runIf(process.platform === 'linux')('the filmstrip capture process', ()
       worker = [...table].find(([, p]) => p.ppid === dev.child.pid && p.cmd.includes('filmstrip-worker'))?.[0] ?? 0;
       expect(worker, 'a capture process under the dev server').toBeGreaterThan(0);
       const members = family(worker);
-      expect(members.some((p) => /chrom/i.test(table.get(p)?.cmd ?? '')), 'its Chromium runs under it').toBe(true);
+      expect(
+        members.some((p) => /chrom/i.test(table.get(p)?.cmd ?? '')),
+        'its Chromium runs under it',
+      ).toBe(true);
       // The dev server itself keeps its priority; the capture family has the lowest.
       expect(table.get(dev.child.pid!)!.nice).toBe(table.get(process.pid)!.nice);
       for (const p of members) if (table.has(p)) expect(table.get(p)!.nice, table.get(p)!.cmd.slice(0, 80)).toBe(19);

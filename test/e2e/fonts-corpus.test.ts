@@ -16,10 +16,15 @@ import { lintProject } from '../../src/lint/index.js';
 import { runCli } from '../helpers/cli.js';
 import { GSAP_MIN, REPO, tempDir } from '../helpers/fixtures.js';
 
-const SHARED = [join(REPO, '..', 'shared'), join(REPO, '..', '..', 'shared')].find((d) => existsSync(join(d, 'corpus', 'hyperframes-examples')));
+const SHARED = [join(REPO, '..', 'shared'), join(REPO, '..', '..', 'shared')].find((d) =>
+  existsSync(join(d, 'corpus', 'hyperframes-examples')),
+);
 const CORPUS = SHARED ? join(SHARED, 'corpus', 'hyperframes-examples') : '';
 const OFFICIAL = SHARED ? join(SHARED, 'tools', 'hyperframes-official') : '';
-const officialReady = Boolean(SHARED) && existsSync(OFFICIAL) && existsSync(join(homedir(), '.cache', 'framesmith-oracle', 'node_modules', '.bin', 'hyperframes'));
+const officialReady =
+  Boolean(SHARED) &&
+  existsSync(OFFICIAL) &&
+  existsSync(join(homedir(), '.cache', 'framesmith-oracle', 'node_modules', '.bin', 'hyperframes'));
 const MIN_PSNR = 45;
 
 /** Example → moments with text on screen (seconds). */
@@ -46,7 +51,8 @@ function selfContained(name: string): string {
       .replace(/<link[^>]*fonts\.g(?:oogleapis|static)\.com[^>]*>/gs, '')
       .replace(/@import url\(["']?https:\/\/fonts\.googleapis\.com[^)]*\)\s*;?/g, '')
       .replace(/url\("https:\/\/www\.transparenttextures\.com[^"]*"\)/g, 'none');
-    if (file === join(dir, 'index.html')) text = text.replace('<head>', '<head><script>window.__timelines = window.__timelines || {};</script>');
+    if (file === join(dir, 'index.html'))
+      text = text.replace('<head>', '<head><script>window.__timelines = window.__timelines || {};</script>');
     writeFileSync(file, text);
   }
   return dir;
@@ -84,9 +90,14 @@ describe.runIf(Boolean(SHARED))('corpus fonts', () => {
       const copy = join(tempDir(), name);
       cpSync(dir, copy, { recursive: true });
       const theirs = tempDir();
-      const o = spawnSync(OFFICIAL, ['snapshot', copy, '--at', times.join(','), '--no-end', '-o', theirs], { encoding: 'utf8', timeout: 180_000 });
+      const o = spawnSync(OFFICIAL, ['snapshot', copy, '--at', times.join(','), '--no-end', '-o', theirs], {
+        encoding: 'utf8',
+        timeout: 180_000,
+      });
       expect(o.status, o.stderr).toBe(0);
-      const official = readdirSync(theirs).filter((f) => /^frame-\d+-at-.*\.png$/.test(f)).sort();
+      const official = readdirSync(theirs)
+        .filter((f) => /^frame-\d+-at-.*\.png$/.test(f))
+        .sort();
       expect(official).toHaveLength(times.length);
       for (const [i, t] of times.entries()) {
         const figure = psnr(readFileSync(join(ours, `still-${t.toFixed(3)}s.png`)), readFileSync(join(theirs, official[i])));

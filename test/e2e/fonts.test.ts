@@ -20,8 +20,12 @@ import { startDev, waitUpdates } from './dev-helpers.js';
 import { REPO, tempDir, useFixture } from '../helpers/fixtures.js';
 
 // shared/ sits beside the clone (CI, /work/main) or two levels up (a worktree under /work/wt).
-const OFFICIAL = [join(REPO, '..', 'shared'), join(REPO, '..', '..', 'shared')].map((d) => join(d, 'tools', 'hyperframes-official')).find((f) => existsSync(f)) ?? '';
-const officialReady = Boolean(OFFICIAL) && existsSync(join(homedir(), '.cache', 'framesmith-oracle', 'node_modules', '.bin', 'hyperframes'));
+const OFFICIAL =
+  [join(REPO, '..', 'shared'), join(REPO, '..', '..', 'shared')]
+    .map((d) => join(d, 'tools', 'hyperframes-official'))
+    .find((f) => existsSync(f)) ?? '';
+const officialReady =
+  Boolean(OFFICIAL) && existsSync(join(homedir(), '.cache', 'framesmith-oracle', 'node_modules', '.bin', 'hyperframes'));
 const FONTSOURCE = join(REPO, 'node_modules', '@fontsource');
 const BG = [0x10, 0x14, 0x18];
 const ROW = 40;
@@ -65,7 +69,14 @@ function rowsProject(): string {
 
 // Rows of the fixture (see its index.html).
 const REF_INTER = 0;
-const SAME_AS_INTER = { 1: 'Inter', 2: 'sans-serif (Inter put first)', 3: 'Arial (mapped to Inter)', 4: 'var(--undefined, serif)', 5: 'style="font-family: monospace"', 13: 'sans-serif in a sub-composition' };
+const SAME_AS_INTER = {
+  1: 'Inter',
+  2: 'sans-serif (Inter put first)',
+  3: 'Arial (mapped to Inter)',
+  4: 'var(--undefined, serif)',
+  5: 'style="font-family: monospace"',
+  13: 'sans-serif in a sub-composition',
+};
 const FALLBACK = 6; // "Foobar Sans", sans-serif: no face anywhere
 const INTER_300 = 8; // Inter 300: a Google Fonts face in the cloud (row 7 is its reference)
 const INTER_500 = 15; // Inter 500: a Google Fonts face in the cloud (row 16 is its reference)
@@ -80,14 +91,24 @@ function officialStill(dir: string): Promise<Image> {
     const copy = join(tempDir(), 'official');
     cpSync(dir, copy, { recursive: true });
     const frames = tempDir();
-    const r = spawnSync(OFFICIAL, ['render', copy, '--fps', '1', '--format', 'png-sequence', '-o', frames, '--quiet'], { encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync(OFFICIAL, ['render', copy, '--fps', '1', '--format', 'png-sequence', '-o', frames, '--quiet'], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     expect(r.status, r.stderr).toBe(0);
-    return read(join(frames, readdirSync(frames).filter((f) => f.endsWith('.png')).sort()[0]));
+    return read(
+      join(
+        frames,
+        readdirSync(frames)
+          .filter((f) => f.endsWith('.png'))
+          .sort()[0],
+      ),
+    );
   })();
   return engineStill;
 }
 
-describe('text draws with the faces HeyGen\'s engine gives', () => {
+describe("text draws with the faces HeyGen's engine gives", () => {
   let dir: string;
   let still: Image;
   beforeAll(async () => {
@@ -118,7 +139,7 @@ describe('text draws with the faces HeyGen\'s engine gives', () => {
     expect(rowPsnr(still, 10, still, 9)).toBe(Infinity);
   });
 
-  it('Georgia: the engine\'s EB Garamond', () => {
+  it("Georgia: the engine's EB Garamond", () => {
     expect(rowPsnr(still, 12, still, 11)).toBe(Infinity);
   });
 
@@ -127,16 +148,19 @@ describe('text draws with the faces HeyGen\'s engine gives', () => {
     expect(rowPsnr(still, INTER_500, still, REF_INTER)).toBeLessThan(25);
   });
 
-  it.runIf(officialReady)('the official engine renders every row the same, except Inter 300 and 500 (Google Fonts faces it cannot fetch offline)', async () => {
-    const theirs = await officialStill(dir);
-    for (let row = 0; row <= LAST_ROW; row++) {
-      const figure = rowPsnr(still, row, theirs, row);
-      if (GOOGLE_ROWS.includes(row)) expect(figure, `row ${row} differs offline`).toBeLessThan(25);
-      else expect(figure, `row ${row}`).toBeGreaterThanOrEqual(45);
-    }
-  });
+  it.runIf(officialReady)(
+    'the official engine renders every row the same, except Inter 300 and 500 (Google Fonts faces it cannot fetch offline)',
+    async () => {
+      const theirs = await officialStill(dir);
+      for (let row = 0; row <= LAST_ROW; row++) {
+        const figure = rowPsnr(still, row, theirs, row);
+        if (GOOGLE_ROWS.includes(row)) expect(figure, `row ${row} differs offline`).toBeLessThan(25);
+        else expect(figure, `row ${row}`).toBeGreaterThanOrEqual(45);
+      }
+    },
+  );
 
-  describe('FRAMESMITH_FONTS_AS_OFFLINE_ENGINE=1 (parity comparisons only): the offline engine CLI\'s faces', () => {
+  describe("FRAMESMITH_FONTS_AS_OFFLINE_ENGINE=1 (parity comparisons only): the offline engine CLI's faces", () => {
     let offline: Image;
     beforeAll(async () => {
       const out = tempDir();
@@ -153,7 +177,8 @@ describe('text draws with the faces HeyGen\'s engine gives', () => {
     });
 
     it('every other row is the same pixels as without it', () => {
-      for (let row = 0; row <= LAST_ROW; row++) if (!GOOGLE_ROWS.includes(row)) expect(rowPsnr(offline, row, still, row), `row ${row}`).toBe(Infinity);
+      for (let row = 0; row <= LAST_ROW; row++)
+        if (!GOOGLE_ROWS.includes(row)) expect(rowPsnr(offline, row, still, row), `row ${row}`).toBe(Infinity);
     });
 
     it.runIf(officialReady)('the official engine renders every row the same, Inter 300 and 500 included', async () => {

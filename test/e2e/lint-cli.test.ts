@@ -36,7 +36,14 @@ describe('framesmith lint (CLI)', () => {
     const out = JSON.parse(r.stdout);
     expect(out).toMatchObject({ ok: false, errorCount: 1, warningCount: 0, entry: 'index.html' });
     expect(out.findings).toEqual([
-      expect.objectContaining({ file: 'index.html', code: 'non_deterministic_code', severity: 'error', line: expect.any(Number), column: expect.any(Number), fixHint: expect.any(String) }),
+      expect.objectContaining({
+        file: 'index.html',
+        code: 'non_deterministic_code',
+        severity: 'error',
+        line: expect.any(Number),
+        column: expect.any(Number),
+        fixHint: expect.any(String),
+      }),
     ]);
     expect(out.findings[0].message).toContain('Math.random()');
   });

@@ -71,14 +71,29 @@ describe('framesmith new <dir>', () => {
     const dir = join(temp(), 'promo');
     const r = cli(['new', dir, '--template', 'social-promo', '--aspect', '16:9', '--resolution', '4k', '--json']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, template: 'social-promo', width: 3840, height: 2160, aspect: '16:9', resolution: '4k' });
-    for (const file of ['index.html', 'compositions/hook.html', 'compositions/feature.html', 'compositions/proof.html', 'compositions/cta.html']) {
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      ok: true,
+      template: 'social-promo',
+      width: 3840,
+      height: 2160,
+      aspect: '16:9',
+      resolution: '4k',
+    });
+    for (const file of [
+      'index.html',
+      'compositions/hook.html',
+      'compositions/feature.html',
+      'compositions/proof.html',
+      'compositions/cta.html',
+    ]) {
       const original = read(REPO, 'templates', 'social-promo', file);
       const expected = original.replace(/data-width="1080"(\s+)data-height="1920"/g, 'data-width="3840"$1data-height="2160"');
       expect(expected).not.toBe(original);
       expect(read(dir, file)).toBe(expected);
     }
-    expect(readFileSync(join(dir, 'assets', 'plan.svg'))).toEqual(readFileSync(join(REPO, 'templates', 'social-promo', 'assets', 'plan.svg')));
+    expect(readFileSync(join(dir, 'assets', 'plan.svg'))).toEqual(
+      readFileSync(join(REPO, 'templates', 'social-promo', 'assets', 'plan.svg')),
+    );
   });
 
   it('refuses a non-empty folder, naming what it would overwrite, and writes nothing', () => {
@@ -112,7 +127,14 @@ describe('framesmith new <dir>', () => {
   it('is usable as a function', async () => {
     const dir = join(temp(), 'chart');
     const result = await createProject({ dir, template: 'data-chart', aspect: '1:1' });
-    expect(result).toMatchObject({ template: 'data-chart', width: 1080, height: 1080, duration: 8, packageJson: 'created', overwritten: [] });
+    expect(result).toMatchObject({
+      template: 'data-chart',
+      width: 1080,
+      height: 1080,
+      duration: 8,
+      packageJson: 'created',
+      overwritten: [],
+    });
     expect(result.files).toContain('fonts/space-grotesk-latin-wght-normal.woff2');
     for (const f of result.files) expect(existsSync(join(dir, f))).toBe(true);
   });
@@ -120,8 +142,16 @@ describe('framesmith new <dir>', () => {
 
 describe('framesmith new: bad input', () => {
   const cases: Array<[string, string[], RegExp]> = [
-    ['an unknown template, listing the known ones', ['--template', 'nope'], /Unknown template "nope"\. \[[\s\S]*blank, captions, data-chart/],
-    ['a misspelt template, suggesting the right one', ['--template', 'titlecard'], /Unknown template "titlecard"\. Did you mean "title-card"\?/],
+    [
+      'an unknown template, listing the known ones',
+      ['--template', 'nope'],
+      /Unknown template "nope"\. \[[\s\S]*blank, captions, data-chart/,
+    ],
+    [
+      'a misspelt template, suggesting the right one',
+      ['--template', 'titlecard'],
+      /Unknown template "titlecard"\. Did you mean "title-card"\?/,
+    ],
     ['a bad aspect', ['--aspect', '4:3'], /--aspect must be one of 16:9, 9:16, 1:1, got "4:3"\. \[invalid_option\]/],
     ['a bad resolution', ['--resolution', '8k'], /--resolution must be one of 1080p, 4k, got "8k"\. \[invalid_option\]/],
     ['a misspelt flag', ['--aspcet', '1:1'], /Unknown option --aspcet/],
@@ -163,7 +193,10 @@ describe('framesmith new: bad input', () => {
       // root may write through any mode bits: make the folder a read-only file system instead,
       // in a mount namespace of this command only.
       const script = 'mount -t tmpfs -o ro tmpfs "$1" && exec "$2" "$3" new "$1/proj"';
-      r = spawnSync('unshare', ['-m', 'sh', '-c', script, 'sh', locked, process.execPath, BIN], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+      r = spawnSync('unshare', ['-m', 'sh', '-c', script, 'sh', locked, process.execPath, BIN], {
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1' },
+      });
       expect(r.status, r.stderr).toBe(1);
       expect(r.stderr).toContain(`Cannot write to ${locked}: the file system is read-only.`);
     } else {

@@ -18,7 +18,8 @@ const OLD_NODE = '20.18.3';
 /** The environment of a user's shell: no npm_* variables from `npm test`, no NODE_PATH. */
 function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^npm_/i.test(k) && k !== 'NODE_PATH' && k !== 'NODE_OPTIONS' && k !== 'INIT_CWD') env[k] = v;
+  for (const [k, v] of Object.entries(process.env))
+    if (!/^npm_/i.test(k) && k !== 'NODE_PATH' && k !== 'NODE_OPTIONS' && k !== 'INIT_CWD') env[k] = v;
   if (process.env.FRAMESMITH_PACK_NPM_CACHE) env.npm_config_cache = process.env.FRAMESMITH_PACK_NPM_CACHE;
   return { ...env, NO_COLOR: '1', npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false', ...extra };
 }
@@ -42,7 +43,8 @@ beforeAll(() => {
   // test run made (FRAMESMITH_PACK_SKIP_BUILD).
   const stage = join(work, 'stage');
   mkdirSync(join(stage, 'scripts'), { recursive: true });
-  for (const f of ['package.json', 'README.md', ...PKG.files.filter((f) => !f.startsWith('!'))]) cpSync(join(REPO, f), join(stage, f), { recursive: true });
+  for (const f of ['package.json', 'README.md', ...PKG.files.filter((f) => !f.startsWith('!'))])
+    cpSync(join(REPO, f), join(stage, f), { recursive: true });
   cpSync(join(REPO, 'scripts', 'pack-manifest.mjs'), join(stage, 'scripts', 'pack-manifest.mjs'));
   const dest = join(work, 'package files');
   mkdirSync(dest);
@@ -51,7 +53,9 @@ beforeAll(() => {
   const [info] = JSON.parse(r.stdout.slice(r.stdout.indexOf('['))) as Array<typeof packInfo & { filename: string }>;
   packInfo = info;
   tarball = join(dest, info.filename);
-  expect(JSON.parse(readFileSync(join(stage, 'package.json'), 'utf8'))).toEqual(JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')));
+  expect(JSON.parse(readFileSync(join(stage, 'package.json'), 'utf8'))).toEqual(
+    JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')),
+  );
 }, 300_000);
 
 // Three installs and an old Node take ~300 MB: leave nothing behind.
@@ -62,13 +66,30 @@ afterAll(() => {
 describe('npm pack', () => {
   it('ships the CLI, the built code and the templates, and nothing of the repository itself', () => {
     const paths = packInfo.files.map((f) => f.path);
-    for (const p of ['package.json', 'README.md', 'bin/framesmith.js', 'dist/node/cli.js', 'dist/node/index.js', 'dist/node/cloud/index.d.ts', 'dist/runtime/runtime.js', 'templates/blank/index.html', 'templates/title-card/template.json']) {
+    for (const p of [
+      'package.json',
+      'README.md',
+      'bin/framesmith.js',
+      'dist/node/cli.js',
+      'dist/node/index.js',
+      'dist/node/cloud/index.d.ts',
+      'dist/runtime/runtime.js',
+      'templates/blank/index.html',
+      'templates/title-card/template.json',
+    ]) {
       expect(paths).toContain(p);
     }
-    const stray = paths.filter((p) => /^(src|test|scripts|bench|docs|runtime|node_modules)\//.test(p) || p.endsWith('.map') || /^templates\/[^/]+\/(vendor|fonts)\//.test(p));
+    const stray = paths.filter(
+      (p) =>
+        /^(src|test|scripts|bench|docs|runtime|node_modules)\//.test(p) ||
+        p.endsWith('.map') ||
+        /^templates\/[^/]+\/(vendor|fonts)\//.test(p),
+    );
     expect(stray).toEqual([]);
     expect(packInfo.size).toBeLessThan(1_000_000);
-    console.log(`package file: ${(packInfo.size / 1e3).toFixed(1)} kB, ${(packInfo.unpackedSize / 1e3).toFixed(1)} kB unpacked, ${paths.length} files`);
+    console.log(
+      `package file: ${(packInfo.size / 1e3).toFixed(1)} kB, ${(packInfo.unpackedSize / 1e3).toFixed(1)} kB unpacked, ${paths.length} files`,
+    );
   });
 });
 
@@ -110,7 +131,11 @@ describe('the package file, installed outside this repository', () => {
 
     const build = run('npm', ['run', 'build', '--', '--json'], project);
     expect(build.status, show(build)).toBe(0);
-    const zip = JSON.parse(build.stdout.slice(build.stdout.indexOf('{'))) as { zipPath: string; files: Array<{ path: string }>; check: { frames: number[] } | null };
+    const zip = JSON.parse(build.stdout.slice(build.stdout.indexOf('{'))) as {
+      zipPath: string;
+      files: Array<{ path: string }>;
+      check: { frames: number[] } | null;
+    };
     expect(zip.zipPath).toBe(join(project, 'build', 'Q3 vidéo.zip'));
     expect(existsSync(zip.zipPath)).toBe(true);
     expect(zip.files.map((f) => f.path)).toContain('vendor/gsap.min.js');

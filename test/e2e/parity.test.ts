@@ -29,7 +29,10 @@ import { itOfficial, officialWanted } from '../helpers/official.js';
 const KNOWN: Record<string, { floor: number; cause: string }> = {
   // airbnb-deck, startup-pitch, swiss-grid, warm-grain reach 35 dB since framesmith's side draws
   // fonts as the offline engine CLI does (FRAMESMITH_FONTS_AS_OFFLINE_ENGINE; 22:02 run, 39.5-41.9 dB min).
-  'corpus/play-mode': { floor: 32, cause: "a card mid-motion a sub-pixel off in the harness's screenshot (33.0 dB); the two renders agree at 39.6 dB (corpus test)" },
+  'corpus/play-mode': {
+    floor: 32,
+    cause: "a card mid-motion a sub-pixel off in the harness's screenshot (33.0 dB); the two renders agree at 39.6 dB (corpus test)",
+  },
   // Measured at 1 fps before the fonts landed (17:00 run): floors until re-measured.
   'corpus/vignelli': { floor: 12, cause: 'fonts before i11-fonts (Helvetica → Inter): re-measure' },
 };
@@ -91,4 +94,3 @@ describe('parity with the official engine', () => {
     );
   }
 });
-

@@ -68,7 +68,11 @@ function filesUnder(dir: string): string[] {
 /** Starts the CLI, waits until stderr matches `when`, sends SIGINT; returns what ran then and how it ended. */
 async function interruptWhen(args: string[], when: (stderr: string) => boolean, cwd = REPO) {
   const mark = randomUUID();
-  const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', CI: '1', [MARK]: mark }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd,
+    env: { ...process.env, NO_COLOR: '1', CI: '1', [MARK]: mark },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -104,8 +108,14 @@ describe('Ctrl+C', () => {
       tempSeen = existsSync(outDir) && leftovers(outDir).length > 0;
       return true;
     });
-    expect(r.during.some((p) => /ffmpeg/.test(p.comm)), JSON.stringify(r.during)).toBe(true);
-    expect(r.during.some((p) => /chrom|headless/i.test(p.comm)), JSON.stringify(r.during)).toBe(true);
+    expect(
+      r.during.some((p) => /ffmpeg/.test(p.comm)),
+      JSON.stringify(r.during),
+    ).toBe(true);
+    expect(
+      r.during.some((p) => /chrom|headless/i.test(p.comm)),
+      JSON.stringify(r.during),
+    ).toBe(true);
     expect(tempSeen).toBe(true); // the partial file existed while rendering
     expect(r.code, r.stderr).toBe(130);
     expect(r.stderr).toMatch(/error Render interrupted; .*no video was written/);
@@ -118,7 +128,11 @@ describe('Ctrl+C', () => {
     const dir = useFixture('render-long');
     const work = tempDir();
     writeFileSync(join(work, 'rows.json'), JSON.stringify([{}, {}, {}]));
-    const r = await interruptWhen(['render', dir, '--batch', 'rows.json', '--out-pattern', 'out/{index}.mp4', '--fps', '10', '--frames', '0-299', '--no-thumbnail'], (s) => /Row 2\/3 [1-9]\d*\/300/.test(s), work);
+    const r = await interruptWhen(
+      ['render', dir, '--batch', 'rows.json', '--out-pattern', 'out/{index}.mp4', '--fps', '10', '--frames', '0-299', '--no-thumbnail'],
+      (s) => /Row 2\/3 [1-9]\d*\/300/.test(s),
+      work,
+    );
     expect(r.code, r.stderr).toBe(130);
     expect(r.stderr).toMatch(/error Render interrupted; .*no video was written/);
     expect(filesUnder(join(work, 'out'))).toEqual(['1.mp4']);
@@ -132,7 +146,10 @@ describe('batch', () => {
     const dir = useFixture('render-vars');
     const work = tempDir();
     writeFileSync(join(work, 'rows.json'), JSON.stringify([{ headline: 'Alpha' }, { headline: 'Bravo' }, { headline: 'Charlie' }]));
-    const r = await runCli(['render', dir, '--batch', 'rows.json', '--out-pattern', 'renders/{headline}.mp4', '--fps', '10', '--json'], { cwd: work, timeoutMs: 90_000 });
+    const r = await runCli(['render', dir, '--batch', 'rows.json', '--out-pattern', 'renders/{headline}.mp4', '--fps', '10', '--json'], {
+      cwd: work,
+      timeoutMs: 90_000,
+    });
     expect(r.code, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout);
     expect(result).toMatchObject({ ok: true, total: 3, rendered: 3, failed: 0 });
@@ -140,7 +157,8 @@ describe('batch', () => {
     expect(result.rows.map((o: { output: string }) => o.output)).toEqual(names.map((n) => join(work, 'renders', `${n}.mp4`)));
     expect(filesUnder(join(work, 'renders'))).toEqual(names.flatMap((n) => [`${n}.mp4`, `${n}.png`]));
     const frames = names.map((n) => frameAt(join(work, 'renders', `${n}.mp4`), 5));
-    for (const n of names) expect(videoStream(join(work, 'renders', `${n}.mp4`))).toMatchObject({ width: 320, height: 180, nb_read_frames: '10' });
+    for (const n of names)
+      expect(videoStream(join(work, 'renders', `${n}.mp4`))).toMatchObject({ width: 320, height: 180, nb_read_frames: '10' });
     // Different headlines: different text pixels; the bar, the same in every row, stays the same.
     expect(boxDiff(frames[0], frames[1], ...HEADLINE)).toBeGreaterThan(5);
     expect(boxDiff(frames[1], frames[2], ...HEADLINE)).toBeGreaterThan(5);
@@ -152,7 +170,10 @@ describe('batch', () => {
     const dir = useFixture('render-shared');
     const work = tempDir();
     writeFileSync(join(work, 'rows.json'), JSON.stringify([{ headline: 'Alpha' }, { headline: 'Beta' }, { headline: 'Gamma' }]));
-    const r = await runCli(['render', dir, '--batch', 'rows.json', '--out-pattern', 'out/{index}.mp4', '--fps', '10', '--no-thumbnail', '--json'], { cwd: work, timeoutMs: 120_000 });
+    const r = await runCli(
+      ['render', dir, '--batch', 'rows.json', '--out-pattern', 'out/{index}.mp4', '--fps', '10', '--no-thumbnail', '--json'],
+      { cwd: work, timeoutMs: 120_000 },
+    );
     expect(r.code, r.stderr).toBe(0);
     const rows = JSON.parse(r.stdout).rows;
     // The headline fades in from 1 s (frame 10): frames 0-10 show the same picture in every row.
@@ -163,7 +184,9 @@ describe('batch', () => {
     }
     for (const [i, headline] of ['Beta', 'Gamma'].entries()) {
       const alone = join(work, `alone-${i}.mp4`);
-      const one = await runCli(['render', dir, '-o', alone, '--fps', '10', '--no-thumbnail', '--variables', JSON.stringify({ headline })], { timeoutMs: 60_000 });
+      const one = await runCli(['render', dir, '-o', alone, '--fps', '10', '--no-thumbnail', '--variables', JSON.stringify({ headline })], {
+        timeoutMs: 60_000,
+      });
       expect(one.code, one.stderr).toBe(0);
       expect(framemd5(join(work, 'out', `${i + 2}.mp4`))).toEqual(framemd5(alone));
     }
@@ -176,10 +199,29 @@ describe('batch', () => {
   test('--batch: a page with a canvas (drawn by script, invisible to the fingerprint) never shares frames', async () => {
     const dir = useFixture('render-shared');
     const html = join(dir, 'index.html');
-    writeFileSync(html, readFileSync(html, 'utf8').replace('<div id="bar"></div>', '<div id="bar"></div><canvas width="8" height="8"></canvas>'));
+    writeFileSync(
+      html,
+      readFileSync(html, 'utf8').replace('<div id="bar"></div>', '<div id="bar"></div><canvas width="8" height="8"></canvas>'),
+    );
     const work = tempDir();
     writeFileSync(join(work, 'rows.json'), JSON.stringify([{ headline: 'Alpha' }, { headline: 'Beta' }]));
-    const r = await runCli(['render', dir, '--batch', 'rows.json', '--out-pattern', 'out/{index}.mp4', '--fps', '10', '--frames', '0-9', '--no-thumbnail', '--json'], { cwd: work, timeoutMs: 120_000 });
+    const r = await runCli(
+      [
+        'render',
+        dir,
+        '--batch',
+        'rows.json',
+        '--out-pattern',
+        'out/{index}.mp4',
+        '--fps',
+        '10',
+        '--frames',
+        '0-9',
+        '--no-thumbnail',
+        '--json',
+      ],
+      { cwd: work, timeoutMs: 120_000 },
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).rows.map((row: { result: { shared: number } }) => row.result.shared)).toEqual([0, 0]);
   }, 120_000);
@@ -188,29 +230,53 @@ describe('batch', () => {
     const dir = useFixture('render-vars');
     const work = tempDir();
     writeFileSync(join(work, 'rows.csv'), 'headline,size\nAlpha,20\nBravo,oops\nCharlie,30\n');
-    const r = await runCli(['render', dir, '--batch', 'rows.csv', '--out-pattern', 'out/{index}-{headline}.{format}', '--fps', '10', '--strict-variables', '--no-thumbnail'], { cwd: work, timeoutMs: 90_000 });
+    const r = await runCli(
+      [
+        'render',
+        dir,
+        '--batch',
+        'rows.csv',
+        '--out-pattern',
+        'out/{index}-{headline}.{format}',
+        '--fps',
+        '10',
+        '--strict-variables',
+        '--no-thumbnail',
+      ],
+      { cwd: work, timeoutMs: 90_000 },
+    );
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toMatch(/Row 2\/3 failed: .*"size" must be a number, got "oops"/);
     expect(r.stderr).toMatch(/2\/3 rendered, 1 failed/);
     // stdout lists the videos written, one a line, for scripts.
     expect(r.stdout.trim().split('\n')).toEqual(['out/1-Alpha.mp4', 'out/3-Charlie.mp4']);
     expect(filesUnder(join(work, 'out'))).toEqual(['1-Alpha.mp4', '3-Charlie.mp4']);
-    expect(boxDiff(frameAt(join(work, 'out', '1-Alpha.mp4'), 3), frameAt(join(work, 'out', '3-Charlie.mp4'), 3), ...HEADLINE)).toBeGreaterThan(5);
+    expect(
+      boxDiff(frameAt(join(work, 'out', '1-Alpha.mp4'), 3), frameAt(join(work, 'out', '3-Charlie.mp4'), 3), ...HEADLINE),
+    ).toBeGreaterThan(5);
   }, 90_000);
 
   test('a row whose composition throws is reported and the next row still renders; --fail-fast stops there', async () => {
     const dir = useFixture('render-vars');
     const work = tempDir();
     writeFileSync(join(work, 'rows.json'), JSON.stringify([{ headline: 'Alpha' }, { headline: 'crash' }, { headline: 'Charlie' }]));
-    const all = await runCli(['render', dir, '--batch', 'rows.json', '--out-pattern', 'a/{headline}.mp4', '--fps', '10', '--json'], { cwd: work, timeoutMs: 90_000 });
+    const all = await runCli(['render', dir, '--batch', 'rows.json', '--out-pattern', 'a/{headline}.mp4', '--fps', '10', '--json'], {
+      cwd: work,
+      timeoutMs: 90_000,
+    });
     expect(all.code, all.stderr).toBe(1);
     const result = JSON.parse(all.stdout);
     expect(result.rows.map((o: { status: string }) => o.status)).toEqual(['rendered', 'failed', 'rendered']);
     expect(result.rows[1].error.message).toMatch(/no data for this row/);
-    expect(all.stderr).toMatch(/Row 2\/3 failed: No timeline was registered for composition "main": a script threw "Uncaught Error: no data for this row"/);
+    expect(all.stderr).toMatch(
+      /Row 2\/3 failed: No timeline was registered for composition "main": a script threw "Uncaught Error: no data for this row"/,
+    );
     expect(filesUnder(join(work, 'a'))).toEqual(['Alpha.mp4', 'Alpha.png', 'Charlie.mp4', 'Charlie.png']);
 
-    const fast = await runCli(['render', dir, '--batch', 'rows.json', '--out-pattern', 'b/{headline}.mp4', '--fps', '10', '--fail-fast'], { cwd: work, timeoutMs: 90_000 });
+    const fast = await runCli(['render', dir, '--batch', 'rows.json', '--out-pattern', 'b/{headline}.mp4', '--fps', '10', '--fail-fast'], {
+      cwd: work,
+      timeoutMs: 90_000,
+    });
     expect(fast.code, fast.stderr).toBe(1);
     expect(fast.stderr).toMatch(/3\s+skipped\s+b\/Charlie\.mp4/);
     expect(fast.stderr).toMatch(/1\/3 rendered, 1 failed/);
@@ -242,11 +308,29 @@ describe('batch', () => {
     // This copy gets a boolean that changes the pixels: SHOUT uppercases the headline.
     const html = readFileSync(join(dir, 'index.html'), 'utf8')
       .replace('"min":10,"max":100}]', '"min":10,"max":100},{"id":"shout","type":"boolean","label":"Shout","default":false}]')
-      .replace("if (vars.headline === 'crash')", "if (vars.shout === true) document.querySelector('[data-var-text]').style.textTransform = 'uppercase';\n    if (vars.headline === 'crash')");
+      .replace(
+        "if (vars.headline === 'crash')",
+        "if (vars.shout === true) document.querySelector('[data-var-text]').style.textTransform = 'uppercase';\n    if (vars.headline === 'crash')",
+      );
     writeFileSync(join(dir, 'index.html'), html);
     const work = tempDir();
     writeFileSync(join(work, 'rows.csv'), 'headline,shout,size\n"ab, cd",YES,20\n"ab, cd",no,20\n"Q3/Q4 ""plan""",1,big\n');
-    const r = await runCli(['render', dir, '--batch', 'rows.csv', '--out-pattern', 'out/{index}-{headline}.mp4', '--fps', '10', '--frames', '0-1', '--no-thumbnail'], { cwd: work, timeoutMs: 90_000 });
+    const r = await runCli(
+      [
+        'render',
+        dir,
+        '--batch',
+        'rows.csv',
+        '--out-pattern',
+        'out/{index}-{headline}.mp4',
+        '--fps',
+        '10',
+        '--frames',
+        '0-1',
+        '--no-thumbnail',
+      ],
+      { cwd: work, timeoutMs: 90_000 },
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).not.toMatch(/"shout" must be/);
     expect(filesUnder(join(work, 'out'))).toEqual(['1-ab-cd.mp4', '2-ab-cd.mp4', '3-Q3-Q4-plan.mp4']);
@@ -254,14 +338,19 @@ describe('batch', () => {
     expect(r.stderr).toMatch(/3\s+rendered with warnings\s+out\/3-Q3-Q4-plan\.mp4\s+headline "Q3\/Q4 \\"plan\\""/);
     expect(r.stderr).toMatch(/warning row 3: variables: "size" must be a number, got "big"/);
     // YES and no were read as booleans: the shouted headline differs from the quiet one.
-    expect(boxDiff(frameAt(join(work, 'out', '1-ab-cd.mp4'), 0), frameAt(join(work, 'out', '2-ab-cd.mp4'), 0), ...HEADLINE)).toBeGreaterThan(5);
+    expect(
+      boxDiff(frameAt(join(work, 'out', '1-ab-cd.mp4'), 0), frameAt(join(work, 'out', '2-ab-cd.mp4'), 0), ...HEADLINE),
+    ).toBeGreaterThan(5);
   }, 120_000);
 
   test('an unknown placeholder in a local --out-pattern: the hint names what works locally, not {render_id}', async () => {
     const dir = useFixture('render-vars');
     const work = tempDir();
     writeFileSync(join(work, 'rows.json'), JSON.stringify([{ headline: 'Alpha' }]));
-    const r = await runCli(['render', dir, '--batch', 'rows.json', '--out-pattern', 'out/{title}.mp4', '--fps', '10'], { cwd: work, timeoutMs: 60_000 });
+    const r = await runCli(['render', dir, '--batch', 'rows.json', '--out-pattern', 'out/{title}.mp4', '--fps', '10'], {
+      cwd: work,
+      timeoutMs: 60_000,
+    });
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/uses \{title\}, which row 1 does not have/);
     expect(r.stderr).toMatch(/hint: Use variable ids present in every row, \{index\} or \{format\}\./);
@@ -311,9 +400,20 @@ describe('bad inputs: a message that says what to do, an exit code, no file', ()
     expect(spawnSync('unshare', ['-m', 'true']).status, 'this test needs `unshare -m` (root on Linux)').toBe(0);
     const dir = useFixture('render-vars');
     const out = join(tempDir(), 'v.mp4');
-    const hide = ['/usr/bin/chromium-headless-shell', '/usr/lib/chromium/headless_shell', '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable', '/opt/google/chrome/chrome'];
+    const hide = [
+      '/usr/bin/chromium-headless-shell',
+      '/usr/lib/chromium/headless_shell',
+      '/usr/bin/chromium',
+      '/usr/bin/chromium-browser',
+      '/usr/bin/google-chrome',
+      '/usr/bin/google-chrome-stable',
+      '/opt/google/chrome/chrome',
+    ];
     const script = `for p in ${hide.join(' ')}; do [ -e "$p" ] && mount --bind /dev/null "$p"; done; exec "$0" "$@"`;
-    const r = spawnSync('unshare', ['-m', 'sh', '-c', script, process.execPath, CLI, 'render', dir, '-o', out, '--fps', '10'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CI: '1', FRAMESMITH_BROWSER: '' } });
+    const r = spawnSync('unshare', ['-m', 'sh', '-c', script, process.execPath, CLI, 'render', dir, '-o', out, '--fps', '10'], {
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1', CI: '1', FRAMESMITH_BROWSER: '' },
+    });
     expect(r.status, r.stderr).toBe(1);
     expect(r.stderr).toMatch(/No Chromium or Chrome found on this machine/);
     expect(r.stderr).toContain('apt-get install chromium');
@@ -327,7 +427,9 @@ describe('bad inputs: a message that says what to do, an exit code, no file', ()
     const dir = useFixture('render-vars');
     const r = await runCli(['render', dir, '-o', join(work, 'notes.txt', 'v.mp4'), '--fps', '10']);
     expect(r.code, r.stderr).toBe(2);
-    expect(r.stderr).toContain(`Cannot write the video to ${join(work, 'notes.txt', 'v.mp4')}: ${join(work, 'notes.txt')} is a file, not a folder`);
+    expect(r.stderr).toContain(
+      `Cannot write the video to ${join(work, 'notes.txt', 'v.mp4')}: ${join(work, 'notes.txt')} is a file, not a folder`,
+    );
     expect(r.stderr).toMatch(/hint: Pick another -o path/);
     expect(readdirSync(work)).toEqual(['notes.txt']);
   });
@@ -379,7 +481,10 @@ describe('bad inputs: a message that says what to do, an exit code, no file', ()
   test('disk full: says so, exit 1, removes the partial video and thumbnail', async () => {
     const dir = useFixture('render-long');
     const disk = tempDir();
-    expect(spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', disk]).status, 'this test needs `mount -t tmpfs` (root on Linux)').toBe(0);
+    expect(
+      spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', disk]).status,
+      'this test needs `mount -t tmpfs` (root on Linux)',
+    ).toBe(0);
     try {
       writeFileSync(join(disk, 'filler'), Buffer.alloc(60_000));
       const out = join(disk, 'long.mp4');
@@ -398,7 +503,18 @@ describe('bad inputs: a message that says what to do, an exit code, no file', ()
     const work = tempDir();
     writeFileSync(join(work, 'rows.json'), JSON.stringify([{}, {}, {}, {}]));
     writeFileSync(join(work, 'one.json'), JSON.stringify([{}]));
-    const args = (rows: string, pattern: string) => ['render', dir, '--batch', rows, '--out-pattern', pattern, '--fps', '10', '--frames', '0-59'];
+    const args = (rows: string, pattern: string) => [
+      'render',
+      dir,
+      '--batch',
+      rows,
+      '--out-pattern',
+      pattern,
+      '--fps',
+      '10',
+      '--frames',
+      '0-59',
+    ];
     // One row's video and thumbnail, rendered where there is room, size the disk: room for two rows and a half.
     const sized = await runCli(args('one.json', 'sized/{index}.mp4'), { cwd: work, timeoutMs: 60_000 });
     expect(sized.code, sized.stderr).toBe(0);
@@ -406,13 +522,20 @@ describe('bad inputs: a message that says what to do, an exit code, no file', ()
     const disk = join(work, 'disk');
     mkdirSync(disk);
     const size = 64 * 1024 + Math.ceil((2.5 * row) / 4096) * 4096;
-    expect(spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', disk]).status, 'this test needs `mount -t tmpfs` (root on Linux)').toBe(0);
+    expect(
+      spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', disk]).status,
+      'this test needs `mount -t tmpfs` (root on Linux)',
+    ).toBe(0);
     try {
       writeFileSync(join(disk, 'filler'), Buffer.alloc(64 * 1024));
       const r = await runCli(args('rows.json', 'disk/{index}.mp4'), { cwd: work, timeoutMs: 120_000 });
       expect(r.code, r.stderr).toBe(1);
-      expect(r.stderr).toContain(`error Row 3/4 failed: The disk is full: ffmpeg could not finish encoding the video (${join(disk, '3.mp4')}).`);
-      expect(r.stderr).toContain(`Stopped the batch: the disk is full. Row 3 (${join(disk, '3.mp4')}) was not written and left nothing behind; 2 finished rows kept, 1 not rendered.`);
+      expect(r.stderr).toContain(
+        `error Row 3/4 failed: The disk is full: ffmpeg could not finish encoding the video (${join(disk, '3.mp4')}).`,
+      );
+      expect(r.stderr).toContain(
+        `Stopped the batch: the disk is full. Row 3 (${join(disk, '3.mp4')}) was not written and left nothing behind; 2 finished rows kept, 1 not rendered.`,
+      );
       expect(r.stdout.trim().split('\n')).toEqual(['disk/1.mp4', 'disk/2.mp4']);
       expect(readdirSync(disk).sort()).toEqual(['1.mp4', '1.png', '2.mp4', '2.png', 'filler']);
       expect(videoStream(join(disk, '2.mp4')).nb_read_frames).toBe('60');
@@ -429,7 +552,17 @@ describe('--json, progress and the thumbnail', () => {
     const r = await runCli(['render', dir, '-o', out, '--fps', '10', '--json'], { timeoutMs: 60_000 });
     expect(r.code, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout);
-    expect(result).toMatchObject({ ok: true, output: out, thumbnail: join(out, '..', 'v.png'), frames: 10, fps: 10, width: 320, height: 180, format: 'mp4', quality: 'standard' });
+    expect(result).toMatchObject({
+      ok: true,
+      output: out,
+      thumbnail: join(out, '..', 'v.png'),
+      frames: 10,
+      fps: 10,
+      width: 320,
+      height: 180,
+      format: 'mp4',
+      quality: 'standard',
+    });
     expect(r.stdout.trim().startsWith('{') && r.stdout.trim().endsWith('}')).toBe(true);
     const png = readFileSync(join(out, '..', 'v.png'));
     expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
@@ -446,15 +579,24 @@ describe('--json, progress and the thumbnail', () => {
     const dir = useFixture('render-vars');
     const html = readFileSync(join(dir, 'index.html'), 'utf8')
       .replace('data-width="320"', 'data-width="300"')
-      .replace('<script src="vendor/gsap.min.js">', '<script>fetch("https://example.invalid/data.json").catch(() => {});</script><script src="vendor/gsap.min.js">');
+      .replace(
+        '<script src="vendor/gsap.min.js">',
+        '<script>fetch("https://example.invalid/data.json").catch(() => {});</script><script src="vendor/gsap.min.js">',
+      );
     writeFileSync(join(dir, 'index.html'), html);
     const out = join(tempDir(), 'w.mp4');
-    const r = await runCli(['render', dir, '-o', out, '--fps', '10', '--no-thumbnail', '--variables', '{"size":500}', '--json'], { timeoutMs: 60_000 });
+    const r = await runCli(['render', dir, '-o', out, '--fps', '10', '--no-thumbnail', '--variables', '{"size":500}', '--json'], {
+      timeoutMs: 60_000,
+    });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).not.toMatch(/warning/);
     const result = JSON.parse(r.stdout);
     expect(result).toMatchObject({ ok: true, output: out, width: 300, blocked: ['https://example.invalid/data.json'] });
-    expect(result.warnings.map((w: { code: string }) => w.code).sort()).toEqual(['aspect_unsupported', 'remote_unavailable', 'variable_invalid']);
+    expect(result.warnings.map((w: { code: string }) => w.code).sort()).toEqual([
+      'aspect_unsupported',
+      'remote_unavailable',
+      'variable_invalid',
+    ]);
     const messages = result.warnings.map((w: { message: string }) => w.message).join('\n');
     expect(messages).toContain('index.html is 300x180, which is not 16:9, 9:16 or 1:1');
     expect(messages).toContain('variables: "size" is 500, above max 100');

@@ -39,12 +39,36 @@ export function framemd5(file: string, decoder?: string): string[] {
   const args = ['-v', 'error', ...(decoder ? ['-c:v', decoder] : []), '-i', file, '-map', '0:v', '-f', 'framemd5', '-'];
   const r = spawnSync('ffmpeg', args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (r.status !== 0) throw new Error(`framemd5 ${file}: ${r.stderr}`);
-  return r.stdout.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(',').slice(-1)[0].trim());
+  return r.stdout
+    .split('\n')
+    .filter((l) => l && !l.startsWith('#'))
+    .map((l) => l.split(',').slice(-1)[0].trim());
 }
 
 /** Frame `n` of a video as a decoded PNG (RGBA when the video has alpha and `decoder` reads it). */
 export function frameAt(file: string, n: number, decoder?: string): PNG {
-  const r = spawnSync('ffmpeg', ['-v', 'error', ...(decoder ? ['-c:v', decoder] : []), '-i', file, '-vf', `select=eq(n\\,${n})`, '-frames:v', '1', '-pix_fmt', 'rgba', '-f', 'image2pipe', '-vcodec', 'png', '-'], { maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(
+    'ffmpeg',
+    [
+      '-v',
+      'error',
+      ...(decoder ? ['-c:v', decoder] : []),
+      '-i',
+      file,
+      '-vf',
+      `select=eq(n\\,${n})`,
+      '-frames:v',
+      '1',
+      '-pix_fmt',
+      'rgba',
+      '-f',
+      'image2pipe',
+      '-vcodec',
+      'png',
+      '-',
+    ],
+    { maxBuffer: 64 * 1024 * 1024 },
+  );
   if (r.status !== 0 || !r.stdout.length) throw new Error(`frame ${n} of ${file}: ${r.stderr}`);
   return PNG.decode(r.stdout);
 }
@@ -64,7 +88,24 @@ export function makeTestMedia(dir: string): void {
     const r = spawnSync('ffmpeg', ['-v', 'error', '-y', ...args], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(r.stderr);
   };
-  run(['-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=30:duration=2', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=2', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', join(dir, 'media', 'clip.mp4')]);
+  run([
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=320x180:rate=30:duration=2',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=440:duration=2',
+    '-c:v',
+    'libx264',
+    '-pix_fmt',
+    'yuv420p',
+    '-c:a',
+    'aac',
+    '-shortest',
+    join(dir, 'media', 'clip.mp4'),
+  ]);
   run(['-f', 'lavfi', '-i', 'sine=frequency=880:duration=1', join(dir, 'media', 'chime.wav')]);
 }
 

@@ -20,13 +20,21 @@ afterAll(async () => {
 const SIZE = { width: 640, height: 360 };
 
 /** Opens a parity fixture, seeks to `time` and reads `read` in the page (or the x of the element `read` selects). */
-async function probe<T>(fixture: string, time: number, read: (() => T) | string, boot: BootOptions = {}): Promise<{ value: T; problems: RuntimeProblem[] }> {
+async function probe<T>(
+  fixture: string,
+  time: number,
+  read: (() => T) | string,
+  boot: BootOptions = {},
+): Promise<{ value: T; problems: RuntimeProblem[] }> {
   const opened = await openProject(browser, useFixture(fixture), SIZE, boot);
   try {
     await opened.page.seekTime(time);
     const value =
       typeof read === 'string'
-        ? ((await opened.page.page.evaluate((sel) => Number((window as unknown as { gsap: { getProperty(t: string, p: string): number } }).gsap.getProperty(sel, 'x')), read)) as T)
+        ? ((await opened.page.page.evaluate(
+            (sel) => Number((window as unknown as { gsap: { getProperty(t: string, p: string): number } }).gsap.getProperty(sel, 'x')),
+            read,
+          )) as T)
         : await opened.page.page.evaluate(read);
     return { value, problems: await opened.page.problems() };
   } finally {
@@ -49,7 +57,9 @@ describe('the timeline stand-in', () => {
   test('in the dev preview the same read keeps its value, so the preview plays, and it is reported', async () => {
     const { value, problems } = await probe('parity-labels-subcomp', 2, x('#host .mover'), { engineMode: 'preview' });
     expect(problems.filter((p) => p.fatal)).toEqual([]);
-    expect(problems.find((p) => p.code === 'timeline_property_unavailable')?.message).toMatch(/`tl\.labels` is undefined in HeyGen's renderer/);
+    expect(problems.find((p) => p.code === 'timeline_property_unavailable')?.message).toMatch(
+      /`tl\.labels` is undefined in HeyGen's renderer/,
+    );
     expect(value).toBeGreaterThan(270);
   });
 
@@ -60,7 +70,9 @@ describe('the timeline stand-in', () => {
 
   test('a guarded read falls back as in the cloud', async () => {
     // The tween placed at the fallback (2 s) has not started at 1.5 s.
-    const { value, problems } = await probe('parity-labels-guarded', 1.5, () => Number((window as unknown as { gsap: { getProperty(t: string, p: string): number } }).gsap.getProperty('#box', 'y')));
+    const { value, problems } = await probe('parity-labels-guarded', 1.5, () =>
+      Number((window as unknown as { gsap: { getProperty(t: string, p: string): number } }).gsap.getProperty('#box', 'y')),
+    );
     expect(value).toBe(0);
     expect(problems.filter((p) => p.fatal)).toEqual([]);
   });
@@ -95,7 +107,10 @@ describe('readiness: refuse exactly what the engine refuses', () => {
 
 describe('the clock', () => {
   test('Date starts at the Unix epoch at time 0; Date.now() in a timeline callback reads the previous frame', async () => {
-    const { value } = await probe('parity-date-epoch', 2, () => [document.getElementById('year')!.style.width, document.getElementById('now')!.style.width]);
+    const { value } = await probe('parity-date-epoch', 2, () => [
+      document.getElementById('year')!.style.width,
+      document.getElementById('now')!.style.width,
+    ]);
     // 1970 → 100 px; at 2 s the previous frame is 1.9667 s → 1966.67 / 5 px.
     expect(value[0]).toBe('100px');
     expect(parseFloat(value[1])).toBeCloseTo(1966.667 / 5, 1);
@@ -128,7 +143,9 @@ describe('nested timing', () => {
   test('relative starts resolve across compositions, unknown ids fall back to 0, "bar-2" is one id', async () => {
     const opened = await openProject(browser, useFixture('parity-relative-starts'), SIZE);
     try {
-      const clips = await opened.page.page.evaluate(() => (window as unknown as { __framesmith: { clips(): { id: string; start: number; end: number }[] } }).__framesmith.clips());
+      const clips = await opened.page.page.evaluate(() =>
+        (window as unknown as { __framesmith: { clips(): { id: string; start: number; end: number }[] } }).__framesmith.clips(),
+      );
       const at = (id: string) => clips.find((c) => c.id === id);
       expect(at('after')).toMatchObject({ start: 2, end: 3 });
       expect(at('overlap')).toMatchObject({ start: 1 });

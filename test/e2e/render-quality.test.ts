@@ -22,14 +22,19 @@ function chartProject(): string {
   mkdirSync(join(dir, 'vendor'), { recursive: true });
   cpSync(GSAP_MIN, join(dir, 'vendor', 'gsap.min.js'));
   mkdirSync(join(dir, 'fonts'), { recursive: true });
-  cpSync(join(REPO, 'node_modules', '@fontsource-variable', 'inter', 'files', 'inter-latin-wght-normal.woff2'), join(dir, 'fonts', 'inter-latin-wght-normal.woff2'));
+  cpSync(
+    join(REPO, 'node_modules', '@fontsource-variable', 'inter', 'files', 'inter-latin-wght-normal.woff2'),
+    join(dir, 'fonts', 'inter-latin-wght-normal.woff2'),
+  );
   return dir;
 }
 
 /** RGB bytes of frame `n` of a video, decoded as BT.709 limited range (how the video is tagged). */
 function videoFrameRgb(file: string, n: number): Buffer {
   const vf = `select=eq(n\\,${n}),scale=in_color_matrix=bt709:in_range=tv:out_range=pc:flags=bicubic+accurate_rnd+full_chroma_int,format=rgb24`;
-  const r = spawnSync('ffmpeg', ['-v', 'error', '-i', file, '-vf', vf, '-frames:v', '1', '-f', 'rawvideo', '-'], { maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync('ffmpeg', ['-v', 'error', '-i', file, '-vf', vf, '-frames:v', '1', '-f', 'rawvideo', '-'], {
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (r.status !== 0) throw new Error(`frame ${n} of ${file}: ${r.stderr}`);
   return r.stdout;
 }
@@ -63,7 +68,9 @@ describe('encode quality against the lossless stills', () => {
   beforeAll(async () => {
     dir = chartProject();
     const out = tempDir();
-    const r = await runCli(['snapshot', dir, '--at', FRAMES.map((f) => (f / 30).toFixed(6)).join(','), '--out', out, '--json'], { timeoutMs: 60_000 });
+    const r = await runCli(['snapshot', dir, '--at', FRAMES.map((f) => (f / 30).toFixed(6)).join(','), '--out', out, '--json'], {
+      timeoutMs: 60_000,
+    });
     expect(r.code, r.stderr).toBe(0);
     const files = (JSON.parse(r.stdout).stills as { file: string }[]).map((s) => s.file);
     stills = new Map(FRAMES.map((f, i) => [f, files[i]]));
@@ -73,7 +80,9 @@ describe('encode quality against the lossless stills', () => {
     const psnr: Record<string, number> = {};
     for (const quality of ['draft', 'standard', 'high']) {
       const out = join(tempDir(), `${quality}.mp4`);
-      const r = await runCli(['render', dir, '-o', out, '--frames', '0-59', '--quality', quality, '--no-thumbnail', '--json'], { timeoutMs: 120_000 });
+      const r = await runCli(['render', dir, '-o', out, '--frames', '0-59', '--quality', quality, '--no-thumbnail', '--json'], {
+        timeoutMs: 120_000,
+      });
       expect(r.code, r.stderr).toBe(0);
       expect(JSON.parse(r.stdout)).toMatchObject({ frames: 60, quality });
       psnr[quality] = pooledPsnr(out, stills);
@@ -124,14 +133,20 @@ describe('--workers beyond the machine', () => {
   test('--workers 64 renders with what the machine can use and says so in a warning', async () => {
     const dir = useFixture('render-long');
     const out = join(tempDir(), 'w.mp4');
-    const r = await runCli(['render', dir, '-o', out, '--workers', '64', '--fps', '10', '--frames', '0-199', '--json'], { timeoutMs: 120_000 });
+    const r = await runCli(['render', dir, '-o', out, '--workers', '64', '--fps', '10', '--frames', '0-199', '--json'], {
+      timeoutMs: 120_000,
+    });
     expect(r.code, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout);
     const cap = Math.max(2, availableParallelism());
     expect(result.workers).toBeLessThanOrEqual(Math.min(16, cap));
     expect(result.frames).toBe(200);
     const warning = result.warnings.find((w: { code: string }) => w.code === 'workers_capped');
-    expect(warning?.message).toMatch(new RegExp(`^--workers 64 is more than this machine can use \\(${availableParallelism()} cores, [\\d.]+ GB of memory to spare\\): rendering with ${result.workers}\\.$`));
+    expect(warning?.message).toMatch(
+      new RegExp(
+        `^--workers 64 is more than this machine can use \\(${availableParallelism()} cores, [\\d.]+ GB of memory to spare\\): rendering with ${result.workers}\\.$`,
+      ),
+    );
   }, 150_000);
 
   test('--workers 0, 1.5 and many are refused with exit 2', async () => {

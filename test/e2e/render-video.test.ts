@@ -42,8 +42,26 @@ function psnr(a: PNG, ax: number, ay: number, b: PNG): number {
  * nearest-neighbour chroma), `png` the lossless decode.
  */
 function sourceImage(clip: string, k: number, out: string): void {
-  const engine = out.endsWith('.jpg') ? ',setparams=colorspace=smpte170m,scale=flags=neighbor+accurate_rnd,format=gbrp,scale=out_color_matrix=bt601:out_range=pc:flags=neighbor,format=yuv420p' : '';
-  const r = spawnSync('ffmpeg', ['-v', 'error', '-y', '-i', clip, '-vf', `select=eq(n\\,${k})${engine}`, '-frames:v', '1', ...(out.endsWith('.jpg') ? ['-q:v', '2'] : ['-pix_fmt', 'rgb24']), out], { encoding: 'utf8' });
+  const engine = out.endsWith('.jpg')
+    ? ',setparams=colorspace=smpte170m,scale=flags=neighbor+accurate_rnd,format=gbrp,scale=out_color_matrix=bt601:out_range=pc:flags=neighbor,format=yuv420p'
+    : '';
+  const r = spawnSync(
+    'ffmpeg',
+    [
+      '-v',
+      'error',
+      '-y',
+      '-i',
+      clip,
+      '-vf',
+      `select=eq(n\\,${k})${engine}`,
+      '-frames:v',
+      '1',
+      ...(out.endsWith('.jpg') ? ['-q:v', '2'] : ['-pix_fmt', 'rgb24']),
+      out,
+    ],
+    { encoding: 'utf8' },
+  );
   if (r.status !== 0) throw new Error(r.stderr);
 }
 
@@ -73,7 +91,8 @@ function expectShows(video: string, n: number, x: number, y: number, clip: strin
   const score = (k: number) => psnr(shot, x, y, frameAt(clip, k));
   const own = score(expected);
   expect(own, `frame ${n} against source frame ${expected}`).toBeGreaterThan(27);
-  for (const k of [expected - 1, expected + 1]) if (k >= 0) expect(own, `frame ${n}: source ${expected} vs ${k}`).toBeGreaterThan(score(k) + 4);
+  for (const k of [expected - 1, expected + 1])
+    if (k >= 0) expect(own, `frame ${n}: source ${expected} vs ${k}`).toBeGreaterThan(score(k) + 4);
 }
 
 const framesFolders = () => readdirSync(tmpdir()).filter((d) => d.startsWith('framesmith-video-frames-'));
@@ -134,7 +153,9 @@ describe('<video> frames are decoded by ffmpeg in renders', () => {
       const project = tempDir();
       mkdirSync(join(project, 'media'));
       sourceImage(clip, 21, join(project, 'media', `frame.${ext}`));
-      const page = html.replace(/<video id="clip"[^>]*><\/video>/, `<img id="clip" src="media/frame.${ext}" style="will-change: transform">`).replace(/<audio[^>]*><\/audio>/, '');
+      const page = html
+        .replace(/<video id="clip"[^>]*><\/video>/, `<img id="clip" src="media/frame.${ext}" style="will-change: transform">`)
+        .replace(/<audio[^>]*><\/audio>/, '');
       expect(page).toContain(`frame.${ext}`);
       writeFileSync(join(project, 'index.html'), page);
       const r = await render([project, '-o', join(out, `${ext}.mp4`), '--fps', '10', '--frames', '12-12']);

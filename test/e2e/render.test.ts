@@ -33,7 +33,17 @@ describe('every template renders to a playable mp4', () => {
     const [width, height] = rootSize(dir);
     expect(result).toMatchObject({ ok: true, output: out, frames: 30, fps: 30, width, height, format: 'mp4' });
     const v = videoStream(out);
-    expect(v).toMatchObject({ codec_name: 'h264', profile: 'High', width, height, pix_fmt: 'yuv420p', r_frame_rate: '30/1', nb_read_frames: '30', color_space: 'bt709', color_range: 'tv' });
+    expect(v).toMatchObject({
+      codec_name: 'h264',
+      profile: 'High',
+      width,
+      height,
+      pix_fmt: 'yuv420p',
+      r_frame_rate: '30/1',
+      nb_read_frames: '30',
+      color_space: 'bt709',
+      color_range: 'tv',
+    });
     const frame = frameAt(out, 29);
     expect(frame.distinctColors()).toBeGreaterThan(4);
     const thumb = PNG.decode(readFileSync(result.thumbnail));

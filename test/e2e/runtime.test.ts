@@ -104,7 +104,12 @@ describe('deterministic time', () => {
 describe('variables', () => {
   test('overrides reach data-var-text, --id custom properties and getVariables()', async () => {
     const dir = useFixture('gsap-basic');
-    const opened = await openProject(browser, dir, { width: 1280, height: 720 }, { variables: { headline: 'Q3 Growth', accent: '#00ff00', size: 200 } });
+    const opened = await openProject(
+      browser,
+      dir,
+      { width: 1280, height: 720 },
+      { variables: { headline: 'Q3 Growth', accent: '#00ff00', size: 200 } },
+    );
     try {
       await opened.page.seekTime(2);
       const facts = await opened.page.page.evaluate(() => ({
@@ -128,7 +133,9 @@ describe('variables', () => {
     const dir = useFixture('gsap-basic');
     const opened = await openProject(browser, dir, { width: 1280, height: 720 });
     try {
-      const vars = await opened.page.page.evaluate(() => (window as unknown as { __hyperframes: { getVariables(): unknown } }).__hyperframes.getVariables());
+      const vars = await opened.page.page.evaluate(() =>
+        (window as unknown as { __hyperframes: { getVariables(): unknown } }).__hyperframes.getVariables(),
+      );
       expect(vars).toEqual({ headline: 'Q2 Revenue', accent: '#6c5ce7', size: 120 });
     } finally {
       await opened.close();

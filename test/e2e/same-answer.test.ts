@@ -13,7 +13,15 @@ import { tempDir, useFixture } from '../helpers/fixtures.js';
 function answer(r: CliResult): { error: string; hint: string; exit: number | null } {
   const lines = r.stderr.split('\n');
   const at = lines.findIndex((l) => l.startsWith('error '));
-  return { error: lines[at] ?? `(no error line) ${r.stderr}`, hint: lines.slice(at + 1).find((l) => l.trim().startsWith('hint:'))?.trim() ?? '', exit: r.code };
+  return {
+    error: lines[at] ?? `(no error line) ${r.stderr}`,
+    hint:
+      lines
+        .slice(at + 1)
+        .find((l) => l.trim().startsWith('hint:'))
+        ?.trim() ?? '',
+    exit: r.code,
+  };
 }
 
 // A key for the dry runs (nothing is sent); the API URL points nowhere in case something were.
@@ -42,11 +50,19 @@ describe('the same bad input gets the same answer everywhere', () => {
   const snapshot = (...flags: string[]) => ['snapshot', dir, '--at', '0.5', '--out', tempDir(), ...flags];
 
   it('--variables that is not JSON', async () => {
-    expectOneAnswer(await answers([render('--variables', '{bad'), cloud('--variables', '{bad'), snapshot('--variables', '{bad')]), 'invalid_variables_json', 2);
+    expectOneAnswer(
+      await answers([render('--variables', '{bad'), cloud('--variables', '{bad'), snapshot('--variables', '{bad')]),
+      'invalid_variables_json',
+      2,
+    );
   });
 
   it('--variables that is JSON but not an object', async () => {
-    expectOneAnswer(await answers([render('--variables', '[1]'), cloud('--variables', '[1]'), snapshot('--variables', '[1]')]), 'invalid_variables_json', 2);
+    expectOneAnswer(
+      await answers([render('--variables', '[1]'), cloud('--variables', '[1]'), snapshot('--variables', '[1]')]),
+      'invalid_variables_json',
+      2,
+    );
   });
 
   it('--variables-file that does not exist', async () => {
@@ -61,7 +77,11 @@ describe('the same bad input gets the same answer everywhere', () => {
   it('--variables-file holding broken JSON', async () => {
     const file = join(tempDir(), 'vars.json');
     writeFileSync(file, '{"title": ');
-    expectOneAnswer(await answers([render('--variables-file', file), cloud('--variables-file', file), snapshot('--variables-file', file)]), 'invalid_variables_json', 2);
+    expectOneAnswer(
+      await answers([render('--variables-file', file), cloud('--variables-file', file), snapshot('--variables-file', file)]),
+      'invalid_variables_json',
+      2,
+    );
   });
 
   it('--fps 0 and --fps 29.97', async () => {
@@ -70,12 +90,20 @@ describe('the same bad input gets the same answer everywhere', () => {
   });
 
   it('--resolution 4k with --format webm', async () => {
-    expectOneAnswer(await answers([render('--resolution', '4k', '--format', 'webm'), cloud('--resolution', '4k', '--format', 'webm')]), 'invalid_option', 2);
+    expectOneAnswer(
+      await answers([render('--resolution', '4k', '--format', 'webm'), cloud('--resolution', '4k', '--format', 'webm')]),
+      'invalid_option',
+      2,
+    );
   });
 
   it('--resolution 8k, to a render, a cloud render and a new project', async () => {
     const created = join(tempDir(), 'new-project');
-    expectOneAnswer(await answers([render('--resolution', '8k'), cloud('--resolution', '8k'), ['new', created, '--resolution', '8k']]), 'invalid_option', 2);
+    expectOneAnswer(
+      await answers([render('--resolution', '8k'), cloud('--resolution', '8k'), ['new', created, '--resolution', '8k']]),
+      'invalid_option',
+      2,
+    );
   });
 
   it('-o naming one format and --format another, to a render and a cloud render', async () => {

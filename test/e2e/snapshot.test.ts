@@ -35,7 +35,17 @@ describe('snapshot writes stills', () => {
   test('--variables changes the pixels; --json prints one object', async () => {
     const dir = useFixture('gsap-basic');
     const out = tempDir();
-    const r = await runCli(['snapshot', dir, '--at', '2', '--out', out, '--json', '--variables', '{"accent":"#00ff00","headline":"Hello"}']);
+    const r = await runCli([
+      'snapshot',
+      dir,
+      '--at',
+      '2',
+      '--out',
+      out,
+      '--json',
+      '--variables',
+      '{"accent":"#00ff00","headline":"Hello"}',
+    ]);
     expect(r.code).toBe(0);
     const result = JSON.parse(r.stdout);
     expect(result.ok).toBe(true);
@@ -60,7 +70,13 @@ describe('snapshot writes stills', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).not.toMatch(/warning/);
     const result = JSON.parse(r.stdout);
-    expect(result.warnings).toEqual([expect.objectContaining({ severity: 'warning', code: 'variable_undeclared', message: expect.stringMatching(/^variables: "nope" is not a declared variable \(declared: /) })]);
+    expect(result.warnings).toEqual([
+      expect.objectContaining({
+        severity: 'warning',
+        code: 'variable_undeclared',
+        message: expect.stringMatching(/^variables: "nope" is not a declared variable \(declared: /),
+      }),
+    ]);
   });
 
   test('a misspelt variable is warned about with the declared name it is close to', async () => {
@@ -97,7 +113,10 @@ describe('snapshot goes on, with a warning, where HeyGen renders anyway', () => 
     return r;
   }
   test("missing width and height: HeyGen's default size, 1080x1920", async () => {
-    const r = await expectWarning([join(FIXTURES, 'bad-missing-size'), '--at', '0'], /index\.html:\d+:\d+.*data-width.*HeyGen renders it anyway/);
+    const r = await expectWarning(
+      [join(FIXTURES, 'bad-missing-size'), '--at', '0'],
+      /index\.html:\d+:\d+.*data-width.*HeyGen renders it anyway/,
+    );
     expect(r.stderr).toMatch(/1 still \(1080x1920\)/);
   });
   test('an unknown clip reference', async () => {
@@ -107,7 +126,10 @@ describe('snapshot goes on, with a warning, where HeyGen renders anyway', () => 
     await expectWarning([join(FIXTURES, 'bad-clip-cycle'), '--at', '0'], /cycle.*a → b → a|cycle.*b → a → b/);
   });
   test('a timeline never registered, with no error', async () => {
-    await expectWarning([useFixture('bad-no-timeline'), '--at', '0'], /No GSAP timeline was registered for composition "main".*renders without its animation/);
+    await expectWarning(
+      [useFixture('bad-no-timeline'), '--at', '0'],
+      /No GSAP timeline was registered for composition "main".*renders without its animation/,
+    );
   });
 });
 
@@ -134,14 +156,23 @@ describe('snapshot refuses what HeyGen refuses, clearly', () => {
     await expectFailure([join(FIXTURES, 'no-entry'), '--at', '0'], /index\.html/);
   });
   test('no composition root', async () => {
-    await expectFailure([join(FIXTURES, 'bad-no-root'), '--at', '0'], /index\.html.*data-composition-id|data-composition-id[^\n]*index\.html/);
+    await expectFailure(
+      [join(FIXTURES, 'bad-no-root'), '--at', '0'],
+      /index\.html.*data-composition-id|data-composition-id[^\n]*index\.html/,
+    );
   });
   test('broken JSON in --variables', async () => {
-    const r = await expectFailure([useFixture('gsap-basic'), '--at', '0', '--variables', '{headline: hi}'], /--variables is not valid JSON/);
+    const r = await expectFailure(
+      [useFixture('gsap-basic'), '--at', '0', '--variables', '{headline: hi}'],
+      /--variables is not valid JSON/,
+    );
     expect(r.code).toBe(2);
   });
   test('a script that throws before its timeline registers names the script and line', async () => {
-    await expectFailure([useFixture('bad-script-throws'), '--at', '0'], /js\/app\.js:3:\d+: .*Cannot read properties of undefined.*HeyGen's renderer refuses this render/);
+    await expectFailure(
+      [useFixture('bad-script-throws'), '--at', '0'],
+      /js\/app\.js:3:\d+: .*Cannot read properties of undefined.*HeyGen's renderer refuses this render/,
+    );
   });
   test('a time outside the composition', async () => {
     await expectFailure([useFixture('gsap-basic'), '--at', '1,9'], /--at 9 is outside the composition \(0–3 s\)/);

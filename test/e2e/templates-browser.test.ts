@@ -49,7 +49,8 @@ function nonBackgroundShare(png: PNG): number {
   const d = png.data;
   let n = 0;
   for (let i = 0; i < d.length; i += 4) {
-    if (Math.abs(d[i] - d[0]) > 16 || Math.abs(d[i + 1] - d[1]) > 16 || Math.abs(d[i + 2] - d[2]) > 16 || Math.abs(d[i + 3] - d[3]) > 16) n++;
+    if (Math.abs(d[i] - d[0]) > 16 || Math.abs(d[i + 1] - d[1]) > 16 || Math.abs(d[i + 2] - d[2]) > 16 || Math.abs(d[i + 3] - d[3]) > 16)
+      n++;
   }
   return n / (d.length / 4);
 }
@@ -57,7 +58,14 @@ function nonBackgroundShare(png: PNG): number {
 function changedShare(a: PNG, b: PNG): number {
   let n = 0;
   for (let i = 0; i < a.data.length; i += 4) {
-    if (Math.abs(a.data[i] - b.data[i]) + Math.abs(a.data[i + 1] - b.data[i + 1]) + Math.abs(a.data[i + 2] - b.data[i + 2]) + Math.abs(a.data[i + 3] - b.data[i + 3]) > 24) n++;
+    if (
+      Math.abs(a.data[i] - b.data[i]) +
+        Math.abs(a.data[i + 1] - b.data[i + 1]) +
+        Math.abs(a.data[i + 2] - b.data[i + 2]) +
+        Math.abs(a.data[i + 3] - b.data[i + 3]) >
+      24
+    )
+      n++;
   }
   return n / (a.data.length / 4);
 }
@@ -103,7 +111,9 @@ describe.each(templates)('template %s in Chromium', (name) => {
     const theirsDir = join(dir, '.official');
     const r = spawnSync(OFFICIAL, ['snapshot', dir, '--at', times.join(','), '--no-end', '-o', theirsDir], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
-    const theirs = readdirSync(theirsDir).filter((f) => f.startsWith('frame-') && f.endsWith('.png')).sort();
+    const theirs = readdirSync(theirsDir)
+      .filter((f) => f.startsWith('frame-') && f.endsWith('.png'))
+      .sort();
     expect(theirs).toHaveLength(times.length);
     const figures = ours.stills.map((s, i) => psnr(readPng(s.file), readPng(join(theirsDir, theirs[i]))));
     psnrReport[name] = figures.map((f) => Math.round(f * 10) / 10);

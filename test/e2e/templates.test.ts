@@ -18,7 +18,8 @@ const BIN = join(REPO, 'bin', 'framesmith.js');
 const SIZES = { '16:9': [1920, 1080], '9:16': [1080, 1920], '1:1': [1080, 1080] } as const;
 const OFFICIAL = join(REPO, '..', 'shared', 'tools', 'hyperframes-official');
 // Only when it is already installed: a test run must never download the official engine.
-const officialReady = existsSync(OFFICIAL) && existsSync(join(homedir(), '.cache', 'framesmith-oracle', 'node_modules', '.bin', 'hyperframes'));
+const officialReady =
+  existsSync(OFFICIAL) && existsSync(join(homedir(), '.cache', 'framesmith-oracle', 'node_modules', '.bin', 'hyperframes'));
 
 const templates = readdirSync(join(REPO, 'templates')).filter((n) => existsSync(join(REPO, 'templates', n, 'template.json')));
 const manifest = (name: string) => JSON.parse(readFileSync(join(REPO, 'templates', name, 'template.json'), 'utf8'));
@@ -37,7 +38,12 @@ const text = (el: Element) => el.childNodes.map((c) => ('value' in c ? c.value :
 function htmlFiles(dir: string): string[] {
   const out = ['index.html'];
   const comps = join(dir, 'compositions');
-  if (existsSync(comps)) out.push(...readdirSync(comps).filter((f) => f.endsWith('.html')).map((f) => `compositions/${f}`));
+  if (existsSync(comps))
+    out.push(
+      ...readdirSync(comps)
+        .filter((f) => f.endsWith('.html'))
+        .map((f) => `compositions/${f}`),
+    );
   return out;
 }
 
@@ -78,8 +84,13 @@ describe.each(templates)('template %s', (name) => {
     const [w, h] = SIZES[aspect as keyof typeof SIZES];
     expect(JSON.parse(r.stdout)).toMatchObject({ width: w, height: h });
 
-    for (const f of ['README.md', 'package.json', 'vendor/gsap.min.js', 'vendor/GSAP-LICENSE.txt']) expect(existsSync(join(dir, f)), f).toBe(true);
-    for (const font of m.fonts) expect(readdirSync(join(dir, 'fonts')).some((f: string) => f.startsWith(font)), font).toBe(true);
+    for (const f of ['README.md', 'package.json', 'vendor/gsap.min.js', 'vendor/GSAP-LICENSE.txt'])
+      expect(existsSync(join(dir, f)), f).toBe(true);
+    for (const font of m.fonts)
+      expect(
+        readdirSync(join(dir, 'fonts')).some((f: string) => f.startsWith(font)),
+        font,
+      ).toBe(true);
 
     const index = readFileSync(join(dir, 'index.html'), 'utf8');
     expect(index.trimStart().toLowerCase().startsWith('<!doctype html>')).toBe(true);
@@ -91,7 +102,15 @@ describe.each(templates)('template %s', (name) => {
     const declared = JSON.parse(attr(html, 'data-composition-variables') ?? '[]') as Array<Record<string, unknown>>;
     const types = new Set(declared.map((v) => v.type));
     expect(types.size, `types: ${[...types].join(', ')}`).toBeGreaterThanOrEqual(3);
-    const jsType: Record<string, string> = { string: 'string', color: 'string', font: 'string', image: 'string', enum: 'string', number: 'number', boolean: 'boolean' };
+    const jsType: Record<string, string> = {
+      string: 'string',
+      color: 'string',
+      font: 'string',
+      image: 'string',
+      enum: 'string',
+      number: 'number',
+      boolean: 'boolean',
+    };
     const readme = readFileSync(join(dir, 'README.md'), 'utf8');
     for (const v of declared) {
       expect(typeof v.label).toBe('string');
@@ -101,13 +120,13 @@ describe.each(templates)('template %s', (name) => {
 
     const root = [...elements(doc)].find((e) => attr(e, 'data-composition-id') !== undefined && attr(e, 'data-width') !== undefined)!;
     const id = attr(root, 'data-composition-id')!;
-    expect([attr(root, 'data-width'), attr(root, 'data-height'), attr(root, 'data-start'), attr(root, 'data-duration'), attr(root, 'data-fps')]).toEqual([
-      String(w),
-      String(h),
-      '0',
-      String(m.duration),
-      '30',
-    ]);
+    expect([
+      attr(root, 'data-width'),
+      attr(root, 'data-height'),
+      attr(root, 'data-start'),
+      attr(root, 'data-duration'),
+      attr(root, 'data-fps'),
+    ]).toEqual([String(w), String(h), '0', String(m.duration), '30']);
     const scripts = [...elements(doc)].filter((e) => e.tagName === 'script');
     expect(scripts.map((s) => attr(s, 'src')).filter(Boolean)).toEqual(['vendor/gsap.min.js']);
     const inline = scripts.map(text).join('\n');

@@ -28,7 +28,10 @@ beforeAll(async () => {
   cdn = await startServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     const files: Record<string, [string, string]> = {
-      '/styles/site.css': ['text/css', '@import "more.css";\nbody { background: url(../img/bg.png); }\n@font-face { font-family: X; src: url("/fonts/x.woff2"); }\n'],
+      '/styles/site.css': [
+        'text/css',
+        '@import "more.css";\nbody { background: url(../img/bg.png); }\n@font-face { font-family: X; src: url("/fonts/x.woff2"); }\n',
+      ],
       '/styles/more.css': ['text/css', 'h1 { color: red; }\n'],
       '/img/bg.png': ['image/png', '\x89PNG fake bg'],
       '/img/tex.png': ['image/png', '\x89PNG fake texture'],
@@ -39,13 +42,38 @@ beforeAll(async () => {
     res.writeHead(200, { 'content-type': f[0] }).end(f[1]);
   });
   registry = await startFakeRegistry({
-    anim: { '1.0.0': { files: { 'package.json': '{"main":"dist/anim.js","license":"MIT"}', 'dist/anim.js': 'window.anim = 1;', 'dist/anim.min.js': 'window.anim=1', LICENSE: 'MIT License (anim)' } } },
-    esmod: { '2.0.0': { files: { 'package.json': '{"module":"src/index.js","license":"ISC","dependencies":{"anim":"^1.0.0"}}', 'src/index.js': 'export * from "./core.js";\nexport { default } from "./core.js";\nimport "anim/dist/anim.js";\n', 'src/core.js': 'export const v = 2; export default v;\n', LICENSE: 'ISC (esmod)' } } },
+    anim: {
+      '1.0.0': {
+        files: {
+          'package.json': '{"main":"dist/anim.js","license":"MIT"}',
+          'dist/anim.js': 'window.anim = 1;',
+          'dist/anim.min.js': 'window.anim=1',
+          LICENSE: 'MIT License (anim)',
+        },
+      },
+    },
+    esmod: {
+      '2.0.0': {
+        files: {
+          'package.json': '{"module":"src/index.js","license":"ISC","dependencies":{"anim":"^1.0.0"}}',
+          'src/index.js': 'export * from "./core.js";\nexport { default } from "./core.js";\nimport "anim/dist/anim.js";\n',
+          'src/core.js': 'export const v = 2; export default v;\n',
+          LICENSE: 'ISC (esmod)',
+        },
+      },
+    },
     '@fontsource/testfam': {
       '5.0.0': {
         files: {
           'package.json': '{"license":"OFL-1.1"}',
-          'metadata.json': JSON.stringify({ id: 'testfam', family: 'Testfam', subsets: ['latin'], weights: [400, 700], styles: ['normal'], license: 'OFL-1.1' }),
+          'metadata.json': JSON.stringify({
+            id: 'testfam',
+            family: 'Testfam',
+            subsets: ['latin'],
+            weights: [400, 700],
+            styles: ['normal'],
+            license: 'OFL-1.1',
+          }),
           'unicode.json': JSON.stringify({ latin: 'U+0000-00FF' }),
           'files/testfam-latin-400-normal.woff2': 'wOF2 400',
           'files/testfam-latin-700-normal.woff2': 'wOF2 700',
@@ -106,8 +134,14 @@ function project(): string {
 </html>
 `,
   );
-  writeFileSync(join(dir, 'compositions', 'sub.html'), `<template id="sub-t"><div data-composition-id="sub" data-width="320" data-height="180"><script src="https://cdn.jsdelivr.net/npm/anim@1.0.0/dist/anim.min.js"></script><style>@import url("https://fonts.googleapis.com/css2?family=Nofam");</style></div></template>\n`);
-  writeFileSync(join(dir, 'css', 'local.css'), `.grain { background-image: url("${CDN}/img/tex.png"); }\n/* url(${CDN}/img/in-a-comment.png) */\n`);
+  writeFileSync(
+    join(dir, 'compositions', 'sub.html'),
+    `<template id="sub-t"><div data-composition-id="sub" data-width="320" data-height="180"><script src="https://cdn.jsdelivr.net/npm/anim@1.0.0/dist/anim.min.js"></script><style>@import url("https://fonts.googleapis.com/css2?family=Nofam");</style></div></template>\n`,
+  );
+  writeFileSync(
+    join(dir, 'css', 'local.css'),
+    `.grain { background-image: url("${CDN}/img/tex.png"); }\n/* url(${CDN}/img/in-a-comment.png) */\n`,
+  );
   return dir;
 }
 
@@ -142,7 +176,9 @@ describe('framesmith vendor', () => {
     expect(index).not.toContain('esm.sh');
     expect(index).toContain('<link rel="preconnect" href="https://fonts.googleapis.com" />');
     const css = readFileSync(join(dir, 'fonts/testfam.css'), 'utf8');
-    expect(css).toMatch(/font-family: "Testfam";\s+font-style: normal;\s+font-weight: 400;[\s\S]*src: url\("testfam\/testfam-latin-400-normal\.woff2"\)/);
+    expect(css).toMatch(
+      /font-family: "Testfam";\s+font-style: normal;\s+font-weight: 400;[\s\S]*src: url\("testfam\/testfam-latin-400-normal\.woff2"\)/,
+    );
     expect(css).toContain('font-weight: 700;');
     expect(readFileSync(join(dir, 'fonts/testfam/testfam-latin-700-normal.woff2'), 'utf8')).toBe('wOF2 700');
     expect(readFileSync(join(dir, 'fonts/testfam/LICENSE'), 'utf8')).toContain('Open Font License');
@@ -155,7 +191,9 @@ describe('framesmith vendor', () => {
     expect(readFileSync(join(dir, `fonts/${host}/fonts/x.woff2`), 'utf8')).toBe('wOF2 fake');
     expect(readFileSync(join(dir, `vendor/${host}/img/bg.png`), 'utf8')).toBe('\x89PNG fake bg');
     // A local stylesheet's remote url() (not the one in a comment), relative to the stylesheet.
-    expect(readFileSync(join(dir, 'css/local.css'), 'utf8')).toBe(`.grain { background-image: url("../vendor/${host}/img/tex.png"); }\n/* url(${cdn.origin}/img/in-a-comment.png) */\n`);
+    expect(readFileSync(join(dir, 'css/local.css'), 'utf8')).toBe(
+      `.grain { background-image: url("../vendor/${host}/img/tex.png"); }\n/* url(${cdn.origin}/img/in-a-comment.png) */\n`,
+    );
     // Import maps and module imports; esm.sh's module form → the package's ES entry, its siblings, and its bare import.
     expect(index).toContain('"esmod": "./vendor/esmod@2.0.0/src/index.js"');
     expect(index).toContain('import { v as w } from "./vendor/esmod@2.0.0/src/core.js";');
@@ -171,11 +209,19 @@ describe('framesmith vendor', () => {
     expect(index).toContain(`<img src="${cdn.origin}/img/missing.png" alt="" />`);
     expect(sub).toContain('https://fonts.googleapis.com/css2?family=Nofam');
     expect(r.stderr).toContain(`could not vendor ${cdn.origin}/img/missing.png (in index.html): does not exist (HTTP 404).`);
-    expect(r.stderr).toMatch(/could not vendor https:\/\/fonts\.googleapis\.com\/css2\?family=Nofam \(in compositions\/sub\.html\): .*"Nofam", which @fontsource does not have/);
+    expect(r.stderr).toMatch(
+      /could not vendor https:\/\/fonts\.googleapis\.com\/css2\?family=Nofam \(in compositions\/sub\.html\): .*"Nofam", which @fontsource does not have/,
+    );
     // The table says what became what.
-    expect(r.stderr).toMatch(/https:\/\/cdn\.jsdelivr\.net\/npm\/anim@1\.0\.0\/dist\/anim\.min\.js\s+vendor\/anim@1\.0\.0\/dist\/anim\.min\.js \(\+1 file\)\s+npm registry: anim@1\.0\.0\/dist\/anim\.min\.js\s+MIT/);
-    expect(r.stderr).toMatch(/could not vendor https:\/\/cdn\.jsdelivr\.net\/npm\/anim@9\.9\.9\/dist\/anim\.js \(in index\.html\): .*npm package "anim" has no version matching "9\.9\.9"/);
-    expect(r.stderr).toMatch(/could not vendor https:\/\/unpkg\.com\/no-such-package-here@1\/x\.js \(in index\.html\): .*There is no npm package named "no-such-package-here"/);
+    expect(r.stderr).toMatch(
+      /https:\/\/cdn\.jsdelivr\.net\/npm\/anim@1\.0\.0\/dist\/anim\.min\.js\s+vendor\/anim@1\.0\.0\/dist\/anim\.min\.js \(\+1 file\)\s+npm registry: anim@1\.0\.0\/dist\/anim\.min\.js\s+MIT/,
+    );
+    expect(r.stderr).toMatch(
+      /could not vendor https:\/\/cdn\.jsdelivr\.net\/npm\/anim@9\.9\.9\/dist\/anim\.js \(in index\.html\): .*npm package "anim" has no version matching "9\.9\.9"/,
+    );
+    expect(r.stderr).toMatch(
+      /could not vendor https:\/\/unpkg\.com\/no-such-package-here@1\/x\.js \(in index\.html\): .*There is no npm package named "no-such-package-here"/,
+    );
     expect(r.stderr).toMatch(/4 URLs could not be vendored/);
 
     // A second run: the same two are still missing, nothing is written.
@@ -184,7 +230,14 @@ describe('framesmith vendor', () => {
     expect(again.code).toBe(9);
     const result = JSON.parse(again.stdout);
     expect(result.written).toEqual([]);
-    expect(result.unresolved.map((u: { url: string }) => u.url).sort()).toEqual([`${cdn.origin}/img/missing.png`, 'https://cdn.jsdelivr.net/npm/anim@9.9.9/dist/anim.js', 'https://fonts.googleapis.com/css2?family=Nofam', 'https://unpkg.com/no-such-package-here@1/x.js'].sort());
+    expect(result.unresolved.map((u: { url: string }) => u.url).sort()).toEqual(
+      [
+        `${cdn.origin}/img/missing.png`,
+        'https://cdn.jsdelivr.net/npm/anim@9.9.9/dist/anim.js',
+        'https://fonts.googleapis.com/css2?family=Nofam',
+        'https://unpkg.com/no-such-package-here@1/x.js',
+      ].sort(),
+    );
     expect(tree(dir)).toEqual(before);
   });
 
@@ -216,7 +269,11 @@ describe('framesmith vendor', () => {
       chmodTree(dir, 0o755);
     }
     expect(r.code, r.stderr).toBe(2);
-    expect(r.stderr).toMatch(new RegExp(`Could not write .* in ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: the project folder is not writable \\(EACCES\\)\\. Nothing was changed\\.`));
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `Could not write .* in ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: the project folder is not writable \\(EACCES\\)\\. Nothing was changed\\.`,
+      ),
+    );
     expect(tree(dir)).toEqual(before);
     expect(readdirSync(dir).sort()).toEqual(['compositions', 'css', 'index.html']);
   });
@@ -224,7 +281,10 @@ describe('framesmith vendor', () => {
   it('a project with nothing remote: nothing to do, exit 0', async () => {
     const dir = join(temp(), 'plain');
     mkdirSync(dir);
-    writeFileSync(join(dir, 'index.html'), '<!doctype html><html><body><div id="root" data-composition-id="main" data-width="320" data-height="180" data-start="0" data-duration="1"></div></body></html>');
+    writeFileSync(
+      join(dir, 'index.html'),
+      '<!doctype html><html><body><div id="root" data-composition-id="main" data-width="320" data-height="180" data-start="0" data-duration="1"></div></body></html>',
+    );
     cache = temp('fs-vendor-cache-');
     const r = await runCli(['vendor', dir], { env: env() });
     expect(r.code).toBe(0);

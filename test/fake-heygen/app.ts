@@ -59,8 +59,12 @@ function renderFields(app: FakeApp, r: FakeRender, done: boolean, expires: numbe
     format: FORMAT_OF(r),
     title: b.title ?? null,
     callback_id: b.callback_id ?? null,
-    video_url: done ? presign(app.state.presignSecret, app.baseUrl, 'GET', `/_storage/renders/${r.render_id}/video.${FORMAT_OF(r)}`, expires) : null,
-    thumbnail_url: done ? presign(app.state.presignSecret, app.baseUrl, 'GET', `/_storage/renders/${r.render_id}/thumbnail.png`, expires) : null,
+    video_url: done
+      ? presign(app.state.presignSecret, app.baseUrl, 'GET', `/_storage/renders/${r.render_id}/video.${FORMAT_OF(r)}`, expires)
+      : null,
+    thumbnail_url: done
+      ? presign(app.state.presignSecret, app.baseUrl, 'GET', `/_storage/renders/${r.render_id}/thumbnail.png`, expires)
+      : null,
     duration: done ? 1 : null,
     fps: b.fps ?? 30,
     quality: b.quality ?? 'standard',
@@ -82,7 +86,14 @@ export function tick(app: FakeApp, seconds: number): void {
     const detail = renderDetail(app, r);
     const payload = {
       event_type,
-      event_data: { render_id: r.render_id, callback_id: detail.callback_id, status: r.status, video_url: detail.video_url, thumbnail_url: detail.thumbnail_url, failure_message: detail.failure_message },
+      event_data: {
+        render_id: r.render_id,
+        callback_id: detail.callback_id,
+        status: r.status,
+        video_url: detail.video_url,
+        thumbnail_url: detail.thumbnail_url,
+        failure_message: detail.failure_message,
+      },
     };
     if (typeof r.body.callback_url === 'string') deliver(app.state, 'callback', r.body.callback_url, payload, null);
     for (const ep of app.state.endpoints.values()) {

@@ -45,7 +45,9 @@ describe('auth and envelopes', () => {
   it('accepts an OAuth token as Authorization: Bearer, and records which credential and client source came', async () => {
     const local = await startFakeHeygen({ bearerTokens: ['oauth-token-123456'] });
     try {
-      const res = await fetch(`${local.url}/v3/hyperframes/renders`, { headers: { authorization: 'Bearer oauth-token-123456', 'x-heygen-client-source': 'framesmith' } });
+      const res = await fetch(`${local.url}/v3/hyperframes/renders`, {
+        headers: { authorization: 'Bearer oauth-token-123456', 'x-heygen-client-source': 'framesmith' },
+      });
       expect(res.status).toBe(200);
       expect(local.controls.requests('renders.list').at(-1)).toMatchObject({ auth: 'bearer', clientSource: 'framesmith' });
       expect((await fetch(`${local.url}/v3/hyperframes/renders`, { headers: { authorization: 'Bearer other' } })).status).toBe(401);
@@ -65,7 +67,11 @@ describe('render validation', () => {
     [{ project: { type: 'zip' } }, 400, 'project.type'],
     [{ project: { type: 'asset_id', asset_id: 'nope' } }, 400, 'project.asset_id'],
     [{ project: { type: 'url', url: 'http://example.com/p.zip' } }, 400, 'project.url'],
-    [{ project: { type: 'base64', media_type: 'application/zip', data: Buffer.from('not a zip').toString('base64') } }, 400, 'project.data'],
+    [
+      { project: { type: 'base64', media_type: 'application/zip', data: Buffer.from('not a zip').toString('base64') } },
+      400,
+      'project.data',
+    ],
     [{ project: { type: 'asset_id', asset_id: 'x', extra: 1 } }, 400, 'project.extra'],
     [{ fps: 0 }, 400, 'fps'],
     [{ fps: 24.5 }, 400, 'fps'],
@@ -117,7 +123,9 @@ describe('render lifecycle and storage', () => {
     expect(thumb.subarray(1, 4).toString('latin1')).toBe('PNG');
     const withKey = await fetch(detail.video_url!, { headers: { 'x-api-key': fake.apiKey } });
     expect(withKey.status).toBe(400);
-    const tampered = await fetch(detail.video_url!.replace(/X-Amz-Signature=(\w)/, (_, c: string) => `X-Amz-Signature=${c === '0' ? '1' : '0'}`));
+    const tampered = await fetch(
+      detail.video_url!.replace(/X-Amz-Signature=(\w)/, (_, c: string) => `X-Amz-Signature=${c === '0' ? '1' : '0'}`),
+    );
     expect(tampered.status).toBe(403);
     fake.controls.advance(4000);
     expect((await fetch(detail.video_url!)).status).toBe(403);
@@ -131,7 +139,9 @@ describe('render lifecycle and storage', () => {
   });
   it('deletes, then answers 404 naming the render', async () => {
     const { data } = await (await create({ project: base64Project() })).json();
-    expect((await (await api(`/v3/hyperframes/renders/${data.render_id}`, { method: 'DELETE' })).json()).data.render_id).toBe(data.render_id);
+    expect((await (await api(`/v3/hyperframes/renders/${data.render_id}`, { method: 'DELETE' })).json()).data.render_id).toBe(
+      data.render_id,
+    );
     const res = await api(`/v3/hyperframes/renders/${data.render_id}`);
     expect(res.status).toBe(404);
     expect((await res.json()).error.code).toBe('hyperframes_render_not_found');
@@ -144,13 +154,21 @@ describe('pagination', () => {
     try {
       const ids: string[] = [];
       for (let i = 0; i < 5; i++) {
-        const res = await fetch(`${local.url}/v3/hyperframes/renders`, { method: 'POST', headers: { 'x-api-key': local.apiKey, 'content-type': 'application/json' }, body: JSON.stringify({ project: base64Project() }) });
+        const res = await fetch(`${local.url}/v3/hyperframes/renders`, {
+          method: 'POST',
+          headers: { 'x-api-key': local.apiKey, 'content-type': 'application/json' },
+          body: JSON.stringify({ project: base64Project() }),
+        });
         ids.push((await res.json()).data.render_id);
       }
       const pages: string[][] = [];
       let token: string | null = null;
       do {
-        const page: { data: { render_id: string }[]; has_more: boolean; next_token: string | null } = await (await fetch(`${local.url}/v3/hyperframes/renders?limit=2${token ? `&token=${token}` : ''}`, { headers: { 'x-api-key': local.apiKey } })).json();
+        const page: { data: { render_id: string }[]; has_more: boolean; next_token: string | null } = await (
+          await fetch(`${local.url}/v3/hyperframes/renders?limit=2${token ? `&token=${token}` : ''}`, {
+            headers: { 'x-api-key': local.apiKey },
+          })
+        ).json();
         pages.push(page.data.map((d) => d.render_id));
         expect(page.has_more).toBe(page.next_token !== null);
         token = page.next_token;
@@ -199,7 +217,11 @@ describe('idempotency', () => {
   it('scopes keys per endpoint: the same key on the direct-upload route is independent', async () => {
     const h = { 'idempotency-key': 'idem-scope' };
     await create({ project: base64Project() }, h);
-    const up = await api('/v3/assets/direct-uploads', { method: 'POST', headers: h, body: JSON.stringify({ filename: 'p.zip', content_type: 'application/zip', size_bytes: 10 }) });
+    const up = await api('/v3/assets/direct-uploads', {
+      method: 'POST',
+      headers: h,
+      body: JSON.stringify({ filename: 'p.zip', content_type: 'application/zip', size_bytes: 10 }),
+    });
     expect(up.status).toBe(200);
     expect((await up.json()).data.asset_id).toMatch(/^asset_/);
   });
@@ -210,7 +232,11 @@ describe('account limits', () => {
     const local = await startFakeHeygen({ concurrencyLimit: 2, concurrencyRetryAfter: 2 });
     try {
       const post = (key: string) =>
-        fetch(`${local.url}/v3/hyperframes/renders`, { method: 'POST', headers: { 'x-api-key': local.apiKey, 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify({ project: base64Project() }) });
+        fetch(`${local.url}/v3/hyperframes/renders`, {
+          method: 'POST',
+          headers: { 'x-api-key': local.apiKey, 'content-type': 'application/json', 'idempotency-key': key },
+          body: JSON.stringify({ project: base64Project() }),
+        });
       expect((await post('c1')).status).toBe(202);
       expect((await post('c2')).status).toBe(202);
       const third = await post('c3');
@@ -232,23 +258,41 @@ describe('uploads', () => {
     try {
       const sha = createHash('sha256').update(zipBytes).digest('hex');
       const h = { 'x-api-key': local.apiKey, 'content-type': 'application/json' };
-      const created = (await (await fetch(`${local.url}/v3/assets/direct-uploads`, { method: 'POST', headers: h, body: JSON.stringify({ filename: 'p.zip', content_type: 'application/zip', size_bytes: zipBytes.length, checksum_sha256: sha }) })).json()).data;
+      const created = (
+        await (
+          await fetch(`${local.url}/v3/assets/direct-uploads`, {
+            method: 'POST',
+            headers: h,
+            body: JSON.stringify({ filename: 'p.zip', content_type: 'application/zip', size_bytes: zipBytes.length, checksum_sha256: sha }),
+          })
+        ).json()
+      ).data;
       expect(created).toMatchObject({ status: 'pending_upload', max_bytes: 209715200 });
-      const put = (headers: Record<string, string>, body: Buffer = zipBytes) => fetch(created.upload_url, { method: 'PUT', headers, body: new Uint8Array(body) });
+      const put = (headers: Record<string, string>, body: Buffer = zipBytes) =>
+        fetch(created.upload_url, { method: 'PUT', headers, body: new Uint8Array(body) });
       expect((await put({ ...created.upload_headers, 'x-api-key': local.apiKey })).status).toBe(400);
       expect((await put({ 'content-type': 'application/zip' })).status).toBe(403);
       const corrupt = Buffer.from(zipBytes);
       corrupt[corrupt.length - 1] ^= 0xff;
       expect((await put(created.upload_headers, corrupt)).status).toBe(400);
       expect((await put(created.upload_headers)).status).toBe(200);
-      const complete = () => fetch(`${local.url}/v3/assets/${created.asset_id}/complete`, { method: 'POST', headers: h, body: JSON.stringify({ checksum_sha256: sha }) });
+      const complete = () =>
+        fetch(`${local.url}/v3/assets/${created.asset_id}/complete`, {
+          method: 'POST',
+          headers: h,
+          body: JSON.stringify({ checksum_sha256: sha }),
+        });
       expect((await complete()).status).toBe(409);
       expect((await complete()).status).toBe(409);
       const done = await complete();
       expect(done.status).toBe(200);
       expect((await done.json()).data).toMatchObject({ asset_id: created.asset_id, status: 'processing' });
       expect((await complete()).status).toBe(200);
-      const render = await fetch(`${local.url}/v3/hyperframes/renders`, { method: 'POST', headers: h, body: JSON.stringify({ project: { type: 'asset_id', asset_id: created.asset_id } }) });
+      const render = await fetch(`${local.url}/v3/hyperframes/renders`, {
+        method: 'POST',
+        headers: h,
+        body: JSON.stringify({ project: { type: 'asset_id', asset_id: created.asset_id } }),
+      });
       expect(render.status).toBe(202);
     } finally {
       await local.close();
@@ -278,7 +322,14 @@ describe('webhooks', () => {
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
     try {
-      const ep = (await (await api('/v3/webhooks/endpoints', { method: 'POST', body: JSON.stringify({ url: `${hook}/registered`, events: ['hyperframes_video.success'] }) })).json()).data;
+      const ep = (
+        await (
+          await api('/v3/webhooks/endpoints', {
+            method: 'POST',
+            body: JSON.stringify({ url: `${hook}/registered`, events: ['hyperframes_video.success'] }),
+          })
+        ).json()
+      ).data;
       expect(ep.secret).toMatch(/^whsec_/);
       const list = (await (await api('/v3/webhooks/endpoints')).json()).data;
       const listed = list.find((e: { endpoint_id: string }) => e.endpoint_id === ep.endpoint_id);
@@ -292,14 +343,20 @@ describe('webhooks', () => {
       await fake.controls.flushWebhooks();
       const signed = received.find((r) => r.path === '/registered')!;
       const unsigned = received.find((r) => r.path === '/callback')!;
-      expect(JSON.parse(unsigned.body)).toMatchObject({ event_type: 'hyperframes_video.success', event_data: { render_id: data.render_id, callback_id: 'corr-1' } });
+      expect(JSON.parse(unsigned.body)).toMatchObject({
+        event_type: 'hyperframes_video.success',
+        event_data: { render_id: data.render_id, callback_id: 'corr-1' },
+      });
       expect(unsigned.headers['heygen-signature']).toBeUndefined();
       expect(signed.headers['heygen-signature']).toBe(createHmac('sha256', rotated.secret).update(signed.body).digest('hex'));
       expect(Math.abs(Number(signed.headers['heygen-timestamp']) - Date.now() / 1000)).toBeLessThan(300);
       expect(signed.headers['heygen-event-id']).toMatch(/^evt_/);
       expect((await api(`/v3/webhooks/endpoints/${ep.endpoint_id}`, { method: 'DELETE' })).status).toBe(200);
       expect((await api(`/v3/webhooks/endpoints/${ep.endpoint_id}`, { method: 'DELETE' })).status).toBe(404);
-      const bad = await api('/v3/webhooks/endpoints', { method: 'POST', body: JSON.stringify({ url: 'https://x.example', events: ['nope'] }) });
+      const bad = await api('/v3/webhooks/endpoints', {
+        method: 'POST',
+        body: JSON.stringify({ url: 'https://x.example', events: ['nope'] }),
+      });
       expect((await bad.json()).error.param).toBe('events');
     } finally {
       receiver.close();
@@ -315,7 +372,12 @@ describe('fault switches', () => {
     expect(a.headers.get('retry-after')).toBe('3');
     expect((await api('/v3/hyperframes/renders')).status).toBe(429);
     expect((await api('/v3/hyperframes/renders')).status).toBe(200);
-    expect(fake.controls.requests('renders.list').slice(-3).map((r) => r.status)).toEqual([429, 429, 200]);
+    expect(
+      fake.controls
+        .requests('renders.list')
+        .slice(-3)
+        .map((r) => r.status),
+    ).toEqual([429, 429, 200]);
   });
   it('drops connections, before or after the request took effect', async () => {
     fake.controls.inject({ route: 'renders.list', kind: 'drop' });
@@ -328,9 +390,17 @@ describe('fault switches', () => {
   it('expires download links like time does, and cuts a download short of its Content-Length', async () => {
     const own = await startFakeHeygen({ urlTtlSeconds: 10 });
     try {
-      const { data } = await (await fetch(`${own.url}/v3/hyperframes/renders`, { method: 'POST', headers: { 'x-api-key': own.apiKey, 'content-type': 'application/json' }, body: JSON.stringify({ project: base64Project() }) })).json();
+      const { data } = await (
+        await fetch(`${own.url}/v3/hyperframes/renders`, {
+          method: 'POST',
+          headers: { 'x-api-key': own.apiKey, 'content-type': 'application/json' },
+          body: JSON.stringify({ project: base64Project() }),
+        })
+      ).json();
       own.controls.advance(10);
-      const detail = (await (await fetch(`${own.url}/v3/hyperframes/renders/${data.render_id}`, { headers: { 'x-api-key': own.apiKey } })).json()).data;
+      const detail = (
+        await (await fetch(`${own.url}/v3/hyperframes/renders/${data.render_id}`, { headers: { 'x-api-key': own.apiKey } })).json()
+      ).data;
       own.controls.inject({ route: 'storage.get', kind: 'expired' });
       const switched = await fetch(detail.video_url);
       const switchedText = await switched.text();
@@ -344,7 +414,9 @@ describe('fault switches', () => {
       expect([switched.status, aged.status]).toEqual([403, 403]);
       expect(switchedText).toBe(await aged.text());
       expect(switchedText).toContain('<Code>AccessDenied</Code><Message>Request has expired</Message>');
-      const fresh = (await (await fetch(`${own.url}/v3/hyperframes/renders/${data.render_id}`, { headers: { 'x-api-key': own.apiKey } })).json()).data;
+      const fresh = (
+        await (await fetch(`${own.url}/v3/hyperframes/renders/${data.render_id}`, { headers: { 'x-api-key': own.apiKey } })).json()
+      ).data;
       const again = await fetch(fresh.video_url);
       expect(again.status).toBe(200);
       expect((await again.arrayBuffer()).byteLength).toBe(length);
@@ -399,8 +471,20 @@ describe('the other signature convention', () => {
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     try {
       const h = { 'x-api-key': local.apiKey, 'content-type': 'application/json' };
-      const ep = (await (await fetch(`${local.url}/v3/webhooks/endpoints`, { method: 'POST', headers: h, body: JSON.stringify({ url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/x` }) })).json()).data;
-      await fetch(`${local.url}/v3/hyperframes/renders`, { method: 'POST', headers: h, body: JSON.stringify({ project: base64Project() }) });
+      const ep = (
+        await (
+          await fetch(`${local.url}/v3/webhooks/endpoints`, {
+            method: 'POST',
+            headers: h,
+            body: JSON.stringify({ url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/x` }),
+          })
+        ).json()
+      ).data;
+      await fetch(`${local.url}/v3/hyperframes/renders`, {
+        method: 'POST',
+        headers: h,
+        body: JSON.stringify({ project: base64Project() }),
+      });
       local.controls.advance(10);
       await local.controls.flushWebhooks();
       const [d] = received;

@@ -17,10 +17,13 @@ const DAY = 86_400;
 export async function idempotent(ctx: RouteCtx, body: unknown, handle: () => Promise<RouteResult>): Promise<RouteResult> {
   const key = ctx.req.headers['idempotency-key'];
   if (key === undefined) return handle();
-  if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) throw invalid('Idempotency-Key', 'Idempotency-Key must be 1-255 characters of [A-Za-z0-9_:.-]');
+  if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key))
+    throw invalid('Idempotency-Key', 'Idempotency-Key must be 1-255 characters of [A-Za-z0-9_:.-]');
   const { state } = ctx.app;
   const scope = `${ctx.req.method} ${ctx.url.pathname} ${key}`;
-  const fingerprint = createHash('sha256').update(JSON.stringify(body ?? null)).digest('hex');
+  const fingerprint = createHash('sha256')
+    .update(JSON.stringify(body ?? null))
+    .digest('hex');
   const record = state.idempotency.get(scope);
   if (record && state.clock - record.at < DAY) {
     if (record.pending) throw new HttpError(409, 'request_in_progress', 'A request with this Idempotency-Key is still in progress');
@@ -32,7 +35,13 @@ export async function idempotent(ctx: RouteCtx, body: unknown, handle: () => Pro
   try {
     if (ctx.fault?.kind === 'hold') await new Promise((r) => setTimeout(r, (ctx.fault as { delayMs: number }).delayMs));
     const result = await handle();
-    state.idempotency.set(scope, { fingerprint, pending: false, status: result?.status ?? 200, body: result?.body ?? null, at: state.clock });
+    state.idempotency.set(scope, {
+      fingerprint,
+      pending: false,
+      status: result?.status ?? 200,
+      body: result?.body ?? null,
+      at: state.clock,
+    });
     return result;
   } catch (error) {
     state.idempotency.delete(scope);

@@ -20,8 +20,17 @@ export type { FakeHeygenOptions, Fault, RouteName } from './types.js';
 const ROUTES: Route[] = [...renderRoutes, ...assetRoutes, ...webhookRoutes];
 
 const DEFAULT_CODES: Record<number, string> = {
-  400: 'invalid_parameter', 401: 'authentication_failed', 402: 'insufficient_credit', 403: 'forbidden', 404: 'not_found',
-  409: 'request_in_progress', 413: 'hyperframes_project_too_large', 429: 'rate_limit_exceeded', 500: 'internal_error', 502: 'bad_gateway', 503: 'service_unavailable',
+  400: 'invalid_parameter',
+  401: 'authentication_failed',
+  402: 'insufficient_credit',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'request_in_progress',
+  413: 'hyperframes_project_too_large',
+  429: 'rate_limit_exceeded',
+  500: 'internal_error',
+  502: 'bad_gateway',
+  503: 'service_unavailable',
 };
 
 export interface FakeHeygenControls {
@@ -111,10 +120,22 @@ async function handle(app: FakeApp, req: IncomingMessage, res: ServerResponse): 
     if (fault?.kind === 'raw') {
       // The answer a broken or hostile server gives instead of doing the work.
       record.status = fault.status ?? 200;
-      res.writeHead(record.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(fault.body), ...fault.headers });
+      res.writeHead(record.status, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(fault.body),
+        ...fault.headers,
+      });
       return void res.end(fault.body);
     }
-    const result = await route.handle({ req, res, url, params: url.pathname.match(route.pattern)!.slice(1), app, fault: fault ?? undefined, record });
+    const result = await route.handle({
+      req,
+      res,
+      url,
+      params: url.pathname.match(route.pattern)!.slice(1),
+      app,
+      fault: fault ?? undefined,
+      record,
+    });
     if (!result) return;
     if (fault?.kind === 'drop') return drop();
     if (fault?.kind === 'status') return sendError(res, faultError(fault));
@@ -151,7 +172,8 @@ export async function startFakeHeygen(options: FakeHeygenOptions = {}): Promise<
       for (let i = 0; i < count; i++) state.nextOutcomes.push({ status: 'failed', message });
     },
     queueOutcomes: (outcomes) => {
-      for (const o of outcomes) state.nextOutcomes.push(o === 'completed' ? { status: 'completed' } : { status: 'failed', message: o.failed });
+      for (const o of outcomes)
+        state.nextOutcomes.push(o === 'completed' ? { status: 'completed' } : { status: 'failed', message: o.failed });
     },
     flushWebhooks: async () => {
       while (state.pending.size) await Promise.all([...state.pending]);

@@ -41,11 +41,19 @@ export async function createMediaCache(): Promise<MediaCache> {
     video(format, aspect) {
       const size = SIZES[aspect] ?? SIZES['16:9'];
       const codec = CODECS[format] ?? CODECS.mp4;
-      return make(`${format}-${aspect}`, ['-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=30:duration=1`, ...codec], `video-${aspect.replace(':', 'x')}.${format}`);
+      return make(
+        `${format}-${aspect}`,
+        ['-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=30:duration=1`, ...codec],
+        `video-${aspect.replace(':', 'x')}.${format}`,
+      );
     },
     thumbnail(aspect) {
       const size = SIZES[aspect] ?? SIZES['16:9'];
-      return make(`png-${aspect}`, ['-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=1:duration=1`, '-frames:v', '1'], `thumb-${aspect.replace(':', 'x')}.png`);
+      return make(
+        `png-${aspect}`,
+        ['-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=1:duration=1`, '-frames:v', '1'],
+        `thumb-${aspect.replace(':', 'x')}.png`,
+      );
     },
     close: () => rm(dir, { recursive: true, force: true }),
   };

@@ -15,7 +15,12 @@ import type { FakeAsset } from './types.js';
 const MAX_DIRECT = 209_715_200;
 const MAX_SIMPLE = 32 * 1024 * 1024;
 
-const assetView = (a: FakeAsset) => ({ asset_id: a.asset_id, url: `https://resource.example/assets/${a.asset_id}/${a.filename}`, mime_type: a.content_type, size_bytes: a.size_bytes });
+const assetView = (a: FakeAsset) => ({
+  asset_id: a.asset_id,
+  url: `https://resource.example/assets/${a.asset_id}/${a.filename}`,
+  mime_type: a.content_type,
+  size_bytes: a.size_bytes,
+});
 
 /** The headers a PUT must carry, exactly as the create answer lists them. */
 const uploadHeaders = (a: FakeAsset): Record<string, string> => ({
@@ -27,13 +32,24 @@ const uploadHeaders = (a: FakeAsset): Record<string, string> => ({
 /** Storage requests: no auth header allowed, valid unexpired signature required. Returns false after answering. */
 function storageGate(ctx: RouteCtx, method: string): boolean {
   if (ctx.req.headers['x-api-key'] !== undefined || ctx.req.headers.authorization !== undefined) {
-    sendStorageError(ctx.res, 400, 'InvalidArgument', 'Only one auth mechanism allowed; presigned URLs must be requested without x-api-key or Authorization');
+    sendStorageError(
+      ctx.res,
+      400,
+      'InvalidArgument',
+      'Only one auth mechanism allowed; presigned URLs must be requested without x-api-key or Authorization',
+    );
     return false;
   }
   // The `expired` fault answers as if the link's lifetime had passed, without moving the clock (which would move renders too).
-  const check = ctx.fault?.kind === 'expired' ? 'expired' : checkPresigned(ctx.app.state.presignSecret, method, ctx.url, ctx.app.state.clock);
+  const check =
+    ctx.fault?.kind === 'expired' ? 'expired' : checkPresigned(ctx.app.state.presignSecret, method, ctx.url, ctx.app.state.clock);
   if (check !== 'ok') {
-    sendStorageError(ctx.res, 403, check === 'expired' ? 'AccessDenied' : 'SignatureDoesNotMatch', check === 'expired' ? 'Request has expired' : 'The request signature does not match');
+    sendStorageError(
+      ctx.res,
+      403,
+      check === 'expired' ? 'AccessDenied' : 'SignatureDoesNotMatch',
+      check === 'expired' ? 'Request has expired' : 'The request signature does not match',
+    );
     return false;
   }
   return true;
@@ -50,15 +66,39 @@ export const assetRoutes: Route[] = [
       return idempotent(ctx, b, async () => {
         if (typeof b.filename !== 'string' || !b.filename) throw invalid('filename', 'filename is required');
         if (typeof b.content_type !== 'string' || !b.content_type) throw invalid('content_type', 'content_type is required');
-        if (!Number.isInteger(b.size_bytes) || (b.size_bytes as number) <= 0) throw invalid('size_bytes', 'size_bytes must be a positive integer');
-        if ((b.size_bytes as number) > MAX_DIRECT) throw new HttpError(413, 'file_too_large', `size_bytes exceeds ${MAX_DIRECT}`, 'size_bytes');
+        if (!Number.isInteger(b.size_bytes) || (b.size_bytes as number) <= 0)
+          throw invalid('size_bytes', 'size_bytes must be a positive integer');
+        if ((b.size_bytes as number) > MAX_DIRECT)
+          throw new HttpError(413, 'file_too_large', `size_bytes exceeds ${MAX_DIRECT}`, 'size_bytes');
         // Optional in HeyGen's schema; when given, the storage enforces it on the PUT.
-        if (b.checksum_sha256 !== undefined && (typeof b.checksum_sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(b.checksum_sha256))) throw invalid('checksum_sha256', 'checksum_sha256 must be 64 lower-case hex characters');
-        const asset: FakeAsset = { asset_id: newId('asset'), filename: b.filename, content_type: b.content_type, size_bytes: b.size_bytes as number, checksum_sha256: (b.checksum_sha256 as string | undefined) ?? null, status: 'pending_upload', bytes: null, conflictsLeft: ctx.app.state.options.completeConflicts };
+        if (b.checksum_sha256 !== undefined && (typeof b.checksum_sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(b.checksum_sha256)))
+          throw invalid('checksum_sha256', 'checksum_sha256 must be 64 lower-case hex characters');
+        const asset: FakeAsset = {
+          asset_id: newId('asset'),
+          filename: b.filename,
+          content_type: b.content_type,
+          size_bytes: b.size_bytes as number,
+          checksum_sha256: (b.checksum_sha256 as string | undefined) ?? null,
+          status: 'pending_upload',
+          bytes: null,
+          conflictsLeft: ctx.app.state.options.completeConflicts,
+        };
         ctx.app.state.assets.set(asset.asset_id, asset);
         const expires = ctx.app.state.clock + 900;
         const upload_url = presign(ctx.app.state.presignSecret, ctx.app.baseUrl, 'PUT', `/_storage/uploads/${asset.asset_id}`, expires);
-        return { status: 200, body: { data: { asset_id: asset.asset_id, upload_url, upload_headers: uploadHeaders(asset), expires_in_seconds: 900, max_bytes: MAX_DIRECT, status: 'pending_upload' } } };
+        return {
+          status: 200,
+          body: {
+            data: {
+              asset_id: asset.asset_id,
+              upload_url,
+              upload_headers: uploadHeaders(asset),
+              expires_in_seconds: 900,
+              max_bytes: MAX_DIRECT,
+              status: 'pending_upload',
+            },
+          },
+        };
       });
     },
   },
@@ -72,12 +112,16 @@ export const assetRoutes: Route[] = [
       const asset = ctx.app.state.assets.get(ctx.params[0]);
       if (!asset) return (sendStorageError(ctx.res, 404, 'NoSuchUpload', 'Unknown upload'), null);
       for (const [name, value] of Object.entries(uploadHeaders(asset))) {
-        if (ctx.req.headers[name.toLowerCase()] !== value) return (sendStorageError(ctx.res, 403, 'SignatureDoesNotMatch', `Header ${name} missing or changed`), null);
+        if (ctx.req.headers[name.toLowerCase()] !== value)
+          return (sendStorageError(ctx.res, 403, 'SignatureDoesNotMatch', `Header ${name} missing or changed`), null);
       }
-      if (Number(ctx.req.headers['content-length']) !== asset.size_bytes) return (sendStorageError(ctx.res, 400, 'IncompleteBody', 'Content-Length must equal size_bytes'), null);
+      if (Number(ctx.req.headers['content-length']) !== asset.size_bytes)
+        return (sendStorageError(ctx.res, 400, 'IncompleteBody', 'Content-Length must equal size_bytes'), null);
       const bytes = await readBody(ctx.req, MAX_DIRECT);
-      if (bytes.length !== asset.size_bytes) return (sendStorageError(ctx.res, 400, 'IncompleteBody', 'Body size differs from size_bytes'), null);
-      if (asset.checksum_sha256 && createHash('sha256').update(bytes).digest('hex') !== asset.checksum_sha256) return (sendStorageError(ctx.res, 400, 'BadDigest', 'The checksum does not match'), null);
+      if (bytes.length !== asset.size_bytes)
+        return (sendStorageError(ctx.res, 400, 'IncompleteBody', 'Body size differs from size_bytes'), null);
+      if (asset.checksum_sha256 && createHash('sha256').update(bytes).digest('hex') !== asset.checksum_sha256)
+        return (sendStorageError(ctx.res, 400, 'BadDigest', 'The checksum does not match'), null);
       asset.checksum_sha256 ??= createHash('sha256').update(bytes).digest('hex');
       asset.bytes = bytes;
       if (asset.status === 'pending_upload') asset.status = 'uploaded';
@@ -95,7 +139,8 @@ export const assetRoutes: Route[] = [
       const b = await readJson(ctx.req);
       const asset = ctx.app.state.assets.get(decodeURIComponent(ctx.params[0]));
       if (!asset) throw new HttpError(404, 'asset_not_found', `Asset ${ctx.params[0]} not found`);
-      if (b.checksum_sha256 !== undefined && b.checksum_sha256 !== null && b.checksum_sha256 !== asset.checksum_sha256) throw invalid('checksum_sha256', 'checksum_sha256 does not match the upload');
+      if (b.checksum_sha256 !== undefined && b.checksum_sha256 !== null && b.checksum_sha256 !== asset.checksum_sha256)
+        throw invalid('checksum_sha256', 'checksum_sha256 does not match the upload');
       if (!asset.bytes) throw new HttpError(409, 'request_in_progress', 'The upload has not arrived yet');
       if (asset.status === 'uploaded' && asset.conflictsLeft > 0) {
         asset.conflictsLeft--;
@@ -114,7 +159,11 @@ export const assetRoutes: Route[] = [
       const raw = await readBody(ctx.req, MAX_SIMPLE + 1024 * 1024);
       let form: FormData;
       try {
-        form = await new Request('http://x/', { method: 'POST', headers: { 'content-type': String(ctx.req.headers['content-type'] ?? '') }, body: new Uint8Array(raw) }).formData();
+        form = await new Request('http://x/', {
+          method: 'POST',
+          headers: { 'content-type': String(ctx.req.headers['content-type'] ?? '') },
+          body: new Uint8Array(raw),
+        }).formData();
       } catch {
         throw invalid('file', 'Expected multipart/form-data with a file field');
       }
@@ -126,7 +175,16 @@ export const assetRoutes: Route[] = [
       const type = bytes.readUInt32LE(0) === 0x04034b50 ? 'application/zip' : file.type || 'application/octet-stream';
       const checksum = createHash('sha256').update(bytes).digest('hex');
       return idempotent(ctx, { name, checksum }, async () => {
-        const asset: FakeAsset = { asset_id: newId('asset'), filename: name, content_type: type, size_bytes: bytes.length, checksum_sha256: checksum, status: 'processing', bytes, conflictsLeft: 0 };
+        const asset: FakeAsset = {
+          asset_id: newId('asset'),
+          filename: name,
+          content_type: type,
+          size_bytes: bytes.length,
+          checksum_sha256: checksum,
+          status: 'processing',
+          bytes,
+          conflictsLeft: 0,
+        };
         ctx.app.state.assets.set(asset.asset_id, asset);
         return { status: 200, body: { data: assetView(asset) } };
       });

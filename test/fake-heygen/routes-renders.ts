@@ -40,7 +40,13 @@ export const renderRoutes: Route[] = [
         await validateRenderBody(body, state.assets, state.options.testMode);
         // The account runs at most `concurrencyLimit` jobs at once; beyond that, 429 (the key is not used up).
         if (activeRenders(state) >= state.options.concurrencyLimit) {
-          throw new HttpError(429, 'rate_limit_exceeded', `Concurrent render limit reached (${state.options.concurrencyLimit}); retry after a render finishes`, undefined, { 'retry-after': String(state.options.concurrencyRetryAfter) });
+          throw new HttpError(
+            429,
+            'rate_limit_exceeded',
+            `Concurrent render limit reached (${state.options.concurrencyLimit}); retry after a render finishes`,
+            undefined,
+            { 'retry-after': String(state.options.concurrencyRetryAfter) },
+          );
         }
         const render: FakeRender = {
           seq: ++state.seq,
@@ -85,7 +91,14 @@ export const renderRoutes: Route[] = [
       const all = [...ctx.app.state.renders.values()].filter((r) => !r.deleted && r.seq < before).sort((a, b) => b.seq - a.seq);
       const page = all.slice(0, limit);
       const hasMore = all.length > limit;
-      return { status: 200, body: { data: page.map((r) => renderDetail(ctx.app, r)), has_more: hasMore, next_token: hasMore ? encodeToken(page[page.length - 1].seq) : null } };
+      return {
+        status: 200,
+        body: {
+          data: page.map((r) => renderDetail(ctx.app, r)),
+          has_more: hasMore,
+          next_token: hasMore ? encodeToken(page[page.length - 1].seq) : null,
+        },
+      };
     },
   },
   {

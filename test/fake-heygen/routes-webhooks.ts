@@ -15,12 +15,18 @@ export const EVENT_TYPES = [
 
 const newSecret = () => `whsec_${randomBytes(24).toString('base64url')}`;
 /** As heygen-cli's schema shows an endpoint: `created_at` ISO 8601, `events` null for "every event", `secret` null outside create/rotate. */
-const view = ({ secret: _secret, created_at, events, ...rest }: FakeEndpoint) => ({ ...rest, events: events.length ? events : null, created_at: new Date(created_at * 1000).toISOString(), secret: null });
+const view = ({ secret: _secret, created_at, events, ...rest }: FakeEndpoint) => ({
+  ...rest,
+  events: events.length ? events : null,
+  created_at: new Date(created_at * 1000).toISOString(),
+  secret: null,
+});
 
 function checkEvents(events: unknown): string[] {
   if (events === undefined || events === null) return [];
   const known = EVENT_TYPES.map((e) => e.event_type);
-  if (!Array.isArray(events) || !events.every((e) => typeof e === 'string' && known.includes(e))) throw invalid('events', `events must be a list of ${known.join(', ')}`);
+  if (!Array.isArray(events) || !events.every((e) => typeof e === 'string' && known.includes(e)))
+    throw invalid('events', `events must be a list of ${known.join(', ')}`);
   return events as string[];
 }
 
@@ -41,7 +47,14 @@ export const webhookRoutes: Route[] = [
       const b = await readJson(ctx.req);
       if (!isAllowedCallbackUrl(b.url, ctx.app.state.options.testMode)) throw invalid('url', 'url must be an https URL');
       if (b.entity_id !== undefined && typeof b.entity_id !== 'string') throw invalid('entity_id', 'entity_id must be a string');
-      const ep: FakeEndpoint = { endpoint_id: newId('ep'), url: b.url as string, events: checkEvents(b.events), status: 'enabled', created_at: ctx.app.state.clock, secret: newSecret() };
+      const ep: FakeEndpoint = {
+        endpoint_id: newId('ep'),
+        url: b.url as string,
+        events: checkEvents(b.events),
+        status: 'enabled',
+        created_at: ctx.app.state.clock,
+        secret: newSecret(),
+      };
       ctx.app.state.endpoints.set(ep.endpoint_id, ep);
       return { status: 200, body: { data: { ...view(ep), secret: ep.secret } } };
     },
@@ -62,7 +75,14 @@ export const webhookRoutes: Route[] = [
       if (!Number.isInteger(start) || start < 0) throw invalid('token', 'token is not a valid pagination token');
       const page = all.slice(start, start + limit);
       const hasMore = start + limit < all.length;
-      return { status: 200, body: { data: page.map(view), has_more: hasMore, next_token: hasMore ? Buffer.from(String(start + limit)).toString('base64url') : null } };
+      return {
+        status: 200,
+        body: {
+          data: page.map(view),
+          has_more: hasMore,
+          next_token: hasMore ? Buffer.from(String(start + limit)).toString('base64url') : null,
+        },
+      };
     },
   },
   {

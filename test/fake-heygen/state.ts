@@ -86,7 +86,8 @@ export function settle(state: FakeState): FakeRender[] {
 }
 
 /** Renders queued or rendering now (deleted ones excluded). */
-export const activeRenders = (state: FakeState) => [...state.renders.values()].filter((r) => !r.deleted && (r.status === 'queued' || r.status === 'rendering')).length;
+export const activeRenders = (state: FakeState) =>
+  [...state.renders.values()].filter((r) => !r.deleted && (r.status === 'queued' || r.status === 'rendering')).length;
 
 /** Posts a webhook payload; registered endpoints get the signature headers, callbacks do not. */
 export function deliver(state: FakeState, kind: Delivery['kind'], url: string, payload: unknown, secret: string | null): void {

@@ -13,7 +13,10 @@ export interface CliResult {
 export const CLI = join(REPO, 'bin', 'framesmith.js');
 
 /** `wrap`: a command to run the CLI under (e.g. `setpriv … --` to run it as another user). */
-export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; input?: string; wrap?: string[] } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; input?: string; wrap?: string[] } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const [cmd, ...pre] = options.wrap?.length ? [...options.wrap, process.execPath] : [process.execPath];
     const child = spawn(cmd, [...pre, CLI, ...args], {

@@ -23,7 +23,9 @@ export function itOfficial(name: string, fn: (tool: string) => Promise<void> | v
     it(name, () => fn(tool), timeout);
   } else if (official.required) {
     it(name, () => {
-      throw new Error(`The official engine is required here (FRAMESMITH_REQUIRE_OFFICIAL=1) but cannot run: ${official.reason}. .ci/run installs it with ../shared/tools/hyperframes-official.`);
+      throw new Error(
+        `The official engine is required here (FRAMESMITH_REQUIRE_OFFICIAL=1) but cannot run: ${official.reason}. .ci/run installs it with ../shared/tools/hyperframes-official.`,
+      );
     });
   } else {
     it.skip(`${name} (official engine not installed: ${official.reason})`, () => {});

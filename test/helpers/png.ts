@@ -34,7 +34,8 @@ export class PNG {
   /** Number of distinct colours (a blank frame has 1). */
   distinctColors(limit = 1000): number {
     const seen = new Set<number>();
-    for (let i = 0; i < this.data.length && seen.size < limit; i += 4) seen.add((this.data[i] << 16) | (this.data[i + 1] << 8) | this.data[i + 2]);
+    for (let i = 0; i < this.data.length && seen.size < limit; i += 4)
+      seen.add((this.data[i] << 16) | (this.data[i + 1] << 8) | this.data[i + 2]);
     return seen.size;
   }
 }

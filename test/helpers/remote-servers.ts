@@ -50,7 +50,9 @@ export async function makeTarball(files: Record<string, string | Buffer>, top = 
   p.on('data', (c: unknown) => chunks.push(c as Buffer));
   const ended = new Promise<void>((r) => p.on('end', () => r()));
   for (const [name, body] of Object.entries(files)) {
-    await new Promise<void>((resolve, reject) => p.entry({ name: `${top}/${name}` }, typeof body === 'string' ? Buffer.from(body) : body, (e) => (e ? reject(e) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      p.entry({ name: `${top}/${name}` }, typeof body === 'string' ? Buffer.from(body) : body, (e) => (e ? reject(e) : resolve())),
+    );
   }
   p.finalize();
   await ended;
@@ -71,12 +73,22 @@ export interface FakeRegistry extends TestServer {
 }
 
 /** A registry serving `packages` (name → version → files); `latest` is the highest listed last. */
-export async function startFakeRegistry(packages: Record<string, Record<string, FakePackageVersion>>, tags: Record<string, Record<string, string>> = {}): Promise<FakeRegistry> {
+export async function startFakeRegistry(
+  packages: Record<string, Record<string, FakePackageVersion>>,
+  tags: Record<string, Record<string, string>> = {},
+): Promise<FakeRegistry> {
   const tgz = new Map<string, Buffer>();
   const meta = new Map<string, { integrity: string; shasum: string }>();
   for (const [name, versions] of Object.entries(packages)) {
     for (const [version, v] of Object.entries(versions)) {
-      const body = await makeTarball({ ...v.files, 'package.json': JSON.stringify({ name, version, ...(JSON.parse((v.files['package.json'] as string | undefined) ?? '{}') as object) }) });
+      const body = await makeTarball({
+        ...v.files,
+        'package.json': JSON.stringify({
+          name,
+          version,
+          ...(JSON.parse((v.files['package.json'] as string | undefined) ?? '{}') as object),
+        }),
+      });
       const file = `${name.split('/').pop()}-${version}.tgz`;
       meta.set(`${name}@${version}`, {
         integrity: `sha512-${createHash('sha512').update(body).digest('base64')}`,
@@ -103,11 +115,25 @@ export async function startFakeRegistry(packages: Record<string, Record<string, 
       name,
       'dist-tags': { latest: list[list.length - 1], ...tags[name] },
       versions: Object.fromEntries(
-        list.map((v) => [v, { name, version: v, dist: { tarball: `${server.origin}/${name}/-/${name.split('/').pop()}-${v}.tgz`, ...meta.get(`${name}@${v}`) } }]),
+        list.map((v) => [
+          v,
+          {
+            name,
+            version: v,
+            dist: { tarball: `${server.origin}/${name}/-/${name.split('/').pop()}-${v}.tgz`, ...meta.get(`${name}@${v}`) },
+          },
+        ]),
       ),
     };
     res.writeHead(200, { 'content-type': 'application/vnd.npm.install-v1+json' });
     res.end(JSON.stringify(doc));
   });
-  return { ...server, get requests() { return server.requests; }, url: `${server.origin}/`, tarballs: () => server.requests.filter((r) => r.endsWith('.tgz')).length };
+  return {
+    ...server,
+    get requests() {
+      return server.requests;
+    },
+    url: `${server.origin}/`,
+    tarballs: () => server.requests.filter((r) => r.endsWith('.tgz')).length,
+  };
 }

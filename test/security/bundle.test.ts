@@ -91,7 +91,10 @@ describe('build', () => {
     const dir = useFixture('build-classic');
     plantSecrets(dir);
     const html = join(dir, 'index.html');
-    writeFileSync(html, readFileSync(html, 'utf8').replace('</head>', '<link rel="preload" as="font" href="fonts/extra.woff2" crossorigin>\n</head>'));
+    writeFileSync(
+      html,
+      readFileSync(html, 'utf8').replace('</head>', '<link rel="preload" as="font" href="fonts/extra.woff2" crossorigin>\n</head>'),
+    );
     const e = await buildError(dir);
     expect(e.details.map((d) => d.code)).toContain('file_refused');
     expect(e.message).toMatch(/"fonts\/extra\.woff2": fonts\/extra\.woff2 is or is inside a dotfile or dot folder \(\.env\)/);
@@ -166,4 +169,3 @@ describe('build', () => {
     expect(cloud.stderr).not.toMatch(/crashed/);
   });
 });
-

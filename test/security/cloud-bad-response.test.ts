@@ -13,13 +13,55 @@ afterAll(() => fake.close());
 beforeEach(() => fake.controls.clearFaults());
 
 const cases: [string, RouteName, string, string[] | ((id: string) => string[]), RegExp][] = [
-  ['{"data": null} to render --cloud', 'renders.create', '{"data": null}', ['render', '--cloud', '--asset-id', 'asset_1', '--no-wait'], /POST \/v3\/hyperframes\/renders does not have the documented shape: data is null, not an object/],
-  ['a create answer without render_id', 'renders.create', '{"data": {"status": "queued"}}', ['render', '--cloud', '--asset-id', 'asset_1', '--no-wait'], /data\.render_id is missing/],
-  ['{"data": null} to renders get', 'renders.get', '{"data": null}', (id) => ['renders', 'get', id], /GET \/v3\/hyperframes\/renders\/hfr_\w+ does not have the documented shape: data is null/],
-  ['a status that is a number', 'renders.get', '{"data": {"render_id": "__ID__", "status": 3}}', (id) => ['renders', 'get', id, '--download'], /data\.status is number 3, not a status/],
-  ['a list whose data is an object', 'renders.list', '{"data": {"renders": []}}', ['renders', 'list'], /body\.data is an object, not a list/],
-  ['a webhook endpoint without its id', 'webhooks.create', '{"data": {"url": "https://h.example"}}', ['webhooks', 'add', 'https://h.example/x'], /data\.endpoint_id is missing/],
-  ['an upload answer whose headers hold a line break', 'assets.directUpload', '{"data": {"asset_id": "asset_1", "upload_url": "https://s.example/u", "upload_headers": {"x-a": "1\\r\\nx-api-key: leak"}}}', [], /upload_headers\.x-a holds a line break/],
+  [
+    '{"data": null} to render --cloud',
+    'renders.create',
+    '{"data": null}',
+    ['render', '--cloud', '--asset-id', 'asset_1', '--no-wait'],
+    /POST \/v3\/hyperframes\/renders does not have the documented shape: data is null, not an object/,
+  ],
+  [
+    'a create answer without render_id',
+    'renders.create',
+    '{"data": {"status": "queued"}}',
+    ['render', '--cloud', '--asset-id', 'asset_1', '--no-wait'],
+    /data\.render_id is missing/,
+  ],
+  [
+    '{"data": null} to renders get',
+    'renders.get',
+    '{"data": null}',
+    (id) => ['renders', 'get', id],
+    /GET \/v3\/hyperframes\/renders\/hfr_\w+ does not have the documented shape: data is null/,
+  ],
+  [
+    'a status that is a number',
+    'renders.get',
+    '{"data": {"render_id": "__ID__", "status": 3}}',
+    (id) => ['renders', 'get', id, '--download'],
+    /data\.status is number 3, not a status/,
+  ],
+  [
+    'a list whose data is an object',
+    'renders.list',
+    '{"data": {"renders": []}}',
+    ['renders', 'list'],
+    /body\.data is an object, not a list/,
+  ],
+  [
+    'a webhook endpoint without its id',
+    'webhooks.create',
+    '{"data": {"url": "https://h.example"}}',
+    ['webhooks', 'add', 'https://h.example/x'],
+    /data\.endpoint_id is missing/,
+  ],
+  [
+    'an upload answer whose headers hold a line break',
+    'assets.directUpload',
+    '{"data": {"asset_id": "asset_1", "upload_url": "https://s.example/u", "upload_headers": {"x-a": "1\\r\\nx-api-key: leak"}}}',
+    [],
+    /upload_headers\.x-a holds a line break/,
+  ],
 ];
 
 describe('answers of the wrong shape', () => {
@@ -51,7 +93,12 @@ describe('answers of the wrong shape', () => {
     // A batch always uploads its zip as an asset (the direct upload), so the answer above is read.
     const { runCloudRender } = await import('../../src/cloud/run-cloud-render.js');
     const { createCloudClient } = await import('../../src/cloud/client.js');
-    const e = await runCloudRender({ zip, cwd, client: createCloudClient({ apiKey: KEY, baseUrl: fake.url }), batch: { file: 'rows.json' } }).catch((x) => x);
+    const e = await runCloudRender({
+      zip,
+      cwd,
+      client: createCloudClient({ apiKey: KEY, baseUrl: fake.url }),
+      batch: { file: 'rows.json' },
+    }).catch((x) => x);
     expect(e.code).toBe('cloud_bad_response');
     expect(e.message).toMatch(message);
     expect(fake.controls.requests('storage.put').length).toBe(puts);

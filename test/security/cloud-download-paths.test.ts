@@ -46,7 +46,12 @@ describe('ids and formats from the server', () => {
   }
 
   it('a render id with ../ in the create answer of `render --cloud` is refused before it names anything', async () => {
-    fake.controls.inject({ route: 'renders.create', kind: 'raw', status: 202, body: '{"data":{"render_id":"../../../../tmp/evil","status":"queued"}}' });
+    fake.controls.inject({
+      route: 'renders.create',
+      kind: 'raw',
+      status: 202,
+      body: '{"data":{"render_id":"../../../../tmp/evil","status":"queued"}}',
+    });
     const { root, cwd } = await nested();
     const r = await cli(fake, ['render', '--cloud', '--asset-id', 'asset_x', '--no-wait'], { cwd });
     expect(r.code).toBe(1);
@@ -58,7 +63,11 @@ describe('ids and formats from the server', () => {
 describe('download links', () => {
   const cases: [string, string, RegExp][] = [
     ['file://', 'file:///etc/passwd', /data\.video_url is "file:\/\/\/etc\/passwd", not an http\(s\) URL/],
-    ['the link-local metadata address', 'https://169.254.169.254/latest/meta-data/iam.mp4', /169\.254\.169\.254 is a link-local address \(where cloud metadata services answer\)/],
+    [
+      'the link-local metadata address',
+      'https://169.254.169.254/latest/meta-data/iam.mp4',
+      /169\.254\.169\.254 is a link-local address \(where cloud metadata services answer\)/,
+    ],
     ['the IPv6-mapped metadata address', 'https://[::ffff:169.254.169.254]/x.mp4', /is a link-local address/],
     ['an address on the local network', 'https://10.20.30.40/x.mp4', /10\.20\.30\.40 is an address on the local network/],
     ['plain http to another host', 'http://downloads.example.com/x.mp4', /plain http to another host than the API/],

@@ -22,12 +22,24 @@ export interface Run {
 }
 
 /** Runs the CLI against `fake` (asynchronously: the fake lives in this process). Killed after `limitMs`. */
-export function cli(fake: FakeHeygen, args: string[], opts: { cwd: string; env?: Record<string, string | undefined>; limitMs?: number }): Promise<Run> {
+export function cli(
+  fake: FakeHeygen,
+  args: string[],
+  opts: { cwd: string; env?: Record<string, string | undefined>; limitMs?: number },
+): Promise<Run> {
   return new Promise((resolve) => {
     const started = Date.now();
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: opts.cwd,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', CI: '1', HEYGEN_API_URL: fake.url, HEYGEN_API_KEY: KEY, ...opts.env },
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        NO_COLOR: '1',
+        CI: '1',
+        HEYGEN_API_URL: fake.url,
+        HEYGEN_API_KEY: KEY,
+        ...opts.env,
+      },
     });
     let stdout = '';
     let stderr = '';
@@ -50,7 +62,10 @@ export async function makeRender(fake: FakeHeygen, opts: { finished?: boolean; t
   const data = (await readFile(await zipFolder(FIXTURE))).toString('base64');
   if (opts.fail) fake.controls.failNext(opts.fail);
   const client = createCloudClient({ apiKey: KEY, baseUrl: fake.url });
-  const { render_id } = await client.renders.create({ project: { type: 'base64', media_type: 'application/zip', data }, ...(opts.title ? { title: opts.title } : {}) });
+  const { render_id } = await client.renders.create({
+    project: { type: 'base64', media_type: 'application/zip', data },
+    ...(opts.title ? { title: opts.title } : {}),
+  });
   if (opts.finished || opts.fail) fake.controls.advance(10);
   return render_id;
 }

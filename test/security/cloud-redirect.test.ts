@@ -29,7 +29,9 @@ describe('a 307 from the API to another host', () => {
     fake.controls.inject({ route: 'renders.list', kind: 'redirect', status: 307, location: `${other.url}/v3/hyperframes/renders` });
     const r = await cli(fake, ['renders', 'list'], { cwd: await tempDir() });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`HeyGen answered GET /v3/hyperframes/renders with a redirect (307) to another origin, ${other.url}; the API key is sent only to ${fake.url}, so framesmith did not follow it.`);
+    expect(r.stderr).toContain(
+      `HeyGen answered GET /v3/hyperframes/renders with a redirect (307) to another origin, ${other.url}; the API key is sent only to ${fake.url}, so framesmith did not follow it.`,
+    );
     expect(r.stderr).toMatch(/\[cloud_redirect_refused\]/);
     expect(other.seen).toEqual([]);
     expectClean(r);
@@ -37,7 +39,10 @@ describe('a 307 from the API to another host', () => {
 
   it('an OAuth token is kept to the API origin the same way', async () => {
     fake.controls.inject({ route: 'renders.list', kind: 'redirect', status: 308, location: `${other.url}/steal` });
-    const r = await cli(fake, ['renders', 'list'], { cwd: await tempDir(), env: { HEYGEN_API_KEY: undefined, HEYGEN_ACCESS_TOKEN: 'oauth_PROBE_TOKEN_4242' } });
+    const r = await cli(fake, ['renders', 'list'], {
+      cwd: await tempDir(),
+      env: { HEYGEN_API_KEY: undefined, HEYGEN_ACCESS_TOKEN: 'oauth_PROBE_TOKEN_4242' },
+    });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/the access token is sent only to/);
     expect(other.seen).toEqual([]);
@@ -60,7 +65,12 @@ describe('a 307 from the API to another host', () => {
     const r = await cli(fake, ['renders', 'list', '--json'], { cwd: await tempDir() });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).ok).toBe(true);
-    expect(fake.controls.requests('renders.list').slice(-2).map((q) => [q.status, q.auth])).toEqual([
+    expect(
+      fake.controls
+        .requests('renders.list')
+        .slice(-2)
+        .map((q) => [q.status, q.auth]),
+    ).toEqual([
       [307, 'key'],
       [200, 'key'],
     ]);

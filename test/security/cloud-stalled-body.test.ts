@@ -26,7 +26,9 @@ describe('API answers that never finish', () => {
       const gets = fake.controls.requests('renders.get').length;
       const r = await cli(fake, ['renders', 'get', id], { cwd: await tempDir(), env });
       expect(r.code).toBe(6);
-      expect(r.stderr).toContain(`Could not reach HeyGen at ${fake.url} for GET /v3/hyperframes/renders/${id}: the answer did not arrive in full in time (no complete answer within 2 s).`);
+      expect(r.stderr).toContain(
+        `Could not reach HeyGen at ${fake.url} for GET /v3/hyperframes/renders/${id}: the answer did not arrive in full in time (no complete answer within 2 s).`,
+      );
       expect(r.stderr).toContain(`hint: The render goes on in the cloud; follow it later with: framesmith renders get ${id} --download`);
       expect(fake.controls.requests('renders.get').length - gets).toBe(1);
       expectClean(r);
@@ -43,7 +45,10 @@ describe('API answers that never finish', () => {
     expect(key).toBeDefined();
     expect(fake.state.rendersCreated).toBe(before + 1);
     // Running again with that key gets the render HeyGen made, not a second one.
-    const again = await cli(fake, ['render', '--cloud', '--url', 'https://example.com/p.zip', '--no-wait', '--idempotency-key', key!], { cwd: await tempDir(), env });
+    const again = await cli(fake, ['render', '--cloud', '--url', 'https://example.com/p.zip', '--no-wait', '--idempotency-key', key!], {
+      cwd: await tempDir(),
+      env,
+    });
     expect(again.code).toBe(0);
     expect(again.stdout.trim()).toMatch(/^hfr_/);
     expect(fake.state.rendersCreated).toBe(before + 1);

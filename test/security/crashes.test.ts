@@ -36,27 +36,64 @@ describe('hostile inputs are clear errors, exit 1, from every command', () => {
   // Snapshot reads what the parser checks (markup, file sizes); CSS and script code go to Chromium as written.
   test.each([
     ['markup nested 5,000 deep', () => project(nested(5000)), 'nesting_too_deep', true],
-    ['50 MB of nested markup', () => project(nested(50 * 1024 * 1024 / 11)), 'file_too_large', true],
+    ['50 MB of nested markup', () => project(nested((50 * 1024 * 1024) / 11)), 'file_too_large', true],
     ['a million tiny elements in 7 MB', () => project('<i></i>'.repeat(1_000_000)), 'file_too_large', true],
-    ['CSS nested 5,000 deep', () => project('<p>x</p>', { head: `<style>${'a{'.repeat(5000)}color:red${'}'.repeat(5000)}</style>` }), 'nesting_too_deep', false],
-    ['calc() nested 5,000 deep in a .css file', () => project('<p>x</p>', { head: '<link rel="stylesheet" href="s.css">', files: { 's.css': `.b{width:${'calc('.repeat(5000)}1px${')'.repeat(5000)}}` } }), 'nesting_too_deep', false],
-    ['arrow functions nested 2,000 deep in a script file', () => project('<p>x</p>', { head: '<script src="deep.js"></script>', files: { 'deep.js': `${'(()=>{'.repeat(2000)}${'})()'.repeat(2000)}` } }), 'nesting_too_deep', false],
-    ['a 12 MB stylesheet', () => project('<p>x</p>', { head: '<link rel="stylesheet" href="big.css">', files: { 'big.css': Buffer.alloc(12 * 1024 * 1024, 0x20) } }), 'file_too_large', false],
-  ])('%s', async (_what, make, code, snapshotRefuses) => {
-    const dir = make();
-    for (const args of [['lint', dir], ['build', dir, '--no-check'], ['snapshot', dir, '--at', '0']]) {
-      const r = await runCli(args, { timeoutMs: 120_000 });
-      const refuses = args[0] !== 'snapshot' || snapshotRefuses;
-      if (refuses) {
-        expect([args[0], r.code], r.stderr.slice(0, 2000)).toEqual([args[0], 1]);
-        expect(r.stdout + r.stderr).toContain(code);
-      } else {
-        // Chromium's own result (drawn, or a page error): never a crash of framesmith.
-        expect([0, 1]).toContain(r.code);
+    [
+      'CSS nested 5,000 deep',
+      () => project('<p>x</p>', { head: `<style>${'a{'.repeat(5000)}color:red${'}'.repeat(5000)}</style>` }),
+      'nesting_too_deep',
+      false,
+    ],
+    [
+      'calc() nested 5,000 deep in a .css file',
+      () =>
+        project('<p>x</p>', {
+          head: '<link rel="stylesheet" href="s.css">',
+          files: { 's.css': `.b{width:${'calc('.repeat(5000)}1px${')'.repeat(5000)}}` },
+        }),
+      'nesting_too_deep',
+      false,
+    ],
+    [
+      'arrow functions nested 2,000 deep in a script file',
+      () =>
+        project('<p>x</p>', {
+          head: '<script src="deep.js"></script>',
+          files: { 'deep.js': `${'(()=>{'.repeat(2000)}${'})()'.repeat(2000)}` },
+        }),
+      'nesting_too_deep',
+      false,
+    ],
+    [
+      'a 12 MB stylesheet',
+      () =>
+        project('<p>x</p>', { head: '<link rel="stylesheet" href="big.css">', files: { 'big.css': Buffer.alloc(12 * 1024 * 1024, 0x20) } }),
+      'file_too_large',
+      false,
+    ],
+  ])(
+    '%s',
+    async (_what, make, code, snapshotRefuses) => {
+      const dir = make();
+      for (const args of [
+        ['lint', dir],
+        ['build', dir, '--no-check'],
+        ['snapshot', dir, '--at', '0'],
+      ]) {
+        const r = await runCli(args, { timeoutMs: 120_000 });
+        const refuses = args[0] !== 'snapshot' || snapshotRefuses;
+        if (refuses) {
+          expect([args[0], r.code], r.stderr.slice(0, 2000)).toEqual([args[0], 1]);
+          expect(r.stdout + r.stderr).toContain(code);
+        } else {
+          // Chromium's own result (drawn, or a page error): never a crash of framesmith.
+          expect([0, 1]).toContain(r.code);
+        }
+        expect(r.stderr).not.toMatch(/crashed|heap out of memory|FATAL/);
       }
-      expect(r.stderr).not.toMatch(/crashed|heap out of memory|FATAL/);
-    }
-  }, 240_000);
+    },
+    240_000,
+  );
 
   it('an output path through a file: exit 1 naming the path, no crash', async () => {
     const dir = project('<p>x</p>');

@@ -12,7 +12,22 @@ import { useFixture } from '../helpers/fixtures.js';
 import { startDev } from '../e2e/dev-helpers.js';
 import { plantSecrets, rawRequest, SECRET, secretPaths } from './helpers.js';
 
-const QUERIES = ['', '?raw', '?import', '?url', '?inline', '?worker', '?worker_file&type=module', '?sharedworker', '?t=1', '?import&raw', '?import&url', '?v=1a2b', '?direct', '?html-proxy&index=0.js'];
+const QUERIES = [
+  '',
+  '?raw',
+  '?import',
+  '?url',
+  '?inline',
+  '?worker',
+  '?worker_file&type=module',
+  '?sharedworker',
+  '?t=1',
+  '?import&raw',
+  '?import&url',
+  '?v=1a2b',
+  '?direct',
+  '?html-proxy&index=0.js',
+];
 const AS_MODULE = { 'sec-fetch-dest': 'script', 'sec-fetch-mode': 'cors', 'sec-fetch-site': 'same-origin' };
 const AS_STYLE = { 'sec-fetch-dest': 'style', 'sec-fetch-mode': 'no-cors', 'sec-fetch-site': 'same-origin' };
 
@@ -24,8 +39,14 @@ describe('dev serves no secret, under any name or query', () => {
     dir = useFixture('dev-basic');
     plantSecrets(dir);
     // A module and a stylesheet that try to pull a secret in on the server's side.
-    writeFileSync(join(dir, 'steal.js'), `import a from './fonts/extra.woff2?raw';\nimport b from './hop.txt?raw';\nimport c from './css/theme.css?inline';\nexport default [a, b, c];\n`);
-    writeFileSync(join(dir, 'steal.css'), `@import "./css/theme.css";\n.a { background: url(./img/photo.png); }\n.b { background: url(/fonts/extra.woff2); }\n`);
+    writeFileSync(
+      join(dir, 'steal.js'),
+      `import a from './fonts/extra.woff2?raw';\nimport b from './hop.txt?raw';\nimport c from './css/theme.css?inline';\nexport default [a, b, c];\n`,
+    );
+    writeFileSync(
+      join(dir, 'steal.css'),
+      `@import "./css/theme.css";\n.a { background: url(./img/photo.png); }\n.b { background: url(/fonts/extra.woff2); }\n`,
+    );
     // An allowed link: its URL stays its own.
     mkdirSync(join(dir, 'pictures'));
     writeFileSync(join(dir, 'pictures', 'big.png'), Buffer.alloc(20_000, 7));
@@ -55,7 +76,18 @@ describe('dev serves no secret, under any name or query', () => {
 
   test.each(secretPaths())("%s: through Vite's /@fs/ and /@id/ forms and encoded paths", async (path) => {
     const abs = join(dir, path);
-    const forms = [`/@fs${abs}`, `/@fs${abs}?raw`, `/@fs${abs}?import`, `/@id/${abs}?raw`, `/@id${abs}?import&raw`, `/${path.split('/').map(encodeURIComponent).join('/')}?raw`, `//${path}`, `/./${path}`, `/${path.replace(/\./g, '%2E')}`, `/${path.replace(/\//g, '%2F')}?url`];
+    const forms = [
+      `/@fs${abs}`,
+      `/@fs${abs}?raw`,
+      `/@fs${abs}?import`,
+      `/@id/${abs}?raw`,
+      `/@id${abs}?import&raw`,
+      `/${path.split('/').map(encodeURIComponent).join('/')}?raw`,
+      `//${path}`,
+      `/./${path}`,
+      `/${path.replace(/\./g, '%2E')}`,
+      `/${path.replace(/\//g, '%2F')}?url`,
+    ];
     for (const form of forms) {
       const r = await rawRequest(server.origin, form, { headers: AS_MODULE });
       expect([form, r.status]).toEqual([form, 404]);
@@ -63,7 +95,7 @@ describe('dev serves no secret, under any name or query', () => {
     }
   });
 
-  test('a module importing secrets gets no secret: the imports keep the links\' own URLs, which are refused', async () => {
+  test("a module importing secrets gets no secret: the imports keep the links' own URLs, which are refused", async () => {
     const mod = await rawRequest(server.origin, '/steal.js', { headers: AS_MODULE });
     expect(mod.body).not.toContain(SECRET);
     expect(mod.body).not.toMatch(/\.env|\.npmrc/);
@@ -76,7 +108,9 @@ describe('dev serves no secret, under any name or query', () => {
 
   test('a stylesheet cannot pull a secret in through @import or url()', async () => {
     for (const query of ['', '?direct', '?inline', '?import']) {
-      const r = await rawRequest(server.origin, `/steal.css${query}`, { headers: query === '?direct' || query === '' ? AS_STYLE : AS_MODULE });
+      const r = await rawRequest(server.origin, `/steal.css${query}`, {
+        headers: query === '?direct' || query === '' ? AS_STYLE : AS_MODULE,
+      });
       expect(r.body).not.toContain(SECRET);
       expect(r.body).not.toContain(dir);
     }

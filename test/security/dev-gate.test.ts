@@ -17,7 +17,7 @@ import { rawRequest } from './helpers.js';
 
 const CROSS_SITE_IMG = { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors', 'sec-fetch-dest': 'image' };
 
-describe('every endpoint answers only the preview\'s own pages', () => {
+describe("every endpoint answers only the preview's own pages", () => {
   let dir: string;
   let server: DevServer;
   let opened: string;
@@ -49,7 +49,10 @@ describe('every endpoint answers only the preview\'s own pages', () => {
     ['a page of another site (Origin)', { origin: 'https://evil.example' }],
     ['another local port (Origin)', { origin: 'http://127.0.0.1:1' }],
     ['an <img> on another site (Sec-Fetch-Site, no Origin)', CROSS_SITE_IMG],
-    ['another local site (Sec-Fetch-Site: same-site)', { 'sec-fetch-site': 'same-site', 'sec-fetch-mode': 'no-cors', 'sec-fetch-dest': 'image' }],
+    [
+      'another local site (Sec-Fetch-Site: same-site)',
+      { 'sec-fetch-site': 'same-site', 'sec-fetch-mode': 'no-cors', 'sec-fetch-dest': 'image' },
+    ],
   ])('/__open-in-editor refuses %s and opens nothing', async (_who, headers) => {
     for (const file of ['/etc/passwd', 'index.html', `${dir}/index.html`]) {
       const r = await rawRequest(server.origin, `/__open-in-editor?file=${encodeURIComponent(file)}`, { headers });
@@ -106,12 +109,17 @@ describe('every endpoint answers only the preview\'s own pages', () => {
     expect(await attempt(DEV_WS_PATH, server.origin)).toBe('open');
   });
 
-  test.each(['/broken.js', '/broken.ts', '/broken.ts?import', '/@fs/etc/passwd', '/../etc/passwd'])('the error answer for %s shows no absolute path', async (path) => {
-    const r = await rawRequest(server.origin, path, { headers: { origin: server.origin, 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'cors', 'sec-fetch-dest': 'script' } });
-    expect(r.status).toBeGreaterThanOrEqual(400);
-    expect(r.body).not.toContain(dir);
-    expect(r.body).not.toMatch(/\/(tmp|home|root|Users|work|etc)\//);
-  });
+  test.each(['/broken.js', '/broken.ts', '/broken.ts?import', '/@fs/etc/passwd', '/../etc/passwd'])(
+    'the error answer for %s shows no absolute path',
+    async (path) => {
+      const r = await rawRequest(server.origin, path, {
+        headers: { origin: server.origin, 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'cors', 'sec-fetch-dest': 'script' },
+      });
+      expect(r.status).toBeGreaterThanOrEqual(400);
+      expect(r.body).not.toContain(dir);
+      expect(r.body).not.toMatch(/\/(tmp|home|root|Users|work|etc)\//);
+    },
+  );
 
   it("Vite's cache is private (0700) under the user's cache folder", () => {
     const base = process.env.FRAMESMITH_CACHE_DIR!;
@@ -134,7 +142,7 @@ describe("Vite's cache folder", () => {
     await expect(ensurePrivateDir(base, join(base, 'linked', 'x'))).rejects.toThrow(/is a symlink/);
   });
 
-  it("is refused when it belongs to another user", async () => {
+  it('is refused when it belongs to another user', async () => {
     // As root, make a folder of another user; otherwise root's own folders are another user's.
     const asRoot = process.getuid?.() === 0;
     const base = asRoot ? join(tempDir(), 'theirs') : '/usr';

@@ -10,15 +10,39 @@ import { tempDir } from '../helpers/fixtures.js';
 import { INDIRECT, plantSecrets, SECRETS } from './helpers.js';
 
 describe('names', () => {
-  it.each(['.env', '.env.local', '.env.production', '.npmrc', '.git', '.ssh', '.aws', '.netrc', '.DS_Store', '.htpasswd'])('refuses the dotfile %s', (name) => {
-    expect(segmentRefusal(name)).toBe('dotfile');
-  });
-  it.each(['id_rsa', 'id_ed25519', 'id_rsa.pub', 'server.key', 'cert.pem', 'CERT.PEM', 'store.p12', 'store.pfx', 'release.jks', 'app.keystore', 'putty.ppk', 'vault.kdbx', 'prod.env', 'npmrc', 'credentials', 'secrets.json', 'ca.crt'])('refuses the secret %s', (name) => {
+  it.each(['.env', '.env.local', '.env.production', '.npmrc', '.git', '.ssh', '.aws', '.netrc', '.DS_Store', '.htpasswd'])(
+    'refuses the dotfile %s',
+    (name) => {
+      expect(segmentRefusal(name)).toBe('dotfile');
+    },
+  );
+  it.each([
+    'id_rsa',
+    'id_ed25519',
+    'id_rsa.pub',
+    'server.key',
+    'cert.pem',
+    'CERT.PEM',
+    'store.p12',
+    'store.pfx',
+    'release.jks',
+    'app.keystore',
+    'putty.ppk',
+    'vault.kdbx',
+    'prod.env',
+    'npmrc',
+    'credentials',
+    'secrets.json',
+    'ca.crt',
+  ])('refuses the secret %s', (name) => {
     expect(segmentRefusal(name)).toBe('secret');
   });
-  it.each(['index.html', 'fonts', 'inter.woff2', 'env.js', 'keyframes.css', 'monkey.png', 'environment.json', 'id.json', 'README.md'])('allows %s', (name) => {
-    expect(segmentRefusal(name)).toBeNull();
-  });
+  it.each(['index.html', 'fonts', 'inter.woff2', 'env.js', 'keyframes.css', 'monkey.png', 'environment.json', 'id.json', 'README.md'])(
+    'allows %s',
+    (name) => {
+      expect(segmentRefusal(name)).toBeNull();
+    },
+  );
   it('judges every segment, with either separator', () => {
     expect(pathRefusal('assets/.git/config')).toMatchObject({ reason: 'dotfile', detail: '.git' });
     expect(pathRefusal('a\\.env')).toMatchObject({ reason: 'dotfile', detail: '.env' });

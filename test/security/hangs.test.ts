@@ -62,7 +62,12 @@ describe('a page stuck in script is stopped', () => {
     const r = await runMarked(['snapshot', dir, '--at', '3']);
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toContain('[page_stuck]');
-    expect(r.stderr).toMatch(new RegExp(`^error index\\.html:${loopLine}:\\d+: The page of index\\.html was still running a script \\(at index\\.html:${loopLine}:\\d+ in stuck\\(\\)\\) after 2 s of seeking to 3\\.000 s; its renderer was stopped\\.`, 'm'));
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^error index\\.html:${loopLine}:\\d+: The page of index\\.html was still running a script \\(at index\\.html:${loopLine}:\\d+ in stuck\\(\\)\\) after 2 s of seeking to 3\\.000 s; its renderer was stopped\\.`,
+        'm',
+      ),
+    );
     expect(r.stderr).not.toMatch(/crashed/);
     expect(r.left).toEqual([]);
   }, 60_000);
@@ -71,11 +76,13 @@ describe('a page stuck in script is stopped', () => {
     const { dir, loopLine } = stuckProject('load');
     const r = await runMarked(['snapshot', dir, '--at', '1'], { FRAMESMITH_PAGE_TIMEOUT: '2' });
     expect(r.code, r.stderr).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`index\\.html:${loopLine}:\\d+.*after \\d+ s of loading; its renderer was stopped.*\\[page_stuck\\]`));
+    expect(r.stderr).toMatch(
+      new RegExp(`index\\.html:${loopLine}:\\d+.*after \\d+ s of loading; its renderer was stopped.*\\[page_stuck\\]`),
+    );
     expect(r.left).toEqual([]);
   }, 60_000);
 
-  it("build: the browser check stops the stuck page and reports it; nothing is written", async () => {
+  it('build: the browser check stops the stuck page and reports it; nothing is written', async () => {
     const { dir, loopLine } = stuckProject('seek');
     const r = await runMarked(['build', dir]);
     expect(r.code, r.stderr).toBe(1);
@@ -90,7 +97,9 @@ describe('a page stuck in script is stopped', () => {
     const out = join(tempDir(), 'stuck.mp4');
     const r = await runMarked(['render', dir, '-o', out, '--fps', '10', '--workers', '1', '--no-thumbnail']);
     expect(r.code, r.stderr).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`index\\.html:${loopLine}:\\d+.*still running a script.*of drawing frame 2\\d \\(2\\.\\d+ s\\).*\\[page_stuck\\]`));
+    expect(r.stderr).toMatch(
+      new RegExp(`index\\.html:${loopLine}:\\d+.*still running a script.*of drawing frame 2\\d \\(2\\.\\d+ s\\).*\\[page_stuck\\]`),
+    );
     expect(r.left).toEqual([]);
     expect(existsSync(out)).toBe(false);
     expect(readdirSync(dirname(out))).toEqual([]);
@@ -101,11 +110,16 @@ describe('Ctrl+C', () => {
   /** Starts the CLI, sends SIGINT once `ready(stderr)` holds (or after `afterMs`), measures until exit. */
   async function interrupt(args: string[], afterMs: number, env: NodeJS.ProcessEnv = {}) {
     const mark = randomUUID();
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, NO_COLOR: '1', CI: '1', ...env, [MARK]: mark }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { ...process.env, NO_COLOR: '1', CI: '1', ...env, [MARK]: mark },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     child.stdout.resume();
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.on('close', (code, signal) => resolve({ code, signal })),
+    );
     await new Promise((r) => setTimeout(r, afterMs));
     const sent = performance.now();
     child.kill('SIGINT');
@@ -139,7 +153,10 @@ describe('Ctrl+C', () => {
     const dir = join(tempDir(), 'large');
     mkdirSync(dir, { recursive: true });
     const rows = '<div class="r"><span>row</span><span>value</span></div>\n'.repeat(150_000);
-    writeFileSync(join(dir, 'index.html'), `<!doctype html><html><body><div id="root" data-composition-id="main" data-width="320" data-height="180" data-duration="1">${rows}</div><script>window.__timelines={};</script></body></html>`);
+    writeFileSync(
+      join(dir, 'index.html'),
+      `<!doctype html><html><body><div id="root" data-composition-id="main" data-width="320" data-height="180" data-duration="1">${rows}</div><script>window.__timelines={};</script></body></html>`,
+    );
     const r = await interrupt(['lint', dir], 1500);
     expect(r.code === 130 || r.signal === 'SIGINT', `${r.code} ${r.signal} ${r.stderr}`).toBe(true);
     expect(r.ms).toBeLessThan(2000);

@@ -51,7 +51,19 @@ export function plantSecrets(dir: string): void {
 
 /** Every name a secret may be asked for by: the links, plus the secret files themselves. */
 export function secretPaths(): string[] {
-  return [...SECRETS.map((s) => s.link), ...INDIRECT.map((s) => s.link), '.env', '.env.local', '.npmrc', '.git/config', 'keys/id_rsa', 'certs/server.key', 'certs/cert.pem', 'config/prod.env', 'hop.txt'];
+  return [
+    ...SECRETS.map((s) => s.link),
+    ...INDIRECT.map((s) => s.link),
+    '.env',
+    '.env.local',
+    '.npmrc',
+    '.git/config',
+    'keys/id_rsa',
+    'certs/server.key',
+    'certs/cert.pem',
+    'config/prod.env',
+    'hop.txt',
+  ];
 }
 
 export interface Heard {
@@ -90,7 +102,11 @@ export interface RawResponse {
 }
 
 /** One HTTP request as a browser or script would send it (method and headers as given). */
-export function rawRequest(origin: string, path: string, { method = 'GET', headers = {} }: { method?: string; headers?: Record<string, string> } = {}): Promise<RawResponse> {
+export function rawRequest(
+  origin: string,
+  path: string,
+  { method = 'GET', headers = {} }: { method?: string; headers?: Record<string, string> } = {},
+): Promise<RawResponse> {
   const url = new URL(origin);
   return new Promise((resolve, reject) => {
     const req = request({ host: url.hostname, port: url.port, path, method, headers }, (res) => {

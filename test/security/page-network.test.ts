@@ -28,10 +28,22 @@ delete process.env.FRAMESMITH_REMOTE_ALLOW_HOSTS;
 const CHANNELS: { name: string; code: string; reported: RegExp | null }[] = [
   { name: 'fetch', code: `fetch('http://127.0.0.1:T/fetch?k=1').catch(() => {})`, reported: /^http:\/\/127\.0\.0\.1:T\/fetch/ },
   { name: 'fetch by host name', code: `fetch('http://localhost:T/named').catch(() => {})`, reported: /^http:\/\/localhost:T\/named/ },
-  { name: 'image', code: `new Promise((r) => { const i = new Image(); i.onload = i.onerror = r; i.src = 'http://127.0.0.1:T/img'; })`, reported: /\/img$/ },
+  {
+    name: 'image',
+    code: `new Promise((r) => { const i = new Image(); i.onload = i.onerror = r; i.src = 'http://127.0.0.1:T/img'; })`,
+    reported: /\/img$/,
+  },
   { name: 'sendBeacon', code: `Promise.resolve(navigator.sendBeacon('http://127.0.0.1:T/beacon', 'k'))`, reported: /\/beacon$/ },
-  { name: 'EventSource', code: `new Promise((r) => { const e = new EventSource('http://127.0.0.1:T/events'); e.onerror = () => (e.close(), r()); })`, reported: /\/events$/ },
-  { name: 'WebSocket', code: `new Promise((r) => { const w = new WebSocket('ws://127.0.0.1:T/ws'); w.onclose = w.onerror = r; })`, reported: /^ws:\/\/127\.0\.0\.1:T\/ws$/ },
+  {
+    name: 'EventSource',
+    code: `new Promise((r) => { const e = new EventSource('http://127.0.0.1:T/events'); e.onerror = () => (e.close(), r()); })`,
+    reported: /\/events$/,
+  },
+  {
+    name: 'WebSocket',
+    code: `new Promise((r) => { const w = new WebSocket('ws://127.0.0.1:T/ws'); w.onclose = w.onerror = r; })`,
+    reported: /^ws:\/\/127\.0\.0\.1:T\/ws$/,
+  },
   {
     name: 'WebSocket from an iframe',
     code: `new Promise((r) => { const f = document.createElement('iframe'); document.body.appendChild(f); const w = new f.contentWindow.WebSocket('ws://127.0.0.1:T/iframe-ws'); w.onclose = w.onerror = r; })`,
@@ -62,15 +74,27 @@ const CHANNELS: { name: string; code: string; reported: RegExp | null }[] = [
     code: `(async () => { try { const t = new WebTransport('https://127.0.0.1:U/wt'); await t.ready; } catch {} })()`,
     reported: /^webtransport:https:\/\/127\.0\.0\.1:U\/wt$/,
   },
-  { name: 'iframe navigation', code: `new Promise((r) => { const f = document.createElement('iframe'); f.onload = r; f.src = 'http://127.0.0.1:T/frame'; document.body.appendChild(f); })`, reported: /\/frame$/ },
+  {
+    name: 'iframe navigation',
+    code: `new Promise((r) => { const f = document.createElement('iframe'); f.onload = r; f.src = 'http://127.0.0.1:T/frame'; document.body.appendChild(f); })`,
+    reported: /\/frame$/,
+  },
   {
     name: 'form submission',
     code: `new Promise((r) => { const f = document.createElement('iframe'); f.name = 'sink'; f.onload = r; document.body.appendChild(f); const form = document.createElement('form'); form.method = 'post'; form.action = 'http://127.0.0.1:T/form'; form.target = 'sink'; document.body.appendChild(form); form.submit(); })`,
     reported: /\/form$/,
   },
   { name: 'popup window', code: `Promise.resolve(window.open('http://127.0.0.1:T/popup'))`, reported: /popup|^tcp:\/\/127\.0\.0\.1:T$/ },
-  { name: 'CSS url()', code: `new Promise((r) => { const d = document.createElement('div'); d.style.backgroundImage = 'url(http://127.0.0.1:T/css-bg)'; document.getElementById('root').appendChild(d); getComputedStyle(d).backgroundImage; setTimeout(r, 0); })`, reported: null },
-  { name: 'preconnect', code: `Promise.resolve(document.head.insertAdjacentHTML('beforeend', '<link rel="preconnect" href="http://127.0.0.1:T">'))`, reported: null },
+  {
+    name: 'CSS url()',
+    code: `new Promise((r) => { const d = document.createElement('div'); d.style.backgroundImage = 'url(http://127.0.0.1:T/css-bg)'; document.getElementById('root').appendChild(d); getComputedStyle(d).backgroundImage; setTimeout(r, 0); })`,
+    reported: null,
+  },
+  {
+    name: 'preconnect',
+    code: `Promise.resolve(document.head.insertAdjacentHTML('beforeend', '<link rel="preconnect" href="http://127.0.0.1:T">'))`,
+    reported: null,
+  },
 ];
 
 /** A composition that makes the attempt, then registers its timeline once the attempt has settled. */
@@ -121,8 +145,13 @@ describe('composition pages reach nothing but their own server', () => {
     // The listeners hear nothing, not even a connection.
     expect(listeners.heard).toEqual({ tcp: [], udp: 0 });
     if (channel.reported) {
-      const expected = new RegExp(channel.reported.source.replace(/:T\b/g, `:${listeners.tcpPort}`).replace(/:U\b/g, `:${listeners.udpPort}`));
-      expect(result.blocked.some((u) => expected.test(u)), JSON.stringify(result.blocked)).toBe(true);
+      const expected = new RegExp(
+        channel.reported.source.replace(/:T\b/g, `:${listeners.tcpPort}`).replace(/:U\b/g, `:${listeners.udpPort}`),
+      );
+      expect(
+        result.blocked.some((u) => expected.test(u)),
+        JSON.stringify(result.blocked),
+      ).toBe(true);
     }
   });
 
@@ -137,18 +166,30 @@ describe('composition pages reach nothing but their own server', () => {
     const out = JSON.parse(r.stdout) as { check: { blocked: string[] }; warnings: { message: string }[] };
     for (const c of together.filter((x) => x.reported)) {
       const expected = new RegExp(c.reported!.source.replace(/:T\b/g, `:${listeners.tcpPort}`).replace(/:U\b/g, `:${listeners.udpPort}`));
-      expect(out.check.blocked.some((u) => expected.test(u)), `${c.name}: ${JSON.stringify(out.check.blocked)}`).toBe(true);
+      expect(
+        out.check.blocked.some((u) => expected.test(u)),
+        `${c.name}: ${JSON.stringify(out.check.blocked)}`,
+      ).toBe(true);
     }
     expect(out.warnings.some((w) => /tried a WebSocket to ws:/.test(w.message))).toBe(true);
     expect(out.warnings.some((w) => /tried a WebRTC connection \(stun:/.test(w.message))).toBe(true);
     // HTTP(S) loads of this machine's addresses: Node refused to fetch them for the page.
-    expect(out.warnings.some((w) => w.message.includes(`http://127.0.0.1:${listeners.tcpPort}/fetch?k=1`) && /address of this machine or a private network/.test(w.message))).toBe(true);
+    expect(
+      out.warnings.some(
+        (w) =>
+          w.message.includes(`http://127.0.0.1:${listeners.tcpPort}/fetch?k=1`) &&
+          /address of this machine or a private network/.test(w.message),
+      ),
+    ).toBe(true);
     expect(out.warnings.some((w) => w.message.includes(`http://localhost:${listeners.tcpPort}/named`))).toBe(true);
     expect(listeners.heard).toEqual({ tcp: [], udp: 0 });
   }, 120_000);
 
   test('render: a WebSocket and WebRTC from the page are blocked and warned about; the listeners hear nothing', async () => {
-    const dir = project([CHANNELS.find((c) => c.name === 'WebSocket')!.code, CHANNELS.find((c) => c.name === 'WebRTC (STUN over UDP)')!.code].join(',\n'), listeners);
+    const dir = project(
+      [CHANNELS.find((c) => c.name === 'WebSocket')!.code, CHANNELS.find((c) => c.name === 'WebRTC (STUN over UDP)')!.code].join(',\n'),
+      listeners,
+    );
     const out = join(tempDir(), 'net.mp4');
     const r = await runCli(['render', dir, '-o', out, '--fps', '10', '--json', '--no-thumbnail'], { timeoutMs: 90_000 });
     expect(r.code, r.stderr).toBe(0);

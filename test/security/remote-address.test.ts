@@ -21,8 +21,26 @@ type Listeners = Awaited<ReturnType<typeof loopbackListeners>>;
 
 describe('which addresses are local', () => {
   test.each([
-    '127.0.0.1', '127.8.9.10', '0.0.0.0', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.20', '169.254.169.254', '100.64.0.1', '224.0.0.251', '255.255.255.255',
-    '::1', '::', 'fe80::1', 'fd00::1', 'fc00::5', 'ff02::1', '::ffff:127.0.0.1', '::ffff:7f00:1', '::ffff:a9fe:a9fe',
+    '127.0.0.1',
+    '127.8.9.10',
+    '0.0.0.0',
+    '10.1.2.3',
+    '172.16.0.1',
+    '172.31.255.255',
+    '192.168.1.20',
+    '169.254.169.254',
+    '100.64.0.1',
+    '224.0.0.251',
+    '255.255.255.255',
+    '::1',
+    '::',
+    'fe80::1',
+    'fd00::1',
+    'fc00::5',
+    'ff02::1',
+    '::ffff:127.0.0.1',
+    '::ffff:7f00:1',
+    '::ffff:a9fe:a9fe',
   ])('%s is local', (ip) => {
     expect(isLocalAddress(ip)).toBe(true);
   });
@@ -41,7 +59,10 @@ describe('which addresses are local', () => {
     ['http://2130706433/x', '127.0.0.1'],
     ['http://0x7f.1/x', '127.0.0.1'],
   ])('%s is refused before any connection', async (url, shown) => {
-    const error = await refuseLocalAddress(new URL(url), {}).then(() => null, (e: unknown) => e as { code: string; message: string; hint: string });
+    const error = await refuseLocalAddress(new URL(url), {}).then(
+      () => null,
+      (e: unknown) => e as { code: string; message: string; hint: string },
+    );
     expect(error?.code).toBe('remote_local_address');
     expect(error?.message).toContain(shown);
     expect(error?.message).toContain('address of this machine or a private network');
@@ -50,9 +71,15 @@ describe('which addresses are local', () => {
 
   test('a public address passes; a listed host (or host:port) passes although local', async () => {
     await expect(refuseLocalAddress(new URL('https://93.184.216.34/gsap.js'), {})).resolves.toBeUndefined();
-    await expect(refuseLocalAddress(new URL('http://127.0.0.1:8080/x'), { FRAMESMITH_REMOTE_ALLOW_HOSTS: '127.0.0.1:8080' })).resolves.toBeUndefined();
-    await expect(refuseLocalAddress(new URL('http://127.0.0.1:8081/x'), { FRAMESMITH_REMOTE_ALLOW_HOSTS: '127.0.0.1:8080' })).rejects.toMatchObject({ code: 'remote_local_address' });
-    await expect(refuseLocalAddress(new URL('http://mirror.lan/x'), { FRAMESMITH_REMOTE_ALLOW_HOSTS: ' Mirror.LAN , other' })).resolves.toBeUndefined();
+    await expect(
+      refuseLocalAddress(new URL('http://127.0.0.1:8080/x'), { FRAMESMITH_REMOTE_ALLOW_HOSTS: '127.0.0.1:8080' }),
+    ).resolves.toBeUndefined();
+    await expect(
+      refuseLocalAddress(new URL('http://127.0.0.1:8081/x'), { FRAMESMITH_REMOTE_ALLOW_HOSTS: '127.0.0.1:8080' }),
+    ).rejects.toMatchObject({ code: 'remote_local_address' });
+    await expect(
+      refuseLocalAddress(new URL('http://mirror.lan/x'), { FRAMESMITH_REMOTE_ALLOW_HOSTS: ' Mirror.LAN , other' }),
+    ).resolves.toBeUndefined();
   });
 });
 
@@ -79,8 +106,15 @@ describe('the remote resolver and the dev endpoint fetch nothing local', () => {
 
   test('a local URL is refused and nothing connects', async () => {
     listeners.heard.tcp.length = 0;
-    for (const url of [`http://127.0.0.1:${listeners.tcpPort}/k?secret=1`, `http://localhost:${listeners.tcpPort}/named`, `http://[::ffff:127.0.0.1]:${listeners.tcpPort}/mapped`]) {
-      await expect(resolver().get(url, 'script')).rejects.toMatchObject({ code: 'remote_unavailable', message: expect.stringContaining('address of this machine or a private network') });
+    for (const url of [
+      `http://127.0.0.1:${listeners.tcpPort}/k?secret=1`,
+      `http://localhost:${listeners.tcpPort}/named`,
+      `http://[::ffff:127.0.0.1]:${listeners.tcpPort}/mapped`,
+    ]) {
+      await expect(resolver().get(url, 'script')).rejects.toMatchObject({
+        code: 'remote_unavailable',
+        message: expect.stringContaining('address of this machine or a private network'),
+      });
     }
     expect(listeners.heard.tcp).toEqual([]);
   });
@@ -91,9 +125,16 @@ describe('the remote resolver and the dev endpoint fetch nothing local', () => {
     try {
       const ok = await resolver().get(`http://${cdnHost}/ok.js`, 'script');
       expect(ok.bytes.toString()).toBe('window.ok = 1;');
-      const error = await resolver().get(`http://${cdnHost}/moved.js`, 'script').then(() => null, (e: unknown) => e as { code: string; message: string });
+      const error = await resolver()
+        .get(`http://${cdnHost}/moved.js`, 'script')
+        .then(
+          () => null,
+          (e: unknown) => e as { code: string; message: string },
+        );
       expect(error?.code).toBe('remote_unavailable');
-      expect(error?.message).toContain(`http://127.0.0.1:${listeners.tcpPort}/after-redirect could not be fetched: 127.0.0.1 is an address of this machine or a private network`);
+      expect(error?.message).toContain(
+        `http://127.0.0.1:${listeners.tcpPort}/after-redirect could not be fetched: 127.0.0.1 is an address of this machine or a private network`,
+      );
     } finally {
       delete process.env.FRAMESMITH_REMOTE_ALLOW_HOSTS;
     }
@@ -111,7 +152,11 @@ describe('the remote resolver and the dev endpoint fetch nothing local', () => {
 
     test("the preview's remote endpoint does not fetch this machine's addresses for the page", async () => {
       listeners.heard.tcp.length = 0;
-      for (const path of [`/__framesmith/remote/http/127.0.0.1:${listeners.tcpPort}/dev?k=1`, `/__framesmith/remote/http/localhost:${listeners.tcpPort}/dev-named`, '/__framesmith/remote/http/169.254.169.254/latest/meta-data/']) {
+      for (const path of [
+        `/__framesmith/remote/http/127.0.0.1:${listeners.tcpPort}/dev?k=1`,
+        `/__framesmith/remote/http/localhost:${listeners.tcpPort}/dev-named`,
+        '/__framesmith/remote/http/169.254.169.254/latest/meta-data/',
+      ]) {
         const r = await rawRequest(server.origin, path, { headers: { 'sec-fetch-site': 'same-origin' } });
         expect(r.status, path).not.toBe(200);
       }

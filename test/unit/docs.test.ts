@@ -11,7 +11,13 @@ import { CLOUD_EXIT } from '../../src/cloud/exit-codes.js';
 import { EXIT_CODES } from '../../src/core/exit-codes.js';
 
 const REPO = join(import.meta.dirname, '..', '..');
-const pages = ['README.md', 'CONTRIBUTING.md', ...readdirSync(join(REPO, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const pages = [
+  'README.md',
+  'CONTRIBUTING.md',
+  ...readdirSync(join(REPO, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 
 it('the generated parts of docs/ are what scripts/docs.mjs writes (run `node scripts/docs.mjs` after changing a command, a rule or an error)', () => {
   const r = spawnSync(process.execPath, [join(REPO, 'scripts', 'docs.mjs'), '--check'], { encoding: 'utf8' });
@@ -22,14 +28,32 @@ it('the generated parts of docs/ are what scripts/docs.mjs writes (run `node scr
 it('the README is short and links to the pages that hold the rest', () => {
   const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
   expect(readme.split('\n').length).toBeLessThanOrEqual(150);
-  for (const page of ['getting-started', 'composition', 'dev', 'templates', 'lint', 'build', 'render', 'cloud', 'errors', 'api', 'limitations', 'cli']) {
+  for (const page of [
+    'getting-started',
+    'composition',
+    'dev',
+    'templates',
+    'lint',
+    'build',
+    'render',
+    'cloud',
+    'errors',
+    'api',
+    'limitations',
+    'cli',
+  ]) {
     expect(readme).toContain(`](docs/${page}.md)`);
   }
   expect(readme).toContain('](CONTRIBUTING.md)');
 });
 
 /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to dashes. */
-const slug = (heading: string) => heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+const slug = (heading: string) =>
+  heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .replace(/\s/g, '-');
 
 it('every relative link in the README, CONTRIBUTING.md and docs/ points to a file (and heading) that exists', () => {
   const broken: string[] = [];
@@ -44,7 +68,10 @@ it('every relative link in the README, CONTRIBUTING.md and docs/ points to a fil
         continue;
       }
       if (anchor && file.endsWith('.md')) {
-        const headings = readFileSync(file, 'utf8').replace(/```[\s\S]*?```/g, '').match(/^#{1,6} .*$/gm) ?? [];
+        const headings =
+          readFileSync(file, 'utf8')
+            .replace(/```[\s\S]*?```/g, '')
+            .match(/^#{1,6} .*$/gm) ?? [];
         if (!headings.some((h) => slug(h.replace(/^#+ /, '')) === anchor)) broken.push(`${page}: ${target} (no such heading)`);
       }
     }
@@ -59,7 +86,11 @@ it('docs/api.md imports only what the package exports', async () => {
   for (const [, names, from] of text.matchAll(/import \{([^}]+)\} from '([^']+)'/g)) {
     const mod = entry[from as keyof typeof entry];
     expect(mod, `docs/api.md imports from ${from}`).toBeDefined();
-    for (const name of names.split(',').map((n) => n.trim()).filter(Boolean)) if (!(name in mod)) missing.push(`${name} from ${from}`);
+    for (const name of names
+      .split(',')
+      .map((n) => n.trim())
+      .filter(Boolean))
+      if (!(name in mod)) missing.push(`${name} from ${from}`);
   }
   expect(missing).toEqual([]);
 });

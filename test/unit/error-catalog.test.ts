@@ -35,7 +35,10 @@ interface Site {
   other?: string;
 }
 
-const files = sourceFiles(SRC).map((file) => ({ file, sf: ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true) }));
+const files = sourceFiles(SRC).map((file) => ({
+  file,
+  sf: ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true),
+}));
 
 /** Classes that extend FramesmithError (directly or not) and take the code first. */
 function errorClasses(): { withCode: Set<string>; all: Set<string> } {
@@ -55,7 +58,7 @@ function errorClasses(): { withCode: Set<string>; all: Set<string> } {
     visit(sf);
   }
   const all = new Set(['FramesmithError']);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const [name, base] of parent) {
       if (all.has(base) && !all.has(name)) {
@@ -86,12 +89,17 @@ function codeHelpers(classes: Set<string>): Set<string> {
   for (const { sf } of files) {
     const visit = (node: ts.Node) => {
       let name: string | undefined;
-      let fn: ts.SignatureDeclaration & { body?: ts.Node } | undefined;
+      let fn: (ts.SignatureDeclaration & { body?: ts.Node }) | undefined;
       if (ts.isFunctionDeclaration(node) && node.name) {
         name = node.name.text;
         fn = node;
       }
-      if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && (ts.isArrowFunction(node.initializer) || ts.isFunctionExpression(node.initializer))) {
+      if (
+        ts.isVariableDeclaration(node) &&
+        ts.isIdentifier(node.name) &&
+        node.initializer &&
+        (ts.isArrowFunction(node.initializer) || ts.isFunctionExpression(node.initializer))
+      ) {
         name = node.name.text;
         fn = node.initializer;
       }
@@ -124,14 +132,16 @@ function throwSites(): Site[] {
       // `{ code: 'x', message, hint }` returned by a rule function (`…Problem(): UsageProblem | null`).
       if (ts.isObjectLiteralExpression(node)) {
         const fn = ts.findAncestor(node, (n) => ts.isFunctionLike(n)) as ts.SignatureDeclaration | undefined;
-        const prop = node.properties.find((p) => ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && p.name.text === 'code') as ts.PropertyAssignment | undefined;
+        const prop = node.properties.find((p) => ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && p.name.text === 'code') as
+          ts.PropertyAssignment | undefined;
         if (prop && fn?.type && /\bUsageProblem\b/.test(fn.type.getText())) arg = prop.initializer;
       }
       // `code as ErrorCode` (FramesmithError.passOn) is read as `code`.
       while (arg && ts.isAsExpression(arg)) arg = arg.expression;
       if (arg) {
         const where = `${relative(REPO, file)}:${sf.getLineAndCharacterOfPosition(node.getStart()).line + 1}`;
-        if (passOn && !(ts.isPropertyAccessExpression(arg) && arg.name.text === 'code')) sites.push({ where, other: `passOn(${arg.getText()})` });
+        if (passOn && !(ts.isPropertyAccessExpression(arg) && arg.name.text === 'code'))
+          sites.push({ where, other: `passOn(${arg.getText()})` });
         else if (ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg)) sites.push({ where, code: arg.text });
         else if (ts.isTemplateExpression(arg)) sites.push({ where, code: arg.head.text, template: true });
         else if (ts.isPropertyAccessExpression(arg) && arg.name.text === 'code') sites.push({ where });
@@ -161,7 +171,7 @@ describe('the error catalog', () => {
     const templates = sites.filter((s) => s.template && !codes.some((c) => c.startsWith(s.code!))).map((s) => `${s.where}: ${s.code}…`);
     expect(templates, 'a code built from a template must match catalog codes').toEqual([]);
     const unknown = sites.filter((s) => s.other !== undefined).map((s) => `${s.where}: ${s.other}`);
-    expect(unknown, 'write the code out, or pass on an existing error\'s .code').toEqual([]);
+    expect(unknown, "write the code out, or pass on an existing error's .code").toEqual([]);
   });
 
   it('holds only codes that something throws', () => {

@@ -44,7 +44,9 @@ function edges(): Edge[] {
   const out: Edge[] = [];
   for (const file of ['src', 'shared', 'runtime', 'preview'].flatMap((d) => files(join(REPO, d)))) {
     const text = readFileSync(file, 'utf8');
-    for (const m of text.matchAll(/^\s*(import|export)\s+(type\s+)?(?:[^'"]*?\sfrom\s+)?['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/gm)) {
+    for (const m of text.matchAll(
+      /^\s*(import|export)\s+(type\s+)?(?:[^'"]*?\sfrom\s+)?['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/gm,
+    )) {
       const spec = m[3] ?? m[4];
       let to = resolve(dirname(file), spec).replace(/\.js$/, '.ts');
       if (!existsSync(to) && existsSync(`${to}.ts`)) to = `${to}.ts`;
@@ -63,7 +65,8 @@ describe('the layout', () => {
 
   it('reads the imports (the scan works)', () => {
     expect(all.length).toBeGreaterThan(300);
-    for (const side of ['src/', 'runtime/', 'preview/']) expect(all.some((e) => e.from.startsWith(side) && e.to.startsWith('shared/'))).toBe(true);
+    for (const side of ['src/', 'runtime/', 'preview/'])
+      expect(all.some((e) => e.from.startsWith(side) && e.to.startsWith('shared/'))).toBe(true);
   });
 
   it('every src/ folder has a layer', () => {
@@ -84,12 +87,16 @@ describe('the layout', () => {
   });
 
   it('no src/ folder imports a higher layer', () => {
-    const bad = all.filter((e) => e.from.startsWith('src/') && e.to.startsWith('src/') && layerOf(folderOf(e.to)) > layerOf(folderOf(e.from)));
+    const bad = all.filter(
+      (e) => e.from.startsWith('src/') && e.to.startsWith('src/') && layerOf(folderOf(e.to)) > layerOf(folderOf(e.from)),
+    );
     expect(bad.map((e) => `${e.from} -> ${e.to}`)).toEqual([]);
   });
 
   it('local rendering, building and linting do not depend on the cloud client', () => {
-    const bad = all.filter((e) => e.from.startsWith('src/') && LOCAL.includes(folderOf(e.from)) && folderOf(e.to) === 'cloud' && e.to.startsWith('src/'));
+    const bad = all.filter(
+      (e) => e.from.startsWith('src/') && LOCAL.includes(folderOf(e.from)) && folderOf(e.to) === 'cloud' && e.to.startsWith('src/'),
+    );
     expect(bad.map((e) => `${e.from} -> ${e.to}`)).toEqual([]);
   });
 

@@ -10,7 +10,15 @@ import { resourceDiagnostic } from '../../../shared/resource-rules.js';
 import type { LintContext } from '../context.js';
 import { FILE_REFUSED } from '../../security/file-policy.js';
 
-const PLACEHOLDER_HOSTS = ['placehold.co', 'placeholder.com', 'via.placeholder.com', 'placekitten.com', 'picsum.photos', 'example.com', 'dummyimage.com'];
+const PLACEHOLDER_HOSTS = [
+  'placehold.co',
+  'placeholder.com',
+  'via.placeholder.com',
+  'placekitten.com',
+  'picsum.photos',
+  'example.com',
+  'dummyimage.com',
+];
 const NETWORK_KINDS = new Set<AssetRef['kind']>(['script', 'style', 'font', 'media', 'image', 'document']);
 
 function hostOf(url: string): string | null {
@@ -29,7 +37,11 @@ export function assetRules(ctx: LintContext): void {
   for (const ref of model.assets) {
     const where = `${ref.loc.file}:${ref.loc.line}:${ref.loc.column}`;
     if (ref.outsideRoot) {
-      ctx.report('invalid_parent_traversal_in_asset_path', ref.loc, `"${ref.url}" climbs above the project root; the file will not be in the bundle.`);
+      ctx.report(
+        'invalid_parent_traversal_in_asset_path',
+        ref.loc,
+        `"${ref.url}" climbs above the project root; the file will not be in the bundle.`,
+      );
       continue;
     }
     if (ref.external) {
@@ -40,7 +52,11 @@ export function assetRules(ctx: LintContext): void {
         reportedRemote.add(`${ref.loc.file}|${ref.url}`);
         const url = ref.url.trim().startsWith('//') ? `https:${ref.url.trim()}` : ref.url.trim();
         // The same words and severity as snapshot, render and dev (shared/resource-rules.ts).
-        const c = !/^https?:/i.test(url) ? 'unsupported_scheme' : defaultContentCache().hasSync(url) ? 'remote_cached' : 'remote_not_cached';
+        const c = !/^https?:/i.test(url)
+          ? 'unsupported_scheme'
+          : defaultContentCache().hasSync(url)
+            ? 'remote_cached'
+            : 'remote_not_cached';
         const d = resourceDiagnostic(c, { url: ref.url, kind: ref.kind });
         ctx.report(d.code, ref.loc, d.message, { hint: d.hint });
       }
@@ -54,9 +70,14 @@ export function assetRules(ctx: LintContext): void {
     }
     if (!ref.path || parserAt.has(where)) continue;
     if (ref.caseMismatch) {
-      ctx.report('asset_case_mismatch', ref.loc, `"${ref.url}" differs in letter case from the file ${ref.caseMismatch}; the cloud renders on case-sensitive Linux and will not find it.`, {
-        hint: `Write "${ref.caseMismatch}" (or rename the file to match).`,
-      });
+      ctx.report(
+        'asset_case_mismatch',
+        ref.loc,
+        `"${ref.url}" differs in letter case from the file ${ref.caseMismatch}; the cloud renders on case-sensitive Linux and will not find it.`,
+        {
+          hint: `Write "${ref.caseMismatch}" (or rename the file to match).`,
+        },
+      );
       continue;
     }
     if (ref.refused) {

@@ -22,7 +22,11 @@ export function cssRules(ctx: LintContext): void {
     sheet.root!.walkDecls((decl) => {
       const prop = decl.prop.toLowerCase();
       if ((prop === 'transition' || prop === 'transition-duration') && hasTime(decl.value)) {
-        ctx.report('css_transition_used', ctx.cssLocation(sheet, decl), `"${decl.prop}: ${decl.value}" animates on the wall clock; renders seek frames and cannot reproduce it.`);
+        ctx.report(
+          'css_transition_used',
+          ctx.cssLocation(sheet, decl),
+          `"${decl.prop}: ${decl.value}" animates on the wall clock; renders seek frames and cannot reproduce it.`,
+        );
       }
     });
   }

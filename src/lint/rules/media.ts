@@ -13,13 +13,18 @@ export function mediaRules(ctx: LintContext): void {
       if (el.tagName !== 'video' && el.tagName !== 'audio') continue;
       const tag = el.tagName;
       const id = attr(el, 'id');
-      const hasSource = hasAttr(el, 'src') || hasAttr(el, 'data-var-src') || [...descendants(el)].some((c) => c.tagName === 'source' && hasAttr(c, 'src'));
+      const hasSource =
+        hasAttr(el, 'src') || hasAttr(el, 'data-var-src') || [...descendants(el)].some((c) => c.tagName === 'source' && hasAttr(c, 'src'));
       const timed = hasAttr(el, 'data-start');
       const loc = nodeLocation(file, el);
       const name = id ? `<${tag} id="${id}">` : `<${tag}>`;
       const start = el.sourceCodeLocation?.startTag;
       if (start && /\/\s*>$/.test(file.source.slice(start.startOffset, start.endOffset))) {
-        ctx.report('self_closing_media_tag', loc, `${name} is written self-closing; HTML ignores the "/" and the markup after it ends up inside the ${tag}.`);
+        ctx.report(
+          'self_closing_media_tag',
+          loc,
+          `${name} is written self-closing; HTML ignores the "/" and the markup after it ends up inside the ${tag}.`,
+        );
       }
       if (timed) {
         if (!id) ctx.report('media_missing_id', loc, `A timed <${tag}> has no id; the engine cannot track it.`);
@@ -33,13 +38,21 @@ export function mediaRules(ctx: LintContext): void {
       if (id) {
         const n = (ids.get(id) ?? 0) + 1;
         ids.set(id, n);
-        if (n === 2) ctx.report('duplicate_media_id', nodeLocation(file, el, 'id'), `Media id "${id}" is used more than once in ${file.file}.`);
+        if (n === 2)
+          ctx.report('duplicate_media_id', nodeLocation(file, el, 'id'), `Media id "${id}" is used more than once in ${file.file}.`);
       }
-      if ((attr(el, 'preload') ?? '').toLowerCase() === 'none') ctx.report('media_preload_none', nodeLocation(file, el, 'preload'), `${name} has preload="none".`);
-      if (hasAttr(el, 'crossorigin')) ctx.report('media_crossorigin_breaks_preview', nodeLocation(file, el, 'crossorigin'), `${name} has a crossorigin attribute.`);
+      if ((attr(el, 'preload') ?? '').toLowerCase() === 'none')
+        ctx.report('media_preload_none', nodeLocation(file, el, 'preload'), `${name} has preload="none".`);
+      if (hasAttr(el, 'crossorigin'))
+        ctx.report('media_crossorigin_breaks_preview', nodeLocation(file, el, 'crossorigin'), `${name} has a crossorigin attribute.`);
     }
   }
-  for (const f of ctx.facts) for (const m of f.mediaControl) {
-    ctx.report('imperative_media_control', m.loc, `The script calls ${m.what} on ${m.target}; the engine owns media time and this breaks seeking.`);
-  }
+  for (const f of ctx.facts)
+    for (const m of f.mediaControl) {
+      ctx.report(
+        'imperative_media_control',
+        m.loc,
+        `The script calls ${m.what} on ${m.target}; the engine owns media time and this breaks seeking.`,
+      );
+    }
 }

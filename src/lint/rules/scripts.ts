@@ -9,7 +9,12 @@ export function scriptRules(ctx: LintContext): void {
   for (const unit of ctx.scripts) {
     if (!unit.error) continue;
     if (unit.error.code) ctx.report(unit.error.code, unit.error.loc, unit.error.message, { hint: unit.error.hint });
-    else if (unit.inline) ctx.report('invalid_inline_script_syntax', unit.error.loc, `Inline <script> in ${unit.file} is not valid JavaScript: ${unit.error.message}.`);
+    else if (unit.inline)
+      ctx.report(
+        'invalid_inline_script_syntax',
+        unit.error.loc,
+        `Inline <script> in ${unit.file} is not valid JavaScript: ${unit.error.message}.`,
+      );
     else ctx.report('script_syntax_error', unit.error.loc, `${unit.file} is not valid JavaScript: ${unit.error.message}.`);
   }
   for (const f of ctx.facts) {
@@ -24,13 +29,25 @@ export function scriptRules(ctx: LintContext): void {
       );
     }
     for (const loc of f.raf) {
-      ctx.report('requestanimationframe_in_composition', loc, 'requestAnimationFrame callbacks run once per rendered frame in HeyGen\'s renderer, in the order frames are rendered: what they accumulate depends on where a render (or one of its workers) starts, and a seek cannot reproduce it.');
+      ctx.report(
+        'requestanimationframe_in_composition',
+        loc,
+        "requestAnimationFrame callbacks run once per rendered frame in HeyGen's renderer, in the order frames are rendered: what they accumulate depends on where a render (or one of its workers) starts, and a seek cannot reproduce it.",
+      );
     }
     for (const t of f.timers) {
-      ctx.report('timer_in_composition', t.loc, `${t.kind} runs on real time in HeyGen's renderer while it captures frames, so what its callback changes lands on a different frame in every render (framesmith runs it on composition time).`);
+      ctx.report(
+        'timer_in_composition',
+        t.loc,
+        `${t.kind} runs on real time in HeyGen's renderer while it captures frames, so what its callback changes lands on a different frame in every render (framesmith runs it on composition time).`,
+      );
     }
     for (const l of f.endlessLoops) {
-      ctx.report('infinite_loop', l.loc, `This ${l.kind} loop has no break, return, throw, await or call: once it runs it never ends, and the page (and any render of it) hangs.`);
+      ctx.report(
+        'infinite_loop',
+        l.loc,
+        `This ${l.kind} loop has no break, return, throw, await or call: once it runs it never ends, and the page (and any render of it) hangs.`,
+      );
     }
     for (const g of f.engineGlobals) {
       ctx.report('engine_global_defined', g.loc, `The script defines window.${g.name}, which the engine sets itself.`);

@@ -18,16 +18,32 @@ export function structureRules(ctx: LintContext): void {
     // parse5 invents <html>/<body> for a fragment; only written tags have a source location.
     const written = (el: typeof htmlEl) => Boolean(el?.sourceCodeLocation?.startTag);
     if (!comp.inTemplate && (!written(htmlEl) || !written(body) || !/^\s*(<!--[\s\S]*?-->\s*)*<!doctype\s+html/i.test(entry.source))) {
-      const missing = [!/<!doctype\s+html/i.test(entry.source) && '<!doctype html>', !written(htmlEl) && '<html>', !written(body) && '<body>'].filter(Boolean);
-      ctx.report('root_composition_missing_html_wrapper', { file: entry.file, line: 1, column: 1 }, `${entry.file} is not a full HTML document (missing ${missing.join(', ') || '<!doctype html> at the top'}).`);
+      const missing = [
+        !/<!doctype\s+html/i.test(entry.source) && '<!doctype html>',
+        !written(htmlEl) && '<html>',
+        !written(body) && '<body>',
+      ].filter(Boolean);
+      ctx.report(
+        'root_composition_missing_html_wrapper',
+        { file: entry.file, line: 1, column: 1 },
+        `${entry.file} is not a full HTML document (missing ${missing.join(', ') || '<!doctype html> at the top'}).`,
+      );
     }
     if (htmlEl && hasAttr(htmlEl, 'dir')) {
-      ctx.report('html_dir_attribute', nodeLocation(entry, htmlEl, 'dir'), `<html dir="${attr(htmlEl, 'dir')}"> makes the official renderer draw black frames.`);
+      ctx.report(
+        'html_dir_attribute',
+        nodeLocation(entry, htmlEl, 'dir'),
+        `<html dir="${attr(htmlEl, 'dir')}"> makes the official renderer draw black frames.`,
+      );
     }
   }
 
   if (comp.width > 0 && comp.height > 0 && !aspectRatioOf(comp.width, comp.height)) {
-    ctx.report('unsupported_aspect_ratio', comp.loc, `The composition is ${comp.width}x${comp.height}, which is not 16:9, 9:16 or 1:1; the cloud renders only those.`);
+    ctx.report(
+      'unsupported_aspect_ratio',
+      comp.loc,
+      `The composition is ${comp.width}x${comp.height}, which is not 16:9, 9:16 or 1:1; the cloud renders only those.`,
+    );
   }
 
   for (const file of ctx.html.values()) {
@@ -37,10 +53,21 @@ export function structureRules(ctx: LintContext): void {
       if (id !== null && id !== '') {
         const n = (byId.get(id) ?? 0) + 1;
         byId.set(id, n);
-        if (n === 2) ctx.report('duplicate_composition_id', nodeLocation(file, el, 'data-composition-id'), `data-composition-id="${id}" is used more than once in ${file.file}.`);
+        if (n === 2)
+          ctx.report(
+            'duplicate_composition_id',
+            nodeLocation(file, el, 'data-composition-id'),
+            `data-composition-id="${id}" is used more than once in ${file.file}.`,
+          );
       }
-      if (hasAttr(el, 'data-layer')) ctx.report('deprecated_data_layer', nodeLocation(file, el, 'data-layer'), 'data-layer is no longer read; the track is data-track-index.');
-      if (hasAttr(el, 'data-end')) ctx.report('deprecated_data_end', nodeLocation(file, el, 'data-end'), 'data-end is no longer read; give data-duration instead.');
+      if (hasAttr(el, 'data-layer'))
+        ctx.report(
+          'deprecated_data_layer',
+          nodeLocation(file, el, 'data-layer'),
+          'data-layer is no longer read; the track is data-track-index.',
+        );
+      if (hasAttr(el, 'data-end'))
+        ctx.report('deprecated_data_end', nodeLocation(file, el, 'data-end'), 'data-end is no longer read; give data-duration instead.');
     }
   }
 
@@ -60,7 +87,11 @@ export function structureRules(ctx: LintContext): void {
           const first = selector.trim().split(/[\s>+~]+/)[0] ?? '';
           const cls = classes.find((k) => new RegExp(`^[\\w-]*\\.${k.replace(/[-]/g, '\\-')}(?![\\w-])`).test(first));
           if (cls) {
-            ctx.report('subcomposition_root_styled_by_class', ctx.cssLocation(sheet, rule), `"${selector.trim()}" styles the root of sub-composition "${c.id}" by its class .${cls}; scoped CSS only reaches descendants that way.`);
+            ctx.report(
+              'subcomposition_root_styled_by_class',
+              ctx.cssLocation(sheet, rule),
+              `"${selector.trim()}" styles the root of sub-composition "${c.id}" by its class .${cls}; scoped CSS only reaches descendants that way.`,
+            );
           }
         }
       });

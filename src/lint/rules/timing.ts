@@ -27,8 +27,11 @@ function overlapRule(ctx: LintContext, comp: CompositionModel): void {
     let last: Clip | null = null;
     for (const clip of sorted) {
       if (last && clip.start < last.end! - EPS) {
-        ctx.report('overlapping_clips_on_track', clip.loc,
-          `${label(clip)} (${clip.start}–${clip.end} s) overlaps ${label(last)} (${last.start}–${last.end} s) on track ${track}.`);
+        ctx.report(
+          'overlapping_clips_on_track',
+          clip.loc,
+          `${label(clip)} (${clip.start}–${clip.end} s) overlaps ${label(last)} (${last.start}–${last.end} s) on track ${track}.`,
+        );
       }
       if (!last || clip.end! > last.end!) last = clip;
     }
@@ -47,13 +50,18 @@ export function timingRules(ctx: LintContext): void {
   for (const comp of ctx.compositions) {
     for (const clip of comp.clips) {
       if ((clip.kind === 'element' || clip.kind === 'image') && !nested.has(`${clip.loc.file}:${clip.loc.line}:${clip.loc.column}`)) {
-        if (!clip.hasClipClass) ctx.report('timed_element_missing_clip_class', clip.loc, `${label(clip)} has data-start but not class="clip".`);
+        if (!clip.hasClipClass)
+          ctx.report('timed_element_missing_clip_class', clip.loc, `${label(clip)} has data-start but not class="clip".`);
       }
       if (needsDuration(clip) && clip.duration === null) {
         ctx.report('timeline_element_missing_timing', clip.loc, `${label(clip)} has data-start but no data-duration.`);
       }
       if (clip.end !== null && comp.duration > 0 && clip.end > comp.duration + EPS) {
-        ctx.report('clip_ends_past_root_duration', clip.loc, `${label(clip)} ends at ${+clip.end.toFixed(3)} s, after the composition "${comp.id}" ends (${comp.duration} s).`);
+        ctx.report(
+          'clip_ends_past_root_duration',
+          clip.loc,
+          `${label(clip)} ends at ${+clip.end.toFixed(3)} s, after the composition "${comp.id}" ends (${comp.duration} s).`,
+        );
       }
     }
     overlapRule(ctx, comp);

@@ -25,10 +25,18 @@ export function variableRules(ctx: LintContext): void {
         if (id === null) continue;
         if (!declared.has(id.trim())) {
           const known = [...declared].join(', ') || 'none';
-          ctx.report('unknown_variable_binding', nodeLocation(file, el, name), `${name}="${id}" names a variable that ${file.file} does not declare (declared: ${known}).`);
+          ctx.report(
+            'unknown_variable_binding',
+            nodeLocation(file, el, name),
+            `${name}="${id}" names a variable that ${file.file} does not declare (declared: ${known}).`,
+          );
         }
         if (name === 'data-var-src' && !hasAttr(el, 'src') && el.tagName !== 'source') {
-          ctx.report('media_variable_src_no_fallback', nodeLocation(file, el, name), `<${el.tagName} data-var-src="${id}"> has no src of its own to show before the variable applies.`);
+          ctx.report(
+            'media_variable_src_no_fallback',
+            nodeLocation(file, el, name),
+            `<${el.tagName} data-var-src="${id}"> has no src of its own to show before the variable applies.`,
+          );
         }
       }
     }
@@ -52,5 +60,9 @@ export function variableRules(ctx: LintContext): void {
 function findHost(ctx: LintContext, file: string, line: number, column: number) {
   const parsed = ctx.html.get(file);
   if (!parsed) return null;
-  return ctx.elements(parsed).find((el) => el.sourceCodeLocation?.startTag?.startLine === line && el.sourceCodeLocation.startTag.startCol === column) ?? null;
+  return (
+    ctx
+      .elements(parsed)
+      .find((el) => el.sourceCodeLocation?.startTag?.startLine === line && el.sourceCodeLocation.startTag.startCol === column) ?? null
+  );
 }

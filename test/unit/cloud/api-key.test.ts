@@ -17,7 +17,9 @@ async function projectWithEnv(text: string): Promise<string> {
 describe('resolveApiKey', () => {
   it('prefers the flag, then HEYGEN_API_KEY, then the project .env', async () => {
     const dir = await projectWithEnv(`HEYGEN_API_KEY=from-dotenv-1234\n`);
-    expect(resolveApiKey({ flag: 'from-flag-1234', env: { HEYGEN_API_KEY: 'from-env-1234' }, projectDir: dir }).value()).toBe('from-flag-1234');
+    expect(resolveApiKey({ flag: 'from-flag-1234', env: { HEYGEN_API_KEY: 'from-env-1234' }, projectDir: dir }).value()).toBe(
+      'from-flag-1234',
+    );
     const env = resolveApiKey({ env: { HEYGEN_API_KEY: 'from-env-1234' }, projectDir: dir });
     expect([env.value(), env.source]).toEqual(['from-env-1234', 'env']);
     const file = resolveApiKey({ env: {}, projectDir: dir });
@@ -58,18 +60,33 @@ describe('resolveCredential (API key or OAuth access token)', () => {
   it('order: --api-key, --access-token, HEYGEN_API_KEY, HEYGEN_ACCESS_TOKEN, then .env (key, then token)', async () => {
     const dir = await projectWithEnv(`HEYGEN_ACCESS_TOKEN=${TOKEN}\n`);
     const both = { HEYGEN_API_KEY: KEY, HEYGEN_ACCESS_TOKEN: TOKEN };
-    expect(resolveCredential({ accessToken: TOKEN, env: both, projectDir: dir })).toMatchObject({ kind: 'access_token', sourceLabel: '--access-token' });
-    expect(resolveCredential({ env: both, projectDir: dir })).toMatchObject({ kind: 'api_key', sourceLabel: 'the HEYGEN_API_KEY environment variable' });
-    expect(resolveCredential({ env: { HEYGEN_ACCESS_TOKEN: TOKEN }, projectDir: dir })).toMatchObject({ kind: 'access_token', sourceLabel: 'the HEYGEN_ACCESS_TOKEN environment variable' });
+    expect(resolveCredential({ accessToken: TOKEN, env: both, projectDir: dir })).toMatchObject({
+      kind: 'access_token',
+      sourceLabel: '--access-token',
+    });
+    expect(resolveCredential({ env: both, projectDir: dir })).toMatchObject({
+      kind: 'api_key',
+      sourceLabel: 'the HEYGEN_API_KEY environment variable',
+    });
+    expect(resolveCredential({ env: { HEYGEN_ACCESS_TOKEN: TOKEN }, projectDir: dir })).toMatchObject({
+      kind: 'access_token',
+      sourceLabel: 'the HEYGEN_ACCESS_TOKEN environment variable',
+    });
     const fromFile = resolveCredential({ env: {}, projectDir: dir });
-    expect([fromFile.kind, fromFile.value(), fromFile.sourceLabel]).toEqual(['access_token', TOKEN, `${join(dir, '.env')} (HEYGEN_ACCESS_TOKEN)`]);
+    expect([fromFile.kind, fromFile.value(), fromFile.sourceLabel]).toEqual([
+      'access_token',
+      TOKEN,
+      `${join(dir, '.env')} (HEYGEN_ACCESS_TOKEN)`,
+    ]);
     expect(inspect(fromFile, { showHidden: true })).not.toContain(TOKEN);
     expect(JSON.stringify(fromFile)).not.toContain(TOKEN);
   });
   it('refuses both flags, empty values and values that cannot be a header', () => {
     expect(() => resolveCredential({ flag: KEY, accessToken: TOKEN, env: {} })).toThrow(/--api-key or --access-token, not both/);
     expect(() => resolveCredential({ accessToken: ' ', env: {} })).toThrow(/--access-token was given an empty value/);
-    expect(() => resolveCredential({ env: { HEYGEN_ACCESS_TOKEN: 'abc\r\nX-Evil: 1' } })).toThrow(/HEYGEN_ACCESS_TOKEN environment variable contains spaces or control characters/);
+    expect(() => resolveCredential({ env: { HEYGEN_ACCESS_TOKEN: 'abc\r\nX-Evil: 1' } })).toThrow(
+      /HEYGEN_ACCESS_TOKEN environment variable contains spaces or control characters/,
+    );
     expect(() => resolveCredential({ flag: 'sk_with space' })).toThrow(/contains spaces/);
   });
   it('resolveApiKey ignores HEYGEN_ACCESS_TOKEN (key-only callers)', async () => {
@@ -91,7 +108,9 @@ describe('resolveBaseUrl, redact and cleanServerText', () => {
     expect(() => resolveBaseUrl(undefined, { HEYGEN_API_URL: 'https://u:p@api.heygen.com' })).toThrow(/without credentials/);
   });
   it('cleans server text: escapes, control and bidi characters removed, secrets redacted, length capped', () => {
-    expect(cleanServerText(`\u001b]8;;https://evil\u0007click\u001b]8;;\u0007 ${KEY}\r\n\u202enext\ttab`, [KEY])).toBe('click *** next tab');
+    expect(cleanServerText(`\u001b]8;;https://evil\u0007click\u001b]8;;\u0007 ${KEY}\r\n\u202enext\ttab`, [KEY])).toBe(
+      'click *** next tab',
+    );
     expect(cleanServerText('x'.repeat(50), [], 10)).toBe(`${'x'.repeat(10)}…`);
   });
   it('replaces every occurrence of a secret', () => {

@@ -30,11 +30,24 @@ async function setup(options: FakeHeygenOptions = {}) {
   const rows = Array.from({ length: 8 }, (_, i) => ({ headline: `Row ${i + 1}` }));
   await writeFile(join(cwd, 'rows.json'), JSON.stringify(rows));
   const run = (o: Partial<RunCloudRenderOptions> = {}) =>
-    runCloudRender({ zip, cwd, client: clientFor(fake), pollInterval: 10, ...o, batch: { file: 'rows.json', namePattern: 'out/{index}.mp4', ...o.batch } });
+    runCloudRender({
+      zip,
+      cwd,
+      client: clientFor(fake),
+      pollInterval: 10,
+      ...o,
+      batch: { file: 'rows.json', namePattern: 'out/{index}.mp4', ...o.batch },
+    });
   return { fake, cwd, run, statePath: join(cwd, 'out', 'framesmith-batch-rows.json') };
 }
 
-const fail = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a rejection'); }, (e: FramesmithError) => e);
+const fail = (p: Promise<unknown>) =>
+  p.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (e: FramesmithError) => e,
+  );
 
 describe('concurrency', () => {
   it('keeps at most --concurrency renders in flight and submits queued rows as others finish', async () => {
@@ -43,7 +56,16 @@ describe('concurrency', () => {
     expect(result.renders.every((r) => r.status === 'completed')).toBe(true);
     expect(fake.state.maxActive).toBe(3);
     expect(fake.controls.requests('renders.create').filter((r) => r.status === 429)).toHaveLength(0);
-    expect((await readdir(join(cwd, 'out'))).filter((f) => f.endsWith('.mp4')).sort()).toEqual(['1.mp4', '2.mp4', '3.mp4', '4.mp4', '5.mp4', '6.mp4', '7.mp4', '8.mp4']);
+    expect((await readdir(join(cwd, 'out'))).filter((f) => f.endsWith('.mp4')).sort()).toEqual([
+      '1.mp4',
+      '2.mp4',
+      '3.mp4',
+      '4.mp4',
+      '5.mp4',
+      '6.mp4',
+      '7.mp4',
+      '8.mp4',
+    ]);
     expect(existsSync(statePath)).toBe(false); // removed once every row ended
     expect(result.batch).toMatchObject({ concurrency: 3, resumed: false, complete: true });
   });
@@ -80,7 +102,14 @@ describe('resuming', () => {
     const { fake, cwd, run, statePath } = await setup();
     const controller = new AbortController();
     let submitted = 0;
-    const e = await fail(run({ signal: controller.signal, idempotencyKey: 'batch-resume', batch: { concurrency: 2 }, onBatchEvent: (ev) => ev.type === 'submitted' && ++submitted === 3 && controller.abort() }));
+    const e = await fail(
+      run({
+        signal: controller.signal,
+        idempotencyKey: 'batch-resume',
+        batch: { concurrency: 2 },
+        onBatchEvent: (ev) => ev.type === 'submitted' && ++submitted === 3 && controller.abort(),
+      }),
+    );
     expect(e).toBeInstanceOf(CancelledError);
     expect(e.message).toMatch(/Stopped the batch: \d+ renders? in the cloud not downloaded yet, 5 rows not submitted/);
     expect(e.hint).toContain(statePath);
@@ -93,7 +122,9 @@ describe('resuming', () => {
     expect(out.text).toMatch(/Resuming the batch in .*framesmith-batch-rows\.json: 3 of 8 rows already have a render/);
     expect(fake.state.rendersCreated).toBe(8);
     expect(result.renders.map((r) => r.idempotencyKey)).toEqual(state.rows.map((r: { key: string }) => r.key));
-    expect(result.renders.slice(0, 3).map((r) => r.renderId)).toEqual(state.rows.slice(0, 3).map((r: { render_id: string }) => r.render_id));
+    expect(result.renders.slice(0, 3).map((r) => r.renderId)).toEqual(
+      state.rows.slice(0, 3).map((r: { render_id: string }) => r.render_id),
+    );
     expect((await readdir(join(cwd, 'out'))).filter((f) => f.endsWith('.mp4'))).toHaveLength(8);
     expect(existsSync(statePath)).toBe(false);
   });
@@ -102,7 +133,9 @@ describe('resuming', () => {
     const { fake, run, statePath } = await setup();
     const controller = new AbortController();
     let submitted = 0;
-    await fail(run({ signal: controller.signal, onBatchEvent: (ev) => ev.type === 'submitted' && ++submitted === 2 && controller.abort() }));
+    await fail(
+      run({ signal: controller.signal, onBatchEvent: (ev) => ev.type === 'submitted' && ++submitted === 2 && controller.abort() }),
+    );
     // As if the process died between HeyGen creating row 2's render and the state recording it.
     const state = JSON.parse(await readFile(statePath, 'utf8'));
     const lost = state.rows[1].render_id;
@@ -132,7 +165,9 @@ describe('an edited batch is refused', () => {
     const s = await setup();
     const controller = new AbortController();
     let submitted = 0;
-    await fail(s.run({ signal: controller.signal, onBatchEvent: (ev) => ev.type === 'submitted' && ++submitted === 2 && controller.abort() }));
+    await fail(
+      s.run({ signal: controller.signal, onBatchEvent: (ev) => ev.type === 'submitted' && ++submitted === 2 && controller.abort() }),
+    );
     return s;
   }
 
@@ -153,7 +188,10 @@ describe('an edited batch is refused', () => {
     await writeFile(join(cwd, 'rows.json'), JSON.stringify([...original.slice(0, 2), ...original.slice(3, 6)]));
     const shorter = await fail(run({}));
     expect(shorter.message).toMatch(/rows 3–5 changed; rows 6–8 removed/);
-    await writeFile(join(cwd, 'rows.json'), JSON.stringify([...Array.from({ length: 8 }, (_, i) => ({ headline: `Row ${i + 1}` })), { headline: 'new' }]));
+    await writeFile(
+      join(cwd, 'rows.json'),
+      JSON.stringify([...Array.from({ length: 8 }, (_, i) => ({ headline: `Row ${i + 1}` })), { headline: 'new' }]),
+    );
     expect((await fail(run({}))).message).toMatch(/row 9 added/);
   });
 
@@ -193,7 +231,9 @@ describe('idempotency keys the user passes', () => {
     const { fake, run } = await setup();
     const e = await fail(run({ idempotencyKey: 'k'.repeat(254) }));
     expect([e.code, e.exitCode]).toEqual(['invalid_option', 2]);
-    expect(e.message).toBe('--idempotency-key is 254 characters; a batch sends it with the row number added (`:8` for row 8), which goes over the 255 characters HeyGen allows.');
+    expect(e.message).toBe(
+      '--idempotency-key is 254 characters; a batch sends it with the row number added (`:8` for row 8), which goes over the 255 characters HeyGen allows.',
+    );
     expect(e.hint).toBe('Use a key of at most 253 characters for this batch of 8 rows.');
     expect(fake.state.requests).toEqual([]);
     const fits = await run({ idempotencyKey: 'k'.repeat(253) });

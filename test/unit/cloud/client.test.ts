@@ -71,7 +71,10 @@ describe('renders', () => {
     fake.controls.inject({ route: 'renders.create', kind: 'status', status: 502, after: true });
     const created = await client.renders.create(body);
     expect(fake.state.rendersCreated).toBe(before + 1);
-    const keys = fake.controls.requests('renders.create').slice(-3).map((r) => r.idempotencyKey);
+    const keys = fake.controls
+      .requests('renders.create')
+      .slice(-3)
+      .map((r) => r.idempotencyKey);
     expect(new Set(keys).size).toBe(1);
     expect((await client.renders.get(created.render_id)).render_id).toBe(created.render_id);
   });
@@ -169,7 +172,9 @@ describe('webhook endpoints', () => {
     expect(ep.secret).toMatch(/^whsec_/);
     const listed = (await client.webhooks.listEndpoints()).find((e) => e.endpoint_id === ep.endpoint_id)!;
     expect(listed.secret ?? null).toBeNull();
-    expect((await client.webhooks.updateEndpoint(ep.endpoint_id, { events: ['hyperframes_video.success'] })).events).toEqual(['hyperframes_video.success']);
+    expect((await client.webhooks.updateEndpoint(ep.endpoint_id, { events: ['hyperframes_video.success'] })).events).toEqual([
+      'hyperframes_video.success',
+    ]);
     expect((await client.webhooks.rotateSecret(ep.endpoint_id)).secret).not.toBe(ep.secret);
     await client.webhooks.deleteEndpoint(ep.endpoint_id);
     const e = await caught(client.webhooks.deleteEndpoint(ep.endpoint_id));
@@ -178,7 +183,7 @@ describe('webhook endpoints', () => {
   });
 });
 
-describe('reconciled with HeyGen\'s published clients', () => {
+describe("reconciled with HeyGen's published clients", () => {
   it('sends X-HeyGen-Client-Source: framesmith on API calls, never on presigned storage requests', async () => {
     const client = clientFor(fake);
     const { render_id } = await client.renders.create(body);
@@ -192,7 +197,13 @@ describe('reconciled with HeyGen\'s published clients', () => {
   });
 
   it('error answers carry doc_url and the request id into the hint; known codes get their own advice', async () => {
-    fake.controls.inject({ route: 'renders.create', kind: 'status', status: 413, code: 'hyperframes_project_too_large', message: 'Project exceeds 200 MB' });
+    fake.controls.inject({
+      route: 'renders.create',
+      kind: 'status',
+      status: 413,
+      code: 'hyperframes_project_too_large',
+      message: 'Project exceeds 200 MB',
+    });
     const e = await caught(clientFor(fake).renders.create(body));
     expect(e).toBeInstanceOf(CloudApiError);
     expect(e.hint).toMatch(/200 MB limit.*Docs: https:\/\/\S+hyperframes_project_too_large Request id: req_\w+\./);
@@ -221,7 +232,11 @@ describe('OAuth access tokens', () => {
       expect(client.credentialKind).toBe('access_token');
       await client.renders.list();
       expect(local.controls.requests('renders.list').at(-1)).toMatchObject({ auth: 'bearer', status: 200 });
-      const wrong = createCloudClient({ apiKey: resolveCredential({ env: { HEYGEN_ACCESS_TOKEN: 'oauth_EXPIRED_999999' } }), baseUrl: local.url, retry: FAST_RETRY });
+      const wrong = createCloudClient({
+        apiKey: resolveCredential({ env: { HEYGEN_ACCESS_TOKEN: 'oauth_EXPIRED_999999' } }),
+        baseUrl: local.url,
+        retry: FAST_RETRY,
+      });
       const e = await caught(wrong.renders.list());
       expect([e.code, e.exitCode]).toEqual(['cloud_unauthorized', 3]);
       expect(e.message).toMatch(/rejected the access token read from the HEYGEN_ACCESS_TOKEN environment variable/);
@@ -252,7 +267,9 @@ describe('redirects', () => {
         fake.controls.inject({ route: 'renders.list', kind: 'redirect', status, location: `${other.url}/v3/hyperframes/renders` });
         const e = await caught(clientFor(fake).renders.list());
         expect(e.code).toBe('cloud_redirect_refused');
-        expect(e.message).toMatch(new RegExp(`redirect \\(${status}\\) to another origin, ${other.url}; the API key is sent only to ${fake.url}`));
+        expect(e.message).toMatch(
+          new RegExp(`redirect \\(${status}\\) to another origin, ${other.url}; the API key is sent only to ${fake.url}`),
+        );
         expectNoKey(e);
       }
       expect(other.seen).toEqual([]);
@@ -266,7 +283,12 @@ describe('redirects', () => {
     const n = fake.controls.requests('renders.list').length;
     const page = await clientFor(fake).renders.list();
     expect(Array.isArray(page.data)).toBe(true);
-    expect(fake.controls.requests('renders.list').slice(n).map((r) => [r.status, r.auth])).toEqual([
+    expect(
+      fake.controls
+        .requests('renders.list')
+        .slice(n)
+        .map((r) => [r.status, r.auth]),
+    ).toEqual([
       [307, 'key'],
       [200, 'key'],
     ]);

@@ -63,12 +63,20 @@ describe('guardedLookup', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
       const policy = await linkPolicyFor('https://api.heygen.com');
-      const e = await send({ method: 'GET', url: new URL(`https://localhost:${(server.address() as AddressInfo).port}/v.mp4`), policy }).catch((x) => x);
+      const e = await send({
+        method: 'GET',
+        url: new URL(`https://localhost:${(server.address() as AddressInfo).port}/v.mp4`),
+        policy,
+      }).catch((x) => x);
       expect(e).toBeInstanceOf(TransportError);
       expect(e.kind).toBe('refused');
       expect(e.message).toMatch(/localhost resolves to 127\.0\.0\.1 is an address on this machine|resolves to ::1/);
       expect(connections).toBe(0);
-      const literal = await send({ method: 'GET', url: new URL(`https://127.0.0.1:${(server.address() as AddressInfo).port}/v.mp4`), policy }).catch((x) => x);
+      const literal = await send({
+        method: 'GET',
+        url: new URL(`https://127.0.0.1:${(server.address() as AddressInfo).port}/v.mp4`),
+        policy,
+      }).catch((x) => x);
       expect(literal.kind).toBe('refused');
       expect(connections).toBe(0);
     } finally {

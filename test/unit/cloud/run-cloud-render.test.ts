@@ -27,7 +27,13 @@ beforeEach(async () => {
 });
 
 const run = (o: Partial<RunCloudRenderOptions>) => runCloudRender({ zip, cwd, client: clientFor(fake), pollInterval: 10, ...o });
-const fail = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a rejection'); }, (e: FramesmithError) => e);
+const fail = (p: Promise<unknown>) =>
+  p.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (e: FramesmithError) => e,
+  );
 
 describe('checks before any upload', () => {
   const bad: [string, Partial<RunCloudRenderOptions>, RegExp][] = [
@@ -133,7 +139,14 @@ describe('the flow', () => {
   it('stopping the wait says how to resume (exit 130)', async () => {
     const controller = new AbortController();
     const e = await fail(
-      run({ signal: controller.signal, pollInterval: 60_000, logger: { ...recordingLogger().logger, info: (m: string) => m.startsWith('Submitted') && setTimeout(() => controller.abort(), 20) } as never }),
+      run({
+        signal: controller.signal,
+        pollInterval: 60_000,
+        logger: {
+          ...recordingLogger().logger,
+          info: (m: string) => m.startsWith('Submitted') && setTimeout(() => controller.abort(), 20),
+        } as never,
+      }),
     );
     expect(e).toBeInstanceOf(CancelledError);
     expect(e.exitCode).toBe(130);
@@ -146,7 +159,11 @@ describe('the flow', () => {
     const rows = [{ headline: 'Alpha' }, { headline: 'Beta/Gamma' }, { headline: 'Alpha' }];
     const result = await run({ logger, batch: { rows, namePattern: 'renders/{headline}.mp4' }, idempotencyKey: 'batch-unit-1' });
     expect(fake.state.rendersCreated - before).toBe(3);
-    expect(result.renders.map((r) => r.videoPath)).toEqual([join(cwd, 'renders/Alpha.mp4'), join(cwd, 'renders/Beta-Gamma.mp4'), join(cwd, 'renders/Alpha-2.mp4')]);
+    expect(result.renders.map((r) => r.videoPath)).toEqual([
+      join(cwd, 'renders/Alpha.mp4'),
+      join(cwd, 'renders/Beta-Gamma.mp4'),
+      join(cwd, 'renders/Alpha-2.mp4'),
+    ]);
     expect(result.renders.map((r) => r.idempotencyKey)).toEqual(['batch-unit-1:1', 'batch-unit-1:2', 'batch-unit-1:3']);
     expect(out.text).toMatch(/3 renders: .*queued/);
     expect(out.text).toMatch(/3\/3 completed/);
@@ -156,7 +173,9 @@ describe('the flow', () => {
   it('batch with a failing row downloads the others, prints the table, then fails (exit 7)', async () => {
     const { logger, out } = recordingLogger();
     fake.controls.queueOutcomes(['completed', { failed: 'row two broke' }, 'completed']);
-    const e = await fail(run({ logger, batch: { rows: [{ headline: 'A' }, { headline: 'B' }, { headline: 'C' }], namePattern: 'v/{index}-{headline}.mp4' } }));
+    const e = await fail(
+      run({ logger, batch: { rows: [{ headline: 'A' }, { headline: 'B' }, { headline: 'C' }], namePattern: 'v/{index}-{headline}.mp4' } }),
+    );
     expect([e.code, e.exitCode]).toEqual(['render_failed', 7]);
     expect(e.message).toMatch(/1 of 3 renders failed .*row two broke/);
     expect(existsSync(join(cwd, 'v/1-A.mp4'))).toBe(true);
@@ -174,7 +193,10 @@ describe('the flow', () => {
       { id: 'count', type: 'number', label: 'C', default: 0 },
       { id: 'dark', type: 'boolean', label: 'D', default: false },
     ]);
-    expect(rows).toEqual([{ headline: 'Hello, world', count: 7, dark: true }, { headline: 'Bye', count: 2, dark: false }]);
+    expect(rows).toEqual([
+      { headline: 'Hello, world', count: 7, dark: true },
+      { headline: 'Bye', count: 2, dark: false },
+    ]);
     expect(() => expandNamePattern('renders/{missing}.mp4', rows[0], { index: 1, render_id: 'r', format: 'mp4' })).toThrow(/\{missing\}/);
   });
 });

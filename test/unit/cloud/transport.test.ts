@@ -9,7 +9,10 @@ import { send, TransportError } from '../../../src/cloud/transport.js';
 async function serve(handler: RequestListener) {
   const server = createServer(handler);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/x`), close: () => (server.closeAllConnections(), new Promise((r) => server.close(r))) };
+  return {
+    url: new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/x`),
+    close: () => (server.closeAllConnections(), new Promise((r) => server.close(r))),
+  };
 }
 
 describe('send', () => {
@@ -41,7 +44,13 @@ describe('send', () => {
       expect((await res.text().catch((x) => x)).kind).toBe('stalled');
       // More than the system's buffers hold, so the writes stop while the body is being sent.
       const body = Buffer.alloc(64 * 1024 * 1024, 1);
-      const e = await send({ method: 'PUT', url: deaf.url, headers: { 'content-length': String(body.length) }, body: () => Readable.from([body]), stall: { windowMs: 300, minBytes: 1024 } }).catch((x) => x);
+      const e = await send({
+        method: 'PUT',
+        url: deaf.url,
+        headers: { 'content-length': String(body.length) },
+        body: () => Readable.from([body]),
+        stall: { windowMs: 300, minBytes: 1024 },
+      }).catch((x) => x);
       expect(e).toBeInstanceOf(TransportError);
       expect(e.kind).toBe('stalled');
     } finally {

@@ -52,7 +52,12 @@ describe('uploadProjectZip', () => {
     const puts = fake.controls.requests('storage.put');
     expect(puts.every((r) => !r.hadAuth)).toBe(true);
     expect(puts.at(-1)!.status).toBe(200);
-    expect(fake.controls.requests('assets.complete').slice(-3).map((r) => r.status)).toEqual([409, 409, 200]);
+    expect(
+      fake.controls
+        .requests('assets.complete')
+        .slice(-3)
+        .map((r) => r.status),
+    ).toEqual([409, 409, 200]);
     const uploads = events.filter((e) => e.phase === 'upload');
     expect(uploads.at(-1)!.sentBytes).toBe((await stat(zip)).size);
     expect(events.at(-1)!.phase).toBe('complete');
@@ -100,7 +105,11 @@ describe('downloadRenderOutputs', () => {
     const got = await downloadRenderOutputs(detail, { cwd, client });
     expect(got.videoPath).toBe(join(cwd, 'renders', `${detail.render_id}.mp4`));
     expect(got.thumbnailPath).toBe(join(cwd, 'renders', `${detail.render_id}.png`));
-    const probe = execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name,width,height', '-of', 'csv=p=0', got.videoPath], { encoding: 'utf8' });
+    const probe = execFileSync(
+      'ffprobe',
+      ['-v', 'error', '-show_entries', 'stream=codec_name,width,height', '-of', 'csv=p=0', got.videoPath],
+      { encoding: 'utf8' },
+    );
     expect(probe.trim()).toBe('h264,192,108');
     expect((await readFile(got.thumbnailPath!)).subarray(1, 4).toString('latin1')).toBe('PNG');
   });

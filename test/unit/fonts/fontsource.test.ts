@@ -2,7 +2,14 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fontsourceCss, fontsourceId, fontsourcePackageName, orderSubsets, readFontsourcePackage, selectFontFiles } from '../../../src/fonts/fontsource.js';
+import {
+  fontsourceCss,
+  fontsourceId,
+  fontsourcePackageName,
+  orderSubsets,
+  readFontsourcePackage,
+  selectFontFiles,
+} from '../../../src/fonts/fontsource.js';
 
 const require = createRequire(import.meta.url);
 const pkgDir = (name: string) => dirname(require.resolve(`${name}/package.json`));
@@ -10,7 +17,14 @@ const pkgDir = (name: string) => dirname(require.resolve(`${name}/package.json`)
 describe('readFontsourcePackage', () => {
   it('reads a static package', () => {
     const pkg = readFontsourcePackage(pkgDir('@fontsource/oswald'));
-    expect(pkg).toMatchObject({ name: '@fontsource/oswald', id: 'oswald', family: 'Oswald', variable: false, styles: ['normal'], license: 'OFL-1.1' });
+    expect(pkg).toMatchObject({
+      name: '@fontsource/oswald',
+      id: 'oswald',
+      family: 'Oswald',
+      variable: false,
+      styles: ['normal'],
+      license: 'OFL-1.1',
+    });
     expect(pkg.weights).toEqual([200, 300, 400, 500, 600, 700]);
     expect(pkg.unicodeRanges.latin).toMatch(/^U\+0000-00FF/);
     expect(pkg.licenseFile).toMatch(/LICENSE$/);
@@ -30,7 +44,13 @@ describe('readFontsourcePackage', () => {
 describe('selectFontFiles / fontsourceCss', () => {
   it('serves the requested weights and styles for the requested subsets, latin last', () => {
     const pkg = readFontsourcePackage(pkgDir('@fontsource/inter'));
-    const sel = selectFontFiles(pkg, { faces: [{ style: 'normal', weight: 300 }, { style: 'italic', weight: 700 }], subsets: ['latin', 'cyrillic'] });
+    const sel = selectFontFiles(pkg, {
+      faces: [
+        { style: 'normal', weight: 300 },
+        { style: 'italic', weight: 700 },
+      ],
+      subsets: ['latin', 'cyrillic'],
+    });
     expect(sel.files.map((f) => f.file)).toEqual([
       'files/inter-cyrillic-300-normal.woff2',
       'files/inter-latin-300-normal.woff2',
@@ -42,14 +62,28 @@ describe('selectFontFiles / fontsourceCss', () => {
 
   it('lists faces a family does not have as missing', () => {
     const pkg = readFontsourcePackage(pkgDir('@fontsource/oswald'));
-    const sel = selectFontFiles(pkg, { faces: [{ style: 'normal', weight: 100 }, { style: 'italic', weight: 400 }, { style: 'normal', weight: { min: 300, max: 500 } }], subsets: ['latin'] });
-    expect(sel.missing).toEqual([{ style: 'normal', weight: 100 }, { style: 'italic', weight: 400 }]);
+    const sel = selectFontFiles(pkg, {
+      faces: [
+        { style: 'normal', weight: 100 },
+        { style: 'italic', weight: 400 },
+        { style: 'normal', weight: { min: 300, max: 500 } },
+      ],
+      subsets: ['latin'],
+    });
+    expect(sel.missing).toEqual([
+      { style: 'normal', weight: 100 },
+      { style: 'italic', weight: 400 },
+    ]);
     expect(sel.files.map((f) => f.weight)).toEqual([300, 400, 500]);
   });
 
   it('serves a weight from a variable package through its wght file', () => {
     const pkg = readFontsourcePackage(pkgDir('@fontsource-variable/space-grotesk'));
-    const out = fontsourceCss(pkg, { faces: [{ style: 'normal', weight: 500 }], subsets: ['latin'] }, { url: (f) => `/fonts/${f.file}`, display: 'block' });
+    const out = fontsourceCss(
+      pkg,
+      { faces: [{ style: 'normal', weight: 500 }], subsets: ['latin'] },
+      { url: (f) => `/fonts/${f.file}`, display: 'block' },
+    );
     expect(out.css).toBe(
       [
         '@font-face {',
@@ -67,7 +101,11 @@ describe('selectFontFiles / fontsourceCss', () => {
 
   it('renames the family and replaces ranges on request', () => {
     const pkg = readFontsourcePackage(pkgDir('@fontsource/lato'));
-    const out = fontsourceCss(pkg, { faces: [{ style: 'normal', weight: 400 }], subsets: ['latin'] }, { family: 'My "Lato"', url: () => 'x.woff2', unicodeRange: () => '' });
+    const out = fontsourceCss(
+      pkg,
+      { faces: [{ style: 'normal', weight: 400 }], subsets: ['latin'] },
+      { family: 'My "Lato"', url: () => 'x.woff2', unicodeRange: () => '' },
+    );
     expect(out.css).toContain('font-family: "My \\"Lato\\"";');
     expect(out.css).not.toContain('unicode-range');
   });

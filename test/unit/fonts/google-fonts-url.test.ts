@@ -4,7 +4,9 @@ import { isGoogleFontsCssUrl, isGoogleFontsFileUrl, parseGoogleFontsUrl, weightC
 
 describe('parseGoogleFontsUrl', () => {
   it('reads css2 weights, display, and several families', () => {
-    const r = parseGoogleFontsUrl('https://fonts.googleapis.com/css2?family=Nunito+Sans:wght@400;600;700;800;900&family=Inter&display=swap')!;
+    const r = parseGoogleFontsUrl(
+      'https://fonts.googleapis.com/css2?family=Nunito+Sans:wght@400;600;700;800;900&family=Inter&display=swap',
+    )!;
     expect(r.api).toBe('css2');
     expect(r.display).toBe('swap');
     expect(r.families.map((f) => f.family)).toEqual(['Nunito Sans', 'Inter']);
@@ -20,11 +22,15 @@ describe('parseGoogleFontsUrl', () => {
       { style: 'italic', weight: 400 },
     ]);
     expect(r.families[0].axes).toEqual({ opsz: { min: 14, max: 32 } });
-    expect(parseGoogleFontsUrl('https://fonts.googleapis.com/css2?family=Lora:ital@1')!.families[0].faces).toEqual([{ style: 'italic', weight: 400 }]);
+    expect(parseGoogleFontsUrl('https://fonts.googleapis.com/css2?family=Lora:ital@1')!.families[0].faces).toEqual([
+      { style: 'italic', weight: 400 },
+    ]);
   });
 
   it('reads css v1 variants, | separated families, subset= and &amp; from HTML', () => {
-    const r = parseGoogleFontsUrl('//fonts.googleapis.com/css?family=Roboto:300,400italic,700i,bold|Open+Sans:b,bi&amp;subset=latin,cyrillic&amp;display=block')!;
+    const r = parseGoogleFontsUrl(
+      '//fonts.googleapis.com/css?family=Roboto:300,400italic,700i,bold|Open+Sans:b,bi&amp;subset=latin,cyrillic&amp;display=block',
+    )!;
     expect(r.api).toBe('css');
     expect(r.families[0]).toMatchObject({
       family: 'Roboto',
@@ -35,7 +41,13 @@ describe('parseGoogleFontsUrl', () => {
         { style: 'normal', weight: 700 },
       ],
     });
-    expect(r.families[1]).toMatchObject({ family: 'Open Sans', faces: [{ style: 'normal', weight: 700 }, { style: 'italic', weight: 700 }] });
+    expect(r.families[1]).toMatchObject({
+      family: 'Open Sans',
+      faces: [
+        { style: 'normal', weight: 700 },
+        { style: 'italic', weight: 700 },
+      ],
+    });
     expect(r.subsets).toEqual(['latin', 'cyrillic']);
     expect(r.display).toBe('block');
   });

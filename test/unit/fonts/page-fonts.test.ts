@@ -10,7 +10,8 @@ import { composeFontFragment, composeFontPage, FONT_STYLE_ATTR } from '../../../
 import { fontFileForUrl } from '../../../src/fonts/packages.js';
 import { tempDir } from '../../helpers/fixtures.js';
 
-const page = (head: string, body = '<div id="root" data-composition-id="main"></div>') => `<!doctype html>\n<html>\n<head>\n${head}\n</head>\n<body>\n${body}\n</body>\n</html>\n`;
+const page = (head: string, body = '<div id="root" data-composition-id="main"></div>') =>
+  `<!doctype html>\n<html>\n<head>\n${head}\n</head>\n<body>\n${body}\n</body>\n</html>\n`;
 
 async function compose(head: string, body?: string, files: Record<string, string> = {}) {
   const dir = tempDir();
@@ -57,7 +58,10 @@ describe('the served entry document', () => {
     const { plan } = await compose(
       '<style>\n  @font-face { font-family: Brand; src: url(fonts/brand.woff2); }\n  @font-face { font-family: Mine; src: local("Mine Regular"); }\n  z { font-family: Mine; }\n  a { font-family: Brand, Helvetica, "Foobar Sans", Oswald, sans-serif; }\n  b { font: 12px Lato; }\n</style>\n<link rel="stylesheet" href="app.css">',
       '<div id="root" data-composition-id="main"><div data-composition-src="compositions/s.html" data-composition-id="s"></div></div>',
-      { 'compositions/s.html': '<template><div data-composition-id="s"><style>.t { font-family: "Roboto Slab"; }</style></div></template>', 'app.css': 'x { font-family: Poppins; }' },
+      {
+        'compositions/s.html': '<template><div data-composition-id="s"><style>.t { font-family: "Roboto Slab"; }</style></div></template>',
+        'app.css': 'x { font-family: Poppins; }',
+      },
     );
     const status = Object.fromEntries(plan.families.map((f) => [f.family, [f.status, f.canonical?.family ?? null]]));
     expect(status).toEqual({
@@ -76,22 +80,27 @@ describe('the served entry document', () => {
 });
 
 describe('FRAMESMITH_FONTS_AS_OFFLINE_ENGINE=1 (parity with the offline official CLI only)', () => {
-  const head = '<link href="https://fonts.googleapis.com/css2?family=Inter:wght@500" rel="stylesheet">\n<style>\n  a { font-family: Inter; font-weight: 500; }\n  b { font-family: Oswald; }\n</style>';
+  const head =
+    '<link href="https://fonts.googleapis.com/css2?family=Inter:wght@500" rel="stylesheet">\n<style>\n  a { font-family: Inter; font-weight: 500; }\n  b { font-family: Oswald; }\n</style>';
   const interFiles = (rules: string[]) => rules.flatMap((r) => /inter-[a-z-]+-(\d+)-normal\.woff2/.exec(r)?.[1] ?? []);
 
-  it('the engine\'s embedded families get their embedded faces only: no Google supplement, no faces from the page\'s Google Fonts link', async () => {
+  it("the engine's embedded families get their embedded faces only: no Google supplement, no faces from the page's Google Fonts link", async () => {
     process.env.FRAMESMITH_FONTS_AS_OFFLINE_ENGINE = '1';
     try {
       const { plan } = await compose(head);
       expect(new Set(interFiles(plan.rules))).toEqual(new Set(['400', '700', '900']));
-      expect(plan.families.find((f) => f.family === 'Inter')!.faces.map((f) => [f.weight, f.source])).toEqual([[400, 'engine'], [700, 'engine'], [900, 'engine']]);
+      expect(plan.families.find((f) => f.family === 'Inter')!.faces.map((f) => [f.weight, f.source])).toEqual([
+        [400, 'engine'],
+        [700, 'engine'],
+        [900, 'engine'],
+      ]);
       expect(plan.families.find((f) => f.family === 'Oswald')!.faces.map((f) => f.weight)).toEqual([400, 700]);
     } finally {
       delete process.env.FRAMESMITH_FONTS_AS_OFFLINE_ENGINE;
     }
   });
 
-  it('without it, the cloud\'s faces: Google\'s Inter weights 100-900 as well', async () => {
+  it("without it, the cloud's faces: Google's Inter weights 100-900 as well", async () => {
     const { plan } = await compose(head);
     expect(new Set(interFiles(plan.rules))).toEqual(new Set(['100', '200', '300', '400', '500', '600', '700', '800', '900']));
     expect(plan.families.find((f) => f.family === 'Inter')!.faces.some((f) => f.weight === 500 && f.source === 'google')).toBe(true);
@@ -104,14 +113,20 @@ it('a sub-composition file gets the generic rewrite only', () => {
 });
 
 describe('googleFontsCss', () => {
-  it('answers a Google Fonts stylesheet from framesmith\'s @fontsource packages, as Google would', async () => {
+  it("answers a Google Fonts stylesheet from framesmith's @fontsource packages, as Google would", async () => {
     const { googleFontsCss } = await import('../../../src/fonts/google-css.js');
-    const ok = (await googleFontsCss('https://fonts.googleapis.com/css2?family=Nunito:wght@900&family=Oswald:wght@300..500&display=swap', { projectDir: tempDir() }))!;
+    const ok = (await googleFontsCss('https://fonts.googleapis.com/css2?family=Nunito:wght@900&family=Oswald:wght@300..500&display=swap', {
+      projectDir: tempDir(),
+    }))!;
     expect(ok.refused).toEqual([]);
     expect(ok.css).toContain('font-family: "Nunito";');
     expect(ok.css).toContain('nunito-latin-900-normal.woff2');
     expect(ok.css).toContain('font-display: swap;');
-    expect(ok.css.match(/oswald-latin-\d00-normal/g)).toEqual(['oswald-latin-300-normal', 'oswald-latin-400-normal', 'oswald-latin-500-normal']);
+    expect(ok.css.match(/oswald-latin-\d00-normal/g)).toEqual([
+      'oswald-latin-300-normal',
+      'oswald-latin-400-normal',
+      'oswald-latin-500-normal',
+    ]);
     // Oswald has no weight 100: Google refuses the whole stylesheet.
     const refused = (await googleFontsCss('https://fonts.googleapis.com/css2?family=Oswald:wght@100;400', { projectDir: tempDir() }))!;
     expect(refused).toMatchObject({ css: '', refused: [{ family: 'Oswald', faces: ['100'] }] });

@@ -18,7 +18,8 @@ const EXAMPLES = join(engineCacheDir(), 'node_modules', 'hyperframes', 'dist', '
 function example(name: string): string {
   const dir = join(tempDir(), name);
   cpSync(join(EXAMPLES, name), dir, { recursive: true });
-  const fill = (file: string) => writeFileSync(file, readFileSync(file, 'utf8').replaceAll('__VIDEO_DURATION__', '10').replaceAll('__VIDEO_SRC__', 'media/video.mp4'));
+  const fill = (file: string) =>
+    writeFileSync(file, readFileSync(file, 'utf8').replaceAll('__VIDEO_DURATION__', '10').replaceAll('__VIDEO_SRC__', 'media/video.mp4'));
   mkdirSync(join(dir, 'media'));
   writeFileSync(join(dir, 'media', 'video.mp4'), 'a video the user drops in');
   fill(join(dir, 'index.html'));

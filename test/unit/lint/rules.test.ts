@@ -22,7 +22,13 @@ const SETUP: Record<string, { fires?: (dir: string) => void | Promise<unknown>; 
     fires: (dir) => writeFileSync(join(dir, 'css', 'big.css'), Buffer.alloc(10 * 1024 * 1024 + 1, 0x20)),
   },
   // The test run's own content cache (test/global-setup.ts) gets a copy of the URL.
-  remote_resource: { fires: () => defaultContentCache().put('https://fonts.example.org/cached.css', Buffer.from('body{}'), { contentType: 'text/css', source: 'network' }) },
+  remote_resource: {
+    fires: () =>
+      defaultContentCache().put('https://fonts.example.org/cached.css', Buffer.from('body{}'), {
+        contentType: 'text/css',
+        source: 'network',
+      }),
+  },
 };
 
 async function lintFixture(code: string, kind: 'fires' | 'passes') {

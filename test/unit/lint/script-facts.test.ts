@@ -11,7 +11,10 @@ import { collectScripts } from '../../../src/lint/scripts.js';
 import { scriptFacts } from '../../../src/lint/script-facts.js';
 
 function facts(code: string, module = false) {
-  const html = parseHtmlFile('index.html', `<!doctype html><html><body>\n<script${module ? ' type="module"' : ''}>\n${code}\n</script></body></html>`);
+  const html = parseHtmlFile(
+    'index.html',
+    `<!doctype html><html><body>\n<script${module ? ' type="module"' : ''}>\n${code}\n</script></body></html>`,
+  );
   const [unit] = collectScripts('/nonexistent', [html]);
   return scriptFacts(unit, (q, byId) => (byId ? q === 'v' : q.includes('video')));
 }
@@ -28,7 +31,9 @@ describe('script facts', () => {
   });
 
   it('ignores comments, strings and dated constructors', () => {
-    const f = facts('// Date.now() Math.random() requestAnimationFrame(x)\nconst s = "performance.now()";\nconst d = new Date(2020, 0, 1);\nconst r = myRandom.random;');
+    const f = facts(
+      '// Date.now() Math.random() requestAnimationFrame(x)\nconst s = "performance.now()";\nconst d = new Date(2020, 0, 1);\nconst r = myRandom.random;',
+    );
     expect(f.clock).toEqual([]);
     expect(f.raf).toEqual([]);
   });
@@ -40,7 +45,9 @@ describe('script facts', () => {
   });
 
   it('tells media control from timeline control', () => {
-    const f = facts('const v = document.getElementById("v");\nv.play();\ntl.pause();\ndocument.querySelector("#root video").currentTime = 2;\ndocument.getElementById("title").play?.();');
+    const f = facts(
+      'const v = document.getElementById("v");\nv.play();\ntl.pause();\ndocument.querySelector("#root video").currentTime = 2;\ndocument.getElementById("title").play?.();',
+    );
     expect(f.mediaControl.map((m) => [m.what, m.target])).toEqual([
       ['play()', '#v'],
       ['currentTime =', '#root video'],
@@ -53,7 +60,9 @@ describe('script facts', () => {
   });
 
   it('engine globals: assignments and top-level classic declarations, not reads or locals', () => {
-    const f = facts('window.__renderReady = true;\nvar __hf = {};\nfunction f() { var __player = 1; }\nconst vars = window.__hyperframes.getVariables();');
+    const f = facts(
+      'window.__renderReady = true;\nvar __hf = {};\nfunction f() { var __player = 1; }\nconst vars = window.__hyperframes.getVariables();',
+    );
     expect(f.engineGlobals.map((g) => g.name)).toEqual(['__renderReady', '__hf']);
     expect(facts('const __hf = 1;', true).engineGlobals).toEqual([]);
   });
@@ -73,10 +82,20 @@ describe('script facts', () => {
     const root = mkdtempSync(join(tmpdir(), 'framesmith-scripts-'));
     try {
       mkdirSync(join(root, 'src', 'lib'), { recursive: true });
-      writeFileSync(join(root, 'src', 'main.js'), "import './lib/a.js';\nimport '../shared.js';\nimport '/src/lib/b.js';\nimport 'gsap';\nimport 'https://example.org/x.js';\n");
+      writeFileSync(
+        join(root, 'src', 'main.js'),
+        "import './lib/a.js';\nimport '../shared.js';\nimport '/src/lib/b.js';\nimport 'gsap';\nimport 'https://example.org/x.js';\n",
+      );
       for (const f of ['src/lib/a.js', 'shared.js', 'src/lib/b.js']) writeFileSync(join(root, f), 'export const x = 1;\n');
-      const html = parseHtmlFile('index.html', '<!doctype html><html><body><script type="module" src="src/main.js"></script></body></html>');
-      expect(collectScripts(root, [html]).map((u) => u.file).sort()).toEqual(['shared.js', 'src/lib/a.js', 'src/lib/b.js', 'src/main.js']);
+      const html = parseHtmlFile(
+        'index.html',
+        '<!doctype html><html><body><script type="module" src="src/main.js"></script></body></html>',
+      );
+      expect(
+        collectScripts(root, [html])
+          .map((u) => u.file)
+          .sort(),
+      ).toEqual(['shared.js', 'src/lib/a.js', 'src/lib/b.js', 'src/main.js']);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

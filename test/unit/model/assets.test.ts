@@ -47,11 +47,21 @@ describe('references in HTML', () => {
   test('external, inline and outside-the-root flags, and where each is written', async () => {
     const { model } = await parseFixture('css-urls');
     const by = (url: string) => model.assets.find((a) => a.url === url)!;
-    expect(by('https://cdn.example.com/gsap.js')).toMatchObject({ external: true, inline: false, outsideRoot: false, loc: at('css-urls', 'index.html', 'src="https://cdn') });
+    expect(by('https://cdn.example.com/gsap.js')).toMatchObject({
+      external: true,
+      inline: false,
+      outsideRoot: false,
+      loc: at('css-urls', 'index.html', 'src="https://cdn'),
+    });
     expect(by('//cdn.example.com/x.png')).toMatchObject({ external: true });
     expect(by('data:image/png;base64,AAAA')).toMatchObject({ inline: true, external: false, path: null });
     expect(by('#dot')).toMatchObject({ inline: true });
-    expect(by('../outside.png')).toMatchObject({ outsideRoot: true, path: null, exists: false, loc: at('css-urls', 'index.html', 'src="../outside.png"') });
+    expect(by('../outside.png')).toMatchObject({
+      outsideRoot: true,
+      path: null,
+      exists: false,
+      loc: at('css-urls', 'index.html', 'src="../outside.png"'),
+    });
     expect(by('images/poster.jpg').loc).toEqual(at('css-urls', 'index.html', 'poster='));
   });
 
@@ -67,8 +77,13 @@ describe('references in HTML', () => {
 describe('references in CSS', () => {
   test('style blocks, inline styles and .css files (with @import) at their own line and column', async () => {
     const { model, css } = await parseFixture('css-urls');
-    const cssRefs = model.assets.filter((a) => a.via !== 'attribute').map((a) => [a.url, a.kind, a.via, a.path, a.exists, `${a.loc.file}:${a.loc.line}:${a.loc.column}`]);
-    const loc = (file: string, needle: string) => { const l = at('css-urls', file, needle); return `${l.file}:${l.line}:${l.column}`; };
+    const cssRefs = model.assets
+      .filter((a) => a.via !== 'attribute')
+      .map((a) => [a.url, a.kind, a.via, a.path, a.exists, `${a.loc.file}:${a.loc.line}:${a.loc.column}`]);
+    const loc = (file: string, needle: string) => {
+      const l = at('css-urls', file, needle);
+      return `${l.file}:${l.line}:${l.column}`;
+    };
     expect(cssRefs).toEqual([
       ['images/hero.jpg', 'image', 'inline-style', 'images/hero.jpg', true, loc('index.html', "url('images/hero.jpg')")],
       ['css/extra.css', 'style', 'style-tag', 'css/extra.css', true, loc('index.html', '@import')],
@@ -107,7 +122,12 @@ describe('letter case and links', () => {
   test('a file that exists only with other letter case, in a file or folder name', async () => {
     const { model, css } = await parseFixture('case-mismatch');
     const by = (url: string) => model.assets.find((a) => a.url === url)!;
-    expect(by('images/Logo.png')).toMatchObject({ exists: false, caseMismatch: 'images/logo.png', path: 'images/Logo.png', loc: at('case-mismatch', 'index.html', 'src="images/Logo.png"') });
+    expect(by('images/Logo.png')).toMatchObject({
+      exists: false,
+      caseMismatch: 'images/logo.png',
+      path: 'images/Logo.png',
+      loc: at('case-mismatch', 'index.html', 'src="images/Logo.png"'),
+    });
     expect(by('images/logo.png')).toMatchObject({ exists: true, caseMismatch: null });
     expect(by('CSS/main.css')).toMatchObject({ exists: false, caseMismatch: 'css/main.css' });
     // A stylesheet the renderer will not find is not followed.

@@ -9,7 +9,17 @@ import { at, diagnosticsOf, parseFixture } from './helpers.js';
 describe('clips of a valid composition', () => {
   test('windows resolved from numbers and references to the end of other clips', async () => {
     const { model } = await parseFixture('basic');
-    const clips = model.composition.clips.map((c) => [c.id, c.kind, c.tag, c.startExpr, c.start, c.duration, c.end, c.track, c.hasClipClass]);
+    const clips = model.composition.clips.map((c) => [
+      c.id,
+      c.kind,
+      c.tag,
+      c.startExpr,
+      c.start,
+      c.duration,
+      c.end,
+      c.track,
+      c.hasClipClass,
+    ]);
     expect(clips).toEqual([
       ['intro', 'element', 'div', '0', 0, 2, 2, 0, true],
       ['body', 'element', 'div', 'intro + 0.5', 2.5, 3, 5.5, 0, true],
@@ -27,8 +37,34 @@ describe('clips of a valid composition', () => {
   test('media elements: source, window, trims, volume, rate, audio flags', async () => {
     const { model } = await parseFixture('basic');
     expect(model.composition.media).toEqual([
-      { id: 'bg', kind: 'video', src: 'media/bg.mp4', start: 0, duration: null, track: 3, mediaStart: 0.5, volume: 0.5, playbackRate: 2, muted: true, hasAudio: false, loc: at('basic', 'index.html', '<video') },
-      { id: 'music', kind: 'audio', src: 'media/music.mp3', start: 2, duration: 8, track: 4, mediaStart: 0, volume: 1, playbackRate: 1, muted: false, hasAudio: true, loc: at('basic', 'index.html', '<audio') },
+      {
+        id: 'bg',
+        kind: 'video',
+        src: 'media/bg.mp4',
+        start: 0,
+        duration: null,
+        track: 3,
+        mediaStart: 0.5,
+        volume: 0.5,
+        playbackRate: 2,
+        muted: true,
+        hasAudio: false,
+        loc: at('basic', 'index.html', '<video'),
+      },
+      {
+        id: 'music',
+        kind: 'audio',
+        src: 'media/music.mp3',
+        start: 2,
+        duration: 8,
+        track: 4,
+        mediaStart: 0,
+        volume: 1,
+        playbackRate: 1,
+        muted: false,
+        hasAudio: true,
+        loc: at('basic', 'index.html', '<audio'),
+      },
     ]);
   });
 
@@ -85,9 +121,17 @@ describe('starts that cannot be resolved', () => {
     const d = await diagnosticsOf('bad-clip-start');
     const where = (v: string) => at('bad-clip-start', 'index.html', `data-start="${v}"`);
     expect(d.map((x) => [x.code, x.message, x.loc])).toEqual([
-      ['invalid_data_start', `#soon: data-start="soon!" is not a number of seconds or "clip-id [+|- seconds]". HeyGen's renderer places it at 0 s.`, where('soon!')],
+      [
+        'invalid_data_start',
+        `#soon: data-start="soon!" is not a number of seconds or "clip-id [+|- seconds]". HeyGen's renderer places it at 0 s.`,
+        where('soon!'),
+      ],
       ['invalid_data_start', '#neg: data-start="-1" is negative.', where('-1')],
-      ['invalid_data_start', `#empty: data-start="" is not a number of seconds or "clip-id [+|- seconds]". HeyGen's renderer places it at 0 s.`, where('')],
+      [
+        'invalid_data_start',
+        `#empty: data-start="" is not a number of seconds or "clip-id [+|- seconds]". HeyGen's renderer places it at 0 s.`,
+        where(''),
+      ],
     ]);
   });
 

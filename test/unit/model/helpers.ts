@@ -34,7 +34,10 @@ export function at(project: string, file: string, needle: string, nth = 0): Sour
 
 /** The FramesmithError a call rejects with (fails the test when it resolves or throws something else). */
 export async function rejection(promise: Promise<unknown>): Promise<FramesmithError> {
-  const error = await promise.then(() => null, (e: unknown) => e);
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(FramesmithError);
   return error as FramesmithError;
 }

@@ -61,7 +61,10 @@ describe('the project folder and its entry', () => {
 describe('the composition root', () => {
   test('no element with data-composition-id points at the one that looks like the root', async () => {
     const err = await rejection(parseFixture('bad-no-root'));
-    expect(err).toMatchObject({ code: 'root_missing_composition_id', message: 'index.html has no composition root: no element in <body> has data-composition-id.' });
+    expect(err).toMatchObject({
+      code: 'root_missing_composition_id',
+      message: 'index.html has no composition root: no element in <body> has data-composition-id.',
+    });
     expect(err.loc).toEqual(at('bad-no-root', 'index.html', '<div id="stage"'));
     expect(err.hint).toContain('data-composition-id="main" data-width="1920"');
   });

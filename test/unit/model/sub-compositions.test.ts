@@ -12,7 +12,17 @@ describe('valid sub-compositions', () => {
     const { model, html } = await parseFixture('sub-compositions');
     expect(model.diagnostics).toEqual([]);
     const [scene1, scene2, panel] = model.composition.subCompositions;
-    expect(scene1).toMatchObject({ hostId: 'scene1', compositionId: 'card', src: 'compositions/card.html', start: 0, duration: 4, end: 4, track: 0, playbackStart: 0, variableValues: { label: 'First' } });
+    expect(scene1).toMatchObject({
+      hostId: 'scene1',
+      compositionId: 'card',
+      src: 'compositions/card.html',
+      start: 0,
+      duration: 4,
+      end: 4,
+      track: 0,
+      playbackStart: 0,
+      variableValues: { label: 'First' },
+    });
     expect(scene1.loc).toEqual(at('sub-compositions', 'index.html', '<div id="scene1"'));
     // A leading slash is the project root too; the same file parsed for each host, read once.
     expect(scene2).toMatchObject({ src: '/compositions/card.html', start: 4, duration: 3, end: 7, playbackStart: 1, variableValues: {} });
@@ -20,9 +30,20 @@ describe('valid sub-compositions', () => {
     expect([...html.keys()]).toEqual(['index.html', 'compositions/card.html', 'compositions/panel.html', 'compositions/parts/badge.html']);
 
     const card = scene1.composition!;
-    expect(card).toMatchObject({ id: 'card', file: 'compositions/card.html', elementId: 'card', width: 1920, height: 1080, duration: 4, inTemplate: true });
+    expect(card).toMatchObject({
+      id: 'card',
+      file: 'compositions/card.html',
+      elementId: 'card',
+      width: 1920,
+      height: 1080,
+      duration: 4,
+      inTemplate: true,
+    });
     expect(card.variables).toEqual([{ id: 'label', type: 'string', label: 'Label', default: 'Card' }]);
-    expect(card.clips.map((c) => [c.id, c.start, c.end])).toEqual([['inner', 0.5, 1.5], ['inner2', 1.5, 2.5]]);
+    expect(card.clips.map((c) => [c.id, c.start, c.end])).toEqual([
+      ['inner', 0.5, 1.5],
+      ['inner2', 1.5, 2.5],
+    ]);
     expect(card.loc).toEqual(at('sub-compositions', 'compositions/card.html', '<div id="card"'));
 
     // A full-document child declares its variables on <html> and loads its own child.
@@ -67,7 +88,10 @@ describe('hosts that cannot load their file', () => {
 
   test('a host without data-composition-id', async () => {
     const d = only(await diagnosticsOf('bad-sub-host-no-id'), 'host_missing_composition_id');
-    expect(d).toMatchObject({ message: 'The element that loads compositions/intro.html has no data-composition-id.', loc: hostAttr('bad-sub-host-no-id') });
+    expect(d).toMatchObject({
+      message: 'The element that loads compositions/intro.html has no data-composition-id.',
+      loc: hostAttr('bad-sub-host-no-id'),
+    });
   });
 
   test('data-variable-values that is not JSON, or not an object', async () => {
@@ -90,19 +114,33 @@ describe('hosts that cannot load their file', () => {
       loc: at('bad-sub-cycle', 'compositions/b.html', 'data-composition-src'),
     });
     const self = only(await diagnosticsOf('bad-sub-self'), 'subcomposition_cycle');
-    expect(self).toMatchObject({ message: 'Sub-compositions load each other in a loop: index.html → index.html.', loc: hostAttr('bad-sub-self') });
+    expect(self).toMatchObject({
+      message: 'Sub-compositions load each other in a loop: index.html → index.html.',
+      loc: hostAttr('bad-sub-self'),
+    });
   });
 
   test('a path above the project root', async () => {
     const d = only(await diagnosticsOf('bad-sub-outside'), 'invalid_parent_traversal_in_asset_path');
-    expect(d).toMatchObject({ message: expect.stringContaining('"../shared/intro.html" climbs above the project root'), loc: hostAttr('bad-sub-outside') });
+    expect(d).toMatchObject({
+      message: expect.stringContaining('"../shared/intro.html" climbs above the project root'),
+      loc: hostAttr('bad-sub-outside'),
+    });
   });
 
   test('an empty file, and a file without a composition root', async () => {
     const d = await diagnosticsOf('bad-sub-empty');
     expect(d.map((x) => [x.code, x.message, x.loc])).toEqual([
-      ['missing_or_empty_sub_composition', 'compositions/intro.html (loaded by "intro") is empty.', at('bad-sub-empty', 'index.html', 'data-composition-src', 0)],
-      ['missing_or_empty_sub_composition', 'compositions/outro.html (loaded by "outro") has no element with data-composition-id.', at('bad-sub-empty', 'index.html', 'data-composition-src', 1)],
+      [
+        'missing_or_empty_sub_composition',
+        'compositions/intro.html (loaded by "intro") is empty.',
+        at('bad-sub-empty', 'index.html', 'data-composition-src', 0),
+      ],
+      [
+        'missing_or_empty_sub_composition',
+        'compositions/outro.html (loaded by "outro") has no element with data-composition-id.',
+        at('bad-sub-empty', 'index.html', 'data-composition-src', 1),
+      ],
     ]);
     expect(d[1].hint).toContain('<template><div data-composition-id="outro"');
   });
@@ -111,10 +149,17 @@ describe('hosts that cannot load their file', () => {
     const { model } = await parseFixture('bad-sub-child-errors');
     const where = (needle: string) => at('bad-sub-child-errors', 'compositions/card.html', needle);
     expect(model.diagnostics.map((x) => [x.code, x.message, x.loc])).toEqual([
-      ['invalid_composition_variables_declaration', 'Invalid variable declaration: variable "n": default must be a number, got "two".', where('data-composition-variables')],
+      [
+        'invalid_composition_variables_declaration',
+        'Invalid variable declaration: variable "n": default must be a number, got "two".',
+        where('data-composition-variables'),
+      ],
       ['start_reference_cycle', '#p: start references form a cycle: p → q → p.', where('data-start="q"')],
       ['start_reference_cycle', '#q: start references form a cycle: p → q → p.', where('data-start="p"')],
     ]);
-    expect(model.composition.subCompositions.map((s) => [s.start, s.composition?.id])).toEqual([[0, 'card'], [2, 'card']]);
+    expect(model.composition.subCompositions.map((s) => [s.start, s.composition?.id])).toEqual([
+      [0, 'card'],
+      [2, 'card'],
+    ]);
   });
 });

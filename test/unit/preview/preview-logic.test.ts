@@ -30,8 +30,19 @@ const noVars = { variableFor: () => null, assets: () => [] as AssetRef[] };
 describe('problems', () => {
   test('a timeline never registered after a script error is that error’s consequence, not a second entry', () => {
     const runtime: RuntimeProblem[] = [
-      { kind: 'page-error', code: 'page_error', message: 'Uncaught TypeError: tl.fromm is not a function', loc: { file: 'index.html', line: 11, column: 8 } },
-      { kind: 'timeline', code: 'timeline_not_registered', message: 'No GSAP timeline was registered for composition "main".', hint: 'Register it synchronously…', loc: { file: 'index.html', line: 0, column: 0 } },
+      {
+        kind: 'page-error',
+        code: 'page_error',
+        message: 'Uncaught TypeError: tl.fromm is not a function',
+        loc: { file: 'index.html', line: 11, column: 8 },
+      },
+      {
+        kind: 'timeline',
+        code: 'timeline_not_registered',
+        message: 'No GSAP timeline was registered for composition "main".',
+        hint: 'Register it synchronously…',
+        loc: { file: 'index.html', line: 0, column: 0 },
+      },
     ];
     const shown = mergeProblems([], null, [], runtime, [], noVars);
     expect(shown).toHaveLength(1);
@@ -40,9 +51,26 @@ describe('problems', () => {
   });
 
   test('a missing file lint found and the page failed to load is one entry, at the referencing line', () => {
-    const lint: Diagnostic[] = [{ severity: 'error', code: 'missing_local_asset', message: '"images/a.png" does not exist', loc: { file: 'index.html', line: 6, column: 5 } }];
-    const assets = [{ url: 'images/a.png', path: 'images/a.png', exists: false, loc: { file: 'index.html', line: 6, column: 5 } } as AssetRef];
-    const runtime: RuntimeProblem[] = [{ kind: 'asset', code: 'asset_load_failed', message: 'Failed to load <img> images/a.png', url: 'http://127.0.0.1:5173/images/a.png', loc: { file: 'images/a.png', line: 0, column: 0 } }];
+    const lint: Diagnostic[] = [
+      {
+        severity: 'error',
+        code: 'missing_local_asset',
+        message: '"images/a.png" does not exist',
+        loc: { file: 'index.html', line: 6, column: 5 },
+      },
+    ];
+    const assets = [
+      { url: 'images/a.png', path: 'images/a.png', exists: false, loc: { file: 'index.html', line: 6, column: 5 } } as AssetRef,
+    ];
+    const runtime: RuntimeProblem[] = [
+      {
+        kind: 'asset',
+        code: 'asset_load_failed',
+        message: 'Failed to load <img> images/a.png',
+        url: 'http://127.0.0.1:5173/images/a.png',
+        loc: { file: 'images/a.png', line: 0, column: 0 },
+      },
+    ];
     const shown = mergeProblems(lint, null, [], runtime, [], { variableFor: () => null, assets: () => assets });
     expect(shown).toHaveLength(1);
     expect(shown[0]).toMatchObject({ code: 'missing_local_asset', note: 'The page failed to load it too.' });
@@ -50,11 +78,26 @@ describe('problems', () => {
 
   test('a load that fails for a variable’s value names the variable and has no file link; a sound that also fails to decode is the same entry', () => {
     const url = 'http://127.0.0.1:5173/x.mp3';
-    const runtime: RuntimeProblem[] = [{ kind: 'asset', code: 'asset_load_failed', message: 'Failed to load <audio> x.mp3', url, loc: { file: 'x.mp3', line: 0, column: 0 } }];
-    const shown = mergeProblems([], null, [], runtime, [{ code: 'audio_decode_failed', message: 'x.mp3 could not be decoded', url, severity: 'error' }], {
-      variableFor: () => ({ id: 'music', label: 'Music' }),
-      assets: () => [],
-    });
+    const runtime: RuntimeProblem[] = [
+      {
+        kind: 'asset',
+        code: 'asset_load_failed',
+        message: 'Failed to load <audio> x.mp3',
+        url,
+        loc: { file: 'x.mp3', line: 0, column: 0 },
+      },
+    ];
+    const shown = mergeProblems(
+      [],
+      null,
+      [],
+      runtime,
+      [{ code: 'audio_decode_failed', message: 'x.mp3 could not be decoded', url, severity: 'error' }],
+      {
+        variableFor: () => ({ id: 'music', label: 'Music' }),
+        assets: () => [],
+      },
+    );
     expect(shown).toHaveLength(1);
     expect(shown[0]).toMatchObject({ source: 'variable', variable: { id: 'music' }, loc: undefined });
     expect(shown[0].note).toMatch(/cannot be played either/);
@@ -69,7 +112,9 @@ describe('problems', () => {
 describe('GSAP warnings', () => {
   test('are recognised by their messages', () => {
     expect(classifyGsapWarning('GSAP target #nope not found. https://gsap.com')?.code).toBe('gsap_target_not_found');
-    expect(classifyGsapWarning('Invalid property colr set to blue Missing plugin? gsap.registerPlugin()')?.code).toBe('gsap_invalid_property');
+    expect(classifyGsapWarning('Invalid property colr set to blue Missing plugin? gsap.registerPlugin()')?.code).toBe(
+      'gsap_invalid_property',
+    );
     expect(classifyGsapWarning('my own warning')).toBeNull();
   });
 
@@ -98,7 +143,17 @@ describe('timeline rows', () => {
     fps: 30,
     compositions: [
       {
-        key: '', parent: null, compositionId: 'main', file: 'index.html', hostId: null, start: 0, end: 6, offset: 0, hasTimeline: true, timelineDuration: 6, truncated: false,
+        key: '',
+        parent: null,
+        compositionId: 'main',
+        file: 'index.html',
+        hostId: null,
+        start: 0,
+        end: 6,
+        offset: 0,
+        hasTimeline: true,
+        timelineDuration: 6,
+        truncated: false,
         clips: [
           { id: 'a', tag: 'div', kind: 'element', start: 0, end: 2, track: 1, startExpr: '0', index: 0 },
           { id: 'b', tag: 'div', kind: 'element', start: 1, end: 1, track: 1, startExpr: '1', index: 1 },
@@ -113,14 +168,32 @@ describe('timeline rows', () => {
         ],
         labels: [{ name: 'intro', time: 0 }],
       },
-      { key: 's', parent: '', compositionId: 'scene', file: 'scene.html', hostId: 's', start: 2, end: 5, offset: 2, hasTimeline: false, timelineDuration: null, truncated: false, clips: [{ id: 't', tag: 'h1', kind: 'element', start: 2, end: 5, track: 0, startExpr: '0', index: 0 }], tweens: [], labels: [] },
+      {
+        key: 's',
+        parent: '',
+        compositionId: 'scene',
+        file: 'scene.html',
+        hostId: 's',
+        start: 2,
+        end: 5,
+        offset: 2,
+        hasTimeline: false,
+        timelineDuration: null,
+        truncated: false,
+        clips: [{ id: 't', tag: 'h1', kind: 'element', start: 2, end: 5, track: 0, startExpr: '0', index: 0 }],
+        tweens: [],
+        labels: [],
+      },
     ],
   };
 
   test('a composition row, its tracks in order, loose clips packed, then the nested composition', () => {
     const data = buildTimeline(null, live, 'index.html');
     expect(data.rows.map((r) => `${'  '.repeat(r.depth)}${r.label}`)).toEqual(['main', '  T0', '  T1', '  ·', '  #s', '    T0']);
-    expect(data.rows[2].items.map((i) => [i.label, i.invalid])).toEqual([['#a', null], ['#b', 'zero duration: never shown']]);
+    expect(data.rows[2].items.map((i) => [i.label, i.invalid])).toEqual([
+      ['#a', null],
+      ['#b', 'zero duration: never shown'],
+    ]);
     // Overlapping tweens get different sub-lanes; a fourth overlapping one takes the lane that frees first.
     expect(data.comps.get('')!.tweens.map((t) => t.lane)).toEqual([0, 1, 2, 2]);
     expect(visibleRows(data, new Set(['s'])).map((r) => r.label)).toEqual(['main', 'T0', 'T1', '·', '#s']);
@@ -150,9 +223,16 @@ describe('zoom, safe zones, JSON, sound, attributes', () => {
     expect(platformsFor(1920, 1080)).toEqual(['youtube']);
     expect(platformsFor(1440, 1080)).toEqual([]);
     const tiktok = zonesFor('tiktok', 1080, 1920);
-    expect(tiktok.map((z) => [z.label, z.y, z.h])).toEqual([['Tabs, search', 0, 210], ['Like, comment, share', 640, 840], ['Caption, sound', 1480, 440]]);
+    expect(tiktok.map((z) => [z.label, z.y, z.h])).toEqual([
+      ['Tabs, search', 0, 210],
+      ['Like, comment, share', 640, 840],
+      ['Caption, sound', 1480, 440],
+    ]);
     // 1080×1080 shown at full width in the middle of a 1920 px tall screen: from y 420 to 1500.
-    expect(zonesFor('tiktok', 1080, 1080).map((z) => [z.label, z.y, z.h])).toEqual([['Like, comment, share', 220, 840], ['Caption, sound', 1060, 20]]);
+    expect(zonesFor('tiktok', 1080, 1080).map((z) => [z.label, z.y, z.h])).toEqual([
+      ['Like, comment, share', 220, 840],
+      ['Caption, sound', 1060, 20],
+    ]);
     // Scaled with the composition.
     expect(zonesFor('youtube', 1280, 720).map((z) => Math.round(z.h))).toEqual([93, 100]);
   });
@@ -165,21 +245,63 @@ describe('zoom, safe zones, JSON, sound, attributes', () => {
   });
 
   test('sound comes from unmuted audio and videos with data-has-audio, cut to their composition', () => {
-    const media = (kind: 'audio' | 'video', audible: boolean) => ({ src: `http://h/${kind}`, kind, mediaStart: 0, rate: 1, volume: 1, muted: !audible, audible, sourceDuration: 10 });
+    const media = (kind: 'audio' | 'video', audible: boolean) => ({
+      src: `http://h/${kind}`,
+      kind,
+      mediaStart: 0,
+      rate: 1,
+      volume: 1,
+      muted: !audible,
+      audible,
+      sourceDuration: 10,
+    });
     const live: LiveDescription = {
       duration: 10,
       fps: 30,
       compositions: [
-        { key: '', parent: null, compositionId: 'm', file: 'i.html', hostId: null, start: 0, end: 10, offset: 0, hasTimeline: false, timelineDuration: null, truncated: false, tweens: [], labels: [], clips: [
-          { id: 'a', tag: 'audio', kind: 'audio', start: 0, end: 4, track: 0, startExpr: '0', index: 0, media: media('audio', true) },
-          { id: 'v', tag: 'video', kind: 'video', start: 0, end: 4, track: 1, startExpr: '0', index: 1, media: media('video', false) },
-        ] },
-        { key: 's', parent: '', compositionId: 's', file: 's.html', hostId: 's', start: 2, end: 3, offset: 2, hasTimeline: false, timelineDuration: null, truncated: false, tweens: [], labels: [], clips: [
-          { id: 'b', tag: 'audio', kind: 'audio', start: 2, end: 8, track: 0, startExpr: '0', index: 0, media: media('audio', true) },
-        ] },
+        {
+          key: '',
+          parent: null,
+          compositionId: 'm',
+          file: 'i.html',
+          hostId: null,
+          start: 0,
+          end: 10,
+          offset: 0,
+          hasTimeline: false,
+          timelineDuration: null,
+          truncated: false,
+          tweens: [],
+          labels: [],
+          clips: [
+            { id: 'a', tag: 'audio', kind: 'audio', start: 0, end: 4, track: 0, startExpr: '0', index: 0, media: media('audio', true) },
+            { id: 'v', tag: 'video', kind: 'video', start: 0, end: 4, track: 1, startExpr: '0', index: 1, media: media('video', false) },
+          ],
+        },
+        {
+          key: 's',
+          parent: '',
+          compositionId: 's',
+          file: 's.html',
+          hostId: 's',
+          start: 2,
+          end: 3,
+          offset: 2,
+          hasTimeline: false,
+          timelineDuration: null,
+          truncated: false,
+          tweens: [],
+          labels: [],
+          clips: [
+            { id: 'b', tag: 'audio', kind: 'audio', start: 2, end: 8, track: 0, startExpr: '0', index: 0, media: media('audio', true) },
+          ],
+        },
       ],
     };
-    expect(soundTracks(live).map((t) => [t.label, t.start, t.end])).toEqual([['#a', 0, 4], ['#b', 2, 3]]);
+    expect(soundTracks(live).map((t) => [t.label, t.start, t.end])).toEqual([
+      ['#a', 0, 4],
+      ['#b', 2, 3],
+    ]);
   });
 
   test('copy as attribute escapes for a single-quoted HTML attribute', () => {

@@ -35,11 +35,15 @@ beforeAll(async () => {
       for (let i = 0; i < 8; i++) res.write(Buffer.alloc(1024));
       return void res.end();
     }
-    if (path === '/login.woff2') return void res.writeHead(200, { 'content-type': 'text/html' }).end('<!DOCTYPE html><html><body>Sign in</body></html>');
-    if (path === '/login.js') return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<html><head><title>Error</title></head></html>');
+    if (path === '/login.woff2')
+      return void res.writeHead(200, { 'content-type': 'text/html' }).end('<!DOCTYPE html><html><body>Sign in</body></html>');
+    if (path === '/login.js')
+      return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<html><head><title>Error</title></head></html>');
     res.writeHead(404).end();
   });
-  registry = await startFakeRegistry({ anim: { '1.0.0': { files: { 'package.json': '{"main":"anim.js"}', 'anim.js': 'window.anim = "from npm";' } } } });
+  registry = await startFakeRegistry({
+    anim: { '1.0.0': { files: { 'package.json': '{"main":"anim.js"}', 'anim.js': 'window.anim = "from npm";' } } },
+  });
 });
 afterAll(async () => {
   await cdn.close();
@@ -48,27 +52,50 @@ afterAll(async () => {
 });
 
 describe('fetchRemote', () => {
-  const get = (path: string, options: Partial<Parameters<typeof fetchRemote>[1]> = {}) => fetchRemote(`${cdn.origin}${path}`, { maxBytes: 2048, ...options });
+  const get = (path: string, options: Partial<Parameters<typeof fetchRemote>[1]> = {}) =>
+    fetchRemote(`${cdn.origin}${path}`, { maxBytes: 2048, ...options });
   it('fetches and follows redirects', async () => {
     expect((await get('/ok.js')).bytes.toString()).toBe('window.ok = 1;');
     const hop = await get('/hop');
     expect(hop.finalUrl).toBe(`${cdn.origin}/ok.js`);
   });
   it('names the URL and the problem for each bad answer', async () => {
-    await expect(get('/missing.js')).rejects.toMatchObject({ code: 'remote_not_found', message: `${cdn.origin}/missing.js does not exist (HTTP 404).` });
+    await expect(get('/missing.js')).rejects.toMatchObject({
+      code: 'remote_not_found',
+      message: `${cdn.origin}/missing.js does not exist (HTTP 404).`,
+    });
     await expect(get('/broken.js')).rejects.toMatchObject({ code: 'remote_http_error', message: expect.stringContaining('HTTP 503') });
-    await expect(get('/slow.js', { timeoutMs: 300 })).rejects.toMatchObject({ code: 'remote_timeout', message: `${cdn.origin}/slow.js did not answer within 0.3 s.` });
-    await expect(get('/loop-a')).rejects.toMatchObject({ code: 'remote_redirect_loop', message: expect.stringContaining('redirects in a loop') });
+    await expect(get('/slow.js', { timeoutMs: 300 })).rejects.toMatchObject({
+      code: 'remote_timeout',
+      message: `${cdn.origin}/slow.js did not answer within 0.3 s.`,
+    });
+    await expect(get('/loop-a')).rejects.toMatchObject({
+      code: 'remote_redirect_loop',
+      message: expect.stringContaining('redirects in a loop'),
+    });
     await expect(get('/to-ftp')).rejects.toMatchObject({ code: 'remote_unsupported_scheme', message: expect.stringContaining('ftp:') });
-    await expect(get('/big.bin')).rejects.toMatchObject({ code: 'remote_too_large', message: expect.stringContaining('over the 2 KiB limit'), hint: expect.stringContaining('FRAMESMITH_CACHE_MAX_ENTRY') });
+    await expect(get('/big.bin')).rejects.toMatchObject({
+      code: 'remote_too_large',
+      message: expect.stringContaining('over the 2 KiB limit'),
+      hint: expect.stringContaining('FRAMESMITH_CACHE_MAX_ENTRY'),
+    });
     await expect(get('/big-chunked.bin')).rejects.toMatchObject({ code: 'remote_too_large' });
-    await expect(get('/login.woff2', { expect: 'font' })).rejects.toMatchObject({ code: 'remote_unexpected_html', message: expect.stringContaining('returned an HTML page where a font was expected') });
+    await expect(get('/login.woff2', { expect: 'font' })).rejects.toMatchObject({
+      code: 'remote_unexpected_html',
+      message: expect.stringContaining('returned an HTML page where a font was expected'),
+    });
     await expect(get('/login.js', { expect: 'script' })).rejects.toMatchObject({ code: 'remote_unexpected_html' });
     expect((await get('/font.woff2', { expect: 'font' })).bytes.toString()).toBe('wOF2 binary');
-    await expect(fetchRemote('file:///etc/passwd', { maxBytes: 10 })).rejects.toMatchObject({ code: 'remote_unsupported_scheme', message: 'file:///etc/passwd uses the file: scheme; only http(s) URLs and project files can be loaded.' });
+    await expect(fetchRemote('file:///etc/passwd', { maxBytes: 10 })).rejects.toMatchObject({
+      code: 'remote_unsupported_scheme',
+      message: 'file:///etc/passwd uses the file: scheme; only http(s) URLs and project files can be loaded.',
+    });
     const closed = await startServer(() => {});
     await closed.close();
-    await expect(fetchRemote(`${closed.origin}/x.js`, { maxBytes: 10 })).rejects.toMatchObject({ code: 'remote_unreachable', message: expect.stringContaining('connection was refused') });
+    await expect(fetchRemote(`${closed.origin}/x.js`, { maxBytes: 10 })).rejects.toMatchObject({
+      code: 'remote_unreachable',
+      message: expect.stringContaining('connection was refused'),
+    });
   });
 });
 
@@ -97,7 +124,9 @@ describe('content cache', () => {
 
   it('refuses an entry over the per-entry cap and evicts the least recently used past the total cap', async () => {
     const cache = new ContentCache({ dir: tmp(), maxEntryBytes: 100, maxTotalBytes: 250 });
-    await expect(cache.put('k', Buffer.alloc(101), { contentType: null, source: 'network' })).rejects.toMatchObject({ code: 'remote_too_large' });
+    await expect(cache.put('k', Buffer.alloc(101), { contentType: null, source: 'network' })).rejects.toMatchObject({
+      code: 'remote_too_large',
+    });
     await cache.put('a', Buffer.alloc(100), { contentType: null, source: 'network' });
     await new Promise((r) => setTimeout(r, 20));
     await cache.put('b', Buffer.alloc(100), { contentType: null, source: 'network' });
@@ -122,7 +151,11 @@ describe('content cache', () => {
 describe('RemoteResolver', () => {
   const resolver = (dir: string, offline = false) => {
     const cache = new ContentCache({ dir });
-    return new RemoteResolver({ cache, offline, npm: new NpmRegistry({ cache, offline, config: { registry: registry.url, scopes: {}, tokens: {} } }) });
+    return new RemoteResolver({
+      cache,
+      offline,
+      npm: new NpmRegistry({ cache, offline, config: { registry: registry.url, scopes: {}, tokens: {} } }),
+    });
   };
 
   it('fetches once, then serves from the cache offline and byte for byte', async () => {
@@ -156,16 +189,34 @@ describe('RemoteResolver', () => {
 
   it('says why a URL could not be had, and refetches a damaged cache entry', async () => {
     const dir = tmp();
-    await expect(resolver(dir).get(`${cdn.origin}/missing.js`, 'script')).rejects.toMatchObject({ code: 'remote_unavailable', message: `${cdn.origin}/missing.js does not exist (HTTP 404).` });
-    await expect(resolver(dir).get('https://cdn.jsdelivr.net/npm/no-such-pkg@1/x.js', 'script')).rejects.toMatchObject({ code: 'remote_unavailable', message: expect.stringMatching(/^https:\/\/cdn\.jsdelivr\.net\/npm\/no-such-pkg@1\/x\.js could not be loaded: its host name does not resolve \(offline\?\); There is no npm package named "no-such-pkg"/) });
-    await expect(resolver(dir).get('https://cdn.jsdelivr.net/npm/anim@7.0.0/anim.js', 'script')).rejects.toMatchObject({ message: expect.stringContaining('npm package "anim" has no version matching "7.0.0"') });
-    await expect(resolver(dir, true).get(`${cdn.origin}/never-fetched.js`)).rejects.toMatchObject({ code: 'remote_unavailable', message: expect.stringContaining('offline') });
+    await expect(resolver(dir).get(`${cdn.origin}/missing.js`, 'script')).rejects.toMatchObject({
+      code: 'remote_unavailable',
+      message: `${cdn.origin}/missing.js does not exist (HTTP 404).`,
+    });
+    await expect(resolver(dir).get('https://cdn.jsdelivr.net/npm/no-such-pkg@1/x.js', 'script')).rejects.toMatchObject({
+      code: 'remote_unavailable',
+      message: expect.stringMatching(
+        /^https:\/\/cdn\.jsdelivr\.net\/npm\/no-such-pkg@1\/x\.js could not be loaded: its host name does not resolve \(offline\?\); There is no npm package named "no-such-pkg"/,
+      ),
+    });
+    await expect(resolver(dir).get('https://cdn.jsdelivr.net/npm/anim@7.0.0/anim.js', 'script')).rejects.toMatchObject({
+      message: expect.stringContaining('npm package "anim" has no version matching "7.0.0"'),
+    });
+    await expect(resolver(dir, true).get(`${cdn.origin}/never-fetched.js`)).rejects.toMatchObject({
+      code: 'remote_unavailable',
+      message: expect.stringContaining('offline'),
+    });
     const url = `${cdn.origin}/ok.js`;
     await resolver(dir).get(url);
     truncateSync(new ContentCache({ dir }).pathsOf(url).body, 2);
     const again = await resolver(dir).get(url);
-    expect(again).toMatchObject({ via: 'network', repaired: 'the cached copy was damaged (it is truncated (2 of 14 bytes)) and was removed' });
+    expect(again).toMatchObject({
+      via: 'network',
+      repaired: 'the cached copy was damaged (it is truncated (2 of 14 bytes)) and was removed',
+    });
     truncateSync(new ContentCache({ dir }).pathsOf(url).body, 2);
-    await expect(resolver(dir, true).get(url)).rejects.toMatchObject({ message: expect.stringMatching(/cached copy was damaged .* and was removed; framesmith is offline/) });
+    await expect(resolver(dir, true).get(url)).rejects.toMatchObject({
+      message: expect.stringMatching(/cached copy was damaged .* and was removed; framesmith is offline/),
+    });
   });
 });

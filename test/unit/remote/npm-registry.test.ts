@@ -15,18 +15,43 @@ const tmp = () => {
   return d;
 };
 const open = (options: { offline?: boolean; dir?: string } = {}) =>
-  new NpmRegistry({ cache: new ContentCache({ dir: options.dir ?? tmp() }), config: { registry: registry.url, scopes: {}, tokens: {} }, offline: options.offline });
+  new NpmRegistry({
+    cache: new ContentCache({ dir: options.dir ?? tmp() }),
+    config: { registry: registry.url, scopes: {}, tokens: {} },
+    offline: options.offline,
+  });
 
 beforeAll(async () => {
-  registry = await startFakeRegistry({
-    anim: {
-      '1.0.0': { files: { 'package.json': '{"main":"dist/anim.js"}', 'dist/anim.js': 'window.anim=1;', 'LICENSE': 'MIT licence text' } },
-      '1.2.0': { files: { 'package.json': '{"main":"dist/anim.js","module":"esm/index.js"}', 'dist/anim.js': 'window.anim=12;', 'dist/anim.min.js': 'window.anim=12', 'esm/index.js': 'export * from "./core.js";', 'esm/core.js': 'export const v = 12;', 'LICENSE.md': 'MIT' } },
-      '2.0.0-beta.1': { files: { 'dist/anim.js': 'beta' } },
+  registry = await startFakeRegistry(
+    {
+      anim: {
+        '1.0.0': { files: { 'package.json': '{"main":"dist/anim.js"}', 'dist/anim.js': 'window.anim=1;', LICENSE: 'MIT licence text' } },
+        '1.2.0': {
+          files: {
+            'package.json': '{"main":"dist/anim.js","module":"esm/index.js"}',
+            'dist/anim.js': 'window.anim=12;',
+            'dist/anim.min.js': 'window.anim=12',
+            'esm/index.js': 'export * from "./core.js";',
+            'esm/core.js': 'export const v = 12;',
+            'LICENSE.md': 'MIT',
+          },
+        },
+        '2.0.0-beta.1': { files: { 'dist/anim.js': 'beta' } },
+      },
+      '@acme/kit': {
+        '0.3.0': {
+          files: {
+            'package.json': '{"exports":{".":{"import":"./m/kit.mjs","require":"./c/kit.cjs"},"./*":"./m/*.mjs"}}',
+            'm/kit.mjs': 'export default 1;',
+            'm/extra.mjs': 'export const x = 1;',
+            'c/kit.cjs': 'module.exports = 1',
+          },
+        },
+      },
+      broken: { '1.0.0': { files: { 'index.js': 'ok' }, tamper: true } },
     },
-    '@acme/kit': { '0.3.0': { files: { 'package.json': '{"exports":{".":{"import":"./m/kit.mjs","require":"./c/kit.cjs"},"./*":"./m/*.mjs"}}', 'm/kit.mjs': 'export default 1;', 'm/extra.mjs': 'export const x = 1;', 'c/kit.cjs': 'module.exports = 1' } } },
-    broken: { '1.0.0': { files: { 'index.js': 'ok' }, tamper: true } },
-  }, { anim: { next: '2.0.0-beta.1', latest: '1.2.0' } });
+    { anim: { next: '2.0.0-beta.1', latest: '1.2.0' } },
+  );
 });
 afterAll(async () => {
   await registry.close();
@@ -60,26 +85,46 @@ describe('npm registry', () => {
   });
 
   it('refuses a tarball that does not match the registry integrity', async () => {
-    await expect(open().file('broken', '1.0.0', 'index.js')).rejects.toMatchObject({ code: 'npm_integrity_mismatch', message: expect.stringContaining('broken@1.0.0') });
+    await expect(open().file('broken', '1.0.0', 'index.js')).rejects.toMatchObject({
+      code: 'npm_integrity_mismatch',
+      message: expect.stringContaining('broken@1.0.0'),
+    });
   });
 
   it('names a package, version or file that does not exist', async () => {
     const npm = open();
-    await expect(npm.resolve('no-such-pkg', '1.0.0')).rejects.toMatchObject({ code: 'npm_package_not_found', message: expect.stringContaining('no-such-pkg') });
-    await expect(npm.resolve('anim', '9.9.9')).rejects.toMatchObject({ code: 'npm_version_not_found', hint: expect.stringContaining('1.2.0') });
-    await expect(npm.file('anim', '1.2.0', 'dist/nope.js')).rejects.toMatchObject({ code: 'npm_file_not_found', message: expect.stringContaining('dist/nope.js') });
+    await expect(npm.resolve('no-such-pkg', '1.0.0')).rejects.toMatchObject({
+      code: 'npm_package_not_found',
+      message: expect.stringContaining('no-such-pkg'),
+    });
+    await expect(npm.resolve('anim', '9.9.9')).rejects.toMatchObject({
+      code: 'npm_version_not_found',
+      hint: expect.stringContaining('1.2.0'),
+    });
+    await expect(npm.file('anim', '1.2.0', 'dist/nope.js')).rejects.toMatchObject({
+      code: 'npm_file_not_found',
+      message: expect.stringContaining('dist/nope.js'),
+    });
     await expect(npm.resolve('Not A Name', '1')).rejects.toMatchObject({ code: 'npm_package_not_found' });
   });
 
   it('says the registry is unreachable when offline with nothing cached', async () => {
     await expect(open({ offline: true }).resolve('anim', '^1')).rejects.toMatchObject({ code: 'npm_registry_unreachable' });
-    const dead = new NpmRegistry({ cache: new ContentCache({ dir: tmp() }), config: { registry: 'http://127.0.0.1:9/', scopes: {}, tokens: {} } });
-    await expect(dead.resolve('anim', '^1')).rejects.toMatchObject({ code: 'npm_registry_unreachable', message: expect.stringContaining('http://127.0.0.1:9/') });
+    const dead = new NpmRegistry({
+      cache: new ContentCache({ dir: tmp() }),
+      config: { registry: 'http://127.0.0.1:9/', scopes: {}, tokens: {} },
+    });
+    await expect(dead.resolve('anim', '^1')).rejects.toMatchObject({
+      code: 'npm_registry_unreachable',
+      message: expect.stringContaining('http://127.0.0.1:9/'),
+    });
   });
 
   it('checks SRI strings and shasums', () => {
     const b = Buffer.from('abc');
-    expect(verifyIntegrity(b, 'sha512-3a81oZNherrMQXNJriBBMRLm+k6JqX6iCp7u5ktV05ohkpkqJ0/BqDa6PCOj/uu9RU1EI2Q86A4qmslPpUyknw==', null).ok).toBe(true);
+    expect(
+      verifyIntegrity(b, 'sha512-3a81oZNherrMQXNJriBBMRLm+k6JqX6iCp7u5ktV05ohkpkqJ0/BqDa6PCOj/uu9RU1EI2Q86A4qmslPpUyknw==', null).ok,
+    ).toBe(true);
     expect(verifyIntegrity(b, 'sha512-AAAA', null).ok).toBe(false);
     expect(verifyIntegrity(b, null, 'a9993e364706816aba3e25717850c26c9cd0d89d').ok).toBe(true);
     expect(verifyIntegrity(b, null, null)).toEqual({ ok: false, algorithm: 'none' });
@@ -88,11 +133,18 @@ describe('npm registry', () => {
   it('reads the registry from FRAMESMITH_NPM_REGISTRY, npm variables and .npmrc files', () => {
     const home = tmp();
     const project = tmp();
-    writeFileSync(join(home, '.npmrc'), 'registry=https://user.example/\n@acme:registry=https://acme.example/npm\n//acme.example/npm/:_authToken=${ACME_TOKEN}\n');
+    writeFileSync(
+      join(home, '.npmrc'),
+      'registry=https://user.example/\n@acme:registry=https://acme.example/npm\n//acme.example/npm/:_authToken=${ACME_TOKEN}\n',
+    );
     writeFileSync(join(project, '.npmrc'), '# project\nregistry = "https://project.example/"\n');
     const env = { NPM_CONFIG_USERCONFIG: join(home, '.npmrc'), ACME_TOKEN: 's3cret' };
     const c = readRegistryConfig(project, env);
-    expect(c).toEqual({ registry: 'https://project.example/', scopes: { '@acme': 'https://acme.example/npm/' }, tokens: { '//acme.example/npm/': 's3cret' } });
+    expect(c).toEqual({
+      registry: 'https://project.example/',
+      scopes: { '@acme': 'https://acme.example/npm/' },
+      tokens: { '//acme.example/npm/': 's3cret' },
+    });
     expect(readRegistryConfig(project, { ...env, npm_config_registry: 'https://env.example' }).registry).toBe('https://env.example/');
     expect(readRegistryConfig(project, { ...env, FRAMESMITH_NPM_REGISTRY: 'http://127.0.0.1:1' }).registry).toBe('http://127.0.0.1:1/');
     expect(readRegistryConfig(undefined, { NPM_CONFIG_USERCONFIG: join(home, 'none') }).registry).toBe('https://registry.npmjs.org/');
@@ -125,6 +177,9 @@ describe('npm CDN URLs from the registry', () => {
   });
   it('names the missing file of a CDN URL', async () => {
     const ref = parseNpmCdnUrl('https://cdn.jsdelivr.net/npm/anim@1.2.0/dist/other.js')!;
-    await expect(fetchCdnFile(open(), ref)).rejects.toMatchObject({ code: 'npm_file_not_found', message: expect.stringContaining('anim@1.2.0') });
+    await expect(fetchCdnFile(open(), ref)).rejects.toMatchObject({
+      code: 'npm_file_not_found',
+      message: expect.stringContaining('anim@1.2.0'),
+    });
   });
 });

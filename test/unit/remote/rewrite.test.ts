@@ -8,12 +8,17 @@ describe('URL rewriting', () => {
     const css = `@import "https://a.org/x.css";\n@import url(https://a.org/y.css);\nb { background: url('https://a.org/i.png'), url(https://a.org/j.png); }\n/* url(https://a.org/no.png) */\ni { background: url(local.png); }`;
     const out = rewriteCss(css, upper);
     expect(out.changed).toBe(4);
-    expect(out.text).toBe(`@import "LOCAL/a.org/x.css";\n@import url("LOCAL/a.org/y.css");\nb { background: url('LOCAL/a.org/i.png'), url("LOCAL/a.org/j.png"); }\n/* url(https://a.org/no.png) */\ni { background: url(local.png); }`);
+    expect(out.text).toBe(
+      `@import "LOCAL/a.org/x.css";\n@import url("LOCAL/a.org/y.css");\nb { background: url('LOCAL/a.org/i.png'), url("LOCAL/a.org/j.png"); }\n/* url(https://a.org/no.png) */\ni { background: url(local.png); }`,
+    );
   });
 
   it('CSS: tells fonts from images and stylesheets', () => {
     const kinds: string[] = [];
-    rewriteCss('@font-face { src: url(https://f.org/a.woff2) format("woff2"); }\nb { background: url(https://f.org/b.png) }\n@import url(https://f.org/c.css);', (u, ctx) => (kinds.push(`${ctx.kind}:${u.split('/').pop()}`), null));
+    rewriteCss(
+      '@font-face { src: url(https://f.org/a.woff2) format("woff2"); }\nb { background: url(https://f.org/b.png) }\n@import url(https://f.org/c.css);',
+      (u, ctx) => (kinds.push(`${ctx.kind}:${u.split('/').pop()}`), null),
+    );
     expect(kinds.sort()).toEqual(['font:a.woff2', 'image:b.png', 'style:c.css']);
   });
 
@@ -34,11 +39,20 @@ describe('URL rewriting', () => {
   it('HTML: inline module imports, classic import() and import map targets (not keys)', () => {
     const html = `<script type="importmap">{"imports": {"https://a.org/k.js": "https://a.org/v.js"}}</script>\n<script type="module">import x from "https://a.org/m.js"; const y = "https://a.org/not-an-import.js";</script>\n<script>import("https://a.org/d.js")</script>`;
     const out = rewriteHtml(html, upper);
-    expect(out.text).toBe(`<script type="importmap">{"imports": {"https://a.org/k.js": "LOCAL/a.org/v.js"}}</script>\n<script type="module">import x from "LOCAL/a.org/m.js"; const y = "https://a.org/not-an-import.js";</script>\n<script>import("LOCAL/a.org/d.js")</script>`);
+    expect(out.text).toBe(
+      `<script type="importmap">{"imports": {"https://a.org/k.js": "LOCAL/a.org/v.js"}}</script>\n<script type="module">import x from "LOCAL/a.org/m.js"; const y = "https://a.org/not-an-import.js";</script>\n<script>import("LOCAL/a.org/d.js")</script>`,
+    );
   });
 
   it('JS: static, re-export and dynamic specifiers; code that does not parse is left alone', () => {
-    expect(rewriteJs('import "https://a.org/a.js";\nexport * from "https://a.org/b.js";\nexport { c } from \'https://a.org/c.js\';\nimport(`https://a.org/d.js`);', upper).text).toBe('import "LOCAL/a.org/a.js";\nexport * from "LOCAL/a.org/b.js";\nexport { c } from "LOCAL/a.org/c.js";\nimport("LOCAL/a.org/d.js");');
+    expect(
+      rewriteJs(
+        'import "https://a.org/a.js";\nexport * from "https://a.org/b.js";\nexport { c } from \'https://a.org/c.js\';\nimport(`https://a.org/d.js`);',
+        upper,
+      ).text,
+    ).toBe(
+      'import "LOCAL/a.org/a.js";\nexport * from "LOCAL/a.org/b.js";\nexport { c } from "LOCAL/a.org/c.js";\nimport("LOCAL/a.org/d.js");',
+    );
     expect(rewriteJs('import "https://a.org/a.js" +;', upper)).toEqual({ text: 'import "https://a.org/a.js" +;', changed: 0 });
   });
 

@@ -29,7 +29,9 @@ describe('frame images in the Matroska stream', () => {
   });
 
   test('JPEG frames become BT.709 in one pass; odd sizes go through RGB to be padded', () => {
-    expect(videoFilter('mp4', 30, 1920, 1080, 'jpeg')).toMatch(/^colorspace=ispace=bt470bg:irange=pc:.*space=bt709:range=tv:.*,format=yuv420p,fps=30$/);
+    expect(videoFilter('mp4', 30, 1920, 1080, 'jpeg')).toMatch(
+      /^colorspace=ispace=bt470bg:irange=pc:.*space=bt709:range=tv:.*,format=yuv420p,fps=30$/,
+    );
     const odd = videoFilter('mp4', 30, 1081, 1920, 'jpeg').split(',');
     expect(odd.indexOf('format=gbrp')).toBeLessThan(odd.findIndex((f) => f.startsWith('pad=')));
     expect(odd.slice(-2)).toEqual(['format=yuv420p', 'fps=30']);

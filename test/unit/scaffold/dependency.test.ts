@@ -16,19 +16,33 @@ function installed(lockName: string | null, resolved: string) {
   const root = join(temp(), 'project');
   const packageRoot = join(root, 'node_modules', 'framesmith');
   mkdirSync(packageRoot, { recursive: true });
-  if (lockName) writeFileSync(join(root, lockName), JSON.stringify({ lockfileVersion: 3, packages: { 'node_modules/framesmith': { version: '0.1.0', resolved } } }));
+  if (lockName)
+    writeFileSync(
+      join(root, lockName),
+      JSON.stringify({ lockfileVersion: 3, packages: { 'node_modules/framesmith': { version: '0.1.0', resolved } } }),
+    );
   return { root, packageRoot };
 }
 
 describe('the framesmith dependency of a new project', () => {
   it('is the folder when framesmith runs from a clone (outside node_modules)', () => {
-    expect(framesmithDependency({ packageRoot: '/home/me/framesmith', version: '0.1.0' })).toMatchObject({ spec: 'file:/home/me/framesmith', source: 'folder' });
+    expect(framesmithDependency({ packageRoot: '/home/me/framesmith', version: '0.1.0' })).toMatchObject({
+      spec: 'file:/home/me/framesmith',
+      source: 'folder',
+    });
   });
 
   it('is the registry version when the lockfile says it came from a registry, or the package was published', () => {
     const { packageRoot } = installed('package-lock.json', 'https://registry.npmjs.org/framesmith/-/framesmith-0.1.0.tgz');
-    expect(framesmithDependency({ packageRoot, version: '0.1.0' })).toMatchObject({ spec: '^0.1.0', source: 'registry', description: '^0.1.0 from the npm registry' });
-    expect(framesmithDependency({ packageRoot: '/usr/lib/node_modules/framesmith', version: '0.1.0', published: true })).toMatchObject({ spec: '^0.1.0', source: 'registry' });
+    expect(framesmithDependency({ packageRoot, version: '0.1.0' })).toMatchObject({
+      spec: '^0.1.0',
+      source: 'registry',
+      description: '^0.1.0 from the npm registry',
+    });
+    expect(framesmithDependency({ packageRoot: '/usr/lib/node_modules/framesmith', version: '0.1.0', published: true })).toMatchObject({
+      spec: '^0.1.0',
+      source: 'registry',
+    });
   });
 
   it('is the package file it was installed from, read from the hidden lockfile (relative paths resolved) or package-lock.json', () => {
@@ -37,7 +51,10 @@ describe('the framesmith dependency of a new project', () => {
       const file = join(root, '..', 'files', 'framesmith-0.1.0.tgz');
       mkdirSync(join(root, '..', 'files'), { recursive: true });
       writeFileSync(file, 'tgz');
-      expect(framesmithDependency({ packageRoot, version: '0.1.0' })).toMatchObject({ spec: `file:${realpathSync(file)}`, source: 'package-file' });
+      expect(framesmithDependency({ packageRoot, version: '0.1.0' })).toMatchObject({
+        spec: `file:${realpathSync(file)}`,
+        source: 'package-file',
+      });
     }
   });
 
