@@ -43,6 +43,9 @@ import { createTimingResolver, playbackRateOf, playbackStartOf, timelineLength }
 import { applyPageSetup } from './page-setup';
 import { describeScene, drawsSomething } from './inspect';
 import { applyBindings } from './variables';
+
+/** A forward jump on a page whose timelines run callbacks poses every frame of its last this many seconds. */
+const STEPPED_SECONDS = 10;
 import { applyVisibility, boundaryBetween } from './visibility';
 
 export const RUNTIME_VERSION = '2';
@@ -339,9 +342,18 @@ export function createControl(deps: RuntimeDeps): FramesmithControl & { instance
     batching.flush();
     problems.time = t;
     for (const m of scene.timed) if (m.el instanceof HTMLMediaElement) m.end = mediaEnd(m);
-    // A jump forward passes through the frames between when seeking runs page code (see hasSeekCallbacks).
+    // A jump forward passes through the frames between when seeking runs page code (see
+    // hasSeekCallbacks), as the engine's in-order render does; over the last STEPPED_SECONDS only,
+    // so a long jump (a snapshot or a build check late in a long deck) stays within the page's
+    // deadline: before that window the clock jumps as it does for pages without callbacks.
     const everyFrame = t - current > 1.5 / fps && hasSeekCallbacks(bound);
-    if (!clock.advanceTo(t * 1000, 1000 / fps, (ms) => pose(ms / 1000), everyFrame)) {
+    const onFrame = (ms: number) => pose(ms / 1000);
+    const stepFrom = t - STEPPED_SECONDS;
+    if (everyFrame && stepFrom > current && !clock.advanceTo(stepFrom * 1000, 1000 / fps, onFrame, false)) {
+      problems.time = undefined;
+      return false;
+    }
+    if (!clock.advanceTo(t * 1000, 1000 / fps, onFrame, everyFrame)) {
       problems.time = undefined;
       return false;
     }

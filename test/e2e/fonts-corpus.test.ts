@@ -35,6 +35,18 @@ const TEXT_MOMENTS: Record<string, number[]> = {
   'motion-blur': [1, 3],
 };
 
+/**
+ * Below MIN_PSNR for a reason other than fonts: the floor measured, and why. motion-blur's text is
+ * always moving: the official `snapshot` command seeks straight to the time and draws its free
+ * tweens as of that time, while the official render (the cloud) and framesmith (since the
+ * runtime moves GSAP's clock after the frame's seek, as that render does) draw them one frame
+ * behind; parity.test.ts compares motion-blur with the engine's render (41.7 dB min, every frame
+ * at 3 fps, H.264-limited). Measured 33.1 dB (1 s), 35.8 dB (3 s).
+ */
+const NOT_FONTS: Record<string, { floor: number; cause: string }> = {
+  'motion-blur': { floor: 31, cause: 'official snapshot vs render timing of moving text (see NOT_FONTS)' },
+};
+
 function walk(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? walk(join(dir, f)) : [join(dir, f)]));
 }
@@ -101,7 +113,8 @@ describe.runIf(Boolean(SHARED))('corpus fonts', () => {
       expect(official).toHaveLength(times.length);
       for (const [i, t] of times.entries()) {
         const figure = psnr(readFileSync(join(ours, `still-${t.toFixed(3)}s.png`)), readFileSync(join(theirs, official[i])));
-        expect(figure, `${name} at ${t}s`).toBeGreaterThanOrEqual(MIN_PSNR);
+        const known = NOT_FONTS[name];
+        expect(figure, `${name} at ${t}s${known ? `: ${known.cause}` : ''}`).toBeGreaterThanOrEqual(known ? known.floor : MIN_PSNR);
       }
     });
   }
