@@ -22,3 +22,8 @@ export function isBelow(dir: string, path: string): boolean {
   const rel = relativeInside(dir, path);
   return rel !== null && rel !== '';
 }
+
+/** Whether a project-relative path (posix, normalized) climbs out of the project: `..` or `../x`, not `..x`. */
+export function climbsOut(rel: string): boolean {
+  return rel === '..' || rel.startsWith('../');
+}

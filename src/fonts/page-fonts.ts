@@ -13,6 +13,7 @@
 import { promises as fs } from 'node:fs';
 import { posix } from 'node:path';
 import { attr, descendants, parseHtmlFile, type ParsedHtmlFile } from '../model/index.js';
+import { climbsOut } from '../core/inside.js';
 import { headInsertionOffset } from '../serve/inject.js';
 import { resolveProjectPath } from '../serve/safe-path.js';
 import { planFonts, type FontPlan } from './resolve.js';
@@ -49,7 +50,7 @@ export async function readCompositionFonts(
       const src = attr(el, 'data-composition-src');
       if (!src || /^[a-z][a-z0-9+.-]*:|^\/\//i.test(src)) continue;
       const file = posix.normalize(src.replace(/^\/+/, '').split(/[?#]/)[0]);
-      if (seen.has(file) || file.startsWith('..')) continue;
+      if (seen.has(file) || climbsOut(file)) continue;
       const source = await read(file);
       if (source !== null) queue.push({ file, source });
     }

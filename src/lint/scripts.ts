@@ -7,6 +7,7 @@
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { extname, join, posix } from 'node:path';
 import { parse, type Program } from 'acorn';
+import { climbsOut } from '../core/inside.js';
 import { attr, contentLocation, descendants, nodeLocation, textOf, type ParsedHtmlFile } from '../model/index.js';
 import type { SourceLocation } from '../../shared/diagnostics.js';
 import { bracketDepthOver, byteLimitFor, DEPTH_HINT, SCRIPT_DEPTH, SIZE_HINT, tooLargeMessage } from '../security/budgets.js';
@@ -154,7 +155,7 @@ export function collectScripts(root: string, htmlFiles: ParsedHtmlFile[]): Scrip
     if (unit.ast && module) {
       for (const spec of relativeImports(unit.ast)) {
         const target = spec.startsWith('/') ? spec.slice(1) : posix.normalize(posix.join(posix.dirname(rel), spec));
-        if (!target.startsWith('..')) addFile(html, target, true);
+        if (!climbsOut(target)) addFile(html, target, true);
       }
     }
   };
@@ -168,7 +169,7 @@ export function collectScripts(root: string, htmlFiles: ParsedHtmlFile[]): Scrip
       if (src !== null) {
         if (/^([a-z][a-z0-9+.-]*:|\/\/)/i.test(src.trim())) continue; // remote or data: scripts are not ours to read
         const rel = posix.normalize(src.trim().split(/[?#]/)[0].replace(/^\/+/, ''));
-        if (!rel.startsWith('..')) addFile(file.file, rel, module);
+        if (!climbsOut(rel)) addFile(file.file, rel, module);
         continue;
       }
       const source = textOf(el);

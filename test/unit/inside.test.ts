@@ -1,6 +1,6 @@
 /** One answer to "is this path inside that folder" (src/core/inside.ts), edge cases included. */
 import { describe, expect, it } from 'vitest';
-import { isBelow, isWithin, relativeInside } from '../../src/core/inside.js';
+import { climbsOut, isBelow, isWithin, relativeInside } from '../../src/core/inside.js';
 
 describe('inside a folder', () => {
   it('the folder itself is within it but not below it', () => {
@@ -35,5 +35,15 @@ describe('inside a folder', () => {
     expect(isWithin('/a/b', '/a/b/x/../..')).toBe(false);
     expect(isBelow('/a/b', '/a/b/x/..')).toBe(false);
     expect(relativeInside('/a/b', '/a/b/..')).toBeNull();
+  });
+});
+
+describe('climbsOut (project-relative paths)', () => {
+  it('is true for .. and ../x, false for ..x and plain names', () => {
+    expect(climbsOut('..')).toBe(true);
+    expect(climbsOut('../secret.txt')).toBe(true);
+    expect(climbsOut('..notes.txt')).toBe(false);
+    expect(climbsOut('..x/a.js')).toBe(false);
+    expect(climbsOut('src/a.js')).toBe(false);
   });
 });
