@@ -116,31 +116,36 @@ export const IGNORE = {
   },
 };
 
-/** Files some fixtures need that the repository does not hold (the tests generate them too). */
-const GENERATED = {
-  'render-media': (dir) => {
-    mkdirSync(join(dir, 'media'), { recursive: true });
-    ffmpeg([
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc2=size=320x180:rate=30:duration=2',
-      '-f',
-      'lavfi',
-      '-i',
-      'sine=frequency=440:duration=2',
-      '-c:v',
-      'libx264',
-      '-pix_fmt',
-      'yuv420p',
-      '-c:a',
-      'aac',
-      '-shortest',
-      join(dir, 'media', 'clip.mp4'),
-    ]);
-    ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=880:duration=1', join(dir, 'media', 'chime.wav')]);
-  },
-};
+/**
+ * The media of the render-media fixture, which the repository does not hold: a 2 s test pattern
+ * with a tone (media/clip.mp4) and a 1 s chime (media/chime.wav). The render tests make it the
+ * same way (test/e2e/render-helpers.ts makeTestMedia calls this).
+ */
+export function makeRenderMedia(dir) {
+  mkdirSync(join(dir, 'media'), { recursive: true });
+  ffmpeg([
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=320x180:rate=30:duration=2',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=440:duration=2',
+    '-c:v',
+    'libx264',
+    '-pix_fmt',
+    'yuv420p',
+    '-c:a',
+    'aac',
+    '-shortest',
+    join(dir, 'media', 'clip.mp4'),
+  ]);
+  ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=880:duration=1', join(dir, 'media', 'chime.wav')]);
+}
+
+/** Files some fixtures need that the repository does not hold. */
+const GENERATED = { 'render-media': makeRenderMedia };
 
 function ffmpeg(args) {
   const r = spawnSync('ffmpeg', ['-v', 'error', '-y', ...args], { encoding: 'utf8' });

@@ -86,6 +86,8 @@ export interface Region {
 }
 export function listCompositions(options: { root: string; sets?: string[]; only?: string[] }): Composition[];
 export function findCorpus(root: string, env?: NodeJS.ProcessEnv): string | null;
+/** Writes the render-media fixture's media (media/clip.mp4, media/chime.wav) into `dir` with ffmpeg. */
+export function makeRenderMedia(dir: string): void;
 export function htmlFiles(dir: string): string[];
 export function remoteRefs(dir: string): string[];
 

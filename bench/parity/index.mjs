@@ -12,7 +12,7 @@ export {
   findOfficialEngine,
   runEngine,
 } from './engine.mjs';
-export { findCorpus, htmlFiles, IGNORE, listCompositions, remoteRefs } from './compositions.mjs';
+export { findCorpus, htmlFiles, IGNORE, listCompositions, makeRenderMedia, remoteRefs } from './compositions.mjs';
 export {
   extractZip,
   FONTS_AS_OFFLINE_ENGINE,

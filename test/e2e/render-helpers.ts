@@ -4,8 +4,9 @@
  * behind (found by an environment marker every child inherits).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeRenderMedia } from '../../bench/parity/index.mjs';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/fixtures.js';
 import { PNG } from '../helpers/png.js';
@@ -83,30 +84,7 @@ export async function templateProject(template: string, extra: string[] = []): P
 
 /** Writes the test media of the render-media fixture (a test pattern with a tone, and a chime). */
 export function makeTestMedia(dir: string): void {
-  mkdirSync(join(dir, 'media'), { recursive: true });
-  const run = (args: string[]) => {
-    const r = spawnSync('ffmpeg', ['-v', 'error', '-y', ...args], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(r.stderr);
-  };
-  run([
-    '-f',
-    'lavfi',
-    '-i',
-    'testsrc2=size=320x180:rate=30:duration=2',
-    '-f',
-    'lavfi',
-    '-i',
-    'sine=frequency=440:duration=2',
-    '-c:v',
-    'libx264',
-    '-pix_fmt',
-    'yuv420p',
-    '-c:a',
-    'aac',
-    '-shortest',
-    join(dir, 'media', 'clip.mp4'),
-  ]);
-  run(['-f', 'lavfi', '-i', 'sine=frequency=880:duration=1', join(dir, 'media', 'chime.wav')]);
+  makeRenderMedia(dir);
 }
 
 /** Pids of live processes whose environment holds `KEY=value`. */
