@@ -565,41 +565,28 @@ export function createDatasetChecker(options: DatasetCheckerOptions): DatasetChe
           if (closed) return;
           const message = (error as Error).message.split('\n')[0];
           options.logger.debug(`dataset: ${(error as Error).stack ?? error}`);
-          if (!browser) {
-            // No browser at all: every row would fail the same way; say it once per row asked.
-            for (const row of u.rows)
-              options.send({
-                kind: 'thumb',
-                composition: u.composition,
-                row,
-                time: u.times[0] ?? 0,
-                height: u.height,
-                generation: u.generation,
-                url: null,
-                error: message,
-              });
-            failures.set(u.key, `No thumbnail: ${message}`);
-          } else {
-            failures.set(u.key, `The page failed with these values: ${message}`);
-            for (const row of u.rows) {
-              options.send({
-                kind: 'thumb',
-                composition: u.composition,
-                row,
-                time: u.times[0] ?? 0,
-                height: u.height,
-                generation: u.generation,
-                url: null,
-                error: message,
-              });
-              options.send({
-                kind: 'row-checked',
-                composition: u.composition,
-                row,
-                generation: u.generation,
-                checked: [{ kind: 'page-error', severity: 'error', message: failures.get(u.key)! }],
-              });
-            }
+          // No browser at all: every row would fail the same way (no thumbnail, no check to report);
+          // otherwise the page failed with these values, which each row's check says.
+          failures.set(u.key, browser ? `The page failed with these values: ${message}` : `No thumbnail: ${message}`);
+          for (const row of u.rows) {
+            options.send({
+              kind: 'thumb',
+              composition: u.composition,
+              row,
+              time: u.times[0] ?? 0,
+              height: u.height,
+              generation: u.generation,
+              url: null,
+              error: message,
+            });
+            if (!browser) continue;
+            options.send({
+              kind: 'row-checked',
+              composition: u.composition,
+              row,
+              generation: u.generation,
+              checked: [{ kind: 'page-error', severity: 'error', message: failures.get(u.key)! }],
+            });
           }
           await w?.context.close().catch(() => {});
           w = null;
