@@ -12,8 +12,9 @@
 //           frames captured once per JPEG quality (90, 95, 100), each stream encoded by ffmpeg
 //           alone with a grid of x264 presets and CRFs; PSNR against framesmith's lossless
 //           stills, against the official default's PSNR against its own PNG frames; encode CPU.
-// - floors: per composition, capture alone (frames written, no encoder), the encoder alone on those
-//           very frames, and the whole render against max(capture, encode).
+// - floors: per composition, capture alone (frames written, no encoder), the same capture with
+//           every frame drawn but no pixels taken (what the screenshot costs), the encoder alone on
+//           those very frames, and the whole render against max(capture, encode).
 // - growth: 10 s vs 60 s, 30 vs 60 fps, 1080p vs 4k, 1 vs 2 workers, and a 50-row batch of a 10 s
 //           template against separate renders (videos per hour).
 // - limits: --workers 64 on this machine, and a composition that changes every frame at 4k 60 fps
@@ -120,7 +121,7 @@ async function speed(ctx, root, tool) {
     const ours = await framesmith(cli, dir, join(out, 'standard.mp4'));
     const r = ours.result;
     log(
-      `${name}: framesmith ${r.frames} frames, ${r.workers} workers (${r.captureMode}), ${r.captured} drawn, ${r.reused} reused, ${r.encoded} sent to ffmpeg; ${s1(ours.ms)}, CPU ${ours.cpu.total.toFixed(1)} s (${kinds(ours.cpu)})`,
+      `${name}: framesmith ${r.frames} frames, ${r.workers} workers (${r.captureMode}), ${r.captured} drawn, ${r.reused} reused, ${r.encoded} sent to ffmpeg; ${s1(ours.ms)}, CPU ${ours.cpu.total.toFixed(1)} s (${kinds(ours.cpu)}), cores used ${(ours.cpu.total / (ours.ms / 1000)).toFixed(2)}`,
     );
     figure('render', `${name} framesmith wall`, ours.ms / 1000, 's');
     figure('render', `${name} framesmith CPU (user+sys, whole tree)`, ours.cpu.total, 's');
@@ -133,7 +134,9 @@ async function speed(ctx, root, tool) {
     let theirs = null;
     if (tool) {
       theirs = await official(tool, dir, join(out, 'official.mp4'));
-      log(`${name}: official ${s1(theirs.ms)}, CPU ${theirs.cpu.total.toFixed(1)} s (${kinds(theirs.cpu)})`);
+      log(
+        `${name}: official ${s1(theirs.ms)}, CPU ${theirs.cpu.total.toFixed(1)} s (${kinds(theirs.cpu)}), cores used ${(theirs.cpu.total / (theirs.ms / 1000)).toFixed(2)}`,
+      );
       figure('render', `${name} official wall`, theirs.ms / 1000, 's');
       figure('render', `${name} official CPU (user+sys, whole tree)`, theirs.cpu.total, 's');
       figure(
@@ -372,6 +375,15 @@ async function floors(ctx, root) {
     const capture = await runSampled(process.execPath, ['--input-type=module', '-e', script]);
     if (capture.status !== 0) throw new Error(`capture alone failed: ${capture.stderr.slice(-1500)}`);
     const r = JSON.parse(capture.stdout);
+    // The same capture with every frame drawn but no pixels taken (no screenshot): what the
+    // screenshot itself costs, and the floor a free pixel path would leave.
+    const bare = await runSampled(process.execPath, [
+      '--input-type=module',
+      '-e',
+      script.replace('framesOnly: true,', 'framesOnly: true, drawWithoutPixels: true,').replace('frames.mp4', 'bare.mp4'),
+    ]);
+    if (bare.status !== 0) throw new Error(`capture without pixels failed: ${bare.stderr.slice(-1500)}`);
+    const shotMs = ((capture.cpu.total - bare.cpu.total) / Math.max(1, r.captured)) * 1000;
     // The encoder alone, on exactly those frames, with the render's own arguments.
     const args = encodeArgs({
       format: 'mp4',
@@ -398,13 +410,19 @@ async function floors(ctx, root) {
     figure('floors', `${name} whole render / max(capture, encode)`, whole.ms / bound, 'x', '1.0 = perfect overlap');
     figure('floors', `${name} startup (render of 1 frame)`, one.ms / 1000, 's');
     figure('floors', `${name} CPU per frame beyond startup`, perFrame * 1000, 'ms');
-    log(`${name}: capture alone CPU by process: ${kinds(capture.cpu)}; encode alone: ${kinds(encode.cpu)}`);
+    figure('floors', `${name} screenshot CPU per drawn frame`, shotMs, 'ms');
+    log(
+      `${name}: capture alone CPU by process: ${kinds(capture.cpu)}; without pixels: ${kinds(bare.cpu)}; encode alone: ${kinds(encode.cpu)}`,
+    );
     rows.push([
       name.replace('corpus:', ''),
       `${s1(capture.ms)} · ${capture.cpu.total.toFixed(1)}`,
       `${s1(encode.ms)} · ${encode.cpu.total.toFixed(1)}`,
       s1(bound),
       s1(Math.max(bound, cpuBound)),
+      `${s1(bare.ms)} · ${bare.cpu.total.toFixed(1)}`,
+      shotMs.toFixed(0),
+      s1(((bare.cpu.total + encode.cpu.total) / cores) * 1000),
       `${s1(whole.ms)} · ${whole.cpu.total.toFixed(1)}`,
       `${(whole.ms / bound).toFixed(2)}x`,
       `${s1(one.ms)} · ${one.cpu.total.toFixed(1)}`,
@@ -422,6 +440,9 @@ async function floors(ctx, root) {
       'encode alone',
       'max(capture, encode)',
       'max(that, CPU / cores)',
+      'capture, no pixels taken',
+      'screenshot CPU ms / drawn frame',
+      'without screenshots: CPU / cores',
       'whole render',
       'whole / max',
       'startup: 1-frame render',

@@ -37,6 +37,8 @@ export interface CaptureWorkerOptions {
   image: FrameImageFormat;
   /** JPEG quality of JPEG frames (the `--quality` preset's). */
   jpegQuality: number;
+  /** Benchmarks: draw each frame without taking its pixels (the first image stands in; see RenderOptions). */
+  drawWithoutPixels?: boolean;
   /** Reuse the previous image when the runtime proves nothing changed. */
   reuse: boolean;
   /** Frames drawn without a screenshot before each captured one (1 for compositions with video). */
@@ -168,14 +170,16 @@ export async function openCaptureWorker(o: CaptureWorkerOptions): Promise<Captur
       frameClock.set(o.browser, t);
       await cdp.send('HeadlessExperimental.beginFrame', { frameTimeTicks: t, interval });
     }
+    const pixels = !(o.drawWithoutPixels && lastImage);
     for (let attempt = 0; ; attempt++) {
       const ticks = (frameClock.get(o.browser) ?? 10_000) + interval;
       frameClock.set(o.browser, ticks);
       const r = (await cdp.send('HeadlessExperimental.beginFrame', {
         frameTimeTicks: ticks,
         interval,
-        screenshot,
+        ...(pixels ? { screenshot } : {}),
       })) as { hasDamage: boolean; screenshotData?: string };
+      if (!pixels && lastImage) return lastImage;
       if (r.screenshotData) {
         surfaceBehind = false;
         return Buffer.from(r.screenshotData, 'base64');

@@ -59,6 +59,11 @@ export interface RenderOptions {
   framesOnly?: boolean;
   /** Benchmarks (encoder tuning): JPEG quality of the captured mp4 frames instead of the `--quality` preset's. */
   jpegQuality?: number;
+  /**
+   * Benchmarks (the capture floor): each frame is drawn (BeginFrame) but its pixels are not taken;
+   * the first drawn frame's image stands in for the rest. Shows what the screenshot itself costs.
+   */
+  drawWithoutPixels?: boolean;
 }
 
 export interface FrameRange {

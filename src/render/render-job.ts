@@ -118,6 +118,7 @@ export async function runRenderJob(session: RenderSession, job: RenderJob): Prom
         alpha,
         image,
         jpegQuality: session.options.jpegQuality ?? QUALITY_PRESETS[params.quality].jpegQuality,
+        drawWithoutPixels: session.options.drawWithoutPixels === true,
         reuse: session.options.reuseFrames !== false,
         settleFrames: session.hasVideo ? 1 : 0,
         rows: job.rows,
