@@ -15,7 +15,7 @@ import { settleWithin } from '../browser/page-watchdog.js';
 import type { RemoteRequestLog } from '../remote/page-routing.js';
 import { failOnProblems, isFatal, pageWarnings } from '../snapshot/page-problems.js';
 import type { Diagnostic } from '../../shared/diagnostics.js';
-import type { ReadyInfo } from '../../shared/control.js';
+import type { ClipWindow, ReadyInfo, RuntimeProblem } from '../../shared/control.js';
 import type { FrameImageFormat } from './mkv-stream.js';
 import type { CaptureMode } from './options.js';
 import { FINGERPRINT_SOURCE, type RowFrames } from './row-frames.js';
@@ -67,6 +67,10 @@ export interface CaptureWorker {
   check(): Promise<void>;
   /** The page's warnings (see pageWarnings()). */
   warnings(): Promise<Diagnostic[]>;
+  /** Every problem the page reported so far (the parity harness compares them with the engine's). */
+  problems(): Promise<RuntimeProblem[]>;
+  /** Every timed element's window, as the runtime resolved it (the parity harness samples by it). */
+  clips(): Promise<ClipWindow[]>;
   close(): Promise<void>;
 }
 
@@ -244,6 +248,8 @@ export async function openCaptureWorker(o: CaptureWorkerOptions): Promise<Captur
       await failOnProblems(page, o.entry);
     },
     warnings: () => pageWarnings(page),
+    problems: () => page.problems(),
+    clips: () => page.page.evaluate(() => (globalThis as unknown as { __framesmith: { clips(): ClipWindow[] } }).__framesmith.clips()),
     async close() {
       // A crashed page's session may never answer: do not wait on it (page-watchdog.ts).
       await settleWithin(cdp.detach());
