@@ -409,7 +409,14 @@ async function onMessage(message: DevServerMessage): Promise<void> {
   if (message.type === 'change' && started) {
     const received = performance.now();
     if (message.kind === 'css' && (await preview.swapStyles(message.files))) {
-      updates.push({ reason: 'css', generation: message.generation, at: performance.now(), frame: preview.shown, received });
+      updates.push({
+        reason: 'css',
+        generation: message.generation,
+        at: performance.now(),
+        frame: preview.shown,
+        marks: preview.lastLoad,
+        received,
+      });
       filmstrip.setSource(entry, lastBoot, message.generation);
     } else {
       await reload('change', undefined, message.generation, received);

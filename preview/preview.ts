@@ -254,9 +254,14 @@ export class Preview {
     if (!doc || !this.control) return false;
     const links = linksFor(doc, files);
     if (!links) return false;
+    const marks: Record<string, number> = { start: performance.now() };
     await Promise.all(links.map((link) => swapLink(link, Date.now())));
+    marks.loaded = performance.now();
     await doc.fonts.ready;
+    marks.fonts = performance.now();
     await nextPaint();
+    marks.painted = performance.now();
+    this.lastLoad = marks;
     this.events.painted(this.shown);
     return true;
   }

@@ -681,8 +681,11 @@ function statusText(job: StudioJob): string {
       const ok = job.items.filter((i) => i.status === 'done').length;
       return ok ? `${ok} of ${job.items.length} done` : 'Failed';
     }
-    case 'cancelled':
-      return 'Cancelled';
+    case 'cancelled': {
+      // A batch cancelled mid-way keeps the rows it finished: say so on the card.
+      const ok = job.items.filter((i) => i.status === 'done').length;
+      return ok ? `Cancelled · ${ok} of ${job.items.length} done` : 'Cancelled';
+    }
   }
 }
 

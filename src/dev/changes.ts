@@ -3,6 +3,11 @@
  * together (an editor saving several files, a formatter rewriting them) become one batch, so the
  * iframe reloads once. A batch of stylesheet edits only is `css` (swapped in place); anything
  * else is `reload`.
+ *
+ * A stylesheet edit that arrives when nothing has happened for a quiet window is sent at once, on
+ * its own: waiting the quiet window for companions costs every CSS save its whole length, and a
+ * swap is cheap to repeat. Events that follow it within the quiet window form the next batch (so
+ * a "save all" swaps once more, or reloads once).
  */
 import { sep } from 'node:path';
 import { relativeInside } from '../core/inside.js';
@@ -39,6 +44,8 @@ export function createChangeBatcher(options: ChangeBatcherOptions): ChangeBatche
   let pending = new Map<string, 'add' | 'change' | 'unlink'>();
   let timer: NodeJS.Timeout | undefined;
   let firstAt = 0;
+  /** Until when events join a batch instead of leading one (the quiet window after the last event). */
+  let holdUntil = 0;
 
   function flush(): void {
     timer = undefined;
@@ -57,10 +64,17 @@ export function createChangeBatcher(options: ChangeBatcherOptions): ChangeBatche
       if (inside === null) return;
       const rel = inside.split(sep).join('/');
       if (isIgnoredRelative(rel) || INERT.test(rel)) return;
-      if (!pending.size) firstAt = Date.now();
+      const now = Date.now();
+      const idle = !pending.size && now >= holdUntil;
+      holdUntil = now + quiet;
+      if (idle && event === 'change' && rel.toLowerCase().endsWith('.css')) {
+        options.onBatch({ kind: 'css', files: [rel] });
+        return;
+      }
+      if (!pending.size) firstAt = now;
       pending.set(rel, pending.get(rel) === 'add' && event === 'change' ? 'add' : event);
       if (timer) clearTimeout(timer);
-      timer = setTimeout(flush, Date.now() - firstAt >= maxWait ? 0 : quiet);
+      timer = setTimeout(flush, now - firstAt >= maxWait ? 0 : quiet);
     },
     close() {
       if (timer) clearTimeout(timer);

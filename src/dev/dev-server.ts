@@ -186,7 +186,7 @@ export async function createDevServer(options: DevServerOptions): Promise<DevSer
       } else if (message.type === 'runtime-problems' && Array.isArray(message.problems)) {
         reporter.runtime(String(message.composition), message.problems);
       } else if (message.type === 'updated') {
-        hot.pageUpdated();
+        hot.pageUpdated(Number(message.generation));
       } else if (message.type === 'filmstrip') {
         filmstrip.request(client, message);
       } else if (message.type === 'busy') {

@@ -412,6 +412,98 @@ describe('render panel (cloud, fake HeyGen server)', () => {
     expect(fake.controls.requests('renders.create').length - createdBefore).toBe(1);
   });
 
+  test('a cloud batch cancelled mid-way: finished rows stay, the others say cancelled and how to resume, nothing half-written; HeyGen keeps the renders', async () => {
+    // A server of its own whose clock moves only when the test says: rows end when the test wants.
+    const cloud = await startFakeHeygen({ apiKeys: [KEY], autoAdvance: false, queuedSeconds: 0, renderingSeconds: 1 });
+    const cdir = useFixture('dev-basic');
+    const s = await createDevServer({
+      dir: cdir,
+      port: 0,
+      studio: { env: { ...process.env, HEYGEN_API_KEY: KEY, HEYGEN_API_URL: cloud.url }, cloudPollMs: 100 },
+    });
+    const renders = join(cdir, 'renders');
+    try {
+      await s.ready;
+      // Rows 1–2 end at once, row 3 a little later, row 4 renders for an hour, row 5 waits in HeyGen's queue for an hour.
+      cloud.controls.queueOutcomes([
+        'completed',
+        'completed',
+        { renderingSeconds: 5 },
+        { renderingSeconds: 3600 },
+        { queuedSeconds: 3600 },
+      ]);
+      const titles = ['One', 'Two', 'Three', 'Four', 'Five'];
+      const rows = titles.map((title, i) => ({ row: i + 1, variables: { title } }));
+      const res = await addJob(s, { kind: 'cloud', confirmed: true, rows, name: 'cut-{title}', source: 'rows.csv' });
+      expect(res.status).toBe(201);
+      const job = (await res.json()) as StudioJob;
+      const current = async () => (await jobs(s)).find((j) => j.id === job.id)!;
+      await withPreview(s, async (page) => {
+        await openPanel(page);
+        const card = page.locator(`.job[data-job="${job.id}"]`);
+        await expect.poll(async () => (await current()).items.filter((i) => i.renderId).length, { timeout: 60_000, interval: 200 }).toBe(5);
+        await card.locator('[data-testid=job-status]', { hasText: /^In the cloud$/ }).waitFor();
+        cloud.controls.advance(2);
+        await expect
+          .poll(async () => (await current()).items.map((i) => i.status).slice(0, 2), { timeout: 30_000, interval: 200 })
+          .toEqual(['done', 'done']);
+        // Row 3's video download starts and stalls half-way (its temp file is on disk).
+        const gets = cloud.controls.requests('storage.get').length;
+        cloud.controls.inject({ route: 'storage.get', kind: 'stall', afterBytes: 200 });
+        cloud.controls.advance(5);
+        await expect.poll(async () => (await current()).items[2].status, { timeout: 30_000, interval: 200 }).toBe('downloading');
+        await expect.poll(() => cloud.controls.requests('storage.get').length, { timeout: 30_000 }).toBe(gets + 1);
+        await expect.poll(() => leftovers(renders).length, { timeout: 30_000 }).toBe(1);
+        const statuses = (await current()).items.map((i) => i.cloudStatus);
+        expect(statuses.slice(3)).toEqual(['rendering', 'queued']);
+
+        await card.locator('[data-testid=job-cancel]').click();
+        await card.locator('[data-testid=job-status]', { hasText: /^Cancelled/ }).waitFor({ timeout: 30_000 });
+        // What the card shows: two rows done (playable), three cancelled, each naming its render and how to resume it.
+        await expect.poll(() => card.locator('.job-item.s-done').count()).toBe(2);
+        expect(await card.locator('.job-item.s-done [data-testid=item-play]').count()).toBe(2);
+        expect(await card.locator('.job-item.s-cancelled').count()).toBe(3);
+        const ended = await current();
+        expect(ended.status).toBe('cancelled');
+        expect(ended.items.map((i) => i.status)).toEqual(['done', 'done', 'cancelled', 'cancelled', 'cancelled']);
+        for (const [n, item] of ended.items.slice(2).entries()) {
+          const text = await card.locator(`.job-item[data-item="${n + 3}"]`).textContent();
+          expect(text).toContain('cancelled');
+          expect(text).toContain(`framesmith renders get ${item.renderId} --download`);
+        }
+        expect(await card.locator('[data-testid=job-status]').textContent()).toBe('Cancelled · 2 of 5 done');
+      });
+      // On disk: the two finished videos (whole) and their thumbnails; nothing of the others, no temp file.
+      expect(readdirSync(renders).sort()).toEqual(['cut-One.mp4', 'cut-One.png', 'cut-Two.mp4', 'cut-Two.png']);
+      for (const name of ['cut-One.mp4', 'cut-Two.mp4']) {
+        const bytes = readFileSync(join(renders, name));
+        expect(bytes.subarray(4, 8).toString('latin1')).toBe('ftyp');
+        expect(
+          execFileSync('ffprobe', [
+            '-v',
+            'error',
+            '-count_frames',
+            '-show_entries',
+            'stream=nb_read_frames',
+            '-of',
+            'csv=p=0',
+            join(renders, name),
+          ])
+            .toString()
+            .trim(),
+        ).toMatch(/^[1-9]\d*$/);
+      }
+      // HeyGen side, as docs/render-panel.md says: the submitted renders are left on the account
+      // (nothing deleted), so the commands shown can still fetch them.
+      expect(cloud.controls.requests('renders.delete')).toHaveLength(0);
+      expect([...cloud.state.renders.values()].filter((r) => r.deleted)).toHaveLength(0);
+      expect(cloud.controls.requests('renders.create')).toHaveLength(5);
+    } finally {
+      await s.close();
+      await cloud.close();
+    }
+  });
+
   test('the dataset view submits the selected rows to HeyGen: asked once, one upload, one render per row', async () => {
     const created = fake.controls.requests('renders.create').length;
     const uploads = () => fake.controls.requests('assets.directUpload').length + fake.controls.requests('assets.upload').length;

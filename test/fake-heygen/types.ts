@@ -100,7 +100,8 @@ export interface FakeRender {
   status: 'queued' | 'rendering' | 'completed' | 'failed';
   createdAt: number;
   completedAt: number | null;
-  outcome: { status: 'completed' } | { status: 'failed'; message: string };
+  /** How it ends; `queuedSeconds`/`renderingSeconds` override the server's for this render (a long one among short ones). */
+  outcome: ({ status: 'completed' } | { status: 'failed'; message: string }) & { queuedSeconds?: number; renderingSeconds?: number };
   deleted: boolean;
 }
 
