@@ -8,7 +8,14 @@
  */
 import type { ProblemData } from '../shared/diagnostics';
 import { renderCommand } from '../shared/studio-commands';
-import type { JobItem, NewJobRequest, StudioConfig, StudioJob, StudioParams } from '../shared/studio-protocol';
+import {
+  resumableItem,
+  type JobItem,
+  type NewJobRequest,
+  type StudioConfig,
+  type StudioJob,
+  type StudioParams,
+} from '../shared/studio-protocol';
 import type { VariableValues } from '../shared/variables';
 import { copyText } from './clipboard';
 import { h, icon, ICONS, replaceChildren } from './dom';
@@ -509,8 +516,23 @@ export class RenderPanel {
         ),
       );
     } else {
-      if (job.status === 'failed' || job.status === 'cancelled')
-        actions.push(h('button', { class: 'text-button', 'data-testid': 'job-retry', onclick: () => void this.retry(job) }, 'Retry'));
+      if (job.status === 'failed' || job.status === 'cancelled') {
+        // Cloud rows HeyGen still has are followed again rather than rendered (and paid) again.
+        const left = job.items.filter((i) => i.status !== 'done');
+        const resumes = left.length > 0 && left.every((i) => resumableItem(job.kind, i));
+        actions.push(
+          h(
+            'button',
+            {
+              class: 'text-button',
+              'data-testid': 'job-retry',
+              title: resumes ? 'Follow the renders HeyGen has and download them (no new render)' : 'Render again with the same settings',
+              onclick: () => void this.retry(job),
+            },
+            resumes ? 'Resume' : 'Retry',
+          ),
+        );
+      }
       if (job.items.some((i) => i.status === 'done'))
         actions.push(
           h('button', { class: 'text-button', 'data-testid': 'job-reveal', onclick: () => void this.reveal(job) }, 'Open folder'),

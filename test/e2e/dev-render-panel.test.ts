@@ -412,7 +412,7 @@ describe('render panel (cloud, fake HeyGen server)', () => {
     expect(fake.controls.requests('renders.create').length - createdBefore).toBe(1);
   });
 
-  test('a cloud batch cancelled mid-way: finished rows stay, the others say cancelled and how to resume, nothing half-written; HeyGen keeps the renders', async () => {
+  test('a cloud batch cancelled mid-way: finished rows stay, the others say cancelled, nothing half-written, HeyGen keeps the renders; Resume fetches them without new renders', async () => {
     // A server of its own whose clock moves only when the test says: rows end when the test wants.
     const cloud = await startFakeHeygen({ apiKeys: [KEY], autoAdvance: false, queuedSeconds: 0, renderingSeconds: 1 });
     const cdir = useFixture('dev-basic');
@@ -472,10 +472,29 @@ describe('render panel (cloud, fake HeyGen server)', () => {
           expect(text).toContain(`framesmith renders get ${item.renderId} --download`);
         }
         expect(await card.locator('[data-testid=job-status]').textContent()).toBe('Cancelled · 2 of 5 done');
+        expect(readdirSync(renders).sort()).toEqual(['cut-One.mp4', 'cut-One.png', 'cut-Two.mp4', 'cut-Two.png']);
+        expect(cloud.controls.requests('renders.delete')).toHaveLength(0);
+        expect([...cloud.state.renders.values()].filter((r) => r.deleted)).toHaveLength(0);
+
+        // Resume: the three renders HeyGen has are followed and downloaded under their names; none is submitted again.
+        const retry = card.locator('[data-testid=job-retry]');
+        expect(await retry.textContent()).toBe('Resume');
+        await retry.click();
+        await expect
+          .poll(async () => (await jobs(s)).find((j) => j.retryOf === job.id)?.status, { timeout: 30_000, interval: 200 })
+          .toBe('cloud');
+        cloud.controls.advance(3700);
+        await expect
+          .poll(async () => (await jobs(s)).find((j) => j.retryOf === job.id)?.status, { timeout: 60_000, interval: 200 })
+          .toBe('done');
+        const resumed = (await jobs(s)).find((j) => j.retryOf === job.id)!;
+        expect(resumed.items.map((i) => i.renderId)).toEqual(ended.items.slice(2).map((i) => i.renderId));
+        expect(resumed.items.map((i) => i.output)).toEqual(['renders/cut-Three.mp4', 'renders/cut-Four.mp4', 'renders/cut-Five.mp4']);
+        await page.locator(`.job[data-job="${resumed.id}"] [data-testid=job-status]`, { hasText: /^Done$/ }).waitFor({ timeout: 30_000 });
       });
-      // On disk: the two finished videos (whole) and their thumbnails; nothing of the others, no temp file.
-      expect(readdirSync(renders).sort()).toEqual(['cut-One.mp4', 'cut-One.png', 'cut-Two.mp4', 'cut-Two.png']);
-      for (const name of ['cut-One.mp4', 'cut-Two.mp4']) {
+      // On disk: every video (whole) and its thumbnail, no temp file.
+      expect(readdirSync(renders).sort()).toEqual(titles.flatMap((t) => [`cut-${t}.mp4`, `cut-${t}.png`]).sort());
+      for (const name of titles.map((t) => `cut-${t}.mp4`)) {
         const bytes = readFileSync(join(renders, name));
         expect(bytes.subarray(4, 8).toString('latin1')).toBe('ftyp');
         expect(
@@ -493,10 +512,8 @@ describe('render panel (cloud, fake HeyGen server)', () => {
             .trim(),
         ).toMatch(/^[1-9]\d*$/);
       }
-      // HeyGen side, as docs/render-panel.md says: the submitted renders are left on the account
-      // (nothing deleted), so the commands shown can still fetch them.
-      expect(cloud.controls.requests('renders.delete')).toHaveLength(0);
-      expect([...cloud.state.renders.values()].filter((r) => r.deleted)).toHaveLength(0);
+      // HeyGen side, as docs/render-panel.md says: cancelling left the submitted renders on the
+      // account (nothing deleted, checked above), and resuming made no new one.
       expect(cloud.controls.requests('renders.create')).toHaveLength(5);
     } finally {
       await s.close();
