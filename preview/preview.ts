@@ -249,6 +249,15 @@ export class Preview {
    * document. False when one of them is not a <link> of the document (loaded by a
    * sub-composition, an @import or a module): the caller reloads instead.
    */
+  /** The live timelines as they are now (scripts may add tweens while the composition plays). */
+  describe(): LiveDescription | null {
+    try {
+      return this.control?.describe?.() ?? null;
+    } catch {
+      return null;
+    }
+  }
+
   async swapStyles(files: string[]): Promise<boolean> {
     const doc = this.document;
     if (!doc || !this.control) return false;
