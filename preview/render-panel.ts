@@ -667,6 +667,22 @@ export class RenderPanel {
   }
 
   private async retry(job: StudioJob): Promise<void> {
+    // A cloud retry that submits renders again costs credits again: it asks, as the first submit
+    // did (rows HeyGen still has are only followed, which costs nothing more).
+    if (job.kind === 'cloud') {
+      const left = job.items.filter((i) => i.status !== 'done');
+      const again = (left.length ? left : job.items).filter((i) => !resumableItem(job.kind, i));
+      if (again.length) {
+        if (!this.config?.cloud) return this.ctx.toast(this.config?.cloudMissing?.message ?? 'No HeyGen API key is set up.', 8000);
+        const request: NewJobRequest = {
+          kind: 'cloud',
+          composition: job.composition,
+          params: job.params,
+          rows: again.map((i) => ({ variables: i.variables })),
+        };
+        if (!(await confirmCloud(request, this.config))) return;
+      }
+    }
     try {
       const j = await studioApi.retry(job.id);
       this.upsert(j);

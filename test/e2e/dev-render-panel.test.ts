@@ -399,7 +399,15 @@ describe('render panel (cloud, fake HeyGen server)', () => {
     await withPreview(server, async (page) => {
       await openPanel(page);
       const card = page.locator(`.job[data-job="${job.id}"]`);
+      expect(await card.locator('[data-testid=job-retry]').textContent()).toBe('Retry');
       await card.locator('[data-testid=job-retry]').click();
+      // Submitting again is billed again: the cost is shown and asked once more (one render).
+      const summary = page.locator('[data-testid=cost-summary]');
+      await summary.waitFor();
+      expect(await summary.textContent()).toContain('Renders1');
+      expect(await page.locator('[data-testid=submit-cloud]').textContent()).toBe('Submit the render');
+      expect(fake.controls.requests('renders.create').length).toBe(createdBefore);
+      await page.click('[data-testid=submit-cloud]');
       await expect
         .poll(async () => (await jobs(server)).find((j) => j.retryOf === job.id)?.status, { timeout: 60_000, interval: 250 })
         .toBe('done');
