@@ -12,6 +12,7 @@
  * SIGTERM or the parent going away (the IPC channel closing) aborts the work: the library
  * functions stop their browsers and ffmpeg and remove their partial files, then this process ends.
  */
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CancelledError, isFramesmithError } from '../core/errors.js';
 import type { Logger, Progress } from '../core/logger.js';
@@ -166,6 +167,8 @@ async function runCloud(job: WorkerJob, logger: Logger, signal: AbortSignal): Pr
       const item = job.items[index - 1];
       const started = Date.now();
       let finishedInCloud = false;
+      let output: string | null = null;
+      let hadOutput = false;
       try {
         const detail = await cloud.waitForRender(client, renderId, {
           pollInterval: job.pollMs,
@@ -197,7 +200,8 @@ async function runCloud(job: WorkerJob, logger: Logger, signal: AbortSignal): Pr
           return;
         }
         finishedInCloud = true;
-        const output = item.output.split(RENDER_ID_TOKEN).join(renderId).split('{render_id}').join(renderId);
+        output = item.output.split(RENDER_ID_TOKEN).join(renderId).split('{render_id}').join(renderId);
+        hadOutput = existsSync(output);
         send({ type: 'item', index, patch: { status: 'downloading', output } });
         const got = await cloud.downloadRenderOutputs(detail, { outPath: output, client, signal, logger });
         send({
@@ -213,6 +217,16 @@ async function runCloud(job: WorkerJob, logger: Logger, signal: AbortSignal): Pr
         });
       } catch (error) {
         const cancelled = error instanceof CancelledError || signal.aborted;
+        // Cancelled while the thumbnail came: the video is whole under its name (it is renamed
+        // there only when complete), so the row is done, without a thumbnail.
+        if (cancelled && output && !hadOutput && existsSync(output)) {
+          send({
+            type: 'item',
+            index,
+            patch: { status: 'done', output, size: statSync(output).size, wallMs: Date.now() - started, thumbnail: null },
+          });
+          return;
+        }
         send({
           type: 'item',
           index,

@@ -432,15 +432,17 @@ describe('render panel (cloud, fake HeyGen server)', () => {
     const renders = join(cdir, 'renders');
     try {
       await s.ready;
-      // Rows 1–2 end at once, row 3 a little later, row 4 renders for an hour, row 5 waits in HeyGen's queue for an hour.
+      // Rows 1–2 end at once, row 3 a little later, row 4 later still, row 5 renders for an hour,
+      // row 6 waits in HeyGen's queue for an hour.
       cloud.controls.queueOutcomes([
         'completed',
         'completed',
         { renderingSeconds: 5 },
+        { renderingSeconds: 10 },
         { renderingSeconds: 3600 },
         { queuedSeconds: 3600 },
       ]);
-      const titles = ['One', 'Two', 'Three', 'Four', 'Five'];
+      const titles = ['One', 'Two', 'Three', 'Four', 'Five', 'Six'];
       const rows = titles.map((title, i) => ({ row: i + 1, variables: { title } }));
       const res = await addJob(s, { kind: 'cloud', confirmed: true, rows, name: 'cut-{title}', source: 'rows.csv' });
       expect(res.status).toBe(201);
@@ -449,7 +451,7 @@ describe('render panel (cloud, fake HeyGen server)', () => {
       await withPreview(s, async (page) => {
         await openPanel(page);
         const card = page.locator(`.job[data-job="${job.id}"]`);
-        await expect.poll(async () => (await current()).items.filter((i) => i.renderId).length, { timeout: 60_000, interval: 200 }).toBe(5);
+        await expect.poll(async () => (await current()).items.filter((i) => i.renderId).length, { timeout: 60_000, interval: 200 }).toBe(6);
         await card.locator('[data-testid=job-status]', { hasText: /^In the cloud$/ }).waitFor();
         cloud.controls.advance(2);
         await expect
@@ -462,29 +464,41 @@ describe('render panel (cloud, fake HeyGen server)', () => {
         await expect.poll(async () => (await current()).items[2].status, { timeout: 30_000, interval: 200 }).toBe('downloading');
         await expect.poll(() => cloud.controls.requests('storage.get').length, { timeout: 30_000 }).toBe(gets + 1);
         await expect.poll(() => leftovers(renders).length, { timeout: 30_000 }).toBe(1);
+        // Row 4's video comes whole; its thumbnail's download stalls.
+        cloud.controls.inject({ route: 'storage.get', kind: 'stall', afterBytes: 50, skip: 1 });
+        cloud.controls.advance(5);
+        await expect.poll(() => cloud.controls.requests('storage.get').length, { timeout: 30_000 }).toBe(gets + 3);
+        await expect.poll(() => existsSync(join(renders, 'cut-Four.mp4')), { timeout: 30_000 }).toBe(true);
+        await expect.poll(() => leftovers(renders).length, { timeout: 30_000 }).toBe(2);
+        expect((await current()).items[3].status).toBe('downloading');
         const statuses = (await current()).items.map((i) => i.cloudStatus);
-        expect(statuses.slice(3)).toEqual(['rendering', 'queued']);
+        expect(statuses.slice(4)).toEqual(['rendering', 'queued']);
 
         await card.locator('[data-testid=job-cancel]').click();
         await card.locator('[data-testid=job-status]', { hasText: /^Cancelled/ }).waitFor({ timeout: 30_000 });
-        // What the card shows: two rows done (playable), three cancelled, each naming its render and how to resume it.
-        await expect.poll(() => card.locator('.job-item.s-done').count()).toBe(2);
-        expect(await card.locator('.job-item.s-done [data-testid=item-play]').count()).toBe(2);
+        // What the card shows: three rows done (playable; row 4's video was whole, only its thumbnail
+        // was cut), three cancelled, each naming its render and how to resume it.
+        await expect.poll(() => card.locator('.job-item.s-done').count()).toBe(3);
+        expect(await card.locator('.job-item.s-done [data-testid=item-play]').count()).toBe(3);
         expect(await card.locator('.job-item.s-cancelled').count()).toBe(3);
         const ended = await current();
         expect(ended.status).toBe('cancelled');
-        expect(ended.items.map((i) => i.status)).toEqual(['done', 'done', 'cancelled', 'cancelled', 'cancelled']);
-        for (const [n, item] of ended.items.slice(2).entries()) {
-          const text = await card.locator(`.job-item[data-item="${n + 3}"]`).textContent();
+        expect(ended.items.map((i) => i.status)).toEqual(['done', 'done', 'cancelled', 'done', 'cancelled', 'cancelled']);
+        for (const index of [3, 5, 6]) {
+          const item = ended.items[index - 1];
+          const text = await card.locator(`.job-item[data-item="${index}"]`).textContent();
           expect(text).toContain('cancelled');
           expect(text).toContain(`framesmith renders get ${item.renderId} --download`);
         }
-        expect(await card.locator('[data-testid=job-status]').textContent()).toBe('Cancelled · 2 of 5 done');
-        expect(readdirSync(renders).sort()).toEqual(['cut-One.mp4', 'cut-One.png', 'cut-Two.mp4', 'cut-Two.png']);
+        expect(await card.locator('.job-item[data-item="3"]').textContent()).toContain('it is finished in the cloud');
+        expect(await card.locator('.job-item[data-item="5"]').textContent()).toContain('it keeps rendering in the cloud');
+        expect(await card.locator('[data-testid=job-status]').textContent()).toBe('Cancelled · 3 of 6 done');
+        // On disk: the finished videos and the thumbnails that came whole; no temp file.
+        expect(readdirSync(renders).sort()).toEqual(['cut-Four.mp4', 'cut-One.mp4', 'cut-One.png', 'cut-Two.mp4', 'cut-Two.png']);
         expect(cloud.controls.requests('renders.delete')).toHaveLength(0);
         expect([...cloud.state.renders.values()].filter((r) => r.deleted)).toHaveLength(0);
 
-        // Resume: the three renders HeyGen has are followed and downloaded under their names; none is submitted again.
+        // Resume: the three cancelled renders HeyGen has are followed and downloaded under their names; none is submitted again.
         const retry = card.locator('[data-testid=job-retry]');
         expect(await retry.textContent()).toBe('Resume');
         await retry.click();
@@ -496,12 +510,17 @@ describe('render panel (cloud, fake HeyGen server)', () => {
           .poll(async () => (await jobs(s)).find((j) => j.retryOf === job.id)?.status, { timeout: 60_000, interval: 200 })
           .toBe('done');
         const resumed = (await jobs(s)).find((j) => j.retryOf === job.id)!;
-        expect(resumed.items.map((i) => i.renderId)).toEqual(ended.items.slice(2).map((i) => i.renderId));
-        expect(resumed.items.map((i) => i.output)).toEqual(['renders/cut-Three.mp4', 'renders/cut-Four.mp4', 'renders/cut-Five.mp4']);
+        expect(resumed.items.map((i) => i.renderId)).toEqual([3, 5, 6].map((i) => ended.items[i - 1].renderId));
+        expect(resumed.items.map((i) => i.output)).toEqual(['renders/cut-Three.mp4', 'renders/cut-Five.mp4', 'renders/cut-Six.mp4']);
         await page.locator(`.job[data-job="${resumed.id}"] [data-testid=job-status]`, { hasText: /^Done$/ }).waitFor({ timeout: 30_000 });
       });
-      // On disk: every video (whole) and its thumbnail, no temp file.
-      expect(readdirSync(renders).sort()).toEqual(titles.flatMap((t) => [`cut-${t}.mp4`, `cut-${t}.png`]).sort());
+      // On disk: every video (whole) and its thumbnail (but row 4's, cut by the cancel), no temp file.
+      expect(readdirSync(renders).sort()).toEqual(
+        titles
+          .flatMap((t) => [`cut-${t}.mp4`, `cut-${t}.png`])
+          .filter((n) => n !== 'cut-Four.png')
+          .sort(),
+      );
       for (const name of titles.map((t) => `cut-${t}.mp4`)) {
         const bytes = readFileSync(join(renders, name));
         expect(bytes.subarray(4, 8).toString('latin1')).toBe('ftyp');
@@ -522,7 +541,7 @@ describe('render panel (cloud, fake HeyGen server)', () => {
       }
       // HeyGen side, as docs/render-panel.md says: cancelling left the submitted renders on the
       // account (nothing deleted, checked above), and resuming made no new one.
-      expect(cloud.controls.requests('renders.create')).toHaveLength(5);
+      expect(cloud.controls.requests('renders.create')).toHaveLength(6);
     } finally {
       await s.close();
       await cloud.close();

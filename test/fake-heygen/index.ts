@@ -67,6 +67,10 @@ function takeFault(state: FakeState, route: Route): (Fault & { left: number }) |
   const i = state.faults.findIndex((f) => f.route === route.name || (f.route === '*' && route.auth));
   if (i < 0) return null;
   const f = state.faults[i];
+  if (f.skip) {
+    f.skip--;
+    return null;
+  }
   if (--f.left <= 0) state.faults.splice(i, 1);
   return f;
 }

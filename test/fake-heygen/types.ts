@@ -21,8 +21,8 @@ export type RouteName =
   | 'webhooks.rotate'
   | 'webhooks.eventTypes';
 
-/** A fault applied to the next `times` requests of `route` (`*` = any API route). */
-export type Fault = { route: RouteName | '*'; times?: number } & (
+/** A fault applied to the next `times` requests of `route` (`*` = any API route), after letting `skip` of them through. */
+export type Fault = { route: RouteName | '*'; times?: number; skip?: number } & (
   | {
       kind: 'status';
       status: number;
