@@ -3,6 +3,8 @@
  * quiet window before a CSS swap), events close together become one batch, and anything but
  * stylesheet edits makes the batch a reload.
  */
+import { appendFileSync, mkdtempSync, promises as fs, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createChangeBatcher, type ChangeBatch } from '../../../src/dev/changes.js';
@@ -79,6 +81,45 @@ describe('change batches', () => {
       { kind: 'reload', files: ['old.css'] },
       { kind: 'reload', files: ['index.html'] },
     ]);
+  });
+
+  it('a stylesheet still being written when its event came is reported again once written (the watcher is silent for 50 ms)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'framesmith-changes-'));
+    const file = join(dir, 'style.css');
+    writeFileSync(file, '#root { color: red;');
+    const real = createChangeBatcher({ root: dir, onBatch: (b) => batches.push(b) });
+    try {
+      real.add('change', file, statSync(file));
+      expect(batches).toEqual([{ kind: 'css', files: ['style.css'] }]);
+      // The rest of the write lands after the event; the watcher reports nothing more.
+      appendFileSync(file, ' }\n');
+      await vi.advanceTimersByTimeAsync(60);
+      await vi.waitFor(() => expect(batches).toHaveLength(2));
+      expect(batches[1]).toEqual({ kind: 'css', files: ['style.css'] });
+      // Looked at again after that one too: unchanged now, nothing more is sent.
+      await vi.advanceTimersByTimeAsync(60);
+      for (let i = 0; i < 5; i++) await fs.stat(file);
+      await vi.advanceTimersByTimeAsync(60);
+      expect(batches).toHaveLength(2);
+    } finally {
+      real.close();
+    }
+  });
+
+  it('a stylesheet whole at its event is sent once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'framesmith-changes-'));
+    const file = join(dir, 'style.css');
+    writeFileSync(file, '#root { color: red; }\n');
+    const real = createChangeBatcher({ root: dir, onBatch: (b) => batches.push(b) });
+    try {
+      real.add('change', file, statSync(file));
+      await vi.advanceTimersByTimeAsync(60);
+      for (let i = 0; i < 5; i++) await fs.stat(file);
+      await vi.advanceTimersByTimeAsync(60);
+      expect(batches).toEqual([{ kind: 'css', files: ['style.css'] }]);
+    } finally {
+      real.close();
+    }
   });
 
   it('ignores files outside the project, notes and ignored folders', () => {
