@@ -152,14 +152,19 @@ async function runCloud(job: WorkerJob, logger: Logger, signal: AbortSignal): Pr
       send({ type: 'item', index: i + 1, patch: { status: 'queued', renderId: item.renderId } });
     } else fresh.push({ index: i + 1, item });
   }
-  if (fresh.length) await submitAll(job, fresh, submitted, client, cloud, logger, signal);
-  if (signal.aborted)
+  const cut = fresh.length ? await submitAll(job, fresh, submitted, client, cloud, logger, signal) : false;
+  if (signal.aborted) {
+    // A create cut by the cancel may have reached HeyGen: its id never came back.
+    const maybe = cut
+      ? ' The render being submitted when you cancelled may have been created too: `framesmith renders list` shows it.'
+      : '';
     throw new CancelledError(
       submitted.length
-        ? `Stopped; ${submitted.length} render${submitted.length > 1 ? 's keep' : ' keeps'} rendering in the cloud (${submitted.map((s) => s.renderId).join(', ')}).`
-        : 'Stopped before submitting; nothing was rendered.',
+        ? `Stopped; ${submitted.length} render${submitted.length > 1 ? 's keep' : ' keeps'} rendering in the cloud (${submitted.map((s) => s.renderId).join(', ')}).${maybe}`
+        : `Stopped before ${cut ? 'a render was confirmed' : 'submitting'}; nothing was rendered${cut ? ' that framesmith knows of' : ''}.${maybe}`,
       submitted.length ? `Resume with: ${submitted.map((s) => cloud.resumeCommand(s.renderId)).join(' ; ')}` : undefined,
     );
+  }
   send({ type: 'slot-free' });
   send({ type: 'phase', text: 'Rendering in the cloud' });
   await Promise.all(
@@ -251,7 +256,10 @@ async function runCloud(job: WorkerJob, logger: Logger, signal: AbortSignal): Pr
 
 type Cloud = typeof import('../cloud/index.js');
 
-/** Builds the bundle, uploads it once and submits a render per item (as `render --cloud` does). */
+/**
+ * Builds the bundle, uploads it once and submits a render per item (as `render --cloud` does).
+ * Resolves true when a cancel cut a create request short (that render may exist on HeyGen).
+ */
 async function submitAll(
   job: WorkerJob,
   fresh: { index: number; item: WorkerJob['items'][number] }[],
@@ -260,7 +268,7 @@ async function submitAll(
   cloud: Cloud,
   logger: Logger,
   signal: AbortSignal,
-): Promise<void> {
+): Promise<boolean> {
   const [{ buildBundle }, { renderReferences }] = await Promise.all([
     import('../build/build-bundle.js'),
     import('../build/output-exclusion.js'),
@@ -305,11 +313,12 @@ async function submitAll(
       submitted.push({ index, renderId });
       send({ type: 'item', index, patch: { status: 'queued', renderId, cloudStatus: r.renders[0].status } });
     } catch (error) {
-      if (signal.aborted) throw error;
+      if (signal.aborted) return true;
       // One row's refusal (a bad value, a limit) is that row's; the others go on.
       send({ type: 'item', index, patch: { status: 'failed', error: problemOf(error) } });
     }
   }
+  return false;
 }
 
 /** The cloud flow's "Submitted render …" lines are the panel's own statuses: keep only warnings and errors. */

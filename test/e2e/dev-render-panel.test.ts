@@ -548,6 +548,46 @@ describe('render panel (cloud, fake HeyGen server)', () => {
     }
   });
 
+  test('a cloud batch cancelled while a render is being submitted: that create is let finish so its render is known; later rows are never sent', async () => {
+    const cloud = await startFakeHeygen({ apiKeys: [KEY] });
+    const cdir = useFixture('dev-basic');
+    const s = await createDevServer({
+      dir: cdir,
+      port: 0,
+      studio: { env: { ...process.env, HEYGEN_API_KEY: KEY, HEYGEN_API_URL: cloud.url }, cloudPollMs: 100 },
+    });
+    try {
+      await s.ready;
+      // The second create stays in flight for 4 s (HeyGen still creates it afterwards).
+      cloud.controls.inject({ route: 'renders.create', kind: 'hold', delayMs: 4000, skip: 1 });
+      const rows = ['One', 'Two', 'Three'].map((title, i) => ({ row: i + 1, variables: { title } }));
+      const res = await addJob(s, { kind: 'cloud', confirmed: true, rows, name: 'held-{title}', source: 'rows.csv' });
+      const job = (await res.json()) as StudioJob;
+      await withPreview(s, async (page) => {
+        await openPanel(page);
+        const card = page.locator(`.job[data-job="${job.id}"]`);
+        await expect.poll(() => cloud.controls.requests('renders.create').length, { timeout: 60_000, interval: 100 }).toBe(2);
+        await card.locator('[data-testid=job-cancel]').click();
+        await card.locator('[data-testid=job-status]', { hasText: /^Cancelled$/ }).waitFor({ timeout: 30_000 });
+        const ended = (await jobs(s)).find((j) => j.id === job.id)!;
+        expect(ended.items.map((i) => i.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
+        // HeyGen creates a render whose request it received: the cancel waits for its id rather than lose it.
+        expect(ended.items.map((i) => Boolean(i.renderId))).toEqual([true, true, false]);
+        const text = await card.textContent();
+        expect(text).toContain(`2 renders keep rendering in the cloud (${ended.items[0].renderId}, ${ended.items[1].renderId})`);
+        expect(text).toContain(`framesmith renders get ${ended.items[1].renderId} --download`);
+        // Row 3 was never submitted: the button renders it again (and asks first), it does not only resume.
+        expect(await card.locator('[data-testid=job-retry]').textContent()).toBe('Retry');
+      });
+      expect(cloud.state.renders.size).toBe(2);
+      expect(cloud.controls.requests('renders.create')).toHaveLength(2);
+      expect(existsSync(join(cdir, 'renders')) ? leftovers(join(cdir, 'renders')) : []).toEqual([]);
+    } finally {
+      await s.close();
+      await cloud.close();
+    }
+  });
+
   test('the dataset view submits the selected rows to HeyGen: asked once, one upload, one render per row', async () => {
     const created = fake.controls.requests('renders.create').length;
     const uploads = () => fake.controls.requests('assets.directUpload').length + fake.controls.requests('assets.upload').length;
