@@ -1,7 +1,9 @@
-// framesmith's side of a comparison, through its built code (dist/): the composition loaded in
-// Chromium with the runtime injected exactly as snapshot and render load it, frames captured at
-// chosen frame numbers (RGBA, like the engine's PNG sequence), the problems the page, lint and
-// `framesmith build` raise, and whether build refuses the project.
+// framesmith's side of a comparison, through its built code (dist/): the composition captured by
+// `framesmith render`'s own capture path (its browser pool, capture worker, frame steps and
+// screenshots) at chosen frame numbers (RGBA, like the engine's PNG sequence), the problems the
+// page, lint and `framesmith build` raise, and whether build refuses the project. (The harness
+// once captured through a page of its own; that hid a render-only bug, so it now captures what a
+// render writes, before encoding.)
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -24,9 +26,9 @@ export async function framesmithModules(root) {
   // Read by src/fonts at each page load in this process, and inherited by the CLI runs it spawns.
   Object.assign(process.env, FONTS_AS_OFFLINE_ENGINE);
   const dist = (p) => import(pathToFileURL(join(root, 'dist', 'node', p)).href);
-  const [launch, page, server, model, lint, renderMode, videoFrames, ffmpeg, logger, time] = await Promise.all([
-    dist('browser/launch.js'),
-    dist('browser/composition-page.js'),
+  const [pool, worker, server, model, lint, renderMode, videoFrames, ffmpeg, logger, time] = await Promise.all([
+    dist('render/browser-pool.js'),
+    dist('render/capture-worker.js'),
     dist('serve/static-server.js'),
     dist('model/index.js'),
     dist('lint/index.js'),
@@ -53,8 +55,10 @@ export async function framesmithModules(root) {
       );
     },
     videoFramesUrl: videoFrames.VIDEO_FRAMES_URL,
-    launchBrowser: launch.launchBrowser,
-    openComposition: page.openComposition,
+    /** The capture browsers `framesmith render` starts (BeginFrame control where Chromium has it). */
+    createBrowserPool: pool.createBrowserPool,
+    /** `framesmith render`'s capture worker: its page, its frame steps, its screenshots. */
+    openCaptureWorker: worker.openCaptureWorker,
     startStaticServer: server.startStaticServer,
     loadProject: model.loadProject,
     lintProject: lint.lintProject,
@@ -79,27 +83,28 @@ export function problemKey(p) {
  * Opens a composition with framesmith, lets `plan(info, clips)` choose the frames, and captures
  * them into `outDir` as `f<frame>.png`.
  * @param {Awaited<ReturnType<typeof framesmithModules>>} fs
- * @param {import('playwright-core').Browser} browser
+ * @param {{ mode: string, browsers: any[] }} pool `fs.createBrowserPool`'s pool (one browser is used)
  * @param {string} dir project
  * @param {{ outDir: string, plan: (info: any, clips: any[]) => number[], fps?: number, opaque?: boolean }} options
  *   fps: the frame grid (default: the composition's); opaque: keep the page's backgrounds (to
  *   compare with a video) instead of clearing them as the engine's PNG sequence does.
  */
-export async function framesmithFrames(fs, browser, dir, { outDir, plan, fps: gridFps, opaque = false }) {
+export async function framesmithFrames(fs, pool, dir, { outDir, plan, fps: gridFps, opaque = false }) {
   const started = performance.now();
+  const failed = (error) => ({
+    ok: false,
+    failure: { code: error.code ?? 'page_not_ready', message: error.message },
+    info: null,
+    clips: [],
+    frames: new Map(),
+    problems: [],
+    ms: performance.now() - started,
+  });
   let model;
   try {
     model = await fs.loadProject(dir);
   } catch (error) {
-    return {
-      ok: false,
-      failure: { code: error.code ?? 'load_failed', message: error.message },
-      info: null,
-      clips: [],
-      frames: new Map(),
-      problems: [],
-      ms: performance.now() - started,
-    };
+    return failed({ code: error.code ?? 'load_failed', message: error.message });
   }
   const comp = model.composition;
   const fps = gridFps ?? comp.fps ?? 30;
@@ -107,58 +112,64 @@ export async function framesmithFrames(fs, browser, dir, { outDir, plan, fps: gr
   // seeked video can be a frame early at a frame boundary and converts colours its own way).
   const decoded = await fs.extractVideoFrames(model, fps);
   const videoFrames = decoded && Object.keys(decoded.sets).length ? decoded.sets : undefined;
-  const server = await fs.startStaticServer({ root: model.root, boot: { fps, videoFrames } });
+  // The boot a render's pages get (render-job.ts): its fps, no paint wait under BeginFrame control.
+  const server = await fs.startStaticServer({
+    root: model.root,
+    boot: { fps, videoFrames, paint: pool.mode === 'beginframe' ? 'none' : 'raf' },
+  });
   if (decoded) server.mount(fs.videoFramesUrl, decoded.dir);
-  let page;
+  let worker;
   try {
     try {
-      page = await fs.openComposition(browser, { url: server.url(model.entry), width: comp.width, height: comp.height });
+      // The engine's PNG sequence is its alpha path: it clears the html and body backgrounds and
+      // captures with a transparent default background; a render to webm/mov does the same (alpha).
+      worker = await fs.openCaptureWorker({
+        browser: pool.browsers[0],
+        mode: pool.mode,
+        scale: 1,
+        url: server.url(model.entry),
+        entry: model.entry,
+        width: comp.width,
+        height: comp.height,
+        fps,
+        alpha: !opaque,
+        image: 'png',
+        jpegQuality: 100,
+        reuse: true,
+        settleFrames: videoFrames ? 1 : 0,
+      });
     } catch (error) {
-      return {
-        ok: false,
-        failure: { code: error.code ?? 'page_not_ready', message: error.message },
-        info: null,
-        clips: [],
-        frames: new Map(),
-        problems: [],
-        ms: performance.now() - started,
-      };
+      return failed(error);
     }
-    const info = page.info;
-    const clips = await page.page.evaluate(() => globalThis.__framesmith.clips?.() ?? []);
+    const info = worker.info;
+    const clips = await worker.clips();
     const wanted = [...new Set(plan(info, clips))].filter((f) => f >= 0).sort((a, b) => a - b);
     rmSync(outDir, { recursive: true, force: true });
     mkdirSync(outDir, { recursive: true });
     const frames = new Map();
-    // The engine's PNG sequence is its alpha path: it clears the html and body backgrounds and
-    // captures with a transparent default background. Do the same, so the frames compare.
-    if (!opaque)
-      await page.page.evaluate(() => {
-        const style = document.createElement('style');
-        style.id = '__framesmith_parity_transparent_bg__';
-        style.textContent =
-          'html,body{background:transparent !important;background-color:transparent !important;background-image:none !important;}';
-        document.head.appendChild(style);
-      });
-    let at = 0;
-    for (const frame of wanted) {
-      // Renders go frame after frame; scripts that keep state between seeks (a velocity from the
-      // previous frame, as motion blur does) see the frame before first, as in a render.
-      if (frame > 0 && at !== frame - 1) await page.seekFrame(frame - 1);
-      await page.seekFrame(frame);
-      at = frame;
-      const png = await page.capture({ format: 'png', omitBackground: !opaque });
-      const file = join(outDir, `f${frame}.png`);
-      writeFileSync(file, png);
-      frames.set(frame, file);
+    let at = -1;
+    try {
+      for (const frame of wanted) {
+        // Renders go frame after frame; scripts that keep state between seeks (a velocity from the
+        // previous frame, as motion blur does) see the frame before first, as in a render.
+        if (frame > 0 && at !== frame - 1) await worker.capture(frame - 1);
+        const { image } = await worker.capture(frame);
+        at = frame;
+        const file = join(outDir, `f${frame}.png`);
+        writeFileSync(file, image);
+        frames.set(frame, file);
+      }
+    } catch (error) {
+      // A render would stop here too (a problem HeyGen refuses, a page stuck in script).
+      return { ...failed(error), info, clips };
     }
-    const problems = (await page.problems()).map((p) => ({ code: p.code, message: p.message, key: problemKey(p), kind: p.kind }));
-    for (const url of new Set(page.blocked))
+    const problems = (await worker.problems()).map((p) => ({ code: p.code, message: p.message, key: problemKey(p), kind: p.kind }));
+    for (const url of new Set(worker.blocked))
       if (!problems.some((p) => p.key === `load_failed:${url}`))
         problems.push({ code: 'remote_resource', message: `blocked ${url}`, key: `load_failed:${url}`, kind: 'asset' });
     return { ok: true, failure: null, info, clips, frames, problems, fps, ms: performance.now() - started };
   } finally {
-    await page?.close();
+    await worker?.close();
     await server.close();
     await decoded?.dispose();
   }

@@ -13,7 +13,7 @@ import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { median, psnrFiles, writeSideBySide } from './compare.mjs';
 import { engineClips, engineRender, engineSnapshot, removeEngineState } from './engine.mjs';
-import { engineVideoRender } from './engine-cache.mjs';
+import { engineVideoRender, throughVideoFormat } from './engine-cache.mjs';
 import { remoteRefs } from './compositions.mjs';
 import { extractZip, framesmithBuild, framesmithFrames, framesmithLint, framesmithModules } from './framesmith.mjs';
 import { sampleFrames } from './sample.mjs';
@@ -53,7 +53,8 @@ export async function runParity(options) {
   const workDir = options.workDir ?? join(outDir, 'work');
   mkdirSync(outDir, { recursive: true });
   const fs = await framesmithModules(root);
-  const launched = await fs.launchBrowser();
+  // Frames are captured as `framesmith render` captures them: its pool of capture browsers.
+  const pool = await fs.createBrowserPool({ workers: 1, scale: 1 });
   const results = [];
   try {
     for (const c of compositions) {
@@ -61,7 +62,7 @@ export async function runParity(options) {
       log(`${c.set}/${c.name}: preparing`);
       let result;
       try {
-        const args = { root, tool, c, fs, browser: launched.browser, outDir, workDir, engineRuns, checkSnapshot, engineTimeoutMs, log };
+        const args = { root, tool, c, fs, pool, outDir, workDir, engineRuns, checkSnapshot, engineTimeoutMs, log };
         result = corpusVideo && c.set === 'corpus' ? await compareVideo(args) : await compareOne(args);
       } catch (error) {
         result = { name: c.name, set: c.set, error: String(error?.stack ?? error) };
@@ -72,7 +73,7 @@ export async function runParity(options) {
       if (!keepWork) rmSync(join(workDir, c.set, c.name), { recursive: true, force: true });
     }
   } finally {
-    await launched.close();
+    await pool.close();
     if (!keepWork) rmSync(workDir, { recursive: true, force: true });
   }
   writeFileSync(
@@ -82,7 +83,7 @@ export async function runParity(options) {
   return results;
 }
 
-async function compareOne({ root, tool, c, fs, browser, outDir, workDir, engineRuns, checkSnapshot, engineTimeoutMs, log }) {
+async function compareOne({ root, tool, c, fs, pool, outDir, workDir, engineRuns, checkSnapshot, engineTimeoutMs, log }) {
   const base = join(workDir, c.set, c.name);
   rmSync(base, { recursive: true, force: true });
   mkdirSync(base, { recursive: true });
@@ -113,7 +114,7 @@ async function compareOne({ root, tool, c, fs, browser, outDir, workDir, engineR
   removeEngineState(dir);
   let planned = [];
   log(`${c.set}/${c.name}: framesmith`);
-  const ours = await framesmithFrames(fs, browser, dir, {
+  const ours = await framesmithFrames(fs, pool, dir, {
     outDir: join(base, 'framesmith'),
     plan(info, clips) {
       planned = sampleFrames({ fps: info.fps, frameCount: info.frameCount, clips: [...clips, ...clipsEngine] });
@@ -234,10 +235,11 @@ async function compareOne({ root, tool, c, fs, browser, outDir, workDir, engineR
  * A corpus example against the engine's video at a low fps (the corpus tests' sampleFps: about 12
  * frames over the clip, at least 3 fps), every frame of it: the engine's render is made once per
  * test run and shared with the corpus tests (engine-cache.mjs). framesmith's frames keep the
- * page's backgrounds (a video has them); the engine's are decoded from its H.264 `--quality high`
- * render, so a perfect match reads about 40-50 dB rather than ∞.
+ * page's backgrounds (a video has them) and are passed through the video's pixel format (4:2:0,
+ * lossless: throughVideoFormat); the engine's are decoded from its H.264 `--quality high` render,
+ * so a perfect match reads about 40-50 dB (the engine's compression) rather than ∞.
  */
-async function compareVideo({ root, tool, c, fs, browser, outDir, workDir, engineTimeoutMs, log }) {
+async function compareVideo({ root, tool, c, fs, pool, outDir, workDir, engineTimeoutMs, log }) {
   const base = join(workDir, c.set, c.name);
   rmSync(base, { recursive: true, force: true });
   mkdirSync(base, { recursive: true });
@@ -263,7 +265,7 @@ async function compareVideo({ root, tool, c, fs, browser, outDir, workDir, engin
   });
   writeFileSync(join(shown, 'engine-0.log'), engine.log);
   log(`${c.set}/${c.name}: framesmith`);
-  const ours = await framesmithFrames(fs, browser, dir, {
+  const ours = await framesmithFrames(fs, pool, dir, {
     outDir: join(base, 'framesmith'),
     fps,
     opaque: true,
@@ -272,9 +274,21 @@ async function compareVideo({ root, tool, c, fs, browser, outDir, workDir, engin
   const lint = await framesmithLint(fs, dir);
   const build = framesmithBuild(root, dir, join(base, 'build.zip'));
 
+  // framesmith's lossless frames as they would be in a video of the engine's pixel format (4:2:0),
+  // so the chroma subsampling both videos have is not counted as a difference.
+  const oursAsVideo = new Map();
+  if (ours.frames.size && engine.video) {
+    const order = [...ours.frames.keys()].sort((x, y) => x - y);
+    const converted = throughVideoFormat(
+      order.map((n) => ours.frames.get(n)),
+      engine.video,
+      join(base, 'framesmith-as-video'),
+    );
+    order.forEach((n, i) => oursAsVideo.set(n, converted[i]));
+  }
   const frames = [];
   engine.frames.forEach((b, n) => {
-    const a = ours.frames.get(n);
+    const a = oursAsVideo.get(n);
     if (a)
       frames.push({
         frame: n,
@@ -287,7 +301,7 @@ async function compareVideo({ root, tool, c, fs, browser, outDir, workDir, engin
   if (frames.length) {
     worst = frames.reduce((w, f) => (f.psnr < w.psnr ? f : w));
     worst = { ...worst, image: `${c.set}/${c.name}/worst-f${worst.frame}.png` };
-    writeSideBySide(ours.frames.get(worst.frame), engine.frames[worst.frame], join(outDir, worst.image));
+    writeSideBySide(oursAsVideo.get(worst.frame), engine.frames[worst.frame], join(outDir, worst.image));
   }
   const fsProblems = [...ours.problems, ...lint.filter((d) => d.severity === 'error')];
   const fsKeys = new Set(fsProblems.map((p) => p.key));

@@ -13,9 +13,9 @@ import type { LaunchedBrowser } from '../browser/launch.js';
 import { newIsolatedContext } from '../browser/page-isolation.js';
 import { settleWithin } from '../browser/page-watchdog.js';
 import type { RemoteRequestLog } from '../remote/page-routing.js';
-import { failOnProblems, pageWarnings } from '../snapshot/page-problems.js';
+import { failOnProblems, isFatal, pageWarnings } from '../snapshot/page-problems.js';
 import type { Diagnostic } from '../../shared/diagnostics.js';
-import type { ReadyInfo } from '../../shared/control.js';
+import type { ClipWindow, ReadyInfo, RuntimeProblem } from '../../shared/control.js';
 import type { FrameImageFormat } from './mkv-stream.js';
 import type { CaptureMode } from './options.js';
 import { FINGERPRINT_SOURCE, type RowFrames } from './row-frames.js';
@@ -67,6 +67,10 @@ export interface CaptureWorker {
   check(): Promise<void>;
   /** The page's warnings (see pageWarnings()). */
   warnings(): Promise<Diagnostic[]>;
+  /** Every problem the page reported so far (the parity harness compares them with the engine's). */
+  problems(): Promise<RuntimeProblem[]>;
+  /** Every timed element's window, as the runtime resolved it (the parity harness samples by it). */
+  clips(): Promise<ClipWindow[]>;
   close(): Promise<void>;
 }
 
@@ -84,6 +88,8 @@ const frameClock = new WeakMap<LaunchedBrowser, number>();
 interface Step {
   /** The page reported a problem (stop with it). */
   fatal: boolean;
+  /** The problem was there before the seek, so the page did not seek. */
+  seekSkipped?: boolean;
   /** Nothing can change since the drawn frame: reuse its image (no seek happened). */
   unchanged: boolean;
   /** The runtime needs a reload to show this frame (a backward seek after timers ran). */
@@ -92,11 +98,17 @@ interface Step {
   fingerprint?: string | null;
 }
 
-/** The page side of a step (see `step` below): problems, whether anything can change, the seek. */
+/**
+ * The page side of a step (see `step` below): problems, whether anything can change, the seek.
+ * A problem stops the render by the one rule failOnProblems applies (isFatal, its source sent
+ * along): a rule of its own here once skipped the seek for problems HeyGen renders through, and
+ * every frame showed the first one.
+ */
 const STEP_SOURCE = `async (a, b, r, f) => {
   const fs = globalThis.__framesmith;
-  const fatal = () => fs.errors().some((p) => p.kind !== 'console' && p.severity !== 'warning');
-  if (fatal()) return { fatal: true, unchanged: false, reloadRequired: false };
+  const isFatal = ${isFatal.toString()};
+  const fatal = () => fs.errors().some(isFatal);
+  if (fatal()) return { fatal: true, seekSkipped: true, unchanged: false, reloadRequired: false };
   if (r && a >= 0 && (a === b || !fs.changesBetween(a, b))) return { fatal: false, unchanged: true, reloadRequired: false };
   const seek = await fs.seek(b);
   const fingerprint = f && !seek.reloadRequired ? (globalThis.__framesmithFingerprint ??= ${FINGERPRINT_SOURCE})() : undefined;
@@ -203,7 +215,11 @@ export async function openCaptureWorker(o: CaptureWorkerOptions): Promise<Captur
       // Each call into the page has a deadline; a page stuck in script is stopped (page-watchdog.ts).
       const at = { frame, time: frame / o.fps };
       const r = await page.guard({ what: 'frame', ...at }, () => step(drawnFrame, frame, o.reuse && lastImage !== null, wantFingerprint));
-      if (r.fatal) await failOnProblems(page, o.entry);
+      if (r.fatal) {
+        await failOnProblems(page, o.entry);
+        // The page stopped before seeking: drawing now would show another frame.
+        if (r.seekSkipped) throw new Error(`frame ${frame}: the page reported a fatal problem that failOnProblems did not find`);
+      }
       if (r.unchanged && lastImage) {
         // The page shows what it showed at the drawn frame, fingerprint included.
         if (rows?.role === 'record') rows.frames.record(frame, lastFingerprint, lastImage);
@@ -232,6 +248,8 @@ export async function openCaptureWorker(o: CaptureWorkerOptions): Promise<Captur
       await failOnProblems(page, o.entry);
     },
     warnings: () => pageWarnings(page),
+    problems: () => page.problems(),
+    clips: () => page.page.evaluate(() => (globalThis as unknown as { __framesmith: { clips(): ClipWindow[] } }).__framesmith.clips()),
     async close() {
       // A crashed page's session may never answer: do not wait on it (page-watchdog.ts).
       await settleWithin(cdp.detach());

@@ -55,18 +55,9 @@ const UNVENDORABLE: Record<string, string[]> = {
  * renders differ, for the reason given; `floor`: the min PSNR measured (less a margin), so a
  * regression on the rest of the clip still fails.
  */
-const KNOWN: Record<string, { fails?: RegExp; psnrBelow?: number; floor?: number; why: string }> = {
-  'airbnb-deck': {
-    psnrBelow: lib.MIN_PSNR,
-    floor: 1,
-    why: "framesmith's RENDER differs from the engine's video on most frames (min 3.0, median 15.2 dB at 3 fps, 22:09 with fonts drawn as the offline engine, unchanged by it: its text is Nunito Sans, vendored into the project) although framesmith's frame-by-frame capture of the same copy matches it (parity test, same engine video: min 39.5, median 42.4 dB): a render-path cause (workers starting mid-clip, the three.js canvas; issue 12, not yet found)",
-  },
-  'startup-pitch': {
-    psnrBelow: lib.MIN_PSNR,
-    floor: 9,
-    why: "framesmith's RENDER differs from the engine's video on most frames (min 10.9, median 13.0 dB at 3 fps, 22:09, with fonts drawn as the offline engine: its Inter 500/600/800 are no longer the cause) although framesmith's frame-by-frame capture of the same copy matches it (parity test, same engine video: min 41.5, median 42.9 dB): a render-path cause (issue 12, not yet found)",
-  },
-};
+// None left: airbnb-deck and startup-pitch (render-path bug, fixed: a problem HeyGen renders through
+// skipped the seek) now agree at 47.3 / 47.5 dB min.
+const KNOWN: Record<string, { fails?: RegExp; psnrBelow?: number; floor?: number; why: string }> = {};
 
 describe('the corpus of official HyperFrames examples', () => {
   it('is here, and so is the official engine', () => {

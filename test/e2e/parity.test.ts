@@ -26,16 +26,9 @@ import { REPO } from '../helpers/fixtures.js';
 import { itOfficial, officialWanted } from '../helpers/official.js';
 
 /** Compositions below 35 dB for a reason this comparison cannot remove: the floor measured, and why. */
-const KNOWN: Record<string, { floor: number; cause: string }> = {
-  // airbnb-deck, startup-pitch, swiss-grid, warm-grain reach 35 dB since framesmith's side draws
-  // fonts as the offline engine CLI does (FRAMESMITH_FONTS_AS_OFFLINE_ENGINE; 22:02 run, 39.5-41.9 dB min).
-  'corpus/play-mode': {
-    floor: 32,
-    cause: "a card mid-motion a sub-pixel off in the harness's screenshot (33.0 dB); the two renders agree at 39.6 dB (corpus test)",
-  },
-  // Measured at 1 fps before the fonts landed (17:00 run): floors until re-measured.
-  'corpus/vignelli': { floor: 12, cause: 'fonts before i11-fonts (Helvetica → Inter): re-measure' },
-};
+// None left. play-mode's 33 dB was the engine video's 4:2:0 chroma at saturated edges, not a
+// rendering difference: framesmith's frames now pass through that pixel format first (42.1 dB).
+const KNOWN: Record<string, { floor: number; cause: string }> = {};
 
 /** Compositions the engine renders differently each time: render it twice. */
 const ENGINE_NONDETERMINISTIC = new Set(['parity/parity-random']);
