@@ -115,6 +115,9 @@ const problems = new Problems({
 const stage = new Stage(store);
 stage.cover.append(problems.overlay);
 const updates: UpdateRecord[] = [];
+/** What the timeline's tweens and labels came from, to notice tweens a script added later. */
+let lastLive: LiveDescription | null = null;
+
 let connection: Connection;
 let lastBusy = 0;
 const videoThumbs = new VideoThumbs();
@@ -161,6 +164,7 @@ const preview = new Preview(stage.holder, {
   },
   painted() {},
   described(live: LiveDescription | null) {
+    lastLive = live;
     timeline.setLive(live);
     sound.setTracks(live);
     transport.setHasSound(sound.hasSound);
@@ -409,7 +413,14 @@ async function onMessage(message: DevServerMessage): Promise<void> {
   if (message.type === 'change' && started) {
     const received = performance.now();
     if (message.kind === 'css' && (await preview.swapStyles(message.files))) {
-      updates.push({ reason: 'css', generation: message.generation, at: performance.now(), frame: preview.shown, received });
+      updates.push({
+        reason: 'css',
+        generation: message.generation,
+        at: performance.now(),
+        frame: preview.shown,
+        marks: preview.lastLoad,
+        received,
+      });
       filmstrip.setSource(entry, lastBoot, message.generation);
     } else {
       await reload('change', undefined, message.generation, received);
@@ -445,6 +456,17 @@ const fetchState = () =>
 if (Object.keys(url.vars).length || Object.keys(url.inst).length) void fetchState();
 else void reload('open', {}).finally(fetchState);
 
+const liveShape = (live: LiveDescription | null) =>
+  live?.compositions.map((c) => `${c.key}:${c.tweens.length}:${c.labels.length}:${c.timelineDuration}`).join('|') ?? '';
+/** Reads the live timelines again (a script may have added tweens or labels while it played); redraws when they changed. */
+function refreshLive(): void {
+  if (!lastLive) return;
+  const live = preview.describe();
+  if (!live || liveShape(live) === liveShape(lastLive)) return;
+  lastLive = live;
+  timeline.setLive(live);
+}
+
 let frameTimer: ReturnType<typeof setTimeout> | undefined;
 store.subscribe((s, changed) => {
   if (!changed.has('frame') && !changed.has('playing')) return;
@@ -453,6 +475,7 @@ store.subscribe((s, changed) => {
     frameTimer = setTimeout(() => {
       writeUrl({ frame: s.frame });
       saveLastFrame(config.projectId, entry, s.frame);
+      refreshLive();
     }, 300);
 });
 

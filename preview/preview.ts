@@ -249,14 +249,28 @@ export class Preview {
    * document. False when one of them is not a <link> of the document (loaded by a
    * sub-composition, an @import or a module): the caller reloads instead.
    */
+  /** The live timelines as they are now (scripts may add tweens while the composition plays). */
+  describe(): LiveDescription | null {
+    try {
+      return this.control?.describe?.() ?? null;
+    } catch {
+      return null;
+    }
+  }
+
   async swapStyles(files: string[]): Promise<boolean> {
     const doc = this.document;
     if (!doc || !this.control) return false;
     const links = linksFor(doc, files);
     if (!links) return false;
+    const marks: Record<string, number> = { start: performance.now() };
     await Promise.all(links.map((link) => swapLink(link, Date.now())));
+    marks.loaded = performance.now();
     await doc.fonts.ready;
+    marks.fonts = performance.now();
     await nextPaint();
+    marks.painted = performance.now();
+    this.lastLoad = marks;
     this.events.painted(this.shown);
     return true;
   }

@@ -8,7 +8,14 @@
  */
 import type { ProblemData } from '../shared/diagnostics';
 import { renderCommand } from '../shared/studio-commands';
-import type { JobItem, NewJobRequest, StudioConfig, StudioJob, StudioParams } from '../shared/studio-protocol';
+import {
+  resumableItem,
+  type JobItem,
+  type NewJobRequest,
+  type StudioConfig,
+  type StudioJob,
+  type StudioParams,
+} from '../shared/studio-protocol';
 import type { VariableValues } from '../shared/variables';
 import { copyText } from './clipboard';
 import { h, icon, ICONS, replaceChildren } from './dom';
@@ -509,8 +516,23 @@ export class RenderPanel {
         ),
       );
     } else {
-      if (job.status === 'failed' || job.status === 'cancelled')
-        actions.push(h('button', { class: 'text-button', 'data-testid': 'job-retry', onclick: () => void this.retry(job) }, 'Retry'));
+      if (job.status === 'failed' || job.status === 'cancelled') {
+        // Cloud rows HeyGen still has are followed again rather than rendered (and paid) again.
+        const left = job.items.filter((i) => i.status !== 'done');
+        const resumes = left.length > 0 && left.every((i) => resumableItem(job.kind, i));
+        actions.push(
+          h(
+            'button',
+            {
+              class: 'text-button',
+              'data-testid': 'job-retry',
+              title: resumes ? 'Follow the renders HeyGen has and download them (no new render)' : 'Render again with the same settings',
+              onclick: () => void this.retry(job),
+            },
+            resumes ? 'Resume' : 'Retry',
+          ),
+        );
+      }
       if (job.items.some((i) => i.status === 'done'))
         actions.push(
           h('button', { class: 'text-button', 'data-testid': 'job-reveal', onclick: () => void this.reveal(job) }, 'Open folder'),
@@ -645,6 +667,22 @@ export class RenderPanel {
   }
 
   private async retry(job: StudioJob): Promise<void> {
+    // A cloud retry that submits renders again costs credits again: it asks, as the first submit
+    // did (rows HeyGen still has are only followed, which costs nothing more).
+    if (job.kind === 'cloud') {
+      const left = job.items.filter((i) => i.status !== 'done');
+      const again = (left.length ? left : job.items).filter((i) => !resumableItem(job.kind, i));
+      if (again.length) {
+        if (!this.config?.cloud) return this.ctx.toast(this.config?.cloudMissing?.message ?? 'No HeyGen API key is set up.', 8000);
+        const request: NewJobRequest = {
+          kind: 'cloud',
+          composition: job.composition,
+          params: job.params,
+          rows: again.map((i) => ({ variables: i.variables })),
+        };
+        if (!(await confirmCloud(request, this.config))) return;
+      }
+    }
     try {
       const j = await studioApi.retry(job.id);
       this.upsert(j);
@@ -681,8 +719,11 @@ function statusText(job: StudioJob): string {
       const ok = job.items.filter((i) => i.status === 'done').length;
       return ok ? `${ok} of ${job.items.length} done` : 'Failed';
     }
-    case 'cancelled':
-      return 'Cancelled';
+    case 'cancelled': {
+      // A batch cancelled mid-way keeps the rows it finished: say so on the card.
+      const ok = job.items.filter((i) => i.status === 'done').length;
+      return ok ? `Cancelled · ${ok} of ${job.items.length} done` : 'Cancelled';
+    }
   }
 }
 

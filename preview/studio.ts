@@ -71,7 +71,7 @@ export function mountStudio(m: StudioMount): Studio {
       onclick: () => toggleRender(),
     },
     icon(RENDER_ICON, { size: 14 }),
-    'Render',
+    h('span', { class: 'label' }, 'Render'),
     badge,
   );
   const datasetButton = h(
@@ -84,7 +84,7 @@ export function mountStudio(m: StudioMount): Studio {
       onclick: () => dataset.toggle(),
     },
     icon(TABLE_ICON, { size: 14 }),
-    'Dataset',
+    h('span', { class: 'label' }, 'Dataset'),
   );
   const drawer = h('aside', { class: 'render-drawer', hidden: true, 'data-testid': 'render-panel' }, renderPanel.el);
   const closeRender = h(

@@ -46,6 +46,9 @@ export interface TopbarOptions {
   popover: HTMLElement;
 }
 
+/** Folding steps of the top bar (see `fit`). */
+const FIT_LEVELS = 4;
+
 export class Topbar {
   readonly el: HTMLElement;
   private readonly pickerButton = h('button', { class: 'picker-button', 'aria-haspopup': 'menu', title: 'Choose the composition' });
@@ -193,6 +196,34 @@ export class Topbar {
     });
     this.drawZoom();
     this.drawZones();
+    // Whatever changes the bar's width or content (the render drawer opening, a longer problem
+    // count, the facts of another composition) refits it in the next frame.
+    const refit = () => {
+      if (this.fitQueued) return;
+      this.fitQueued = true;
+      requestAnimationFrame(() => ((this.fitQueued = false), this.fit()));
+    };
+    new ResizeObserver(refit).observe(this.el);
+    new MutationObserver(refit).observe(this.el, { childList: true, subtree: true, characterData: true });
+  }
+
+  private fitQueued = false;
+  /** How much the bar is folded (0: everything shown), for tests. */
+  fitLevel = 0;
+
+  /**
+   * Folds the bar until it fits, least useful first: the fps and duration chips, the brand's
+   * name and the aspect chip (unless it warns), every fact chip, then the Render/Dataset labels
+   * (icons stay; their titles say what they do). Never cuts a chip or a button in half.
+   */
+  fit(): void {
+    const el = this.el;
+    let level = 0;
+    for (; level <= FIT_LEVELS; level++) {
+      for (let l = 1; l <= FIT_LEVELS; l++) el.classList.toggle(`fit-${l}`, l <= level);
+      if (el.scrollWidth <= el.clientWidth) break;
+    }
+    this.fitLevel = Math.min(level, FIT_LEVELS);
   }
 
   private toggle(menu: HTMLElement): void {
@@ -266,6 +297,9 @@ export class Topbar {
         ),
       ),
     );
+    this.pickerButton.title = comp
+      ? `Choose the composition (this one: ${comp.width}×${comp.height}, ${aspectOf(comp.width, comp.height)}, ${comp.fps ?? 30} fps, ${comp.duration}s)`
+      : 'Choose the composition';
     if (!comp) return replaceChildren(this.facts);
     const aspect = aspectOf(comp.width, comp.height);
     const accepted = CLOUD_ASPECTS.includes(aspect);
@@ -275,14 +309,14 @@ export class Topbar {
       h(
         'span',
         {
-          class: `chip${accepted ? '' : ' warn'}`,
+          class: `chip aspect${accepted ? '' : ' warn'}`,
           title: accepted ? 'An aspect ratio the cloud renders' : `The cloud renders 16:9, 9:16 and 1:1 only; ${aspect} would be refused`,
         },
         accepted ? null : icon(ICONS.warn, { size: 12 }),
         accepted ? aspect : `${aspect} · not a cloud size`,
       ),
-      h('span', { class: 'chip' }, `${comp.fps ?? 30} fps`),
-      h('span', { class: 'chip' }, `${comp.duration}s`),
+      h('span', { class: 'chip minor' }, `${comp.fps ?? 30} fps`),
+      h('span', { class: 'chip minor' }, `${comp.duration}s`),
     );
   }
 }

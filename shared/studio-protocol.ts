@@ -132,6 +132,16 @@ export interface JobItem {
   error?: ProblemData;
 }
 
+/**
+ * A cloud row that HeyGen has (cancelled while it rendered or downloaded, or whose download
+ * failed): Retry follows and downloads that render again instead of submitting a new one.
+ */
+export const resumableItem = (kind: StudioJob['kind'], item: JobItem): boolean =>
+  kind === 'cloud' &&
+  Boolean(item.renderId) &&
+  item.cloudStatus !== 'failed' &&
+  (item.status === 'cancelled' || (item.status === 'failed' && item.cloudStatus === 'completed'));
+
 export interface JobProgress {
   /** Frames encoded of the current video, of its total. */
   done: number;

@@ -16,7 +16,7 @@ import { silentLogger, type Logger } from '../core/logger.js';
 import { PACKAGE_VERSION } from '../core/paths.js';
 import { DEV_PAGE_PATH, type DevClientMessage, type DevServerMessage } from '../../shared/dev-protocol.js';
 import { createBootStash } from './boot-stash.js';
-import { createChangeBatcher } from './changes.js';
+import { createChangeBatcher, type FileStamp } from './changes.js';
 import { openInEditor } from './editor.js';
 import { createFilmstrip } from './filmstrip.js';
 import { createHotUpdates } from './hot-updates.js';
@@ -186,7 +186,7 @@ export async function createDevServer(options: DevServerOptions): Promise<DevSer
       } else if (message.type === 'runtime-problems' && Array.isArray(message.problems)) {
         reporter.runtime(String(message.composition), message.problems);
       } else if (message.type === 'updated') {
-        hot.pageUpdated();
+        hot.pageUpdated(Number(message.generation));
       } else if (message.type === 'filmstrip') {
         filmstrip.request(client, message);
       } else if (message.type === 'busy') {
@@ -226,7 +226,8 @@ export async function createDevServer(options: DevServerOptions): Promise<DevSer
           channel.broadcast({ type: 'deps-reload' });
         },
         onWatcher(watcher) {
-          for (const event of ['add', 'change', 'unlink'] as const) watcher.on(event, (path: string) => batcher.add(event, path));
+          for (const event of ['add', 'change', 'unlink'] as const)
+            watcher.on(event, (path: string, stats?: FileStamp) => batcher.add(event, path, stats));
           // chokidar says `ready` once it has read the tree; edits made before that are not seen.
           watcher.once('ready', () => watcherReady());
         },

@@ -24,7 +24,8 @@ export interface HotUpdatesOptions {
 const PAGE_WAIT_MS = 600;
 
 export function createHotUpdates({ store, channel, reporter, logger, composition }: HotUpdatesOptions) {
-  let pageUpdated: (() => void) | undefined;
+  /** The batch waiting for a page to paint it: its generation and how to wake it. */
+  let waiting: { generation: number; wake(): void } | undefined;
 
   async function onBatch(batch: ChangeBatch): Promise<void> {
     const generation = store.invalidate();
@@ -33,9 +34,9 @@ export function createHotUpdates({ store, channel, reporter, logger, composition
     if (channel.clients.size) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, PAGE_WAIT_MS);
-        pageUpdated = () => (clearTimeout(timer), resolve());
+        waiting = { generation, wake: () => (clearTimeout(timer), resolve()) };
       });
-      pageUpdated = undefined;
+      if (waiting?.generation === generation) waiting = undefined;
       if (store.generation !== generation) return;
     }
     const shown = new Set([composition, ...[...channel.clients].map((c) => c.composition).filter((c): c is string => Boolean(c))]);
@@ -49,7 +50,9 @@ export function createHotUpdates({ store, channel, reporter, logger, composition
 
   return {
     onBatch,
-    /** A page says it has painted the latest change. */
-    pageUpdated: () => pageUpdated?.(),
+    /** A page says it has painted the change of `generation` (an earlier one does not wake a later batch). */
+    pageUpdated: (generation: number) => {
+      if (waiting && generation >= waiting.generation) waiting.wake();
+    },
   };
 }

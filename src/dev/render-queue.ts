@@ -24,6 +24,7 @@ import type { ProblemData } from '../../shared/diagnostics.js';
 import { renderCommand } from '../../shared/studio-commands.js';
 import {
   RENDER_ID_TOKEN,
+  resumableItem,
   STUDIO_API_PATH,
   type ItemStatus,
   type JobItem,
@@ -350,7 +351,8 @@ export function createRenderQueue(options: RenderQueueOptions): RenderQueue {
     }
   }
 
-  async function add(request: NewJobRequest, retryOf: string | null = null): Promise<StudioJob> {
+  /** `resume[i]`: the render HeyGen already has for row i (a retried cloud batch follows it again). */
+  async function add(request: NewJobRequest, retryOf: string | null = null, resume: (string | undefined)[] = []): Promise<StudioJob> {
     if (closed)
       throw new FramesmithError('server_stopping', 'The dev server is stopping.', { hint: 'Start framesmith dev again, then render.' });
     await validate(request);
@@ -396,6 +398,7 @@ export function createRenderQueue(options: RenderQueueOptions): RenderQueue {
         variables: r.variables,
         output: rel(outputs[i]).split(RENDER_ID_TOKEN).join('{render_id}'),
         status: 'waiting',
+        ...(request.kind === 'cloud' && resume[i] ? { renderId: resume[i] } : {}),
       })),
       error: null,
       warnings: [],
@@ -490,7 +493,7 @@ export function createRenderQueue(options: RenderQueueOptions): RenderQueue {
       composition: job.composition,
       params: job.params,
       frames: job.frames,
-      items: job.items.map((item, i) => ({ variables: item.variables, output: e.outputs[i] })),
+      items: job.items.map((item, i) => ({ variables: item.variables, output: e.outputs[i], renderId: item.renderId })),
       pattern: e.pattern,
       pollMs: options.pollMs,
     };
@@ -696,9 +699,12 @@ export function createRenderQueue(options: RenderQueueOptions): RenderQueue {
       const e = entries.get(id);
       if (!e) throw new FramesmithError('job_not_found', 'No such render.', { hint: 'It may have been removed.' });
       if (active(e)) throw usage('job_running', 'This render is still queued or running.', 'Cancel it first, or wait for it to end.');
-      // A batch retries the rows that did not finish; a single video retries itself.
+      // A batch retries the rows that did not finish; a single video retries itself. Cloud rows
+      // HeyGen still has are followed again, not submitted again (no second charge).
       const failedRows = e.job.items.filter((i) => i.status !== 'done');
-      const rows = (failedRows.length ? failedRows : e.job.items).map((i) => ({ row: i.row ?? undefined, variables: i.variables }));
+      const again = failedRows.length ? failedRows : e.job.items;
+      const rows = again.map((i) => ({ row: i.row ?? undefined, variables: i.variables }));
+      const resume = again.map((i) => (resumableItem(e.job.kind, i) ? i.renderId : undefined));
       const request: NewJobRequest = { ...e.request, rows, onConflict: e.request.onConflict === 'replace' ? 'replace' : 'number' };
       if (rows.length !== e.job.items.length) {
         // The retried rows keep the names they had: a pattern of their values, {row} or
@@ -709,7 +715,7 @@ export function createRenderQueue(options: RenderQueueOptions): RenderQueue {
         else if (failedRows.length === 1) request.name = name.split('{index}').join(String(failedRows[0].index));
         else request.name = undefined;
       }
-      return add(request, id);
+      return add(request, id, resume);
     },
     remove(id) {
       const e = entries.get(id);

@@ -12,6 +12,7 @@
  * SIGTERM or the parent going away (the IPC channel closing) aborts the work: the library
  * functions stop their browsers and ffmpeg and remove their partial files, then this process ends.
  */
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CancelledError, isFramesmithError } from '../core/errors.js';
 import type { Logger, Progress } from '../core/logger.js';
@@ -26,8 +27,11 @@ export interface WorkerJob {
   composition: string;
   params: StudioParams;
   frames: { first: number; last: number } | null;
-  /** Absolute output paths; a cloud pattern may hold `{render_id}`. */
-  items: { variables: VariableValues; output: string }[];
+  /**
+   * Absolute output paths; a cloud pattern may hold `{render_id}`. A cloud item with a `renderId`
+   * was submitted before (a resumed batch): it is followed and downloaded, not submitted again.
+   */
+  items: { variables: VariableValues; output: string; renderId?: string }[];
   /** Local batches: the name pattern (absolute) that gives `items[i].output`. */
   pattern?: string;
   /** Cloud: ms between status polls. */
@@ -137,71 +141,39 @@ async function runLocal(job: WorkerJob, logger: Logger, signal: AbortSignal): Pr
 }
 
 async function runCloud(job: WorkerJob, logger: Logger, signal: AbortSignal): Promise<void> {
-  const [{ buildBundle }, { renderReferences }, cloud] = await Promise.all([
-    import('../build/build-bundle.js'),
-    import('../build/output-exclusion.js'),
-    import('../cloud/index.js'),
-  ]);
+  const cloud = await import('../cloud/index.js');
   const client = cloud.createCloudClient({ apiKey: cloud.resolveApiKey({ projectDir: job.dir }), logger });
-  send({ type: 'phase', text: 'Building the bundle' });
-  const references = await renderReferences({ variables: Object.assign({}, ...job.items.map((i) => i.variables)) as VariableValues });
-  const built = await buildBundle({ dir: job.dir, composition: job.composition, references, logger });
-  if (signal.aborted) throw new CancelledError('Stopped before uploading; nothing was sent.');
-  const params = {
-    fps: job.params.fps,
-    quality: job.params.quality,
-    format: job.params.format,
-    resolution: job.params.resolution,
-    composition: built.entry,
-  };
-  const onUpload = (p: { sentBytes: number; totalBytes: number }) =>
-    send({ type: 'phase', text: `Uploading ${(p.sentBytes / 1e6).toFixed(1)}/${(p.totalBytes / 1e6).toFixed(1)} MB` });
-
-  // One upload: a single render sends the zip with its create (as the CLI does); a batch
-  // uploads it once as an asset and every row's render names that asset.
-  let source: { zip: string } | { assetId: string; project: Awaited<ReturnType<typeof cloud.inspectProjectZip>> };
-  if (job.items.length === 1) source = { zip: built.zipPath };
-  else {
-    send({ type: 'phase', text: 'Uploading' });
-    const upload = await cloud.uploadProjectZip(client, built.zipPath, { signal, inlineMaxBytes: 0, onProgress: onUpload });
-    source = { assetId: upload.assetId!, project: await cloud.inspectProjectZip(built.zipPath, built.entry) };
-  }
+  // Renders HeyGen already has (a resumed batch) are followed again; the others are submitted.
   const submitted: { index: number; renderId: string }[] = [];
+  const fresh: { index: number; item: WorkerJob['items'][number] }[] = [];
   for (const [i, item] of job.items.entries()) {
-    if (signal.aborted) break;
-    send({ type: 'phase', text: job.items.length > 1 ? `Submitting ${i + 1}/${job.items.length}` : 'Uploading and submitting' });
-    try {
-      const r = await cloud.runCloudRender({
-        ...source,
-        params: { ...params, variables: item.variables },
-        wait: false,
-        client,
-        logger: quietInfo(logger),
-        signal,
-        projectDir: job.dir,
-      });
-      const renderId = r.renders[0].renderId;
-      submitted.push({ index: i + 1, renderId });
-      send({ type: 'item', index: i + 1, patch: { status: 'queued', renderId, cloudStatus: r.renders[0].status } });
-    } catch (error) {
-      if (signal.aborted) throw error;
-      // One row's refusal (a bad value, a limit) is that row's; the others go on.
-      send({ type: 'item', index: i + 1, patch: { status: 'failed', error: problemOf(error) } });
-    }
+    if (item.renderId) {
+      submitted.push({ index: i + 1, renderId: item.renderId });
+      send({ type: 'item', index: i + 1, patch: { status: 'queued', renderId: item.renderId } });
+    } else fresh.push({ index: i + 1, item });
   }
-  if (signal.aborted)
+  const cut = fresh.length ? await submitAll(job, fresh, submitted, client, cloud, logger, signal) : false;
+  if (signal.aborted) {
+    // A create cut by the cancel may have reached HeyGen: its id never came back.
+    const maybe = cut
+      ? ' The render being submitted when you cancelled may have been created too: `framesmith renders list` shows it.'
+      : '';
     throw new CancelledError(
       submitted.length
-        ? `Stopped; ${submitted.length} render${submitted.length > 1 ? 's keep' : ' keeps'} rendering in the cloud (${submitted.map((s) => s.renderId).join(', ')}).`
-        : 'Stopped before submitting; nothing was rendered.',
+        ? `Stopped; ${submitted.length} render${submitted.length > 1 ? 's keep' : ' keeps'} rendering in the cloud (${submitted.map((s) => s.renderId).join(', ')}).${maybe}`
+        : `Stopped before ${cut ? 'a render was confirmed' : 'submitting'}; nothing was rendered${cut ? ' that framesmith knows of' : ''}.${maybe}`,
       submitted.length ? `Resume with: ${submitted.map((s) => cloud.resumeCommand(s.renderId)).join(' ; ')}` : undefined,
     );
+  }
   send({ type: 'slot-free' });
   send({ type: 'phase', text: 'Rendering in the cloud' });
   await Promise.all(
     submitted.map(async ({ index, renderId }) => {
       const item = job.items[index - 1];
       const started = Date.now();
+      let finishedInCloud = false;
+      let output: string | null = null;
+      let hadOutput = false;
       try {
         const detail = await cloud.waitForRender(client, renderId, {
           pollInterval: job.pollMs,
@@ -232,7 +204,9 @@ async function runCloud(job: WorkerJob, logger: Logger, signal: AbortSignal): Pr
           });
           return;
         }
-        const output = item.output.split(RENDER_ID_TOKEN).join(renderId).split('{render_id}').join(renderId);
+        finishedInCloud = true;
+        output = item.output.split(RENDER_ID_TOKEN).join(renderId).split('{render_id}').join(renderId);
+        hadOutput = existsSync(output);
         send({ type: 'item', index, patch: { status: 'downloading', output } });
         const got = await cloud.downloadRenderOutputs(detail, { outPath: output, client, signal, logger });
         send({
@@ -248,6 +222,16 @@ async function runCloud(job: WorkerJob, logger: Logger, signal: AbortSignal): Pr
         });
       } catch (error) {
         const cancelled = error instanceof CancelledError || signal.aborted;
+        // Cancelled while the thumbnail came: the video is whole under its name (it is renamed
+        // there only when complete), so the row is done, without a thumbnail.
+        if (cancelled && output && !hadOutput && existsSync(output)) {
+          send({
+            type: 'item',
+            index,
+            patch: { status: 'done', output, size: statSync(output).size, wallMs: Date.now() - started, thumbnail: null },
+          });
+          return;
+        }
         send({
           type: 'item',
           index,
@@ -256,8 +240,10 @@ async function runCloud(job: WorkerJob, logger: Logger, signal: AbortSignal): Pr
             error: cancelled
               ? {
                   code: 'cancelled',
-                  message: `Stopped following render ${renderId}; it keeps rendering in the cloud.`,
-                  hint: `Resume with: ${cloud.resumeCommand(renderId)}`,
+                  message: finishedInCloud
+                    ? `Stopped downloading render ${renderId}; it is finished in the cloud (nothing was kept here).`
+                    : `Stopped following render ${renderId}; it keeps rendering in the cloud.`,
+                  hint: `Retry resumes it without a new render, or in a terminal: ${cloud.resumeCommand(renderId)}`,
                 }
               : problemOf(error),
           },
@@ -266,6 +252,73 @@ async function runCloud(job: WorkerJob, logger: Logger, signal: AbortSignal): Pr
     }),
   );
   if (signal.aborted) throw new CancelledError('Stopped following the renders; they keep rendering in the cloud.');
+}
+
+type Cloud = typeof import('../cloud/index.js');
+
+/**
+ * Builds the bundle, uploads it once and submits a render per item (as `render --cloud` does).
+ * Resolves true when a cancel cut a create request short (that render may exist on HeyGen).
+ */
+async function submitAll(
+  job: WorkerJob,
+  fresh: { index: number; item: WorkerJob['items'][number] }[],
+  submitted: { index: number; renderId: string }[],
+  client: ReturnType<Cloud['createCloudClient']>,
+  cloud: Cloud,
+  logger: Logger,
+  signal: AbortSignal,
+): Promise<boolean> {
+  const [{ buildBundle }, { renderReferences }] = await Promise.all([
+    import('../build/build-bundle.js'),
+    import('../build/output-exclusion.js'),
+  ]);
+  send({ type: 'phase', text: 'Building the bundle' });
+  const references = await renderReferences({ variables: Object.assign({}, ...fresh.map((f) => f.item.variables)) as VariableValues });
+  const built = await buildBundle({ dir: job.dir, composition: job.composition, references, logger });
+  if (signal.aborted) throw new CancelledError('Stopped before uploading; nothing was sent.');
+  const params = {
+    fps: job.params.fps,
+    quality: job.params.quality,
+    format: job.params.format,
+    resolution: job.params.resolution,
+    composition: built.entry,
+  };
+  const onUpload = (p: { sentBytes: number; totalBytes: number }) =>
+    send({ type: 'phase', text: `Uploading ${(p.sentBytes / 1e6).toFixed(1)}/${(p.totalBytes / 1e6).toFixed(1)} MB` });
+
+  // One upload: a single render sends the zip with its create (as the CLI does); a batch
+  // uploads it once as an asset and every row's render names that asset.
+  let source: { zip: string } | { assetId: string; project: Awaited<ReturnType<Cloud['inspectProjectZip']>> };
+  if (fresh.length === 1) source = { zip: built.zipPath };
+  else {
+    send({ type: 'phase', text: 'Uploading' });
+    const upload = await cloud.uploadProjectZip(client, built.zipPath, { signal, inlineMaxBytes: 0, onProgress: onUpload });
+    source = { assetId: upload.assetId!, project: await cloud.inspectProjectZip(built.zipPath, built.entry) };
+  }
+  for (const [n, { index, item }] of fresh.entries()) {
+    if (signal.aborted) break;
+    send({ type: 'phase', text: fresh.length > 1 ? `Submitting ${n + 1}/${fresh.length}` : 'Uploading and submitting' });
+    try {
+      const r = await cloud.runCloudRender({
+        ...source,
+        params: { ...params, variables: item.variables },
+        wait: false,
+        client,
+        logger: quietInfo(logger),
+        signal,
+        projectDir: job.dir,
+      });
+      const renderId = r.renders[0].renderId;
+      submitted.push({ index, renderId });
+      send({ type: 'item', index, patch: { status: 'queued', renderId, cloudStatus: r.renders[0].status } });
+    } catch (error) {
+      if (signal.aborted) return true;
+      // One row's refusal (a bad value, a limit) is that row's; the others go on.
+      send({ type: 'item', index, patch: { status: 'failed', error: problemOf(error) } });
+    }
+  }
+  return false;
 }
 
 /** The cloud flow's "Submitted render …" lines are the panel's own statuses: keep only warnings and errors. */

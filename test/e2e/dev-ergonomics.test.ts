@@ -155,6 +155,53 @@ describe('seeing the picture', () => {
   });
 });
 
+describe('the top bar', () => {
+  /** What the bar shows: the visible fact chips' text, and whether anything is cut (a chip, a button, the status dot past the bar's edge). */
+  const bar = (page: Page) =>
+    page.evaluate(() => {
+      const el = document.querySelector<HTMLElement>('.topbar')!;
+      const right = el.getBoundingClientRect().right + 0.5;
+      const shown = (e: Element) => (e as HTMLElement).offsetParent !== null;
+      const cut = [...el.querySelectorAll('.topbar > *, .facts .chip, .status')]
+        .filter((e) => shown(e) && (e.getBoundingClientRect().right > right || e.scrollWidth > e.clientWidth + 1))
+        .map((e) => `${e.className}: ${e.textContent}`);
+      return {
+        chips: [...el.querySelectorAll('.facts .chip')].filter(shown).map((c) => c.textContent),
+        overflows: el.scrollWidth > el.clientWidth,
+        cut,
+        statusShown: shown(el.querySelector('.status')!),
+      };
+    });
+
+  test('with the render drawer open at 1440 px it folds whole chips instead of cutting them; closing it brings them back', async () => {
+    const ctx = await context({ width: 1440, height: 900 });
+    const page = await open(ctx);
+    try {
+      await expect.poll(async () => (await bar(page)).chips).toEqual(['640×360', '16:9', '30 fps', '2s']);
+      expect((await bar(page)).cut).toEqual([]);
+      await page.click('[data-testid=open-render]');
+      await page.waitForSelector('[data-testid=render-panel]:not([hidden])');
+      await expect.poll(async () => (await bar(page)).chips).toEqual(['640×360']);
+      const open1440 = await bar(page);
+      expect(open1440.overflows).toBe(false);
+      expect(open1440.cut).toEqual([]);
+      expect(open1440.statusShown).toBe(true);
+      // The folded facts are still in the composition picker's title.
+      expect(await page.locator('.picker-button').getAttribute('title')).toContain('640×360, 16:9, 30 fps, 2s');
+      await page.click('[data-testid=open-render]');
+      await expect.poll(async () => (await bar(page)).chips).toEqual(['640×360', '16:9', '30 fps', '2s']);
+      // Narrower still (1280 px with the drawer): icons replace the Render/Dataset labels; nothing is cut.
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await page.click('[data-testid=open-render]');
+      await expect.poll(async () => (await bar(page)).overflows).toBe(false);
+      expect((await bar(page)).cut).toEqual([]);
+      expect(await page.locator('[data-testid=open-render]').getAttribute('title')).toContain('Render');
+    } finally {
+      await ctx.close();
+    }
+  });
+});
+
 describe('safe zones', () => {
   /** Whether every label's box lies outside the picture's box. */
   async function labelsOutside(page: Page): Promise<boolean> {

@@ -399,7 +399,15 @@ describe('render panel (cloud, fake HeyGen server)', () => {
     await withPreview(server, async (page) => {
       await openPanel(page);
       const card = page.locator(`.job[data-job="${job.id}"]`);
+      expect(await card.locator('[data-testid=job-retry]').textContent()).toBe('Retry');
       await card.locator('[data-testid=job-retry]').click();
+      // Submitting again is billed again: the cost is shown and asked once more (one render).
+      const summary = page.locator('[data-testid=cost-summary]');
+      await summary.waitFor();
+      expect(await summary.textContent()).toContain('Renders1');
+      expect(await page.locator('[data-testid=submit-cloud]').textContent()).toBe('Submit the render');
+      expect(fake.controls.requests('renders.create').length).toBe(createdBefore);
+      await page.click('[data-testid=submit-cloud]');
       await expect
         .poll(async () => (await jobs(server)).find((j) => j.retryOf === job.id)?.status, { timeout: 60_000, interval: 250 })
         .toBe('done');
@@ -410,6 +418,174 @@ describe('render panel (cloud, fake HeyGen server)', () => {
     expect(statSync(join(dir, 'renders', 'cloud-Two.mp4')).size).toBeGreaterThan(0);
     expect(statSync(join(dir, 'renders', 'cloud-One.mp4')).mtimeMs).toBe(oneBefore);
     expect(fake.controls.requests('renders.create').length - createdBefore).toBe(1);
+  });
+
+  test('a cloud batch cancelled mid-way: finished rows stay, the others say cancelled, nothing half-written, HeyGen keeps the renders; Resume fetches them without new renders', async () => {
+    // A server of its own whose clock moves only when the test says: rows end when the test wants.
+    const cloud = await startFakeHeygen({ apiKeys: [KEY], autoAdvance: false, queuedSeconds: 0, renderingSeconds: 1 });
+    const cdir = useFixture('dev-basic');
+    const s = await createDevServer({
+      dir: cdir,
+      port: 0,
+      studio: { env: { ...process.env, HEYGEN_API_KEY: KEY, HEYGEN_API_URL: cloud.url }, cloudPollMs: 100 },
+    });
+    const renders = join(cdir, 'renders');
+    try {
+      await s.ready;
+      // Rows 1–2 end at once, row 3 a little later, row 4 later still, row 5 renders for an hour,
+      // row 6 waits in HeyGen's queue for an hour.
+      cloud.controls.queueOutcomes([
+        'completed',
+        'completed',
+        { renderingSeconds: 5 },
+        { renderingSeconds: 10 },
+        { renderingSeconds: 3600 },
+        { queuedSeconds: 3600 },
+      ]);
+      const titles = ['One', 'Two', 'Three', 'Four', 'Five', 'Six'];
+      const rows = titles.map((title, i) => ({ row: i + 1, variables: { title } }));
+      const res = await addJob(s, { kind: 'cloud', confirmed: true, rows, name: 'cut-{title}', source: 'rows.csv' });
+      expect(res.status).toBe(201);
+      const job = (await res.json()) as StudioJob;
+      const current = async () => (await jobs(s)).find((j) => j.id === job.id)!;
+      await withPreview(s, async (page) => {
+        await openPanel(page);
+        const card = page.locator(`.job[data-job="${job.id}"]`);
+        await expect.poll(async () => (await current()).items.filter((i) => i.renderId).length, { timeout: 60_000, interval: 200 }).toBe(6);
+        await card.locator('[data-testid=job-status]', { hasText: /^In the cloud$/ }).waitFor();
+        cloud.controls.advance(2);
+        await expect
+          .poll(async () => (await current()).items.map((i) => i.status).slice(0, 2), { timeout: 30_000, interval: 200 })
+          .toEqual(['done', 'done']);
+        // Row 3's video download starts and stalls half-way (its temp file is on disk).
+        const gets = cloud.controls.requests('storage.get').length;
+        cloud.controls.inject({ route: 'storage.get', kind: 'stall', afterBytes: 200 });
+        cloud.controls.advance(5);
+        await expect.poll(async () => (await current()).items[2].status, { timeout: 30_000, interval: 200 }).toBe('downloading');
+        await expect.poll(() => cloud.controls.requests('storage.get').length, { timeout: 30_000 }).toBe(gets + 1);
+        await expect.poll(() => leftovers(renders).length, { timeout: 30_000 }).toBe(1);
+        // Row 4's video comes whole; its thumbnail's download stalls.
+        cloud.controls.inject({ route: 'storage.get', kind: 'stall', afterBytes: 50, skip: 1 });
+        cloud.controls.advance(5);
+        await expect.poll(() => cloud.controls.requests('storage.get').length, { timeout: 30_000 }).toBe(gets + 3);
+        await expect.poll(() => existsSync(join(renders, 'cut-Four.mp4')), { timeout: 30_000 }).toBe(true);
+        await expect.poll(() => leftovers(renders).length, { timeout: 30_000 }).toBe(2);
+        expect((await current()).items[3].status).toBe('downloading');
+        const statuses = (await current()).items.map((i) => i.cloudStatus);
+        expect(statuses.slice(4)).toEqual(['rendering', 'queued']);
+
+        await card.locator('[data-testid=job-cancel]').click();
+        await card.locator('[data-testid=job-status]', { hasText: /^Cancelled/ }).waitFor({ timeout: 30_000 });
+        // What the card shows: three rows done (playable; row 4's video was whole, only its thumbnail
+        // was cut), three cancelled, each naming its render and how to resume it.
+        await expect.poll(() => card.locator('.job-item.s-done').count()).toBe(3);
+        expect(await card.locator('.job-item.s-done [data-testid=item-play]').count()).toBe(3);
+        expect(await card.locator('.job-item.s-cancelled').count()).toBe(3);
+        const ended = await current();
+        expect(ended.status).toBe('cancelled');
+        expect(ended.items.map((i) => i.status)).toEqual(['done', 'done', 'cancelled', 'done', 'cancelled', 'cancelled']);
+        for (const index of [3, 5, 6]) {
+          const item = ended.items[index - 1];
+          const text = await card.locator(`.job-item[data-item="${index}"]`).textContent();
+          expect(text).toContain('cancelled');
+          expect(text).toContain(`framesmith renders get ${item.renderId} --download`);
+        }
+        expect(await card.locator('.job-item[data-item="3"]').textContent()).toContain('it is finished in the cloud');
+        expect(await card.locator('.job-item[data-item="5"]').textContent()).toContain('it keeps rendering in the cloud');
+        expect(await card.locator('[data-testid=job-status]').textContent()).toBe('Cancelled · 3 of 6 done');
+        // On disk: the finished videos and the thumbnails that came whole; no temp file.
+        expect(readdirSync(renders).sort()).toEqual(['cut-Four.mp4', 'cut-One.mp4', 'cut-One.png', 'cut-Two.mp4', 'cut-Two.png']);
+        expect(cloud.controls.requests('renders.delete')).toHaveLength(0);
+        expect([...cloud.state.renders.values()].filter((r) => r.deleted)).toHaveLength(0);
+
+        // Resume: the three cancelled renders HeyGen has are followed and downloaded under their names; none is submitted again.
+        const retry = card.locator('[data-testid=job-retry]');
+        expect(await retry.textContent()).toBe('Resume');
+        await retry.click();
+        await expect
+          .poll(async () => (await jobs(s)).find((j) => j.retryOf === job.id)?.status, { timeout: 30_000, interval: 200 })
+          .toBe('cloud');
+        cloud.controls.advance(3700);
+        await expect
+          .poll(async () => (await jobs(s)).find((j) => j.retryOf === job.id)?.status, { timeout: 60_000, interval: 200 })
+          .toBe('done');
+        const resumed = (await jobs(s)).find((j) => j.retryOf === job.id)!;
+        expect(resumed.items.map((i) => i.renderId)).toEqual([3, 5, 6].map((i) => ended.items[i - 1].renderId));
+        expect(resumed.items.map((i) => i.output)).toEqual(['renders/cut-Three.mp4', 'renders/cut-Five.mp4', 'renders/cut-Six.mp4']);
+        await page.locator(`.job[data-job="${resumed.id}"] [data-testid=job-status]`, { hasText: /^Done$/ }).waitFor({ timeout: 30_000 });
+      });
+      // On disk: every video (whole) and its thumbnail (but row 4's, cut by the cancel), no temp file.
+      expect(readdirSync(renders).sort()).toEqual(
+        titles
+          .flatMap((t) => [`cut-${t}.mp4`, `cut-${t}.png`])
+          .filter((n) => n !== 'cut-Four.png')
+          .sort(),
+      );
+      for (const name of titles.map((t) => `cut-${t}.mp4`)) {
+        const bytes = readFileSync(join(renders, name));
+        expect(bytes.subarray(4, 8).toString('latin1')).toBe('ftyp');
+        expect(
+          execFileSync('ffprobe', [
+            '-v',
+            'error',
+            '-count_frames',
+            '-show_entries',
+            'stream=nb_read_frames',
+            '-of',
+            'csv=p=0',
+            join(renders, name),
+          ])
+            .toString()
+            .trim(),
+        ).toMatch(/^[1-9]\d*$/);
+      }
+      // HeyGen side, as docs/render-panel.md says: cancelling left the submitted renders on the
+      // account (nothing deleted, checked above), and resuming made no new one.
+      expect(cloud.controls.requests('renders.create')).toHaveLength(6);
+    } finally {
+      await s.close();
+      await cloud.close();
+    }
+  });
+
+  test('a cloud batch cancelled while a render is being submitted: that create is let finish so its render is known; later rows are never sent', async () => {
+    const cloud = await startFakeHeygen({ apiKeys: [KEY] });
+    const cdir = useFixture('dev-basic');
+    const s = await createDevServer({
+      dir: cdir,
+      port: 0,
+      studio: { env: { ...process.env, HEYGEN_API_KEY: KEY, HEYGEN_API_URL: cloud.url }, cloudPollMs: 100 },
+    });
+    try {
+      await s.ready;
+      // The second create stays in flight for 4 s (HeyGen still creates it afterwards).
+      cloud.controls.inject({ route: 'renders.create', kind: 'hold', delayMs: 4000, skip: 1 });
+      const rows = ['One', 'Two', 'Three'].map((title, i) => ({ row: i + 1, variables: { title } }));
+      const res = await addJob(s, { kind: 'cloud', confirmed: true, rows, name: 'held-{title}', source: 'rows.csv' });
+      const job = (await res.json()) as StudioJob;
+      await withPreview(s, async (page) => {
+        await openPanel(page);
+        const card = page.locator(`.job[data-job="${job.id}"]`);
+        await expect.poll(() => cloud.controls.requests('renders.create').length, { timeout: 60_000, interval: 100 }).toBe(2);
+        await card.locator('[data-testid=job-cancel]').click();
+        await card.locator('[data-testid=job-status]', { hasText: /^Cancelled$/ }).waitFor({ timeout: 30_000 });
+        const ended = (await jobs(s)).find((j) => j.id === job.id)!;
+        expect(ended.items.map((i) => i.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
+        // HeyGen creates a render whose request it received: the cancel waits for its id rather than lose it.
+        expect(ended.items.map((i) => Boolean(i.renderId))).toEqual([true, true, false]);
+        const text = await card.textContent();
+        expect(text).toContain(`2 renders keep rendering in the cloud (${ended.items[0].renderId}, ${ended.items[1].renderId})`);
+        expect(text).toContain(`framesmith renders get ${ended.items[1].renderId} --download`);
+        // Row 3 was never submitted: the button renders it again (and asks first), it does not only resume.
+        expect(await card.locator('[data-testid=job-retry]').textContent()).toBe('Retry');
+      });
+      expect(cloud.state.renders.size).toBe(2);
+      expect(cloud.controls.requests('renders.create')).toHaveLength(2);
+      expect(existsSync(join(cdir, 'renders')) ? leftovers(join(cdir, 'renders')) : []).toEqual([]);
+    } finally {
+      await s.close();
+      await cloud.close();
+    }
   });
 
   test('the dataset view submits the selected rows to HeyGen: asked once, one upload, one render per row', async () => {

@@ -275,6 +275,30 @@ describe('filmstrip without a browser', () => {
   });
 });
 
+describe('tweens made later', () => {
+  test('a tween a script adds while playing shows on the timeline once playback stops', async () => {
+    const context = await browser.browser.newContext({ viewport: { width: 1600, height: 1000 } });
+    const page = await context.newPage();
+    try {
+      await page.goto(`${server.url}?composition=late.html&frame=0`);
+      await waitUpdates(page, 1);
+      // The tween and the call are there from the start; the late tween is not.
+      await expect.poll(() => page.evaluate(() => window.__framesmithDev.timelineStats().tweens)).toBe(2);
+      await page.keyboard.press('Space');
+      await page.waitForFunction(() => window.__framesmithDev.shown() > 40);
+      await page.keyboard.press('Space');
+      expect((await viewState(page)).playing).toBeNull();
+      await expect.poll(() => page.evaluate(() => window.__framesmithDev.timelineStats().tweens), { timeout: 10_000 }).toBe(3);
+      // It is drawn where the script put it (2–2.5 s, on the lane of the first #box tween), with its details on hover.
+      const first = (await dev<{ x: number; y: number }>(page, 'tweenPoint', '', '#box'))!;
+      const tip = await hover(page, { x: await dev<number>(page, 'xOfTime', 2.25), y: first.y });
+      expect(tip).toMatch(/#box gsap to timeline main animates y start 2\.00 s \(f 60\) duration 0\.50 s/);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
 describe('bad input', () => {
   test('clips of zero and negative duration are marked and explained; nothing breaks', async () => {
     const page = await open('?composition=durations.html&frame=0');

@@ -41,8 +41,11 @@ export interface FakeHeygenControls {
   clearFaults(): void;
   /** The next `count` renders created will end `failed` with this message. */
   failNext(message: string, count?: number): void;
-  /** Outcomes of the next renders in creation order: 'completed', or a failure message. */
-  queueOutcomes(outcomes: ('completed' | { failed: string })[]): void;
+  /**
+   * Outcomes of the next renders in creation order: 'completed', a failure message, or completed
+   * after waiting and rendering these many fake seconds (a long render among short ones).
+   */
+  queueOutcomes(outcomes: ('completed' | { failed: string } | { queuedSeconds?: number; renderingSeconds?: number })[]): void;
   /** Waits until every webhook POST sent so far has been answered. */
   flushWebhooks(): Promise<void>;
   /** Requests that reached a route, in order (auth values are never recorded). */
@@ -64,6 +67,10 @@ function takeFault(state: FakeState, route: Route): (Fault & { left: number }) |
   const i = state.faults.findIndex((f) => f.route === route.name || (f.route === '*' && route.auth));
   if (i < 0) return null;
   const f = state.faults[i];
+  if (f.skip) {
+    f.skip--;
+    return null;
+  }
   if (--f.left <= 0) state.faults.splice(i, 1);
   return f;
 }
@@ -173,7 +180,13 @@ export async function startFakeHeygen(options: FakeHeygenOptions = {}): Promise<
     },
     queueOutcomes: (outcomes) => {
       for (const o of outcomes)
-        state.nextOutcomes.push(o === 'completed' ? { status: 'completed' } : { status: 'failed', message: o.failed });
+        state.nextOutcomes.push(
+          o === 'completed'
+            ? { status: 'completed' }
+            : 'failed' in o
+              ? { status: 'failed', message: o.failed }
+              : { status: 'completed', queuedSeconds: o.queuedSeconds, renderingSeconds: o.renderingSeconds },
+        );
     },
     flushWebhooks: async () => {
       while (state.pending.size) await Promise.all([...state.pending]);

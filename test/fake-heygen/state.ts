@@ -74,11 +74,13 @@ export function settle(state: FakeState): FakeRender[] {
   for (const r of state.renders.values()) {
     if (r.deleted || r.status === 'completed' || r.status === 'failed') continue;
     const age = state.clock - r.createdAt;
-    if (age < queuedSeconds) r.status = 'queued';
-    else if (age < queuedSeconds + renderingSeconds) r.status = 'rendering';
+    const queued = r.outcome.queuedSeconds ?? queuedSeconds;
+    const rendering = r.outcome.renderingSeconds ?? renderingSeconds;
+    if (age < queued) r.status = 'queued';
+    else if (age < queued + rendering) r.status = 'rendering';
     else {
       r.status = r.outcome.status;
-      r.completedAt = r.createdAt + queuedSeconds + renderingSeconds;
+      r.completedAt = r.createdAt + queued + rendering;
       ended.push(r);
     }
   }

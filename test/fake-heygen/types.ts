@@ -21,8 +21,8 @@ export type RouteName =
   | 'webhooks.rotate'
   | 'webhooks.eventTypes';
 
-/** A fault applied to the next `times` requests of `route` (`*` = any API route). */
-export type Fault = { route: RouteName | '*'; times?: number } & (
+/** A fault applied to the next `times` requests of `route` (`*` = any API route), after letting `skip` of them through. */
+export type Fault = { route: RouteName | '*'; times?: number; skip?: number } & (
   | {
       kind: 'status';
       status: number;
@@ -100,7 +100,8 @@ export interface FakeRender {
   status: 'queued' | 'rendering' | 'completed' | 'failed';
   createdAt: number;
   completedAt: number | null;
-  outcome: { status: 'completed' } | { status: 'failed'; message: string };
+  /** How it ends; `queuedSeconds`/`renderingSeconds` override the server's for this render (a long one among short ones). */
+  outcome: ({ status: 'completed' } | { status: 'failed'; message: string }) & { queuedSeconds?: number; renderingSeconds?: number };
   deleted: boolean;
 }
 
