@@ -1,5 +1,5 @@
 // Issue 6 and 18 figures: `framesmith render` against the official HyperFrames engine, side by side
-// in one run. Five parts (BENCH_PARTS, default all of them):
+// in one run. Six parts (BENCH_PARTS, default all of them):
 //
 // - speed:  every bench composition (bench/compositions: title, chart, promo) and every corpus
 //           example made self-contained, rendered by framesmith (defaults: --quality standard,
@@ -15,8 +15,8 @@
 // - floors: per composition, capture alone (frames written, no encoder), the same capture with
 //           every frame drawn but no pixels taken (what the screenshot costs), the encoder alone on
 //           those very frames, and the whole render against max(capture, encode).
-// - growth: 10 s vs 60 s, 30 vs 60 fps, 1080p vs 4k, 1 vs 2 workers, and a 50-row batch of a 10 s
-//           template against separate renders (videos per hour).
+// - growth: 10 s vs 60 s, 30 vs 60 fps, 1080p vs 4k, 1 vs 2 workers.
+// - batch:  a 50-row batch of a 10 s template against separate renders (videos per hour).
 // - limits: --workers 64 on this machine, and a composition that changes every frame at 4k 60 fps
 //           for 60 s (peak memory).
 //
@@ -36,7 +36,7 @@ export const title = 'local render vs the official engine (issues 6 and 18)';
 
 const BENCH = ['title-10s', 'chart-15s', 'promo-20s'];
 const MB = 1024 * 1024;
-const parts = new Set((process.env.BENCH_PARTS ?? 'speed,tune,floors,growth,limits').split(','));
+const parts = new Set((process.env.BENCH_PARTS ?? 'speed,tune,floors,growth,batch,limits').split(','));
 /** The official default's PSNR per composition, shared by the speed and tune parts of one run. */
 const officialQuality = new Map();
 /** framesmith's lossless stills per composition and frame list, shared by the speed and tune parts. */
@@ -517,8 +517,13 @@ async function growth(ctx, root) {
       ['2 workers against 1', '≤ 1x', `${(w2.ms / w1.ms).toFixed(2)}x`, `${(w2.cpu.total / w1.cpu.total).toFixed(2)}x`],
     ],
   );
+}
 
-  // A batch of a 10 s template: one session, rows overlapping, against separate renders.
+/** A batch of the 10 s growth template (BENCH_BATCH_ROWS rows, default 50): one session, rows overlapping, against separate renders. */
+async function batch(ctx, root) {
+  const { figure, log } = ctx;
+  const cli = join(root, 'bin', 'framesmith.js');
+  const ten = await growthProject(root, 10);
   const n = Number(process.env.BENCH_BATCH_ROWS ?? 50);
   const work = tempDir();
   const rowsFile = join(work, 'rows.json');
@@ -546,8 +551,8 @@ async function growth(ctx, root) {
   const sepWall = separate.reduce((a, r) => a + r.ms, 0) / separate.length;
   const sepCpu = separate.reduce((a, r) => a + r.cpu.total, 0) / separate.length;
   const perVideo = batch.ms / n;
-  figure('growth', `batch of ${n}: wall per video`, perVideo / 1000, 's', `< ${(sepWall / 1000).toFixed(1)} s (separate)`);
-  figure('growth', `batch of ${n}: videos per hour`, 3600_000 / perVideo, '');
+  figure('batch', `batch of ${n}: wall per video`, perVideo / 1000, 's', `< ${(sepWall / 1000).toFixed(1)} s (separate)`);
+  figure('batch', `batch of ${n}: videos per hour`, 3600_000 / perVideo, '');
   table(
     log,
     ['10 s template', 'wall per video', 'CPU s per video', 'videos per hour', 'peak RSS (PSS) MB'],
@@ -608,5 +613,6 @@ export async function run(ctx) {
   if (parts.has('tune')) await tune(ctx, root, tool);
   if (parts.has('floors')) await floors(ctx, root);
   if (parts.has('growth')) await growth(ctx, root);
+  if (parts.has('batch')) await batch(ctx, root);
   if (parts.has('limits')) await limits(ctx, root);
 }
