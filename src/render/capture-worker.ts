@@ -3,7 +3,10 @@
  * request: JPEG (at the quality preset's JPEG quality) for opaque formats, PNG when
  * the video keeps transparency. Before each frame it asks the runtime whether anything can change since the frame it
  * last drew (`changesBetween`) and whether the page reported a problem, in one round trip; an
- * unchanged frame reuses the previous image without seeking or drawing. Otherwise it seeks and
+ * unchanged frame reuses the previous image without seeking or drawing. Otherwise it seeks; when the
+ * runtime cannot tell (a scene whose timeline it does not see, a timer that may write nothing), the
+ * page's fingerprint after the seek (row-frames.ts) decides: equal to the drawn frame's, the page
+ * shows the same picture and the previous image is taken without drawing. Otherwise it
  * draws: under BeginFrame control one `HeadlessExperimental.beginFrame` both draws and returns the
  * pixels; elsewhere a `Page.captureScreenshot` after the runtime waited for a paint.
  */
@@ -39,7 +42,10 @@ export interface CaptureWorkerOptions {
   jpegQuality: number;
   /** Benchmarks: draw each frame without taking its pixels (the first image stands in; see RenderOptions). */
   drawWithoutPixels?: boolean;
-  /** Reuse the previous image when the runtime proves nothing changed. */
+  /**
+   * Reuse the previous image when the runtime proves nothing changed, or when the page's
+   * fingerprint after the seek equals the drawn frame's.
+   */
   reuse: boolean;
   /** Frames drawn without a screenshot before each captured one (1 for compositions with video). */
   settleFrames: number;
@@ -215,7 +221,9 @@ export async function openCaptureWorker(o: CaptureWorkerOptions): Promise<Captur
     remote: page.remote,
     async capture(frame) {
       const rows = o.rows;
-      const wantFingerprint = rows !== undefined && (rows.role === 'record' || rows.frames.has(frame));
+      // The fingerprint costs a walk of the page (well under a millisecond to a few on large
+      // pages) against tens of milliseconds of drawing and reading back a frame.
+      const wantFingerprint = o.reuse || (rows !== undefined && (rows.role === 'record' || rows.frames.has(frame)));
       // Each call into the page has a deadline; a page stuck in script is stopped (page-watchdog.ts).
       const at = { frame, time: frame / o.fps };
       const r = await page.guard({ what: 'frame', ...at }, () => step(drawnFrame, frame, o.reuse && lastImage !== null, wantFingerprint));
@@ -234,6 +242,12 @@ export async function openCaptureWorker(o: CaptureWorkerOptions): Promise<Captur
         await page.seekFrame(frame);
         await failOnProblems(page, o.entry);
         if (wantFingerprint) fingerprint = await pageFingerprint();
+      }
+      if (o.reuse && lastImage && fingerprint !== null && fingerprint === lastFingerprint) {
+        // The page shows what it showed at the drawn frame: same DOM, styles, animations and media.
+        drawnFrame = frame;
+        if (rows?.role === 'record') rows.frames.record(frame, fingerprint, lastImage);
+        return { image: lastImage, reused: true };
       }
       drawnFrame = frame;
       lastFingerprint = fingerprint;

@@ -14,12 +14,20 @@
  * move nothing are left out, so a variable's text inside them does not count: `display: none`,
  * and absolutely or fixed positioned elements at opacity 0 (or hidden, with nothing inside made
  * visible again). What the DOM does not hold makes a page unsafe, and its frames are never shared:
- * a canvas (drawn by script), an iframe, an embed or object, a shadow root.
+ * a canvas (drawn by script), an iframe, an embed or object, a shadow root, SVG animation elements
+ * (SMIL) and a marquee (both move on their own clock).
+ *
+ * The capture worker also compares it between consecutive frames of one video (capture-worker.ts):
+ * a frame whose fingerprint equals the drawn frame's shows the same picture and takes its image.
+ * For that it also covers what changes pixels while the DOM stays put: every animation the
+ * document runs (CSS animations and transitions, Web Animations: play state, progress and iteration),
+ * each video's time and readiness, whether each image has loaded, the fonts' loading state, and
+ * the scroll position of every scrolled element.
  */
 
 /** The page-side fingerprint: `null` when the page cannot be fingerprinted (see above). */
 export const FINGERPRINT_SOURCE = `() => {
-  if (document.querySelector('canvas, iframe, embed, object')) return null;
+  if (document.querySelector('canvas, iframe, embed, object, marquee, animate, animateTransform, animateMotion, set')) return null;
   let h1 = 0x811c9dc5, h2 = 0x01000193, n = 0;
   const feed = (s) => {
     for (let i = 0; i < s.length; i++) {
@@ -57,6 +65,9 @@ export const FINGERPRINT_SOURCE = `() => {
     feed('<' + el.tagName);
     for (const a of el.attributes) { feed(a.name); feed(a.name === 'style' ? style(a.value) : a.value); }
     if ('value' in el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT')) feed(String(el.value));
+    if (el.tagName === 'IMG') feed(el.complete ? '<loaded>' : '<loading>');
+    else if (el.tagName === 'VIDEO') feed('<video ' + el.currentTime + ' ' + el.readyState + ' ' + el.paused + '>');
+    if (el.scrollTop || el.scrollLeft) feed('<scroll ' + el.scrollTop + ',' + el.scrollLeft + '>');
     for (let c = el.firstChild; c; c = c.nextSibling) {
       if (c.nodeType === 1) walk(c);
       else if (c.nodeType === 3) feed(c.data);
@@ -64,6 +75,12 @@ export const FINGERPRINT_SOURCE = `() => {
   };
   walk(document.documentElement);
   for (const t of ruleTexts) feed(t);
+  // An animation draws by its progress (still in its delay, and once held at its end, it draws the same).
+  for (const a of document.getAnimations()) {
+    const t = a.effect ? a.effect.getComputedTiming() : null;
+    feed('<animation ' + a.playState + ' ' + (t ? t.progress + ' ' + t.currentIteration : a.currentTime) + '>');
+  }
+  feed('<fonts ' + document.fonts.status + ' ' + document.fonts.size + '>');
   feed(String(scrollX) + ',' + String(scrollY));
   if (unsafe) return null;
   return (h1 >>> 0).toString(36) + '.' + (h2 >>> 0).toString(36) + '.' + n;

@@ -175,4 +175,32 @@ describe('renders are deterministic', () => {
     const md5 = framemd5(result.output);
     expect(md5).toHaveLength(60);
   });
+
+  test('frames the runtime cannot vouch for are compared by fingerprint: static ones reused, a CSS animation drawn on every frame', async () => {
+    // render-fingerprint: a timer and a tween of a plain object keep the runtime from proving
+    // anything, the DOM changes once (the label at 1 s), a CSS animation moves the box from 0.5 s to 1 s.
+    const dir = useFixture('render-fingerprint');
+    const result = await render([dir, '-o', join(tempDir(), 'f.mp4')]);
+    expect(result.frames).toBe(60);
+    expect(result.captured + result.reused).toBe(60);
+    // Without the fingerprint every frame was drawn (reused 0); the still stretches are 41 frames.
+    expect(result.reused).toBeGreaterThanOrEqual(35);
+    const boxLeft = (n: number) => {
+      const f = frameAt(result.output, n);
+      for (let x = 0; x < f.width; x++) {
+        const [r, g] = f.pixel(x, 40);
+        if (r > 150 && g < 100) return x;
+      }
+      return -1;
+    };
+    // Every frame of the CSS animation shows the box further right than the one before.
+    const lefts = Array.from({ length: 16 }, (_, i) => boxLeft(15 + i));
+    expect(lefts[0]).toBe(0);
+    for (let i = 1; i < lefts.length; i++) expect(lefts[i], `frame ${15 + i}: ${lefts.join(',')}`).toBeGreaterThan(lefts[i - 1]);
+    expect(boxLeft(59)).toBe(lefts[15]);
+    // The label the timer rewrote at 1 s shows its new text ("0" then "1").
+    const ink = (n: number) => frameAt(result.output, n).count(([r, g, b]) => r > 128 && g > 128 && b > 128);
+    expect(ink(10)).toBeGreaterThan(0);
+    expect(Math.abs(ink(50) - ink(10))).toBeGreaterThan(20);
+  });
 });
