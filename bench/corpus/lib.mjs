@@ -4,7 +4,9 @@
 // npm CDN files from the npm registry), `framesmith vendor`, a render of the vendored copy with an
 // empty cache and no network (its requests counted), and the official engine's lint and render of
 // the vendored copy. The two videos (same fps, same H.264 quality) are decoded and compared frame by
-// frame (PSNR over RGB): the renders themselves, frames sampled across the whole clip.
+// frame (PSNR over RGB): the renders themselves, frames sampled across the whole clip. Then what
+// the author sees against the same engine frames (seenCheck): `framesmith snapshot --at` stills and
+// the `framesmith dev` preview at a few sampled frames.
 //
 // The frame comparison is deliberately small (a low fps, every frame of both videos) so it can
 // switch to the parity harness (`npm run parity`, bench/parity/) once that is on main. Needs the
@@ -357,7 +359,7 @@ export async function seenCheck({ root, dir, env, official, fps, work }) {
   // (a) Snapshot stills, one run for all times (the CLI prints them in the order asked).
   const snap = await run(
     process.execPath,
-    [cli, 'snapshot', dir, '--at', times.map(String).join(','), '--out', join(work, 'stills'), '--json'],
+    [cli, 'snapshot', project, '--at', times.map(String).join(','), '--out', join(work, 'stills'), '--json'],
     {
       env,
     },

@@ -73,7 +73,19 @@ const KNOWN: Record<string, { fails?: RegExp; psnrBelow?: number; floor?: number
  * is: `below`, the min PSNR stays under it for the reason given (fixing it fails the test; then the
  * entry goes); `floor`, what was measured less a margin.
  */
-const SEEN_KNOWN: Record<string, Partial<Record<'snapshot' | 'preview', { below: number; floor: number; why: string }>>> = {};
+const SEEN_KNOWN: Record<string, Partial<Record<'snapshot' | 'preview', { below: number; floor: number; why: string }>>> = {
+  'airbnb-deck': {
+    snapshot: {
+      below: 35,
+      floor: 13,
+      why:
+        'open bug (found 2026-12-04, cause not yet found): a snapshot that jumps to a slide (36 s, 81 s, 90 s) shows its ' +
+        'entrance at the start (headline and figures transparent) where the engine and `framesmith render` show it ' +
+        'finished; at equal fps (data-fps 3). Measured 15.8 dB. The scene controller starts the entrances from the ' +
+        "root timeline's onUpdate, hooked at load.",
+    },
+  },
+};
 
 describe('the corpus of official HyperFrames examples', () => {
   it('is here, and so is the official engine', () => {
