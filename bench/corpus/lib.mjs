@@ -4,18 +4,20 @@
 // npm CDN files from the npm registry), `framesmith vendor`, a render of the vendored copy with an
 // empty cache and no network (its requests counted), and the official engine's lint and render of
 // the vendored copy. The two videos (same fps, same H.264 quality) are decoded and compared frame by
-// frame (PSNR over RGB): the renders themselves, frames sampled across the whole clip.
+// frame (PSNR over RGB): the renders themselves, frames sampled across the whole clip. Then what
+// the author sees against the same engine frames (seenCheck): `framesmith snapshot --at` stills and
+// the `framesmith dev` preview at a few sampled frames.
 //
 // The frame comparison is deliberately small (a low fps, every frame of both videos) so it can
 // switch to the parity harness (`npm run parity`, bench/parity/) once that is on main. Needs the
 // build (dist/), Chromium, ffmpeg, the official engine and the npm registry.
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { engineVideoRender } from '../parity/engine-cache.mjs';
+import { engineVideoRender, throughVideoFormat } from '../parity/engine-cache.mjs';
 import { FONTS_AS_OFFLINE_ENGINE } from '../parity/framesmith.mjs';
 import { corpusFps } from '../parity/run.mjs';
 
@@ -257,8 +259,222 @@ export async function checkExample(o) {
     };
     log(`${name}: PSNR min ${r.psnr.min.toFixed(1)} dB, median ${r.psnr.median.toFixed(1)} dB over ${n} frames`);
   }
+  // What the author sees (snapshot stills, the dev preview) against the same engine frames.
+  r.seen = null;
+  if (r.official.ok && o.seen !== false) {
+    r.seen = await seenCheck({ root, dir: vendored, env: offline, official, fps, work: join(work, 'seen') });
+    const f = (s) => (s.error ? `failed (${s.error})` : `min ${s.min.toFixed(1)} dB`);
+    log(
+      `${name}: seen at ${r.seen.times.map((t) => `${t.toFixed(2)} s`).join(', ')}: snapshot ${f(r.seen.snapshot)}, preview ${f(r.seen.preview)} (${(r.seen.ms / 1000).toFixed(1)} s)`,
+    );
+  }
   if (o.dev !== false) r.dev = await devCheck(root, original, online);
   return r;
+}
+
+/** How many of the engine's frames the seen check compares spread evenly (first and last included), and how many where the picture changes most. */
+export const SEEN_SPREAD = 4;
+export const SEEN_CHANGES = 2;
+
+/**
+ * The engine frames the seen check compares, as indexes into the video's frames (ascending):
+ * SEEN_SPREAD spread evenly over the clip (first and last included), and the SEEN_CHANGES frames
+ * that differ most from the one before (ffmpeg's scene score on the engine's video: mid-transition
+ * frames and the first frames of new scenes, where a wrong-scene or mistimed seek shows most).
+ */
+export function seenFrames(video, count) {
+  if (count <= 0) return [];
+  const picked = new Set(Array.from({ length: SEEN_SPREAD }, (_, k) => Math.round((k * (count - 1)) / Math.max(1, SEEN_SPREAD - 1))));
+  const scores = sceneScores(video);
+  const changes = [...scores.entries()]
+    .filter(([i, v]) => i > 0 && i < count && v > 0 && !picked.has(i))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, SEEN_CHANGES);
+  for (const [i] of changes) picked.add(i);
+  return [...picked].sort((a, b) => a - b);
+}
+
+/** ffmpeg's scene-change score of every frame of a video (0–1, frame 0 has none): Map index → score. */
+function sceneScores(video) {
+  const out = new Map();
+  let text;
+  try {
+    text = execFileSync(
+      'ffmpeg',
+      ['-v', 'error', '-i', video, '-vf', "scale=320:-2,select='gte(scene,0)',metadata=print:file=-", '-an', '-f', 'null', '-'],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 },
+    );
+  } catch {
+    return out;
+  }
+  let frame = -1;
+  for (const line of text.split('\n')) {
+    const f = /^frame:(\d+)/.exec(line);
+    if (f) frame = Number(f[1]);
+    const v = /lavfi\.scene_score=([\d.]+)/.exec(line);
+    if (v && frame >= 0) out.set(frame, Number(v[1]));
+  }
+  return out;
+}
+
+/** A PNG file composited over white (where a page paints nothing, a video shows white), written to `dest`. */
+function flattenOverWhite(file, dest) {
+  const png = PNG.sync.read(readFileSync(file));
+  const d = png.data;
+  for (let i = 0; i < d.length; i += 4) {
+    const a = d[i + 3];
+    if (a === 255) continue;
+    for (let k = 0; k < 3; k++) d[i + k] = Math.round((d[i + k] * a + 255 * (255 - a)) / 255);
+    d[i + 3] = 255;
+  }
+  writeFileSync(dest, PNG.sync.write(png));
+  return dest;
+}
+
+/**
+ * What the author sees against what the engine renders, on the vendored copy, at a few of the
+ * engine's frames (seenFrames): (a) `framesmith snapshot --at` stills, (b) the `framesmith dev`
+ * preview as a user has it: the real dev server (a child process, as `framesmith dev` runs), its
+ * page in Chromium at 100 % zoom, seeked to the frame through the preview (the seek a scrub
+ * makes), the composition's area of the screen captured. Both pass through the engine video's
+ * pixel format (throughVideoFormat, 4:2:0) before the PSNR against the engine's decoded frames,
+ * as the render comparison's H.264 does, so chroma subsampling is not counted as a difference.
+ * `env`: the vendored render's (offline, fonts as the offline engine draws them).
+ */
+export async function seenCheck({ root, dir, env, official, fps, work }) {
+  const cli = join(root, 'bin', 'framesmith.js');
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  const started = performance.now();
+  // The copy both see declares the comparison's frame rate (data-fps), as the engine was told
+  // (--fps): pages whose picture depends on the frame interval (velocity blur from the previous
+  // frame, entrance tweens on GSAP's own ticker, per-frame rAF motion) then get the same frames.
+  const project = join(work, 'project');
+  cpSync(dir, project, { recursive: true });
+  declareFps(join(project, 'index.html'), fps);
+  const indexes = seenFrames(official.video, official.frames.length);
+  const times = indexes.map((i) => i / fps);
+  const out = { frames: indexes, times };
+
+  // (a) Snapshot stills, one run for all times (the CLI prints them in the order asked).
+  const snap = await run(
+    process.execPath,
+    [cli, 'snapshot', project, '--at', times.map(String).join(','), '--out', join(work, 'stills'), '--json'],
+    {
+      env,
+    },
+  );
+  let stills = null;
+  try {
+    stills = JSON.parse(snap.stdout).stills.map((s) => flattenOverWhite(s.file, `${s.file}.white.png`));
+  } catch {
+    out.snapshot = { error: snap.status === 0 ? 'no stills in its JSON' : lastError(snap.stderr) || `exit ${snap.status}` };
+  }
+  if (stills) out.snapshot = compareSeen(stills, indexes, official, join(work, 'stills-as-video'));
+
+  // (b) The dev preview.
+  let shots = null;
+  try {
+    shots = await previewShots({ cli, dir: project, env, times, work: join(work, 'preview') });
+  } catch (error) {
+    out.preview = {
+      error: String(error?.message ?? error)
+        .split('\n')[0]
+        .slice(0, 300),
+    };
+  }
+  if (shots) out.preview = compareSeen(shots, indexes, official, join(work, 'preview-as-video'));
+  out.ms = Math.round(performance.now() - started);
+  return out;
+}
+
+/** Sets data-fps on the composition root of an entry HTML file. */
+function declareFps(file, fps) {
+  const html = readFileSync(file, 'utf8');
+  // The root: the first such element with a duration (a page may start with another, e.g. a canvas).
+  const tags = [...html.matchAll(/<[a-zA-Z][\w-]*\b[^>]*\sdata-composition-id=[^>]*>/g)];
+  const m = tags.find((t) => /\sdata-duration=/.test(t[0])) ?? tags[0];
+  if (!m) throw new Error(`${file}: no element with data-composition-id`);
+  const tag = m[0].replace(/\sdata-fps=("[^"]*"|'[^']*'|\S+)/, '');
+  const withFps = tag.replace(/^<([a-zA-Z][\w-]*)/, `<$1 data-fps="${fps}"`);
+  writeFileSync(file, html.slice(0, m.index) + withFps + html.slice(m.index + m[0].length));
+}
+
+/** PSNR of framesmith's frames (through the engine video's pixel format) against the engine's frames `indexes`. */
+function compareSeen(files, indexes, official, dir) {
+  const asVideo = throughVideoFormat(files, official.video, dir);
+  const values = indexes.map((n, i) => ({ frame: n, db: psnrFiles(asVideo[i], official.frames[n]) }));
+  const worst = values.reduce((w, v) => (v.db < w.db ? v : w), values[0]);
+  return { min: worst?.db ?? NaN, worst: worst?.frame ?? null, values: values.map((v) => v.db) };
+}
+
+/**
+ * `framesmith dev <dir>` (a child process) opened in Chromium at 100 % zoom; for each time, the
+ * preview is seeked to that frame (the seek a scrub makes) and the composition's area of the
+ * screen is captured. Returns the PNG files, in the order of `times`.
+ */
+async function previewShots({ cli, dir, env, times, work }) {
+  mkdirSync(work, { recursive: true });
+  const { launchBrowser } = await import(pathToFileURL(join(cli, '..', '..', 'dist', 'node', 'browser', 'launch.js')).href);
+  const child = spawn(process.execPath, [cli, 'dev', dir, '--port', '0'], {
+    env: { ...process.env, NO_COLOR: '1', CI: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise((r) => child.on('exit', r));
+  let browser = null;
+  try {
+    const url = await new Promise((resolvePromise, reject) => {
+      let stdout = '';
+      const timer = setTimeout(() => reject(new Error(`framesmith dev printed no URL within 60 s: ${stderr.slice(-300)}`)), 60_000);
+      child.stdout.on('data', (d) => {
+        stdout += d;
+        const m = /(http:\/\/\S+)/.exec(stdout);
+        if (m) {
+          clearTimeout(timer);
+          resolvePromise(m[1]);
+        }
+      });
+      child.on('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`framesmith dev exited (${code}) before printing its URL: ${stderr.slice(-300)}`));
+      });
+    });
+    browser = await launchBrowser();
+    const context = await browser.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await context.addInitScript(() => localStorage.setItem('framesmith.dev.view', JSON.stringify({ zoom: 1 })));
+    const page = await context.newPage();
+    await page.goto(url);
+    await page.waitForFunction(() => (window.__framesmithDev?.updates.length ?? 0) >= 1, null, { timeout: 60_000 });
+    // Room for the whole picture at 100 % beside the preview's panels (one screen pixel per composition pixel).
+    const state = await page.evaluate(() => window.__framesmithDev.state());
+    await page.setViewportSize({ width: state.width + 800, height: state.height + 700 });
+    const files = [];
+    for (const [i, t] of times.entries()) {
+      const frame = Math.round(t * state.fps);
+      await page.evaluate((f) => window.__framesmithDev.seek(f), frame);
+      await page.waitForFunction((f) => window.__framesmithDev.shown() === f && window.__framesmithDev.state().frame === f, frame, {
+        timeout: 30_000,
+      });
+      const box = await page.locator('.frame-scale').boundingBox();
+      const view = page.viewportSize();
+      if (!box || Math.round(box.width) !== state.width || Math.round(box.height) !== state.height)
+        throw new Error(`the preview does not show the composition at 100 % (${JSON.stringify(box)})`);
+      if (box.x < 0 || box.y < 0 || box.x + box.width > view.width || box.y + box.height > view.height)
+        throw new Error(`the picture is not wholly on screen (${JSON.stringify(box)} in ${view.width}×${view.height})`);
+      const file = join(work, `${String(i).padStart(3, '0')}.png`);
+      await page.locator('.frame-scale').screenshot({ path: file });
+      files.push(file);
+    }
+    await context.close();
+    return files;
+  } finally {
+    await browser?.close();
+    child.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
 }
 
 /** Every frame of a video as PNG files (in order). */

@@ -5,7 +5,12 @@
  * original with warnings only (CDN files from the real npm registry, then offline from the cache);
  * `framesmith vendor` makes it self-contained, after which a render with an empty cache and no
  * network makes no network request; and framesmith and the official engine agree on the vendored
- * copy (min PSNR between the two renders, same fps and quality, every frame of the whole clip). The pipeline is bench/corpus/lib.mjs,
+ * copy (min PSNR between the two renders, same fps and quality, every frame of the whole clip); and
+ * what the author sees agrees with the engine too: `framesmith snapshot --at` stills and the
+ * `framesmith dev` preview (the real server, seeked in Chromium) at a few of the engine's frames
+ * (spread over the clip, and where the picture changes most), on a copy that declares the
+ * comparison's frame rate (data-fps, as the engine is given --fps: some examples draw by the frame
+ * interval, see seenCheck). The pipeline is bench/corpus/lib.mjs,
  * which `npm run bench -- corpus` prints as a table.
  *
  * Where framesmith still differs for reasons outside remote files, the gap is pinned below with
@@ -30,7 +35,10 @@ interface Result {
   official: { ok: boolean; frames: number; error: string | null };
   psnr: { frames: number; framesmithFrames: number; min: number; median: number; under: string[] } | null;
   dev: { painted: boolean; overlay: boolean; errors: { source: string; code: string }[]; foreign: string[] };
+  seen: { frames: number[]; times: number[]; snapshot: Seen; preview: Seen } | null;
 }
+/** One seen path against the engine's frames: PSNR per compared frame, or why it produced none. */
+type Seen = { min: number; worst: number; values: number[]; error?: undefined } | { error: string };
 const lib = corpusLib as {
   findCorpus(root: string): string | null;
   findOfficialEngine(root: string): string | null;
@@ -38,6 +46,7 @@ const lib = corpusLib as {
   checkExample(o: { root: string; corpus: string; engine: string; name: string; log?: (s: string) => void }): Promise<Result>;
   cleanup(work: string): void;
   MIN_PSNR: number;
+  SEEN_SPREAD: number;
 };
 
 const corpus = lib.findCorpus(REPO);
@@ -58,6 +67,33 @@ const UNVENDORABLE: Record<string, string[]> = {
 // None left: airbnb-deck and startup-pitch (render-path bug, fixed: a problem HeyGen renders through
 // skipped the seek) now agree at 47.3 / 47.5 dB min.
 const KNOWN: Record<string, { fails?: RegExp; psnrBelow?: number; floor?: number; why: string }> = {};
+
+/**
+ * Gaps of what the author sees (snapshot stills, dev preview) against the engine, pinned as KNOWN
+ * is: `below`, the min PSNR stays under it for the reason given (fixing it fails the test; then the
+ * entry goes); `floor`, what was measured less a margin.
+ */
+const SEEN_KNOWN: Record<string, Partial<Record<'snapshot' | 'preview', { below: number; floor: number; why: string }>>> = {
+  'airbnb-deck': {
+    snapshot: {
+      below: 35,
+      floor: 13,
+      why:
+        'open bug (found 2026-12-04, cause not yet found): a snapshot that jumps to a slide (36 s, 81 s, 90 s) shows its ' +
+        'entrance at the start (headline and figures transparent) where the engine and `framesmith render` show it ' +
+        'finished; at equal fps (data-fps 3). Measured 15.8 dB. The scene controller starts the entrances from the ' +
+        "root timeline's onUpdate, hooked at load.",
+    },
+    preview: {
+      below: 35,
+      floor: 8.5,
+      why:
+        'open bug (found 2026-12-04, cause not yet found): the preview differs from the engine at every sampled ' +
+        'frame, 0 s included (12.0 dB there, where the snapshot reads 54.1): a dark panel shows over the picture ' +
+        '(the problems popover is already kept closed by the check). Measured 10.5 dB.',
+    },
+  },
+};
 
 describe('the corpus of official HyperFrames examples', () => {
   it('is here, and so is the official engine', () => {
@@ -151,6 +187,33 @@ describe('the corpus of official HyperFrames examples', () => {
         }
         expect(r.psnr!.min, r.psnr!.under.join('; ')).toBeGreaterThanOrEqual(lib.MIN_PSNR);
       });
+
+      for (const path of ['snapshot', 'preview'] as const) {
+        const what = path === 'snapshot' ? '`framesmith snapshot --at` stills' : 'the `framesmith dev` preview, seeked in Chromium,';
+        it(`what the author sees: ${what} agree with the engine's render (min PSNR ≥ ${lib.MIN_PSNR} dB at sampled frames)`, () => {
+          if (!r.official.ok && r.lint.officialErrors > 0) {
+            // The engine refuses it: nothing to compare.
+            expect(r.seen).toBeNull();
+            return;
+          }
+          expect(r.seen, 'the seen check ran (the engine rendered the vendored copy)').not.toBeNull();
+          const seen = r.seen!;
+          const side = seen[path];
+          expect(side.error, `${path} of the vendored copy`).toBeUndefined();
+          if (side.error !== undefined) return;
+          const at = seen.frames.map((n, i) => `${seen.times[i].toFixed(2)} s: ${side.values[i].toFixed(1)} dB`).join(', ');
+          console.log(`corpus ${name}: ${path} vs engine min ${side.min.toFixed(1)} dB (${at})`);
+          expect(seen.frames.length).toBeGreaterThanOrEqual(Math.min(lib.SEEN_SPREAD, r.official.frames));
+          expect(seen.frames.at(-1), 'the last frame is among those compared').toBe(r.official.frames - 1);
+          const gap = SEEN_KNOWN[name]?.[path];
+          if (gap) {
+            expect(side.min, gap.why).toBeLessThan(gap.below);
+            expect(side.min, `${gap.why}\n${at}`).toBeGreaterThanOrEqual(gap.floor);
+            return;
+          }
+          expect(side.min, at).toBeGreaterThanOrEqual(lib.MIN_PSNR);
+        });
+      }
     });
   }
 });
