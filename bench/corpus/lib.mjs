@@ -351,7 +351,7 @@ export async function seenCheck({ root, dir, env, official, fps, work }) {
   // frame, entrance tweens on GSAP's own ticker, per-frame rAF motion) then get the same frames.
   const project = join(work, 'project');
   cpSync(dir, project, { recursive: true });
-  declareFps(join(project, 'index.html'), fps);
+  await declareFps(root, join(project, 'index.html'), fps);
   const indexes = seenFrames(official.video, official.frames.length);
   const times = indexes.map((i) => i / fps);
   const out = { frames: indexes, times };
@@ -388,16 +388,19 @@ export async function seenCheck({ root, dir, env, official, fps, work }) {
   return out;
 }
 
-/** Sets data-fps on the composition root of an entry HTML file. */
-function declareFps(file, fps) {
+/**
+ * Sets data-fps on the composition root of an entry HTML file: the element framesmith's model and
+ * runtime take as the root (findEntryRoot: data-root="true", else the first data-composition-id
+ * element, which may be a canvas before the element holding the duration).
+ */
+async function declareFps(root, file, fps) {
+  const { parseHtmlFile, findEntryRoot } = await import(pathToFileURL(join(root, 'dist', 'node', 'model', 'index.js')).href);
   const html = readFileSync(file, 'utf8');
-  // The root: the first such element with a duration (a page may start with another, e.g. a canvas).
-  const tags = [...html.matchAll(/<[a-zA-Z][\w-]*\b[^>]*\sdata-composition-id=[^>]*>/g)];
-  const m = tags.find((t) => /\sdata-duration=/.test(t[0])) ?? tags[0];
-  if (!m) throw new Error(`${file}: no element with data-composition-id`);
-  const tag = m[0].replace(/\sdata-fps=("[^"]*"|'[^']*'|\S+)/, '');
+  const at = findEntryRoot(parseHtmlFile(file, html))?.sourceCodeLocation?.startTag;
+  if (!at) throw new Error(`${file}: no element with data-composition-id`);
+  const tag = html.slice(at.startOffset, at.endOffset).replace(/\sdata-fps=("[^"]*"|'[^']*'|\S+)/, '');
   const withFps = tag.replace(/^<([a-zA-Z][\w-]*)/, `<$1 data-fps="${fps}"`);
-  writeFileSync(file, html.slice(0, m.index) + withFps + html.slice(m.index + m[0].length));
+  writeFileSync(file, html.slice(0, at.startOffset) + withFps + html.slice(at.endOffset));
 }
 
 /** PSNR of framesmith's frames (through the engine video's pixel format) against the engine's frames `indexes`. */

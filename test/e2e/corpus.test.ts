@@ -75,22 +75,13 @@ const KNOWN: Record<string, { fails?: RegExp; psnrBelow?: number; floor?: number
  */
 const SEEN_KNOWN: Record<string, Partial<Record<'snapshot' | 'preview', { below: number; floor: number; why: string }>>> = {
   'airbnb-deck': {
-    snapshot: {
-      below: 35,
-      floor: 13,
-      why:
-        'open bug (found 2026-12-04, cause not yet found): a snapshot that jumps to a slide (36 s, 81 s, 90 s) shows its ' +
-        'entrance at the start (headline and figures transparent) where the engine and `framesmith render` show it ' +
-        'finished; at equal fps (data-fps 3). Measured 15.8 dB. The scene controller starts the entrances from the ' +
-        "root timeline's onUpdate, hooked at load.",
-    },
     preview: {
       below: 35,
       floor: 8.5,
       why:
-        'open bug (found 2026-12-04, cause not yet found): the preview differs from the engine at every sampled ' +
-        'frame, 0 s included (12.0 dB there, where the snapshot reads 54.1): a dark panel shows over the picture ' +
-        '(the problems popover is already kept closed by the check). Measured 10.5 dB.',
+        'open bug (found 2026-12-04): the live preview shows only the background particles (no cover slide, no ' +
+        'globe) at 0, 36 and 71.67 s, also with the problems panel closed, while snapshot stills (46.8 dB and up) and ' +
+        "the preview's own filmstrip show the slides. Measured 10.5–12.0 dB.",
     },
   },
 };
